@@ -1,0 +1,12 @@
+//! Pure planning logic for `followup`.
+//!
+//! Nothing in this crate reads the clock, the filesystem, the environment or the
+//! network: the current time, the interview facts and the policy are passed in, and a
+//! [`plan::Plan`] comes out. Rule ids (T1–T10, M1–M7, L) refer to the rule book,
+//! `GUIDANCE.md`.
+//!
+//! - [`calendar`]: business days, weekends and public holidays per region (T8).
+//! - [`phrase`]: decision phrases such as "within a week" turned into dates (T2).
+
+pub mod calendar;
+pub mod phrase;

@@ -1,0 +1,1 @@
+//! Decision phrases (rule T2). Placeholder.
