@@ -6,7 +6,9 @@
 //! `GUIDANCE.md`.
 //!
 //! - [`calendar`]: business days, weekends and public holidays per region (T8).
+//! - [`model`]: company type, seniority, round, channel, status.
 //! - [`phrase`]: decision phrases such as "within a week" turned into dates (T2).
 
 pub mod calendar;
+pub mod model;
 pub mod phrase;
