@@ -1,0 +1,991 @@
+//! From one interview to a dated, explained plan of follow-ups (rules T1–T8, T10).
+//!
+//! [`plan`] takes the facts of an interview ([`Interview`]), who receives the messages
+//! ([`Recipient`]: their zone, holiday region and business hours) and the numbers
+//! ([`Policy`]), and returns up to four [`Step`]s:
+//!
+//! | step | rule | window |
+//! |------|------|--------|
+//! | `thank_you` | T1 | from the end of the interview to 24 h later; recommended 1 h after the end when that is inside business hours, else the next business morning if it is within the 24 h, else the same evening (fine for email) |
+//! | `follow_up` | T2, T3, T4 | with a decision date D: opens the business day after D, recommended D + 3 days; without: 3 business days / 7 days / 14 days after the interview. Phone never before 5 business days. |
+//! | `final_follow_up` | T5 | 7 / 10 / 14 days after the first follow-up |
+//! | `move_on` | T6 | 7 / 10 / 14 days after the final follow-up: close as no response |
+//!
+//! Day counts (not the T1 hours, not the T2 and T4 floors) are multiplied by the
+//! combined T7 factor for company type, seniority, round, urgency, lateness in the
+//! process and the number of rounds so far. Every moment after the thank-you is moved
+//! to a business day of the recipient's region, inside their business hours, in their
+//! time zone (T8). Each step keeps the rule ids and the reasons, with the numbers used.
+//!
+//! ```
+//! use followup_core::plan::{plan, Interview, Recipient};
+//! use followup_core::policy::Policy;
+//! use jiff::{civil::date, tz::TimeZone};
+//!
+//! let tz = TimeZone::get("America/New_York").unwrap();
+//! let start = date(2026, 12, 1).at(10, 0, 0, 0).to_zoned(tz.clone()).unwrap();
+//! let interview = Interview::new(start);
+//! let p = plan(&interview, &Recipient::new(tz), &Policy::default());
+//! assert_eq!(p.steps.len(), 4);
+//! assert_eq!(p.steps[0].recommended.to_string(), "2026-12-01T12:00:00-05:00[America/New_York]");
+//! ```
+
+use std::fmt;
+
+use jiff::civil::{Date, DateTime};
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp, ToSpan, Zoned};
+use serde::Serialize;
+
+use crate::calendar::{self, Region};
+use crate::model::{Channel, CompanyType, Round, Seniority};
+use crate::policy::{Hours, Policy};
+
+/// The facts of one interview that shape the plan.
+#[derive(Debug, Clone)]
+pub struct Interview {
+    /// When it starts, in the interview's zone.
+    pub start: Zoned,
+    /// How long it lasts.
+    pub duration: SignedDuration,
+    /// The round, if known.
+    pub round: Option<Round>,
+    /// The employer's stated decision date (T2), if any.
+    pub decision_by: Option<Date>,
+    /// How the decision date was read, e.g. `"within a week" = Dec 1 + 7 days`.
+    pub decision_meaning: Option<String>,
+    /// The kind of employer (T7, T10).
+    pub company_type: Option<CompanyType>,
+    /// The level of the role (T7, T10).
+    pub seniority: Option<Seniority>,
+    /// The opening is urgent (T7).
+    pub urgent: bool,
+    /// The interview is late in the hiring process (T7).
+    pub late_in_process: bool,
+    /// How many rounds the candidate has had, this one included (T7).
+    pub rounds_so_far: u32,
+    /// The preferred channel for follow-ups: email or phone (T4, T10).
+    pub channel: Channel,
+}
+
+impl Interview {
+    /// An interview of one hour with no other facts known.
+    pub fn new(start: Zoned) -> Interview {
+        Interview {
+            start,
+            duration: SignedDuration::from_hours(1),
+            round: None,
+            decision_by: None,
+            decision_meaning: None,
+            company_type: None,
+            seniority: None,
+            urgent: false,
+            late_in_process: false,
+            rounds_so_far: 1,
+            channel: Channel::Email,
+        }
+    }
+
+    /// When the interview ends.
+    pub fn end(&self) -> Zoned {
+        self.start
+            .checked_add(self.duration)
+            .unwrap_or_else(|_| self.start.clone())
+    }
+}
+
+/// Who receives the messages: their zone, holidays and working day (T8).
+#[derive(Debug, Clone)]
+pub struct Recipient {
+    /// The recipient's time zone.
+    pub tz: TimeZone,
+    /// Their public-holiday region, if known.
+    pub region: Option<Region>,
+    /// Their business hours, if not the policy's.
+    pub hours: Option<Hours>,
+}
+
+impl Recipient {
+    /// A recipient in `tz` with no holiday region and the policy's hours.
+    pub fn new(tz: TimeZone) -> Recipient {
+        Recipient {
+            tz,
+            region: None,
+            hours: None,
+        }
+    }
+}
+
+/// What a step asks of the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    /// T1: thank each interviewer.
+    ThankYou,
+    /// T2/T3: the first status follow-up.
+    FollowUp,
+    /// T5: the last one.
+    FinalFollowUp,
+    /// T6: close as no response and keep searching.
+    MoveOn,
+}
+
+impl StepKind {
+    /// The snake_case word used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepKind::ThankYou => "thank_you",
+            StepKind::FollowUp => "follow_up",
+            StepKind::FinalFollowUp => "final_follow_up",
+            StepKind::MoveOn => "move_on",
+        }
+    }
+
+    /// A label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            StepKind::ThankYou => "Thank-you",
+            StepKind::FollowUp => "Follow-up",
+            StepKind::FinalFollowUp => "Final follow-up",
+            StepKind::MoveOn => "Move on",
+        }
+    }
+}
+
+/// Where a step stands at a given moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepStatus {
+    /// Its window has not opened.
+    Upcoming,
+    /// Inside its window: send now.
+    Due,
+    /// Past its window but still worth doing (a late thank-you, T1).
+    Overdue,
+    /// Past the point where it helps; the next step has taken over.
+    Missed,
+}
+
+impl StepStatus {
+    /// The word used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepStatus::Upcoming => "upcoming",
+            StepStatus::Due => "due",
+            StepStatus::Overdue => "overdue",
+            StepStatus::Missed => "missed",
+        }
+    }
+}
+
+/// The public holidays a date was moved past (T8); empty when only a weekend was.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skipped {
+    /// Each holiday skipped: its date and name, such as "Christmas Day".
+    pub holidays: Vec<(Date, String)>,
+    /// The region code.
+    pub region: Option<String>,
+    /// Whether a weekend was skipped too.
+    pub weekend: bool,
+}
+
+/// One reason behind a step, with the numbers used. Rendered with `Display`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Why {
+    /// The interview's end, which every wait counts from.
+    InterviewEnds {
+        /// The start, in the interview's zone.
+        start: Zoned,
+        /// Minutes.
+        minutes: i64,
+        /// The end, in the recipient's zone.
+        end: Zoned,
+    },
+    /// T1: the thank-you window.
+    ThankYouWindow {
+        /// `thank_you.deadline_hours`.
+        deadline_hours: u32,
+        /// `thank_you.late_hours`.
+        late_hours: u32,
+    },
+    /// T1: recommended a little after the end, inside business hours.
+    ThankYouSoon {
+        /// `thank_you.delay_minutes`.
+        delay_minutes: u32,
+    },
+    /// T1: the end is after hours; the next business morning is within the deadline.
+    ThankYouNextMorning {
+        /// The morning chosen.
+        at: DateTime,
+    },
+    /// T1: the next business morning is too far; send the same evening by email.
+    ThankYouEvening {
+        /// The next business morning, beyond the deadline.
+        next_morning: DateTime,
+        /// `thank_you.deadline_hours`.
+        deadline_hours: u32,
+    },
+    /// T2: the stated decision date.
+    DecisionDate {
+        /// The date.
+        date: Date,
+        /// How the phrase was read.
+        meaning: Option<String>,
+    },
+    /// T2: the follow-up is not before the decision date has passed.
+    AfterDecision {
+        /// The decision date.
+        decision: Date,
+        /// `follow_up.after_decision_days` after the T7 factor.
+        days: i64,
+        /// Before the factor.
+        base_days: u32,
+        /// The T7 factor.
+        factor: f64,
+        /// Decision date + days.
+        target: Date,
+    },
+    /// T3: no stated timeline.
+    NoTimeline {
+        /// Business days to the earliest.
+        earliest_business_days: i64,
+        /// Days to the recommended moment.
+        recommended_days: i64,
+        /// Days to the latest.
+        latest_days: i64,
+        /// The recommended date before moving to a business day.
+        target: Date,
+    },
+    /// T4: phone follow-ups wait at least this many business days.
+    PhoneFloor {
+        /// `follow_up.phone_min_business_days`.
+        business_days: u32,
+        /// The first day a call is allowed.
+        date: Date,
+    },
+    /// T5 / T6: a wait measured from the previous step.
+    AfterPrevious {
+        /// The previous step.
+        previous: StepKind,
+        /// Its recommended date (or when it was sent).
+        from: Date,
+        /// Days after the factor.
+        days: i64,
+        /// Days before the factor.
+        base_days: u32,
+        /// The T7 factor.
+        factor: f64,
+        /// from + days.
+        target: Date,
+    },
+    /// T7: the combined factor and its parts.
+    Factor {
+        /// The product, clamped to the policy's min and max.
+        total: f64,
+        /// The product before clamping.
+        raw: f64,
+        /// Each part: what it is and its multiplier.
+        parts: Vec<(String, f64)>,
+    },
+    /// T8: a date moved off a weekend or holiday.
+    Moved {
+        /// The date first computed.
+        from: Date,
+        /// The business day used.
+        to: Date,
+        /// The first day skipped.
+        skipped: Skipped,
+    },
+    /// T8: when in the day the step lands.
+    BusinessHours {
+        /// Start of the business day.
+        start: jiff::civil::Time,
+        /// End.
+        end: jiff::civil::Time,
+        /// The zone.
+        tz: String,
+        /// The holiday region, if known.
+        region: Option<String>,
+    },
+    /// T5: never more than two follow-ups after the thank-you.
+    LastFollowUp,
+    /// T6: nothing more is sent.
+    MoveOn,
+    /// T10: why this channel, and what else works.
+    Channel(ChannelWhy),
+}
+
+/// The channel reasons (T10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChannelWhy {
+    /// A letter suits a traditional employer.
+    LetterSuits,
+    /// A call may suit a senior role or a final round.
+    PhoneSuits,
+    /// The user asked for phone follow-ups.
+    PhoneChosen,
+    /// If a call goes unanswered, leave a short voicemail.
+    Voicemail,
+}
+
+fn md(d: Date) -> impl fmt::Display {
+    d.strftime("%a %b %-d")
+}
+
+fn mdt(d: DateTime) -> impl fmt::Display {
+    d.strftime("%a %b %-d %H:%M")
+}
+
+impl fmt::Display for Skipped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.weekend {
+            f.write_str("weekend")?;
+        }
+        for (i, (date, name)) in self.holidays.iter().enumerate() {
+            if i > 0 || self.weekend {
+                f.write_str("; ")?;
+            }
+            write!(f, "{} is {name}", md(*date))?;
+        }
+        if let (Some(region), false) = (&self.region, self.holidays.is_empty()) {
+            write!(f, ", a public holiday in {region}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Why {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Why::InterviewEnds { start, minutes, end } => {
+                write!(f, "interview {} + {minutes} min", start.strftime("%a %b %-d %H:%M %Z"))?;
+                if start.time_zone() == end.time_zone() {
+                    write!(f, " ends {}", end.strftime("%H:%M"))
+                } else {
+                    write!(
+                        f,
+                        " ends {} for the recipient ({})",
+                        end.strftime("%a %b %-d %H:%M %Z"),
+                        end.time_zone().iana_name().unwrap_or("their zone")
+                    )
+                }
+            }
+            Why::ThankYouWindow { deadline_hours, late_hours } => write!(
+                f,
+                "T1: thank each interviewer after the interview, within {deadline_hours} h of the end; after {late_hours} h it is late"
+            ),
+            Why::ThankYouSoon { delay_minutes } => write!(
+                f,
+                "T1: recommended {delay_minutes} min after the end (policy), the same day, inside business hours"
+            ),
+            Why::ThankYouNextMorning { at } => write!(
+                f,
+                "T1: the end is outside business hours; the next business morning, {}, is within the deadline",
+                mdt(*at)
+            ),
+            Why::ThankYouEvening { next_morning, deadline_hours } => write!(
+                f,
+                "T1: the next business morning, {}, is more than {deadline_hours} h away: send the same evening (fine for email)",
+                mdt(*next_morning)
+            ),
+            Why::DecisionDate { date, meaning } => match meaning {
+                Some(m) => write!(f, "T2: decision date {} ({m})", md(*date)),
+                None => write!(f, "T2: decision date {}", md(*date)),
+            },
+            Why::AfterDecision { decision, days, base_days, factor, target } => {
+                if *days as u32 == *base_days {
+                    write!(
+                        f,
+                        "T2: not before the decision date has passed; decision date {} + {days} days (policy) = {}",
+                        md(*decision),
+                        md(*target)
+                    )
+                } else {
+                    write!(
+                        f,
+                        "T2: not before the decision date has passed; decision date {} + {days} days ({base_days} (policy) × {factor:.2}) = {}",
+                        md(*decision),
+                        md(*target)
+                    )
+                }
+            }
+            Why::NoTimeline { earliest_business_days, recommended_days, latest_days, target } => write!(
+                f,
+                "T3: no stated timeline: earliest {earliest_business_days} business days, recommended {recommended_days} days (= {}), latest {latest_days} days after the interview (policy)",
+                md(*target)
+            ),
+            Why::PhoneFloor { business_days, date } => write!(
+                f,
+                "T4: a phone follow-up waits at least {business_days} business days after the interview: not before {}",
+                md(*date)
+            ),
+            Why::AfterPrevious { previous, from, days, base_days, factor, target } => {
+                let rule = match previous {
+                    StepKind::FinalFollowUp => "T6",
+                    _ => "T5",
+                };
+                let what = match previous {
+                    StepKind::FollowUp => "first follow-up",
+                    StepKind::FinalFollowUp => "final follow-up",
+                    StepKind::ThankYou => "thank-you",
+                    StepKind::MoveOn => "move on",
+                };
+                if *days as u32 == *base_days {
+                    write!(f, "{rule}: {what} {} + {days} days (policy) = {}", md(*from), md(*target))
+                } else {
+                    write!(
+                        f,
+                        "{rule}: {what} {} + {days} days ({base_days} (policy) × {factor:.2}) = {}",
+                        md(*from),
+                        md(*target)
+                    )
+                }
+            }
+            Why::Factor { total, raw, parts } => {
+                write!(f, "T7: waits × {total:.2}")?;
+                if parts.is_empty() {
+                    return f.write_str(
+                        " (no company type, seniority, round or urgency that changes them)",
+                    );
+                }
+                f.write_str(" (")?;
+                for (i, (what, x)) in parts.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{what} ×{x}")?;
+                }
+                if (total - raw).abs() > 1e-9 {
+                    write!(f, "; the product {raw:.2} is kept within factors.min and factors.max")?;
+                }
+                f.write_str(")")
+            }
+            Why::Moved { from, to, skipped } => write!(
+                f,
+                "T8: {} is not a business day ({skipped}): moved to {}",
+                md(*from),
+                md(*to)
+            ),
+            Why::BusinessHours { start, end, tz, region } => {
+                write!(
+                    f,
+                    "T8: inside the recipient's business hours, {}–{} {tz}",
+                    start.strftime("%H:%M"),
+                    end.strftime("%H:%M")
+                )?;
+                match region {
+                    Some(r) => write!(f, ", skipping weekends and {r} public holidays"),
+                    None => f.write_str(", skipping weekends (no holiday region set)"),
+                }
+            }
+            Why::LastFollowUp => f.write_str("T5: the last follow-up: never more than two after the thank-you"),
+            Why::MoveOn => f.write_str(
+                "T6: no reply after the final follow-up: close as no response, keep the contact, keep searching; nothing more is sent",
+            ),
+            Why::Channel(c) => f.write_str(match c {
+                ChannelWhy::LetterSuits => "T10: a printed letter also suits this employer's culture",
+                ChannelWhy::PhoneSuits => "T10: for a senior role or a final round a call may be more appropriate; phone and email can be combined",
+                ChannelWhy::PhoneChosen => "T10: by phone, as chosen",
+                ChannelWhy::Voicemail => "T10: if the call is not answered, leave a short voicemail",
+            }),
+        }
+    }
+}
+
+impl Serialize for Why {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// One dated step of the plan.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// What to do.
+    pub kind: StepKind,
+    /// How to send it.
+    pub channel: Channel,
+    /// Other channels that fit (T10).
+    pub alternatives: Vec<Channel>,
+    /// The window opens.
+    pub earliest: Zoned,
+    /// The best moment.
+    pub recommended: Zoned,
+    /// The window closes.
+    pub latest: Zoned,
+    /// After this moment the step no longer helps (see [`StepStatus::Missed`]).
+    pub missed_after: Option<Zoned>,
+    /// The rules behind the dates.
+    pub rules: Vec<&'static str>,
+    /// The reasons, with the numbers used.
+    pub why: Vec<Why>,
+}
+
+impl Step {
+    /// Where the step stands at `now`.
+    pub fn status(&self, now: Timestamp) -> StepStatus {
+        if now < self.earliest.timestamp() {
+            StepStatus::Upcoming
+        } else if now <= self.latest.timestamp() {
+            StepStatus::Due
+        } else if self
+            .missed_after
+            .as_ref()
+            .is_some_and(|m| now > m.timestamp())
+        {
+            StepStatus::Missed
+        } else {
+            StepStatus::Overdue
+        }
+    }
+}
+
+/// The plan for one interview.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// When the interview ends, in the recipient's zone.
+    pub interview_end: Zoned,
+    /// The stated decision date, if any.
+    pub decision_by: Option<Date>,
+    /// The combined T7 factor used.
+    pub factor: f64,
+    /// The steps, in order.
+    pub steps: Vec<Step>,
+}
+
+/// The combined T7 factor and its parts.
+pub fn factor(interview: &Interview, policy: &Policy) -> (f64, f64, Vec<(String, f64)>) {
+    let mut parts = Vec::new();
+    let mut total = 1.0;
+    let mut push = |what: String, x: f64| {
+        if x != 1.0 {
+            total *= x;
+            parts.push((what, x));
+        }
+    };
+    if let Some(t) = interview.company_type {
+        push(format!("company type {t}"), policy.company_factor(t));
+    }
+    if let Some(s) = interview.seniority {
+        push(format!("seniority {s}"), policy.seniority_factor(s));
+    }
+    if let Some(r) = interview.round {
+        push(format!("round {r}"), policy.round_factor(r));
+    }
+    if interview.urgent {
+        push("urgent".into(), policy.factors.urgent);
+    }
+    if interview.late_in_process {
+        push("late in the process".into(), policy.factors.late_in_process);
+    }
+    if interview.rounds_so_far > 2 {
+        let extra = f64::from(interview.rounds_so_far - 2) * policy.factors.per_extra_round;
+        push(
+            format!("{} rounds so far", interview.rounds_so_far),
+            1.0 + extra,
+        );
+    }
+    let f = &policy.factors;
+    (total.clamp(f.min, f.max), total, parts)
+}
+
+fn scale(days: u32, factor: f64) -> i64 {
+    if days == 0 {
+        return 0;
+    }
+    ((f64::from(days) * factor).round() as i64).max(1)
+}
+
+fn add_days(d: Date, n: i64) -> Date {
+    d.checked_add(n.days()).unwrap_or(d)
+}
+
+/// Context shared by the step builders.
+struct Ctx<'a> {
+    tz: &'a TimeZone,
+    region: Option<&'a Region>,
+    hours: Hours,
+}
+
+impl Ctx<'_> {
+    fn is_business_day(&self, d: Date) -> bool {
+        calendar::is_business_day(d, self.region)
+    }
+
+    /// The first business day on or after `d`, and why it moved.
+    fn business_day(&self, d: Date, why: &mut Vec<Why>) -> Date {
+        let to = calendar::next_business_day(d, self.region);
+        if to != d {
+            let mut skipped = Skipped {
+                holidays: Vec::new(),
+                region: self.region.map(|r| r.code().to_string()),
+                weekend: false,
+            };
+            let mut day = d;
+            while day < to {
+                if calendar::is_weekend(day) {
+                    skipped.weekend = true;
+                } else if let Some(name) = self.region.and_then(|r| r.holiday(day)) {
+                    skipped.holidays.push((day, name.to_string()));
+                }
+                day = add_days(day, 1);
+            }
+            why.push(Why::Moved {
+                from: d,
+                to,
+                skipped,
+            });
+        }
+        to
+    }
+
+    fn at(&self, d: Date, t: jiff::civil::Time) -> Zoned {
+        let dt = d.to_datetime(t);
+        // Compatible disambiguation: a time in a DST gap moves forward.
+        self.tz
+            .to_ambiguous_zoned(dt)
+            .compatible()
+            .unwrap_or_else(|_| Zoned::new(Timestamp::UNIX_EPOCH, self.tz.clone()))
+    }
+
+    /// The first business-hours moment at or after `z` (in the recipient's zone).
+    fn next_open(&self, z: &Zoned) -> Zoned {
+        let local = z.with_time_zone(self.tz.clone());
+        let d = local.date();
+        let t = local.time();
+        if self.is_business_day(d) && self.hours.contains(t) {
+            return local;
+        }
+        if self.is_business_day(d) && t < self.hours.start {
+            return self.at(d, self.hours.start);
+        }
+        let next = calendar::next_business_day(add_days(d, 1), self.region);
+        self.at(next, self.hours.start)
+    }
+}
+
+/// Plans the follow-ups of one interview (see the module docs for the rules).
+pub fn plan(interview: &Interview, recipient: &Recipient, policy: &Policy) -> Plan {
+    let ctx = Ctx {
+        tz: &recipient.tz,
+        region: recipient.region.as_ref(),
+        hours: recipient.hours.unwrap_or(policy.hours),
+    };
+    let end = interview.end().with_time_zone(recipient.tz.clone());
+    let (factor, raw, parts) = factor(interview, policy);
+    let factor_why = Why::Factor {
+        total: factor,
+        raw,
+        parts,
+    };
+    let hours_why = Why::BusinessHours {
+        start: ctx.hours.start,
+        end: ctx.hours.end,
+        tz: recipient
+            .tz
+            .iana_name()
+            .unwrap_or("the recipient's zone")
+            .to_string(),
+        region: recipient.region.as_ref().map(|r| r.code().to_string()),
+    };
+    let ends_why = Why::InterviewEnds {
+        start: interview.start.clone(),
+        minutes: interview.duration.as_mins(),
+        end: end.clone(),
+    };
+
+    let thank_you = thank_you_step(interview, &ctx, policy, &end, ends_why.clone());
+    let first = follow_up_step(
+        interview,
+        &ctx,
+        policy,
+        &end,
+        factor,
+        &factor_why,
+        &hours_why,
+        &thank_you,
+    );
+    let final_step = after_step(
+        StepKind::FinalFollowUp,
+        &ctx,
+        &policy.final_follow_up,
+        factor,
+        &factor_why,
+        &hours_why,
+        &first,
+    );
+    let move_on = after_step(
+        StepKind::MoveOn,
+        &ctx,
+        &policy.move_on,
+        factor,
+        &factor_why,
+        &hours_why,
+        &final_step,
+    );
+    let mut steps = vec![thank_you, first, final_step, move_on];
+    for s in &mut steps {
+        s.rules.sort_by_key(|r| r[1..].parse::<u32>().unwrap_or(0));
+    }
+    // Missed: once the next step's window opens, the previous one no longer helps.
+    for i in 0..steps.len() - 1 {
+        if steps[i].kind != StepKind::ThankYou {
+            steps[i].missed_after = Some(steps[i + 1].earliest.clone());
+        }
+    }
+    Plan {
+        interview_end: end,
+        decision_by: interview.decision_by,
+        factor,
+        steps,
+    }
+}
+
+fn thank_you_step(
+    interview: &Interview,
+    ctx: &Ctx<'_>,
+    policy: &Policy,
+    end: &Zoned,
+    ends_why: Why,
+) -> Step {
+    let tp = &policy.thank_you;
+    let deadline = end
+        .checked_add(SignedDuration::from_hours(i64::from(tp.deadline_hours)))
+        .unwrap_or_else(|_| end.clone());
+    let late = end
+        .checked_add(SignedDuration::from_hours(i64::from(tp.late_hours)))
+        .unwrap_or_else(|_| end.clone());
+    let soon = end
+        .checked_add(SignedDuration::from_mins(i64::from(tp.delay_minutes)))
+        .unwrap_or_else(|_| end.clone());
+    let mut why = vec![
+        ends_why,
+        Why::ThankYouWindow {
+            deadline_hours: tp.deadline_hours,
+            late_hours: tp.late_hours,
+        },
+    ];
+    let open = ctx.next_open(&soon);
+    let recommended = if open == soon.with_time_zone(ctx.tz.clone()) {
+        why.push(Why::ThankYouSoon {
+            delay_minutes: tp.delay_minutes,
+        });
+        soon.clone()
+    } else if open <= deadline {
+        why.push(Why::ThankYouNextMorning {
+            at: open.datetime(),
+        });
+        open
+    } else {
+        why.push(Why::ThankYouEvening {
+            next_morning: open.datetime(),
+            deadline_hours: tp.deadline_hours,
+        });
+        soon.clone()
+    };
+    let recommended = if recommended > deadline {
+        deadline.clone()
+    } else {
+        recommended
+    };
+    let mut alternatives = Vec::new();
+    let traditional = matches!(
+        interview.company_type,
+        Some(CompanyType::Government | CompanyType::Academia | CompanyType::Corporate)
+    ) || interview.seniority == Some(Seniority::Executive);
+    if traditional {
+        alternatives.push(Channel::Letter);
+        why.push(Why::Channel(ChannelWhy::LetterSuits));
+    }
+    Step {
+        kind: StepKind::ThankYou,
+        channel: Channel::Email,
+        alternatives,
+        earliest: end.clone(),
+        recommended,
+        latest: deadline,
+        missed_after: Some(late),
+        rules: vec!["T1", "T10"],
+        why,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn follow_up_step(
+    interview: &Interview,
+    ctx: &Ctx<'_>,
+    policy: &Policy,
+    end: &Zoned,
+    factor: f64,
+    factor_why: &Why,
+    hours_why: &Why,
+    thank_you: &Step,
+) -> Step {
+    let fp = &policy.follow_up;
+    let day0 = end.date();
+    let mut why = Vec::new();
+    let mut rules = Vec::new();
+    let (mut earliest, mut recommended, mut latest);
+    match interview.decision_by {
+        Some(decision) => {
+            rules.push("T2");
+            why.push(Why::DecisionDate {
+                date: decision,
+                meaning: interview.decision_meaning.clone(),
+            });
+            let days = scale(fp.after_decision_days, factor);
+            let target = add_days(decision, days.max(1));
+            why.push(Why::AfterDecision {
+                decision,
+                days: days.max(1),
+                base_days: fp.after_decision_days,
+                factor,
+                target,
+            });
+            earliest = calendar::next_business_day(add_days(decision, 1), ctx.region);
+            recommended = ctx.business_day(target, &mut why);
+            latest = ctx.business_day(
+                add_days(recommended, scale(fp.window_days, factor)),
+                &mut Vec::new(),
+            );
+        }
+        None => {
+            rules.push("T3");
+            let e = scale(fp.earliest_business_days, factor);
+            let r = scale(fp.recommended_days, factor);
+            let l = scale(fp.latest_days, factor);
+            let target = add_days(day0, r);
+            why.push(Why::NoTimeline {
+                earliest_business_days: e,
+                recommended_days: r,
+                latest_days: l,
+                target,
+            });
+            earliest = calendar::add_business_days(day0, e as u32, ctx.region);
+            recommended = ctx.business_day(target, &mut why);
+            latest = ctx.business_day(add_days(day0, l), &mut Vec::new());
+        }
+    }
+    rules.push("T7");
+    why.push(factor_why.clone());
+    let mut alternatives = Vec::new();
+    let phone_floor = calendar::add_business_days(day0, fp.phone_min_business_days, ctx.region);
+    let phone_suits = matches!(
+        interview.seniority,
+        Some(Seniority::Senior | Seniority::Executive)
+    ) || interview.round == Some(Round::Final);
+    let channel = if interview.channel == Channel::Phone {
+        rules.push("T4");
+        why.push(Why::Channel(ChannelWhy::PhoneChosen));
+        why.push(Why::PhoneFloor {
+            business_days: fp.phone_min_business_days,
+            date: phone_floor,
+        });
+        why.push(Why::Channel(ChannelWhy::Voicemail));
+        alternatives.push(Channel::Email);
+        Channel::Phone
+    } else {
+        if phone_suits {
+            rules.push("T4");
+            why.push(Why::Channel(ChannelWhy::PhoneSuits));
+            why.push(Why::PhoneFloor {
+                business_days: fp.phone_min_business_days,
+                date: phone_floor,
+            });
+            alternatives.push(Channel::Phone);
+        }
+        Channel::Email
+    };
+    if channel == Channel::Phone || !alternatives.is_empty() {
+        // T4 holds for the whole window when a call is on the table.
+        earliest = earliest.max(phone_floor);
+    }
+    // Never before the thank-you window has closed.
+    let ty_close = thank_you.latest.with_time_zone(ctx.tz.clone()).date();
+    if earliest <= ty_close {
+        earliest = calendar::next_business_day(add_days(ty_close, 1), ctx.region);
+    }
+    recommended = recommended.max(earliest);
+    latest = latest.max(recommended);
+    rules.push("T8");
+    why.push(hours_why.clone());
+    if channel == Channel::Phone || !alternatives.is_empty() {
+        rules.push("T10");
+    }
+    Step {
+        kind: StepKind::FollowUp,
+        channel,
+        alternatives,
+        earliest: ctx.at(earliest, ctx.hours.start),
+        recommended: ctx.at(recommended, ctx.hours.preferred),
+        latest: ctx.at(latest, ctx.hours.end),
+        missed_after: None,
+        rules,
+        why,
+    }
+}
+
+fn after_step(
+    kind: StepKind,
+    ctx: &Ctx<'_>,
+    gap: &crate::policy::Gap,
+    factor: f64,
+    factor_why: &Why,
+    hours_why: &Why,
+    previous: &Step,
+) -> Step {
+    let from = previous.recommended.date();
+    let prev_latest = previous.latest.date();
+    let e = scale(gap.earliest_days, factor);
+    let r = scale(gap.recommended_days, factor).max(1);
+    let l = scale(gap.latest_days, factor);
+    let target = add_days(from, r);
+    let mut why = vec![Why::AfterPrevious {
+        previous: previous.kind,
+        from,
+        days: r,
+        base_days: gap.recommended_days,
+        factor,
+        target,
+    }];
+    // A window opens once the previous one has closed.
+    let earliest = calendar::next_business_day(add_days(from, e.max(1)), ctx.region).max(
+        calendar::next_business_day(add_days(prev_latest, 1), ctx.region),
+    );
+    let mut recommended = ctx.business_day(target, &mut why);
+    let mut latest = ctx.business_day(add_days(from, l), &mut Vec::new());
+    // Steps stay in order: a step opens after the previous recommended moment and
+    // is recommended after the previous window closes.
+    if recommended <= prev_latest {
+        recommended = calendar::next_business_day(add_days(prev_latest, 1), ctx.region);
+    }
+    let earliest = earliest.min(recommended);
+    latest = latest.max(recommended);
+    why.push(factor_why.clone());
+    let (channel, alternatives, rules) = match kind {
+        StepKind::MoveOn => {
+            why.push(Why::MoveOn);
+            (Channel::None, Vec::new(), vec!["T6", "T7", "T8"])
+        }
+        _ => {
+            why.push(Why::LastFollowUp);
+            let mut rules = vec!["T5", "T7", "T8"];
+            if previous.channel == Channel::Phone || !previous.alternatives.is_empty() {
+                rules.push("T10");
+            }
+            (previous.channel, previous.alternatives.clone(), rules)
+        }
+    };
+    why.push(hours_why.clone());
+    Step {
+        kind,
+        channel,
+        alternatives,
+        earliest: ctx.at(earliest, ctx.hours.start),
+        recommended: ctx.at(recommended, ctx.hours.preferred),
+        latest: ctx.at(latest, ctx.hours.end),
+        missed_after: None,
+        rules,
+        why,
+    }
+}
