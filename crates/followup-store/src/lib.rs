@@ -1,0 +1,111 @@
+//! SQLite storage for `followup`: applications, their interviews, contacts, touchpoints
+//! and notes, and the sender's profile.
+//!
+//! The store keeps facts only. The plan (what to send, when) is derived from them by
+//! `followup-core` every time, never stored. The store never reads the clock: every
+//! time it records is passed in. It takes a path; choosing the default file (the XDG
+//! data directory) is the front end's job.
+//!
+//! ```
+//! use followup_store::{NewApplication, NewInterview, NewTouchpoint, Store, TouchpointKind};
+//! use followup_store::model::{ContactRole, Interviewer, NewContact};
+//!
+//! let mut store = Store::open_in_memory()?;
+//! let at: jiff::Timestamp = "2026-12-01T15:00:00Z".parse().unwrap();
+//! let mut app = NewApplication::new("Acme", "Backend Developer", at);
+//! let mut round = NewInterview::new(at, "America/New_York", 60);
+//! round.interviewers.push(Interviewer::New(NewContact::new("Jane Doe", ContactRole::Interviewer)));
+//! app.interviews.push(round);
+//! let id = store.add_application(&app)?;
+//!
+//! let jane = store.application(id)?.contacts[0].id;
+//! let mut thanks = NewTouchpoint::new(TouchpointKind::ThankYou, "2026-12-01T20:00:00Z".parse().unwrap());
+//! thanks.contact_id = Some(jane);
+//! store.add_touchpoint(id, &thanks)?;
+//!
+//! let all = store.applications(false)?;
+//! assert_eq!(all[0].interviews[0].interviewer_ids, vec![jane]);
+//! assert_eq!(all[0].touchpoints.len(), 1);
+//! # Ok::<(), followup_store::StoreError>(())
+//! ```
+//!
+//! # Schema (version 1, `migrations/0001_initial.sql`)
+//!
+//! | table | holds |
+//! |---|---|
+//! | `application` | company, role, source, link, company type, seniority, region, status, created/closed times, urgency flags, recipients' zone |
+//! | `interview` | one round: start, zone, duration, round, decision phrase and date, location, calendar uid (unique), cancelled, title |
+//! | `contact` | a person: name, e-mail, phone, role (interviewer, recruiter, hiring manager), zone |
+//! | `interview_contact` | who sat in which interview |
+//! | `touchpoint` | thank-you, follow-ups, calls, letters, replies, the outcome: when, to whom, channel, note |
+//! | `note` | topics, strengths, gaps, questions, per application or per interview |
+//! | `profile` | the sender (one row) |
+//!
+//! Instants are stored as integer nanoseconds since the Unix epoch (UTC): exact, and
+//! sorted as numbers. Enumerations are stored as their kebab-case words, dates as
+//! `YYYY-MM-DD`. Every child row carries its application id; references between
+//! children use composite foreign keys `(application_id, id)`, so a touchpoint cannot
+//! name a contact of another application. Deleting an application deletes everything
+//! attached to it. Tables are `STRICT`; ids are `AUTOINCREMENT`, never reused.
+//!
+//! The file is marked with `PRAGMA application_id` = [`APPLICATION_ID`] and its schema
+//! version is `PRAGMA user_version`. Migrations are SQL files compiled into the binary
+//! and run on open, in order, each in its own transaction. A database newer than this
+//! build is refused; before an older database that holds data is migrated, a copy is
+//! written to `<file>.bak-v<old version>`. See [`Store::open`] for the files refused.
+//!
+//! # Concurrency and crash safety
+//!
+//! - The database runs in WAL mode: readers do not wait for the writer and see a
+//!   consistent snapshot (each multi-query read runs in one read transaction).
+//! - Every write method is one transaction started with `BEGIN IMMEDIATE`: it takes the
+//!   write lock first, so concurrent writers (twenty `followup add` at once) queue for up
+//!   to [`BUSY_TIMEOUT`] instead of failing, and a write is applied whole or not at all.
+//! - `synchronous = FULL`: a method that returned `Ok` has its change on disk. A killed
+//!   process, a crash or a power cut loses nothing committed and never leaves half an
+//!   application.
+//! - Opening inspects an existing file read-only before touching it; files that are not
+//!   followup databases are left byte-for-byte unchanged.
+//! - [`Store::restore`] replaces everything in one transaction.
+//!
+//! A [`Store`] is one connection: `Send`, not `Sync`. Use one per thread or process.
+//!
+//! # Validation
+//!
+//! Each write method checks its input before opening a transaction (see [`validate`]):
+//! bad input returns [`StoreError::Invalid`] and writes nothing. The checks are public
+//! so a front end can run them before opening the database.
+//!
+//! # Sample data
+//!
+//! [`demo::populate`] fills a store with realistic, reproducible data, for benchmarks
+//! (`cargo bench -p followup-store`) and for trying the tool on a large database.
+
+pub mod demo;
+mod error;
+mod load;
+pub mod model;
+mod open;
+mod sql;
+pub mod validate;
+mod write;
+
+pub use error::{Result, StoreError};
+pub use model::{
+    Application, ApplicationFull, ApplicationPatch, Backup, Contact, ContactRole, Interview,
+    InterviewPatch, Interviewer, NewApplication, NewContact, NewInterview, NewNote, NewTouchpoint,
+    Note, NoteKind, Outcome, Profile, Touchpoint, TouchpointKind, BACKUP_FORMAT,
+};
+pub use open::{APPLICATION_ID, BUSY_TIMEOUT, SCHEMA_VERSION};
+
+/// The database: one SQLite connection.
+pub struct Store {
+    conn: rusqlite::Connection,
+    path: Option<std::path::PathBuf>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}

@@ -1,0 +1,345 @@
+//! Reads. Loading many applications takes six queries whatever their number: one per
+//! table, each ordered by application id, merged in one pass.
+
+use rusqlite::{Connection, OptionalExtension, Row};
+
+use crate::error::{Result, StoreError};
+use crate::model::{
+    Application, ApplicationFull, Backup, Contact, Interview, Note, Profile, Touchpoint,
+    BACKUP_FORMAT,
+};
+use crate::sql::Cols;
+use crate::Store;
+
+const APPLICATION: &str = "SELECT id, company, role, source, link, company_type, seniority, \
+    region, status, created_at, closed_at, urgent, late_in_process, recipient_tz FROM application";
+const INTERVIEW: &str = "SELECT id, application_id, start, tz, duration_minutes, round, \
+    decision_phrase, decision_date, location, uid, cancelled, title FROM interview";
+const CONTACT: &str = "SELECT id, application_id, name, email, phone, role, tz FROM contact";
+const INTERVIEWER: &str = "SELECT application_id, interview_id, contact_id FROM interview_contact";
+const TOUCHPOINT: &str = "SELECT id, application_id, kind, at, contact_id, channel, note, \
+    outcome, decision_phrase, decision_date FROM touchpoint";
+const NOTE: &str = "SELECT id, application_id, interview_id, kind, text FROM note";
+
+/// Which applications to load.
+#[derive(Debug, Clone, Copy)]
+enum Scope {
+    All,
+    Open,
+    One(i64),
+}
+
+impl Scope {
+    fn apps(self) -> &'static str {
+        match self {
+            Scope::All => "",
+            Scope::Open => " WHERE closed_at IS NULL",
+            Scope::One(_) => " WHERE id = ?1",
+        }
+    }
+
+    fn children(self) -> &'static str {
+        match self {
+            Scope::All => "",
+            Scope::Open => {
+                " WHERE application_id IN (SELECT id FROM application WHERE closed_at IS NULL)"
+            }
+            Scope::One(_) => " WHERE application_id = ?1",
+        }
+    }
+
+    fn params(self) -> Vec<i64> {
+        match self {
+            Scope::One(id) => vec![id],
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl Store {
+    /// One application with everything attached to it.
+    pub fn application(&self, id: i64) -> Result<ApplicationFull> {
+        let tx = self.conn.unchecked_transaction()?;
+        let mut all = load(&tx, Scope::One(id))?;
+        tx.finish()?;
+        all.pop().ok_or(StoreError::NotFound {
+            what: "application",
+            id,
+        })
+    }
+
+    /// Every application (or only the active ones), by id, each with everything attached
+    /// to it. Takes six queries whatever the number of applications, all in one read
+    /// transaction, so the result is a consistent snapshot.
+    pub fn applications(&self, include_closed: bool) -> Result<Vec<ApplicationFull>> {
+        let tx = self.conn.unchecked_transaction()?;
+        let all = load(
+            &tx,
+            if include_closed {
+                Scope::All
+            } else {
+                Scope::Open
+            },
+        )?;
+        tx.finish()?;
+        Ok(all)
+    }
+
+    /// One interview.
+    pub fn interview(&self, id: i64) -> Result<Interview> {
+        interview_row(&self.conn, id)
+    }
+
+    /// The interview imported with this calendar UID, if any.
+    pub fn find_interview_by_uid(&self, uid: &str) -> Result<Option<Interview>> {
+        let id: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT id FROM interview WHERE uid = ?1")?
+            .query_row([uid], |r| r.get(0))
+            .optional()?;
+        id.map(|id| interview_row(&self.conn, id)).transpose()
+    }
+
+    /// The sender's profile, once set.
+    pub fn profile(&self) -> Result<Option<Profile>> {
+        profile(&self.conn)
+    }
+
+    /// Everything, for a backup.
+    pub fn export(&self) -> Result<Backup> {
+        let tx = self.conn.unchecked_transaction()?;
+        let backup = Backup {
+            format: BACKUP_FORMAT,
+            profile: profile(&tx)?,
+            applications: load(&tx, Scope::All)?,
+        };
+        tx.finish()?;
+        Ok(backup)
+    }
+}
+
+fn profile(c: &Connection) -> Result<Option<Profile>> {
+    let mut stmt = c.prepare_cached("SELECT name, email, phone FROM profile WHERE id = 1")?;
+    let mut rows = stmt.query([])?;
+    match rows.next()? {
+        None => Ok(None),
+        Some(row) => {
+            let mut r = Cols::new(row);
+            Ok(Some(Profile {
+                name: r.text()?,
+                email: r.text()?,
+                phone: r.opt_text()?,
+            }))
+        }
+    }
+}
+
+pub(crate) fn application_row(c: &Connection, id: i64) -> Result<Application> {
+    let mut stmt = c.prepare_cached(&format!("{APPLICATION} WHERE id = ?1"))?;
+    let mut rows = stmt.query([id])?;
+    match rows.next()? {
+        Some(row) => read_application(row),
+        None => Err(StoreError::NotFound {
+            what: "application",
+            id,
+        }),
+    }
+}
+
+pub(crate) fn interview_row(c: &Connection, id: i64) -> Result<Interview> {
+    let mut stmt = c.prepare_cached(&format!("{INTERVIEW} WHERE id = ?1"))?;
+    let mut rows = stmt.query([id])?;
+    let mut iv = match rows.next()? {
+        Some(row) => read_interview(row)?,
+        None => {
+            return Err(StoreError::NotFound {
+                what: "interview",
+                id,
+            })
+        }
+    };
+    let mut stmt = c.prepare_cached(
+        "SELECT contact_id FROM interview_contact WHERE application_id = ?1
+            AND interview_id = ?2 ORDER BY contact_id",
+    )?;
+    let mut rows = stmt.query([iv.application_id, id])?;
+    while let Some(row) = rows.next()? {
+        iv.interviewer_ids.push(row.get(0)?);
+    }
+    Ok(iv)
+}
+
+fn read_application(row: &Row<'_>) -> Result<Application> {
+    let mut r = Cols::new(row);
+    Ok(Application {
+        id: r.int()?,
+        company: r.text()?,
+        role: r.text()?,
+        source: r.opt_text()?,
+        link: r.opt_text()?,
+        company_type: r.opt_word("application.company_type")?,
+        seniority: r.opt_word("application.seniority")?,
+        region: r.opt_text()?,
+        status: r.word("application.status")?,
+        created_at: r.ts("application.created_at")?,
+        closed_at: r.opt_ts("application.closed_at")?,
+        urgent: r.boolean()?,
+        late_in_process: r.boolean()?,
+        recipient_tz: r.opt_text()?,
+    })
+}
+
+fn read_interview(row: &Row<'_>) -> Result<Interview> {
+    let mut r = Cols::new(row);
+    Ok(Interview {
+        id: r.int()?,
+        application_id: r.int()?,
+        start: r.ts("interview.start")?,
+        tz: r.text()?,
+        duration_minutes: r.int()?,
+        round: r.opt_word("interview.round")?,
+        decision_phrase: r.opt_text()?,
+        decision_date: r.opt_date("interview.decision_date")?,
+        location: r.opt_text()?,
+        uid: r.opt_text()?,
+        cancelled: r.boolean()?,
+        title: r.opt_text()?,
+        interviewer_ids: Vec::new(),
+    })
+}
+
+fn read_contact(row: &Row<'_>) -> Result<Contact> {
+    let mut r = Cols::new(row);
+    Ok(Contact {
+        id: r.int()?,
+        application_id: r.int()?,
+        name: r.text()?,
+        email: r.opt_text()?,
+        phone: r.opt_text()?,
+        role: r.word("contact.role")?,
+        tz: r.opt_text()?,
+    })
+}
+
+fn read_touchpoint(row: &Row<'_>) -> Result<Touchpoint> {
+    let mut r = Cols::new(row);
+    Ok(Touchpoint {
+        id: r.int()?,
+        application_id: r.int()?,
+        kind: r.word("touchpoint.kind")?,
+        at: r.ts("touchpoint.at")?,
+        contact_id: r.opt_int()?,
+        channel: r.opt_word("touchpoint.channel")?,
+        note: r.opt_text()?,
+        outcome: r.opt_word("touchpoint.outcome")?,
+        decision_phrase: r.opt_text()?,
+        decision_date: r.opt_date("touchpoint.decision_date")?,
+    })
+}
+
+fn read_note(row: &Row<'_>) -> Result<Note> {
+    let mut r = Cols::new(row);
+    Ok(Note {
+        id: r.int()?,
+        application_id: r.int()?,
+        interview_id: r.opt_int()?,
+        kind: r.word("note.kind")?,
+        text: r.text()?,
+    })
+}
+
+/// Walks the applications (sorted by id) alongside child rows sorted by application id.
+struct Cursor {
+    at: usize,
+}
+
+impl Cursor {
+    /// The index of the application with this id, moving forward only.
+    fn seek(&mut self, apps: &[ApplicationFull], id: i64) -> Option<usize> {
+        while self.at < apps.len() && apps[self.at].application.id < id {
+            self.at += 1;
+        }
+        (self.at < apps.len() && apps[self.at].application.id == id).then_some(self.at)
+    }
+}
+
+/// Run `sql` (a child table's select with the scope's filter and an order starting with
+/// the application id) and hand each row to `put` with the index of its application.
+fn each_child(
+    c: &Connection,
+    scope: Scope,
+    select: &str,
+    app_col: usize,
+    order: &str,
+    apps: &mut [ApplicationFull],
+    mut put: impl FnMut(&mut ApplicationFull, &Row<'_>) -> Result<()>,
+) -> Result<()> {
+    let sql = format!(
+        "{select}{} ORDER BY application_id, {order}",
+        scope.children()
+    );
+    let mut stmt = c.prepare_cached(&sql)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(scope.params()))?;
+    let mut cursor = Cursor { at: 0 };
+    while let Some(row) = rows.next()? {
+        let app_id: i64 = row.get(app_col)?;
+        if let Some(i) = cursor.seek(apps, app_id) {
+            put(&mut apps[i], row)?;
+        }
+    }
+    Ok(())
+}
+
+fn load(c: &Connection, scope: Scope) -> Result<Vec<ApplicationFull>> {
+    let mut apps = Vec::new();
+    {
+        let sql = format!("{APPLICATION}{} ORDER BY id", scope.apps());
+        let mut stmt = c.prepare_cached(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(scope.params()))?;
+        while let Some(row) = rows.next()? {
+            apps.push(ApplicationFull {
+                application: read_application(row)?,
+                interviews: Vec::new(),
+                contacts: Vec::new(),
+                touchpoints: Vec::new(),
+                notes: Vec::new(),
+            });
+        }
+    }
+    if apps.is_empty() {
+        return Ok(apps);
+    }
+    each_child(c, scope, INTERVIEW, 1, "start, id", &mut apps, |a, row| {
+        a.interviews.push(read_interview(row)?);
+        Ok(())
+    })?;
+    each_child(
+        c,
+        scope,
+        INTERVIEWER,
+        0,
+        "interview_id, contact_id",
+        &mut apps,
+        |a, row| {
+            let interview: i64 = row.get(1)?;
+            let contact: i64 = row.get(2)?;
+            if let Some(iv) = a.interviews.iter_mut().find(|i| i.id == interview) {
+                iv.interviewer_ids.push(contact);
+            }
+            Ok(())
+        },
+    )?;
+    each_child(c, scope, CONTACT, 1, "id", &mut apps, |a, row| {
+        a.contacts.push(read_contact(row)?);
+        Ok(())
+    })?;
+    each_child(c, scope, TOUCHPOINT, 1, "at, id", &mut apps, |a, row| {
+        a.touchpoints.push(read_touchpoint(row)?);
+        Ok(())
+    })?;
+    each_child(c, scope, NOTE, 1, "id", &mut apps, |a, row| {
+        a.notes.push(read_note(row)?);
+        Ok(())
+    })?;
+    Ok(apps)
+}

@@ -1,0 +1,601 @@
+//! Writes: each public method is one `BEGIN IMMEDIATE` transaction.
+
+use jiff::Timestamp;
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+use crate::error::{Result, StoreError};
+use crate::model::{
+    ApplicationPatch, Backup, InterviewPatch, Interviewer, NewApplication, NewContact,
+    NewInterview, NewNote, NewTouchpoint, Profile, Status, TouchpointKind, BACKUP_FORMAT,
+};
+use crate::sql::{date, opt_ts, ts, word};
+use crate::Store;
+
+impl Store {
+    /// Run `f` in a `BEGIN IMMEDIATE` transaction: the write lock is taken first (waiting
+    /// up to the busy timeout), so the transaction cannot fail later for lack of it.
+    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Add an application with its contacts, interviews (with their interviewers and
+    /// notes) and notes, all or nothing. Returns the new application id.
+    pub fn add_application(&mut self, new: &NewApplication) -> Result<i64> {
+        new.validate()?;
+        self.write(|c| insert_application(c, new))
+    }
+
+    /// Add an interview round to an application; returns the interview id. Interviewers
+    /// are existing contacts of the application ([`Interviewer::Id`]) or new people
+    /// ([`Interviewer::New`]), created in the same transaction.
+    pub fn add_interview(&mut self, application_id: i64, new: &NewInterview) -> Result<i64> {
+        new.validate()?;
+        self.write(|c| {
+            require_application(c, application_id)?;
+            insert_interview(c, application_id, new, &[])
+        })
+    }
+
+    /// Add a contact to an application; returns the contact id.
+    pub fn add_contact(&mut self, application_id: i64, new: &NewContact) -> Result<i64> {
+        new.validate()?;
+        self.write(|c| {
+            require_application(c, application_id)?;
+            insert_contact(c, application_id, new)
+        })
+    }
+
+    /// Record a touchpoint; returns its id. The contact, if any, must belong to the
+    /// application. A touchpoint of kind `outcome` also closes the application with that
+    /// outcome at that time, in the same transaction.
+    pub fn add_touchpoint(&mut self, application_id: i64, new: &NewTouchpoint) -> Result<i64> {
+        new.validate()?;
+        self.write(|c| {
+            require_application(c, application_id)?;
+            if let Some(contact) = new.contact_id {
+                require_child(c, "contact", application_id, contact)?;
+            }
+            let id = insert_touchpoint(c, application_id, new)?;
+            if let (TouchpointKind::Outcome, Some(outcome)) = (new.kind, new.outcome) {
+                update_status(c, application_id, outcome.into(), new.at)?;
+            }
+            Ok(id)
+        })
+    }
+
+    /// Add a note to an application, or to one of its interviews; returns the note id.
+    pub fn add_note(
+        &mut self,
+        application_id: i64,
+        interview_id: Option<i64>,
+        new: &NewNote,
+    ) -> Result<i64> {
+        new.validate()?;
+        self.write(|c| {
+            require_application(c, application_id)?;
+            if let Some(iv) = interview_id {
+                require_child(c, "interview", application_id, iv)?;
+            }
+            insert_note(c, application_id, interview_id, new)
+        })
+    }
+
+    /// Set the status. Leaving `active` sets `closed_at` to `at`; going back to
+    /// `active` clears it.
+    pub fn set_status(&mut self, application_id: i64, status: Status, at: Timestamp) -> Result<()> {
+        ts("at", at)?;
+        self.write(|c| update_status(c, application_id, status, at))
+    }
+
+    /// Change the fields named in the patch.
+    pub fn update_application(
+        &mut self,
+        application_id: i64,
+        patch: &ApplicationPatch,
+    ) -> Result<()> {
+        self.write(|c| {
+            let mut a = crate::load::application_row(c, application_id)?;
+            patch.apply(&mut a);
+            a.validate_at("")?;
+            c.prepare_cached(
+                "UPDATE application SET company = ?2, role = ?3, source = ?4, link = ?5,
+                    company_type = ?6, seniority = ?7, region = ?8, urgent = ?9,
+                    late_in_process = ?10, recipient_tz = ?11
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                a.id,
+                a.company,
+                a.role,
+                a.source,
+                a.link,
+                word(a.company_type),
+                word(a.seniority),
+                a.region,
+                a.urgent,
+                a.late_in_process,
+                a.recipient_tz,
+            ])?;
+            Ok(())
+        })
+    }
+
+    /// Change the fields named in the patch; `interviewer_ids` replaces the set of
+    /// interviewers (contacts of the same application).
+    pub fn update_interview(&mut self, interview_id: i64, patch: &InterviewPatch) -> Result<()> {
+        self.write(|c| {
+            let mut iv = crate::load::interview_row(c, interview_id)?;
+            patch.apply(&mut iv);
+            iv.validate_at("")?;
+            if let Some(uid) = &iv.uid {
+                require_free_uid(c, uid, Some(interview_id))?;
+            }
+            c.prepare_cached(
+                "UPDATE interview SET start = ?2, tz = ?3, duration_minutes = ?4, round = ?5,
+                    decision_phrase = ?6, decision_date = ?7, location = ?8, uid = ?9,
+                    cancelled = ?10, title = ?11
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                iv.id,
+                ts("start", iv.start)?,
+                iv.tz,
+                iv.duration_minutes,
+                word(iv.round),
+                iv.decision_phrase,
+                date(iv.decision_date),
+                iv.location,
+                iv.uid,
+                iv.cancelled,
+                iv.title,
+            ])?;
+            if patch.interviewer_ids.is_some() {
+                c.prepare_cached("DELETE FROM interview_contact WHERE interview_id = ?1")?
+                    .execute([interview_id])?;
+                for &contact in &iv.interviewer_ids {
+                    require_child(c, "contact", iv.application_id, contact)?;
+                    link(c, iv.application_id, interview_id, contact)?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Delete an application and everything attached to it.
+    pub fn delete_application(&mut self, application_id: i64) -> Result<()> {
+        self.write(|c| {
+            let n = c
+                .prepare_cached("DELETE FROM application WHERE id = ?1")?
+                .execute([application_id])?;
+            if n == 0 {
+                return Err(StoreError::NotFound {
+                    what: "application",
+                    id: application_id,
+                });
+            }
+            Ok(())
+        })
+    }
+
+    /// Set the sender's profile.
+    pub fn set_profile(&mut self, profile: &Profile) -> Result<()> {
+        profile.validate()?;
+        self.write(|c| insert_profile(c, profile))
+    }
+
+    /// Replace everything in the store with the backup, in one transaction: if any part
+    /// of the backup is refused, the store is left exactly as it was.
+    ///
+    /// Ids are kept, so references (interviewers, touchpoint contacts, note interviews)
+    /// stay valid; a reference to a record of another application is refused.
+    pub fn restore(&mut self, backup: &Backup) -> Result<()> {
+        if backup.format != BACKUP_FORMAT {
+            return Err(StoreError::BackupFormat {
+                found: backup.format,
+                supported: BACKUP_FORMAT,
+            });
+        }
+        validate_backup(backup)?;
+        self.write(|c| {
+            c.execute_batch(
+                "DELETE FROM interview_contact; DELETE FROM note; DELETE FROM touchpoint;
+                 DELETE FROM contact; DELETE FROM interview; DELETE FROM application;
+                 DELETE FROM profile;",
+            )?;
+            if let Some(p) = &backup.profile {
+                insert_profile(c, p)?;
+            }
+            restore_rows(c, backup).map_err(|e| match e {
+                StoreError::Sqlite(e)
+                    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) =>
+                {
+                    StoreError::invalid("backup", e.to_string())
+                }
+                e => e,
+            })
+        })
+    }
+}
+
+fn validate_backup(backup: &Backup) -> Result<()> {
+    if let Some(p) = &backup.profile {
+        p.validate()?;
+    }
+    for (i, full) in backup.applications.iter().enumerate() {
+        let p = format!("applications[{i}]");
+        let app = &full.application;
+        app.validate_at(&format!("{p}.application"))?;
+        let mismatch = |field: String, found: i64| {
+            StoreError::invalid(
+                field,
+                format!("application id {found} differs from {}", app.id),
+            )
+        };
+        for (j, x) in full.interviews.iter().enumerate() {
+            let f = format!("{p}.interviews[{j}]");
+            x.validate_at(&f)?;
+            if x.application_id != app.id {
+                return Err(mismatch(f, x.application_id));
+            }
+        }
+        for (j, x) in full.contacts.iter().enumerate() {
+            let f = format!("{p}.contacts[{j}]");
+            x.validate_at(&f)?;
+            if x.application_id != app.id {
+                return Err(mismatch(f, x.application_id));
+            }
+        }
+        for (j, x) in full.touchpoints.iter().enumerate() {
+            let f = format!("{p}.touchpoints[{j}]");
+            x.validate_at(&f)?;
+            if x.application_id != app.id {
+                return Err(mismatch(f, x.application_id));
+            }
+        }
+        for (j, x) in full.notes.iter().enumerate() {
+            let f = format!("{p}.notes[{j}]");
+            x.validate_at(&f)?;
+            if x.application_id != app.id {
+                return Err(mismatch(f, x.application_id));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn restore_rows(c: &Connection, backup: &Backup) -> Result<()> {
+    let mut app_stmt = c.prepare(
+        "INSERT INTO application (id, company, role, source, link, company_type, seniority,
+            region, status, created_at, closed_at, urgent, late_in_process, recipient_tz)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?;
+    let mut iv_stmt = c.prepare(
+        "INSERT INTO interview (id, application_id, start, tz, duration_minutes, round,
+            decision_phrase, decision_date, location, uid, cancelled, title)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    let mut contact_stmt = c.prepare(
+        "INSERT INTO contact (id, application_id, name, email, phone, role, tz)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let mut link_stmt = c.prepare(
+        "INSERT OR IGNORE INTO interview_contact (application_id, interview_id, contact_id)
+         VALUES (?1, ?2, ?3)",
+    )?;
+    let mut tp_stmt = c.prepare(
+        "INSERT INTO touchpoint (id, application_id, kind, at, contact_id, channel, note,
+            outcome, decision_phrase, decision_date)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    let mut note_stmt = c.prepare(
+        "INSERT INTO note (id, application_id, interview_id, kind, text)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for full in &backup.applications {
+        let a = &full.application;
+        app_stmt.execute(params![
+            a.id,
+            a.company,
+            a.role,
+            a.source,
+            a.link,
+            word(a.company_type),
+            word(a.seniority),
+            a.region,
+            a.status.as_str(),
+            ts("created_at", a.created_at)?,
+            opt_ts("closed_at", a.closed_at)?,
+            a.urgent,
+            a.late_in_process,
+            a.recipient_tz,
+        ])?;
+        for x in &full.interviews {
+            iv_stmt.execute(params![
+                x.id,
+                a.id,
+                ts("start", x.start)?,
+                x.tz,
+                x.duration_minutes,
+                word(x.round),
+                x.decision_phrase,
+                date(x.decision_date),
+                x.location,
+                x.uid,
+                x.cancelled,
+                x.title,
+            ])?;
+        }
+        for x in &full.contacts {
+            contact_stmt.execute(params![
+                x.id,
+                a.id,
+                x.name,
+                x.email,
+                x.phone,
+                x.role.as_str(),
+                x.tz,
+            ])?;
+        }
+        for x in &full.interviews {
+            for contact in &x.interviewer_ids {
+                link_stmt.execute(params![a.id, x.id, contact])?;
+            }
+        }
+        for x in &full.touchpoints {
+            tp_stmt.execute(params![
+                x.id,
+                a.id,
+                x.kind.as_str(),
+                ts("at", x.at)?,
+                x.contact_id,
+                word(x.channel),
+                x.note,
+                word(x.outcome),
+                x.decision_phrase,
+                date(x.decision_date),
+            ])?;
+        }
+        for x in &full.notes {
+            note_stmt.execute(params![x.id, a.id, x.interview_id, x.kind.as_str(), x.text])?;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn require_application(c: &Connection, id: i64) -> Result<()> {
+    let found = c
+        .prepare_cached("SELECT 1 FROM application WHERE id = ?1")?
+        .query_row([id], |_| Ok(()))
+        .optional()?;
+    found.ok_or(StoreError::NotFound {
+        what: "application",
+        id,
+    })
+}
+
+/// A contact or interview that must exist and belong to the application.
+fn require_child(c: &Connection, what: &'static str, application_id: i64, id: i64) -> Result<()> {
+    let sql = match what {
+        "contact" => "SELECT application_id FROM contact WHERE id = ?1",
+        _ => "SELECT application_id FROM interview WHERE id = ?1",
+    };
+    let owner: Option<i64> = c
+        .prepare_cached(sql)?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    match owner {
+        None => Err(StoreError::NotFound { what, id }),
+        Some(owner) if owner != application_id => Err(StoreError::invalid(
+            what,
+            format!("{what} {id} belongs to application {owner}, not {application_id}"),
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
+fn require_free_uid(c: &Connection, uid: &str, except: Option<i64>) -> Result<()> {
+    let other: Option<i64> = c
+        .prepare_cached("SELECT id FROM interview WHERE uid = ?1")?
+        .query_row([uid], |r| r.get(0))
+        .optional()?;
+    match other {
+        Some(id) if Some(id) != except => Err(StoreError::Duplicate {
+            what: "interview uid",
+            value: uid.to_owned(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+pub(crate) fn insert_application(c: &Connection, new: &NewApplication) -> Result<i64> {
+    let closed_at = (new.status != Status::Active).then_some(new.created_at);
+    c.prepare_cached(
+        "INSERT INTO application (company, role, source, link, company_type, seniority,
+            region, status, created_at, closed_at, urgent, late_in_process, recipient_tz)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute(params![
+        new.company,
+        new.role,
+        new.source,
+        new.link,
+        word(new.company_type),
+        word(new.seniority),
+        new.region,
+        new.status.as_str(),
+        ts("created_at", new.created_at)?,
+        opt_ts("closed_at", closed_at)?,
+        new.urgent,
+        new.late_in_process,
+        new.recipient_tz,
+    ])?;
+    let id = c.last_insert_rowid();
+    let mut contacts = Vec::with_capacity(new.contacts.len());
+    for contact in &new.contacts {
+        contacts.push(insert_contact(c, id, contact)?);
+    }
+    for iv in &new.interviews {
+        insert_interview(c, id, iv, &contacts)?;
+    }
+    for note in &new.notes {
+        insert_note(c, id, None, note)?;
+    }
+    Ok(id)
+}
+
+/// `listed` are the ids of the contacts created with the application, for
+/// [`Interviewer::Listed`].
+pub(crate) fn insert_interview(
+    c: &Connection,
+    application_id: i64,
+    new: &NewInterview,
+    listed: &[i64],
+) -> Result<i64> {
+    if let Some(uid) = &new.uid {
+        require_free_uid(c, uid, None)?;
+    }
+    c.prepare_cached(
+        "INSERT INTO interview (application_id, start, tz, duration_minutes, round,
+            decision_phrase, decision_date, location, uid, cancelled, title)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        application_id,
+        ts("start", new.start)?,
+        new.tz,
+        new.duration_minutes,
+        word(new.round),
+        new.decision_phrase,
+        date(new.decision_date),
+        new.location,
+        new.uid,
+        new.cancelled,
+        new.title,
+    ])?;
+    let id = c.last_insert_rowid();
+    for (j, who) in new.interviewers.iter().enumerate() {
+        let contact = match who {
+            Interviewer::Id(contact) => {
+                require_child(c, "contact", application_id, *contact)?;
+                *contact
+            }
+            Interviewer::Listed(k) => *listed.get(*k).ok_or_else(|| {
+                StoreError::invalid(
+                    format!("interviewers[{j}]"),
+                    "a listed contact can only be named when adding an application",
+                )
+            })?,
+            Interviewer::New(contact) => insert_contact(c, application_id, contact)?,
+        };
+        link(c, application_id, id, contact)?;
+    }
+    for note in &new.notes {
+        insert_note(c, application_id, Some(id), note)?;
+    }
+    Ok(id)
+}
+
+fn link(c: &Connection, application_id: i64, interview_id: i64, contact_id: i64) -> Result<()> {
+    c.prepare_cached(
+        "INSERT OR IGNORE INTO interview_contact (application_id, interview_id, contact_id)
+         VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![application_id, interview_id, contact_id])?;
+    Ok(())
+}
+
+pub(crate) fn insert_contact(c: &Connection, application_id: i64, new: &NewContact) -> Result<i64> {
+    c.prepare_cached(
+        "INSERT INTO contact (application_id, name, email, phone, role, tz)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        application_id,
+        new.name,
+        new.email,
+        new.phone,
+        new.role.as_str(),
+        new.tz,
+    ])?;
+    Ok(c.last_insert_rowid())
+}
+
+pub(crate) fn insert_touchpoint(
+    c: &Connection,
+    application_id: i64,
+    new: &NewTouchpoint,
+) -> Result<i64> {
+    c.prepare_cached(
+        "INSERT INTO touchpoint (application_id, kind, at, contact_id, channel, note, outcome,
+            decision_phrase, decision_date)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        application_id,
+        new.kind.as_str(),
+        ts("at", new.at)?,
+        new.contact_id,
+        word(new.channel),
+        new.note,
+        word(new.outcome),
+        new.decision_phrase,
+        date(new.decision_date),
+    ])?;
+    Ok(c.last_insert_rowid())
+}
+
+pub(crate) fn insert_note(
+    c: &Connection,
+    application_id: i64,
+    interview_id: Option<i64>,
+    new: &NewNote,
+) -> Result<i64> {
+    c.prepare_cached(
+        "INSERT INTO note (application_id, interview_id, kind, text) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![
+        application_id,
+        interview_id,
+        new.kind.as_str(),
+        new.text
+    ])?;
+    Ok(c.last_insert_rowid())
+}
+
+pub(crate) fn update_status(
+    c: &Connection,
+    application_id: i64,
+    status: Status,
+    at: Timestamp,
+) -> Result<()> {
+    let closed_at = (status != Status::Active).then_some(at);
+    let n = c
+        .prepare_cached("UPDATE application SET status = ?2, closed_at = ?3 WHERE id = ?1")?
+        .execute(params![
+            application_id,
+            status.as_str(),
+            opt_ts("at", closed_at)?
+        ])?;
+    if n == 0 {
+        return Err(StoreError::NotFound {
+            what: "application",
+            id: application_id,
+        });
+    }
+    Ok(())
+}
+
+fn insert_profile(c: &Connection, p: &Profile) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO profile (id, name, email, phone) VALUES (1, ?1, ?2, ?3)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email,
+            phone = excluded.phone",
+    )?
+    .execute(params![p.name, p.email, p.phone])?;
+    Ok(())
+}
