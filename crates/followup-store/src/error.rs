@@ -44,8 +44,9 @@ pub enum StoreError {
 
     /// The file is a SQLite database that belongs to another program.
     #[error(
-        "{} is not a followup database (application id {application_id:#010x}, {tables} table(s)); it was left untouched",
-        path.display()
+        "{} is not a followup database (application id {application_id:#010x} instead of {:#010x}, {tables} table(s)); it was left untouched",
+        path.display(),
+        crate::APPLICATION_ID
     )]
     Foreign {
         /// The file.

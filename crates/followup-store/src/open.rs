@@ -128,7 +128,13 @@ impl Store {
     pub(crate) fn open_with(path: &Path, migrations: &[Migration]) -> Result<Store> {
         let latest = migrations.len() as i64;
         let existing = match fs::metadata(path) {
-            Ok(m) => m.len() > 0 || m.is_dir(),
+            Ok(m) if m.is_dir() => {
+                return Err(StoreError::Io {
+                    path: path.to_owned(),
+                    source: io::Error::other("it is a directory"),
+                })
+            }
+            Ok(m) => m.len() > 0,
             Err(e) if e.kind() == io::ErrorKind::NotFound => false,
             Err(e) => {
                 return Err(StoreError::Io {
