@@ -17,7 +17,9 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The commands.
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per process
 pub enum Command {
     /// Plan the follow-ups of one interview: when, by which channel, and why.
     Plan(PlanArgs),

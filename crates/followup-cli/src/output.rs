@@ -11,8 +11,6 @@ pub mod style {
 
     /// "error:".
     pub const ERROR: Style = AnsiColor::Red.on_default().bold();
-    /// "warning:".
-    pub const WARN: Style = AnsiColor::Yellow.on_default().bold();
     /// Headings and labels.
     pub const HEAD: Style = Style::new().bold();
     /// Secondary text.
@@ -69,7 +67,9 @@ pub fn table(out: &mut dyn Write, header: &[&str], rows: &[Vec<Cell>]) -> std::i
 }
 
 /// Runs `f` on a locked, colour-aware stdout; a closed pipe (`| head`) ends quietly.
-pub fn with_stdout(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> crate::error::Result<()> {
+pub fn with_stdout(
+    f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> crate::error::Result<()> {
     let mut out = anstream::stdout().lock();
     match f(&mut out).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

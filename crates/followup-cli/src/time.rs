@@ -13,7 +13,9 @@ pub const YEARS: std::ops::RangeInclusive<i16> = 2000..=2060;
 pub fn zone(name: &str, flag: &str) -> Result<TimeZone> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(Error::input(format!("{flag} is empty: give an IANA zone such as America/New_York")));
+        return Err(Error::input(format!(
+            "{flag} is empty: give an IANA zone such as America/New_York"
+        )));
     }
     TimeZone::get(name).map_err(|_| {
         Error::input(format!(
@@ -29,21 +31,19 @@ pub fn local_datetime(text: &str, tz: &TimeZone, flag: &str) -> Result<Zoned> {
     if let Ok(ts) = t.parse::<Timestamp>() {
         return in_range(ts.to_zoned(tz.clone()), flag, text);
     }
+    if !t.contains(':') && t.parse::<Date>().is_ok() {
+        return Err(Error::input(format!(
+            "{flag} `{text}` has no time of day: write \"{t} 10:00\""
+        )));
+    }
     let dt: DateTime = match t.parse::<DateTime>() {
         Ok(dt) => dt,
-        Err(e) => match t.parse::<Date>() {
-            Ok(_) => {
-                return Err(Error::input(format!(
-                    "{flag} `{text}` has no time of day: write \"{t} 10:00\""
-                )))
-            }
-            Err(_) => {
-                return Err(Error::input(format!(
-                    "invalid {flag} `{text}`: {} (expected \"YYYY-MM-DD HH:MM\")",
-                    crate::settings::one_line(&e.to_string())
-                )))
-            }
-        },
+        Err(e) => {
+            return Err(Error::input(format!(
+                "invalid {flag} `{text}`: {} (expected \"YYYY-MM-DD HH:MM\")",
+                crate::settings::one_line(&e.to_string())
+            )))
+        }
     };
     let z = tz
         .to_ambiguous_zoned(dt)
@@ -89,7 +89,9 @@ pub fn duration(text: &str) -> Result<SignedDuration> {
         SignedDuration::from_mins(mins)
     } else {
         t.parse::<SignedDuration>().map_err(|_| {
-            Error::input(format!("invalid --duration `{text}` (expected something like 45m, 1h or 1h30m)"))
+            Error::input(format!(
+                "invalid --duration `{text}` (expected something like 45m, 1h or 1h30m)"
+            ))
         })?
     };
     if d <= SignedDuration::ZERO || d > SignedDuration::from_hours(24) {
@@ -102,12 +104,18 @@ pub fn duration(text: &str) -> Result<SignedDuration> {
 
 /// Business hours such as "09:00-17:00".
 pub fn hours(text: &str) -> Result<(Time, Time)> {
-    let bad = || Error::input(format!("invalid business hours `{text}` (expected HH:MM-HH:MM, such as 09:00-17:00)"));
+    let bad = || {
+        Error::input(format!(
+            "invalid business hours `{text}` (expected HH:MM-HH:MM, such as 09:00-17:00)"
+        ))
+    };
     let (a, b) = text.trim().split_once('-').ok_or_else(bad)?;
     let a: Time = a.trim().parse().map_err(|_| bad())?;
     let b: Time = b.trim().parse().map_err(|_| bad())?;
     if a >= b {
-        return Err(Error::input(format!("invalid business hours `{text}`: the start must be before the end")));
+        return Err(Error::input(format!(
+            "invalid business hours `{text}`: the start must be before the end"
+        )));
     }
     Ok((a, b))
 }
@@ -129,7 +137,10 @@ mod tests {
         let z = local_datetime("2026-12-01T15:00:00Z", &tz, "--at").unwrap();
         assert_eq!(rfc3339(&z), "2026-12-01T10:00:00-05:00");
         assert!(local_datetime("2026-02-30 10:00", &tz, "--at").is_err());
-        assert!(local_datetime("2026-12-01", &tz, "--at").unwrap_err().to_string().contains("no time of day"));
+        assert!(local_datetime("2026-12-01", &tz, "--at")
+            .unwrap_err()
+            .to_string()
+            .contains("no time of day"));
         assert_eq!(duration("45m").unwrap(), SignedDuration::from_mins(45));
         assert_eq!(duration("1h30m").unwrap(), SignedDuration::from_mins(90));
         assert_eq!(duration("90").unwrap(), SignedDuration::from_mins(90));

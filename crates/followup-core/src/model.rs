@@ -131,9 +131,15 @@ mod tests {
         for t in CompanyType::ALL {
             assert_eq!(t.as_str().parse::<CompanyType>().unwrap(), *t);
         }
-        assert_eq!("Small_Business".parse::<CompanyType>().unwrap(), CompanyType::SmallBusiness);
+        assert_eq!(
+            "Small_Business".parse::<CompanyType>().unwrap(),
+            CompanyType::SmallBusiness
+        );
         let err = "semifinal".parse::<Round>().unwrap_err().to_string();
         assert!(err.contains("unknown round `semifinal`"), "{err}");
-        assert!(err.contains("screen, technical, onsite, panel, final"), "{err}");
+        assert!(
+            err.contains("screen, technical, onsite, panel, final"),
+            "{err}"
+        );
     }
 }

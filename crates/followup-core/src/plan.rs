@@ -160,7 +160,7 @@ pub enum StepStatus {
     Upcoming,
     /// Inside its window: send now.
     Due,
-    /// Past its window but still worth doing (a late thank-you, T1).
+    /// Past its window but still worth doing (a late thank-you is still sent, T1).
     Overdue,
     /// Past the point where it helps; the next step has taken over.
     Missed,
@@ -183,8 +183,8 @@ impl StepStatus {
 pub struct Skipped {
     /// Each holiday skipped: its date and name, such as "Christmas Day".
     pub holidays: Vec<(Date, String)>,
-    /// The region code.
-    pub region: Option<String>,
+    /// The region.
+    pub region: Option<Region>,
     /// Whether a weekend was skipped too.
     pub weekend: bool,
 }
@@ -285,7 +285,7 @@ pub enum Why {
         /// The product before clamping.
         raw: f64,
         /// Each part: what it is and its multiplier.
-        parts: Vec<(String, f64)>,
+        parts: FactorParts,
     },
     /// T8: a date moved off a weekend or holiday.
     Moved {
@@ -303,9 +303,9 @@ pub enum Why {
         /// End.
         end: jiff::civil::Time,
         /// The zone.
-        tz: String,
+        tz: TimeZone,
         /// The holiday region, if known.
-        region: Option<String>,
+        region: Option<Region>,
     },
     /// T5: never more than two follow-ups after the thank-you.
     LastFollowUp,
@@ -469,9 +469,10 @@ impl fmt::Display for Why {
             Why::BusinessHours { start, end, tz, region } => {
                 write!(
                     f,
-                    "T8: inside the recipient's business hours, {}–{} {tz}",
+                    "T8: inside the recipient's business hours, {}–{} {}",
                     start.strftime("%H:%M"),
-                    end.strftime("%H:%M")
+                    end.strftime("%H:%M"),
+                    tz.iana_name().unwrap_or("in the recipient's zone")
                 )?;
                 match region {
                     Some(r) => write!(f, ", skipping weekends and {r} public holidays"),
@@ -553,37 +554,93 @@ pub struct Plan {
     pub steps: Vec<Step>,
 }
 
-/// The combined T7 factor and its parts.
-pub fn factor(interview: &Interview, policy: &Policy) -> (f64, f64, Vec<(String, f64)>) {
-    let mut parts = Vec::new();
+/// One thing that moves the waits (T7).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FactorPart {
+    /// Company culture.
+    CompanyType(CompanyType),
+    /// Level of the role.
+    Seniority(Seniority),
+    /// Interview round.
+    Round(Round),
+    /// An urgent opening.
+    Urgent,
+    /// Late in the hiring process.
+    LateInProcess,
+    /// Many rounds so far.
+    Rounds(u32),
+}
+
+impl fmt::Display for FactorPart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FactorPart::CompanyType(t) => write!(f, "company type {t}"),
+            FactorPart::Seniority(s) => write!(f, "seniority {s}"),
+            FactorPart::Round(r) => write!(f, "round {r}"),
+            FactorPart::Urgent => f.write_str("urgent"),
+            FactorPart::LateInProcess => f.write_str("late in the process"),
+            FactorPart::Rounds(n) => write!(f, "{n} rounds so far"),
+        }
+    }
+}
+
+/// The parts of the T7 factor that are not 1 (at most six, kept inline).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FactorParts {
+    items: [(FactorPart, f64); 6],
+    len: usize,
+}
+
+impl FactorParts {
+    fn push(&mut self, part: FactorPart, x: f64) {
+        if self.len < self.items.len() {
+            self.items[self.len] = (part, x);
+            self.len += 1;
+        }
+    }
+
+    /// The parts and their multipliers.
+    pub fn iter(&self) -> impl Iterator<Item = &(FactorPart, f64)> {
+        self.items[..self.len].iter()
+    }
+
+    /// Whether no factor applies.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// The combined T7 factor (clamped, then raw) and its parts.
+pub fn factor(interview: &Interview, policy: &Policy) -> (f64, f64, FactorParts) {
+    let mut parts = FactorParts {
+        items: [(FactorPart::Urgent, 1.0); 6],
+        len: 0,
+    };
     let mut total = 1.0;
-    let mut push = |what: String, x: f64| {
+    let mut push = |what: FactorPart, x: f64| {
         if x != 1.0 {
             total *= x;
-            parts.push((what, x));
+            parts.push(what, x);
         }
     };
     if let Some(t) = interview.company_type {
-        push(format!("company type {t}"), policy.company_factor(t));
+        push(FactorPart::CompanyType(t), policy.company_factor(t));
     }
     if let Some(s) = interview.seniority {
-        push(format!("seniority {s}"), policy.seniority_factor(s));
+        push(FactorPart::Seniority(s), policy.seniority_factor(s));
     }
     if let Some(r) = interview.round {
-        push(format!("round {r}"), policy.round_factor(r));
+        push(FactorPart::Round(r), policy.round_factor(r));
     }
     if interview.urgent {
-        push("urgent".into(), policy.factors.urgent);
+        push(FactorPart::Urgent, policy.factors.urgent);
     }
     if interview.late_in_process {
-        push("late in the process".into(), policy.factors.late_in_process);
+        push(FactorPart::LateInProcess, policy.factors.late_in_process);
     }
     if interview.rounds_so_far > 2 {
         let extra = f64::from(interview.rounds_so_far - 2) * policy.factors.per_extra_round;
-        push(
-            format!("{} rounds so far", interview.rounds_so_far),
-            1.0 + extra,
-        );
+        push(FactorPart::Rounds(interview.rounds_so_far), 1.0 + extra);
     }
     let f = &policy.factors;
     (total.clamp(f.min, f.max), total, parts)
@@ -618,7 +675,7 @@ impl Ctx<'_> {
         if to != d {
             let mut skipped = Skipped {
                 holidays: Vec::new(),
-                region: self.region.map(|r| r.code().to_string()),
+                region: self.region.cloned(),
                 weekend: false,
             };
             let mut day = d;
@@ -681,12 +738,8 @@ pub fn plan(interview: &Interview, recipient: &Recipient, policy: &Policy) -> Pl
     let hours_why = Why::BusinessHours {
         start: ctx.hours.start,
         end: ctx.hours.end,
-        tz: recipient
-            .tz
-            .iana_name()
-            .unwrap_or("the recipient's zone")
-            .to_string(),
-        region: recipient.region.as_ref().map(|r| r.code().to_string()),
+        tz: recipient.tz.clone(),
+        region: recipient.region.clone(),
     };
     let ends_why = Why::InterviewEnds {
         start: interview.start.clone(),
@@ -724,14 +777,10 @@ pub fn plan(interview: &Interview, recipient: &Recipient, policy: &Policy) -> Pl
         &final_step,
     );
     let mut steps = vec![thank_you, first, final_step, move_on];
-    for s in &mut steps {
-        s.rules.sort_by_key(|r| r[1..].parse::<u32>().unwrap_or(0));
-    }
     // Missed: once the next step's window opens, the previous one no longer helps.
+    // A late thank-you (after 48 h, T1) is still worth sending until then.
     for i in 0..steps.len() - 1 {
-        if steps[i].kind != StepKind::ThankYou {
-            steps[i].missed_after = Some(steps[i + 1].earliest.clone());
-        }
+        steps[i].missed_after = Some(steps[i + 1].earliest.clone());
     }
     Plan {
         interview_end: end,
@@ -752,19 +801,17 @@ fn thank_you_step(
     let deadline = end
         .checked_add(SignedDuration::from_hours(i64::from(tp.deadline_hours)))
         .unwrap_or_else(|_| end.clone());
-    let late = end
-        .checked_add(SignedDuration::from_hours(i64::from(tp.late_hours)))
-        .unwrap_or_else(|_| end.clone());
     let soon = end
         .checked_add(SignedDuration::from_mins(i64::from(tp.delay_minutes)))
         .unwrap_or_else(|_| end.clone());
-    let mut why = vec![
+    let mut why = Vec::with_capacity(6);
+    why.extend([
         ends_why,
         Why::ThankYouWindow {
             deadline_hours: tp.deadline_hours,
             late_hours: tp.late_hours,
         },
-    ];
+    ]);
     let open = ctx.next_open(&soon);
     let recommended = if open == soon.with_time_zone(ctx.tz.clone()) {
         why.push(Why::ThankYouSoon {
@@ -804,7 +851,7 @@ fn thank_you_step(
         earliest: end.clone(),
         recommended,
         latest: deadline,
-        missed_after: Some(late),
+        missed_after: None,
         rules: vec!["T1", "T10"],
         why,
     }
@@ -823,8 +870,8 @@ fn follow_up_step(
 ) -> Step {
     let fp = &policy.follow_up;
     let day0 = end.date();
-    let mut why = Vec::new();
-    let mut rules = Vec::new();
+    let mut why = Vec::with_capacity(8);
+    let mut rules = Vec::with_capacity(6);
     let (mut earliest, mut recommended, mut latest);
     match interview.decision_by {
         Some(decision) => {
@@ -866,16 +913,16 @@ fn follow_up_step(
             latest = ctx.business_day(add_days(day0, l), &mut Vec::new());
         }
     }
-    rules.push("T7");
     why.push(factor_why.clone());
     let mut alternatives = Vec::new();
+    let mut phone = false;
     let phone_floor = calendar::add_business_days(day0, fp.phone_min_business_days, ctx.region);
     let phone_suits = matches!(
         interview.seniority,
         Some(Seniority::Senior | Seniority::Executive)
     ) || interview.round == Some(Round::Final);
     let channel = if interview.channel == Channel::Phone {
-        rules.push("T4");
+        phone = true;
         why.push(Why::Channel(ChannelWhy::PhoneChosen));
         why.push(Why::PhoneFloor {
             business_days: fp.phone_min_business_days,
@@ -886,7 +933,7 @@ fn follow_up_step(
         Channel::Phone
     } else {
         if phone_suits {
-            rules.push("T4");
+            phone = true;
             why.push(Why::Channel(ChannelWhy::PhoneSuits));
             why.push(Why::PhoneFloor {
                 business_days: fp.phone_min_business_days,
@@ -907,7 +954,10 @@ fn follow_up_step(
     }
     recommended = recommended.max(earliest);
     latest = latest.max(recommended);
-    rules.push("T8");
+    if phone {
+        rules.push("T4");
+    }
+    rules.extend(["T7", "T8"]);
     why.push(hours_why.clone());
     if channel == Channel::Phone || !alternatives.is_empty() {
         rules.push("T10");
@@ -940,14 +990,15 @@ fn after_step(
     let r = scale(gap.recommended_days, factor).max(1);
     let l = scale(gap.latest_days, factor);
     let target = add_days(from, r);
-    let mut why = vec![Why::AfterPrevious {
+    let mut why = Vec::with_capacity(6);
+    why.push(Why::AfterPrevious {
         previous: previous.kind,
         from,
         days: r,
         base_days: gap.recommended_days,
         factor,
         target,
-    }];
+    });
     // A window opens once the previous one has closed.
     let earliest = calendar::next_business_day(add_days(from, e.max(1)), ctx.region).max(
         calendar::next_business_day(add_days(prev_latest, 1), ctx.region),

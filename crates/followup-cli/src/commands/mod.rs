@@ -19,8 +19,8 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             clap_complete::generate(shell, &mut Cli::command(), "followup", out);
             Ok(())
         }),
-        Command::Man => crate::output::with_stdout(|out| {
-            clap_mangen::Man::new(Cli::command()).render(out)
-        }),
+        Command::Man => {
+            crate::output::with_stdout(|out| clap_mangen::Man::new(Cli::command()).render(out))
+        }
     }
 }

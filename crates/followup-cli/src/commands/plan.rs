@@ -29,7 +29,10 @@ pub struct Resolved {
 
 /// The policy from `--policy`/settings and `--preset`/settings.
 pub fn load_policy(file: Option<&std::path::Path>, preset: Option<&str>) -> Result<Policy> {
-    let preset = preset.map(str::parse::<Preset>).transpose().map_err(Error::input)?;
+    let preset = preset
+        .map(str::parse::<Preset>)
+        .transpose()
+        .map_err(Error::input)?;
     match file {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
@@ -69,9 +72,16 @@ pub fn guess_region(tz: &TimeZone) -> Option<&'static str> {
         "Australia/Adelaide" => "AU-SA",
         "Australia/Hobart" => "AU-TAS",
         "Australia/Darwin" => "AU-NT",
-        "America/New_York" | "America/Chicago" | "America/Denver" | "America/Los_Angeles"
-        | "America/Phoenix" | "America/Anchorage" | "America/Detroit" | "Pacific/Honolulu"
-        | "America/Boise" | "America/Indiana/Indianapolis" => "US",
+        "America/New_York"
+        | "America/Chicago"
+        | "America/Denver"
+        | "America/Los_Angeles"
+        | "America/Phoenix"
+        | "America/Anchorage"
+        | "America/Detroit"
+        | "Pacific/Honolulu"
+        | "America/Boise"
+        | "America/Indiana/Indianapolis" => "US",
         _ => return None,
     };
     Some(region)
@@ -86,9 +96,15 @@ where
 
 /// Resolves the arguments of `plan` (and of commands that plan the same way).
 pub fn resolve(args: &PlanArgs, settings: &Settings) -> Result<Resolved> {
-    let tz_name = args.tz.as_deref().or(settings.tz.as_deref()).ok_or_else(|| {
-        Error::input("no time zone: pass --tz ZONE (such as America/New_York) or set tz in config.toml")
-    })?;
+    let tz_name = args
+        .tz
+        .as_deref()
+        .or(settings.tz.as_deref())
+        .ok_or_else(|| {
+            Error::input(
+                "no time zone: pass --tz ZONE (such as America/New_York) or set tz in config.toml",
+            )
+        })?;
     let tz = time::zone(tz_name, "--tz")?;
     let recipient_tz = match &args.recipient_tz {
         Some(name) => time::zone(name, "--recipient-tz")?,
@@ -120,7 +136,11 @@ pub fn resolve(args: &PlanArgs, settings: &Settings) -> Result<Resolved> {
         Some(text) => {
             let (start, end) = time::hours(text)?;
             let preferred = policy.hours.preferred.clamp(start, end);
-            Some(Hours { start, end, preferred })
+            Some(Hours {
+                start,
+                end,
+                preferred,
+            })
         }
         None => None,
     };
@@ -198,12 +218,20 @@ pub fn to_json(r: &Resolved, p: &Plan) -> PlanJson {
         interview_start: time::rfc3339(&r.interview.start),
         interview_end: time::rfc3339(&p.interview_end),
         decision_by: p.decision_by.map(|d| d.to_string()),
-        tz: r.interview.start.time_zone().iana_name().unwrap_or("").to_string(),
+        tz: r
+            .interview
+            .start
+            .time_zone()
+            .iana_name()
+            .unwrap_or("")
+            .to_string(),
         recipient_tz: r.recipient.tz.iana_name().unwrap_or("").to_string(),
         region: r.recipient.region.as_ref().map(|x| x.code().to_string()),
         preset: r.policy.preset.to_string(),
         factor: (p.factor * 1000.0).round() / 1000.0,
-        now: r.now.map(|n| time::rfc3339(&n.to_zoned(r.recipient.tz.clone()))),
+        now: r
+            .now
+            .map(|n| time::rfc3339(&n.to_zoned(r.recipient.tz.clone()))),
         steps: p
             .steps
             .iter()
@@ -249,7 +277,9 @@ fn print_human(out: &mut dyn Write, r: &Resolved, p: &Plan) -> std::io::Result<(
         h.render(),
         h.render_reset(),
         start.strftime("%a %b %-d %Y %H:%M"),
-        p.interview_end.with_time_zone(start.time_zone().clone()).strftime("%H:%M %Z"),
+        p.interview_end
+            .with_time_zone(start.time_zone().clone())
+            .strftime("%H:%M %Z"),
         start.time_zone().iana_name().unwrap_or(""),
     )?;
     let tz = r.recipient.tz.iana_name().unwrap_or("");
@@ -266,10 +296,23 @@ fn print_human(out: &mut dyn Write, r: &Resolved, p: &Plan) -> std::io::Result<(
         writeln!(out, "{}note: {note}{}", d.render(), d.render_reset())?;
     }
     if let Some(date) = p.decision_by {
-        writeln!(out, "{}Decision by{} {}", h.render(), h.render_reset(), date.strftime("%a %b %-d %Y"))?;
+        writeln!(
+            out,
+            "{}Decision by{} {}",
+            h.render(),
+            h.render_reset(),
+            date.strftime("%a %b %-d %Y")
+        )?;
     }
     writeln!(out)?;
-    let mut header = vec!["Step", "Channel", "Earliest", "Recommended", "Latest", "Rules"];
+    let mut header = vec![
+        "Step",
+        "Channel",
+        "Earliest",
+        "Recommended",
+        "Latest",
+        "Rules",
+    ];
     if r.now.is_some() {
         header.push("Status");
     }
@@ -304,7 +347,12 @@ fn print_human(out: &mut dyn Write, r: &Resolved, p: &Plan) -> std::io::Result<(
         })
         .collect();
     output::table(out, &header, &rows)?;
-    writeln!(out, "{}Times are the recipient's ({tz}).{}", d.render(), d.render_reset())?;
+    writeln!(
+        out,
+        "{}Times are the recipient's ({tz}).{}",
+        d.render(),
+        d.render_reset()
+    )?;
     for s in &p.steps {
         writeln!(out)?;
         writeln!(
