@@ -5,12 +5,14 @@
 //! [`plan::Plan`] comes out. Rule ids (T1–T10, M1–M7, L) refer to the rule book,
 //! `GUIDANCE.md`.
 //!
+//! - [`agenda`]: an application's history in, its open items out (T1–T9).
 //! - [`calendar`]: business days, weekends and public holidays per region (T8).
 //! - [`model`]: company type, seniority, round, channel, status.
 //! - [`phrase`]: decision phrases such as "within a week" turned into dates (T2).
 //! - [`policy`]: the numbers (presets and a TOML policy file) behind the rules.
 //! - [`plan`]: one interview in, dated steps with rule ids and reasons out (T1–T10).
 
+pub mod agenda;
 pub mod calendar;
 pub mod model;
 pub mod phrase;

@@ -128,6 +128,8 @@ pub enum StepKind {
     FinalFollowUp,
     /// T6: close as no response and keep searching.
     MoveOn,
+    /// T9: after a rejection, ask for feedback.
+    FeedbackRequest,
 }
 
 impl StepKind {
@@ -138,6 +140,7 @@ impl StepKind {
             StepKind::FollowUp => "follow_up",
             StepKind::FinalFollowUp => "final_follow_up",
             StepKind::MoveOn => "move_on",
+            StepKind::FeedbackRequest => "feedback_request",
         }
     }
 
@@ -148,6 +151,7 @@ impl StepKind {
             StepKind::FollowUp => "Follow-up",
             StepKind::FinalFollowUp => "Final follow-up",
             StepKind::MoveOn => "Move on",
+            StepKind::FeedbackRequest => "Feedback request",
         }
     }
 }
@@ -267,6 +271,8 @@ pub enum Why {
     AfterPrevious {
         /// The previous step.
         previous: StepKind,
+        /// Whether `from` is when it was sent (else its recommended day).
+        sent: bool,
         /// Its recommended date (or when it was sent).
         from: Date,
         /// Days after the factor.
@@ -313,6 +319,13 @@ pub enum Why {
     MoveOn,
     /// T10: why this channel, and what else works.
     Channel(ChannelWhy),
+    /// T9: after a rejection, thank them and ask for feedback.
+    FeedbackRequest {
+        /// When the rejection arrived (recipient's zone).
+        rejected: DateTime,
+        /// Business days the window stays open.
+        business_days: u32,
+    },
 }
 
 /// The channel reasons (T10).
@@ -419,7 +432,7 @@ impl fmt::Display for Why {
                 "T4: a phone follow-up waits at least {business_days} business days after the interview: not before {}",
                 md(*date)
             ),
-            Why::AfterPrevious { previous, from, days, base_days, factor, target } => {
+            Why::AfterPrevious { previous, sent, from, days, base_days, factor, target } => {
                 let rule = match previous {
                     StepKind::FinalFollowUp => "T6",
                     _ => "T5",
@@ -429,6 +442,12 @@ impl fmt::Display for Why {
                     StepKind::FinalFollowUp => "final follow-up",
                     StepKind::ThankYou => "thank-you",
                     StepKind::MoveOn => "move on",
+                    StepKind::FeedbackRequest => "feedback request",
+                };
+                let what = if *sent {
+                    format!("{what} sent")
+                } else {
+                    format!("{what} (planned)")
                 };
                 if *days as u32 == *base_days {
                     write!(f, "{rule}: {what} {} + {days} days (policy) = {}", md(*from), md(*target))
@@ -482,6 +501,11 @@ impl fmt::Display for Why {
             Why::LastFollowUp => f.write_str("T5: the last follow-up: never more than two after the thank-you"),
             Why::MoveOn => f.write_str(
                 "T6: no reply after the final follow-up: close as no response, keep the contact, keep searching; nothing more is sent",
+            ),
+            Why::FeedbackRequest { rejected, business_days } => write!(
+                f,
+                "T9: rejected {}: reply graciously, ask politely for feedback and keep the door open, within {business_days} business days (M6)",
+                mdt(*rejected)
             ),
             Why::Channel(c) => f.write_str(match c {
                 ChannelWhy::LetterSuits => "T10: a printed letter also suits this employer's culture",
@@ -723,6 +747,64 @@ impl Ctx<'_> {
 
 /// Plans the follow-ups of one interview (see the module docs for the rules).
 pub fn plan(interview: &Interview, recipient: &Recipient, policy: &Policy) -> Plan {
+    plan_with(interview, recipient, policy, &Sent::default())
+}
+
+/// The feedback request after a rejection (T9, M6): from the moment the rejection
+/// arrived, recommended the next business morning, open for five business days.
+pub fn feedback_request(rejected: Timestamp, recipient: &Recipient, policy: &Policy) -> Step {
+    const BUSINESS_DAYS: u32 = 5;
+    let ctx = Ctx {
+        tz: &recipient.tz,
+        region: recipient.region.as_ref(),
+        hours: recipient.hours.unwrap_or(policy.hours),
+    };
+    let at = rejected.to_zoned(recipient.tz.clone());
+    let next_day = calendar::next_business_day(add_days(at.date(), 1), ctx.region);
+    let recommended = ctx.at(next_day, ctx.hours.preferred);
+    let latest_day = calendar::add_business_days(at.date(), BUSINESS_DAYS, ctx.region);
+    let earliest = ctx.next_open(&at).min(recommended.clone());
+    Step {
+        kind: StepKind::FeedbackRequest,
+        channel: Channel::Email,
+        alternatives: Vec::new(),
+        earliest,
+        recommended,
+        latest: ctx.at(latest_day, ctx.hours.end),
+        missed_after: None,
+        rules: vec!["T8", "T9"],
+        why: vec![
+            Why::FeedbackRequest {
+                rejected: at.datetime(),
+                business_days: BUSINESS_DAYS,
+            },
+            Why::BusinessHours {
+                start: ctx.hours.start,
+                end: ctx.hours.end,
+                tz: recipient.tz.clone(),
+                region: recipient.region.clone(),
+            },
+        ],
+    }
+}
+
+/// What has already been sent: later steps count from these days instead of the
+/// planned ones (T5 counts from the first follow-up as sent, T6 from the final one).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sent {
+    /// The day the first follow-up went out, in the recipient's zone.
+    pub follow_up: Option<Date>,
+    /// The day the final follow-up went out.
+    pub final_follow_up: Option<Date>,
+}
+
+/// Like [`plan`], with the later steps anchored on what was actually sent.
+pub fn plan_with(
+    interview: &Interview,
+    recipient: &Recipient,
+    policy: &Policy,
+    sent: &Sent,
+) -> Plan {
     let ctx = Ctx {
         tz: &recipient.tz,
         region: recipient.region.as_ref(),
@@ -766,6 +848,7 @@ pub fn plan(interview: &Interview, recipient: &Recipient, policy: &Policy) -> Pl
         &factor_why,
         &hours_why,
         &first,
+        sent.follow_up,
     );
     let move_on = after_step(
         StepKind::MoveOn,
@@ -775,6 +858,7 @@ pub fn plan(interview: &Interview, recipient: &Recipient, policy: &Policy) -> Pl
         &factor_why,
         &hours_why,
         &final_step,
+        sent.final_follow_up,
     );
     let mut steps = vec![thank_you, first, final_step, move_on];
     // Missed: once the next step's window opens, the previous one no longer helps.
@@ -983,9 +1067,11 @@ fn after_step(
     factor_why: &Why,
     hours_why: &Why,
     previous: &Step,
+    sent: Option<Date>,
 ) -> Step {
-    let from = previous.recommended.date();
-    let prev_latest = previous.latest.date();
+    // Counted from when the previous step was sent, or else from its recommended day.
+    let from = sent.unwrap_or_else(|| previous.recommended.date());
+    let prev_latest = sent.unwrap_or_else(|| previous.latest.date());
     let e = scale(gap.earliest_days, factor);
     let r = scale(gap.recommended_days, factor).max(1);
     let l = scale(gap.latest_days, factor);
@@ -993,6 +1079,7 @@ fn after_step(
     let mut why = Vec::with_capacity(6);
     why.push(Why::AfterPrevious {
         previous: previous.kind,
+        sent: sent.is_some(),
         from,
         days: r,
         base_days: gap.recommended_days,

@@ -1,0 +1,430 @@
+//! What to do next for one application, from its facts and its history (T1–T9).
+//!
+//! The tracker stores facts (the interviews, who sat in them, every message sent or
+//! received, the outcome); [`items`] derives the open items from them each time:
+//!
+//! - `thank_you`: one per interviewer of the latest round who has not been thanked
+//!   (a thank-you logged without a recipient counts for everyone). Dropped once the
+//!   follow-up window opens (T1).
+//! - `follow_up`, then `final_follow_up`: the next follow-up only, counted from what
+//!   was actually sent (T5); never a third.
+//! - `move_on`: the final follow-up went unanswered; close as no response (T6).
+//! - `feedback_request`: after a rejection (T9, M6).
+//!
+//! A reply cancels pending follow-ups; a reply with a new decision date re-plans from
+//! it (T9). An outcome ends the plan. Items are `upcoming` before their window
+//! opens, `due` inside it and `overdue` after it closes.
+
+use jiff::civil::Date;
+use jiff::{SignedDuration, Timestamp};
+
+use crate::model::Status;
+use crate::plan::{self, Interview, Plan, Recipient, Sent, Step, StepKind, StepStatus};
+use crate::policy::Policy;
+
+/// An interviewer to thank.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    /// The contact id in the tracker.
+    pub id: i64,
+    /// Their name.
+    pub name: String,
+}
+
+/// Something that happened, as far as planning cares.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// A thank-you (email or letter) to one interviewer, or to all when `to` is `None`.
+    ThankYou {
+        /// When.
+        at: Timestamp,
+        /// The contact id.
+        to: Option<i64>,
+    },
+    /// A follow-up: an email, a call or a voicemail. `last` for the final one.
+    FollowUp {
+        /// When.
+        at: Timestamp,
+        /// Logged as the final follow-up.
+        last: bool,
+    },
+    /// The employer replied, perhaps with a new decision date.
+    Reply {
+        /// When.
+        at: Timestamp,
+        /// The new decision date and how it was read.
+        decision: Option<(Date, String)>,
+    },
+    /// The feedback request after a rejection was sent.
+    FeedbackRequest {
+        /// When.
+        at: Timestamp,
+    },
+    /// The application ended.
+    Outcome {
+        /// When.
+        at: Timestamp,
+        /// Offer, rejected, withdrawn or no response.
+        status: Status,
+    },
+}
+
+impl Event {
+    fn at(&self) -> Timestamp {
+        match self {
+            Event::ThankYou { at, .. }
+            | Event::FollowUp { at, .. }
+            | Event::Reply { at, .. }
+            | Event::FeedbackRequest { at }
+            | Event::Outcome { at, .. } => *at,
+        }
+    }
+}
+
+/// One application's facts, ready to plan.
+#[derive(Debug, Clone)]
+pub struct Track {
+    /// The latest round (its `rounds_so_far` set by the caller).
+    pub interview: Interview,
+    /// Who receives the messages.
+    pub recipient: Recipient,
+    /// Who sat in the latest round.
+    pub interviewers: Vec<Person>,
+    /// Everything logged, in any order.
+    pub events: Vec<Event>,
+}
+
+/// One thing to do.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// What to do.
+    pub kind: StepKind,
+    /// To whom, when it is one person.
+    pub to: Option<Person>,
+    /// The dates, rules and reasons.
+    pub step: Step,
+    /// Upcoming, due or overdue.
+    pub status: StepStatus,
+    /// How long past the window, when overdue.
+    pub late_by: Option<SignedDuration>,
+}
+
+/// The state of an application after its history.
+#[derive(Debug, Clone)]
+pub struct Derived {
+    /// The plan in force (after any re-plan from a reply), if the application is open.
+    pub plan: Option<Plan>,
+    /// The open items.
+    pub items: Vec<Item>,
+    /// Follow-ups sent since the latest round (T5: at most two).
+    pub follow_ups_sent: usize,
+    /// A reply that cancelled pending follow-ups (T9), if any.
+    pub replied: Option<Timestamp>,
+}
+
+fn item(kind: StepKind, to: Option<Person>, step: Step, now: Timestamp) -> Option<Item> {
+    let status = step.status(now);
+    let status = match status {
+        StepStatus::Missed => return None,
+        s => s,
+    };
+    let late_by =
+        (status == StepStatus::Overdue).then(|| now.duration_since(step.latest.timestamp()));
+    Some(Item {
+        kind,
+        to,
+        step: Step { kind, ..step },
+        status,
+        late_by,
+    })
+}
+
+/// Derives the plan in force and the open items of one application at `now`.
+pub fn derive(track: &Track, policy: &Policy, now: Timestamp) -> Derived {
+    let start = track.interview.start.timestamp();
+    let mut events: Vec<&Event> = track.events.iter().filter(|e| e.at() >= start).collect();
+    events.sort_by_key(|e| e.at());
+    let mut derived = Derived {
+        plan: None,
+        items: Vec::new(),
+        follow_ups_sent: 0,
+        replied: None,
+    };
+
+    // An outcome ends the plan; a rejection asks for feedback (T9).
+    if let Some((at, status)) = events.iter().rev().find_map(|e| match e {
+        Event::Outcome { at, status } => Some((*at, *status)),
+        _ => None,
+    }) {
+        let asked = events
+            .iter()
+            .any(|e| matches!(e, Event::FeedbackRequest { at: t } if *t >= at));
+        if status == Status::Rejected && !asked {
+            let step = plan::feedback_request(at, &track.recipient, policy);
+            derived
+                .items
+                .extend(item(StepKind::FeedbackRequest, None, step, now));
+        }
+        return derived;
+    }
+
+    let tz = &track.recipient.tz;
+    let day = |t: Timestamp| t.to_zoned(tz.clone()).date();
+    let follow_ups: Vec<(Timestamp, bool)> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::FollowUp { at, last } => Some((*at, *last)),
+            _ => None,
+        })
+        .collect();
+    let sent = if follow_ups.iter().any(|f| f.1) {
+        2
+    } else {
+        follow_ups.len().min(2)
+    };
+    derived.follow_ups_sent = follow_ups.len();
+    let reply = events.iter().rev().find_map(|e| match e {
+        Event::Reply { at, decision } => Some((*at, decision.clone())),
+        _ => None,
+    });
+
+    let mut interview = track.interview.clone();
+    let mut anchors = Sent::default();
+    if let Some((at, decision)) = &reply {
+        derived.replied = Some(*at);
+        match decision {
+            // A new timeline: re-plan from it (T9, T2).
+            Some((date, meaning)) => {
+                interview.decision_by = Some(*date);
+                interview.decision_meaning = Some(format!("from their reply: {meaning}"));
+            }
+            None => {}
+        }
+    }
+    if let Some(first) = follow_ups.first() {
+        anchors.follow_up = Some(day(first.0));
+    }
+    if sent >= 2 {
+        anchors.final_follow_up = follow_ups.last().map(|f| day(f.0));
+    }
+    let p = plan::plan_with(&interview, &track.recipient, policy, &anchors);
+
+    // Thank-yous (T1): one per interviewer not yet thanked.
+    let thanked_all = events
+        .iter()
+        .any(|e| matches!(e, Event::ThankYou { to: None, .. }));
+    if !thanked_all && sent == 0 {
+        let ty = &p.steps[0];
+        if track.interviewers.is_empty() {
+            derived
+                .items
+                .extend(item(StepKind::ThankYou, None, ty.clone(), now));
+        }
+        for person in &track.interviewers {
+            let thanked = events
+                .iter()
+                .any(|e| matches!(e, Event::ThankYou { to: Some(id), .. } if *id == person.id));
+            if !thanked {
+                derived.items.extend(item(
+                    StepKind::ThankYou,
+                    Some(person.clone()),
+                    ty.clone(),
+                    now,
+                ));
+            }
+        }
+    }
+
+    // Follow-ups (T2–T6, T9): only the next one, never a third.
+    let next = match (&reply, sent) {
+        // A reply without a new timeline cancels pending follow-ups.
+        (Some((_, None)), _) => None,
+        // With a new timeline, the next follow-up counts from it.
+        (Some((at, Some(_))), n) if n < 2 => {
+            let fresh = follow_ups.iter().filter(|f| f.0 > *at).count();
+            match n {
+                0 => Some((StepKind::FollowUp, p.steps[1].clone())),
+                _ if fresh == 0 => Some((StepKind::FinalFollowUp, p.steps[1].clone())),
+                _ => None,
+            }
+        }
+        (Some(_), _) => None,
+        (None, 0) => Some((StepKind::FollowUp, p.steps[1].clone())),
+        (None, 1) => Some((StepKind::FinalFollowUp, p.steps[2].clone())),
+        (None, _) => Some((StepKind::MoveOn, p.steps[3].clone())),
+    };
+    if let Some((kind, step)) = next {
+        let mut step = step;
+        if kind == StepKind::MoveOn || kind == StepKind::FinalFollowUp {
+            // What was sent is the anchor; nothing after the move-on point.
+            step.missed_after = None;
+        }
+        if kind == StepKind::FollowUp {
+            step.missed_after = None;
+        }
+        derived.items.extend(item(kind, None, step, now));
+    }
+    derived.plan = Some(p);
+    derived
+}
+
+/// The open items of one application at `now` (see [`derive`]).
+pub fn items(track: &Track, policy: &Policy, now: Timestamp) -> Vec<Item> {
+    derive(track, policy, now).items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+    use jiff::tz::TimeZone;
+
+    fn track() -> Track {
+        let tz = TimeZone::get("America/New_York").unwrap();
+        let start = date(2026, 12, 1)
+            .at(10, 0, 0, 0)
+            .to_zoned(tz.clone())
+            .unwrap();
+        let mut recipient = Recipient::new(tz);
+        recipient.region = Some("US".parse().unwrap());
+        Track {
+            interview: Interview::new(start),
+            recipient,
+            interviewers: vec![
+                Person {
+                    id: 1,
+                    name: "Jane Doe".into(),
+                },
+                Person {
+                    id: 2,
+                    name: "Raj Patel".into(),
+                },
+            ],
+            events: Vec::new(),
+        }
+    }
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn kinds(items: &[Item]) -> Vec<(&'static str, Option<&str>)> {
+        items
+            .iter()
+            .map(|i| (i.kind.as_str(), i.to.as_ref().map(|p| p.name.as_str())))
+            .collect()
+    }
+
+    #[test]
+    fn one_thank_you_per_interviewer_until_logged() {
+        let mut t = track();
+        let p = Policy::default();
+        let now = ts("2026-12-01T17:00:00Z");
+        assert_eq!(
+            kinds(&items(&t, &p, now)),
+            [
+                ("thank_you", Some("Jane Doe")),
+                ("thank_you", Some("Raj Patel")),
+                ("follow_up", None)
+            ]
+        );
+        t.events.push(Event::ThankYou {
+            at: ts("2026-12-01T18:00:00Z"),
+            to: Some(1),
+        });
+        assert_eq!(
+            kinds(&items(&t, &p, now)),
+            [("thank_you", Some("Raj Patel")), ("follow_up", None)]
+        );
+        let it = items(&t, &p, now);
+        assert_eq!(it[0].status, StepStatus::Due);
+        assert_eq!(it[1].status, StepStatus::Upcoming);
+    }
+
+    #[test]
+    fn overdue_says_how_late_and_follow_ups_stop_at_two() {
+        let mut t = track();
+        t.interviewers.clear();
+        t.events.push(Event::ThankYou {
+            at: ts("2026-12-01T18:00:00Z"),
+            to: None,
+        });
+        let p = Policy::default();
+        let it = items(&t, &p, ts("2026-12-30T15:00:00Z"));
+        assert_eq!(kinds(&it), [("follow_up", None)]);
+        assert_eq!(it[0].status, StepStatus::Overdue);
+        assert!(it[0].late_by.unwrap() > SignedDuration::from_hours(24));
+
+        t.events.push(Event::FollowUp {
+            at: ts("2026-12-30T15:00:00Z"),
+            last: false,
+        });
+        let it = items(&t, &p, ts("2026-12-31T15:00:00Z"));
+        assert_eq!(kinds(&it), [("final_follow_up", None)]);
+        // T5 counts from the follow-up as sent: Dec 30 + 10 days = Jan 9 (Sat) -> Mon Jan 11.
+        assert_eq!(it[0].step.recommended.date(), date(2027, 1, 11));
+
+        t.events.push(Event::FollowUp {
+            at: ts("2027-01-11T15:00:00Z"),
+            last: true,
+        });
+        let it = items(&t, &p, ts("2027-01-12T15:00:00Z"));
+        assert_eq!(
+            kinds(&it),
+            [("move_on", None)],
+            "never a third follow-up (T5)"
+        );
+    }
+
+    #[test]
+    fn reply_cancels_and_a_new_timeline_replans() {
+        let mut t = track();
+        t.interviewers.clear();
+        t.events.push(Event::ThankYou {
+            at: ts("2026-12-01T18:00:00Z"),
+            to: None,
+        });
+        t.events.push(Event::Reply {
+            at: ts("2026-12-04T15:00:00Z"),
+            decision: None,
+        });
+        let p = Policy::default();
+        assert!(
+            items(&t, &p, ts("2026-12-20T15:00:00Z")).is_empty(),
+            "T9: a reply cancels"
+        );
+        t.events.pop();
+        t.events.push(Event::Reply {
+            at: ts("2026-12-04T15:00:00Z"),
+            decision: Some((date(2026, 12, 18), "by December 18".into())),
+        });
+        let it = items(&t, &p, ts("2026-12-20T15:00:00Z"));
+        assert_eq!(kinds(&it), [("follow_up", None)]);
+        assert!(
+            it[0].step.earliest.date() > date(2026, 12, 18),
+            "T2 from the new date"
+        );
+    }
+
+    #[test]
+    fn outcome_ends_the_plan_and_rejection_asks_for_feedback() {
+        let mut t = track();
+        t.events.push(Event::Outcome {
+            at: ts("2026-12-10T15:00:00Z"),
+            status: Status::Offer,
+        });
+        assert!(items(&t, &Policy::default(), ts("2026-12-11T15:00:00Z")).is_empty());
+        t.events.pop();
+        t.events.push(Event::Outcome {
+            at: ts("2026-12-10T15:00:00Z"),
+            status: Status::Rejected,
+        });
+        let it = items(&t, &Policy::default(), ts("2026-12-11T15:00:00Z"));
+        assert_eq!(kinds(&it), [("feedback_request", None)]);
+        assert!(it[0].step.rules.contains(&"T9"));
+        t.events.push(Event::FeedbackRequest {
+            at: ts("2026-12-11T16:00:00Z"),
+        });
+        assert!(items(&t, &Policy::default(), ts("2026-12-12T15:00:00Z")).is_empty());
+    }
+}
