@@ -1,5 +1,5 @@
 //! Reads. Loading many applications takes six queries whatever their number: one per
-//! table, each ordered by application id, merged in one pass.
+//! table, each read straight through and distributed to its application.
 
 use rusqlite::{Connection, OptionalExtension, Row};
 
@@ -35,16 +35,6 @@ impl Scope {
             Scope::All => "",
             Scope::Open => " WHERE closed_at IS NULL",
             Scope::One(_) => " WHERE id = ?1",
-        }
-    }
-
-    fn children(self) -> &'static str {
-        match self {
-            Scope::All => "",
-            Scope::Open => {
-                " WHERE application_id IN (SELECT id FROM application WHERE closed_at IS NULL)"
-            }
-            Scope::One(_) => " WHERE application_id = ?1",
         }
     }
 
@@ -248,42 +238,45 @@ fn read_note(row: &Row<'_>) -> Result<Note> {
     })
 }
 
-/// Walks the applications (sorted by id) alongside child rows sorted by application id.
-struct Cursor {
-    at: usize,
+/// Finds the application of a child row among the applications (sorted by id).
+struct Finder {
+    last: usize,
 }
 
-impl Cursor {
-    /// The index of the application with this id, moving forward only.
-    fn seek(&mut self, apps: &[ApplicationFull], id: i64) -> Option<usize> {
-        while self.at < apps.len() && apps[self.at].application.id < id {
-            self.at += 1;
+impl Finder {
+    fn find(&mut self, apps: &[ApplicationFull], id: i64) -> Option<usize> {
+        // Rows of one application are usually next to each other.
+        if apps.get(self.last).is_some_and(|a| a.application.id == id) {
+            return Some(self.last);
         }
-        (self.at < apps.len() && apps[self.at].application.id == id).then_some(self.at)
+        let i = apps.binary_search_by_key(&id, |a| a.application.id).ok()?;
+        self.last = i;
+        Some(i)
     }
 }
 
-/// Run `sql` (a child table's select with the scope's filter and an order starting with
-/// the application id) and hand each row to `put` with the index of its application.
+/// Run a child table's `select` and hand each row to `put` with its application.
+///
+/// For many applications the table is read in storage order (a plain scan, the fastest
+/// way through it) and rows of applications not loaded are skipped; the caller sorts
+/// each application's rows afterwards. For one application its index is used.
 fn each_child(
     c: &Connection,
     scope: Scope,
     select: &str,
     app_col: usize,
-    order: &str,
     apps: &mut [ApplicationFull],
     mut put: impl FnMut(&mut ApplicationFull, &Row<'_>) -> Result<()>,
 ) -> Result<()> {
-    let sql = format!(
-        "{select}{} ORDER BY application_id, {order}",
-        scope.children()
-    );
-    let mut stmt = c.prepare_cached(&sql)?;
+    let mut stmt = match scope {
+        Scope::One(_) => c.prepare_cached(&format!("{select} WHERE application_id = ?1"))?,
+        Scope::All | Scope::Open => c.prepare_cached(select)?,
+    };
     let mut rows = stmt.query(rusqlite::params_from_iter(scope.params()))?;
-    let mut cursor = Cursor { at: 0 };
+    let mut finder = Finder { last: 0 };
     while let Some(row) = rows.next()? {
         let app_id: i64 = row.get(app_col)?;
-        if let Some(i) = cursor.seek(apps, app_id) {
+        if let Some(i) = finder.find(apps, app_id) {
             put(&mut apps[i], row)?;
         }
     }
@@ -309,37 +302,49 @@ fn load(c: &Connection, scope: Scope) -> Result<Vec<ApplicationFull>> {
     if apps.is_empty() {
         return Ok(apps);
     }
-    each_child(c, scope, INTERVIEW, 1, "start, id", &mut apps, |a, row| {
+    each_child(c, scope, INTERVIEW, 1, &mut apps, |a, row| {
         a.interviews.push(read_interview(row)?);
         Ok(())
     })?;
-    each_child(
-        c,
-        scope,
-        INTERVIEWER,
-        0,
-        "interview_id, contact_id",
-        &mut apps,
-        |a, row| {
-            let interview: i64 = row.get(1)?;
-            let contact: i64 = row.get(2)?;
-            if let Some(iv) = a.interviews.iter_mut().find(|i| i.id == interview) {
-                iv.interviewer_ids.push(contact);
-            }
-            Ok(())
-        },
-    )?;
-    each_child(c, scope, CONTACT, 1, "id", &mut apps, |a, row| {
+    each_child(c, scope, INTERVIEWER, 0, &mut apps, |a, row| {
+        let interview: i64 = row.get(1)?;
+        let contact: i64 = row.get(2)?;
+        if let Some(iv) = a.interviews.iter_mut().find(|i| i.id == interview) {
+            iv.interviewer_ids.push(contact);
+        }
+        Ok(())
+    })?;
+    each_child(c, scope, CONTACT, 1, &mut apps, |a, row| {
         a.contacts.push(read_contact(row)?);
         Ok(())
     })?;
-    each_child(c, scope, TOUCHPOINT, 1, "at, id", &mut apps, |a, row| {
+    each_child(c, scope, TOUCHPOINT, 1, &mut apps, |a, row| {
         a.touchpoints.push(read_touchpoint(row)?);
         Ok(())
     })?;
-    each_child(c, scope, NOTE, 1, "id", &mut apps, |a, row| {
+    each_child(c, scope, NOTE, 1, &mut apps, |a, row| {
         a.notes.push(read_note(row)?);
         Ok(())
     })?;
+    for a in &mut apps {
+        sort(a);
+    }
     Ok(apps)
+}
+
+/// Put an application's rows in their documented order. Rows arrive in storage order,
+/// which for rowid tables is id order, so most of these are already sorted.
+fn sort(a: &mut ApplicationFull) {
+    fn by<T, K: Ord>(v: &mut [T], key: impl Fn(&T) -> K) {
+        if !v.is_sorted_by_key(&key) {
+            v.sort_by_key(key);
+        }
+    }
+    by(&mut a.interviews, |i| (i.start, i.id));
+    for iv in &mut a.interviews {
+        by(&mut iv.interviewer_ids, |&c| c);
+    }
+    by(&mut a.contacts, |c| c.id);
+    by(&mut a.touchpoints, |t| (t.at, t.id));
+    by(&mut a.notes, |n| n.id);
 }

@@ -84,6 +84,8 @@ word_enum! {
         Letter => "letter",
         /// The employer replied.
         Reply => "reply",
+        /// After a rejection: thanks and a request for feedback (T9, M6).
+        FeedbackRequest => "feedback-request",
         /// The employer (or the candidate) closed the application.
         Outcome => "outcome",
     }
