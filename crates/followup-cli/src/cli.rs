@@ -13,6 +13,14 @@ pub struct Cli {
     #[arg(long, global = true, env = "FOLLOWUP_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// The database (default: ~/.local/share/followup/followup.sqlite).
+    #[arg(long, global = true, env = "FOLLOWUP_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// The current moment (RFC 3339), instead of the clock.
+    #[arg(long, global = true, env = "FOLLOWUP_NOW", value_name = "RFC3339")]
+    pub now: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -23,6 +31,136 @@ pub struct Cli {
 pub enum Command {
     /// Plan the follow-ups of one interview: when, by which channel, and why.
     Plan(PlanArgs),
+    /// Track a new application and its first interview; prints the new id.
+    Add(AddArgs),
+    /// Add another interview round to an application.
+    Interview(InterviewArgs),
+    /// List applications (open ones unless --all).
+    List {
+        /// Include closed applications.
+        #[arg(long)]
+        all: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show an application: facts, history and the current plan with reasons.
+    Show {
+        /// The application id.
+        id: i64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Log a message or call you made: thank-you, follow-up, final-follow-up, call,
+    /// voicemail, letter, feedback-request.
+    Log {
+        /// The application id.
+        id: i64,
+        /// What was sent.
+        kind: String,
+        /// To whom (a contact's name, or part of it).
+        #[arg(long)]
+        to: Option<String>,
+        /// When (default: now).
+        #[arg(long)]
+        at: Option<String>,
+        /// A note.
+        #[arg(long)]
+        note: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// They replied: pending follow-ups are cancelled, and a new timeline re-plans (T9).
+    Reply {
+        /// The application id.
+        id: i64,
+        /// When (default: now).
+        #[arg(long)]
+        at: Option<String>,
+        /// A new decision phrase from the reply: "by December 18".
+        #[arg(long, value_name = "PHRASE")]
+        decision: Option<String>,
+        /// Who replied.
+        #[arg(long)]
+        from: Option<String>,
+        /// A note.
+        #[arg(long)]
+        note: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record how it ended: offer, rejected, withdrawn, no-response.
+    Outcome {
+        /// The application id.
+        id: i64,
+        /// offer, rejected, withdrawn or no-response.
+        outcome: String,
+        /// When (default: now).
+        #[arg(long)]
+        at: Option<String>,
+        /// A note.
+        #[arg(long)]
+        note: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// What to do today: overdue, due, and what opens in the next days.
+    Agenda {
+        /// Also list items whose window opens within this many days.
+        #[arg(long, default_value_t = 7)]
+        days: u32,
+        /// Show the reasons behind each item.
+        #[arg(long)]
+        why: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set (or, with no flags, show) the sender used in drafts.
+    Profile {
+        /// Your name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Your email.
+        #[arg(long)]
+        email: Option<String>,
+        /// Your phone.
+        #[arg(long)]
+        phone: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change facts of an application.
+    Edit(EditArgs),
+    /// Delete an application and everything attached to it.
+    Delete {
+        /// The application id.
+        id: i64,
+        /// Do not ask.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Write everything to a JSON file.
+    Backup {
+        /// The file to write.
+        file: PathBuf,
+    },
+    /// Replace everything with a backup (all or nothing).
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// Do not ask.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Development helpers.
+    #[command(hide = true, subcommand)]
+    Dev(DevCommand),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell.
@@ -83,10 +221,148 @@ pub struct PlanArgs {
     /// A policy preset: gentle, balanced, prompt.
     #[arg(long, env = "FOLLOWUP_PRESET")]
     pub preset: Option<String>,
-    /// The current moment (RFC 3339), to mark each step upcoming, due, overdue or missed.
-    #[arg(long, env = "FOLLOWUP_NOW", value_name = "RFC3339")]
-    pub now: Option<String>,
     /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Development helpers.
+#[derive(Debug, Subcommand)]
+pub enum DevCommand {
+    /// Fill the database with N realistic applications (for benchmarks).
+    Populate {
+        /// How many applications.
+        #[arg(long, default_value_t = 10_000)]
+        count: usize,
+        /// The random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+/// Facts of one interview round, for `add` and `interview`.
+#[derive(Debug, Args, Clone)]
+pub struct RoundArgs {
+    /// When it starts, local to --tz: "2026-12-01 10:00".
+    #[arg(long, value_name = "DATETIME")]
+    pub at: String,
+    /// Its IANA time zone.
+    #[arg(long, env = "FOLLOWUP_TZ", value_name = "ZONE")]
+    pub tz: Option<String>,
+    /// How long: 45m, 1h.
+    #[arg(long, default_value = "1h")]
+    pub duration: String,
+    /// screen, technical, onsite, panel, final.
+    #[arg(long)]
+    pub round: Option<String>,
+    /// What they said about the decision: "within a week".
+    #[arg(long, value_name = "PHRASE")]
+    pub decision: Option<String>,
+    /// An interviewer: "Jane Doe <jane@acme.com>" (repeat for several).
+    #[arg(long, value_name = "NAME <EMAIL>")]
+    pub interviewer: Vec<String>,
+    /// A topic discussed (feeds the drafts, M7).
+    #[arg(long)]
+    pub topic: Vec<String>,
+    /// A strength of yours that matched (M7).
+    #[arg(long)]
+    pub strength: Vec<String>,
+    /// A qualification not covered (M7).
+    #[arg(long)]
+    pub gap: Vec<String>,
+    /// A question raised (M7).
+    #[arg(long)]
+    pub question: Vec<String>,
+    /// Address or meeting link.
+    #[arg(long)]
+    pub location: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `followup add`.
+#[derive(Debug, Args, Clone)]
+pub struct AddArgs {
+    /// The company.
+    #[arg(long)]
+    pub company: String,
+    /// The role.
+    #[arg(long)]
+    pub role: String,
+    #[command(flatten)]
+    pub round: RoundArgs,
+    /// The recipients' holiday region: US, US-NY, GB-SCT...
+    #[arg(long, env = "FOLLOWUP_REGION")]
+    pub region: Option<String>,
+    /// The recipients' zone, when not the interview's.
+    #[arg(long, value_name = "ZONE")]
+    pub recipient_tz: Option<String>,
+    /// startup, small-business, corporate, government, academia, nonprofit, agency.
+    #[arg(long, value_name = "TYPE")]
+    pub company_type: Option<String>,
+    /// entry, mid, senior, executive.
+    #[arg(long)]
+    pub seniority: Option<String>,
+    /// The opening is urgent (T7).
+    #[arg(long)]
+    pub urgent: bool,
+    /// Late in the hiring process (T7).
+    #[arg(long)]
+    pub late_in_process: bool,
+    /// A link to the posting.
+    #[arg(long)]
+    pub link: Option<String>,
+    /// Where you found it.
+    #[arg(long)]
+    pub source: Option<String>,
+}
+
+/// `followup interview`.
+#[derive(Debug, Args, Clone)]
+pub struct InterviewArgs {
+    /// The application id.
+    pub id: i64,
+    #[command(flatten)]
+    pub round: RoundArgs,
+}
+
+/// `followup edit`.
+#[derive(Debug, Args, Clone)]
+pub struct EditArgs {
+    /// The application id.
+    pub id: i64,
+    /// The company.
+    #[arg(long)]
+    pub company: Option<String>,
+    /// The role.
+    #[arg(long)]
+    pub role: Option<String>,
+    /// Holiday region ("" clears it).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Recipients' zone ("" clears it).
+    #[arg(long)]
+    pub recipient_tz: Option<String>,
+    /// Company type ("" clears it).
+    #[arg(long)]
+    pub company_type: Option<String>,
+    /// Seniority ("" clears it).
+    #[arg(long)]
+    pub seniority: Option<String>,
+    /// Link ("" clears it).
+    #[arg(long)]
+    pub link: Option<String>,
+    /// Source ("" clears it).
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Urgent: true or false.
+    #[arg(long)]
+    pub urgent: Option<bool>,
+    /// Late in the process: true or false.
+    #[arg(long)]
+    pub late_in_process: Option<bool>,
+    /// Print JSON.
     #[arg(long)]
     pub json: bool,
 }

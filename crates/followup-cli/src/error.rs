@@ -16,6 +16,17 @@ pub enum Error {
         /// Why.
         source: std::io::Error,
     },
+    /// A file could not be written.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The database could not be used.
+    #[error("{0}")]
+    Store(String),
     /// Writing the output failed (a closed pipe is not an error).
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
@@ -31,7 +42,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Input(_) | Error::Read { .. } => 2,
-            Error::Output(_) => 1,
+            Error::Output(_) | Error::Write { .. } | Error::Store(_) => 1,
         }
     }
 }

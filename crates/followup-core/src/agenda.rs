@@ -192,13 +192,10 @@ pub fn derive(track: &Track, policy: &Policy, now: Timestamp) -> Derived {
     let mut anchors = Sent::default();
     if let Some((at, decision)) = &reply {
         derived.replied = Some(*at);
-        match decision {
-            // A new timeline: re-plan from it (T9, T2).
-            Some((date, meaning)) => {
-                interview.decision_by = Some(*date);
-                interview.decision_meaning = Some(format!("from their reply: {meaning}"));
-            }
-            None => {}
+        // A new timeline: re-plan from it (T9, T2).
+        if let Some((date, meaning)) = decision {
+            interview.decision_by = Some(*date);
+            interview.decision_meaning = Some(format!("from their reply: {meaning}"));
         }
     }
     if let Some(first) = follow_ups.first() {

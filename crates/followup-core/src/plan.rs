@@ -1059,6 +1059,7 @@ fn follow_up_step(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn after_step(
     kind: StepKind,
     ctx: &Ctx<'_>,

@@ -1,22 +1,107 @@
-//! One module per command; [`dispatch`] picks it.
+//! One module per command; [`dispatch`] picks it. The clock is read here and only
+//! here (unless `--now` / `FOLLOWUP_NOW` fixes it).
 
-mod plan;
+pub mod agenda;
+pub mod plan;
+pub mod track;
 
 use clap::CommandFactory;
+use jiff::tz::TimeZone;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, DevCommand};
 use crate::error::Result;
 use crate::settings::Settings;
+use track::Ctx;
 
 /// Runs the command the user asked for.
 pub fn dispatch(cli: Cli) -> Result<()> {
-    match cli.command {
+    let now = || -> Result<jiff::Timestamp> {
+        match &cli.now {
+            Some(text) => crate::time::now(text, &TimeZone::UTC),
+            None => Ok(jiff::Timestamp::now()),
+        }
+    };
+    let tracker = || -> Result<Ctx> {
+        let settings = Settings::load(cli.config.as_deref())?;
+        Ctx::new(settings, cli.db.clone(), now()?)
+    };
+    match &cli.command {
         Command::Plan(args) => {
             let settings = Settings::load(cli.config.as_deref())?;
-            plan::run(&args, &settings)
+            plan::run(args, &settings, cli.now.as_deref())
+        }
+        Command::Add(a) => track::add(&tracker()?, a),
+        Command::Interview(a) => track::interview(&tracker()?, a.id, &a.round),
+        Command::List { all, json } => track::list(&tracker()?, *all, *json),
+        Command::Show { id, json } => track::show(&tracker()?, *id, *json),
+        Command::Log {
+            id,
+            kind,
+            to,
+            at,
+            note,
+            json,
+        } => track::log(
+            &tracker()?,
+            *id,
+            kind,
+            to.as_deref(),
+            at.as_deref(),
+            note.as_deref(),
+            *json,
+        ),
+        Command::Reply {
+            id,
+            at,
+            decision,
+            from,
+            note,
+            json,
+        } => track::reply(
+            &tracker()?,
+            *id,
+            at.as_deref(),
+            decision.as_deref(),
+            from.as_deref(),
+            note.as_deref(),
+            *json,
+        ),
+        Command::Outcome {
+            id,
+            outcome,
+            at,
+            note,
+            json,
+        } => track::outcome(
+            &tracker()?,
+            *id,
+            outcome,
+            at.as_deref(),
+            note.as_deref(),
+            *json,
+        ),
+        Command::Agenda { days, why, json } => agenda::run(&tracker()?, *days, *why, *json),
+        Command::Profile {
+            name,
+            email,
+            phone,
+            json,
+        } => track::profile(
+            &tracker()?,
+            name.as_deref(),
+            email.as_deref(),
+            phone.as_deref(),
+            *json,
+        ),
+        Command::Edit(e) => track::edit(&tracker()?, e),
+        Command::Delete { id, yes } => track::delete(&tracker()?, *id, *yes),
+        Command::Backup { file } => track::backup(&tracker()?, file),
+        Command::Restore { file, yes } => track::restore(&tracker()?, file, *yes),
+        Command::Dev(DevCommand::Populate { count, seed }) => {
+            track::populate(&tracker()?, *count, *seed)
         }
         Command::Completions { shell } => crate::output::with_stdout(|out| {
-            clap_complete::generate(shell, &mut Cli::command(), "followup", out);
+            clap_complete::generate(*shell, &mut Cli::command(), "followup", out);
             Ok(())
         }),
         Command::Man => {

@@ -95,7 +95,7 @@ where
 }
 
 /// Resolves the arguments of `plan` (and of commands that plan the same way).
-pub fn resolve(args: &PlanArgs, settings: &Settings) -> Result<Resolved> {
+pub fn resolve(args: &PlanArgs, settings: &Settings, now: Option<&str>) -> Result<Resolved> {
     let tz_name = args
         .tz
         .as_deref()
@@ -167,7 +167,7 @@ pub fn resolve(args: &PlanArgs, settings: &Settings) -> Result<Resolved> {
         interview.decision_by = Some(d.date);
         interview.decision_meaning = Some(d.meaning);
     }
-    let now = args.now.as_deref().map(|n| time::now(n, &tz)).transpose()?;
+    let now = now.map(|n| time::now(n, &tz)).transpose()?;
     Ok(Resolved {
         interview,
         recipient: Recipient {
@@ -255,8 +255,8 @@ fn when(z: &jiff::Zoned) -> String {
 }
 
 /// Runs `followup plan`.
-pub fn run(args: &PlanArgs, settings: &Settings) -> Result<()> {
-    let r = resolve(args, settings)?;
+pub fn run(args: &PlanArgs, settings: &Settings, now: Option<&str>) -> Result<()> {
+    let r = resolve(args, settings, now)?;
     let p = plan::plan(&r.interview, &r.recipient, &r.policy);
     if args.json {
         return output::with_stdout(|out| {

@@ -1,0 +1,921 @@
+//! The tracker commands: add, interview, list, show, log, reply, outcome, profile,
+//! edit, delete, backup, restore. Facts go to the store; plans are derived by
+//! `followup-core` on every read (T9).
+
+use std::io::{BufRead, IsTerminal};
+use std::path::{Path, PathBuf};
+
+use followup_core::agenda::{self, Event, Person, Track};
+use followup_core::calendar::Region;
+use followup_core::model::{CompanyType, Round, Seniority, Status};
+use followup_core::phrase;
+use followup_core::plan::{Interview, Recipient, StepStatus};
+use followup_core::policy::{Hours, Policy};
+use followup_store::model::{ContactRole, Interviewer, NewContact};
+use followup_store::{
+    ApplicationFull, ApplicationPatch, NewApplication, NewInterview, NewNote, NewTouchpoint,
+    NoteKind, Outcome, Profile, Store, StoreError, TouchpointKind,
+};
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::cli::{AddArgs, EditArgs, RoundArgs};
+use crate::commands::plan::{guess_region, load_policy};
+use crate::error::{Error, Result};
+use crate::output::{self, style};
+use crate::settings::Settings;
+use crate::time;
+
+/// Everything a tracker command needs: settings, policy, the clock's reading.
+pub struct Ctx {
+    pub settings: Settings,
+    pub policy: Policy,
+    pub now: Timestamp,
+    pub db: PathBuf,
+}
+
+impl Ctx {
+    /// Builds the context; `now` is the one reading of the clock (or `--now`).
+    pub fn new(settings: Settings, db: Option<PathBuf>, now: Timestamp) -> Result<Ctx> {
+        let policy = load_policy(settings.policy.as_deref(), settings.preset.as_deref())?;
+        let db = match db {
+            Some(p) => p,
+            None => default_db()?,
+        };
+        Ok(Ctx {
+            settings,
+            policy,
+            now,
+            db,
+        })
+    }
+
+    /// Opens (creating on first use) the database.
+    pub fn store(&self) -> Result<Store> {
+        Store::open(&self.db).map_err(store_err)
+    }
+
+    fn hours(&self) -> Result<Option<Hours>> {
+        match self.settings.hours.as_deref() {
+            Some(text) => {
+                let (start, end) = time::hours(text)?;
+                Ok(Some(Hours {
+                    start,
+                    end,
+                    preferred: self.policy.hours.preferred.clamp(start, end),
+                }))
+            }
+            None => Ok(None),
+        }
+    }
+}
+
+/// `~/.local/share/followup/followup.sqlite` (the XDG data dir).
+pub fn default_db() -> Result<PathBuf> {
+    use etcetera::BaseStrategy;
+    let base = etcetera::choose_base_strategy().map_err(|e| {
+        Error::input(format!(
+            "cannot find the data directory ({e}); pass --db PATH"
+        ))
+    })?;
+    Ok(base.data_dir().join("followup").join("followup.sqlite"))
+}
+
+/// Store errors: refused input and unknown ids are the user's (exit 2).
+pub fn store_err(e: StoreError) -> Error {
+    if e.is_invalid() || e.is_not_found() {
+        Error::input(e)
+    } else {
+        Error::Store(e.to_string())
+    }
+}
+
+fn word<T: std::str::FromStr>(v: Option<&str>) -> Result<Option<T>>
+where
+    T::Err: std::fmt::Display,
+{
+    v.map(|s| s.parse::<T>().map_err(Error::input)).transpose()
+}
+
+/// "Jane Doe <jane@acme.com>" or "Jane Doe".
+fn parse_person(text: &str) -> Result<NewContact> {
+    let t = text.trim();
+    let (name, email) = match (t.find('<'), t.ends_with('>')) {
+        (Some(i), true) => (
+            t[..i].trim(),
+            Some(t[i + 1..t.len() - 1].trim().to_string()),
+        ),
+        (None, _) if t.contains('@') && !t.contains(' ') => {
+            return Err(Error::input(format!(
+                "--interviewer `{text}` has no name: write \"Jane Doe <{t}>\""
+            )))
+        }
+        (None, _) => (t, None),
+        _ => {
+            return Err(Error::input(format!(
+                "invalid --interviewer `{text}` (expected \"Jane Doe <jane@acme.com>\")"
+            )))
+        }
+    };
+    if let Some(e) = &email {
+        followup_store::validate::email("--interviewer", e).map_err(store_err)?;
+    }
+    let mut c = NewContact::new(name.trim_matches('"'), ContactRole::Interviewer);
+    c.email = email;
+    followup_store::validate::required_line("--interviewer", &c.name).map_err(store_err)?;
+    Ok(c)
+}
+
+fn notes(r: &RoundArgs) -> Vec<NewNote> {
+    let mut out = Vec::new();
+    for (kind, list) in [
+        (NoteKind::Topic, &r.topic),
+        (NoteKind::Strength, &r.strength),
+        (NoteKind::Gap, &r.gap),
+        (NoteKind::Question, &r.question),
+    ] {
+        out.extend(list.iter().map(|t| NewNote::new(kind, t.trim())));
+    }
+    out
+}
+
+/// A new interview round from flags, with its decision phrase read into a date.
+fn new_round(r: &RoundArgs, settings: &Settings, region: Option<&Region>) -> Result<NewInterview> {
+    let tz_name = r.tz.as_deref().or(settings.tz.as_deref()).ok_or_else(|| {
+        Error::input(
+            "no time zone: pass --tz ZONE (such as America/New_York) or set tz in config.toml",
+        )
+    })?;
+    let tz = time::zone(tz_name, "--tz")?;
+    let start = time::local_datetime(&r.at, &tz, "--at")?;
+    let minutes = time::duration(&r.duration)?.as_mins();
+    let mut i = NewInterview::new(
+        start.timestamp(),
+        tz.iana_name().unwrap_or(tz_name),
+        minutes,
+    );
+    i.round = word::<Round>(r.round.as_deref())?;
+    i.location = r.location.clone();
+    if let Some(p) = &r.decision {
+        let d = phrase::parse_decision(p, start.date(), region).map_err(Error::input)?;
+        i.decision_phrase = Some(p.trim().to_string());
+        i.decision_date = Some(d.date);
+    }
+    for who in &r.interviewer {
+        i.interviewers.push(Interviewer::New(parse_person(who)?));
+    }
+    i.notes = notes(r);
+    Ok(i)
+}
+
+fn region_of(code: Option<&str>) -> Result<Option<Region>> {
+    code.map(|c| c.parse::<Region>().map_err(Error::input))
+        .transpose()
+}
+
+fn print_id(json: bool, id: i64, what: &str) -> Result<()> {
+    output::with_stdout(|out| {
+        if json {
+            writeln!(out, "{}", json!({ "id": id }))
+        } else {
+            let _ = what;
+            writeln!(out, "{id}")
+        }
+    })
+}
+
+/// `followup add`.
+pub fn add(ctx: &Ctx, a: &AddArgs) -> Result<()> {
+    let region_code = a.region.as_deref().or(ctx.settings.region.as_deref());
+    let region = region_of(region_code)?;
+    if let Some(tz) = &a.recipient_tz {
+        time::zone(tz, "--recipient-tz")?;
+    }
+    let round = new_round(&a.round, &ctx.settings, region.as_ref())?;
+    let mut app = NewApplication::new(a.company.trim(), a.role.trim(), ctx.now);
+    app.region = region.as_ref().map(|r| r.code().to_string());
+    app.recipient_tz = a.recipient_tz.clone();
+    app.company_type = word::<CompanyType>(a.company_type.as_deref())?;
+    app.seniority = word::<Seniority>(a.seniority.as_deref())?;
+    app.urgent = a.urgent;
+    app.late_in_process = a.late_in_process;
+    app.link = a.link.clone();
+    app.source = a.source.clone();
+    app.interviews.push(round);
+    let mut store = ctx.store()?;
+    let id = store.add_application(&app).map_err(store_err)?;
+    print_id(a.round.json, id, "application")
+}
+
+/// `followup interview ID`.
+pub fn interview(ctx: &Ctx, id: i64, r: &RoundArgs) -> Result<()> {
+    let mut store = ctx.store()?;
+    let full = store.application(id).map_err(store_err)?;
+    let region = region_of(full.application.region.as_deref())?;
+    let mut round = new_round(r, &ctx.settings, region.as_ref())?;
+    // People already known for this application are linked, not duplicated.
+    for who in &mut round.interviewers {
+        if let Interviewer::New(c) = who {
+            if let Some(known) = full
+                .contacts
+                .iter()
+                .find(|k| k.name.eq_ignore_ascii_case(&c.name))
+            {
+                *who = Interviewer::Id(known.id);
+            }
+        }
+    }
+    let iid = store.add_interview(id, &round).map_err(store_err)?;
+    print_id(r.json, iid, "interview")
+}
+
+/// Builds the planner's view of one application, or `None` when it has no
+/// interview that is not cancelled.
+pub fn track_of(ctx: &Ctx, full: &ApplicationFull) -> Result<Option<Track>> {
+    let rounds: Vec<_> = full.interviews.iter().filter(|i| !i.cancelled).collect();
+    let Some(latest) = rounds.iter().max_by_key(|i| (i.start, i.id)) else {
+        return Ok(None);
+    };
+    let app = &full.application;
+    let tz = time::zone(&latest.tz, "interview zone")?;
+    let mut interview = Interview::new(latest.start.to_zoned(tz.clone()));
+    interview.duration = jiff::SignedDuration::from_mins(latest.duration_minutes);
+    interview.round = latest.round;
+    interview.decision_by = latest.decision_date;
+    interview.decision_meaning = latest.decision_phrase.as_ref().map(|p| format!("\"{p}\""));
+    interview.company_type = app.company_type;
+    interview.seniority = app.seniority;
+    interview.urgent = app.urgent;
+    interview.late_in_process = app.late_in_process;
+    interview.rounds_so_far = rounds.len() as u32;
+    let recipient_tz = match &app.recipient_tz {
+        Some(name) => time::zone(name, "recipient zone")?,
+        None => tz,
+    };
+    let region = match app.region.as_deref().or(ctx.settings.region.as_deref()) {
+        Some(code) => Some(code.parse::<Region>().map_err(Error::input)?),
+        None => guess_region(&recipient_tz).and_then(|c| c.parse().ok()),
+    };
+    let recipient = Recipient {
+        tz: recipient_tz,
+        region,
+        hours: ctx.hours()?,
+    };
+    let interviewers = latest
+        .interviewer_ids
+        .iter()
+        .filter_map(|id| full.contact(*id))
+        .map(|c| Person {
+            id: c.id,
+            name: c.name.clone(),
+        })
+        .collect();
+    let events = full
+        .touchpoints
+        .iter()
+        .map(|t| match t.kind {
+            TouchpointKind::ThankYou | TouchpointKind::Letter => Event::ThankYou {
+                at: t.at,
+                to: t.contact_id,
+            },
+            TouchpointKind::FollowUp | TouchpointKind::Call | TouchpointKind::Voicemail => {
+                Event::FollowUp {
+                    at: t.at,
+                    last: false,
+                }
+            }
+            TouchpointKind::FinalFollowUp => Event::FollowUp {
+                at: t.at,
+                last: true,
+            },
+            TouchpointKind::Reply => Event::Reply {
+                at: t.at,
+                decision: t.decision_date.map(|d| {
+                    (
+                        d,
+                        t.decision_phrase
+                            .clone()
+                            .map_or_else(|| d.to_string(), |p| format!("\"{p}\"")),
+                    )
+                }),
+            },
+            TouchpointKind::FeedbackRequest => Event::FeedbackRequest { at: t.at },
+            TouchpointKind::Outcome => Event::Outcome {
+                at: t.at,
+                status: t.outcome.map_or(Status::NoResponse, Status::from),
+            },
+        })
+        .collect();
+    Ok(Some(Track {
+        interview,
+        recipient,
+        interviewers,
+        events,
+    }))
+}
+
+/// The moment given with `--at`, read in the application's zone, or now.
+fn when(ctx: &Ctx, full: &ApplicationFull, at: Option<&str>) -> Result<Timestamp> {
+    let Some(text) = at else { return Ok(ctx.now) };
+    let tz_name = full
+        .interviews
+        .last()
+        .map(|i| i.tz.clone())
+        .or_else(|| ctx.settings.tz.clone())
+        .unwrap_or_else(|| "UTC".into());
+    let tz = TimeZone::get(&tz_name).unwrap_or(TimeZone::UTC);
+    Ok(time::local_datetime(text, &tz, "--at")?.timestamp())
+}
+
+fn find_contact(full: &ApplicationFull, name: &str) -> Result<i64> {
+    let needle = name.trim().to_lowercase();
+    let hits: Vec<_> =
+        full.contacts
+            .iter()
+            .filter(|c| c.name.to_lowercase() == needle)
+            .chain(full.contacts.iter().filter(|c| {
+                c.name.to_lowercase() != needle && c.name.to_lowercase().contains(&needle)
+            }))
+            .collect();
+    match hits.as_slice() {
+        [] => Err(Error::input(format!(
+            "no contact named `{name}` in application {} (known: {})",
+            full.application.id,
+            if full.contacts.is_empty() {
+                "none".to_string()
+            } else {
+                full.contacts
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        ))),
+        [one, ..] if one.name.to_lowercase() == needle => Ok(one.id),
+        [one] => Ok(one.id),
+        many => Err(Error::input(format!(
+            "`{name}` matches several contacts: {}",
+            many.iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+/// `followup log ID KIND`.
+pub fn log(
+    ctx: &Ctx,
+    id: i64,
+    kind: &str,
+    to: Option<&str>,
+    at: Option<&str>,
+    note: Option<&str>,
+    json: bool,
+) -> Result<()> {
+    let kind: TouchpointKind = kind.parse().map_err(Error::input)?;
+    if matches!(kind, TouchpointKind::Reply | TouchpointKind::Outcome) {
+        return Err(Error::input(format!(
+            "use `followup {}` to record a {kind}",
+            if kind == TouchpointKind::Reply {
+                "reply"
+            } else {
+                "outcome"
+            }
+        )));
+    }
+    let mut store = ctx.store()?;
+    let full = store.application(id).map_err(store_err)?;
+    let mut t = NewTouchpoint::new(kind, when(ctx, &full, at)?);
+    t.contact_id = to.map(|n| find_contact(&full, n)).transpose()?;
+    t.note = note.map(str::to_string);
+    t.channel = Some(match kind {
+        TouchpointKind::Call | TouchpointKind::Voicemail => followup_core::model::Channel::Phone,
+        TouchpointKind::Letter => followup_core::model::Channel::Letter,
+        _ => followup_core::model::Channel::Email,
+    });
+    if matches!(
+        kind,
+        TouchpointKind::FollowUp
+            | TouchpointKind::FinalFollowUp
+            | TouchpointKind::Call
+            | TouchpointKind::Voicemail
+    ) {
+        if let Some(track) = track_of(ctx, &full)? {
+            let d = agenda::derive(&track, &ctx.policy, ctx.now);
+            let last = full
+                .touchpoints
+                .iter()
+                .any(|t| t.kind == TouchpointKind::FinalFollowUp);
+            if d.follow_ups_sent >= 2 || last {
+                return Err(Error::input(format!(
+                    "application {id} already has two follow-ups since its latest interview: never a third (T5); when nothing comes back, `followup outcome {id} no-response`"
+                )));
+            }
+        }
+    }
+    let tid = store.add_touchpoint(id, &t).map_err(store_err)?;
+    print_id(json, tid, "touchpoint")
+}
+
+/// `followup reply ID`.
+pub fn reply(
+    ctx: &Ctx,
+    id: i64,
+    at: Option<&str>,
+    decision: Option<&str>,
+    from: Option<&str>,
+    note: Option<&str>,
+    json: bool,
+) -> Result<()> {
+    let mut store = ctx.store()?;
+    let full = store.application(id).map_err(store_err)?;
+    let at = when(ctx, &full, at)?;
+    let mut t = NewTouchpoint::new(TouchpointKind::Reply, at);
+    t.note = note.map(str::to_string);
+    t.contact_id = from.map(|n| find_contact(&full, n)).transpose()?;
+    if let Some(p) = decision {
+        let region = region_of(full.application.region.as_deref())?;
+        let tz = full
+            .interviews
+            .last()
+            .and_then(|i| TimeZone::get(&i.tz).ok())
+            .unwrap_or(TimeZone::UTC);
+        let d = phrase::parse_decision(p, at.to_zoned(tz).date(), region.as_ref())
+            .map_err(Error::input)?;
+        t.decision_phrase = Some(p.trim().to_string());
+        t.decision_date = Some(d.date);
+    }
+    let tid = store.add_touchpoint(id, &t).map_err(store_err)?;
+    print_id(json, tid, "touchpoint")
+}
+
+/// `followup outcome ID OUTCOME`.
+pub fn outcome(
+    ctx: &Ctx,
+    id: i64,
+    outcome: &str,
+    at: Option<&str>,
+    note: Option<&str>,
+    json: bool,
+) -> Result<()> {
+    let o: Outcome = outcome.parse().map_err(Error::input)?;
+    let mut store = ctx.store()?;
+    let full = store.application(id).map_err(store_err)?;
+    let at = when(ctx, &full, at)?;
+    let mut t = NewTouchpoint::new(TouchpointKind::Outcome, at);
+    t.outcome = Some(o);
+    t.note = note.map(str::to_string);
+    let tid = store.add_touchpoint(id, &t).map_err(store_err)?;
+    store
+        .set_status(id, Status::from(o), at)
+        .map_err(store_err)?;
+    print_id(json, tid, "touchpoint")
+}
+
+/// One application in `list`.
+#[derive(Serialize)]
+struct ListItem {
+    id: i64,
+    company: String,
+    role: String,
+    status: &'static str,
+    interviews: usize,
+    next: Option<serde_json::Value>,
+}
+
+/// `followup list`.
+pub fn list(ctx: &Ctx, all: bool, json: bool) -> Result<()> {
+    let store = ctx.store()?;
+    let apps = store.applications(all).map_err(store_err)?;
+    let mut rows = Vec::new();
+    for full in &apps {
+        let next = match track_of(ctx, full)? {
+            Some(track) => agenda::items(&track, &ctx.policy, ctx.now).into_iter().next().map(|i| {
+                json!({"kind": i.kind.as_str(), "to": i.to.map(|p| p.name), "due": time::rfc3339(&i.step.recommended), "status": i.status.as_str()})
+            }),
+            None => None,
+        };
+        rows.push(ListItem {
+            id: full.application.id,
+            company: full.application.company.clone(),
+            role: full.application.role.clone(),
+            status: full.application.status.as_str(),
+            interviews: full.interviews.len(),
+            next,
+        });
+    }
+    output::with_stdout(|out| {
+        if json {
+            serde_json::to_writer_pretty(&mut *out, &json!({ "applications": rows }))?;
+            return writeln!(out);
+        }
+        if rows.is_empty() {
+            return writeln!(out, "No applications yet: `followup add --company C --role R --at \"2026-12-01 10:00\" --tz ZONE`.");
+        }
+        let table: Vec<Vec<output::Cell>> = rows
+            .iter()
+            .map(|r| {
+                let next = r.next.as_ref().map_or(String::from("-"), |n| {
+                    format!(
+                        "{} {} ({})",
+                        n["kind"].as_str().unwrap_or(""),
+                        n["due"].as_str().unwrap_or(""),
+                        n["status"].as_str().unwrap_or("")
+                    )
+                });
+                vec![
+                    output::Cell(r.id.to_string(), style::HEAD),
+                    output::Cell::plain(&r.company),
+                    output::Cell::plain(&r.role),
+                    output::Cell::plain(r.status),
+                    output::Cell::plain(next),
+                ]
+            })
+            .collect();
+        output::table(out, &["Id", "Company", "Role", "Status", "Next"], &table)
+    })
+}
+
+/// `followup show ID`.
+pub fn show(ctx: &Ctx, id: i64, json: bool) -> Result<()> {
+    let store = ctx.store()?;
+    let full = store.application(id).map_err(store_err)?;
+    let derived = track_of(ctx, &full)?.map(|t| (agenda::derive(&t, &ctx.policy, ctx.now), t));
+    if json {
+        let plan = derived.as_ref().and_then(|(d, _)| d.plan.as_ref()).map(|p| {
+            p.steps
+                .iter()
+                .map(|s| json!({
+                    "kind": s.kind.as_str(), "channel": s.channel.as_str(),
+                    "alternatives": s.alternatives.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+                    "earliest": time::rfc3339(&s.earliest), "recommended": time::rfc3339(&s.recommended),
+                    "latest": time::rfc3339(&s.latest), "status": s.status(ctx.now).as_str(),
+                    "rules": s.rules, "why": s.why.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+                }))
+                .collect::<Vec<_>>()
+        });
+        let items = derived
+            .as_ref()
+            .map(|(d, _)| crate::commands::agenda::items_json(&full, &d.items))
+            .unwrap_or_default();
+        return output::with_stdout(|out| {
+            serde_json::to_writer_pretty(
+                &mut *out,
+                &json!({"application": full, "plan": plan, "items": items}),
+            )?;
+            writeln!(out)
+        });
+    }
+    output::with_stdout(|out| {
+        let a = &full.application;
+        let (h, r) = (style::HEAD.render(), style::HEAD.render_reset());
+        writeln!(
+            out,
+            "{h}#{} {} — {}{r} ({})",
+            a.id, a.company, a.role, a.status
+        )?;
+        let facts: Vec<String> = [
+            a.company_type.map(|t| format!("company type {t}")),
+            a.seniority.map(|s| format!("seniority {s}")),
+            a.region.as_ref().map(|r| format!("region {r}")),
+            a.recipient_tz
+                .as_ref()
+                .map(|z| format!("recipients in {z}")),
+            a.urgent.then(|| "urgent".to_string()),
+            a.late_in_process.then(|| "late in the process".to_string()),
+            a.link.clone(),
+            a.source.as_ref().map(|s| format!("source {s}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !facts.is_empty() {
+            writeln!(out, "{}", facts.join(" · "))?;
+        }
+        writeln!(out, "\n{h}Interviews{r}")?;
+        for i in &full.interviews {
+            let tz = TimeZone::get(&i.tz).unwrap_or(TimeZone::UTC);
+            let who: Vec<&str> = i
+                .interviewer_ids
+                .iter()
+                .filter_map(|c| full.contact(*c))
+                .map(|c| c.name.as_str())
+                .collect();
+            writeln!(
+                out,
+                "  {} {}{}{}{}{}",
+                i.start.to_zoned(tz).strftime("%a %b %-d %Y %H:%M %Z"),
+                i.round.map_or(String::new(), |r| format!("{r} round ")),
+                if who.is_empty() {
+                    String::new()
+                } else {
+                    format!("with {} ", who.join(", "))
+                },
+                i.decision_phrase
+                    .as_ref()
+                    .map_or(String::new(), |p| format!("· decision \"{p}\" ")),
+                i.decision_date.map_or(String::new(), |d| format!("({d}) ")),
+                if i.cancelled { "· cancelled" } else { "" },
+            )?;
+        }
+        if !full.contacts.is_empty() {
+            writeln!(out, "\n{h}Contacts{r}")?;
+            for c in &full.contacts {
+                writeln!(
+                    out,
+                    "  {} ({}){}",
+                    c.name,
+                    c.role,
+                    c.email
+                        .as_ref()
+                        .map_or(String::new(), |e| format!(" <{e}>"))
+                )?;
+            }
+        }
+        if !full.notes.is_empty() {
+            writeln!(out, "\n{h}Notes{r}")?;
+            for n in &full.notes {
+                writeln!(out, "  {}: {}", n.kind, n.text)?;
+            }
+        }
+        writeln!(out, "\n{h}History{r}")?;
+        if full.touchpoints.is_empty() {
+            writeln!(out, "  nothing logged yet")?;
+        }
+        for t in &full.touchpoints {
+            let who = t
+                .contact_id
+                .and_then(|c| full.contact(c))
+                .map_or(String::new(), |c| format!(" — {}", c.name));
+            let extra = t
+                .outcome
+                .map(|o| format!(" {o}"))
+                .or_else(|| {
+                    t.decision_phrase
+                        .as_ref()
+                        .map(|p| format!(" (new timeline \"{p}\")"))
+                })
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "  {} {}{extra}{who}{}",
+                t.at.strftime("%Y-%m-%d %H:%M UTC"),
+                t.kind,
+                t.note.as_ref().map_or(String::new(), |n| format!(": {n}"))
+            )?;
+        }
+        match &derived {
+            None => writeln!(out, "\nNo interview to plan from.")?,
+            Some((d, track)) => {
+                if let Some(replied) = d.replied {
+                    writeln!(out, "\nThey replied on {}: pending follow-ups are cancelled unless they gave a new timeline (T9).", replied.to_zoned(track.recipient.tz.clone()).strftime("%a %b %-d"))?;
+                }
+                if let Some(p) = &d.plan {
+                    if a.status == Status::Active {
+                        writeln!(
+                            out,
+                            "\n{h}Plan{r} (recipient's time, {})",
+                            track.recipient.tz.iana_name().unwrap_or("")
+                        )?;
+                        for s in &p.steps {
+                            let st = s.status(ctx.now);
+                            writeln!(
+                                out,
+                                "  {:<16} {:<8} {} .. {} .. {}  {} [{}]",
+                                s.kind.label(),
+                                s.channel,
+                                s.earliest.strftime("%a %b %-d %H:%M"),
+                                s.recommended.strftime("%a %b %-d %H:%M"),
+                                s.latest.strftime("%a %b %-d %H:%M"),
+                                st.as_str(),
+                                s.rules.join(" ")
+                            )?;
+                            for w in &s.why {
+                                writeln!(out, "      - {w}")?;
+                            }
+                        }
+                    }
+                }
+                writeln!(out, "\n{h}Open items{r}")?;
+                if d.items.is_empty() {
+                    writeln!(out, "  none")?;
+                }
+                for i in &d.items {
+                    let sty = match i.status {
+                        StepStatus::Overdue => style::BAD,
+                        StepStatus::Due => style::DUE,
+                        _ => anstyle::Style::new(),
+                    };
+                    writeln!(
+                        out,
+                        "  {}{}{} {}{} — recommended {}",
+                        sty.render(),
+                        i.status.as_str(),
+                        sty.render_reset(),
+                        i.kind.label(),
+                        i.to.as_ref()
+                            .map_or(String::new(), |p| format!(" to {}", p.name)),
+                        i.step.recommended.strftime("%a %b %-d %H:%M %Z")
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+/// `followup profile`.
+pub fn profile(
+    ctx: &Ctx,
+    name: Option<&str>,
+    email: Option<&str>,
+    phone: Option<&str>,
+    json: bool,
+) -> Result<()> {
+    let mut store = ctx.store()?;
+    if name.is_none() && email.is_none() && phone.is_none() {
+        let p = store.profile().map_err(store_err)?;
+        return output::with_stdout(|out| match (&p, json) {
+            (_, true) => writeln!(out, "{}", json!({ "profile": p })),
+            (Some(p), false) => writeln!(
+                out,
+                "{} <{}>{}",
+                p.name,
+                p.email,
+                p.phone.as_ref().map_or(String::new(), |x| format!(" {x}"))
+            ),
+            (None, false) => writeln!(
+                out,
+                "No profile yet: `followup profile --name \"Your Name\" --email you@example.com`."
+            ),
+        });
+    }
+    let old = store.profile().map_err(store_err)?;
+    let name = name
+        .map(str::to_string)
+        .or_else(|| old.as_ref().map(|p| p.name.clone()));
+    let email = email
+        .map(str::to_string)
+        .or_else(|| old.as_ref().map(|p| p.email.clone()));
+    let (Some(name), Some(email)) = (name, email) else {
+        return Err(Error::input("a profile needs --name and --email"));
+    };
+    let p = Profile {
+        name: name.trim().to_string(),
+        email: email.trim().to_string(),
+        phone: phone
+            .map(str::to_string)
+            .or_else(|| old.and_then(|p| p.phone)),
+    };
+    store.set_profile(&p).map_err(store_err)?;
+    output::with_stdout(|out| {
+        if json {
+            writeln!(out, "{}", json!({ "profile": p }))
+        } else {
+            writeln!(out, "Profile saved: {} <{}>", p.name, p.email)
+        }
+    })
+}
+
+fn opt(v: &Option<String>) -> Option<Option<String>> {
+    v.as_ref().map(|s| {
+        if s.trim().is_empty() {
+            None
+        } else {
+            Some(s.trim().to_string())
+        }
+    })
+}
+
+/// `followup edit ID`.
+pub fn edit(ctx: &Ctx, e: &EditArgs) -> Result<()> {
+    let mut patch = ApplicationPatch {
+        company: e.company.clone(),
+        role: e.role.clone(),
+        source: opt(&e.source),
+        link: opt(&e.link),
+        urgent: e.urgent,
+        late_in_process: e.late_in_process,
+        ..ApplicationPatch::default()
+    };
+    if let Some(r) = opt(&e.region) {
+        patch.region = Some(
+            r.map(|c| c.parse::<Region>().map(|r| r.code().to_string()))
+                .transpose()
+                .map_err(Error::input)?,
+        );
+    }
+    if let Some(z) = opt(&e.recipient_tz) {
+        if let Some(z) = &z {
+            time::zone(z, "--recipient-tz")?;
+        }
+        patch.recipient_tz = Some(z);
+    }
+    if let Some(t) = opt(&e.company_type) {
+        patch.company_type = Some(word::<CompanyType>(t.as_deref())?);
+    }
+    if let Some(s) = opt(&e.seniority) {
+        patch.seniority = Some(word::<Seniority>(s.as_deref())?);
+    }
+    if patch == ApplicationPatch::default() {
+        return Err(Error::input(
+            "nothing to change: pass --company, --role, --region, ...",
+        ));
+    }
+    let mut store = ctx.store()?;
+    store.update_application(e.id, &patch).map_err(store_err)?;
+    print_id(e.json, e.id, "application")
+}
+
+fn confirm(question: &str) -> Result<bool> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Err(Error::input(format!(
+            "{question}: not asked without a terminal; pass --yes"
+        )));
+    }
+    eprint!("{question} [y/N] ");
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line).map_err(Error::Output)?;
+    Ok(matches!(line.trim(), "y" | "Y" | "yes"))
+}
+
+/// `followup delete ID`.
+pub fn delete(ctx: &Ctx, id: i64, yes: bool) -> Result<()> {
+    let mut store = ctx.store()?;
+    let full = store.application(id).map_err(store_err)?;
+    let q = format!(
+        "Delete #{id} {} — {} and its history",
+        full.application.company, full.application.role
+    );
+    if !yes && !confirm(&q)? {
+        return Ok(());
+    }
+    store.delete_application(id).map_err(store_err)?;
+    output::with_stdout(|out| writeln!(out, "Deleted application {id}."))
+}
+
+/// `followup backup FILE`: written to a temporary file, then renamed into place.
+pub fn backup(ctx: &Ctx, file: &Path) -> Result<()> {
+    let store = ctx.store()?;
+    let b = store.export().map_err(store_err)?;
+    let text = serde_json::to_string_pretty(&b).map_err(|e| Error::Store(e.to_string()))?;
+    let tmp = file.with_extension("tmp-followup");
+    std::fs::write(&tmp, text).map_err(|source| Error::Write {
+        path: tmp.clone(),
+        source,
+    })?;
+    std::fs::rename(&tmp, file).map_err(|source| Error::Write {
+        path: file.to_path_buf(),
+        source,
+    })?;
+    output::with_stdout(|out| {
+        writeln!(
+            out,
+            "Backed up {} application(s) to {}.",
+            b.applications.len(),
+            file.display()
+        )
+    })
+}
+
+/// `followup restore FILE`: all or nothing.
+pub fn restore(ctx: &Ctx, file: &Path, yes: bool) -> Result<()> {
+    let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
+        path: file.to_path_buf(),
+        source,
+    })?;
+    let b: followup_store::Backup = serde_json::from_str(&text)
+        .map_err(|e| Error::input(format!("{} is not a followup backup: {e}", file.display())))?;
+    let mut store = ctx.store()?;
+    if !yes && !confirm("Replace everything in the database with this backup")? {
+        return Ok(());
+    }
+    store.restore(&b).map_err(store_err)?;
+    output::with_stdout(|out| {
+        writeln!(
+            out,
+            "Restored {} application(s) from {}.",
+            b.applications.len(),
+            file.display()
+        )
+    })
+}
+
+/// `followup dev populate`.
+pub fn populate(ctx: &Ctx, count: usize, seed: u64) -> Result<()> {
+    let mut store = ctx.store()?;
+    let ids =
+        followup_store::demo::populate(&mut store, count, seed, ctx.now).map_err(store_err)?;
+    output::with_stdout(|out| {
+        writeln!(
+            out,
+            "Added {} applications to {}.",
+            ids.len(),
+            ctx.db.display()
+        )
+    })
+}
