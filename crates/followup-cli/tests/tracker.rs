@@ -1,0 +1,748 @@
+//! The tracker as a user runs it: `add`, `agenda`, `log`, `reply`, `outcome`, `list`,
+//! `show`, `delete`, `backup` and `restore` through the real binary, in a clean
+//! environment, with the database in a temporary directory and the clock fixed.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// Interview on Tuesday Dec 1 2026, 10:00 New York; "now" is two hours later.
+const AT: &str = "2026-12-01 10:00";
+const TZ: &str = "America/New_York";
+const NOW: &str = "2026-12-01T12:00:00-05:00";
+
+/// One user's machine: a home directory and a database inside it.
+struct Env {
+    home: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env {
+            home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn db(&self) -> PathBuf {
+        self.home.path().join("tracker.sqlite")
+    }
+
+    /// The binary with no settings leaking in from the machine, nothing else set.
+    fn bare(&self) -> Command {
+        let mut cmd = Command::cargo_bin("followup").unwrap();
+        cmd.env_clear()
+            .env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.home.path().join("config"))
+            .env("XDG_DATA_HOME", self.home.path().join("data"));
+        cmd
+    }
+
+    /// The binary on this environment's database at the fixed clock.
+    fn cmd(&self) -> Command {
+        let mut cmd = self.bare();
+        cmd.env("FOLLOWUP_DB", self.db()).env("FOLLOWUP_NOW", NOW);
+        cmd
+    }
+
+    fn run<const N: usize>(&self, args: [&str; N]) -> String {
+        ok(self.cmd().args(args))
+    }
+
+    fn json<const N: usize>(&self, args: [&str; N]) -> Value {
+        serde_json::from_str(&self.run(args)).unwrap()
+    }
+
+    /// `add` with the usual interview and these extra flags; returns the id.
+    fn add<const N: usize>(&self, company: &str, extra: [&str; N]) -> i64 {
+        let out = ok(self
+            .cmd()
+            .args([
+                "add",
+                "--company",
+                company,
+                "--role",
+                "Engineer",
+                "--at",
+                AT,
+                "--tz",
+                TZ,
+                "--json",
+            ])
+            .args(extra));
+        let v: Value = serde_json::from_str(&out).unwrap();
+        v["id"].as_i64().unwrap()
+    }
+
+    /// The agenda's items at a given moment, over `days` days.
+    fn agenda(&self, now: &str, days: u32) -> Vec<Value> {
+        let v: Value = serde_json::from_str(&ok(self.cmd().args([
+            "agenda",
+            "--json",
+            "--days",
+            &days.to_string(),
+            "--now",
+            now,
+        ])))
+        .unwrap();
+        v["items"].as_array().unwrap().clone()
+    }
+
+    /// Everything stored, as `list --all --json` shows it.
+    fn everything(&self) -> Value {
+        self.json(["list", "--all", "--json"])
+    }
+}
+
+/// Runs a command that must succeed; returns its stdout.
+fn ok(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Runs a command that must be refused as bad input: exit 2, nothing on stdout,
+/// one line on stderr starting with "error:". Returns that line.
+fn refused(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
+    assert!(
+        out.stdout.is_empty(),
+        "stdout: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr:?}");
+    assert!(stderr.starts_with("error: "), "{stderr:?}");
+    stderr
+}
+
+/// The items of one kind for one application.
+fn of_kind<'a>(items: &'a [Value], app: i64, kind: &str) -> Vec<&'a Value> {
+    items
+        .iter()
+        .filter(|i| i["application"] == app && i["kind"] == kind)
+        .collect()
+}
+
+fn kinds(items: &[Value], app: i64) -> Vec<String> {
+    items
+        .iter()
+        .filter(|i| i["application"] == app)
+        .map(|i| i["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn bytes(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap()
+}
+
+#[test]
+fn first_run_creates_the_default_database_and_prints_the_id() {
+    let env = Env::new();
+    let default = env.home.path().join("data/followup/followup.sqlite");
+    assert!(!default.exists());
+    // No --db, no FOLLOWUP_DB: the XDG data directory, created on first use.
+    let out = ok(env.bare().env("FOLLOWUP_NOW", NOW).args([
+        "add",
+        "--company",
+        "Acme",
+        "--role",
+        "Engineer",
+        "--at",
+        AT,
+        "--tz",
+        TZ,
+    ]));
+    assert_eq!(out, "1\n", "plain `add` prints the bare id");
+    assert!(default.is_file(), "created at {}", default.display());
+
+    let out = ok(env.bare().env("FOLLOWUP_NOW", NOW).args([
+        "add",
+        "--company",
+        "Globex",
+        "--role",
+        "Analyst",
+        "--at",
+        AT,
+        "--tz",
+        TZ,
+        "--json",
+    ]));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v, serde_json::json!({ "id": 2 }));
+
+    let list: Value = serde_json::from_str(&ok(env
+        .bare()
+        .env("FOLLOWUP_NOW", NOW)
+        .args(["list", "--json"])))
+    .unwrap();
+    let companies: Vec<&str> = list["applications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["company"].as_str().unwrap())
+        .collect();
+    assert_eq!(companies, ["Acme", "Globex"]);
+}
+
+#[test]
+fn db_flag_creates_the_file_where_asked() {
+    let env = Env::new();
+    let db = env.home.path().join("nested/dir/mine.sqlite");
+    let out = ok(env.bare().env("FOLLOWUP_NOW", NOW).args([
+        "--db",
+        db.to_str().unwrap(),
+        "add",
+        "--company",
+        "Acme",
+        "--role",
+        "Engineer",
+        "--at",
+        AT,
+        "--tz",
+        TZ,
+        "--json",
+    ]));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["id"], 1);
+    assert!(db.is_file());
+    assert!(
+        !env.home
+            .path()
+            .join("data/followup/followup.sqlite")
+            .exists(),
+        "--db replaces the default location"
+    );
+}
+
+#[test]
+fn thank_you_per_interviewer_then_follow_ups_then_move_on() {
+    let env = Env::new();
+    let id = env.add(
+        "Acme",
+        [
+            "--interviewer",
+            "Jane Doe <jane@acme.com>",
+            "--interviewer",
+            "Bob Roe <bob@acme.com>",
+        ],
+    );
+
+    let items = env.agenda(NOW, 7);
+    let thanks = of_kind(&items, id, "thank_you");
+    assert_eq!(thanks.len(), 2, "one thank-you per interviewer: {items:#?}");
+    let mut to: Vec<&str> = thanks.iter().map(|i| i["to"].as_str().unwrap()).collect();
+    to.sort_unstable();
+    assert_eq!(to, ["Bob Roe", "Jane Doe"]);
+    for t in &thanks {
+        assert_eq!(t["status"], "due", "two hours after the interview");
+        assert_eq!(t["company"], "Acme");
+        assert!(t["due"]
+            .as_str()
+            .unwrap()
+            .parse::<jiff::Timestamp>()
+            .is_ok());
+        assert!(!t["rules"].as_array().unwrap().is_empty());
+        assert!(!t["why"].as_array().unwrap().is_empty());
+    }
+    for item in &items {
+        for key in [
+            "application",
+            "company",
+            "kind",
+            "to",
+            "due",
+            "status",
+            "rules",
+            "why",
+        ] {
+            assert!(item.get(key).is_some(), "{key} missing in {item}");
+        }
+    }
+
+    // Thanking Jane removes only Jane's item.
+    env.run(["log", &id.to_string(), "thank-you", "--to", "Jane"]);
+    let items = env.agenda(NOW, 7);
+    let thanks = of_kind(&items, id, "thank_you");
+    assert_eq!(thanks.len(), 1, "{items:#?}");
+    assert_eq!(thanks[0]["to"], "Bob Roe");
+    env.run(["log", &id.to_string(), "thank-you", "--to", "Bob"]);
+    assert!(of_kind(&env.agenda(NOW, 7), id, "thank_you").is_empty());
+
+    // Past the follow-up date: a follow-up is due.
+    let later = "2026-12-09T12:00:00-05:00";
+    let items = env.agenda(later, 7);
+    assert_eq!(kinds(&items, id), ["follow_up"], "{items:#?}");
+    assert_eq!(items[0]["to"], Value::Null);
+    assert_eq!(items[0]["status"], "due");
+    ok(env
+        .cmd()
+        .args(["log", &id.to_string(), "follow-up", "--now", later]));
+
+    // The final follow-up comes next.
+    let later = "2026-12-22T12:00:00-05:00";
+    let items = env.agenda(later, 30);
+    assert_eq!(kinds(&items, id), ["final_follow_up"], "{items:#?}");
+    ok(env
+        .cmd()
+        .args(["log", &id.to_string(), "final-follow-up", "--now", later]));
+
+    // Unanswered: move on.
+    let later = "2027-01-08T12:00:00-05:00";
+    let items = env.agenda(later, 30);
+    assert_eq!(kinds(&items, id), ["move_on"], "{items:#?}");
+
+    // Never a third follow-up (T5), and the refusal writes nothing.
+    let before = env.json(["show", &id.to_string(), "--json"]);
+    let err = refused(
+        env.cmd()
+            .args(["log", &id.to_string(), "follow-up", "--now", later]),
+    );
+    assert!(err.contains("T5"), "{err}");
+    assert_eq!(env.json(["show", &id.to_string(), "--json"]), before);
+}
+
+#[test]
+fn rejection_asks_for_feedback_in_show() {
+    let env = Env::new();
+    let id = env.add("Acme", []);
+    env.run(["outcome", &id.to_string(), "rejected"]);
+    let v = env.json(["show", &id.to_string(), "--json"]);
+    let kinds: Vec<&str> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["feedback_request"], "T9, and no follow-ups");
+}
+
+#[test]
+#[ignore = "bug: `agenda` loads only open applications (closed_at IS NULL), so a rejected application's feedback_request never shows in the agenda although `show` lists it"]
+fn rejection_puts_a_feedback_request_on_the_agenda() {
+    let env = Env::new();
+    let id = env.add("Acme", []);
+    env.run(["outcome", &id.to_string(), "rejected"]);
+    let items = env.agenda("2026-12-02T09:30:00-05:00", 7);
+    assert_eq!(kinds(&items, id), ["feedback_request"], "{items:#?}");
+}
+
+#[test]
+fn offer_ends_the_plan() {
+    let env = Env::new();
+    let id = env.add("Acme", ["--interviewer", "Jane Doe <jane@acme.com>"]);
+    assert!(!kinds(&env.agenda(NOW, 7), id).is_empty());
+    env.run(["outcome", &id.to_string(), "offer"]);
+    for now in [
+        NOW,
+        "2026-12-09T12:00:00-05:00",
+        "2027-01-08T12:00:00-05:00",
+    ] {
+        assert!(kinds(&env.agenda(now, 60), id).is_empty(), "at {now}");
+    }
+    let v = env.json(["show", &id.to_string(), "--json"]);
+    assert_eq!(v["items"], serde_json::json!([]));
+}
+
+#[test]
+fn a_reply_cancels_follow_ups() {
+    let env = Env::new();
+    let id = env.add("Acme", []);
+    env.run(["log", &id.to_string(), "thank-you"]);
+    assert_eq!(
+        kinds(&env.agenda("2026-12-09T12:00:00-05:00", 7), id),
+        ["follow_up"]
+    );
+    env.run(["reply", &id.to_string()]);
+    for now in [
+        "2026-12-09T12:00:00-05:00",
+        "2026-12-22T12:00:00-05:00",
+        "2027-01-08T12:00:00-05:00",
+    ] {
+        assert!(
+            kinds(&env.agenda(now, 60), id).is_empty(),
+            "nothing pending after a reply at {now}"
+        );
+    }
+}
+
+#[test]
+fn a_reply_with_a_new_timeline_replans_from_it() {
+    let env = Env::new();
+    let id = env.add("Acme", []);
+    env.run(["log", &id.to_string(), "thank-you"]);
+    ok(env.cmd().args([
+        "reply",
+        &id.to_string(),
+        "--decision",
+        "by December 18",
+        "--now",
+        "2026-12-03T12:00:00-05:00",
+    ]));
+    let items = env.agenda("2026-12-03T12:00:00-05:00", 60);
+    let follow = of_kind(&items, id, "follow_up");
+    assert_eq!(follow.len(), 1, "{items:#?}");
+    let earliest = follow[0]["earliest"]
+        .as_str()
+        .unwrap()
+        .parse::<jiff::Timestamp>()
+        .unwrap();
+    let decision: jiff::Timestamp = "2026-12-19T00:00:00-05:00".parse().unwrap();
+    assert!(
+        earliest >= decision,
+        "follow-up opens after Dec 18, not {earliest}"
+    );
+    assert_eq!(follow[0]["status"], "upcoming");
+    // Nothing due in between.
+    assert!(kinds(&env.agenda("2026-12-10T12:00:00-05:00", 1), id).is_empty());
+}
+
+#[test]
+fn bad_input_is_one_line_exit_two_and_writes_nothing() {
+    let env = Env::new();
+    let id = env.add("Acme", ["--interviewer", "Jane Doe <jane@acme.com>"]);
+    env.run(["log", &id.to_string(), "thank-you", "--to", "Jane"]);
+    let before = env.everything();
+    let backup = env.home.path().join("before.json");
+    env.run(["backup", backup.to_str().unwrap()]);
+    let id = id.to_string();
+
+    let add = |extra: &[&str]| {
+        let mut c = env.cmd();
+        c.args(["add", "--role", "Engineer", "--tz", TZ])
+            .args(extra);
+        c
+    };
+    let cases: Vec<(&str, Command)> = vec![
+        ("show 999", {
+            let mut c = env.cmd();
+            c.args(["show", "999"]);
+            c
+        }),
+        ("log 999", {
+            let mut c = env.cmd();
+            c.args(["log", "999", "thank-you"]);
+            c
+        }),
+        ("unknown log kind", {
+            let mut c = env.cmd();
+            c.args(["log", &id, "wave"]);
+            c
+        }),
+        ("unknown outcome", {
+            let mut c = env.cmd();
+            c.args(["outcome", &id, "hired"]);
+            c
+        }),
+        ("unknown contact", {
+            let mut c = env.cmd();
+            c.args(["log", &id, "thank-you", "--to", "Nobody"]);
+            c
+        }),
+        ("bad --at on log", {
+            let mut c = env.cmd();
+            c.args(["log", &id, "follow-up", "--at", "next tuesday-ish"]);
+            c
+        }),
+        (
+            "bad --at on add",
+            add(&["--company", "Globex", "--at", "tomorrow-ish"]),
+        ),
+        (
+            "bad email",
+            add(&[
+                "--company",
+                "Globex",
+                "--at",
+                AT,
+                "--interviewer",
+                "Jane <not-an-email>",
+            ]),
+        ),
+        (
+            "control character",
+            add(&["--company", "Ac\u{7}me", "--at", AT]),
+        ),
+        (
+            "control character in a name",
+            add(&[
+                "--company",
+                "Globex",
+                "--at",
+                AT,
+                "--interviewer",
+                "Ja\u{1b}ne <jane@globex.com>",
+            ]),
+        ),
+    ];
+    for (what, mut cmd) in cases {
+        let line = refused(&mut cmd);
+        assert!(line.len() > "error: ".len() + 5, "{what}: {line:?}");
+        assert_eq!(env.everything(), before, "{what} wrote nothing");
+    }
+
+    let after = env.home.path().join("after.json");
+    env.run(["backup", after.to_str().unwrap()]);
+    assert_eq!(bytes(&backup), bytes(&after), "backups identical");
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_left_untouched() {
+    let env = Env::new();
+    let file = env.home.path().join("notes.txt");
+    std::fs::write(&file, "hello\n").unwrap();
+    for args in [
+        vec!["list"],
+        vec!["agenda"],
+        vec![
+            "add",
+            "--company",
+            "Acme",
+            "--role",
+            "Engineer",
+            "--at",
+            AT,
+            "--tz",
+            TZ,
+        ],
+    ] {
+        let out = env
+            .bare()
+            .env("FOLLOWUP_NOW", NOW)
+            .arg("--db")
+            .arg(&file)
+            .args(&args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(stderr.starts_with("error: "), "{stderr}");
+        assert!(
+            stderr.contains("not a followup database"),
+            "clear error: {stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert_eq!(bytes(&file), b"hello\n", "{args:?} left the file alone");
+    }
+    let names: Vec<_> = std::fs::read_dir(env.home.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        names,
+        ["notes.txt"],
+        "no -wal, -shm or backup file beside it"
+    );
+}
+
+#[test]
+fn backup_and_restore_round_trip() {
+    let env = Env::new();
+    let a = env.add(
+        "Acme",
+        [
+            "--interviewer",
+            "Jane Doe <jane@acme.com>",
+            "--decision",
+            "within a week",
+            "--topic",
+            "caching",
+        ],
+    );
+    let b = env.add("Globex", []);
+    env.run(["log", &a.to_string(), "thank-you", "--to", "Jane"]);
+    env.run(["outcome", &b.to_string(), "rejected"]);
+    env.run(["profile", "--name", "Sam Poe", "--email", "sam@example.com"]);
+    let before = env.everything();
+    let show_before = env.json(["show", &a.to_string(), "--json"]);
+
+    let file = env.home.path().join("backup.json");
+    env.run(["backup", file.to_str().unwrap()]);
+    assert!(file.is_file());
+
+    // Restore into a fresh database: the same data comes back.
+    let other = env.home.path().join("other.sqlite");
+    ok(env.cmd().args([
+        "--db",
+        other.to_str().unwrap(),
+        "restore",
+        file.to_str().unwrap(),
+        "--yes",
+    ]));
+    let restored: Value = serde_json::from_str(&ok(env.cmd().args([
+        "--db",
+        other.to_str().unwrap(),
+        "list",
+        "--all",
+        "--json",
+    ])))
+    .unwrap();
+    assert_eq!(restored, before);
+
+    // Restore over a changed database: the changes are replaced.
+    env.add("Initech", []);
+    env.run(["delete", &a.to_string(), "--yes"]);
+    assert_ne!(env.everything(), before);
+    env.run(["restore", file.to_str().unwrap(), "--yes"]);
+    assert_eq!(env.everything(), before);
+    assert_eq!(env.json(["show", &a.to_string(), "--json"]), show_before);
+    let p = env.json(["profile", "--json"]);
+    assert_eq!(p["profile"]["email"], "sam@example.com");
+}
+
+#[test]
+fn a_broken_backup_is_refused_and_changes_nothing() {
+    let env = Env::new();
+    env.add("Acme", ["--interviewer", "Jane Doe <jane@acme.com>"]);
+    env.add("Globex", []);
+    let before = env.everything();
+    let db_before = env.home.path().join("db-before.json");
+    env.run(["backup", db_before.to_str().unwrap()]);
+
+    let broken = env.home.path().join("broken.json");
+    for text in [
+        "{\"format\": 1, \"applications\": [",
+        "not json at all",
+        "{\"format\": 1, \"profile\": null, \"applications\": [{}]}",
+    ] {
+        std::fs::write(&broken, text).unwrap();
+        let line = refused(
+            env.cmd()
+                .args(["restore", broken.to_str().unwrap(), "--yes"]),
+        );
+        assert!(line.contains("broken.json"), "{line}");
+        assert_eq!(env.everything(), before, "{text:?}");
+        assert_eq!(bytes(&broken), text.as_bytes(), "the backup is not touched");
+    }
+    let db_after = env.home.path().join("db-after.json");
+    env.run(["backup", db_after.to_str().unwrap()]);
+    assert_eq!(bytes(&db_before), bytes(&db_after));
+}
+
+#[test]
+fn twenty_parallel_adds_all_succeed() {
+    let env = Env::new();
+    // Created by the processes themselves: no database exists yet.
+    let handles: Vec<_> = (0..20)
+        .map(|n| {
+            let mut cmd = env.cmd();
+            cmd.args([
+                "add",
+                "--company",
+                &format!("Company {n}"),
+                "--role",
+                "Engineer",
+                "--at",
+                AT,
+                "--tz",
+                TZ,
+                "--interviewer",
+                &format!("Person {n} <p{n}@example.com>"),
+                "--json",
+            ]);
+            std::thread::spawn(move || cmd.output().unwrap())
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for h in handles {
+        let out = h.join().unwrap();
+        assert!(
+            out.status.success(),
+            "exit {:?}: {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        ids.push(v["id"].as_i64().unwrap());
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 20, "twenty distinct ids");
+
+    let list = env.json(["list", "--json"]);
+    let apps = list["applications"].as_array().unwrap();
+    assert_eq!(apps.len(), 20);
+    let mut companies: Vec<&str> = apps
+        .iter()
+        .map(|a| a["company"].as_str().unwrap())
+        .collect();
+    companies.sort_unstable();
+    companies.dedup();
+    assert_eq!(companies.len(), 20);
+    let thanks = env
+        .agenda(NOW, 7)
+        .into_iter()
+        .filter(|i| i["kind"] == "thank_you")
+        .count();
+    assert_eq!(thanks, 20, "each one complete, with its interviewer");
+}
+
+#[test]
+fn delete_asks_and_refuses_without_a_terminal() {
+    let env = Env::new();
+    let id = env.add("Acme", []);
+    let keep = env.add("Globex", []);
+    let before = env.everything();
+    // stdin is not a terminal under the test harness.
+    let line = refused(
+        env.cmd()
+            .args(["delete", &id.to_string()])
+            .write_stdin("y\n"),
+    );
+    assert!(line.contains("--yes"), "{line}");
+    assert_eq!(env.everything(), before, "kept");
+
+    let out = env.run(["delete", &id.to_string(), "--yes"]);
+    assert!(out.contains(&id.to_string()), "{out}");
+    let list = env.everything();
+    let ids: Vec<i64> = list["applications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [keep]);
+    refused(env.cmd().args(["show", &id.to_string()]));
+}
+
+#[test]
+fn list_and_show_name_the_company_and_the_next_step() {
+    let env = Env::new();
+    let id = env.add("Acme", ["--interviewer", "Jane Doe <jane@acme.com>"]);
+
+    let list = env.run(["list"]);
+    assert!(list.contains("Acme"), "{list}");
+    assert!(list.contains("Engineer"), "{list}");
+    assert!(list.contains("thank_you"), "next step: {list}");
+
+    let show = env.run(["show", &id.to_string()]);
+    assert!(show.contains("Acme"), "{show}");
+    assert!(show.contains("Jane Doe"), "{show}");
+    assert!(show.contains("Thank-you"), "next step: {show}");
+    assert!(show.contains("Follow-up"), "{show}");
+
+    env.run(["log", &id.to_string(), "thank-you", "--to", "Jane"]);
+    let later = "2026-12-09T12:00:00-05:00";
+    let list = ok(env.cmd().args(["list", "--now", later]));
+    assert!(list.contains("follow_up"), "next step moves on: {list}");
+    let show = ok(env.cmd().args(["show", &id.to_string(), "--now", later]));
+    assert!(show.contains("thank-you"), "history: {show}");
+    assert!(show.contains("due Follow-up"), "open item: {show}");
+}
+
+#[test]
+fn empty_database_says_how_to_start() {
+    let env = Env::new();
+    let list = env.run(["list"]);
+    assert!(list.contains("followup add"), "{list}");
+    let v = env.json(["agenda", "--json"]);
+    assert_eq!(v, serde_json::json!({ "items": [] }));
+    let v = env.json(["list", "--json"]);
+    assert_eq!(v, serde_json::json!({ "applications": [] }));
+}
