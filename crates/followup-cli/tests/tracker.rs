@@ -324,7 +324,6 @@ fn rejection_asks_for_feedback_in_show() {
 }
 
 #[test]
-#[ignore = "bug: `agenda` loads only open applications (closed_at IS NULL), so a rejected application's feedback_request never shows in the agenda although `show` lists it"]
 fn rejection_puts_a_feedback_request_on_the_agenda() {
     let env = Env::new();
     let id = env.add("Acme", []);

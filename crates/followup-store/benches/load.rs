@@ -44,6 +44,38 @@ fn load(c: &mut Criterion) {
         })
     });
     group.bench_function("export", |b| b.iter(|| store.export().expect("export")));
+    // The floor: the same six scans through SQLite, touching every column, building
+    // nothing.
+    let raw = rusqlite::Connection::open(&path).expect("open");
+    group.bench_function("raw scans, no records", |b| {
+        b.iter(|| {
+            let mut n = 0usize;
+            for table in [
+                "application",
+                "interview",
+                "interview_contact",
+                "contact",
+                "touchpoint",
+                "note",
+            ] {
+                let mut stmt = raw
+                    .prepare_cached(&format!("SELECT * FROM {table}"))
+                    .expect("prepare");
+                let cols = stmt.column_count();
+                let mut rows = stmt.query([]).expect("query");
+                while let Some(row) = rows.next().expect("row") {
+                    for i in 0..cols {
+                        if let Ok(rusqlite::types::ValueRef::Text(t)) = row.get_ref(i) {
+                            n += t.len();
+                        } else {
+                            n += 1;
+                        }
+                    }
+                }
+            }
+            n
+        })
+    });
     group.finish();
 
     let mut group = c.benchmark_group("write");

@@ -121,7 +121,7 @@ pub enum StoreError {
     /// A value refused before writing.
     #[error("invalid {field}: {reason}")]
     Invalid {
-        /// The field, such as "company" or "interviews[1].tz".
+        /// The field, such as `company` or `interviews[1].tz`.
         field: String,
         /// Why.
         reason: String,

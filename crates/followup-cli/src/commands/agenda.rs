@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use followup_core::agenda::{self, Item};
+use followup_core::model::Status;
 use followup_core::plan::StepStatus;
 use followup_store::ApplicationFull;
 use jiff::{SignedDuration, Timestamp};
@@ -49,7 +50,13 @@ pub fn items_json(full: &ApplicationFull, items: &[Item]) -> Vec<Value> {
 /// `followup agenda`.
 pub fn run(ctx: &Ctx, days: u32, why: bool, json: bool) -> Result<()> {
     let store = ctx.store()?;
-    let apps = store.applications(false).map_err(store_err)?;
+    // Open applications, and rejected ones: a rejection still asks for feedback (T9).
+    let apps: Vec<ApplicationFull> = store
+        .applications(true)
+        .map_err(store_err)?
+        .into_iter()
+        .filter(|f| matches!(f.application.status, Status::Active | Status::Rejected))
+        .collect();
     let horizon = ctx.now + SignedDuration::from_hours(24 * i64::from(days));
     let mut all: Vec<(&ApplicationFull, Item)> = Vec::new();
     for full in &apps {
