@@ -43,6 +43,9 @@ fn load(c: &mut Criterion) {
                 .expect("load")
         })
     });
+    group.bench_function("open only", |b| {
+        b.iter(|| Store::open(&path).expect("open"))
+    });
     group.bench_function("export", |b| b.iter(|| store.export().expect("export")));
     // The floor: the same six scans through SQLite, touching every column, building
     // nothing.
