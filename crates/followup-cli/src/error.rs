@@ -48,3 +48,12 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An optional word (`--round final`) parsed into its enumeration; an unknown word is
+/// bad input.
+pub fn parse_word<T: std::str::FromStr>(v: Option<&str>) -> Result<Option<T>>
+where
+    T::Err: std::fmt::Display,
+{
+    v.map(|s| s.parse::<T>().map_err(Error::input)).transpose()
+}

@@ -47,13 +47,19 @@ impl Settings {
             Some(p) => (p.to_path_buf(), true),
             None => match config_dir() {
                 Some(d) => (d.join("config.toml"), false),
-                None => return Ok(Settings::default()),
+                None => {
+                    let mut s = Settings::default();
+                    s.apply_env();
+                    return Ok(s);
+                }
             },
         };
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) if !must_exist && e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Settings::default())
+                let mut s = Settings::default();
+                s.apply_env();
+                return Ok(s);
             }
             Err(source) => return Err(Error::Read { path, source }),
         };
@@ -64,10 +70,34 @@ impl Settings {
                 one_line(e.message())
             ))
         })?;
+        s.apply_env();
         if let Some(p) = &s.policy {
             s.policy = Some(expand_home(p));
         }
         Ok(s)
+    }
+}
+
+impl Settings {
+    /// `FOLLOWUP_*` variables override the file, for every command (flags, read by
+    /// clap, override both).
+    fn apply_env(&mut self) {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        if let Some(v) = var("FOLLOWUP_TZ") {
+            self.tz = Some(v);
+        }
+        if let Some(v) = var("FOLLOWUP_REGION") {
+            self.region = Some(v);
+        }
+        if let Some(v) = var("FOLLOWUP_HOURS") {
+            self.hours = Some(v);
+        }
+        if let Some(v) = var("FOLLOWUP_PRESET") {
+            self.preset = Some(v);
+        }
+        if let Some(v) = var("FOLLOWUP_POLICY") {
+            self.policy = Some(PathBuf::from(v));
+        }
     }
 }
 

@@ -120,6 +120,21 @@ pub fn hours(text: &str) -> Result<(Time, Time)> {
     Ok((a, b))
 }
 
+/// The recipients' business hours from "HH:MM-HH:MM", keeping the policy's preferred
+/// moment inside them; `None` leaves the policy's hours.
+pub fn business_hours(
+    text: Option<&str>,
+    policy: &followup_core::policy::Policy,
+) -> Result<Option<followup_core::policy::Hours>> {
+    let Some(text) = text else { return Ok(None) };
+    let (start, end) = hours(text)?;
+    Ok(Some(followup_core::policy::Hours {
+        start,
+        end,
+        preferred: policy.hours.preferred.clamp(start, end),
+    }))
+}
+
 /// RFC 3339 with the zone's offset, as used in JSON output.
 pub fn rfc3339(z: &Zoned) -> String {
     z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()

@@ -250,15 +250,9 @@ pub fn derive(track: &Track, policy: &Policy, now: Timestamp) -> Derived {
         (None, 1) => Some((StepKind::FinalFollowUp, p.steps[2].clone())),
         (None, _) => Some((StepKind::MoveOn, p.steps[3].clone())),
     };
-    if let Some((kind, step)) = next {
-        let mut step = step;
-        if kind == StepKind::MoveOn || kind == StepKind::FinalFollowUp {
-            // What was sent is the anchor; nothing after the move-on point.
-            step.missed_after = None;
-        }
-        if kind == StepKind::FollowUp {
-            step.missed_after = None;
-        }
+    if let Some((kind, mut step)) = next {
+        // The next follow-up stays on the agenda until it is sent: late, not missed.
+        step.missed_after = None;
         derived.items.extend(item(kind, None, step, now));
     }
     derived.plan = Some(p);

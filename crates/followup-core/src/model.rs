@@ -4,12 +4,14 @@
 //! Each enum parses from and prints as the kebab-case word the CLI and JSON use
 //! (`small-business`, `final`, `phone`).
 
-use serde::{Deserialize, Serialize};
-
+/// Declares an enumeration that prints and parses as kebab-case words, with `ALL`,
+/// `as_str`, `Display`, `FromStr` (errors are [`UnknownWord`]) and serde. Used here
+/// and by the store for its own enumerations.
+#[macro_export]
 macro_rules! word_enum {
     ($(#[$meta:meta])* $name:ident, $what:literal { $($(#[$vmeta:meta])* $variant:ident => $word:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(rename_all = "kebab-case")]
         pub enum $name {
             $($(#[$vmeta])* $variant),+
@@ -34,14 +36,14 @@ macro_rules! word_enum {
         }
 
         impl std::str::FromStr for $name {
-            type Err = UnknownWord;
+            type Err = $crate::model::UnknownWord;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 let wanted = s.trim().to_ascii_lowercase().replace('_', "-");
                 $name::ALL
                     .iter()
                     .copied()
                     .find(|v| v.as_str() == wanted)
-                    .ok_or_else(|| UnknownWord {
+                    .ok_or_else(|| $crate::model::UnknownWord {
                         what: $what,
                         word: s.to_string(),
                         expected: $name::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", "),

@@ -720,6 +720,16 @@ impl Ctx<'_> {
         to
     }
 
+    /// A step's window: opening at the start of the business day, recommended at the
+    /// preferred time, closing at the end of the day.
+    fn window(&self, earliest: Date, recommended: Date, latest: Date) -> [Zoned; 3] {
+        [
+            self.at(earliest, self.hours.start),
+            self.at(recommended, self.hours.preferred),
+            self.at(latest, self.hours.end),
+        ]
+    }
+
     fn at(&self, d: Date, t: jiff::civil::Time) -> Zoned {
         let dt = d.to_datetime(t);
         // Compatible disambiguation: a time in a DST gap moves forward.
@@ -1046,13 +1056,14 @@ fn follow_up_step(
     if channel == Channel::Phone || !alternatives.is_empty() {
         rules.push("T10");
     }
+    let [earliest, recommended, latest] = ctx.window(earliest, recommended, latest);
     Step {
         kind: StepKind::FollowUp,
         channel,
         alternatives,
-        earliest: ctx.at(earliest, ctx.hours.start),
-        recommended: ctx.at(recommended, ctx.hours.preferred),
-        latest: ctx.at(latest, ctx.hours.end),
+        earliest,
+        recommended,
+        latest,
         missed_after: None,
         rules,
         why,
@@ -1116,13 +1127,14 @@ fn after_step(
         }
     };
     why.push(hours_why.clone());
+    let [earliest, recommended, latest] = ctx.window(earliest, recommended, latest);
     Step {
         kind,
         channel,
         alternatives,
-        earliest: ctx.at(earliest, ctx.hours.start),
-        recommended: ctx.at(recommended, ctx.hours.preferred),
-        latest: ctx.at(latest, ctx.hours.end),
+        earliest,
+        recommended,
+        latest,
         missed_after: None,
         rules,
         why,

@@ -12,60 +12,7 @@ use serde::{Deserialize, Serialize};
 
 pub use followup_core::model::{Channel, CompanyType, Round, Seniority, Status, UnknownWord};
 
-/// Kebab-case word enumerations, with the same behaviour as those of `followup-core`.
-macro_rules! word_enum {
-    ($(#[$meta:meta])* $name:ident, $what:literal { $($(#[$vmeta:meta])* $variant:ident => $word:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "kebab-case")]
-        pub enum $name {
-            $($(#[$vmeta])* $variant),+
-        }
-
-        impl $name {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The word used on the command line, in JSON and in the database.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $word),+
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = UnknownWord;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                let wanted = s.trim().to_ascii_lowercase().replace('_', "-");
-                $name::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| v.as_str() == wanted)
-                    .ok_or_else(|| UnknownWord {
-                        what: $what,
-                        word: s.to_string(),
-                        expected: $name::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", "),
-                    })
-            }
-        }
-
-        impl crate::sql::Word for $name {
-            fn all() -> &'static [Self] {
-                $name::ALL
-            }
-            fn word(self) -> &'static str {
-                self.as_str()
-            }
-        }
-    };
-}
+use followup_core::word_enum;
 
 word_enum! {
     /// Something that happened between the candidate and the employer after an interview.

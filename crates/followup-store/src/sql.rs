@@ -5,7 +5,9 @@ use jiff::Timestamp;
 use rusqlite::Row;
 
 use crate::error::{Result, StoreError};
-use crate::model::{Channel, CompanyType, Round, Seniority, Status};
+use crate::model::{
+    Channel, CompanyType, ContactRole, NoteKind, Outcome, Round, Seniority, Status, TouchpointKind,
+};
 
 /// An enumeration stored as its word.
 pub(crate) trait Word: Copy + 'static {
@@ -25,7 +27,17 @@ macro_rules! core_word {
         }
     )*};
 }
-core_word!(CompanyType, Seniority, Round, Channel, Status);
+core_word!(
+    CompanyType,
+    Seniority,
+    Round,
+    Channel,
+    Status,
+    TouchpointKind,
+    Outcome,
+    ContactRole,
+    NoteKind
+);
 
 /// Nanoseconds since the Unix epoch; instants outside 1677..2262 are refused.
 pub(crate) fn ts(field: &str, t: Timestamp) -> Result<i64> {

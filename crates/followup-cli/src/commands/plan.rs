@@ -6,13 +6,13 @@ use followup_core::calendar::Region;
 use followup_core::model::{Channel, CompanyType, Round, Seniority};
 use followup_core::phrase;
 use followup_core::plan::{self, Interview, Plan, Recipient, StepStatus};
-use followup_core::policy::{Hours, Policy, Preset};
+use followup_core::policy::{Policy, Preset};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::cli::PlanArgs;
-use crate::error::{Error, Result};
+use crate::error::{parse_word, Error, Result};
 use crate::output::{self, style, Cell};
 use crate::settings::Settings;
 use crate::time;
@@ -87,13 +87,6 @@ pub fn guess_region(tz: &TimeZone) -> Option<&'static str> {
     Some(region)
 }
 
-fn parse_word<T: std::str::FromStr>(v: Option<&str>) -> Result<Option<T>>
-where
-    T::Err: std::fmt::Display,
-{
-    v.map(|s| s.parse::<T>().map_err(Error::input)).transpose()
-}
-
 /// Resolves the arguments of `plan` (and of commands that plan the same way).
 pub fn resolve(args: &PlanArgs, settings: &Settings, now: Option<&str>) -> Result<Resolved> {
     let tz_name = args
@@ -132,18 +125,7 @@ pub fn resolve(args: &PlanArgs, settings: &Settings, now: Option<&str>) -> Resul
         args.policy.as_deref().or(settings.policy.as_deref()),
         args.preset.as_deref().or(settings.preset.as_deref()),
     )?;
-    let hours = match args.hours.as_deref().or(settings.hours.as_deref()) {
-        Some(text) => {
-            let (start, end) = time::hours(text)?;
-            let preferred = policy.hours.preferred.clamp(start, end);
-            Some(Hours {
-                start,
-                end,
-                preferred,
-            })
-        }
-        None => None,
-    };
+    let hours = time::business_hours(args.hours.as_deref().or(settings.hours.as_deref()), &policy)?;
 
     let mut interview = Interview::new(start);
     interview.duration = duration;

@@ -23,7 +23,7 @@ use serde_json::json;
 
 use crate::cli::{AddArgs, EditArgs, RoundArgs};
 use crate::commands::plan::{guess_region, load_policy};
-use crate::error::{Error, Result};
+use crate::error::{parse_word, Error, Result};
 use crate::output::{self, style};
 use crate::settings::Settings;
 use crate::time;
@@ -58,17 +58,7 @@ impl Ctx {
     }
 
     fn hours(&self) -> Result<Option<Hours>> {
-        match self.settings.hours.as_deref() {
-            Some(text) => {
-                let (start, end) = time::hours(text)?;
-                Ok(Some(Hours {
-                    start,
-                    end,
-                    preferred: self.policy.hours.preferred.clamp(start, end),
-                }))
-            }
-            None => Ok(None),
-        }
+        time::business_hours(self.settings.hours.as_deref(), &self.policy)
     }
 }
 
@@ -90,13 +80,6 @@ pub fn store_err(e: StoreError) -> Error {
     } else {
         Error::Store(e.to_string())
     }
-}
-
-fn word<T: std::str::FromStr>(v: Option<&str>) -> Result<Option<T>>
-where
-    T::Err: std::fmt::Display,
-{
-    v.map(|s| s.parse::<T>().map_err(Error::input)).transpose()
 }
 
 /// "Jane Doe <jane@acme.com>" or "Jane Doe".
@@ -156,7 +139,7 @@ fn new_round(r: &RoundArgs, settings: &Settings, region: Option<&Region>) -> Res
         tz.iana_name().unwrap_or(tz_name),
         minutes,
     );
-    i.round = word::<Round>(r.round.as_deref())?;
+    i.round = parse_word::<Round>(r.round.as_deref())?;
     i.location = r.location.clone();
     if let Some(p) = &r.decision {
         let d = phrase::parse_decision(p, start.date(), region).map_err(Error::input)?;
@@ -197,8 +180,8 @@ pub fn add(ctx: &Ctx, a: &AddArgs) -> Result<()> {
     let mut app = NewApplication::new(a.company.trim(), a.role.trim(), ctx.now);
     app.region = region.as_ref().map(|r| r.code().to_string());
     app.recipient_tz = a.recipient_tz.clone();
-    app.company_type = word::<CompanyType>(a.company_type.as_deref())?;
-    app.seniority = word::<Seniority>(a.seniority.as_deref())?;
+    app.company_type = parse_word::<CompanyType>(a.company_type.as_deref())?;
+    app.seniority = parse_word::<Seniority>(a.seniority.as_deref())?;
     app.urgent = a.urgent;
     app.late_in_process = a.late_in_process;
     app.link = a.link.clone();
@@ -316,17 +299,20 @@ pub fn track_of(ctx: &Ctx, full: &ApplicationFull) -> Result<Option<Track>> {
     }))
 }
 
+/// The application's zone: its latest interview's, else the configured one, else UTC.
+fn app_zone(ctx: &Ctx, full: &ApplicationFull) -> TimeZone {
+    full.interviews
+        .last()
+        .map(|i| i.tz.as_str())
+        .or(ctx.settings.tz.as_deref())
+        .and_then(|name| TimeZone::get(name).ok())
+        .unwrap_or(TimeZone::UTC)
+}
+
 /// The moment given with `--at`, read in the application's zone, or now.
 fn when(ctx: &Ctx, full: &ApplicationFull, at: Option<&str>) -> Result<Timestamp> {
     let Some(text) = at else { return Ok(ctx.now) };
-    let tz_name = full
-        .interviews
-        .last()
-        .map(|i| i.tz.clone())
-        .or_else(|| ctx.settings.tz.clone())
-        .unwrap_or_else(|| "UTC".into());
-    let tz = TimeZone::get(&tz_name).unwrap_or(TimeZone::UTC);
-    Ok(time::local_datetime(text, &tz, "--at")?.timestamp())
+    Ok(time::local_datetime(text, &app_zone(ctx, full), "--at")?.timestamp())
 }
 
 fn find_contact(full: &ApplicationFull, name: &str) -> Result<i64> {
@@ -438,13 +424,9 @@ pub fn reply(
     t.contact_id = from.map(|n| find_contact(&full, n)).transpose()?;
     if let Some(p) = decision {
         let region = region_of(full.application.region.as_deref())?;
-        let tz = full
-            .interviews
-            .last()
-            .and_then(|i| TimeZone::get(&i.tz).ok())
-            .unwrap_or(TimeZone::UTC);
-        let d = phrase::parse_decision(p, at.to_zoned(tz).date(), region.as_ref())
-            .map_err(Error::input)?;
+        let d =
+            phrase::parse_decision(p, at.to_zoned(app_zone(ctx, &full)).date(), region.as_ref())
+                .map_err(Error::input)?;
         t.decision_phrase = Some(p.trim().to_string());
         t.decision_date = Some(d.date);
     }
@@ -815,10 +797,10 @@ pub fn edit(ctx: &Ctx, e: &EditArgs) -> Result<()> {
         patch.recipient_tz = Some(z);
     }
     if let Some(t) = opt(&e.company_type) {
-        patch.company_type = Some(word::<CompanyType>(t.as_deref())?);
+        patch.company_type = Some(parse_word::<CompanyType>(t.as_deref())?);
     }
     if let Some(s) = opt(&e.seniority) {
-        patch.seniority = Some(word::<Seniority>(s.as_deref())?);
+        patch.seniority = Some(parse_word::<Seniority>(s.as_deref())?);
     }
     if patch == ApplicationPatch::default() {
         return Err(Error::input(
