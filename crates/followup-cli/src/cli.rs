@@ -158,6 +158,11 @@ pub enum Command {
         #[arg(long)]
         yes: bool,
     },
+    /// Write a follow-up message for an application: thank-you, letter, follow-up,
+    /// final-follow-up, phone-script, voicemail, feedback-request, reply-to-rejection.
+    Draft(DraftArgs),
+    /// Check a message before it goes out, like a compiler checks code.
+    Check(CheckArgs),
     /// Development helpers.
     #[command(hide = true, subcommand)]
     Dev(DevCommand),
@@ -362,6 +367,48 @@ pub struct EditArgs {
     /// Late in the process: true or false.
     #[arg(long)]
     pub late_in_process: Option<bool>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `followup draft`.
+#[derive(Debug, Args, Clone)]
+pub struct DraftArgs {
+    /// The application id.
+    pub id: i64,
+    /// thank-you, letter, follow-up, final-follow-up, phone-script, voicemail,
+    /// feedback-request, reply-to-rejection.
+    #[arg(long)]
+    pub kind: String,
+    /// To whom (a contact's name, or part of it).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// text, eml or mailto.
+    #[arg(long, default_value = "text")]
+    pub format: String,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `followup check`.
+#[derive(Debug, Args, Clone)]
+pub struct CheckArgs {
+    /// The message: a text or .eml file, or - for standard input.
+    pub file: PathBuf,
+    /// What the message is: thank-you, follow-up, final-follow-up, ...
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// The company the message goes to.
+    #[arg(long)]
+    pub company: Option<String>,
+    /// The person the message goes to.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Check against this tracked application (company, names, timing rules).
+    #[arg(long)]
+    pub application: Option<i64>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,

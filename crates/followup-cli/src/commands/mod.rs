@@ -2,6 +2,8 @@
 //! here (unless `--now` / `FOLLOWUP_NOW` fixes it).
 
 pub mod agenda;
+pub mod check;
+pub mod draft;
 pub mod plan;
 pub mod track;
 
@@ -97,6 +99,8 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Delete { id, yes } => track::delete(&tracker()?, *id, *yes),
         Command::Backup { file } => track::backup(&tracker()?, file),
         Command::Restore { file, yes } => track::restore(&tracker()?, file, *yes),
+        Command::Draft(a) => draft::run(&tracker()?, a),
+        Command::Check(a) => check::run(&tracker()?, a),
         Command::Dev(DevCommand::Populate { count, seed }) => {
             track::populate(&tracker()?, *count, *seed)
         }
