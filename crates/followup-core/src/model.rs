@@ -124,6 +124,28 @@ word_enum! {
     }
 }
 
+word_enum! {
+    /// What a message is (M1–M6): drafted by `followup draft`, checked by `followup check`.
+    MessageKind, "message kind" {
+        /// A thank-you email to one interviewer (M1).
+        ThankYou => "thank-you",
+        /// A printed thank-you letter (M1).
+        Letter => "letter",
+        /// A status follow-up email (M2).
+        FollowUp => "follow-up",
+        /// The last follow-up (M3, T5).
+        FinalFollowUp => "final-follow-up",
+        /// Notes for a follow-up call (M4).
+        PhoneScript => "phone-script",
+        /// A voicemail left when the call is not answered (M5).
+        Voicemail => "voicemail",
+        /// A request for feedback after a rejection (M6).
+        FeedbackRequest => "feedback-request",
+        /// A gracious answer to a rejection that keeps the door open (T9).
+        ReplyToRejection => "reply-to-rejection",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
