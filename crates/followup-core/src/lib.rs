@@ -7,6 +7,8 @@
 //!
 //! - [`agenda`]: an application's history in, its open items out (T1–T9).
 //! - [`calendar`]: business days, weekends and public holidays per region (T8).
+//! - [`draft`]: the messages (thank-you, follow-ups, call notes, ...) drafted from the
+//!   facts with built-in or user minijinja templates in a sandbox (M1–M7).
 //! - [`model`]: company type, seniority, round, channel, status.
 //! - [`phrase`]: decision phrases such as "within a week" turned into dates (T2).
 //! - [`policy`]: the numbers (presets and a TOML policy file) behind the rules.
@@ -14,6 +16,7 @@
 
 pub mod agenda;
 pub mod calendar;
+pub mod draft;
 pub mod model;
 pub mod phrase;
 pub mod plan;

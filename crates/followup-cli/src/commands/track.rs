@@ -315,7 +315,7 @@ fn when(ctx: &Ctx, full: &ApplicationFull, at: Option<&str>) -> Result<Timestamp
     Ok(time::local_datetime(text, &app_zone(ctx, full), "--at")?.timestamp())
 }
 
-fn find_contact(full: &ApplicationFull, name: &str) -> Result<i64> {
+pub(crate) fn find_contact(full: &ApplicationFull, name: &str) -> Result<i64> {
     let needle = name.trim().to_lowercase();
     let hits: Vec<_> =
         full.contacts
