@@ -7,6 +7,7 @@
 //!
 //! - [`agenda`]: an application's history in, its open items out (T1–T9).
 //! - [`calendar`]: business days, weekends and public holidays per region (T8).
+//! - [`check`]: a message in, diagnostics like a compiler's out (L, M1–M7, T5, T8).
 //! - [`draft`]: the messages (thank-you, follow-ups, call notes, ...) drafted from the
 //!   facts with built-in or user minijinja templates in a sandbox (M1–M7).
 //! - [`model`]: company type, seniority, round, channel, status.
@@ -16,6 +17,7 @@
 
 pub mod agenda;
 pub mod calendar;
+pub mod check;
 pub mod draft;
 pub mod model;
 pub mod phrase;

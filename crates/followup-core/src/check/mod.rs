@@ -1,0 +1,167 @@
+//! The message checker (L): everything a careful reader of the seeds would catch
+//! before a follow-up is sent.
+//!
+//! [`parse_message`] reads plain text (optionally with `Subject:` and other headers
+//! first) or an RFC 5322 message (`.eml`); [`check`] runs every rule that applies to
+//! the message's [`MessageKind`] and returns [`Diagnostic`]s that point at lines and
+//! columns of the input file, like a compiler's.
+//!
+//! | rule | severity | what | from |
+//! |------|----------|------|------|
+//! | `placeholder` | error | `[Name]`, `{{role}}`, `<Company>`, `XXX`, `TODO` left in | L |
+//! | `wrong-company` | error | names another tracked company (a former employer mentioned as experience is fine); warning when the recipient's company is never named | L, M7 |
+//! | `wrong-name` | error | greets someone other than the recipient | L, M1 |
+//! | `no-greeting-name` | warning | no greeting by name | M1, M2 |
+//! | `no-thanks` | warning | no thanks or appreciation | M1, M2, M4, M6 |
+//! | `no-interest` | warning | interest in the role is not restated | M1, M2 |
+//! | `no-specifics` | warning | nothing from the conversation | M1, M4, M7 |
+//! | `no-call-to-action` | warning | a follow-up that asks nothing (next steps, timeline, anything else needed); a voicemail without a callback request | M2, M3, M4, M5 |
+//! | `no-closing` | warning | no sign-off | M1, M2 |
+//! | `no-contact` | warning | no email or phone number | M1, M5 |
+//! | `too-long` | warning | over the word budget of its kind | M1–M5 |
+//! | `subject-missing`, `subject-too-long` | warning | email kinds | M2 |
+//! | `pushy`, `desperate` | warning | "ASAP", "why haven't I heard"; "I'll do anything" | L |
+//! | `shouting`, `exclamations` | warning | capitals that are not acronyms; `!!` or many `!` | L |
+//! | `spelling` | warning (info for capitalised words) | Hunspell dictionary plus known words | L |
+//! | `repeated-word` | warning | "the the" | L |
+//! | `too-soon`, `off-hours` | warning | before the plan's earliest moment; outside business hours | T1–T3, T8 |
+//! | `too-many` | error | a third follow-up | T5 |
+//!
+//! Everything here is pure: the dictionaries are compiled in and parsed once, on first
+//! use; the send moment comes in through [`Timing`].
+//!
+//! ```
+//! use followup_core::check::{check, parse_message, Context, Severity};
+//! use followup_core::model::MessageKind;
+//!
+//! let msg = parse_message("Subject: Thank you\n\nDear [Name],\n\nThanks!\n");
+//! let ctx = Context { kind: Some(MessageKind::ThankYou), ..Context::default() };
+//! let found = check(&msg, &ctx);
+//! assert!(found.iter().any(|d| d.rule == "placeholder" && d.severity == Severity::Error));
+//! ```
+
+mod message;
+mod rules;
+mod spell;
+mod text;
+mod timing;
+
+pub use message::{parse_message, Message};
+pub use spell::{dictionary, Lang, UnknownLang};
+
+use jiff::Zoned;
+
+use crate::calendar::Region;
+use crate::model::MessageKind;
+use crate::policy::Hours;
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Must be fixed before sending (a placeholder, the wrong company or person, a
+    /// third follow-up).
+    Error,
+    /// Should be fixed.
+    Warning,
+    /// Worth a look (a name the dictionary does not know).
+    Info,
+}
+
+impl Severity {
+    /// `error`, `warning` or `info`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One finding. Lines and columns are 1-based, counted in characters, relative to the
+/// whole input (headers included); the end is exclusive (`end_column` is the column
+/// just after the span), and a span may be empty when the finding is about something
+/// missing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The rule id, such as `placeholder`.
+    pub rule: &'static str,
+    /// How bad it is.
+    pub severity: Severity,
+    /// Where the span starts.
+    pub line: usize,
+    /// Where the span starts.
+    pub column: usize,
+    /// Where the span ends.
+    pub end_line: usize,
+    /// Where the span ends (exclusive).
+    pub end_column: usize,
+    /// One line that cites the rule of the rule book, such as "(M1)".
+    pub message: String,
+    /// What to write instead, when there is something to suggest.
+    pub suggestion: Option<String>,
+}
+
+/// The send moment against the application's plan (T1–T5, T8).
+#[derive(Debug, Clone)]
+pub struct Timing {
+    /// When the message goes out, in the recipient's zone.
+    pub send: Zoned,
+    /// The plan's earliest moment for this message, if the plan has a step for it.
+    pub earliest: Option<Zoned>,
+    /// The rules behind `earliest`, such as `["T2", "T8"]`.
+    pub earliest_rules: Vec<&'static str>,
+    /// Follow-ups already sent since the latest round (T5: at most two).
+    pub follow_ups_sent: usize,
+    /// The recipient's business hours; `None` leaves `off-hours` unchecked.
+    pub hours: Option<Hours>,
+    /// The recipient's holiday region.
+    pub region: Option<Region>,
+}
+
+/// What the checker knows besides the text.
+#[derive(Debug, Clone, Default)]
+pub struct Context<'a> {
+    /// What the message is; without it only the rules that fit every message run.
+    pub kind: Option<MessageKind>,
+    /// The recipient's company.
+    pub company: Option<&'a str>,
+    /// The person the message goes to, such as "Priya Natarajan".
+    pub recipient: Option<&'a str>,
+    /// Other people the message may greet (the application's contacts) when the
+    /// recipient is not given; greeting anyone else is a warning.
+    pub people: &'a [String],
+    /// The companies of the other applications in the tracker.
+    pub other_companies: &'a [String],
+    /// Words the spelling rule accepts besides the dictionary: names, companies, the
+    /// personal word list.
+    pub known_words: &'a [String],
+    /// The send moment against the plan, when checking against an application.
+    pub timing: Option<Timing>,
+    /// Which dictionary.
+    pub lang: Lang,
+}
+
+/// Runs every rule that applies and returns the findings in the order of the text.
+pub fn check(msg: &Message, ctx: &Context) -> Vec<Diagnostic> {
+    let doc = text::Doc::new(msg);
+    let mut out = Vec::new();
+    rules::run(&doc, ctx, &mut out);
+    spell::run(&doc, ctx, &mut out);
+    timing::run(&doc, ctx, &mut out);
+    out.sort_by(|a, b| {
+        (a.line, a.column, a.severity, a.rule).cmp(&(b.line, b.column, b.severity, b.rule))
+    });
+    out
+}
+
+/// Whether any finding is an error.
+pub fn has_errors(found: &[Diagnostic]) -> bool {
+    found.iter().any(|d| d.severity == Severity::Error)
+}

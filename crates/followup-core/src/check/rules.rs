@@ -1,0 +1,1167 @@
+//! The content rules (L, M1–M7): placeholders, names and companies, the parts each
+//! kind of message needs, length, subject, tone and typography.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::text::{find_in, is_word_char, Doc, Norm, Seg};
+use super::{Context, Diagnostic, Severity};
+use crate::model::MessageKind as K;
+
+pub(crate) fn run(doc: &Doc, ctx: &Context, out: &mut Vec<Diagnostic>) {
+    for seg in doc.subject.iter().chain([&doc.body]) {
+        placeholder(seg, out);
+        tone(seg, out);
+        exclamations(seg, out);
+        repeated_word(seg, out);
+    }
+    companies(doc, ctx, out);
+    greeting_rules(doc, ctx, out);
+    if let Some(kind) = ctx.kind {
+        parts(doc, kind, out);
+        length(doc, kind, out);
+        subject(doc, kind, out);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Kinds
+
+/// Sent by email: a subject is expected.
+fn is_email(k: K) -> bool {
+    matches!(
+        k,
+        K::ThankYou | K::FollowUp | K::FinalFollowUp | K::FeedbackRequest | K::ReplyToRejection
+    )
+}
+
+/// Written to a person: a greeting and a sign-off are expected.
+fn is_written(k: K) -> bool {
+    is_email(k) || k == K::Letter
+}
+
+fn noun(k: K) -> &'static str {
+    match k {
+        K::ThankYou => "a thank-you note",
+        K::Letter => "a thank-you letter",
+        K::FollowUp => "a follow-up",
+        K::FinalFollowUp => "a final follow-up",
+        K::PhoneScript => "a phone script",
+        K::Voicemail => "a voicemail",
+        K::FeedbackRequest => "a feedback request",
+        K::ReplyToRejection => "a reply to a rejection",
+    }
+}
+
+fn rule_of(k: K) -> &'static str {
+    match k {
+        K::ThankYou | K::Letter => "M1",
+        K::FollowUp => "M2",
+        K::FinalFollowUp => "M3",
+        K::PhoneScript => "M4",
+        K::Voicemail => "M5",
+        K::FeedbackRequest => "M6",
+        K::ReplyToRejection => "T9",
+    }
+}
+
+/// The word budget of each kind.
+pub(crate) fn word_limit(k: K) -> usize {
+    match k {
+        K::ThankYou => 200,
+        K::Letter => 250,
+        K::FollowUp => 150,
+        K::FinalFollowUp => 120,
+        K::PhoneScript => 200,
+        K::Voicemail => 80,
+        K::FeedbackRequest => 150,
+        K::ReplyToRejection => 150,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Phrase lists (lowercase; a trailing `*` matches any ending)
+
+const THANKS: &[&str] = &["thank*", "grateful", "gratitude", "appreciat*"];
+
+const INTEREST: &[&str] = &[
+    "interest*",
+    "excit*",
+    "enthusias*",
+    "eager*",
+    "keen",
+    "thrill*",
+    "passion*",
+    "love to",
+    "love the chance",
+    "love the opportunity",
+    "would love",
+    "i'd love",
+    "join your",
+    "join the",
+    "joining your",
+    "joining the",
+    "to join",
+    "contribut*",
+    "be part of",
+    "being part of",
+    "fit for",
+    "a great fit",
+    "a strong fit",
+    "a good fit",
+    "great match",
+    "strong match",
+    "appeal*",
+    "motivat*",
+    "confident",
+    "look forward to working",
+    "looking forward to working",
+    "would welcome the opportunity",
+    "want to be part",
+];
+
+const SPECIFICS: &[&str] = &[
+    "discuss*",
+    "our conversation",
+    "our chat",
+    "you mentioned",
+    "you described",
+    "you shared",
+    "you explained",
+    "you asked",
+    "you raised",
+    "you showed",
+    "walk* me through",
+    "talking about",
+    "talked about",
+    "talking through",
+    "learning about",
+    "learning more about",
+    "learning how",
+    "learned about",
+    "hearing about",
+    "hearing how",
+    "hearing your",
+    "heard about",
+    "hear about",
+    "hear how",
+    "your point about",
+    "your question about",
+    "your perspective on",
+    "your insight*",
+    "when we spoke",
+    "we spoke about",
+    "we talked",
+    "we covered",
+    "touched on",
+    "especially",
+    "particularly",
+    "in particular",
+    "specifically",
+    "the challenge*",
+    "your plans for",
+    "your team's",
+    "your approach to",
+    "how your team",
+    "how the team",
+    "the project*",
+    "the roadmap",
+    "the migration",
+    "the launch",
+    "the demo",
+    "the case study",
+    "the exercise",
+    "the whiteboard",
+    "the problem of",
+    "the question about",
+    "the question of",
+    "the part about",
+    "our talk",
+    "talk with you about",
+    "talking with you about",
+    "about how",
+    "stuck with me",
+    "stayed with me",
+    "reminded me",
+    "made me think",
+];
+
+const CALL_TO_ACTION: &[&str] = &[
+    "next step*",
+    "timeline",
+    "time frame",
+    "timeframe",
+    "update",
+    "updates",
+    "any news",
+    "hear back",
+    "expect to hear",
+    "when i might",
+    "when i can expect",
+    "when to expect",
+    "when you expect",
+    "when you anticipate",
+    "decision",
+    "where things stand",
+    "status",
+    "hiring process",
+    "anything else",
+    "anything further",
+    "additional information",
+    "other information",
+    "anything you need",
+    "if you need",
+    "if there's anything",
+    "if there is anything",
+    "happy to provide",
+    "glad to provide",
+    "happy to share",
+    "let me know",
+    "keep me in mind",
+    "future opportunit*",
+    "keep in touch",
+    "stay in touch",
+    "the process",
+];
+
+const CALLBACK: &[&str] = &[
+    "call me back",
+    "call back",
+    "callback",
+    "return my call",
+    "reach me at",
+    "reach me on",
+    "give me a call",
+    "call me at",
+    "you can reach me",
+    "my number is",
+];
+
+const CLOSINGS: &[&str] = &[
+    "best",
+    "regards",
+    "kind regards",
+    "warm regards",
+    "warmest regards",
+    "best regards",
+    "warmly",
+    "sincerely",
+    "yours sincerely",
+    "sincerely yours",
+    "yours faithfully",
+    "yours truly",
+    "respectfully",
+    "thank you",
+    "thanks",
+    "many thanks",
+    "thanks again",
+    "thank you again",
+    "with gratitude",
+    "with thanks",
+    "with appreciation",
+    "gratefully",
+    "cheers",
+    "all the best",
+    "best wishes",
+    "warm wishes",
+    "take care",
+    "talk soon",
+];
+
+const PUSHY: &[(&str, &str)] = &[
+    ("asap", "at your convenience"),
+    ("as soon as possible", "when you have a moment"),
+    ("i need an answer", "I would appreciate an update"),
+    ("i need a decision", "I would appreciate an update"),
+    ("i need to know", "I would appreciate knowing"),
+    ("i need to hear back", "I would appreciate an update"),
+    ("why haven't i heard", "I wanted to check in"),
+    ("why have i not heard", "I wanted to check in"),
+    ("why hasn't anyone", "I wanted to check in"),
+    ("you haven't responded", "I wanted to check in"),
+    ("you have not responded", "I wanted to check in"),
+    ("you never replied", "I wanted to check in"),
+    ("you still haven't", "I wanted to check in"),
+    ("i expect a response", "I would appreciate an update"),
+    ("i expect an answer", "I would appreciate an update"),
+    ("i expect to hear", "I hope to hear"),
+    ("respond immediately", "reply when you can"),
+    ("reply immediately", "reply when you can"),
+    ("by end of day", "when you can"),
+    ("by the end of the day", "when you can"),
+    ("right away", "when you can"),
+    ("urgent*", "timely"),
+    ("i demand", "I would appreciate"),
+    ("this is my second email", "I wanted to follow up"),
+    ("this is my third email", "I wanted to follow up"),
+    ("per my last email", "as I mentioned"),
+    ("as i said in my last", "as I mentioned"),
+    ("i've been waiting", "I wanted to check in"),
+    ("i have been waiting", "I wanted to check in"),
+    ("still waiting", "checking in"),
+    ("failed to respond", "have been busy"),
+    ("you must", "could you"),
+    ("get back to me today", "get back to me when you can"),
+];
+
+const DESPERATE: &[&str] = &[
+    "i'll do anything",
+    "i will do anything",
+    "i would do anything",
+    "i'd do anything",
+    "please please",
+    "please, please",
+    "i really need this job",
+    "i need this job",
+    "i really need this",
+    "i desperately",
+    "desperate*",
+    "begging",
+    "i beg",
+    "please give me a chance",
+    "please hire me",
+    "my last hope",
+    "my only hope",
+    "i'll work for free",
+    "i will work for free",
+    "i'll take anything",
+    "i will take anything",
+    "any salary",
+    "i can't afford to lose",
+];
+
+/// Markers before (or right after) a company name that make it past experience.
+const EXPERIENCE_BEFORE: &[&str] = &[
+    "previous*",
+    "former*",
+    "worked",
+    "work at",
+    "working at",
+    "i was at",
+    "while at",
+    "time at",
+    "role at",
+    "job at",
+    "position at",
+    "my current",
+    "currently at",
+    "i spent",
+    "i've spent",
+    "i led",
+    "i built",
+    "i managed",
+    "i ran",
+    "i helped",
+    "i joined",
+    "team at",
+    "years at",
+    "year at",
+    "months at",
+    "intern*",
+    "experience",
+    "back at",
+    "during my",
+    "when i was",
+    "i've been at",
+    "i have been at",
+    "employer",
+    "my last",
+    "my old",
+    "at my",
+    "i worked",
+    "i shipped",
+    "i launched",
+];
+const EXPERIENCE_AFTER: &[&str] = &["where i", "where i've", "where we", "where my"];
+
+// ---------------------------------------------------------------------------
+// Placeholders
+
+fn placeholder_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"\{\{[^{}\n]{0,40}\}\}",
+            r"|\{[A-Za-z_][A-Za-z0-9_ .\-]{0,30}\}",
+            r"|\[[^\[\]\n]{1,40}\]",
+            r"|<[A-Za-z][A-Za-z0-9_ .\-]{0,30}>",
+            r"|\b(?:X{2,}|TODO|TBD|FIXME|TKTK)\b",
+            r"|_{3,}",
+            r"|(?i:lorem ipsum)",
+        ))
+        .expect("placeholder pattern")
+    })
+}
+
+fn placeholder(seg: &Seg, out: &mut Vec<Diagnostic>) {
+    let text = seg.text;
+    for m in placeholder_re().find_iter(text) {
+        let s = m.as_str();
+        if s.starts_with('[') {
+            // A Markdown link `[text](url)` or a footnote `[1]` is not a placeholder.
+            if text[m.end()..].starts_with('(') || !s.chars().any(char::is_alphabetic) {
+                continue;
+            }
+        }
+        if s.starts_with('<') {
+            // `<br>`, `<p>`: markup, not a placeholder.
+            let inner = s.trim_matches(['<', '>']).to_ascii_lowercase();
+            if ["br", "p", "b", "i", "u", "div", "span", "em", "strong"].contains(&inner.as_str()) {
+                continue;
+            }
+        }
+        out.push(seg.diag(
+            m.range(),
+            "placeholder",
+            Severity::Error,
+            format!("placeholder `{s}` left in the text (L)"),
+            Some("replace it with the real value".into()),
+        ));
+    }
+}
+
+/// The ranges of placeholder findings, for the other rules to skip.
+pub(crate) fn placeholder_ranges(seg: &Seg) -> Vec<Range<usize>> {
+    placeholder_re()
+        .find_iter(seg.text)
+        .map(|m| m.range())
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// Tone and typography
+
+fn tone(seg: &Seg, out: &mut Vec<Diagnostic>) {
+    for (pat, instead) in PUSHY {
+        for r in seg.norm.find(pat) {
+            let r = seg.orig(r);
+            let found = &seg.text[r.clone()];
+            out.push(seg.diag(
+                r,
+                "pushy",
+                Severity::Warning,
+                format!("\"{found}\" sounds pushy; stay polite and patient (L)"),
+                Some(format!("\"{instead}\"")),
+            ));
+        }
+    }
+    let mut taken: Vec<Range<usize>> = Vec::new();
+    for pat in DESPERATE {
+        for r in seg.norm.find(pat) {
+            if taken.iter().any(|t| t.start < r.end && r.start < t.end) {
+                continue;
+            }
+            taken.push(r.clone());
+            let r = seg.orig(r);
+            let found = &seg.text[r.clone()];
+            out.push(seg.diag(
+                r,
+                "desperate",
+                Severity::Warning,
+                format!("\"{found}\" sounds desperate; show interest, not need (L)"),
+                Some("say why you would do the job well instead".into()),
+            ));
+        }
+    }
+}
+
+fn exclamations(seg: &Seg, out: &mut Vec<Diagnostic>) {
+    let text = seg.text;
+    let mut singles = 0;
+    let mut i = 0;
+    let b = text.as_bytes();
+    while i < b.len() {
+        if b[i] != b'!' {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && (b[i] == b'!' || b[i] == b'?' && i > start) {
+            i += 1;
+        }
+        if i - start >= 2 {
+            out.push(seg.diag(
+                start..i,
+                "exclamations",
+                Severity::Warning,
+                format!(
+                    "`{}`: one mark is enough in a professional note (L)",
+                    &text[start..i]
+                ),
+                Some("!".into()),
+            ));
+        } else {
+            singles += 1;
+            if singles == 3 {
+                out.push(seg.diag(
+                    start..i,
+                    "exclamations",
+                    Severity::Warning,
+                    "three or more exclamation marks in one message; keep at most two (L)",
+                    Some(".".into()),
+                ));
+            }
+        }
+    }
+}
+
+fn repeated_word(seg: &Seg, out: &mut Vec<Diagnostic>) {
+    const FINE: &[&str] = &["had", "that", "is", "do", "very", "bye", "so", "ha"];
+    for pair in seg.words.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        if a.in_address || b.in_address {
+            continue;
+        }
+        let (wa, wb) = (seg.word(a), seg.word(b));
+        let gap = &seg.text[a.range.end..b.range.start];
+        if !wa.eq_ignore_ascii_case(wb)
+            || gap.is_empty()
+            || !gap.chars().all(char::is_whitespace)
+            || gap.matches('\n').count() > 1
+            || wa.chars().all(|c| c.is_ascii_digit())
+            || FINE.contains(&wa.to_lowercase().as_str())
+        {
+            continue;
+        }
+        out.push(seg.diag(
+            a.range.end..b.range.end,
+            "repeated-word",
+            Severity::Warning,
+            format!("\"{wa}\" is repeated (L)"),
+            Some(format!("remove the second \"{wb}\"")),
+        ));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Companies
+
+const LEGAL_SUFFIXES: &[&str] = &[
+    "inc",
+    "inc.",
+    "llc",
+    "ltd",
+    "ltd.",
+    "limited",
+    "corp",
+    "corp.",
+    "corporation",
+    "co",
+    "co.",
+    "gmbh",
+    "plc",
+    "ag",
+    "sa",
+    "s.a.",
+    "bv",
+    "pty",
+    "llp",
+];
+
+/// The lowercase spellings a company goes by: "Acme Corp." → "acme corp.", "acme".
+pub(crate) fn company_names(name: &str) -> Vec<String> {
+    let full = Norm::new(name.trim()).text.trim().to_string();
+    let mut out = vec![full.clone()];
+    let mut words: Vec<&str> = full.split(' ').map(|w| w.trim_end_matches(',')).collect();
+    if words.first() == Some(&"the") && words.len() > 1 {
+        words.remove(0);
+    }
+    while words.len() > 1 && words.last().is_some_and(|w| LEGAL_SUFFIXES.contains(w)) {
+        words.pop();
+    }
+    let short = words.join(" ");
+    if short.chars().filter(|c| c.is_alphanumeric()).count() >= 2 && !out.contains(&short) {
+        out.push(short);
+    }
+    out.retain(|n| !n.is_empty());
+    out
+}
+
+fn find_company(seg: &Seg, names: &[String]) -> Vec<Range<usize>> {
+    let mut hits: Vec<Range<usize>> = names.iter().flat_map(|n| seg.norm.find(n)).collect();
+    hits.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    hits.dedup_by(|b, a| b.start < a.end);
+    hits
+}
+
+fn experience(norm: &Norm, at: Range<usize>) -> bool {
+    let t = &norm.text;
+    let sentence = t[..at.start]
+        .rfind(['.', '!', '?', ';'])
+        .map_or(0, |i| i + 1);
+    let mut from = at.start.saturating_sub(90).max(sentence);
+    while !t.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = &t[from..at.start];
+    let mut to = (at.end + 24).min(t.len());
+    while !t.is_char_boundary(to) {
+        to -= 1;
+    }
+    let after = &t[at.end..to];
+    EXPERIENCE_BEFORE
+        .iter()
+        .any(|p| !find_in(before, p).is_empty())
+        || EXPERIENCE_AFTER
+            .iter()
+            .any(|p| !find_in(after, p).is_empty())
+}
+
+fn companies(doc: &Doc, ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let own: Vec<String> = ctx.company.map(company_names).unwrap_or_default();
+    let segs: Vec<&Seg> = doc.subject.iter().chain([&doc.body]).collect();
+    let own_hits: Vec<Vec<Range<usize>>> = segs.iter().map(|s| find_company(s, &own)).collect();
+    for other in ctx.other_companies {
+        let names = company_names(other);
+        if names.iter().any(|n| own.contains(n)) {
+            continue;
+        }
+        for (seg, mine) in segs.iter().zip(&own_hits) {
+            for r in find_company(seg, &names) {
+                if mine.iter().any(|m| m.start < r.end && r.start < m.end)
+                    || experience(&seg.norm, r.clone())
+                {
+                    continue;
+                }
+                let r = seg.orig(r);
+                let found = &seg.text[r.clone()];
+                let msg = match ctx.company {
+                    Some(c) => format!(
+                        "names {found}, another company you applied to; this message goes to {c} (L)"
+                    ),
+                    None => format!("names {found}, the company of another application (L)"),
+                };
+                out.push(seg.diag(
+                    r,
+                    "wrong-company",
+                    Severity::Error,
+                    msg,
+                    ctx.company.map(str::to_string),
+                ));
+            }
+        }
+    }
+    if let Some(c) = ctx.company {
+        if !own.is_empty() && own_hits.iter().all(Vec::is_empty) {
+            let (seg, r) = match &doc.subject {
+                Some(s) => (s, 0..s.text.len()),
+                None => (&doc.body, doc.anchor()),
+            };
+            out.push(seg.diag(
+                r,
+                "wrong-company",
+                Severity::Warning,
+                format!("never names {c}, the company this message goes to (M7)"),
+                Some(format!("mention {c} and the role by name")),
+            ));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Greeting
+
+const SALUTATIONS: &[&str] = &[
+    "good morning",
+    "good afternoon",
+    "good evening",
+    "hello there",
+    "hi there",
+    "greetings",
+    "hello",
+    "dear",
+    "hey",
+    "hiya",
+    "hi",
+];
+
+const TITLES: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+    "prof",
+    "professor",
+    "sir",
+    "madam",
+    "madame",
+];
+
+const GENERIC: &[&str] = &[
+    "hiring",
+    "manager",
+    "managers",
+    "team",
+    "all",
+    "there",
+    "everyone",
+    "everybody",
+    "sir",
+    "madam",
+    "or",
+    "and",
+    "recruiter",
+    "recruiters",
+    "recruiting",
+    "recruitment",
+    "committee",
+    "search",
+    "panel",
+    "folks",
+    "friend",
+    "friends",
+    "colleagues",
+    "hr",
+    "talent",
+    "acquisition",
+    "to",
+    "whom",
+    "it",
+    "may",
+    "concern",
+    "the",
+    "members",
+    "of",
+    "interview",
+    "interviewers",
+    "people",
+    "department",
+    "selection",
+    "board",
+    "staff",
+    "sir/madam",
+    "again",
+];
+
+struct Greeting {
+    /// The greeting line in the body.
+    line: Range<usize>,
+    /// The name greeted, if any.
+    name: Option<(Range<usize>, String)>,
+}
+
+fn greeting(doc: &Doc, ctx: &Context) -> Option<Greeting> {
+    let body = &doc.body;
+    let lines = body.lines();
+    let starts_with_salutation = |r: &Range<usize>| {
+        let lower = body.text[r.clone()].to_lowercase();
+        SALUTATIONS.iter().any(|s| {
+            lower.starts_with(s) && !lower[s.len()..].chars().next().is_some_and(is_word_char)
+        })
+    };
+    // A letter opens with addresses: the greeting is the first line that starts with a
+    // salutation among the first few, else the first line.
+    let line = lines
+        .iter()
+        .take(8)
+        .find(|r| starts_with_salutation(r))
+        .or(lines.first())?
+        .clone();
+    let text = &body.text[line.clone()];
+    let lower = text.to_lowercase();
+    let company_words: Vec<String> = ctx
+        .company
+        .into_iter()
+        .chain(ctx.other_companies.iter().map(String::as_str))
+        .flat_map(company_names)
+        .flat_map(|n| n.split(' ').map(str::to_string).collect::<Vec<_>>())
+        .collect();
+    let is_generic = |w: &str| {
+        let w = w
+            .trim_matches(|c: char| !c.is_alphanumeric() && c != '/')
+            .to_lowercase();
+        w.is_empty()
+            || GENERIC.contains(&w.as_str())
+            || TITLES.contains(&w.as_str())
+            || company_words.contains(&w)
+    };
+    let salutation = SALUTATIONS.iter().find(|s| {
+        lower.starts_with(*s)
+            && !lower[s.len()..].chars().next().is_some_and(is_word_char)
+            && lower.len() == text.len()
+    });
+    let rest_start = match salutation {
+        Some(s) => s.len(),
+        None => {
+            // "Priya," alone on the first line.
+            let words: Vec<&str> = text.trim_end_matches(',').split_whitespace().collect();
+            let name_only = text.ends_with(',')
+                && (1..=3).contains(&words.len())
+                && words.iter().all(|w| {
+                    w.chars().next().is_some_and(char::is_uppercase)
+                        && w.chars().all(|c| c.is_alphabetic() || "'-.".contains(c))
+                });
+            if !name_only {
+                return None;
+            }
+            0
+        }
+    };
+    let rest = &text[rest_start..];
+    let end = rest
+        .find([',', ':', ';', '!', '\u{2014}'])
+        .unwrap_or(rest.len());
+    let part = &rest[..end];
+    // Words with their offsets in the line.
+    let mut first: Option<usize> = None;
+    let mut last = 0;
+    let mut names = Vec::new();
+    let mut pos = 0;
+    for w in part.split_whitespace() {
+        let at = part[pos..].find(w).map_or(pos, |i| pos + i);
+        pos = at + w.len();
+        if is_generic(w) {
+            continue;
+        }
+        let clean = w.trim_end_matches(['.', ',']);
+        if !clean.chars().next().is_some_and(char::is_uppercase) {
+            // "Dear all", "hi there": lowercase words are not names.
+            continue;
+        }
+        first.get_or_insert(at);
+        last = at + clean.len();
+        names.push(clean);
+    }
+    let name = first.map(|f| {
+        let s = line.start + rest_start + f;
+        (s..line.start + rest_start + last, names.join(" "))
+    });
+    Some(Greeting { line, name })
+}
+
+fn name_tokens(name: &str) -> Vec<String> {
+    let name = name.split('<').next().unwrap_or(name);
+    name.split(|c: char| c.is_whitespace() || c == ',' || c == '"')
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty() && !TITLES.contains(&w.as_str()))
+        .collect()
+}
+
+fn same_person(greeted: &str, person: &str) -> bool {
+    let g = name_tokens(greeted);
+    let p = name_tokens(person);
+    g.iter().any(|a| {
+        p.iter().any(|b| {
+            a == b
+                || (a.chars().count() >= 3 && b.starts_with(a.as_str()))
+                || (b.chars().count() >= 3 && a.starts_with(b.as_str()))
+        })
+    })
+}
+
+fn greeting_rules(doc: &Doc, ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let greeted = greeting(doc, ctx);
+    let body = &doc.body;
+    if let Some((r, name)) = greeted.as_ref().and_then(|g| g.name.clone()) {
+        let recipient = ctx
+            .recipient
+            .map(|to| to.split('<').next().unwrap_or(to).trim())
+            .filter(|to| !to.is_empty());
+        match recipient {
+            Some(to) if !same_person(&name, to) => out.push(body.diag(
+                r,
+                "wrong-name",
+                Severity::Error,
+                format!("greets {name}, but this message goes to {to} (L)"),
+                Some(to.to_string()),
+            )),
+            None if !ctx.people.is_empty() && !ctx.people.iter().any(|p| same_person(&name, p)) => {
+                out.push(body.diag(
+                    r,
+                    "wrong-name",
+                    Severity::Warning,
+                    format!(
+                        "greets {name}, who is not a contact of this application ({}) (L)",
+                        ctx.people.join(", ")
+                    ),
+                    None,
+                ))
+            }
+            _ => {}
+        }
+    }
+    let Some(kind) = ctx.kind else { return };
+    if !is_written(kind) {
+        return;
+    }
+    let placeholders = placeholder_ranges(body);
+    match greeted {
+        Some(Greeting { name: Some(_), .. }) => {}
+        // `Dear [Name],` is already a placeholder error.
+        Some(Greeting { line, .. })
+            if placeholders
+                .iter()
+                .any(|p| line.start <= p.start && p.end <= line.end) => {}
+        Some(Greeting { line, name: None }) => out.push(
+            body.diag(
+                line,
+                "no-greeting-name",
+                Severity::Warning,
+                format!(
+                    "the greeting names nobody; address the person by name ({})",
+                    rule_of(kind)
+                ),
+                ctx.recipient
+                    .map(|to| format!("Dear {}", to.split('<').next().unwrap_or(to).trim())),
+            ),
+        ),
+        None => out.push(body.diag(
+            doc.anchor(),
+            "no-greeting-name",
+            Severity::Warning,
+            format!(
+                "no greeting; open with the person's name ({})",
+                rule_of(kind)
+            ),
+            Some(match ctx.recipient {
+                Some(to) => format!("Dear {},", to.split('<').next().unwrap_or(to).trim()),
+                None => "Dear <their name>,".to_string(),
+            }),
+        )),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The parts each kind needs
+
+fn closing(seg: &Seg) -> bool {
+    let lines = seg.lines();
+    lines.iter().rev().take(6).any(|r| {
+        let raw = seg.text[r.clone()].trim();
+        // "- Sam", "— Sam Rivera": an informal sign-off.
+        if let Some(name) = raw.strip_prefix(['-', '\u{2013}', '\u{2014}']) {
+            let words: Vec<&str> = name.split_whitespace().collect();
+            if (1..=3).contains(&words.len())
+                && words
+                    .iter()
+                    .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+            {
+                return true;
+            }
+        }
+        let l = Norm::new(raw).text;
+        let l = l.trim_end_matches([',', '.', '!', ' ']);
+        let words = l.split(' ').count();
+        CLOSINGS.iter().any(|c| {
+            l.starts_with(c)
+                && !l[c.len()..].chars().next().is_some_and(is_word_char)
+                && (words <= 6 || seg.text[r.clone()].trim_end().ends_with(','))
+        })
+    })
+}
+
+fn contact(seg: &Seg) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}",
+            r"|\+?\(?\d[\d\s().\-]{5,}\d",
+            r"|(?i:linkedin\.com/)",
+        ))
+        .expect("contact pattern")
+    });
+    re.find_iter(seg.text).any(|m| {
+        let s = m.as_str();
+        s.contains('@') || s.contains('/') || s.chars().filter(char::is_ascii_digit).count() >= 7
+    })
+}
+
+/// Whether a question that is not itself pushy ("why haven't I heard?") is asked.
+fn asks_politely(n: &Norm) -> bool {
+    let t = &n.text;
+    t.match_indices('?').any(|(q, _)| {
+        let start = t[..q].rfind(['.', '!', '?']).map_or(0, |i| i + 1);
+        let sentence = &t[start..q];
+        !PUSHY.iter().any(|(p, _)| !find_in(sentence, p).is_empty())
+    })
+}
+
+fn parts(doc: &Doc, kind: K, out: &mut Vec<Diagnostic>) {
+    let body = &doc.body;
+    let n = &body.norm;
+    let m = rule_of(kind);
+    let anchor = doc.anchor();
+    let mut missing = |rule: &'static str, what: String, suggestion: &str| {
+        out.push(body.diag(
+            anchor.clone(),
+            rule,
+            Severity::Warning,
+            format!("{what} ({m})"),
+            Some(suggestion.to_string()),
+        ));
+    };
+    let needs_thanks = matches!(
+        kind,
+        K::ThankYou
+            | K::Letter
+            | K::FollowUp
+            | K::PhoneScript
+            | K::FeedbackRequest
+            | K::ReplyToRejection
+    );
+    if needs_thanks && n.find_any(THANKS).is_none() {
+        missing(
+            "no-thanks",
+            format!("{} that never thanks them", noun(kind)),
+            "thank them for their time",
+        );
+    }
+    if matches!(kind, K::ThankYou | K::Letter | K::FollowUp) && n.find_any(INTEREST).is_none() {
+        missing(
+            "no-interest",
+            format!(
+                "{} that does not restate your interest in the role",
+                noun(kind)
+            ),
+            "say that you are still interested, and why you fit",
+        );
+    }
+    if matches!(kind, K::ThankYou | K::Letter | K::PhoneScript) && n.find_any(SPECIFICS).is_none() {
+        missing(
+            "no-specifics",
+            format!("{} with nothing from the conversation", noun(kind)),
+            "mention something you discussed (\"our conversation about ...\")",
+        );
+    }
+    match kind {
+        // A question asks something too.
+        K::FollowUp | K::FinalFollowUp | K::PhoneScript
+            if n.find_any(CALL_TO_ACTION).is_none() && !asks_politely(n) =>
+        {
+            missing(
+                "no-call-to-action",
+                format!("{} that asks nothing", noun(kind)),
+                "ask about next steps or the timeline, or whether they need anything else",
+            )
+        }
+        K::Voicemail if n.find_any(CALLBACK).is_none() => missing(
+            "no-call-to-action",
+            "a voicemail that does not ask for a callback".into(),
+            "ask them to call you back, and say your number",
+        ),
+        _ => {}
+    }
+    if is_written(kind) && !closing(body) {
+        let end = body.lines().last().map_or(0, |r| r.end);
+        out.push(body.diag(
+            end..end,
+            "no-closing",
+            Severity::Warning,
+            format!("no sign-off at the end ({m})"),
+            Some("Best regards,\n<your name>".into()),
+        ));
+    }
+    if matches!(kind, K::ThankYou | K::Letter | K::Voicemail) && !contact(body) {
+        let end = body.lines().last().map_or(0, |r| r.end);
+        let rule = if kind == K::Voicemail { "M5" } else { "M1" };
+        out.push(body.diag(
+            end..end,
+            "no-contact",
+            Severity::Warning,
+            format!("no email address or phone number to reach you ({rule})"),
+            Some("add your email and phone under your name".into()),
+        ));
+    }
+}
+
+fn length(doc: &Doc, kind: K, out: &mut Vec<Diagnostic>) {
+    let limit = word_limit(kind);
+    let count = doc.word_count();
+    if count <= limit {
+        return;
+    }
+    // Point at the first word past the budget.
+    let body = &doc.body;
+    let mut seen = 0;
+    let mut at = 0..0;
+    let mut pos = 0;
+    for w in body.text.split_whitespace() {
+        let i = body.text[pos..].find(w).map_or(pos, |i| pos + i);
+        pos = i + w.len();
+        if w.chars().any(char::is_alphanumeric) {
+            seen += 1;
+            if seen == limit + 1 {
+                at = i..pos;
+                break;
+            }
+        }
+    }
+    out.push(body.diag(
+        at,
+        "too-long",
+        Severity::Warning,
+        format!(
+            "{count} words; {} should stay under about {limit} ({})",
+            noun(kind),
+            rule_of(kind)
+        ),
+        Some("cut to the thanks, one specific point, your interest and the ask".into()),
+    ));
+}
+
+fn subject(doc: &Doc, kind: K, out: &mut Vec<Diagnostic>) {
+    if !is_email(kind) {
+        return;
+    }
+    match &doc.subject {
+        None => out.push(
+            doc.body.diag(
+                0..0,
+                "subject-missing",
+                Severity::Warning,
+                "no subject line; an email needs a simple, clear one (M2)",
+                Some(
+                    match kind {
+                        K::ThankYou => "Subject: Thank you for today's interview",
+                        K::FeedbackRequest => "Subject: Request for feedback",
+                        K::ReplyToRejection => "Subject: Thank you",
+                        _ => "Subject: Following up on my interview",
+                    }
+                    .into(),
+                ),
+            ),
+        ),
+        Some(s) => {
+            let chars = s.text.trim().chars().count();
+            if chars == 0 {
+                out.push(s.diag(
+                    0..0,
+                    "subject-missing",
+                    Severity::Warning,
+                    "the subject is empty; an email needs a simple, clear one (M2)",
+                    None,
+                ));
+            } else if chars > 60 {
+                let cut = s.text.char_indices().nth(60).map_or(s.text.len(), |c| c.0);
+                out.push(s.diag(
+                    cut..s.text.len(),
+                    "subject-too-long",
+                    Severity::Warning,
+                    format!("the subject has {chars} characters; keep it under 60 (M2)"),
+                    Some("the role and what the message is, such as \"Thank you - Data Analyst interview\"".into()),
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn company_names_drop_legal_suffixes() {
+        assert_eq!(company_names("Acme Corp."), vec!["acme corp.", "acme"]);
+        assert_eq!(
+            company_names("The Initech Group"),
+            vec!["the initech group", "initech group"]
+        );
+    }
+}

@@ -1,0 +1,266 @@
+//! Spelling and shouting (L), with the Hunspell dictionaries of Debian's
+//! `hunspell-en-us` and `hunspell-en-gb` packages compiled in (see
+//! `data/dict/README.md`) and parsed once, on first use.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use spellbook::Dictionary;
+
+use super::rules::{company_names, placeholder_ranges};
+use super::text::Seg;
+use super::{Context, Diagnostic, Severity};
+
+/// Which English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    /// American English (`en_US`).
+    #[default]
+    EnUs,
+    /// British English (`en_GB`).
+    EnGb,
+}
+
+impl Lang {
+    /// `en_US` or `en_GB`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::EnUs => "en_US",
+            Lang::EnGb => "en_GB",
+        }
+    }
+}
+
+impl std::fmt::Display for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A language this build has no dictionary for.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown language `{0}` (expected en_US or en_GB)")]
+pub struct UnknownLang(pub String);
+
+impl std::str::FromStr for Lang {
+    type Err = UnknownLang;
+    fn from_str(s: &str) -> Result<Lang, UnknownLang> {
+        match s.trim().to_ascii_lowercase().replace('-', "_").as_str() {
+            "en_us" | "us" | "en" => Ok(Lang::EnUs),
+            "en_gb" | "gb" | "uk" | "en_uk" => Ok(Lang::EnGb),
+            _ => Err(UnknownLang(s.to_string())),
+        }
+    }
+}
+
+const EN_US_AFF: &str = include_str!("../../data/dict/en_US.aff");
+const EN_US_DIC: &str = include_str!("../../data/dict/en_US.dic");
+const EN_GB_AFF: &str = include_str!("../../data/dict/en_GB.aff");
+const EN_GB_DIC: &str = include_str!("../../data/dict/en_GB.dic");
+/// Words of the trade the dictionaries lack ("onboarding", "roadmap").
+const EXTRA: &str = include_str!("../../data/dict/extra.txt");
+
+/// The dictionary of `lang`, parsed on first use (about 10–40 ms) and kept.
+pub fn dictionary(lang: Lang) -> &'static Dictionary {
+    static US: OnceLock<Dictionary> = OnceLock::new();
+    static GB: OnceLock<Dictionary> = OnceLock::new();
+    let (cell, aff, dic) = match lang {
+        Lang::EnUs => (&US, EN_US_AFF, EN_US_DIC),
+        Lang::EnGb => (&GB, EN_GB_AFF, EN_GB_DIC),
+    };
+    cell.get_or_init(|| {
+        let bom = |s: &'static str| s.strip_prefix('\u{feff}').unwrap_or(s);
+        let mut d = Dictionary::new(bom(aff), bom(dic)).expect("the bundled dictionary parses");
+        for w in EXTRA.lines().map(str::trim) {
+            if !w.is_empty() && !w.starts_with('#') {
+                // A word with no flags cannot fail to parse.
+                let _ = d.add(w);
+            }
+        }
+        d
+    })
+}
+
+/// Acronyms of up to five letters that are also (or look like) words.
+const ACRONYMS: &[&str] = &[
+    "AI", "AM", "API", "AWS", "BA", "BS", "CEO", "CFO", "CIO", "CMO", "COO", "CPO", "CTO", "CRM",
+    "CSS", "CV", "DB", "DEI", "ERP", "ESG", "ETA", "EU", "EVP", "FAQ", "FYI", "GCP", "GPA", "GPU",
+    "CPU", "HR", "HTML", "HTTP", "ID", "IDE", "IT", "IV", "JSON", "KPI", "LA", "MA", "MBA", "ML",
+    "MS", "NASA", "NGO", "NLP", "NYC", "OK", "OKR", "OS", "PHD", "PM", "PR", "PS", "QA", "RAM",
+    "REST", "ROI", "SAAS", "SDK", "SEO", "SF", "SQL", "SRE", "SVP", "UI", "UK", "UN", "US", "USA",
+    "UX", "VP", "XML", "YAML", "IPO", "SMB", "B2B", "B2C", "CI", "CD", "ETL", "LinkedIn", "GO",
+    "SAP", "CAD", "RN", "MD", "DC", "NY", "CA", "TX",
+];
+
+fn known_set(ctx: &Context) -> HashSet<String> {
+    let mut set = HashSet::new();
+    let mut add = |s: &str| {
+        for w in s.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-')) {
+            let w = w.trim_matches(['\'', '-']);
+            if !w.is_empty() {
+                set.insert(w.to_lowercase());
+                for part in w.split('-') {
+                    set.insert(part.to_lowercase());
+                }
+            }
+        }
+    };
+    for w in ctx
+        .known_words
+        .iter()
+        .chain(ctx.people)
+        .chain(ctx.other_companies)
+    {
+        add(w);
+    }
+    for s in ctx.company.into_iter().chain(ctx.recipient) {
+        add(s);
+    }
+    if let Some(c) = ctx.company {
+        for n in company_names(c) {
+            add(&n);
+        }
+    }
+    set
+}
+
+pub(crate) fn run(doc: &super::text::Doc, ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let dict = dictionary(ctx.lang);
+    let known = known_set(ctx);
+    // Call notes are read, not sent: capitals there are labels, not shouting.
+    let script = ctx.kind == Some(crate::model::MessageKind::PhoneScript);
+    for seg in doc.subject.iter().chain([&doc.body]) {
+        let skip = placeholder_ranges(seg);
+        for w in &seg.words {
+            let r = w.range.clone();
+            if w.in_address || skip.iter().any(|s| s.start < r.end && r.start < s.end) {
+                continue;
+            }
+            let word = seg.word(w);
+            if word.chars().any(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            if shouting(seg, r.clone(), word, dict, &known, script, out) {
+                continue;
+            }
+            spelling(seg, r, word, dict, &known, ctx.lang, out);
+        }
+    }
+}
+
+/// Flags a word in capitals that is not an acronym; true when the word is in
+/// capitals (shouting or not), so spelling leaves it alone.
+fn shouting(
+    seg: &Seg,
+    r: std::ops::Range<usize>,
+    word: &str,
+    dict: &Dictionary,
+    known: &HashSet<String>,
+    script: bool,
+    out: &mut Vec<Diagnostic>,
+) -> bool {
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    if letters < 2 || word.chars().any(char::is_lowercase) {
+        return false;
+    }
+    let lower = word.to_lowercase();
+    let upper_ok = ACRONYMS.iter().any(|a| a.eq_ignore_ascii_case(word));
+    // A label at the start of a line ("NOTES:") in a script.
+    let line_start = seg.text[..r.start].rfind('\n').map_or(0, |i| i + 1);
+    let label =
+        seg.text[line_start..r.start].trim().is_empty() && seg.text[r.end..].starts_with(':');
+    if upper_ok || known.contains(&lower) || label || script || lower == "asap" {
+        return true;
+    }
+    let is_word = dict.check(&lower);
+    if letters <= 5 && !is_word {
+        return true; // an acronym we do not know, such as "HIPAA"
+    }
+    out.push(seg.diag(
+        r,
+        "shouting",
+        Severity::Warning,
+        format!("\"{word}\" in capitals reads as shouting (L)"),
+        Some(lower),
+    ));
+    true
+}
+
+fn spelling(
+    seg: &Seg,
+    r: std::ops::Range<usize>,
+    word: &str,
+    dict: &Dictionary,
+    known: &HashSet<String>,
+    lang: Lang,
+    out: &mut Vec<Diagnostic>,
+) {
+    let w = word.replace('\u{2019}', "'");
+    let ok = |s: &str| !s.is_empty() && (dict.check(s) || known.contains(&s.to_lowercase()));
+    if ok(&w) {
+        return;
+    }
+    // Possessives of names: "Priya's", "Acme's", "Jess'".
+    let base = w
+        .strip_suffix("'s")
+        .or_else(|| w.strip_suffix("'S"))
+        .or_else(|| w.strip_suffix('\''))
+        .unwrap_or(&w);
+    if ok(base) || (base.contains('-') && base.split('-').all(ok)) {
+        return;
+    }
+    let proper = w.chars().any(char::is_uppercase);
+    if proper {
+        out.push(seg.diag(
+            r,
+            "spelling",
+            Severity::Info,
+            format!("\"{word}\" is not in the {lang} dictionary; a name? (L)"),
+            Some("add it to ~/.config/followup/words.txt if it is right".into()),
+        ));
+        return;
+    }
+    let mut found = Vec::new();
+    // A spelling of the other English ("prioritise" in en_US) is a variant, not a
+    // mistake.
+    let other = match lang {
+        Lang::EnUs => Lang::EnGb,
+        Lang::EnGb => Lang::EnUs,
+    };
+    if dictionary(other).check(&w) {
+        dict.suggest(&w, &mut found);
+        found.truncate(1);
+        out.push(seg.diag(
+            r,
+            "spelling",
+            Severity::Info,
+            format!("\"{word}\" is {other} spelling; {lang} prefers another (L)"),
+            found.pop(),
+        ));
+        return;
+    }
+    dict.suggest(&w, &mut found);
+    found.truncate(3);
+    out.push(seg.diag(
+        r,
+        "spelling",
+        Severity::Warning,
+        format!("\"{word}\" is not in the {lang} dictionary (L)"),
+        (!found.is_empty()).then(|| found.join(", ")),
+    ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_dictionaries_load_and_differ() {
+        let us = dictionary(Lang::EnUs);
+        let gb = dictionary(Lang::EnGb);
+        assert!(us.check("color") && !us.check("colour"));
+        assert!(gb.check("colour"));
+        assert!(us.check("don't") && us.check("I'm"));
+        assert!(us.check("onboarding"));
+    }
+}
