@@ -150,7 +150,18 @@ fn text_thank_you_goes_to_the_first_interviewer_by_default() {
     let env = Env::new();
     env.profile();
     let id = env.add("Acme", "small-business");
-    let out = env.run(&["draft", &id, "--kind", "thank-you"]);
+    let run = env
+        .cmd()
+        .args(["draft", &id, "--kind", "thank-you"])
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    let note = String::from_utf8(run.stderr).unwrap();
+    assert!(
+        note.contains("also draft for Bob Smith with --to"),
+        "{note}"
+    );
+    let out = String::from_utf8(run.stdout).unwrap();
     assert!(
         out.starts_with("Subject: Thank you for the Data Engineer interview\n\nDear José,\n"),
         "{out}"

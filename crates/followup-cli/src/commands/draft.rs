@@ -92,6 +92,12 @@ pub fn run(ctx: &Ctx, args: &DraftArgs) -> Result<()> {
         Format::Mailto => Some(mailto(address.unwrap_or_default(), &draft)),
     };
 
+    let others = if args.to.is_none() && !args.json {
+        other_interviewers(&full, kind, to)
+    } else {
+        Vec::new()
+    };
+
     output::with_stdout(|out| {
         if args.json {
             let mut v = json!({
@@ -112,7 +118,35 @@ pub fn run(ctx: &Ctx, args: &DraftArgs) -> Result<()> {
             Some(r) => writeln!(out, "{r}"),
             None => writeln!(out, "{}", text(&draft)),
         }
-    })
+    })?;
+    if !others.is_empty() {
+        anstream::eprintln!(
+            "note: one thank-you per interviewer (M1); also draft for {} with --to",
+            others.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// For a thank-you or letter drafted without `--to`: the other interviewers of the
+/// round, who each need their own note.
+fn other_interviewers(full: &ApplicationFull, kind: MessageKind, to: &Contact) -> Vec<String> {
+    if !matches!(kind, MessageKind::ThankYou | MessageKind::Letter) {
+        return Vec::new();
+    }
+    interviews(full)
+        .iter()
+        .rev()
+        .find(|i| i.interviewer_ids.contains(&to.id))
+        .map(|i| {
+            i.interviewer_ids
+                .iter()
+                .filter(|&&id| id != to.id)
+                .filter_map(|&id| full.contacts.iter().find(|c| c.id == id))
+                .map(|c| c.name.clone())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The plain-text form: `Subject: ...`, a blank line, the body (what `followup check`
