@@ -344,3 +344,70 @@ fn show_every_built_in() {
         }
     }
 }
+
+/// The text form `followup draft` prints and `followup check` reads back.
+fn as_text(d: &draft::Draft) -> String {
+    match &d.subject {
+        Some(s) => format!("Subject: {s}\n\n{}\n", d.body),
+        None => format!("{}\n", d.body),
+    }
+}
+
+#[test]
+fn every_built_in_draft_passes_the_checker() {
+    use followup_core::check::{check, parse_message, Context, Severity};
+
+    let mut failures = Vec::new();
+    for &kind in MessageKind::ALL {
+        let mut executive = full(kind);
+        executive.seniority = Some(Seniority::Executive);
+        executive.round = Some(Round::Final);
+        executive.followups_sent = 1;
+        executive.sender.phone = None;
+        executive.questions = vec!["our data retention rules".into()];
+        for (label, base) in [
+            ("full", full(kind)),
+            ("bare", bare(kind)),
+            ("executive", executive),
+        ] {
+            for &ct in CompanyType::ALL {
+                for (index, name) in ["Jane Doe", "Bob Smith", "Ana Ruiz"].iter().enumerate() {
+                    let mut input = base.clone();
+                    input.company_type = Some(ct);
+                    input.recipient = to(name, index);
+                    let text = as_text(&render(&input).unwrap());
+                    let known: Vec<String> = ["Sam", "Lee", "Acme", "Jane", "Doe", "Bob"]
+                        .iter()
+                        .chain(&["Smith", "Ana", "Ruiz"])
+                        .map(|s| s.to_string())
+                        .collect();
+                    let ctx = Context {
+                        kind: Some(kind),
+                        company: Some("Acme"),
+                        recipient: Some(name),
+                        known_words: &known,
+                        ..Context::default()
+                    };
+                    let found = check(&parse_message(&text), &ctx);
+                    let bad: Vec<String> = found
+                        .iter()
+                        .filter(|d| d.severity != Severity::Info)
+                        .map(|d| {
+                            format!(
+                                "{}:{}: {} {}: {}",
+                                d.line, d.column, d.severity, d.rule, d.message
+                            )
+                        })
+                        .collect();
+                    if !bad.is_empty() {
+                        failures.push(format!(
+                            "{kind} ({label}, {ct}, {name}):\n{}\n---\n{text}",
+                            bad.join("\n")
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n=====\n"));
+}
