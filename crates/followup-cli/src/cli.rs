@@ -409,6 +409,13 @@ pub struct CheckArgs {
     /// Check against this tracked application (company, names, timing rules).
     #[arg(long)]
     pub application: Option<i64>,
+    /// The spelling dictionary: en_US or en_GB.
+    #[arg(long, env = "FOLLOWUP_LANG", default_value = "en_US", value_name = "LANG")]
+    pub lang: String,
+    /// More words the spelling accepts, one a line (besides
+    /// ~/.config/followup/words.txt).
+    #[arg(long, value_name = "FILE")]
+    pub words: Option<PathBuf>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,

@@ -1,10 +1,303 @@
-//! `followup check` (L).
+//! `followup check FILE|-` (L): reads a message, runs the checker of `followup-core`
+//! and prints its findings like a compiler (annotate-snippets) or as JSON. With
+//! `--application ID` the company, the names, the other companies and the timing
+//! come from the tracker; the send moment is now (or `--now`).
+
+use std::io::Read;
+use std::path::Path;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use followup_core::agenda;
+use followup_core::check::{self, Context, Diagnostic, Lang, Severity, Timing};
+use followup_core::model::MessageKind;
+use followup_core::plan::StepKind;
+use serde_json::json;
 
 use crate::cli::CheckArgs;
-use crate::commands::track::Ctx;
-use crate::error::{Error, Result};
+use crate::commands::track::{store_err, track_of, Ctx};
+use crate::error::{parse_word, Error, Result};
+use crate::output;
+
+/// What the tracker knows about the application the message is for.
+#[derive(Default)]
+struct Tracked {
+    company: Option<String>,
+    kind: Option<MessageKind>,
+    people: Vec<String>,
+    others: Vec<String>,
+    words: Vec<String>,
+    timing: Option<Timing>,
+}
 
 /// Runs `followup check`.
-pub fn run(_ctx: &Ctx, _args: &CheckArgs) -> Result<()> {
-    Err(Error::input("the checker is not available in this build yet"))
+pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<()> {
+    let kind: Option<MessageKind> = parse_word(args.kind.as_deref())?;
+    let lang: Lang = args.lang.parse().map_err(Error::input)?;
+    let text = read_input(&args.file)?;
+    let mut words = personal_words(args.words.as_deref())?;
+    let tracked = match args.application {
+        Some(id) => tracked(ctx, id, kind, args.to.as_deref())?,
+        None => Tracked::default(),
+    };
+    words.extend(tracked.words.iter().cloned());
+
+    let msg = check::parse_message(&text);
+    let context = Context {
+        kind: kind.or(tracked.kind),
+        company: args.company.as_deref().or(tracked.company.as_deref()),
+        recipient: args.to.as_deref(),
+        people: &tracked.people,
+        other_companies: &tracked.others,
+        known_words: &words,
+        timing: tracked.timing.clone(),
+        lang,
+    };
+    let found = check::check(&msg, &context);
+
+    let name = if args.file.as_os_str() == "-" {
+        "<stdin>".to_string()
+    } else {
+        args.file.display().to_string()
+    };
+    if args.json {
+        print_json(&found)?;
+    } else {
+        print_human(&name, &text, &found)?;
+    }
+    let errors = found
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    if errors > 0 {
+        // Exit 1, like a compiler that found errors.
+        return Err(Error::Store(format!(
+            "{name}: {errors} error{} to fix before sending",
+            if errors == 1 { "" } else { "s" }
+        )));
+    }
+    Ok(())
+}
+
+fn read_input(file: &Path) -> Result<String> {
+    let bytes = if file.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|source| Error::Read {
+                path: file.to_path_buf(),
+                source,
+            })?;
+        buf
+    } else {
+        std::fs::read(file).map_err(|source| Error::Read {
+            path: file.to_path_buf(),
+            source,
+        })?
+    };
+    Ok(String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+}
+
+/// `~/.config/followup/words.txt` if it exists, and `--words FILE` (which must).
+fn personal_words(extra: Option<&Path>) -> Result<Vec<String>> {
+    let mut words = Vec::new();
+    let mut read = |path: &Path, must: bool| -> Result<()> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => {
+                words.extend(
+                    text.lines()
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                        .map(str::to_string),
+                );
+                Ok(())
+            }
+            Err(e) if !must && e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(source) => Err(Error::Read {
+                path: path.to_path_buf(),
+                source,
+            }),
+        }
+    };
+    if let Some(dir) = crate::settings::config_dir() {
+        read(&dir.join("words.txt"), false)?;
+    }
+    if let Some(p) = extra {
+        read(p, true)?;
+    }
+    Ok(words)
+}
+
+/// The message kind of the plan's next open item.
+fn kind_of(step: StepKind) -> Option<MessageKind> {
+    match step {
+        StepKind::ThankYou => Some(MessageKind::ThankYou),
+        StepKind::FollowUp => Some(MessageKind::FollowUp),
+        StepKind::FinalFollowUp => Some(MessageKind::FinalFollowUp),
+        StepKind::FeedbackRequest => Some(MessageKind::FeedbackRequest),
+        StepKind::MoveOn => None,
+    }
+}
+
+/// The plan's step a message of `kind` belongs to.
+fn step_of(kind: MessageKind) -> &'static [StepKind] {
+    match kind {
+        MessageKind::ThankYou | MessageKind::Letter => &[StepKind::ThankYou],
+        MessageKind::FollowUp
+        | MessageKind::FinalFollowUp
+        | MessageKind::PhoneScript
+        | MessageKind::Voicemail => &[StepKind::FollowUp, StepKind::FinalFollowUp],
+        MessageKind::FeedbackRequest | MessageKind::ReplyToRejection => {
+            &[StepKind::FeedbackRequest]
+        }
+    }
+}
+
+fn tracked(ctx: &Ctx, id: i64, kind: Option<MessageKind>, to: Option<&str>) -> Result<Tracked> {
+    let store = ctx.store()?;
+    let full = store.application(id).map_err(store_err)?;
+    let mut others: Vec<String> = store
+        .applications(true)
+        .map_err(store_err)?
+        .into_iter()
+        .filter(|a| a.application.id != id)
+        .map(|a| a.application.company)
+        .filter(|c| !c.eq_ignore_ascii_case(&full.application.company))
+        .collect();
+    others.sort();
+    others.dedup();
+    let people: Vec<String> = full.contacts.iter().map(|c| c.name.clone()).collect();
+    let mut words = people.clone();
+    words.push(full.application.company.clone());
+    words.push(full.application.role.clone());
+    if let Some(p) = store.profile().map_err(store_err)? {
+        words.push(p.name);
+    }
+    let mut t = Tracked {
+        company: Some(full.application.company.clone()),
+        people,
+        others,
+        words,
+        ..Tracked::default()
+    };
+    let Some(track) = track_of(ctx, &full)? else {
+        t.kind = kind;
+        return Ok(t);
+    };
+    let derived = agenda::derive(&track, &ctx.policy, ctx.now);
+    let kind = kind.or_else(|| derived.items.iter().find_map(|i| kind_of(i.kind)));
+    t.kind = kind;
+    let item = kind.and_then(|k| {
+        let steps = step_of(k);
+        let candidates = derived.items.iter().filter(|i| steps.contains(&i.kind));
+        let mut candidates: Vec<_> = candidates.collect();
+        // A thank-you to one interviewer: that interviewer's item.
+        if let Some(to) = to {
+            let to = to.to_lowercase();
+            if let Some(pos) = candidates.iter().position(|i| {
+                i.to.as_ref()
+                    .is_some_and(|p| p.name.to_lowercase().contains(&to))
+            }) {
+                return Some(candidates.swap_remove(pos));
+            }
+        }
+        candidates.into_iter().next()
+    });
+    let tz = track.recipient.tz.clone();
+    t.timing = Some(Timing {
+        send: ctx.now.to_zoned(tz),
+        earliest: item.map(|i| i.step.earliest.clone()),
+        earliest_rules: item.map(|i| i.step.rules.clone()).unwrap_or_default(),
+        follow_ups_sent: derived.follow_ups_sent,
+        hours: Some(track.recipient.hours.unwrap_or(ctx.policy.hours)),
+        region: track.recipient.region.clone(),
+    });
+    Ok(t)
+}
+
+fn print_json(found: &[Diagnostic]) -> Result<()> {
+    let list: Vec<_> = found
+        .iter()
+        .map(|d| {
+            json!({
+                "rule": d.rule,
+                "severity": d.severity.as_str(),
+                "line": d.line,
+                "column": d.column,
+                "end_line": d.end_line,
+                "end_column": d.end_column,
+                "message": d.message,
+                "suggestion": d.suggestion,
+            })
+        })
+        .collect();
+    output::with_stdout(|out| {
+        serde_json::to_writer_pretty(&mut *out, &json!({ "diagnostics": list }))?;
+        writeln!(out)
+    })
+}
+
+/// The byte offset of a 1-based line and character column, clamped to the text.
+fn offset(text: &str, line: usize, column: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return text.len(),
+        }
+    }
+    let line_text = &text[start..];
+    let line_end = line_text.find('\n').unwrap_or(line_text.len());
+    let line_text = line_text[..line_end].trim_end_matches('\r');
+    start
+        + line_text
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(line_text.len(), |(i, _)| i)
+}
+
+fn print_human(name: &str, text: &str, found: &[Diagnostic]) -> Result<()> {
+    // anstream drops the colours when stdout is not a terminal.
+    let renderer = Renderer::styled();
+    let (mut errors, mut warnings, mut infos) = (0, 0, 0);
+    output::with_stdout(|out| {
+        for d in found {
+            let level = match d.severity {
+                Severity::Error => {
+                    errors += 1;
+                    Level::ERROR
+                }
+                Severity::Warning => {
+                    warnings += 1;
+                    Level::WARNING
+                }
+                Severity::Info => {
+                    infos += 1;
+                    Level::INFO
+                }
+            };
+            let start = offset(text, d.line, d.column);
+            let end = offset(text, d.end_line, d.end_column).max(start);
+            let mut report = vec![level.primary_title(&d.message).id(d.rule).element(
+                Snippet::source(text)
+                    .path(name)
+                    .fold(true)
+                    .annotation(AnnotationKind::Primary.span(start..end)),
+            )];
+            if let Some(s) = &d.suggestion {
+                report.push(Group::with_title(
+                    Level::HELP.secondary_title(format!("try: {s}")),
+                ));
+            }
+            writeln!(out, "{}\n", renderer.render(&report))?;
+        }
+        let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+        writeln!(
+            out,
+            "{name}: {}, {}, {}",
+            plural(errors, "error"),
+            plural(warnings, "warning"),
+            plural(infos, "note")
+        )
+    })
 }

@@ -1,0 +1,397 @@
+//! `followup check` as a user runs it: the real binary, a clean environment, a
+//! database in a temporary directory and a fixed clock.
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// Interview on Tuesday Dec 1 2026, 10:00 New York.
+const AT: &str = "2026-12-01 10:00";
+const TZ: &str = "America/New_York";
+/// Tuesday evening, the day of the interview.
+const NOW: &str = "2026-12-01T18:00:00-05:00";
+
+const GOOD: &str = "Subject: Thank you for today's interview
+
+Dear Priya,
+
+Thank you for meeting with me today about the Data Analyst role at Acme. I enjoyed our
+conversation about the sales dashboard, and I am very interested in joining the team.
+
+Best regards,
+Sam Rivera
+sam.rivera@example.com
+";
+
+struct Env {
+    home: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env {
+            home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn db(&self) -> PathBuf {
+        self.home.path().join("tracker.sqlite")
+    }
+
+    /// The binary with no settings leaking in from the machine.
+    fn cmd(&self) -> Command {
+        let mut cmd = Command::cargo_bin("followup").unwrap();
+        cmd.env_clear()
+            .env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.home.path().join("config"))
+            .env("XDG_DATA_HOME", self.home.path().join("data"))
+            .env("FOLLOWUP_DB", self.db())
+            .env("FOLLOWUP_NOW", NOW);
+        cmd
+    }
+
+    fn file(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.home.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    fn add(&self, company: &str, interviewer: &str) -> i64 {
+        let out = self
+            .cmd()
+            .args([
+                "add",
+                "--company",
+                company,
+                "--role",
+                "Data Analyst",
+                "--at",
+                AT,
+                "--tz",
+                TZ,
+                "--interviewer",
+                interviewer,
+                "--json",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["id"].as_i64().unwrap()
+    }
+}
+
+/// Runs the command; returns the exit code and the parsed JSON on stdout.
+fn json(cmd: &mut Command) -> (i32, Value) {
+    let out = cmd.output().unwrap();
+    let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap(), v)
+}
+
+fn rules(v: &Value) -> Vec<String> {
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] != "info")
+        .map(|d| d["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn json_has_the_documented_shape_and_a_good_note_passes() {
+    let env = Env::new();
+    let f = env.file("good.txt", GOOD);
+    let (code, v) = json(
+        env.cmd()
+            .args([
+                "check",
+                "--json",
+                "--kind",
+                "thank-you",
+                "--company",
+                "Acme",
+                "--to",
+                "Priya Natarajan",
+            ])
+            .arg(&f),
+    );
+    assert_eq!(code, 0);
+    assert_eq!(rules(&v), Vec::<String>::new(), "{v:#}");
+
+    let bad = GOOD
+        .replace("Dear Priya", "Dear [Name]")
+        .replace("very interested", "VERY interested");
+    let f = env.file("bad.txt", &bad);
+    let (code, v) = json(
+        env.cmd()
+            .args([
+                "check",
+                "--json",
+                "--kind",
+                "thank-you",
+                "--company",
+                "Acme",
+            ])
+            .arg(&f),
+    );
+    assert_eq!(code, 1, "a placeholder is an error");
+    let d = v["diagnostics"].as_array().unwrap();
+    let ph = d.iter().find(|d| d["rule"] == "placeholder").unwrap();
+    assert_eq!(ph["severity"], "error");
+    assert_eq!(
+        (ph["line"].as_u64(), ph["column"].as_u64()),
+        (Some(3), Some(6))
+    );
+    assert_eq!(
+        (ph["end_line"].as_u64(), ph["end_column"].as_u64()),
+        (Some(3), Some(12))
+    );
+    assert!(ph["message"].as_str().unwrap().contains("(L)"));
+    assert!(ph["suggestion"].is_string());
+    let sh = d.iter().find(|d| d["rule"] == "shouting").unwrap();
+    assert_eq!(sh["severity"], "warning");
+    assert_eq!(sh["suggestion"], "very");
+    for d in d {
+        for key in [
+            "rule",
+            "severity",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "message",
+            "suggestion",
+        ] {
+            assert!(d.get(key).is_some(), "{key} missing in {d}");
+        }
+    }
+}
+
+#[test]
+fn human_output_points_at_the_file_line_and_column() {
+    let env = Env::new();
+    let f = env.file("note.txt", &GOOD.replace("the sales", "the the sales"));
+    let out = env
+        .cmd()
+        .args(["check", "--kind", "thank-you"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "warnings only");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("warning[repeated-word]"), "{text}");
+    assert!(text.contains("note.txt:6:"), "{text}");
+    assert!(text.contains("^^^^"), "{text}");
+    assert!(
+        text.contains("help: try: remove the second \"the\""),
+        "{text}"
+    );
+    assert!(text.contains("0 errors, 1 warning"), "{text}");
+}
+
+#[test]
+fn stdin_and_eml_input() {
+    let env = Env::new();
+    let (code, v) = json(
+        env.cmd()
+            .args(["check", "--json", "--kind", "follow-up", "-"])
+            .write_stdin(
+                "Subject: Update?\n\nDear Priya,\n\nI need an answer ASAP!!\n\nBest,\nSam\n",
+            ),
+    );
+    assert_eq!(code, 0);
+    let r = rules(&v);
+    assert!(
+        r.contains(&"pushy".to_string()) && r.contains(&"exclamations".to_string()),
+        "{r:?}"
+    );
+
+    // Quoted-printable body: decoded before checking; the subject keeps its position.
+    let eml = "From: Sam <sam@example.com>\r\nTo: Priya <priya@acme.example>\r\n\
+        Subject: Thank you =?UTF-8?Q?=E2=80=93?= XXX\r\nMIME-Version: 1.0\r\n\
+        Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n\
+        Dear Priya,\r\n\r\nThank you for our conversation about the dash=\r\nboard at Acme. I am very inte=\r\nrested.\r\n\r\nBest regards,\r\nSam\r\nsam@example.com\r\n";
+    let f = env.file("note.eml", eml);
+    let (code, v) = json(
+        env.cmd()
+            .args([
+                "check",
+                "--json",
+                "--kind",
+                "thank-you",
+                "--company",
+                "Acme",
+            ])
+            .arg(&f),
+    );
+    assert_eq!(code, 1);
+    assert_eq!(rules(&v), ["placeholder"], "{v:#}");
+    assert_eq!(v["diagnostics"][0]["line"], 3);
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_two() {
+    let env = Env::new();
+    let f = env.file("note.txt", GOOD);
+    for args in [
+        vec!["check", "--kind", "thank-u"],
+        vec!["check", "--lang", "fr_FR"],
+        vec!["check", "--application", "42"],
+        vec!["check", "--words", "/nonexistent/words.txt"],
+    ] {
+        let out = env.cmd().args(&args).arg(&f).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim().lines().count(), 1, "{args:?}: {err}");
+        assert!(out.stdout.is_empty());
+    }
+    let out = env
+        .cmd()
+        .args(["check", "/nonexistent/message.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn personal_words_silence_spelling() {
+    let env = Env::new();
+    let f = env.file(
+        "note.txt",
+        &GOOD.replace("sales dashboard", "sales dashbrd"),
+    );
+    let (_, v) = json(env.cmd().args(["check", "--json"]).arg(&f));
+    assert_eq!(rules(&v), ["spelling"]);
+    std::fs::create_dir_all(env.home.path().join("config/followup")).unwrap();
+    std::fs::write(
+        env.home.path().join("config/followup/words.txt"),
+        "# mine\ndashbrd\n",
+    )
+    .unwrap();
+    let (_, v) = json(env.cmd().args(["check", "--json"]).arg(&f));
+    assert_eq!(rules(&v), Vec::<String>::new());
+}
+
+#[test]
+fn application_names_the_wrong_company() {
+    let env = Env::new();
+    let acme = env.add("Acme", "Priya Natarajan <priya@acme.example>");
+    env.add("Globex", "Marcus Webb <marcus@globex.example>");
+    let f = env.file("note.txt", &GOOD.replace("role at Acme", "role at Globex"));
+    let (code, v) = json(
+        env.cmd()
+            .args(["check", "--json", "--application", &acme.to_string()])
+            .arg(&f),
+    );
+    assert_eq!(code, 1);
+    let d = v["diagnostics"].as_array().unwrap();
+    let wrong = d
+        .iter()
+        .find(|d| d["rule"] == "wrong-company" && d["severity"] == "error")
+        .unwrap();
+    assert!(
+        wrong["message"].as_str().unwrap().contains("Acme"),
+        "{wrong}"
+    );
+    assert_eq!(wrong["suggestion"], "Acme");
+
+    // A former employer is experience, not a mistake; the kind comes from the plan.
+    let f = env.file(
+        "ok.txt",
+        &GOOD.replace(
+            "I enjoyed",
+            "When I worked at Globex I built a similar dashboard. I enjoyed",
+        ),
+    );
+    let (code, v) = json(
+        env.cmd()
+            .args(["check", "--json", "--application", &acme.to_string()])
+            .arg(&f),
+    );
+    assert_eq!(code, 0);
+    assert_eq!(rules(&v), Vec::<String>::new(), "{v:#}");
+
+    // Greeting someone who is not a contact of the application.
+    let f = env.file("name.txt", &GOOD.replace("Dear Priya", "Dear Marcus"));
+    let (_, v) = json(
+        env.cmd()
+            .args(["check", "--json", "--application", &acme.to_string()])
+            .arg(&f),
+    );
+    assert_eq!(rules(&v), ["wrong-name"]);
+}
+
+#[test]
+fn application_timing_too_soon_too_many_off_hours() {
+    let env = Env::new();
+    let acme = env.add("Acme", "Priya Natarajan <priya@acme.example>");
+    let id = acme.to_string();
+    let follow_up =
+        "Subject: Following up\n\nDear Priya,\n\nThank you again for the interview for \
+        the Data Analyst role at Acme. I am still very interested. Is there any update on the \
+        timeline?\n\nBest regards,\nSam Rivera\n";
+    let f = env.file("fu.txt", follow_up);
+
+    // The evening of the interview: too soon, and outside business hours.
+    let (code, v) = json(
+        env.cmd()
+            .args([
+                "check",
+                "--json",
+                "--kind",
+                "follow-up",
+                "--application",
+                &id,
+            ])
+            .arg(&f),
+    );
+    assert_eq!(code, 0);
+    let mut r = rules(&v);
+    r.sort();
+    assert_eq!(r, ["off-hours", "too-soon"], "{v:#}");
+
+    // Two follow-ups already sent: a third is an error (T5).
+    for at in ["2026-12-10 10:00", "2026-12-18 10:00"] {
+        let out = env
+            .cmd()
+            .args(["log", &id, "follow-up", "--at", at])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let (code, v) = json(
+        env.cmd()
+            .args([
+                "check",
+                "--json",
+                "--kind",
+                "follow-up",
+                "--application",
+                &id,
+            ])
+            .arg(&f)
+            .env("FOLLOWUP_NOW", "2027-01-05T10:30:00-05:00"),
+    );
+    assert_eq!(code, 1);
+    assert_eq!(rules(&v), ["too-many"], "{v:#}");
+    assert!(v["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("(T5)"));
+}
