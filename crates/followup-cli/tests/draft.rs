@@ -474,3 +474,43 @@ fn a_user_template_overrides_the_built_in_and_its_errors_name_the_file() {
     let err = refused(env.cmd().args(["draft", &id, "--kind", "thank-you"]));
     assert!(err.contains("fuel"), "{err}");
 }
+
+#[test]
+fn every_draft_passes_followup_check() {
+    let env = Env::new();
+    env.profile();
+    let kinds = [
+        "thank-you",
+        "letter",
+        "follow-up",
+        "final-follow-up",
+        "phone-script",
+        "voicemail",
+        "feedback-request",
+        "reply-to-rejection",
+    ];
+    for (company_type, to) in [("startup", "José"), ("government", "Bob")] {
+        let id = env.add("Acme", company_type);
+        for kind in kinds {
+            let text = env.run(&["draft", &id, "--kind", kind, "--to", to]);
+            let out = env
+                .cmd()
+                .args(["check", "-", "--kind", kind, "--application", &id, "--json"])
+                .write_stdin(text.clone())
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(0), "{kind} to {to}:\n{text}");
+            let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+            // When to send is the plan's business (the clock is two hours after the
+            // interview); what is written must draw no warning.
+            let found: Vec<&Value> = v["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["severity"] != "info")
+                .filter(|d| !matches!(d["rule"].as_str(), Some("too-soon" | "off-hours")))
+                .collect();
+            assert!(found.is_empty(), "{kind} to {to}: {found:#?}\n{text}");
+        }
+    }
+}
