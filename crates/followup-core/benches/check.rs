@@ -44,6 +44,14 @@ fn bench(c: &mut Criterion) {
         .iter()
         .all(|d| d.severity != followup_core::check::Severity::Error));
     c.bench_function("check 300-word thank-you", |b| b.iter(|| check(&msg, &ctx)));
+    let typos = text
+        .replacen("especially", "especialy", 1)
+        .replacen("conversation", "converstion", 1)
+        .replacen("similar", "simlar", 1);
+    let with_typos = parse_message(&typos);
+    c.bench_function("check 300-word thank-you with 3 misspellings", |b| {
+        b.iter(|| check(&with_typos, &ctx))
+    });
     c.bench_function("parse 300-word message", |b| {
         b.iter(|| parse_message(&text))
     });
