@@ -395,3 +395,57 @@ fn application_timing_too_soon_too_many_off_hours() {
         .unwrap()
         .contains("(T5)"));
 }
+
+#[test]
+fn application_topics_count_as_specifics() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args([
+            "add",
+            "--company",
+            "Acme",
+            "--role",
+            "Data Analyst",
+            "--at",
+            AT,
+            "--tz",
+            TZ,
+            "--interviewer",
+            "Priya Natarajan",
+            "--topic",
+            "billing rewrite",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let note = "Subject: Thank you\n\nDear Priya,\n\nThank you for the interview for the Data \
+        Analyst role at Acme. The billing rewrite sounds like a great project for me, and I \
+        am very interested.\n\nBest regards,\nSam Rivera\nsam@example.com\n";
+    let f = env.file("ty.txt", note);
+    let (_, v) = json(
+        env.cmd()
+            .args(["check", "--json", "--kind", "thank-you"])
+            .arg(&f),
+    );
+    assert_eq!(rules(&v), ["no-specifics"], "without the tracker: {v:#}");
+    let (code, v) = json(
+        env.cmd()
+            .args([
+                "check",
+                "--json",
+                "--kind",
+                "thank-you",
+                "--application",
+                "1",
+            ])
+            .arg(&f),
+    );
+    assert_eq!(code, 0);
+    assert_eq!(rules(&v), Vec::<String>::new(), "{v:#}");
+}

@@ -11,6 +11,7 @@ use followup_core::agenda;
 use followup_core::check::{self, Context, Diagnostic, Lang, Severity, Timing};
 use followup_core::model::MessageKind;
 use followup_core::plan::StepKind;
+use followup_store::NoteKind;
 use serde_json::json;
 
 use crate::cli::CheckArgs;
@@ -25,6 +26,7 @@ struct Tracked {
     kind: Option<MessageKind>,
     people: Vec<String>,
     others: Vec<String>,
+    topics: Vec<String>,
     words: Vec<String>,
     timing: Option<Timing>,
 }
@@ -47,6 +49,7 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<()> {
         company: args.company.as_deref().or(tracked.company.as_deref()),
         recipient: args.to.as_deref(),
         people: &tracked.people,
+        topics: &tracked.topics,
         other_companies: &tracked.others,
         known_words: &words,
         timing: tracked.timing.clone(),
@@ -173,8 +176,15 @@ fn tracked(ctx: &Ctx, id: i64, kind: Option<MessageKind>, to: Option<&str>) -> R
     if let Some(p) = store.profile().map_err(store_err)? {
         words.push(p.name);
     }
+    let topics = full
+        .notes
+        .iter()
+        .filter(|n| matches!(n.kind, NoteKind::Topic | NoteKind::Question))
+        .map(|n| n.text.clone())
+        .collect();
     let mut t = Tracked {
         company: Some(full.application.company.clone()),
+        topics,
         people,
         others,
         words,

@@ -139,6 +139,9 @@ pub struct Context<'a> {
     pub people: &'a [String],
     /// The companies of the other applications in the tracker.
     pub other_companies: &'a [String],
+    /// Topics of the conversation (the tracker's notes): mentioning one is a specific
+    /// reference (M7).
+    pub topics: &'a [String],
     /// Words the spelling rule accepts besides the dictionary: names, companies, the
     /// personal word list.
     pub known_words: &'a [String],

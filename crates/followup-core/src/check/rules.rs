@@ -20,7 +20,7 @@ pub(crate) fn run(doc: &Doc, ctx: &Context, out: &mut Vec<Diagnostic>) {
     companies(doc, ctx, out);
     greeting_rules(doc, ctx, out);
     if let Some(kind) = ctx.kind {
-        parts(doc, kind, out);
+        parts(doc, kind, ctx.topics, out);
         length(doc, kind, out);
         subject(doc, kind, out);
     }
@@ -985,7 +985,25 @@ fn asks_politely(n: &Norm) -> bool {
     })
 }
 
-fn parts(doc: &Doc, kind: K, out: &mut Vec<Diagnostic>) {
+/// Whether a topic from the notes is mentioned: the whole phrase, or at least half of
+/// its words of four letters or more.
+fn mentions(n: &Norm, topic: &str) -> bool {
+    let topic = Norm::new(topic.trim()).text;
+    if topic.is_empty() {
+        return false;
+    }
+    if !n.find(&topic).is_empty() {
+        return true;
+    }
+    let words: Vec<&str> = topic
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 4)
+        .collect();
+    let hit = words.iter().filter(|w| !n.find(w).is_empty()).count();
+    !words.is_empty() && hit * 2 >= words.len()
+}
+
+fn parts(doc: &Doc, kind: K, topics: &[String], out: &mut Vec<Diagnostic>) {
     let body = &doc.body;
     let n = &body.norm;
     let m = rule_of(kind);
@@ -1025,7 +1043,10 @@ fn parts(doc: &Doc, kind: K, out: &mut Vec<Diagnostic>) {
             "say that you are still interested, and why you fit",
         );
     }
-    if matches!(kind, K::ThankYou | K::Letter | K::PhoneScript) && n.find_any(SPECIFICS).is_none() {
+    if matches!(kind, K::ThankYou | K::Letter | K::PhoneScript)
+        && n.find_any(SPECIFICS).is_none()
+        && !topics.iter().any(|t| mentions(n, t))
+    {
         missing(
             "no-specifics",
             format!("{} with nothing from the conversation", noun(kind)),
@@ -1157,6 +1178,13 @@ fn subject(doc: &Doc, kind: K, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_topic_from_the_notes_is_a_specific_reference() {
+        let n = Norm::new("Thank you for the interview. The billing rewrite sounds great.");
+        assert!(mentions(&n, "billing system rewrite"));
+        assert!(!mentions(&n, "hiring plans for Berlin"));
+    }
 
     #[test]
     fn company_names_drop_legal_suffixes() {

@@ -110,6 +110,7 @@ fn known_set(ctx: &Context) -> HashSet<String> {
         .iter()
         .chain(ctx.people)
         .chain(ctx.other_companies)
+        .chain(ctx.topics)
     {
         add(w);
     }
