@@ -34,10 +34,10 @@ use std::fmt;
 
 use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
-use jiff::{SignedDuration, Timestamp, ToSpan, Zoned};
+use jiff::{SignedDuration, Timestamp, Zoned};
 use serde::Serialize;
 
-use crate::calendar::{self, Region};
+use crate::calendar::{Cal, Day, Region};
 use crate::model::{Channel, CompanyType, Round, Seniority};
 use crate::policy::{Hours, Policy};
 
@@ -677,26 +677,46 @@ fn scale(days: u32, factor: f64) -> i64 {
     ((f64::from(days) * factor).round() as i64).max(1)
 }
 
-fn add_days(d: Date, n: i64) -> Date {
-    d.checked_add(n.days()).unwrap_or(d)
+/// `d` moved by `n` days; `d` itself if that would leave jiff's range.
+fn add_days(d: Day, n: i64) -> Day {
+    d.plus(n)
 }
 
 /// Context shared by the step builders.
 struct Ctx<'a> {
     tz: &'a TimeZone,
     region: Option<&'a Region>,
+    cal: Cal<'a>,
     hours: Hours,
 }
 
-impl Ctx<'_> {
-    fn is_business_day(&self, d: Date) -> bool {
-        calendar::is_business_day(d, self.region)
+impl<'a> Ctx<'a> {
+    fn new(recipient: &'a Recipient, policy: &Policy) -> Ctx<'a> {
+        Ctx {
+            tz: &recipient.tz,
+            region: recipient.region.as_ref(),
+            cal: Cal::new(recipient.region.as_ref()),
+            hours: recipient.hours.unwrap_or(policy.hours),
+        }
     }
 
-    /// The first business day on or after `d`, and why it moved.
-    fn business_day(&self, d: Date, why: &mut Vec<Why>) -> Date {
-        let to = calendar::next_business_day(d, self.region);
-        if to != d {
+    fn is_business_day(&self, d: Day) -> bool {
+        self.cal.is_business_day(d)
+    }
+
+    fn next_business_day(&self, d: Day) -> Day {
+        self.cal.next_business_day(d)
+    }
+
+    fn add_business_days(&self, d: Day, n: u32) -> Day {
+        self.cal.add_business_days(d, n)
+    }
+
+    /// The first business day on or after `d`, and why it moved (pushed to `why`
+    /// when given).
+    fn business_day(&self, d: Day, why: Option<&mut Vec<Why>>) -> Day {
+        let to = self.next_business_day(d);
+        if let (true, Some(why)) = (to != d, why) {
             let mut skipped = Skipped {
                 holidays: Vec::new(),
                 region: self.region.cloned(),
@@ -704,16 +724,16 @@ impl Ctx<'_> {
             };
             let mut day = d;
             while day < to {
-                if calendar::is_weekend(day) {
+                if day.is_weekend() {
                     skipped.weekend = true;
-                } else if let Some(name) = self.region.and_then(|r| r.holiday(day)) {
-                    skipped.holidays.push((day, name.to_string()));
+                } else if let Some(name) = self.region.and_then(|r| r.holiday(day.date())) {
+                    skipped.holidays.push((day.date(), name.to_string()));
                 }
                 day = add_days(day, 1);
             }
             why.push(Why::Moved {
-                from: d,
-                to,
+                from: d.date(),
+                to: to.date(),
                 skipped,
             });
         }
@@ -722,7 +742,7 @@ impl Ctx<'_> {
 
     /// A step's window: opening at the start of the business day, recommended at the
     /// preferred time, closing at the end of the day.
-    fn window(&self, earliest: Date, recommended: Date, latest: Date) -> [Zoned; 3] {
+    fn window(&self, earliest: Day, recommended: Day, latest: Day) -> [Zoned; 3] {
         [
             self.at(earliest, self.hours.start),
             self.at(recommended, self.hours.preferred),
@@ -730,27 +750,32 @@ impl Ctx<'_> {
         ]
     }
 
-    fn at(&self, d: Date, t: jiff::civil::Time) -> Zoned {
-        let dt = d.to_datetime(t);
-        // Compatible disambiguation: a time in a DST gap moves forward.
-        self.tz
-            .to_ambiguous_zoned(dt)
-            .compatible()
+    fn at(&self, d: Day, t: jiff::civil::Time) -> Zoned {
+        // Compatible disambiguation: a time in a DST gap moves forward. (The same as
+        // `tz.to_ambiguous_zoned(dt).compatible()`, with one zone lookup fewer.)
+        d.date()
+            .to_datetime(t)
+            .to_zoned(self.tz.clone())
             .unwrap_or_else(|_| Zoned::new(Timestamp::UNIX_EPOCH, self.tz.clone()))
     }
 
-    /// The first business-hours moment at or after `z` (in the recipient's zone).
-    fn next_open(&self, z: &Zoned) -> Zoned {
-        let local = z.with_time_zone(self.tz.clone());
-        let d = local.date();
+    /// `ts` in the recipient's zone.
+    fn zoned(&self, ts: Timestamp) -> Zoned {
+        Zoned::new(ts, self.tz.clone())
+    }
+
+    /// The first business-hours moment at or after `local`, which is in the
+    /// recipient's zone.
+    fn next_open(&self, local: &Zoned) -> Zoned {
+        let d = Day::new(local.date());
         let t = local.time();
         if self.is_business_day(d) && self.hours.contains(t) {
-            return local;
+            return local.clone();
         }
         if self.is_business_day(d) && t < self.hours.start {
             return self.at(d, self.hours.start);
         }
-        let next = calendar::next_business_day(add_days(d, 1), self.region);
+        let next = self.next_business_day(add_days(d, 1));
         self.at(next, self.hours.start)
     }
 }
@@ -764,15 +789,12 @@ pub fn plan(interview: &Interview, recipient: &Recipient, policy: &Policy) -> Pl
 /// arrived, recommended the next business morning, open for five business days.
 pub fn feedback_request(rejected: Timestamp, recipient: &Recipient, policy: &Policy) -> Step {
     const BUSINESS_DAYS: u32 = 5;
-    let ctx = Ctx {
-        tz: &recipient.tz,
-        region: recipient.region.as_ref(),
-        hours: recipient.hours.unwrap_or(policy.hours),
-    };
-    let at = rejected.to_zoned(recipient.tz.clone());
-    let next_day = calendar::next_business_day(add_days(at.date(), 1), ctx.region);
+    let ctx = Ctx::new(recipient, policy);
+    let at = ctx.zoned(rejected);
+    let day = Day::new(at.date());
+    let next_day = ctx.next_business_day(add_days(day, 1));
     let recommended = ctx.at(next_day, ctx.hours.preferred);
-    let latest_day = calendar::add_business_days(at.date(), BUSINESS_DAYS, ctx.region);
+    let latest_day = ctx.add_business_days(day, BUSINESS_DAYS);
     let earliest = ctx.next_open(&at).min(recommended.clone());
     Step {
         kind: StepKind::FeedbackRequest,
@@ -815,12 +837,10 @@ pub fn plan_with(
     policy: &Policy,
     sent: &Sent,
 ) -> Plan {
-    let ctx = Ctx {
-        tz: &recipient.tz,
-        region: recipient.region.as_ref(),
-        hours: recipient.hours.unwrap_or(policy.hours),
-    };
-    let end = interview.end().with_time_zone(recipient.tz.clone());
+    let ctx = Ctx::new(recipient, policy);
+    // `interview.end()`, in the recipient's zone.
+    let start = interview.start.timestamp();
+    let end = ctx.zoned(start.checked_add(interview.duration).unwrap_or(start));
     let (factor, raw, parts) = factor(interview, policy);
     let factor_why = Why::Factor {
         total: factor,
@@ -839,7 +859,7 @@ pub fn plan_with(
         end: end.clone(),
     };
 
-    let thank_you = thank_you_step(interview, &ctx, policy, &end, ends_why.clone());
+    let thank_you = thank_you_step(interview, &ctx, policy, &end, ends_why);
     let first = follow_up_step(
         interview,
         &ctx,
@@ -892,12 +912,12 @@ fn thank_you_step(
     ends_why: Why,
 ) -> Step {
     let tp = &policy.thank_you;
-    let deadline = end
-        .checked_add(SignedDuration::from_hours(i64::from(tp.deadline_hours)))
-        .unwrap_or_else(|_| end.clone());
-    let soon = end
-        .checked_add(SignedDuration::from_mins(i64::from(tp.delay_minutes)))
-        .unwrap_or_else(|_| end.clone());
+    let after = |d: SignedDuration| {
+        let ts = end.timestamp();
+        ctx.zoned(ts.checked_add(d).unwrap_or(ts))
+    };
+    let deadline = after(SignedDuration::from_hours(i64::from(tp.deadline_hours)));
+    let soon = after(SignedDuration::from_mins(i64::from(tp.delay_minutes)));
     let mut why = Vec::with_capacity(6);
     why.extend([
         ends_why,
@@ -907,7 +927,7 @@ fn thank_you_step(
         },
     ]);
     let open = ctx.next_open(&soon);
-    let recommended = if open == soon.with_time_zone(ctx.tz.clone()) {
+    let recommended = if open.timestamp() == soon.timestamp() {
         why.push(Why::ThankYouSoon {
             delay_minutes: tp.delay_minutes,
         });
@@ -963,7 +983,7 @@ fn follow_up_step(
     thank_you: &Step,
 ) -> Step {
     let fp = &policy.follow_up;
-    let day0 = end.date();
+    let day0 = Day::new(end.date());
     let mut why = Vec::with_capacity(8);
     let mut rules = Vec::with_capacity(6);
     let (mut earliest, mut recommended, mut latest);
@@ -975,20 +995,18 @@ fn follow_up_step(
                 meaning: interview.decision_meaning.clone(),
             });
             let days = scale(fp.after_decision_days, factor);
-            let target = add_days(decision, days.max(1));
+            let decision_day = Day::new(decision);
+            let target = add_days(decision_day, days.max(1));
             why.push(Why::AfterDecision {
                 decision,
                 days: days.max(1),
                 base_days: fp.after_decision_days,
                 factor,
-                target,
+                target: target.date(),
             });
-            earliest = calendar::next_business_day(add_days(decision, 1), ctx.region);
-            recommended = ctx.business_day(target, &mut why);
-            latest = ctx.business_day(
-                add_days(recommended, scale(fp.window_days, factor)),
-                &mut Vec::new(),
-            );
+            earliest = ctx.next_business_day(add_days(decision_day, 1));
+            recommended = ctx.business_day(target, Some(&mut why));
+            latest = ctx.business_day(add_days(recommended, scale(fp.window_days, factor)), None);
         }
         None => {
             rules.push("T3");
@@ -1000,17 +1018,17 @@ fn follow_up_step(
                 earliest_business_days: e,
                 recommended_days: r,
                 latest_days: l,
-                target,
+                target: target.date(),
             });
-            earliest = calendar::add_business_days(day0, e as u32, ctx.region);
-            recommended = ctx.business_day(target, &mut why);
-            latest = ctx.business_day(add_days(day0, l), &mut Vec::new());
+            earliest = ctx.add_business_days(day0, e as u32);
+            recommended = ctx.business_day(target, Some(&mut why));
+            latest = ctx.business_day(add_days(day0, l), None);
         }
     }
     why.push(factor_why.clone());
     let mut alternatives = Vec::new();
     let mut phone = false;
-    let phone_floor = calendar::add_business_days(day0, fp.phone_min_business_days, ctx.region);
+    let phone_floor = ctx.add_business_days(day0, fp.phone_min_business_days);
     let phone_suits = matches!(
         interview.seniority,
         Some(Seniority::Senior | Seniority::Executive)
@@ -1020,7 +1038,7 @@ fn follow_up_step(
         why.push(Why::Channel(ChannelWhy::PhoneChosen));
         why.push(Why::PhoneFloor {
             business_days: fp.phone_min_business_days,
-            date: phone_floor,
+            date: phone_floor.date(),
         });
         why.push(Why::Channel(ChannelWhy::Voicemail));
         alternatives.push(Channel::Email);
@@ -1031,7 +1049,7 @@ fn follow_up_step(
             why.push(Why::Channel(ChannelWhy::PhoneSuits));
             why.push(Why::PhoneFloor {
                 business_days: fp.phone_min_business_days,
-                date: phone_floor,
+                date: phone_floor.date(),
             });
             alternatives.push(Channel::Phone);
         }
@@ -1042,9 +1060,10 @@ fn follow_up_step(
         earliest = earliest.max(phone_floor);
     }
     // Never before the thank-you window has closed.
-    let ty_close = thank_you.latest.with_time_zone(ctx.tz.clone()).date();
+    // (`thank_you.latest` is in the recipient's zone.)
+    let ty_close = Day::new(thank_you.latest.date());
     if earliest <= ty_close {
-        earliest = calendar::next_business_day(add_days(ty_close, 1), ctx.region);
+        earliest = ctx.next_business_day(add_days(ty_close, 1));
     }
     recommended = recommended.max(earliest);
     latest = latest.max(recommended);
@@ -1082,8 +1101,11 @@ fn after_step(
     sent: Option<Date>,
 ) -> Step {
     // Counted from when the previous step was sent, or else from its recommended day.
-    let from = sent.unwrap_or_else(|| previous.recommended.date());
-    let prev_latest = sent.unwrap_or_else(|| previous.latest.date());
+    let from = Day::new(sent.unwrap_or_else(|| previous.recommended.date()));
+    let prev_latest = match sent {
+        Some(_) => from,
+        None => Day::new(previous.latest.date()),
+    };
     let e = scale(gap.earliest_days, factor);
     let r = scale(gap.recommended_days, factor).max(1);
     let l = scale(gap.latest_days, factor);
@@ -1092,22 +1114,22 @@ fn after_step(
     why.push(Why::AfterPrevious {
         previous: previous.kind,
         sent: sent.is_some(),
-        from,
+        from: from.date(),
         days: r,
         base_days: gap.recommended_days,
         factor,
-        target,
+        target: target.date(),
     });
     // A window opens once the previous one has closed.
-    let earliest = calendar::next_business_day(add_days(from, e.max(1)), ctx.region).max(
-        calendar::next_business_day(add_days(prev_latest, 1), ctx.region),
-    );
-    let mut recommended = ctx.business_day(target, &mut why);
-    let mut latest = ctx.business_day(add_days(from, l), &mut Vec::new());
+    let earliest = ctx
+        .next_business_day(add_days(from, e.max(1)))
+        .max(ctx.next_business_day(add_days(prev_latest, 1)));
+    let mut recommended = ctx.business_day(target, Some(&mut why));
+    let mut latest = ctx.business_day(add_days(from, l), None);
     // Steps stay in order: a step opens after the previous recommended moment and
     // is recommended after the previous window closes.
     if recommended <= prev_latest {
-        recommended = calendar::next_business_day(add_days(prev_latest, 1), ctx.region);
+        recommended = ctx.next_business_day(add_days(prev_latest, 1));
     }
     let earliest = earliest.min(recommended);
     latest = latest.max(recommended);

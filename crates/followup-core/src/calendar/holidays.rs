@@ -55,7 +55,13 @@ pub(crate) struct Days {
     entries: Vec<(u16, u16)>,
     /// The date of the last entry.
     last: Option<Date>,
+    /// One bit per day from `FIRST_YEAR`-01-01 (bit `i % 64` of word `i / 64` for
+    /// day `i`): set on holidays. Makes the business-day test a bit test.
+    bits: Vec<u64>,
 }
+
+/// The day number (see [`super::Day`]) of `FIRST_YEAR`-01-01.
+const FIRST_DAY: i32 = 10_957;
 
 /// A month-day packed so that the natural order is the calendar order.
 fn month_day_key(month: i8, day: i8) -> u16 {
@@ -281,6 +287,7 @@ impl Default for Days {
             start: [0; YEARS + 1],
             entries: Vec::new(),
             last: None,
+            bits: Vec::new(),
         }
     }
 }
@@ -291,6 +298,7 @@ impl Days {
             start: [0; YEARS + 1],
             entries: Vec::with_capacity(list.len()),
             last: None,
+            bits: Vec::new(),
         };
         let mut y = 0;
         for &(year, key, name) in list {
@@ -305,7 +313,46 @@ impl Days {
             days.start[y] = len_u32(&days.entries);
         }
         days.last = days.find_last();
+        days.bits = days.build_bits();
         days
+    }
+
+    /// The holiday bitset (see [`Days::bits`]).
+    fn build_bits(&self) -> Vec<u64> {
+        let mut bits = Vec::new();
+        for y in 0..YEARS {
+            for &(key, _) in self.year(y) {
+                let (Ok(month), Ok(day)) = (i8::try_from(key / 32), i8::try_from(key % 32)) else {
+                    continue;
+                };
+                let Ok(date) = Date::new(FIRST_YEAR + y as i16, month, day) else {
+                    continue;
+                };
+                let Ok(i) = usize::try_from(super::Day::new(date).0 - FIRST_DAY) else {
+                    continue;
+                };
+                if bits.len() <= i / 64 {
+                    bits.resize(i / 64 + 1, 0);
+                }
+                bits[i / 64] |= 1 << (i % 64);
+            }
+        }
+        bits
+    }
+
+    /// Whether day number `n` is a holiday.
+    pub(crate) fn is_holiday_day(&self, n: i32) -> bool {
+        let Ok(i) = usize::try_from(n.wrapping_sub(FIRST_DAY)) else {
+            return false;
+        };
+        self.bits
+            .get(i / 64)
+            .is_some_and(|word| word & (1 << (i % 64)) != 0)
+    }
+
+    /// The date of the last holiday, if any.
+    pub(crate) fn last(&self) -> Option<Date> {
+        self.last
     }
 
     /// Back to `(year index, month-day key, name)` triples, sorted.
@@ -373,11 +420,6 @@ pub(crate) fn in_year(index: usize, year: i16) -> Vec<(Date, &'static str)> {
         .collect()
 }
 
-/// The date of the last holiday of built-in region `index`.
-pub(crate) fn last(index: usize) -> Option<Date> {
-    table().days(index)?.last
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -389,6 +431,34 @@ mod tests {
         for (i, r) in table.regions().iter().enumerate() {
             let days = table.decode(i).unwrap_or_else(|e| panic!("{e}"));
             assert!(!days.entries.is_empty(), "{} has no holidays", r.code);
+        }
+    }
+
+    #[test]
+    fn first_day_is_the_first_year() {
+        assert_eq!(
+            FIRST_DAY,
+            super::super::Day::new(Date::constant(FIRST_YEAR, 1, 1)).0
+        );
+    }
+
+    #[test]
+    fn bits_match_the_entries() {
+        let table = Table::parse(DATA).expect("the data file parses");
+        for i in 0..table.regions().len() {
+            let days = table.decode(i).unwrap_or_else(|e| panic!("{e}"));
+            let mut n = 0;
+            for y in 0..YEARS {
+                let year = FIRST_YEAR + y as i16;
+                let mut d = Date::constant(year, 1, 1);
+                while d.year() == year {
+                    let day = super::super::Day::new(d).0;
+                    assert_eq!(days.is_holiday_day(day), days.lookup(d).is_some(), "{d}");
+                    n += usize::from(days.is_holiday_day(day));
+                    d = d.tomorrow().unwrap();
+                }
+            }
+            assert_eq!(n, days.entries.len());
         }
     }
 

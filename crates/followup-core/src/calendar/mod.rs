@@ -72,8 +72,7 @@ mod holidays;
 use std::fmt;
 use std::sync::Arc;
 
-use jiff::civil::{Date, Weekday};
-use jiff::Span;
+use jiff::civil::Date;
 
 /// A public-holiday calendar for one country or subdivision, or a custom list.
 ///
@@ -91,10 +90,12 @@ enum Inner {
 }
 
 #[derive(PartialEq, Eq, Hash)]
-struct Custom {
+pub(crate) struct Custom {
     name: String,
     /// Sorted by date, one entry per date.
     days: Vec<(Date, String)>,
+    /// The same dates as day numbers (see [`Day`]), for quick tests.
+    day_numbers: Vec<i32>,
 }
 
 /// The region code is not one this build knows.
@@ -147,9 +148,11 @@ impl Region {
                 _ => days.push((date, name)),
             }
         }
+        let day_numbers = days.iter().map(|(d, _)| Day::new(*d).0).collect();
         Region(Inner::Custom(Arc::new(Custom {
             name: name.into(),
             days,
+            day_numbers,
         })))
     }
 
@@ -209,14 +212,6 @@ impl Region {
                 .collect(),
         }
     }
-
-    /// The date of the last holiday the calendar knows; after it only weekends count.
-    fn last_holiday(&self) -> Option<Date> {
-        match &self.0 {
-            Inner::Builtin(i) => holidays::last(usize::from(*i)),
-            Inner::Custom(c) => c.days.last().map(|(d, _)| *d),
-        }
-    }
 }
 
 fn entry(i: u16) -> Option<&'static holidays::RegionEntry> {
@@ -245,26 +240,25 @@ impl fmt::Display for Region {
 
 /// Whether `date` falls on Saturday or Sunday.
 pub fn is_weekend(date: Date) -> bool {
-    matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday)
+    Day::new(date).is_weekend()
 }
 
 /// Whether `date` is a business day: a weekday that is not a holiday of `region`.
 pub fn is_business_day(date: Date, region: Option<&Region>) -> bool {
-    !is_weekend(date) && region.is_none_or(|r| r.holiday(date).is_none())
+    Cal::new(region).is_business_day(Day::new(date))
 }
 
 /// The first business day on or after `date`.
 ///
 /// If there is none up to the end of jiff's range, returns 9999-12-31.
 pub fn next_business_day(date: Date, region: Option<&Region>) -> Date {
-    let mut d = date;
-    while !is_business_day(d, region) {
-        match d.tomorrow() {
-            Ok(next) => d = next,
-            Err(_) => return d,
-        }
+    let day = Day::new(date);
+    let next = Cal::new(region).next_business_day(day);
+    if next == day {
+        date
+    } else {
+        next.date()
     }
-    d
 }
 
 /// `date` moved forward by `n` business days (the start day does not count, and
@@ -273,43 +267,252 @@ pub fn next_business_day(date: Date, region: Option<&Region>) -> Date {
 /// Saturates: if the result would lie past the end of jiff's range, returns
 /// 9999-12-31.
 pub fn add_business_days(date: Date, n: u32, region: Option<&Region>) -> Date {
-    // After the region's last holiday only weekends count, and the rest is arithmetic.
-    let horizon = region.and_then(Region::last_holiday);
-    let mut d = date;
-    let mut left = n;
-    while left > 0 {
-        if horizon.is_none_or(|h| d >= h) {
-            return add_weekdays(d, left);
-        }
-        match d.tomorrow() {
-            Ok(next) => d = next,
-            Err(_) => return d,
-        }
-        if is_business_day(d, region) {
-            left -= 1;
-        }
+    if n == 0 {
+        return date;
     }
-    d
+    Cal::new(region).add_business_days(Day::new(date), n).date()
 }
 
-/// `date` moved forward by `n` weekdays, ignoring holidays; saturates at `Date::MAX`.
-fn add_weekdays(date: Date, n: u32) -> Date {
+/// A civil date as a number of days since 1970-01-01 (negative before), for quick
+/// arithmetic. Always within jiff's range, -9999-01-01 to 9999-12-31.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Day(i32);
+
+// The conversions are C. Neri and L. Schneider's, "Euclidean affine functions and
+// their application to calendar algorithms" (2022): unsigned arithmetic on a
+// calendar shifted by `SHIFT` 400-year cycles, with years starting on 1 March.
+const SHIFT: u32 = 82;
+/// Days from 1 March of year `-400 * SHIFT` to 1970-01-01.
+const EPOCH: u32 = 719_468 + 146_097 * SHIFT;
+/// Years in the shift.
+const SHIFT_YEARS: u32 = 400 * SHIFT;
+
+/// Days since 1970-01-01 of a proleptic Gregorian date; `year` must be at least
+/// `-SHIFT_YEARS + 1` (jiff's years are -9999 to 9999).
+const fn days_from_civil(year: i32, month: u32, day: u32) -> i32 {
+    let jan_feb = month <= 2;
+    let y = (year + SHIFT_YEARS as i32 - jan_feb as i32) as u32;
+    let m = if jan_feb { month + 12 } else { month };
+    let century = y / 100;
+    let year_days = 1461 * y / 4 - century + century / 4;
+    let month_days = (979 * m - 2919) / 32;
+    (year_days + month_days + day) as i32 - (EPOCH + 1) as i32
+}
+
+impl Day {
+    /// jiff's first date, -9999-01-01.
+    const MIN: Day = Day(days_from_civil(-9999, 1, 1));
+    /// jiff's last date, 9999-12-31.
+    const MAX: Day = Day(days_from_civil(9999, 12, 31));
+
+    pub(crate) fn new(date: Date) -> Day {
+        // Months are 1..=12 and days 1..=31: the casts keep them.
+        Day(days_from_civil(
+            i32::from(date.year()),
+            date.month() as u32,
+            date.day() as u32,
+        ))
+    }
+
+    /// The date.
+    pub(crate) fn date(self) -> Date {
+        // In range by construction, so the shifted day count is positive and small.
+        let n = (self.0 + EPOCH as i32) as u32;
+        let n1 = 4 * n + 3;
+        let century = n1 / 146_097;
+        let century_day = n1 % 146_097 / 4;
+        let n2 = 4 * century_day + 3;
+        let p2 = 2_939_745 * u64::from(n2);
+        let year_in_century = (p2 >> 32) as u32;
+        let year_day = (p2 as u32) / 2_939_745 / 4;
+        let n3 = 2141 * year_day + 197_913;
+        let month = n3 >> 16;
+        let day = (n3 & 0xffff) / 2141 + 1;
+        let jan_feb = year_day >= 306;
+        let year = (100 * century + year_in_century) as i32 - SHIFT_YEARS as i32 + jan_feb as i32;
+        let month = if jan_feb { month - 12 } else { month };
+        // A real date by construction; the fallback is never taken.
+        Date::new(year as i16, month as i8, day as i8).unwrap_or(Date::MAX)
+    }
+
+    /// `n` days later (earlier if negative); the day itself if that would leave
+    /// jiff's range.
+    pub(crate) fn plus(self, n: i64) -> Day {
+        let target = i64::from(self.0).saturating_add(n);
+        if (i64::from(Day::MIN.0)..=i64::from(Day::MAX.0)).contains(&target) {
+            // In range, so it fits an i32.
+            Day(target as i32)
+        } else {
+            self
+        }
+    }
+
+    /// Monday 0 to Sunday 6 (1970-01-01 was a Thursday).
+    fn weekday(self) -> i32 {
+        (self.0 + 3).rem_euclid(7)
+    }
+
+    /// Saturday or Sunday.
+    pub(crate) fn is_weekend(self) -> bool {
+        self.weekday() >= 5
+    }
+}
+
+/// `date` moved by `n` days; `date` itself if that would leave jiff's range.
+#[cfg(test)]
+fn add_days(date: Date, n: i64) -> Date {
+    let day = Day::new(date);
+    let to = day.plus(n);
+    if to == day {
+        date
+    } else {
+        to.date()
+    }
+}
+
+/// A region resolved once for a run of business-day questions: the holiday tests
+/// become a bit test (built-in regions) or a binary search over day numbers.
+#[derive(Clone, Copy)]
+pub(crate) enum Cal<'a> {
+    /// Only weekends are skipped.
+    Weekends,
+    /// A built-in region's decoded table.
+    Builtin(&'static holidays::Days),
+    /// A user's list.
+    Custom(&'a Custom),
+}
+
+impl<'a> Cal<'a> {
+    /// The calendar of `region` (weekends only without one).
+    pub(crate) fn new(region: Option<&'a Region>) -> Cal<'a> {
+        match region.map(|r| &r.0) {
+            None => Cal::Weekends,
+            Some(Inner::Builtin(i)) => match holidays::table().days(usize::from(*i)) {
+                Some(days) => Cal::Builtin(days),
+                None => Cal::Weekends,
+            },
+            Some(Inner::Custom(c)) => Cal::Custom(c),
+        }
+    }
+
+    fn is_holiday(self, day: Day) -> bool {
+        match self {
+            Cal::Weekends => false,
+            Cal::Builtin(days) => days.is_holiday_day(day.0),
+            Cal::Custom(c) => c.day_numbers.binary_search(&day.0).is_ok(),
+        }
+    }
+
+    /// The last holiday known; after it only weekends count.
+    fn horizon(self) -> Option<Day> {
+        match self {
+            Cal::Weekends => None,
+            Cal::Builtin(days) => days.last().map(Day::new),
+            Cal::Custom(c) => c.day_numbers.last().copied().map(Day),
+        }
+    }
+
+    /// See [`is_business_day`].
+    pub(crate) fn is_business_day(self, day: Day) -> bool {
+        !day.is_weekend() && !self.is_holiday(day)
+    }
+
+    /// See [`next_business_day`].
+    pub(crate) fn next_business_day(self, day: Day) -> Day {
+        let mut d = day;
+        while !self.is_business_day(d) && d < Day::MAX {
+            d = Day(d.0 + 1);
+        }
+        d
+    }
+
+    /// See [`add_business_days`].
+    pub(crate) fn add_business_days(self, day: Day, n: u32) -> Day {
+        let horizon = self.horizon();
+        let mut d = day;
+        let mut left = n;
+        while left > 0 {
+            if horizon.is_none_or(|h| d >= h) {
+                return add_weekdays(d, left);
+            }
+            if d >= Day::MAX {
+                break;
+            }
+            d = Day(d.0 + 1);
+            if self.is_business_day(d) {
+                left -= 1;
+            }
+        }
+        d
+    }
+}
+
+/// `day` moved forward by `n` weekdays, ignoring holidays; saturates at the end of
+/// jiff's range.
+fn add_weekdays(day: Day, n: u32) -> Day {
     // Counting from a weekend day is the same as counting from the Friday before.
-    let back: i64 = match date.weekday() {
-        Weekday::Saturday => 1,
-        Weekday::Sunday => 2,
-        _ => 0,
-    };
+    let wd = i64::from(day.weekday());
+    let back: i64 = (wd - 4).max(0);
     // Monday 0 .. Friday 4 for that Friday-adjusted day.
-    let weekday = i64::from(date.weekday().to_monday_zero_offset()) - back;
+    let weekday = wd - back;
     let total = weekday + i64::from(n);
     let delta = (total / 5) * 7 + total % 5 - weekday - back;
-    Span::new()
-        .try_days(delta)
-        .ok()
-        .and_then(|span| date.checked_add(span).ok())
-        .unwrap_or(Date::MAX)
+    let to = i64::from(day.0) + delta;
+    Day(i32::try_from(to).map_or(Day::MAX.0, |to| to.min(Day::MAX.0)))
 }
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod day_number_tests {
+    use super::*;
+    use jiff::civil::{date, Weekday};
+    use jiff::ToSpan;
+
+    #[test]
+    fn day_numbers_match_jiff() {
+        let epoch = date(1970, 1, 1);
+        let check = |d: Date| {
+            let n = Day::new(d);
+            assert_eq!(i64::from(n.0), (d - epoch).get_days().into(), "{d}");
+            assert_eq!(n.date(), d);
+            let weekend = matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday);
+            assert_eq!(is_weekend(d), weekend, "{d}");
+        };
+        let mut d = date(1899, 12, 1);
+        while d < date(2101, 2, 1) {
+            check(d);
+            d = d.tomorrow().unwrap();
+        }
+        for d in [
+            Date::MIN,
+            Date::MAX,
+            date(-1, 2, 28),
+            date(0, 2, 29),
+            date(1600, 2, 29),
+        ] {
+            check(d);
+        }
+        // Every 397th day of the whole range.
+        let mut d = Date::MIN;
+        while let Ok(next) = d.checked_add(397.days()) {
+            check(d);
+            d = next;
+        }
+        assert_eq!(Day::MIN.date(), Date::MIN);
+        assert_eq!(Day::MAX.date(), Date::MAX);
+    }
+
+    #[test]
+    fn add_days_matches_jiff_or_keeps_the_date() {
+        for d in [date(2026, 3, 1), Date::MIN, Date::MAX, date(9999, 12, 1)] {
+            for n in [-40_000i64, -400, -1, 0, 1, 31, 366, 40_000, 7_304_484] {
+                let want = d.checked_add(n.days()).unwrap_or(d);
+                assert_eq!(add_days(d, n), want, "{d} + {n}");
+            }
+        }
+        assert_eq!(add_days(Date::MAX, i64::MAX), Date::MAX);
+        assert_eq!(add_days(Date::MIN, i64::MIN), Date::MIN);
+    }
+}
