@@ -229,7 +229,7 @@ fn spelling(
         Lang::EnGb => Lang::EnUs,
     };
     if dictionary(other).check(&w) {
-        dict.suggest(&w, &mut found);
+        suggest(dict, &w, &mut found);
         found.truncate(1);
         out.push(seg.diag(
             r,
@@ -240,7 +240,7 @@ fn spelling(
         ));
         return;
     }
-    dict.suggest(&w, &mut found);
+    suggest(dict, &w, &mut found);
     found.truncate(3);
     out.push(seg.diag(
         r,
@@ -249,6 +249,14 @@ fn spelling(
         format!("\"{word}\" is not in the {lang} dictionary (L)"),
         (!found.is_empty()).then(|| found.join(", ")),
     ));
+}
+
+/// Suggestions from edits of the word only: the n-gram pass of Hunspell walks the
+/// whole word list (tens of milliseconds a word).
+fn suggest(dict: &Dictionary, word: &str, out: &mut Vec<String>) {
+    dict.suggester()
+        .with_ngram_suggestions(false)
+        .suggest(word, out);
 }
 
 #[cfg(test)]
@@ -263,5 +271,8 @@ mod tests {
         assert!(gb.check("colour"));
         assert!(us.check("don't") && us.check("I'm"));
         assert!(us.check("onboarding"));
+        let mut found = Vec::new();
+        suggest(us, "converstion", &mut found);
+        assert!(found.iter().any(|s| s == "conversation"), "{found:?}");
     }
 }
