@@ -221,25 +221,24 @@ fn spelling(
         ));
         return;
     }
-    let mut found = Vec::new();
     // A spelling of the other English ("prioritise" in en_US) is a variant, not a
-    // mistake.
-    let other = match lang {
-        Lang::EnUs => Lang::EnGb,
-        Lang::EnGb => Lang::EnUs,
-    };
-    if dictionary(other).check(&w) {
-        suggest(dict, &w, &mut found);
-        found.truncate(1);
+    // mistake. Found by rewriting the usual endings rather than by loading the other
+    // dictionary (another 20-40 ms).
+    if let Some(v) = variant(&w, lang).filter(|v| dict.check(v)) {
+        let other = match lang {
+            Lang::EnUs => "British",
+            Lang::EnGb => "American",
+        };
         out.push(seg.diag(
             r,
             "spelling",
             Severity::Info,
-            format!("\"{word}\" is {other} spelling; {lang} prefers another (L)"),
-            found.pop(),
+            format!("\"{word}\" is {other} spelling; {lang} writes \"{v}\" (L)"),
+            Some(v),
         ));
         return;
     }
+    let mut found = Vec::new();
     suggest(dict, &w, &mut found);
     found.truncate(3);
     out.push(seg.diag(
@@ -249,6 +248,58 @@ fn spelling(
         format!("\"{word}\" is not in the {lang} dictionary (L)"),
         (!found.is_empty()).then(|| found.join(", ")),
     ));
+}
+
+/// The word in the other English's spelling, by its ending: "prioritise" →
+/// "prioritize", "colour" → "color", "centre" → "center" (en_US), and back (en_GB).
+fn variant(word: &str, lang: Lang) -> Option<String> {
+    const GB_TO_US: &[(&str, &str)] = &[
+        ("isation", "ization"),
+        ("isations", "izations"),
+        ("ise", "ize"),
+        ("ised", "ized"),
+        ("ises", "izes"),
+        ("ising", "izing"),
+        ("yse", "yze"),
+        ("ysed", "yzed"),
+        ("ysing", "yzing"),
+        ("our", "or"),
+        ("ours", "ors"),
+        ("oured", "ored"),
+        ("ouring", "oring"),
+        ("ourful", "orful"),
+        ("ourite", "orite"),
+        ("ourites", "orites"),
+        ("tre", "ter"),
+        ("tres", "ters"),
+        ("ogue", "og"),
+        ("ogues", "ogs"),
+        ("lled", "led"),
+        ("lling", "ling"),
+        ("ence", "ense"),
+        ("gramme", "gram"),
+        ("grammes", "grams"),
+    ];
+    let lower = word.to_lowercase();
+    GB_TO_US
+        .iter()
+        .find_map(|(gb, us)| {
+            let (from, to) = match lang {
+                Lang::EnUs => (gb, us),
+                Lang::EnGb => (us, gb),
+            };
+            lower
+                .strip_suffix(from)
+                .filter(|stem| stem.len() >= 2)
+                .map(|stem| format!("{stem}{to}"))
+        })
+        .or_else(|| {
+            // "rigour" → "rigor", "behaviour" → "behavior" inside compounds.
+            match lang {
+                Lang::EnUs if lower.contains("our") => Some(lower.replacen("our", "or", 1)),
+                _ => None,
+            }
+        })
 }
 
 /// Suggestions from edits of the word only: the n-gram pass of Hunspell walks the
@@ -274,5 +325,11 @@ mod tests {
         let mut found = Vec::new();
         suggest(us, "converstion", &mut found);
         assert!(found.iter().any(|s| s == "conversation"), "{found:?}");
+        assert_eq!(
+            variant("prioritise", Lang::EnUs).as_deref(),
+            Some("prioritize")
+        );
+        assert_eq!(variant("rigour", Lang::EnUs).as_deref(), Some("rigor"));
+        assert_eq!(variant("color", Lang::EnGb).as_deref(), Some("colour"));
     }
 }
