@@ -674,7 +674,24 @@ fn scale(days: u32, factor: f64) -> i64 {
     if days == 0 {
         return 0;
     }
-    ((f64::from(days) * factor).round() as i64).max(1)
+    round(f64::from(days) * factor).max(1)
+}
+
+/// `x.round() as i64` (half away from zero) for `x >= 0`, without the call to `round`
+/// that `f64::round` compiles to; below zero (and for NaN) the result is at most 0,
+/// as `round` gives, which is all [`scale`] needs.
+fn round(x: f64) -> i64 {
+    if x.is_nan() || x >= 4_503_599_627_370_496.0 {
+        // 2^52 and above every double is an integer (and `as` saturates; NaN is 0).
+        return x as i64;
+    }
+    let i = x as i64;
+    // Exact: `x` and `i` are within one of each other and below 2^52.
+    if x - i as f64 >= 0.5 {
+        i + 1
+    } else {
+        i
+    }
 }
 
 /// `d` moved by `n` days; `d` itself if that would leave jiff's range.
@@ -767,16 +784,33 @@ impl<'a> Ctx<'a> {
     /// The first business-hours moment at or after `local`, which is in the
     /// recipient's zone.
     fn next_open(&self, local: &Zoned) -> Zoned {
+        self.next_open_after(local).unwrap_or_else(|| local.clone())
+    }
+
+    /// Like [`Ctx::next_open`], but `None` when `local` itself is inside business
+    /// hours.
+    fn next_open_after(&self, local: &Zoned) -> Option<Zoned> {
         let d = Day::new(local.date());
         let t = local.time();
-        if self.is_business_day(d) && self.hours.contains(t) {
-            return local.clone();
+        let business_day = self.is_business_day(d);
+        if business_day && self.hours.contains(t) {
+            return None;
         }
-        if self.is_business_day(d) && t < self.hours.start {
-            return self.at(d, self.hours.start);
+        if business_day && t < self.hours.start {
+            return Some(self.at(d, self.hours.start));
         }
         let next = self.next_business_day(add_days(d, 1));
-        self.at(next, self.hours.start)
+        Some(self.at(next, self.hours.start))
+    }
+
+    /// T8: the business hours, zone and region every later step keeps to.
+    fn hours_why(&self) -> Why {
+        Why::BusinessHours {
+            start: self.hours.start,
+            end: self.hours.end,
+            tz: self.tz.clone(),
+            region: self.region.cloned(),
+        }
     }
 }
 
@@ -847,12 +881,6 @@ pub fn plan_with(
         raw,
         parts,
     };
-    let hours_why = Why::BusinessHours {
-        start: ctx.hours.start,
-        end: ctx.hours.end,
-        tz: recipient.tz.clone(),
-        region: recipient.region.clone(),
-    };
     let ends_why = Why::InterviewEnds {
         start: interview.start.clone(),
         minutes: interview.duration.as_mins(),
@@ -867,7 +895,6 @@ pub fn plan_with(
         &end,
         factor,
         &factor_why,
-        &hours_why,
         &thank_you,
     );
     let final_step = after_step(
@@ -876,7 +903,6 @@ pub fn plan_with(
         &policy.final_follow_up,
         factor,
         &factor_why,
-        &hours_why,
         &first,
         sent.follow_up,
     );
@@ -886,7 +912,6 @@ pub fn plan_with(
         &policy.move_on,
         factor,
         &factor_why,
-        &hours_why,
         &final_step,
         sent.final_follow_up,
     );
@@ -926,29 +951,31 @@ fn thank_you_step(
             late_hours: tp.late_hours,
         },
     ]);
-    let open = ctx.next_open(&soon);
-    let recommended = if open.timestamp() == soon.timestamp() {
-        why.push(Why::ThankYouSoon {
-            delay_minutes: tp.delay_minutes,
-        });
-        soon.clone()
-    } else if open <= deadline {
-        why.push(Why::ThankYouNextMorning {
-            at: open.datetime(),
-        });
-        open
-    } else {
-        why.push(Why::ThankYouEvening {
-            next_morning: open.datetime(),
-            deadline_hours: tp.deadline_hours,
-        });
-        soon.clone()
+    // (`next_open_after` is `None` exactly when the next open moment is `soon`.)
+    let mut recommended = match ctx.next_open_after(&soon) {
+        None => {
+            why.push(Why::ThankYouSoon {
+                delay_minutes: tp.delay_minutes,
+            });
+            soon
+        }
+        Some(open) if open <= deadline => {
+            why.push(Why::ThankYouNextMorning {
+                at: open.datetime(),
+            });
+            open
+        }
+        Some(open) => {
+            why.push(Why::ThankYouEvening {
+                next_morning: open.datetime(),
+                deadline_hours: tp.deadline_hours,
+            });
+            soon
+        }
     };
-    let recommended = if recommended > deadline {
-        deadline.clone()
-    } else {
-        recommended
-    };
+    if recommended > deadline {
+        recommended = deadline.clone();
+    }
     let mut alternatives = Vec::new();
     let traditional = matches!(
         interview.company_type,
@@ -979,7 +1006,6 @@ fn follow_up_step(
     end: &Zoned,
     factor: f64,
     factor_why: &Why,
-    hours_why: &Why,
     thank_you: &Step,
 ) -> Step {
     let fp = &policy.follow_up;
@@ -1071,7 +1097,7 @@ fn follow_up_step(
         rules.push("T4");
     }
     rules.extend(["T7", "T8"]);
-    why.push(hours_why.clone());
+    why.push(ctx.hours_why());
     if channel == Channel::Phone || !alternatives.is_empty() {
         rules.push("T10");
     }
@@ -1096,12 +1122,12 @@ fn after_step(
     gap: &crate::policy::Gap,
     factor: f64,
     factor_why: &Why,
-    hours_why: &Why,
     previous: &Step,
     sent: Option<Date>,
 ) -> Step {
     // Counted from when the previous step was sent, or else from its recommended day.
-    let from = Day::new(sent.unwrap_or_else(|| previous.recommended.date()));
+    let from_date = sent.unwrap_or_else(|| previous.recommended.date());
+    let from = Day::new(from_date);
     let prev_latest = match sent {
         Some(_) => from,
         None => Day::new(previous.latest.date()),
@@ -1114,7 +1140,7 @@ fn after_step(
     why.push(Why::AfterPrevious {
         previous: previous.kind,
         sent: sent.is_some(),
-        from: from.date(),
+        from: from_date,
         days: r,
         base_days: gap.recommended_days,
         factor,
@@ -1141,14 +1167,15 @@ fn after_step(
         }
         _ => {
             why.push(Why::LastFollowUp);
-            let mut rules = vec!["T5", "T7", "T8"];
-            if previous.channel == Channel::Phone || !previous.alternatives.is_empty() {
-                rules.push("T10");
-            }
+            let rules = if previous.channel == Channel::Phone || !previous.alternatives.is_empty() {
+                vec!["T5", "T7", "T8", "T10"]
+            } else {
+                vec!["T5", "T7", "T8"]
+            };
             (previous.channel, previous.alternatives.clone(), rules)
         }
     };
-    why.push(hours_why.clone());
+    why.push(ctx.hours_why());
     let [earliest, recommended, latest] = ctx.window(earliest, recommended, latest);
     Step {
         kind,
@@ -1160,5 +1187,32 @@ fn after_step(
         missed_after: None,
         rules,
         why,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_matches_f64_round() {
+        let mut xs = vec![
+            0.0,
+            0.5,
+            1.5,
+            2.5,
+            0.49999999999999994,
+            4_503_599_627_370_495.5,
+            4_503_599_627_370_496.0,
+            1e300,
+            f64::INFINITY,
+        ];
+        xs.extend((0..100_000).map(|i| f64::from(i) * 0.0137));
+        for x in xs {
+            assert_eq!(round(x), x.round() as i64, "{x}");
+        }
+        for x in [-0.2, -0.5, -1.5, -1e300, f64::NEG_INFINITY, f64::NAN] {
+            assert_eq!(round(x).max(1), (x.round() as i64).max(1), "{x}");
+        }
     }
 }

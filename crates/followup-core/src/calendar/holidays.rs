@@ -55,9 +55,11 @@ pub(crate) struct Days {
     entries: Vec<(u16, u16)>,
     /// The date of the last entry.
     last: Option<Date>,
-    /// One bit per day from `FIRST_YEAR`-01-01 (bit `i % 64` of word `i / 64` for
-    /// day `i`): set on holidays. Makes the business-day test a bit test.
-    bits: Vec<u64>,
+    /// One bit per day from `FIRST_YEAR`-01-01 to the end of the word holding
+    /// `LAST_YEAR`-12-31 (bit `i % 64` of word `i / 64` for day `i`), set on the days
+    /// that are not business days: weekends and holidays. Makes the business-day
+    /// test a bit test and the search for the next one a bit scan.
+    closed: Vec<u64>,
 }
 
 /// The day number (see [`super::Day`]) of `FIRST_YEAR`-01-01.
@@ -287,7 +289,7 @@ impl Default for Days {
             start: [0; YEARS + 1],
             entries: Vec::new(),
             last: None,
-            bits: Vec::new(),
+            closed: Vec::new(),
         }
     }
 }
@@ -298,7 +300,7 @@ impl Days {
             start: [0; YEARS + 1],
             entries: Vec::with_capacity(list.len()),
             last: None,
-            bits: Vec::new(),
+            closed: Vec::new(),
         };
         let mut y = 0;
         for &(year, key, name) in list {
@@ -313,13 +315,24 @@ impl Days {
             days.start[y] = len_u32(&days.entries);
         }
         days.last = days.find_last();
-        days.bits = days.build_bits();
+        days.closed = days.build_closed();
         days
     }
 
-    /// The holiday bitset (see [`Days::bits`]).
-    fn build_bits(&self) -> Vec<u64> {
-        let mut bits = Vec::new();
+    /// The bitset of closed days (see [`Days::closed`]).
+    fn build_closed(&self) -> Vec<u64> {
+        let last = super::Day::new(Date::constant(LAST_YEAR, 12, 31)).0;
+        let words = (last - FIRST_DAY) as usize / 64 + 1;
+        let mut closed = vec![0u64; words];
+        for (w, word) in closed.iter_mut().enumerate() {
+            for bit in 0..64 {
+                // At most 64 * 349 days: it fits.
+                let day = super::Day(FIRST_DAY + (w * 64 + bit) as i32);
+                if day.is_weekend() {
+                    *word |= 1 << bit;
+                }
+            }
+        }
         for y in 0..YEARS {
             for &(key, _) in self.year(y) {
                 let (Ok(month), Ok(day)) = (i8::try_from(key / 32), i8::try_from(key % 32)) else {
@@ -331,23 +344,22 @@ impl Days {
                 let Ok(i) = usize::try_from(super::Day::new(date).0 - FIRST_DAY) else {
                     continue;
                 };
-                if bits.len() <= i / 64 {
-                    bits.resize(i / 64 + 1, 0);
+                if let Some(word) = closed.get_mut(i / 64) {
+                    *word |= 1 << (i % 64);
                 }
-                bits[i / 64] |= 1 << (i % 64);
             }
         }
-        bits
+        closed
     }
 
-    /// Whether day number `n` is a holiday.
-    pub(crate) fn is_holiday_day(&self, n: i32) -> bool {
-        let Ok(i) = usize::try_from(n.wrapping_sub(FIRST_DAY)) else {
-            return false;
-        };
-        self.bits
-            .get(i / 64)
-            .is_some_and(|word| word & (1 << (i % 64)) != 0)
+    /// The closed days from day number `n` on: bit `j` is set when day `n + j` is a
+    /// weekend or holiday, for `j` below the count returned (1 to 64); the higher
+    /// bits are clear. `None` outside the bitset.
+    pub(crate) fn closed_from(&self, n: i32) -> Option<(u64, u32)> {
+        let i = usize::try_from(n.wrapping_sub(FIRST_DAY)).ok()?;
+        let word = *self.closed.get(i / 64)?;
+        let shift = (i % 64) as u32;
+        Some((word >> shift, 64 - shift))
     }
 
     /// The date of the last holiday, if any.
@@ -443,7 +455,7 @@ mod tests {
     }
 
     #[test]
-    fn bits_match_the_entries() {
+    fn closed_days_match_the_entries() {
         let table = Table::parse(DATA).expect("the data file parses");
         for i in 0..table.regions().len() {
             let days = table.decode(i).unwrap_or_else(|e| panic!("{e}"));
@@ -452,13 +464,22 @@ mod tests {
                 let year = FIRST_YEAR + y as i16;
                 let mut d = Date::constant(year, 1, 1);
                 while d.year() == year {
-                    let day = super::super::Day::new(d).0;
-                    assert_eq!(days.is_holiday_day(day), days.lookup(d).is_some(), "{d}");
-                    n += usize::from(days.is_holiday_day(day));
+                    let day = super::super::Day::new(d);
+                    let (bits, _) = days.closed_from(day.0).unwrap();
+                    let holiday = days.lookup(d).is_some();
+                    assert_eq!(bits & 1 == 1, holiday || day.is_weekend(), "{d}");
+                    n += usize::from(holiday);
                     d = d.tomorrow().unwrap();
                 }
             }
             assert_eq!(n, days.entries.len());
+            // Past the last year, only weekends.
+            let mut d = Date::constant(LAST_YEAR + 1, 1, 1);
+            while let Some((bits, _)) = days.closed_from(super::super::Day::new(d).0) {
+                assert_eq!(bits & 1 == 1, super::super::is_weekend(d), "{d}");
+                d = d.tomorrow().unwrap();
+            }
+            assert!(days.closed_from(FIRST_DAY - 1).is_none());
         }
     }
 

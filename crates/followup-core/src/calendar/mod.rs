@@ -395,14 +395,6 @@ impl<'a> Cal<'a> {
         }
     }
 
-    fn is_holiday(self, day: Day) -> bool {
-        match self {
-            Cal::Weekends => false,
-            Cal::Builtin(days) => days.is_holiday_day(day.0),
-            Cal::Custom(c) => c.day_numbers.binary_search(&day.0).is_ok(),
-        }
-    }
-
     /// The last holiday known; after it only weekends count.
     fn horizon(self) -> Option<Day> {
         match self {
@@ -414,12 +406,29 @@ impl<'a> Cal<'a> {
 
     /// See [`is_business_day`].
     pub(crate) fn is_business_day(self, day: Day) -> bool {
-        !day.is_weekend() && !self.is_holiday(day)
+        match self {
+            Cal::Weekends => !day.is_weekend(),
+            Cal::Builtin(days) => match days.closed_from(day.0) {
+                Some((closed, _)) => closed & 1 == 0,
+                None => !day.is_weekend(),
+            },
+            Cal::Custom(c) => !day.is_weekend() && c.day_numbers.binary_search(&day.0).is_err(),
+        }
     }
 
     /// See [`next_business_day`].
     pub(crate) fn next_business_day(self, day: Day) -> Day {
         let mut d = day;
+        if let Cal::Builtin(days) = self {
+            // Skip the run of closed days a word at a time.
+            while let Some((closed, len)) = days.closed_from(d.0) {
+                let run = (!closed).trailing_zeros();
+                if run < len {
+                    return Day(d.0 + run as i32);
+                }
+                d = Day(d.0 + len as i32);
+            }
+        }
         while !self.is_business_day(d) && d < Day::MAX {
             d = Day(d.0 + 1);
         }
@@ -428,9 +437,32 @@ impl<'a> Cal<'a> {
 
     /// See [`add_business_days`].
     pub(crate) fn add_business_days(self, day: Day, n: u32) -> Day {
-        let horizon = self.horizon();
         let mut d = day;
         let mut left = n;
+        if let Cal::Builtin(days) = self {
+            // Count the open days a word at a time while inside the table.
+            while left > 0 {
+                let next = d.0 + 1;
+                let Some((closed, len)) = days.closed_from(next) else {
+                    break;
+                };
+                let mask = if len == 64 { u64::MAX } else { (1 << len) - 1 };
+                let open = !closed & mask;
+                let count = open.count_ones();
+                if count >= left {
+                    let mut open = open;
+                    for _ in 1..left {
+                        open &= open - 1;
+                    }
+                    return Day(next + open.trailing_zeros() as i32);
+                }
+                left -= count;
+                d = Day(next + len as i32 - 1);
+            }
+        }
+        // After the region's last holiday only weekends count, and the rest is
+        // arithmetic.
+        let horizon = self.horizon();
         while left > 0 {
             if horizon.is_none_or(|h| d >= h) {
                 return add_weekdays(d, left);
