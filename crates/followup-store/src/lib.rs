@@ -81,6 +81,7 @@
 //! [`demo::populate`] fills a store with realistic, reproducible data, for benchmarks
 //! (`cargo bench -p followup-store`) and for trying the tool on a large database.
 
+mod agenda;
 pub mod demo;
 mod error;
 mod load;
@@ -90,6 +91,7 @@ mod sql;
 pub mod validate;
 mod write;
 
+pub use agenda::{AgendaPerson, AgendaRow, AgendaTouchpoint, LatestRound};
 pub use error::{Result, StoreError};
 pub use model::{
     Application, ApplicationFull, ApplicationPatch, Backup, Contact, ContactRole, Interview,

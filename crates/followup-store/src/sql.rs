@@ -97,6 +97,12 @@ impl<'r, 's> Cols<'r, 's> {
         Ok(self.row.get_ref(i)?.as_str()?.to_owned())
     }
 
+    /// The text, borrowed from the row.
+    pub(crate) fn str(&mut self) -> Result<&'r str> {
+        let i = self.idx();
+        Ok(self.row.get_ref(i)?.as_str()?)
+    }
+
     pub(crate) fn opt_text(&mut self) -> Result<Option<String>> {
         let i = self.idx();
         Ok(self.row.get_ref(i)?.as_str_or_null()?.map(str::to_owned))
