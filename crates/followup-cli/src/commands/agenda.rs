@@ -3,13 +3,13 @@
 use std::io::Write;
 
 use followup_core::agenda::{self, Item};
-use followup_core::model::Status;
-use followup_core::plan::StepStatus;
-use followup_store::ApplicationFull;
+use followup_core::plan::{StepStatus, Why};
+use followup_store::{AgendaRow, ApplicationFull};
 use jiff::{SignedDuration, Timestamp};
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
-use crate::commands::track::{store_err, track_of, Ctx};
+use crate::commands::track::{store_err, track_of_row, Ctx};
 use crate::error::Result;
 use crate::output::{self, style};
 use crate::time;
@@ -23,49 +23,113 @@ fn late(d: SignedDuration) -> String {
     }
 }
 
+/// A `Display` value written to JSON as a string, without an intermediate `String`.
+struct Shown<'a, T>(&'a T);
+
+impl<T: std::fmt::Display> Serialize for Shown<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self.0)
+    }
+}
+
+/// The reasons of a step, as a list of strings.
+struct Whys<'a>(&'a [Why]);
+
+impl Serialize for Whys<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(Shown))
+    }
+}
+
+/// One item in JSON. The fields are in alphabetical order, the order `serde_json`
+/// gives the keys of a map, so the output is the same as that of a `json!` object.
+#[derive(Serialize)]
+struct ItemJson<'a> {
+    application: i64,
+    channel: &'static str,
+    company: &'a str,
+    due: String,
+    earliest: String,
+    kind: &'static str,
+    late_by_hours: Option<i64>,
+    latest: String,
+    role: &'a str,
+    rules: &'a [&'static str],
+    status: &'static str,
+    to: Option<&'a str>,
+    why: Whys<'a>,
+}
+
+impl<'a> ItemJson<'a> {
+    fn new(application: i64, company: &'a str, role: &'a str, i: &'a Item) -> ItemJson<'a> {
+        ItemJson {
+            application,
+            channel: i.step.channel.as_str(),
+            company,
+            due: time::rfc3339(&i.step.recommended),
+            earliest: time::rfc3339(&i.step.earliest),
+            kind: i.kind.as_str(),
+            late_by_hours: i.late_by.map(|d| d.as_hours()),
+            latest: time::rfc3339(&i.step.latest),
+            role,
+            rules: &i.step.rules,
+            status: i.status.as_str(),
+            to: i.to.as_ref().map(|p| p.name.as_str()),
+            why: Whys(&i.step.why),
+        }
+    }
+}
+
 /// The JSON of an application's items.
 pub fn items_json(full: &ApplicationFull, items: &[Item]) -> Vec<Value> {
+    let a = &full.application;
     items
         .iter()
         .map(|i| {
-            json!({
-                "application": full.application.id,
-                "company": full.application.company,
-                "role": full.application.role,
-                "kind": i.kind.as_str(),
-                "to": i.to.as_ref().map(|p| p.name.clone()),
-                "due": time::rfc3339(&i.step.recommended),
-                "earliest": time::rfc3339(&i.step.earliest),
-                "latest": time::rfc3339(&i.step.latest),
-                "status": i.status.as_str(),
-                "late_by_hours": i.late_by.map(|d| d.as_hours()),
-                "channel": i.step.channel.as_str(),
-                "rules": i.step.rules,
-                "why": i.step.why.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
-            })
+            serde_json::to_value(ItemJson::new(a.id, &a.company, &a.role, i))
+                .expect("an agenda item is plain JSON")
         })
         .collect()
+}
+
+/// `{"items": [...]}`, written item by item.
+struct AgendaJson<'a>(&'a [(&'a AgendaRow, Item)]);
+
+impl Serialize for AgendaJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let items = self
+            .0
+            .iter()
+            .map(|(r, i)| ItemJson::new(r.id, &r.company, &r.role, i));
+        let mut map = s.serialize_struct("Agenda", 1)?;
+        map.serialize_field("items", &Items(std::cell::Cell::new(Some(items))))?;
+        map.end()
+    }
+}
+
+/// A list written from an iterator, once.
+struct Items<I>(std::cell::Cell<Option<I>>);
+
+impl<T: Serialize, I: Iterator<Item = T>> Serialize for Items<I> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.take().into_iter().flatten())
+    }
 }
 
 /// `followup agenda`.
 pub fn run(ctx: &Ctx, days: u32, why: bool, json: bool) -> Result<()> {
     let store = ctx.store()?;
     // Open applications, and rejected ones: a rejection still asks for feedback (T9).
-    let apps: Vec<ApplicationFull> = store
-        .applications(true)
-        .map_err(store_err)?
-        .into_iter()
-        .filter(|f| matches!(f.application.status, Status::Active | Status::Rejected))
-        .collect();
+    let apps = store.agenda_rows().map_err(store_err)?;
+    drop(store);
     let horizon = ctx.now + SignedDuration::from_hours(24 * i64::from(days));
-    let mut all: Vec<(&ApplicationFull, Item)> = Vec::new();
-    for full in &apps {
-        if let Some(track) = track_of(ctx, full)? {
-            for item in agenda::items(&track, &ctx.policy, ctx.now) {
-                if item.status != StepStatus::Upcoming || item.step.earliest.timestamp() <= horizon
-                {
-                    all.push((full, item));
-                }
+    let mut all: Vec<(&AgendaRow, Item)> = Vec::new();
+    for row in &apps {
+        let track = track_of_row(ctx, row)?;
+        for item in agenda::items(&track, &ctx.policy, ctx.now) {
+            if item.status != StepStatus::Upcoming || item.step.earliest.timestamp() <= horizon {
+                all.push((row, item));
             }
         }
     }
@@ -74,31 +138,36 @@ pub fn run(ctx: &Ctx, days: u32, why: bool, json: bool) -> Result<()> {
         StepStatus::Due => 1,
         StepStatus::Upcoming => 2,
     };
-    all.sort_by_key(|(f, i)| {
-        (
-            rank(i.status),
-            i.step.recommended.timestamp(),
-            f.application.id,
-        )
-    });
+    all.sort_by_key(|(r, i)| (rank(i.status), i.step.recommended.timestamp(), r.id));
+    // The whole text is made first and written at once: stdout is line-buffered, and
+    // a write per line is most of the time of a long agenda.
     if json {
-        let items: Vec<Value> = all
-            .iter()
-            .flat_map(|(f, i)| items_json(f, std::slice::from_ref(i)))
-            .collect();
-        return output::with_stdout(|out| {
-            serde_json::to_writer_pretty(&mut *out, &json!({ "items": items }))?;
-            writeln!(out)
-        });
+        let mut buf = Vec::with_capacity(800 * all.len() + 64);
+        serde_json::to_writer_pretty(&mut buf, &AgendaJson(&all)).map_err(std::io::Error::from)?;
+        writeln!(buf)?;
+        return write_unstyled(&buf);
     }
-    output::with_stdout(|out| print_human(out, ctx.now, days, &all, why))
+    let mut buf = Vec::with_capacity(100 * all.len() + 64);
+    print_human(&mut buf, ctx.now, days, &all, why)?;
+    output::with_stdout(|out| out.write_all(&buf))
+}
+
+/// Writes text that has no styles (JSON) to stdout as it is, without going through the
+/// colour filter of [`output::with_stdout`], which would look at every byte of it; a
+/// closed pipe (`| head`) ends quietly, as there.
+fn write_unstyled(buf: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(buf).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }
 
 fn print_human(
     out: &mut dyn Write,
     now: Timestamp,
     days: u32,
-    all: &[(&ApplicationFull, Item)],
+    all: &[(&AgendaRow, Item)],
     why: bool,
 ) -> std::io::Result<()> {
     if all.is_empty() {
@@ -182,9 +251,9 @@ fn print_human(
                 out,
                 "  {}#{}{} {} — {}{to}: {when} {}[{}]{}",
                 style::HEAD.render(),
-                f.application.id,
+                f.id,
                 style::HEAD.render_reset(),
-                f.application.company,
+                f.company,
                 i.kind.label(),
                 style::RULE.render(),
                 i.step.rules.join(" "),

@@ -13,8 +13,8 @@ use followup_core::plan::{Interview, Recipient, StepStatus};
 use followup_core::policy::{Hours, Policy};
 use followup_store::model::{ContactRole, Interviewer, NewContact};
 use followup_store::{
-    ApplicationFull, ApplicationPatch, NewApplication, NewInterview, NewNote, NewTouchpoint,
-    NoteKind, Outcome, Profile, Store, StoreError, TouchpointKind,
+    AgendaRow, ApplicationFull, ApplicationPatch, NewApplication, NewInterview, NewNote,
+    NewTouchpoint, NoteKind, Outcome, Profile, Store, StoreError, TouchpointKind,
 };
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
@@ -217,27 +217,31 @@ pub fn interview(ctx: &Ctx, id: i64, r: &RoundArgs) -> Result<()> {
 /// Builds the planner's view of one application, or `None` when it has no
 /// interview that is not cancelled.
 pub fn track_of(ctx: &Ctx, full: &ApplicationFull) -> Result<Option<Track>> {
-    let rounds: Vec<_> = full.interviews.iter().filter(|i| !i.cancelled).collect();
-    let Some(latest) = rounds.iter().max_by_key(|i| (i.start, i.id)) else {
-        return Ok(None);
-    };
-    let app = &full.application;
+    AgendaRow::from_full(full)
+        .map(|row| track_of_row(ctx, &row))
+        .transpose()
+}
+
+/// Builds the planner's view of one application from the facts planning needs (what
+/// [`Store::agenda_rows`] reads, or [`AgendaRow::from_full`] takes from a full record).
+pub fn track_of_row(ctx: &Ctx, row: &AgendaRow) -> Result<Track> {
+    let latest = &row.latest;
     let tz = time::zone(&latest.tz, "interview zone")?;
     let mut interview = Interview::new(latest.start.to_zoned(tz.clone()));
     interview.duration = jiff::SignedDuration::from_mins(latest.duration_minutes);
     interview.round = latest.round;
     interview.decision_by = latest.decision_date;
     interview.decision_meaning = latest.decision_phrase.as_ref().map(|p| format!("\"{p}\""));
-    interview.company_type = app.company_type;
-    interview.seniority = app.seniority;
-    interview.urgent = app.urgent;
-    interview.late_in_process = app.late_in_process;
-    interview.rounds_so_far = rounds.len() as u32;
-    let recipient_tz = match &app.recipient_tz {
+    interview.company_type = row.company_type;
+    interview.seniority = row.seniority;
+    interview.urgent = row.urgent;
+    interview.late_in_process = row.late_in_process;
+    interview.rounds_so_far = row.rounds;
+    let recipient_tz = match &row.recipient_tz {
         Some(name) => time::zone(name, "recipient zone")?,
         None => tz,
     };
-    let region = match app.region.as_deref().or(ctx.settings.region.as_deref()) {
+    let region = match row.region.as_deref().or(ctx.settings.region.as_deref()) {
         Some(code) => Some(code.parse::<Region>().map_err(Error::input)?),
         None => guess_region(&recipient_tz).and_then(|c| c.parse().ok()),
     };
@@ -246,16 +250,15 @@ pub fn track_of(ctx: &Ctx, full: &ApplicationFull) -> Result<Option<Track>> {
         region,
         hours: ctx.hours()?,
     };
-    let interviewers = latest
-        .interviewer_ids
+    let interviewers = row
+        .interviewers
         .iter()
-        .filter_map(|id| full.contact(*id))
         .map(|c| Person {
             id: c.id,
             name: c.name.clone(),
         })
         .collect();
-    let events = full
+    let events = row
         .touchpoints
         .iter()
         .map(|t| match t.kind {
@@ -279,7 +282,7 @@ pub fn track_of(ctx: &Ctx, full: &ApplicationFull) -> Result<Option<Track>> {
                     (
                         d,
                         t.decision_phrase
-                            .clone()
+                            .as_ref()
                             .map_or_else(|| d.to_string(), |p| format!("\"{p}\"")),
                     )
                 }),
@@ -291,12 +294,12 @@ pub fn track_of(ctx: &Ctx, full: &ApplicationFull) -> Result<Option<Track>> {
             },
         })
         .collect();
-    Ok(Some(Track {
+    Ok(Track {
         interview,
         recipient,
         interviewers,
         events,
-    }))
+    })
 }
 
 /// The application's zone: its latest interview's, else the configured one, else UTC.
