@@ -24,6 +24,9 @@ pub enum Error {
         /// Why.
         source: std::io::Error,
     },
+    /// `followup check` found errors in the message (exit 1, as a compiler would).
+    #[error("{0}")]
+    Findings(String),
     /// The database could not be used.
     #[error("{0}")]
     Store(String),
@@ -42,7 +45,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Input(_) | Error::Read { .. } => 2,
-            Error::Output(_) | Error::Write { .. } | Error::Store(_) => 1,
+            Error::Output(_) | Error::Write { .. } | Error::Store(_) | Error::Findings(_) => 1,
         }
     }
 }

@@ -73,7 +73,7 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<()> {
         .count();
     if errors > 0 {
         // Exit 1, like a compiler that found errors.
-        return Err(Error::Store(format!(
+        return Err(Error::Findings(format!(
             "{name}: {errors} error{} to fix before sending",
             if errors == 1 { "" } else { "s" }
         )));
