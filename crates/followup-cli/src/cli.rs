@@ -410,7 +410,12 @@ pub struct CheckArgs {
     #[arg(long)]
     pub application: Option<i64>,
     /// The spelling dictionary: en_US or en_GB.
-    #[arg(long, env = "FOLLOWUP_LANG", default_value = "en_US", value_name = "LANG")]
+    #[arg(
+        long,
+        env = "FOLLOWUP_LANG",
+        default_value = "en_US",
+        value_name = "LANG"
+    )]
     pub lang: String,
     /// More words the spelling accepts, one a line (besides
     /// ~/.config/followup/words.txt).

@@ -540,8 +540,8 @@ pub struct Step {
     pub latest: Zoned,
     /// After this moment the step no longer helps (see [`StepStatus::Missed`]).
     pub missed_after: Option<Zoned>,
-    /// The rules behind the dates.
-    pub rules: Vec<&'static str>,
+    /// The rules behind the dates, in order (T1 … T10).
+    pub rules: &'static [&'static str],
     /// The reasons, with the numbers used.
     pub why: Vec<Why>,
 }
@@ -838,7 +838,7 @@ pub fn feedback_request(rejected: Timestamp, recipient: &Recipient, policy: &Pol
         recommended,
         latest: ctx.at(latest_day, ctx.hours.end),
         missed_after: None,
-        rules: vec!["T8", "T9"],
+        rules: &["T8", "T9"],
         why: vec![
             Why::FeedbackRequest {
                 rejected: at.datetime(),
@@ -993,7 +993,7 @@ fn thank_you_step(
         recommended,
         latest: deadline,
         missed_after: None,
-        rules: vec!["T1", "T10"],
+        rules: &["T1", "T10"],
         why,
     }
 }
@@ -1011,11 +1011,9 @@ fn follow_up_step(
     let fp = &policy.follow_up;
     let day0 = Day::new(end.date());
     let mut why = Vec::with_capacity(8);
-    let mut rules = Vec::with_capacity(6);
     let (mut earliest, mut recommended, mut latest);
     match interview.decision_by {
         Some(decision) => {
-            rules.push("T2");
             why.push(Why::DecisionDate {
                 date: decision,
                 meaning: interview.decision_meaning.clone(),
@@ -1035,7 +1033,6 @@ fn follow_up_step(
             latest = ctx.business_day(add_days(recommended, scale(fp.window_days, factor)), None);
         }
         None => {
-            rules.push("T3");
             let e = scale(fp.earliest_business_days, factor);
             let r = scale(fp.recommended_days, factor);
             let l = scale(fp.latest_days, factor);
@@ -1093,14 +1090,18 @@ fn follow_up_step(
     }
     recommended = recommended.max(earliest);
     latest = latest.max(recommended);
-    if phone {
-        rules.push("T4");
-    }
-    rules.extend(["T7", "T8"]);
     why.push(ctx.hours_why());
-    if channel == Channel::Phone || !alternatives.is_empty() {
-        rules.push("T10");
-    }
+    let t10 = channel == Channel::Phone || !alternatives.is_empty();
+    let rules: &'static [&'static str] = match (interview.decision_by.is_some(), phone, t10) {
+        (true, false, false) => &["T2", "T7", "T8"],
+        (true, false, true) => &["T2", "T7", "T8", "T10"],
+        (true, true, false) => &["T2", "T4", "T7", "T8"],
+        (true, true, true) => &["T2", "T4", "T7", "T8", "T10"],
+        (false, false, false) => &["T3", "T7", "T8"],
+        (false, false, true) => &["T3", "T7", "T8", "T10"],
+        (false, true, false) => &["T3", "T4", "T7", "T8"],
+        (false, true, true) => &["T3", "T4", "T7", "T8", "T10"],
+    };
     let [earliest, recommended, latest] = ctx.window(earliest, recommended, latest);
     Step {
         kind: StepKind::FollowUp,
@@ -1163,14 +1164,14 @@ fn after_step(
     let (channel, alternatives, rules) = match kind {
         StepKind::MoveOn => {
             why.push(Why::MoveOn);
-            (Channel::None, Vec::new(), vec!["T6", "T7", "T8"])
+            (Channel::None, Vec::new(), &["T6", "T7", "T8"][..])
         }
         _ => {
             why.push(Why::LastFollowUp);
             let rules = if previous.channel == Channel::Phone || !previous.alternatives.is_empty() {
-                vec!["T5", "T7", "T8", "T10"]
+                &["T5", "T7", "T8", "T10"][..]
             } else {
-                vec!["T5", "T7", "T8"]
+                &["T5", "T7", "T8"][..]
             };
             (previous.channel, previous.alternatives.clone(), rules)
         }

@@ -217,7 +217,7 @@ fn tracked(ctx: &Ctx, id: i64, kind: Option<MessageKind>, to: Option<&str>) -> R
     t.timing = Some(Timing {
         send: ctx.now.to_zoned(tz),
         earliest: item.map(|i| i.step.earliest.clone()),
-        earliest_rules: item.map(|i| i.step.rules.clone()).unwrap_or_default(),
+        earliest_rules: item.map(|i| i.step.rules.to_vec()).unwrap_or_default(),
         follow_ups_sent: derived.follow_ups_sent,
         hours: Some(track.recipient.hours.unwrap_or(ctx.policy.hours)),
         region: track.recipient.region.clone(),

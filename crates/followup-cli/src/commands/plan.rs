@@ -190,7 +190,7 @@ pub struct StepJson {
     pub latest: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<&'static str>,
-    pub rules: Vec<&'static str>,
+    pub rules: &'static [&'static str],
     pub why: Vec<String>,
 }
 
@@ -225,7 +225,7 @@ pub fn to_json(r: &Resolved, p: &Plan) -> PlanJson {
                 recommended: time::rfc3339(&s.recommended),
                 latest: time::rfc3339(&s.latest),
                 status: r.now.map(|n| s.status(n).as_str()),
-                rules: s.rules.clone(),
+                rules: s.rules,
                 why: s.why.iter().map(|w| w.to_string()).collect(),
             })
             .collect(),
