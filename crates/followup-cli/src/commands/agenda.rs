@@ -72,7 +72,7 @@ impl<'a> ItemJson<'a> {
             late_by_hours: i.late_by.map(|d| d.as_hours()),
             latest: time::rfc3339(&i.step.latest),
             role,
-            rules: &i.step.rules,
+            rules: i.step.rules,
             status: i.status.as_str(),
             to: i.to.as_ref().map(|p| p.name.as_str()),
             why: Whys(&i.step.why),
