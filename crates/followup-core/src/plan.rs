@@ -539,7 +539,7 @@ pub struct Step {
     /// The window closes.
     pub latest: Zoned,
     /// After this moment the step no longer helps (see [`StepStatus::Missed`]).
-    pub missed_after: Option<Zoned>,
+    pub missed_after: Option<Timestamp>,
     /// The rules behind the dates, in order (T1 … T10).
     pub rules: &'static [&'static str],
     /// The reasons, with the numbers used.
@@ -553,11 +553,7 @@ impl Step {
             StepStatus::Upcoming
         } else if now <= self.latest.timestamp() {
             StepStatus::Due
-        } else if self
-            .missed_after
-            .as_ref()
-            .is_some_and(|m| now > m.timestamp())
-        {
+        } else if self.missed_after.is_some_and(|m| now > m) {
             StepStatus::Missed
         } else {
             StepStatus::Overdue
@@ -919,7 +915,7 @@ pub fn plan_with(
     // Missed: once the next step's window opens, the previous one no longer helps.
     // A late thank-you (after 48 h, T1) is still worth sending until then.
     for i in 0..steps.len() - 1 {
-        steps[i].missed_after = Some(steps[i + 1].earliest.clone());
+        steps[i].missed_after = Some(steps[i + 1].earliest.timestamp());
     }
     Plan {
         interview_end: end,
