@@ -163,6 +163,13 @@ pub enum Command {
     Draft(DraftArgs),
     /// Check a message before it goes out, like a compiler checks code.
     Check(CheckArgs),
+    /// Read an interview invitation (.ics, or an .eml with a calendar part) into the tracker.
+    Import(ImportArgs),
+    /// Write every planned step as calendar events with reminders (.ics).
+    Export(ExportArgs),
+    /// Custom holiday calendars (a company's closure days, a country not built in).
+    #[command(subcommand)]
+    Holidays(HolidaysCommand),
     /// Development helpers.
     #[command(hide = true, subcommand)]
     Dev(DevCommand),
@@ -424,4 +431,56 @@ pub struct CheckArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `followup import`.
+#[derive(Debug, Args, Clone)]
+pub struct ImportArgs {
+    /// The invitation: an .ics file, or an .eml with a text/calendar part.
+    pub file: PathBuf,
+    /// Your own address, left out of the interviewers (default: the profile's).
+    #[arg(long, value_name = "EMAIL")]
+    pub me: Option<String>,
+    /// The company (default: guessed from the organiser's domain and the title).
+    #[arg(long)]
+    pub company: Option<String>,
+    /// Show what would be imported; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `followup export`.
+#[derive(Debug, Args, Clone)]
+pub struct ExportArgs {
+    /// The .ics file to write (- for standard output).
+    #[arg(long, value_name = "FILE")]
+    pub ics: PathBuf,
+    /// Only this application.
+    #[arg(long)]
+    pub application: Option<i64>,
+}
+
+/// `followup holidays`.
+#[derive(Debug, Subcommand)]
+pub enum HolidaysCommand {
+    /// Add (or replace) a custom holiday calendar from an .ics file.
+    Import {
+        /// The .ics file.
+        file: PathBuf,
+        /// The calendar's name, used as --region NAME.
+        #[arg(long)]
+        name: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the custom holiday calendars.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }

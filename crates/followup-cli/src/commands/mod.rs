@@ -4,6 +4,9 @@
 pub mod agenda;
 pub mod check;
 pub mod draft;
+pub mod export;
+pub mod holidays;
+pub mod import;
 pub mod plan;
 pub mod track;
 
@@ -101,6 +104,9 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Restore { file, yes } => track::restore(&tracker()?, file, *yes),
         Command::Draft(a) => draft::run(&tracker()?, a),
         Command::Check(a) => check::run(&tracker()?, a),
+        Command::Import(a) => import::run(&tracker()?, a),
+        Command::Export(a) => export::run(&tracker()?, a),
+        Command::Holidays(c) => holidays::run(&tracker()?, c),
         Command::Dev(DevCommand::Populate { count, seed }) => {
             track::populate(&tracker()?, *count, *seed)
         }
