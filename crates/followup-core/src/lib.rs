@@ -10,6 +10,8 @@
 //! - [`check`]: a message in, diagnostics like a compiler's out (L, M1–M7, T5, T8).
 //! - [`draft`]: the messages (thank-you, follow-ups, call notes, ...) drafted from the
 //!   facts with built-in or user minijinja templates in a sandbox (M1–M7).
+//! - [`ical`]: interview invitations (`.ics`, or an e-mail's calendar part) and holiday
+//!   calendars read into plain values.
 //! - [`model`]: company type, seniority, round, channel, status.
 //! - [`phrase`]: decision phrases such as "within a week" turned into dates (T2).
 //! - [`policy`]: the numbers (presets and a TOML policy file) behind the rules.
@@ -19,6 +21,7 @@ pub mod agenda;
 pub mod calendar;
 pub mod check;
 pub mod draft;
+pub mod ical;
 pub mod model;
 pub mod phrase;
 pub mod plan;

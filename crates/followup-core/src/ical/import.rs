@@ -1,0 +1,1566 @@
+//! Interview invitations and holiday calendars read from iCalendar (RFC 5545) text.
+//!
+//! [`parse_invites`] turns an `.ics` file, or an e-mail (`.eml`) that carries a
+//! `text/calendar` part, into plain [`Invite`]s: start and end as instants, the zone,
+//! the title, the location or meeting link, the organiser and the attendees.
+//! [`parse_holidays`] turns a calendar of closure days into `(date, name)` pairs for
+//! [`Region::custom`](crate::calendar::Region::custom).
+//!
+//! The iCalendar syntax (folded lines, escaped commas and newlines, parameters, quoted
+//! `CN="Doe, Jane"`) is read by the `calcard` crate; e-mails by `mail-parser` (MIME
+//! parts, base64 and quoted-printable). This module maps what they give to the
+//! tracker's terms.
+//!
+//! # Times
+//!
+//! - `…Z` times are UTC; [`Invite::tz`] is `None`.
+//! - `TZID=…` names a zone: an IANA name, a zone the file defines in a `VTIMEZONE`
+//!   block (recognised through its `X-LIC-LOCATION` or Exchange's
+//!   `X-MICROSOFT-CDO-TZID`), or a Windows name such as `W. Europe Standard Time`
+//!   (mapped to its IANA zone through calcard's table of Windows zone names). A TZID
+//!   that none of these resolves is an error: guessing would shift the interview.
+//! - Floating times (no `Z`, no `TZID`, as Apple Calendar writes for some events) are
+//!   read in [`ParseOptions::floating_tz`] (the user's configured zone), else the
+//!   calendar's `X-WR-TIMEZONE`, else UTC.
+//! - An event with `DTSTART` only lasts an hour; a date-only event lasts its days.
+//!
+//! # Bad input
+//!
+//! Before anything is parsed, input over [`MAX_INPUT_BYTES`] and any line over
+//! [`MAX_LINE_CHARS`] characters are refused. Every error is an [`ImportError`] naming
+//! the problem and, where there is one, the line. Parsing never panics, whatever the
+//! input (a fuzz target in `fuzz/` checks this).
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+
+use calcard::common::timezone::Tz;
+use calcard::common::PartialDateTime;
+use calcard::icalendar::{
+    ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarEntry, ICalendarMethod,
+    ICalendarParameterName, ICalendarParameterValue, ICalendarProperty, ICalendarStatus,
+    ICalendarUserTypes, ICalendarValue,
+};
+use calcard::{Entry, Parser};
+use jiff::civil::{Date, DateTime};
+use jiff::tz::{Offset, TimeZone};
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+
+use crate::model::Round;
+
+/// Input larger than this (10 MB) is refused before parsing.
+pub const MAX_INPUT_BYTES: usize = 10 * 1024 * 1024;
+
+/// A line longer than this is refused before parsing.
+pub const MAX_LINE_CHARS: usize = 100_000;
+
+/// The longest run of days one holiday event may cover.
+pub const MAX_HOLIDAY_DAYS: i64 = 366;
+
+/// Why an invitation or holiday calendar could not be read. Each message is one line
+/// that names the problem and, where there is one, the line of the input.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    /// The input is over [`MAX_INPUT_BYTES`].
+    #[error("the file is too large: {bytes} bytes, at most {max} are read", max = MAX_INPUT_BYTES)]
+    TooLarge {
+        /// Its size.
+        bytes: usize,
+    },
+    /// A line is over [`MAX_LINE_CHARS`] characters.
+    #[error("line {line} is too long: {chars} characters, at most {max}", max = MAX_LINE_CHARS)]
+    LineTooLong {
+        /// The line (from 1).
+        line: usize,
+        /// Its length in characters (at least).
+        chars: usize,
+    },
+    /// The input is neither iCalendar nor an e-mail.
+    #[error("not an iCalendar file: line {line} is `{found}`, expected BEGIN:VCALENDAR")]
+    NotICalendar {
+        /// The first line that is not blank.
+        line: usize,
+        /// Its beginning.
+        found: String,
+    },
+    /// An e-mail without a calendar part.
+    #[error("the e-mail has no text/calendar part (no invitation in it)")]
+    NoCalendarPart,
+    /// The calendar is cut short or malformed.
+    #[error("malformed iCalendar at line {line}: {problem}")]
+    Malformed {
+        /// Where.
+        line: usize,
+        /// What.
+        problem: String,
+    },
+    /// The calendar holds no event.
+    #[error("the calendar has no event (no VEVENT in {lines} line(s))")]
+    NoEvent {
+        /// How many lines were read.
+        lines: usize,
+    },
+    /// A TZID that is neither an IANA zone, nor defined by the file, nor a known
+    /// Windows zone name.
+    #[error("unknown TZID `{tzid}` at line {line} (not an IANA zone, a Windows zone name or a VTIMEZONE of the file)")]
+    UnknownTzid {
+        /// The zone name as written.
+        tzid: String,
+        /// The line that uses it.
+        line: usize,
+    },
+    /// One event is unusable.
+    #[error("event at line {line}: {problem}")]
+    BadEvent {
+        /// The event's `BEGIN:VEVENT` line.
+        line: usize,
+        /// What is wrong.
+        problem: String,
+    },
+    /// An error inside the calendar part of an e-mail.
+    #[error("{0} (in the e-mail's calendar part)")]
+    InEmail(Box<ImportError>),
+}
+
+/// A person named in an invitation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Person {
+    /// The name (`CN`, with Outlook's "Last, First" turned into "First Last"), else one
+    /// made from the address ("jane.doe@…" gives "Jane Doe").
+    pub name: String,
+    /// The address, without `mailto:`.
+    pub email: Option<String>,
+}
+
+/// One event of an invitation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Invite {
+    /// The event's UID (one is made from its start and title when the file gives none).
+    pub uid: String,
+    /// Its SEQUENCE: an update of the same UID carries a higher one.
+    pub sequence: i64,
+    /// METHOD:CANCEL or STATUS:CANCELLED.
+    pub cancelled: bool,
+    /// When it starts.
+    pub start: Timestamp,
+    /// When it ends.
+    pub end: Timestamp,
+    /// The IANA zone the times were given in; `None` for UTC times, and for floating
+    /// times read as UTC.
+    pub tz: Option<String>,
+    /// The times had no zone (read as described in the module documentation).
+    pub floating: bool,
+    /// A date-only event.
+    pub all_day: bool,
+    /// SUMMARY, on one line.
+    pub title: String,
+    /// LOCATION, and the meeting link when it is elsewhere, on one line.
+    pub location: Option<String>,
+    /// The meeting link: from the location, a conference property
+    /// (`X-GOOGLE-CONFERENCE`, Teams' `X-MICROSOFT-SKYPETEAMSMEETINGURL`, `CONFERENCE`),
+    /// `URL`, or the first meeting link in the description.
+    pub link: Option<String>,
+    /// DESCRIPTION.
+    pub description: Option<String>,
+    /// ORGANIZER.
+    pub organizer: Option<Person>,
+    /// ATTENDEEs other than rooms and resources.
+    pub attendees: Vec<Person>,
+    /// The line of its `BEGIN:VEVENT` (of the calendar part, in an e-mail).
+    pub line: usize,
+}
+
+impl Invite {
+    /// The organiser and the attendees without the user (`me`, compared
+    /// case-insensitively) and without duplicates.
+    pub fn interviewers(&self, me: Option<&str>) -> Vec<Person> {
+        let mut out: Vec<Person> = Vec::new();
+        for p in self.organizer.iter().chain(&self.attendees) {
+            let is_me = match (me, &p.email) {
+                (Some(me), Some(e)) => e.eq_ignore_ascii_case(me.trim()),
+                _ => false,
+            };
+            let seen = out.iter().any(|q| match (&q.email, &p.email) {
+                (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+                (None, None) => q.name.eq_ignore_ascii_case(&p.name),
+                _ => false,
+            });
+            if !is_me && !seen {
+                out.push(p.clone());
+            }
+        }
+        out
+    }
+
+    /// The length in whole minutes (at least 1).
+    pub fn duration_minutes(&self) -> i64 {
+        (self.end.duration_since(self.start).as_secs() / 60).max(1)
+    }
+}
+
+/// How to read what the file leaves open.
+#[derive(Debug, Clone, Default)]
+pub struct ParseOptions {
+    /// The zone for floating times (the user's configured zone).
+    pub floating_tz: Option<TimeZone>,
+}
+
+/// Reads the events of an `.ics` text, or of the calendar part of an e-mail, with
+/// floating times in UTC unless the calendar names its zone (see [`parse_invites_with`]).
+pub fn parse_invites(text: &str) -> Result<Vec<Invite>, ImportError> {
+    parse_invites_with(text, &ParseOptions::default())
+}
+
+/// Reads the events of an `.ics` text, or of the calendar part of an e-mail.
+///
+/// Every event is checked; the first problem is returned and no event is, so a caller
+/// that writes only on `Ok` writes all or nothing.
+pub fn parse_invites_with(text: &str, opts: &ParseOptions) -> Result<Vec<Invite>, ImportError> {
+    with_calendar_text(text, |cal| {
+        let doc = Document::parse(cal)?;
+        doc.invites(opts)
+    })
+}
+
+/// Reads a calendar of holidays or closure days: each event's DTSTART date, or every
+/// date from DTSTART up to DTEND (exclusive) for a multi-day event, named by its
+/// SUMMARY. The pairs come in the file's order; [`Region::custom`] sorts them.
+///
+/// [`Region::custom`]: crate::calendar::Region::custom
+pub fn parse_holidays(text: &str) -> Result<Vec<(Date, String)>, ImportError> {
+    with_calendar_text(text, |cal| {
+        let doc = Document::parse(cal)?;
+        doc.holidays()
+    })
+}
+
+/// Size checks, then the text itself or the calendar part of an e-mail.
+fn with_calendar_text<T>(
+    text: &str,
+    f: impl FnOnce(&str) -> Result<T, ImportError>,
+) -> Result<T, ImportError> {
+    check_size(text)?;
+    let (first_line, first) = first_content_line(text);
+    if starts_with_ignore_case(first, "BEGIN:VCALENDAR") {
+        return f(text);
+    }
+    if looks_like_email(text) {
+        let cal = email_calendar_part(text)?;
+        return check_size(&cal)
+            .and_then(|()| f(&cal))
+            .map_err(|e| ImportError::InEmail(Box::new(e)));
+    }
+    Err(ImportError::NotICalendar {
+        line: first_line,
+        found: first.chars().take(40).collect(),
+    })
+}
+
+fn check_size(text: &str) -> Result<(), ImportError> {
+    if text.len() > MAX_INPUT_BYTES {
+        return Err(ImportError::TooLarge { bytes: text.len() });
+    }
+    for (i, line) in text.split('\n').enumerate() {
+        if line.len() > MAX_LINE_CHARS {
+            let chars = line.chars().count();
+            if chars > MAX_LINE_CHARS {
+                return Err(ImportError::LineTooLong { line: i + 1, chars });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The first line that is not blank (from 1), without a byte-order mark.
+fn first_content_line(text: &str) -> (usize, &str) {
+    for (i, line) in text.split('\n').enumerate() {
+        let t = line.trim_start_matches('\u{feff}').trim();
+        if !t.is_empty() {
+            return (i + 1, t);
+        }
+    }
+    (1, "")
+}
+
+fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
+    s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
+/// A header block (`Name: value` lines) with a MIME header in it.
+fn looks_like_email(text: &str) -> bool {
+    let mut mime = false;
+    for line in text.lines().take(200) {
+        if line.trim().is_empty() {
+            break;
+        }
+        if line.starts_with([' ', '\t']) {
+            continue;
+        }
+        let Some((name, _)) = line.split_once(':') else {
+            return false;
+        };
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return false;
+        }
+        mime |=
+            name.eq_ignore_ascii_case("content-type") || name.eq_ignore_ascii_case("mime-version");
+    }
+    mime
+}
+
+/// The first `text/calendar` part of an e-mail (else an `application/ics` one), decoded.
+fn email_calendar_part(text: &str) -> Result<String, ImportError> {
+    use mail_parser::{MessageParser, MimeHeaders, PartType};
+    let msg = MessageParser::default()
+        .parse(text.as_bytes())
+        .ok_or(ImportError::NoCalendarPart)?;
+    let mut fallback = None;
+    for part in &msg.parts {
+        if matches!(part.body, PartType::Multipart(_) | PartType::Message(_)) {
+            continue;
+        }
+        let Some(ct) = part.content_type() else {
+            continue;
+        };
+        let sub = ct.subtype().unwrap_or("");
+        let calendar =
+            ct.ctype().eq_ignore_ascii_case("text") && sub.eq_ignore_ascii_case("calendar");
+        let attached = (ct.ctype().eq_ignore_ascii_case("application")
+            && sub.eq_ignore_ascii_case("ics"))
+            || part
+                .attachment_name()
+                .is_some_and(|n| n.to_ascii_lowercase().ends_with(".ics"));
+        if calendar || attached {
+            let body = String::from_utf8_lossy(part.contents()).into_owned();
+            if calendar {
+                return Ok(body);
+            }
+            fallback.get_or_insert(body);
+        }
+    }
+    fallback.ok_or(ImportError::NoCalendarPart)
+}
+
+/// A parsed calendar with the line of each `BEGIN:VEVENT`.
+struct Document<'a> {
+    text: &'a str,
+    calendars: Vec<ICalendar>,
+    /// Line (from 1) of each `BEGIN:VEVENT`, in order.
+    event_lines: Vec<usize>,
+    lines: usize,
+}
+
+impl<'a> Document<'a> {
+    fn parse(text: &'a str) -> Result<Document<'a>, ImportError> {
+        let mut event_lines = Vec::new();
+        let mut lines = 0;
+        for (i, line) in text.split('\n').enumerate() {
+            lines = i + 1;
+            let t = line.trim();
+            if t.len() == 12 && t.eq_ignore_ascii_case("BEGIN:VEVENT") {
+                event_lines.push(i + 1);
+            }
+        }
+        let mut calendars = Vec::new();
+        let mut parser = Parser::new(text);
+        loop {
+            match parser.entry() {
+                Entry::ICalendar(cal) => calendars.push(cal),
+                Entry::Eof => break,
+                Entry::VCard(_) => {
+                    return Err(ImportError::Malformed {
+                        line: 1,
+                        problem: "a vCard (contact), not a calendar".into(),
+                    })
+                }
+                Entry::UnterminatedComponent(c) => {
+                    return Err(ImportError::Malformed {
+                        line: lines,
+                        problem: format!("the input ends inside {c} (END:{c} missing)"),
+                    })
+                }
+                Entry::TooManyComponents => {
+                    return Err(ImportError::Malformed {
+                        line: lines,
+                        problem: "too many components".into(),
+                    })
+                }
+                Entry::InvalidLine(l) => {
+                    return Err(ImportError::Malformed {
+                        line: line_of(text, &l).unwrap_or(1),
+                        problem: format!(
+                            "invalid line `{}`",
+                            l.chars().take(40).collect::<String>()
+                        ),
+                    })
+                }
+                Entry::UnexpectedComponentEnd { expected, found } => {
+                    return Err(ImportError::Malformed {
+                        line: lines,
+                        problem: format!(
+                            "END:{} where END:{} was expected",
+                            found.as_str(),
+                            expected.as_str()
+                        ),
+                    })
+                }
+                _ => {
+                    return Err(ImportError::Malformed {
+                        line: lines,
+                        problem: "unreadable calendar".into(),
+                    })
+                }
+            }
+        }
+        let doc = Document {
+            text,
+            calendars,
+            event_lines,
+            lines,
+        };
+        if doc.events().next().is_none() {
+            return Err(ImportError::NoEvent { lines });
+        }
+        Ok(doc)
+    }
+
+    /// Every VEVENT with its calendar and its index among all events.
+    fn events(&self) -> impl Iterator<Item = (usize, &ICalendar, &ICalendarComponent)> {
+        self.calendars
+            .iter()
+            .flat_map(|cal| {
+                cal.components
+                    .iter()
+                    .filter(|c| c.component_type == ICalendarComponentType::VEvent)
+                    .map(move |c| (cal, c))
+            })
+            .enumerate()
+            .map(|(i, (cal, c))| (i, cal, c))
+    }
+
+    fn event_line(&self, index: usize) -> usize {
+        self.event_lines.get(index).copied().unwrap_or(self.lines)
+    }
+
+    /// The line of the event `index` that mentions `needle`, else the event's line.
+    fn line_in_event(&self, index: usize, needle: &str) -> usize {
+        let from = self.event_line(index);
+        let to = self
+            .event_lines
+            .get(index + 1)
+            .copied()
+            .unwrap_or(self.lines + 1);
+        self.text
+            .split('\n')
+            .enumerate()
+            .skip(from.saturating_sub(1))
+            .take(to.saturating_sub(from))
+            .find(|(_, l)| l.contains(needle))
+            .map_or(from, |(i, _)| i + 1)
+    }
+
+    fn invites(&self, opts: &ParseOptions) -> Result<Vec<Invite>, ImportError> {
+        let mut zones = Zones::default();
+        let mut out = Vec::with_capacity(self.event_lines.len());
+        for (index, cal, ev) in self.events() {
+            out.push(self.invite(index, cal, ev, opts, &mut zones)?);
+        }
+        Ok(out)
+    }
+
+    fn invite(
+        &self,
+        index: usize,
+        cal: &ICalendar,
+        ev: &ICalendarComponent,
+        opts: &ParseOptions,
+        zones: &mut Zones,
+    ) -> Result<Invite, ImportError> {
+        let line = self.event_line(index);
+        let bad = |problem: String| ImportError::BadEvent { line, problem };
+        let floating_tz = opts
+            .floating_tz
+            .clone()
+            .or_else(|| {
+                calendar_text(cal, "X-WR-TIMEZONE").and_then(|n| TimeZone::get(n.trim()).ok())
+            })
+            .unwrap_or(TimeZone::UTC);
+
+        let start_entry = ev
+            .property(&ICalendarProperty::Dtstart)
+            .ok_or_else(|| bad("no DTSTART".into()))?;
+        let start = self.moment(index, cal, start_entry, &floating_tz, zones, "DTSTART")?;
+        let end = match ev.property(&ICalendarProperty::Dtend) {
+            Some(e) => Some(self.moment(index, cal, e, &floating_tz, zones, "DTEND")?.at),
+            None => None,
+        };
+        let end = match (end, duration(ev)) {
+            (Some(end), _) => end,
+            (None, Some(d)) => start
+                .at
+                .checked_add(d)
+                .map_err(|_| bad("DURATION goes past the supported range".into()))?,
+            (None, None) if start.all_day => start
+                .at
+                .checked_add(SignedDuration::from_hours(24))
+                .map_err(|_| bad("DTSTART is out of range".into()))?,
+            (None, None) => start
+                .at
+                .checked_add(SignedDuration::from_hours(1))
+                .map_err(|_| bad("DTSTART is out of range".into()))?,
+        };
+        if end < start.at {
+            return Err(bad(format!("ends ({end}) before it starts ({})", start.at)));
+        }
+
+        let title = one_line(&texts(ev, &ICalendarProperty::Summary).unwrap_or_default());
+        let description =
+            texts(ev, &ICalendarProperty::Description).filter(|d| !d.trim().is_empty());
+        let raw_location = texts(ev, &ICalendarProperty::Location)
+            .map(|l| one_line(&l))
+            .filter(|l| !l.is_empty());
+        let link = meeting_link(ev, raw_location.as_deref(), description.as_deref());
+        let location = match (&raw_location, &link) {
+            (Some(l), Some(u)) if !l.contains(u.as_str()) => Some(format!("{l} ({u})")),
+            (Some(l), _) => Some(l.clone()),
+            (None, Some(u)) => Some(u.clone()),
+            (None, None) => None,
+        };
+
+        let method_cancel = cal.components.first().is_some_and(|root| {
+            root.entries.iter().any(|e| {
+                e.name == ICalendarProperty::Method
+                    && matches!(
+                        e.values.first(),
+                        Some(ICalendarValue::Method(ICalendarMethod::Cancel))
+                    )
+            })
+        });
+        let cancelled = method_cancel || matches!(ev.status(), Some(ICalendarStatus::Cancelled));
+        let sequence = ev
+            .property(&ICalendarProperty::Sequence)
+            .and_then(|e| e.values.first())
+            .and_then(|v| match v {
+                ICalendarValue::Integer(i) => Some(*i),
+                other => other.as_text().and_then(|t| t.trim().parse().ok()),
+            })
+            .unwrap_or(0);
+
+        let organizer = ev.property(&ICalendarProperty::Organizer).and_then(person);
+        let attendees = ev
+            .properties(&ICalendarProperty::Attendee)
+            .filter(|e| {
+                !e.parameters(&ICalendarParameterName::Cutype).any(|c| {
+                    matches!(
+                        c,
+                        ICalendarParameterValue::Cutype(
+                            ICalendarUserTypes::Room | ICalendarUserTypes::Resource
+                        )
+                    )
+                })
+            })
+            .filter_map(person)
+            .collect();
+
+        let uid = ev
+            .uid()
+            .map(one_line)
+            .filter(|u| !u.is_empty())
+            .unwrap_or_else(|| {
+                format!(
+                    "followup-{:016x}",
+                    fnv(&[
+                        &start.at.to_string(),
+                        &title,
+                        organizer
+                            .as_ref()
+                            .map_or("", |o: &Person| o.email.as_deref().unwrap_or(""))
+                    ])
+                )
+            });
+
+        Ok(Invite {
+            uid,
+            sequence,
+            cancelled,
+            start: start.at,
+            end,
+            tz: start.tz,
+            floating: start.floating,
+            all_day: start.all_day,
+            title,
+            location,
+            link,
+            description,
+            organizer,
+            attendees,
+            line,
+        })
+    }
+
+    /// A DTSTART or DTEND as an instant.
+    fn moment(
+        &self,
+        index: usize,
+        cal: &ICalendar,
+        entry: &ICalendarEntry,
+        floating_tz: &TimeZone,
+        zones: &mut Zones,
+        what: &str,
+    ) -> Result<Moment, ImportError> {
+        let line = self.line_in_event(index, what);
+        let bad = |problem: String| ImportError::BadEvent { line, problem };
+        let dt = entry
+            .values
+            .first()
+            .and_then(|v| v.as_partial_date_time())
+            .ok_or_else(|| bad(format!("{what} is not a date or date-time")))?;
+        let (Some(y), Some(m), Some(d)) = (dt.year, dt.month, dt.day) else {
+            return Err(bad(format!("{what} has no date")));
+        };
+        let all_day = !dt.has_time();
+        let civil = civil_datetime(dt, y, m, d)
+            .ok_or_else(|| bad(format!("{what} is not a valid date or time")))?;
+        let out_of_range = || bad(format!("{what} is out of range"));
+        if dt.has_zone() {
+            let secs = i32::from(dt.tz_hour.unwrap_or(0)) * 3600
+                + i32::from(dt.tz_minute.unwrap_or(0)) * 60;
+            let secs = if dt.tz_minus { -secs } else { secs };
+            let offset = Offset::from_seconds(secs).map_err(|_| out_of_range())?;
+            let at = offset.to_timestamp(civil).map_err(|_| out_of_range())?;
+            return Ok(Moment {
+                at,
+                tz: None,
+                floating: false,
+                all_day,
+            });
+        }
+        if let Some(tzid) = entry.tz_id().filter(|t| !t.trim().is_empty()) {
+            let resolved = zones.resolve(cal, tzid);
+            let Some((tz, name)) = resolved else {
+                return Err(ImportError::UnknownTzid {
+                    tzid: tzid.chars().take(80).collect(),
+                    line: self.line_in_event(index, tzid),
+                });
+            };
+            let at = tz
+                .to_ambiguous_timestamp(civil)
+                .compatible()
+                .map_err(|_| out_of_range())?;
+            return Ok(Moment {
+                at,
+                tz: name,
+                floating: false,
+                all_day,
+            });
+        }
+        let at = floating_tz
+            .to_ambiguous_timestamp(civil)
+            .compatible()
+            .map_err(|_| out_of_range())?;
+        Ok(Moment {
+            at,
+            tz: floating_tz
+                .iana_name()
+                .filter(|n| *n != "UTC" && *n != "Etc/UTC")
+                .map(str::to_string),
+            floating: true,
+            all_day,
+        })
+    }
+
+    fn holidays(&self) -> Result<Vec<(Date, String)>, ImportError> {
+        let mut out = Vec::new();
+        let mut zones = Zones::default();
+        for (index, cal, ev) in self.events() {
+            let line = self.event_line(index);
+            let bad = |problem: String| ImportError::BadEvent { line, problem };
+            let name = one_line(&texts(ev, &ICalendarProperty::Summary).unwrap_or_default());
+            let name = if name.is_empty() {
+                "Closed".to_string()
+            } else {
+                name
+            };
+            let first = self
+                .civil_date(index, cal, ev, &ICalendarProperty::Dtstart, &mut zones)?
+                .ok_or_else(|| bad("no DTSTART".into()))?;
+            let last =
+                match self.civil_date(index, cal, ev, &ICalendarProperty::Dtend, &mut zones)? {
+                    // DTEND is exclusive for dates; a date-time ending at midnight too.
+                    Some((end, midnight)) if end > first.0 => {
+                        if midnight {
+                            end.yesterday()
+                                .map_err(|_| bad("DTEND is out of range".into()))?
+                        } else {
+                            end
+                        }
+                    }
+                    _ => first.0,
+                };
+            let days = (last - first.0).get_days();
+            if i64::from(days) >= MAX_HOLIDAY_DAYS {
+                return Err(bad(format!(
+                    "covers {} days, more than {MAX_HOLIDAY_DAYS}",
+                    i64::from(days) + 1
+                )));
+            }
+            let mut day = first.0;
+            loop {
+                out.push((day, name.clone()));
+                if day >= last {
+                    break;
+                }
+                match day.tomorrow() {
+                    Ok(next) => day = next,
+                    Err(_) => break,
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The civil date of a DTSTART or DTEND (in its own zone), and whether it is a date
+    /// or a date-time at midnight (so an exclusive end).
+    fn civil_date(
+        &self,
+        index: usize,
+        cal: &ICalendar,
+        ev: &ICalendarComponent,
+        prop: &ICalendarProperty,
+        zones: &mut Zones,
+    ) -> Result<Option<(Date, bool)>, ImportError> {
+        let Some(entry) = ev.property(prop) else {
+            return Ok(None);
+        };
+        let what = prop.as_str();
+        let line = self.line_in_event(index, what);
+        let bad = |problem: String| ImportError::BadEvent { line, problem };
+        let dt = entry
+            .values
+            .first()
+            .and_then(|v| v.as_partial_date_time())
+            .ok_or_else(|| bad(format!("{what} is not a date or date-time")))?;
+        let (Some(y), Some(m), Some(d)) = (dt.year, dt.month, dt.day) else {
+            return Err(bad(format!("{what} has no date")));
+        };
+        let civil = civil_datetime(dt, y, m, d)
+            .ok_or_else(|| bad(format!("{what} is not a valid date or time")))?;
+        if !dt.has_time() {
+            return Ok(Some((civil.date(), true)));
+        }
+        // A date-time in a zone: its date there (UTC for `Z`).
+        if let Some(tzid) = entry.tz_id().filter(|t| !t.trim().is_empty()) {
+            if zones.resolve(cal, tzid).is_none() {
+                return Err(ImportError::UnknownTzid {
+                    tzid: tzid.chars().take(80).collect(),
+                    line: self.line_in_event(index, tzid),
+                });
+            }
+        }
+        let midnight = civil.time() == jiff::civil::Time::midnight();
+        Ok(Some((civil.date(), midnight)))
+    }
+}
+
+/// An instant read from DTSTART or DTEND.
+struct Moment {
+    at: Timestamp,
+    tz: Option<String>,
+    floating: bool,
+    all_day: bool,
+}
+
+fn civil_datetime(dt: &PartialDateTime, y: u16, m: u8, d: u8) -> Option<DateTime> {
+    let year = i16::try_from(y).ok()?;
+    let date = Date::new(year, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok()?;
+    let hour = i8::try_from(dt.hour.unwrap_or(0)).ok()?;
+    let minute = i8::try_from(dt.minute.unwrap_or(0)).ok()?;
+    // A leap second (60) is read as 59.
+    let second = i8::try_from(dt.second.unwrap_or(0).min(59)).ok()?;
+    let time = jiff::civil::Time::new(hour, minute, second, 0).ok()?;
+    Some(date.to_datetime(time))
+}
+
+/// TZIDs resolved once per file.
+#[derive(Default)]
+struct Zones {
+    cache: HashMap<String, Option<(TimeZone, Option<String>)>>,
+}
+
+impl Zones {
+    /// The zone and its IANA name (`None` for UTC) for a TZID of this calendar.
+    fn resolve(&mut self, cal: &ICalendar, tzid: &str) -> Option<(TimeZone, Option<String>)> {
+        if let Some(hit) = self.cache.get(tzid) {
+            return hit.clone();
+        }
+        let found = resolve_tzid(cal, tzid);
+        self.cache.insert(tzid.to_string(), found.clone());
+        found
+    }
+}
+
+fn resolve_tzid(cal: &ICalendar, tzid: &str) -> Option<(TimeZone, Option<String>)> {
+    let trimmed = tzid.trim().trim_matches('"');
+    // A VTIMEZONE of the file that says which real zone it is.
+    let from_block = cal
+        .timezones()
+        .filter_map(|c| c.timezone())
+        .find(|(name, _)| name.trim() == trimmed)
+        .map(|(_, tz)| tz);
+    let tz = from_block.or_else(|| Tz::from_str(trimmed).ok())?;
+    match tz {
+        Tz::Floating => None,
+        Tz::Fixed(off) => {
+            let secs = off.local_minus_utc();
+            let offset = Offset::from_seconds(secs).ok()?;
+            let name = (secs % 3600 == 0 && secs != 0).then(|| {
+                let h = secs / 3600;
+                // POSIX-style names: Etc/GMT-1 is one hour east of UTC.
+                format!("Etc/GMT{}{}", if h > 0 { "-" } else { "+" }, h.abs())
+            });
+            Some((TimeZone::fixed(offset), name))
+        }
+        Tz::Tz(_) if tz.is_utc() => Some((TimeZone::UTC, None)),
+        Tz::Tz(chrono) => {
+            let name = chrono.name();
+            let zone = TimeZone::get(name).ok()?;
+            Some((zone, Some(name.to_string())))
+        }
+    }
+}
+
+/// A text property of the calendar itself (`X-WR-TIMEZONE`).
+fn calendar_text<'c>(cal: &'c ICalendar, name: &str) -> Option<&'c str> {
+    let root = cal.components.first()?;
+    root.entries.iter().find_map(|e| match &e.name {
+        ICalendarProperty::Other(n) if n.eq_ignore_ascii_case(name) => {
+            e.values.first().and_then(|v| v.as_text())
+        }
+        _ => None,
+    })
+}
+
+/// Every value of the first such property, joined (an unescaped comma splits a text
+/// into several values).
+fn texts(ev: &ICalendarComponent, prop: &ICalendarProperty) -> Option<String> {
+    let e = ev.property(prop)?;
+    let parts: Vec<Cow<'_, str>> = e
+        .values
+        .iter()
+        .filter_map(|v| match v {
+            ICalendarValue::Text(t) => Some(Cow::Borrowed(t.as_str())),
+            other => other.clone().into_text(),
+        })
+        .collect();
+    Some(parts.join(","))
+}
+
+fn other_text<'c>(ev: &'c ICalendarComponent, name: &str) -> Option<&'c str> {
+    ev.entries.iter().find_map(|e| match &e.name {
+        ICalendarProperty::Other(n) if n.eq_ignore_ascii_case(name) => {
+            e.values.first().and_then(|v| v.as_text())
+        }
+        _ => None,
+    })
+}
+
+/// Control characters (newlines included) become spaces; runs of spaces one.
+fn one_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split(|c: char| c.is_whitespace() || c.is_control()) {
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Hosts of meeting links, recognised in locations and descriptions.
+const MEETING_HOSTS: &[&str] = &[
+    "zoom.us/",
+    "zoom.com/",
+    "meet.google.com/",
+    "teams.microsoft.com/",
+    "teams.live.com/",
+    "webex.com/",
+    "whereby.com/",
+    "gotomeeting.com/",
+    "meet.goto.com/",
+    "chime.aws/",
+    "bluejeans.com/",
+    "meet.jit.si/",
+    "around.co/",
+];
+
+fn meeting_link(
+    ev: &ICalendarComponent,
+    location: Option<&str>,
+    description: Option<&str>,
+) -> Option<String> {
+    let conference = [
+        "X-GOOGLE-CONFERENCE",
+        "X-MICROSOFT-SKYPETEAMSMEETINGURL",
+        "X-MICROSOFT-ONLINEMEETINGCONFLINK",
+    ]
+    .iter()
+    .find_map(|n| other_text(ev, n))
+    .or_else(|| {
+        ev.property(&ICalendarProperty::Conference)
+            .and_then(|e| e.values.first())
+            .and_then(|v| v.as_text())
+    })
+    .map(str::trim)
+    .filter(|u| u.starts_with("http"))
+    .map(str::to_string);
+    conference
+        .or_else(|| location.and_then(find_meeting_url))
+        .or_else(|| {
+            ev.property(&ICalendarProperty::Url)
+                .and_then(|e| e.values.first())
+                .and_then(|v| v.as_text())
+                .and_then(find_meeting_url)
+        })
+        .or_else(|| description.and_then(find_meeting_url))
+}
+
+/// The first `https://` URL in `text` whose host is a meeting service.
+fn find_meeting_url(text: &str) -> Option<String> {
+    let mut rest = text;
+    while let Some(i) = rest.find("http") {
+        let tail = &rest[i..];
+        let end = tail
+            .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | ')' | ']' | '\\'))
+            .unwrap_or(tail.len());
+        let url = tail[..end].trim_end_matches(['.', ',', ';']);
+        let lower = url.to_ascii_lowercase();
+        if (lower.starts_with("https://") || lower.starts_with("http://"))
+            && MEETING_HOSTS.iter().any(|h| lower.contains(h))
+        {
+            return Some(url.to_string());
+        }
+        rest = &tail[4.min(tail.len())..];
+    }
+    None
+}
+
+fn duration(ev: &ICalendarComponent) -> Option<SignedDuration> {
+    ev.property(&ICalendarProperty::Duration)
+        .and_then(|e| e.values.first())
+        .and_then(|v| match v {
+            ICalendarValue::Duration(d) => Some(d.as_seconds()),
+            _ => None,
+        })
+        .filter(|s| *s >= 0)
+        .map(SignedDuration::from_secs)
+}
+
+/// ORGANIZER or ATTENDEE as a person; `None` without name or address.
+fn person(e: &ICalendarEntry) -> Option<Person> {
+    let address = e
+        .values
+        .first()
+        .and_then(|v| v.as_text())
+        .map(|v| {
+            calcard::icalendar::utils::strip_mailto_scheme(v.trim())
+                .trim()
+                .to_string()
+        })
+        .or_else(|| {
+            e.parameters(&ICalendarParameterName::Email)
+                .find_map(|v| v.as_text())
+                .map(|s| s.trim().to_string())
+        })
+        .filter(|a| is_address(a));
+    let cn = e
+        .parameters(&ICalendarParameterName::Cn)
+        .find_map(|v| v.as_text())
+        .map(|n| one_line(n.trim().trim_matches('"')))
+        .filter(|n| !n.is_empty() && !n.contains('@'));
+    let name = match (cn, &address) {
+        (Some(n), _) => last_first(&n),
+        (None, Some(a)) => name_from_address(a),
+        (None, None) => return None,
+    };
+    if name.is_empty() {
+        return None;
+    }
+    Some(Person {
+        name,
+        email: address,
+    })
+}
+
+/// `local@domain.tld` without spaces.
+fn is_address(a: &str) -> bool {
+    let Some((local, domain)) = a.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.contains('@')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && !a.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// Outlook's "Doe, Jane" as "Jane Doe"; anything else as it is.
+fn last_first(name: &str) -> String {
+    match name.split_once(',') {
+        Some((last, first))
+            if !first.contains(',')
+                && !last.trim().is_empty()
+                && !first.trim().is_empty()
+                && last.split_whitespace().count() <= 3
+                && first.split_whitespace().count() <= 3 =>
+        {
+            format!("{} {}", first.trim(), last.trim())
+        }
+        _ => name.to_string(),
+    }
+}
+
+/// "jane.doe@acme.com" gives "Jane Doe".
+fn name_from_address(a: &str) -> String {
+    let local = a.split('@').next().unwrap_or(a);
+    let local = local.split('+').next().unwrap_or(local);
+    local
+        .split(['.', '_', '-'])
+        .filter(|w| !w.is_empty())
+        .map(capitalize)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn capitalize(w: &str) -> String {
+    let mut c = w.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn fnv(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain([0]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// The first line of `text` equal to `content` (for calcard's invalid-line reports).
+fn line_of(text: &str, content: &str) -> Option<usize> {
+    text.split('\n')
+        .position(|l| l.trim() == content.trim())
+        .map(|i| i + 1)
+}
+
+// ---------------------------------------------------------------------------------------
+// The company, the role and the round
+
+/// Where a guessed company name came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GuessSource {
+    /// The organiser's e-mail domain.
+    OrganizerDomain,
+    /// An attendee's e-mail domain (the organiser's was a mail or scheduling service).
+    AttendeeDomain,
+    /// The title.
+    Title,
+}
+
+impl fmt::Display for GuessSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            GuessSource::OrganizerDomain => "the organiser's domain",
+            GuessSource::AttendeeDomain => "an attendee's domain",
+            GuessSource::Title => "the title",
+        })
+    }
+}
+
+/// A company name guessed from an invitation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CompanyGuess {
+    /// The name, such as "Acme".
+    pub name: String,
+    /// Where it came from.
+    pub source: GuessSource,
+}
+
+/// Domains of mail providers, meeting and scheduling services and applicant tracking
+/// systems: they say nothing about the employer.
+const GENERIC_DOMAINS: &[&str] = &[
+    "gmail",
+    "googlemail",
+    "google",
+    "outlook",
+    "hotmail",
+    "live",
+    "msn",
+    "microsoft",
+    "office365",
+    "yahoo",
+    "ymail",
+    "icloud",
+    "me",
+    "mac",
+    "aol",
+    "proton",
+    "protonmail",
+    "pm",
+    "gmx",
+    "mail",
+    "fastmail",
+    "hey",
+    "yandex",
+    "qq",
+    "163",
+    "zoho",
+    "zoom",
+    "calendly",
+    "webex",
+    "gotomeeting",
+    "goto",
+    "whereby",
+    "teams",
+    "skype",
+    "greenhouse",
+    "lever",
+    "ashbyhq",
+    "workday",
+    "myworkday",
+    "smartrecruiters",
+    "icims",
+    "jobvite",
+    "goodtime",
+    "gem",
+    "example",
+    "calendar",
+    "noreply",
+    "no-reply",
+];
+
+/// Second-level labels under which a company registers (acme.co.uk).
+const SECOND_LEVELS: &[&str] = &[
+    "co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "ltd", "plc",
+];
+
+/// The label that names the organisation in an address: "acme" for
+/// jane@mail.acme.co.uk; `None` for mail and scheduling services.
+pub fn company_label(email: &str) -> Option<String> {
+    let domain = email
+        .rsplit_once('@')?
+        .1
+        .trim()
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    let labels: Vec<&str> = domain.split('.').filter(|l| !l.is_empty()).collect();
+    let n = labels.len();
+    if n < 2 {
+        return None;
+    }
+    let label = if n >= 3 && labels[n - 1].len() == 2 && SECOND_LEVELS.contains(&labels[n - 2]) {
+        labels[n - 3]
+    } else {
+        labels[n - 2]
+    };
+    if GENERIC_DOMAINS.contains(&label) || domain.ends_with(".calendar.google.com") {
+        return None;
+    }
+    Some(label.to_string())
+}
+
+/// "acme" as "Acme", "blue-sky" as "Blue Sky"; or the title's own spelling when the
+/// title names it ("Interview with AcmeCorp" for acmecorp, "Acme Corp" for acmecorp).
+fn name_of_label(label: &str, title: &str) -> String {
+    let words: Vec<&str> = title
+        .split(|c: char| {
+            c.is_whitespace() || matches!(c, ':' | '|' | '-' | '—' | '–' | '(' | ')' | ',' | '@')
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    let key = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    for i in 0..words.len() {
+        let mut acc = String::new();
+        for j in i..words.len().min(i + 4) {
+            acc.push_str(&key(words[j]));
+            if acc == label {
+                return words[i..=j].join(" ");
+            }
+            if acc.len() >= label.len() {
+                break;
+            }
+        }
+    }
+    label
+        .split('-')
+        .filter(|w| !w.is_empty())
+        .map(capitalize)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Words that describe the meeting rather than the company or the role.
+const MEETING_WORDS: &[&str] = &[
+    "interview",
+    "interviews",
+    "interviewing",
+    "call",
+    "chat",
+    "screen",
+    "screening",
+    "meeting",
+    "conversation",
+    "intro",
+    "introduction",
+    "introductory",
+    "phone",
+    "video",
+    "technical",
+    "tech",
+    "onsite",
+    "on-site",
+    "panel",
+    "final",
+    "round",
+    "first",
+    "second",
+    "third",
+    "1st",
+    "2nd",
+    "3rd",
+    "loop",
+    "discussion",
+    "coffee",
+    "catch-up",
+    "sync",
+    "invitation",
+    "invite",
+    "zoom",
+    "teams",
+    "meet",
+    "virtual",
+    "recruiter",
+    "hiring",
+    "manager",
+    "culture",
+    "behavioral",
+    "behavioural",
+    "system",
+    "design",
+    "coding",
+    "take-home",
+    "debrief",
+    "follow-up",
+    "stage",
+    "minute",
+    "min",
+    "30",
+    "45",
+    "60",
+];
+
+/// Words that make a phrase a job title.
+const ROLE_WORDS: &[&str] = &[
+    "engineer",
+    "engineering",
+    "developer",
+    "manager",
+    "designer",
+    "analyst",
+    "scientist",
+    "lead",
+    "director",
+    "architect",
+    "intern",
+    "internship",
+    "specialist",
+    "consultant",
+    "administrator",
+    "officer",
+    "coordinator",
+    "product",
+    "sales",
+    "marketing",
+    "head",
+    "vp",
+    "associate",
+    "senior",
+    "staff",
+    "principal",
+    "junior",
+    "sre",
+    "devops",
+    "accountant",
+    "programmer",
+    "researcher",
+    "writer",
+    "editor",
+    "representative",
+    "executive",
+    "assistant",
+    "technician",
+    "strategist",
+    "owner",
+    "backend",
+    "frontend",
+    "full-stack",
+    "fullstack",
+    "data",
+    "software",
+    "qa",
+    "tester",
+    "support",
+    "operations",
+];
+
+fn word_key(w: &str) -> String {
+    w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
+        .to_lowercase()
+}
+
+fn has_word(phrase: &str, list: &[&str]) -> bool {
+    phrase
+        .split_whitespace()
+        .any(|w| list.contains(&word_key(w).as_str()))
+}
+
+/// The title without e-mail subject prefixes ("Invitation: ", "Updated invitation: ",
+/// "Canceled: ") and Google's " @ Tue Dec 1, 2026 …" suffix.
+fn clean_title(title: &str) -> &str {
+    let mut t = title.trim();
+    loop {
+        let lower = t.to_ascii_lowercase();
+        let prefix = [
+            "updated invitation with note:",
+            "updated invitation:",
+            "invitation:",
+            "canceled event:",
+            "cancelled event:",
+            "canceled:",
+            "cancelled:",
+            "accepted:",
+            "fw:",
+            "fwd:",
+            "re:",
+        ]
+        .iter()
+        .find(|p| lower.starts_with(**p));
+        match prefix {
+            Some(p) => t = t[p.len()..].trim_start(),
+            None => break,
+        }
+    }
+    if let Some(i) = t.find(" @ ") {
+        t = &t[..i];
+    }
+    t.trim()
+}
+
+/// Splits a title at its separators (" — ", " – ", " - ", " | ", ": ").
+fn title_parts(title: &str) -> Vec<&str> {
+    let mut parts = vec![title];
+    for sep in [" — ", " – ", " - ", " | ", ": ", " / "] {
+        parts = parts
+            .into_iter()
+            .flat_map(|p| p.split(sep))
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+    }
+    parts
+}
+
+/// Strips a parenthesised tail: "Acme (Backend Engineer)" gives "Acme".
+fn strip_parens(s: &str) -> &str {
+    match s.find(" (") {
+        Some(i) => s[..i].trim(),
+        None => s.trim(),
+    }
+}
+
+/// The company named in a title, if the title names one: "Interview with Acme",
+/// "Acme — Backend Engineer interview", "Backend Engineer Interview at Acme",
+/// "Acme: technical screen". `people` are names that are not companies (the
+/// organiser's and attendees').
+pub fn company_from_title(title: &str, people: &[&str]) -> Option<String> {
+    let t = clean_title(title);
+    if t.is_empty() {
+        return None;
+    }
+    let is_person = |s: &str| {
+        let k = s.to_lowercase();
+        people.iter().any(|p| {
+            let p = p.to_lowercase();
+            !p.is_empty() && (p == k || p.split_whitespace().next() == Some(k.as_str()))
+        })
+    };
+    let plausible = |s: &str| {
+        let s = strip_parens(s).trim_matches(|c: char| !c.is_alphanumeric());
+        (!s.is_empty()
+            && s.split_whitespace().count() <= 5
+            && !has_word(s, MEETING_WORDS)
+            && !has_word(s, ROLE_WORDS)
+            && !is_person(s)
+            && !s.contains(" and ")
+            && !s.contains(" between "))
+        .then(|| s.to_string())
+    };
+    let lower = t.to_lowercase();
+    // "… with Acme", "… at Acme"
+    for key in [" at ", " with "] {
+        if let Some(i) = lower.rfind(key) {
+            let tail = &t[i + key.len()..];
+            let tail = title_parts(tail).first().copied().unwrap_or(tail);
+            if let Some(c) = plausible(tail) {
+                return Some(c);
+            }
+        }
+    }
+    let parts = title_parts(t);
+    if parts.len() > 1 {
+        if let Some(c) = parts.iter().find_map(|p| plausible(p)) {
+            return Some(c);
+        }
+    }
+    // "Acme interview", "Acme Technical Screen": the words before the first meeting word.
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let first_meeting = words
+        .iter()
+        .position(|w| MEETING_WORDS.contains(&word_key(w).as_str()))?;
+    if first_meeting == 0 {
+        return None;
+    }
+    plausible(&words[..first_meeting].join(" "))
+}
+
+/// The role named in a title: "Acme — Backend Engineer interview" gives
+/// "Backend Engineer"; `None` when no part of the title reads as a job title.
+pub fn role_from_title(title: &str) -> Option<String> {
+    let t = clean_title(title);
+    let lower = t.to_lowercase();
+    let mut candidates: Vec<String> = Vec::new();
+    // "Backend Engineer interview at Acme": the part before " at " / " with ".
+    for key in [" at ", " with "] {
+        if let Some(i) = lower.find(key) {
+            candidates.push(t[..i].to_string());
+        }
+    }
+    candidates.extend(title_parts(t).into_iter().map(str::to_string));
+    for c in candidates {
+        for part in title_parts(&c) {
+            let inner = part
+                .find(" (")
+                .and_then(|i| part[i + 2..].strip_suffix(')').map(|x| x.to_string()));
+            for p in inner.into_iter().chain([strip_parens(part).to_string()]) {
+                if !has_word(&p, ROLE_WORDS) {
+                    continue;
+                }
+                let words: Vec<&str> = p
+                    .split_whitespace()
+                    .filter(|w| {
+                        let k = word_key(w);
+                        !MEETING_WORDS.contains(&k.as_str()) || ROLE_WORDS.contains(&k.as_str())
+                    })
+                    .filter(|w| {
+                        !matches!(word_key(w).as_str(), "for" | "the" | "a" | "an" | "–" | "—")
+                    })
+                    .collect();
+                let role = words.join(" ");
+                let role =
+                    role.trim_matches(|c: char| !c.is_alphanumeric() && c != ')' && c != '+');
+                if !role.is_empty() && has_word(role, ROLE_WORDS) {
+                    return Some(role.to_string());
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The round a title names: "phone screen" is a screen, "Technical interview" a
+/// technical round, "Onsite", "Panel", "Final round".
+pub fn round_from_title(title: &str) -> Option<Round> {
+    let t = title.to_lowercase();
+    let has = |w: &str| {
+        t.split(|c: char| !c.is_alphanumeric() && c != '-')
+            .any(|x| x == w)
+    };
+    if has("final") {
+        Some(Round::Final)
+    } else if has("panel") {
+        Some(Round::Panel)
+    } else if has("onsite") || has("on-site") {
+        Some(Round::Onsite)
+    } else if has("technical") || has("tech") || has("coding") {
+        Some(Round::Technical)
+    } else if has("screen") || has("screening") || has("intro") || has("recruiter") {
+        Some(Round::Screen)
+    } else {
+        None
+    }
+}
+
+/// The company of an invitation: the organiser's domain, else an attendee's (not the
+/// user's, nor a mail or scheduling service's), else the title.
+pub fn guess_company(invite: &Invite, me: Option<&str>) -> Option<CompanyGuess> {
+    let my_label = me.and_then(company_label);
+    let title = clean_title(&invite.title);
+    let from_domain = |p: &Person| {
+        let label = company_label(p.email.as_deref()?)?;
+        (Some(&label) != my_label.as_ref()).then(|| name_of_label(&label, title))
+    };
+    let is_me = |p: &Person| match (me, &p.email) {
+        (Some(me), Some(e)) => e.eq_ignore_ascii_case(me.trim()),
+        _ => false,
+    };
+    if let Some(name) = invite
+        .organizer
+        .as_ref()
+        .filter(|o| !is_me(o))
+        .and_then(from_domain)
+    {
+        return Some(CompanyGuess {
+            name,
+            source: GuessSource::OrganizerDomain,
+        });
+    }
+    let people: Vec<&str> = invite
+        .organizer
+        .iter()
+        .chain(&invite.attendees)
+        .map(|p| p.name.as_str())
+        .collect();
+    if let Some(name) = company_from_title(&invite.title, &people) {
+        return Some(CompanyGuess {
+            name,
+            source: GuessSource::Title,
+        });
+    }
+    invite
+        .attendees
+        .iter()
+        .filter(|p| !is_me(p))
+        .find_map(from_domain)
+        .map(|name| CompanyGuess {
+            name,
+            source: GuessSource::AttendeeDomain,
+        })
+}

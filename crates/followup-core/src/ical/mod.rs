@@ -1,0 +1,3 @@
+//! iCalendar interop: interview invitations and holiday calendars in.
+
+pub mod import;
