@@ -11,7 +11,8 @@
 //! - [`draft`]: the messages (thank-you, follow-ups, call notes, ...) drafted from the
 //!   facts with built-in or user minijinja templates in a sandbox (M1–M7).
 //! - [`ical`]: interview invitations (`.ics`, or an e-mail's calendar part) and holiday
-//!   calendars read into plain values.
+//!   calendars read into plain values; the planned steps written out as events with
+//!   reminders (RFC 5545).
 //! - [`model`]: company type, seniority, round, channel, status.
 //! - [`phrase`]: decision phrases such as "within a week" turned into dates (T2).
 //! - [`policy`]: the numbers (presets and a TOML policy file) behind the rules.

@@ -80,7 +80,10 @@ pub struct Event {
 /// The same inputs give the same UID in every export.
 pub fn uid(application: i64, kind: StepKind, contact: Option<i64>) -> String {
     match contact {
-        Some(c) => format!("followup-{application}-{}-{c}@followup.local", kind.as_str()),
+        Some(c) => format!(
+            "followup-{application}-{}-{c}@followup.local",
+            kind.as_str()
+        ),
         None => format!("followup-{application}-{}@followup.local", kind.as_str()),
     }
 }
@@ -143,10 +146,7 @@ pub fn fold(line: &str) -> String {
 /// A parameter value: quoted when it holds `:`, `;` or `,`; double quotes and control
 /// characters, which no parameter value can hold, are dropped.
 fn param_value(v: &str) -> String {
-    let clean: String = v
-        .chars()
-        .filter(|c| *c != '"' && !c.is_control())
-        .collect();
+    let clean: String = v.chars().filter(|c| *c != '"' && !c.is_control()).collect();
     if clean.contains([':', ';', ',']) {
         format!("\"{clean}\"")
     } else {
@@ -221,17 +221,18 @@ pub fn vtimezone(tz: &TimeZone, from: Timestamp, to: Timestamp) -> Option<String
     let mut out = String::new();
     fold_into(&mut out, "BEGIN:VTIMEZONE");
     fold_into(&mut out, &format!("TZID:{}", escape_text(id)));
-    let observance = |out: &mut String, at: Timestamp, before: Offset, after: Offset, dst: bool, name: &str| {
-        let kind = if dst { "DAYLIGHT" } else { "STANDARD" };
-        fold_into(out, &format!("BEGIN:{kind}"));
-        fold_into(out, &format!("DTSTART:{}", local(before.to_datetime(at))));
-        fold_into(out, &format!("TZOFFSETFROM:{}", offset(before)));
-        fold_into(out, &format!("TZOFFSETTO:{}", offset(after)));
-        if !name.is_empty() {
-            fold_into(out, &format!("TZNAME:{}", escape_text(name)));
-        }
-        fold_into(out, &format!("END:{kind}"));
-    };
+    let observance =
+        |out: &mut String, at: Timestamp, before: Offset, after: Offset, dst: bool, name: &str| {
+            let kind = if dst { "DAYLIGHT" } else { "STANDARD" };
+            fold_into(out, &format!("BEGIN:{kind}"));
+            fold_into(out, &format!("DTSTART:{}", local(before.to_datetime(at))));
+            fold_into(out, &format!("TZOFFSETFROM:{}", offset(before)));
+            fold_into(out, &format!("TZOFFSETTO:{}", offset(after)));
+            if !name.is_empty() {
+                fold_into(out, &format!("TZNAME:{}", escape_text(name)));
+            }
+            fold_into(out, &format!("END:{kind}"));
+        };
     let before_of = |t: Timestamp| {
         t.checked_sub(SignedDuration::from_secs(1))
             .map_or_else(|_| tz.to_offset(t), |p| tz.to_offset(p))
@@ -239,7 +240,14 @@ pub fn vtimezone(tz: &TimeZone, from: Timestamp, to: Timestamp) -> Option<String
     let mut last = match tz.preceding(from).next() {
         Some(t) => {
             let at = t.timestamp();
-            observance(&mut out, at, before_of(at), t.offset(), t.dst().is_dst(), t.abbreviation());
+            observance(
+                &mut out,
+                at,
+                before_of(at),
+                t.offset(),
+                t.dst().is_dst(),
+                t.abbreviation(),
+            );
             at
         }
         None => {
@@ -248,7 +256,14 @@ pub fn vtimezone(tz: &TimeZone, from: Timestamp, to: Timestamp) -> Option<String
             let info = tz.to_offset_info(from);
             let o = info.offset();
             let epoch = Timestamp::UNIX_EPOCH.min(from);
-            observance(&mut out, epoch, o, o, info.dst().is_dst(), info.abbreviation());
+            observance(
+                &mut out,
+                epoch,
+                o,
+                o,
+                info.dst().is_dst(),
+                info.abbreviation(),
+            );
             from
         }
     };
@@ -260,7 +275,14 @@ pub fn vtimezone(tz: &TimeZone, from: Timestamp, to: Timestamp) -> Option<String
         if at <= last {
             continue;
         }
-        observance(&mut out, at, before_of(at), t.offset(), t.dst().is_dst(), t.abbreviation());
+        observance(
+            &mut out,
+            at,
+            before_of(at),
+            t.offset(),
+            t.dst().is_dst(),
+            t.abbreviation(),
+        );
         last = at;
     }
     fold_into(&mut out, "END:VTIMEZONE");
@@ -375,8 +397,14 @@ mod tests {
     #[test]
     fn offsets_and_params() {
         assert_eq!(offset(Offset::from_seconds(-5 * 3600).unwrap()), "-0500");
-        assert_eq!(offset(Offset::from_seconds(5 * 3600 + 45 * 60).unwrap()), "+0545");
-        assert_eq!(offset(Offset::from_seconds(-(3600 + 2)).unwrap()), "-010002");
+        assert_eq!(
+            offset(Offset::from_seconds(5 * 3600 + 45 * 60).unwrap()),
+            "+0545"
+        );
+        assert_eq!(
+            offset(Offset::from_seconds(-(3600 + 2)).unwrap()),
+            "-010002"
+        );
         assert_eq!(param_value("Europe/Paris"), "Europe/Paris");
         assert_eq!(param_value("a:b\"c"), "\"a:bc\"");
     }
