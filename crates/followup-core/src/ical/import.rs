@@ -176,9 +176,15 @@ pub struct Invite {
 impl Invite {
     /// The organiser and the attendees without the user (`me`, compared
     /// case-insensitively) and without duplicates.
+    ///
+    /// Addresses of services rather than people (Calendly's notifications, `no-reply@`
+    /// senders) are left out too.
     pub fn interviewers(&self, me: Option<&str>) -> Vec<Person> {
         let mut out: Vec<Person> = Vec::new();
         for p in self.organizer.iter().chain(&self.attendees) {
+            if p.email.as_deref().is_some_and(is_service_address) {
+                continue;
+            }
             let is_me = match (me, &p.email) {
                 (Some(me), Some(e)) => e.eq_ignore_ascii_case(me.trim()),
                 _ => false,
@@ -356,13 +362,33 @@ struct Document<'a> {
 impl<'a> Document<'a> {
     fn parse(text: &'a str) -> Result<Document<'a>, ImportError> {
         let mut event_lines = Vec::new();
+        let mut event_ends = 0;
+        let mut calendar_end = 0;
         let mut lines = 0;
         for (i, line) in text.split('\n').enumerate() {
             lines = i + 1;
             let t = line.trim();
             if t.len() == 12 && t.eq_ignore_ascii_case("BEGIN:VEVENT") {
                 event_lines.push(i + 1);
+            } else if t.len() == 10 && t.eq_ignore_ascii_case("END:VEVENT") {
+                event_ends += 1;
+            } else if t.len() == 13 && t.eq_ignore_ascii_case("END:VCALENDAR") {
+                calendar_end = i + 1;
             }
+        }
+        // A file cut short: calcard reads what is there, but half an invitation is
+        // not one.
+        if event_ends < event_lines.len() {
+            return Err(ImportError::Malformed {
+                line: lines,
+                problem: "the input ends inside a VEVENT (END:VEVENT missing)".into(),
+            });
+        }
+        if event_lines.last().is_some_and(|l| *l > calendar_end) {
+            return Err(ImportError::Malformed {
+                line: lines,
+                problem: "END:VCALENDAR missing after the last event".into(),
+            });
         }
         let mut calendars = Vec::new();
         let mut parser = Parser::new(text);
@@ -997,6 +1023,35 @@ fn person(e: &ICalendarEntry) -> Option<Person> {
     })
 }
 
+/// A sender that is a service, not a person: `no-reply@…`, `notifications@…`, or any
+/// address of a scheduling service.
+fn is_service_address(email: &str) -> bool {
+    let lower = email.to_ascii_lowercase();
+    let (local, domain) = lower.split_once('@').unwrap_or((&lower, ""));
+    matches!(
+        local,
+        "noreply"
+            | "no-reply"
+            | "donotreply"
+            | "do-not-reply"
+            | "notifications"
+            | "notification"
+            | "calendar-notification"
+            | "calendar"
+            | "invites"
+            | "scheduling"
+            | "scheduler"
+    ) || [
+        "calendly.com",
+        "goodtime.io",
+        "greenhouse.io",
+        "lever.co",
+        "ashbyhq.com",
+    ]
+    .iter()
+    .any(|d| domain == *d || domain.ends_with(&format!(".{d}")))
+}
+
 /// `local@domain.tld` without spaces.
 fn is_address(a: &str) -> bool {
     let Some((local, domain)) = a.split_once('@') else {
@@ -1331,6 +1386,14 @@ const ROLE_WORDS: &[&str] = &[
     "operations",
 ];
 
+/// Letters and digits only, lower-case: "Acme Corp." gives "acmecorp".
+fn key_of(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 fn word_key(w: &str) -> String {
     w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
         .to_lowercase()
@@ -1344,7 +1407,7 @@ fn has_word(phrase: &str, list: &[&str]) -> bool {
 
 /// The title without e-mail subject prefixes ("Invitation: ", "Updated invitation: ",
 /// "Canceled: ") and Google's " @ Tue Dec 1, 2026 …" suffix.
-fn clean_title(title: &str) -> &str {
+pub fn clean_title(title: &str) -> &str {
     let mut t = title.trim();
     loop {
         let lower = t.to_ascii_lowercase();
@@ -1531,6 +1594,18 @@ pub fn guess_company(invite: &Invite, me: Option<&str>) -> Option<CompanyGuess> 
         (Some(me), Some(e)) => e.eq_ignore_ascii_case(me.trim()),
         _ => false,
     };
+    let people: Vec<&str> = invite
+        .organizer
+        .iter()
+        .chain(&invite.attendees)
+        .map(|p| p.name.as_str())
+        .collect();
+    let from_title = company_from_title(&invite.title, &people);
+    // The title's fuller name for the same company: "Vandelay Industries" for vandelay.
+    let fuller = |name: String| match &from_title {
+        Some(t) if key_of(t).starts_with(&key_of(&name)) => t.clone(),
+        _ => name,
+    };
     if let Some(name) = invite
         .organizer
         .as_ref()
@@ -1538,17 +1613,11 @@ pub fn guess_company(invite: &Invite, me: Option<&str>) -> Option<CompanyGuess> 
         .and_then(from_domain)
     {
         return Some(CompanyGuess {
-            name,
+            name: fuller(name),
             source: GuessSource::OrganizerDomain,
         });
     }
-    let people: Vec<&str> = invite
-        .organizer
-        .iter()
-        .chain(&invite.attendees)
-        .map(|p| p.name.as_str())
-        .collect();
-    if let Some(name) = company_from_title(&invite.title, &people) {
+    if let Some(name) = from_title.clone() {
         return Some(CompanyGuess {
             name,
             source: GuessSource::Title,
@@ -1560,7 +1629,7 @@ pub fn guess_company(invite: &Invite, me: Option<&str>) -> Option<CompanyGuess> 
         .filter(|p| !is_me(p))
         .find_map(from_domain)
         .map(|name| CompanyGuess {
-            name,
+            name: fuller(name),
             source: GuessSource::AttendeeDomain,
         })
 }
