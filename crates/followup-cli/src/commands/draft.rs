@@ -168,7 +168,7 @@ fn interviews(full: &ApplicationFull) -> Vec<&Interview> {
 /// Who the draft is for: `--to`, else the first interviewer of the latest round for a
 /// thank-you or letter, else the hiring manager, the recruiter, the latest round's
 /// first interviewer, any contact.
-fn recipient<'a>(
+pub(crate) fn recipient<'a>(
     full: &'a ApplicationFull,
     kind: MessageKind,
     to: Option<&str>,
@@ -215,7 +215,7 @@ fn address_of(to: &Contact) -> Result<&str> {
 
 /// The facts of the draft: the round the recipient sat in (else the latest), its notes
 /// (and the application's), the latest decision date, the follow-ups already sent.
-fn input(
+pub(crate) fn input(
     full: &ApplicationFull,
     kind: MessageKind,
     profile: &Profile,
@@ -315,7 +315,7 @@ fn input(
 }
 
 /// `<config dir>/templates/<kind>.txt`, when the user has one.
-fn user_template(kind: MessageKind) -> Result<Option<(PathBuf, String)>> {
+pub(crate) fn user_template(kind: MessageKind) -> Result<Option<(PathBuf, String)>> {
     let Some(dir) = crate::settings::config_dir() else {
         return Ok(None);
     };

@@ -1,11 +1,562 @@
-//! `followup export` (T8).
+//! `followup export --ics FILE [--application ID]`: every planned step as a calendar
+//! event with a reminder (RFC 5545), in the recipient's zone. `--ics -` writes the
+//! same document to standard output, so it can be served as a feed.
+//!
+//! Which steps: the open items of the agenda (upcoming, due, overdue; `CONFIRMED`),
+//! and the later steps of the plan after the next follow-up (`TENTATIVE`, as their
+//! dates move with what is sent). Every other step the application could have — a
+//! thank-you logged, a follow-up sent, follow-ups cancelled by a reply, everything of
+//! a closed application — is written `STATUS:CANCELLED` under the UID it had, so a
+//! calendar that saw it before removes it. Applications closed more than
+//! [`KEEP_CLOSED_DAYS`] days ago are left out altogether.
 
-use crate::commands::track::Ctx;
+use std::collections::{BTreeSet, HashMap};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use followup_core::agenda::{self, Event as Fact, Person, Track};
+use followup_core::draft;
+use followup_core::ical::export::{self, Alarm, Event, EventStatus};
+use followup_core::model::{Channel, MessageKind, Status};
+use followup_core::plan::{self, Plan, Step, StepKind, StepStatus};
+use followup_store::{ApplicationFull, Profile};
+use jiff::{SignedDuration, Zoned};
+
+use crate::cli::ExportArgs;
+use crate::commands::draft::{input, recipient, user_template};
+use crate::commands::track::{store_err, track_of, Ctx};
 use crate::error::{Error, Result};
+use crate::output;
+
+/// Closed applications stay in the export (as cancelled events) this long after they
+/// closed, so a subscribed calendar removes their steps; then they are left out.
+pub const KEEP_CLOSED_DAYS: i64 = 90;
+
+/// How long each event lasts in the calendar.
+const EVENT_MINUTES: i64 = 30;
+
+/// The reminder goes off this long before the recommended moment.
+const ALARM_MINUTES: i64 = 15;
 
 /// Runs `followup export`.
-pub fn run(_ctx: &Ctx, _args: &crate::cli::ExportArgs) -> Result<()> {
-    Err(Error::input(
-        "calendar export is not available in this build yet",
-    ))
+pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
+    let to_stdout = args.ics.as_os_str() == "-";
+    if !to_stdout {
+        check_target(&args.ics)?;
+    }
+    let store = ctx.store()?;
+    let apps = match args.application {
+        Some(id) => vec![store.application(id).map_err(store_err)?],
+        None => store.applications(true).map_err(store_err)?,
+    };
+    let profile = store.profile().map_err(store_err)?;
+    drop(store);
+
+    let mut drafts = Drafts {
+        profile: profile.as_ref(),
+        templates: HashMap::new(),
+    };
+    let mut events = Vec::new();
+    for full in &apps {
+        events_of(ctx, full, &mut drafts, &mut events)?;
+    }
+    let text = export::write("followup", &events, ctx.now);
+
+    if to_stdout {
+        let mut out = std::io::stdout().lock();
+        return match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => Ok(other?),
+        };
+    }
+    write_atomic(&args.ics, &text)?;
+    let cancelled = events
+        .iter()
+        .filter(|e| e.status == EventStatus::Cancelled)
+        .count();
+    output::with_stdout(|out| {
+        writeln!(
+            out,
+            "Wrote {} event(s) ({} planned, {} cancelled) to {}.",
+            events.len(),
+            events.len() - cancelled,
+            cancelled,
+            args.ics.display()
+        )
+    })
+}
+
+/// Refuses, before any work, a target that cannot be a file: a directory, or a path
+/// whose directory does not exist.
+fn check_target(path: &Path) -> Result<()> {
+    if path.is_dir() {
+        return Err(Error::input(format!(
+            "cannot write {}: it is a directory (pass a file name such as followup.ics)",
+            path.display()
+        )));
+    }
+    if path.file_name().is_none() {
+        return Err(Error::input(format!(
+            "cannot write {}: not a file name",
+            path.display()
+        )));
+    }
+    let dir = parent(path);
+    if !dir.is_dir() {
+        return Err(Error::input(format!(
+            "cannot write {}: the directory {} does not exist",
+            path.display(),
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
+fn parent(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Writes to a temporary file next to `path`, then renames it into place: a calendar
+/// reading the file never sees half of it.
+fn write_atomic(path: &Path, text: &str) -> Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp: PathBuf = parent(path).join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)
+    })();
+    result.map_err(|source| {
+        let _ = std::fs::remove_file(&tmp);
+        use std::io::ErrorKind as K;
+        match source.kind() {
+            K::NotFound
+            | K::PermissionDenied
+            | K::IsADirectory
+            | K::NotADirectory
+            | K::ReadOnlyFilesystem
+            | K::InvalidFilename => {
+                Error::input(format!("cannot write {}: {source}", path.display()))
+            }
+            _ => Error::Write {
+                path: path.to_path_buf(),
+                source,
+            },
+        }
+    })
+}
+
+/// The sender's profile and the user's templates, read once.
+struct Drafts<'a> {
+    profile: Option<&'a Profile>,
+    templates: HashMap<MessageKind, Option<(String, String)>>,
+}
+
+impl Drafts<'_> {
+    /// The draft of one step as text for the description: `Subject: ...`, a blank
+    /// line, the body; or one line saying why there is none.
+    fn text(
+        &mut self,
+        full: &ApplicationFull,
+        kind: MessageKind,
+        to: Option<&Person>,
+        at: &Zoned,
+    ) -> String {
+        let Some(profile) = self.profile else {
+            return "No draft: set a sender profile with `followup profile --name \"Your Name\" \
+                    --email you@example.com`, then export again."
+                .to_string();
+        };
+        let contact = match to.and_then(|p| full.contact(p.id)) {
+            Some(c) => c,
+            None => match recipient(full, kind, None) {
+                Ok(c) => c,
+                Err(e) => return format!("No draft: {e}"),
+            },
+        };
+        let template = match self.templates.get(&kind) {
+            Some(t) => t.clone(),
+            None => {
+                let t = user_template(kind)
+                    .ok()
+                    .flatten()
+                    .map(|(path, source)| (path.display().to_string(), source));
+                self.templates.insert(kind, t.clone());
+                t
+            }
+        };
+        let facts = input(full, kind, profile, contact, at.timestamp());
+        let rendered = match &template {
+            Some((name, source)) => draft::render_with(&facts, name, source),
+            None => draft::render(&facts),
+        };
+        match rendered {
+            Ok(d) => match &d.subject {
+                Some(s) => format!("Subject: {s}\n\n{}", d.body.trim_end()),
+                None => d.body.trim_end().to_string(),
+            },
+            Err(e) => format!("No draft: {e}"),
+        }
+    }
+}
+
+/// The message drafted for a step, if any.
+fn message_kind(kind: StepKind, channel: Channel) -> Option<MessageKind> {
+    match (kind, channel) {
+        (StepKind::ThankYou, Channel::Letter) => Some(MessageKind::Letter),
+        (StepKind::ThankYou, _) => Some(MessageKind::ThankYou),
+        (StepKind::FollowUp | StepKind::FinalFollowUp, Channel::Phone) => {
+            Some(MessageKind::PhoneScript)
+        }
+        (StepKind::FollowUp, _) => Some(MessageKind::FollowUp),
+        (StepKind::FinalFollowUp, _) => Some(MessageKind::FinalFollowUp),
+        (StepKind::FeedbackRequest, _) => Some(MessageKind::FeedbackRequest),
+        (StepKind::MoveOn, _) => None,
+    }
+}
+
+/// The order of the follow-up steps, to find the plan's steps after the next one.
+fn rank(kind: StepKind) -> u8 {
+    match kind {
+        StepKind::ThankYou => 0,
+        StepKind::FollowUp => 1,
+        StepKind::FinalFollowUp => 2,
+        StepKind::MoveOn => 3,
+        StepKind::FeedbackRequest => 4,
+    }
+}
+
+/// "Thank-you letter", "Follow-up call", ...
+fn what(kind: StepKind, channel: Channel) -> String {
+    match (kind, channel) {
+        (StepKind::ThankYou, Channel::Letter) => "Thank-you letter".into(),
+        (StepKind::FollowUp | StepKind::FinalFollowUp, Channel::Phone) => {
+            format!("{} call", kind.label())
+        }
+        _ => kind.label().into(),
+    }
+}
+
+/// "11:00 EST" when on the same day as `from`, else "Wed Dec 2 11:00 EST".
+fn by(latest: &Zoned, from: &Zoned) -> String {
+    if latest.date() == from.date() {
+        latest.strftime("%H:%M %Z").to_string()
+    } else {
+        latest.strftime("%a %b %-d %H:%M %Z").to_string()
+    }
+}
+
+/// One step to put in the calendar.
+struct Live<'a> {
+    kind: StepKind,
+    to: Option<Person>,
+    step: &'a Step,
+    status: EventStatus,
+    /// The agenda's status, for an open item.
+    agenda: Option<StepStatus>,
+}
+
+/// The events of one application: its steps, and its cancelled ones.
+fn events_of(
+    ctx: &Ctx,
+    full: &ApplicationFull,
+    drafts: &mut Drafts<'_>,
+    out: &mut Vec<Event>,
+) -> Result<()> {
+    let app = &full.application;
+    if let (false, Some(closed)) = (app.status == Status::Active, app.closed_at) {
+        if ctx.now.duration_since(closed) > SignedDuration::from_hours(24 * KEEP_CLOSED_DAYS) {
+            return Ok(());
+        }
+    }
+    let Some(track) = track_of(ctx, full)? else {
+        return Ok(());
+    };
+    let derived = agenda::derive(&track, &ctx.policy, ctx.now);
+    let base: Plan = match &derived.plan {
+        Some(p) => p.clone(),
+        None => plan::plan(&track.interview, &track.recipient, &ctx.policy),
+    };
+    // Facts are only ever added, so their count grows with every change that can move
+    // or cancel a step: a later export carries a higher SEQUENCE.
+    let sequence =
+        u32::try_from(full.interviews.len() + full.touchpoints.len()).unwrap_or(u32::MAX);
+
+    let mut live: Vec<Live> = derived
+        .items
+        .iter()
+        .map(|i| Live {
+            kind: i.kind,
+            to: i.to.clone(),
+            step: &i.step,
+            status: EventStatus::Confirmed,
+            agenda: Some(i.status),
+        })
+        .collect();
+    // The plan's steps after the next follow-up, while the application is open.
+    if let (Status::Active, Some(p)) = (app.status, &derived.plan) {
+        if let Some(next) = derived
+            .items
+            .iter()
+            .filter(|i| i.kind != StepKind::ThankYou)
+            .map(|i| rank(i.kind))
+            .max()
+        {
+            for s in p.steps.iter().filter(|s| rank(s.kind) > next) {
+                live.push(Live {
+                    kind: s.kind,
+                    to: None,
+                    step: s,
+                    status: EventStatus::Tentative,
+                    agenda: None,
+                });
+            }
+        }
+    }
+    for l in &live {
+        out.push(event(full, &track, l, sequence, drafts));
+    }
+
+    // Every other step the application could have leaves the calendar.
+    let interviewers: BTreeSet<i64> = full
+        .interviews
+        .iter()
+        .filter(|i| !i.cancelled)
+        .flat_map(|i| i.interviewer_ids.iter().copied())
+        .chain(track.interviewers.iter().map(|p| p.id))
+        .collect();
+    let mut possible: Vec<(StepKind, Option<i64>)> = if interviewers.is_empty() {
+        vec![(StepKind::ThankYou, None)]
+    } else {
+        interviewers
+            .iter()
+            .map(|&id| (StepKind::ThankYou, Some(id)))
+            .collect()
+    };
+    possible.extend([
+        (StepKind::FollowUp, None),
+        (StepKind::FinalFollowUp, None),
+        (StepKind::MoveOn, None),
+    ]);
+    let outcome = track.events.iter().rev().find_map(|e| match e {
+        Fact::Outcome { at, status } => Some((*at, *status)),
+        _ => None,
+    });
+    let feedback_asked = track
+        .events
+        .iter()
+        .any(|e| matches!(e, Fact::FeedbackRequest { .. }));
+    if app.status == Status::Rejected || feedback_asked {
+        possible.push((StepKind::FeedbackRequest, None));
+    }
+    for (kind, contact) in possible {
+        if live
+            .iter()
+            .any(|l| l.kind == kind && l.to.as_ref().map(|p| p.id) == contact)
+        {
+            continue;
+        }
+        let step = match kind {
+            StepKind::FeedbackRequest => {
+                let at = outcome.map_or(ctx.now, |o| o.0);
+                plan::feedback_request(at, &track.recipient, &ctx.policy)
+            }
+            k => match base.steps.iter().find(|s| s.kind == k) {
+                Some(s) => s.clone(),
+                None => continue,
+            },
+        };
+        let person = contact.map(|id| Person {
+            id,
+            name: full
+                .contact(id)
+                .map_or_else(|| format!("contact {id}"), |c| c.name.clone()),
+        });
+        let why = gone_why(&track, kind, contact, outcome.map(|o| o.1));
+        let to = person.as_ref().map(|p| p.name.clone()).or_else(|| {
+            message_kind(kind, step.channel)
+                .and_then(|m| recipient(full, m, None).ok())
+                .map(|c| c.name.clone())
+        });
+        out.push(Event {
+            uid: export::uid(app.id, kind, contact),
+            sequence,
+            status: EventStatus::Cancelled,
+            start: step.recommended.clone(),
+            duration: SignedDuration::from_mins(EVENT_MINUTES),
+            summary: format!(
+                "{} ({why})",
+                title(kind, step.channel, to.as_deref(), &app.company)
+            ),
+            description: format!(
+                "No longer on the plan for the {} role at {} (application #{}): {why}.",
+                app.role, app.company, app.id
+            ),
+            alarm: None,
+        });
+    }
+    Ok(())
+}
+
+/// "Thank-you to Jane Doe, Acme", "Move on from Acme".
+fn title(kind: StepKind, channel: Channel, to: Option<&str>, company: &str) -> String {
+    match (kind, to) {
+        (StepKind::MoveOn, _) => format!("Move on from {company}"),
+        (_, Some(name)) => format!("{} to {name}, {company}", what(kind, channel)),
+        (StepKind::ThankYou, None) => {
+            format!("{} to the interviewers, {company}", what(kind, channel))
+        }
+        (_, None) => format!("{}, {company}", what(kind, channel)),
+    }
+}
+
+/// Why a step left the plan: "done", "closed: offer", "cancelled by their reply", ...
+fn gone_why(
+    track: &Track,
+    kind: StepKind,
+    contact: Option<i64>,
+    outcome: Option<Status>,
+) -> String {
+    let start = track.interview.start.timestamp();
+    let since = || track.events.iter().filter(move |e| fact_at(e) >= start);
+    let done = match kind {
+        StepKind::ThankYou => track.events.iter().any(|e| {
+            matches!(e, Fact::ThankYou { to, .. } if to.is_none() || contact.is_none() || *to == contact)
+        }),
+        StepKind::FollowUp => since().any(|e| matches!(e, Fact::FollowUp { .. })),
+        StepKind::FinalFollowUp => {
+            since().filter(|e| matches!(e, Fact::FollowUp { .. })).count() >= 2
+                || since().any(|e| matches!(e, Fact::FollowUp { last: true, .. }))
+        }
+        StepKind::FeedbackRequest => track
+            .events
+            .iter()
+            .any(|e| matches!(e, Fact::FeedbackRequest { .. })),
+        StepKind::MoveOn => false,
+    };
+    if done {
+        return "done".into();
+    }
+    if let Some(status) = outcome {
+        return format!("closed: {status}");
+    }
+    if since().any(|e| matches!(e, Fact::Reply { .. })) && kind != StepKind::ThankYou {
+        return "cancelled by their reply".into();
+    }
+    "no longer needed".into()
+}
+
+fn fact_at(e: &Fact) -> jiff::Timestamp {
+    match e {
+        Fact::ThankYou { at, .. }
+        | Fact::FollowUp { at, .. }
+        | Fact::Reply { at, .. }
+        | Fact::FeedbackRequest { at }
+        | Fact::Outcome { at, .. } => *at,
+    }
+}
+
+/// The event of a step in force.
+fn event(
+    full: &ApplicationFull,
+    track: &Track,
+    l: &Live<'_>,
+    sequence: u32,
+    drafts: &mut Drafts<'_>,
+) -> Event {
+    let app = &full.application;
+    let s = l.step;
+    let message = message_kind(l.kind, s.channel);
+    let to_name = l.to.as_ref().map(|p| p.name.clone()).or_else(|| {
+        message
+            .and_then(|m| recipient(full, m, None).ok())
+            .map(|c| c.name.clone())
+    });
+    let head = title(l.kind, s.channel, to_name.as_deref(), &app.company);
+    let when = match (l.status, l.agenda) {
+        (_, Some(StepStatus::Overdue)) => {
+            format!(
+                "overdue: was due by {}",
+                s.latest.strftime("%a %b %-d %H:%M %Z")
+            )
+        }
+        (EventStatus::Tentative, _) => format!("planned, due by {}", by(&s.latest, &s.recommended)),
+        _ => format!("due by {}", by(&s.latest, &s.recommended)),
+    };
+    let summary = format!("{head} ({when})");
+
+    let mut d = String::new();
+    if l.kind == StepKind::MoveOn {
+        d.push_str(&format!(
+            "Move on from the {} role at {} (application #{}): if nothing came back, \
+             close it with `followup outcome {} no-response` and keep searching.\n",
+            app.role, app.company, app.id, app.id
+        ));
+    } else {
+        let to_line = to_name
+            .as_ref()
+            .map_or(String::new(), |n| format!(" to {n}"));
+        d.push_str(&format!(
+            "{}{to_line} for the {} role at {} (application #{}).\n",
+            what(l.kind, s.channel),
+            app.role,
+            app.company,
+            app.id
+        ));
+    }
+    let tz_name = track
+        .recipient
+        .tz
+        .iana_name()
+        .unwrap_or("the recipient's zone");
+    d.push_str(&format!(
+        "Window ({tz_name}): {} to {}; best {}.\n",
+        s.earliest.strftime("%a %b %-d %H:%M %Z"),
+        s.latest.strftime("%a %b %-d %H:%M %Z"),
+        s.recommended.strftime("%a %b %-d %H:%M %Z"),
+    ));
+    match (l.agenda, l.status) {
+        (Some(st), _) => d.push_str(&format!("Status when exported: {}.\n", st.as_str())),
+        (None, _) => d.push_str(
+            "Planned: the date moves with what is sent and received; export again to update.\n",
+        ),
+    }
+    if s.channel != Channel::None {
+        d.push_str(&format!("Channel: {}", s.channel));
+        if !s.alternatives.is_empty() {
+            let alts: Vec<&str> = s.alternatives.iter().map(|c| c.as_str()).collect();
+            d.push_str(&format!(" (also: {})", alts.join(", ")));
+        }
+        d.push_str(".\n");
+    }
+    d.push_str(&format!("\nWhy ({}):\n", s.rules.join(" ")));
+    for w in &s.why {
+        d.push_str(&format!("- {w}\n"));
+    }
+    if let Some(m) = message {
+        d.push_str(&format!("\nDraft ({m}):\n"));
+        d.push_str(&drafts.text(full, m, l.to.as_ref(), &s.recommended));
+        d.push('\n');
+    }
+
+    Event {
+        uid: export::uid(app.id, l.kind, l.to.as_ref().map(|p| p.id)),
+        sequence,
+        status: l.status,
+        start: s.recommended.clone(),
+        duration: SignedDuration::from_mins(EVENT_MINUTES),
+        summary: summary.clone(),
+        description: d.trim_end().to_string(),
+        alarm: Some(Alarm {
+            before: SignedDuration::from_mins(ALARM_MINUTES),
+            description: summary,
+        }),
+    }
 }
