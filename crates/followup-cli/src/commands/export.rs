@@ -439,7 +439,7 @@ fn gone_why(
             .events
             .iter()
             .any(|e| matches!(e, Fact::FeedbackRequest { .. })),
-        StepKind::MoveOn => false,
+        StepKind::MoveOn => outcome == Some(Status::NoResponse),
     };
     if done {
         return "done".into();
