@@ -29,7 +29,7 @@
 //! # Ok::<(), followup_store::StoreError>(())
 //! ```
 //!
-//! # Schema (version 1, `migrations/0001_initial.sql`)
+//! # Schema (version 2: `migrations/0001_initial.sql`, `migrations/0002_holidays.sql`)
 //!
 //! | table | holds |
 //! |---|---|
@@ -40,6 +40,8 @@
 //! | `touchpoint` | thank-you, follow-ups, calls, letters, replies, the outcome: when, to whom, channel, note |
 //! | `note` | topics, strengths, gaps, questions, per application or per interview |
 //! | `profile` | the sender (one row) |
+//! | `holiday_calendar` | a custom holiday calendar: its name (unique, any case) |
+//! | `holiday` | a date of a custom calendar and its name |
 //!
 //! Instants are stored as integer nanoseconds since the Unix epoch (UTC): exact, and
 //! sorted as numbers. Enumerations are stored as their kebab-case words, dates as
@@ -67,6 +69,7 @@
 //! - Opening inspects an existing file read-only before touching it; files that are not
 //!   followup databases are left byte-for-byte unchanged.
 //! - [`Store::restore`] replaces everything in one transaction.
+//! - [`Store::batch`] runs several writes (an import) in one transaction.
 //!
 //! A [`Store`] is one connection: `Send`, not `Sync`. Use one per thread or process.
 //!
@@ -82,8 +85,10 @@
 //! (`cargo bench -p followup-store`) and for trying the tool on a large database.
 
 mod agenda;
+mod batch;
 pub mod demo;
 mod error;
+mod holidays;
 mod load;
 pub mod model;
 mod open;
@@ -92,7 +97,9 @@ pub mod validate;
 mod write;
 
 pub use agenda::{AgendaPerson, AgendaRow, AgendaTouchpoint, LatestRound};
+pub use batch::Batch;
 pub use error::{Result, StoreError};
+pub use holidays::HolidayCalendar;
 pub use model::{
     Application, ApplicationFull, ApplicationPatch, Backup, Contact, ContactRole, Interview,
     InterviewPatch, Interviewer, NewApplication, NewContact, NewInterview, NewNote, NewTouchpoint,

@@ -82,12 +82,7 @@ impl Store {
 
     /// The interview imported with this calendar UID, if any.
     pub fn find_interview_by_uid(&self, uid: &str) -> Result<Option<Interview>> {
-        let id: Option<i64> = self
-            .conn
-            .prepare_cached("SELECT id FROM interview WHERE uid = ?1")?
-            .query_row([uid], |r| r.get(0))
-            .optional()?;
-        id.map(|id| interview_row(&self.conn, id)).transpose()
+        interview_by_uid(&self.conn, uid)
     }
 
     /// The sender's profile, once set.
@@ -281,6 +276,23 @@ fn each_child(
         }
     }
     Ok(())
+}
+
+/// One application with everything attached to it, read on `c` (inside a batch).
+pub(crate) fn application_full(c: &Connection, id: i64) -> Result<ApplicationFull> {
+    load(c, Scope::One(id))?.pop().ok_or(StoreError::NotFound {
+        what: "application",
+        id,
+    })
+}
+
+/// The interview with this calendar UID, read on `c`.
+pub(crate) fn interview_by_uid(c: &Connection, uid: &str) -> Result<Option<Interview>> {
+    let id: Option<i64> = c
+        .prepare_cached("SELECT id FROM interview WHERE uid = ?1")?
+        .query_row([uid], |r| r.get(0))
+        .optional()?;
+    id.map(|id| interview_row(c, id)).transpose()
 }
 
 fn load(c: &Connection, scope: Scope) -> Result<Vec<ApplicationFull>> {

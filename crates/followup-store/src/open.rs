@@ -24,10 +24,16 @@ pub(crate) struct Migration {
 }
 
 /// Every migration, in order; version `n` is at index `n - 1`.
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    sql: include_str!("../migrations/0001_initial.sql"),
-}];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        sql: include_str!("../migrations/0001_initial.sql"),
+    },
+    Migration {
+        version: 2,
+        sql: include_str!("../migrations/0002_holidays.sql"),
+    },
+];
 
 /// The schema version this build creates and understands.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -440,6 +446,24 @@ mod tests {
         // Trying again keeps the first copy and writes another.
         let _ = Store::open_with(&db, &[V1, V2, V3_BROKEN]);
         assert!(dir.path().join("f.sqlite.bak-v2-2").exists());
+    }
+
+    #[test]
+    fn a_version_1_database_gains_holiday_calendars_and_keeps_its_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("f.sqlite");
+        let at: jiff::Timestamp = "2026-12-01T15:00:00Z".parse().unwrap();
+        {
+            let mut s = Store::open_with(&db, &MIGRATIONS[..1]).unwrap();
+            s.add_application(&crate::NewApplication::new("Acme", "Engineer", at))
+                .unwrap();
+        }
+        let mut s = Store::open(&db).unwrap();
+        assert_eq!(s.schema_version().unwrap(), 2);
+        assert_eq!(s.applications(true).unwrap().len(), 1);
+        s.set_holiday_calendar("acme", &[]).unwrap();
+        assert_eq!(s.holiday_calendars().unwrap().len(), 1);
+        assert!(dir.path().join("f.sqlite.bak-v1").exists());
     }
 
     #[test]

@@ -128,42 +128,7 @@ impl Store {
     /// Change the fields named in the patch; `interviewer_ids` replaces the set of
     /// interviewers (contacts of the same application).
     pub fn update_interview(&mut self, interview_id: i64, patch: &InterviewPatch) -> Result<()> {
-        self.write(|c| {
-            let mut iv = crate::load::interview_row(c, interview_id)?;
-            patch.apply(&mut iv);
-            iv.validate_at("")?;
-            if let Some(uid) = &iv.uid {
-                require_free_uid(c, uid, Some(interview_id))?;
-            }
-            c.prepare_cached(
-                "UPDATE interview SET start = ?2, tz = ?3, duration_minutes = ?4, round = ?5,
-                    decision_phrase = ?6, decision_date = ?7, location = ?8, uid = ?9,
-                    cancelled = ?10, title = ?11
-                 WHERE id = ?1",
-            )?
-            .execute(params![
-                iv.id,
-                ts("start", iv.start)?,
-                iv.tz,
-                iv.duration_minutes,
-                word(iv.round),
-                iv.decision_phrase,
-                date(iv.decision_date),
-                iv.location,
-                iv.uid,
-                iv.cancelled,
-                iv.title,
-            ])?;
-            if patch.interviewer_ids.is_some() {
-                c.prepare_cached("DELETE FROM interview_contact WHERE interview_id = ?1")?
-                    .execute([interview_id])?;
-                for &contact in &iv.interviewer_ids {
-                    require_child(c, "contact", iv.application_id, contact)?;
-                    link(c, iv.application_id, interview_id, contact)?;
-                }
-            }
-            Ok(())
-        })
+        self.write(|c| update_interview_row(c, interview_id, patch))
     }
 
     /// Delete an application and everything attached to it.
@@ -597,5 +562,47 @@ fn insert_profile(c: &Connection, p: &Profile) -> Result<()> {
             phone = excluded.phone",
     )?
     .execute(params![p.name, p.email, p.phone])?;
+    Ok(())
+}
+
+/// The body of [`Store::update_interview`], on a transaction's connection.
+pub(crate) fn update_interview_row(
+    c: &Connection,
+    interview_id: i64,
+    patch: &InterviewPatch,
+) -> Result<()> {
+    let mut iv = crate::load::interview_row(c, interview_id)?;
+    patch.apply(&mut iv);
+    iv.validate_at("")?;
+    if let Some(uid) = &iv.uid {
+        require_free_uid(c, uid, Some(interview_id))?;
+    }
+    c.prepare_cached(
+        "UPDATE interview SET start = ?2, tz = ?3, duration_minutes = ?4, round = ?5,
+                    decision_phrase = ?6, decision_date = ?7, location = ?8, uid = ?9,
+                    cancelled = ?10, title = ?11
+                 WHERE id = ?1",
+    )?
+    .execute(params![
+        iv.id,
+        ts("start", iv.start)?,
+        iv.tz,
+        iv.duration_minutes,
+        word(iv.round),
+        iv.decision_phrase,
+        date(iv.decision_date),
+        iv.location,
+        iv.uid,
+        iv.cancelled,
+        iv.title,
+    ])?;
+    if patch.interviewer_ids.is_some() {
+        c.prepare_cached("DELETE FROM interview_contact WHERE interview_id = ?1")?
+            .execute([interview_id])?;
+        for &contact in &iv.interviewer_ids {
+            require_child(c, "contact", iv.application_id, contact)?;
+            link(c, iv.application_id, interview_id, contact)?;
+        }
+    }
     Ok(())
 }

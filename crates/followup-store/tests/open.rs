@@ -79,6 +79,8 @@ fn first_open_creates_directories_file_and_schema() {
         [
             "application",
             "contact",
+            "holiday",
+            "holiday_calendar",
             "interview",
             "interview_contact",
             "note",

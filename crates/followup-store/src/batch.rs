@@ -1,0 +1,89 @@
+//! Several writes in one transaction, for imports: all applied or none.
+
+use rusqlite::{Connection, OptionalExtension};
+
+use crate::error::Result;
+use crate::model::{
+    ApplicationFull, Interview, InterviewPatch, NewApplication, NewContact, NewInterview,
+};
+use crate::write::{insert_application, insert_contact, insert_interview, require_application};
+use crate::Store;
+
+/// The writes of one [`Store::batch`]: the same checks as the store's own methods, in
+/// one `BEGIN IMMEDIATE` transaction.
+pub struct Batch<'a> {
+    c: &'a Connection,
+}
+
+impl Store {
+    /// Runs `f` in one transaction: if it returns an error (its own, or a refused
+    /// write), nothing it wrote is kept. An import of a file of invitations uses it so
+    /// that a problem in the third event does not leave the first two written, and so
+    /// that ten thousand events cost one commit.
+    ///
+    /// ```
+    /// use followup_store::{NewApplication, NewInterview, Store};
+    /// let mut store = Store::open_in_memory()?;
+    /// let at: jiff::Timestamp = "2026-12-01T15:00:00Z".parse().unwrap();
+    /// let id = store.batch(|b| {
+    ///     let id = b.add_application(&NewApplication::new("Acme", "Engineer", at))?;
+    ///     b.add_interview(id, &NewInterview::new(at, "UTC", 60))?;
+    ///     Ok(id)
+    /// })?;
+    /// assert_eq!(store.application(id)?.interviews.len(), 1);
+    /// # Ok::<(), followup_store::StoreError>(())
+    /// ```
+    pub fn batch<T>(&mut self, f: impl FnOnce(&mut Batch<'_>) -> Result<T>) -> Result<T> {
+        self.write(|c| f(&mut Batch { c }))
+    }
+}
+
+impl Batch<'_> {
+    /// As [`Store::add_application`].
+    pub fn add_application(&mut self, new: &NewApplication) -> Result<i64> {
+        new.validate()?;
+        insert_application(self.c, new)
+    }
+
+    /// As [`Store::add_interview`].
+    pub fn add_interview(&mut self, application_id: i64, new: &NewInterview) -> Result<i64> {
+        new.validate()?;
+        require_application(self.c, application_id)?;
+        insert_interview(self.c, application_id, new, &[])
+    }
+
+    /// As [`Store::add_contact`].
+    pub fn add_contact(&mut self, application_id: i64, new: &NewContact) -> Result<i64> {
+        new.validate()?;
+        require_application(self.c, application_id)?;
+        insert_contact(self.c, application_id, new)
+    }
+
+    /// As [`Store::update_interview`].
+    pub fn update_interview(&mut self, interview_id: i64, patch: &InterviewPatch) -> Result<()> {
+        crate::write::update_interview_row(self.c, interview_id, patch)
+    }
+
+    /// As [`Store::find_interview_by_uid`], seeing this batch's writes.
+    pub fn find_interview_by_uid(&self, uid: &str) -> Result<Option<Interview>> {
+        crate::load::interview_by_uid(self.c, uid)
+    }
+
+    /// As [`Store::application`], seeing this batch's writes.
+    pub fn application(&self, id: i64) -> Result<ApplicationFull> {
+        crate::load::application_full(self.c, id)
+    }
+
+    /// The newest active application with this company (compared without regard to
+    /// ASCII case), if any.
+    pub fn open_application_of(&self, company: &str) -> Result<Option<i64>> {
+        Ok(self
+            .c
+            .prepare_cached(
+                "SELECT id FROM application WHERE closed_at IS NULL
+                    AND company = ?1 COLLATE NOCASE ORDER BY id DESC LIMIT 1",
+            )?
+            .query_row([company.trim()], |r| r.get(0))
+            .optional()?)
+    }
+}
