@@ -1,11 +1,182 @@
-//! `followup holidays` (T8).
+//! `followup holidays` (T8): custom holiday calendars read from `.ics` files (a
+//! company's closure days, a country not built in), and holiday regions by name,
+//! built-in or custom.
 
-use crate::commands::track::Ctx;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+use followup_core::calendar::Region;
+use followup_core::ical::import::{parse_holidays, MAX_INPUT_BYTES};
+use followup_store::Store;
+use serde_json::json;
+
+use crate::cli::HolidaysCommand;
+use crate::commands::track::{store_err, Ctx};
 use crate::error::{Error, Result};
+use crate::output;
 
 /// Runs `followup holidays`.
-pub fn run(_ctx: &Ctx, _args: &crate::cli::HolidaysCommand) -> Result<()> {
-    Err(Error::input(
-        "custom holiday calendars is not available in this build yet",
-    ))
+pub fn run(ctx: &Ctx, args: &HolidaysCommand) -> Result<()> {
+    match args {
+        HolidaysCommand::Import { file, name, json } => import(ctx, file, name, *json),
+        HolidaysCommand::List { json } => list(ctx, *json),
+    }
+}
+
+/// Reads an input file of at most [`MAX_INPUT_BYTES`] as text (bad UTF-8 replaced).
+pub fn read_input(file: &Path) -> Result<String> {
+    let read_err = |source| Error::Read {
+        path: file.to_path_buf(),
+        source,
+    };
+    let meta = std::fs::metadata(file).map_err(read_err)?;
+    if meta.is_dir() {
+        return Err(Error::input(format!("{} is a directory", file.display())));
+    }
+    if meta.len() > MAX_INPUT_BYTES as u64 {
+        return Err(Error::input(format!(
+            "{}: the file is too large: {} bytes, at most {MAX_INPUT_BYTES} are read",
+            file.display(),
+            meta.len()
+        )));
+    }
+    let bytes = std::fs::read(file).map_err(read_err)?;
+    Ok(match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    })
+}
+
+/// A custom calendar's name: letters, digits, `.`, `_` and `-`, starting with a letter
+/// or digit, at most 64 characters, and not a built-in region code.
+fn check_name(name: &str) -> Result<&str> {
+    let name = name.trim();
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if !ok {
+        return Err(Error::input(format!(
+            "invalid calendar name `{name}`: use letters, digits, `.`, `_` and `-` (such as acme-closures)"
+        )));
+    }
+    if let Ok(builtin) = name.parse::<Region>() {
+        return Err(Error::input(format!(
+            "`{name}` is the built-in region {} ({}); choose another name for a custom calendar",
+            builtin.code(),
+            builtin.name()
+        )));
+    }
+    Ok(name)
+}
+
+fn import(ctx: &Ctx, file: &Path, name: &str, json: bool) -> Result<()> {
+    let name = check_name(name)?;
+    let text = read_input(file)?;
+    let days =
+        parse_holidays(&text).map_err(|e| Error::input(format!("{}: {e}", file.display())))?;
+    let mut store = ctx.store()?;
+    store.set_holiday_calendar(name, &days).map_err(store_err)?;
+    let mut distinct: Vec<jiff::civil::Date> = days.iter().map(|(d, _)| *d).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    output::with_stdout(|out| {
+        if json {
+            writeln!(
+                out,
+                "{}",
+                json!({ "name": name, "days": distinct.len(),
+                        "first": distinct.first().map(|d| d.to_string()),
+                        "last": distinct.last().map(|d| d.to_string()) })
+            )
+        } else {
+            match (distinct.first(), distinct.last()) {
+                (Some(first), Some(last)) => writeln!(
+                    out,
+                    "Holiday calendar {name}: {} day(s) from {first} to {last}. Use it with --region {name}.",
+                    distinct.len()
+                ),
+                _ => writeln!(out, "Holiday calendar {name}: no days."),
+            }
+        }
+    })
+}
+
+fn list(ctx: &Ctx, json: bool) -> Result<()> {
+    let store = ctx.store()?;
+    let all = store.holiday_calendars().map_err(store_err)?;
+    output::with_stdout(|out| {
+        if json {
+            writeln!(out, "{}", json!({ "calendars": all }))
+        } else if all.is_empty() {
+            writeln!(
+                out,
+                "No custom holiday calendars: `followup holidays import FILE.ics --name NAME`."
+            )
+        } else {
+            let rows: Vec<Vec<output::Cell>> = all
+                .iter()
+                .map(|c| {
+                    vec![
+                        output::Cell(c.name.clone(), output::style::HEAD),
+                        output::Cell::plain(c.days.to_string()),
+                        output::Cell::plain(c.first.map_or("-".into(), |d| d.to_string())),
+                        output::Cell::plain(c.last.map_or("-".into(), |d| d.to_string())),
+                    ]
+                })
+                .collect();
+            output::table(out, &["Name", "Days", "First", "Last"], &rows)
+        }
+    })
+}
+
+/// Custom regions read so far in this process, by database and lower-case name.
+type Regions = Mutex<HashMap<(PathBuf, String), Option<Region>>>;
+
+fn cache() -> &'static Regions {
+    static CACHE: OnceLock<Regions> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// A holiday region by name: a built-in code (`US-CA`), else a custom calendar of the
+/// database `db` (`followup holidays import`). Each custom name is read once per run.
+pub fn region_in(db: &Path, code: &str) -> Result<Region> {
+    let builtin_err = match code.parse::<Region>() {
+        Ok(r) => return Ok(r),
+        Err(e) => e,
+    };
+    let key = (db.to_path_buf(), code.trim().to_lowercase());
+    let cached = cache().lock().ok().and_then(|c| c.get(&key).cloned());
+    let found = match cached {
+        Some(found) => found,
+        None => {
+            // Never create a database only to look a name up.
+            let found = if db.exists() {
+                let store = Store::open(db).map_err(store_err)?;
+                store
+                    .holiday_calendar(code)
+                    .map_err(store_err)?
+                    .map(|days| Region::custom(code.trim(), days))
+            } else {
+                None
+            };
+            if let Ok(mut c) = cache().lock() {
+                c.insert(key, found.clone());
+            }
+            found
+        }
+    };
+    found.ok_or_else(|| {
+        Error::input(format!(
+            "{builtin_err}; nor is it a custom holiday calendar (see `followup holidays list`)"
+        ))
+    })
+}
+
+/// [`region_in`] on the context's database.
+pub fn region(ctx: &Ctx, code: &str) -> Result<Region> {
+    region_in(&ctx.db, code)
 }

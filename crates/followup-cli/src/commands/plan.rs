@@ -87,6 +87,16 @@ pub fn guess_region(tz: &TimeZone) -> Option<&'static str> {
     Some(region)
 }
 
+/// The database `--db` or `FOLLOWUP_DB` names, else the default one: `plan` is given
+/// no database, and looks one up only for a custom holiday calendar.
+fn database() -> Result<std::path::PathBuf> {
+    use clap::Parser;
+    match crate::cli::Cli::try_parse().ok().and_then(|c| c.db) {
+        Some(db) => Ok(db),
+        None => crate::commands::track::default_db(),
+    }
+}
+
 /// Resolves the arguments of `plan` (and of commands that plan the same way).
 pub fn resolve(args: &PlanArgs, settings: &Settings, now: Option<&str>) -> Result<Resolved> {
     let tz_name = args
@@ -108,7 +118,11 @@ pub fn resolve(args: &PlanArgs, settings: &Settings, now: Option<&str>) -> Resul
 
     let mut region_note = None;
     let region = match args.region.as_deref().or(settings.region.as_deref()) {
-        Some(code) => Some(code.parse::<Region>().map_err(Error::input)?),
+        Some(code) => Some(match code.parse::<Region>() {
+            Ok(r) => r,
+            // Not built in: a custom holiday calendar of the database, if there is one.
+            Err(_) => crate::commands::holidays::region_in(&database()?, code)?,
+        }),
         None => match guess_region(&recipient_tz) {
             Some(code) => {
                 region_note = Some(format!(

@@ -153,8 +153,9 @@ fn new_round(r: &RoundArgs, settings: &Settings, region: Option<&Region>) -> Res
     Ok(i)
 }
 
-fn region_of(code: Option<&str>) -> Result<Option<Region>> {
-    code.map(|c| c.parse::<Region>().map_err(Error::input))
+/// A built-in region code, or the name of a custom holiday calendar.
+fn region_of(ctx: &Ctx, code: Option<&str>) -> Result<Option<Region>> {
+    code.map(|c| crate::commands::holidays::region(ctx, c))
         .transpose()
 }
 
@@ -172,7 +173,7 @@ fn print_id(json: bool, id: i64, what: &str) -> Result<()> {
 /// `followup add`.
 pub fn add(ctx: &Ctx, a: &AddArgs) -> Result<()> {
     let region_code = a.region.as_deref().or(ctx.settings.region.as_deref());
-    let region = region_of(region_code)?;
+    let region = region_of(ctx, region_code)?;
     if let Some(tz) = &a.recipient_tz {
         time::zone(tz, "--recipient-tz")?;
     }
@@ -196,7 +197,7 @@ pub fn add(ctx: &Ctx, a: &AddArgs) -> Result<()> {
 pub fn interview(ctx: &Ctx, id: i64, r: &RoundArgs) -> Result<()> {
     let mut store = ctx.store()?;
     let full = store.application(id).map_err(store_err)?;
-    let region = region_of(full.application.region.as_deref())?;
+    let region = region_of(ctx, full.application.region.as_deref())?;
     let mut round = new_round(r, &ctx.settings, region.as_ref())?;
     // People already known for this application are linked, not duplicated.
     for who in &mut round.interviewers {
@@ -242,7 +243,7 @@ pub fn track_of_row(ctx: &Ctx, row: &AgendaRow) -> Result<Track> {
         None => tz,
     };
     let region = match row.region.as_deref().or(ctx.settings.region.as_deref()) {
-        Some(code) => Some(code.parse::<Region>().map_err(Error::input)?),
+        Some(code) => Some(crate::commands::holidays::region(ctx, code)?),
         None => guess_region(&recipient_tz).and_then(|c| c.parse().ok()),
     };
     let recipient = Recipient {
@@ -426,7 +427,7 @@ pub fn reply(
     t.note = note.map(str::to_string);
     t.contact_id = from.map(|n| find_contact(&full, n)).transpose()?;
     if let Some(p) = decision {
-        let region = region_of(full.application.region.as_deref())?;
+        let region = region_of(ctx, full.application.region.as_deref())?;
         let d =
             phrase::parse_decision(p, at.to_zoned(app_zone(ctx, &full)).date(), region.as_ref())
                 .map_err(Error::input)?;
@@ -788,9 +789,8 @@ pub fn edit(ctx: &Ctx, e: &EditArgs) -> Result<()> {
     };
     if let Some(r) = opt(&e.region) {
         patch.region = Some(
-            r.map(|c| c.parse::<Region>().map(|r| r.code().to_string()))
-                .transpose()
-                .map_err(Error::input)?,
+            r.map(|c| crate::commands::holidays::region(ctx, &c).map(|r| r.code().to_string()))
+                .transpose()?,
         );
     }
     if let Some(z) = opt(&e.recipient_tz) {
