@@ -82,13 +82,19 @@ pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
         Some(m) => Some(m.trim().to_string()),
         None => profile_email(ctx)?,
     };
+    let mut notes = Vec::new();
     let planned = plan(
         a,
         ctx,
         latest_by_uid(invites),
         me.as_deref(),
         floating.as_ref(),
+        &mut notes,
     )?;
+    // Notes only once everything was read and checked: bad input is one line.
+    for n in &notes {
+        eprintln!("note: {n}");
+    }
     if a.dry_run {
         return print_dry_run(a.json, &planned);
     }
@@ -138,6 +144,7 @@ fn plan(
     invites: Vec<Invite>,
     me: Option<&str>,
     floating: Option<&TimeZone>,
+    notes: &mut Vec<String>,
 ) -> Result<Vec<Planned>> {
     let file = a.file.display();
     let company_flag = a
@@ -156,17 +163,17 @@ fn plan(
         if invite.organizer.is_none() && invite.attendees.is_empty() {
             skipped += 1;
             if skipped <= 5 {
-                eprintln!(
-                    "note: {file}: skipped the event at line {line} (\"{}\"): no organiser or attendee, not an invitation",
+                notes.push(format!(
+                    "{file}: skipped the event at line {line} (\"{}\"): no organiser or attendee, not an invitation",
                     invite.title
-                );
+                ));
             }
             continue;
         }
         if invite.floating && !floating_noted {
             floating_noted = true;
-            eprintln!(
-                "note: {file}: the event at line {line} has floating times (no zone), read in {}",
+            notes.push(format!(
+                "{file}: the event at line {line} has floating times (no zone), read in {}",
                 match (floating, &invite.tz) {
                     (Some(z), _) => format!(
                         "{} (the configured tz)",
@@ -177,7 +184,7 @@ fn plan(
                         "UTC (set tz in config.toml or FOLLOWUP_TZ to read them in your zone)"
                             .into(),
                 }
-            );
+            ));
         }
         let (company, company_source) = match company_flag {
             Some(c) => (c.to_string(), "--company".to_string()),
@@ -225,17 +232,19 @@ fn plan(
         )));
     }
     if skipped > 5 {
-        eprintln!("note: {file}: {skipped} events without organiser or attendee skipped in all");
+        notes.push(format!(
+            "{file}: {skipped} events without organiser or attendee skipped in all"
+        ));
     }
     for p in out
         .iter()
         .filter(|p| p.company_source != "--company")
         .take(5)
     {
-        eprintln!(
-            "note: company \"{}\" guessed from {} for \"{}\"; pass --company to set it",
+        notes.push(format!(
+            "company \"{}\" guessed from {} for \"{}\"; pass --company to set it",
             p.company, p.company_source, p.invite.title
-        );
+        ));
     }
     Ok(out)
 }

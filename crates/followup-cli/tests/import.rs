@@ -1,0 +1,411 @@
+//! `followup import` and `followup holidays` through the real binary, in a clean
+//! environment with the database in a temporary directory and the clock fixed.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const NOW: &str = "2026-11-25T12:00:00Z";
+const ME: &str = "alex.candidate@gmail.com";
+
+fn invite(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../followup-core/tests/invites")
+        .join(name)
+}
+
+struct Env {
+    home: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env {
+            home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn db(&self) -> PathBuf {
+        self.home.path().join("tracker.sqlite")
+    }
+
+    fn cmd(&self) -> Command {
+        let mut cmd = Command::cargo_bin("followup").unwrap();
+        cmd.env_clear()
+            .env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.home.path().join("config"))
+            .env("XDG_DATA_HOME", self.home.path().join("data"))
+            .env("FOLLOWUP_DB", self.db())
+            .env("FOLLOWUP_NOW", NOW);
+        cmd
+    }
+
+    fn file(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.home.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    fn everything(&self) -> Value {
+        json(&ok(self.cmd().args(["list", "--all", "--json"])))
+    }
+}
+
+fn json(s: &str) -> Value {
+    serde_json::from_str(s).unwrap_or_else(|e| panic!("{e}: {s}"))
+}
+
+fn ok(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Exit 2, nothing on stdout, one line `error: ...` on stderr.
+fn refused(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr:?}");
+    assert!(stderr.starts_with("error: "), "{stderr:?}");
+    stderr
+}
+
+#[test]
+fn dry_run_json_has_the_documented_shape_and_writes_nothing() {
+    let env = Env::new();
+    let out = ok(env
+        .cmd()
+        .args(["import", "--dry-run", "--json", "--me", ME])
+        .arg(invite("google.ics")));
+    let v = json(&out);
+    let list = v["interviews"].as_array().unwrap();
+    assert_eq!(v.as_object().unwrap().len(), 1);
+    assert_eq!(list.len(), 1);
+    let i = &list[0];
+    let mut keys: Vec<&str> = i.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "company",
+            "end",
+            "interviewers",
+            "location",
+            "start",
+            "title",
+            "tz",
+            "uid"
+        ]
+    );
+    assert_eq!(i["uid"], "4k1ddb2ovq0ptc8ed7pcl9cs3f@google.com");
+    assert_eq!(i["start"], "2026-12-01T10:00:00-05:00");
+    assert_eq!(i["end"], "2026-12-01T10:45:00-05:00");
+    assert_eq!(i["tz"], "America/New_York");
+    assert_eq!(i["title"], "Acme — Backend Engineer interview");
+    assert_eq!(i["location"], "https://meet.google.com/xyz-abcd-efg");
+    assert_eq!(i["company"], "Acme");
+    assert_eq!(
+        i["interviewers"],
+        serde_json::json!([
+            {"name": "Jane Doe", "email": "jane.doe@acme.com"},
+            {"name": "Raj Patel", "email": "raj.patel@acme.com"}
+        ])
+    );
+    assert!(!env.db().exists(), "a dry run creates no database");
+
+    // UTC times: tz null, instants in Z.
+    let v = json(&ok(env
+        .cmd()
+        .args(["import", "--dry-run", "--json", "--me", "alex@example.org"])
+        .arg(invite("zoom.ics"))));
+    assert_eq!(v["interviews"][0]["tz"], Value::Null);
+    assert_eq!(v["interviews"][0]["start"], "2026-12-04T17:00:00Z");
+    // An e-mail with a calendar part.
+    let v = json(&ok(env
+        .cmd()
+        .args(["import", "--dry-run", "--json", "--me", "alex@example.org"])
+        .arg(invite("invite.eml"))));
+    assert_eq!(v["interviews"][0]["company"], "Initech");
+}
+
+#[test]
+fn the_guess_is_shown_and_company_flag_wins() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args(["import", "--dry-run", "--me", "alex@example.org"])
+        .arg(invite("calendly.ics"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("company \"Hooli\" guessed from an attendee's domain"),
+        "{err}"
+    );
+    let v = json(&ok(env
+        .cmd()
+        .args(["import", "--dry-run", "--json", "--company", "Hooli Inc."])
+        .arg(invite("calendly.ics"))));
+    assert_eq!(v["interviews"][0]["company"], "Hooli Inc.");
+}
+
+#[test]
+fn import_then_update_then_cancel_the_same_interview() {
+    let env = Env::new();
+    ok(env
+        .cmd()
+        .args(["profile", "--name", "Alex Candidate", "--email", ME]));
+    let v = json(&ok(env
+        .cmd()
+        .args(["import", "--json"])
+        .arg(invite("google.ics"))));
+    let done = &v["imported"][0];
+    assert_eq!(done["action"], "created");
+    let app = done["application_id"].as_i64().unwrap();
+    let iv = done["interview_id"].as_i64().unwrap();
+
+    let show = json(&ok(env.cmd().args(["show", &app.to_string(), "--json"])));
+    let a = &show["application"];
+    assert_eq!(a["application"]["company"], "Acme");
+    assert_eq!(a["application"]["role"], "Backend Engineer");
+    let names: Vec<&str> = a["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    // The profile's address is the user: not an interviewer.
+    assert_eq!(names, ["Jane Doe", "Raj Patel"]);
+    assert_eq!(a["interviews"][0]["duration_minutes"], 45);
+    assert_eq!(a["interviews"][0]["tz"], "America/New_York");
+
+    // The same file again changes nothing and duplicates nothing.
+    let v = json(&ok(env
+        .cmd()
+        .args(["import", "--json"])
+        .arg(invite("google.ics"))));
+    assert_eq!(v["imported"][0]["action"], "updated");
+    assert_eq!(v["imported"][0]["interview_id"], iv);
+
+    // SEQUENCE 2: moved and a new interviewer; same interview, same people reused.
+    let v = json(&ok(env
+        .cmd()
+        .args(["import", "--json"])
+        .arg(invite("update-seq2.ics"))));
+    assert_eq!(v["imported"][0]["action"], "updated");
+    let all = env.everything();
+    assert_eq!(all["applications"].as_array().unwrap().len(), 1);
+    let full = json(&ok(env.cmd().args(["show", &app.to_string(), "--json"])));
+    let a = &full["application"];
+    assert_eq!(a["interviews"].as_array().unwrap().len(), 1);
+    assert_eq!(a["interviews"][0]["start"], "2026-12-02T19:00:00Z");
+    assert_eq!(a["contacts"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        a["interviews"][0]["interviewer_ids"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+
+    // METHOD:CANCEL marks it cancelled.
+    let v = json(&ok(env
+        .cmd()
+        .args(["import", "--json"])
+        .arg(invite("cancel.ics"))));
+    assert_eq!(v["imported"][0]["action"], "cancelled");
+    let full = json(&ok(env.cmd().args(["show", &app.to_string(), "--json"])));
+    assert_eq!(full["application"]["interviews"][0]["cancelled"], true);
+
+    // Another Acme interview joins the open application.
+    let other = std::fs::read_to_string(invite("google.ics"))
+        .unwrap()
+        .replace(
+            "4k1ddb2ovq0ptc8ed7pcl9cs3f@google.com",
+            "second-round@google.com",
+        )
+        .replace("20261201T1", "20261210T1");
+    let f = env.file("second.ics", &other);
+    let v = json(&ok(env.cmd().args(["import", "--json"]).arg(&f)));
+    assert_eq!(v["imported"][0]["action"], "added");
+    assert_eq!(v["imported"][0]["application_id"], app);
+    let full = json(&ok(env.cmd().args(["show", &app.to_string(), "--json"])));
+    assert_eq!(
+        full["application"]["interviews"].as_array().unwrap().len(),
+        2
+    );
+    assert_eq!(
+        full["application"]["contacts"].as_array().unwrap().len(),
+        3,
+        "people reused"
+    );
+}
+
+#[test]
+fn bad_input_is_one_line_exit_2_and_writes_nothing() {
+    let env = Env::new();
+    ok(env
+        .cmd()
+        .args(["profile", "--name", "Alex Candidate", "--email", ME]));
+    let before = env.everything();
+
+    let f = env.file("notes.txt", "just some notes\n");
+    let e = refused(env.cmd().arg("import").arg(&f));
+    assert!(e.contains("not an iCalendar file: line 1"), "{e}");
+
+    let f = env.file(
+        "empty.ics",
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n",
+    );
+    let e = refused(env.cmd().arg("import").arg(&f));
+    assert!(e.contains("no event"), "{e}");
+
+    let tz = std::fs::read_to_string(invite("google.ics"))
+        .unwrap()
+        .replace(
+            "TZID=America/New_York:20261201T100000",
+            "TZID=Nowhere/Special:20261201T100000",
+        );
+    let e = refused(env.cmd().arg("import").arg(env.file("tz.ics", &tz)));
+    assert!(
+        e.contains("unknown TZID `Nowhere/Special` at line 25"),
+        "{e}"
+    );
+
+    // A million-character line.
+    let long = format!(
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDESCRIPTION:{}\nEND:VEVENT\nEND:VCALENDAR\n",
+        "a".repeat(1_000_000)
+    );
+    let e = refused(env.cmd().arg("import").arg(env.file("long.ics", &long)));
+    assert!(e.contains("line 3 is too long"), "{e}");
+
+    // 50 MB.
+    let big = env.home.path().join("big.ics");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(50 * 1024 * 1024).unwrap();
+    let e = refused(env.cmd().arg("import").arg(&big));
+    assert!(e.contains("too large"), "{e}");
+
+    // Three events, the third broken: the first two are not written.
+    let good = std::fs::read_to_string(invite("zoom.ics")).unwrap();
+    let body = |uid: &str, start: &str| {
+        good.replace(
+            "20261118T174501Z-86123456789@fe80:0:0:0:1c2:3ff:fe4:5a6ens5",
+            uid,
+        )
+        .replace("DTSTART:20261204T170000Z", &format!("DTSTART:{start}"))
+        .replace("BEGIN:VCALENDAR\r\n", "")
+        .replace("END:VCALENDAR\r\n", "")
+    };
+    let three = format!(
+        "BEGIN:VCALENDAR\r\n{}{}{}END:VCALENDAR\r\n",
+        body("a@x", "20261204T170000Z"),
+        body("b@x", "20261204T170000Z"),
+        body("c@x", "2026-12-06")
+    );
+    let e = refused(
+        env.cmd()
+            .args(["import", "--me", "alex@example.org"])
+            .arg(env.file("three.ics", &three)),
+    );
+    assert!(e.contains("DTSTART"), "{e}");
+
+    let e = refused(
+        env.cmd()
+            .arg("import")
+            .arg(env.home.path().join("missing.ics")),
+    );
+    assert!(e.contains("cannot read"), "{e}");
+    assert_eq!(env.everything(), before);
+}
+
+#[test]
+fn custom_holiday_calendar_moves_a_follow_up_off_a_closure_day() {
+    let env = Env::new();
+    let out = ok(env
+        .cmd()
+        .args(["holidays", "import", "--name", "acme-closures", "--json"])
+        .arg(invite("closures.ics")));
+    let v = json(&out);
+    assert_eq!(v["days"], 3);
+    let list = json(&ok(env.cmd().args(["holidays", "list", "--json"])));
+    assert_eq!(list["calendars"][0]["name"], "acme-closures");
+    assert_eq!(list["calendars"][0]["first"], "2026-12-07");
+
+    // The follow-up after "within 2 business days" of Mon Nov 30 would be Mon Dec 7 (decision Wed Dec 2 + 3 days, past the weekend):
+    // Dec 7 and 8 are closure days, so it moves to Wed Dec 9 and says why.
+    let args = [
+        "plan",
+        "--at",
+        "2026-11-30 10:00",
+        "--tz",
+        "America/New_York",
+        "--decision",
+        "within 2 business days",
+        "--json",
+    ];
+    let plain = json(&ok(env.cmd().args(args)));
+    let follow = |v: &Value| v["steps"][1].clone();
+    assert_eq!(follow(&plain)["recommended"], "2026-12-07T10:00:00-05:00");
+    let custom = json(&ok(env
+        .cmd()
+        .args(args)
+        .args(["--region", "acme-closures"])));
+    let f = follow(&custom);
+    assert_eq!(custom["region"], "acme-closures");
+    assert_eq!(f["recommended"], "2026-12-09T10:00:00-05:00");
+    let why = f["why"].to_string();
+    assert!(why.contains("Acme winter shutdown"), "{why}");
+
+    // An application's region may name it too.
+    let id = json(&ok(env.cmd().args([
+        "add",
+        "--company",
+        "Acme",
+        "--role",
+        "Engineer",
+        "--at",
+        "2026-11-30 10:00",
+        "--tz",
+        "America/New_York",
+        "--decision",
+        "within 2 business days",
+        "--region",
+        "acme-closures",
+        "--json",
+    ])))["id"]
+        .as_i64()
+        .unwrap();
+    let show = json(&ok(env.cmd().args(["show", &id.to_string(), "--json"])));
+    assert_eq!(show["plan"][1]["recommended"], "2026-12-09T10:00:00-05:00");
+
+    // A built-in code is not a custom name; unknown regions are still refused.
+    let e = refused(
+        env.cmd()
+            .args(["holidays", "import", "--name", "us-ca"])
+            .arg(invite("closures.ics")),
+    );
+    assert!(e.contains("built-in region US-CA"), "{e}");
+    let e = refused(env.cmd().args(args).args(["--region", "nowhere"]));
+    assert!(e.contains("unknown region `nowhere`"), "{e}");
+    let e = refused(
+        env.cmd()
+            .args(["holidays", "import", "--name", "x"])
+            .arg(invite("zoom.ics").with_extension("nope")),
+    );
+    assert!(e.contains("cannot read"), "{e}");
+}
