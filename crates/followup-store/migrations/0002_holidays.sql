@@ -15,3 +15,7 @@ CREATE TABLE holiday (
     name        TEXT    NOT NULL,
     PRIMARY KEY (calendar_id, date, name)
 ) STRICT;
+
+-- Imports look up the open application of a company, once per imported event.
+CREATE INDEX application_open_by_company ON application (company COLLATE NOCASE)
+    WHERE closed_at IS NULL;

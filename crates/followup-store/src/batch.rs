@@ -69,6 +69,16 @@ impl Batch<'_> {
         crate::load::interview_by_uid(self.c, uid)
     }
 
+    /// The id of the interview with this calendar UID, if any (cheaper than
+    /// [`find_interview_by_uid`](Self::find_interview_by_uid)).
+    pub fn interview_id_by_uid(&self, uid: &str) -> Result<Option<i64>> {
+        Ok(self
+            .c
+            .prepare_cached("SELECT id FROM interview WHERE uid = ?1")?
+            .query_row([uid], |r| r.get(0))
+            .optional()?)
+    }
+
     /// As [`Store::application`], seeing this batch's writes.
     pub fn application(&self, id: i64) -> Result<ApplicationFull> {
         crate::load::application_full(self.c, id)

@@ -286,7 +286,10 @@ fn known_contact(known: &HashMap<String, i64>, p: &Person) -> Option<i64> {
 
 /// The contacts of an application by lower-case e-mail and name.
 fn contacts_of(b: &Batch<'_>, application_id: i64) -> Result<HashMap<String, i64>, StoreError> {
-    let full = b.application(application_id)?;
+    Ok(known_of(&b.application(application_id)?))
+}
+
+fn known_of(full: &followup_store::ApplicationFull) -> HashMap<String, i64> {
     let mut known = HashMap::new();
     for c in &full.contacts {
         if let Some(e) = &c.email {
@@ -294,7 +297,7 @@ fn contacts_of(b: &Batch<'_>, application_id: i64) -> Result<HashMap<String, i64
         }
         known.entry(c.name.to_lowercase()).or_insert(c.id);
     }
-    Ok(known)
+    known
 }
 
 /// Writes one event inside the import's transaction.
@@ -328,7 +331,7 @@ fn write(b: &mut Batch<'_>, p: &Planned, now: jiff::Timestamp) -> Result<Done, S
             return Ok(done);
         }
         done.action = "updated";
-        let mut known = contacts_of(b, existing.application_id)?;
+        let mut known = known_of(&app);
         let mut ids = Vec::with_capacity(p.interviewers.len());
         for person in &p.interviewers {
             let id = match known_contact(&known, person) {
@@ -375,7 +378,7 @@ fn write(b: &mut Batch<'_>, p: &Planned, now: jiff::Timestamp) -> Result<Done, S
     app.interviews.push(new_interview(p, &HashMap::new()));
     let app_id = b.add_application(&app)?;
     done.application_id = Some(app_id);
-    done.interview_id = b.find_interview_by_uid(&i.uid)?.map(|iv| iv.id);
+    done.interview_id = b.interview_id_by_uid(&i.uid)?;
     Ok(done)
 }
 
@@ -399,8 +402,22 @@ struct PreviewPerson<'a> {
 }
 
 fn instant(t: jiff::Timestamp, tz: Option<&str>) -> String {
+    thread_local! {
+        static ZONES: std::cell::RefCell<HashMap<String, TimeZone>> =
+            std::cell::RefCell::new(HashMap::new());
+    }
     let zone = tz
-        .and_then(|n| TimeZone::get(n).ok())
+        .and_then(|n| {
+            ZONES.with(|z| {
+                let mut z = z.borrow_mut();
+                if let Some(hit) = z.get(n) {
+                    return Some(hit.clone());
+                }
+                let found = TimeZone::get(n).ok()?;
+                z.insert(n.to_string(), found.clone());
+                Some(found)
+            })
+        })
         .unwrap_or(TimeZone::UTC);
     let z = t.to_zoned(zone);
     if tz.is_none() {

@@ -474,18 +474,29 @@ impl<'a> Document<'a> {
     /// The line of the event `index` that mentions `needle`, else the event's line.
     fn line_in_event(&self, index: usize, needle: &str) -> usize {
         let from = self.event_line(index);
-        let to = self
-            .event_lines
-            .get(index + 1)
-            .copied()
-            .unwrap_or(self.lines + 1);
+        let to = self.event_lines.get(index + 1).copied();
+        let start = self.line_start(from);
+        let end = to.map_or(self.text.len(), |l| self.line_start(l));
         self.text
-            .split('\n')
-            .enumerate()
-            .skip(from.saturating_sub(1))
-            .take(to.saturating_sub(from))
-            .find(|(_, l)| l.contains(needle))
-            .map_or(from, |(i, _)| i + 1)
+            .get(start..end)
+            .and_then(|span| span.find(needle))
+            .map_or(from, |at| {
+                from + self.text[start..start + at]
+                    .bytes()
+                    .filter(|b| *b == b'\n')
+                    .count()
+            })
+    }
+
+    /// The byte offset where line `line` (from 1) starts.
+    fn line_start(&self, line: usize) -> usize {
+        if line <= 1 {
+            return 0;
+        }
+        self.text
+            .match_indices('\n')
+            .nth(line - 2)
+            .map_or(self.text.len(), |(i, _)| i + 1)
     }
 
     fn invites(&self, opts: &ParseOptions) -> Result<Vec<Invite>, ImportError> {
@@ -637,8 +648,11 @@ impl<'a> Document<'a> {
         zones: &mut Zones,
         what: &str,
     ) -> Result<Moment, ImportError> {
-        let line = self.line_in_event(index, what);
-        let bad = |problem: String| ImportError::BadEvent { line, problem };
+        // The line is looked up only for an error.
+        let bad = |problem: String| ImportError::BadEvent {
+            line: self.line_in_event(index, what),
+            problem,
+        };
         let dt = entry
             .values
             .first()
@@ -762,8 +776,11 @@ impl<'a> Document<'a> {
             return Ok(None);
         };
         let what = prop.as_str();
-        let line = self.line_in_event(index, what);
-        let bad = |problem: String| ImportError::BadEvent { line, problem };
+        // The line is looked up only for an error.
+        let bad = |problem: String| ImportError::BadEvent {
+            line: self.line_in_event(index, what),
+            problem,
+        };
         let dt = entry
             .values
             .first()
@@ -1562,10 +1579,11 @@ pub fn role_from_title(title: &str) -> Option<String> {
 /// technical round, "Onsite", "Panel", "Final round".
 pub fn round_from_title(title: &str) -> Option<Round> {
     let t = title.to_lowercase();
-    let has = |w: &str| {
-        t.split(|c: char| !c.is_alphanumeric() && c != '-')
-            .any(|x| x == w)
-    };
+    let words: Vec<&str> = t
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let has = |w: &str| words.contains(&w);
     if has("final") {
         Some(Round::Final)
     } else if has("panel") {
