@@ -2,14 +2,14 @@
 
 use std::io::Write;
 
-use followup_core::agenda::{self, Item};
+use followup_core::agenda::Item;
 use followup_core::plan::{StepStatus, Why};
 use followup_store::{AgendaRow, ApplicationFull};
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::commands::track::{store_err, track_of_row, Ctx};
+use crate::commands::track::Ctx;
 use crate::error::Result;
 use crate::output::{self, style};
 use crate::time;
@@ -119,26 +119,8 @@ impl<T: Serialize, I: Iterator<Item = T>> Serialize for Items<I> {
 
 /// `followup agenda`.
 pub fn run(ctx: &Ctx, days: u32, why: bool, json: bool) -> Result<()> {
-    let store = ctx.store()?;
-    // Open applications, and rejected ones: a rejection still asks for feedback (T9).
-    let apps = store.agenda_rows().map_err(store_err)?;
-    drop(store);
-    let horizon = ctx.now + SignedDuration::from_hours(24 * i64::from(days));
-    let mut all: Vec<(&AgendaRow, Item)> = Vec::new();
-    for row in &apps {
-        let track = track_of_row(ctx, row)?;
-        for item in agenda::items(&track, &ctx.policy, ctx.now) {
-            if item.status != StepStatus::Upcoming || item.step.earliest.timestamp() <= horizon {
-                all.push((row, item));
-            }
-        }
-    }
-    let rank = |s: StepStatus| match s {
-        StepStatus::Overdue | StepStatus::Missed => 0,
-        StepStatus::Due => 1,
-        StepStatus::Upcoming => 2,
-    };
-    all.sort_by_key(|(r, i)| (rank(i.status), i.step.recommended.timestamp(), r.id));
+    let apps = followup_app::agenda::rows(ctx)?;
+    let all = followup_app::agenda::items(ctx, &apps, days)?;
     // The whole text is made first and written at once: stdout is line-buffered, and
     // a write per line is most of the time of a long agenda.
     if json {

@@ -6,8 +6,7 @@ use followup_core::calendar::Region;
 use followup_core::model::{Channel, CompanyType, Round, Seniority};
 use followup_core::phrase;
 use followup_core::plan::{self, Interview, Plan, Recipient, StepStatus};
-use followup_core::policy::{Policy, Preset};
-use jiff::tz::TimeZone;
+use followup_core::policy::Policy;
 use jiff::Timestamp;
 use serde::Serialize;
 
@@ -27,65 +26,7 @@ pub struct Resolved {
     pub region_note: Option<String>,
 }
 
-/// The policy from `--policy`/settings and `--preset`/settings.
-pub fn load_policy(file: Option<&std::path::Path>, preset: Option<&str>) -> Result<Policy> {
-    let preset = preset
-        .map(str::parse::<Preset>)
-        .transpose()
-        .map_err(Error::input)?;
-    match file {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-                path: path.to_path_buf(),
-                source,
-            })?;
-            Policy::from_toml_over(&text, preset)
-                .map_err(|e| Error::input(format!("invalid policy file {}: {e}", path.display())))
-        }
-        None => Ok(preset.unwrap_or_default().policy()),
-    }
-}
-
-/// The holiday region most people in `tz` observe, when it is clear.
-pub fn guess_region(tz: &TimeZone) -> Option<&'static str> {
-    let name = tz.iana_name()?;
-    let region = match name {
-        "Europe/London" => "GB",
-        "Europe/Belfast" => "GB-NIR",
-        "Europe/Berlin" => "DE",
-        "Europe/Paris" => "FR",
-        "Europe/Amsterdam" => "NL",
-        "Europe/Dublin" => "IE",
-        "Europe/Madrid" => "ES",
-        "Europe/Rome" => "IT",
-        "Asia/Kolkata" | "Asia/Calcutta" => "IN",
-        "Asia/Singapore" => "SG",
-        "Asia/Tokyo" => "JP",
-        "Pacific/Auckland" => "NZ",
-        "America/Sao_Paulo" => "BR",
-        "America/Toronto" | "America/Vancouver" | "America/Edmonton" | "America/Winnipeg"
-        | "America/Halifax" | "America/St_Johns" | "America/Regina" => "CA",
-        "Australia/Sydney" => "AU-NSW",
-        "Australia/Melbourne" => "AU-VIC",
-        "Australia/Brisbane" => "AU-QLD",
-        "Australia/Perth" => "AU-WA",
-        "Australia/Adelaide" => "AU-SA",
-        "Australia/Hobart" => "AU-TAS",
-        "Australia/Darwin" => "AU-NT",
-        "America/New_York"
-        | "America/Chicago"
-        | "America/Denver"
-        | "America/Los_Angeles"
-        | "America/Phoenix"
-        | "America/Anchorage"
-        | "America/Detroit"
-        | "Pacific/Honolulu"
-        | "America/Boise"
-        | "America/Indiana/Indianapolis" => "US",
-        _ => return None,
-    };
-    Some(region)
-}
+pub use followup_app::ctx::{guess_region, load_policy};
 
 /// The database `--db` or `FOLLOWUP_DB` names, else the default one: `plan` is given
 /// no database, and looks one up only for a custom holiday calendar.

@@ -3,18 +3,17 @@
 //! `followup-core` on every read (T9).
 
 use std::io::{BufRead, IsTerminal};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use followup_core::agenda::{self, Event, Person, Track};
+use followup_core::agenda;
 use followup_core::calendar::Region;
 use followup_core::model::{CompanyType, Round, Seniority, Status};
 use followup_core::phrase;
-use followup_core::plan::{Interview, Recipient, StepStatus};
-use followup_core::policy::{Hours, Policy};
+use followup_core::plan::StepStatus;
 use followup_store::model::{ContactRole, Interviewer, NewContact};
 use followup_store::{
-    AgendaRow, ApplicationFull, ApplicationPatch, NewApplication, NewInterview, NewNote,
-    NewTouchpoint, NoteKind, Outcome, Profile, Store, StoreError, TouchpointKind,
+    ApplicationFull, ApplicationPatch, NewApplication, NewInterview, NewNote, NewTouchpoint,
+    NoteKind, Outcome, Profile, TouchpointKind,
 };
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
@@ -22,65 +21,12 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::cli::{AddArgs, EditArgs, RoundArgs};
-use crate::commands::plan::{guess_region, load_policy};
 use crate::error::{parse_word, Error, Result};
 use crate::output::{self, style};
 use crate::settings::Settings;
 use crate::time;
 
-/// Everything a tracker command needs: settings, policy, the clock's reading.
-pub struct Ctx {
-    pub settings: Settings,
-    pub policy: Policy,
-    pub now: Timestamp,
-    pub db: PathBuf,
-}
-
-impl Ctx {
-    /// Builds the context; `now` is the one reading of the clock (or `--now`).
-    pub fn new(settings: Settings, db: Option<PathBuf>, now: Timestamp) -> Result<Ctx> {
-        let policy = load_policy(settings.policy.as_deref(), settings.preset.as_deref())?;
-        let db = match db {
-            Some(p) => p,
-            None => default_db()?,
-        };
-        Ok(Ctx {
-            settings,
-            policy,
-            now,
-            db,
-        })
-    }
-
-    /// Opens (creating on first use) the database.
-    pub fn store(&self) -> Result<Store> {
-        Store::open(&self.db).map_err(store_err)
-    }
-
-    fn hours(&self) -> Result<Option<Hours>> {
-        time::business_hours(self.settings.hours.as_deref(), &self.policy)
-    }
-}
-
-/// `~/.local/share/followup/followup.sqlite` (the XDG data dir).
-pub fn default_db() -> Result<PathBuf> {
-    use etcetera::BaseStrategy;
-    let base = etcetera::choose_base_strategy().map_err(|e| {
-        Error::input(format!(
-            "cannot find the data directory ({e}); pass --db PATH"
-        ))
-    })?;
-    Ok(base.data_dir().join("followup").join("followup.sqlite"))
-}
-
-/// Store errors: refused input and unknown ids are the user's (exit 2).
-pub fn store_err(e: StoreError) -> Error {
-    if e.is_invalid() || e.is_not_found() {
-        Error::input(e)
-    } else {
-        Error::Store(e.to_string())
-    }
-}
+pub use followup_app::ctx::{default_db, find_contact, store_err, track_of, Ctx};
 
 /// "Jane Doe <jane@acme.com>" or "Jane Doe".
 fn parse_person(text: &str) -> Result<NewContact> {
@@ -215,94 +161,6 @@ pub fn interview(ctx: &Ctx, id: i64, r: &RoundArgs) -> Result<()> {
     print_id(r.json, iid, "interview")
 }
 
-/// Builds the planner's view of one application, or `None` when it has no
-/// interview that is not cancelled.
-pub fn track_of(ctx: &Ctx, full: &ApplicationFull) -> Result<Option<Track>> {
-    AgendaRow::from_full(full)
-        .map(|row| track_of_row(ctx, &row))
-        .transpose()
-}
-
-/// Builds the planner's view of one application from the facts planning needs (what
-/// [`Store::agenda_rows`] reads, or [`AgendaRow::from_full`] takes from a full record).
-pub fn track_of_row(ctx: &Ctx, row: &AgendaRow) -> Result<Track> {
-    let latest = &row.latest;
-    let tz = time::zone(&latest.tz, "interview zone")?;
-    let mut interview = Interview::new(latest.start.to_zoned(tz.clone()));
-    interview.duration = jiff::SignedDuration::from_mins(latest.duration_minutes);
-    interview.round = latest.round;
-    interview.decision_by = latest.decision_date;
-    interview.decision_meaning = latest.decision_phrase.as_ref().map(|p| format!("\"{p}\""));
-    interview.company_type = row.company_type;
-    interview.seniority = row.seniority;
-    interview.urgent = row.urgent;
-    interview.late_in_process = row.late_in_process;
-    interview.rounds_so_far = row.rounds;
-    let recipient_tz = match &row.recipient_tz {
-        Some(name) => time::zone(name, "recipient zone")?,
-        None => tz,
-    };
-    let region = match row.region.as_deref().or(ctx.settings.region.as_deref()) {
-        Some(code) => Some(crate::commands::holidays::region(ctx, code)?),
-        None => guess_region(&recipient_tz).and_then(|c| c.parse().ok()),
-    };
-    let recipient = Recipient {
-        tz: recipient_tz,
-        region,
-        hours: ctx.hours()?,
-    };
-    let interviewers = row
-        .interviewers
-        .iter()
-        .map(|c| Person {
-            id: c.id,
-            name: c.name.clone(),
-        })
-        .collect();
-    let events = row
-        .touchpoints
-        .iter()
-        .map(|t| match t.kind {
-            TouchpointKind::ThankYou | TouchpointKind::Letter => Event::ThankYou {
-                at: t.at,
-                to: t.contact_id,
-            },
-            TouchpointKind::FollowUp | TouchpointKind::Call | TouchpointKind::Voicemail => {
-                Event::FollowUp {
-                    at: t.at,
-                    last: false,
-                }
-            }
-            TouchpointKind::FinalFollowUp => Event::FollowUp {
-                at: t.at,
-                last: true,
-            },
-            TouchpointKind::Reply => Event::Reply {
-                at: t.at,
-                decision: t.decision_date.map(|d| {
-                    (
-                        d,
-                        t.decision_phrase
-                            .as_ref()
-                            .map_or_else(|| d.to_string(), |p| format!("\"{p}\"")),
-                    )
-                }),
-            },
-            TouchpointKind::FeedbackRequest => Event::FeedbackRequest { at: t.at },
-            TouchpointKind::Outcome => Event::Outcome {
-                at: t.at,
-                status: t.outcome.map_or(Status::NoResponse, Status::from),
-            },
-        })
-        .collect();
-    Ok(Track {
-        interview,
-        recipient,
-        interviewers,
-        events,
-    })
-}
-
 /// The application's zone: its latest interview's, else the configured one, else UTC.
 fn app_zone(ctx: &Ctx, full: &ApplicationFull) -> TimeZone {
     full.interviews
@@ -317,42 +175,6 @@ fn app_zone(ctx: &Ctx, full: &ApplicationFull) -> TimeZone {
 fn when(ctx: &Ctx, full: &ApplicationFull, at: Option<&str>) -> Result<Timestamp> {
     let Some(text) = at else { return Ok(ctx.now) };
     Ok(time::local_datetime(text, &app_zone(ctx, full), "--at")?.timestamp())
-}
-
-pub(crate) fn find_contact(full: &ApplicationFull, name: &str) -> Result<i64> {
-    let needle = name.trim().to_lowercase();
-    let hits: Vec<_> =
-        full.contacts
-            .iter()
-            .filter(|c| c.name.to_lowercase() == needle)
-            .chain(full.contacts.iter().filter(|c| {
-                c.name.to_lowercase() != needle && c.name.to_lowercase().contains(&needle)
-            }))
-            .collect();
-    match hits.as_slice() {
-        [] => Err(Error::input(format!(
-            "no contact named `{name}` in application {} (known: {})",
-            full.application.id,
-            if full.contacts.is_empty() {
-                "none".to_string()
-            } else {
-                full.contacts
-                    .iter()
-                    .map(|c| c.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            }
-        ))),
-        [one, ..] if one.name.to_lowercase() == needle => Ok(one.id),
-        [one] => Ok(one.id),
-        many => Err(Error::input(format!(
-            "`{name}` matches several contacts: {}",
-            many.iter()
-                .map(|c| c.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))),
-    }
 }
 
 /// `followup log ID KIND`.

@@ -1,0 +1,308 @@
+//! The context every use case runs in (settings, policy, the clock's one reading, the
+//! database), and the mapping from store records to the planner's view.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+use followup_core::agenda::{Event, Person, Track};
+use followup_core::calendar::Region;
+use followup_core::model::Status;
+use followup_core::plan::{Interview, Recipient};
+use followup_core::policy::{Hours, Policy, Preset};
+use followup_store::{AgendaRow, ApplicationFull, Store, StoreError, TouchpointKind};
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+
+use crate::error::{Error, Result};
+use crate::settings::Settings;
+use crate::time;
+
+/// Everything a tracker command needs: settings, policy, the clock's reading.
+pub struct Ctx {
+    pub settings: Settings,
+    pub policy: Policy,
+    pub now: Timestamp,
+    pub db: PathBuf,
+}
+
+impl Ctx {
+    /// Builds the context; `now` is the one reading of the clock (or `--now`).
+    pub fn new(settings: Settings, db: Option<PathBuf>, now: Timestamp) -> Result<Ctx> {
+        let policy = load_policy(settings.policy.as_deref(), settings.preset.as_deref())?;
+        let db = match db {
+            Some(p) => p,
+            None => default_db()?,
+        };
+        Ok(Ctx {
+            settings,
+            policy,
+            now,
+            db,
+        })
+    }
+
+    /// Opens (creating on first use) the database.
+    pub fn store(&self) -> Result<Store> {
+        Store::open(&self.db).map_err(store_err)
+    }
+
+    /// A holiday region by name: built-in, else a custom calendar of this database.
+    pub fn region(&self, code: &str) -> Result<Region> {
+        region_in(&self.db, code)
+    }
+
+    /// The recipients' business hours from the settings, if set.
+    pub fn hours(&self) -> Result<Option<Hours>> {
+        time::business_hours(self.settings.hours.as_deref(), &self.policy)
+    }
+}
+
+/// `~/.local/share/followup/followup.sqlite` (the XDG data dir).
+pub fn default_db() -> Result<PathBuf> {
+    use etcetera::BaseStrategy;
+    let base = etcetera::choose_base_strategy().map_err(|e| {
+        Error::input(format!(
+            "cannot find the data directory ({e}); pass --db PATH"
+        ))
+    })?;
+    Ok(base.data_dir().join("followup").join("followup.sqlite"))
+}
+
+/// Store errors: refused input and unknown ids are the user's (exit 2).
+pub fn store_err(e: StoreError) -> Error {
+    if e.is_invalid() || e.is_not_found() {
+        Error::input(e)
+    } else {
+        Error::Store(e.to_string())
+    }
+}
+
+/// Builds the planner's view of one application, or `None` when it has no
+/// interview that is not cancelled.
+pub fn track_of(ctx: &Ctx, full: &ApplicationFull) -> Result<Option<Track>> {
+    AgendaRow::from_full(full)
+        .map(|row| track_of_row(ctx, &row))
+        .transpose()
+}
+
+/// Builds the planner's view of one application from the facts planning needs (what
+/// [`Store::agenda_rows`] reads, or [`AgendaRow::from_full`] takes from a full record).
+pub fn track_of_row(ctx: &Ctx, row: &AgendaRow) -> Result<Track> {
+    let latest = &row.latest;
+    let tz = time::zone(&latest.tz, "interview zone")?;
+    let mut interview = Interview::new(latest.start.to_zoned(tz.clone()));
+    interview.duration = jiff::SignedDuration::from_mins(latest.duration_minutes);
+    interview.round = latest.round;
+    interview.decision_by = latest.decision_date;
+    interview.decision_meaning = latest.decision_phrase.as_ref().map(|p| format!("\"{p}\""));
+    interview.company_type = row.company_type;
+    interview.seniority = row.seniority;
+    interview.urgent = row.urgent;
+    interview.late_in_process = row.late_in_process;
+    interview.rounds_so_far = row.rounds;
+    let recipient_tz = match &row.recipient_tz {
+        Some(name) => time::zone(name, "recipient zone")?,
+        None => tz,
+    };
+    let region = match row.region.as_deref().or(ctx.settings.region.as_deref()) {
+        Some(code) => Some(ctx.region(code)?),
+        None => guess_region(&recipient_tz).and_then(|c| c.parse().ok()),
+    };
+    let recipient = Recipient {
+        tz: recipient_tz,
+        region,
+        hours: ctx.hours()?,
+    };
+    let interviewers = row
+        .interviewers
+        .iter()
+        .map(|c| Person {
+            id: c.id,
+            name: c.name.clone(),
+        })
+        .collect();
+    let events = row
+        .touchpoints
+        .iter()
+        .map(|t| match t.kind {
+            TouchpointKind::ThankYou | TouchpointKind::Letter => Event::ThankYou {
+                at: t.at,
+                to: t.contact_id,
+            },
+            TouchpointKind::FollowUp | TouchpointKind::Call | TouchpointKind::Voicemail => {
+                Event::FollowUp {
+                    at: t.at,
+                    last: false,
+                }
+            }
+            TouchpointKind::FinalFollowUp => Event::FollowUp {
+                at: t.at,
+                last: true,
+            },
+            TouchpointKind::Reply => Event::Reply {
+                at: t.at,
+                decision: t.decision_date.map(|d| {
+                    (
+                        d,
+                        t.decision_phrase
+                            .as_ref()
+                            .map_or_else(|| d.to_string(), |p| format!("\"{p}\"")),
+                    )
+                }),
+            },
+            TouchpointKind::FeedbackRequest => Event::FeedbackRequest { at: t.at },
+            TouchpointKind::Outcome => Event::Outcome {
+                at: t.at,
+                status: t.outcome.map_or(Status::NoResponse, Status::from),
+            },
+        })
+        .collect();
+    Ok(Track {
+        interview,
+        recipient,
+        interviewers,
+        events,
+    })
+}
+
+/// A contact of the application by name: exact (case-insensitive) first, else the one
+/// whose name contains it.
+pub fn find_contact(full: &ApplicationFull, name: &str) -> Result<i64> {
+    let needle = name.trim().to_lowercase();
+    let hits: Vec<_> =
+        full.contacts
+            .iter()
+            .filter(|c| c.name.to_lowercase() == needle)
+            .chain(full.contacts.iter().filter(|c| {
+                c.name.to_lowercase() != needle && c.name.to_lowercase().contains(&needle)
+            }))
+            .collect();
+    match hits.as_slice() {
+        [] => Err(Error::input(format!(
+            "no contact named `{name}` in application {} (known: {})",
+            full.application.id,
+            if full.contacts.is_empty() {
+                "none".to_string()
+            } else {
+                full.contacts
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        ))),
+        [one, ..] if one.name.to_lowercase() == needle => Ok(one.id),
+        [one] => Ok(one.id),
+        many => Err(Error::input(format!(
+            "`{name}` matches several contacts: {}",
+            many.iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+/// The policy from `--policy`/settings and `--preset`/settings.
+pub fn load_policy(file: Option<&std::path::Path>, preset: Option<&str>) -> Result<Policy> {
+    let preset = preset
+        .map(str::parse::<Preset>)
+        .transpose()
+        .map_err(Error::input)?;
+    match file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            Policy::from_toml_over(&text, preset)
+                .map_err(|e| Error::input(format!("invalid policy file {}: {e}", path.display())))
+        }
+        None => Ok(preset.unwrap_or_default().policy()),
+    }
+}
+
+/// The holiday region most people in `tz` observe, when it is clear.
+pub fn guess_region(tz: &TimeZone) -> Option<&'static str> {
+    let name = tz.iana_name()?;
+    let region = match name {
+        "Europe/London" => "GB",
+        "Europe/Belfast" => "GB-NIR",
+        "Europe/Berlin" => "DE",
+        "Europe/Paris" => "FR",
+        "Europe/Amsterdam" => "NL",
+        "Europe/Dublin" => "IE",
+        "Europe/Madrid" => "ES",
+        "Europe/Rome" => "IT",
+        "Asia/Kolkata" | "Asia/Calcutta" => "IN",
+        "Asia/Singapore" => "SG",
+        "Asia/Tokyo" => "JP",
+        "Pacific/Auckland" => "NZ",
+        "America/Sao_Paulo" => "BR",
+        "America/Toronto" | "America/Vancouver" | "America/Edmonton" | "America/Winnipeg"
+        | "America/Halifax" | "America/St_Johns" | "America/Regina" => "CA",
+        "Australia/Sydney" => "AU-NSW",
+        "Australia/Melbourne" => "AU-VIC",
+        "Australia/Brisbane" => "AU-QLD",
+        "Australia/Perth" => "AU-WA",
+        "Australia/Adelaide" => "AU-SA",
+        "Australia/Hobart" => "AU-TAS",
+        "Australia/Darwin" => "AU-NT",
+        "America/New_York"
+        | "America/Chicago"
+        | "America/Denver"
+        | "America/Los_Angeles"
+        | "America/Phoenix"
+        | "America/Anchorage"
+        | "America/Detroit"
+        | "Pacific/Honolulu"
+        | "America/Boise"
+        | "America/Indiana/Indianapolis" => "US",
+        _ => return None,
+    };
+    Some(region)
+}
+
+/// Custom regions read so far in this process, by database and lower-case name.
+type Regions = Mutex<HashMap<(PathBuf, String), Option<Region>>>;
+
+fn cache() -> &'static Regions {
+    static CACHE: OnceLock<Regions> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// A holiday region by name: a built-in code (`US-CA`), else a custom calendar of the
+/// database `db` (`followup holidays import`). Each custom name is read once per process.
+pub fn region_in(db: &Path, code: &str) -> Result<Region> {
+    let builtin_err = match code.parse::<Region>() {
+        Ok(r) => return Ok(r),
+        Err(e) => e,
+    };
+    let key = (db.to_path_buf(), code.trim().to_lowercase());
+    let cached = cache().lock().ok().and_then(|c| c.get(&key).cloned());
+    let found = match cached {
+        Some(found) => found,
+        None => {
+            // Never create a database only to look a name up.
+            let found = if db.exists() {
+                let store = Store::open(db).map_err(store_err)?;
+                store
+                    .holiday_calendar(code)
+                    .map_err(store_err)?
+                    .map(|days| Region::custom(code.trim(), days))
+            } else {
+                None
+            };
+            if let Ok(mut c) = cache().lock() {
+                c.insert(key, found.clone());
+            }
+            found
+        }
+    };
+    found.ok_or_else(|| {
+        Error::input(format!(
+            "{builtin_err}; nor is it a custom holiday calendar (see `followup holidays list`)"
+        ))
+    })
+}

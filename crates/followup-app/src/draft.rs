@@ -1,0 +1,367 @@
+//! Drafting for the tracker (M1–M7): who a message is for, the facts it is drafted
+//! from, and its `.eml` and `mailto:` forms. Nothing is ever sent.
+
+use std::path::{Path, PathBuf};
+
+use followup_core::draft::{self, Draft, DraftInput, Recipient, Sender};
+use followup_core::model::MessageKind;
+use followup_store::model::{Contact, ContactRole, Interview, NoteKind};
+use followup_store::{ApplicationFull, Profile, TouchpointKind};
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+use crate::ctx::{find_contact, Ctx};
+use crate::error::{Error, Result};
+
+/// How the draft is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `Subject: ...`, a blank line, the body.
+    Text,
+    /// An RFC 5322 message a mail client opens as a draft.
+    Eml,
+    /// A `mailto:` link.
+    Mailto,
+}
+
+impl Format {
+    pub fn parse(word: &str) -> Result<Format> {
+        match word.trim().to_ascii_lowercase().as_str() {
+            "text" | "txt" => Ok(Format::Text),
+            "eml" => Ok(Format::Eml),
+            "mailto" => Ok(Format::Mailto),
+            _ => Err(Error::input(format!(
+                "unknown format `{word}` (expected one of: text, eml, mailto)"
+            ))),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Eml => "eml",
+            Format::Mailto => "mailto",
+        }
+    }
+}
+
+/// Kinds that go out by email (the others are printed, spoken or left on a voicemail).
+pub fn is_email(kind: MessageKind) -> bool {
+    !matches!(
+        kind,
+        MessageKind::Letter | MessageKind::PhoneScript | MessageKind::Voicemail
+    )
+}
+
+/// The plain-text form: `Subject: ...`, a blank line, the body (what `followup check`
+/// reads back).
+pub fn text(d: &Draft) -> String {
+    match &d.subject {
+        Some(s) => format!("Subject: {s}\n\n{}", d.body),
+        None => d.body.clone(),
+    }
+}
+
+/// The interviews in time order, cancelled ones left out.
+pub fn interviews(full: &ApplicationFull) -> Vec<&Interview> {
+    let mut list: Vec<&Interview> = full.interviews.iter().filter(|i| !i.cancelled).collect();
+    list.sort_by_key(|i| i.start);
+    list
+}
+
+/// Who the draft is for: `--to`, else the first interviewer of the latest round for a
+/// thank-you or letter, else the hiring manager, the recruiter, the latest round's
+/// first interviewer, any contact.
+pub fn recipient<'a>(
+    full: &'a ApplicationFull,
+    kind: MessageKind,
+    to: Option<&str>,
+) -> Result<&'a Contact> {
+    let by_id = |id: i64| full.contacts.iter().find(|c| c.id == id);
+    if let Some(name) = to {
+        let id = find_contact(full, name)?;
+        return by_id(id).ok_or_else(|| Error::input(format!("no contact with id {id}")));
+    }
+    let latest_interviewer = interviews(full)
+        .iter()
+        .rev()
+        .find_map(|i| i.interviewer_ids.iter().find_map(|&id| by_id(id)));
+    let with_role = |role: ContactRole| full.contacts.iter().find(|c| c.role == role);
+    let pick = match kind {
+        MessageKind::ThankYou | MessageKind::Letter => latest_interviewer,
+        _ => with_role(ContactRole::HiringManager)
+            .or_else(|| with_role(ContactRole::Recruiter))
+            .or(latest_interviewer),
+    };
+    pick.or_else(|| full.contacts.first()).ok_or_else(|| {
+        Error::input(format!(
+            "application {} has no contact to write to: add the interviewers with \
+             `followup interview {} --at ... --interviewer \"Jane Doe <jane@example.com>\"`",
+            full.application.id, full.application.id
+        ))
+    })
+}
+
+/// The contact's address, required for email formats.
+pub fn address_of(to: &Contact) -> Result<&str> {
+    to.email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .ok_or_else(|| {
+            Error::input(format!(
+                "{} has no email address in the tracker: use --format text and send it \
+                 yourself, or record the address (\"{} <name@example.com>\")",
+                to.name, to.name
+            ))
+        })
+}
+
+/// The facts of the draft: the round the recipient sat in (else the latest), its notes
+/// (and the application's), the latest decision date, the follow-ups already sent.
+pub fn input(
+    full: &ApplicationFull,
+    kind: MessageKind,
+    profile: &Profile,
+    to: &Contact,
+    now: Timestamp,
+) -> DraftInput {
+    let rounds = interviews(full);
+    let theirs = rounds
+        .iter()
+        .rev()
+        .find(|i| i.interviewer_ids.contains(&to.id))
+        .or(rounds.last())
+        .copied();
+    let index = theirs
+        .and_then(|i| i.interviewer_ids.iter().position(|&id| id == to.id))
+        .unwrap_or(0);
+    let zone = |i: &Interview| TimeZone::get(&i.tz).unwrap_or(TimeZone::UTC);
+
+    let app = &full.application;
+    let mut input = DraftInput::new(
+        kind,
+        Sender {
+            name: profile.name.clone(),
+            email: profile.email.clone(),
+            phone: profile.phone.clone(),
+        },
+        Recipient {
+            name: to.name.clone(),
+            role: Some(to.role.as_str().replace('-', " ")),
+            index,
+        },
+        &app.company,
+        &app.role,
+    );
+    input.company_type = app.company_type;
+    input.seniority = app.seniority;
+    if let Some(i) = theirs {
+        let tz = zone(i);
+        input.interview_date = Some(i.start.to_zoned(tz.clone()).date());
+        input.round = i.round;
+        input.today = Some(now.to_zoned(tz).date());
+    } else {
+        input.today = Some(now.to_zoned(TimeZone::UTC).date());
+    }
+
+    let notes = |k: NoteKind| -> Vec<String> {
+        let of_round: Vec<String> = full
+            .notes
+            .iter()
+            .filter(|n| n.kind == k)
+            .filter(|n| n.interview_id.is_none() || n.interview_id == theirs.map(|i| i.id))
+            .map(|n| n.text.clone())
+            .collect();
+        if of_round.is_empty() {
+            full.notes
+                .iter()
+                .filter(|n| n.kind == k)
+                .map(|n| n.text.clone())
+                .collect()
+        } else {
+            of_round
+        }
+    };
+    input.topics = notes(NoteKind::Topic);
+    input.strengths = notes(NoteKind::Strength);
+    input.gaps = notes(NoteKind::Gap);
+    input.questions = notes(NoteKind::Question);
+
+    // The latest word on the decision: a reply's new date, else the latest interview's.
+    let from_interview = rounds
+        .iter()
+        .rev()
+        .find_map(|i| i.decision_date.map(|d| (i.start, d)));
+    let from_reply = full
+        .touchpoints
+        .iter()
+        .filter(|t| t.kind == TouchpointKind::Reply)
+        .filter_map(|t| t.decision_date.map(|d| (t.at, d)))
+        .max_by_key(|(at, _)| *at);
+    input.decision_date = match (from_interview, from_reply) {
+        (Some(a), Some(b)) => Some(if b.0 >= a.0 { b.1 } else { a.1 }),
+        (a, b) => a.or(b).map(|(_, d)| d),
+    };
+    input.followups_sent = full
+        .touchpoints
+        .iter()
+        .filter(|t| {
+            matches!(
+                t.kind,
+                TouchpointKind::FollowUp | TouchpointKind::FinalFollowUp | TouchpointKind::Call
+            )
+        })
+        .count()
+        .try_into()
+        .unwrap_or(u32::MAX);
+    input
+}
+
+/// `<config dir>/templates/<kind>.txt`, when the user has one.
+pub fn user_template(kind: MessageKind) -> Result<Option<(PathBuf, String)>> {
+    let Some(dir) = crate::settings::config_dir() else {
+        return Ok(None);
+    };
+    let path = dir.join("templates").join(draft::template_file_name(kind));
+    read_if_exists(&path).map(|t| t.map(|text| (path, text)))
+}
+
+pub fn read_if_exists(path: &Path) -> Result<Option<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(Error::Read {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// One line, for header values: no database value can start a header of its own.
+pub fn header_value(text: &str) -> String {
+    draft::one_line(text)
+}
+
+/// An RFC 5322 message with `X-Unsent: 1`, so mail clients open it as a draft.
+pub fn eml(
+    ctx: &Ctx,
+    full: &ApplicationFull,
+    kind: MessageKind,
+    profile: &Profile,
+    to: &Contact,
+    d: &Draft,
+) -> Result<String> {
+    use mail_builder::headers::address::Address;
+    use mail_builder::headers::raw::Raw;
+    use mail_builder::MessageBuilder;
+
+    let from_email = header_value(&profile.email);
+    let to_email = header_value(address_of(to)?);
+    for (who, addr) in [
+        ("your profile's", &from_email),
+        ("the contact's", &to_email),
+    ] {
+        if !plain_address(addr) {
+            return Err(Error::input(format!(
+                "{who} email address `{addr}` cannot go in a mail header"
+            )));
+        }
+    }
+    let domain = from_email.rsplit('@').next().unwrap_or("localhost");
+    let message_id = format!(
+        "followup.{}.{}.{}@{}",
+        full.application.id,
+        kind.as_str(),
+        ctx.now.as_second(),
+        domain
+    );
+    let mut body = d.body.clone();
+    body.push('\n');
+    let mut message = MessageBuilder::new()
+        .from(Address::new_address(
+            Some(header_value(&profile.name)),
+            from_email.clone(),
+        ))
+        .to(Address::new_address(Some(header_value(&to.name)), to_email))
+        .date(ctx.now.as_second())
+        .message_id(message_id)
+        .header("X-Unsent", Raw::new("1"))
+        .text_body(body);
+    if let Some(s) = &d.subject {
+        message = message.subject(header_value(s));
+    }
+    message
+        .write_to_string()
+        .map_err(|e| Error::input(format!("cannot build the message: {e}")))
+}
+
+/// `local@domain` with nothing a header parser could misread.
+pub fn plain_address(addr: &str) -> bool {
+    let mut parts = addr.split('@');
+    let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.is_empty()
+        && addr
+            .chars()
+            .all(|c| c.is_ascii_graphic() && !"<>()[],;:\\\"".contains(c))
+}
+
+/// RFC 6068: everything but unreserved characters is percent-encoded (and `@` in the
+/// address); line breaks become `%0D%0A`.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+pub fn mailto(address: &str, d: &Draft) -> String {
+    let to: String = address
+        .split('@')
+        .map(|part| utf8_percent_encode(part, COMPONENT).to_string())
+        .collect::<Vec<_>>()
+        .join("@");
+    let crlf = |s: &str| s.replace("\r\n", "\n").replace('\n', "\r\n");
+    let mut url = format!("mailto:{to}");
+    let mut sep = '?';
+    if let Some(s) = &d.subject {
+        url.push(sep);
+        url.push_str("subject=");
+        url.push_str(&utf8_percent_encode(&header_value(s), COMPONENT).to_string());
+        sep = '&';
+    }
+    url.push(sep);
+    url.push_str("body=");
+    url.push_str(&utf8_percent_encode(&crlf(&d.body), COMPONENT).to_string());
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mailto_encodes_everything_reserved() {
+        let d = Draft {
+            subject: Some("Thank you & more?".into()),
+            body: "Hi Jane,\n\n100% yes=no #1".into(),
+        };
+        let url = mailto("jane+jobs@acme.com", &d);
+        assert_eq!(
+            url,
+            "mailto:jane%2Bjobs@acme.com?subject=Thank%20you%20%26%20more%3F\
+             &body=Hi%20Jane%2C%0D%0A%0D%0A100%25%20yes%3Dno%20%231"
+        );
+    }
+
+    #[test]
+    fn plain_addresses_only() {
+        assert!(plain_address("jane@acme.com"));
+        assert!(!plain_address("jane@acme.com\r\nBcc: x@y"));
+        assert!(!plain_address("a@b@c"));
+        assert!(!plain_address("Jane <jane@acme.com>"));
+    }
+}

@@ -1,0 +1,18 @@
+//! The use cases of `followup` over the store, shared by the command line and the web
+//! server: the context (settings, policy, the clock's one reading, the database), the
+//! mapping from store records to the planner, draft input, the checker's context and
+//! the agenda.
+//!
+//! Dependencies point one way: `followup-core` <- `followup-store` <- `followup-app`
+//! <- `followup-cli` / `followup-server`.
+
+pub mod agenda;
+pub mod check;
+pub mod ctx;
+pub mod draft;
+pub mod error;
+pub mod settings;
+pub mod time;
+
+pub use ctx::Ctx;
+pub use error::{Error, Result};

@@ -1,0 +1,165 @@
+//! Parsing the times, zones, durations and hours given on the command line.
+
+use jiff::civil::{Date, DateTime, Time};
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp, Zoned};
+
+use crate::error::{Error, Result};
+
+/// The years the planner and its holiday tables cover.
+pub const YEARS: std::ops::RangeInclusive<i16> = 2000..=2060;
+
+/// An IANA zone by name.
+pub fn zone(name: &str, flag: &str) -> Result<TimeZone> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::input(format!(
+            "{flag} is empty: give an IANA zone such as America/New_York"
+        )));
+    }
+    TimeZone::get(name).map_err(|_| {
+        Error::input(format!(
+            "unknown time zone `{name}` for {flag} (expected an IANA name such as America/New_York or Europe/London)"
+        ))
+    })
+}
+
+/// A local date and time such as "2026-12-01 10:00", read in `tz`. An RFC 3339
+/// timestamp with an offset is accepted too and converted to `tz`.
+pub fn local_datetime(text: &str, tz: &TimeZone, flag: &str) -> Result<Zoned> {
+    let t = text.trim();
+    if let Ok(ts) = t.parse::<Timestamp>() {
+        return in_range(ts.to_zoned(tz.clone()), flag, text);
+    }
+    if !t.contains(':') && t.parse::<Date>().is_ok() {
+        return Err(Error::input(format!(
+            "{flag} `{text}` has no time of day: write \"{t} 10:00\""
+        )));
+    }
+    let dt: DateTime = match t.parse::<DateTime>() {
+        Ok(dt) => dt,
+        Err(e) => {
+            return Err(Error::input(format!(
+                "invalid {flag} `{text}`: {} (expected \"YYYY-MM-DD HH:MM\")",
+                crate::settings::one_line(&e.to_string())
+            )))
+        }
+    };
+    let z = tz
+        .to_ambiguous_zoned(dt)
+        .compatible()
+        .map_err(|e| Error::input(format!("invalid {flag} `{text}`: {e}")))?;
+    in_range(z, flag, text)
+}
+
+fn in_range(z: Zoned, flag: &str, text: &str) -> Result<Zoned> {
+    if !YEARS.contains(&z.year()) {
+        return Err(Error::input(format!(
+            "{flag} `{text}` is outside the years {}–{} that the planner covers",
+            YEARS.start(),
+            YEARS.end()
+        )));
+    }
+    Ok(z)
+}
+
+/// The current moment from `--now` / `FOLLOWUP_NOW`: RFC 3339, or a local time in `tz`.
+pub fn now(text: &str, tz: &TimeZone) -> Result<Timestamp> {
+    let t = text.trim();
+    if let Ok(ts) = t.parse::<Timestamp>() {
+        return Ok(ts);
+    }
+    match t.parse::<DateTime>() {
+        Ok(dt) => tz
+            .to_ambiguous_zoned(dt)
+            .compatible()
+            .map(|z| z.timestamp())
+            .map_err(|e| Error::input(format!("invalid --now `{text}`: {e}"))),
+        Err(e) => Err(Error::input(format!(
+            "invalid --now `{text}`: {} (expected RFC 3339 such as 2026-12-02T09:00:00-05:00)",
+            crate::settings::one_line(&e.to_string())
+        ))),
+    }
+}
+
+/// A duration such as "45m", "1h", "1h30m", "90min" or a bare number of minutes.
+pub fn duration(text: &str) -> Result<SignedDuration> {
+    let t = text.trim();
+    let d = if let Ok(mins) = t.parse::<i64>() {
+        SignedDuration::from_mins(mins)
+    } else {
+        t.parse::<SignedDuration>().map_err(|_| {
+            Error::input(format!(
+                "invalid --duration `{text}` (expected something like 45m, 1h or 1h30m)"
+            ))
+        })?
+    };
+    if d <= SignedDuration::ZERO || d > SignedDuration::from_hours(24) {
+        return Err(Error::input(format!(
+            "invalid --duration `{text}`: an interview lasts more than 0 and at most 24 hours"
+        )));
+    }
+    Ok(d)
+}
+
+/// Business hours such as "09:00-17:00".
+pub fn hours(text: &str) -> Result<(Time, Time)> {
+    let bad = || {
+        Error::input(format!(
+            "invalid business hours `{text}` (expected HH:MM-HH:MM, such as 09:00-17:00)"
+        ))
+    };
+    let (a, b) = text.trim().split_once('-').ok_or_else(bad)?;
+    let a: Time = a.trim().parse().map_err(|_| bad())?;
+    let b: Time = b.trim().parse().map_err(|_| bad())?;
+    if a >= b {
+        return Err(Error::input(format!(
+            "invalid business hours `{text}`: the start must be before the end"
+        )));
+    }
+    Ok((a, b))
+}
+
+/// The recipients' business hours from "HH:MM-HH:MM", keeping the policy's preferred
+/// moment inside them; `None` leaves the policy's hours.
+pub fn business_hours(
+    text: Option<&str>,
+    policy: &followup_core::policy::Policy,
+) -> Result<Option<followup_core::policy::Hours>> {
+    let Some(text) = text else { return Ok(None) };
+    let (start, end) = hours(text)?;
+    Ok(Some(followup_core::policy::Hours {
+        start,
+        end,
+        preferred: policy.hours.preferred.clamp(start, end),
+    }))
+}
+
+/// RFC 3339 with the zone's offset, as used in JSON output.
+pub fn rfc3339(z: &Zoned) -> String {
+    z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_what_people_type() {
+        let tz = TimeZone::get("America/New_York").unwrap();
+        let z = local_datetime("2026-12-01 10:00", &tz, "--at").unwrap();
+        assert_eq!(rfc3339(&z), "2026-12-01T10:00:00-05:00");
+        let z = local_datetime("2026-12-01T15:00:00Z", &tz, "--at").unwrap();
+        assert_eq!(rfc3339(&z), "2026-12-01T10:00:00-05:00");
+        assert!(local_datetime("2026-02-30 10:00", &tz, "--at").is_err());
+        assert!(local_datetime("2026-12-01", &tz, "--at")
+            .unwrap_err()
+            .to_string()
+            .contains("no time of day"));
+        assert_eq!(duration("45m").unwrap(), SignedDuration::from_mins(45));
+        assert_eq!(duration("1h30m").unwrap(), SignedDuration::from_mins(90));
+        assert_eq!(duration("90").unwrap(), SignedDuration::from_mins(90));
+        assert!(duration("0m").is_err());
+        assert!(hours("17:00-09:00").is_err());
+    }
+}
