@@ -13,6 +13,7 @@ pub mod draft;
 pub mod error;
 pub mod settings;
 pub mod time;
+pub mod track;
 
 pub use ctx::Ctx;
 pub use error::{Error, Result};

@@ -6,103 +6,71 @@ use std::io::{BufRead, IsTerminal};
 use std::path::Path;
 
 use followup_core::agenda;
-use followup_core::calendar::Region;
-use followup_core::model::{CompanyType, Round, Seniority, Status};
+use followup_core::model::{CompanyType, Seniority, Status};
 use followup_core::phrase;
 use followup_core::plan::StepStatus;
-use followup_store::model::{ContactRole, Interviewer, NewContact};
-use followup_store::{
-    ApplicationFull, ApplicationPatch, NewApplication, NewInterview, NewNote, NewTouchpoint,
-    NoteKind, Outcome, Profile, TouchpointKind,
-};
+use followup_store::model::Interviewer;
+use followup_store::{ApplicationPatch, NewTouchpoint, Outcome, Profile, TouchpointKind};
 use jiff::tz::TimeZone;
-use jiff::Timestamp;
 use serde::Serialize;
 use serde_json::json;
 
 use crate::cli::{AddArgs, EditArgs, RoundArgs};
 use crate::error::{parse_word, Error, Result};
 use crate::output::{self, style};
-use crate::settings::Settings;
 use crate::time;
 
 pub use followup_app::ctx::{default_db, find_contact, store_err, track_of, Ctx};
+use followup_app::track::{app_zone, new_round, region_of, when, AddInput, RoundInput};
 
-/// "Jane Doe <jane@acme.com>" or "Jane Doe".
-fn parse_person(text: &str) -> Result<NewContact> {
-    let t = text.trim();
-    let (name, email) = match (t.find('<'), t.ends_with('>')) {
-        (Some(i), true) => (
-            t[..i].trim(),
-            Some(t[i + 1..t.len() - 1].trim().to_string()),
-        ),
-        (None, _) if t.contains('@') && !t.contains(' ') => {
-            return Err(Error::input(format!(
-                "--interviewer `{text}` has no name: write \"Jane Doe <{t}>\""
-            )))
-        }
-        (None, _) => (t, None),
-        _ => {
-            return Err(Error::input(format!(
-                "invalid --interviewer `{text}` (expected \"Jane Doe <jane@acme.com>\")"
-            )))
-        }
+/// The flags of one round, as the shared use cases take them.
+fn round_input(r: &RoundArgs) -> RoundInput {
+    RoundInput {
+        at: r.at.clone(),
+        tz: r.tz.clone(),
+        duration: r.duration.clone(),
+        round: r.round.clone(),
+        decision: r.decision.clone(),
+        interviewer: r.interviewer.clone(),
+        topic: r.topic.clone(),
+        strength: r.strength.clone(),
+        gap: r.gap.clone(),
+        question: r.question.clone(),
+        location: r.location.clone(),
+    }
+}
+
+/// `followup add`.
+pub fn add(ctx: &Ctx, a: &AddArgs) -> Result<()> {
+    let input = AddInput {
+        company: a.company.clone(),
+        role: a.role.clone(),
+        round: round_input(&a.round),
+        region: a.region.clone(),
+        recipient_tz: a.recipient_tz.clone(),
+        company_type: a.company_type.clone(),
+        seniority: a.seniority.clone(),
+        urgent: a.urgent,
+        late_in_process: a.late_in_process,
+        link: a.link.clone(),
+        source: a.source.clone(),
     };
-    if let Some(e) = &email {
-        followup_store::validate::email("--interviewer", e).map_err(store_err)?;
-    }
-    let mut c = NewContact::new(name.trim_matches('"'), ContactRole::Interviewer);
-    c.email = email;
-    followup_store::validate::required_line("--interviewer", &c.name).map_err(store_err)?;
-    Ok(c)
+    let id = followup_app::track::add(ctx, &input)?;
+    print_id(a.round.json, id, "application")
 }
 
-fn notes(r: &RoundArgs) -> Vec<NewNote> {
-    let mut out = Vec::new();
-    for (kind, list) in [
-        (NoteKind::Topic, &r.topic),
-        (NoteKind::Strength, &r.strength),
-        (NoteKind::Gap, &r.gap),
-        (NoteKind::Question, &r.question),
-    ] {
-        out.extend(list.iter().map(|t| NewNote::new(kind, t.trim())));
-    }
-    out
-}
-
-/// A new interview round from flags, with its decision phrase read into a date.
-fn new_round(r: &RoundArgs, settings: &Settings, region: Option<&Region>) -> Result<NewInterview> {
-    let tz_name = r.tz.as_deref().or(settings.tz.as_deref()).ok_or_else(|| {
-        Error::input(
-            "no time zone: pass --tz ZONE (such as America/New_York) or set tz in config.toml",
-        )
-    })?;
-    let tz = time::zone(tz_name, "--tz")?;
-    let start = time::local_datetime(&r.at, &tz, "--at")?;
-    let minutes = time::duration(&r.duration)?.as_mins();
-    let mut i = NewInterview::new(
-        start.timestamp(),
-        tz.iana_name().unwrap_or(tz_name),
-        minutes,
-    );
-    i.round = parse_word::<Round>(r.round.as_deref())?;
-    i.location = r.location.clone();
-    if let Some(p) = &r.decision {
-        let d = phrase::parse_decision(p, start.date(), region).map_err(Error::input)?;
-        i.decision_phrase = Some(p.trim().to_string());
-        i.decision_date = Some(d.date);
-    }
-    for who in &r.interviewer {
-        i.interviewers.push(Interviewer::New(parse_person(who)?));
-    }
-    i.notes = notes(r);
-    Ok(i)
-}
-
-/// A built-in region code, or the name of a custom holiday calendar.
-fn region_of(ctx: &Ctx, code: Option<&str>) -> Result<Option<Region>> {
-    code.map(|c| crate::commands::holidays::region(ctx, c))
-        .transpose()
+/// `followup log ID KIND`.
+pub fn log(
+    ctx: &Ctx,
+    id: i64,
+    kind: &str,
+    to: Option<&str>,
+    at: Option<&str>,
+    note: Option<&str>,
+    json: bool,
+) -> Result<()> {
+    let tid = followup_app::track::log(ctx, id, kind, to, at, note)?;
+    print_id(json, tid, "touchpoint")
 }
 
 fn print_id(json: bool, id: i64, what: &str) -> Result<()> {
@@ -116,35 +84,12 @@ fn print_id(json: bool, id: i64, what: &str) -> Result<()> {
     })
 }
 
-/// `followup add`.
-pub fn add(ctx: &Ctx, a: &AddArgs) -> Result<()> {
-    let region_code = a.region.as_deref().or(ctx.settings.region.as_deref());
-    let region = region_of(ctx, region_code)?;
-    if let Some(tz) = &a.recipient_tz {
-        time::zone(tz, "--recipient-tz")?;
-    }
-    let round = new_round(&a.round, &ctx.settings, region.as_ref())?;
-    let mut app = NewApplication::new(a.company.trim(), a.role.trim(), ctx.now);
-    app.region = region.as_ref().map(|r| r.code().to_string());
-    app.recipient_tz = a.recipient_tz.clone();
-    app.company_type = parse_word::<CompanyType>(a.company_type.as_deref())?;
-    app.seniority = parse_word::<Seniority>(a.seniority.as_deref())?;
-    app.urgent = a.urgent;
-    app.late_in_process = a.late_in_process;
-    app.link = a.link.clone();
-    app.source = a.source.clone();
-    app.interviews.push(round);
-    let mut store = ctx.store()?;
-    let id = store.add_application(&app).map_err(store_err)?;
-    print_id(a.round.json, id, "application")
-}
-
 /// `followup interview ID`.
 pub fn interview(ctx: &Ctx, id: i64, r: &RoundArgs) -> Result<()> {
     let mut store = ctx.store()?;
     let full = store.application(id).map_err(store_err)?;
     let region = region_of(ctx, full.application.region.as_deref())?;
-    let mut round = new_round(r, &ctx.settings, region.as_ref())?;
+    let mut round = new_round(&round_input(r), &ctx.settings, region.as_ref())?;
     // People already known for this application are linked, not duplicated.
     for who in &mut round.interviewers {
         if let Interviewer::New(c) = who {
@@ -159,77 +104,6 @@ pub fn interview(ctx: &Ctx, id: i64, r: &RoundArgs) -> Result<()> {
     }
     let iid = store.add_interview(id, &round).map_err(store_err)?;
     print_id(r.json, iid, "interview")
-}
-
-/// The application's zone: its latest interview's, else the configured one, else UTC.
-fn app_zone(ctx: &Ctx, full: &ApplicationFull) -> TimeZone {
-    full.interviews
-        .last()
-        .map(|i| i.tz.as_str())
-        .or(ctx.settings.tz.as_deref())
-        .and_then(|name| TimeZone::get(name).ok())
-        .unwrap_or(TimeZone::UTC)
-}
-
-/// The moment given with `--at`, read in the application's zone, or now.
-fn when(ctx: &Ctx, full: &ApplicationFull, at: Option<&str>) -> Result<Timestamp> {
-    let Some(text) = at else { return Ok(ctx.now) };
-    Ok(time::local_datetime(text, &app_zone(ctx, full), "--at")?.timestamp())
-}
-
-/// `followup log ID KIND`.
-pub fn log(
-    ctx: &Ctx,
-    id: i64,
-    kind: &str,
-    to: Option<&str>,
-    at: Option<&str>,
-    note: Option<&str>,
-    json: bool,
-) -> Result<()> {
-    let kind: TouchpointKind = kind.parse().map_err(Error::input)?;
-    if matches!(kind, TouchpointKind::Reply | TouchpointKind::Outcome) {
-        return Err(Error::input(format!(
-            "use `followup {}` to record a {kind}",
-            if kind == TouchpointKind::Reply {
-                "reply"
-            } else {
-                "outcome"
-            }
-        )));
-    }
-    let mut store = ctx.store()?;
-    let full = store.application(id).map_err(store_err)?;
-    let mut t = NewTouchpoint::new(kind, when(ctx, &full, at)?);
-    t.contact_id = to.map(|n| find_contact(&full, n)).transpose()?;
-    t.note = note.map(str::to_string);
-    t.channel = Some(match kind {
-        TouchpointKind::Call | TouchpointKind::Voicemail => followup_core::model::Channel::Phone,
-        TouchpointKind::Letter => followup_core::model::Channel::Letter,
-        _ => followup_core::model::Channel::Email,
-    });
-    if matches!(
-        kind,
-        TouchpointKind::FollowUp
-            | TouchpointKind::FinalFollowUp
-            | TouchpointKind::Call
-            | TouchpointKind::Voicemail
-    ) {
-        if let Some(track) = track_of(ctx, &full)? {
-            let d = agenda::derive(&track, &ctx.policy, ctx.now);
-            let last = full
-                .touchpoints
-                .iter()
-                .any(|t| t.kind == TouchpointKind::FinalFollowUp);
-            if d.follow_ups_sent >= 2 || last {
-                return Err(Error::input(format!(
-                    "application {id} already has two follow-ups since its latest interview: never a third (T5); when nothing comes back, `followup outcome {id} no-response`"
-                )));
-            }
-        }
-    }
-    let tid = store.add_touchpoint(id, &t).map_err(store_err)?;
-    print_id(json, tid, "touchpoint")
 }
 
 /// `followup reply ID`.

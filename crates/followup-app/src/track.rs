@@ -1,0 +1,270 @@
+//! Tracker use cases: adding an application and its first round, logging what was sent.
+
+use followup_core::agenda;
+use followup_core::calendar::Region;
+use followup_core::model::{CompanyType, Round, Seniority};
+use followup_core::phrase;
+use followup_store::model::{ContactRole, Interviewer, NewContact};
+use followup_store::{
+    ApplicationFull, NewApplication, NewInterview, NewNote, NewTouchpoint, NoteKind, TouchpointKind,
+};
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+use serde::Deserialize;
+
+use crate::ctx::{find_contact, store_err, track_of, Ctx};
+use crate::error::{parse_word, Error, Result};
+use crate::settings::Settings;
+use crate::time;
+
+/// One interview round as typed: flags of `followup add`, fields of a form or JSON.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoundInput {
+    /// Local date and time, "2026-12-01 10:00".
+    pub at: String,
+    /// IANA zone of the interview (else the configured one).
+    #[serde(default)]
+    pub tz: Option<String>,
+    /// "45m", "1h" (default 1h).
+    #[serde(default = "default_duration")]
+    pub duration: String,
+    /// screen, technical, onsite, final...
+    #[serde(default)]
+    pub round: Option<String>,
+    /// What they said about the decision: "within a week".
+    #[serde(default)]
+    pub decision: Option<String>,
+    /// "Jane Doe <jane@acme.com>".
+    #[serde(default)]
+    pub interviewer: Vec<String>,
+    /// Topics discussed.
+    #[serde(default)]
+    pub topic: Vec<String>,
+    /// Strengths shown.
+    #[serde(default)]
+    pub strength: Vec<String>,
+    /// Gaps to address.
+    #[serde(default)]
+    pub gap: Vec<String>,
+    /// Questions asked.
+    #[serde(default)]
+    pub question: Vec<String>,
+    /// Where it took place.
+    #[serde(default)]
+    pub location: Option<String>,
+}
+
+fn default_duration() -> String {
+    "1h".to_string()
+}
+
+/// A new application and its first round.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddInput {
+    /// The company.
+    pub company: String,
+    /// The role.
+    pub role: String,
+    /// The first interview.
+    pub round: RoundInput,
+    /// Holiday region of the recipient.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// The recipient's zone, when not the interview's.
+    #[serde(default)]
+    pub recipient_tz: Option<String>,
+    /// startup, enterprise, agency, public...
+    #[serde(default)]
+    pub company_type: Option<String>,
+    /// junior, senior, executive...
+    #[serde(default)]
+    pub seniority: Option<String>,
+    /// They asked for a quick decision.
+    #[serde(default)]
+    pub urgent: bool,
+    /// Late in the process.
+    #[serde(default)]
+    pub late_in_process: bool,
+    /// Job posting.
+    #[serde(default)]
+    pub link: Option<String>,
+    /// Where the lead came from.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// "Jane Doe <jane@acme.com>" or "Jane Doe".
+pub fn parse_person(text: &str) -> Result<NewContact> {
+    let t = text.trim();
+    let (name, email) = match (t.find('<'), t.ends_with('>')) {
+        (Some(i), true) => (
+            t[..i].trim(),
+            Some(t[i + 1..t.len() - 1].trim().to_string()),
+        ),
+        (None, _) if t.contains('@') && !t.contains(' ') => {
+            return Err(Error::input(format!(
+                "--interviewer `{text}` has no name: write \"Jane Doe <{t}>\""
+            )))
+        }
+        (None, _) => (t, None),
+        _ => {
+            return Err(Error::input(format!(
+                "invalid --interviewer `{text}` (expected \"Jane Doe <jane@acme.com>\")"
+            )))
+        }
+    };
+    if let Some(e) = &email {
+        followup_store::validate::email("--interviewer", e).map_err(store_err)?;
+    }
+    let mut c = NewContact::new(name.trim_matches('"'), ContactRole::Interviewer);
+    c.email = email;
+    followup_store::validate::required_line("--interviewer", &c.name).map_err(store_err)?;
+    Ok(c)
+}
+
+pub fn notes(r: &RoundInput) -> Vec<NewNote> {
+    let mut out = Vec::new();
+    for (kind, list) in [
+        (NoteKind::Topic, &r.topic),
+        (NoteKind::Strength, &r.strength),
+        (NoteKind::Gap, &r.gap),
+        (NoteKind::Question, &r.question),
+    ] {
+        out.extend(list.iter().map(|t| NewNote::new(kind, t.trim())));
+    }
+    out
+}
+
+/// A new interview round from flags, with its decision phrase read into a date.
+pub fn new_round(
+    r: &RoundInput,
+    settings: &Settings,
+    region: Option<&Region>,
+) -> Result<NewInterview> {
+    let tz_name = r.tz.as_deref().or(settings.tz.as_deref()).ok_or_else(|| {
+        Error::input(
+            "no time zone: pass --tz ZONE (such as America/New_York) or set tz in config.toml",
+        )
+    })?;
+    let tz = time::zone(tz_name, "--tz")?;
+    let start = time::local_datetime(&r.at, &tz, "--at")?;
+    let minutes = time::duration(&r.duration)?.as_mins();
+    let mut i = NewInterview::new(
+        start.timestamp(),
+        tz.iana_name().unwrap_or(tz_name),
+        minutes,
+    );
+    i.round = parse_word::<Round>(r.round.as_deref())?;
+    i.location = r.location.clone();
+    if let Some(p) = &r.decision {
+        let d = phrase::parse_decision(p, start.date(), region).map_err(Error::input)?;
+        i.decision_phrase = Some(p.trim().to_string());
+        i.decision_date = Some(d.date);
+    }
+    for who in &r.interviewer {
+        i.interviewers.push(Interviewer::New(parse_person(who)?));
+    }
+    i.notes = notes(r);
+    Ok(i)
+}
+
+/// A built-in region code, or the name of a custom holiday calendar.
+pub fn region_of(ctx: &Ctx, code: Option<&str>) -> Result<Option<Region>> {
+    code.map(|c| ctx.region(c)).transpose()
+}
+
+/// The application's zone: its latest interview's, else the configured one, else UTC.
+pub fn app_zone(ctx: &Ctx, full: &ApplicationFull) -> TimeZone {
+    full.interviews
+        .last()
+        .map(|i| i.tz.as_str())
+        .or(ctx.settings.tz.as_deref())
+        .and_then(|name| TimeZone::get(name).ok())
+        .unwrap_or(TimeZone::UTC)
+}
+
+/// The moment given with `--at`, read in the application's zone, or now.
+pub fn when(ctx: &Ctx, full: &ApplicationFull, at: Option<&str>) -> Result<Timestamp> {
+    let Some(text) = at else { return Ok(ctx.now) };
+    Ok(time::local_datetime(text, &app_zone(ctx, full), "--at")?.timestamp())
+}
+
+/// Adds an application with its first interview (`followup add`, the New interview page).
+pub fn add(ctx: &Ctx, a: &AddInput) -> Result<i64> {
+    let region_code = a.region.as_deref().or(ctx.settings.region.as_deref());
+    let region = region_of(ctx, region_code)?;
+    if let Some(tz) = &a.recipient_tz {
+        time::zone(tz, "--recipient-tz")?;
+    }
+    let round = new_round(&a.round, &ctx.settings, region.as_ref())?;
+    let mut app = NewApplication::new(a.company.trim(), a.role.trim(), ctx.now);
+    app.region = region.as_ref().map(|r| r.code().to_string());
+    app.recipient_tz = a.recipient_tz.clone();
+    app.company_type = parse_word::<CompanyType>(a.company_type.as_deref())?;
+    app.seniority = parse_word::<Seniority>(a.seniority.as_deref())?;
+    app.urgent = a.urgent;
+    app.late_in_process = a.late_in_process;
+    app.link = a.link.clone();
+    app.source = a.source.clone();
+    app.interviews.push(round);
+    let mut store = ctx.store()?;
+    let id = store.add_application(&app).map_err(store_err)?;
+    Ok(id)
+}
+
+/// Logs a message sent or a call made (`followup log`, the "done" button): never a
+/// third follow-up (T5).
+pub fn log(
+    ctx: &Ctx,
+    id: i64,
+    kind: &str,
+    to: Option<&str>,
+    at: Option<&str>,
+    note: Option<&str>,
+) -> Result<i64> {
+    let kind: TouchpointKind = kind.parse().map_err(Error::input)?;
+    if matches!(kind, TouchpointKind::Reply | TouchpointKind::Outcome) {
+        return Err(Error::input(format!(
+            "use `followup {}` to record a {kind}",
+            if kind == TouchpointKind::Reply {
+                "reply"
+            } else {
+                "outcome"
+            }
+        )));
+    }
+    let mut store = ctx.store()?;
+    let full = store.application(id).map_err(store_err)?;
+    let mut t = NewTouchpoint::new(kind, when(ctx, &full, at)?);
+    t.contact_id = to.map(|n| find_contact(&full, n)).transpose()?;
+    t.note = note.map(str::to_string);
+    t.channel = Some(match kind {
+        TouchpointKind::Call | TouchpointKind::Voicemail => followup_core::model::Channel::Phone,
+        TouchpointKind::Letter => followup_core::model::Channel::Letter,
+        _ => followup_core::model::Channel::Email,
+    });
+    if matches!(
+        kind,
+        TouchpointKind::FollowUp
+            | TouchpointKind::FinalFollowUp
+            | TouchpointKind::Call
+            | TouchpointKind::Voicemail
+    ) {
+        if let Some(track) = track_of(ctx, &full)? {
+            let d = agenda::derive(&track, &ctx.policy, ctx.now);
+            let last = full
+                .touchpoints
+                .iter()
+                .any(|t| t.kind == TouchpointKind::FinalFollowUp);
+            if d.follow_ups_sent >= 2 || last {
+                return Err(Error::input(format!(
+                    "application {id} already has two follow-ups since its latest interview: never a third (T5); when nothing comes back, `followup outcome {id} no-response`"
+                )));
+            }
+        }
+    }
+    let tid = store.add_touchpoint(id, &t).map_err(store_err)?;
+    Ok(tid)
+}
