@@ -8,6 +8,7 @@ pub mod export;
 pub mod holidays;
 pub mod import;
 pub mod plan;
+pub mod serve;
 pub mod track;
 
 use clap::CommandFactory;
@@ -114,6 +115,19 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             clap_complete::generate(*shell, &mut Cli::command(), "followup", out);
             Ok(())
         }),
+        Command::Serve {
+            port,
+            listen,
+            token,
+            open,
+        } => serve::run(
+            &tracker()?,
+            cli.now.is_some(),
+            *listen,
+            *port,
+            token.clone(),
+            *open,
+        ),
         Command::Man => {
             crate::output::with_stdout(|out| clap_mangen::Man::new(Cli::command()).render(out))
         }

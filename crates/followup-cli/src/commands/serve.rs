@@ -1,0 +1,64 @@
+//! `followup serve`: the web app and JSON API (`followup-server`) over the same
+//! database as the command line.
+
+use std::net::{IpAddr, SocketAddr};
+
+use crate::commands::track::Ctx;
+use crate::error::{Error, Result};
+
+/// Runs the server until the process ends.
+pub fn run(
+    ctx: &Ctx,
+    fixed_now: bool,
+    listen: IpAddr,
+    port: u16,
+    token: Option<String>,
+    open: bool,
+) -> Result<()> {
+    let addr = SocketAddr::new(listen, port);
+    followup_server::check_listen(&addr, token.as_deref()).map_err(Error::input)?;
+    if let Some(dir) = ctx.db.parent() {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    }
+    // Create or migrate the database once, before the first request.
+    ctx.store()?;
+    let config = followup_server::Config {
+        db: ctx.db.clone(),
+        settings: ctx.settings.clone(),
+        policy: ctx.policy.clone(),
+        now: fixed_now.then_some(ctx.now),
+        token,
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Store(format!("cannot start the server: {e}")))?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| Error::input(format!("cannot listen on {addr}: {e}")))?;
+        let local = listener.local_addr().map_err(Error::Output)?;
+        let url = format!("http://{local}/");
+        println!("followup is serving {} at {url}", ctx.db.display());
+        if open {
+            let opener = if cfg!(target_os = "macos") {
+                "open"
+            } else {
+                "xdg-open"
+            };
+            if std::process::Command::new(opener)
+                .arg(&url)
+                .spawn()
+                .is_err()
+            {
+                eprintln!("note: could not open a browser; visit {url}");
+            }
+        }
+        followup_server::serve(listener, config)
+            .await
+            .map_err(|e| Error::Store(format!("the server stopped: {e}")))
+    })
+}

@@ -1,0 +1,450 @@
+//! The JSON API under `/api`, documented by `/api/openapi.json` (OpenAPI 3.1).
+//!
+//! Every route is declared once, in [`router`], with its utoipa description: the
+//! router and the document are built from the same list, so neither can miss one.
+
+use std::sync::OnceLock;
+
+use axum::extract::{FromRequest, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use followup_app::track::AddInput;
+use followup_core::check::{self, Context, Lang};
+use followup_core::model::MessageKind;
+use followup_store::Profile;
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::OpenApi as Doc;
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::views::{self, ApplicationView, Stats, Summary, Today};
+use crate::{blocking, Problem, Shared};
+
+/// Every API route, as (method, path): what the tests compare the document with.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("get", "/api/agenda"),
+    ("get", "/api/applications"),
+    ("post", "/api/applications"),
+    ("get", "/api/applications/{id}"),
+    ("post", "/api/applications/{id}/touchpoints"),
+    ("get", "/api/applications/{id}/draft"),
+    ("post", "/api/check"),
+    ("get", "/api/profile"),
+    ("put", "/api/profile"),
+    ("get", "/api/stats"),
+];
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "followup",
+        description = "Plan, draft, check and track interview follow-ups."
+    ),
+    components(schemas(Problem))
+)]
+struct ApiDoc;
+
+/// The API routes with their documentation.
+pub fn router() -> OpenApiRouter<Shared> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(agenda))
+        .routes(routes!(list_applications, create_application))
+        .routes(routes!(get_application))
+        .routes(routes!(log_touchpoint))
+        .routes(routes!(draft))
+        .routes(routes!(check_text))
+        .routes(routes!(get_profile, set_profile))
+        .routes(routes!(stats))
+}
+
+/// The OpenAPI document.
+pub fn openapi() -> &'static Doc {
+    static DOC: OnceLock<Doc> = OnceLock::new();
+    DOC.get_or_init(|| router().split_for_parts().1)
+}
+
+/// `GET /api/openapi.json`.
+pub async fn openapi_json() -> Response {
+    match openapi().to_json() {
+        Ok(text) => (
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            text,
+        )
+            .into_response(),
+        Err(e) => Problem::internal(e.to_string()).into_response(),
+    }
+}
+
+/// A JSON body whose errors are problem+json (unknown fields, bad types, too large).
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = Problem;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Problem> {
+        let Json(v) = Json::<T>::from_request(req, state).await?;
+        Ok(ApiJson(v))
+    }
+}
+
+/// The agenda: overdue, today, this week.
+#[utoipa::path(get, path = "/api/agenda", responses(
+    (status = 200, body = Today),
+    (status = 500, body = Problem, content_type = "application/problem+json")))]
+async fn agenda(State(s): State<Shared>) -> Result<Json<Today>, Problem> {
+    let ctx = s.ctx();
+    Ok(Json(blocking(move || Ok(views::today(&ctx)?)).await?))
+}
+
+/// Every application, with its pipeline column.
+#[utoipa::path(get, path = "/api/applications", responses((status = 200, body = Vec<Summary>)))]
+async fn list_applications(State(s): State<Shared>) -> Result<Json<Vec<Summary>>, Problem> {
+    let ctx = s.ctx();
+    Ok(Json(
+        blocking(move || Ok(views::applications(&ctx)?)).await?,
+    ))
+}
+
+/// The id of what was created.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Created {
+    /// Its id.
+    pub id: i64,
+}
+
+/// Adds an application and its first interview.
+#[utoipa::path(post, path = "/api/applications",
+    request_body(content = Object, description = "company, role, round {at, tz, duration, round, decision, interviewer[], topic[]...}, region, recipient_tz, company_type, seniority, urgent, late_in_process, link, source; unknown fields are refused"),
+    responses(
+        (status = 201, body = Created),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn create_application(
+    State(s): State<Shared>,
+    ApiJson(input): ApiJson<AddInput>,
+) -> Result<(StatusCode, Json<Created>), Problem> {
+    let ctx = s.ctx();
+    let id = blocking(move || Ok(followup_app::track::add(&ctx, &input)?)).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// One application: the record, its open items and its timeline.
+#[utoipa::path(get, path = "/api/applications/{id}", params(("id" = i64, Path)),
+    responses((status = 200, body = ApplicationView),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn get_application(
+    State(s): State<Shared>,
+    Path(id): Path<i64>,
+) -> Result<Json<ApplicationView>, Problem> {
+    let ctx = s.ctx();
+    Ok(Json(
+        blocking(move || Ok(views::application(&ctx, id)?)).await?,
+    ))
+}
+
+/// A message sent or a call made.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LogInput {
+    /// thank-you, follow-up, final-follow-up, feedback-request, call, voicemail, letter.
+    pub kind: String,
+    /// The contact's name.
+    #[serde(default)]
+    pub to: Option<String>,
+    /// Local time in the application's zone ("2026-12-01 10:00"), else now.
+    #[serde(default)]
+    pub at: Option<String>,
+    /// A note.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Logs a touchpoint (never a third follow-up, T5).
+#[utoipa::path(post, path = "/api/applications/{id}/touchpoints", params(("id" = i64, Path)),
+    request_body = LogInput,
+    responses((status = 201, body = Created),
+        (status = 400, body = Problem, content_type = "application/problem+json")))]
+async fn log_touchpoint(
+    State(s): State<Shared>,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<LogInput>,
+) -> Result<(StatusCode, Json<Created>), Problem> {
+    let ctx = s.ctx();
+    let tid = blocking(move || {
+        Ok(followup_app::track::log(
+            &ctx,
+            id,
+            &input.kind,
+            input.to.as_deref(),
+            input.at.as_deref(),
+            input.note.as_deref(),
+        )?)
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(Created { id: tid })))
+}
+
+/// Which draft.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct DraftQuery {
+    /// thank-you, follow-up, final-follow-up, feedback-request...
+    pub kind: String,
+    /// The contact's name (else the usual recipient).
+    #[serde(default)]
+    pub to: Option<String>,
+}
+
+/// A draft.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DraftOut {
+    /// The message kind.
+    pub kind: String,
+    /// The recipient's name.
+    pub to: String,
+    /// Their address.
+    pub email: Option<String>,
+    /// The subject, for email.
+    pub subject: Option<String>,
+    /// The body.
+    pub body: String,
+    /// A `mailto:` link, when there is an address.
+    pub mailto: Option<String>,
+}
+
+/// Drafts a message for one step (nothing is sent).
+pub fn make_draft(ctx: &followup_app::Ctx, id: i64, q: &DraftQuery) -> Result<DraftOut, Problem> {
+    use followup_app::draft as d;
+    let kind: MessageKind = q
+        .kind
+        .parse::<MessageKind>()
+        .map_err(|e| Problem::input(e.to_string()))?;
+    let store = ctx.store()?;
+    let profile = store
+        .profile()
+        .map_err(followup_app::ctx::store_err)?
+        .ok_or_else(|| {
+            Problem::input("no sender profile: fill in your name and email under Settings first; drafts are signed with it")
+        })?;
+    let full = store
+        .application(id)
+        .map_err(followup_app::ctx::store_err)?;
+    let to = d::recipient(&full, kind, q.to.as_deref())?;
+    let input = d::input(&full, kind, &profile, to, ctx.now);
+    let draft = match d::user_template(kind)? {
+        Some((path, source)) => {
+            followup_core::draft::render_with(&input, &path.display().to_string(), &source)
+        }
+        None => followup_core::draft::render(&input),
+    }
+    .map_err(|e| Problem::input(e.to_string()))?;
+    let mailto = d::address_of(to)
+        .ok()
+        .filter(|_| d::is_email(kind))
+        .map(|a| d::mailto(a, &draft));
+    Ok(DraftOut {
+        kind: kind.as_str().to_string(),
+        to: to.name.clone(),
+        email: to.email.clone(),
+        subject: draft.subject,
+        body: draft.body,
+        mailto,
+    })
+}
+
+/// The draft for a step.
+#[utoipa::path(get, path = "/api/applications/{id}/draft", params(("id" = i64, Path), DraftQuery),
+    responses((status = 200, body = DraftOut),
+        (status = 400, body = Problem, content_type = "application/problem+json")))]
+async fn draft(
+    State(s): State<Shared>,
+    Path(id): Path<i64>,
+    q: Result<Query<DraftQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<DraftOut>, Problem> {
+    let Query(q) = q?;
+    let ctx = s.ctx();
+    Ok(Json(blocking(move || make_draft(&ctx, id, &q)).await?))
+}
+
+/// A text to check.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckInput {
+    /// The message; a first line `Subject: ...` is the subject.
+    pub text: String,
+    /// The application it is for (company, names, timing come from it).
+    #[serde(default)]
+    pub application: Option<i64>,
+    /// The message kind.
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// The recipient's name.
+    #[serde(default)]
+    pub to: Option<String>,
+}
+
+/// One finding; `start` and `end` are character offsets into the text.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Finding {
+    /// Rule id.
+    pub rule: String,
+    /// error, warning, info...
+    pub severity: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// Start, in characters from the beginning of the text.
+    pub start: usize,
+    /// End (exclusive), in characters.
+    pub end: usize,
+    /// What is wrong (cites the rule).
+    pub message: String,
+    /// What to write instead.
+    pub suggestion: Option<String>,
+}
+
+/// What the checker found.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CheckOut {
+    /// The findings, in text order.
+    pub diagnostics: Vec<Finding>,
+}
+
+/// Character offset of a 1-based line and column.
+fn char_offset(text: &str, line: usize, column: usize) -> usize {
+    let mut off = 0;
+    for (n, l) in text.split('\n').enumerate() {
+        if n + 1 == line {
+            return off + column.saturating_sub(1).min(l.chars().count());
+        }
+        off += l.chars().count() + 1;
+    }
+    text.chars().count()
+}
+
+/// Runs the checker with the tracker's context.
+pub fn run_check(ctx: &followup_app::Ctx, input: &CheckInput) -> Result<CheckOut, Problem> {
+    let kind: Option<MessageKind> = input
+        .kind
+        .as_deref()
+        .filter(|k| !k.is_empty())
+        .map(str::parse::<MessageKind>)
+        .transpose()
+        .map_err(|e| Problem::input(e.to_string()))?;
+    let tracked = match input.application {
+        Some(id) => followup_app::check::tracked(ctx, id, kind, input.to.as_deref())?,
+        None => followup_app::check::Tracked::default(),
+    };
+    let msg = check::parse_message(&input.text);
+    let context = Context {
+        kind: kind.or(tracked.kind),
+        company: tracked.company.as_deref(),
+        recipient: input.to.as_deref(),
+        people: &tracked.people,
+        topics: &tracked.topics,
+        other_companies: &tracked.others,
+        known_words: &tracked.words,
+        timing: tracked.timing.clone(),
+        lang: Lang::default(),
+    };
+    let found = check::check(&msg, &context);
+    Ok(CheckOut {
+        diagnostics: found
+            .iter()
+            .map(|d| Finding {
+                rule: d.rule.to_string(),
+                severity: d.severity.to_string(),
+                line: d.line,
+                column: d.column,
+                start: char_offset(&input.text, d.line, d.column),
+                end: char_offset(&input.text, d.end_line, d.end_column),
+                message: d.message.clone(),
+                suggestion: d.suggestion.clone(),
+            })
+            .collect(),
+    })
+}
+
+/// Checks a message.
+#[utoipa::path(post, path = "/api/check", request_body = CheckInput,
+    responses((status = 200, body = CheckOut),
+        (status = 400, body = Problem, content_type = "application/problem+json")))]
+async fn check_text(
+    State(s): State<Shared>,
+    ApiJson(input): ApiJson<CheckInput>,
+) -> Result<Json<CheckOut>, Problem> {
+    let ctx = s.ctx();
+    Ok(Json(blocking(move || run_check(&ctx, &input)).await?))
+}
+
+/// The sender profile drafts are signed with.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileBody {
+    /// Your name.
+    pub name: String,
+    /// Your email.
+    pub email: String,
+    /// Your phone.
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+/// The profile, or null.
+#[utoipa::path(get, path = "/api/profile", responses((status = 200, body = Option<ProfileBody>)))]
+async fn get_profile(State(s): State<Shared>) -> Result<Json<Option<ProfileBody>>, Problem> {
+    let ctx = s.ctx();
+    let p = blocking(move || {
+        Ok(ctx
+            .store()?
+            .profile()
+            .map_err(followup_app::ctx::store_err)?)
+    })
+    .await?;
+    Ok(Json(p.map(|p| ProfileBody {
+        name: p.name,
+        email: p.email,
+        phone: p.phone,
+    })))
+}
+
+/// Saves the profile.
+pub fn save_profile(ctx: &followup_app::Ctx, p: ProfileBody) -> Result<(), Problem> {
+    let profile = Profile {
+        name: p.name.trim().to_string(),
+        email: p.email.trim().to_string(),
+        phone: p
+            .phone
+            .map(|x| x.trim().to_string())
+            .filter(|x| !x.is_empty()),
+    };
+    ctx.store()?
+        .set_profile(&profile)
+        .map_err(followup_app::ctx::store_err)?;
+    Ok(())
+}
+
+/// Sets the profile.
+#[utoipa::path(put, path = "/api/profile", request_body = ProfileBody,
+    responses((status = 200, body = ProfileBody),
+        (status = 400, body = Problem, content_type = "application/problem+json")))]
+async fn set_profile(
+    State(s): State<Shared>,
+    ApiJson(p): ApiJson<ProfileBody>,
+) -> Result<Json<ProfileBody>, Problem> {
+    let ctx = s.ctx();
+    let back = p.clone();
+    blocking(move || save_profile(&ctx, p)).await?;
+    Ok(Json(back))
+}
+
+/// Response rate, time to first reply, by company type.
+#[utoipa::path(get, path = "/api/stats", responses((status = 200, body = Stats)))]
+async fn stats(State(s): State<Shared>) -> Result<Json<Stats>, Problem> {
+    let ctx = s.ctx();
+    Ok(Json(blocking(move || Ok(views::stats(&ctx)?)).await?))
+}

@@ -1,0 +1,463 @@
+//! The HTML pages. Every action is a plain form (POST, CSRF token, redirect), so the
+//! core works without JavaScript; the script only re-checks drafts live.
+
+use askama::Template;
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use followup_app::track::{AddInput, RoundInput};
+use followup_store::model::Contact;
+use serde::Deserialize;
+
+use crate::api::{
+    make_draft, run_check, save_profile, CheckInput, DraftQuery, Finding, ProfileBody,
+};
+use crate::views::{self, AgendaItem, Summary, Timeline, COLUMNS};
+use crate::{blocking, Problem, Shared};
+
+/// The page routes.
+pub fn router() -> Router<Shared> {
+    Router::new()
+        .route("/", get(today))
+        .route("/pipeline", get(pipeline))
+        .route("/applications/{id}", get(application))
+        .route("/applications/{id}/done", post(done))
+        .route("/applications/{id}/draft", get(draft))
+        .route("/applications/{id}/draft.eml", get(draft_eml))
+        .route("/new", get(new_form).post(new_submit))
+        .route("/settings", get(settings).post(settings_submit))
+        .route("/stats", get(stats))
+        .route("/static/app.css", get(css))
+        .route("/static/app.js", get(js))
+}
+
+/// A page that could not be shown: the same problem, as HTML.
+pub struct PageError(Problem);
+
+impl From<Problem> for PageError {
+    fn from(p: Problem) -> Self {
+        PageError(p)
+    }
+}
+
+impl From<followup_app::Error> for PageError {
+    fn from(e: followup_app::Error) -> Self {
+        PageError(e.into())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    title: &'a str,
+    detail: &'a str,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let p = self.0;
+        let body = ErrorPage {
+            title: &p.title,
+            detail: &p.detail,
+        }
+        .render()
+        .unwrap_or_else(|_| p.detail.clone());
+        (p.status(), Html(body)).into_response()
+    }
+}
+
+type Page = Result<Response, PageError>;
+
+fn html(t: &impl Template) -> Page {
+    let body = t
+        .render()
+        .map_err(|e| Problem::internal(format!("cannot render the page: {e}")))?;
+    Ok(Html(body).into_response())
+}
+
+fn csrf_check(s: &Shared, given: &str) -> Result<(), PageError> {
+    if s.csrf_ok(given) {
+        Ok(())
+    } else {
+        Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "Form expired",
+            "the form's security token does not match this server: reload the page and try again",
+        )
+        .into())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "today.html")]
+struct TodayPage {
+    groups: Vec<(&'static str, Vec<AgendaItem>)>,
+    csrf: String,
+}
+
+async fn today(State(s): State<Shared>) -> Page {
+    let ctx = s.ctx();
+    let t = blocking(move || Ok(views::today(&ctx)?)).await?;
+    html(&TodayPage {
+        groups: vec![
+            ("Overdue", t.overdue),
+            ("Due today", t.today),
+            ("This week", t.this_week),
+        ],
+        csrf: s.csrf().to_string(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "pipeline.html")]
+struct PipelinePage {
+    columns: Vec<(&'static str, Vec<Summary>)>,
+}
+
+async fn pipeline(State(s): State<Shared>) -> Page {
+    let ctx = s.ctx();
+    let all = blocking(move || Ok(views::applications(&ctx)?)).await?;
+    let columns = COLUMNS
+        .iter()
+        .map(|c| (*c, all.iter().filter(|a| a.column == *c).cloned().collect()))
+        .collect();
+    html(&PipelinePage { columns })
+}
+
+#[derive(Template)]
+#[template(path = "application.html")]
+struct ApplicationPage {
+    a: followup_store::Application,
+    full: followup_store::ApplicationFull,
+    items: Vec<AgendaItem>,
+    t: Timeline,
+    height: usize,
+}
+
+async fn application(State(s): State<Shared>, Path(id): Path<i64>) -> Page {
+    let ctx = s.ctx();
+    let v = blocking(move || Ok(views::application(&ctx, id)?)).await?;
+    html(&ApplicationPage {
+        a: v.full.application.clone(),
+        height: (v.timeline.rows + 1) * 30,
+        full: v.full,
+        items: v.items,
+        t: v.timeline,
+    })
+}
+
+#[derive(Deserialize)]
+struct DoneForm {
+    csrf: String,
+    kind: String,
+    #[serde(default)]
+    to: Option<String>,
+}
+
+async fn done(
+    State(s): State<Shared>,
+    Path(id): Path<i64>,
+    form: Result<Form<DoneForm>, FormRejection>,
+) -> Page {
+    let Form(f) = form.map_err(Problem::from)?;
+    csrf_check(&s, &f.csrf)?;
+    let ctx = s.ctx();
+    blocking(move || {
+        Ok(followup_app::track::log(
+            &ctx,
+            id,
+            &f.kind,
+            f.to.as_deref().filter(|t| !t.is_empty()),
+            None,
+            None,
+        )?)
+    })
+    .await?;
+    Ok(Redirect::to("/").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "draft.html")]
+struct DraftPage {
+    id: i64,
+    d: crate::api::DraftOut,
+    text: String,
+    found: Vec<Finding>,
+}
+
+async fn draft(
+    State(s): State<Shared>,
+    Path(id): Path<i64>,
+    q: Result<Query<DraftQuery>, QueryRejection>,
+) -> Page {
+    let Query(q) = q.map_err(Problem::from)?;
+    let ctx = s.ctx();
+    let (d, text, found) = blocking(move || {
+        let d = make_draft(&ctx, id, &q)?;
+        let text = match &d.subject {
+            Some(sub) => format!("Subject: {sub}\n\n{}", d.body),
+            None => d.body.clone(),
+        };
+        let found = run_check(
+            &ctx,
+            &CheckInput {
+                text: text.clone(),
+                application: Some(id),
+                kind: Some(d.kind.clone()),
+                to: Some(d.to.clone()),
+            },
+        )?;
+        Ok((d, text, found.diagnostics))
+    })
+    .await?;
+    html(&DraftPage { id, d, text, found })
+}
+
+async fn draft_eml(
+    State(s): State<Shared>,
+    Path(id): Path<i64>,
+    q: Result<Query<DraftQuery>, QueryRejection>,
+) -> Page {
+    let Query(q) = q.map_err(Problem::from)?;
+    let ctx = s.ctx();
+    let eml = blocking(move || {
+        use followup_app::draft as d;
+        let kind: followup_core::model::MessageKind = q
+            .kind
+            .parse::<followup_core::model::MessageKind>()
+            .map_err(|e| Problem::input(e.to_string()))?;
+        let store = ctx.store()?;
+        let profile = store
+            .profile()
+            .map_err(followup_app::ctx::store_err)?
+            .ok_or_else(|| Problem::input("no sender profile: fill it in under Settings"))?;
+        let full = store
+            .application(id)
+            .map_err(followup_app::ctx::store_err)?;
+        let to: &Contact = d::recipient(&full, kind, q.to.as_deref())?;
+        let input = d::input(&full, kind, &profile, to, ctx.now);
+        let draft =
+            followup_core::draft::render(&input).map_err(|e| Problem::input(e.to_string()))?;
+        Ok(d::eml(&ctx, &full, kind, &profile, to, &draft)?)
+    })
+    .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "message/rfc822"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"draft.eml\"",
+            ),
+        ],
+        eml,
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "new.html")]
+struct NewPage {
+    csrf: String,
+    tz: String,
+    error: Option<String>,
+}
+
+async fn new_form(State(s): State<Shared>) -> Page {
+    let ctx = s.ctx();
+    html(&NewPage {
+        csrf: s.csrf().to_string(),
+        tz: ctx.settings.tz.clone().unwrap_or_default(),
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+struct NewForm {
+    csrf: String,
+    company: String,
+    role: String,
+    at: String,
+    #[serde(default)]
+    tz: String,
+    #[serde(default)]
+    duration: String,
+    #[serde(default)]
+    round: String,
+    #[serde(default)]
+    interviewer: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    company_type: String,
+}
+
+fn some(s: String) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+async fn new_submit(State(s): State<Shared>, form: Result<Form<NewForm>, FormRejection>) -> Page {
+    let Form(f) = form.map_err(Problem::from)?;
+    csrf_check(&s, &f.csrf)?;
+    let input = AddInput {
+        company: f.company,
+        role: f.role,
+        round: RoundInput {
+            at: f.at,
+            tz: some(f.tz),
+            duration: some(f.duration).unwrap_or_else(|| "1h".into()),
+            round: some(f.round),
+            decision: some(f.decision),
+            interviewer: some(f.interviewer).into_iter().collect(),
+            ..RoundInput::default()
+        },
+        region: some(f.region),
+        company_type: some(f.company_type),
+        ..AddInput::default()
+    };
+    let ctx = s.ctx();
+    let tz = ctx.settings.tz.clone().unwrap_or_default();
+    match blocking(move || Ok(followup_app::track::add(&ctx, &input)?)).await {
+        Ok(id) => Ok(Redirect::to(&format!("/applications/{id}")).into_response()),
+        Err(p) if p.status == 400 => {
+            let mut r = html(&NewPage {
+                csrf: s.csrf().to_string(),
+                tz,
+                error: Some(p.detail),
+            })?;
+            *r.status_mut() = StatusCode::BAD_REQUEST;
+            Ok(r)
+        }
+        Err(p) => Err(p.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+struct SettingsPage {
+    csrf: String,
+    error: Option<String>,
+    name: String,
+    email: String,
+    phone: String,
+    preset: String,
+    policy_file: Option<String>,
+    tz: String,
+    region: String,
+    hours: String,
+}
+
+fn settings_page(s: &Shared, p: Option<followup_store::Profile>, error: Option<String>) -> Page {
+    let st = &s.ctx().settings;
+    let p = p.unwrap_or(followup_store::Profile {
+        name: String::new(),
+        email: String::new(),
+        phone: None,
+    });
+    html(&SettingsPage {
+        csrf: s.csrf().to_string(),
+        error,
+        name: p.name,
+        email: p.email,
+        phone: p.phone.unwrap_or_default(),
+        preset: st.preset.clone().unwrap_or_else(|| "balanced".into()),
+        policy_file: st.policy.as_ref().map(|p| p.display().to_string()),
+        tz: st.tz.clone().unwrap_or_else(|| "(not set)".into()),
+        region: st
+            .region
+            .clone()
+            .unwrap_or_else(|| "(guessed from the zone)".into()),
+        hours: st.hours.clone().unwrap_or_else(|| "(policy's)".into()),
+    })
+}
+
+async fn settings(State(s): State<Shared>) -> Page {
+    let ctx = s.ctx();
+    let p = blocking(move || {
+        Ok(ctx
+            .store()?
+            .profile()
+            .map_err(followup_app::ctx::store_err)?)
+    })
+    .await?;
+    settings_page(&s, p, None)
+}
+
+#[derive(Deserialize)]
+struct ProfileForm {
+    csrf: String,
+    name: String,
+    email: String,
+    #[serde(default)]
+    phone: String,
+}
+
+async fn settings_submit(
+    State(s): State<Shared>,
+    form: Result<Form<ProfileForm>, FormRejection>,
+) -> Page {
+    let Form(f) = form.map_err(Problem::from)?;
+    csrf_check(&s, &f.csrf)?;
+    let ctx = s.ctx();
+    let body = ProfileBody {
+        name: f.name.clone(),
+        email: f.email.clone(),
+        phone: some(f.phone.clone()),
+    };
+    match blocking(move || save_profile(&ctx, body)).await {
+        Ok(()) => Ok(Redirect::to("/settings").into_response()),
+        Err(p) => {
+            let back = followup_store::Profile {
+                name: f.name,
+                email: f.email,
+                phone: some(f.phone),
+            };
+            let mut r = settings_page(&s, Some(back), Some(p.detail))?;
+            *r.status_mut() = StatusCode::BAD_REQUEST;
+            Ok(r)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "stats.html")]
+struct StatsPage {
+    s: views::Stats,
+    rate: String,
+    median: String,
+    height: usize,
+}
+
+async fn stats(State(s): State<Shared>) -> Page {
+    let ctx = s.ctx();
+    let st = blocking(move || Ok(views::stats(&ctx)?)).await?;
+    html(&StatsPage {
+        rate: format!("{:.0}", st.response_rate * 100.0),
+        median: st
+            .median_days_to_reply
+            .map_or("no replies yet".into(), |d| format!("{d:.1} days")),
+        height: st.by_company_type.len().max(1) * 28 + 8,
+        s: st,
+    })
+}
+
+async fn css() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../static/app.css"),
+    )
+        .into_response()
+}
+
+async fn js() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../static/app.js"),
+    )
+        .into_response()
+}
