@@ -1387,7 +1387,6 @@ const ROLE_WORDS: &[&str] = &[
     "editor",
     "representative",
     "executive",
-    "assistant",
     "technician",
     "strategist",
     "owner",
