@@ -2,13 +2,10 @@
 //! company's closure days, a country not built in), and holiday regions by name,
 //! built-in or custom.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::path::Path;
 
 use followup_core::calendar::Region;
 use followup_core::ical::import::{parse_holidays, MAX_INPUT_BYTES};
-use followup_store::Store;
 use serde_json::json;
 
 use crate::cli::HolidaysCommand;
@@ -131,52 +128,4 @@ fn list(ctx: &Ctx, json: bool) -> Result<()> {
             output::table(out, &["Name", "Days", "First", "Last"], &rows)
         }
     })
-}
-
-/// Custom regions read so far in this process, by database and lower-case name.
-type Regions = Mutex<HashMap<(PathBuf, String), Option<Region>>>;
-
-fn cache() -> &'static Regions {
-    static CACHE: OnceLock<Regions> = OnceLock::new();
-    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
-}
-
-/// A holiday region by name: a built-in code (`US-CA`), else a custom calendar of the
-/// database `db` (`followup holidays import`). Each custom name is read once per run.
-pub fn region_in(db: &Path, code: &str) -> Result<Region> {
-    let builtin_err = match code.parse::<Region>() {
-        Ok(r) => return Ok(r),
-        Err(e) => e,
-    };
-    let key = (db.to_path_buf(), code.trim().to_lowercase());
-    let cached = cache().lock().ok().and_then(|c| c.get(&key).cloned());
-    let found = match cached {
-        Some(found) => found,
-        None => {
-            // Never create a database only to look a name up.
-            let found = if db.exists() {
-                let store = Store::open(db).map_err(store_err)?;
-                store
-                    .holiday_calendar(code)
-                    .map_err(store_err)?
-                    .map(|days| Region::custom(code.trim(), days))
-            } else {
-                None
-            };
-            if let Ok(mut c) = cache().lock() {
-                c.insert(key, found.clone());
-            }
-            found
-        }
-    };
-    found.ok_or_else(|| {
-        Error::input(format!(
-            "{builtin_err}; nor is it a custom holiday calendar (see `followup holidays list`)"
-        ))
-    })
-}
-
-/// [`region_in`] on the context's database.
-pub fn region(ctx: &Ctx, code: &str) -> Result<Region> {
-    region_in(&ctx.db, code)
 }

@@ -34,7 +34,11 @@ pub fn dispatch(cli: Cli) -> Result<()> {
     match &cli.command {
         Command::Plan(args) => {
             let settings = Settings::load(cli.config.as_deref())?;
-            plan::run(args, &settings, cli.now.as_deref())
+            let db = match &cli.db {
+                Some(db) => db.clone(),
+                None => track::default_db()?,
+            };
+            plan::run(args, &settings, cli.now.as_deref(), &db)
         }
         Command::Add(a) => track::add(&tracker()?, a),
         Command::Interview(a) => track::interview(&tracker()?, a.id, &a.round),

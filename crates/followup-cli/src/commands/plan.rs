@@ -26,20 +26,16 @@ pub struct Resolved {
     pub region_note: Option<String>,
 }
 
-pub use followup_app::ctx::{guess_region, load_policy};
-
-/// The database `--db` or `FOLLOWUP_DB` names, else the default one: `plan` is given
-/// no database, and looks one up only for a custom holiday calendar.
-fn database() -> Result<std::path::PathBuf> {
-    use clap::Parser;
-    match crate::cli::Cli::try_parse().ok().and_then(|c| c.db) {
-        Some(db) => Ok(db),
-        None => crate::commands::track::default_db(),
-    }
-}
+pub use followup_app::ctx::{guess_region, load_policy, region_in};
 
 /// Resolves the arguments of `plan` (and of commands that plan the same way).
-pub fn resolve(args: &PlanArgs, settings: &Settings, now: Option<&str>) -> Result<Resolved> {
+/// `db` is where custom holiday calendars are looked up.
+pub fn resolve(
+    args: &PlanArgs,
+    settings: &Settings,
+    now: Option<&str>,
+    db: &std::path::Path,
+) -> Result<Resolved> {
     let tz_name = args
         .tz
         .as_deref()
@@ -62,7 +58,7 @@ pub fn resolve(args: &PlanArgs, settings: &Settings, now: Option<&str>) -> Resul
         Some(code) => Some(match code.parse::<Region>() {
             Ok(r) => r,
             // Not built in: a custom holiday calendar of the database, if there is one.
-            Err(_) => crate::commands::holidays::region_in(&database()?, code)?,
+            Err(_) => region_in(db, code)?,
         }),
         None => match guess_region(&recipient_tz) {
             Some(code) => {
@@ -192,8 +188,13 @@ fn when(z: &jiff::Zoned) -> String {
 }
 
 /// Runs `followup plan`.
-pub fn run(args: &PlanArgs, settings: &Settings, now: Option<&str>) -> Result<()> {
-    let r = resolve(args, settings, now)?;
+pub fn run(
+    args: &PlanArgs,
+    settings: &Settings,
+    now: Option<&str>,
+    db: &std::path::Path,
+) -> Result<()> {
+    let r = resolve(args, settings, now, db)?;
     let p = plan::plan(&r.interview, &r.recipient, &r.policy);
     if args.json {
         return output::with_stdout(|out| {

@@ -485,7 +485,7 @@ pub fn edit(ctx: &Ctx, e: &EditArgs) -> Result<()> {
     };
     if let Some(r) = opt(&e.region) {
         patch.region = Some(
-            r.map(|c| crate::commands::holidays::region(ctx, &c).map(|r| r.code().to_string()))
+            r.map(|c| ctx.region(&c).map(|r| r.code().to_string()))
                 .transpose()?,
         );
     }
