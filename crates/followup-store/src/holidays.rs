@@ -28,28 +28,8 @@ impl Store {
     /// are compared without regard to case; several names on one date are kept.
     pub fn set_holiday_calendar(&mut self, name: &str, days: &[(Date, String)]) -> Result<()> {
         let name = name.trim();
-        validate::required_line("holiday calendar name", name)?;
-        for (i, (_, n)) in days.iter().enumerate() {
-            validate::required_line(&format!("holidays[{i}].name"), n)?;
-        }
-        self.write(|c| {
-            let id: i64 = c
-                .prepare_cached(
-                    "INSERT INTO holiday_calendar (name) VALUES (?1)
-                     ON CONFLICT (name) DO UPDATE SET name = excluded.name
-                     RETURNING id",
-                )?
-                .query_row([name], |r| r.get(0))?;
-            c.prepare_cached("DELETE FROM holiday WHERE calendar_id = ?1")?
-                .execute([id])?;
-            let mut insert = c.prepare_cached(
-                "INSERT OR IGNORE INTO holiday (calendar_id, date, name) VALUES (?1, ?2, ?3)",
-            )?;
-            for (date, n) in days {
-                insert.execute(params![id, date.to_string(), n.trim()])?;
-            }
-            Ok(())
-        })
+        validate_calendar(name, days)?;
+        self.write(|c| insert_calendar(c, name, days))
     }
 
     /// The dates and names of the calendar `name` (any case), in date order; `None`
@@ -102,4 +82,37 @@ fn parse_date(s: &str) -> Result<Date> {
         value: s.into(),
         reason: e.to_string(),
     })
+}
+
+/// Checks a calendar before it is written.
+pub(crate) fn validate_calendar(name: &str, days: &[(Date, String)]) -> Result<()> {
+    validate::required_line("holiday calendar name", name)?;
+    for (i, (_, n)) in days.iter().enumerate() {
+        validate::required_line(&format!("holidays[{i}].name"), n)?;
+    }
+    Ok(())
+}
+
+/// Creates the calendar `name` or replaces its dates, inside the caller's transaction.
+pub(crate) fn insert_calendar(
+    c: &rusqlite::Connection,
+    name: &str,
+    days: &[(Date, String)],
+) -> Result<()> {
+    let id: i64 = c
+        .prepare_cached(
+            "INSERT INTO holiday_calendar (name) VALUES (?1)
+             ON CONFLICT (name) DO UPDATE SET name = excluded.name
+             RETURNING id",
+        )?
+        .query_row([name], |r| r.get(0))?;
+    c.prepare_cached("DELETE FROM holiday WHERE calendar_id = ?1")?
+        .execute([id])?;
+    let mut insert = c.prepare_cached(
+        "INSERT OR IGNORE INTO holiday (calendar_id, date, name) VALUES (?1, ?2, ?3)",
+    )?;
+    for (date, n) in days {
+        insert.execute(params![id, date.to_string(), n.trim()])?;
+    }
+    Ok(())
 }

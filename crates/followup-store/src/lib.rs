@@ -100,6 +100,7 @@ pub use agenda::{AgendaPerson, AgendaRow, AgendaTouchpoint, LatestRound};
 pub use batch::Batch;
 pub use error::{Result, StoreError};
 pub use holidays::HolidayCalendar;
+pub use model::HolidayCalendarDays;
 pub use model::{
     Application, ApplicationFull, ApplicationPatch, Backup, Contact, ContactRole, Interview,
     InterviewPatch, Interviewer, NewApplication, NewContact, NewInterview, NewNote, NewTouchpoint,

@@ -97,7 +97,18 @@ impl Store {
             format: BACKUP_FORMAT,
             profile: profile(&tx)?,
             applications: load(&tx, Scope::All)?,
+            holiday_calendars: Vec::new(),
         };
+        let mut backup = backup;
+        for cal in self.holiday_calendars()? {
+            let days = self.holiday_calendar(&cal.name)?.unwrap_or_default();
+            backup
+                .holiday_calendars
+                .push(crate::model::HolidayCalendarDays {
+                    name: cal.name,
+                    days,
+                });
+        }
         tx.finish()?;
         Ok(backup)
     }

@@ -223,6 +223,18 @@ pub struct Backup {
     pub profile: Option<Profile>,
     /// Ordered by id.
     pub applications: Vec<ApplicationFull>,
+    /// Custom holiday calendars, by name (absent from backups written before them).
+    #[serde(default)]
+    pub holiday_calendars: Vec<HolidayCalendarDays>,
+}
+
+/// One custom holiday calendar with all its dates, as kept in a backup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HolidayCalendarDays {
+    /// Its name.
+    pub name: String,
+    /// Its dates and their names, in date order.
+    pub days: Vec<(Date, String)>,
 }
 
 // ---------------------------------------------------------------------------------------

@@ -170,8 +170,11 @@ impl Store {
             c.execute_batch(
                 "DELETE FROM interview_contact; DELETE FROM note; DELETE FROM touchpoint;
                  DELETE FROM contact; DELETE FROM interview; DELETE FROM application;
-                 DELETE FROM profile;",
+                 DELETE FROM profile; DELETE FROM holiday; DELETE FROM holiday_calendar;",
             )?;
+            for cal in &backup.holiday_calendars {
+                crate::holidays::insert_calendar(c, cal.name.trim(), &cal.days)?;
+            }
             if let Some(p) = &backup.profile {
                 insert_profile(c, p)?;
             }
@@ -190,6 +193,9 @@ impl Store {
 fn validate_backup(backup: &Backup) -> Result<()> {
     if let Some(p) = &backup.profile {
         p.validate()?;
+    }
+    for cal in &backup.holiday_calendars {
+        crate::holidays::validate_calendar(cal.name.trim(), &cal.days)?;
     }
     for (i, full) in backup.applications.iter().enumerate() {
         let p = format!("applications[{i}]");

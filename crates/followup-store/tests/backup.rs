@@ -112,10 +112,46 @@ fn restore_is_all_or_nothing() {
         format: BACKUP_FORMAT,
         profile: None,
         applications: Vec::new(),
+        holiday_calendars: Vec::new(),
     })
     .unwrap();
     assert!(s.applications(true).unwrap().is_empty());
     assert_eq!(s.profile().unwrap(), None);
     s.restore(&good).unwrap();
     assert_eq!(s.export().unwrap(), good);
+}
+
+#[test]
+fn holiday_calendars_travel_with_the_backup() {
+    let mut store = followup_store::Store::open_in_memory().unwrap();
+    let days = vec![
+        (
+            jiff::civil::date(2026, 12, 24),
+            "Winter shutdown".to_string(),
+        ),
+        (
+            jiff::civil::date(2026, 12, 31),
+            "Winter shutdown".to_string(),
+        ),
+    ];
+    store.set_holiday_calendar("Acme closures", &days).unwrap();
+    let backup = store.export().unwrap();
+    assert_eq!(backup.holiday_calendars.len(), 1);
+
+    let mut other = followup_store::Store::open_in_memory().unwrap();
+    other.set_holiday_calendar("Stale", &days).unwrap();
+    other.restore(&backup).unwrap();
+    assert_eq!(other.holiday_calendar("Acme closures").unwrap(), Some(days));
+    assert_eq!(
+        other.holiday_calendar("Stale").unwrap(),
+        None,
+        "restore replaces everything"
+    );
+
+    // A backup written before calendars existed still restores.
+    let mut json: serde_json::Value = serde_json::to_value(&backup).unwrap();
+    json.as_object_mut().unwrap().remove("holiday_calendars");
+    let old: followup_store::Backup = serde_json::from_value(json).unwrap();
+    other.restore(&old).unwrap();
+    assert!(other.holiday_calendars().unwrap().is_empty());
 }
