@@ -13,7 +13,7 @@ pub mod views;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -51,6 +51,85 @@ pub struct Config {
 pub struct AppState {
     config: Config,
     csrf: String,
+    today: TodayCache,
+}
+
+/// The last Today page rendered, reused while the database and the clock are the same.
+///
+/// Today reads and plans every open application: with a thousand of them that is
+/// milliseconds of work, which under load queues up. The page only changes when the
+/// database does (`PRAGMA data_version`, seen by a connection of our own, changes on
+/// every commit by anyone: this server, or the command line on the same file) or when
+/// the clock moves (with a fixed `--now`, never; else the page is kept one second).
+#[derive(Default)]
+pub struct TodayCache {
+    watch: Mutex<Option<rusqlite::Connection>>,
+    page: Mutex<Option<CachedPage>>,
+}
+
+struct CachedPage {
+    version: i64,
+    now: Timestamp,
+    body: axum::body::Bytes,
+}
+
+/// How long a Today page is kept when the clock is the real one.
+const TODAY_FRESH: jiff::SignedDuration = jiff::SignedDuration::from_secs(1);
+
+impl TodayCache {
+    /// The database's data version, on our own connection (opened on first use).
+    fn version(&self, db: &std::path::Path) -> Option<i64> {
+        let mut watch = self.watch.lock().ok()?;
+        if watch.is_none() {
+            *watch = rusqlite::Connection::open_with_flags(
+                db,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .ok();
+        }
+        let v = watch
+            .as_ref()?
+            .pragma_query_value(None, "data_version", |r| r.get::<_, i64>(0));
+        if v.is_err() {
+            // Reopen next time.
+            *watch = None;
+        }
+        v.ok()
+    }
+
+    /// The page rendered for `now`, or a fresh one from `render`; `fixed` is whether the
+    /// clock is fixed.
+    pub fn get_or_render(
+        &self,
+        db: &std::path::Path,
+        now: Timestamp,
+        fixed: bool,
+        render: impl FnOnce() -> Result<String, Problem>,
+    ) -> Result<axum::body::Bytes, Problem> {
+        let version = self.version(db);
+        if let (Some(v), Ok(page)) = (version, self.page.lock()) {
+            if let Some(p) = page.as_ref() {
+                let fresh = if fixed {
+                    p.now == now
+                } else {
+                    now >= p.now && now.duration_since(p.now) < TODAY_FRESH
+                };
+                if p.version == v && fresh {
+                    return Ok(p.body.clone());
+                }
+            }
+        }
+        let body = axum::body::Bytes::from(render()?);
+        if let (Some(v), Ok(mut page)) = (version, self.page.lock()) {
+            *page = Some(CachedPage {
+                version: v,
+                now,
+                body: body.clone(),
+            });
+        }
+        Ok(body)
+    }
 }
 
 /// The state handlers see.
@@ -65,6 +144,16 @@ impl AppState {
             now: self.config.now.unwrap_or_else(Timestamp::now),
             db: self.config.db.clone(),
         }
+    }
+
+    /// Whether the clock is fixed (`--now`).
+    pub fn fixed_now(&self) -> bool {
+        self.config.now.is_some()
+    }
+
+    /// The cached Today page.
+    pub fn today_cache(&self) -> &TodayCache {
+        &self.today
     }
 
     /// The CSRF token of this process, put in every form.
@@ -110,7 +199,11 @@ pub fn router(config: Config) -> Router {
         // Never match an empty token.
         csrf = "unavailable".repeat(4);
     }
-    let state: Shared = Arc::new(AppState { config, csrf });
+    let state: Shared = Arc::new(AppState {
+        config,
+        csrf,
+        today: TodayCache::default(),
+    });
     let (api, _) = api::router().split_for_parts();
     Router::new()
         .merge(pages::router())

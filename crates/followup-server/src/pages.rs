@@ -100,15 +100,27 @@ struct TodayPage {
 
 async fn today(State(s): State<Shared>) -> Page {
     let ctx = s.ctx();
-    let t = blocking(move || Ok(views::today(&ctx)?)).await?;
-    html(&TodayPage {
-        groups: vec![
-            ("Overdue", t.overdue),
-            ("Due today", t.today),
-            ("This week", t.this_week),
-        ],
-        csrf: s.csrf().to_string(),
+    let state = s.clone();
+    let body = blocking(move || {
+        let (db, now) = (ctx.db.clone(), ctx.now);
+        state
+            .today_cache()
+            .get_or_render(&db, now, state.fixed_now(), || {
+                let t = views::today(&ctx)?;
+                TodayPage {
+                    groups: vec![
+                        ("Overdue", t.overdue),
+                        ("Due today", t.today),
+                        ("This week", t.this_week),
+                    ],
+                    csrf: state.csrf().to_string(),
+                }
+                .render()
+                .map_err(|e| Problem::internal(format!("cannot render the page: {e}")))
+            })
     })
+    .await?;
+    Ok(Html(body).into_response())
 }
 
 #[derive(Template)]

@@ -405,3 +405,23 @@ async fn real_server_on_port_zero() {
     assert!(text.starts_with("HTTP/1.1 200"), "{text}");
     assert!(text.contains("response_rate"));
 }
+
+#[tokio::test]
+async fn today_sees_writes_from_the_command_line() {
+    let (d, app, id) = setup();
+    let (_, _, before) = send(&app, get("/")).await;
+    assert!(before.contains("Thank-you to Jane Doe"), "{before}");
+    // Another connection (as `followup log` would) writes while the page is cached.
+    let ctx = Ctx {
+        settings: Settings {
+            tz: Some("America/New_York".into()),
+            ..Settings::default()
+        },
+        policy: Preset::default().policy(),
+        now: "2026-12-02T15:00:00Z".parse().unwrap(),
+        db: d.path().join("f.sqlite"),
+    };
+    followup_app::track::log(&ctx, id, "thank-you", Some("Jane Doe"), None, None).unwrap();
+    let (_, _, after) = send(&app, get("/")).await;
+    assert!(!after.contains("Thank-you to Jane Doe"), "{after}");
+}
