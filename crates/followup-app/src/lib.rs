@@ -11,6 +11,7 @@ pub mod check;
 pub mod ctx;
 pub mod draft;
 pub mod error;
+pub mod import;
 pub mod settings;
 pub mod time;
 pub mod track;

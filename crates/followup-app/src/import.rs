@@ -1,0 +1,420 @@
+//! Interview invitations (`.ics`, or an `.eml` with a `text/calendar` part) read into
+//! the tracker: `followup import` and the web app's "drop an invite".
+//!
+//! Every event of the file is read and checked first ([`plan`]); only then is anything
+//! written ([`write_all`]), all in one transaction, so a problem in the third event
+//! leaves nothing of the first two. Per event, by its UID:
+//!
+//! - an interview imported before with the same UID is updated (moved, renamed, its
+//!   interviewers replaced), or marked cancelled for `METHOD:CANCEL` /
+//!   `STATUS:CANCELLED`; within one file the highest SEQUENCE of a UID wins, across
+//!   files the latest import;
+//! - otherwise the interview is added to the newest active application of the same
+//!   company, or a new application (company, role) is created with it.
+//!
+//! Floating times are read in the configured zone (`tz` in config.toml, or
+//! `FOLLOWUP_TZ`), else in the calendar's `X-WR-TIMEZONE`, else UTC; a note says so.
+//! Events with neither organiser nor attendee (one's own entries) are not invitations
+//! and are skipped, with a note.
+
+use std::collections::HashMap;
+
+use followup_core::ical::import::{
+    clean_title, guess_company, parse_invites_with, role_from_title, round_from_title, Invite,
+    ParseOptions, Person,
+};
+use followup_core::model::Round;
+use followup_store::model::{ContactRole, Interviewer, NewContact};
+use followup_store::{Batch, InterviewPatch, NewApplication, NewInterview, StoreError};
+use jiff::tz::TimeZone;
+use serde::Serialize;
+
+use crate::ctx::{store_err, Ctx};
+use crate::error::{Error, Result};
+use crate::time;
+
+/// The role recorded when the title names none.
+pub const UNKNOWN_ROLE: &str = "(from invite)";
+
+/// One event, read and checked, ready to be written.
+pub struct Planned {
+    /// The event.
+    pub invite: Invite,
+    /// The company.
+    pub company: String,
+    /// "--company", or where the guess came from.
+    pub company_source: String,
+    /// The role.
+    pub role: String,
+    /// The round, from the title.
+    pub round: Option<Round>,
+    /// The interviewers (the user left out).
+    pub interviewers: Vec<Person>,
+    /// The zone the interview is kept in.
+    pub tz: String,
+}
+
+/// What one event did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Done {
+    /// The event's UID.
+    pub uid: String,
+    /// created, added, updated, cancelled or skipped.
+    pub action: &'static str,
+    /// The application it went to.
+    pub application_id: Option<i64>,
+    /// The interview.
+    pub interview_id: Option<i64>,
+    /// The company.
+    pub company: String,
+    /// "--company", or where the guess came from.
+    pub company_source: String,
+    /// The role.
+    pub role: String,
+    /// The start, RFC 3339 in the interview's zone.
+    pub start: String,
+}
+
+/// Reads and checks every event of `text` (named `label` in messages); nothing is
+/// written. `company` overrides the guess; `me` is the user's own address (left out of
+/// the interviewers). Returns the events to write and the notes to show.
+pub fn plan(
+    ctx: &Ctx,
+    text: &str,
+    label: &str,
+    company: Option<&str>,
+    me: Option<&str>,
+) -> Result<(Vec<Planned>, Vec<String>)> {
+    let floating = match ctx.settings.tz.as_deref() {
+        Some(name) => Some(time::zone(name, "tz (settings)")?),
+        None => None,
+    };
+    let opts = ParseOptions {
+        floating_tz: floating.clone(),
+    };
+    let invites =
+        parse_invites_with(text, &opts).map_err(|e| Error::input(format!("{label}: {e}")))?;
+    let me = match me {
+        Some(m) => Some(m.trim().to_string()),
+        None => profile_email(ctx)?,
+    };
+    let mut notes = Vec::new();
+    let planned = plan_events(
+        label,
+        company,
+        ctx,
+        latest_by_uid(invites),
+        me.as_deref(),
+        floating.as_ref(),
+        &mut notes,
+    )?;
+    Ok((planned, notes))
+}
+
+/// Writes the planned events, all in one transaction.
+pub fn write_all(ctx: &Ctx, planned: &[Planned]) -> Result<Vec<Done>> {
+    let mut store = ctx.store()?;
+    let now = ctx.now;
+    store
+        .batch(|b| {
+            planned
+                .iter()
+                .map(|p| write(b, p, now))
+                .collect::<std::result::Result<Vec<_>, StoreError>>()
+        })
+        .map_err(store_err)
+}
+
+/// The user's address from the profile, without creating a database to read it.
+pub fn profile_email(ctx: &Ctx) -> Result<Option<String>> {
+    if !ctx.db.exists() {
+        return Ok(None);
+    }
+    let store = ctx.store()?;
+    Ok(store.profile().map_err(store_err)?.map(|p| p.email))
+}
+
+/// One event per UID: the highest SEQUENCE, the later one on a tie.
+fn latest_by_uid(invites: Vec<Invite>) -> Vec<Invite> {
+    let mut at: HashMap<String, usize> = HashMap::with_capacity(invites.len());
+    let mut out: Vec<Invite> = Vec::with_capacity(invites.len());
+    for i in invites {
+        match at.get(&i.uid) {
+            Some(&k) if out[k].sequence > i.sequence => {}
+            Some(&k) => out[k] = i,
+            None => {
+                at.insert(i.uid.clone(), out.len());
+                out.push(i);
+            }
+        }
+    }
+    out
+}
+
+/// Company, role, round, interviewers and zone of every event, checked before any write.
+fn plan_events(
+    file: &str,
+    company: Option<&str>,
+    ctx: &Ctx,
+    invites: Vec<Invite>,
+    me: Option<&str>,
+    floating: Option<&TimeZone>,
+    notes: &mut Vec<String>,
+) -> Result<Vec<Planned>> {
+    let company_flag = company.map(str::trim).filter(|c| !c.is_empty());
+    if let Some(c) = company_flag {
+        followup_store::validate::required_line("--company", c).map_err(store_err)?;
+    }
+    let mut out = Vec::with_capacity(invites.len());
+    let mut skipped = 0;
+    let mut floating_noted = false;
+    for invite in invites {
+        let line = invite.line;
+        if invite.organizer.is_none() && invite.attendees.is_empty() {
+            skipped += 1;
+            if skipped <= 5 {
+                notes.push(format!(
+                    "{file}: skipped the event at line {line} (\"{}\"): no organiser or attendee, not an invitation",
+                    invite.title
+                ));
+            }
+            continue;
+        }
+        if invite.floating && !floating_noted {
+            floating_noted = true;
+            notes.push(format!(
+                "{file}: the event at line {line} has floating times (no zone), read in {}",
+                match (floating, &invite.tz) {
+                    (Some(z), _) => format!(
+                        "{} (the configured tz)",
+                        z.iana_name().unwrap_or("the configured zone")
+                    ),
+                    (None, Some(z)) => format!("{z} (the calendar's X-WR-TIMEZONE)"),
+                    (None, None) =>
+                        "UTC (set tz in config.toml or FOLLOWUP_TZ to read them in your zone)"
+                            .into(),
+                }
+            ));
+        }
+        let (company, company_source) = match company_flag {
+            Some(c) => (c.to_string(), "--company".to_string()),
+            None => match guess_company(&invite, me) {
+                Some(g) => (g.name, g.source.to_string()),
+                None => {
+                    return Err(Error::input(format!(
+                        "{file}: cannot tell the company of the event at line {line} (\"{}\"): pass --company NAME",
+                        invite.title
+                    )))
+                }
+            },
+        };
+        let tz = invite
+            .tz
+            .clone()
+            .or_else(|| ctx.settings.tz.clone())
+            .unwrap_or_else(|| "UTC".to_string());
+        let title = clean_title(&invite.title).to_string();
+        let role = role_from_title(&title).unwrap_or_else(|| UNKNOWN_ROLE.to_string());
+        let round = round_from_title(&title);
+        let interviewers = invite.interviewers(me);
+        let p = Planned {
+            invite,
+            company,
+            company_source,
+            role,
+            round,
+            interviewers,
+            tz,
+        };
+        // The checks the store runs, now, with the event's line in the message.
+        let mut app = NewApplication::new(&p.company, &p.role, ctx.now);
+        app.interviews.push(new_interview(&p, &HashMap::new()));
+        app.validate().map_err(|e| {
+            Error::input(format!(
+                "{file}: the event at line {line} cannot be kept: {e}"
+            ))
+        })?;
+        out.push(p);
+    }
+    if out.is_empty() {
+        return Err(Error::input(format!(
+            "{file}: no invitation in the file ({skipped} event(s) without organiser or attendee)"
+        )));
+    }
+    if skipped > 5 {
+        notes.push(format!(
+            "{file}: {skipped} events without organiser or attendee skipped in all"
+        ));
+    }
+    for p in out
+        .iter()
+        .filter(|p| p.company_source != "--company")
+        .take(5)
+    {
+        notes.push(format!(
+            "company \"{}\" guessed from {} for \"{}\"; pass --company to set it",
+            p.company, p.company_source, p.invite.title
+        ));
+    }
+    Ok(out)
+}
+
+/// The interview of an event; `known` maps lower-case e-mails and names to contacts
+/// already stored for the application.
+fn new_interview(p: &Planned, known: &HashMap<String, i64>) -> NewInterview {
+    let i = &p.invite;
+    let mut n = NewInterview::new(i.start, p.tz.clone(), i.duration_minutes());
+    n.uid = Some(i.uid.clone());
+    n.title = Some(clean_title(&i.title).to_string()).filter(|t| !t.is_empty());
+    n.location = i.location.clone();
+    n.cancelled = i.cancelled;
+    n.round = p.round;
+    n.interviewers = p
+        .interviewers
+        .iter()
+        .map(|person| match known_contact(known, person) {
+            Some(id) => Interviewer::Id(id),
+            None => Interviewer::New(contact(person)),
+        })
+        .collect();
+    n
+}
+
+fn contact(p: &Person) -> NewContact {
+    let mut c = NewContact::new(p.name.clone(), ContactRole::Interviewer);
+    c.email = p.email.clone();
+    c
+}
+
+fn known_contact(known: &HashMap<String, i64>, p: &Person) -> Option<i64> {
+    p.email
+        .as_ref()
+        .and_then(|e| known.get(&e.to_lowercase()))
+        .or_else(|| known.get(&p.name.to_lowercase()))
+        .copied()
+}
+
+/// The contacts of an application by lower-case e-mail and name.
+fn contacts_of(b: &Batch<'_>, application_id: i64) -> Result<HashMap<String, i64>, StoreError> {
+    Ok(known_of(&b.application(application_id)?))
+}
+
+fn known_of(full: &followup_store::ApplicationFull) -> HashMap<String, i64> {
+    let mut known = HashMap::new();
+    for c in &full.contacts {
+        if let Some(e) = &c.email {
+            known.entry(e.to_lowercase()).or_insert(c.id);
+        }
+        known.entry(c.name.to_lowercase()).or_insert(c.id);
+    }
+    known
+}
+
+/// Writes one event inside the import's transaction.
+fn write(b: &mut Batch<'_>, p: &Planned, now: jiff::Timestamp) -> Result<Done, StoreError> {
+    let i = &p.invite;
+    let mut done = Done {
+        uid: i.uid.clone(),
+        action: "created",
+        application_id: None,
+        interview_id: None,
+        company: p.company.clone(),
+        company_source: p.company_source.clone(),
+        role: p.role.clone(),
+        start: instant(i.start, Some(p.tz.as_str()).filter(|z| *z != "UTC")),
+    };
+    if let Some(existing) = b.find_interview_by_uid(&i.uid)? {
+        done.application_id = Some(existing.application_id);
+        done.interview_id = Some(existing.id);
+        let app = b.application(existing.application_id)?;
+        done.company = app.application.company.clone();
+        done.role = app.application.role.clone();
+        if i.cancelled {
+            done.action = "cancelled";
+            b.update_interview(
+                existing.id,
+                &InterviewPatch {
+                    cancelled: Some(true),
+                    ..InterviewPatch::default()
+                },
+            )?;
+            return Ok(done);
+        }
+        done.action = "updated";
+        let mut known = known_of(&app);
+        let mut ids = Vec::with_capacity(p.interviewers.len());
+        for person in &p.interviewers {
+            let id = match known_contact(&known, person) {
+                Some(id) => id,
+                None => {
+                    let id = b.add_contact(existing.application_id, &contact(person))?;
+                    known.insert(person.name.to_lowercase(), id);
+                    id
+                }
+            };
+            ids.push(id);
+        }
+        let patch = InterviewPatch {
+            start: Some(i.start),
+            tz: Some(p.tz.clone()),
+            duration_minutes: Some(i.duration_minutes()),
+            round: p.round.map(Some),
+            location: Some(i.location.clone()),
+            title: Some(Some(clean_title(&i.title).to_string()).filter(|t| !t.is_empty())),
+            cancelled: Some(false),
+            interviewer_ids: Some(ids),
+            ..InterviewPatch::default()
+        };
+        b.update_interview(existing.id, &patch)?;
+        return Ok(done);
+    }
+    if i.cancelled {
+        // Nothing imported to cancel.
+        done.action = "skipped";
+        return Ok(done);
+    }
+    if let Some(app_id) = b.open_application_of(&p.company)? {
+        let known = contacts_of(b, app_id)?;
+        let iv = b.add_interview(app_id, &new_interview(p, &known))?;
+        let full = b.application(app_id)?;
+        done.action = "added";
+        done.application_id = Some(app_id);
+        done.interview_id = Some(iv);
+        done.company = full.application.company;
+        done.role = full.application.role;
+        return Ok(done);
+    }
+    let mut app = NewApplication::new(&p.company, &p.role, now);
+    app.interviews.push(new_interview(p, &HashMap::new()));
+    let app_id = b.add_application(&app)?;
+    done.application_id = Some(app_id);
+    done.interview_id = b.interview_id_by_uid(&i.uid)?;
+    Ok(done)
+}
+
+/// A time as RFC 3339 in `tz` (cached zones), or UTC with `Z`.
+pub fn instant(t: jiff::Timestamp, tz: Option<&str>) -> String {
+    thread_local! {
+        static ZONES: std::cell::RefCell<HashMap<String, TimeZone>> =
+            std::cell::RefCell::new(HashMap::new());
+    }
+    let zone = tz
+        .and_then(|n| {
+            ZONES.with(|z| {
+                let mut z = z.borrow_mut();
+                if let Some(hit) = z.get(n) {
+                    return Some(hit.clone());
+                }
+                let found = TimeZone::get(n).ok()?;
+                z.insert(n.to_string(), found.clone());
+                Some(found)
+            })
+        })
+        .unwrap_or(TimeZone::UTC);
+    let z = t.to_zoned(zone);
+    if tz.is_none() {
+        z.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    } else {
+        time::rfc3339(&z)
+    }
+}
