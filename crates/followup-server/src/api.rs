@@ -31,6 +31,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/applications/{id}/touchpoints"),
     ("get", "/api/applications/{id}/draft"),
     ("post", "/api/check"),
+    ("post", "/api/import"),
     ("get", "/api/profile"),
     ("put", "/api/profile"),
     ("get", "/api/stats"),
@@ -55,6 +56,7 @@ pub fn router() -> OpenApiRouter<Shared> {
         .routes(routes!(log_touchpoint))
         .routes(routes!(draft))
         .routes(routes!(check_text))
+        .routes(routes!(import_invite))
         .routes(routes!(get_profile, set_profile))
         .routes(routes!(stats))
 }
@@ -447,4 +449,156 @@ async fn set_profile(
 async fn stats(State(s): State<Shared>) -> Result<Json<Stats>, Problem> {
     let ctx = s.ctx();
     Ok(Json(blocking(move || Ok(views::stats(&ctx)?)).await?))
+}
+
+/// An invitation to import, as JSON.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportInput {
+    /// The `.ics` text (or an `.eml` with a `text/calendar` part).
+    pub ics: String,
+    /// The company (default: guessed from the organiser's domain and the title).
+    #[serde(default)]
+    pub company: Option<String>,
+    /// Your own address, left out of the interviewers (default: the profile's).
+    #[serde(default)]
+    pub me: Option<String>,
+}
+
+/// What one event of the invitation did.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Imported {
+    /// The event's UID.
+    pub uid: String,
+    /// created, added, updated, cancelled or skipped.
+    pub action: String,
+    /// The application it went to.
+    pub application_id: Option<i64>,
+    /// The interview.
+    pub interview_id: Option<i64>,
+    /// The company.
+    pub company: String,
+    /// "--company" when given, else where the guess came from (organiser's domain, title...).
+    pub company_source: String,
+    /// The role.
+    pub role: String,
+    /// The start, RFC 3339 in the interview's zone.
+    pub start: String,
+}
+
+impl Imported {
+    /// One line for a person: "New application Acme — Engineer, 2026-12-01T10:00:00-05:00".
+    pub fn summary(&self) -> String {
+        let what = match self.action.as_str() {
+            "created" => "New application",
+            "added" => "Interview added to",
+            "updated" => "Interview updated in",
+            "cancelled" => "Interview cancelled in",
+            _ => "Nothing to cancel for",
+        };
+        let guess = if self.company_source == "--company" {
+            String::new()
+        } else {
+            format!(" (company guessed from {})", self.company_source)
+        };
+        format!(
+            "{what} {} — {}, {}{guess}",
+            self.company, self.role, self.start
+        )
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ImportOut {
+    /// Per event.
+    pub imported: Vec<Imported>,
+    /// Notes (floating times, skipped events, guessed companies).
+    pub notes: Vec<String>,
+}
+
+/// Imports an invitation as `followup import` does: read and check every event, then
+/// write them all in one transaction.
+pub fn run_import(
+    ctx: &followup_app::Ctx,
+    text: &str,
+    label: &str,
+    company: Option<&str>,
+    me: Option<&str>,
+) -> Result<ImportOut, Problem> {
+    let (planned, notes) = followup_app::import::plan(ctx, text, label, company, me)?;
+    let done = followup_app::import::write_all(ctx, &planned)?;
+    Ok(ImportOut {
+        imported: done
+            .into_iter()
+            .map(|d| Imported {
+                uid: d.uid,
+                action: d.action.to_string(),
+                application_id: d.application_id,
+                interview_id: d.interview_id,
+                company: d.company,
+                company_source: d.company_source,
+                role: d.role,
+                start: d.start,
+            })
+            .collect(),
+        notes,
+    })
+}
+
+/// Imports an interview invitation (.ics), as `followup import` does. The body is the
+/// `.ics` text (`Content-Type: text/calendar`) or JSON `{ics, company?, me?}`.
+#[utoipa::path(post, path = "/api/import",
+    request_body(content(
+        (ImportInput = "application/json"),
+        (String = "text/calendar")),
+        description = "the invitation: JSON {ics, company?, me?}, or the .ics text itself"),
+    responses((status = 201, body = ImportOut),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json")))]
+async fn import_invite(
+    State(s): State<Shared>,
+    headers: axum::http::HeaderMap,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<(StatusCode, Json<ImportOut>), Problem> {
+    let body = body.map_err(|r| Problem::new(r.status(), "Cannot read the body", r.body_text()))?;
+    let ct = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let input = match ct.as_str() {
+        "application/json" => serde_json::from_slice::<ImportInput>(&body)
+            .map_err(|e| Problem::input(format!("invalid JSON body: {e}")))?,
+        // Only types a cross-site form cannot send without asking first (CSRF).
+        "text/calendar" | "message/rfc822" => ImportInput {
+            ics: String::from_utf8_lossy(&body).into_owned(),
+            company: None,
+            me: None,
+        },
+        _ => {
+            return Err(Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Unsupported content type",
+                "send the invitation as text/calendar, or as JSON {\"ics\": \"...\"} with application/json",
+            ))
+        }
+    };
+    let ctx = s.ctx();
+    let out = blocking(move || {
+        run_import(
+            &ctx,
+            &input.ics,
+            "the invitation",
+            input.company.as_deref(),
+            input.me.as_deref(),
+        )
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(out)))
 }

@@ -28,6 +28,7 @@ pub fn router() -> Router<Shared> {
         .route("/applications/{id}/draft", get(draft))
         .route("/applications/{id}/draft.eml", get(draft_eml))
         .route("/new", get(new_form).post(new_submit))
+        .route("/new/import", post(new_import))
         .route("/settings", get(settings).post(settings_submit))
         .route("/stats", get(stats))
         .route("/static/app.css", get(css))
@@ -275,6 +276,7 @@ struct NewPage {
     csrf: String,
     tz: String,
     error: Option<String>,
+    imported: Option<crate::api::ImportOut>,
 }
 
 async fn new_form(State(s): State<Shared>) -> Page {
@@ -283,6 +285,7 @@ async fn new_form(State(s): State<Shared>) -> Page {
         csrf: s.csrf().to_string(),
         tz: ctx.settings.tz.clone().unwrap_or_default(),
         error: None,
+        imported: None,
     })
 }
 
@@ -341,6 +344,67 @@ async fn new_submit(State(s): State<Shared>, form: Result<Form<NewForm>, FormRej
                 csrf: s.csrf().to_string(),
                 tz,
                 error: Some(p.detail),
+                imported: None,
+            })?;
+            *r.status_mut() = StatusCode::BAD_REQUEST;
+            Ok(r)
+        }
+        Err(p) => Err(p.into()),
+    }
+}
+
+/// The invitation form: `csrf`, `file` (the .ics), `company` (optional).
+async fn new_import(
+    State(s): State<Shared>,
+    form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Page {
+    let mut form = form.map_err(|r| Problem::input(r.body_text()))?;
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        Problem::new(e.status(), "Cannot read the form", e.body_text())
+    };
+    let (mut csrf, mut company, mut file) = (String::new(), String::new(), None);
+    while let Some(field) = form.next_field().await.map_err(bad)? {
+        match field.name().unwrap_or("") {
+            "csrf" => csrf = field.text().await.map_err(bad)?,
+            "company" => company = field.text().await.map_err(bad)?,
+            "file" => {
+                let name = field
+                    .file_name()
+                    .map(str::to_string)
+                    .filter(|n| !n.is_empty());
+                let bytes = field.bytes().await.map_err(bad)?;
+                file = Some((name, bytes));
+            }
+            _ => {}
+        }
+    }
+    csrf_check(&s, &csrf)?;
+    let ctx = s.ctx();
+    let tz = ctx.settings.tz.clone().unwrap_or_default();
+    let result = match file {
+        Some((name, bytes)) if !bytes.is_empty() => {
+            let label = name.unwrap_or_else(|| "the invitation".into());
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            blocking(move || {
+                crate::api::run_import(&ctx, &text, &label, some(company).as_deref(), None)
+            })
+            .await
+        }
+        _ => Err(Problem::input("choose an invitation file (.ics) to import")),
+    };
+    match result {
+        Ok(out) => html(&NewPage {
+            csrf: s.csrf().to_string(),
+            tz,
+            error: None,
+            imported: Some(out),
+        }),
+        Err(p) if p.status == 400 => {
+            let mut r = html(&NewPage {
+                csrf: s.csrf().to_string(),
+                tz,
+                error: Some(p.detail),
+                imported: None,
             })?;
             *r.status_mut() = StatusCode::BAD_REQUEST;
             Ok(r)

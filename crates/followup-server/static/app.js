@@ -30,3 +30,44 @@
   document.getElementById('copy').addEventListener('click', function () { navigator.clipboard.writeText(text.value); });
   recheck();
 })();
+// Progressive: on New interview, an invitation chosen or dropped anywhere on the page
+// is imported at once through the API; without script the form posts it.
+(function () {
+  var form = document.getElementById('import-form');
+  if (!form) return;
+  var input = document.getElementById('ics'), out = document.getElementById('import-result');
+  function say(cls, lines, links) {
+    out.textContent = '';
+    var ul = document.createElement('ul'); ul.className = cls;
+    lines.forEach(function (l, k) {
+      var li = document.createElement('li'); li.textContent = l;
+      if (links && links[k]) { var a = document.createElement('a'); a.href = '/applications/' + links[k]; a.textContent = 'open application #' + links[k]; li.appendChild(document.createTextNode(' · ')); li.appendChild(a); }
+      ul.appendChild(li);
+    });
+    out.appendChild(ul);
+  }
+  function summary(i) {
+    var what = { created: 'New application', added: 'Interview added to', updated: 'Interview updated in', cancelled: 'Interview cancelled in' }[i.action] || 'Nothing to cancel for';
+    return what + ' ' + i.company + ' — ' + i.role + ', ' + i.start + (i.company_source === '--company' ? '' : ' (company guessed from ' + i.company_source + ')');
+  }
+  function send(file) {
+    var company = document.getElementById('import-company').value.trim();
+    file.text().then(function (ics) {
+      var body = { ics: ics }; if (company) body.company = company;
+      return fetch('/api/import', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    }).then(function (r) { return r.json().then(function (j) { return [r.ok, j]; }); })
+      .then(function (rj) {
+        var j = rj[1];
+        if (!rj[0]) { say('error', [(j.title ? j.title + ': ' : '') + (j.detail || 'the import failed')]); return; }
+        say('ok', j.imported.map(summary).concat(j.notes.map(function (n) { return 'note: ' + n; })), j.imported.map(function (i) { return i.application_id; }));
+      }).catch(function (e) { say('error', ['The import failed: ' + e]); });
+  }
+  input.addEventListener('change', function () { if (input.files.length) send(input.files[0]); });
+  form.addEventListener('submit', function (e) { if (input.files.length) { e.preventDefault(); send(input.files[0]); } });
+  document.addEventListener('dragover', function (e) { e.preventDefault(); document.body.classList.add('dragging'); });
+  document.addEventListener('dragleave', function () { document.body.classList.remove('dragging'); });
+  document.addEventListener('drop', function (e) {
+    e.preventDefault(); document.body.classList.remove('dragging');
+    if (e.dataTransfer && e.dataTransfer.files.length) send(e.dataTransfer.files[0]);
+  });
+})();

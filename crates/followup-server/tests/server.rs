@@ -425,3 +425,163 @@ async fn today_sees_writes_from_the_command_line() {
     let (_, _, after) = send(&app, get("/")).await;
     assert!(!after.contains("Thank-you to Jane Doe"), "{after}");
 }
+
+fn invite_text(name: &str) -> String {
+    std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../followup-core/tests/invites")
+            .join(name),
+    )
+    .unwrap()
+}
+
+fn multipart(uri: &str, fields: &[(&str, Option<&str>, &str)]) -> Request<Body> {
+    let boundary = "XfollowupBoundaryX";
+    let mut body = String::new();
+    for (name, file, value) in fields {
+        body.push_str(&format!("--{boundary}\r\n"));
+        match file {
+            Some(f) => body.push_str(&format!(
+                "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: text/calendar\r\n\r\n"
+            )),
+            None => body.push_str(&format!(
+                "Content-Disposition: form-data; name=\"{name}\"\r\n\r\n"
+            )),
+        }
+        body.push_str(value);
+        body.push_str("\r\n");
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    Request::post(uri)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn api_import_creates_an_application() {
+    let (_d, app, _) = setup();
+    let body = serde_json::json!({ "ics": invite_text("google.ics"), "company": "Globex" });
+    let (s, ct, out) = send(&app, json("POST", "/api/import", &body.to_string())).await;
+    assert_eq!(s, StatusCode::CREATED, "{out}");
+    assert_eq!(ct, "application/json");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["imported"][0]["action"], "created", "{out}");
+    assert_eq!(v["imported"][0]["company"], "Globex");
+    let id = v["imported"][0]["application_id"].as_i64().unwrap();
+    let (s, _, a) = send(&app, get(&format!("/api/applications/{id}"))).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(a.contains("Globex") && a.contains("Raj Patel"), "{a}");
+
+    // The .ics text itself, the company guessed; the same UID again is an update.
+    let raw = Request::post("/api/import")
+        .header(header::CONTENT_TYPE, "text/calendar")
+        .body(Body::from(invite_text("google.ics")))
+        .unwrap();
+    let (s, _, out) = send(&app, raw).await;
+    assert_eq!(s, StatusCode::CREATED, "{out}");
+    assert!(out.contains("\"action\":\"updated\""), "{out}");
+
+    // A cross-site form could send text/plain: refused.
+    let plain = Request::post("/api/import")
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(Body::from(invite_text("zoom.ics")))
+        .unwrap();
+    let (s, ct, _) = send(&app, plain).await;
+    assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(ct, "application/problem+json");
+}
+
+#[tokio::test]
+async fn api_import_of_a_bad_invite_is_problem_json() {
+    let (_d, app, _) = setup();
+    for bad in [
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n",
+        "not a calendar at all",
+        "",
+    ] {
+        let body = serde_json::json!({ "ics": bad });
+        let (s, ct, out) = send(&app, json("POST", "/api/import", &body.to_string())).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}: {out}");
+        assert_eq!(ct, "application/problem+json");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let detail = v["detail"].as_str().unwrap();
+        assert!(!detail.contains('\n') && !detail.is_empty(), "{detail}");
+    }
+    let (s, ct, out) = send(
+        &app,
+        json("POST", "/api/import", r#"{"ics": "x", "colour": 1}"#),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(ct, "application/problem+json");
+    assert!(out.contains("colour"), "{out}");
+    // Nothing but the first application.
+    let (_, _, list) = send(&app, get("/api/applications")).await;
+    let v: serde_json::Value = serde_json::from_str(&list).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn page_import_form_needs_csrf_and_shows_the_result() {
+    let (_d, app, _) = setup();
+    let (_, _, page) = send(&app, get("/new")).await;
+    assert!(page.contains("enctype=\"multipart/form-data\""), "{page}");
+    let csrf = csrf_of(&page);
+    let ics = invite_text("zoom.ics");
+    let (s, _, _) = send(
+        &app,
+        multipart(
+            "/new/import",
+            &[("csrf", None, "wrong"), ("file", Some("zoom.ics"), &ics)],
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (_, _, list) = send(&app, get("/api/applications")).await;
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&list)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let (s, _, out) = send(
+        &app,
+        multipart(
+            "/new/import",
+            &[("csrf", None, &csrf), ("file", Some("zoom.ics"), &ics)],
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{out}");
+    assert!(out.contains("New application"), "{out}");
+    assert!(out.contains("company guessed from"), "{out}");
+    assert!(out.contains("open application #2"), "{out}");
+
+    let (s, _, out) = send(
+        &app,
+        multipart(
+            "/new/import",
+            &[
+                ("csrf", None, &csrf),
+                (
+                    "file",
+                    Some("bad.ics"),
+                    "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+                ),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(
+        out.contains("class=\"error\"") && out.contains("bad.ics: "),
+        "{out}"
+    );
+}
