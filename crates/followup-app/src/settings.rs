@@ -112,3 +112,231 @@ fn expand_home(p: &Path) -> PathBuf {
 pub fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// The `config.toml` the settings are read from and saved to: `explicit`, else the
+/// default one under [`config_dir`].
+pub fn config_file(explicit: Option<&Path>) -> Option<PathBuf> {
+    match explicit {
+        Some(p) => Some(p.to_path_buf()),
+        None => config_dir().map(|d| d.join("config.toml")),
+    }
+}
+
+/// Policy numbers the web app's Settings page may override, as (section, key) of the
+/// policy file.
+pub const OVERRIDES: &[(&str, &str)] = &[
+    ("thank_you", "deadline_hours"),
+    ("follow_up", "after_decision_days"),
+    ("follow_up", "earliest_business_days"),
+    ("follow_up", "recommended_days"),
+    ("follow_up", "latest_days"),
+    ("final_follow_up", "recommended_days"),
+    ("move_on", "recommended_days"),
+];
+
+/// One number of a policy, by section and key (`None` if there is no such number).
+pub fn policy_number(
+    policy: &followup_core::policy::Policy,
+    section: &str,
+    key: &str,
+) -> Option<i64> {
+    let table = toml::Table::try_from(policy).ok()?;
+    table.get(section)?.get(key)?.as_integer()
+}
+
+/// What the Settings page (or `PUT /api/settings`) changes. Empty strings unset.
+#[derive(Debug, Default, Clone)]
+pub struct Update {
+    /// Default IANA zone of interviews.
+    pub tz: Option<String>,
+    /// Default holiday region of recipients.
+    pub region: Option<String>,
+    /// Business hours, "HH:MM-HH:MM".
+    pub hours: Option<String>,
+    /// Policy preset.
+    pub preset: Option<String>,
+    /// ((section, key), number or `None` for the preset's), for keys of [`OVERRIDES`].
+    pub overrides: Vec<((String, String), Option<i64>)>,
+}
+
+fn nonempty(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn read_table(path: &Path, what: &str) -> Result<toml::Table> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => text.parse::<toml::Table>().map_err(|e| {
+            Error::input(format!(
+                "invalid {what} {}: {}",
+                path.display(),
+                one_line(e.message())
+            ))
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(toml::Table::new()),
+        Err(source) => Err(Error::Read {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// Writes `text` to `path` atomically: a temporary file beside it, then a rename.
+pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
+    let write_err = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(write_err)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "settings".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, text).map_err(write_err)?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        write_err(e)
+    })
+}
+
+/// Saves `u` into `config_file` (tz, region, hours, preset) and the overrides into
+/// `policy.toml` beside it (`policy = "<that path>"` in `config.toml`), keeping every
+/// other key of both files. Everything is checked first (the preset, the zone, the
+/// hours, the policy with [`Policy::from_toml_over`](followup_core::policy::Policy)):
+/// on a bad value nothing is written. Returns the settings as now loaded.
+pub fn save(config_file: &Path, u: &Update) -> Result<Settings> {
+    use followup_core::policy::{Policy, Preset};
+    let mut config = read_table(config_file, "settings file")?;
+    for (key, v) in [
+        ("tz", &u.tz),
+        ("region", &u.region),
+        ("hours", &u.hours),
+        ("preset", &u.preset),
+    ] {
+        match nonempty(v) {
+            Some(v) => config.insert(key.into(), toml::Value::String(v.to_string())),
+            None => config.remove(key),
+        };
+    }
+    let preset = nonempty(&u.preset)
+        .map(str::parse::<Preset>)
+        .transpose()
+        .map_err(|e| Error::input(format!("preset: {e}")))?;
+    if let Some(tz) = nonempty(&u.tz) {
+        crate::time::zone(tz, "tz")?;
+    }
+    // The overrides start from the policy file in use, so its other keys stay.
+    let dir = config_file.parent().unwrap_or(Path::new("."));
+    let policy_path = dir.join("policy.toml");
+    let mut policy = match config.get("policy").and_then(|v| v.as_str()) {
+        Some(p) => read_table(&expand_home(Path::new(p)), "policy file")?,
+        None => toml::Table::new(),
+    };
+    policy.remove("preset");
+    for ((section, key), v) in &u.overrides {
+        if !OVERRIDES.contains(&(section.as_str(), key.as_str())) {
+            return Err(Error::input(format!(
+                "`{section}.{key}` cannot be set here; known: {}",
+                OVERRIDES
+                    .iter()
+                    .map(|(s, k)| format!("{s}.{k}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        let entry = policy
+            .entry(section.clone())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        let Some(t) = entry.as_table_mut() else {
+            return Err(Error::input(format!(
+                "the policy file's `{section}` is not a table"
+            )));
+        };
+        match v {
+            Some(n) => t.insert(key.clone(), toml::Value::Integer(*n)),
+            None => t.remove(key),
+        };
+        if t.is_empty() {
+            policy.remove(section);
+        }
+    }
+    let policy_text = toml::to_string(&policy).map_err(|e| {
+        Error::input(format!(
+            "cannot write the policy: {}",
+            one_line(&e.to_string())
+        ))
+    })?;
+    let checked = Policy::from_toml_over(&policy_text, preset)
+        .map_err(|e| Error::input(format!("invalid policy: {e}")))?;
+    if let Some(h) = nonempty(&u.hours) {
+        crate::time::business_hours(Some(h), &checked)?;
+    }
+    if policy.is_empty() {
+        config.remove("policy");
+    } else {
+        config.insert(
+            "policy".into(),
+            toml::Value::String(policy_path.display().to_string()),
+        );
+    }
+    let config_text = toml::to_string(&config).map_err(|e| {
+        Error::input(format!(
+            "cannot write the settings: {}",
+            one_line(&e.to_string())
+        ))
+    })?;
+    // The settings file itself must load.
+    toml::from_str::<Settings>(&config_text)
+        .map_err(|e| Error::input(format!("invalid settings: {}", one_line(e.message()))))?;
+    if !policy.is_empty() {
+        write_atomic(&policy_path, &policy_text)?;
+    }
+    write_atomic(config_file, &config_text)?;
+    Settings::load(Some(config_file))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn save_writes_both_files_and_refuses_bad_numbers() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        std::fs::write(&file, "tz = \"Europe/Paris\"\n").unwrap();
+        let u = Update {
+            tz: Some("America/New_York".into()),
+            preset: Some("gentle".into()),
+            overrides: vec![(("follow_up".into(), "recommended_days".into()), Some(8))],
+            ..Update::default()
+        };
+        let s = save(&file, &u).unwrap();
+        assert_eq!(s.tz.as_deref(), Some("America/New_York"));
+        assert_eq!(s.preset.as_deref(), Some("gentle"));
+        let policy = dir.path().join("policy.toml");
+        assert_eq!(s.policy.as_deref(), Some(policy.as_path()));
+        let p = crate::ctx::load_policy(Some(&policy), Some("gentle")).unwrap();
+        assert_eq!(p.follow_up.recommended_days, 8);
+        assert_eq!(policy_number(&p, "follow_up", "recommended_days"), Some(8));
+
+        let before = std::fs::read_to_string(&file).unwrap();
+        let bad = Update {
+            overrides: vec![(("follow_up".into(), "recommended_days".into()), Some(-3))],
+            ..u.clone()
+        };
+        let e = save(&file, &bad).unwrap_err().to_string();
+        assert!(e.contains("invalid policy") && !e.contains('\n'), "{e}");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
+        let e = save(
+            &file,
+            &Update {
+                preset: Some("hasty".into()),
+                ..Update::default()
+            },
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("preset"), "{e}");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
+    }
+}

@@ -34,6 +34,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/import"),
     ("get", "/api/profile"),
     ("put", "/api/profile"),
+    ("get", "/api/settings"),
+    ("put", "/api/settings"),
     ("get", "/api/stats"),
 ];
 
@@ -58,6 +60,7 @@ pub fn router() -> OpenApiRouter<Shared> {
         .routes(routes!(check_text))
         .routes(routes!(import_invite))
         .routes(routes!(get_profile, set_profile))
+        .routes(routes!(get_settings, put_settings))
         .routes(routes!(stats))
 }
 
@@ -601,4 +604,165 @@ async fn import_invite(
     })
     .await?;
     Ok((StatusCode::CREATED, Json(out)))
+}
+
+/// The settings the web app may change (saved to `config.toml` and `policy.toml`, as
+/// the command line reads them). Empty or missing values unset.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsBody {
+    /// Default IANA zone of interviews.
+    #[serde(default)]
+    pub tz: Option<String>,
+    /// Default holiday region of recipients (built-in or a custom calendar).
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Recipients' business hours, "HH:MM-HH:MM".
+    #[serde(default)]
+    pub hours: Option<String>,
+    /// gentle, balanced or prompt.
+    #[serde(default)]
+    pub preset: Option<String>,
+    /// Policy numbers by "section.key" (e.g. "follow_up.recommended_days"); null or
+    /// missing: the preset's.
+    #[serde(default)]
+    pub overrides: std::collections::BTreeMap<String, Option<i64>>,
+}
+
+/// A custom holiday calendar.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CalendarOut {
+    /// Its name (usable as a region).
+    pub name: String,
+    /// How many dates it holds.
+    pub days: usize,
+    /// First date.
+    pub first: Option<String>,
+    /// Last date.
+    pub last: Option<String>,
+}
+
+/// The settings in force.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SettingsOut {
+    /// What may be changed, as saved (environment variables `FOLLOWUP_*` still win).
+    pub settings: SettingsBody,
+    /// The policy's numbers in force for each overridable "section.key".
+    pub numbers: std::collections::BTreeMap<String, i64>,
+    /// The policy file in use.
+    pub policy_file: Option<String>,
+    /// The settings file saved to (null: settings cannot be saved by this server).
+    pub config_file: Option<String>,
+    /// Custom holiday calendars (`followup holidays import`).
+    pub holiday_calendars: Vec<CalendarOut>,
+}
+
+/// The settings in force, with the custom holiday calendars.
+pub fn settings_out(s: &Shared) -> Result<SettingsOut, Problem> {
+    use followup_app::settings::{policy_number, OVERRIDES};
+    let ctx = s.ctx();
+    let base = ctx.policy.preset.policy();
+    let mut overrides = std::collections::BTreeMap::new();
+    let mut numbers = std::collections::BTreeMap::new();
+    for (section, key) in OVERRIDES {
+        let now = policy_number(&ctx.policy, section, key);
+        if let Some(n) = now {
+            numbers.insert(format!("{section}.{key}"), n);
+        }
+        if now != policy_number(&base, section, key) {
+            overrides.insert(format!("{section}.{key}"), now);
+        }
+    }
+    let calendars = if ctx.db.exists() {
+        ctx.store()?
+            .holiday_calendars()
+            .map_err(followup_app::ctx::store_err)?
+    } else {
+        Vec::new()
+    };
+    let st = ctx.settings;
+    Ok(SettingsOut {
+        settings: SettingsBody {
+            tz: st.tz,
+            region: st.region,
+            hours: st.hours,
+            preset: Some(st.preset.unwrap_or_else(|| ctx.policy.preset.to_string())),
+            overrides,
+        },
+        numbers,
+        policy_file: st.policy.map(|p| p.display().to_string()),
+        config_file: s.config_file().map(|p| p.display().to_string()),
+        holiday_calendars: calendars
+            .into_iter()
+            .map(|c| CalendarOut {
+                name: c.name,
+                days: c.days,
+                first: c.first.map(|d| d.to_string()),
+                last: c.last.map(|d| d.to_string()),
+            })
+            .collect(),
+    })
+}
+
+/// Checks and saves the settings, then puts them in force for later requests.
+pub fn save_settings(s: &Shared, body: &SettingsBody) -> Result<(), Problem> {
+    use followup_app::settings as st;
+    let Some(file) = s.config_file() else {
+        return Err(Problem::input(
+            "this server cannot save settings (no settings file); edit config.toml instead",
+        ));
+    };
+    let ctx = s.ctx();
+    if let Some(r) = body
+        .region
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+    {
+        ctx.region(r)?;
+    }
+    let mut overrides = Vec::with_capacity(body.overrides.len());
+    for (k, v) in &body.overrides {
+        let Some((section, key)) = k.split_once('.') else {
+            return Err(Problem::input(format!(
+                "`{k}`: policy numbers are named section.key, like follow_up.recommended_days"
+            )));
+        };
+        overrides.push(((section.to_string(), key.to_string()), *v));
+    }
+    let update = st::Update {
+        tz: body.tz.clone(),
+        region: body.region.clone(),
+        hours: body.hours.clone(),
+        preset: body.preset.clone(),
+        overrides,
+    };
+    let saved = st::save(file, &update)?;
+    let policy = followup_app::ctx::load_policy(saved.policy.as_deref(), saved.preset.as_deref())?;
+    s.set_live(saved, policy);
+    Ok(())
+}
+
+/// The settings in force.
+#[utoipa::path(get, path = "/api/settings", responses((status = 200, body = SettingsOut)))]
+async fn get_settings(State(s): State<Shared>) -> Result<Json<SettingsOut>, Problem> {
+    Ok(Json(blocking(move || settings_out(&s)).await?))
+}
+
+/// Saves the settings (config.toml, policy.toml beside it, written atomically) after
+/// checking them; later requests use them.
+#[utoipa::path(put, path = "/api/settings", request_body = SettingsBody,
+    responses((status = 200, body = SettingsOut),
+        (status = 400, body = Problem, content_type = "application/problem+json")))]
+async fn put_settings(
+    State(s): State<Shared>,
+    ApiJson(body): ApiJson<SettingsBody>,
+) -> Result<Json<SettingsOut>, Problem> {
+    Ok(Json(
+        blocking(move || {
+            save_settings(&s, &body)?;
+            settings_out(&s)
+        })
+        .await?,
+    ))
 }

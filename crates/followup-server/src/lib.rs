@@ -13,7 +13,7 @@ pub mod views;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -45,11 +45,16 @@ pub struct Config {
     pub now: Option<Timestamp>,
     /// A bearer token every request must carry, when set.
     pub token: Option<String>,
+    /// The `config.toml` the Settings page saves to (`policy.toml` goes beside it);
+    /// `None`: settings cannot be saved from the web app.
+    pub config_file: Option<PathBuf>,
 }
 
 /// Shared by every request.
 pub struct AppState {
     config: Config,
+    /// The settings and policy in force: the started ones, then the saved ones.
+    live: RwLock<(Settings, Policy)>,
     csrf: String,
     today: TodayCache,
 }
@@ -98,6 +103,13 @@ impl TodayCache {
         v.ok()
     }
 
+    /// Forgets the page (the settings changed).
+    pub fn clear(&self) {
+        if let Ok(mut page) = self.page.lock() {
+            *page = None;
+        }
+    }
+
     /// The page rendered for `now`, or a fresh one from `render`; `fixed` is whether the
     /// clock is fixed.
     pub fn get_or_render(
@@ -138,12 +150,30 @@ pub type Shared = Arc<AppState>;
 impl AppState {
     /// The context of one request: the clock is read once here.
     pub fn ctx(&self) -> Ctx {
+        let (settings, policy) = match self.live.read() {
+            Ok(l) => l.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        };
         Ctx {
-            settings: self.config.settings.clone(),
-            policy: self.config.policy.clone(),
+            settings,
+            policy,
             now: self.config.now.unwrap_or_else(Timestamp::now),
             db: self.config.db.clone(),
         }
+    }
+
+    /// Where settings are saved, if they can be.
+    pub fn config_file(&self) -> Option<&std::path::Path> {
+        self.config.config_file.as_deref()
+    }
+
+    /// Puts saved settings in force for every later request.
+    pub fn set_live(&self, settings: Settings, policy: Policy) {
+        match self.live.write() {
+            Ok(mut l) => *l = (settings, policy),
+            Err(poisoned) => *poisoned.into_inner() = (settings, policy),
+        }
+        self.today.clear();
     }
 
     /// Whether the clock is fixed (`--now`).
@@ -200,6 +230,7 @@ pub fn router(config: Config) -> Router {
         csrf = "unavailable".repeat(4);
     }
     let state: Shared = Arc::new(AppState {
+        live: RwLock::new((config.settings.clone(), config.policy.clone())),
         config,
         csrf,
         today: TodayCache::default(),

@@ -30,6 +30,7 @@ pub fn router() -> Router<Shared> {
         .route("/new", get(new_form).post(new_submit))
         .route("/new/import", post(new_import))
         .route("/settings", get(settings).post(settings_submit))
+        .route("/settings/policy", post(policy_submit))
         .route("/stats", get(stats))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
@@ -421,35 +422,122 @@ struct SettingsPage {
     name: String,
     email: String,
     phone: String,
+    out: crate::api::SettingsOut,
     preset: String,
-    policy_file: Option<String>,
+    /// (section.key, the value typed or overridden, the number in force).
+    rows: Vec<(String, String, String)>,
     tz: String,
     region: String,
     hours: String,
 }
 
-fn settings_page(s: &Shared, p: Option<followup_store::Profile>, error: Option<String>) -> Page {
-    let st = &s.ctx().settings;
+const PRESETS: [&str; 3] = ["gentle", "balanced", "prompt"];
+
+fn settings_page(
+    s: &Shared,
+    p: Option<followup_store::Profile>,
+    error: Option<String>,
+    typed: Option<&crate::api::SettingsBody>,
+) -> Page {
+    let out = crate::api::settings_out(s)?;
     let p = p.unwrap_or(followup_store::Profile {
         name: String::new(),
         email: String::new(),
         phone: None,
     });
+    let shown = typed.unwrap_or(&out.settings);
+    let rows = followup_app::settings::OVERRIDES
+        .iter()
+        .map(|(section, key)| {
+            let k = format!("{section}.{key}");
+            let value = shown
+                .overrides
+                .get(&k)
+                .copied()
+                .flatten()
+                .map(|n| n.to_string())
+                .unwrap_or_default();
+            let now = out
+                .numbers
+                .get(&k)
+                .map(|n| n.to_string())
+                .unwrap_or_default();
+            (k, value, now)
+        })
+        .collect();
     html(&SettingsPage {
         csrf: s.csrf().to_string(),
         error,
         name: p.name,
         email: p.email,
         phone: p.phone.unwrap_or_default(),
-        preset: st.preset.clone().unwrap_or_else(|| "balanced".into()),
-        policy_file: st.policy.as_ref().map(|p| p.display().to_string()),
-        tz: st.tz.clone().unwrap_or_else(|| "(not set)".into()),
-        region: st
-            .region
-            .clone()
-            .unwrap_or_else(|| "(guessed from the zone)".into()),
-        hours: st.hours.clone().unwrap_or_else(|| "(policy's)".into()),
+        preset: shown.preset.clone().unwrap_or_else(|| "balanced".into()),
+        rows,
+        tz: shown.tz.clone().unwrap_or_default(),
+        region: shown.region.clone().unwrap_or_default(),
+        hours: shown.hours.clone().unwrap_or_default(),
+        out,
     })
+}
+
+/// The policy form: csrf, preset, tz, region, hours, and `section.key` numbers.
+async fn policy_submit(
+    State(s): State<Shared>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Page {
+    let Form(fields) = form.map_err(Problem::from)?;
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_string())
+    };
+    csrf_check(&s, &get("csrf").unwrap_or_default())?;
+    let mut body = crate::api::SettingsBody {
+        tz: get("tz").and_then(some),
+        region: get("region").and_then(some),
+        hours: get("hours").and_then(some),
+        preset: get("preset").and_then(some),
+        overrides: Default::default(),
+    };
+    let mut bad = None;
+    for (section, key) in followup_app::settings::OVERRIDES {
+        let k = format!("{section}.{key}");
+        let v = match get(&k).and_then(some) {
+            None => None,
+            Some(t) => match t.parse::<i64>() {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    bad.get_or_insert(format!("{k}: `{t}` is not a whole number"));
+                    None
+                }
+            },
+        };
+        body.overrides.insert(k, v);
+    }
+    let typed = body.clone();
+    let state = s.clone();
+    let result = match bad {
+        Some(e) => Err(Problem::input(e)),
+        None => blocking(move || crate::api::save_settings(&state, &body)).await,
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to("/settings").into_response()),
+        Err(p) if p.status == 400 => {
+            let ctx = s.ctx();
+            let profile = blocking(move || {
+                Ok(ctx
+                    .store()?
+                    .profile()
+                    .map_err(followup_app::ctx::store_err)?)
+            })
+            .await?;
+            let mut r = settings_page(&s, profile, Some(p.detail), Some(&typed))?;
+            *r.status_mut() = StatusCode::BAD_REQUEST;
+            Ok(r)
+        }
+        Err(p) => Err(p.into()),
+    }
 }
 
 async fn settings(State(s): State<Shared>) -> Page {
@@ -461,7 +549,7 @@ async fn settings(State(s): State<Shared>) -> Page {
             .map_err(followup_app::ctx::store_err)?)
     })
     .await?;
-    settings_page(&s, p, None)
+    settings_page(&s, p, None, None)
 }
 
 #[derive(Deserialize)]
@@ -493,7 +581,7 @@ async fn settings_submit(
                 email: f.email,
                 phone: some(f.phone),
             };
-            let mut r = settings_page(&s, Some(back), Some(p.detail))?;
+            let mut r = settings_page(&s, Some(back), Some(p.detail), None)?;
             *r.status_mut() = StatusCode::BAD_REQUEST;
             Ok(r)
         }

@@ -119,6 +119,7 @@ async fn start_app(dir: &Path) -> String {
         policy: ctx.policy.clone(),
         now: Some(ctx.now),
         token: None,
+        config_file: None,
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

@@ -45,6 +45,7 @@ fn setup() -> (tempfile::TempDir, Router, i64) {
         policy: ctx.policy.clone(),
         now: Some(now),
         token: None,
+        config_file: None,
     };
     (dir, followup_server::router(config), id)
 }
@@ -321,6 +322,7 @@ async fn token_is_required_when_set() {
         policy: Preset::default().policy(),
         now: None,
         token: Some("0123456789abcdef".into()),
+        config_file: None,
     });
     let (s, ct, _) = send(&app, get("/api/stats")).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
@@ -390,6 +392,7 @@ async fn real_server_on_port_zero() {
         policy: Preset::default().policy(),
         now: None,
         token: None,
+        config_file: None,
     };
     tokio::spawn(followup_server::serve(listener, config));
     let text = tokio::task::spawn_blocking(move || {
@@ -584,4 +587,135 @@ async fn page_import_form_needs_csrf_and_shows_the_result() {
         out.contains("class=\"error\"") && out.contains("bad.ics: "),
         "{out}"
     );
+}
+
+/// A server whose settings are saved under a temporary config directory.
+fn setup_with_config() -> (tempfile::TempDir, Router, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("f.sqlite");
+    let config_file = dir
+        .path()
+        .join("config")
+        .join("followup")
+        .join("config.toml");
+    let now: jiff::Timestamp = "2026-12-02T15:00:00Z".parse().unwrap();
+    let app = followup_server::router(followup_server::Config {
+        db,
+        settings: Settings::default(),
+        policy: Preset::default().policy(),
+        now: Some(now),
+        token: None,
+        config_file: Some(config_file.clone()),
+    });
+    (dir, app, config_file)
+}
+
+#[tokio::test]
+async fn settings_api_saves_and_the_server_uses_them() {
+    let (_d, app, file) = setup_with_config();
+    let (s, _, out) = send(&app, get("/api/settings")).await;
+    assert_eq!(s, StatusCode::OK, "{out}");
+    assert!(out.contains("\"preset\":\"balanced\""), "{out}");
+    let body = serde_json::json!({
+        "tz": "Europe/Paris", "preset": "gentle",
+        "overrides": { "follow_up.recommended_days": 10 }
+    });
+    let (s, _, out) = send(&app, json("PUT", "/api/settings", &body.to_string())).await;
+    assert_eq!(s, StatusCode::OK, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["numbers"]["follow_up.recommended_days"], 10);
+    assert_eq!(v["settings"]["preset"], "gentle");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("preset = \"gentle\"") && text.contains("policy.toml"),
+        "{text}"
+    );
+    let policy = std::fs::read_to_string(file.with_file_name("policy.toml")).unwrap();
+    assert!(policy.contains("recommended_days = 10"), "{policy}");
+    // Later requests see them.
+    let (_, _, out) = send(&app, get("/api/settings")).await;
+    assert!(out.contains("\"tz\":\"Europe/Paris\""), "{out}");
+    let (_, _, page) = send(&app, get("/new")).await;
+    assert!(page.contains("value=\"Europe/Paris\""), "{page}");
+
+    // Bad values: problem+json, nothing written.
+    for bad in [
+        r#"{"overrides": {"follow_up.recommended_days": -1}}"#,
+        r#"{"overrides": {"follow_up.recommended_days": 9999}}"#,
+        r#"{"preset": "hasty"}"#,
+        r#"{"tz": "Mars/Olympus"}"#,
+        r#"{"region": "Atlantis"}"#,
+        r#"{"hours": "25:00-26:00"}"#,
+        r#"{"overrides": {"nope.days": 3}}"#,
+        r#"{"colour": "blue"}"#,
+    ] {
+        let (s, ct, out) = send(&app, json("PUT", "/api/settings", bad)).await;
+        assert!(
+            s == StatusCode::BAD_REQUEST || s == StatusCode::UNPROCESSABLE_ENTITY,
+            "{bad}: {out}"
+        );
+        assert_eq!(ct, "application/problem+json");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), text, "{bad}");
+    }
+}
+
+#[tokio::test]
+async fn settings_form_needs_csrf_and_refuses_bad_numbers() {
+    let (_d, app, file) = setup_with_config();
+    let (s, _, page) = send(&app, get("/settings")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        page.contains("name=\"follow_up.recommended_days\""),
+        "{page}"
+    );
+    assert!(page.contains("Custom holiday calendars"), "{page}");
+    let csrf = csrf_of(&page);
+    let (s, _, _) = send(&app, form("/settings/policy", "csrf=nope&preset=prompt")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert!(!file.exists());
+
+    let (s, _, out) = send(
+        &app,
+        form(
+            "/settings/policy",
+            &format!("csrf={csrf}&preset=gentle&follow_up.recommended_days=abc"),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(out.contains("is not a whole number"), "{out}");
+    assert!(!file.exists());
+    let (s, _, out) = send(
+        &app,
+        form(
+            "/settings/policy",
+            &format!("csrf={csrf}&preset=gentle&follow_up.latest_days=500"),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(
+        out.contains("class=\"error\"") && out.contains("invalid policy"),
+        "{out}"
+    );
+    assert!(!file.exists());
+
+    let (s, _, _) = send(
+        &app,
+        form(
+            "/settings/policy",
+            &format!("csrf={csrf}&preset=prompt&region=GB&follow_up.recommended_days=6"),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, _, page) = send(&app, get("/settings")).await;
+    assert!(
+        page.contains("<option value=\"prompt\" selected>"),
+        "{page}"
+    );
+    assert!(page.contains("value=\"6\""), "{page}");
+    assert!(std::fs::read_to_string(&file)
+        .unwrap()
+        .contains("region = \"GB\""));
 }

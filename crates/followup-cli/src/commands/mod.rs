@@ -131,6 +131,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             *port,
             token.clone(),
             *open,
+            crate::settings::config_file(cli.config.as_deref()),
         ),
         Command::Man => {
             crate::output::with_stdout(|out| clap_mangen::Man::new(Cli::command()).render(out))

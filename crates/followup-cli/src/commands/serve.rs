@@ -14,6 +14,7 @@ pub fn run(
     port: u16,
     token: Option<String>,
     open: bool,
+    config_file: Option<std::path::PathBuf>,
 ) -> Result<()> {
     let addr = SocketAddr::new(listen, port);
     followup_server::check_listen(&addr, token.as_deref()).map_err(Error::input)?;
@@ -31,6 +32,7 @@ pub fn run(
         policy: ctx.policy.clone(),
         now: fixed_now.then_some(ctx.now),
         token,
+        config_file,
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
