@@ -308,8 +308,24 @@ pub struct Finding {
     pub end: usize,
     /// What is wrong (cites the rule).
     pub message: String,
-    /// What to write instead.
+    /// What to write instead (advice, or candidates).
     pub suggestion: Option<String>,
+    /// Text that may replace `start..end` as is (spelling candidates), best first;
+    /// empty when the suggestion is advice.
+    pub replacements: Vec<String>,
+}
+
+/// The candidates of a spelling finding ("interview, intervene"); none for advice.
+fn replacements(rule: &str, suggestion: Option<&str>) -> Vec<String> {
+    match suggestion {
+        Some(s) if rule == "spelling" && !s.starts_with("add it") => s
+            .split(", ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty() && c.split_whitespace().count() <= 2)
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// What the checker found.
@@ -369,6 +385,7 @@ pub fn run_check(ctx: &followup_app::Ctx, input: &CheckInput) -> Result<CheckOut
                 end: char_offset(&input.text, d.end_line, d.end_column),
                 message: d.message.clone(),
                 suggestion: d.suggestion.clone(),
+                replacements: replacements(d.rule, d.suggestion.as_deref()),
             })
             .collect(),
     })

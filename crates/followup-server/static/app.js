@@ -8,7 +8,13 @@
     if (!found.length) { var ok = document.createElement('li'); ok.textContent = 'No findings.'; list.appendChild(ok); }
     found.forEach(function (f) {
       var li = document.createElement('li'); li.className = f.severity;
-      li.textContent = f.severity + ' [' + f.rule + '] ' + f.line + ':' + f.column + ' ' + f.message + (f.suggestion ? ' → ' + f.suggestion : '');
+      var advice = f.suggestion && !(f.replacements && f.replacements.length);
+      li.textContent = f.severity + ' [' + f.rule + '] ' + f.line + ':' + f.column + ' ' + f.message + (advice ? ' → ' + f.suggestion : '');
+      (f.replacements || []).forEach(function (r) {
+        var b = document.createElement('button'); b.type = 'button'; b.className = 'apply';
+        b.dataset.start = f.start; b.dataset.end = f.end; b.dataset.value = r; b.textContent = '→ ' + r;
+        li.appendChild(document.createTextNode(' ')); li.appendChild(b);
+      });
       list.appendChild(li);
     });
     var chars = Array.from(text.value), pos = 0; marked.textContent = '';
@@ -27,6 +33,14 @@
       .then(function (r) { return r.json(); }).then(function (j) { if (j.diagnostics) show(j.diagnostics); });
   }
   text.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(recheck, 300); });
+  // A suggestion one click away: the finding's span (in characters) replaced.
+  list.addEventListener('click', function (e) {
+    var b = e.target.closest('button.apply'); if (!b) return;
+    var chars = Array.from(text.value), start = Number(b.dataset.start), end = Number(b.dataset.end);
+    if (!(start >= 0 && end >= start && end <= chars.length)) return;
+    text.value = chars.slice(0, start).join('') + b.dataset.value + chars.slice(end).join('');
+    clearTimeout(timer); recheck();
+  });
   document.getElementById('copy').addEventListener('click', function () { navigator.clipboard.writeText(text.value); });
   recheck();
 })();

@@ -358,6 +358,38 @@ async fn scenario(s: &Session) -> Res {
     .await?;
     s.shot("05-draft-fixed").await?;
 
+    // A misspelled word: its suggestion is one click away, and the warning goes.
+    area.send_keys("\nThanks for the intervew.")
+        .await
+        .map_err(|e| e.to_string())?;
+    s.wait_text(
+        "#diagnostics",
+        |t| t.contains("spelling"),
+        "a spelling warning",
+    )
+    .await?;
+    s.shot("05b-draft-misspelled").await?;
+    s.click("#diagnostics button.apply[data-value=\"interview\"]")
+        .await?;
+    s.wait_text(
+        "#diagnostics",
+        |t| !t.contains("spelling"),
+        "the spelling warning gone",
+    )
+    .await?;
+    let fixed = s
+        .find("#text")
+        .await?
+        .prop("value")
+        .await
+        .map_err(|e| e.to_string())?
+        .unwrap_or_default();
+    ensure!(
+        fixed.contains("Thanks for the interview.") && !fixed.contains("intervew"),
+        "the suggestion was not applied:\n{fixed}"
+    );
+    s.shot("05c-draft-suggestion-applied").await?;
+
     // Today: the thank-you is due; mark it done.
     s.goto("/").await?;
     let id = app.trim_start_matches("/applications/");

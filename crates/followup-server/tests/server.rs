@@ -719,3 +719,36 @@ async fn settings_form_needs_csrf_and_refuses_bad_numbers() {
         .unwrap()
         .contains("region = \"GB\""));
 }
+
+#[tokio::test]
+async fn spelling_candidates_are_replacements_advice_is_not() {
+    let (_d, app, _) = setup();
+    let (s, _, out) = send(
+        &app,
+        json(
+            "POST",
+            "/api/check",
+            r#"{"text": "Thanks for the intervew, Thnak."}"#,
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let found = v["diagnostics"].as_array().unwrap();
+    let typo = found
+        .iter()
+        .find(|d| d["rule"] == "spelling" && d["replacements"][0] == "interview")
+        .unwrap_or_else(|| panic!("{out}"));
+    assert_eq!(
+        typo["end"].as_u64().unwrap() - typo["start"].as_u64().unwrap(),
+        8
+    );
+    for d in found {
+        if d["suggestion"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("add it"))
+        {
+            assert!(d["replacements"].as_array().unwrap().is_empty(), "{out}");
+        }
+    }
+}
