@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use assert_cmd::Command;
 use serde_json::Value;
 
+mod common;
+
 /// Interview on Tuesday Dec 1 2026, 10:00 New York.
 const AT: &str = "2026-12-01 10:00";
 const TZ: &str = "America/New_York";
@@ -41,13 +43,8 @@ impl Env {
 
     /// The binary with no settings leaking in from the machine.
     fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("followup").unwrap();
-        cmd.env_clear()
-            .env("HOME", self.home.path())
-            .env("XDG_CONFIG_HOME", self.home.path().join("config"))
-            .env("XDG_DATA_HOME", self.home.path().join("data"))
-            .env("FOLLOWUP_DB", self.db())
-            .env("FOLLOWUP_NOW", NOW);
+        let mut cmd = common::bare(self.home.path());
+        cmd.env("FOLLOWUP_DB", self.db()).env("FOLLOWUP_NOW", NOW);
         cmd
     }
 

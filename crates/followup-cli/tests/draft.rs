@@ -6,6 +6,9 @@ use std::path::PathBuf;
 use assert_cmd::Command;
 use serde_json::Value;
 
+mod common;
+use common::ok;
+
 /// Interview on Tuesday Dec 1 2026, 10:00 New York; "now" is two hours later.
 const NOW: &str = "2026-12-01T12:00:00-05:00";
 
@@ -30,14 +33,8 @@ impl Env {
 
     /// The binary with no settings leaking in from the machine.
     fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("followup").unwrap();
-        cmd.env_clear()
-            .env("HOME", self.home.path())
-            .env("XDG_CONFIG_HOME", self.config())
-            .env("XDG_DATA_HOME", self.home.path().join("data"))
-            .env("FOLLOWUP_NOW", NOW)
-            .arg("--db")
-            .arg(self.db());
+        let mut cmd = common::bare(self.home.path());
+        cmd.env("FOLLOWUP_NOW", NOW).arg("--db").arg(self.db());
         cmd
     }
 
@@ -98,16 +95,6 @@ impl Env {
     fn json(&self, args: &[&str]) -> Value {
         serde_json::from_str(&self.run(args)).unwrap()
     }
-}
-
-fn ok(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 /// Runs a command that must fail with exit code 2; returns its stderr.

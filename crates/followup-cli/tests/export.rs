@@ -9,6 +9,9 @@ use std::process::Command as Process;
 use assert_cmd::Command;
 use serde_json::Value;
 
+mod common;
+use common::{ok, refused};
+
 /// Interview on Tuesday Dec 1 2026, 10:00 New York; the recipients are in Berlin;
 /// "now" is two hours after the start.
 const AT: &str = "2026-12-01 10:00";
@@ -33,12 +36,8 @@ impl Env {
     /// The binary with no settings leaking in from the machine, on this environment's
     /// database, at the fixed clock.
     fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("followup").unwrap();
-        cmd.env_clear()
-            .env("HOME", self.home.path())
-            .env("XDG_CONFIG_HOME", self.home.path().join("config"))
-            .env("XDG_DATA_HOME", self.home.path().join("data"))
-            .env("FOLLOWUP_NOW", NOW)
+        let mut cmd = common::bare(self.home.path());
+        cmd.env("FOLLOWUP_NOW", NOW)
             .arg("--db")
             .arg(self.path("tracker.sqlite"));
         cmd
@@ -83,28 +82,6 @@ impl Env {
         assert!(out.starts_with("Wrote "), "{out}");
         std::fs::read(&file).unwrap()
     }
-}
-
-fn ok(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "exit {:?}: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// Exit 2, nothing on stdout, one `error:` line on stderr; returns that line.
-fn refused(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
-    assert!(out.stdout.is_empty());
-    assert_eq!(stderr.lines().count(), 1, "one line: {stderr:?}");
-    assert!(stderr.starts_with("error: "), "{stderr}");
-    stderr
 }
 
 /// Reads the document with Python's `icalendar`: the calendar's properties and each

@@ -3,14 +3,11 @@
 use assert_cmd::Command;
 use serde_json::Value;
 
+mod common;
+
 /// The binary with no settings leaking in from the machine.
 fn followup(home: &tempfile::TempDir) -> Command {
-    let mut cmd = Command::cargo_bin("followup").unwrap();
-    cmd.env_clear()
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_DATA_HOME", home.path().join("data"));
-    cmd
+    common::bare(home.path())
 }
 
 fn json(cmd: &mut Command) -> Value {

@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
+mod common;
+use common::{ok, refused};
+
 /// Interview on Tuesday Dec 1 2026, 10:00 New York; "now" is two hours later.
 const AT: &str = "2026-12-01 10:00";
 const TZ: &str = "America/New_York";
@@ -30,12 +33,7 @@ impl Env {
 
     /// The binary with no settings leaking in from the machine, nothing else set.
     fn bare(&self) -> Command {
-        let mut cmd = Command::cargo_bin("followup").unwrap();
-        cmd.env_clear()
-            .env("HOME", self.home.path())
-            .env("XDG_CONFIG_HOME", self.home.path().join("config"))
-            .env("XDG_DATA_HOME", self.home.path().join("data"));
-        cmd
+        common::bare(self.home.path())
     }
 
     /// The binary on this environment's database at the fixed clock.
@@ -92,34 +90,6 @@ impl Env {
     fn everything(&self) -> Value {
         self.json(["list", "--all", "--json"])
     }
-}
-
-/// Runs a command that must succeed; returns its stdout.
-fn ok(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "exit {:?}: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// Runs a command that must be refused as bad input: exit 2, nothing on stdout,
-/// one line on stderr starting with "error:". Returns that line.
-fn refused(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
-    assert!(
-        out.stdout.is_empty(),
-        "stdout: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    assert_eq!(stderr.lines().count(), 1, "one line: {stderr:?}");
-    assert!(stderr.starts_with("error: "), "{stderr:?}");
-    stderr
 }
 
 /// The items of one kind for one application.
