@@ -222,12 +222,20 @@ impl Session {
         }
     }
 
+    /// The text of `css`. A page that navigates between finding the element and
+    /// reading it (a form post landing on the same path) leaves a stale element:
+    /// look it up again on the new page rather than fail.
     async fn text(&self, css: &str) -> Res<String> {
-        self.find(css)
-            .await?
-            .text()
-            .await
-            .map_err(|e| format!("cannot read `{css}`: {e}"))
+        let start = Instant::now();
+        loop {
+            match self.find(css).await?.text().await {
+                Ok(text) => return Ok(text),
+                Err(e) if e.is_stale_element_reference() && start.elapsed() < TIMEOUT => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => return Err(format!("cannot read `{css}`: {e}")),
+            }
+        }
     }
 
     async fn fill(&self, name: &str, value: &str) -> Res {
@@ -250,6 +258,32 @@ impl Session {
             .map_err(|e| format!("cannot click `{css}`: {e}"))
     }
 
+    /// Clicks a form's button and waits until the page it was on has been replaced
+    /// by the response, so nothing after reads the old page (a post that redirects
+    /// to the same path would otherwise look done at once).
+    async fn submit(&self, css: &str) -> Res {
+        let old = self
+            .c
+            .find(Locator::Css("html"))
+            .await
+            .map_err(|e| format!("no page before `{css}`: {e}"))?;
+        self.click(css).await?;
+        let start = Instant::now();
+        loop {
+            match old.tag_name().await {
+                Err(e) if e.is_stale_element_reference() => return Ok(()),
+                Err(e) => return Err(format!("after `{css}`: {e}")),
+                Ok(_) => {}
+            }
+            ensure!(
+                start.elapsed() < TIMEOUT,
+                "clicking `{css}` never left {}",
+                self.path().await
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     async fn shot(&self, name: &str) -> Res {
         let png = self
             .c
@@ -266,7 +300,7 @@ async fn scenario(s: &Session) -> Res {
     s.goto("/settings").await?;
     s.fill("name", "Sam Lee").await?;
     s.fill("email", "sam@example.com").await?;
-    s.click("form.stack button").await?;
+    s.submit("form.stack button").await?;
     s.wait_path(|p| p == "/settings", "/settings after saving")
         .await?;
     let name = s
@@ -295,7 +329,7 @@ async fn scenario(s: &Session) -> Res {
     s.fill("decision", "within a week").await?;
     s.fill("company_type", "startup").await?;
     s.shot("02-new-interview").await?;
-    s.click("form.stack button").await?;
+    s.submit("form.stack button").await?;
     let app = s
         .wait_path(|p| p.starts_with("/applications/"), "the new application")
         .await?;
@@ -408,7 +442,7 @@ async fn scenario(s: &Session) -> Res {
     } else {
         done
     };
-    s.click(&button).await?;
+    s.submit(&button).await?;
     s.wait_path(|p| p == "/", "Today after done").await?;
     s.wait_text(
         "main",
