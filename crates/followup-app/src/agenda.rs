@@ -1,42 +1,340 @@
 //! The agenda across every open application (T1–T9): items in the order to act on them.
+//!
+//! Planning is deterministic: the same facts, settings and build give the same steps,
+//! and only their status (upcoming, due, overdue, missed) depends on the moment. So
+//! the steps of each application are kept in the store's agenda cache (see
+//! `followup_store::AgendaCache`) and planned again only when its facts changed, or
+//! when anything else planning reads changed: that is the [`fingerprint`]. The
+//! agenda over ten thousand applications then reads the cache instead of planning
+//! them all, and its output is the same either way (the tests compare them).
 
-use followup_core::agenda::{self, Item};
-use followup_core::plan::StepStatus;
-use followup_store::AgendaRow;
-use jiff::SignedDuration;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use followup_core::agenda::{self, Item, Pending};
+use followup_core::model::Channel;
+use followup_core::plan::{StepKind, StepStatus};
+use followup_store::{CacheEntry, CachedStep, Store};
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp, Zoned};
 
 use crate::ctx::{store_err, track_of_row, Ctx};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
-/// The rows planning needs: open applications, and rejected ones (a rejection still
-/// asks for feedback, T9).
-pub fn rows(ctx: &Ctx) -> Result<Vec<AgendaRow>> {
-    let store = ctx.store()?;
-    store.agenda_rows().map_err(store_err)
+/// Separates the reasons of a step in the cache: a character no reason holds.
+const WHY_SEP: char = '\u{1f}';
+
+/// Texts kept as one string and split when read: the rules of a step (by spaces) and
+/// its reasons. Serialized as a list of strings.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Texts {
+    joined: String,
+    sep: char,
 }
 
-/// The open items of `rows` that are overdue, due, or open within `days`: overdue and
-/// missed first, then due, then upcoming; by recommended moment, then application.
-pub fn items<'a>(
-    ctx: &Ctx,
-    rows: &'a [AgendaRow],
-    days: u32,
-) -> Result<Vec<(&'a AgendaRow, Item)>> {
-    let horizon = ctx.now + SignedDuration::from_hours(24 * i64::from(days));
-    let mut all: Vec<(&AgendaRow, Item)> = Vec::new();
-    for row in rows {
-        let track = track_of_row(ctx, row)?;
-        for item in agenda::items(&track, &ctx.policy, ctx.now) {
-            if item.status != StepStatus::Upcoming || item.step.earliest.timestamp() <= horizon {
-                all.push((row, item));
+impl Texts {
+    fn new<T: std::fmt::Display>(items: impl IntoIterator<Item = T>, sep: char) -> Texts {
+        let mut joined = String::new();
+        for (i, item) in items.into_iter().enumerate() {
+            if i > 0 {
+                joined.push(sep);
             }
+            let _ = write!(joined, "{item}");
+        }
+        Texts { joined, sep }
+    }
+
+    /// Each text, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.joined.split(self.sep).filter(|t| !t.is_empty())
+    }
+
+    /// Each text, owned.
+    pub fn to_vec(&self) -> Vec<String> {
+        self.iter().map(str::to_string).collect()
+    }
+
+    /// The texts joined by `sep`.
+    pub fn join(&self, sep: &str) -> String {
+        self.iter().collect::<Vec<_>>().join(sep)
+    }
+
+    /// The texts as kept: separated by the separator they were made with (a space
+    /// for rule ids).
+    pub fn joined(&self) -> &str {
+        &self.joined
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.iter().next().is_none()
+    }
+}
+
+impl serde::Serialize for Texts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+/// One item of the agenda, ready to show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// The application's id.
+    pub application: i64,
+    pub company: Arc<str>,
+    pub role: Arc<str>,
+    /// What to do.
+    pub kind: StepKind,
+    /// To whom, when it is one person.
+    pub to: Option<String>,
+    /// How to send it.
+    pub channel: Channel,
+    /// The window opens, in the recipient's zone.
+    pub earliest: Zoned,
+    /// The best moment.
+    pub recommended: Zoned,
+    /// The window closes.
+    pub latest: Zoned,
+    /// The rules behind the dates.
+    pub rules: Texts,
+    /// The reasons, with the numbers used.
+    pub why: Texts,
+    /// Upcoming, due or overdue at the context's `now` (never missed).
+    pub status: StepStatus,
+    /// How long past the window, when overdue.
+    pub late_by: Option<SignedDuration>,
+}
+
+impl Entry {
+    /// The entry of an item the planner just derived for one application.
+    pub fn of_item(application: i64, company: &str, role: &str, item: &Item) -> Entry {
+        Entry {
+            application,
+            company: company.into(),
+            role: role.into(),
+            kind: item.kind,
+            to: item.to.as_ref().map(|p| p.name.clone()),
+            channel: item.step.channel,
+            earliest: item.step.earliest.clone(),
+            recommended: item.step.recommended.clone(),
+            latest: item.step.latest.clone(),
+            rules: Texts::new(item.step.rules, ' '),
+            why: Texts::new(&item.step.why, WHY_SEP),
+            status: item.status,
+            late_by: item.late_by,
         }
     }
+}
+
+/// Names everything outside an application's facts that planning reads: the build,
+/// the policy, the business hours, the default region, the custom holiday calendars
+/// (by their generation in the store) and the zone database. A cached plan made under
+/// another fingerprint is stale.
+pub fn fingerprint(ctx: &Ctx, store: &Store) -> Result<String> {
+    let mut text = String::new();
+    let _ = write!(
+        text,
+        "{}|{:?}|{:?}|{:?}|{}|{}",
+        env!("FOLLOWUP_PLAN_BUILD"),
+        ctx.policy,
+        ctx.hours()?,
+        ctx.settings.region,
+        store.holiday_gen().map_err(store_err)?,
+        zone_database_stamp(),
+    );
+    // FNV-1a: short, and the same in every build and process.
+    let mut hash = 0xcbf2_9ce4_8422_2325_u64;
+    for b in text.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    Ok(format!("{hash:016x}"))
+}
+
+/// When the system's zone database last changed (offsets of future times change with
+/// it), as far as the file system says.
+fn zone_database_stamp() -> String {
+    let dir = std::env::var_os("TZDIR").unwrap_or_else(|| "/usr/share/zoneinfo".into());
+    let dir = std::path::Path::new(&dir);
+    ["tzdata.zi", "+VERSION", "."]
+        .iter()
+        .find_map(|f| std::fs::metadata(dir.join(f)).ok())
+        .and_then(|m| m.modified().ok())
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or_else(String::new, |d| d.as_nanos().to_string())
+}
+
+/// The open items that are overdue, due, or open within `days`: overdue first, then
+/// due, then upcoming; by recommended moment, then application, then plan order.
+/// Without `why`, the entries' reasons may be left empty (the cheaper read).
+pub fn entries(ctx: &Ctx, days: u32, why: bool) -> Result<Vec<Entry>> {
+    let mut store = ctx.store()?;
+    match read(ctx, &mut store, days, why)? {
+        Ok(all) => Ok(all),
+        // A cache that cannot be read (edited by hand, or a zone the system no longer
+        // knows) is dropped and everything planned again.
+        Err(_) => {
+            store.clear_agenda_cache().map_err(store_err)?;
+            read(ctx, &mut store, days, why)?.map_err(Error::Store)
+        }
+    }
+}
+
+/// [`entries`]; the inner error says the cache holds something it cannot read.
+fn read(
+    ctx: &Ctx,
+    store: &mut Store,
+    days: u32,
+    why: bool,
+) -> Result<std::result::Result<Vec<Entry>, String>> {
+    let fingerprint = fingerprint(ctx, store)?;
+    let now = ctx.now;
+    let horizon = now + SignedDuration::from_hours(24 * i64::from(days));
+    let wanted = |status: StepStatus, earliest: Timestamp| match status {
+        StepStatus::Missed => false,
+        StepStatus::Upcoming => earliest <= horizon,
+        StepStatus::Due | StepStatus::Overdue => true,
+    };
+    let cache = store
+        .agenda_cached(&fingerprint, why, |earliest, latest, missed_after| {
+            wanted(
+                StepStatus::at(earliest, latest, missed_after, now),
+                earliest,
+            )
+        })
+        .map_err(store_err)?;
+
+    // Plan what the cache did not have, and keep it for next time.
+    let mut fresh = Vec::with_capacity(cache.stale.len());
+    for (row, plan_gen) in &cache.stale {
+        let track = track_of_row(ctx, row)?;
+        // The zone the times are shown in: the one `track_of_row` resolved.
+        let tz = row.recipient_tz.as_deref().unwrap_or(&row.latest.tz);
+        let steps = agenda::plan_track(&track, &ctx.policy)
+            .pending
+            .iter()
+            .map(|p| cached_step(p, tz))
+            .collect();
+        fresh.push(CacheEntry {
+            application_id: row.id,
+            plan_gen: *plan_gen,
+            steps,
+        });
+    }
+    fresh.extend(cache.unplanned.iter().map(|&(id, plan_gen)| CacheEntry {
+        application_id: id,
+        plan_gen,
+        steps: Vec::new(),
+    }));
+    // The cache is an optimisation: a database that cannot be written now (read-only,
+    // busy beyond the timeout) still gets its agenda.
+    let _ = store.put_agenda_cache(&fingerprint, &fresh);
+
+    // The steps to show, cached and fresh, each with its application's slot in
+    // `heads`; ordered first, then made into entries (moving their texts).
+    let slot_of: HashMap<i64, usize> = if fresh.is_empty() {
+        HashMap::new()
+    } else {
+        let heads = cache.heads.iter().enumerate();
+        heads.map(|(i, h)| (h.id, i)).collect()
+    };
+    let fresh_steps = fresh.into_iter().flat_map(|e| {
+        let slot = slot_of.get(&e.application_id).copied();
+        e.steps.into_iter().filter_map(move |s| Some((slot?, s)))
+    });
+    let mut shown: Vec<Option<(StepStatus, usize, CachedStep)>> = cache
+        .steps
+        .into_iter()
+        .chain(fresh_steps)
+        .filter_map(|(slot, step)| {
+            let status = StepStatus::at(step.earliest, step.latest, step.missed_after, now);
+            wanted(status, step.earliest).then_some(Some((status, slot, step)))
+        })
+        .collect();
     let rank = |s: StepStatus| match s {
-        StepStatus::Overdue | StepStatus::Missed => 0,
+        StepStatus::Overdue | StepStatus::Missed => 0u8,
         StepStatus::Due => 1,
         StepStatus::Upcoming => 2,
     };
-    all.sort_by_key(|(r, i)| (rank(i.status), i.step.recommended.timestamp(), r.id));
-    Ok(all)
+    // Sorted by small keys, the position last so equal keys keep their order.
+    let mut order: Vec<(u8, Timestamp, i64, usize)> = shown
+        .iter()
+        .enumerate()
+        .filter_map(|(k, s)| {
+            let (status, slot, step) = s.as_ref()?;
+            Some((rank(*status), step.recommended, cache.heads[*slot].id, k))
+        })
+        .collect();
+    order.sort_unstable();
+
+    let heads: Vec<(Arc<str>, Arc<str>)> = cache
+        .heads
+        .iter()
+        .map(|h| (Arc::from(h.company.as_str()), Arc::from(h.role.as_str())))
+        .collect();
+    let mut zones: HashMap<String, TimeZone> = HashMap::new();
+    let mut all = Vec::with_capacity(shown.len());
+    for (status, slot, step) in order.iter().filter_map(|o| shown[o.3].take()) {
+        let tz = match zones.get(&step.tz) {
+            Some(tz) => tz.clone(),
+            None => match TimeZone::get(&step.tz) {
+                Ok(tz) => {
+                    zones.insert(step.tz.clone(), tz.clone());
+                    tz
+                }
+                Err(_) => return Ok(Err(corrupt("zone", &step.tz))),
+            },
+        };
+        let Some(kind) = StepKind::from_word(&step.kind) else {
+            return Ok(Err(corrupt("kind", &step.kind)));
+        };
+        let Ok(channel) = step.channel.parse() else {
+            return Ok(Err(corrupt("channel", &step.channel)));
+        };
+        all.push(Entry {
+            application: cache.heads[slot].id,
+            company: heads[slot].0.clone(),
+            role: heads[slot].1.clone(),
+            kind,
+            to: step.to,
+            channel,
+            earliest: step.earliest.to_zoned(tz.clone()),
+            recommended: step.recommended.to_zoned(tz.clone()),
+            latest: step.latest.to_zoned(tz),
+            rules: Texts {
+                joined: step.rules,
+                sep: ' ',
+            },
+            why: Texts {
+                joined: step.why,
+                sep: WHY_SEP,
+            },
+            status,
+            late_by: (status == StepStatus::Overdue).then(|| now.duration_since(step.latest)),
+        });
+    }
+    Ok(Ok(all))
+}
+
+fn corrupt(what: &str, value: &str) -> String {
+    format!("the agenda cache holds an unknown {what} `{value}`")
+}
+
+/// A pending step as the cache keeps it, its times shown in the zone named `tz`.
+fn cached_step(p: &Pending, tz: &str) -> CachedStep {
+    CachedStep {
+        kind: p.kind.as_str().to_string(),
+        contact_id: p.to.as_ref().map(|t| t.id),
+        to: p.to.as_ref().map(|t| t.name.clone()),
+        channel: p.step.channel.as_str().to_string(),
+        earliest: p.step.earliest.timestamp(),
+        recommended: p.step.recommended.timestamp(),
+        latest: p.step.latest.timestamp(),
+        missed_after: p.step.missed_after,
+        tz: tz.to_string(),
+        rules: Texts::new(p.step.rules, ' ').joined,
+        why: Texts::new(&p.step.why, WHY_SEP).joined,
+    }
 }

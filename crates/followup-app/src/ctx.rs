@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 
 use followup_core::agenda::{Event, Person, Track};
 use followup_core::calendar::Region;
@@ -24,6 +24,9 @@ pub struct Ctx {
     pub policy: Policy,
     pub now: Timestamp,
     pub db: PathBuf,
+    /// Custom holiday regions read so far, by lower-case name: each is read once per
+    /// context (one command, one request), so a calendar imported meanwhile counts.
+    regions: Mutex<HashMap<String, Option<Region>>>,
 }
 
 impl Ctx {
@@ -34,12 +37,18 @@ impl Ctx {
             Some(p) => p,
             None => default_db()?,
         };
-        Ok(Ctx {
+        Ok(Ctx::from_parts(settings, policy, now, db))
+    }
+
+    /// A context from settings and the policy they chose, already loaded.
+    pub fn from_parts(settings: Settings, policy: Policy, now: Timestamp, db: PathBuf) -> Ctx {
+        Ctx {
             settings,
             policy,
             now,
             db,
-        })
+            regions: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Opens (creating on first use) the database.
@@ -49,7 +58,18 @@ impl Ctx {
 
     /// A holiday region by name: built-in, else a custom calendar of this database.
     pub fn region(&self, code: &str) -> Result<Region> {
-        region_in(&self.db, code)
+        if let Ok(builtin) = code.parse::<Region>() {
+            return Ok(builtin);
+        }
+        let key = code.trim().to_lowercase();
+        if let Some(Some(found)) = self.regions.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return Ok(found);
+        }
+        let found = region_in(&self.db, code)?;
+        if let Ok(mut c) = self.regions.lock() {
+            c.insert(key, Some(found.clone()));
+        }
+        Ok(found)
     }
 
     /// The recipients' business hours from the settings, if set.
@@ -264,41 +284,22 @@ pub fn guess_region(tz: &TimeZone) -> Option<&'static str> {
     Some(region)
 }
 
-/// Custom regions read so far in this process, by database and lower-case name.
-type Regions = Mutex<HashMap<(PathBuf, String), Option<Region>>>;
-
-fn cache() -> &'static Regions {
-    static CACHE: OnceLock<Regions> = OnceLock::new();
-    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
-}
-
 /// A holiday region by name: a built-in code (`US-CA`), else a custom calendar of the
-/// database `db` (`followup holidays import`). Each custom name is read once per process.
+/// database `db` (`followup holidays import`), read now ([`Ctx::region`] keeps it).
 pub fn region_in(db: &Path, code: &str) -> Result<Region> {
     let builtin_err = match code.parse::<Region>() {
         Ok(r) => return Ok(r),
         Err(e) => e,
     };
-    let key = (db.to_path_buf(), code.trim().to_lowercase());
-    let cached = cache().lock().ok().and_then(|c| c.get(&key).cloned());
-    let found = match cached {
-        Some(found) => found,
-        None => {
-            // Never create a database only to look a name up.
-            let found = if db.exists() {
-                let store = Store::open(db).map_err(store_err)?;
-                store
-                    .holiday_calendar(code)
-                    .map_err(store_err)?
-                    .map(|days| Region::custom(code.trim(), days))
-            } else {
-                None
-            };
-            if let Ok(mut c) = cache().lock() {
-                c.insert(key, found.clone());
-            }
-            found
-        }
+    // Never create a database only to look a name up.
+    let found = if db.exists() {
+        let store = Store::open(db).map_err(store_err)?;
+        store
+            .holiday_calendar(code)
+            .map_err(store_err)?
+            .map(|days| Region::custom(code.trim(), days))
+    } else {
+        None
     };
     found.ok_or_else(|| {
         Error::input(format!(

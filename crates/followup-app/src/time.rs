@@ -137,12 +137,46 @@ pub fn business_hours(
 
 /// RFC 3339 with the zone's offset, as used in JSON output.
 pub fn rfc3339(z: &Zoned) -> String {
-    z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    if z.timestamp().subsec_nanosecond() == 0 {
+        // The same text, several times faster: whole seconds print no fraction.
+        z.timestamp().display_with_offset(z.offset()).to_string()
+    } else {
+        z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3339_is_the_strftime_text_in_every_zone() {
+        let instants = [
+            "2026-12-01T15:00:00Z",
+            "2027-03-28T01:30:00Z",
+            "2000-01-01T00:00:00Z",
+        ];
+        for zone in [
+            "UTC",
+            "Asia/Kolkata",
+            "America/St_Johns",
+            "Europe/London",
+            "Pacific/Chatham",
+        ] {
+            let tz = TimeZone::get(zone).unwrap();
+            for at in instants {
+                let z = at.parse::<jiff::Timestamp>().unwrap().to_zoned(tz.clone());
+                let want = z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
+                assert_eq!(rfc3339(&z), want, "{zone} {at}");
+            }
+        }
+        // With a fraction of a second, the seconds stay whole, as before.
+        let z = "2026-12-01T15:00:00.5Z"
+            .parse::<jiff::Timestamp>()
+            .unwrap()
+            .to_zoned(TimeZone::UTC);
+        assert_eq!(rfc3339(&z), "2026-12-01T15:00:00+00:00");
+    }
 
     #[test]
     fn parses_what_people_type() {

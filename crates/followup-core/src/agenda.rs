@@ -122,31 +122,84 @@ pub struct Derived {
     pub replied: Option<Timestamp>,
 }
 
-fn item(kind: StepKind, to: Option<Person>, step: Step, now: Timestamp) -> Option<Item> {
-    let status = step.status(now);
-    let status = match status {
-        StepStatus::Missed => return None,
-        s => s,
-    };
-    let late_by =
-        (status == StepStatus::Overdue).then(|| now.duration_since(step.latest.timestamp()));
-    Some(Item {
-        kind,
-        to,
-        step: Step { kind, ..step },
-        status,
-        late_by,
-    })
+/// A step the application waits for, before the moment of reading is known: whether
+/// it is upcoming, due, overdue or missed depends on `now` alone ([`Pending::at`]).
+#[derive(Debug, Clone)]
+pub struct Pending {
+    /// What to do.
+    pub kind: StepKind,
+    /// To whom, when it is one person.
+    pub to: Option<Person>,
+    /// The dates, rules and reasons (its `kind` is `kind`).
+    pub step: Step,
+}
+
+impl Pending {
+    fn new(kind: StepKind, to: Option<Person>, step: Step) -> Pending {
+        Pending {
+            kind,
+            to,
+            step: Step { kind, ..step },
+        }
+    }
+
+    /// The item at `now`; `None` once the step is missed (it no longer helps).
+    pub fn at(self, now: Timestamp) -> Option<Item> {
+        let status = match self.step.status(now) {
+            StepStatus::Missed => return None,
+            s => s,
+        };
+        let late_by = (status == StepStatus::Overdue)
+            .then(|| now.duration_since(self.step.latest.timestamp()));
+        Some(Item {
+            kind: self.kind,
+            to: self.to,
+            step: self.step,
+            status,
+            late_by,
+        })
+    }
+}
+
+/// The state of an application after its history, before the moment of reading: the
+/// same as [`Derived`] with the steps still [`Pending`].
+#[derive(Debug, Clone)]
+pub struct Planned {
+    /// The plan in force (after any re-plan from a reply), if the application is open.
+    pub plan: Option<Plan>,
+    /// Every step still waited for, in order: the thank-yous, then the next follow-up
+    /// or the feedback request.
+    pub pending: Vec<Pending>,
+    /// Follow-ups sent since the latest round (T5: at most two).
+    pub follow_ups_sent: usize,
+    /// A reply that cancelled pending follow-ups (T9), if any.
+    pub replied: Option<Timestamp>,
 }
 
 /// Derives the plan in force and the open items of one application at `now`.
 pub fn derive(track: &Track, policy: &Policy, now: Timestamp) -> Derived {
+    let planned = plan_track(track, policy);
+    Derived {
+        plan: planned.plan,
+        items: planned
+            .pending
+            .into_iter()
+            .filter_map(|p| p.at(now))
+            .collect(),
+        follow_ups_sent: planned.follow_ups_sent,
+        replied: planned.replied,
+    }
+}
+
+/// Derives the plan in force and every step still waited for, whatever the moment:
+/// [`derive`] is this, read at `now`.
+pub fn plan_track(track: &Track, policy: &Policy) -> Planned {
     let start = track.interview.start.timestamp();
     let mut events: Vec<&Event> = track.events.iter().filter(|e| e.at() >= start).collect();
     events.sort_by_key(|e| e.at());
-    let mut derived = Derived {
+    let mut derived = Planned {
         plan: None,
-        items: Vec::new(),
+        pending: Vec::new(),
         follow_ups_sent: 0,
         replied: None,
     };
@@ -162,8 +215,8 @@ pub fn derive(track: &Track, policy: &Policy, now: Timestamp) -> Derived {
         if status == Status::Rejected && !asked {
             let step = plan::feedback_request(at, &track.recipient, policy);
             derived
-                .items
-                .extend(item(StepKind::FeedbackRequest, None, step, now));
+                .pending
+                .push(Pending::new(StepKind::FeedbackRequest, None, step));
         }
         return derived;
     }
@@ -214,19 +267,18 @@ pub fn derive(track: &Track, policy: &Policy, now: Timestamp) -> Derived {
         let ty = &p.steps[0];
         if track.interviewers.is_empty() {
             derived
-                .items
-                .extend(item(StepKind::ThankYou, None, ty.clone(), now));
+                .pending
+                .push(Pending::new(StepKind::ThankYou, None, ty.clone()));
         }
         for person in &track.interviewers {
             let thanked = events
                 .iter()
                 .any(|e| matches!(e, Event::ThankYou { to: Some(id), .. } if *id == person.id));
             if !thanked {
-                derived.items.extend(item(
+                derived.pending.push(Pending::new(
                     StepKind::ThankYou,
                     Some(person.clone()),
                     ty.clone(),
-                    now,
                 ));
             }
         }
@@ -253,7 +305,7 @@ pub fn derive(track: &Track, policy: &Policy, now: Timestamp) -> Derived {
     if let Some((kind, mut step)) = next {
         // The next follow-up stays on the agenda until it is sent: late, not missed.
         step.missed_after = None;
-        derived.items.extend(item(kind, None, step, now));
+        derived.pending.push(Pending::new(kind, None, step));
     }
     derived.plan = Some(p);
     derived

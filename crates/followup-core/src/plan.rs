@@ -144,6 +144,20 @@ impl StepKind {
         }
     }
 
+    /// Every kind, in plan order.
+    pub const ALL: [StepKind; 5] = [
+        StepKind::ThankYou,
+        StepKind::FollowUp,
+        StepKind::FinalFollowUp,
+        StepKind::MoveOn,
+        StepKind::FeedbackRequest,
+    ];
+
+    /// The kind written as [`StepKind::as_str`] writes it.
+    pub fn from_word(word: &str) -> Option<StepKind> {
+        StepKind::ALL.into_iter().find(|k| k.as_str() == word)
+    }
+
     /// A label for people.
     pub fn label(self) -> &'static str {
         match self {
@@ -171,6 +185,25 @@ pub enum StepStatus {
 }
 
 impl StepStatus {
+    /// Where a step whose window is `earliest..=latest`, and that no longer helps
+    /// after `missed_after`, stands at `now`.
+    pub fn at(
+        earliest: Timestamp,
+        latest: Timestamp,
+        missed_after: Option<Timestamp>,
+        now: Timestamp,
+    ) -> StepStatus {
+        if now < earliest {
+            StepStatus::Upcoming
+        } else if now <= latest {
+            StepStatus::Due
+        } else if missed_after.is_some_and(|m| now > m) {
+            StepStatus::Missed
+        } else {
+            StepStatus::Overdue
+        }
+    }
+
     /// The word used in JSON.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -549,15 +582,12 @@ pub struct Step {
 impl Step {
     /// Where the step stands at `now`.
     pub fn status(&self, now: Timestamp) -> StepStatus {
-        if now < self.earliest.timestamp() {
-            StepStatus::Upcoming
-        } else if now <= self.latest.timestamp() {
-            StepStatus::Due
-        } else if self.missed_after.is_some_and(|m| now > m) {
-            StepStatus::Missed
-        } else {
-            StepStatus::Overdue
-        }
+        StepStatus::at(
+            self.earliest.timestamp(),
+            self.latest.timestamp(),
+            self.missed_after,
+            now,
+        )
     }
 }
 

@@ -154,12 +154,12 @@ impl AppState {
             Ok(l) => l.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         };
-        Ctx {
+        Ctx::from_parts(
             settings,
             policy,
-            now: self.config.now.unwrap_or_else(Timestamp::now),
-            db: self.config.db.clone(),
-        }
+            self.config.now.unwrap_or_else(Timestamp::now),
+            self.config.db.clone(),
+        )
     }
 
     /// Where settings are saved, if they can be.

@@ -1,8 +1,9 @@
 //! What the pages and the API show, computed from the store through `followup-app`.
 
+use followup_app::agenda::Entry;
 use followup_app::ctx::{store_err, track_of};
 use followup_app::{Ctx, Result};
-use followup_core::agenda::{self, Item};
+use followup_core::agenda;
 use followup_core::calendar::is_weekend;
 use followup_core::model::{MessageKind, Status};
 use followup_core::plan::{StepKind, StepStatus};
@@ -77,54 +78,50 @@ pub fn touchpoint_of(kind: StepKind) -> Option<TouchpointKind> {
     }
 }
 
-fn item_view(id: i64, company: &str, role: &str, i: &Item) -> AgendaItem {
+fn item_view(i: &Entry) -> AgendaItem {
     let when = match i.status {
-        StepStatus::Overdue => format!(
-            "was due by {}",
-            i.step.latest.strftime("%a %b %-d %H:%M %Z")
-        ),
+        StepStatus::Overdue => format!("was due by {}", i.latest.strftime("%a %b %-d %H:%M %Z")),
         StepStatus::Due => format!(
             "send by {} (best {})",
-            i.step.latest.strftime("%a %b %-d %H:%M %Z"),
-            i.step.recommended.strftime("%a %H:%M")
+            i.latest.strftime("%a %b %-d %H:%M %Z"),
+            i.recommended.strftime("%a %H:%M")
         ),
         _ => format!(
             "opens {}, best {}",
-            i.step.earliest.strftime("%a %b %-d"),
-            i.step.recommended.strftime("%a %b %-d %H:%M %Z")
+            i.earliest.strftime("%a %b %-d"),
+            i.recommended.strftime("%a %b %-d %H:%M %Z")
         ),
     };
     AgendaItem {
-        application: id,
-        company: company.to_string(),
-        role: role.to_string(),
+        application: i.application,
+        company: i.company.to_string(),
+        role: i.role.to_string(),
         kind: i.kind.as_str().to_string(),
         label: i.kind.label().to_string(),
         message: message_of(i.kind).map(|m| m.as_str().to_string()),
         touchpoint: touchpoint_of(i.kind).map(|t| t.as_str().to_string()),
-        to: i.to.as_ref().map(|p| p.name.clone()),
+        to: i.to.clone(),
         status: i.status.as_str().to_string(),
-        earliest: rfc3339(&i.step.earliest),
-        due: rfc3339(&i.step.recommended),
-        latest: rfc3339(&i.step.latest),
+        earliest: rfc3339(&i.earliest),
+        due: rfc3339(&i.recommended),
+        latest: rfc3339(&i.latest),
         when,
-        rules: i.step.rules.iter().map(|r| r.to_string()).collect(),
-        why: i.step.why.iter().map(|w| w.to_string()).collect(),
+        rules: i.rules.to_vec(),
+        why: i.why.to_vec(),
     }
 }
 
 /// The Today page: the agenda of the next 7 days in three groups.
 pub fn today(ctx: &Ctx) -> Result<Today> {
-    let rows = followup_app::agenda::rows(ctx)?;
-    let all = followup_app::agenda::items(ctx, &rows, 7)?;
+    let all = followup_app::agenda::entries(ctx, 7, true)?;
     let day_end = ctx.now + SignedDuration::from_hours(24);
     let mut t = Today::default();
-    for (r, i) in &all {
-        let v = item_view(r.id, &r.company, &r.role, i);
+    for i in &all {
+        let v = item_view(i);
         match i.status {
             StepStatus::Overdue | StepStatus::Missed => t.overdue.push(v),
             StepStatus::Due => t.today.push(v),
-            StepStatus::Upcoming if i.step.earliest.timestamp() <= day_end => t.today.push(v),
+            StepStatus::Upcoming if i.earliest.timestamp() <= day_end => t.today.push(v),
             StepStatus::Upcoming => t.this_week.push(v),
         }
     }
@@ -259,7 +256,7 @@ pub fn application(ctx: &Ctx, id: i64) -> Result<ApplicationView> {
         items = d
             .items
             .iter()
-            .map(|i| item_view(a.id, &a.company, &a.role, i))
+            .map(|i| item_view(&Entry::of_item(a.id, &a.company, &a.role, i)))
             .collect();
         if let Some(plan) = &d.plan {
             let tz = track.recipient.tz.clone();

@@ -105,12 +105,12 @@ async fn start_app(dir: &Path) -> String {
         tz: Some("America/New_York".into()),
         ..Settings::default()
     };
-    let ctx = Ctx {
-        settings: settings.clone(),
-        policy: Preset::default().policy(),
-        now: NOW.parse().unwrap(),
-        db: dir.join("followup.sqlite"),
-    };
+    let ctx = Ctx::from_parts(
+        settings.clone(),
+        Preset::default().policy(),
+        NOW.parse().unwrap(),
+        dir.join("followup.sqlite"),
+    );
     // As `followup serve` does: create the database before the first request.
     ctx.store().unwrap();
     let config = followup_server::Config {

@@ -19,12 +19,12 @@ fn setup() -> (tempfile::TempDir, Router, i64) {
         tz: Some("America/New_York".into()),
         ..Settings::default()
     };
-    let ctx = Ctx {
-        settings: settings.clone(),
-        policy: Preset::default().policy(),
+    let ctx = Ctx::from_parts(
+        settings.clone(),
+        Preset::default().policy(),
         now,
-        db: db.clone(),
-    };
+        db.clone(),
+    );
     let input = AddInput {
         company: "Acme <Corp>".into(),
         role: "Engineer".into(),
@@ -415,15 +415,15 @@ async fn today_sees_writes_from_the_command_line() {
     let (_, _, before) = send(&app, get("/")).await;
     assert!(before.contains("Thank-you to Jane Doe"), "{before}");
     // Another connection (as `followup log` would) writes while the page is cached.
-    let ctx = Ctx {
-        settings: Settings {
+    let ctx = Ctx::from_parts(
+        Settings {
             tz: Some("America/New_York".into()),
             ..Settings::default()
         },
-        policy: Preset::default().policy(),
-        now: "2026-12-02T15:00:00Z".parse().unwrap(),
-        db: d.path().join("f.sqlite"),
-    };
+        Preset::default().policy(),
+        "2026-12-02T15:00:00Z".parse().unwrap(),
+        d.path().join("f.sqlite"),
+    );
     followup_app::track::log(&ctx, id, "thank-you", Some("Jane Doe"), None, None).unwrap();
     let (_, _, after) = send(&app, get("/")).await;
     assert!(!after.contains("Thank-you to Jane Doe"), "{after}");

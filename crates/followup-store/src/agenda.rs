@@ -158,14 +158,14 @@ struct Pending {
 /// Finds the slot of an application id among rows sorted by id. Ids are usually dense
 /// (they are given in order and rarely deleted), so a table indexed by id answers at
 /// once; when they are too sparse for that, a binary search does.
-struct Slots {
+pub(crate) struct Slots {
     ids: Vec<i64>,
     /// `by_id[id]` is the slot plus one, or 0 for none; empty when ids are sparse.
     by_id: Vec<u32>,
 }
 
 impl Slots {
-    fn new(ids: Vec<i64>) -> Slots {
+    pub(crate) fn new(ids: Vec<i64>) -> Slots {
         let (min, max) = (
             ids.first().copied().unwrap_or(0),
             ids.last().copied().unwrap_or(0),
@@ -184,7 +184,7 @@ impl Slots {
         Slots { ids, by_id }
     }
 
-    fn find(&self, id: i64) -> Option<usize> {
+    pub(crate) fn find(&self, id: i64) -> Option<usize> {
         if self.by_id.is_empty() {
             return self.ids.binary_search(&id).ok();
         }
@@ -215,7 +215,7 @@ fn placeholder_round() -> LatestRound {
     }
 }
 
-fn load(c: &Connection) -> Result<Vec<AgendaRow>> {
+pub(crate) fn load(c: &Connection) -> Result<Vec<AgendaRow>> {
     // The applications.
     let mut pending = Vec::new();
     {

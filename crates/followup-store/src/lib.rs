@@ -85,6 +85,7 @@
 //! (`cargo bench -p followup-store`) and for trying the tool on a large database.
 
 mod agenda;
+mod agenda_cache;
 mod batch;
 pub mod demo;
 mod error;
@@ -97,6 +98,7 @@ pub mod validate;
 mod write;
 
 pub use agenda::{AgendaPerson, AgendaRow, AgendaTouchpoint, LatestRound};
+pub use agenda_cache::{AgendaCache, AgendaHead, CacheEntry, CachedStep};
 pub use batch::Batch;
 pub use error::{Result, StoreError};
 pub use holidays::HolidayCalendar;

@@ -23,7 +23,7 @@ const NOTE: &str = "SELECT id, application_id, interview_id, kind, text FROM not
 
 /// Which applications to load.
 #[derive(Debug, Clone, Copy)]
-enum Scope {
+pub(crate) enum Scope {
     All,
     Open,
     One(i64),
@@ -306,7 +306,7 @@ pub(crate) fn interview_by_uid(c: &Connection, uid: &str) -> Result<Option<Inter
     id.map(|id| interview_row(c, id)).transpose()
 }
 
-fn load(c: &Connection, scope: Scope) -> Result<Vec<ApplicationFull>> {
+pub(crate) fn load(c: &Connection, scope: Scope) -> Result<Vec<ApplicationFull>> {
     let mut apps = Vec::new();
     {
         let sql = format!("{APPLICATION}{} ORDER BY id", scope.apps());

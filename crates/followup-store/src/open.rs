@@ -33,6 +33,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         version: 2,
         sql: include_str!("../migrations/0002_holidays.sql"),
     },
+    Migration {
+        version: 3,
+        sql: include_str!("../migrations/0003_agenda_cache.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.
@@ -228,6 +232,7 @@ fn configure(conn: &Connection, wal: bool) -> rusqlite::Result<()> {
     }
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "mmap_size", 268_435_456)?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(())
 }
@@ -459,7 +464,7 @@ mod tests {
                 .unwrap();
         }
         let mut s = Store::open(&db).unwrap();
-        assert_eq!(s.schema_version().unwrap(), 2);
+        assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
         assert_eq!(s.applications(true).unwrap().len(), 1);
         s.set_holiday_calendar("acme", &[]).unwrap();
         assert_eq!(s.holiday_calendars().unwrap().len(), 1);

@@ -77,10 +77,13 @@ fn first_open_creates_directories_file_and_schema() {
     assert_eq!(
         tables,
         [
+            "agenda_cache",
+            "agenda_step",
             "application",
             "contact",
             "holiday",
             "holiday_calendar",
+            "holiday_gen",
             "interview",
             "interview_contact",
             "note",

@@ -2,9 +2,13 @@
 
 use std::io::Write;
 
+use anstream::ColorChoice;
+use anstyle::Style;
+
+use followup_app::agenda::{Entry, Texts};
 use followup_core::agenda::Item;
-use followup_core::plan::{StepStatus, Why};
-use followup_store::{AgendaRow, ApplicationFull};
+use followup_core::plan::StepStatus;
+use followup_store::ApplicationFull;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use serde_json::Value;
@@ -23,24 +27,6 @@ fn late(d: SignedDuration) -> String {
     }
 }
 
-/// A `Display` value written to JSON as a string, without an intermediate `String`.
-struct Shown<'a, T>(&'a T);
-
-impl<T: std::fmt::Display> Serialize for Shown<'_, T> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_str(self.0)
-    }
-}
-
-/// The reasons of a step, as a list of strings.
-struct Whys<'a>(&'a [Why]);
-
-impl Serialize for Whys<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(Shown))
-    }
-}
-
 /// One item in JSON. The fields are in alphabetical order, the order `serde_json`
 /// gives the keys of a map, so the output is the same as that of a `json!` object.
 #[derive(Serialize)]
@@ -54,28 +40,28 @@ struct ItemJson<'a> {
     late_by_hours: Option<i64>,
     latest: String,
     role: &'a str,
-    rules: &'a [&'static str],
+    rules: &'a Texts,
     status: &'static str,
     to: Option<&'a str>,
-    why: Whys<'a>,
+    why: &'a Texts,
 }
 
 impl<'a> ItemJson<'a> {
-    fn new(application: i64, company: &'a str, role: &'a str, i: &'a Item) -> ItemJson<'a> {
+    fn new(e: &'a Entry) -> ItemJson<'a> {
         ItemJson {
-            application,
-            channel: i.step.channel.as_str(),
-            company,
-            due: time::rfc3339(&i.step.recommended),
-            earliest: time::rfc3339(&i.step.earliest),
-            kind: i.kind.as_str(),
-            late_by_hours: i.late_by.map(|d| d.as_hours()),
-            latest: time::rfc3339(&i.step.latest),
-            role,
-            rules: i.step.rules,
-            status: i.status.as_str(),
-            to: i.to.as_ref().map(|p| p.name.as_str()),
-            why: Whys(&i.step.why),
+            application: e.application,
+            channel: e.channel.as_str(),
+            company: &e.company,
+            due: time::rfc3339(&e.recommended),
+            earliest: time::rfc3339(&e.earliest),
+            kind: e.kind.as_str(),
+            late_by_hours: e.late_by.map(|d| d.as_hours()),
+            latest: time::rfc3339(&e.latest),
+            role: &e.role,
+            rules: &e.rules,
+            status: e.status.as_str(),
+            to: e.to.as_deref(),
+            why: &e.why,
         }
     }
 }
@@ -86,52 +72,40 @@ pub fn items_json(full: &ApplicationFull, items: &[Item]) -> Vec<Value> {
     items
         .iter()
         .map(|i| {
-            serde_json::to_value(ItemJson::new(a.id, &a.company, &a.role, i))
-                .expect("an agenda item is plain JSON")
+            let e = Entry::of_item(a.id, &a.company, &a.role, i);
+            serde_json::to_value(ItemJson::new(&e)).expect("an agenda item is plain JSON")
         })
         .collect()
 }
 
-/// `{"items": [...]}`, written item by item.
-struct AgendaJson<'a>(&'a [(&'a AgendaRow, Item)]);
-
-impl Serialize for AgendaJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let items = self
-            .0
-            .iter()
-            .map(|(r, i)| ItemJson::new(r.id, &r.company, &r.role, i));
-        let mut map = s.serialize_struct("Agenda", 1)?;
-        map.serialize_field("items", &Items(std::cell::Cell::new(Some(items))))?;
-        map.end()
-    }
-}
-
-/// A list written from an iterator, once.
-struct Items<I>(std::cell::Cell<Option<I>>);
-
-impl<T: Serialize, I: Iterator<Item = T>> Serialize for Items<I> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.take().into_iter().flatten())
-    }
+/// `{"items": [...]}`.
+#[derive(Serialize)]
+struct AgendaJson<'a> {
+    items: Vec<ItemJson<'a>>,
 }
 
 /// `followup agenda`.
 pub fn run(ctx: &Ctx, days: u32, why: bool, json: bool) -> Result<()> {
-    let apps = followup_app::agenda::rows(ctx)?;
-    let all = followup_app::agenda::items(ctx, &apps, days)?;
+    let all = followup_app::agenda::entries(ctx, days, json || why)?;
     // The whole text is made first and written at once: stdout is line-buffered, and
     // a write per line is most of the time of a long agenda.
     if json {
         let mut buf = Vec::with_capacity(800 * all.len() + 64);
-        serde_json::to_writer_pretty(&mut buf, &AgendaJson(&all)).map_err(std::io::Error::from)?;
+        let doc = AgendaJson {
+            items: all.iter().map(ItemJson::new).collect(),
+        };
+        serde_json::to_writer_pretty(&mut buf, &doc).map_err(std::io::Error::from)?;
         writeln!(buf)?;
         return write_unstyled(&buf);
     }
     let mut buf = Vec::with_capacity(100 * all.len() + 64);
-    print_human(&mut buf, ctx.now, days, &all, why)?;
-    output::with_stdout(|out| out.write_all(&buf))
+    let color = anstream::AutoStream::choice(&std::io::stdout()) != ColorChoice::Never;
+    print_human(&mut buf, ctx.now, days, &all, why, color)?;
+    if color {
+        output::with_stdout(|out| out.write_all(&buf))
+    } else {
+        write_unstyled(&buf)
+    }
 }
 
 /// Writes text that has no styles (JSON) to stdout as it is, without going through the
@@ -149,46 +123,49 @@ fn print_human(
     out: &mut dyn Write,
     now: Timestamp,
     days: u32,
-    all: &[(&AgendaRow, Item)],
+    all: &[Entry],
     why: bool,
+    color: bool,
 ) -> std::io::Result<()> {
     if all.is_empty() {
         return writeln!(out, "Nothing to do in the next {days} days.");
     }
     let today_end = now + SignedDuration::from_hours(24);
     let week_end = now + SignedDuration::from_hours(24 * 7);
-    type Test<'a> = Box<dyn Fn(&Item) -> bool + 'a>;
+    type Test<'a> = Box<dyn Fn(&Entry) -> bool + 'a>;
     let groups: [(&str, Test); 4] = [
         (
             "Overdue",
-            Box::new(|i: &Item| i.status == StepStatus::Overdue),
+            Box::new(|i: &Entry| i.status == StepStatus::Overdue),
         ),
         (
             "Today",
-            Box::new(move |i: &Item| {
+            Box::new(move |i: &Entry| {
                 i.status == StepStatus::Due
-                    || (i.status == StepStatus::Upcoming
-                        && i.step.earliest.timestamp() <= today_end)
+                    || (i.status == StepStatus::Upcoming && i.earliest.timestamp() <= today_end)
             }),
         ),
         (
             "This week",
-            Box::new(move |i: &Item| {
+            Box::new(move |i: &Entry| {
                 i.status == StepStatus::Upcoming
-                    && i.step.earliest.timestamp() > today_end
-                    && i.step.earliest.timestamp() <= week_end
+                    && i.earliest.timestamp() > today_end
+                    && i.earliest.timestamp() <= week_end
             }),
         ),
         (
             "Later",
-            Box::new(move |i: &Item| {
-                i.status == StepStatus::Upcoming && i.step.earliest.timestamp() > week_end
+            Box::new(move |i: &Entry| {
+                i.status == StepStatus::Upcoming && i.earliest.timestamp() > week_end
             }),
         ),
     ];
+    // Styles are left out, not written and then stripped, when colour is off.
+    let shown = |s: Style| if color { s } else { Style::new() };
+    let (head, rule) = (shown(style::HEAD), shown(style::RULE));
     let mut first = true;
     for (title, test) in &groups {
-        let members: Vec<_> = all.iter().filter(|(_, i)| test(i)).collect();
+        let members: Vec<_> = all.iter().filter(|i| test(i)).collect();
         if members.is_empty() {
             continue;
         }
@@ -196,11 +173,11 @@ fn print_human(
             writeln!(out)?;
         }
         first = false;
-        let sty = match *title {
+        let sty = shown(match *title {
             "Overdue" => style::BAD,
             "Today" => style::DUE,
             _ => style::HEAD,
-        };
+        });
         writeln!(
             out,
             "{}{title}{} ({})",
@@ -208,41 +185,48 @@ fn print_human(
             sty.render_reset(),
             members.len()
         )?;
-        for (f, i) in members {
-            let to =
-                i.to.as_ref()
-                    .map_or(String::new(), |p| format!(" to {}", p.name));
-            let when = match i.status {
-                StepStatus::Overdue => format!(
-                    "was due by {} ({} late)",
-                    i.step.latest.strftime("%a %b %-d %H:%M %Z"),
+        for i in members {
+            write!(
+                out,
+                "  {}#{}{} {} — {}",
+                head.render(),
+                i.application,
+                head.render_reset(),
+                i.company,
+                i.kind.label(),
+            )?;
+            if let Some(to) = &i.to {
+                write!(out, " to {to}")?;
+            }
+            match i.status {
+                StepStatus::Overdue => write!(
+                    out,
+                    ": was due by {} ({} late)",
+                    i.latest.strftime("%a %b %-d %H:%M %Z"),
                     i.late_by.map(late).unwrap_or_default()
-                ),
-                StepStatus::Due => format!(
-                    "send by {} (best {})",
-                    i.step.latest.strftime("%a %b %-d %H:%M %Z"),
-                    i.step.recommended.strftime("%a %H:%M")
-                ),
-                _ => format!(
-                    "opens {}, best {}",
-                    i.step.earliest.strftime("%a %b %-d"),
-                    i.step.recommended.strftime("%a %b %-d %H:%M %Z")
-                ),
-            };
+                )?,
+                StepStatus::Due => write!(
+                    out,
+                    ": send by {} (best {})",
+                    i.latest.strftime("%a %b %-d %H:%M %Z"),
+                    i.recommended.strftime("%a %H:%M")
+                )?,
+                _ => write!(
+                    out,
+                    ": opens {}, best {}",
+                    i.earliest.strftime("%a %b %-d"),
+                    i.recommended.strftime("%a %b %-d %H:%M %Z")
+                )?,
+            }
             writeln!(
                 out,
-                "  {}#{}{} {} — {}{to}: {when} {}[{}]{}",
-                style::HEAD.render(),
-                f.id,
-                style::HEAD.render_reset(),
-                f.company,
-                i.kind.label(),
-                style::RULE.render(),
-                i.step.rules.join(" "),
-                style::RULE.render_reset()
+                " {}[{}]{}",
+                rule.render(),
+                i.rules.joined(),
+                rule.render_reset()
             )?;
             if why {
-                for w in &i.step.why {
+                for w in i.why.iter() {
                     writeln!(out, "      - {w}")?;
                 }
             }

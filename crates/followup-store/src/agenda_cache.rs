@@ -1,0 +1,290 @@
+//! The agenda cache: what planning last derived for each application, kept so the
+//! agenda does not plan every application again on every run.
+//!
+//! The store does not plan (that is `followup-core`'s job, driven by the front end's
+//! settings); it keeps the derived steps and knows when they are stale. Every change
+//! to an application's facts raises its `plan_gen` (SQL triggers, so no write path can
+//! forget); a cached entry records the generation it was derived from and a
+//! fingerprint of everything else planning read. The agenda then reads:
+//!
+//! 1. [`Store::agenda_cached`]: in one read transaction, the applications on the
+//!    agenda, the cached steps of those whose entry is current, and the facts
+//!    ([`AgendaRow`]) of those whose entry is missing or stale;
+//! 2. the caller plans the stale ones and shows everything;
+//! 3. [`Store::put_agenda_cache`]: the fresh steps are kept, each marked with the
+//!    generation its facts had when read. If the facts changed in between, that
+//!    generation is already old, and the entry is derived again next time: a race
+//!    costs speed, never correctness.
+
+use jiff::Timestamp;
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::agenda::AgendaRow;
+use crate::error::Result;
+use crate::load::{load, Scope};
+use crate::sql::Cols;
+use crate::Store;
+
+/// One planned step, as derived before the moment of reading is known (whether it is
+/// upcoming, due or overdue is decided by the reader).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CachedStep {
+    /// The step's kind, as the planner writes it (`thank_you`, `follow_up`...).
+    pub kind: String,
+    /// The person it goes to, when it is one person.
+    pub contact_id: Option<i64>,
+    /// Their name.
+    pub to: Option<String>,
+    /// How to send it (`email`, `phone`...).
+    pub channel: String,
+    pub earliest: Timestamp,
+    pub recommended: Timestamp,
+    pub latest: Timestamp,
+    /// After this moment the step no longer helps.
+    pub missed_after: Option<Timestamp>,
+    /// IANA zone the times are shown in (the recipient's).
+    pub tz: String,
+    /// The rule ids behind the dates, separated by spaces.
+    pub rules: String,
+    /// The reasons, one a line.
+    pub why: String,
+}
+
+/// An application on the agenda (active, or rejected: T9 still asks for feedback).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgendaHead {
+    pub id: i64,
+    pub company: String,
+    pub role: String,
+}
+
+/// What [`Store::agenda_cached`] read.
+#[derive(Debug, Clone, Default)]
+pub struct AgendaCache {
+    /// The applications on the agenda (active or rejected) that have steps to show
+    /// or are to be planned again, by id.
+    pub heads: Vec<AgendaHead>,
+    /// The cached steps of the applications whose entry is current and that `keep`
+    /// accepted: (index into `heads`, step), by application, then in planning order.
+    pub steps: Vec<(usize, CachedStep)>,
+    /// The applications whose entry is missing or stale: their facts, to plan from,
+    /// with the generation read (pass it back to [`Store::put_agenda_cache`]).
+    pub stale: Vec<(AgendaRow, i64)>,
+    /// Stale applications without a plan (no interview that is not cancelled): their
+    /// ids and the generation read. They have no steps; keep that too.
+    pub unplanned: Vec<(i64, i64)>,
+}
+
+/// A fresh entry for [`Store::put_agenda_cache`].
+#[derive(Debug, Clone)]
+pub struct CacheEntry {
+    pub application_id: i64,
+    /// The generation the facts had when read ([`AgendaCache::stale`]).
+    pub plan_gen: i64,
+    pub steps: Vec<CachedStep>,
+}
+
+const HEADS: &str = "SELECT a.id, a.plan_gen, \
+    c.plan_gen IS a.plan_gen AND c.fingerprint IS ?1, a.company, a.role \
+    FROM application a LEFT JOIN agenda_cache c ON c.application_id = a.id \
+    WHERE a.status IN ('active', 'rejected') ORDER BY a.id";
+const STEPS: &str = "SELECT application_id, earliest, latest, missed_after, kind, contact_id, \
+    to_name, channel, recommended, tz, rules, why FROM agenda_step \
+    ORDER BY application_id, seq";
+
+/// Above this many stale applications, their facts are read with the agenda's
+/// whole-table queries rather than one application at a time.
+const ONE_BY_ONE: usize = 64;
+
+impl Store {
+    /// The generation of the custom holiday calendars: it changes whenever one is
+    /// added, changed or removed. Part of the caller's fingerprint.
+    pub fn holiday_gen(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT gen FROM holiday_gen", [], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0))
+    }
+
+    /// Reads the agenda from the cache, in one read transaction (a consistent
+    /// snapshot). `fingerprint` names everything outside the applications that
+    /// planning reads; entries made under another are stale. `keep(earliest, latest,
+    /// missed_after)` chooses the cached steps worth reading in full (the others'
+    /// text is never decoded); without `why`, their reasons are left empty.
+    pub fn agenda_cached(
+        &self,
+        fingerprint: &str,
+        why: bool,
+        mut keep: impl FnMut(Timestamp, Timestamp, Option<Timestamp>) -> bool,
+    ) -> Result<AgendaCache> {
+        let tx = self.conn.unchecked_transaction()?;
+        let mut out = AgendaCache::default();
+
+        // The cached steps worth reading, by application id (the table's key order).
+        let mut steps: Vec<(i64, CachedStep)> = Vec::new();
+        {
+            let mut stmt = tx.prepare_cached(STEPS)?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let mut r = Cols::new(row);
+                let id = r.int()?;
+                let earliest = r.ts("agenda_step.earliest")?;
+                let latest = r.ts("agenda_step.latest")?;
+                let missed_after = r.opt_ts("agenda_step.missed_after")?;
+                if !keep(earliest, latest, missed_after) {
+                    continue;
+                }
+                steps.push((
+                    id,
+                    CachedStep {
+                        kind: r.text()?,
+                        contact_id: r.opt_int()?,
+                        to: r.opt_text()?,
+                        channel: r.text()?,
+                        earliest,
+                        recommended: r.ts("agenda_step.recommended")?,
+                        latest,
+                        missed_after,
+                        tz: r.text()?,
+                        rules: r.text()?,
+                        why: if why { r.text()? } else { String::new() },
+                    },
+                ));
+            }
+        }
+
+        // The applications on the agenda, by id: a current one keeps its steps (and its
+        // company and role are read when it has any); a stale one is planned again.
+        let mut stale: Vec<(usize, i64)> = Vec::new();
+        let mut next_step = steps.into_iter().peekable();
+        {
+            let mut stmt = tx.prepare_cached(HEADS)?;
+            let mut rows = stmt.query([fingerprint])?;
+            while let Some(row) = rows.next()? {
+                let mut r = Cols::new(row);
+                let id = r.int()?;
+                let gen = r.int()?;
+                let current = r.boolean()?;
+                // Steps of applications before this one are not on the agenda.
+                while next_step.peek().is_some_and(|(sid, _)| *sid < id) {
+                    next_step.next();
+                }
+                let has_steps = next_step.peek().is_some_and(|(sid, _)| *sid == id);
+                if !current {
+                    stale.push((out.heads.len(), gen));
+                } else if !has_steps {
+                    continue;
+                }
+                let slot = out.heads.len();
+                out.heads.push(AgendaHead {
+                    id,
+                    company: r.text()?,
+                    role: r.text()?,
+                });
+                while let Some((_, step)) = next_step.next_if(|(sid, _)| *sid == id) {
+                    if current {
+                        out.steps.push((slot, step));
+                    }
+                }
+            }
+        }
+        if !stale.is_empty() {
+            out.stale = stale_rows(&tx, &out.heads, &stale)?;
+            let planned: std::collections::HashSet<i64> =
+                out.stale.iter().map(|(r, _)| r.id).collect();
+            out.unplanned = stale
+                .iter()
+                .map(|&(i, gen)| (out.heads[i].id, gen))
+                .filter(|(id, _)| !planned.contains(id))
+                .collect();
+        }
+        tx.finish()?;
+        Ok(out)
+    }
+
+    /// Keeps freshly derived steps, all in one write transaction. An entry whose
+    /// application has gone since it was read is dropped; one whose facts changed
+    /// since is kept under its old generation, and so never read as current.
+    pub fn put_agenda_cache(&mut self, fingerprint: &str, entries: &[CacheEntry]) -> Result<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        self.write(|c| {
+            let mut clear =
+                c.prepare_cached("DELETE FROM agenda_cache WHERE application_id = ?1")?;
+            let mut head = c.prepare_cached(
+                "INSERT INTO agenda_cache (application_id, plan_gen, fingerprint) \
+                 SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM application WHERE id = ?1)",
+            )?;
+            let mut step = c.prepare_cached(
+                "INSERT INTO agenda_step (application_id, seq, kind, contact_id, to_name, \
+                 channel, earliest, recommended, latest, missed_after, tz, rules, why) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            )?;
+            for e in entries {
+                clear.execute([e.application_id])?;
+                if head.execute(params![e.application_id, e.plan_gen, fingerprint])? == 0 {
+                    continue;
+                }
+                for (seq, s) in e.steps.iter().enumerate() {
+                    step.execute(params![
+                        e.application_id,
+                        seq as i64,
+                        s.kind,
+                        s.contact_id,
+                        s.to,
+                        s.channel,
+                        crate::sql::ts("agenda_step.earliest", s.earliest)?,
+                        crate::sql::ts("agenda_step.recommended", s.recommended)?,
+                        crate::sql::ts("agenda_step.latest", s.latest)?,
+                        crate::sql::opt_ts("agenda_step.missed_after", s.missed_after)?,
+                        s.tz,
+                        s.rules,
+                        s.why,
+                    ])?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Empties the agenda cache. Nothing but speed depends on it.
+    pub fn clear_agenda_cache(&mut self) -> Result<()> {
+        self.write(|c| Ok(c.execute_batch("DELETE FROM agenda_cache;")?))
+    }
+}
+
+/// The facts of the stale applications, with the generation read for each.
+fn stale_rows(
+    c: &Connection,
+    heads: &[AgendaHead],
+    stale: &[(usize, i64)],
+) -> Result<Vec<(AgendaRow, i64)>> {
+    if stale.len() <= ONE_BY_ONE {
+        let mut out = Vec::with_capacity(stale.len());
+        for &(i, gen) in stale {
+            for full in load(c, Scope::One(heads[i].id))? {
+                if let Some(row) = AgendaRow::from_full(&full) {
+                    out.push((row, gen));
+                }
+            }
+        }
+        return Ok(out);
+    }
+    // Many: the whole-table read, kept to the stale ones. `stale` is in head order,
+    // and so are the rows (both by id), so the generations line up by a merge.
+    let mut gens = stale.iter().map(|&(i, gen)| (heads[i].id, gen)).peekable();
+    let mut out = Vec::with_capacity(stale.len());
+    for row in crate::agenda::load(c)? {
+        while gens.peek().is_some_and(|&(id, _)| id < row.id) {
+            gens.next();
+        }
+        if let Some(&(id, gen)) = gens.peek() {
+            if id == row.id {
+                out.push((row, gen));
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,308 @@
+//! The agenda cache: an entry is current only while nothing planning reads has
+//! changed, whichever write changed it.
+
+use followup_store::model::{
+    ApplicationPatch, ContactRole, InterviewPatch, Interviewer, NewContact, Status,
+};
+use followup_store::{
+    AgendaCache, CacheEntry, CachedStep, NewApplication, NewInterview, NewTouchpoint, Store,
+    TouchpointKind,
+};
+use jiff::Timestamp;
+
+const FP: &str = "fingerprint-1";
+
+fn at(t: &str) -> Timestamp {
+    t.parse().unwrap()
+}
+
+fn step(kind: &str, earliest: &str, latest: &str) -> CachedStep {
+    CachedStep {
+        kind: kind.into(),
+        contact_id: None,
+        to: Some("Jane Doe".into()),
+        channel: "email".into(),
+        earliest: at(earliest),
+        recommended: at(earliest),
+        latest: at(latest),
+        missed_after: None,
+        tz: "America/New_York".into(),
+        rules: "T1 T8".into(),
+        why: "first reason\u{1f}second reason".into(),
+    }
+}
+
+/// An application with one round and one interviewer; returns (application, interview).
+fn add(s: &mut Store, company: &str) -> (i64, i64) {
+    let start = at("2026-12-01T15:00:00Z");
+    let mut app = NewApplication::new(company, "Engineer", start);
+    let mut round = NewInterview::new(start, "America/New_York", 45);
+    round.interviewers.push(Interviewer::New(NewContact::new(
+        "Jane Doe",
+        ContactRole::Interviewer,
+    )));
+    app.interviews.push(round);
+    let id = s.add_application(&app).unwrap();
+    let interview = s.application(id).unwrap().interviews[0].id;
+    (id, interview)
+}
+
+fn read(s: &Store, fp: &str) -> AgendaCache {
+    s.agenda_cached(fp, true, |_, _, _| true).unwrap()
+}
+
+fn stale_ids(c: &AgendaCache) -> Vec<i64> {
+    c.stale.iter().map(|(r, _)| r.id).collect()
+}
+
+/// Plans every stale application with one made-up step and keeps it.
+fn fill(s: &mut Store, fp: &str) {
+    let c = read(s, fp);
+    let entries: Vec<CacheEntry> = c
+        .stale
+        .iter()
+        .map(|(row, gen)| CacheEntry {
+            application_id: row.id,
+            plan_gen: *gen,
+            steps: vec![step(
+                "thank_you",
+                "2026-12-01T16:00:00Z",
+                "2026-12-02T16:00:00Z",
+            )],
+        })
+        .collect();
+    s.put_agenda_cache(fp, &entries).unwrap();
+}
+
+#[test]
+fn a_kept_entry_is_read_back_until_its_application_changes() {
+    let mut s = Store::open_in_memory().unwrap();
+    let (a, interview) = add(&mut s, "Acme");
+    let (b, _) = add(&mut s, "Globex");
+
+    // Nothing kept yet: both are to be planned, with their facts.
+    let first = read(&s, FP);
+    assert_eq!(stale_ids(&first), vec![a, b]);
+    assert!(first.steps.is_empty());
+    assert_eq!(first.stale[0].0.interviewers[0].name, "Jane Doe");
+
+    fill(&mut s, FP);
+    let warm = read(&s, FP);
+    assert!(warm.stale.is_empty());
+    assert_eq!(warm.steps.len(), 2);
+    let (slot, got) = &warm.steps[0];
+    assert_eq!(warm.heads[*slot].id, a);
+    assert_eq!(warm.heads[*slot].company, "Acme");
+    assert_eq!(
+        got,
+        &step("thank_you", "2026-12-01T16:00:00Z", "2026-12-02T16:00:00Z")
+    );
+
+    // Each kind of write makes `a` stale, and only `a`.
+    type Write = Box<dyn Fn(&mut Store)>;
+    let writes: Vec<(&str, Write)> = vec![
+        (
+            "a touchpoint",
+            Box::new(move |s: &mut Store| {
+                let t = NewTouchpoint::new(TouchpointKind::ThankYou, at("2026-12-01T18:00:00Z"));
+                s.add_touchpoint(a, &t).unwrap();
+            }),
+        ),
+        (
+            "another round",
+            Box::new(move |s: &mut Store| {
+                let r = NewInterview::new(at("2026-12-08T15:00:00Z"), "UTC", 30);
+                s.add_interview(a, &r).unwrap();
+            }),
+        ),
+        (
+            "a changed round",
+            Box::new(move |s: &mut Store| {
+                let patch = InterviewPatch {
+                    duration_minutes: Some(90),
+                    ..InterviewPatch::default()
+                };
+                s.update_interview(interview, &patch).unwrap();
+            }),
+        ),
+        (
+            "a new contact",
+            Box::new(move |s: &mut Store| {
+                s.add_contact(a, &NewContact::new("Raj Patel", ContactRole::Recruiter))
+                    .unwrap();
+            }),
+        ),
+        (
+            "a changed application",
+            Box::new(move |s: &mut Store| {
+                let patch = ApplicationPatch {
+                    urgent: Some(true),
+                    ..ApplicationPatch::default()
+                };
+                s.update_application(a, &patch).unwrap();
+            }),
+        ),
+    ];
+    for (what, write) in writes {
+        write(&mut s);
+        assert_eq!(stale_ids(&read(&s, FP)), vec![a], "after {what}");
+        fill(&mut s, FP);
+        assert!(
+            read(&s, FP).stale.is_empty(),
+            "after filling again ({what})"
+        );
+    }
+
+    // Another fingerprint (other settings, another build): everything is stale.
+    assert_eq!(stale_ids(&read(&s, "fingerprint-2")), vec![a, b]);
+}
+
+#[test]
+fn an_entry_planned_from_facts_that_changed_meanwhile_stays_stale() {
+    let mut s = Store::open_in_memory().unwrap();
+    let (a, _) = add(&mut s, "Acme");
+    let before = read(&s, FP);
+    let gen = before.stale[0].1;
+    // Another process logs a message between the read and the write.
+    let t = NewTouchpoint::new(TouchpointKind::ThankYou, at("2026-12-01T18:00:00Z"));
+    s.add_touchpoint(a, &t).unwrap();
+    let entry = CacheEntry {
+        application_id: a,
+        plan_gen: gen,
+        steps: vec![step(
+            "thank_you",
+            "2026-12-01T16:00:00Z",
+            "2026-12-02T16:00:00Z",
+        )],
+    };
+    s.put_agenda_cache(FP, &[entry]).unwrap();
+    let after = read(&s, FP);
+    assert_eq!(
+        stale_ids(&after),
+        vec![a],
+        "a plan of old facts is never current"
+    );
+    assert_eq!(after.stale[0].0.touchpoints.len(), 1);
+    assert!(after.stale[0].1 > gen);
+}
+
+#[test]
+fn closed_and_deleted_applications_leave_the_agenda() {
+    let mut s = Store::open_in_memory().unwrap();
+    let (a, _) = add(&mut s, "Acme");
+    let (b, _) = add(&mut s, "Globex");
+    fill(&mut s, FP);
+    s.set_status(a, Status::Offer, at("2026-12-05T15:00:00Z"))
+        .unwrap();
+    let c = read(&s, FP);
+    assert!(c.heads.iter().all(|h| h.id != a), "an offer ends the plan");
+    assert!(c.stale.is_empty());
+
+    // An entry put for an application deleted meanwhile is dropped.
+    let gen = {
+        s.update_application(
+            b,
+            &ApplicationPatch {
+                urgent: Some(true),
+                ..ApplicationPatch::default()
+            },
+        )
+        .unwrap();
+        read(&s, FP).stale[0].1
+    };
+    s.delete_application(b).unwrap();
+    let entry = CacheEntry {
+        application_id: b,
+        plan_gen: gen,
+        steps: vec![step(
+            "follow_up",
+            "2026-12-09T14:00:00Z",
+            "2026-12-11T22:00:00Z",
+        )],
+    };
+    s.put_agenda_cache(FP, &[entry]).unwrap();
+    let c = read(&s, FP);
+    assert!(c.heads.is_empty() && c.steps.is_empty() && c.stale.is_empty());
+}
+
+#[test]
+fn an_application_without_a_round_is_stale_once_then_kept_empty() {
+    let mut s = Store::open_in_memory().unwrap();
+    let a = s
+        .add_application(&NewApplication::new(
+            "Acme",
+            "Engineer",
+            at("2026-12-01T15:00:00Z"),
+        ))
+        .unwrap();
+    let c = read(&s, FP);
+    assert!(c.stale.is_empty(), "nothing to plan from");
+    assert_eq!(c.unplanned.len(), 1);
+    let (id, gen) = c.unplanned[0];
+    assert_eq!(id, a);
+    s.put_agenda_cache(
+        FP,
+        &[CacheEntry {
+            application_id: a,
+            plan_gen: gen,
+            steps: Vec::new(),
+        }],
+    )
+    .unwrap();
+    let c = read(&s, FP);
+    assert!(c.unplanned.is_empty() && c.stale.is_empty() && c.heads.is_empty());
+}
+
+#[test]
+fn the_reader_chooses_which_steps_to_read_in_full() {
+    let mut s = Store::open_in_memory().unwrap();
+    let (a, gen) = {
+        let (a, _) = add(&mut s, "Acme");
+        (a, read(&s, FP).stale[0].1)
+    };
+    let old = step("thank_you", "2026-11-01T16:00:00Z", "2026-11-02T16:00:00Z");
+    let new = step("follow_up", "2026-12-09T14:00:00Z", "2026-12-11T22:00:00Z");
+    s.put_agenda_cache(
+        FP,
+        &[CacheEntry {
+            application_id: a,
+            plan_gen: gen,
+            steps: vec![old, new.clone()],
+        }],
+    )
+    .unwrap();
+    let cutoff = at("2026-12-01T00:00:00Z");
+    let c = s
+        .agenda_cached(FP, true, |_, latest, _| latest > cutoff)
+        .unwrap();
+    assert_eq!(c.steps.len(), 1);
+    assert_eq!(c.steps[0].1, new);
+    // Without the reasons, the rest is the same.
+    let c = s
+        .agenda_cached(FP, false, |_, latest, _| latest > cutoff)
+        .unwrap();
+    assert_eq!(c.steps[0].1.why, "");
+    assert_eq!(c.steps[0].1.rules, new.rules);
+}
+
+#[test]
+fn holiday_calendar_changes_are_counted() {
+    let mut s = Store::open_in_memory().unwrap();
+    let g0 = s.holiday_gen().unwrap();
+    let day = jiff::civil::date(2026, 12, 24);
+    s.set_holiday_calendar("acme", &[(day, "Closed".into())])
+        .unwrap();
+    let g1 = s.holiday_gen().unwrap();
+    assert!(g1 > g0);
+    s.set_holiday_calendar("acme", &[]).unwrap();
+    assert!(s.holiday_gen().unwrap() > g1);
+}
+
+#[test]
+fn clearing_the_cache_makes_everything_stale() {
+    let mut s = Store::open_in_memory().unwrap();
+    let (a, _) = add(&mut s, "Acme");
+    fill(&mut s, FP);
+    s.clear_agenda_cache().unwrap();
+    assert_eq!(stale_ids(&read(&s, FP)), vec![a]);
+}
