@@ -232,7 +232,6 @@ fn configure(conn: &Connection, wal: bool) -> rusqlite::Result<()> {
     }
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "mmap_size", 268_435_456)?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(())
 }
