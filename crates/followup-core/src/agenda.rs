@@ -122,7 +122,7 @@ pub struct Derived {
     pub replied: Option<Timestamp>,
 }
 
-fn item(kind: StepKind, to: Option<Person>, step: Step, now: Timestamp) -> Option<Item> {
+fn item(kind: StepKind, to: Option<Person>, mut step: Step, now: Timestamp) -> Option<Item> {
     let status = step.status(now);
     let status = match status {
         StepStatus::Missed => return None,
@@ -133,7 +133,10 @@ fn item(kind: StepKind, to: Option<Person>, step: Step, now: Timestamp) -> Optio
     Some(Item {
         kind,
         to,
-        step: Step { kind, ..step },
+        step: {
+            step.kind = kind;
+            step
+        },
         status,
         late_by,
     })

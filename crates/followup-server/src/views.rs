@@ -81,17 +81,19 @@ fn item_view(id: i64, company: &str, role: &str, i: &Item) -> AgendaItem {
     let when = match i.status {
         StepStatus::Overdue => format!(
             "was due by {}",
-            i.step.latest.strftime("%a %b %-d %H:%M %Z")
+            i.step.zoned(i.step.latest).strftime("%a %b %-d %H:%M %Z")
         ),
         StepStatus::Due => format!(
             "send by {} (best {})",
-            i.step.latest.strftime("%a %b %-d %H:%M %Z"),
-            i.step.recommended.strftime("%a %H:%M")
+            i.step.zoned(i.step.latest).strftime("%a %b %-d %H:%M %Z"),
+            i.step.zoned(i.step.recommended).strftime("%a %H:%M")
         ),
         _ => format!(
             "opens {}, best {}",
-            i.step.earliest.strftime("%a %b %-d"),
-            i.step.recommended.strftime("%a %b %-d %H:%M %Z")
+            i.step.earliest.datetime().strftime("%a %b %-d"),
+            i.step
+                .zoned(i.step.recommended)
+                .strftime("%a %b %-d %H:%M %Z")
         ),
     };
     AgendaItem {
@@ -104,12 +106,12 @@ fn item_view(id: i64, company: &str, role: &str, i: &Item) -> AgendaItem {
         touchpoint: touchpoint_of(i.kind).map(|t| t.as_str().to_string()),
         to: i.to.as_ref().map(|p| p.name.clone()),
         status: i.status.as_str().to_string(),
-        earliest: rfc3339(&i.step.earliest),
-        due: rfc3339(&i.step.recommended),
-        latest: rfc3339(&i.step.latest),
+        earliest: rfc3339(&i.step.zoned(i.step.earliest)),
+        due: rfc3339(&i.step.zoned(i.step.recommended)),
+        latest: rfc3339(&i.step.zoned(i.step.latest)),
         when,
         rules: i.step.rules.iter().map(|r| r.to_string()).collect(),
-        why: i.step.why.iter().map(|w| w.to_string()).collect(),
+        why: i.step.why().map(|w| w.to_string()).collect(),
     }
 }
 
@@ -322,15 +324,18 @@ pub fn application(ctx: &Ctx, id: i64) -> Result<ApplicationView> {
                     label: format!(
                         "{}: {} → {}",
                         s.kind.label(),
-                        s.earliest.strftime("%a %b %-d %H:%M"),
-                        s.latest.strftime("%a %b %-d %H:%M")
+                        s.earliest.datetime().strftime("%a %b %-d %H:%M"),
+                        s.latest.datetime().strftime("%a %b %-d %H:%M")
                     ),
                     row: row + 1,
                 });
                 timeline.recommended.push(Bar {
                     x: pct(s.recommended.timestamp()),
                     w: 0.0,
-                    label: format!("best: {}", s.recommended.strftime("%a %b %-d %H:%M %Z")),
+                    label: format!(
+                        "best: {}",
+                        s.zoned(s.recommended).strftime("%a %b %-d %H:%M %Z")
+                    ),
                     row: row + 1,
                 });
             }

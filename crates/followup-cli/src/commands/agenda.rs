@@ -33,9 +33,9 @@ impl<T: std::fmt::Display> Serialize for Shown<'_, T> {
 }
 
 /// The reasons of a step, as a list of strings.
-struct Whys<'a>(&'a [Why]);
+struct Whys(Vec<Why>);
 
-impl Serialize for Whys<'_> {
+impl Serialize for Whys {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         s.collect_seq(self.0.iter().map(Shown))
     }
@@ -57,7 +57,7 @@ struct ItemJson<'a> {
     rules: &'a [&'static str],
     status: &'static str,
     to: Option<&'a str>,
-    why: Whys<'a>,
+    why: Whys,
 }
 
 impl<'a> ItemJson<'a> {
@@ -66,16 +66,16 @@ impl<'a> ItemJson<'a> {
             application,
             channel: i.step.channel.as_str(),
             company,
-            due: time::rfc3339(&i.step.recommended),
-            earliest: time::rfc3339(&i.step.earliest),
+            due: time::rfc3339(&i.step.zoned(i.step.recommended)),
+            earliest: time::rfc3339(&i.step.zoned(i.step.earliest)),
             kind: i.kind.as_str(),
             late_by_hours: i.late_by.map(|d| d.as_hours()),
-            latest: time::rfc3339(&i.step.latest),
+            latest: time::rfc3339(&i.step.zoned(i.step.latest)),
             role,
             rules: i.step.rules,
             status: i.status.as_str(),
             to: i.to.as_ref().map(|p| p.name.as_str()),
-            why: Whys(&i.step.why),
+            why: Whys(i.step.why().collect()),
         }
     }
 }
@@ -215,18 +215,20 @@ fn print_human(
             let when = match i.status {
                 StepStatus::Overdue => format!(
                     "was due by {} ({} late)",
-                    i.step.latest.strftime("%a %b %-d %H:%M %Z"),
+                    i.step.zoned(i.step.latest).strftime("%a %b %-d %H:%M %Z"),
                     i.late_by.map(late).unwrap_or_default()
                 ),
                 StepStatus::Due => format!(
                     "send by {} (best {})",
-                    i.step.latest.strftime("%a %b %-d %H:%M %Z"),
-                    i.step.recommended.strftime("%a %H:%M")
+                    i.step.zoned(i.step.latest).strftime("%a %b %-d %H:%M %Z"),
+                    i.step.zoned(i.step.recommended).strftime("%a %H:%M")
                 ),
                 _ => format!(
                     "opens {}, best {}",
-                    i.step.earliest.strftime("%a %b %-d"),
-                    i.step.recommended.strftime("%a %b %-d %H:%M %Z")
+                    i.step.earliest.datetime().strftime("%a %b %-d"),
+                    i.step
+                        .zoned(i.step.recommended)
+                        .strftime("%a %b %-d %H:%M %Z")
                 ),
             };
             writeln!(
@@ -242,7 +244,7 @@ fn print_human(
                 style::RULE.render_reset()
             )?;
             if why {
-                for w in &i.step.why {
+                for w in i.step.why() {
                     writeln!(out, "      - {w}")?;
                 }
             }
