@@ -117,11 +117,11 @@ impl Entry {
             kind: item.kind,
             to: item.to.as_ref().map(|p| p.name.clone()),
             channel: item.step.channel,
-            earliest: item.step.earliest.clone(),
-            recommended: item.step.recommended.clone(),
-            latest: item.step.latest.clone(),
+            earliest: item.step.zoned(item.step.earliest),
+            recommended: item.step.zoned(item.step.recommended),
+            latest: item.step.zoned(item.step.latest),
             rules: Texts::new(item.step.rules, ' '),
-            why: Texts::new(&item.step.why, WHY_SEP),
+            why: Texts::new(item.step.why(), WHY_SEP),
             status: item.status,
             late_by: item.late_by,
         }
@@ -335,6 +335,6 @@ fn cached_step(p: &Pending, tz: &str) -> CachedStep {
         missed_after: p.step.missed_after,
         tz: tz.to_string(),
         rules: Texts::new(p.step.rules, ' ').joined,
-        why: Texts::new(&p.step.why, WHY_SEP).joined,
+        why: Texts::new(p.step.why(), WHY_SEP).joined,
     }
 }

@@ -107,7 +107,7 @@ pub fn tracked(ctx: &Ctx, id: i64, kind: Option<MessageKind>, to: Option<&str>) 
     let tz = track.recipient.tz.clone();
     t.timing = Some(Timing {
         send: ctx.now.to_zoned(tz),
-        earliest: item.map(|i| i.step.earliest.clone()),
+        earliest: item.map(|i| i.step.zoned(i.step.earliest)),
         earliest_rules: item.map(|i| i.step.rules.to_vec()).unwrap_or_default(),
         follow_ups_sent: derived.follow_ups_sent,
         hours: Some(track.recipient.hours.unwrap_or(ctx.policy.hours)),

@@ -136,11 +136,9 @@ pub struct Pending {
 
 impl Pending {
     fn new(kind: StepKind, to: Option<Person>, step: Step) -> Pending {
-        Pending {
-            kind,
-            to,
-            step: Step { kind, ..step },
-        }
+        let mut step = step;
+        step.kind = kind;
+        Pending { kind, to, step }
     }
 
     /// The item at `now`; `None` once the step is missed (it no longer helps).

@@ -27,13 +27,19 @@
 //! let interview = Interview::new(start);
 //! let p = plan(&interview, &Recipient::new(tz), &Policy::default());
 //! assert_eq!(p.steps.len(), 4);
-//! assert_eq!(p.steps[0].recommended.to_string(), "2026-12-01T12:00:00-05:00[America/New_York]");
+//! let thank_you = &p.steps[0];
+//! assert_eq!(
+//!     thank_you.zoned(thank_you.recommended).to_string(),
+//!     "2026-12-01T12:00:00-05:00[America/New_York]"
+//! );
 //! ```
 
+use std::cell::Cell;
 use std::fmt;
+use std::sync::Arc;
 
-use jiff::civil::{Date, DateTime};
-use jiff::tz::TimeZone;
+use jiff::civil::{Date, DateTime, Time};
+use jiff::tz::{Offset, TimeZone};
 use jiff::{SignedDuration, Timestamp, Zoned};
 use serde::Serialize;
 
@@ -556,6 +562,123 @@ impl Serialize for Why {
     }
 }
 
+/// A moment of a plan: an instant with its wall-clock time and UTC offset in the
+/// recipient's zone.
+///
+/// Cheap to copy. Compared and hashed by instant, as [`Zoned`] is; [`Step::zoned`]
+/// (or [`Moment::to_zoned`]) gives it with its zone, for formatting with a zone
+/// abbreviation.
+#[derive(Debug, Clone, Copy)]
+pub struct Moment {
+    timestamp: Timestamp,
+    /// The wall-clock date,
+    day: Day,
+    /// and time.
+    time: Time,
+    offset: Offset,
+}
+
+impl Moment {
+    /// `timestamp` at `offset`.
+    fn new(timestamp: Timestamp, offset: Offset) -> Moment {
+        let mut seconds = timestamp.as_second() + i64::from(offset.seconds());
+        let mut nanos = timestamp.subsec_nanosecond();
+        if nanos < 0 {
+            seconds -= 1;
+            nanos += 1_000_000_000;
+        }
+        // In range: jiff keeps every instant at every offset within its dates.
+        let of_day = seconds.rem_euclid(86_400);
+        let time = Time::new(
+            (of_day / 3600) as i8,
+            (of_day / 60 % 60) as i8,
+            (of_day % 60) as i8,
+            nanos,
+        )
+        .unwrap_or(Time::midnight());
+        Moment {
+            timestamp,
+            day: Day::from_number(seconds.div_euclid(86_400)),
+            time,
+            offset,
+        }
+    }
+
+    /// The instant.
+    pub fn timestamp(self) -> Timestamp {
+        self.timestamp
+    }
+
+    /// The wall-clock date and time.
+    pub fn datetime(self) -> DateTime {
+        self.day.date().to_datetime(self.time)
+    }
+
+    /// The wall-clock date.
+    pub fn date(self) -> Date {
+        self.day.date()
+    }
+
+    /// The wall-clock time.
+    pub fn time(self) -> Time {
+        self.time
+    }
+
+    /// The offset from UTC.
+    pub fn offset(self) -> Offset {
+        self.offset
+    }
+
+    /// The moment in `tz` (the zone it came from keeps its wall-clock time).
+    pub fn to_zoned(self, tz: TimeZone) -> Zoned {
+        Zoned::new(self.timestamp, tz)
+    }
+}
+
+/// RFC 3339 with the offset, such as `2026-12-01T12:00:00-05:00`.
+impl fmt::Display for Moment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.timestamp.display_with_offset(self.offset), f)
+    }
+}
+
+impl From<&Zoned> for Moment {
+    fn from(z: &Zoned) -> Moment {
+        Moment {
+            timestamp: z.timestamp(),
+            day: Day::new(z.date()),
+            time: z.time(),
+            offset: z.offset(),
+        }
+    }
+}
+
+impl PartialEq for Moment {
+    fn eq(&self, other: &Moment) -> bool {
+        self.timestamp == other.timestamp
+    }
+}
+
+impl Eq for Moment {}
+
+impl PartialOrd for Moment {
+    fn partial_cmp(&self, other: &Moment) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Moment {
+    fn cmp(&self, other: &Moment) -> std::cmp::Ordering {
+        self.timestamp.cmp(&other.timestamp)
+    }
+}
+
+impl std::hash::Hash for Moment {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.timestamp.hash(state);
+    }
+}
+
 /// One dated step of the plan.
 #[derive(Debug, Clone)]
 pub struct Step {
@@ -564,19 +687,21 @@ pub struct Step {
     /// How to send it.
     pub channel: Channel,
     /// Other channels that fit (T10).
-    pub alternatives: Vec<Channel>,
+    pub alternatives: &'static [Channel],
     /// The window opens.
-    pub earliest: Zoned,
+    pub earliest: Moment,
     /// The best moment.
-    pub recommended: Zoned,
+    pub recommended: Moment,
     /// The window closes.
-    pub latest: Zoned,
+    pub latest: Moment,
     /// After this moment the step no longer helps (see [`StepStatus::Missed`]).
     pub missed_after: Option<Timestamp>,
     /// The rules behind the dates, in order (T1 … T10).
     pub rules: &'static [&'static str],
-    /// The reasons, with the numbers used.
-    pub why: Vec<Why>,
+    /// The reasons, compactly; [`Step::why`] spells them out.
+    reasons: Reasons,
+    /// What the reasons of the plan's steps share.
+    shared: Arc<Shared>,
 }
 
 impl Step {
@@ -589,19 +714,291 @@ impl Step {
             now,
         )
     }
+
+    /// The recipient's zone, which the step's moments are in.
+    pub fn time_zone(&self) -> &TimeZone {
+        &self.shared.tz
+    }
+
+    /// `m` (one of the step's moments) with the recipient's zone, for formatting.
+    pub fn zoned(&self, m: Moment) -> Zoned {
+        m.to_zoned(self.shared.tz.clone())
+    }
+
+    /// The reasons, with the numbers used, in order.
+    pub fn why(&self) -> impl ExactSizeIterator<Item = Why> + '_ {
+        self.reasons.as_slice().iter().map(|r| self.shared.why(r))
+    }
+}
+
+/// The T7 factor, clamped and raw, and its parts.
+#[derive(Debug, Clone, Copy)]
+struct FactorWhy {
+    total: f64,
+    raw: f64,
+    parts: FactorParts,
+}
+
+/// What the reasons of one plan's steps share, built once per plan.
+#[derive(Debug)]
+struct Shared {
+    /// The recipient's zone.
+    tz: TimeZone,
+    /// Their holiday region.
+    region: Option<Region>,
+    /// Their business hours.
+    hours: Hours,
+    /// The interview's start, in its own zone (none for a feedback request).
+    start: Option<Zoned>,
+    /// Its length in minutes.
+    minutes: i64,
+    /// Its end.
+    end: Timestamp,
+    /// The T7 factor.
+    factor: FactorWhy,
+    /// How the decision date was read.
+    meaning: Option<String>,
+}
+
+/// One reason, with only what is not in [`Shared`] (day counts as the policy gives
+/// them, before the factor); [`Shared::why`] spells it out.
+#[derive(Debug, Clone, Copy)]
+enum Reason {
+    InterviewEnds,
+    ThankYouWindow {
+        deadline_hours: u32,
+        late_hours: u32,
+    },
+    ThankYouSoon {
+        delay_minutes: u32,
+    },
+    ThankYouNextMorning {
+        day: Day,
+        time: Time,
+    },
+    ThankYouEvening {
+        day: Day,
+        time: Time,
+        deadline_hours: u32,
+    },
+    DecisionDate {
+        date: Date,
+    },
+    AfterDecision {
+        decision: Date,
+        base_days: u32,
+        target: Day,
+    },
+    NoTimeline {
+        earliest_business_days: u32,
+        recommended_days: u32,
+        latest_days: u32,
+        target: Day,
+    },
+    PhoneFloor {
+        business_days: u32,
+        date: Day,
+    },
+    AfterPrevious {
+        previous: StepKind,
+        sent: bool,
+        from: Day,
+        base_days: u32,
+        target: Day,
+    },
+    Factor,
+    Moved {
+        from: Day,
+        to: Day,
+    },
+    BusinessHours,
+    LastFollowUp,
+    MoveOn,
+    Channel(ChannelWhy),
+    FeedbackRequest {
+        day: Day,
+        time: Time,
+        business_days: u32,
+    },
+}
+
+/// A step's reasons, kept inline (a step has at most eight).
+#[derive(Debug, Clone, Copy)]
+struct Reasons {
+    items: [Reason; 8],
+    len: u8,
+}
+
+impl Reasons {
+    fn new() -> Reasons {
+        Reasons {
+            items: [Reason::MoveOn; 8],
+            len: 0,
+        }
+    }
+
+    fn push(&mut self, r: Reason) {
+        let i = usize::from(self.len);
+        debug_assert!(i < self.items.len(), "more than eight reasons");
+        if let Some(slot) = self.items.get_mut(i) {
+            *slot = r;
+            self.len += 1;
+        }
+    }
+
+    fn as_slice(&self) -> &[Reason] {
+        &self.items[..usize::from(self.len)]
+    }
+}
+
+impl Shared {
+    /// `r` spelled out.
+    fn why(&self, r: &Reason) -> Why {
+        let f = &self.factor;
+        match *r {
+            Reason::InterviewEnds => Why::InterviewEnds {
+                start: self
+                    .start
+                    .clone()
+                    .unwrap_or_else(|| Zoned::new(self.end, self.tz.clone())),
+                minutes: self.minutes,
+                end: Zoned::new(self.end, self.tz.clone()),
+            },
+            Reason::ThankYouWindow {
+                deadline_hours,
+                late_hours,
+            } => Why::ThankYouWindow {
+                deadline_hours,
+                late_hours,
+            },
+            Reason::ThankYouSoon { delay_minutes } => Why::ThankYouSoon { delay_minutes },
+            Reason::ThankYouNextMorning { day, time } => Why::ThankYouNextMorning {
+                at: day.date().to_datetime(time),
+            },
+            Reason::ThankYouEvening {
+                day,
+                time,
+                deadline_hours,
+            } => Why::ThankYouEvening {
+                next_morning: day.date().to_datetime(time),
+                deadline_hours,
+            },
+            Reason::DecisionDate { date } => Why::DecisionDate {
+                date,
+                meaning: self.meaning.clone(),
+            },
+            Reason::AfterDecision {
+                decision,
+                base_days,
+                target,
+            } => Why::AfterDecision {
+                decision,
+                days: scale(base_days, f.total).max(1),
+                base_days,
+                factor: f.total,
+                target: target.date(),
+            },
+            Reason::NoTimeline {
+                earliest_business_days,
+                recommended_days,
+                latest_days,
+                target,
+            } => Why::NoTimeline {
+                earliest_business_days: scale(earliest_business_days, f.total),
+                recommended_days: scale(recommended_days, f.total),
+                latest_days: scale(latest_days, f.total),
+                target: target.date(),
+            },
+            Reason::PhoneFloor {
+                business_days,
+                date,
+            } => Why::PhoneFloor {
+                business_days,
+                date: date.date(),
+            },
+            Reason::AfterPrevious {
+                previous,
+                sent,
+                from,
+                base_days,
+                target,
+            } => Why::AfterPrevious {
+                previous,
+                sent,
+                from: from.date(),
+                days: scale(base_days, f.total).max(1),
+                base_days,
+                factor: f.total,
+                target: target.date(),
+            },
+            Reason::Factor => Why::Factor {
+                total: f.total,
+                raw: f.raw,
+                parts: f.parts,
+            },
+            Reason::Moved { from, to } => Why::Moved {
+                from: from.date(),
+                to: to.date(),
+                skipped: self.skipped(from, to),
+            },
+            Reason::BusinessHours => Why::BusinessHours {
+                start: self.hours.start,
+                end: self.hours.end,
+                tz: self.tz.clone(),
+                region: self.region.clone(),
+            },
+            Reason::LastFollowUp => Why::LastFollowUp,
+            Reason::MoveOn => Why::MoveOn,
+            Reason::Channel(c) => Why::Channel(c),
+            Reason::FeedbackRequest {
+                day,
+                time,
+                business_days,
+            } => Why::FeedbackRequest {
+                rejected: day.date().to_datetime(time),
+                business_days,
+            },
+        }
+    }
+
+    /// The weekend and holidays from `from` up to (not including) `to`.
+    fn skipped(&self, from: Day, to: Day) -> Skipped {
+        let mut skipped = Skipped {
+            holidays: Vec::new(),
+            region: self.region.clone(),
+            weekend: false,
+        };
+        let mut day = from;
+        while day < to {
+            if day.is_weekend() {
+                skipped.weekend = true;
+            } else if let Some(name) = self.region.as_ref().and_then(|r| r.holiday(day.date())) {
+                skipped.holidays.push((day.date(), name.to_string()));
+            }
+            day = add_days(day, 1);
+        }
+        skipped
+    }
 }
 
 /// The plan for one interview.
 #[derive(Debug, Clone)]
 pub struct Plan {
     /// When the interview ends, in the recipient's zone.
-    pub interview_end: Zoned,
+    pub interview_end: Moment,
     /// The stated decision date, if any.
     pub decision_by: Option<Date>,
     /// The combined T7 factor used.
     pub factor: f64,
-    /// The steps, in order.
-    pub steps: Vec<Step>,
+    /// The steps, in order: thank-you, follow-up, final follow-up, move on.
+    pub steps: [Step; 4],
+}
+
+impl Plan {
+    /// `m` (one of the plan's moments) with the recipient's zone, for formatting.
+    pub fn zoned(&self, m: Moment) -> Zoned {
+        self.steps[0].zoned(m)
+    }
 }
 
 /// One thing that moves the waits (T7).
@@ -642,6 +1039,13 @@ pub struct FactorParts {
 }
 
 impl FactorParts {
+    fn empty() -> FactorParts {
+        FactorParts {
+            items: [(FactorPart::Urgent, 1.0); 6],
+            len: 0,
+        }
+    }
+
     fn push(&mut self, part: FactorPart, x: f64) {
         if self.len < self.items.len() {
             self.items[self.len] = (part, x);
@@ -662,10 +1066,7 @@ impl FactorParts {
 
 /// The combined T7 factor (clamped, then raw) and its parts.
 pub fn factor(interview: &Interview, policy: &Policy) -> (f64, f64, FactorParts) {
-    let mut parts = FactorParts {
-        items: [(FactorPart::Urgent, 1.0); 6],
-        len: 0,
-    };
+    let mut parts = FactorParts::empty();
     let mut total = 1.0;
     let mut push = |what: FactorPart, x: f64| {
         if x != 1.0 {
@@ -725,22 +1126,207 @@ fn add_days(d: Day, n: i64) -> Day {
     d.plus(n)
 }
 
+/// A stretch of the recipient's zone with one UTC offset, so that most of a plan's
+/// conversions skip the zone's tables.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    offset: Offset,
+    /// Instants in `[from, until)` have `offset`.
+    from: Timestamp,
+    until: Timestamp,
+    /// The offset after `until`, if the zone has another transition.
+    next: Option<Offset>,
+    /// A wall-clock time whose instant at `offset` lies in `[civil_from, civil_until)`
+    /// (whole seconds since the epoch) has no other instant: offsets are under 26 h,
+    /// so any other one would be within 52 h of it, where the offset is the same.
+    civil_from: i64,
+    civil_until: i64,
+}
+
+impl Span {
+    /// Three days, in seconds: more than the 52 h two offsets can differ by.
+    const MARGIN: i64 = 72 * 3600;
+
+    /// `offset` from `from` to the zone's next transition after `at` (at or after
+    /// `from`).
+    fn new(tz: &TimeZone, offset: Offset, from: Timestamp, at: Timestamp) -> Span {
+        let (until, next) = match tz.following(at).next() {
+            Some(t) => (t.timestamp(), Some(t.offset())),
+            None => (Timestamp::MAX, None),
+        };
+        // Rounded inwards to whole seconds.
+        let from_second = from.as_second() + i64::from(from.subsec_nanosecond() > 0);
+        let until_second = until.as_second() - i64::from(until.subsec_nanosecond() < 0);
+        Span {
+            offset,
+            from,
+            until,
+            next,
+            civil_from: from_second.saturating_add(Span::MARGIN),
+            civil_until: until_second.saturating_sub(Span::MARGIN),
+        }
+    }
+
+    /// The span around `anchor`.
+    fn around(tz: &TimeZone, anchor: Timestamp) -> Span {
+        // `preceding` gives the transitions before an instant: from the next whole
+        // second, that includes one at the anchor itself.
+        let next_second = Timestamp::new(anchor.as_second().saturating_add(1), 0);
+        match next_second.map(|t| tz.preceding(t).next()) {
+            Ok(Some(t)) if t.timestamp() <= anchor => {
+                Span::new(tz, t.offset(), t.timestamp(), anchor)
+            }
+            _ => Span::new(tz, tz.to_offset(anchor), anchor, anchor),
+        }
+    }
+
+    /// The span after this one, if there is one.
+    fn after(&self, tz: &TimeZone) -> Option<Span> {
+        self.next
+            .map(|offset| Span::new(tz, offset, self.until, self.until))
+    }
+
+    /// `ts` at this span's offset, if it has it.
+    #[inline]
+    fn moment(&self, ts: Timestamp) -> Option<Moment> {
+        (self.from <= ts && ts < self.until).then(|| Moment::new(ts, self.offset))
+    }
+
+    /// The wall-clock time `t` on `d`, if it falls well inside this span.
+    #[inline]
+    fn at(&self, d: Day, t: Time) -> Option<Moment> {
+        let seconds = d.number() * 86_400
+            + i64::from(t.hour()) * 3600
+            + i64::from(t.minute()) * 60
+            + i64::from(t.second())
+            - i64::from(self.offset.seconds());
+        // (With whole-second bounds, comparing the whole seconds is exact.)
+        if !(self.civil_from <= seconds && seconds < self.civil_until) {
+            return None;
+        }
+        let ts = Timestamp::new(seconds, t.subsec_nanosecond()).ok()?;
+        Some(Moment {
+            timestamp: ts,
+            day: d,
+            time: t,
+            offset: self.offset,
+        })
+    }
+}
+
+/// The recipient's zone around a plan: the span around its anchor and, once a
+/// moment falls past it, the next one.
+struct Zone<'a> {
+    tz: &'a TimeZone,
+    first: Span,
+    second: Cell<Option<Span>>,
+}
+
+impl<'a> Zone<'a> {
+    fn new(tz: &'a TimeZone, anchor: Timestamp) -> Zone<'a> {
+        Zone {
+            tz,
+            first: Span::around(tz, anchor),
+            second: Cell::new(None),
+        }
+    }
+
+    /// The span after the first, computed once.
+    fn second(&self) -> Option<Span> {
+        if let Some(s) = self.second.get() {
+            return Some(s);
+        }
+        let s = self.first.after(self.tz)?;
+        self.second.set(Some(s));
+        Some(s)
+    }
+
+    /// `ts` in the zone.
+    fn moment(&self, ts: Timestamp) -> Moment {
+        self.first
+            .moment(ts)
+            .or_else(|| {
+                (ts >= self.first.until)
+                    .then(|| self.second())
+                    .flatten()
+                    .and_then(|s| s.moment(ts))
+            })
+            .unwrap_or_else(|| Moment::new(ts, self.tz.to_offset(ts)))
+    }
+
+    /// The wall-clock time `t` on `d` in the zone.
+    fn at(&self, d: Day, t: Time) -> Moment {
+        if let Some(m) = self.first.at(d, t) {
+            return m;
+        }
+        if let Some(m) = self.second().and_then(|s| s.at(d, t)) {
+            return m;
+        }
+        // Near a transition, the zone decides. Compatible disambiguation: a time in a
+        // DST gap moves forward, in a fold the earlier instant is taken (as
+        // `DateTime::to_zoned` does).
+        let ts = self
+            .tz
+            .to_ambiguous_timestamp(d.date().to_datetime(t))
+            .compatible()
+            .unwrap_or(Timestamp::UNIX_EPOCH);
+        self.moment(ts)
+    }
+}
+
+/// `ts + d`, or `None` outside jiff's range: `Timestamp::checked_add` for a
+/// duration, with less work.
+fn plus(ts: Timestamp, d: SignedDuration) -> Option<Timestamp> {
+    const NANOS: i32 = 1_000_000_000;
+    let mut seconds = ts.as_second().checked_add(d.as_secs())?;
+    // Each part is within one second of zero and has the sign of its whole.
+    let mut nanos = ts.subsec_nanosecond() + d.subsec_nanos();
+    if nanos >= NANOS {
+        seconds = seconds.checked_add(1)?;
+        nanos -= NANOS;
+    } else if nanos <= -NANOS {
+        seconds = seconds.checked_sub(1)?;
+        nanos += NANOS;
+    }
+    Timestamp::new(seconds, nanos).ok()
+}
+
 /// Context shared by the step builders.
 struct Ctx<'a> {
     tz: &'a TimeZone,
     region: Option<&'a Region>,
     cal: Cal<'a>,
     hours: Hours,
+    zone: Zone<'a>,
 }
 
 impl<'a> Ctx<'a> {
-    fn new(recipient: &'a Recipient, policy: &Policy) -> Ctx<'a> {
+    /// The context of a plan whose moments are mostly after `anchor`.
+    fn new(recipient: &'a Recipient, policy: &Policy, anchor: Timestamp) -> Ctx<'a> {
         Ctx {
             tz: &recipient.tz,
             region: recipient.region.as_ref(),
             cal: Cal::new(recipient.region.as_ref()),
             hours: recipient.hours.unwrap_or(policy.hours),
+            zone: Zone::new(&recipient.tz, anchor),
         }
+    }
+
+    /// What the steps' reasons share.
+    fn shared(&self, start: Option<&Interview>, end: Timestamp, factor: FactorWhy) -> Arc<Shared> {
+        Arc::new(Shared {
+            tz: self.tz.clone(),
+            region: self.region.cloned(),
+            hours: self.hours,
+            start: start.map(|i| i.start.clone()),
+            minutes: start.map_or(0, |i| i.duration.as_mins()),
+            end,
+            factor,
+            // Only a decision date's reason shows it.
+            meaning: start
+                .filter(|i| i.decision_by.is_some())
+                .and_then(|i| i.decision_meaning.clone()),
+        })
     }
 
     fn is_business_day(&self, d: Day) -> bool {
@@ -757,35 +1343,17 @@ impl<'a> Ctx<'a> {
 
     /// The first business day on or after `d`, and why it moved (pushed to `why`
     /// when given).
-    fn business_day(&self, d: Day, why: Option<&mut Vec<Why>>) -> Day {
+    fn business_day(&self, d: Day, why: Option<&mut Reasons>) -> Day {
         let to = self.next_business_day(d);
         if let (true, Some(why)) = (to != d, why) {
-            let mut skipped = Skipped {
-                holidays: Vec::new(),
-                region: self.region.cloned(),
-                weekend: false,
-            };
-            let mut day = d;
-            while day < to {
-                if day.is_weekend() {
-                    skipped.weekend = true;
-                } else if let Some(name) = self.region.and_then(|r| r.holiday(day.date())) {
-                    skipped.holidays.push((day.date(), name.to_string()));
-                }
-                day = add_days(day, 1);
-            }
-            why.push(Why::Moved {
-                from: d.date(),
-                to: to.date(),
-                skipped,
-            });
+            why.push(Reason::Moved { from: d, to });
         }
         to
     }
 
     /// A step's window: opening at the start of the business day, recommended at the
     /// preferred time, closing at the end of the day.
-    fn window(&self, earliest: Day, recommended: Day, latest: Day) -> [Zoned; 3] {
+    fn window(&self, earliest: Day, recommended: Day, latest: Day) -> [Moment; 3] {
         [
             self.at(earliest, self.hours.start),
             self.at(recommended, self.hours.preferred),
@@ -793,31 +1361,25 @@ impl<'a> Ctx<'a> {
         ]
     }
 
-    fn at(&self, d: Day, t: jiff::civil::Time) -> Zoned {
-        // Compatible disambiguation: a time in a DST gap moves forward. (The same as
-        // `tz.to_ambiguous_zoned(dt).compatible()`, with one zone lookup fewer.)
-        d.date()
-            .to_datetime(t)
-            .to_zoned(self.tz.clone())
-            .unwrap_or_else(|_| Zoned::new(Timestamp::UNIX_EPOCH, self.tz.clone()))
+    /// The wall-clock time `t` on `d` in the recipient's zone.
+    fn at(&self, d: Day, t: Time) -> Moment {
+        self.zone.at(d, t)
     }
 
     /// `ts` in the recipient's zone.
-    fn zoned(&self, ts: Timestamp) -> Zoned {
-        Zoned::new(ts, self.tz.clone())
+    fn moment(&self, ts: Timestamp) -> Moment {
+        self.zone.moment(ts)
     }
 
-    /// The first business-hours moment at or after `local`, which is in the
-    /// recipient's zone.
-    fn next_open(&self, local: &Zoned) -> Zoned {
-        self.next_open_after(local).unwrap_or_else(|| local.clone())
+    /// The first business-hours moment at or after `local`.
+    fn next_open(&self, local: Moment) -> Moment {
+        self.next_open_after(local).unwrap_or(local)
     }
 
     /// Like [`Ctx::next_open`], but `None` when `local` itself is inside business
     /// hours.
-    fn next_open_after(&self, local: &Zoned) -> Option<Zoned> {
-        let d = Day::new(local.date());
-        let t = local.time();
+    fn next_open_after(&self, local: Moment) -> Option<Moment> {
+        let (d, t) = (local.day, local.time);
         let business_day = self.is_business_day(d);
         if business_day && self.hours.contains(t) {
             return None;
@@ -827,16 +1389,6 @@ impl<'a> Ctx<'a> {
         }
         let next = self.next_business_day(add_days(d, 1));
         Some(self.at(next, self.hours.start))
-    }
-
-    /// T8: the business hours, zone and region every later step keeps to.
-    fn hours_why(&self) -> Why {
-        Why::BusinessHours {
-            start: self.hours.start,
-            end: self.hours.end,
-            tz: self.tz.clone(),
-            region: self.region.cloned(),
-        }
     }
 }
 
@@ -849,34 +1401,37 @@ pub fn plan(interview: &Interview, recipient: &Recipient, policy: &Policy) -> Pl
 /// arrived, recommended the next business morning, open for five business days.
 pub fn feedback_request(rejected: Timestamp, recipient: &Recipient, policy: &Policy) -> Step {
     const BUSINESS_DAYS: u32 = 5;
-    let ctx = Ctx::new(recipient, policy);
-    let at = ctx.zoned(rejected);
-    let day = Day::new(at.date());
+    let ctx = Ctx::new(recipient, policy, rejected);
+    let at = ctx.moment(rejected);
+    let day = at.day;
     let next_day = ctx.next_business_day(add_days(day, 1));
     let recommended = ctx.at(next_day, ctx.hours.preferred);
     let latest_day = ctx.add_business_days(day, BUSINESS_DAYS);
-    let earliest = ctx.next_open(&at).min(recommended.clone());
+    let earliest = ctx.next_open(at).min(recommended);
+    let mut reasons = Reasons::new();
+    reasons.push(Reason::FeedbackRequest {
+        day: at.day,
+        time: at.time,
+        business_days: BUSINESS_DAYS,
+    });
+    reasons.push(Reason::BusinessHours);
+    let parts = FactorParts::empty();
+    let factor = FactorWhy {
+        total: 1.0,
+        raw: 1.0,
+        parts,
+    };
     Step {
         kind: StepKind::FeedbackRequest,
         channel: Channel::Email,
-        alternatives: Vec::new(),
+        alternatives: &[],
         earliest,
         recommended,
         latest: ctx.at(latest_day, ctx.hours.end),
         missed_after: None,
         rules: &["T8", "T9"],
-        why: vec![
-            Why::FeedbackRequest {
-                rejected: at.datetime(),
-                business_days: BUSINESS_DAYS,
-            },
-            Why::BusinessHours {
-                start: ctx.hours.start,
-                end: ctx.hours.end,
-                tz: recipient.tz.clone(),
-                region: recipient.region.clone(),
-            },
-        ],
+        reasons,
+        shared: ctx.shared(None, rejected, factor),
     }
 }
 
@@ -897,38 +1452,29 @@ pub fn plan_with(
     policy: &Policy,
     sent: &Sent,
 ) -> Plan {
-    let ctx = Ctx::new(recipient, policy);
     // `interview.end()`, in the recipient's zone.
     let start = interview.start.timestamp();
-    let end = ctx.zoned(start.checked_add(interview.duration).unwrap_or(start));
+    let end_ts = plus(start, interview.duration).unwrap_or(start);
+    let ctx = Ctx::new(recipient, policy, end_ts);
+    let end = ctx.moment(end_ts);
     let (factor, raw, parts) = factor(interview, policy);
-    let factor_why = Why::Factor {
-        total: factor,
-        raw,
-        parts,
-    };
-    let ends_why = Why::InterviewEnds {
-        start: interview.start.clone(),
-        minutes: interview.duration.as_mins(),
-        end: end.clone(),
-    };
-
-    let thank_you = thank_you_step(interview, &ctx, policy, &end, ends_why);
-    let first = follow_up_step(
-        interview,
-        &ctx,
-        policy,
-        &end,
-        factor,
-        &factor_why,
-        &thank_you,
+    let shared = ctx.shared(
+        Some(interview),
+        end_ts,
+        FactorWhy {
+            total: factor,
+            raw,
+            parts,
+        },
     );
+
+    let thank_you = thank_you_step(interview, &ctx, policy, end, &shared);
+    let first = follow_up_step(interview, &ctx, policy, end, factor, &thank_you);
     let final_step = after_step(
         StepKind::FinalFollowUp,
         &ctx,
         &policy.final_follow_up,
         factor,
-        &factor_why,
         &first,
         sent.follow_up,
     );
@@ -937,11 +1483,10 @@ pub fn plan_with(
         &ctx,
         &policy.move_on,
         factor,
-        &factor_why,
         &final_step,
         sent.final_follow_up,
     );
-    let mut steps = vec![thank_you, first, final_step, move_on];
+    let mut steps = [thank_you, first, final_step, move_on];
     // Missed: once the next step's window opens, the previous one no longer helps.
     // A late thank-you (after 48 h, T1) is still worth sending until then.
     for i in 0..steps.len() - 1 {
@@ -959,100 +1504,95 @@ fn thank_you_step(
     interview: &Interview,
     ctx: &Ctx<'_>,
     policy: &Policy,
-    end: &Zoned,
-    ends_why: Why,
+    end: Moment,
+    shared: &Arc<Shared>,
 ) -> Step {
     let tp = &policy.thank_you;
     let after = |d: SignedDuration| {
         let ts = end.timestamp();
-        ctx.zoned(ts.checked_add(d).unwrap_or(ts))
+        ctx.moment(plus(ts, d).unwrap_or(ts))
     };
     let deadline = after(SignedDuration::from_hours(i64::from(tp.deadline_hours)));
     let soon = after(SignedDuration::from_mins(i64::from(tp.delay_minutes)));
-    let mut why = Vec::with_capacity(6);
-    why.extend([
-        ends_why,
-        Why::ThankYouWindow {
-            deadline_hours: tp.deadline_hours,
-            late_hours: tp.late_hours,
-        },
-    ]);
+    let mut why = Reasons::new();
+    why.push(Reason::InterviewEnds);
+    why.push(Reason::ThankYouWindow {
+        deadline_hours: tp.deadline_hours,
+        late_hours: tp.late_hours,
+    });
     // (`next_open_after` is `None` exactly when the next open moment is `soon`.)
-    let mut recommended = match ctx.next_open_after(&soon) {
+    let mut recommended = match ctx.next_open_after(soon) {
         None => {
-            why.push(Why::ThankYouSoon {
+            why.push(Reason::ThankYouSoon {
                 delay_minutes: tp.delay_minutes,
             });
             soon
         }
         Some(open) if open <= deadline => {
-            why.push(Why::ThankYouNextMorning {
-                at: open.datetime(),
+            why.push(Reason::ThankYouNextMorning {
+                day: open.day,
+                time: open.time,
             });
             open
         }
         Some(open) => {
-            why.push(Why::ThankYouEvening {
-                next_morning: open.datetime(),
+            why.push(Reason::ThankYouEvening {
+                day: open.day,
+                time: open.time,
                 deadline_hours: tp.deadline_hours,
             });
             soon
         }
     };
     if recommended > deadline {
-        recommended = deadline.clone();
+        recommended = deadline;
     }
-    let mut alternatives = Vec::new();
     let traditional = matches!(
         interview.company_type,
         Some(CompanyType::Government | CompanyType::Academia | CompanyType::Corporate)
     ) || interview.seniority == Some(Seniority::Executive);
-    if traditional {
-        alternatives.push(Channel::Letter);
-        why.push(Why::Channel(ChannelWhy::LetterSuits));
-    }
+    let alternatives: &'static [Channel] = if traditional {
+        why.push(Reason::Channel(ChannelWhy::LetterSuits));
+        &[Channel::Letter]
+    } else {
+        &[]
+    };
     Step {
         kind: StepKind::ThankYou,
         channel: Channel::Email,
         alternatives,
-        earliest: end.clone(),
+        earliest: end,
         recommended,
         latest: deadline,
         missed_after: None,
         rules: &["T1", "T10"],
-        why,
+        reasons: why,
+        shared: Arc::clone(shared),
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn follow_up_step(
     interview: &Interview,
     ctx: &Ctx<'_>,
     policy: &Policy,
-    end: &Zoned,
+    end: Moment,
     factor: f64,
-    factor_why: &Why,
     thank_you: &Step,
 ) -> Step {
     let fp = &policy.follow_up;
-    let day0 = Day::new(end.date());
-    let mut why = Vec::with_capacity(8);
+    let day0 = end.day;
+    let mut why = Reasons::new();
     let (mut earliest, mut recommended, mut latest);
     match interview.decision_by {
         Some(decision) => {
-            why.push(Why::DecisionDate {
-                date: decision,
-                meaning: interview.decision_meaning.clone(),
-            });
+            why.push(Reason::DecisionDate { date: decision });
             let days = scale(fp.after_decision_days, factor);
             let decision_day = Day::new(decision);
             let target = add_days(decision_day, days.max(1));
-            why.push(Why::AfterDecision {
+            why.push(Reason::AfterDecision {
                 decision,
-                days: days.max(1),
                 base_days: fp.after_decision_days,
-                factor,
-                target: target.date(),
+                target,
             });
             earliest = ctx.next_business_day(add_days(decision_day, 1));
             recommended = ctx.business_day(target, Some(&mut why));
@@ -1063,60 +1603,58 @@ fn follow_up_step(
             let r = scale(fp.recommended_days, factor);
             let l = scale(fp.latest_days, factor);
             let target = add_days(day0, r);
-            why.push(Why::NoTimeline {
-                earliest_business_days: e,
-                recommended_days: r,
-                latest_days: l,
-                target: target.date(),
+            why.push(Reason::NoTimeline {
+                earliest_business_days: fp.earliest_business_days,
+                recommended_days: fp.recommended_days,
+                latest_days: fp.latest_days,
+                target,
             });
             earliest = ctx.add_business_days(day0, e as u32);
             recommended = ctx.business_day(target, Some(&mut why));
             latest = ctx.business_day(add_days(day0, l), None);
         }
     }
-    why.push(factor_why.clone());
-    let mut alternatives = Vec::new();
+    why.push(Reason::Factor);
     let mut phone = false;
     let phone_floor = ctx.add_business_days(day0, fp.phone_min_business_days);
     let phone_suits = matches!(
         interview.seniority,
         Some(Seniority::Senior | Seniority::Executive)
     ) || interview.round == Some(Round::Final);
-    let channel = if interview.channel == Channel::Phone {
-        phone = true;
-        why.push(Why::Channel(ChannelWhy::PhoneChosen));
-        why.push(Why::PhoneFloor {
-            business_days: fp.phone_min_business_days,
-            date: phone_floor.date(),
-        });
-        why.push(Why::Channel(ChannelWhy::Voicemail));
-        alternatives.push(Channel::Email);
-        Channel::Phone
-    } else {
-        if phone_suits {
+    let (channel, alternatives): (Channel, &'static [Channel]) =
+        if interview.channel == Channel::Phone {
             phone = true;
-            why.push(Why::Channel(ChannelWhy::PhoneSuits));
-            why.push(Why::PhoneFloor {
+            why.push(Reason::Channel(ChannelWhy::PhoneChosen));
+            why.push(Reason::PhoneFloor {
                 business_days: fp.phone_min_business_days,
-                date: phone_floor.date(),
+                date: phone_floor,
             });
-            alternatives.push(Channel::Phone);
-        }
-        Channel::Email
-    };
+            why.push(Reason::Channel(ChannelWhy::Voicemail));
+            (Channel::Phone, &[Channel::Email])
+        } else if phone_suits {
+            phone = true;
+            why.push(Reason::Channel(ChannelWhy::PhoneSuits));
+            why.push(Reason::PhoneFloor {
+                business_days: fp.phone_min_business_days,
+                date: phone_floor,
+            });
+            (Channel::Email, &[Channel::Phone])
+        } else {
+            (Channel::Email, &[])
+        };
     if channel == Channel::Phone || !alternatives.is_empty() {
         // T4 holds for the whole window when a call is on the table.
         earliest = earliest.max(phone_floor);
     }
     // Never before the thank-you window has closed.
     // (`thank_you.latest` is in the recipient's zone.)
-    let ty_close = Day::new(thank_you.latest.date());
+    let ty_close = thank_you.latest.day;
     if earliest <= ty_close {
         earliest = ctx.next_business_day(add_days(ty_close, 1));
     }
     recommended = recommended.max(earliest);
     latest = latest.max(recommended);
-    why.push(ctx.hours_why());
+    why.push(Reason::BusinessHours);
     let t10 = channel == Channel::Phone || !alternatives.is_empty();
     let rules: &'static [&'static str] = match (interview.decision_by.is_some(), phone, t10) {
         (true, false, false) => &["T2", "T7", "T8"],
@@ -1138,40 +1676,36 @@ fn follow_up_step(
         latest,
         missed_after: None,
         rules,
-        why,
+        reasons: why,
+        shared: Arc::clone(&thank_you.shared),
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn after_step(
     kind: StepKind,
     ctx: &Ctx<'_>,
     gap: &crate::policy::Gap,
     factor: f64,
-    factor_why: &Why,
     previous: &Step,
     sent: Option<Date>,
 ) -> Step {
     // Counted from when the previous step was sent, or else from its recommended day.
-    let from_date = sent.unwrap_or_else(|| previous.recommended.date());
-    let from = Day::new(from_date);
+    let from = sent.map_or(previous.recommended.day, Day::new);
     let prev_latest = match sent {
         Some(_) => from,
-        None => Day::new(previous.latest.date()),
+        None => previous.latest.day,
     };
     let e = scale(gap.earliest_days, factor);
     let r = scale(gap.recommended_days, factor).max(1);
     let l = scale(gap.latest_days, factor);
     let target = add_days(from, r);
-    let mut why = Vec::with_capacity(6);
-    why.push(Why::AfterPrevious {
+    let mut why = Reasons::new();
+    why.push(Reason::AfterPrevious {
         previous: previous.kind,
         sent: sent.is_some(),
-        from: from_date,
-        days: r,
+        from,
         base_days: gap.recommended_days,
-        factor,
-        target: target.date(),
+        target,
     });
     // A window opens once the previous one has closed.
     let earliest = ctx
@@ -1186,23 +1720,23 @@ fn after_step(
     }
     let earliest = earliest.min(recommended);
     latest = latest.max(recommended);
-    why.push(factor_why.clone());
+    why.push(Reason::Factor);
     let (channel, alternatives, rules) = match kind {
         StepKind::MoveOn => {
-            why.push(Why::MoveOn);
-            (Channel::None, Vec::new(), &["T6", "T7", "T8"][..])
+            why.push(Reason::MoveOn);
+            (Channel::None, &[][..], &["T6", "T7", "T8"][..])
         }
         _ => {
-            why.push(Why::LastFollowUp);
+            why.push(Reason::LastFollowUp);
             let rules = if previous.channel == Channel::Phone || !previous.alternatives.is_empty() {
                 &["T5", "T7", "T8", "T10"][..]
             } else {
                 &["T5", "T7", "T8"][..]
             };
-            (previous.channel, previous.alternatives.clone(), rules)
+            (previous.channel, previous.alternatives, rules)
         }
     };
-    why.push(ctx.hours_why());
+    why.push(Reason::BusinessHours);
     let [earliest, recommended, latest] = ctx.window(earliest, recommended, latest);
     Step {
         kind,
@@ -1213,13 +1747,112 @@ fn after_step(
         latest,
         missed_after: None,
         rules,
-        why,
+        reasons: why,
+        shared: Arc::clone(&previous.shared),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The spans' shortcuts give what jiff gives, across every kind of transition.
+    #[test]
+    fn zone_matches_jiff() {
+        use jiff::civil::date;
+        let zones = [
+            "America/New_York",
+            "Europe/London",
+            "Australia/Lord_Howe",
+            "Pacific/Apia",
+            "Pacific/Kiritimati",
+            "America/Sao_Paulo",
+            "Asia/Tokyo",
+            "UTC",
+        ];
+        let mut tzs: Vec<TimeZone> = zones.iter().map(|z| TimeZone::get(z).unwrap()).collect();
+        tzs.push(TimeZone::fixed(
+            Offset::from_seconds(-(3 * 3600 + 1800)).unwrap(),
+        ));
+        let times = [
+            Time::midnight(),
+            jiff::civil::time(0, 30, 0, 0),
+            jiff::civil::time(1, 30, 0, 0),
+            jiff::civil::time(2, 30, 0, 0),
+            jiff::civil::time(3, 0, 0, 1),
+            jiff::civil::time(9, 0, 0, 0),
+            jiff::civil::time(23, 59, 59, 999_999_999),
+        ];
+        for tz in &tzs {
+            // Anchors a little before, at and after transitions, and far from them.
+            let mut anchors = vec![Timestamp::UNIX_EPOCH, Timestamp::MIN, Timestamp::MAX];
+            let start = date(1994, 1, 1).to_zoned(tz.clone()).unwrap().timestamp();
+            for t in tz.following(start).take(40) {
+                for h in [-80, -50, -1, 0, 1, 30, 80] {
+                    anchors.push(t.timestamp() + SignedDuration::from_hours(h));
+                }
+            }
+            for anchor in anchors {
+                let zone = Zone::new(tz, anchor);
+                let day = Day::new(Zoned::new(anchor, tz.clone()).date());
+                for k in (-3..=200).step_by(3) {
+                    for t in times {
+                        let d = add_days(day, k);
+                        let want = d
+                            .date()
+                            .to_datetime(t)
+                            .to_zoned(tz.clone())
+                            .unwrap_or_else(|_| Zoned::new(Timestamp::UNIX_EPOCH, tz.clone()));
+                        let got = zone.at(d, t);
+                        assert_eq!(
+                            got.timestamp(),
+                            want.timestamp(),
+                            "{tz:?} {anchor} {d:?} {t}"
+                        );
+                        assert_eq!(got.datetime(), want.datetime(), "{tz:?} {anchor} {d:?} {t}");
+                        assert_eq!(got.offset(), want.offset());
+                    }
+                }
+                for h in (-100..=4000).step_by(7) {
+                    let Ok(ts) = anchor.checked_add(SignedDuration::from_mins(h * 31)) else {
+                        continue;
+                    };
+                    let want = Zoned::new(ts, tz.clone());
+                    let got = zone.moment(ts);
+                    assert_eq!(got.datetime(), want.datetime(), "{tz:?} {anchor} {ts}");
+                    assert_eq!(got.offset(), want.offset());
+                    assert_eq!(Moment::from(&want).datetime(), want.datetime());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn plus_matches_checked_add() {
+        let nanos = [0, 1, 500_000_000, 999_999_999];
+        let mut stamps = vec![Timestamp::MIN, Timestamp::MAX, Timestamp::UNIX_EPOCH];
+        for s in [-86_400 * 365, -1, 0, 1, 1_800_000_000] {
+            for n in nanos {
+                for sign in [1, -1] {
+                    if let Ok(t) = Timestamp::new(s, sign * n) {
+                        stamps.push(t);
+                    }
+                }
+            }
+        }
+        let mut durations = vec![SignedDuration::MIN, SignedDuration::MAX];
+        for s in [0, 1, 3600, 86_400 * 400, 300_000_000_000] {
+            for n in nanos {
+                durations.push(SignedDuration::new(s, n));
+                durations.push(-SignedDuration::new(s, n));
+            }
+        }
+        for t in &stamps {
+            for d in &durations {
+                assert_eq!(plus(*t, *d), t.checked_add(*d).ok(), "{t:?} + {d:?}");
+            }
+        }
+    }
 
     #[test]
     fn round_matches_f64_round() {

@@ -160,11 +160,17 @@ fn check(
             "{:?} window out of order",
             s.kind
         );
-        prop_assert_eq!(
-            s.recommended.time_zone(),
-            &r.tz,
-            "times are in the recipient's zone"
-        );
+        prop_assert_eq!(s.time_zone(), &r.tz, "times are in the recipient's zone");
+        for m in [s.earliest, s.recommended, s.latest] {
+            let z = s.zoned(m);
+            prop_assert_eq!(
+                (z.datetime(), z.offset()),
+                (m.datetime(), m.offset()),
+                "{:?}: {} is the recipient's wall clock",
+                s.kind,
+                m
+            );
+        }
         if s.kind == StepKind::ThankYou {
             continue;
         }
@@ -254,7 +260,7 @@ fn decision_date_example_from_the_rule_book() {
     let fu = &p.steps[1];
     assert_eq!(fu.recommended.date(), date(2026, 12, 14));
     assert_eq!(fu.earliest.date(), date(2026, 12, 10));
-    let why: Vec<String> = fu.why.iter().map(|w| w.to_string()).collect();
+    let why: Vec<String> = fu.why().map(|w| w.to_string()).collect();
     assert!(
         why.iter()
             .any(|w| w.contains("Wed Dec 9 + 3 days (policy) = Sat Dec 12")),
@@ -303,8 +309,7 @@ fn holidays_of_the_recipient_are_skipped_and_named() {
         "skips Christmas, the weekend and Boxing Day (substitute Mon Dec 28)"
     );
     let why = fu
-        .why
-        .iter()
+        .why()
         .map(|w| w.to_string())
         .collect::<Vec<_>>()
         .join("\n");

@@ -319,15 +319,18 @@ pub fn application(ctx: &Ctx, id: i64) -> Result<ApplicationView> {
                     label: format!(
                         "{}: {} → {}",
                         s.kind.label(),
-                        s.earliest.strftime("%a %b %-d %H:%M"),
-                        s.latest.strftime("%a %b %-d %H:%M")
+                        s.earliest.datetime().strftime("%a %b %-d %H:%M"),
+                        s.latest.datetime().strftime("%a %b %-d %H:%M")
                     ),
                     row: row + 1,
                 });
                 timeline.recommended.push(Bar {
                     x: pct(s.recommended.timestamp()),
                     w: 0.0,
-                    label: format!("best: {}", s.recommended.strftime("%a %b %-d %H:%M %Z")),
+                    label: format!(
+                        "best: {}",
+                        s.zoned(s.recommended).strftime("%a %b %-d %H:%M %Z")
+                    ),
                     row: row + 1,
                 });
             }

@@ -389,7 +389,7 @@ fn events_of(
             uid: export::uid(app.id, kind, contact),
             sequence,
             status: EventStatus::Cancelled,
-            start: step.recommended.clone(),
+            start: step.zoned(step.recommended),
             duration: SignedDuration::from_mins(EVENT_MINUTES),
             summary: format!(
                 "{} ({why})",
@@ -484,11 +484,14 @@ fn event(
         (_, Some(StepStatus::Overdue)) => {
             format!(
                 "overdue: was due by {}",
-                s.latest.strftime("%a %b %-d %H:%M %Z")
+                s.zoned(s.latest).strftime("%a %b %-d %H:%M %Z")
             )
         }
-        (EventStatus::Tentative, _) => format!("planned, due by {}", by(&s.latest, &s.recommended)),
-        _ => format!("due by {}", by(&s.latest, &s.recommended)),
+        (EventStatus::Tentative, _) => format!(
+            "planned, due by {}",
+            by(&s.zoned(s.latest), &s.zoned(s.recommended))
+        ),
+        _ => format!("due by {}", by(&s.zoned(s.latest), &s.zoned(s.recommended))),
     };
     let summary = format!("{head} ({when})");
 
@@ -518,9 +521,9 @@ fn event(
         .unwrap_or("the recipient's zone");
     d.push_str(&format!(
         "Window ({tz_name}): {} to {}; best {}.\n",
-        s.earliest.strftime("%a %b %-d %H:%M %Z"),
-        s.latest.strftime("%a %b %-d %H:%M %Z"),
-        s.recommended.strftime("%a %b %-d %H:%M %Z"),
+        s.zoned(s.earliest).strftime("%a %b %-d %H:%M %Z"),
+        s.zoned(s.latest).strftime("%a %b %-d %H:%M %Z"),
+        s.zoned(s.recommended).strftime("%a %b %-d %H:%M %Z"),
     ));
     match (l.agenda, l.status) {
         (Some(st), _) => d.push_str(&format!("Status when exported: {}.\n", st.as_str())),
@@ -537,12 +540,12 @@ fn event(
         d.push_str(".\n");
     }
     d.push_str(&format!("\nWhy ({}):\n", s.rules.join(" ")));
-    for w in &s.why {
+    for w in s.why() {
         d.push_str(&format!("- {w}\n"));
     }
     if let Some(m) = message {
         d.push_str(&format!("\nDraft ({m}):\n"));
-        d.push_str(&drafts.text(full, m, l.to.as_ref(), &s.recommended));
+        d.push_str(&drafts.text(full, m, l.to.as_ref(), &s.zoned(s.recommended)));
         d.push('\n');
     }
 
@@ -550,7 +553,7 @@ fn event(
         uid: export::uid(app.id, l.kind, l.to.as_ref().map(|p| p.id)),
         sequence,
         status: l.status,
-        start: s.recommended.clone(),
+        start: s.zoned(s.recommended),
         duration: SignedDuration::from_mins(EVENT_MINUTES),
         summary: summary.clone(),
         description: d.trim_end().to_string(),

@@ -149,7 +149,7 @@ pub struct StepJson {
 pub fn to_json(r: &Resolved, p: &Plan) -> PlanJson {
     PlanJson {
         interview_start: time::rfc3339(&r.interview.start),
-        interview_end: time::rfc3339(&p.interview_end),
+        interview_end: time::rfc3339(&p.zoned(p.interview_end)),
         decision_by: p.decision_by.map(|d| d.to_string()),
         tz: r
             .interview
@@ -172,19 +172,19 @@ pub fn to_json(r: &Resolved, p: &Plan) -> PlanJson {
                 kind: s.kind.as_str(),
                 channel: s.channel.as_str(),
                 alternatives: s.alternatives.iter().map(|c| c.as_str()).collect(),
-                earliest: time::rfc3339(&s.earliest),
-                recommended: time::rfc3339(&s.recommended),
-                latest: time::rfc3339(&s.latest),
+                earliest: time::rfc3339(&s.zoned(s.earliest)),
+                recommended: time::rfc3339(&s.zoned(s.recommended)),
+                latest: time::rfc3339(&s.zoned(s.latest)),
                 status: r.now.map(|n| s.status(n).as_str()),
                 rules: s.rules,
-                why: s.why.iter().map(|w| w.to_string()).collect(),
+                why: s.why().map(|w| w.to_string()).collect(),
             })
             .collect(),
     }
 }
 
-fn when(z: &jiff::Zoned) -> String {
-    z.strftime("%a %b %-d %H:%M").to_string()
+fn when(m: plan::Moment) -> String {
+    m.datetime().strftime("%a %b %-d %H:%M").to_string()
 }
 
 /// Runs `followup plan`.
@@ -216,7 +216,7 @@ fn print_human(out: &mut dyn Write, r: &Resolved, p: &Plan) -> std::io::Result<(
         h.render_reset(),
         start.strftime("%a %b %-d %Y %H:%M"),
         p.interview_end
-            .with_time_zone(start.time_zone().clone())
+            .to_zoned(start.time_zone().clone())
             .strftime("%H:%M %Z"),
         start.time_zone().iana_name().unwrap_or(""),
     )?;
@@ -266,9 +266,9 @@ fn print_human(out: &mut dyn Write, r: &Resolved, p: &Plan) -> std::io::Result<(
             let mut row = vec![
                 Cell(s.kind.label().to_string(), style::HEAD),
                 Cell::plain(channel),
-                Cell::plain(when(&s.earliest)),
-                Cell(when(&s.recommended), style::GOOD),
-                Cell::plain(when(&s.latest)),
+                Cell::plain(when(s.earliest)),
+                Cell(when(s.recommended), style::GOOD),
+                Cell::plain(when(s.latest)),
                 Cell(s.rules.join(" "), style::RULE),
             ];
             if let Some(now) = r.now {
@@ -303,7 +303,7 @@ fn print_human(out: &mut dyn Write, r: &Resolved, p: &Plan) -> std::io::Result<(
             s.rules.join(" "),
             style::RULE.render_reset()
         )?;
-        for w in &s.why {
+        for w in s.why() {
             writeln!(out, "  - {w}")?;
         }
     }

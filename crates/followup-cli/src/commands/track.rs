@@ -176,7 +176,7 @@ pub fn list(ctx: &Ctx, all: bool, json: bool) -> Result<()> {
     for full in &apps {
         let next = match track_of(ctx, full)? {
             Some(track) => agenda::items(&track, &ctx.policy, ctx.now).into_iter().next().map(|i| {
-                json!({"kind": i.kind.as_str(), "to": i.to.map(|p| p.name), "due": time::rfc3339(&i.step.recommended), "status": i.status.as_str()})
+                json!({"kind": i.kind.as_str(), "to": i.to.map(|p| p.name), "due": time::rfc3339(&i.step.zoned(i.step.recommended)), "status": i.status.as_str()})
             }),
             None => None,
         };
@@ -233,9 +233,9 @@ pub fn show(ctx: &Ctx, id: i64, json: bool) -> Result<()> {
                 .map(|s| json!({
                     "kind": s.kind.as_str(), "channel": s.channel.as_str(),
                     "alternatives": s.alternatives.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
-                    "earliest": time::rfc3339(&s.earliest), "recommended": time::rfc3339(&s.recommended),
-                    "latest": time::rfc3339(&s.latest), "status": s.status(ctx.now).as_str(),
-                    "rules": s.rules, "why": s.why.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+                    "earliest": time::rfc3339(&s.zoned(s.earliest)), "recommended": time::rfc3339(&s.zoned(s.recommended)),
+                    "latest": time::rfc3339(&s.zoned(s.latest)), "status": s.status(ctx.now).as_str(),
+                    "rules": s.rules, "why": s.why().map(|w| w.to_string()).collect::<Vec<_>>(),
                 }))
                 .collect::<Vec<_>>()
         });
@@ -369,13 +369,13 @@ pub fn show(ctx: &Ctx, id: i64, json: bool) -> Result<()> {
                                 "  {:<16} {:<8} {} .. {} .. {}  {} [{}]",
                                 s.kind.label(),
                                 s.channel,
-                                s.earliest.strftime("%a %b %-d %H:%M"),
-                                s.recommended.strftime("%a %b %-d %H:%M"),
-                                s.latest.strftime("%a %b %-d %H:%M"),
+                                s.earliest.datetime().strftime("%a %b %-d %H:%M"),
+                                s.recommended.datetime().strftime("%a %b %-d %H:%M"),
+                                s.latest.datetime().strftime("%a %b %-d %H:%M"),
                                 st.as_str(),
                                 s.rules.join(" ")
                             )?;
-                            for w in &s.why {
+                            for w in s.why() {
                                 writeln!(out, "      - {w}")?;
                             }
                         }
@@ -400,7 +400,9 @@ pub fn show(ctx: &Ctx, id: i64, json: bool) -> Result<()> {
                         i.kind.label(),
                         i.to.as_ref()
                             .map_or(String::new(), |p| format!(" to {}", p.name)),
-                        i.step.recommended.strftime("%a %b %-d %H:%M %Z")
+                        i.step
+                            .zoned(i.step.recommended)
+                            .strftime("%a %b %-d %H:%M %Z")
                     )?;
                 }
             }

@@ -314,6 +314,17 @@ impl Day {
         ))
     }
 
+    /// Days since 1970-01-01, clamped to jiff's range.
+    pub(crate) fn from_number(n: i64) -> Day {
+        // Clamped, so it fits an i32.
+        Day(n.clamp(i64::from(Day::MIN.0), i64::from(Day::MAX.0)) as i32)
+    }
+
+    /// Days since 1970-01-01.
+    pub(crate) fn number(self) -> i64 {
+        i64::from(self.0)
+    }
+
     /// The date.
     pub(crate) fn date(self) -> Date {
         // In range by construction, so the shifted day count is positive and small.
