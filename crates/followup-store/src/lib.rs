@@ -1,10 +1,12 @@
 //! SQLite storage for `followup`: applications, their interviews, contacts, touchpoints
 //! and notes, and the sender's profile.
 //!
-//! The store keeps facts only. The plan (what to send, when) is derived from them by
-//! `followup-core` every time, never stored. The store never reads the clock: every
-//! time it records is passed in. It takes a path; choosing the default file (the XDG
-//! data directory) is the front end's job.
+//! The store keeps facts. The plan (what to send, when) is derived from them by
+//! `followup-core`, never stored as truth; the agenda cache keeps what planning last
+//! derived per application, with what it was derived from, so it is used only while
+//! nothing it came from has changed ([`Store::agenda_cached`]). The store never reads
+//! the clock: every time it records is passed in. It takes a path; choosing the
+//! default file (the XDG data directory) is the front end's job.
 //!
 //! ```
 //! use followup_store::{NewApplication, NewInterview, NewTouchpoint, Store, TouchpointKind};
@@ -29,7 +31,7 @@
 //! # Ok::<(), followup_store::StoreError>(())
 //! ```
 //!
-//! # Schema (version 2: `migrations/0001_initial.sql`, `migrations/0002_holidays.sql`)
+//! # Schema (version 3: `migrations/0001_initial.sql`, `0002_holidays.sql`, `0003_agenda_cache.sql`)
 //!
 //! | table | holds |
 //! |---|---|
@@ -42,6 +44,13 @@
 //! | `profile` | the sender (one row) |
 //! | `holiday_calendar` | a custom holiday calendar: its name (unique, any case) |
 //! | `holiday` | a date of a custom calendar and its name |
+//! | `agenda_cache` | per application: the `plan_gen` and fingerprint its cached steps were derived from |
+//! | `agenda_step` | a cached step: kind, recipient, channel, window, zone, rules, reasons |
+//! | `holiday_gen` | how many times custom holiday calendars changed (one row) |
+//!
+//! `application.plan_gen` counts changes to everything planning reads of an
+//! application; triggers raise it on every write to it, its interviews, contacts,
+//! interviewers and touchpoints.
 //!
 //! Instants are stored as integer nanoseconds since the Unix epoch (UTC): exact, and
 //! sorted as numbers. Enumerations are stored as their kebab-case words, dates as
