@@ -4,7 +4,7 @@ use followup_core::agenda;
 use followup_core::calendar::Region;
 use followup_core::model::{CompanyType, Round, Seniority};
 use followup_core::phrase;
-use followup_store::model::{ContactRole, Interviewer, NewContact};
+use followup_store::model::{ContactRole, InterviewPatch, Interviewer, NewContact};
 use followup_store::{
     ApplicationFull, NewApplication, NewInterview, NewNote, NewTouchpoint, NoteKind, TouchpointKind,
 };
@@ -267,4 +267,132 @@ pub fn log(
     }
     let tid = store.add_touchpoint(id, &t).map_err(store_err)?;
     Ok(tid)
+}
+
+/// Changes to one interview round; `None` leaves a field as it is, and an empty text
+/// clears what can be cleared (round, decision, location).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RoundEdit {
+    /// The interview's id; by default the latest round that is not cancelled.
+    pub interview: Option<i64>,
+    /// New local date and time, "2026-12-01 10:00", in the new zone if one is given.
+    pub at: Option<String>,
+    /// New IANA zone. Without `at`, the round keeps its wall-clock time in the new zone
+    /// (the usual fix for a round entered in the wrong zone).
+    pub tz: Option<String>,
+    /// "45m", "1h".
+    pub duration: Option<String>,
+    pub round: Option<String>,
+    /// What they said about the decision; read again from the new date when the
+    /// round moves (T2).
+    pub decision: Option<String>,
+    pub location: Option<String>,
+    pub cancelled: Option<bool>,
+}
+
+impl RoundEdit {
+    /// Whether it changes nothing.
+    pub fn is_empty(&self) -> bool {
+        RoundEdit {
+            interview: None,
+            ..self.clone()
+        } == RoundEdit::default()
+    }
+}
+
+fn cleared(v: &Option<String>) -> Option<Option<String>> {
+    v.as_ref().map(|s| {
+        let s = s.trim();
+        (!s.is_empty()).then(|| s.to_string())
+    })
+}
+
+/// The change `e` makes to one interview round of application `id`, checked and
+/// ready to write: the interview's id and the patch. Nothing is written.
+pub fn round_patch(ctx: &Ctx, id: i64, e: &RoundEdit) -> Result<(i64, InterviewPatch)> {
+    let store = ctx.store()?;
+    let full = store.application(id).map_err(store_err)?;
+    let round = match e.interview {
+        Some(n) => full.interviews.iter().find(|i| i.id == n).ok_or_else(|| {
+            Error::input(format!(
+                "application {id} has no interview {n} (its interviews: {})",
+                if full.interviews.is_empty() {
+                    "none".to_string()
+                } else {
+                    full.interviews
+                        .iter()
+                        .map(|i| i.id.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            ))
+        })?,
+        None => full
+            .interviews
+            .iter()
+            .filter(|i| !i.cancelled)
+            .max_by_key(|i| (i.start, i.id))
+            .or_else(|| full.interviews.iter().max_by_key(|i| (i.start, i.id)))
+            .ok_or_else(|| Error::input(format!("application {id} has no interview to edit")))?,
+    };
+    let mut patch = InterviewPatch::default();
+    let old_tz = time::zone(&round.tz, "the interview's zone")?;
+    let tz = match &e.tz {
+        Some(name) => {
+            let tz = time::zone(name, "--tz")?;
+            patch.tz = Some(tz.iana_name().unwrap_or(name.trim()).to_string());
+            tz
+        }
+        None => old_tz.clone(),
+    };
+    let start = match &e.at {
+        Some(at) => time::local_datetime(at, &tz, "--at")?,
+        None => {
+            // The same wall-clock time, in the (new) zone.
+            let wall = round.start.to_zoned(old_tz).datetime();
+            wall.to_zoned(tz.clone())
+                .map_err(|err| Error::input(format!("{wall} in {}: {err}", round.tz)))?
+        }
+    };
+    if start.timestamp() != round.start {
+        patch.start = Some(start.timestamp());
+    }
+    if let Some(d) = &e.duration {
+        patch.duration_minutes = Some(time::duration(d)?.as_mins());
+    }
+    if let Some(r) = cleared(&e.round) {
+        patch.round = Some(parse_word::<Round>(r.as_deref())?);
+    }
+    if let Some(l) = cleared(&e.location) {
+        patch.location = Some(l);
+    }
+    patch.cancelled = e.cancelled;
+    // The decision phrase counts from the interview's date: read it again when the
+    // round moves, and when it changes.
+    let phrase = match cleared(&e.decision) {
+        Some(p) => p,
+        None if patch.start.is_some() => round.decision_phrase.clone(),
+        None => None,
+    };
+    if let Some(p) = &phrase {
+        let region = region_of(
+            ctx,
+            full.application
+                .region
+                .as_deref()
+                .or(ctx.settings.region.as_deref()),
+        )?;
+        let d = phrase::parse_decision(p, start.date(), region.as_ref()).map_err(Error::input)?;
+        patch.decision_phrase = Some(Some(p.clone()));
+        patch.decision_date = Some(Some(d.date));
+    } else if e.decision.is_some() {
+        patch.decision_phrase = Some(None);
+        patch.decision_date = Some(None);
+    }
+    if patch == InterviewPatch::default() {
+        return Err(Error::input(
+            "nothing to change in the interview: pass --at, --tz, --duration, --round, --decision, --location or --cancelled",
+        ));
+    }
+    Ok((round.id, patch))
 }

@@ -389,6 +389,31 @@ pub struct EditArgs {
     /// Late in the process: true or false.
     #[arg(long)]
     pub late_in_process: Option<bool>,
+    /// The interview round to change (its id, from `followup show`); by default the
+    /// latest round that is not cancelled.
+    #[arg(long, help_heading = "Interview round")]
+    pub interview: Option<i64>,
+    /// New local date and time of the round: "2026-12-01 10:00".
+    #[arg(long, help_heading = "Interview round")]
+    pub at: Option<String>,
+    /// New zone of the round; without --at it keeps its wall-clock time.
+    #[arg(long, help_heading = "Interview round")]
+    pub tz: Option<String>,
+    /// New length: "45m", "1h".
+    #[arg(long, help_heading = "Interview round")]
+    pub duration: Option<String>,
+    /// screen, technical, onsite, panel, final ("" clears it).
+    #[arg(long, help_heading = "Interview round")]
+    pub round: Option<String>,
+    /// What they said about the decision ("" clears it); read from the round's date.
+    #[arg(long, help_heading = "Interview round")]
+    pub decision: Option<String>,
+    /// Where, or the meeting link ("" clears it).
+    #[arg(long, help_heading = "Interview round")]
+    pub location: Option<String>,
+    /// Mark the round cancelled (true) or not (false).
+    #[arg(long, help_heading = "Interview round")]
+    pub cancelled: Option<bool>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,

@@ -715,3 +715,102 @@ fn empty_database_says_how_to_start() {
     let v = env.json(["list", "--json"]);
     assert_eq!(v, serde_json::json!({ "applications": [] }));
 }
+
+#[test]
+fn edit_moves_a_round_and_the_agenda_follows() {
+    let env = Env::new();
+    let id = env.add(
+        "Acme",
+        [
+            "--decision",
+            "within a week",
+            "--interviewer",
+            "Jane Doe <jane@acme.com>",
+        ],
+    );
+    let sid = id.to_string();
+    let round =
+        |env: &Env| env.json(["show", &sid, "--json"])["application"]["interviews"][0].clone();
+    // The agenda before the change (and the cache it leaves behind).
+    let before = env.agenda(NOW, 14);
+    let thanks = of_kind(&before, id, "thank_you");
+    assert_eq!(thanks.len(), 1);
+    let due_before = thanks[0]["due"].as_str().unwrap().to_string();
+
+    // Two days later, 14:00: the decision phrase is read from the new date.
+    env.run(["edit", &sid, "--at", "2026-12-03 14:00"]);
+    let r = round(&env);
+    assert_eq!(r["start"], "2026-12-03T19:00:00Z");
+    assert_eq!(r["decision_phrase"], "within a week");
+    assert_eq!(r["decision_date"], "2026-12-10");
+    let after = env.agenda(NOW, 14);
+    let thanks = of_kind(&after, id, "thank_you");
+    assert_eq!(thanks.len(), 1, "{after:?}");
+    let due_after = thanks[0]["due"].as_str().unwrap();
+    assert_ne!(due_after, due_before);
+    assert!(due_after.starts_with("2026-12-03"), "{due_after}");
+    assert_eq!(thanks[0]["status"], "upcoming");
+
+    // A new zone without --at keeps the wall-clock time; other fields change too.
+    env.run([
+        "edit",
+        &sid,
+        "--tz",
+        "Europe/London",
+        "--duration",
+        "45m",
+        "--round",
+        "final",
+        "--location",
+        "https://meet.example.com/x",
+    ]);
+    let r = round(&env);
+    assert_eq!(r["start"], "2026-12-03T14:00:00Z");
+    assert_eq!(r["tz"], "Europe/London");
+    assert_eq!(r["duration_minutes"], 45);
+    assert_eq!(r["round"], "final");
+    assert_eq!(r["location"], "https://meet.example.com/x");
+
+    // "" clears the decision: the follow-up falls back to the no-timeline rule (T3).
+    env.run(["edit", &sid, "--decision", ""]);
+    let r = round(&env);
+    assert_eq!(r["decision_phrase"], Value::Null);
+    assert_eq!(r["decision_date"], Value::Null);
+    let fu = env.agenda("2026-12-20T12:00:00Z", 30);
+    let fu = of_kind(&fu, id, "follow_up");
+    assert!(
+        fu[0]["rules"].as_array().unwrap().iter().any(|r| r == "T3"),
+        "{fu:?}"
+    );
+}
+
+#[test]
+fn a_refused_edit_changes_nothing() {
+    let env = Env::new();
+    let id = env.add("Acme", []);
+    let sid = id.to_string();
+    let show = || env.json(["show", &sid, "--json"])["application"].clone();
+    let before = show();
+    let msg = refused(env.cmd().args(["edit", &sid, "--at", "2026-02-30 10:00"]));
+    assert!(msg.contains("2026-02-30"), "{msg}");
+    let msg = refused(
+        env.cmd()
+            .args(["edit", &sid, "--interview", "999", "--round", "final"]),
+    );
+    assert!(msg.contains("no interview 999"), "{msg}");
+    let msg = refused(env.cmd().args(["edit", &sid, "--tz", "Mars/Olympus"]));
+    assert!(msg.contains("Mars/Olympus"), "{msg}");
+    let msg = refused(
+        env.cmd()
+            .args(["edit", &sid, "--decision", "when the stars align"]),
+    );
+    assert!(msg.contains("stars"), "{msg}");
+    // An application change with a refused round change: neither is written.
+    refused(
+        env.cmd()
+            .args(["edit", &sid, "--company", "Globex", "--duration", "forever"]),
+    );
+    assert_eq!(show(), before);
+    let msg = refused(env.cmd().args(["edit", &sid]));
+    assert!(msg.contains("nothing to change"), "{msg}");
+}

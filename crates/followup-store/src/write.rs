@@ -98,30 +98,34 @@ impl Store {
         application_id: i64,
         patch: &ApplicationPatch,
     ) -> Result<()> {
+        self.write(|c| update_application_row(c, application_id, patch))
+    }
+
+    /// Changes an application and one of its interviews together, all or nothing
+    /// (`followup edit` with both kinds of flags). The interview must belong to it.
+    pub fn update_application_and_interview(
+        &mut self,
+        application_id: i64,
+        patch: &ApplicationPatch,
+        interview_id: i64,
+        interview: &InterviewPatch,
+    ) -> Result<()> {
         self.write(|c| {
-            let mut a = crate::load::application_row(c, application_id)?;
-            patch.apply(&mut a);
-            a.validate_at("")?;
-            c.prepare_cached(
-                "UPDATE application SET company = ?2, role = ?3, source = ?4, link = ?5,
-                    company_type = ?6, seniority = ?7, region = ?8, urgent = ?9,
-                    late_in_process = ?10, recipient_tz = ?11
-                 WHERE id = ?1",
-            )?
-            .execute(params![
-                a.id,
-                a.company,
-                a.role,
-                a.source,
-                a.link,
-                word(a.company_type),
-                word(a.seniority),
-                a.region,
-                a.urgent,
-                a.late_in_process,
-                a.recipient_tz,
-            ])?;
-            Ok(())
+            let owner: Option<i64> = c
+                .query_row(
+                    "SELECT application_id FROM interview WHERE id = ?1",
+                    [interview_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if owner != Some(application_id) {
+                return Err(StoreError::NotFound {
+                    what: "interview",
+                    id: interview_id,
+                });
+            }
+            update_application_row(c, application_id, patch)?;
+            update_interview_row(c, interview_id, interview)
         })
     }
 
@@ -610,5 +614,35 @@ pub(crate) fn update_interview_row(
             link(c, iv.application_id, interview_id, contact)?;
         }
     }
+    Ok(())
+}
+
+fn update_application_row(
+    c: &Connection,
+    application_id: i64,
+    patch: &ApplicationPatch,
+) -> Result<()> {
+    let mut a = crate::load::application_row(c, application_id)?;
+    patch.apply(&mut a);
+    a.validate_at("")?;
+    c.prepare_cached(
+        "UPDATE application SET company = ?2, role = ?3, source = ?4, link = ?5,
+            company_type = ?6, seniority = ?7, region = ?8, urgent = ?9,
+            late_in_process = ?10, recipient_tz = ?11
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        a.id,
+        a.company,
+        a.role,
+        a.source,
+        a.link,
+        word(a.company_type),
+        word(a.seniority),
+        a.region,
+        a.urgent,
+        a.late_in_process,
+        a.recipient_tz,
+    ])?;
     Ok(())
 }

@@ -503,13 +503,35 @@ pub fn edit(ctx: &Ctx, e: &EditArgs) -> Result<()> {
     if let Some(s) = opt(&e.seniority) {
         patch.seniority = Some(parse_word::<Seniority>(s.as_deref())?);
     }
-    if patch == ApplicationPatch::default() {
+    let round = followup_app::track::RoundEdit {
+        interview: e.interview,
+        at: e.at.clone(),
+        tz: e.tz.clone(),
+        duration: e.duration.clone(),
+        round: e.round.clone(),
+        decision: e.decision.clone(),
+        location: e.location.clone(),
+        cancelled: e.cancelled,
+    };
+    if patch == ApplicationPatch::default() && round.is_empty() {
         return Err(Error::input(
-            "nothing to change: pass --company, --role, --region, ...",
+            "nothing to change: pass --company, --role, --region, ... or, for a round, --at, --tz, --decision, ...",
         ));
     }
+    // Everything is checked before anything is written, and written in one
+    // transaction: a refused date or phrase changes nothing.
+    let round = if round.is_empty() {
+        None
+    } else {
+        Some(followup_app::track::round_patch(ctx, e.id, &round)?)
+    };
     let mut store = ctx.store()?;
-    store.update_application(e.id, &patch).map_err(store_err)?;
+    match round {
+        Some((interview, ip)) => store
+            .update_application_and_interview(e.id, &patch, interview, &ip)
+            .map_err(store_err)?,
+        None => store.update_application(e.id, &patch).map_err(store_err)?,
+    }
     print_id(e.json, e.id, "application")
 }
 
