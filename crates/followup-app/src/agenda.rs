@@ -15,7 +15,7 @@ use std::sync::Arc;
 use followup_core::agenda::{self, Item, Pending};
 use followup_core::model::Channel;
 use followup_core::plan::{StepKind, StepStatus};
-use followup_store::{CacheEntry, CachedStep, Store};
+use followup_store::{CacheEntry, CachedStep, Store, StoreError};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, Zoned};
 
@@ -197,14 +197,16 @@ fn read(
         StepStatus::Upcoming => earliest <= horizon,
         StepStatus::Due | StepStatus::Overdue => true,
     };
-    let cache = store
-        .agenda_cached(&fingerprint, why, |earliest, latest, missed_after| {
-            wanted(
-                StepStatus::at(earliest, latest, missed_after, now),
-                earliest,
-            )
-        })
-        .map_err(store_err)?;
+    let cache = match store.agenda_cached(&fingerprint, why, |earliest, latest, missed_after| {
+        wanted(
+            StepStatus::at(earliest, latest, missed_after, now),
+            earliest,
+        )
+    }) {
+        Ok(cache) => cache,
+        Err(e @ StoreError::Decode { .. }) => return Ok(Err(e.to_string())),
+        Err(e) => return Err(store_err(e)),
+    };
 
     // Plan what the cache did not have, and keep it for next time.
     let mut fresh = Vec::with_capacity(cache.stale.len());
@@ -277,22 +279,17 @@ fn read(
     let mut zones: HashMap<String, TimeZone> = HashMap::new();
     let mut all = Vec::with_capacity(shown.len());
     for (status, slot, step) in order.iter().filter_map(|o| shown[o.3].take()) {
-        let tz = match zones.get(&step.tz) {
+        let tz = match zones.get(&*step.tz) {
             Some(tz) => tz.clone(),
             None => match TimeZone::get(&step.tz) {
                 Ok(tz) => {
-                    zones.insert(step.tz.clone(), tz.clone());
+                    zones.insert(step.tz.to_string(), tz.clone());
                     tz
                 }
                 Err(_) => return Ok(Err(corrupt("zone", &step.tz))),
             },
         };
-        let Some(kind) = StepKind::from_word(&step.kind) else {
-            return Ok(Err(corrupt("kind", &step.kind)));
-        };
-        let Ok(channel) = step.channel.parse() else {
-            return Ok(Err(corrupt("channel", &step.channel)));
-        };
+        let (kind, channel) = (step.kind, step.channel);
         all.push(Entry {
             application: cache.heads[slot].id,
             company: heads[slot].0.clone(),
@@ -325,15 +322,15 @@ fn corrupt(what: &str, value: &str) -> String {
 /// A pending step as the cache keeps it, its times shown in the zone named `tz`.
 fn cached_step(p: &Pending, tz: &str) -> CachedStep {
     CachedStep {
-        kind: p.kind.as_str().to_string(),
+        kind: p.kind,
         contact_id: p.to.as_ref().map(|t| t.id),
         to: p.to.as_ref().map(|t| t.name.clone()),
-        channel: p.step.channel.as_str().to_string(),
+        channel: p.step.channel,
         earliest: p.step.earliest.timestamp(),
         recommended: p.step.recommended.timestamp(),
         latest: p.step.latest.timestamp(),
         missed_after: p.step.missed_after,
-        tz: tz.to_string(),
+        tz: Arc::from(tz),
         rules: Texts::new(p.step.rules, ' ').joined,
         why: Texts::new(p.step.why(), WHY_SEP).joined,
     }

@@ -37,8 +37,18 @@ CREATE TABLE agenda_step (
     missed_after   INTEGER,
     tz             TEXT    NOT NULL,
     rules          TEXT    NOT NULL,
-    why            TEXT    NOT NULL,
     PRIMARY KEY (application_id, seq)
+) STRICT, WITHOUT ROWID;
+
+-- The reasons of each cached step, apart: they are most of the bytes, and the agenda
+-- reads them only when it shows them (`--why`, `--json`, the web page).
+CREATE TABLE agenda_why (
+    application_id INTEGER NOT NULL,
+    seq            INTEGER NOT NULL,
+    why            TEXT    NOT NULL,
+    PRIMARY KEY (application_id, seq),
+    FOREIGN KEY (application_id, seq) REFERENCES agenda_step (application_id, seq)
+        ON DELETE CASCADE
 ) STRICT, WITHOUT ROWID;
 
 CREATE TABLE holiday_gen (

@@ -16,11 +16,15 @@
 //!    generation is already old, and the entry is derived again next time: a race
 //!    costs speed, never correctness.
 
+use std::sync::Arc;
+
+use followup_core::model::Channel;
+use followup_core::plan::StepKind;
 use jiff::Timestamp;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::agenda::AgendaRow;
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 use crate::load::{load, Scope};
 use crate::sql::Cols;
 use crate::Store;
@@ -29,21 +33,22 @@ use crate::Store;
 /// upcoming, due or overdue is decided by the reader).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CachedStep {
-    /// The step's kind, as the planner writes it (`thank_you`, `follow_up`...).
-    pub kind: String,
+    /// The step's kind.
+    pub kind: StepKind,
     /// The person it goes to, when it is one person.
     pub contact_id: Option<i64>,
     /// Their name.
     pub to: Option<String>,
-    /// How to send it (`email`, `phone`...).
-    pub channel: String,
+    /// How to send it.
+    pub channel: Channel,
     pub earliest: Timestamp,
     pub recommended: Timestamp,
     pub latest: Timestamp,
     /// After this moment the step no longer helps.
     pub missed_after: Option<Timestamp>,
-    /// IANA zone the times are shown in (the recipient's).
-    pub tz: String,
+    /// IANA zone the times are shown in (the recipient's); shared by the steps read
+    /// together.
+    pub tz: Arc<str>,
     /// The rule ids behind the dates, separated by spaces.
     pub rules: String,
     /// The reasons, one a line.
@@ -84,13 +89,15 @@ pub struct CacheEntry {
     pub steps: Vec<CachedStep>,
 }
 
-const HEADS: &str = "SELECT a.id, a.plan_gen, \
-    c.plan_gen IS a.plan_gen AND c.fingerprint IS ?1, a.company, a.role \
-    FROM application a LEFT JOIN agenda_cache c ON c.application_id = a.id \
-    WHERE a.status IN ('active', 'rejected') ORDER BY a.id";
-const STEPS: &str = "SELECT application_id, earliest, latest, missed_after, kind, contact_id, \
-    to_name, channel, recommended, tz, rules, why FROM agenda_step \
+// Both in id order: scanned side by side, which costs less than a join's lookups.
+const HEADS: &str = "SELECT id, plan_gen, company, role FROM application \
+    WHERE status IN ('active', 'rejected') ORDER BY id";
+const ENTRIES: &str = "SELECT application_id, plan_gen, fingerprint = ?1 FROM agenda_cache \
+    ORDER BY application_id";
+const STEPS: &str = "SELECT application_id, seq, earliest, latest, missed_after, kind, \
+    contact_id, to_name, channel, recommended, tz, rules FROM agenda_step \
     ORDER BY application_id, seq";
+const WHYS: &str = "SELECT application_id, seq, why FROM agenda_why ORDER BY application_id, seq";
 
 /// Above this many stale applications, their facts are read with the agenda's
 /// whole-table queries rather than one application at a time.
@@ -121,36 +128,78 @@ impl Store {
         let tx = self.conn.unchecked_transaction()?;
         let mut out = AgendaCache::default();
 
-        // The cached steps worth reading, by application id (the table's key order).
+        // The cached steps worth reading, by application id and position (the table's
+        // key order).
         let mut steps: Vec<(i64, CachedStep)> = Vec::new();
+        let mut keys: Vec<(i64, i64)> = Vec::new();
+        let mut zones: Vec<Arc<str>> = Vec::new();
         {
             let mut stmt = tx.prepare_cached(STEPS)?;
             let mut rows = stmt.query([])?;
             while let Some(row) = rows.next()? {
                 let mut r = Cols::new(row);
                 let id = r.int()?;
+                let seq = r.int()?;
                 let earliest = r.ts("agenda_step.earliest")?;
                 let latest = r.ts("agenda_step.latest")?;
                 let missed_after = r.opt_ts("agenda_step.missed_after")?;
                 if !keep(earliest, latest, missed_after) {
                     continue;
                 }
+                let kind = r.str()?;
+                let kind = StepKind::from_word(kind).ok_or_else(|| undecodable("kind", kind))?;
+                let contact_id = r.opt_int()?;
+                let to = r.opt_text()?;
+                let channel = r.str()?;
+                let channel = channel
+                    .parse()
+                    .map_err(|_| undecodable("channel", channel))?;
+                let recommended = r.ts("agenda_step.recommended")?;
+                let tz = r.str()?;
+                let tz = match zones.iter().find(|z| &***z == tz) {
+                    Some(z) => z.clone(),
+                    None => {
+                        let z: Arc<str> = Arc::from(tz);
+                        zones.push(z.clone());
+                        z
+                    }
+                };
                 steps.push((
                     id,
                     CachedStep {
-                        kind: r.text()?,
-                        contact_id: r.opt_int()?,
-                        to: r.opt_text()?,
-                        channel: r.text()?,
+                        kind,
+                        contact_id,
+                        to,
+                        channel,
                         earliest,
-                        recommended: r.ts("agenda_step.recommended")?,
+                        recommended,
                         latest,
                         missed_after,
-                        tz: r.text()?,
+                        tz,
                         rules: r.text()?,
-                        why: if why { r.text()? } else { String::new() },
+                        why: String::new(),
                     },
                 ));
+                keys.push((id, seq));
+            }
+        }
+        // Their reasons, when asked for: the same key order, so a merge finds them.
+        if why && !steps.is_empty() {
+            let mut stmt = tx.prepare_cached(WHYS)?;
+            let mut rows = stmt.query([])?;
+            let mut k = 0;
+            while let Some(row) = rows.next()? {
+                let mut r = Cols::new(row);
+                let key = (r.int()?, r.int()?);
+                while k < keys.len() && keys[k] < key {
+                    k += 1;
+                }
+                if k == keys.len() {
+                    break;
+                }
+                if keys[k] == key {
+                    steps[k].1.why = r.text()?;
+                }
             }
         }
 
@@ -158,14 +207,30 @@ impl Store {
         // company and role are read when it has any); a stale one is planned again.
         let mut stale: Vec<(usize, i64)> = Vec::new();
         let mut next_step = steps.into_iter().peekable();
+        // Every entry kept: (application id, its generation, made under `fingerprint`).
+        let mut entries: Vec<(i64, i64, bool)> = Vec::new();
+        {
+            let mut stmt = tx.prepare_cached(ENTRIES)?;
+            let mut rows = stmt.query([fingerprint])?;
+            while let Some(row) = rows.next()? {
+                let mut r = Cols::new(row);
+                entries.push((r.int()?, r.int()?, r.boolean()?));
+            }
+        }
+        let mut next_entry = entries.into_iter().peekable();
         {
             let mut stmt = tx.prepare_cached(HEADS)?;
-            let mut rows = stmt.query([fingerprint])?;
+            let mut rows = stmt.query([])?;
             while let Some(row) = rows.next()? {
                 let mut r = Cols::new(row);
                 let id = r.int()?;
                 let gen = r.int()?;
-                let current = r.boolean()?;
+                while next_entry.peek().is_some_and(|e| e.0 < id) {
+                    next_entry.next();
+                }
+                let current = next_entry
+                    .peek()
+                    .is_some_and(|&(eid, egen, same)| eid == id && egen == gen && same);
                 // Steps of applications before this one are not on the agenda.
                 while next_step.peek().is_some_and(|(sid, _)| *sid < id) {
                     next_step.next();
@@ -219,8 +284,11 @@ impl Store {
             )?;
             let mut step = c.prepare_cached(
                 "INSERT INTO agenda_step (application_id, seq, kind, contact_id, to_name, \
-                 channel, earliest, recommended, latest, missed_after, tz, rules, why) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                 channel, earliest, recommended, latest, missed_after, tz, rules) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?;
+            let mut why = c.prepare_cached(
+                "INSERT INTO agenda_why (application_id, seq, why) VALUES (?1, ?2, ?3)",
             )?;
             for e in entries {
                 clear.execute([e.application_id])?;
@@ -231,18 +299,18 @@ impl Store {
                     step.execute(params![
                         e.application_id,
                         seq as i64,
-                        s.kind,
+                        s.kind.as_str(),
                         s.contact_id,
                         s.to,
-                        s.channel,
+                        s.channel.as_str(),
                         crate::sql::ts("agenda_step.earliest", s.earliest)?,
                         crate::sql::ts("agenda_step.recommended", s.recommended)?,
                         crate::sql::ts("agenda_step.latest", s.latest)?,
                         crate::sql::opt_ts("agenda_step.missed_after", s.missed_after)?,
-                        s.tz,
+                        &*s.tz,
                         s.rules,
-                        s.why,
                     ])?;
+                    why.execute(params![e.application_id, seq as i64, s.why])?;
                 }
             }
             Ok(())
@@ -287,4 +355,13 @@ fn stale_rows(
         }
     }
     Ok(out)
+}
+
+/// A cached value this build cannot read (written by another program, or by hand).
+fn undecodable(column: &str, value: &str) -> StoreError {
+    StoreError::Decode {
+        column: format!("agenda_step.{column}"),
+        value: value.to_owned(),
+        reason: "not a value this build writes".to_owned(),
+    }
 }

@@ -45,7 +45,8 @@
 //! | `holiday_calendar` | a custom holiday calendar: its name (unique, any case) |
 //! | `holiday` | a date of a custom calendar and its name |
 //! | `agenda_cache` | per application: the `plan_gen` and fingerprint its cached steps were derived from |
-//! | `agenda_step` | a cached step: kind, recipient, channel, window, zone, rules, reasons |
+//! | `agenda_step` | a cached step: kind, recipient, channel, window, zone, rules |
+//! | `agenda_why` | a cached step's reasons (read only when shown) |
 //! | `holiday_gen` | how many times custom holiday calendars changed (one row) |
 //!
 //! `application.plan_gen` counts changes to everything planning reads of an

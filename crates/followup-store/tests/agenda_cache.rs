@@ -1,6 +1,8 @@
 //! The agenda cache: an entry is current only while nothing planning reads has
 //! changed, whichever write changed it.
 
+use followup_core::model::Channel;
+use followup_core::plan::StepKind;
 use followup_store::model::{
     ApplicationPatch, ContactRole, InterviewPatch, Interviewer, NewContact, Status,
 };
@@ -16,12 +18,12 @@ fn at(t: &str) -> Timestamp {
     t.parse().unwrap()
 }
 
-fn step(kind: &str, earliest: &str, latest: &str) -> CachedStep {
+fn step(kind: StepKind, earliest: &str, latest: &str) -> CachedStep {
     CachedStep {
-        kind: kind.into(),
+        kind,
         contact_id: None,
         to: Some("Jane Doe".into()),
-        channel: "email".into(),
+        channel: Channel::Email,
         earliest: at(earliest),
         recommended: at(earliest),
         latest: at(latest),
@@ -65,7 +67,7 @@ fn fill(s: &mut Store, fp: &str) {
             application_id: row.id,
             plan_gen: *gen,
             steps: vec![step(
-                "thank_you",
+                StepKind::ThankYou,
                 "2026-12-01T16:00:00Z",
                 "2026-12-02T16:00:00Z",
             )],
@@ -95,7 +97,11 @@ fn a_kept_entry_is_read_back_until_its_application_changes() {
     assert_eq!(warm.heads[*slot].company, "Acme");
     assert_eq!(
         got,
-        &step("thank_you", "2026-12-01T16:00:00Z", "2026-12-02T16:00:00Z")
+        &step(
+            StepKind::ThankYou,
+            "2026-12-01T16:00:00Z",
+            "2026-12-02T16:00:00Z"
+        )
     );
 
     // Each kind of write makes `a` stale, and only `a`.
@@ -170,7 +176,7 @@ fn an_entry_planned_from_facts_that_changed_meanwhile_stays_stale() {
         application_id: a,
         plan_gen: gen,
         steps: vec![step(
-            "thank_you",
+            StepKind::ThankYou,
             "2026-12-01T16:00:00Z",
             "2026-12-02T16:00:00Z",
         )],
@@ -215,7 +221,7 @@ fn closed_and_deleted_applications_leave_the_agenda() {
         application_id: b,
         plan_gen: gen,
         steps: vec![step(
-            "follow_up",
+            StepKind::FollowUp,
             "2026-12-09T14:00:00Z",
             "2026-12-11T22:00:00Z",
         )],
@@ -260,8 +266,16 @@ fn the_reader_chooses_which_steps_to_read_in_full() {
         let (a, _) = add(&mut s, "Acme");
         (a, read(&s, FP).stale[0].1)
     };
-    let old = step("thank_you", "2026-11-01T16:00:00Z", "2026-11-02T16:00:00Z");
-    let new = step("follow_up", "2026-12-09T14:00:00Z", "2026-12-11T22:00:00Z");
+    let old = step(
+        StepKind::ThankYou,
+        "2026-11-01T16:00:00Z",
+        "2026-11-02T16:00:00Z",
+    );
+    let new = step(
+        StepKind::FollowUp,
+        "2026-12-09T14:00:00Z",
+        "2026-12-11T22:00:00Z",
+    );
     s.put_agenda_cache(
         FP,
         &[CacheEntry {

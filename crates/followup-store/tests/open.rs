@@ -79,6 +79,7 @@ fn first_open_creates_directories_file_and_schema() {
         [
             "agenda_cache",
             "agenda_step",
+            "agenda_why",
             "application",
             "contact",
             "holiday",

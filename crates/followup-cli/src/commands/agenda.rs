@@ -9,7 +9,7 @@ use followup_app::agenda::{Entry, Texts};
 use followup_core::agenda::Item;
 use followup_core::plan::StepStatus;
 use followup_store::ApplicationFull;
-use jiff::{SignedDuration, Timestamp};
+use jiff::{SignedDuration, Timestamp, Zoned};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -24,6 +24,42 @@ fn late(d: SignedDuration) -> String {
         format!("{}h", hours.max(1))
     } else {
         format!("{} days", hours / 24)
+    }
+}
+
+/// The ways the agenda writes a moment: what `strftime` writes for `%a %b %-d`,
+/// `%a %H:%M` and `%a %b %-d %H:%M %Z`, several times faster (thousands of lines).
+const DAY: u8 = 0;
+const WEEKDAY_TIME: u8 = 1;
+const DAY_TIME_ZONE: u8 = 2;
+
+/// A moment written one of the ways above.
+struct Shown<'a>(&'a Zoned, u8);
+
+impl std::fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let z = self.0;
+        let weekday = WEEKDAYS[usize::from(z.weekday().to_monday_zero_offset().unsigned_abs())];
+        let month = MONTHS[usize::from(z.month().unsigned_abs()) - 1];
+        match self.1 {
+            DAY => write!(f, "{weekday} {month} {}", z.day()),
+            WEEKDAY_TIME => write!(f, "{weekday} {:02}:{:02}", z.hour(), z.minute()),
+            _ => {
+                let info = z.time_zone().to_offset_info(z.timestamp());
+                write!(
+                    f,
+                    "{weekday} {month} {} {:02}:{:02} {}",
+                    z.day(),
+                    z.hour(),
+                    z.minute(),
+                    info.abbreviation()
+                )
+            }
+        }
     }
 }
 
@@ -202,20 +238,20 @@ fn print_human(
                 StepStatus::Overdue => write!(
                     out,
                     ": was due by {} ({} late)",
-                    i.latest.strftime("%a %b %-d %H:%M %Z"),
+                    Shown(&i.latest, DAY_TIME_ZONE),
                     i.late_by.map(late).unwrap_or_default()
                 )?,
                 StepStatus::Due => write!(
                     out,
                     ": send by {} (best {})",
-                    i.latest.strftime("%a %b %-d %H:%M %Z"),
-                    i.recommended.strftime("%a %H:%M")
+                    Shown(&i.latest, DAY_TIME_ZONE),
+                    Shown(&i.recommended, WEEKDAY_TIME)
                 )?,
                 _ => write!(
                     out,
                     ": opens {}, best {}",
-                    i.earliest.strftime("%a %b %-d"),
-                    i.recommended.strftime("%a %b %-d %H:%M %Z")
+                    Shown(&i.earliest, DAY),
+                    Shown(&i.recommended, DAY_TIME_ZONE)
                 )?,
             }
             writeln!(
@@ -233,4 +269,40 @@ fn print_human(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moments_are_written_as_strftime_writes_them() {
+        let instants = [
+            "2026-12-01T15:00:00Z",
+            "2027-03-28T01:30:00Z",
+            "2026-07-04T23:59:00Z",
+            "2030-01-05T09:05:00Z",
+        ];
+        for zone in [
+            "UTC",
+            "America/New_York",
+            "Europe/London",
+            "Asia/Kolkata",
+            "Australia/Lord_Howe",
+            "America/Sao_Paulo",
+        ] {
+            let tz = jiff::tz::TimeZone::get(zone).unwrap();
+            for at in instants {
+                let z = at.parse::<Timestamp>().unwrap().to_zoned(tz.clone());
+                for (way, format) in [
+                    (DAY, "%a %b %-d"),
+                    (WEEKDAY_TIME, "%a %H:%M"),
+                    (DAY_TIME_ZONE, "%a %b %-d %H:%M %Z"),
+                ] {
+                    let want = z.strftime(format).to_string();
+                    assert_eq!(Shown(&z, way).to_string(), want, "{zone} {at} {format}");
+                }
+            }
+        }
+    }
 }
