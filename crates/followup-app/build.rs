@@ -1,7 +1,8 @@
 //! Names this build of the planner for the agenda cache: a hash of every source file
 //! whose change can change a derived plan (the planner, the holiday table, the store's
-//! reads, and this crate's mapping from records to the planner's view). A cached plan
-//! made by another build is stale (see `agenda::fingerprint`).
+//! reads, this crate's mapping from records to the planner's view, and the locked
+//! versions of the crates they use). A cached plan made by another build is stale
+//! (see `agenda::fingerprint`).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -36,6 +37,8 @@ fn main() {
         here.join("../followup-core/data/holidays.txt"),
         here.join("../followup-store/src"),
         here.join("../followup-store/migrations"),
+        // The versions of the crates it uses (jiff's zone arithmetic among them).
+        here.join("../../Cargo.lock"),
     ];
     let mut all = Vec::new();
     for input in &inputs {
