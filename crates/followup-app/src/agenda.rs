@@ -212,8 +212,8 @@ fn read(
     let mut fresh = Vec::with_capacity(cache.stale.len());
     for (row, plan_gen) in &cache.stale {
         let track = track_of_row(ctx, row)?;
-        // The zone the times are shown in: the one `track_of_row` resolved.
-        let tz = row.recipient_tz.as_deref().unwrap_or(&row.latest.tz);
+        // The zone the times are shown in: the name `track_of_row` resolved.
+        let tz = row.recipient_tz.as_deref().unwrap_or(&row.latest.tz).trim();
         let steps = agenda::plan_track(&track, &ctx.policy)
             .pending
             .iter()
