@@ -153,17 +153,23 @@ pub fn fingerprint(ctx: &Ctx, store: &Store) -> Result<String> {
     Ok(format!("{hash:016x}"))
 }
 
-/// When the system's zone database last changed (offsets of future times change with
-/// it), as far as the file system says.
+/// Which zone database planning read, and when it last changed (offsets of future
+/// times change with it), as far as the file system says: its directory, and the
+/// dates of the files a tzdata update rewrites.
 fn zone_database_stamp() -> String {
     let dir = std::env::var_os("TZDIR").unwrap_or_else(|| "/usr/share/zoneinfo".into());
     let dir = std::path::Path::new(&dir);
-    ["tzdata.zi", "+VERSION", "."]
-        .iter()
-        .find_map(|f| std::fs::metadata(dir.join(f)).ok())
-        .and_then(|m| m.modified().ok())
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or_else(String::new, |d| d.as_nanos().to_string())
+    let mut stamp = dir.display().to_string();
+    for f in ["tzdata.zi", "+VERSION", "zone1970.tab", "."] {
+        let when = std::fs::metadata(dir.join(f))
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+        if let Some(d) = when {
+            let _ = write!(stamp, "|{f}:{}", d.as_nanos());
+        }
+    }
+    stamp
 }
 
 /// The open items that are overdue, due, or open within `days`: overdue first, then
@@ -191,7 +197,7 @@ fn read(
 ) -> Result<std::result::Result<Vec<Entry>, String>> {
     let fingerprint = fingerprint(ctx, store)?;
     let now = ctx.now;
-    let horizon = now + SignedDuration::from_hours(24 * i64::from(days));
+    let horizon = crate::time::later(now, SignedDuration::from_hours(24 * i64::from(days)));
     let wanted = |status: StepStatus, earliest: Timestamp| match status {
         StepStatus::Missed => false,
         StepStatus::Upcoming => earliest <= horizon,

@@ -24,6 +24,12 @@ pub fn zone(name: &str, flag: &str) -> Result<TimeZone> {
     })
 }
 
+/// `t + d`, or the last representable instant when that is past it (a window's end
+/// near the year 9999 stays open rather than overflowing).
+pub fn later(t: Timestamp, d: SignedDuration) -> Timestamp {
+    t.checked_add(d).unwrap_or(Timestamp::MAX)
+}
+
 /// A local date and time such as "2026-12-01 10:00", read in `tz`. An RFC 3339
 /// timestamp with an offset is accepted too and converted to `tz`.
 pub fn local_datetime(text: &str, tz: &TimeZone, flag: &str) -> Result<Zoned> {

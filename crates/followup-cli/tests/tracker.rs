@@ -814,3 +814,16 @@ fn a_refused_edit_changes_nothing() {
     let msg = refused(env.cmd().args(["edit", &sid]));
     assert!(msg.contains("nothing to change"), "{msg}");
 }
+
+#[test]
+fn an_agenda_window_past_the_last_instant_stays_open() {
+    let env = Env::new();
+    env.add("Acme", []);
+    let far = env.run(["agenda", "--days", "3000000", "--json"]);
+    assert!(far.contains("Acme"), "{far}");
+    let late = ok(env
+        .cmd()
+        .args(["--now", "9999-12-30T00:00:00Z", "agenda", "--json"]));
+    let v: Value = serde_json::from_str(&late).unwrap();
+    assert!(v["items"].is_array());
+}

@@ -114,7 +114,7 @@ fn item_view(i: &Entry) -> AgendaItem {
 /// The Today page: the agenda of the next 7 days in three groups.
 pub fn today(ctx: &Ctx) -> Result<Today> {
     let all = followup_app::agenda::entries(ctx, 7, true)?;
-    let day_end = ctx.now + SignedDuration::from_hours(24);
+    let day_end = followup_app::time::later(ctx.now, SignedDuration::from_hours(24));
     let mut t = Today::default();
     for i in &all {
         let v = item_view(i);
@@ -162,10 +162,13 @@ fn column(full: &ApplicationFull, now: Timestamp) -> &'static str {
                 .touchpoints
                 .iter()
                 .any(|t| t.kind == TouchpointKind::FinalFollowUp);
-            let upcoming = full
-                .interviews
-                .iter()
-                .any(|i| !i.cancelled && i.start > now - SignedDuration::from_hours(24));
+            let upcoming = full.interviews.iter().any(|i| {
+                !i.cancelled
+                    && i.start
+                        > now
+                            .checked_sub(SignedDuration::from_hours(24))
+                            .unwrap_or(Timestamp::MIN)
+            });
             if final_sent {
                 "final follow-up sent"
             } else if upcoming {

@@ -276,7 +276,12 @@ impl Store {
             return Ok(());
         }
         self.write(|c| {
-            let mut clear =
+            // Each table by name: a program that deleted entries with foreign keys
+            // off (the `sqlite3` shell) may have left steps without one behind.
+            let mut clear = c.prepare_cached("DELETE FROM agenda_why WHERE application_id = ?1")?;
+            let mut clear_steps =
+                c.prepare_cached("DELETE FROM agenda_step WHERE application_id = ?1")?;
+            let mut clear_entry =
                 c.prepare_cached("DELETE FROM agenda_cache WHERE application_id = ?1")?;
             let mut head = c.prepare_cached(
                 "INSERT INTO agenda_cache (application_id, plan_gen, fingerprint) \
@@ -292,6 +297,8 @@ impl Store {
             )?;
             for e in entries {
                 clear.execute([e.application_id])?;
+                clear_steps.execute([e.application_id])?;
+                clear_entry.execute([e.application_id])?;
                 if head.execute(params![e.application_id, e.plan_gen, fingerprint])? == 0 {
                     continue;
                 }
@@ -319,7 +326,11 @@ impl Store {
 
     /// Empties the agenda cache. Nothing but speed depends on it.
     pub fn clear_agenda_cache(&mut self) -> Result<()> {
-        self.write(|c| Ok(c.execute_batch("DELETE FROM agenda_cache;")?))
+        self.write(|c| {
+            Ok(c.execute_batch(
+                "DELETE FROM agenda_why; DELETE FROM agenda_step; DELETE FROM agenda_cache;",
+            )?)
+        })
     }
 }
 

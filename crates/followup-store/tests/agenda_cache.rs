@@ -320,3 +320,47 @@ fn clearing_the_cache_makes_everything_stale() {
     s.clear_agenda_cache().unwrap();
     assert_eq!(stale_ids(&read(&s, FP)), vec![a]);
 }
+
+#[test]
+fn entries_deleted_without_foreign_keys_leave_no_steps_behind_that_count() {
+    // The `sqlite3` shell runs with foreign keys off: deleting the entries there
+    // leaves their steps. A later entry for the same application must not take them.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.sqlite");
+    let mut s = Store::open(&path).unwrap();
+    let (a, _) = add(&mut s, "Acme");
+    fill(&mut s, FP);
+    assert_eq!(read(&s, FP).steps.len(), 1);
+    {
+        let raw = rusqlite::Connection::open(&path).unwrap();
+        raw.execute_batch("PRAGMA foreign_keys = OFF; DELETE FROM agenda_cache;")
+            .unwrap();
+    }
+    let c = read(&s, FP);
+    assert_eq!(stale_ids(&c), vec![a]);
+    // Planned again: now nothing is open.
+    s.put_agenda_cache(
+        FP,
+        &[CacheEntry {
+            application_id: a,
+            plan_gen: c.stale[0].1,
+            steps: Vec::new(),
+        }],
+    )
+    .unwrap();
+    let c = read(&s, FP);
+    assert!(c.stale.is_empty());
+    assert!(c.steps.is_empty(), "old steps came back: {:?}", c.steps);
+    // And emptying the cache through the store empties every table of it.
+    fill(&mut s, FP);
+    s.clear_agenda_cache().unwrap();
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    let left: i64 = raw
+        .query_row(
+            "SELECT (SELECT count(*) FROM agenda_step) + (SELECT count(*) FROM agenda_why)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0);
+}

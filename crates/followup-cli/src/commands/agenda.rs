@@ -166,8 +166,8 @@ fn print_human(
     if all.is_empty() {
         return writeln!(out, "Nothing to do in the next {days} days.");
     }
-    let today_end = now + SignedDuration::from_hours(24);
-    let week_end = now + SignedDuration::from_hours(24 * 7);
+    let today_end = followup_app::time::later(now, SignedDuration::from_hours(24));
+    let week_end = followup_app::time::later(now, SignedDuration::from_hours(24 * 7));
     type Test<'a> = Box<dyn Fn(&Entry) -> bool + 'a>;
     let groups: [(&str, Test); 4] = [
         (
