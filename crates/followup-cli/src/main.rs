@@ -17,7 +17,33 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    run(cli::Cli::parse())
+    match cli::Cli::try_parse() {
+        Ok(cli) => run(cli),
+        Err(e) => usage_error(e),
+    }
+}
+
+/// Help and version print as clap prints them; a command line clap refuses (an
+/// unknown flag, a value that is not a number) is one line and exit code 2, like
+/// every other refusal.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => e.exit(),
+        _ => {
+            let text = e.render().to_string();
+            let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+            let line = line.strip_prefix("error: ").unwrap_or(line);
+            anstream::eprintln!(
+                "{}error:{} {line} (see --help)",
+                output::style::ERROR.render(),
+                output::style::ERROR.render_reset()
+            );
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn run(cli: cli::Cli) -> ExitCode {

@@ -827,3 +827,22 @@ fn an_agenda_window_past_the_last_instant_stays_open() {
     let v: Value = serde_json::from_str(&late).unwrap();
     assert!(v["items"].is_array());
 }
+
+#[test]
+fn a_command_line_clap_refuses_is_one_line_too() {
+    let env = Env::new();
+    let id = env.add("Acme", []).to_string();
+    for args in [
+        vec!["edit", id.as_str(), "--interview", "abc"],
+        vec!["edit", id.as_str(), "--cancelled", "maybe"],
+        vec!["edit", id.as_str(), "--interview", "-1"],
+        vec!["show", "abc"],
+        vec!["agenda", "--bogus"],
+    ] {
+        let msg = refused(env.cmd().args(&args));
+        assert!(msg.contains("(see --help)"), "{args:?}: {msg}");
+    }
+    // Help is still help.
+    let help = env.run(["edit", "--help"]);
+    assert!(help.contains("--interview"), "{help}");
+}
