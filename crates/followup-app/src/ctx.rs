@@ -72,6 +72,11 @@ impl Ctx {
         Ok(found)
     }
 
+    /// The sender's profile, if one was saved.
+    pub fn profile(&self) -> Result<Option<followup_store::model::Profile>> {
+        self.store()?.profile().map_err(store_err)
+    }
+
     /// The recipients' business hours from the settings, if set.
     pub fn hours(&self) -> Result<Option<Hours>> {
         time::business_hours(self.settings.hours.as_deref(), &self.policy)

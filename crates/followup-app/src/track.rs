@@ -300,7 +300,9 @@ impl RoundEdit {
     }
 }
 
-fn cleared(v: &Option<String>) -> Option<Option<String>> {
+/// A flag that may clear a field: absent leaves it (`None`), empty clears it
+/// (`Some(None)`), anything else sets it, trimmed.
+pub fn cleared(v: &Option<String>) -> Option<Option<String>> {
     v.as_ref().map(|s| {
         let s = s.trim();
         (!s.is_empty()).then(|| s.to_string())

@@ -562,7 +562,8 @@ fn weekday(w: &str) -> Option<Weekday> {
     })
 }
 
-const MONTHS: [&str; 12] = [
+/// The months' English names, January first (also how drafts write dates).
+pub(crate) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",

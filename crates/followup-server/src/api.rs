@@ -420,13 +420,7 @@ pub struct ProfileBody {
 #[utoipa::path(get, path = "/api/profile", responses((status = 200, body = Option<ProfileBody>)))]
 async fn get_profile(State(s): State<Shared>) -> Result<Json<Option<ProfileBody>>, Problem> {
     let ctx = s.ctx();
-    let p = blocking(move || {
-        Ok(ctx
-            .store()?
-            .profile()
-            .map_err(followup_app::ctx::store_err)?)
-    })
-    .await?;
+    let p = blocking(move || Ok(ctx.profile()?)).await?;
     Ok(Json(p.map(|p| ProfileBody {
         name: p.name,
         email: p.email,

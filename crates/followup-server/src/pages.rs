@@ -525,13 +525,7 @@ async fn policy_submit(
         Ok(()) => Ok(Redirect::to("/settings").into_response()),
         Err(p) if p.status == 400 => {
             let ctx = s.ctx();
-            let profile = blocking(move || {
-                Ok(ctx
-                    .store()?
-                    .profile()
-                    .map_err(followup_app::ctx::store_err)?)
-            })
-            .await?;
+            let profile = blocking(move || Ok(ctx.profile()?)).await?;
             let mut r = settings_page(&s, profile, Some(p.detail), Some(&typed))?;
             *r.status_mut() = StatusCode::BAD_REQUEST;
             Ok(r)
@@ -542,13 +536,7 @@ async fn policy_submit(
 
 async fn settings(State(s): State<Shared>) -> Page {
     let ctx = s.ctx();
-    let p = blocking(move || {
-        Ok(ctx
-            .store()?
-            .profile()
-            .map_err(followup_app::ctx::store_err)?)
-    })
-    .await?;
+    let p = blocking(move || Ok(ctx.profile()?)).await?;
     settings_page(&s, p, None, None)
 }
 

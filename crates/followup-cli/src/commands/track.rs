@@ -464,43 +464,34 @@ pub fn profile(
     })
 }
 
-fn opt(v: &Option<String>) -> Option<Option<String>> {
-    v.as_ref().map(|s| {
-        if s.trim().is_empty() {
-            None
-        } else {
-            Some(s.trim().to_string())
-        }
-    })
-}
-
 /// `followup edit ID`.
 pub fn edit(ctx: &Ctx, e: &EditArgs) -> Result<()> {
+    use followup_app::track::cleared;
     let mut patch = ApplicationPatch {
         company: e.company.clone(),
         role: e.role.clone(),
-        source: opt(&e.source),
-        link: opt(&e.link),
+        source: cleared(&e.source),
+        link: cleared(&e.link),
         urgent: e.urgent,
         late_in_process: e.late_in_process,
         ..ApplicationPatch::default()
     };
-    if let Some(r) = opt(&e.region) {
+    if let Some(r) = cleared(&e.region) {
         patch.region = Some(
             r.map(|c| ctx.region(&c).map(|r| r.code().to_string()))
                 .transpose()?,
         );
     }
-    if let Some(z) = opt(&e.recipient_tz) {
+    if let Some(z) = cleared(&e.recipient_tz) {
         if let Some(z) = &z {
             time::zone(z, "--recipient-tz")?;
         }
         patch.recipient_tz = Some(z);
     }
-    if let Some(t) = opt(&e.company_type) {
+    if let Some(t) = cleared(&e.company_type) {
         patch.company_type = Some(parse_word::<CompanyType>(t.as_deref())?);
     }
-    if let Some(s) = opt(&e.seniority) {
+    if let Some(s) = cleared(&e.seniority) {
         patch.seniority = Some(parse_word::<Seniority>(s.as_deref())?);
     }
     let round = followup_app::track::RoundEdit {

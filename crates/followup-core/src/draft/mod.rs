@@ -321,20 +321,7 @@ fn rotated(list: &[String], by: usize) -> Vec<String> {
 }
 
 fn month_day(d: Date) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
+    use crate::phrase::MONTHS;
     format!(
         "{} {}",
         MONTHS[usize::from(d.month().unsigned_abs()) - 1],
