@@ -55,11 +55,6 @@ impl Texts {
         self.iter().map(str::to_string).collect()
     }
 
-    /// The texts joined by `sep`.
-    pub fn join(&self, sep: &str) -> String {
-        self.iter().collect::<Vec<_>>().join(sep)
-    }
-
     /// The texts as kept: separated by the separator they were made with (a space
     /// for rule ids).
     pub fn joined(&self) -> &str {

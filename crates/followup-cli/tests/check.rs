@@ -1,8 +1,6 @@
 //! `followup check` as a user runs it: the real binary, a clean environment, a
 //! database in a temporary directory and a fixed clock.
 
-use std::path::PathBuf;
-
 use assert_cmd::Command;
 use serde_json::Value;
 
@@ -27,31 +25,22 @@ sam.rivera@example.com
 ";
 
 struct Env {
-    home: tempfile::TempDir,
+    home: common::Home,
+}
+
+impl std::ops::Deref for Env {
+    type Target = common::Home;
+
+    fn deref(&self) -> &common::Home {
+        &self.home
+    }
 }
 
 impl Env {
     fn new() -> Env {
         Env {
-            home: tempfile::tempdir().unwrap(),
+            home: common::Home::new(NOW),
         }
-    }
-
-    fn db(&self) -> PathBuf {
-        self.home.path().join("tracker.sqlite")
-    }
-
-    /// The binary with no settings leaking in from the machine.
-    fn cmd(&self) -> Command {
-        let mut cmd = common::bare(self.home.path());
-        cmd.env("FOLLOWUP_DB", self.db()).env("FOLLOWUP_NOW", NOW);
-        cmd
-    }
-
-    fn file(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.home.path().join(name);
-        std::fs::write(&p, text).unwrap();
-        p
     }
 
     fn add(&self, company: &str, interviewer: &str) -> i64 {

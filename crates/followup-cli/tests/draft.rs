@@ -7,43 +7,35 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 mod common;
-use common::ok;
 
 /// Interview on Tuesday Dec 1 2026, 10:00 New York; "now" is two hours later.
 const NOW: &str = "2026-12-01T12:00:00-05:00";
 
 struct Env {
-    home: tempfile::TempDir,
+    home: common::Home,
+}
+
+impl std::ops::Deref for Env {
+    type Target = common::Home;
+
+    fn deref(&self) -> &common::Home {
+        &self.home
+    }
 }
 
 impl Env {
     fn new() -> Env {
         Env {
-            home: tempfile::tempdir().unwrap(),
+            home: common::Home::new(NOW),
         }
-    }
-
-    fn db(&self) -> PathBuf {
-        self.home.path().join("tracker.sqlite")
     }
 
     fn config(&self) -> PathBuf {
         self.home.path().join("config")
     }
 
-    /// The binary with no settings leaking in from the machine.
-    fn cmd(&self) -> Command {
-        let mut cmd = common::bare(self.home.path());
-        cmd.env("FOLLOWUP_NOW", NOW).arg("--db").arg(self.db());
-        cmd
-    }
-
-    fn run(&self, args: &[&str]) -> String {
-        ok(self.cmd().args(args))
-    }
-
     fn profile(&self) {
-        self.run(&[
+        self.run([
             "profile",
             "--name",
             "Sam Lee",
@@ -56,7 +48,7 @@ impl Env {
 
     /// An application with two interviewers and notes; returns its id.
     fn add(&self, company: &str, company_type: &str) -> String {
-        let out = self.run(&[
+        let out = self.run([
             "add",
             "--company",
             company,
@@ -90,10 +82,6 @@ impl Env {
         ]);
         let v: Value = serde_json::from_str(&out).unwrap();
         v["id"].as_i64().unwrap().to_string()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.run(args)).unwrap()
     }
 }
 
@@ -161,7 +149,7 @@ fn text_thank_you_goes_to_the_first_interviewer_by_default() {
     );
 
     // --to picks another interviewer (part of the name is enough); the note differs.
-    let bob = env.run(&["draft", &id, "--kind", "thank-you", "--to", "bob"]);
+    let bob = env.run(["draft", &id, "--kind", "thank-you", "--to", "bob"]);
     assert!(bob.contains("Dear Bob,"), "{bob}");
     assert!(bob.contains("on-call"), "{bob}");
     assert_ne!(
@@ -196,7 +184,7 @@ fn every_kind_drafts_and_json_has_the_documented_shape() {
         "feedback-request",
         "reply-to-rejection",
     ] {
-        let v = env.json(&["draft", &id, "--kind", kind, "--json"]);
+        let v = env.json(["draft", &id, "--kind", kind, "--json"]);
         assert_eq!(v["kind"], kind);
         assert_eq!(v["to"], "José Núñez");
         let body = v["body"].as_str().unwrap();
@@ -210,7 +198,7 @@ fn every_kind_drafts_and_json_has_the_documented_shape() {
             "{kind}: text has no output field"
         );
     }
-    let v = env.json(&["draft", &id, "--kind", "follow-up", "--json"]);
+    let v = env.json(["draft", &id, "--kind", "follow-up", "--json"]);
     assert!(
         v["body"].as_str().unwrap().starts_with("Hi José,"),
         "startup: warm"
@@ -219,7 +207,7 @@ fn every_kind_drafts_and_json_has_the_documented_shape() {
         v["body"].as_str().unwrap().contains("December 8"),
         "decision date"
     );
-    let v = env.json(&[
+    let v = env.json([
         "draft",
         &id,
         "--kind",
@@ -237,7 +225,7 @@ fn eml_is_an_rfc_5322_draft() {
     let env = Env::new();
     env.profile();
     let id = env.add("Acme", "corporate");
-    let eml = env.run(&["draft", &id, "--kind", "thank-you", "--format", "eml"]);
+    let eml = env.run(["draft", &id, "--kind", "thank-you", "--format", "eml"]);
     let h = headers(&eml);
     assert_eq!(header(&h, "From"), ["\"Sam Lee\" <sam@example.com>"]);
     let to = header(&h, "To");
@@ -269,7 +257,7 @@ fn eml_is_an_rfc_5322_draft() {
     // Same clock, same message: nothing random.
     assert_eq!(
         eml,
-        env.run(&["draft", &id, "--kind", "thank-you", "--format", "eml"])
+        env.run(["draft", &id, "--kind", "thank-you", "--format", "eml"])
     );
 }
 
@@ -303,7 +291,7 @@ fn no_database_value_can_inject_a_header() {
     )
     .unwrap();
     for kind in ["thank-you", "follow-up"] {
-        let eml = env.run(&["draft", &id, "--kind", kind, "--format", "eml"]);
+        let eml = env.run(["draft", &id, "--kind", kind, "--format", "eml"]);
         assert!(
             eml.contains("Acme Bcc: x@y") || kind == "thank-you",
             "{eml}"
@@ -332,7 +320,7 @@ fn no_database_value_can_inject_a_header() {
         );
     }
     // The mailto link keeps the line breaks out of the subject as well.
-    let url = env.run(&["draft", &id, "--kind", "follow-up", "--format", "mailto"]);
+    let url = env.run(["draft", &id, "--kind", "follow-up", "--format", "mailto"]);
     let subject = url
         .split("subject=")
         .nth(1)
@@ -351,7 +339,7 @@ fn mailto_is_one_percent_encoded_url() {
     let env = Env::new();
     env.profile();
     let id = env.add("Acme & Sons", "startup");
-    let url = env.run(&["draft", &id, "--kind", "follow-up", "--format", "mailto"]);
+    let url = env.run(["draft", &id, "--kind", "follow-up", "--format", "mailto"]);
     let url = url.strip_suffix('\n').unwrap();
     assert!(!url.contains('\n') && !url.contains(' '), "{url}");
     assert!(
@@ -375,7 +363,7 @@ fn mailto_is_one_percent_encoded_url() {
 fn email_formats_need_an_address_and_an_email_kind() {
     let env = Env::new();
     env.profile();
-    let out = env.run(&[
+    let out = env.run([
         "add",
         "--company",
         "Acme",
@@ -406,7 +394,7 @@ fn email_formats_need_an_address_and_an_email_kind() {
     );
     assert!(err.contains("unknown format `pdf`"), "{err}");
     // Text needs no address.
-    let text = env.run(&["draft", &id, "--kind", "thank-you"]);
+    let text = env.run(["draft", &id, "--kind", "thank-you"]);
     assert!(text.contains("Dear Jane,"), "{text}");
 }
 
@@ -433,7 +421,7 @@ fn a_user_template_overrides_the_built_in_and_its_errors_name_the_file() {
          Great talking about {{ topics | join_and }}.\n\n{{ closing }}\n{{ signature }}\n",
     )
     .unwrap();
-    let v = env.json(&["draft", &id, "--kind", "thank-you", "--json"]);
+    let v = env.json(["draft", &id, "--kind", "thank-you", "--json"]);
     assert_eq!(v["subject"], "Thanks, José");
     assert_eq!(
         v["body"],
@@ -441,7 +429,7 @@ fn a_user_template_overrides_the_built_in_and_its_errors_name_the_file() {
          team runs on-call.\n\nBest,\nSam Lee\nsam@example.com\n+1 555 0100"
     );
     // Other kinds keep their built-in.
-    let follow = env.run(&["draft", &id, "--kind", "follow-up"]);
+    let follow = env.run(["draft", &id, "--kind", "follow-up"]);
     assert!(follow.starts_with("Subject: Following up"), "{follow}");
 
     std::fs::write(
@@ -479,7 +467,7 @@ fn every_draft_passes_followup_check() {
     for (company_type, to) in [("startup", "José"), ("government", "Bob")] {
         let id = env.add("Acme", company_type);
         for kind in kinds {
-            let text = env.run(&["draft", &id, "--kind", kind, "--to", to]);
+            let text = env.run(["draft", &id, "--kind", kind, "--to", to]);
             let out = env
                 .cmd()
                 .args(["check", "-", "--kind", kind, "--application", &id, "--json"])

@@ -6,7 +6,6 @@
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 mod common;
@@ -19,32 +18,26 @@ const TZ: &str = "America/New_York";
 const NOW: &str = "2026-12-01T12:00:00-05:00";
 
 struct Env {
-    home: tempfile::TempDir,
+    home: common::Home,
+}
+
+impl std::ops::Deref for Env {
+    type Target = common::Home;
+
+    fn deref(&self) -> &common::Home {
+        &self.home
+    }
 }
 
 impl Env {
     fn new() -> Env {
         Env {
-            home: tempfile::tempdir().unwrap(),
+            home: common::Home::new(NOW),
         }
     }
 
     fn path(&self, name: &str) -> PathBuf {
         self.home.path().join(name)
-    }
-
-    /// The binary with no settings leaking in from the machine, on this environment's
-    /// database, at the fixed clock.
-    fn cmd(&self) -> Command {
-        let mut cmd = common::bare(self.home.path());
-        cmd.env("FOLLOWUP_NOW", NOW)
-            .arg("--db")
-            .arg(self.path("tracker.sqlite"));
-        cmd
-    }
-
-    fn run<const N: usize>(&self, args: [&str; N]) -> String {
-        ok(self.cmd().args(args))
     }
 
     /// An application with two interviewers, recipients in Berlin; returns its id.

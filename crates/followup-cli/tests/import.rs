@@ -3,7 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 mod common;
@@ -19,30 +18,22 @@ fn invite(name: &str) -> PathBuf {
 }
 
 struct Env {
-    home: tempfile::TempDir,
+    home: common::Home,
+}
+
+impl std::ops::Deref for Env {
+    type Target = common::Home;
+
+    fn deref(&self) -> &common::Home {
+        &self.home
+    }
 }
 
 impl Env {
     fn new() -> Env {
         Env {
-            home: tempfile::tempdir().unwrap(),
+            home: common::Home::new(NOW),
         }
-    }
-
-    fn db(&self) -> PathBuf {
-        self.home.path().join("tracker.sqlite")
-    }
-
-    fn cmd(&self) -> Command {
-        let mut cmd = common::bare(self.home.path());
-        cmd.env("FOLLOWUP_DB", self.db()).env("FOLLOWUP_NOW", NOW);
-        cmd
-    }
-
-    fn file(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.home.path().join(name);
-        std::fs::write(&p, text).unwrap();
-        p
     }
 
     fn everything(&self) -> Value {

@@ -2,7 +2,7 @@
 //! `show`, `delete`, `backup` and `restore` through the real binary, in a clean
 //! environment, with the database in a temporary directory and the clock fixed.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -17,38 +17,22 @@ const NOW: &str = "2026-12-01T12:00:00-05:00";
 
 /// One user's machine: a home directory and a database inside it.
 struct Env {
-    home: tempfile::TempDir,
+    home: common::Home,
+}
+
+impl std::ops::Deref for Env {
+    type Target = common::Home;
+
+    fn deref(&self) -> &common::Home {
+        &self.home
+    }
 }
 
 impl Env {
     fn new() -> Env {
         Env {
-            home: tempfile::tempdir().unwrap(),
+            home: common::Home::new(NOW),
         }
-    }
-
-    fn db(&self) -> PathBuf {
-        self.home.path().join("tracker.sqlite")
-    }
-
-    /// The binary with no settings leaking in from the machine, nothing else set.
-    fn bare(&self) -> Command {
-        common::bare(self.home.path())
-    }
-
-    /// The binary on this environment's database at the fixed clock.
-    fn cmd(&self) -> Command {
-        let mut cmd = self.bare();
-        cmd.env("FOLLOWUP_DB", self.db()).env("FOLLOWUP_NOW", NOW);
-        cmd
-    }
-
-    fn run<const N: usize>(&self, args: [&str; N]) -> String {
-        ok(self.cmd().args(args))
-    }
-
-    fn json<const N: usize>(&self, args: [&str; N]) -> Value {
-        serde_json::from_str(&self.run(args)).unwrap()
     }
 
     /// `add` with the usual interview and these extra flags; returns the id.

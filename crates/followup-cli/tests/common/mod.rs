@@ -3,9 +3,11 @@
 
 #![allow(dead_code)] // each test file uses a part
 
-use std::path::Path;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use serde_json::Value;
 
 /// `followup` with nothing leaking in from the machine: no variables, and the home,
 /// config and data directories inside `home`.
@@ -44,4 +46,67 @@ pub fn refused(cmd: &mut Command) -> String {
     assert_eq!(stderr.lines().count(), 1, "one line: {stderr:?}");
     assert!(stderr.starts_with("error: "), "{stderr:?}");
     stderr
+}
+
+/// One user's machine: a home directory (settings and data inside it), a database
+/// `tracker.sqlite` in it, and a clock fixed at `now`.
+pub struct Home {
+    dir: tempfile::TempDir,
+    now: &'static str,
+}
+
+impl Home {
+    pub fn new(now: &'static str) -> Home {
+        Home {
+            dir: tempfile::tempdir().unwrap(),
+            now,
+        }
+    }
+
+    /// The home directory.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.path().join("tracker.sqlite")
+    }
+
+    /// The binary with nothing leaking in from the machine, nothing else set.
+    pub fn bare(&self) -> Command {
+        bare(self.path())
+    }
+
+    /// The binary on this home's database at the fixed clock.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = self.bare();
+        cmd.env("FOLLOWUP_DB", self.db())
+            .env("FOLLOWUP_NOW", self.now);
+        cmd
+    }
+
+    /// Writes `text` to `name` in the home directory; its path.
+    pub fn file(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    /// Runs a command that must succeed; its standard output.
+    pub fn run<I, S>(&self, args: I) -> String
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        ok(self.cmd().args(args))
+    }
+
+    /// Runs a command that must succeed and print JSON.
+    pub fn json<I, S>(&self, args: I) -> Value
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        serde_json::from_str(&self.run(args)).unwrap()
+    }
 }
