@@ -280,6 +280,18 @@ struct NewPage {
     imported: Option<crate::api::ImportOut>,
 }
 
+/// The New page again, with what was refused (400).
+fn new_page_refused(s: &Shared, tz: String, detail: String) -> Page {
+    let mut r = html(&NewPage {
+        csrf: s.csrf().to_string(),
+        tz,
+        error: Some(detail),
+        imported: None,
+    })?;
+    *r.status_mut() = StatusCode::BAD_REQUEST;
+    Ok(r)
+}
+
 async fn new_form(State(s): State<Shared>) -> Page {
     let ctx = s.ctx();
     html(&NewPage {
@@ -340,16 +352,7 @@ async fn new_submit(State(s): State<Shared>, form: Result<Form<NewForm>, FormRej
     let tz = ctx.settings.tz.clone().unwrap_or_default();
     match blocking(move || Ok(followup_app::track::add(&ctx, &input)?)).await {
         Ok(id) => Ok(Redirect::to(&format!("/applications/{id}")).into_response()),
-        Err(p) if p.status == 400 => {
-            let mut r = html(&NewPage {
-                csrf: s.csrf().to_string(),
-                tz,
-                error: Some(p.detail),
-                imported: None,
-            })?;
-            *r.status_mut() = StatusCode::BAD_REQUEST;
-            Ok(r)
-        }
+        Err(p) if p.status == 400 => new_page_refused(&s, tz, p.detail),
         Err(p) => Err(p.into()),
     }
 }
@@ -400,16 +403,7 @@ async fn new_import(
             error: None,
             imported: Some(out),
         }),
-        Err(p) if p.status == 400 => {
-            let mut r = html(&NewPage {
-                csrf: s.csrf().to_string(),
-                tz,
-                error: Some(p.detail),
-                imported: None,
-            })?;
-            *r.status_mut() = StatusCode::BAD_REQUEST;
-            Ok(r)
-        }
+        Err(p) if p.status == 400 => new_page_refused(&s, tz, p.detail),
         Err(p) => Err(p.into()),
     }
 }

@@ -638,6 +638,31 @@ impl<'a> Document<'a> {
         })
     }
 
+    /// The first value of a DTSTART or DTEND and the civil date-time it writes, or an
+    /// error naming `what` and the event's line.
+    fn civil_of<'e>(
+        &self,
+        index: usize,
+        entry: &'e ICalendarEntry,
+        what: &str,
+    ) -> Result<(&'e PartialDateTime, DateTime), ImportError> {
+        let bad = |problem: String| ImportError::BadEvent {
+            line: self.line_in_event(index, what),
+            problem,
+        };
+        let dt = entry
+            .values
+            .first()
+            .and_then(|v| v.as_partial_date_time())
+            .ok_or_else(|| bad(format!("{what} is not a date or date-time")))?;
+        let (Some(y), Some(m), Some(d)) = (dt.year, dt.month, dt.day) else {
+            return Err(bad(format!("{what} has no date")));
+        };
+        let civil = civil_datetime(dt, y, m, d)
+            .ok_or_else(|| bad(format!("{what} is not a valid date or time")))?;
+        Ok((dt, civil))
+    }
+
     /// A DTSTART or DTEND as an instant.
     fn moment(
         &self,
@@ -653,17 +678,8 @@ impl<'a> Document<'a> {
             line: self.line_in_event(index, what),
             problem,
         };
-        let dt = entry
-            .values
-            .first()
-            .and_then(|v| v.as_partial_date_time())
-            .ok_or_else(|| bad(format!("{what} is not a date or date-time")))?;
-        let (Some(y), Some(m), Some(d)) = (dt.year, dt.month, dt.day) else {
-            return Err(bad(format!("{what} has no date")));
-        };
+        let (dt, civil) = self.civil_of(index, entry, what)?;
         let all_day = !dt.has_time();
-        let civil = civil_datetime(dt, y, m, d)
-            .ok_or_else(|| bad(format!("{what} is not a valid date or time")))?;
         let out_of_range = || bad(format!("{what} is out of range"));
         if dt.has_zone() {
             let secs = i32::from(dt.tz_hour.unwrap_or(0)) * 3600
@@ -776,21 +792,7 @@ impl<'a> Document<'a> {
             return Ok(None);
         };
         let what = prop.as_str();
-        // The line is looked up only for an error.
-        let bad = |problem: String| ImportError::BadEvent {
-            line: self.line_in_event(index, what),
-            problem,
-        };
-        let dt = entry
-            .values
-            .first()
-            .and_then(|v| v.as_partial_date_time())
-            .ok_or_else(|| bad(format!("{what} is not a date or date-time")))?;
-        let (Some(y), Some(m), Some(d)) = (dt.year, dt.month, dt.day) else {
-            return Err(bad(format!("{what} has no date")));
-        };
-        let civil = civil_datetime(dt, y, m, d)
-            .ok_or_else(|| bad(format!("{what} is not a valid date or time")))?;
+        let (dt, civil) = self.civil_of(index, entry, what)?;
         if !dt.has_time() {
             return Ok(Some((civil.date(), true)));
         }
