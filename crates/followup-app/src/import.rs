@@ -7,8 +7,10 @@
 //!
 //! - an interview imported before with the same UID is updated (moved, renamed, its
 //!   interviewers replaced), or marked cancelled for `METHOD:CANCEL` /
-//!   `STATUS:CANCELLED`; within one file the highest SEQUENCE of a UID wins, across
-//!   files the latest import;
+//!   `STATUS:CANCELLED`; within one file the highest SEQUENCE of a UID wins; across
+//!   files, the SEQUENCE last imported is kept, and a version with a lower one is
+//!   "outdated" and changes nothing (an equal one updates: not every calendar raises
+//!   it for every change);
 //! - otherwise the interview is added to the newest active application of the same
 //!   company, or a new application (company, role) is created with it.
 //!
@@ -59,7 +61,8 @@ pub struct Planned {
 pub struct Done {
     /// The event's UID.
     pub uid: String,
-    /// created, added, updated, cancelled or skipped.
+    /// created, added, updated, cancelled, outdated (an older SEQUENCE than the one
+    /// imported before: nothing changed) or skipped.
     pub action: &'static str,
     /// The application it went to.
     pub application_id: Option<i64>,
@@ -329,6 +332,20 @@ fn write(b: &mut Batch<'_>, p: &Planned, now: jiff::Timestamp) -> Result<Done, S
         let app = b.application(existing.application_id)?;
         done.company = app.application.company.clone();
         done.role = app.application.role.clone();
+        if b.invite_sequence(existing.id)?
+            .is_some_and(|stored| i.sequence < stored)
+        {
+            // An older version of an invitation already imported: RFC 5545 says the
+            // higher SEQUENCE wins, so the interview is left as it is.
+            done.action = "outdated";
+            let iv = app.interviews.iter().find(|v| v.id == existing.id);
+            done.start = instant(
+                iv.map_or(i.start, |v| v.start),
+                iv.map(|v| v.tz.as_str()).filter(|z| *z != "UTC"),
+            );
+            return Ok(done);
+        }
+        b.set_invite_sequence(existing.id, i.sequence)?;
         if i.cancelled {
             done.action = "cancelled";
             b.update_interview(
@@ -376,6 +393,7 @@ fn write(b: &mut Batch<'_>, p: &Planned, now: jiff::Timestamp) -> Result<Done, S
     if let Some(app_id) = b.open_application_of(&p.company)? {
         let known = contacts_of(b, app_id)?;
         let iv = b.add_interview(app_id, &new_interview(p, &known))?;
+        b.set_invite_sequence(iv, i.sequence)?;
         let full = b.application(app_id)?;
         done.action = "added";
         done.application_id = Some(app_id);
@@ -389,6 +407,9 @@ fn write(b: &mut Batch<'_>, p: &Planned, now: jiff::Timestamp) -> Result<Done, S
     let app_id = b.add_application(&app)?;
     done.application_id = Some(app_id);
     done.interview_id = b.interview_id_by_uid(&i.uid)?;
+    if let Some(iv) = done.interview_id {
+        b.set_invite_sequence(iv, i.sequence)?;
+    }
     Ok(done)
 }
 

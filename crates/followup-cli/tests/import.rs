@@ -184,6 +184,21 @@ fn import_then_update_then_cancel_the_same_interview() {
         3
     );
 
+    // The first version (SEQUENCE 0), arriving late, is older: it changes nothing.
+    let v = json(&ok(env
+        .cmd()
+        .args(["import", "--json"])
+        .arg(invite("google.ics"))));
+    assert_eq!(v["imported"][0]["action"], "outdated");
+    assert_eq!(v["imported"][0]["interview_id"], iv);
+    assert_eq!(v["imported"][0]["start"], "2026-12-02T14:00:00-05:00");
+    let full = json(&ok(env.cmd().args(["show", &app.to_string(), "--json"])));
+    assert_eq!(
+        full["application"]["interviews"][0]["start"],
+        "2026-12-02T19:00:00Z"
+    );
+    assert_eq!(full["application"]["contacts"].as_array().unwrap().len(), 3);
+
     // METHOD:CANCEL marks it cancelled.
     let v = json(&ok(env
         .cmd()

@@ -248,6 +248,60 @@ fn holidays_from_closure_days() {
 }
 
 #[test]
+fn repeating_closures_are_expanded() {
+    let h = parse_holidays(&read("closures-recurring.ics")).unwrap();
+    let break_days: Vec<_> = h
+        .iter()
+        .filter(|(_, n)| n == "Acme holiday break")
+        .map(|(d, _)| *d)
+        .collect();
+    // Two days a year; 2027 excluded (EXDATE), 2028 moved to one day (RECURRENCE-ID).
+    assert_eq!(
+        &break_days[..5],
+        &[
+            date(2026, 12, 24),
+            date(2026, 12, 25),
+            date(2028, 12, 22),
+            date(2029, 12, 24),
+            date(2029, 12, 25),
+        ][..],
+        "{break_days:?}"
+    );
+    assert!(!break_days.contains(&date(2027, 12, 24)));
+    assert!(!break_days.contains(&date(2028, 12, 24)));
+    // A rule without an end is read for a hundred years, not for ever.
+    assert!(break_days.contains(&date(2126, 12, 25)));
+    assert!(!break_days.iter().any(|d| d.year() > 2126));
+    let fridays: Vec<_> = h
+        .iter()
+        .filter(|(_, n)| n == "Summer Friday")
+        .map(|(d, _)| *d)
+        .collect();
+    assert_eq!(
+        fridays,
+        vec![date(2026, 7, 3), date(2026, 7, 10), date(2026, 7, 17)]
+    );
+    let mut offsite: Vec<_> = h
+        .iter()
+        .filter(|(_, n)| n == "Offsite")
+        .map(|(d, _)| *d)
+        .collect();
+    offsite.sort();
+    assert_eq!(offsite, vec![date(2026, 9, 15), date(2027, 9, 15)]);
+}
+
+#[test]
+fn a_broken_repeat_rule_is_refused_with_its_line() {
+    let text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\n\
+        DTSTART;VALUE=DATE:20261224\r\nRRULE:FREQ=YEARLY;BYMONTH=13\r\nSUMMARY:Closed\r\n\
+        END:VEVENT\r\nEND:VCALENDAR\r\n";
+    match parse_holidays(text) {
+        Err(e) => assert!(e.to_string().contains("line 3"), "{e}"),
+        Ok(h) => panic!("read {h:?}"),
+    }
+}
+
+#[test]
 fn titles() {
     let none: &[&str] = &[];
     for (title, company) in [

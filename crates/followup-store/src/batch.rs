@@ -79,6 +79,26 @@ impl Batch<'_> {
             .optional()?)
     }
 
+    /// The SEQUENCE of the invitation this interview was last imported from, if any.
+    pub fn invite_sequence(&self, interview_id: i64) -> Result<Option<i64>> {
+        Ok(self
+            .c
+            .prepare_cached("SELECT sequence FROM invite_sequence WHERE interview_id = ?1")?
+            .query_row([interview_id], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Records the SEQUENCE of the invitation this interview was imported from.
+    pub fn set_invite_sequence(&mut self, interview_id: i64, sequence: i64) -> Result<()> {
+        self.c
+            .prepare_cached(
+                "INSERT INTO invite_sequence (interview_id, sequence) VALUES (?1, ?2)
+                 ON CONFLICT (interview_id) DO UPDATE SET sequence = excluded.sequence",
+            )?
+            .execute([interview_id, sequence])?;
+        Ok(())
+    }
+
     /// As [`Store::application`], seeing this batch's writes.
     pub fn application(&self, id: i64) -> Result<ApplicationFull> {
         crate::load::application_full(self.c, id)

@@ -31,7 +31,8 @@
 //! # Ok::<(), followup_store::StoreError>(())
 //! ```
 //!
-//! # Schema (version 3: `migrations/0001_initial.sql`, `0002_holidays.sql`, `0003_agenda_cache.sql`)
+//! # Schema (version 4: `migrations/0001_initial.sql`, `0002_holidays.sql`,
+//! `0003_agenda_cache.sql`, `0004_invite_sequence.sql`)
 //!
 //! | table | holds |
 //! |---|---|
@@ -48,6 +49,7 @@
 //! | `agenda_step` | a cached step: kind, recipient, channel, window, zone, rules |
 //! | `agenda_why` | a cached step's reasons (read only when shown) |
 //! | `holiday_gen` | how many times custom holiday calendars changed (one row) |
+//! | `invite_sequence` | per imported interview: the `SEQUENCE` of the invitation it was last imported from |
 //!
 //! `application.plan_gen` counts changes to everything planning reads of an
 //! application; triggers raise it on every write to it, its interviews, contacts,

@@ -37,6 +37,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         version: 3,
         sql: include_str!("../migrations/0003_agenda_cache.sql"),
     },
+    Migration {
+        version: 4,
+        sql: include_str!("../migrations/0004_invite_sequence.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.

@@ -146,6 +146,7 @@ fn print_done(json: bool, done: &[Done]) -> Result<()> {
                     "added" => "Interview added to",
                     "updated" => "Interview updated in",
                     "cancelled" => "Interview cancelled in",
+                    "outdated" => "Older version of the invitation, left as it is:",
                     _ => "Nothing to cancel for",
                 };
                 writeln!(out, "{what} {} — {}, {}{ids}", d.company, d.role, d.start)?;

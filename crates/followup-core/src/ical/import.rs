@@ -233,7 +233,10 @@ pub fn parse_invites_with(text: &str, opts: &ParseOptions) -> Result<Vec<Invite>
 
 /// Reads a calendar of holidays or closure days: each event's DTSTART date, or every
 /// date from DTSTART up to DTEND (exclusive) for a multi-day event, named by its
-/// SUMMARY. The pairs come in the file's order; [`Region::custom`] sorts them.
+/// SUMMARY. A repeating event (`RRULE`, `RDATE`, with `EXDATE` and `RECURRENCE-ID`
+/// exceptions) gives every occurrence, for at most [`RECURRENCE_YEARS`] years or
+/// [`MAX_OCCURRENCES`] occurrences. The pairs come in the file's order;
+/// [`Region::custom`] sorts them.
 ///
 /// [`Region::custom`]: crate::calendar::Region::custom
 pub fn parse_holidays(text: &str) -> Result<Vec<(Date, String)>, ImportError> {
@@ -731,9 +734,20 @@ impl<'a> Document<'a> {
     fn holidays(&self) -> Result<Vec<(Date, String)>, ImportError> {
         let mut out = Vec::new();
         let mut zones = Zones::default();
+        // UIDs of recurring events: their RECURRENCE-ID exceptions are read with them.
+        let recurring: std::collections::HashSet<&str> = self
+            .events()
+            .filter(|(_, _, ev)| is_recurring(ev))
+            .filter_map(|(_, _, ev)| uid_of(ev))
+            .collect();
         for (index, cal, ev) in self.events() {
             let line = self.event_line(index);
             let bad = |problem: String| ImportError::BadEvent { line, problem };
+            if ev.property(&ICalendarProperty::RecurrenceId).is_some()
+                && uid_of(ev).is_some_and(|u| recurring.contains(u))
+            {
+                continue;
+            }
             let name = one_line(&texts(ev, &ICalendarProperty::Summary).unwrap_or_default());
             let name = if name.is_empty() {
                 "Closed".to_string()
@@ -763,16 +777,12 @@ impl<'a> Document<'a> {
                     i64::from(days) + 1
                 )));
             }
-            let mut day = first.0;
-            loop {
-                out.push((day, name.clone()));
-                if day >= last {
-                    break;
+            if is_recurring(ev) {
+                for (start, span) in occurrences(cal, ev, first.0, days).map_err(bad)? {
+                    push_days(&mut out, start, span, &name);
                 }
-                match day.tomorrow() {
-                    Ok(next) => day = next,
-                    Err(_) => break,
-                }
+            } else {
+                push_days(&mut out, first.0, days, &name);
             }
         }
         Ok(out)
@@ -808,6 +818,112 @@ impl<'a> Document<'a> {
         let midnight = civil.time() == jiff::civil::Time::midnight();
         Ok(Some((civil.date(), midnight)))
     }
+}
+
+/// The days `first` to `first + span` (inclusive), each named `name`.
+fn push_days(out: &mut Vec<(Date, String)>, first: Date, span: i32, name: &str) {
+    let mut day = first;
+    for _ in 0..=span {
+        out.push((day, name.to_string()));
+        match day.tomorrow() {
+            Ok(next) => day = next,
+            Err(_) => break,
+        }
+    }
+}
+
+/// Whether an event repeats (`RRULE` or `RDATE`).
+fn is_recurring(ev: &ICalendarComponent) -> bool {
+    ev.property(&ICalendarProperty::Rrule).is_some()
+        || ev.property(&ICalendarProperty::Rdate).is_some()
+}
+
+fn uid_of(ev: &ICalendarComponent) -> Option<&str> {
+    ev.property(&ICalendarProperty::Uid)
+        .and_then(|e| e.values.first())
+        .and_then(ICalendarValue::as_text)
+}
+
+/// How many occurrences of one repeating holiday are read at most.
+pub const MAX_OCCURRENCES: usize = 1_000;
+
+/// How many years after its first date a repeating holiday is read.
+pub const RECURRENCE_YEARS: i16 = 100;
+
+/// The first day and the span (in days after it) of each occurrence of a repeating
+/// closure (`RRULE`, `RDATE`, with `EXDATE` and `RECURRENCE-ID` exceptions), expanded
+/// by calcard. A rule without an end is read for [`RECURRENCE_YEARS`] years or
+/// [`MAX_OCCURRENCES`] occurrences, whichever comes first. Dates are the occurrence's
+/// own (in its zone, or floating).
+fn occurrences(
+    cal: &ICalendar,
+    ev: &ICalendarComponent,
+    first: Date,
+    span: i32,
+) -> Result<Vec<(Date, i32)>, String> {
+    let uid = uid_of(ev);
+    // The zones of the file, the event and its exceptions (same UID).
+    let one = ICalendar {
+        components: cal
+            .components
+            .iter()
+            .filter(|c| {
+                c.component_type == ICalendarComponentType::VTimezone
+                    || std::ptr::eq(*c, ev)
+                    || (c.component_type == ICalendarComponentType::VEvent
+                        && uid.is_some()
+                        && uid_of(c) == uid
+                        && c.property(&ICalendarProperty::RecurrenceId).is_some())
+            })
+            .cloned()
+            .collect(),
+    };
+    let expanded = one.expand_dates(Tz::Floating, MAX_OCCURRENCES);
+    if let Some(e) = expanded.errors.first() {
+        return Err(match &e.error {
+            calcard::icalendar::dates::CalendarErrorType::RRule(r) => {
+                format!("its RRULE cannot be expanded: {r}")
+            }
+            other => format!("its repetition cannot be expanded: {other:?}"),
+        });
+    }
+    let until = first.year().saturating_add(RECURRENCE_YEARS);
+    let mut out = Vec::with_capacity(expanded.events.len());
+    for occurrence in &expanded.events {
+        let Some(start) = chrono_date(&occurrence.start.naive_local()) else {
+            continue;
+        };
+        if start.year() > until {
+            continue;
+        }
+        let span = match &occurrence.end {
+            calcard::icalendar::dates::TimeOrDelta::Time(end) => {
+                let local = end.naive_local();
+                match chrono_date(&local) {
+                    // An end at midnight is exclusive.
+                    Some(end) if end > start && local.time() == chrono::NaiveTime::MIN => {
+                        (end - start).get_days() - 1
+                    }
+                    Some(end) if end > start => (end - start).get_days(),
+                    _ => 0,
+                }
+            }
+            calcard::icalendar::dates::TimeOrDelta::Delta(_) => span,
+        };
+        out.push((start, span.clamp(0, (MAX_HOLIDAY_DAYS - 1) as i32)));
+    }
+    Ok(out)
+}
+
+fn chrono_date(dt: &chrono::NaiveDateTime) -> Option<Date> {
+    use chrono::Datelike;
+    let d = dt.date();
+    Date::new(
+        i16::try_from(d.year()).ok()?,
+        i8::try_from(d.month()).ok()?,
+        i8::try_from(d.day()).ok()?,
+    )
+    .ok()
 }
 
 /// An instant read from DTSTART or DTEND.
