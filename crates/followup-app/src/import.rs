@@ -120,9 +120,10 @@ pub fn write_all(ctx: &Ctx, planned: &[Planned]) -> Result<Vec<Done>> {
     let now = ctx.now;
     store
         .batch(|b| {
+            let mut people = People::default();
             planned
                 .iter()
-                .map(|p| write(b, p, now))
+                .map(|p| write(b, p, now, &mut people))
                 .collect::<std::result::Result<Vec<_>, StoreError>>()
         })
         .map_err(store_err)
@@ -231,7 +232,7 @@ fn plan_events(
         };
         // The checks the store runs, now, with the event's line in the message.
         let mut app = NewApplication::new(&p.company, &p.role, ctx.now);
-        app.interviews.push(new_interview(&p, &HashMap::new()));
+        app.interviews.push(new_interview(&p));
         app.validate().map_err(|e| {
             Error::input(format!(
                 "{file}: the event at line {line} cannot be kept: {e}"
@@ -262,9 +263,8 @@ fn plan_events(
     Ok(out)
 }
 
-/// The interview of an event; `known` maps lower-case e-mails and names to contacts
-/// already stored for the application.
-fn new_interview(p: &Planned, known: &HashMap<String, i64>) -> NewInterview {
+/// The interview of an event, its interviewers as new contacts.
+fn new_interview(p: &Planned) -> NewInterview {
     let i = &p.invite;
     let mut n = NewInterview::new(i.start, p.tz.clone(), i.duration_minutes());
     n.uid = Some(i.uid.clone());
@@ -275,10 +275,7 @@ fn new_interview(p: &Planned, known: &HashMap<String, i64>) -> NewInterview {
     n.interviewers = p
         .interviewers
         .iter()
-        .map(|person| match known_contact(known, person) {
-            Some(id) => Interviewer::Id(id),
-            None => Interviewer::New(contact(person)),
-        })
+        .map(|person| Interviewer::New(contact(person)))
         .collect();
     n
 }
@@ -289,32 +286,70 @@ fn contact(p: &Person) -> NewContact {
     c
 }
 
-fn known_contact(known: &HashMap<String, i64>, p: &Person) -> Option<i64> {
-    p.email
-        .as_ref()
-        .and_then(|e| known.get(&e.to_lowercase()))
-        .or_else(|| known.get(&p.name.to_lowercase()))
-        .copied()
+/// The contacts of the applications an import touches, by lower-case e-mail and
+/// name, read once per application and kept up to date as people are added: an
+/// import of many events for one company costs one read, not one per event.
+#[derive(Default)]
+struct People {
+    by_application: HashMap<i64, HashMap<String, i64>>,
 }
 
-/// The contacts of an application by lower-case e-mail and name.
-fn contacts_of(b: &Batch<'_>, application_id: i64) -> Result<HashMap<String, i64>, StoreError> {
-    Ok(known_of(&b.application(application_id)?))
-}
-
-fn known_of(full: &followup_store::ApplicationFull) -> HashMap<String, i64> {
-    let mut known = HashMap::new();
-    for c in &full.contacts {
-        if let Some(e) = &c.email {
-            known.entry(e.to_lowercase()).or_insert(c.id);
+impl People {
+    /// The ids of `p`'s interviewers among the application's contacts, adding those
+    /// not known yet (matched on e-mail, else name, without regard to case).
+    fn ids(
+        &mut self,
+        b: &mut Batch<'_>,
+        application_id: i64,
+        p: &Planned,
+    ) -> Result<Vec<i64>, StoreError> {
+        let known = match self.by_application.entry(application_id) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let mut known = HashMap::new();
+                for (id, name, email) in b.contact_names(application_id)? {
+                    if let Some(email) = email {
+                        known.entry(email.to_lowercase()).or_insert(id);
+                    }
+                    known.entry(name.to_lowercase()).or_insert(id);
+                }
+                e.insert(known)
+            }
+        };
+        let mut ids = Vec::with_capacity(p.interviewers.len());
+        for person in &p.interviewers {
+            let found = person
+                .email
+                .as_ref()
+                .and_then(|e| known.get(&e.to_lowercase()))
+                .or_else(|| known.get(&person.name.to_lowercase()))
+                .copied();
+            let id = match found {
+                Some(id) => id,
+                None => {
+                    let id = b.add_contact(application_id, &contact(person))?;
+                    if let Some(e) = &person.email {
+                        known.entry(e.to_lowercase()).or_insert(id);
+                    }
+                    known.entry(person.name.to_lowercase()).or_insert(id);
+                    id
+                }
+            };
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
         }
-        known.entry(c.name.to_lowercase()).or_insert(c.id);
+        Ok(ids)
     }
-    known
 }
 
 /// Writes one event inside the import's transaction.
-fn write(b: &mut Batch<'_>, p: &Planned, now: jiff::Timestamp) -> Result<Done, StoreError> {
+fn write(
+    b: &mut Batch<'_>,
+    p: &Planned,
+    now: jiff::Timestamp,
+    people: &mut People,
+) -> Result<Done, StoreError> {
     let i = &p.invite;
     let mut done = Done {
         uid: i.uid.clone(),
@@ -329,19 +364,17 @@ fn write(b: &mut Batch<'_>, p: &Planned, now: jiff::Timestamp) -> Result<Done, S
     if let Some(existing) = b.find_interview_by_uid(&i.uid)? {
         done.application_id = Some(existing.application_id);
         done.interview_id = Some(existing.id);
-        let app = b.application(existing.application_id)?;
-        done.company = app.application.company.clone();
-        done.role = app.application.role.clone();
-        if b.invite_sequence(existing.id)?
+        (done.company, done.role) = b.company_and_role(existing.application_id)?;
+        if b
+            .invite_sequence(existing.id)?
             .is_some_and(|stored| i.sequence < stored)
         {
             // An older version of an invitation already imported: RFC 5545 says the
             // higher SEQUENCE wins, so the interview is left as it is.
             done.action = "outdated";
-            let iv = app.interviews.iter().find(|v| v.id == existing.id);
             done.start = instant(
-                iv.map_or(i.start, |v| v.start),
-                iv.map(|v| v.tz.as_str()).filter(|z| *z != "UTC"),
+                existing.start,
+                Some(existing.tz.as_str()).filter(|z| *z != "UTC"),
             );
             return Ok(done);
         }
@@ -358,19 +391,7 @@ fn write(b: &mut Batch<'_>, p: &Planned, now: jiff::Timestamp) -> Result<Done, S
             return Ok(done);
         }
         done.action = "updated";
-        let mut known = known_of(&app);
-        let mut ids = Vec::with_capacity(p.interviewers.len());
-        for person in &p.interviewers {
-            let id = match known_contact(&known, person) {
-                Some(id) => id,
-                None => {
-                    let id = b.add_contact(existing.application_id, &contact(person))?;
-                    known.insert(person.name.to_lowercase(), id);
-                    id
-                }
-            };
-            ids.push(id);
-        }
+        let ids = people.ids(b, existing.application_id, p)?;
         let patch = InterviewPatch {
             start: Some(i.start),
             tz: Some(p.tz.clone()),
@@ -391,19 +412,22 @@ fn write(b: &mut Batch<'_>, p: &Planned, now: jiff::Timestamp) -> Result<Done, S
         return Ok(done);
     }
     if let Some(app_id) = b.open_application_of(&p.company)? {
-        let known = contacts_of(b, app_id)?;
-        let iv = b.add_interview(app_id, &new_interview(p, &known))?;
+        let mut n = new_interview(p);
+        n.interviewers = people
+            .ids(b, app_id, p)?
+            .into_iter()
+            .map(Interviewer::Id)
+            .collect();
+        let iv = b.add_interview(app_id, &n)?;
         b.set_invite_sequence(iv, i.sequence)?;
-        let full = b.application(app_id)?;
         done.action = "added";
         done.application_id = Some(app_id);
         done.interview_id = Some(iv);
-        done.company = full.application.company;
-        done.role = full.application.role;
+        (done.company, done.role) = b.company_and_role(app_id)?;
         return Ok(done);
     }
     let mut app = NewApplication::new(&p.company, &p.role, now);
-    app.interviews.push(new_interview(p, &HashMap::new()));
+    app.interviews.push(new_interview(p));
     let app_id = b.add_application(&app)?;
     done.application_id = Some(app_id);
     done.interview_id = b.interview_id_by_uid(&i.uid)?;

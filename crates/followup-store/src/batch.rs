@@ -99,6 +99,27 @@ impl Batch<'_> {
         Ok(())
     }
 
+    /// The company and role of an application.
+    pub fn company_and_role(&self, application_id: i64) -> Result<(String, String)> {
+        self.c
+            .prepare_cached("SELECT company, role FROM application WHERE id = ?1")?
+            .query_row([application_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .ok_or(crate::StoreError::NotFound {
+                what: "application",
+                id: application_id,
+            })
+    }
+
+    /// The contacts of an application as (id, name, e-mail), oldest first.
+    pub fn contact_names(&self, application_id: i64) -> Result<Vec<(i64, String, Option<String>)>> {
+        let mut stmt = self.c.prepare_cached(
+            "SELECT id, name, email FROM contact WHERE application_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([application_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// As [`Store::application`], seeing this batch's writes.
     pub fn application(&self, id: i64) -> Result<ApplicationFull> {
         crate::load::application_full(self.c, id)
