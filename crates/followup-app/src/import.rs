@@ -61,8 +61,9 @@ pub struct Planned {
 pub struct Done {
     /// The event's UID.
     pub uid: String,
-    /// created, added, updated, cancelled, outdated (an older SEQUENCE than the one
-    /// imported before: nothing changed) or skipped.
+    /// created, added, updated, unchanged (imported before as it is), cancelled,
+    /// outdated (an older SEQUENCE than the one imported before: nothing changed) or
+    /// skipped.
     pub action: &'static str,
     /// The application it went to.
     pub application_id: Option<i64>,
@@ -365,10 +366,8 @@ fn write(
         done.application_id = Some(existing.application_id);
         done.interview_id = Some(existing.id);
         (done.company, done.role) = b.company_and_role(existing.application_id)?;
-        if b
-            .invite_sequence(existing.id)?
-            .is_some_and(|stored| i.sequence < stored)
-        {
+        let stored = b.invite_sequence(existing.id)?;
+        if stored.is_some_and(|stored| i.sequence < stored) {
             // An older version of an invitation already imported: RFC 5545 says the
             // higher SEQUENCE wins, so the interview is left as it is.
             done.action = "outdated";
@@ -378,7 +377,9 @@ fn write(
             );
             return Ok(done);
         }
-        b.set_invite_sequence(existing.id, i.sequence)?;
+        if stored != Some(i.sequence) {
+            b.set_invite_sequence(existing.id, i.sequence)?;
+        }
         if i.cancelled {
             done.action = "cancelled";
             b.update_interview(
@@ -403,6 +404,14 @@ fn write(
             interviewer_ids: Some(ids),
             ..InterviewPatch::default()
         };
+        let mut after = existing.clone();
+        patch.apply(&mut after);
+        if after == existing && stored == Some(i.sequence) {
+            // The same invitation again (a calendar exported anew): nothing is
+            // written, so the agenda keeps its cached plan.
+            done.action = "unchanged";
+            return Ok(done);
+        }
         b.update_interview(existing.id, &patch)?;
         return Ok(done);
     }

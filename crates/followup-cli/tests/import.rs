@@ -160,7 +160,7 @@ fn import_then_update_then_cancel_the_same_interview() {
         .cmd()
         .args(["import", "--json"])
         .arg(invite("google.ics"))));
-    assert_eq!(v["imported"][0]["action"], "updated");
+    assert_eq!(v["imported"][0]["action"], "unchanged");
     assert_eq!(v["imported"][0]["interview_id"], iv);
 
     // SEQUENCE 2: moved and a new interviewer; same interview, same people reused.

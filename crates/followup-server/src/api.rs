@@ -484,8 +484,9 @@ pub struct ImportInput {
 pub struct Imported {
     /// The event's UID.
     pub uid: String,
-    /// created, added, updated, cancelled, outdated (an older SEQUENCE than the one
-    /// imported before: nothing changed) or skipped.
+    /// created, added, updated, unchanged (imported before as it is), cancelled,
+    /// outdated (an older SEQUENCE than the one imported before: nothing changed) or
+    /// skipped.
     pub action: String,
     /// The application it went to.
     pub application_id: Option<i64>,

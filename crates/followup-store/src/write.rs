@@ -607,8 +607,11 @@ pub(crate) fn update_interview_row(
         iv.title,
     ])?;
     if patch.interviewer_ids.is_some() {
-        c.prepare_cached("DELETE FROM interview_contact WHERE interview_id = ?1")?
-            .execute([interview_id])?;
+        // Both key columns, so the primary key finds the rows (not a scan).
+        c.prepare_cached(
+            "DELETE FROM interview_contact WHERE application_id = ?1 AND interview_id = ?2",
+        )?
+        .execute([iv.application_id, interview_id])?;
         for &contact in &iv.interviewer_ids {
             require_child(c, "contact", iv.application_id, contact)?;
             link(c, iv.application_id, interview_id, contact)?;

@@ -145,6 +145,7 @@ fn print_done(json: bool, done: &[Done]) -> Result<()> {
                     "created" => "New application",
                     "added" => "Interview added to",
                     "updated" => "Interview updated in",
+                    "unchanged" => "Already up to date:",
                     "cancelled" => "Interview cancelled in",
                     "outdated" => "Older version of the invitation, left as it is:",
                     _ => "Nothing to cancel for",
