@@ -220,43 +220,17 @@ pub struct DraftOut {
     pub mailto: Option<String>,
 }
 
-/// Drafts a message for one step (nothing is sent).
+/// Drafts a message for one step (nothing is sent): the same drafting as the Draft
+/// page and its .eml download.
 pub fn make_draft(ctx: &followup_app::Ctx, id: i64, q: &DraftQuery) -> Result<DraftOut, Problem> {
-    use followup_app::draft as d;
-    let kind: MessageKind = q
-        .kind
-        .parse::<MessageKind>()
-        .map_err(|e| Problem::input(e.to_string()))?;
-    let store = ctx.store()?;
-    let profile = store
-        .profile()
-        .map_err(followup_app::ctx::store_err)?
-        .ok_or_else(|| {
-            Problem::input("no sender profile: fill in your name and email under Settings first; drafts are signed with it")
-        })?;
-    let full = store
-        .application(id)
-        .map_err(followup_app::ctx::store_err)?;
-    let to = d::recipient(&full, kind, q.to.as_deref())?;
-    let input = d::input(&full, kind, &profile, to, ctx.now);
-    let draft = match d::user_template(kind)? {
-        Some((path, source)) => {
-            followup_core::draft::render_with(&input, &path.display().to_string(), &source)
-        }
-        None => followup_core::draft::render(&input),
-    }
-    .map_err(|e| Problem::input(e.to_string()))?;
-    let mailto = d::address_of(to)
-        .ok()
-        .filter(|_| d::is_email(kind))
-        .map(|a| d::mailto(a, &draft));
+    let c = crate::views::compose(ctx, id, &q.kind, q.to.as_deref())?;
     Ok(DraftOut {
-        kind: kind.as_str().to_string(),
-        to: to.name.clone(),
-        email: to.email.clone(),
-        subject: draft.subject,
-        body: draft.body,
-        mailto,
+        kind: c.kind.as_str().to_string(),
+        mailto: c.mailto(&c.draft),
+        to: c.to.name,
+        email: c.to.email,
+        subject: c.draft.subject,
+        body: c.draft.body,
     })
 }
 

@@ -9,13 +9,10 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use followup_app::track::{AddInput, RoundInput};
-use followup_store::model::Contact;
 use serde::Deserialize;
 
-use crate::api::{
-    make_draft, run_check, save_profile, CheckInput, DraftQuery, Finding, ProfileBody,
-};
-use crate::views::{self, AgendaItem, Summary, Timeline, COLUMNS};
+use crate::api::{run_check, save_profile, CheckInput, DraftQuery, Finding, ProfileBody};
+use crate::views::{self, AgendaItem, HistoryLine, InterviewLine, Summary, Timeline, COLUMNS};
 use crate::{blocking, Problem, Shared};
 
 /// The page routes.
@@ -26,7 +23,10 @@ pub fn router() -> Router<Shared> {
         .route("/applications/{id}", get(application))
         .route("/applications/{id}/done", post(done))
         .route("/applications/{id}/draft", get(draft))
-        .route("/applications/{id}/draft.eml", get(draft_eml))
+        .route(
+            "/applications/{id}/draft.eml",
+            get(draft_eml).post(draft_eml_edited),
+        )
         .route("/new", get(new_form).post(new_submit))
         .route("/new/import", post(new_import))
         .route("/settings", get(settings).post(settings_submit))
@@ -146,19 +146,43 @@ async fn pipeline(State(s): State<Shared>) -> Page {
 struct ApplicationPage {
     a: followup_store::Application,
     full: followup_store::ApplicationFull,
+    /// The posting, when it is a web address (else shown as text).
+    link: Option<String>,
     items: Vec<AgendaItem>,
+    interviews: Vec<InterviewLine>,
+    history: Vec<HistoryLine>,
     t: Timeline,
+    /// The plot's height (steps' rows and the days' row), and the picture's with its
+    /// axis.
+    plot: usize,
     height: usize,
 }
 
 async fn application(State(s): State<Shared>, Path(id): Path<i64>) -> Page {
     let ctx = s.ctx();
-    let v = blocking(move || Ok(views::application(&ctx, id)?)).await?;
+    let (v, interviews, history) = blocking(move || {
+        let v = views::application(&ctx, id)?;
+        let interviews = views::interview_lines(&ctx, &v.full);
+        let history = views::history_lines(&ctx, &v.full);
+        Ok((v, interviews, history))
+    })
+    .await?;
+    let plot = (v.timeline.rows + 1) * 30;
     html(&ApplicationPage {
         a: v.full.application.clone(),
-        height: (v.timeline.rows + 1) * 30,
+        link: v
+            .full
+            .application
+            .link
+            .as_deref()
+            .and_then(views::web_link)
+            .map(str::to_string),
+        plot,
+        height: plot + 26,
         full: v.full,
         items: v.items,
+        interviews,
+        history,
         t: v.timeline,
     })
 }
@@ -197,9 +221,16 @@ async fn done(
 #[template(path = "draft.html")]
 struct DraftPage {
     id: i64,
-    d: crate::api::DraftOut,
+    csrf: String,
+    kind: String,
+    to: String,
     text: String,
     found: Vec<Finding>,
+    /// The address the mail client opens the message to.
+    address: Option<String>,
+    mailto: Option<String>,
+    /// Why there is no .eml / mailto form, when there is none.
+    no_email: Option<String>,
 }
 
 async fn draft(
@@ -209,56 +240,48 @@ async fn draft(
 ) -> Page {
     let Query(q) = q.map_err(Problem::from)?;
     let ctx = s.ctx();
-    let (d, text, found) = blocking(move || {
-        let d = make_draft(&ctx, id, &q)?;
-        let text = match &d.subject {
-            Some(sub) => format!("Subject: {sub}\n\n{}", d.body),
-            None => d.body.clone(),
-        };
+    let (c, text, found) = blocking(move || {
+        let c = views::compose(&ctx, id, &q.kind, q.to.as_deref())?;
+        let text = followup_app::draft::text(&c.draft);
         let found = run_check(
             &ctx,
             &CheckInput {
                 text: text.clone(),
                 application: Some(id),
-                kind: Some(d.kind.clone()),
-                to: Some(d.to.clone()),
+                kind: Some(c.kind.as_str().to_string()),
+                to: Some(c.to.name.clone()),
             },
         )?;
-        Ok((d, text, found.diagnostics))
+        Ok((c, text, found.diagnostics))
     })
     .await?;
-    html(&DraftPage { id, d, text, found })
+    let address = followup_app::draft::address_of(&c.to)
+        .ok()
+        .map(str::to_string);
+    let no_email = views::not_an_email(c.kind).or_else(|| {
+        address.is_none().then(|| {
+            format!(
+                "{} has no email address in the tracker: copy the text, or add the address \
+                 to open it in a mail client",
+                c.to.name
+            )
+        })
+    });
+    html(&DraftPage {
+        id,
+        csrf: s.csrf().to_string(),
+        kind: c.kind.as_str().to_string(),
+        to: c.to.name.clone(),
+        mailto: c.mailto(&c.draft),
+        address: address.filter(|_| no_email.is_none()),
+        no_email,
+        text,
+        found,
+    })
 }
 
-async fn draft_eml(
-    State(s): State<Shared>,
-    Path(id): Path<i64>,
-    q: Result<Query<DraftQuery>, QueryRejection>,
-) -> Page {
-    let Query(q) = q.map_err(Problem::from)?;
-    let ctx = s.ctx();
-    let eml = blocking(move || {
-        use followup_app::draft as d;
-        let kind: followup_core::model::MessageKind = q
-            .kind
-            .parse::<followup_core::model::MessageKind>()
-            .map_err(|e| Problem::input(e.to_string()))?;
-        let store = ctx.store()?;
-        let profile = store
-            .profile()
-            .map_err(followup_app::ctx::store_err)?
-            .ok_or_else(|| Problem::input("no sender profile: fill it in under Settings"))?;
-        let full = store
-            .application(id)
-            .map_err(followup_app::ctx::store_err)?;
-        let to: &Contact = d::recipient(&full, kind, q.to.as_deref())?;
-        let input = d::input(&full, kind, &profile, to, ctx.now);
-        let draft =
-            followup_core::draft::render(&input).map_err(|e| Problem::input(e.to_string()))?;
-        Ok(d::eml(&ctx, &full, kind, &profile, to, &draft)?)
-    })
-    .await?;
-    Ok((
+fn eml_response(eml: String) -> Response {
+    (
         [
             (header::CONTENT_TYPE, "message/rfc822"),
             (
@@ -268,45 +291,71 @@ async fn draft_eml(
         ],
         eml,
     )
-        .into_response())
+        .into_response()
+}
+
+/// The drafted message as an .eml file (the Draft page's text before any edit).
+async fn draft_eml(
+    State(s): State<Shared>,
+    Path(id): Path<i64>,
+    q: Result<Query<DraftQuery>, QueryRejection>,
+) -> Page {
+    let Query(q) = q.map_err(Problem::from)?;
+    let ctx = s.ctx();
+    let eml = blocking(move || {
+        let c = views::compose(&ctx, id, &q.kind, q.to.as_deref())?;
+        c.eml(&ctx, &c.draft)
+    })
+    .await?;
+    Ok(eml_response(eml))
+}
+
+/// The Draft page's form: the text as edited, for whom.
+#[derive(Deserialize)]
+struct EmlForm {
+    csrf: String,
+    kind: String,
+    #[serde(default)]
+    to: Option<String>,
+    text: String,
+}
+
+/// The text as edited on the Draft page, as an .eml file.
+async fn draft_eml_edited(
+    State(s): State<Shared>,
+    Path(id): Path<i64>,
+    form: Result<Form<EmlForm>, FormRejection>,
+) -> Page {
+    let Form(f) = form.map_err(Problem::from)?;
+    csrf_check(&s, &f.csrf)?;
+    let ctx = s.ctx();
+    let eml = blocking(move || {
+        let to = f.to.as_deref().filter(|t| !t.trim().is_empty());
+        let c = views::compose(&ctx, id, &f.kind, to)?;
+        c.eml(&ctx, &views::edited(&f.text))
+    })
+    .await?;
+    Ok(eml_response(eml))
 }
 
 #[derive(Template)]
 #[template(path = "new.html")]
 struct NewPage {
     csrf: String,
-    tz: String,
+    /// What the form shows: what was typed, or the defaults.
+    f: NewValues,
     error: Option<String>,
     imported: Option<crate::api::ImportOut>,
 }
 
-/// The New page again, with what was refused (400).
-fn new_page_refused(s: &Shared, tz: String, detail: String) -> Page {
-    let mut r = html(&NewPage {
-        csrf: s.csrf().to_string(),
-        tz,
-        error: Some(detail),
-        imported: None,
-    })?;
-    *r.status_mut() = StatusCode::BAD_REQUEST;
-    Ok(r)
-}
-
-async fn new_form(State(s): State<Shared>) -> Page {
-    let ctx = s.ctx();
-    html(&NewPage {
-        csrf: s.csrf().to_string(),
-        tz: ctx.settings.tz.clone().unwrap_or_default(),
-        error: None,
-        imported: None,
-    })
-}
-
-#[derive(Deserialize)]
-struct NewForm {
-    csrf: String,
+/// The New-interview form's fields.
+#[derive(Debug, Clone, Default, Deserialize)]
+struct NewValues {
+    #[serde(default)]
     company: String,
+    #[serde(default)]
     role: String,
+    #[serde(default)]
     at: String,
     #[serde(default)]
     tz: String,
@@ -324,19 +373,95 @@ struct NewForm {
     company_type: String,
 }
 
+impl NewValues {
+    /// An empty form: the configured zone, a one-hour interview.
+    fn blank(s: &Shared) -> NewValues {
+        NewValues {
+            tz: s.ctx().settings.tz.clone().unwrap_or_default(),
+            duration: "1h".into(),
+            ..NewValues::default()
+        }
+    }
+}
+
+/// The New page again, with what was typed and why it was refused (400).
+fn new_page_refused(s: &Shared, f: NewValues, detail: &str) -> Page {
+    let mut r = html(&NewPage {
+        csrf: s.csrf().to_string(),
+        f,
+        error: Some(web_terms(detail)),
+        imported: None,
+    })?;
+    *r.status_mut() = StatusCode::BAD_REQUEST;
+    Ok(r)
+}
+
+/// A refusal in the form's words: its fields' labels, not the command line's flags.
+fn web_terms(detail: &str) -> String {
+    const WORDS: [(&str, &str); 15] = [
+        ("pass --company NAME", "fill in Company"),
+        ("pass --company to set it", "fill in Company to set it"),
+        (
+            "pass --tz ZONE (such as America/New_York) or set tz in config.toml",
+            "fill in Time zone (such as America/New_York), or set a default zone under Settings",
+        ),
+        (
+            "(see `followup holidays list`)",
+            "(custom calendars are listed under Settings)",
+        ),
+        ("use --format text and send it yourself", "copy the text"),
+        ("--company-type", "Company type"),
+        ("--company", "Company"),
+        ("--role", "Role"),
+        ("--tz", "Time zone"),
+        ("--at", "When"),
+        ("--duration", "Duration"),
+        ("--round", "Round"),
+        ("--interviewer", "Interviewer"),
+        ("--decision", "Decision"),
+        ("--region", "Holiday region"),
+    ];
+    WORDS.iter().fold(detail.to_string(), |d, (flag, label)| {
+        d.replace(flag, label)
+    })
+}
+
+async fn new_form(State(s): State<Shared>) -> Page {
+    html(&NewPage {
+        csrf: s.csrf().to_string(),
+        f: NewValues::blank(&s),
+        error: None,
+        imported: None,
+    })
+}
+
+#[derive(Deserialize)]
+struct NewForm {
+    csrf: String,
+    #[serde(flatten)]
+    f: NewValues,
+}
+
 fn some(s: String) -> Option<String> {
     let t = s.trim();
     (!t.is_empty()).then(|| t.to_string())
 }
 
 async fn new_submit(State(s): State<Shared>, form: Result<Form<NewForm>, FormRejection>) -> Page {
-    let Form(f) = form.map_err(Problem::from)?;
-    csrf_check(&s, &f.csrf)?;
+    let Form(NewForm { csrf, f }) = form.map_err(Problem::from)?;
+    csrf_check(&s, &csrf)?;
+    for (value, label) in [(&f.company, "Company"), (&f.role, "Role"), (&f.at, "When")] {
+        if value.trim().is_empty() {
+            return new_page_refused(&s, f.clone(), &format!("{label} is empty: fill it in"));
+        }
+    }
+    let typed = f.clone();
     let input = AddInput {
         company: f.company,
         role: f.role,
         round: RoundInput {
             at: f.at,
+            // Empty: the configured zone.
             tz: some(f.tz),
             duration: some(f.duration).unwrap_or_else(|| "1h".into()),
             round: some(f.round),
@@ -349,10 +474,9 @@ async fn new_submit(State(s): State<Shared>, form: Result<Form<NewForm>, FormRej
         ..AddInput::default()
     };
     let ctx = s.ctx();
-    let tz = ctx.settings.tz.clone().unwrap_or_default();
     match blocking(move || Ok(followup_app::track::add(&ctx, &input)?)).await {
         Ok(id) => Ok(Redirect::to(&format!("/applications/{id}")).into_response()),
-        Err(p) if p.status == 400 => new_page_refused(&s, tz, p.detail),
+        Err(p) if p.status == 400 => new_page_refused(&s, typed, &p.detail),
         Err(p) => Err(p.into()),
     }
 }
@@ -384,7 +508,6 @@ async fn new_import(
     }
     csrf_check(&s, &csrf)?;
     let ctx = s.ctx();
-    let tz = ctx.settings.tz.clone().unwrap_or_default();
     let result = match file {
         Some((name, bytes)) if !bytes.is_empty() => {
             let label = name.unwrap_or_else(|| "the invitation".into());
@@ -399,11 +522,11 @@ async fn new_import(
     match result {
         Ok(out) => html(&NewPage {
             csrf: s.csrf().to_string(),
-            tz,
+            f: NewValues::blank(&s),
             error: None,
             imported: Some(out),
         }),
-        Err(p) if p.status == 400 => new_page_refused(&s, tz, p.detail),
+        Err(p) if p.status == 400 => new_page_refused(&s, NewValues::blank(&s), &p.detail),
         Err(p) => Err(p.into()),
     }
 }
@@ -576,7 +699,14 @@ struct StatsPage {
     s: views::Stats,
     rate: String,
     median: String,
+    /// Each company type with its response rate and median time to first reply, as
+    /// shown.
+    groups: Vec<(views::GroupStats, String, String)>,
     height: usize,
+}
+
+fn days_text(d: Option<f64>) -> String {
+    d.map_or("no replies yet".into(), |d| format!("{d:.1} days"))
 }
 
 async fn stats(State(s): State<Shared>) -> Page {
@@ -584,9 +714,18 @@ async fn stats(State(s): State<Shared>) -> Page {
     let st = blocking(move || Ok(views::stats(&ctx)?)).await?;
     html(&StatsPage {
         rate: format!("{:.0}", st.response_rate * 100.0),
-        median: st
-            .median_days_to_reply
-            .map_or("no replies yet".into(), |d| format!("{d:.1} days")),
+        median: days_text(st.median_days_to_reply),
+        groups: st
+            .by_company_type
+            .iter()
+            .map(|g| {
+                (
+                    g.clone(),
+                    format!("{:.0}%", g.response_rate * 100.0),
+                    days_text(g.median_days_to_reply),
+                )
+            })
+            .collect(),
         height: st.by_company_type.len().max(1) * 28 + 8,
         s: st,
     })

@@ -5,9 +5,12 @@ use followup_app::ctx::{store_err, track_of};
 use followup_app::{Ctx, Result};
 use followup_core::agenda;
 use followup_core::calendar::is_weekend;
+use followup_core::draft::Draft;
 use followup_core::model::{MessageKind, Status};
 use followup_core::plan::{StepKind, StepStatus};
-use followup_store::{ApplicationFull, TouchpointKind};
+use followup_store::model::Contact;
+use followup_store::{ApplicationFull, Profile, TouchpointKind};
+use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -226,6 +229,13 @@ pub struct Timeline {
     pub interview: Option<f64>,
     /// Today's line, when inside the picture.
     pub today: Option<f64>,
+    /// When today is too far from the plan to be drawn: "today: Mon Dec 21 →".
+    pub today_note: Option<String>,
+    /// Whether that note points right (today after the picture) or left.
+    pub today_after: bool,
+    /// The day axis: one bar per day (x, w), labelled where there is room ("Tue 1",
+    /// "Dec 1" when the month changes), else an empty label.
+    pub days: Vec<Bar>,
     /// First and last day shown.
     pub from: String,
     /// Last day shown.
@@ -233,6 +243,16 @@ pub struct Timeline {
     /// Rows of steps.
     pub rows: usize,
 }
+
+/// How many days the timeline widens to show today's line (before the interview or
+/// after the last window); further than that, a note points to today.
+const WIDEN_DAYS: i64 = 21;
+
+/// At most this many day labels on the axis (the others are ticks).
+const MAX_LABELS: usize = 16;
+
+/// At most this many days drawn.
+const MAX_DAYS: usize = 400;
 
 /// The Application page: the record, its open items and its timeline.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -272,24 +292,62 @@ pub fn application(ctx: &Ctx, id: i64) -> Result<ApplicationView> {
                 .unwrap_or(start)
                 .max(start);
             let day = SignedDuration::from_hours(24);
-            let from = (start - day).to_zoned(tz.clone()).date();
-            let to = (end + day).to_zoned(tz.clone()).date();
+            let mut lo = start.checked_sub(day).unwrap_or(start);
+            let mut hi = followup_app::time::later(end, day);
+            // Widen the picture to today when it is near enough to draw.
+            let widen = SignedDuration::from_hours(24 * WIDEN_DAYS);
+            if ctx.now < lo && lo.duration_since(ctx.now) <= widen {
+                lo = ctx.now;
+            }
+            if ctx.now > hi && ctx.now.duration_since(hi) <= widen {
+                hi = ctx.now;
+            }
+            let from = lo.to_zoned(tz.clone()).date();
+            let to = hi.to_zoned(tz.clone()).date();
             let t0 = from
                 .to_zoned(tz.clone())
                 .map(|z| z.timestamp())
-                .unwrap_or(start);
+                .unwrap_or(lo);
             let t1 = to
                 .tomorrow()
                 .ok()
                 .and_then(|d| d.to_zoned(tz.clone()).ok())
                 .map(|z| z.timestamp())
-                .unwrap_or(end);
+                .unwrap_or(hi);
             let span = t1.duration_since(t0).as_secs_f64().max(1.0);
             let pct = |t: Timestamp| {
                 (t.duration_since(t0).as_secs_f64() / span * 100.0).clamp(0.0, 100.0)
             };
+            let n_days = from
+                .until(to)
+                .ok()
+                .and_then(|s| usize::try_from(s.get_days()).ok())
+                .map_or(1, |d| d + 1)
+                .clamp(1, MAX_DAYS);
+            let step = n_days.div_ceil(MAX_LABELS);
+            let mut index = 0usize;
             let mut d0 = from;
-            while d0 <= to {
+            while d0 <= to && index < MAX_DAYS {
+                if let (Ok(a), Ok(b)) = (
+                    d0.to_zoned(tz.clone()),
+                    d0.tomorrow().and_then(|n| n.to_zoned(tz.clone())),
+                ) {
+                    let x = pct(a.timestamp());
+                    let label = if !index.is_multiple_of(step) {
+                        String::new()
+                    } else if index == 0 || d0.day() <= i8::try_from(step).unwrap_or(i8::MAX) {
+                        d0.strftime("%b %-d").to_string()
+                    } else {
+                        d0.strftime("%a %-d").to_string()
+                    };
+                    timeline.days.push(Bar {
+                        x,
+                        w: pct(b.timestamp()) - x,
+                        label,
+                        row: 0,
+                    });
+                }
+                index += 1;
                 let holiday = track
                     .recipient
                     .region
@@ -350,6 +408,14 @@ pub fn application(ctx: &Ctx, id: i64) -> Result<ApplicationView> {
             timeline.interview = Some(pct(start));
             if ctx.now >= t0 && ctx.now <= t1 {
                 timeline.today = Some(pct(ctx.now));
+            } else {
+                let day = ctx.now.to_zoned(tz.clone()).strftime("%a %b %-d");
+                timeline.today_after = ctx.now > t1;
+                timeline.today_note = Some(if timeline.today_after {
+                    format!("today: {day} \u{2192}")
+                } else {
+                    format!("\u{2190} today: {day}")
+                });
             }
             timeline.from = from.to_string();
             timeline.to = to.to_string();
@@ -389,6 +455,8 @@ pub struct GroupStats {
     pub responded: usize,
     /// responded / interviewed.
     pub response_rate: f64,
+    /// Median days from the first interview to the first reply, in this group.
+    pub median_days_to_reply: Option<f64>,
 }
 
 /// The Stats page.
@@ -397,7 +465,8 @@ pub fn stats(ctx: &Ctx) -> Result<Stats> {
     let apps = store.applications(true).map_err(store_err)?;
     let mut s = Stats::default();
     let mut days = Vec::new();
-    let mut groups: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    let mut groups: std::collections::BTreeMap<String, (usize, usize, Vec<f64>)> =
+        Default::default();
     for f in &apps {
         let Some(first) = f.interviews.iter().map(|i| i.start).min() else {
             continue;
@@ -421,21 +490,271 @@ pub fn stats(ctx: &Ctx) -> Result<Stats> {
         if let Some(r) = reply {
             s.responded += 1;
             g.1 += 1;
-            days.push(r.duration_since(first).as_secs_f64() / 86_400.0);
+            let d = r.duration_since(first).as_secs_f64() / 86_400.0;
+            days.push(d);
+            g.2.push(d);
         }
     }
     let rate = |a: usize, b: usize| if a == 0 { 0.0 } else { b as f64 / a as f64 };
     s.response_rate = rate(s.interviewed, s.responded);
-    days.sort_by(f64::total_cmp);
-    s.median_days_to_reply = (!days.is_empty()).then(|| days[days.len() / 2]);
+    s.median_days_to_reply = median(&mut days);
     s.by_company_type = groups
         .into_iter()
-        .map(|(k, (i, r))| GroupStats {
+        .map(|(k, (i, r, mut d))| GroupStats {
             company_type: k,
             interviewed: i,
             responded: r,
             response_rate: rate(i, r),
+            median_days_to_reply: median(&mut d),
         })
         .collect();
     Ok(s)
+}
+
+/// A URL the pages may turn into a link: `http://` and `https://` only, nothing that
+/// could run script or open another program. Anything else is shown as text.
+pub fn web_link(url: &str) -> Option<&str> {
+    let u = url.trim();
+    let scheme = u.split_once("://").map(|(s, _)| s.to_ascii_lowercase())?;
+    let clean = !u.chars().any(|c| c.is_whitespace() || c.is_control());
+    (clean && (scheme == "http" || scheme == "https") && u.len() > scheme.len() + 3).then_some(u)
+}
+
+/// A `mailto:` link for a contact's address, when it is a plain `local@domain`.
+pub fn mail_link(address: &str) -> Option<String> {
+    let a = address.trim();
+    (followup_app::draft::plain_address(a) && !a.contains(['?', '#', '%', '&', '/']))
+        .then(|| format!("mailto:{a}"))
+}
+
+/// A moment as people read it, in `tz`: "Tue Dec 1, 10:00 EST", with the year when it
+/// is not the current one.
+pub fn local_time(t: Timestamp, tz: &TimeZone, now: Timestamp) -> String {
+    let z = t.to_zoned(tz.clone());
+    if z.year() == now.to_zoned(tz.clone()).year() {
+        z.strftime("%a %b %-d, %H:%M %Z").to_string()
+    } else {
+        z.strftime("%a %b %-d %Y, %H:%M %Z").to_string()
+    }
+}
+
+/// One interview, as the Application page lists it.
+#[derive(Debug, Clone)]
+pub struct InterviewLine {
+    /// When, in the interview's zone.
+    pub when: String,
+    /// The zone's name.
+    pub tz: String,
+    /// "technical round".
+    pub round: Option<String>,
+    /// Interviewers' names.
+    pub with: Vec<String>,
+    /// Where: the text, and a link when it is a web address.
+    pub location: Option<(String, Option<String>)>,
+    /// "decision \"within a week\" (2026-12-08)".
+    pub decision: Option<String>,
+    /// Cancelled.
+    pub cancelled: bool,
+}
+
+/// One touchpoint, as the Application page lists it.
+#[derive(Debug, Clone)]
+pub struct HistoryLine {
+    /// When, in the recipients' zone.
+    pub when: String,
+    /// thank-you, reply, outcome...
+    pub kind: String,
+    /// The outcome, or a new timeline given in a reply.
+    pub extra: Option<String>,
+    /// To whom it went, or who replied.
+    pub who: Option<String>,
+    /// The note.
+    pub note: Option<String>,
+}
+
+/// The zone the recipients read the time in: the application's recipient zone, the
+/// plan's recipient's, else the application's (latest interview's, configured, UTC).
+pub fn recipient_zone(ctx: &Ctx, full: &ApplicationFull) -> TimeZone {
+    full.application
+        .recipient_tz
+        .as_deref()
+        .and_then(|z| TimeZone::get(z).ok())
+        .or_else(|| {
+            track_of(ctx, full)
+                .ok()
+                .flatten()
+                .map(|t| t.recipient.tz.clone())
+        })
+        .unwrap_or_else(|| followup_app::track::app_zone(ctx, full))
+}
+
+/// The interviews, in local time, in time order.
+pub fn interview_lines(ctx: &Ctx, full: &ApplicationFull) -> Vec<InterviewLine> {
+    let mut list: Vec<_> = full.interviews.iter().collect();
+    list.sort_by_key(|i| i.start);
+    list.into_iter()
+        .map(|i| {
+            let tz = TimeZone::get(&i.tz).unwrap_or(TimeZone::UTC);
+            InterviewLine {
+                when: local_time(i.start, &tz, ctx.now),
+                tz: i.tz.clone(),
+                round: i.round.map(|r| format!("{r} round")),
+                with: i
+                    .interviewer_ids
+                    .iter()
+                    .filter_map(|c| full.contact(*c))
+                    .map(|c| c.name.clone())
+                    .collect(),
+                location: i.location.as_ref().map(|l| {
+                    let link = web_link(l).map(str::to_string);
+                    (l.clone(), link)
+                }),
+                decision: match (&i.decision_phrase, i.decision_date) {
+                    (Some(p), Some(d)) => Some(format!("decision \u{201c}{p}\u{201d} ({d})")),
+                    (Some(p), None) => Some(format!("decision \u{201c}{p}\u{201d}")),
+                    (None, Some(d)) => Some(format!("decision by {d}")),
+                    (None, None) => None,
+                },
+                cancelled: i.cancelled,
+            }
+        })
+        .collect()
+}
+
+/// The history, in local time (the recipients' zone), with whom each went to.
+pub fn history_lines(ctx: &Ctx, full: &ApplicationFull) -> Vec<HistoryLine> {
+    let tz = recipient_zone(ctx, full);
+    let mut list: Vec<_> = full.touchpoints.iter().collect();
+    list.sort_by_key(|t| t.at);
+    list.into_iter()
+        .map(|t| HistoryLine {
+            when: local_time(t.at, &tz, ctx.now),
+            kind: t.kind.to_string(),
+            extra: t.outcome.map(|o| o.to_string()).or_else(|| {
+                t.decision_phrase
+                    .as_ref()
+                    .map(|p| format!("new timeline \u{201c}{p}\u{201d}"))
+            }),
+            who: t
+                .contact_id
+                .and_then(|c| full.contact(c))
+                .map(|c| c.name.clone()),
+            note: t.note.clone(),
+        })
+        .collect()
+}
+
+/// A draft as the Draft page, the API and the `.eml` download make it: the user's
+/// template for the kind when there is one (`<config dir>/templates/`), else the
+/// built-in one.
+#[derive(Debug, Clone)]
+pub struct Composed {
+    /// The application.
+    pub full: ApplicationFull,
+    /// The sender.
+    pub profile: Profile,
+    /// The message kind.
+    pub kind: MessageKind,
+    /// The recipient.
+    pub to: Contact,
+    /// The text.
+    pub draft: Draft,
+}
+
+/// Drafts `kind` (thank-you, follow-up...) for application `id`, to the contact named
+/// `to` or the usual recipient.
+pub fn compose(
+    ctx: &Ctx,
+    id: i64,
+    kind: &str,
+    to: Option<&str>,
+) -> std::result::Result<Composed, crate::Problem> {
+    use crate::Problem;
+    use followup_app::draft as d;
+    let kind: MessageKind = kind
+        .parse::<MessageKind>()
+        .map_err(|e| Problem::input(e.to_string()))?;
+    let store = ctx.store()?;
+    let profile = store.profile().map_err(store_err)?.ok_or_else(|| {
+        Problem::input(
+            "no sender profile: fill in your name and email under Settings first; drafts are signed with it",
+        )
+    })?;
+    let full = store.application(id).map_err(store_err)?;
+    drop(store);
+    let contact = d::recipient(&full, kind, to)?.clone();
+    let input = d::input(&full, kind, &profile, &contact, ctx.now);
+    let draft = match d::user_template(kind)? {
+        Some((path, source)) => {
+            followup_core::draft::render_with(&input, &path.display().to_string(), &source)
+        }
+        None => followup_core::draft::render(&input),
+    }
+    .map_err(|e| Problem::input(e.to_string()))?;
+    Ok(Composed {
+        full,
+        profile,
+        kind,
+        to: contact,
+        draft,
+    })
+}
+
+/// Why a kind has no `.eml` or `mailto:` form (the command line's words).
+pub fn not_an_email(kind: MessageKind) -> Option<String> {
+    (!followup_app::draft::is_email(kind)).then(|| {
+        format!(
+            "a {kind} is not an email: copy its text instead (.eml and mailto are for \
+             thank-you, follow-up, final-follow-up, feedback-request and reply-to-rejection)"
+        )
+    })
+}
+
+/// The text as edited on the Draft page (`Subject: ...`, a blank line, the body) read
+/// back into a draft.
+pub fn edited(text: &str) -> Draft {
+    let text = text.replace("\r\n", "\n");
+    let m = followup_core::check::parse_message(&text);
+    Draft {
+        subject: m.subject.filter(|s| !s.trim().is_empty()),
+        body: m.body.trim_end().to_string(),
+    }
+}
+
+impl Composed {
+    /// The `mailto:` link, for email kinds to a contact with an address.
+    pub fn mailto(&self, draft: &Draft) -> Option<String> {
+        use followup_app::draft as d;
+        d::address_of(&self.to)
+            .ok()
+            .filter(|_| d::is_email(self.kind))
+            .map(|a| d::mailto(a, draft))
+    }
+
+    /// The `.eml` message of `draft` (the composed one, or the text as edited);
+    /// refused for kinds that are not emails.
+    pub fn eml(&self, ctx: &Ctx, draft: &Draft) -> std::result::Result<String, crate::Problem> {
+        if let Some(why) = not_an_email(self.kind) {
+            return Err(crate::Problem::input(why));
+        }
+        Ok(followup_app::draft::eml(
+            ctx,
+            &self.full,
+            self.kind,
+            &self.profile,
+            &self.to,
+            draft,
+        )?)
+    }
+}
+
+/// The median: the middle value, or the mean of the two middle ones.
+pub fn median(values: &mut [f64]) -> Option<f64> {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(values[n / 2]),
+        _ => Some((values[n / 2 - 1] + values[n / 2]) / 2.0),
+    }
 }

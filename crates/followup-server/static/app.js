@@ -42,6 +42,27 @@
     clearTimeout(timer); recheck();
   });
   document.getElementById('copy').addEventListener('click', function () { navigator.clipboard.writeText(text.value); });
+  // "Open in mail client" follows the text as edited (the .eml button posts it).
+  var mail = document.getElementById('mailto');
+  function enc(s) {
+    return encodeURIComponent(s).replace(/[!'()*]/g, function (c) { return '%' + c.charCodeAt(0).toString(16).toUpperCase(); });
+  }
+  function mailto() {
+    if (!mail || !mail.dataset.address) return;
+    var t = text.value.replace(/\r\n/g, '\n'), subject = null, body = t;
+    var m = /^subject:(.*)\n?/i.exec(t);
+    if (m) {
+      subject = m[1].replace(/\s+/g, ' ').trim();
+      var rest = t.slice(m[0].length), blank = rest.search(/^[ \t]*$/m);
+      body = blank < 0 ? '' : rest.slice(blank).replace(/^[ \t]*\n?/, '');
+    }
+    var url = 'mailto:' + mail.dataset.address.split('@').map(enc).join('@'), sep = '?';
+    if (subject) { url += sep + 'subject=' + enc(subject); sep = '&'; }
+    url += sep + 'body=' + enc(body.replace(/\s+$/, '').replace(/\n/g, '\r\n'));
+    mail.href = url;
+  }
+  text.addEventListener('input', mailto);
+  list.addEventListener('click', mailto);
   recheck();
 })();
 // Progressive: on New interview, an invitation chosen or dropped anywhere on the page
@@ -84,4 +105,10 @@
     e.preventDefault(); document.body.classList.remove('dragging');
     if (e.dataTransfer && e.dataTransfer.files.length) send(e.dataTransfer.files[0]);
   });
+})();
+// Progressive: on New interview, an empty zone is the browser's own.
+(function () {
+  var tz = document.getElementById('tz');
+  if (!tz || tz.value) return;
+  try { tz.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ''; } catch (e) { /* left empty: the server's default */ }
 })();

@@ -423,6 +423,20 @@ async fn scenario(s: &Session) -> Res {
         "the suggestion was not applied:\n{fixed}"
     );
     s.shot("05c-draft-suggestion-applied").await?;
+    // "Open in mail client" carries the text as edited.
+    let mailto = s
+        .find("#mailto")
+        .await?
+        .attr("href")
+        .await
+        .map_err(|e| e.to_string())?
+        .unwrap_or_default();
+    ensure!(
+        mailto.starts_with("mailto:jane@acme.com?subject=")
+            && mailto.contains("Phone%3A%20%2B1%20212%20555%200100")
+            && mailto.contains("Thanks%20for%20the%20interview."),
+        "the mail link does not follow the edits: {mailto}"
+    );
 
     // Today: the thank-you is due; mark it done.
     s.goto("/").await?;
