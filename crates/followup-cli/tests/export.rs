@@ -316,6 +316,47 @@ fn a_closed_application_leaves_the_calendar() {
 }
 
 #[test]
+fn a_moved_round_raises_the_sequence_and_a_cancelled_one_leaves_the_calendar() {
+    if !have_parser() {
+        return;
+    }
+    let env = Env::new();
+    env.add("Acme", AT);
+    let first = parse(&env.export(&[]), env.home.path());
+    env.run(["edit", "1", "--at", "2026-12-03 10:00"]);
+    let moved = parse(&env.export(&[]), env.home.path());
+    assert_eq!(uids(&first), uids(&moved));
+    for e in events(&moved) {
+        let uid = e["uid"].as_str().unwrap();
+        let before = by_uid(&first, uid);
+        assert!(
+            e["sequence"].as_i64() > before["sequence"].as_i64(),
+            "a moved event carries a higher SEQUENCE: {before} {e}"
+        );
+    }
+
+    env.run(["edit", "1", "--cancelled", "true"]);
+    let cancelled = parse(&env.export(&[]), env.home.path());
+    assert_eq!(
+        uids(&first),
+        uids(&cancelled),
+        "every step stays, cancelled"
+    );
+    for e in events(&cancelled) {
+        assert_eq!(e["status"], "CANCELLED", "{e}");
+        assert!(
+            e["summary"]
+                .as_str()
+                .unwrap()
+                .contains("interview cancelled"),
+            "{e}"
+        );
+        let uid = e["uid"].as_str().unwrap();
+        assert!(e["sequence"].as_i64() > by_uid(&moved, uid)["sequence"].as_i64());
+    }
+}
+
+#[test]
 fn times_across_a_daylight_saving_change_follow_the_files_vtimezone() {
     if !have_parser() {
         return;

@@ -248,6 +248,19 @@ fn holidays_from_closure_days() {
 }
 
 #[test]
+fn a_zone_known_only_by_its_rules() {
+    // Exchange's "Customized Time Zone": US Pacific rules, no name of a real zone.
+    let v = all("outlook-custom-zone.ics");
+    assert_eq!(v.len(), 3);
+    assert_eq!(v[0].start, ts("2026-12-03T18:00:00Z"), "PST in December");
+    assert_eq!(v[1].start, ts("2027-07-06T17:00:00Z"), "PDT in July");
+    assert_eq!(v[0].tz.as_deref(), Some("America/Los_Angeles"));
+    // One fixed offset: +05:30.
+    assert_eq!(v[2].start, ts("2026-12-04T09:30:00Z"));
+    assert_eq!(v[2].tz.as_deref(), Some("Asia/Kolkata"));
+}
+
+#[test]
 fn repeating_closures_are_expanded() {
     let h = parse_holidays(&read("closures-recurring.ics")).unwrap();
     let break_days: Vec<_> = h

@@ -21,6 +21,8 @@ use std::sync::Arc;
 use followup_core::model::Channel;
 use followup_core::plan::StepKind;
 use jiff::Timestamp;
+use std::collections::HashMap;
+
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::agenda::AgendaRow;
@@ -112,6 +114,16 @@ impl Store {
             .query_row("SELECT gen FROM holiday_gen", [], |r| r.get(0))
             .optional()?
             .unwrap_or(0))
+    }
+
+    /// Every application's `plan_gen`: how many times anything planning reads of it
+    /// changed. It only grows, so a calendar export can use it as a SEQUENCE.
+    pub fn plan_gens(&self) -> Result<HashMap<i64, i64>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, plan_gen FROM application")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Reads the agenda from the cache, in one read transaction (a consistent

@@ -50,6 +50,7 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
         None => store.applications(true).map_err(store_err)?,
     };
     let profile = store.profile().map_err(store_err)?;
+    let gens = store.plan_gens().map_err(store_err)?;
     drop(store);
 
     let mut drafts = Drafts {
@@ -58,7 +59,8 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
     };
     let mut events = Vec::new();
     for full in &apps {
-        events_of(ctx, full, &mut drafts, &mut events)?;
+        let gen = gens.get(&full.application.id).copied().unwrap_or(0);
+        events_of(ctx, full, gen, &mut drafts, &mut events)?;
     }
     let text = export::write("followup", &events, ctx.now);
 
@@ -267,6 +269,7 @@ struct Live<'a> {
 fn events_of(
     ctx: &Ctx,
     full: &ApplicationFull,
+    plan_gen: i64,
     drafts: &mut Drafts<'_>,
     out: &mut Vec<Event>,
 ) -> Result<()> {
@@ -276,22 +279,38 @@ fn events_of(
             return Ok(());
         }
     }
-    let Some(track) = track_of(ctx, full)? else {
-        return Ok(());
+    // Every round cancelled: what was planned for the last one leaves the calendar.
+    let (track, rounds_cancelled) = match track_of(ctx, full)? {
+        Some(t) => (t, false),
+        None => {
+            let Some(last) = full.interviews.iter().max_by_key(|i| i.start) else {
+                return Ok(());
+            };
+            let mut as_if = full.clone();
+            for i in &mut as_if.interviews {
+                i.cancelled = i.cancelled && i.id != last.id;
+            }
+            match track_of(ctx, &as_if)? {
+                Some(t) => (t, true),
+                None => return Ok(()),
+            }
+        }
     };
     let derived = agenda::derive(&track, &ctx.policy, ctx.now);
     let base: Plan = match &derived.plan {
         Some(p) => p.clone(),
         None => plan::plan(&track.interview, &track.recipient, &ctx.policy),
     };
-    // Facts are only ever added, so their count grows with every change that can move
-    // or cancel a step: a later export carries a higher SEQUENCE.
-    let sequence =
-        u32::try_from(full.interviews.len() + full.touchpoints.len()).unwrap_or(u32::MAX);
+    // Facts are only ever added and `plan_gen` only grows, with every change that can
+    // move or cancel a step (a moved round too): a later export carries a higher
+    // SEQUENCE, never a lower one than an earlier version of this program wrote.
+    let facts = i64::try_from(full.interviews.len() + full.touchpoints.len()).unwrap_or(0);
+    let sequence = u32::try_from(facts.saturating_add(plan_gen.max(0))).unwrap_or(u32::MAX);
 
     let mut live: Vec<Live> = derived
         .items
         .iter()
+        .filter(|_| !rounds_cancelled)
         .map(|i| Live {
             kind: i.kind,
             to: i.to.clone(),
@@ -301,7 +320,7 @@ fn events_of(
         })
         .collect();
     // The plan's steps after the next follow-up, while the application is open.
-    if let (Status::Active, Some(p)) = (app.status, &derived.plan) {
+    if let (Status::Active, Some(p), false) = (app.status, &derived.plan, rounds_cancelled) {
         if let Some(next) = derived
             .items
             .iter()
@@ -379,7 +398,11 @@ fn events_of(
                 .contact(id)
                 .map_or_else(|| format!("contact {id}"), |c| c.name.clone()),
         });
-        let why = gone_why(&track, kind, contact, outcome.map(|o| o.1));
+        let why = if rounds_cancelled {
+            "interview cancelled".to_string()
+        } else {
+            gone_why(&track, kind, contact, outcome.map(|o| o.1))
+        };
         let to = person.as_ref().map(|p| p.name.clone()).or_else(|| {
             message_kind(kind, step.channel)
                 .and_then(|m| recipient(full, m, None).ok())

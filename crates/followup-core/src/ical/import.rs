@@ -971,7 +971,12 @@ fn resolve_tzid(cal: &ICalendar, tzid: &str) -> Option<(TimeZone, Option<String>
         .filter_map(|c| c.timezone())
         .find(|(name, _)| name.trim() == trimmed)
         .map(|(_, tz)| tz);
-    let tz = from_block.or_else(|| Tz::from_str(trimmed).ok())?;
+    let tz = match from_block.or_else(|| Tz::from_str(trimmed).ok()) {
+        Some(tz) => tz,
+        // A block with rules and no real zone named (Exchange's "Customized Time
+        // Zone"): its rules, and the IANA zone that keeps the same clock.
+        None => return zone_of_rules(cal, trimmed),
+    };
     match tz {
         Tz::Floating => None,
         Tz::Fixed(off) => {
@@ -986,7 +991,7 @@ fn resolve_tzid(cal: &ICalendar, tzid: &str) -> Option<(TimeZone, Option<String>
         }
         Tz::Tz(_) if tz.is_utc() => Some((TimeZone::UTC, None)),
         Tz::Tz(chrono) => {
-            let name = chrono.name();
+            let name = current_name(chrono.name());
             let zone = TimeZone::get(name).ok()?;
             Some((zone, Some(name.to_string())))
         }
@@ -994,6 +999,230 @@ fn resolve_tzid(cal: &ICalendar, tzid: &str) -> Option<(TimeZone, Option<String>
 }
 
 /// A text property of the calendar itself (`X-WR-TIMEZONE`).
+/// The zone a `VTIMEZONE` block describes by its rules alone (`STANDARD` and
+/// `DAYLIGHT` with yearly `RRULE`s, or one fixed offset), as a POSIX TZ rule for jiff,
+/// with the name of an IANA zone whose clock agrees with it from 2024 to 2030 (common
+/// zones first), else a fixed offset's `Etc/GMT±h` name, else none.
+fn zone_of_rules(cal: &ICalendar, tzid: &str) -> Option<(TimeZone, Option<String>)> {
+    let block = cal.timezones().find(|c| {
+        c.property(&ICalendarProperty::Tzid)
+            .and_then(|e| e.values.first())
+            .and_then(ICalendarValue::as_text)
+            .is_some_and(|t| t.trim() == tzid)
+    })?;
+    // The latest observance of each kind: older ones are history.
+    let mut standard: Option<Observance> = None;
+    let mut daylight: Option<Observance> = None;
+    for &id in &block.component_ids {
+        let Some(c) = cal.components.get(id as usize) else {
+            continue;
+        };
+        let slot = match c.component_type {
+            ICalendarComponentType::Standard => &mut standard,
+            ICalendarComponentType::Daylight => &mut daylight,
+            _ => continue,
+        };
+        if let Some(o) = Observance::of(c) {
+            if slot.as_ref().is_none_or(|old| o.since >= old.since) {
+                *slot = Some(o);
+            }
+        }
+    }
+    let standard = standard.or_else(|| daylight.take())?;
+    let posix = match (
+        &daylight,
+        &standard.rule,
+        daylight.as_ref().and_then(|d| d.rule.as_ref()),
+    ) {
+        (Some(d), Some(std_rule), Some(dst_rule)) if d.offset != standard.offset => format!(
+            "<STD>{}<DST>{},{dst_rule},{std_rule}",
+            posix_offset(standard.offset),
+            posix_offset(d.offset)
+        ),
+        _ => format!("<STD>{}", posix_offset(standard.offset)),
+    };
+    let zone = TimeZone::posix(&posix).ok()?;
+    Some((zone.clone(), iana_like(&zone)))
+}
+
+/// One `STANDARD` or `DAYLIGHT` observance: its offset, since when, and its yearly
+/// rule as a POSIX `Mm.w.d/time` rule.
+struct Observance {
+    offset: i32,
+    since: (u16, u8, u8),
+    rule: Option<String>,
+}
+
+impl Observance {
+    fn of(c: &ICalendarComponent) -> Option<Observance> {
+        let offset = match c
+            .property(&ICalendarProperty::Tzoffsetto)
+            .and_then(|e| e.values.first())?
+        {
+            ICalendarValue::PartialDateTime(o) => {
+                let secs = i32::from(o.tz_hour?) * 3600 + i32::from(o.tz_minute.unwrap_or(0)) * 60;
+                if o.tz_minus {
+                    -secs
+                } else {
+                    secs
+                }
+            }
+            _ => return None,
+        };
+        let start = match c
+            .property(&ICalendarProperty::Dtstart)
+            .and_then(|e| e.values.first())
+        {
+            Some(ICalendarValue::PartialDateTime(d)) => Some(d),
+            _ => None,
+        };
+        let since = start.map_or((0, 0, 0), |d| {
+            (
+                d.year.unwrap_or(0),
+                d.month.unwrap_or(0),
+                d.day.unwrap_or(0),
+            )
+        });
+        let rule = match c
+            .property(&ICalendarProperty::Rrule)
+            .and_then(|e| e.values.first())
+        {
+            Some(ICalendarValue::RecurrenceRule(r))
+                if r.freq == calcard::icalendar::ICalendarFrequency::Yearly
+                    && r.bymonth.len() == 1
+                    && r.byday.len() == 1 =>
+            {
+                let month = r.bymonth[0].month();
+                let day = r.byday[0];
+                let week = match day.ordwk {
+                    Some(n @ 1..=4) => n,
+                    Some(-1) | Some(5) => 5,
+                    _ => return None,
+                };
+                let weekday = day.weekday as u8;
+                let (h, m, sec) = start.map_or((2, 0, 0), |d| {
+                    (
+                        d.hour.unwrap_or(0),
+                        d.minute.unwrap_or(0),
+                        d.second.unwrap_or(0),
+                    )
+                });
+                Some(format!("M{month}.{week}.{weekday}/{h}:{m:02}:{sec:02}"))
+            }
+            _ => None,
+        };
+        Some(Observance {
+            offset,
+            since,
+            rule,
+        })
+    }
+}
+
+/// A UTC offset in POSIX TZ form: hours west of Greenwich, `[-]h[:mm]`.
+fn posix_offset(east: i32) -> String {
+    let west = -east;
+    let sign = if west < 0 { "-" } else { "" };
+    let (h, m) = (west.abs() / 3600, west.abs() % 3600 / 60);
+    if m == 0 {
+        format!("{sign}{h}")
+    } else {
+        format!("{sign}{h}:{m:02}")
+    }
+}
+
+/// The current name of a zone that the Windows zone table (or a file) calls by an
+/// older one, such as `Asia/Calcutta` for "India Standard Time".
+fn current_name(name: &str) -> &str {
+    match name {
+        "Asia/Calcutta" => "Asia/Kolkata",
+        "Asia/Saigon" => "Asia/Ho_Chi_Minh",
+        "Asia/Katmandu" => "Asia/Kathmandu",
+        "Asia/Rangoon" => "Asia/Yangon",
+        "Asia/Dacca" => "Asia/Dhaka",
+        "Asia/Ulan_Bator" => "Asia/Ulaanbaatar",
+        "Asia/Istanbul" => "Europe/Istanbul",
+        "Europe/Kiev" => "Europe/Kyiv",
+        "America/Godthab" => "America/Nuuk",
+        "America/Buenos_Aires" => "America/Argentina/Buenos_Aires",
+        "Atlantic/Faeroe" => "Atlantic/Faroe",
+        "Pacific/Enderbury" => "Pacific/Kanton",
+        other => other,
+    }
+}
+
+/// Zones tried first when naming a zone known only by its rules.
+const COMMON_ZONES: &[&str] = &[
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "America/Halifax",
+    "America/St_Johns",
+    "America/Sao_Paulo",
+    "America/Mexico_City",
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Lisbon",
+    "Europe/Berlin",
+    "Europe/Helsinki",
+    "Europe/Istanbul",
+    "Europe/Moscow",
+    "Africa/Lagos",
+    "Africa/Johannesburg",
+    "Africa/Nairobi",
+    "Asia/Dubai",
+    "Asia/Karachi",
+    "Asia/Kolkata",
+    "Asia/Kathmandu",
+    "Asia/Dhaka",
+    "Asia/Bangkok",
+    "Asia/Shanghai",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Brisbane",
+    "Australia/Adelaide",
+    "Australia/Sydney",
+    "Australia/Perth",
+    "Pacific/Auckland",
+];
+
+/// The name of an IANA zone whose clock agrees with `zone` every day of 2024–2030:
+/// a common zone if one does, else the first other in the database.
+fn iana_like(zone: &TimeZone) -> Option<String> {
+    let from = Timestamp::from_second(1_704_067_200).ok()?; // 2024-01-01
+    let samples: Vec<Timestamp> = (0..7 * 365)
+        .filter_map(|d| from.checked_add(SignedDuration::from_hours(24 * d)).ok())
+        .collect();
+    let agrees = |name: &str| {
+        TimeZone::get(name).is_ok_and(|z| {
+            samples
+                .iter()
+                .all(|t| z.to_offset(*t) == zone.to_offset(*t))
+        })
+    };
+    if let Some(hit) = COMMON_ZONES.iter().find(|n| agrees(n)) {
+        return Some((*hit).to_string());
+    }
+    let mut names: Vec<String> = jiff::tz::db()
+        .available()
+        .map(|n| n.to_string())
+        .filter(|n| {
+            n.contains('/')
+                && ![
+                    "Etc/", "US/", "SystemV/", "posix/", "right/", "Canada/", "Brazil/",
+                ]
+                .iter()
+                .any(|p| n.starts_with(p))
+        })
+        .collect();
+    names.sort();
+    names.into_iter().find(|n| agrees(n))
+}
+
 fn calendar_text<'c>(cal: &'c ICalendar, name: &str) -> Option<&'c str> {
     let root = cal.components.first()?;
     root.entries.iter().find_map(|e| match &e.name {
