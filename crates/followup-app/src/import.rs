@@ -103,6 +103,12 @@ pub fn plan(
         None => profile_email(ctx)?,
     };
     let mut notes = Vec::new();
+    if me.is_none() {
+        notes.push(format!(
+            "{label}: your own address is not known (pass --me EMAIL, or set it with \
+             `followup profile --email`), so every attendee is taken as an interviewer"
+        ));
+    }
     let planned = plan_events(
         label,
         company,

@@ -86,6 +86,9 @@ pub enum ImportError {
         /// Its beginning.
         found: String,
     },
+    /// Nothing but blank lines.
+    #[error("the file is empty")]
+    Empty,
     /// An e-mail without a calendar part.
     #[error("the e-mail has no text/calendar part (no invitation in it)")]
     NoCalendarPart,
@@ -262,9 +265,23 @@ fn with_calendar_text<T>(
             .and_then(|()| f(&cal))
             .map_err(|e| ImportError::InEmail(Box::new(e)));
     }
+    if first.is_empty() {
+        return Err(ImportError::Empty);
+    }
     Err(ImportError::NotICalendar {
         line: first_line,
-        found: first.chars().take(40).collect(),
+        // Control characters (binary input) shown escaped, never sent to a terminal.
+        found: first
+            .chars()
+            .take(40)
+            .flat_map(|c| {
+                if c.is_control() {
+                    c.escape_default().collect::<Vec<_>>()
+                } else {
+                    vec![c]
+                }
+            })
+            .collect(),
     })
 }
 
