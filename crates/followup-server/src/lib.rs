@@ -385,7 +385,7 @@ async fn uniform_errors(req: Request, next: Next) -> Response {
     }
     .unwrap_or_else(|| {
         let text = String::from_utf8_lossy(&bytes).trim().to_string();
-        refusal(status, &method, &path, &text, &parts.headers)
+        refusal(status, &method, &path, &text)
     });
     problem.status = status.as_u16();
     parts.headers.remove(header::CONTENT_LENGTH);
@@ -401,26 +401,15 @@ async fn uniform_errors(req: Request, next: Next) -> Response {
 }
 
 /// The problem of a refusal the framework wrote as plain text (or nothing).
-fn refusal(
-    status: StatusCode,
-    method: &axum::http::Method,
-    path: &str,
-    text: &str,
-    headers: &axum::http::HeaderMap,
-) -> Problem {
+fn refusal(status: StatusCode, method: &axum::http::Method, path: &str, text: &str) -> Problem {
     let text = text.lines().next().unwrap_or("").to_string();
     match status {
-        StatusCode::METHOD_NOT_ALLOWED => {
-            let allow = headers
-                .get(header::ALLOW)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            Problem::new(
-                status,
-                "Method not allowed",
-                format!("{path} does not take {method}; it takes {allow}"),
-            )
-        }
+        // (axum adds `Allow` after this layer has run.)
+        StatusCode::METHOD_NOT_ALLOWED => Problem::new(
+            status,
+            "Method not allowed",
+            format!("{path} does not take {method}: the Allow header lists the methods it takes"),
+        ),
         StatusCode::BAD_REQUEST if text.starts_with("Invalid URL") => {
             Problem::new(status, "Invalid path parameter", text)
         }

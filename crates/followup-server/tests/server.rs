@@ -1032,6 +1032,7 @@ async fn framework_refusals_are_problems_under_api_and_pages_elsewhere() {
             let p = problem_of(&body);
             assert_eq!(p["status"], 405);
             assert_eq!(p["title"], "Method not allowed");
+            assert!(p["detail"].as_str().unwrap().contains("DELETE"), "{body}");
         } else {
             assert!(ct.starts_with("text/html"), "{ct}");
             assert!(body.contains("Method not allowed"), "{body}");
