@@ -171,6 +171,14 @@ fn zone_database_stamp() -> String {
 /// due, then upcoming; by recommended moment, then application, then plan order.
 /// Without `why`, the entries' reasons may be left empty (the cheaper read).
 pub fn entries(ctx: &Ctx, days: u32, why: bool) -> Result<Vec<Entry>> {
+    Ok(entries_until(ctx, days, why)?.0)
+}
+
+/// [`entries`], and the first moment after `ctx.now` at which they may differ with the
+/// same facts: a step's window opens or closes, it is missed, or it comes within `days`
+/// (`None`: never, by the clock alone). Until then, `entries` at any later moment gives
+/// the same steps with the same statuses, in the same order.
+pub fn entries_until(ctx: &Ctx, days: u32, why: bool) -> Result<(Vec<Entry>, Option<Timestamp>)> {
     let mut store = ctx.store()?;
     match read(ctx, &mut store, days, why)? {
         Ok(all) => Ok(all),
@@ -183,22 +191,62 @@ pub fn entries(ctx: &Ctx, days: u32, why: bool) -> Result<Vec<Entry>> {
     }
 }
 
+/// The entries, and the first moment they may differ ([`entries_until`]).
+type Until = (Vec<Entry>, Option<Timestamp>);
+
+/// The first of `moments` after `now`, kept in `next`.
+fn note_next(
+    next: &std::cell::Cell<Option<Timestamp>>,
+    now: Timestamp,
+    moments: &[Option<Timestamp>],
+) {
+    for m in moments.iter().flatten() {
+        if *m > now && next.get().is_none_or(|n| *m < n) {
+            next.set(Some(*m));
+        }
+    }
+}
+
+/// The moments at which a step's status changes ([`StepStatus::at`]) or it comes
+/// within `horizon` of now.
+fn step_moments(
+    earliest: Timestamp,
+    latest: Timestamp,
+    missed_after: Option<Timestamp>,
+    horizon: SignedDuration,
+) -> [Option<Timestamp>; 4] {
+    let after = |t: Timestamp| t.checked_add(SignedDuration::from_nanos(1)).ok();
+    [
+        earliest.checked_sub(horizon).ok(),
+        Some(earliest),
+        after(latest),
+        missed_after.and_then(after),
+    ]
+}
+
 /// [`entries`]; the inner error says the cache holds something it cannot read.
 fn read(
     ctx: &Ctx,
     store: &mut Store,
     days: u32,
     why: bool,
-) -> Result<std::result::Result<Vec<Entry>, String>> {
+) -> Result<std::result::Result<Until, String>> {
     let fingerprint = fingerprint(ctx, store)?;
     let now = ctx.now;
-    let horizon = crate::time::later(now, SignedDuration::from_hours(24 * i64::from(days)));
+    let ahead = SignedDuration::from_hours(24 * i64::from(days));
+    let horizon = crate::time::later(now, ahead);
+    let next = std::cell::Cell::new(None);
     let wanted = |status: StepStatus, earliest: Timestamp| match status {
         StepStatus::Missed => false,
         StepStatus::Upcoming => earliest <= horizon,
         StepStatus::Due | StepStatus::Overdue => true,
     };
     let cache = match store.agenda_cached(&fingerprint, why, |earliest, latest, missed_after| {
+        note_next(
+            &next,
+            now,
+            &step_moments(earliest, latest, missed_after, ahead),
+        );
         wanted(
             StepStatus::at(earliest, latest, missed_after, now),
             earliest,
@@ -252,6 +300,8 @@ fn read(
         .into_iter()
         .chain(fresh_steps)
         .filter_map(|(slot, step)| {
+            let moments = step_moments(step.earliest, step.latest, step.missed_after, ahead);
+            note_next(&next, now, &moments);
             let status = StepStatus::at(step.earliest, step.latest, step.missed_after, now);
             wanted(status, step.earliest).then_some(Some((status, slot, step)))
         })
@@ -313,7 +363,7 @@ fn read(
             late_by: (status == StepStatus::Overdue).then(|| now.duration_since(step.latest)),
         });
     }
-    Ok(Ok(all))
+    Ok(Ok((all, next.get())))
 }
 
 fn corrupt(what: &str, value: &str) -> String {

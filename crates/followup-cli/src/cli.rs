@@ -182,12 +182,13 @@ pub enum Command {
     Man,
     /// Serve the web app and its JSON API over the same database (127.0.0.1 by default).
     Serve {
-        /// Port; 0 picks a free one (the URL is printed).
-        #[arg(long, default_value_t = 7878)]
-        port: u16,
-        /// Address to listen on; anything but loopback needs --token.
+        /// Port (default 7878); 0 picks a free one (the URL is printed).
+        #[arg(long)]
+        port: Option<u16>,
+        /// Address to listen on: an IP address, ADDR:PORT or localhost; anything but
+        /// loopback needs --token.
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
-        listen: std::net::IpAddr,
+        listen: String,
         /// Bearer token every request must carry (at least 16 characters).
         #[arg(long, env = "FOLLOWUP_TOKEN", value_name = "T")]
         token: Option<String>,

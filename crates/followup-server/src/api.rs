@@ -1,7 +1,8 @@
 //! The JSON API under `/api`, documented by `/api/openapi.json` (OpenAPI 3.1).
 //!
-//! Every route is declared once, in [`router`], with its utoipa description: the
-//! router and the document are built from the same list, so neither can miss one.
+//! Every route is declared once, in [`router`], with its utoipa description
+//! (`routes!`): the router and the document are built from the same list, so neither
+//! can miss one. Routes are added nowhere else (a test checks the sources).
 
 use std::sync::OnceLock;
 
@@ -22,23 +23,6 @@ use utoipa_axum::routes;
 use crate::views::{self, ApplicationView, Stats, Summary, Today};
 use crate::{blocking, Problem, Shared};
 
-/// Every API route, as (method, path): what the tests compare the document with.
-pub const ROUTES: &[(&str, &str)] = &[
-    ("get", "/api/agenda"),
-    ("get", "/api/applications"),
-    ("post", "/api/applications"),
-    ("get", "/api/applications/{id}"),
-    ("post", "/api/applications/{id}/touchpoints"),
-    ("get", "/api/applications/{id}/draft"),
-    ("post", "/api/check"),
-    ("post", "/api/import"),
-    ("get", "/api/profile"),
-    ("put", "/api/profile"),
-    ("get", "/api/settings"),
-    ("put", "/api/settings"),
-    ("get", "/api/stats"),
-];
-
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -52,6 +36,7 @@ struct ApiDoc;
 /// The API routes with their documentation.
 pub fn router() -> OpenApiRouter<Shared> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(openapi_json))
         .routes(routes!(agenda))
         .routes(routes!(list_applications, create_application))
         .routes(routes!(get_application))
@@ -70,7 +55,10 @@ pub fn openapi() -> &'static Doc {
     DOC.get_or_init(|| router().split_for_parts().1)
 }
 
-/// `GET /api/openapi.json`.
+/// This document (OpenAPI 3.1).
+#[utoipa::path(get, path = "/api/openapi.json", responses(
+    (status = 200, description = "The OpenAPI 3.1 document of this API", body = Object, content_type = "application/json"),
+    (status = 500, description = "The document could not be written", body = Problem, content_type = "application/problem+json")))]
 pub async fn openapi_json() -> Response {
     match openapi().to_json() {
         Ok(text) => (
@@ -96,15 +84,15 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<
 
 /// The agenda: overdue, today, this week.
 #[utoipa::path(get, path = "/api/agenda", responses(
-    (status = 200, body = Today),
-    (status = 500, body = Problem, content_type = "application/problem+json")))]
+    (status = 200, description = "The agenda", body = Today),
+    (status = 500, description = "Internal error", body = Problem, content_type = "application/problem+json")))]
 async fn agenda(State(s): State<Shared>) -> Result<Json<Today>, Problem> {
     let ctx = s.ctx();
     Ok(Json(blocking(move || Ok(views::today(&ctx)?)).await?))
 }
 
 /// Every application, with its pipeline column.
-#[utoipa::path(get, path = "/api/applications", responses((status = 200, body = Vec<Summary>)))]
+#[utoipa::path(get, path = "/api/applications", responses((status = 200, description = "Every application", body = Vec<Summary>)))]
 async fn list_applications(State(s): State<Shared>) -> Result<Json<Vec<Summary>>, Problem> {
     let ctx = s.ctx();
     Ok(Json(
@@ -123,10 +111,10 @@ pub struct Created {
 #[utoipa::path(post, path = "/api/applications",
     request_body(content = Object, description = "company, role, round {at, tz, duration, round, decision, interviewer[], topic[]...}, region, recipient_tz, company_type, seniority, urgent, late_in_process, link, source; unknown fields are refused"),
     responses(
-        (status = 201, body = Created),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        (status = 201, description = "Created: its id", body = Created),
+        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Request body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field unknown, missing or of the wrong type", body = Problem, content_type = "application/problem+json")))]
 async fn create_application(
     State(s): State<Shared>,
     ApiJson(input): ApiJson<AddInput>,
@@ -138,8 +126,8 @@ async fn create_application(
 
 /// One application: the record, its open items and its timeline.
 #[utoipa::path(get, path = "/api/applications/{id}", params(("id" = i64, Path)),
-    responses((status = 200, body = ApplicationView),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The application", body = ApplicationView),
+        (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json")))]
 async fn get_application(
     State(s): State<Shared>,
     Path(id): Path<i64>,
@@ -170,8 +158,8 @@ pub struct LogInput {
 /// Logs a touchpoint (never a third follow-up, T5).
 #[utoipa::path(post, path = "/api/applications/{id}/touchpoints", params(("id" = i64, Path)),
     request_body = LogInput,
-    responses((status = 201, body = Created),
-        (status = 400, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, description = "Created: its id", body = Created),
+        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json")))]
 async fn log_touchpoint(
     State(s): State<Shared>,
     Path(id): Path<i64>,
@@ -194,6 +182,7 @@ async fn log_touchpoint(
 
 /// Which draft.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DraftQuery {
     /// thank-you, follow-up, final-follow-up, feedback-request...
@@ -236,8 +225,8 @@ pub fn make_draft(ctx: &followup_app::Ctx, id: i64, q: &DraftQuery) -> Result<Dr
 
 /// The draft for a step.
 #[utoipa::path(get, path = "/api/applications/{id}/draft", params(("id" = i64, Path), DraftQuery),
-    responses((status = 200, body = DraftOut),
-        (status = 400, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The draft", body = DraftOut),
+        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json")))]
 async fn draft(
     State(s): State<Shared>,
     Path(id): Path<i64>,
@@ -367,8 +356,8 @@ pub fn run_check(ctx: &followup_app::Ctx, input: &CheckInput) -> Result<CheckOut
 
 /// Checks a message.
 #[utoipa::path(post, path = "/api/check", request_body = CheckInput,
-    responses((status = 200, body = CheckOut),
-        (status = 400, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The findings", body = CheckOut),
+        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json")))]
 async fn check_text(
     State(s): State<Shared>,
     ApiJson(input): ApiJson<CheckInput>,
@@ -391,7 +380,7 @@ pub struct ProfileBody {
 }
 
 /// The profile, or null.
-#[utoipa::path(get, path = "/api/profile", responses((status = 200, body = Option<ProfileBody>)))]
+#[utoipa::path(get, path = "/api/profile", responses((status = 200, description = "The profile, or null when none is saved", body = Option<ProfileBody>)))]
 async fn get_profile(State(s): State<Shared>) -> Result<Json<Option<ProfileBody>>, Problem> {
     let ctx = s.ctx();
     let p = blocking(move || Ok(ctx.profile()?)).await?;
@@ -420,8 +409,8 @@ pub fn save_profile(ctx: &followup_app::Ctx, p: ProfileBody) -> Result<(), Probl
 
 /// Sets the profile.
 #[utoipa::path(put, path = "/api/profile", request_body = ProfileBody,
-    responses((status = 200, body = ProfileBody),
-        (status = 400, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The profile saved", body = ProfileBody),
+        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json")))]
 async fn set_profile(
     State(s): State<Shared>,
     ApiJson(p): ApiJson<ProfileBody>,
@@ -433,7 +422,7 @@ async fn set_profile(
 }
 
 /// Response rate, time to first reply, by company type.
-#[utoipa::path(get, path = "/api/stats", responses((status = 200, body = Stats)))]
+#[utoipa::path(get, path = "/api/stats", responses((status = 200, description = "The figures", body = Stats)))]
 async fn stats(State(s): State<Shared>) -> Result<Json<Stats>, Problem> {
     let ctx = s.ctx();
     Ok(Json(blocking(move || Ok(views::stats(&ctx)?)).await?))
@@ -543,10 +532,10 @@ pub fn run_import(
         (ImportInput = "application/json"),
         (String = "text/calendar")),
         description = "the invitation: JSON {ics, company?, me?}, or the .ics text itself"),
-    responses((status = 201, body = ImportOut),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, description = "What each event of the invitation did", body = ImportOut),
+        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Request body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Unsupported content type", body = Problem, content_type = "application/problem+json")))]
 async fn import_invite(
     State(s): State<Shared>,
     headers: axum::http::HeaderMap,
@@ -564,7 +553,7 @@ async fn import_invite(
         .to_ascii_lowercase();
     let input = match ct.as_str() {
         "application/json" => serde_json::from_slice::<ImportInput>(&body)
-            .map_err(|e| Problem::input(format!("invalid JSON body: {e}")))?,
+            .map_err(|e| Problem::json_body(&e))?,
         // Only types a cross-site form cannot send without asking first (CSRF).
         "text/calendar" | "message/rfc822" => ImportInput {
             ics: String::from_utf8_lossy(&body).into_owned(),
@@ -731,7 +720,7 @@ pub fn save_settings(s: &Shared, body: &SettingsBody) -> Result<(), Problem> {
 }
 
 /// The settings in force.
-#[utoipa::path(get, path = "/api/settings", responses((status = 200, body = SettingsOut)))]
+#[utoipa::path(get, path = "/api/settings", responses((status = 200, description = "The settings in force", body = SettingsOut)))]
 async fn get_settings(State(s): State<Shared>) -> Result<Json<SettingsOut>, Problem> {
     Ok(Json(blocking(move || settings_out(&s)).await?))
 }
@@ -739,8 +728,8 @@ async fn get_settings(State(s): State<Shared>) -> Result<Json<SettingsOut>, Prob
 /// Saves the settings (config.toml, policy.toml beside it, written atomically) after
 /// checking them; later requests use them.
 #[utoipa::path(put, path = "/api/settings", request_body = SettingsBody,
-    responses((status = 200, body = SettingsOut),
-        (status = 400, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The settings in force", body = SettingsOut),
+        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json")))]
 async fn put_settings(
     State(s): State<Shared>,
     ApiJson(body): ApiJson<SettingsBody>,

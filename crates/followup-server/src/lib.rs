@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
@@ -59,27 +59,36 @@ pub struct AppState {
     today: TodayCache,
 }
 
-/// The last Today page rendered, reused while the database and the clock are the same.
+/// The last Today page rendered, reused while it still reads the same.
 ///
 /// Today reads and plans every open application: with a thousand of them that is
 /// milliseconds of work, which under load queues up. The page only changes when the
 /// database does (`PRAGMA data_version`, seen by a connection of our own, changes on
-/// every commit by anyone: this server, or the command line on the same file) or when
-/// the clock moves (with a fixed `--now`, never; else the page is kept one second).
+/// every commit by anyone: this server, or the command line on the same file), when
+/// the settings do ([`TodayCache::clear`]), or when the clock reaches the next moment
+/// an item's status or group changes ([`views::today_until`]); with a fixed `--now`,
+/// never by the clock. One request renders at a time: the others wait for its page
+/// rather than render the same page at once.
 #[derive(Default)]
 pub struct TodayCache {
     watch: Mutex<Option<rusqlite::Connection>>,
     page: Mutex<Option<CachedPage>>,
+    /// Held while rendering (single flight).
+    render: Mutex<()>,
 }
 
 struct CachedPage {
     version: i64,
+    /// The moment it was rendered for.
     now: Timestamp,
+    /// The first moment it may read otherwise (`None`: not by the clock).
+    until: Option<Timestamp>,
     body: axum::body::Bytes,
 }
 
-/// How long a Today page is kept when the clock is the real one.
-const TODAY_FRESH: jiff::SignedDuration = jiff::SignedDuration::from_secs(1);
+/// How much older than the page a request's clock may be and still get it: requests
+/// waiting for a render read the clock before the one rendering did.
+const TODAY_SKEW: jiff::SignedDuration = jiff::SignedDuration::from_secs(2);
 
 impl TodayCache {
     /// The database's data version, on our own connection (opened on first use).
@@ -110,33 +119,44 @@ impl TodayCache {
         }
     }
 
-    /// The page rendered for `now`, or a fresh one from `render`; `fixed` is whether the
-    /// clock is fixed.
+    /// The kept page, if it is the page of this database version at `now`.
+    fn kept(&self, version: Option<i64>, now: Timestamp) -> Option<axum::body::Bytes> {
+        let v = version?;
+        let page = self.page.lock().ok()?;
+        let p = page.as_ref()?;
+        let since = now.duration_since(p.now);
+        let fresh = since >= -TODAY_SKEW && p.until.is_none_or(|u| now < u);
+        (p.version == v && fresh).then(|| p.body.clone())
+    }
+
+    /// The page for `now`: the kept one while it reads the same, else a fresh one from
+    /// `render` (the page, and the first moment it may read otherwise).
     pub fn get_or_render(
         &self,
         db: &std::path::Path,
         now: Timestamp,
-        fixed: bool,
-        render: impl FnOnce() -> Result<String, Problem>,
+        render: impl FnOnce() -> Result<(String, Option<Timestamp>), Problem>,
     ) -> Result<axum::body::Bytes, Problem> {
-        let version = self.version(db);
-        if let (Some(v), Ok(page)) = (version, self.page.lock()) {
-            if let Some(p) = page.as_ref() {
-                let fresh = if fixed {
-                    p.now == now
-                } else {
-                    now >= p.now && now.duration_since(p.now) < TODAY_FRESH
-                };
-                if p.version == v && fresh {
-                    return Ok(p.body.clone());
-                }
-            }
+        if let Some(body) = self.kept(self.version(db), now) {
+            return Ok(body);
         }
-        let body = axum::body::Bytes::from(render()?);
+        // One render at a time; who waited takes the page just made when it fits.
+        let _one = self
+            .render
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Read again after waiting: a write since must show.
+        let version = self.version(db);
+        if let Some(body) = self.kept(version, now) {
+            return Ok(body);
+        }
+        let (text, until) = render()?;
+        let body = axum::body::Bytes::from(text);
         if let (Some(v), Ok(mut page)) = (version, self.page.lock()) {
             *page = Some(CachedPage {
                 version: v,
                 now,
+                until,
                 body: body.clone(),
             });
         }
@@ -176,11 +196,6 @@ impl AppState {
         self.today.clear();
     }
 
-    /// Whether the clock is fixed (`--now`).
-    pub fn fixed_now(&self) -> bool {
-        self.config.now.is_some()
-    }
-
     /// The cached Today page.
     pub fn today_cache(&self) -> &TodayCache {
         &self.today
@@ -205,6 +220,47 @@ fn random_hex() -> String {
         return String::new();
     }
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The port `followup serve` listens on when neither `--port` nor `--listen ADDR:PORT`
+/// names one.
+pub const DEFAULT_PORT: u16 = 7878;
+
+/// The address `--listen` names, with `--port` when given: an IP address (`0.0.0.0`,
+/// `::1`), with a port (`0.0.0.0:8080`, `[::1]:8080`), or `localhost` (127.0.0.1).
+pub fn parse_listen(text: &str, port: Option<u16>) -> Result<SocketAddr, String> {
+    let text = text.trim();
+    let expected = || {
+        format!(
+            "--listen `{text}`: expected an address like 127.0.0.1, 0.0.0.0:8080, [::1]:8080 or localhost"
+        )
+    };
+    let localhost = std::net::IpAddr::from([127, 0, 0, 1]);
+    let (ip, given) = if let Ok(ip) = text.parse::<std::net::IpAddr>() {
+        (ip, None)
+    } else if let Ok(addr) = text.parse::<SocketAddr>() {
+        (addr.ip(), Some(addr.port()))
+    } else if text.eq_ignore_ascii_case("localhost") {
+        (localhost, None)
+    } else {
+        match text.rsplit_once(':') {
+            Some((name, p)) if name.eq_ignore_ascii_case("localhost") => {
+                (localhost, Some(p.parse::<u16>().map_err(|_| expected())?))
+            }
+            _ => return Err(expected()),
+        }
+    };
+    let port = match (given, port) {
+        (Some(a), Some(b)) if a != b => {
+            return Err(format!(
+                "--listen {text} and --port {b} name two ports: give one"
+            ))
+        }
+        (Some(a), _) => a,
+        (None, Some(b)) => b,
+        (None, None) => DEFAULT_PORT,
+    };
+    Ok(SocketAddr::new(ip, port))
 }
 
 /// Refuses a listen address other than loopback without a token.
@@ -239,10 +295,10 @@ pub fn router(config: Config) -> Router {
     Router::new()
         .merge(pages::router())
         .merge(api)
-        .route("/api/openapi.json", axum::routing::get(api::openapi_json))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(middleware::from_fn_with_state(state.clone(), auth))
+        .layer(middleware::from_fn(uniform_errors))
+        .layer(middleware::from_fn_with_state(state.clone(), guard))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -260,27 +316,226 @@ pub fn router(config: Config) -> Router {
         .with_state(state)
 }
 
-async fn not_found() -> Response {
-    Problem::new(
-        StatusCode::NOT_FOUND,
-        "Not found",
-        "no such page or endpoint",
-    )
-    .into_response()
+/// Whether a path is the API's (errors as problem+json) rather than a page's (errors as
+/// an HTML page).
+fn is_api(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
 }
 
-/// With a token configured, every request carries it: `Authorization: Bearer T`, or the
-/// cookie a browser got by opening `/?token=T` once.
-async fn auth(State(s): State<Shared>, req: Request, next: Next) -> Response {
+/// Nothing at this path: a problem for the API, the error page for a page.
+async fn not_found(uri: Uri) -> Response {
+    let path = uri.path();
+    if is_api(path) {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            format!("no endpoint {path}: /api/openapi.json lists them"),
+        )
+        .into_response()
+    } else {
+        pages::PageError::from(Problem::new(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            format!("there is no page {path}"),
+        ))
+        .into_response()
+    }
+}
+
+/// The longest body of a refusal that is read to explain it.
+const REFUSAL_TEXT_LIMIT: usize = 4096;
+
+/// Errors the framework answers by itself (a path parameter that does not parse, a
+/// method the path does not take, an extractor's plain-text refusal) in the same shape
+/// as the handlers': problem+json under `/api`, the HTML error page elsewhere. Other
+/// headers (`Allow` of a 405) are kept.
+async fn uniform_errors(req: Request, next: Next) -> Response {
+    let api = is_api(req.uri().path());
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let resp = next.run(req).await;
+    let status = resp.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    let ct = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let is_problem = ct.starts_with("application/problem+json");
+    let is_html = ct.starts_with("text/html");
+    if (api && is_problem) || (!api && is_html) {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    let bytes = axum::body::to_bytes(body, REFUSAL_TEXT_LIMIT)
+        .await
+        .unwrap_or_default();
+    let mut problem = if is_problem {
+        serde_json::from_slice::<serde_json::Value>(&bytes)
+            .ok()
+            .map(|v| {
+                let text = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+                Problem::new(status, &text("title"), text("detail"))
+            })
+    } else {
+        None
+    }
+    .unwrap_or_else(|| {
+        let text = String::from_utf8_lossy(&bytes).trim().to_string();
+        refusal(status, &method, &path, &text)
+    });
+    problem.status = status.as_u16();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::CONTENT_TYPE);
+    let fresh = if api {
+        problem.into_response()
+    } else {
+        pages::PageError::from(problem).into_response()
+    };
+    let (fresh_parts, fresh_body) = fresh.into_parts();
+    parts.headers.extend(fresh_parts.headers);
+    Response::from_parts(parts, fresh_body)
+}
+
+/// The problem of a refusal the framework wrote as plain text (or nothing).
+fn refusal(status: StatusCode, method: &axum::http::Method, path: &str, text: &str) -> Problem {
+    let text = text.lines().next().unwrap_or("").to_string();
+    match status {
+        // (axum adds `Allow` after this layer has run.)
+        StatusCode::METHOD_NOT_ALLOWED => Problem::new(
+            status,
+            "Method not allowed",
+            format!("{path} does not take {method}: the Allow header lists the methods it takes"),
+        ),
+        StatusCode::BAD_REQUEST if text.starts_with("Invalid URL") => {
+            Problem::new(status, "Invalid path parameter", text)
+        }
+        StatusCode::NOT_FOUND => Problem::new(status, "Not found", format!("nothing at {path}")),
+        StatusCode::UNPROCESSABLE_ENTITY => Problem::field(text),
+        _ => {
+            let title = status.canonical_reason().unwrap_or("Error");
+            let detail = if text.is_empty() {
+                title.to_string()
+            } else {
+                text
+            };
+            Problem::new(status, title, detail)
+        }
+    }
+}
+
+/// Whether a `Host` header names this machine's loopback: `localhost`, `127.0.0.1`
+/// (any 127.x.y.z) or `[::1]`, with any port.
+pub fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim();
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((ip, "")) => ip,
+            Some((ip, port)) if valid_port(port) => ip,
+            _ => return false,
+        }
+    } else {
+        match host.rsplit_once(':') {
+            Some((name, port)) if valid_port(&format!(":{port}")) => name,
+            Some(_) => return false,
+            None => host,
+        }
+    };
+    let name = name.strip_suffix('.').unwrap_or(name);
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// `:PORT`.
+fn valid_port(s: &str) -> bool {
+    s.strip_prefix(':').is_some_and(|p| {
+        !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok()
+    })
+}
+
+/// The host a request was sent to: its `Host` header, else the authority of its URI.
+fn host_of(req: &Request) -> Option<String> {
+    match req.headers().get(header::HOST) {
+        Some(v) => Some(String::from_utf8_lossy(v.as_bytes()).into_owned()),
+        None => req.uri().authority().map(|a| a.as_str().to_string()),
+    }
+}
+
+/// `%XX` and `+` of one query parameter's value.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let hex = |b: u8| char::from(b).to_digit(16);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 1 < bytes.len() => {
+                match (hex(bytes[i + 1]), bytes.get(i + 2).copied().and_then(hex)) {
+                    (Some(h), Some(l)) => {
+                        // Two hex digits make one byte.
+                        out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
+                        i += 2;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The `token` parameter of a query, and the query without it.
+fn split_token(query: &str) -> (Option<String>, String) {
+    let mut token = None;
+    let mut rest = Vec::new();
+    for p in query.split('&') {
+        match p.strip_prefix("token=") {
+            Some(v) if token.is_none() => token = Some(percent_decode(v)),
+            Some(_) => {}
+            None if p.is_empty() => {}
+            None => rest.push(p),
+        }
+    }
+    (token, rest.join("&"))
+}
+
+/// With a token configured, every request carries it: `Authorization: Bearer T` (the
+/// scheme in any case), or the cookie a browser got by opening a URL with `?token=T`
+/// once. Without one, only requests addressed to a loopback name are answered: a page
+/// of another site that points its own name at 127.0.0.1 (DNS rebinding) is refused.
+async fn guard(State(s): State<Shared>, mut req: Request, next: Next) -> Response {
     let Some(token) = s.config.token.as_deref() else {
-        return next.run(req).await;
+        // HTTP/1.0 clients may send no Host; a browser always sends one.
+        return match host_of(&req) {
+            Some(h) if !is_loopback_host(&h) => Problem::new(
+                StatusCode::FORBIDDEN,
+                "Host not allowed",
+                format!(
+                    "this server answers requests for localhost, 127.0.0.1 or [::1] only, not `{}` (start it with --token to serve other names)",
+                    h.chars().take(100).collect::<String>()
+                ),
+            )
+            .into_response(),
+            _ => next.run(req).await,
+        };
     };
     let eq = |given: &str| bool::from(given.as_bytes().ct_eq(token.as_bytes()));
     let headers = req.headers();
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
+        .and_then(|v| {
+            let (scheme, rest) = v.trim().split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
+        });
     let cookie = headers
         .get(header::COOKIE)
         .and_then(|v| v.to_str().ok())
@@ -289,28 +544,54 @@ async fn auth(State(s): State<Shared>, req: Request, next: Next) -> Response {
                 .filter_map(|c| c.trim().strip_prefix("followup_token="))
                 .next()
         });
-    if bearer.is_some_and(eq) || cookie.is_some_and(eq) {
+    let header_ok = bearer.is_some_and(eq) || cookie.is_some_and(eq);
+    let (from_query, rest) = match req.uri().query() {
+        Some(q) => split_token(q),
+        None => (None, String::new()),
+    };
+    let query_ok = from_query.as_deref().is_some_and(eq);
+    if !header_ok && !query_ok {
+        return Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "Token required",
+            "this server needs its token: send `Authorization: Bearer TOKEN`, or open /?token=TOKEN once",
+        )
+        .into_response();
+    }
+    if from_query.is_none() {
         return next.run(req).await;
     }
-    let query = req.uri().query().unwrap_or("");
-    let from_query = query
-        .split('&')
-        .filter_map(|p| p.strip_prefix("token="))
-        .next();
-    if from_query.is_some_and(eq) {
-        let cookie = format!("followup_token={token}; HttpOnly; SameSite=Strict; Path=/");
-        let mut r = axum::response::Redirect::to(req.uri().path()).into_response();
-        if let Ok(v) = HeaderValue::from_str(&cookie) {
-            r.headers_mut().insert(header::SET_COOKIE, v);
+    // The token leaves the URL: the handler sees the other parameters only.
+    let path = req.uri().path();
+    // `//host` would be another site's address.
+    let path = if path.starts_with("//") { "/" } else { path };
+    let target = if rest.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{rest}")
+    };
+    let set_cookie = query_ok
+        .then(|| format!("followup_token={token}; HttpOnly; SameSite=Strict; Path=/"))
+        .and_then(|c| HeaderValue::from_str(&c).ok());
+    let mut r = if query_ok
+        && (req.method() == axum::http::Method::GET || req.method() == axum::http::Method::HEAD)
+    {
+        // A browser opening the link: keep the token in the cookie, out of the address bar
+        // and history.
+        axum::response::Redirect::to(&target).into_response()
+    } else {
+        match target.parse::<Uri>() {
+            Ok(uri) => *req.uri_mut() = uri,
+            Err(_) => {
+                return Problem::input("the request's address cannot be read").into_response()
+            }
         }
-        return r;
+        next.run(req).await
+    };
+    if let Some(v) = set_cookie {
+        r.headers_mut().append(header::SET_COOKIE, v);
     }
-    Problem::new(
-        StatusCode::UNAUTHORIZED,
-        "Token required",
-        "this server needs its token: send `Authorization: Bearer TOKEN`, or open /?token=TOKEN once",
-    )
-    .into_response()
+    r
 }
 
 /// Runs `f` (which uses the database) off the async threads.

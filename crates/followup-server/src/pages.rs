@@ -105,21 +105,20 @@ async fn today(State(s): State<Shared>) -> Page {
     let state = s.clone();
     let body = blocking(move || {
         let (db, now) = (ctx.db.clone(), ctx.now);
-        state
-            .today_cache()
-            .get_or_render(&db, now, state.fixed_now(), || {
-                let t = views::today(&ctx)?;
-                TodayPage {
-                    groups: vec![
-                        ("Overdue", t.overdue),
-                        ("Due today", t.today),
-                        ("This week", t.this_week),
-                    ],
-                    csrf: state.csrf().to_string(),
-                }
-                .render()
-                .map_err(|e| Problem::internal(format!("cannot render the page: {e}")))
-            })
+        state.today_cache().get_or_render(&db, now, || {
+            let (t, until) = views::today_until(&ctx)?;
+            let page = TodayPage {
+                groups: vec![
+                    ("Overdue", t.overdue),
+                    ("Due today", t.today),
+                    ("This week", t.this_week),
+                ],
+                csrf: state.csrf().to_string(),
+            }
+            .render()
+            .map_err(|e| Problem::internal(format!("cannot render the page: {e}")))?;
+            Ok((page, until))
+        })
     })
     .await?;
     Ok(Html(body).into_response())

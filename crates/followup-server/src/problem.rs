@@ -1,4 +1,9 @@
 //! RFC 9457 problem details: every API error is `application/problem+json`.
+//!
+//! One status and one title per kind of refusal, whichever extractor refused:
+//! a body that is not JSON is 400 "Invalid JSON body"; a field that is unknown, missing
+//! or of the wrong type (JSON body, query string or form) is 422 [`FIELD_TITLE`]; a
+//! body over the limit is 413 [`TOO_LARGE_TITLE`].
 
 use axum::extract::rejection::{FormRejection, JsonRejection, QueryRejection};
 use axum::http::{header, StatusCode};
@@ -6,6 +11,12 @@ use axum::response::{IntoResponse, Response};
 use followup_app::Error;
 use serde::Serialize;
 use utoipa::ToSchema;
+
+/// The title of every 422: a field unknown, missing or of the wrong type.
+pub const FIELD_TITLE: &str = "Invalid or unknown field";
+
+/// The title of every 413.
+pub const TOO_LARGE_TITLE: &str = "Request body too large";
 
 /// A problem: what went wrong, for a person and a program.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -22,8 +33,13 @@ pub struct Problem {
 }
 
 impl Problem {
-    /// A problem with this status.
+    /// A problem with this status (a 413 is always titled [`TOO_LARGE_TITLE`]).
     pub fn new(status: StatusCode, title: &str, detail: impl Into<String>) -> Problem {
+        let title = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            TOO_LARGE_TITLE
+        } else {
+            title
+        };
         Problem {
             kind: "about:blank",
             title: title.to_string(),
@@ -40,6 +56,25 @@ impl Problem {
     /// A server-side failure (500).
     pub fn internal(detail: impl Into<String>) -> Problem {
         Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal error", detail)
+    }
+
+    /// Fields the request should not have, lacks, or has of the wrong type (422).
+    pub fn field(detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, FIELD_TITLE, detail)
+    }
+
+    /// A JSON body serde could not read: 400 when it is not JSON, else 422 (the
+    /// same as the `Json` extractor).
+    pub fn json_body(e: &serde_json::Error) -> Problem {
+        use serde_json::error::Category;
+        match e.classify() {
+            Category::Data => Problem::field(format!("invalid JSON body: {e}")),
+            _ => Problem::new(
+                StatusCode::BAD_REQUEST,
+                "Invalid JSON body",
+                format!("invalid JSON body: {e}"),
+            ),
+        }
     }
 
     /// The status code.
@@ -65,8 +100,8 @@ impl From<JsonRejection> for Problem {
     fn from(r: JsonRejection) -> Problem {
         let status = r.status();
         let title = match status {
-            StatusCode::PAYLOAD_TOO_LARGE => "Request body too large",
             StatusCode::UNSUPPORTED_MEDIA_TYPE => "Expected application/json",
+            StatusCode::UNPROCESSABLE_ENTITY => FIELD_TITLE,
             _ => "Invalid JSON body",
         };
         Problem::new(status, title, r.body_text())
@@ -75,18 +110,17 @@ impl From<JsonRejection> for Problem {
 
 impl From<FormRejection> for Problem {
     fn from(r: FormRejection) -> Problem {
-        let title = if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            "Request body too large"
-        } else {
-            "Invalid form"
-        };
-        Problem::new(r.status(), title, r.body_text())
+        match r {
+            FormRejection::FailedToDeserializeForm(_)
+            | FormRejection::FailedToDeserializeFormBody(_) => Problem::field(r.body_text()),
+            _ => Problem::new(r.status(), "Invalid form", r.body_text()),
+        }
     }
 }
 
 impl From<QueryRejection> for Problem {
     fn from(r: QueryRejection) -> Problem {
-        Problem::new(StatusCode::BAD_REQUEST, "Invalid query", r.body_text())
+        Problem::field(r.body_text())
     }
 }
 

@@ -116,10 +116,23 @@ fn item_view(i: &Entry) -> AgendaItem {
 
 /// The Today page: the agenda of the next 7 days in three groups.
 pub fn today(ctx: &Ctx) -> Result<Today> {
-    let all = followup_app::agenda::entries(ctx, 7, true)?;
-    let day_end = followup_app::time::later(ctx.now, SignedDuration::from_hours(24));
+    Ok(today_until(ctx)?.0)
+}
+
+/// [`today`], and the first moment after `ctx.now` at which it may read otherwise with
+/// the same facts (`None`: never, by the clock alone).
+pub fn today_until(ctx: &Ctx) -> Result<(Today, Option<Timestamp>)> {
+    let (all, mut until) = followup_app::agenda::entries_until(ctx, 7, true)?;
+    let day = SignedDuration::from_hours(24);
+    let day_end = followup_app::time::later(ctx.now, day);
     let mut t = Today::default();
     for i in &all {
+        // An upcoming item moves to "today" a day before its window opens.
+        if let Ok(m) = i.earliest.timestamp().checked_sub(day) {
+            if m > ctx.now && until.is_none_or(|u| m < u) {
+                until = Some(m);
+            }
+        }
         let v = item_view(i);
         match i.status {
             StepStatus::Overdue | StepStatus::Missed => t.overdue.push(v),
@@ -128,7 +141,7 @@ pub fn today(ctx: &Ctx) -> Result<Today> {
             StepStatus::Upcoming => t.this_week.push(v),
         }
     }
-    Ok(t)
+    Ok((t, until))
 }
 
 /// One card of the pipeline.

@@ -12,6 +12,11 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 fn setup() -> (tempfile::TempDir, Router, i64) {
+    setup_with(None)
+}
+
+/// [`setup`], the server needing `token` when given.
+fn setup_with(token: Option<&str>) -> (tempfile::TempDir, Router, i64) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("f.sqlite");
     let now: jiff::Timestamp = "2026-12-02T15:00:00Z".parse().unwrap();
@@ -44,7 +49,7 @@ fn setup() -> (tempfile::TempDir, Router, i64) {
         settings,
         policy: ctx.policy.clone(),
         now: Some(now),
-        token: None,
+        token: token.map(str::to_string),
         config_file: None,
     };
     (dir, followup_server::router(config), id)
@@ -252,7 +257,7 @@ async fn bad_input_is_problem_json() {
     assert_eq!(ct, "application/problem+json");
     let (s, ct, _) = send(&app, get("/f.sqlite")).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    assert_eq!(ct, "application/problem+json");
+    assert!(ct.starts_with("text/html"), "{ct}");
     let (s, _, _) = send(&app, get("/static/../f.sqlite")).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
@@ -335,48 +340,273 @@ async fn token_is_required_when_set() {
     assert_eq!(s, StatusCode::OK);
 }
 
-#[tokio::test]
-async fn openapi_lists_every_route() {
-    let (_d, app, _) = setup();
-    let (s, _, b) = send(&app, get("/api/openapi.json")).await;
+async fn openapi_doc(app: &Router) -> serde_json::Value {
+    let (s, ct, b) = send(app, get("/api/openapi.json")).await;
     assert_eq!(s, StatusCode::OK);
-    let doc: serde_json::Value = serde_json::from_str(&b).unwrap();
-    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    assert_eq!(ct, "application/json");
+    serde_json::from_str(&b).unwrap()
+}
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+#[tokio::test]
+async fn openapi_documents_exactly_the_routes_the_router_answers() {
+    let (_d, app, id) = setup();
+    let doc = openapi_doc(&app).await;
     let paths = doc["paths"].as_object().unwrap();
-    let mut in_doc = Vec::new();
-    for (p, ops) in paths {
-        for m in ops.as_object().unwrap().keys() {
-            in_doc.push((m.clone(), p.clone()));
-        }
-    }
-    let mut listed: Vec<(String, String)> = followup_server::api::ROUTES
-        .iter()
-        .map(|(m, p)| (m.to_string(), p.to_string()))
-        .collect();
-    in_doc.sort();
-    listed.sort();
-    assert_eq!(in_doc, listed);
-    // And the router answers each (not 404/405).
-    for (m, p) in followup_server::api::ROUTES {
-        let uri = p.replace("{id}", "1");
+    assert!(paths.contains_key("/api/openapi.json"), "{paths:?}");
+    // Each documented path: the router answers exactly the documented methods there
+    // (a method it does not take gets 405 and `Allow` lists the ones it does).
+    for (path, item) in paths {
+        let documented: std::collections::BTreeSet<String> = item
+            .as_object()
+            .unwrap()
+            .keys()
+            .filter(|k| METHODS.contains(&k.as_str()))
+            .map(|k| k.to_uppercase())
+            .collect();
+        assert!(!documented.is_empty(), "{path}");
+        let probe = ["DELETE", "PATCH", "PUT", "POST"]
+            .into_iter()
+            .find(|m| !documented.contains(*m))
+            .unwrap();
+        let uri = path.replace("{id}", &id.to_string());
         let req = Request::builder()
-            .method(m.to_uppercase().as_str())
+            .method(probe)
             .uri(&uri)
             .body(Body::empty())
             .unwrap();
         let r = app.clone().oneshot(req).await.unwrap();
-        assert!(r.status() != StatusCode::METHOD_NOT_ALLOWED, "{m} {p}");
-        let ct = r
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .map(|v| v.to_str().unwrap().to_string());
-        assert_ne!(
-            ct.as_deref(),
-            Some("application/problem+json")
-                .filter(|_| r.status() == StatusCode::NOT_FOUND && !p.contains("{id}")),
-            "{m} {p}"
-        );
+        assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED, "{probe} {path}");
+        let allowed: std::collections::BTreeSet<String> = r.headers()[header::ALLOW]
+            .to_str()
+            .unwrap()
+            .split(',')
+            .map(|m| m.trim().to_string())
+            .filter(|m| m != "HEAD" || documented.contains("HEAD"))
+            .collect();
+        assert_eq!(allowed, documented, "{path}");
     }
+}
+
+/// Routes are added to the router in one place only: `routes!` in api.rs, which
+/// documents each one. An API route added with `.route(...)` (here or in another
+/// module) would be answered without being documented: the sources must not do that.
+#[test]
+fn api_routes_are_declared_only_with_their_documentation() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        for call in [".route(", ".route_service(", ".nest(", ".nest_service("] {
+            for (at, _) in text.match_indices(call) {
+                let args: String = text[at + call.len()..].chars().take(200).collect();
+                let first = args.split(',').next().unwrap_or("").trim();
+                assert!(
+                    name != "api.rs",
+                    "api.rs: `{call}{first}` adds a route without documentation: use routes!"
+                );
+                assert!(
+                    !first.starts_with("\"/api"),
+                    "{name}: `{call}{first}` adds an API route outside api::router, so it is not in /api/openapi.json"
+                );
+                checked += 1;
+            }
+        }
+        if name == "api.rs" {
+            assert!(
+                text.contains(".routes(routes!("),
+                "api.rs declares no routes?"
+            );
+        }
+    }
+    // The pages' routes were seen (the scan reads the right files).
+    assert!(checked >= 10, "{checked}");
+}
+
+/// Problems of the document as OpenAPI 3.1 (the rules a validator checks first).
+fn openapi_problems(doc: &serde_json::Value) -> Vec<String> {
+    let mut bad = Vec::new();
+    if !doc["openapi"]
+        .as_str()
+        .is_some_and(|v| v.starts_with("3.1."))
+    {
+        bad.push(format!("openapi: {}", doc["openapi"]));
+    }
+    for key in ["title", "version"] {
+        if !doc["info"][key].is_string() {
+            bad.push(format!("info.{key} missing"));
+        }
+    }
+    let mut ids = std::collections::HashSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        if !path.starts_with('/') {
+            bad.push(format!("{path}: does not start with /"));
+        }
+        let templated: Vec<&str> = path
+            .split('{')
+            .skip(1)
+            .filter_map(|p| p.split_once('}').map(|(n, _)| n))
+            .collect();
+        for (method, op) in item.as_object().unwrap() {
+            if !METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            let at = format!("{method} {path}");
+            if let Some(id) = op["operationId"].as_str() {
+                if !ids.insert(id.to_string()) {
+                    bad.push(format!("{at}: operationId {id} used twice"));
+                }
+            }
+            match op["responses"].as_object() {
+                Some(r) if !r.is_empty() => {
+                    for (code, resp) in r {
+                        let code_ok = code == "default"
+                            || (code.len() == 3
+                                && code.chars().all(|c| c.is_ascii_digit() || c == 'X'));
+                        if !code_ok {
+                            bad.push(format!("{at}: response code {code}"));
+                        }
+                        if resp.get("$ref").is_none()
+                            && resp["description"].as_str().is_none_or(str::is_empty)
+                        {
+                            bad.push(format!("{at}: response {code} has no description"));
+                        }
+                    }
+                }
+                _ => bad.push(format!("{at}: no responses")),
+            }
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            let mut seen = std::collections::HashSet::new();
+            for p in &params {
+                let name = p["name"].as_str().unwrap_or("");
+                let place = p["in"].as_str().unwrap_or("");
+                if name.is_empty() {
+                    bad.push(format!("{at}: a parameter without a name"));
+                }
+                if !["query", "header", "path", "cookie"].contains(&place) {
+                    bad.push(format!("{at}: parameter {name} is in `{place}`"));
+                }
+                if !seen.insert((name.to_string(), place.to_string())) {
+                    bad.push(format!("{at}: parameter {name} twice"));
+                }
+                if place == "path" {
+                    if p["required"] != true {
+                        bad.push(format!("{at}: path parameter {name} not required"));
+                    }
+                    if !templated.contains(&name) {
+                        bad.push(format!("{at}: path parameter {name} not in the path"));
+                    }
+                }
+            }
+            for t in &templated {
+                if !params.iter().any(|p| p["name"] == *t && p["in"] == "path") {
+                    bad.push(format!("{at}: {{{t}}} is not declared"));
+                }
+            }
+        }
+    }
+    // Every $ref points at something in the document.
+    fn refs<'a>(v: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(r) = m.get("$ref").and_then(|r| r.as_str()) {
+                    out.push(r);
+                }
+                m.values().for_each(|v| refs(v, out));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    refs(doc, &mut all);
+    for r in all {
+        let resolved = r.strip_prefix('#').and_then(|pointer| doc.pointer(pointer));
+        if resolved.is_none() {
+            bad.push(format!("$ref {r} does not resolve"));
+        }
+    }
+    bad
+}
+
+#[tokio::test]
+async fn openapi_document_is_valid_3_1() {
+    let (_d, app, _) = setup();
+    let doc = openapi_doc(&app).await;
+    let bad = openapi_problems(&doc);
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    // The draft's choices are query parameters.
+    let params = doc["paths"]["/api/applications/{id}/draft"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    for name in ["kind", "to"] {
+        let p = params.iter().find(|p| p["name"] == name).unwrap();
+        assert_eq!(p["in"], "query", "{name}");
+    }
+    // The checks themselves catch what they should.
+    let mut broken = doc.clone();
+    broken["paths"]["/api/stats"]["get"]["responses"]["200"]
+        .as_object_mut()
+        .unwrap()
+        .remove("description");
+    broken["paths"]["/api/applications/{id}/draft"]["get"]["parameters"][1]["in"] =
+        serde_json::json!("body");
+    broken["paths"]["/api/agenda"]["get"]["responses"]["200"]["content"]["application/json"]
+        ["schema"] = serde_json::json!({"$ref": "#/components/schemas/Nope"});
+    let found = openapi_problems(&broken);
+    assert_eq!(found.len(), 3, "{found:?}");
+}
+
+/// The document passes Python's `openapi-spec-validator` (pinned in
+/// scripts/requirements.txt). Without it the test says so and passes, except under
+/// `CI=true`, where it must run.
+#[tokio::test]
+async fn openapi_document_passes_openapi_spec_validator() {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    let has = std::process::Command::new("python3")
+        .args(["-c", "import openapi_spec_validator"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has {
+        assert!(
+            !ci,
+            "CI=true: python3 with openapi-spec-validator is required (pip install -r scripts/requirements.txt)"
+        );
+        eprintln!("skipped: python3 cannot import openapi_spec_validator (pip install -r scripts/requirements.txt)");
+        return;
+    }
+    let (_d, app, _) = setup();
+    let doc = openapi_doc(&app).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("openapi.json");
+    std::fs::write(&file, doc.to_string()).unwrap();
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import json, sys\n\
+             from openapi_spec_validator import OpenAPIV31SpecValidator\n\
+             spec = json.load(open(sys.argv[1]))\n\
+             errors = [e.message for e in OpenAPIV31SpecValidator(spec).iter_errors()]\n\
+             print('\\n'.join(errors))\n\
+             sys.exit(1 if errors else 0)",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[tokio::test]
@@ -397,7 +627,7 @@ async fn real_server_on_port_zero() {
     tokio::spawn(followup_server::serve(listener, config));
     let text = tokio::task::spawn_blocking(move || {
         let mut s = std::net::TcpStream::connect(addr).unwrap();
-        s.write_all(b"GET /api/stats HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        s.write_all(b"GET /api/stats HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
             .unwrap();
         let mut out = String::new();
         s.read_to_string(&mut out).unwrap();
@@ -519,7 +749,7 @@ async fn api_import_of_a_bad_invite_is_problem_json() {
         json("POST", "/api/import", r#"{"ics": "x", "colour": 1}"#),
     )
     .await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(ct, "application/problem+json");
     assert!(out.contains("colour"), "{out}");
     // Nothing but the first application.
@@ -751,4 +981,568 @@ async fn spelling_candidates_are_replacements_advice_is_not() {
             assert!(d["replacements"].as_array().unwrap().is_empty(), "{out}");
         }
     }
+}
+
+fn with_header(mut req: Request<Body>, name: header::HeaderName, value: &str) -> Request<Body> {
+    req.headers_mut().insert(name, value.parse().unwrap());
+    req
+}
+
+fn problem_of(body: &str) -> serde_json::Value {
+    let v: serde_json::Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"));
+    assert!(v["title"].as_str().is_some_and(|t| !t.is_empty()), "{body}");
+    assert!(v["status"].as_u64().is_some(), "{body}");
+    v
+}
+
+#[tokio::test]
+async fn framework_refusals_are_problems_under_api_and_pages_elsewhere() {
+    let (_d, app, id) = setup();
+    // A path parameter that does not parse.
+    let (s, ct, b) = send(&app, get("/api/applications/abc")).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
+    assert_eq!(ct, "application/problem+json");
+    let p = problem_of(&b);
+    assert_eq!(p["title"], "Invalid path parameter");
+    assert_eq!(p["status"], 400);
+    assert!(p["detail"].as_str().unwrap().contains("abc"), "{b}");
+    let (s, ct, b) = send(&app, get("/applications/abc")).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(ct.starts_with("text/html"), "{ct}");
+    assert!(b.contains("Invalid path parameter"), "{b}");
+
+    // A method the path does not take: 405 with Allow.
+    for (uri, api) in [
+        (format!("/api/applications/{id}"), true),
+        (format!("/applications/{id}"), false),
+    ] {
+        let req = Request::delete(&uri).body(Body::empty()).unwrap();
+        let r = app.clone().oneshot(req).await.unwrap();
+        assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED, "{uri}");
+        let allow = r.headers()[header::ALLOW].to_str().unwrap().to_string();
+        assert!(allow.contains("GET"), "{uri}: {allow}");
+        let ct = r.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let body = r.into_body().collect().await.unwrap().to_bytes();
+        let body = String::from_utf8_lossy(&body);
+        if api {
+            assert_eq!(ct, "application/problem+json");
+            let p = problem_of(&body);
+            assert_eq!(p["status"], 405);
+            assert_eq!(p["title"], "Method not allowed");
+            assert!(p["detail"].as_str().unwrap().contains("DELETE"), "{body}");
+        } else {
+            assert!(ct.starts_with("text/html"), "{ct}");
+            assert!(body.contains("Method not allowed"), "{body}");
+        }
+    }
+
+    // Unknown paths: a problem under /api, the HTML error page elsewhere.
+    let (s, ct, b) = send(&app, get("/api/nope")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_eq!(ct, "application/problem+json");
+    assert_eq!(problem_of(&b)["status"], 404);
+    let (s, ct, b) = send(&app, get("/api")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_eq!(ct, "application/problem+json", "{b}");
+    let (s, ct, b) = send(&app, get("/nope")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(ct.starts_with("text/html"), "{ct}");
+    assert!(b.contains("<html") && b.contains("/nope"), "{b}");
+    // A page path that merely starts with "api" is a page.
+    let (_, ct, _) = send(&app, get("/apiary")).await;
+    assert!(ct.starts_with("text/html"), "{ct}");
+}
+
+#[tokio::test]
+async fn unknown_fields_are_422_everywhere() {
+    let (_d, app, id) = setup_with_profile().await;
+    let cases = [
+        json(
+            "PUT",
+            "/api/profile",
+            r#"{"name":"A","email":"a@b.c","shoe":1}"#,
+        ),
+        json(
+            "POST",
+            "/api/applications",
+            r#"{"company":"X","role":"Y","round":{"at":"2026-12-01 10:00"},"shoe":1}"#,
+        ),
+        json("POST", "/api/import", r#"{"ics":"x","shoe":1}"#),
+        json("POST", "/api/check", r#"{"text":"x","shoe":1}"#),
+        json(
+            "POST",
+            &format!("/api/applications/{id}/touchpoints"),
+            r#"{"kind":"thank-you","shoe":1}"#,
+        ),
+        get(&format!(
+            "/api/applications/{id}/draft?kind=thank-you&shoe=1"
+        )),
+    ];
+    for req in cases {
+        let what = format!("{} {}", req.method(), req.uri());
+        let (s, ct, b) = send(&app, req).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{what}: {b}");
+        assert_eq!(ct, "application/problem+json", "{what}");
+        let p = problem_of(&b);
+        assert_eq!(p["title"], followup_server::problem::FIELD_TITLE, "{what}");
+        assert!(
+            p["detail"].as_str().unwrap().contains("shoe"),
+            "{what}: {b}"
+        );
+    }
+    // Not JSON at all stays 400, the same on import as elsewhere.
+    for uri in ["/api/import", "/api/check", "/api/applications"] {
+        let (s, ct, b) = send(&app, json("POST", uri, "{not json")).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{uri}: {b}");
+        assert_eq!(ct, "application/problem+json");
+        assert_eq!(problem_of(&b)["title"], "Invalid JSON body", "{uri}");
+    }
+    // The same refusal on a page's form (HTML).
+    let (_, _, page) = send(&app, get("/")).await;
+    let csrf = csrf_of(&page);
+    let (s, ct, b) = send(
+        &app,
+        get(&format!("/applications/{id}/draft?kind=thank-you&shoe=1")),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert!(ct.starts_with("text/html"));
+    // A form without a field it needs (`kind`): the same status and title.
+    let (s, ct, b) = send(
+        &app,
+        form(&format!("/applications/{id}/done"), &format!("csrf={csrf}")),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert!(ct.starts_with("text/html"));
+    assert!(b.contains(followup_server::problem::FIELD_TITLE), "{b}");
+}
+
+/// [`setup`] with a sender profile saved (drafts need one).
+async fn setup_with_profile() -> (tempfile::TempDir, Router, i64) {
+    let (d, app, id) = setup();
+    let (s, _, b) = send(
+        &app,
+        json(
+            "PUT",
+            "/api/profile",
+            r#"{"name":"Sam Lee","email":"sam@example.com"}"#,
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    (d, app, id)
+}
+
+#[tokio::test]
+async fn oversized_bodies_have_one_title_everywhere() {
+    let (_d, app, _) = setup();
+    let big = "a".repeat(followup_server::BODY_LIMIT + 10);
+    let json_big = format!(r#"{{"text":"{big}"}}"#);
+    let mut cases = vec![
+        json("POST", "/api/check", &json_big),
+        json("PUT", "/api/profile", &json_big),
+        json("POST", "/api/applications", &json_big),
+        json("POST", "/api/import", &format!(r#"{{"ics":"{big}"}}"#)),
+    ];
+    cases.push(
+        Request::post("/api/import")
+            .header(header::CONTENT_TYPE, "text/calendar")
+            .body(Body::from(big.clone()))
+            .unwrap(),
+    );
+    for req in cases {
+        let what = format!("{} {}", req.method(), req.uri());
+        let (s, ct, b) = send(&app, req).await;
+        assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{what}");
+        assert_eq!(ct, "application/problem+json", "{what}");
+        assert_eq!(
+            problem_of(&b)["title"],
+            followup_server::problem::TOO_LARGE_TITLE,
+            "{what}"
+        );
+    }
+    // A page's form: the same title, on the HTML error page.
+    let (_, _, page) = send(&app, get("/new")).await;
+    let csrf = csrf_of(&page);
+    let (s, ct, b) = send(
+        &app,
+        multipart(
+            "/new/import",
+            &[("csrf", None, &csrf), ("file", Some("big.ics"), &big)],
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(ct.starts_with("text/html"));
+    assert!(b.contains(followup_server::problem::TOO_LARGE_TITLE), "{b}");
+}
+
+#[test]
+fn loopback_hosts() {
+    for ok in [
+        "localhost",
+        "LocalHost:7878",
+        "localhost.",
+        "127.0.0.1",
+        "127.0.0.1:18080",
+        "127.1.2.3:80",
+        "[::1]",
+        "[::1]:8080",
+    ] {
+        assert!(followup_server::is_loopback_host(ok), "{ok}");
+    }
+    for bad in [
+        "evil.example.com",
+        "evil.example.com:7878",
+        "localhost.evil.com",
+        "127.0.0.1.nip.io",
+        "10.0.0.1:7878",
+        "[::2]:80",
+        "[::1]x",
+        "localhost:",
+        "localhost:99999",
+        "localhost:80:80",
+        "",
+    ] {
+        assert!(!followup_server::is_loopback_host(bad), "{bad}");
+    }
+}
+
+#[tokio::test]
+async fn without_a_token_only_loopback_names_are_answered() {
+    let (_d, app, _) = setup();
+    for host in [
+        "evil.example.com",
+        "evil.example.com:7878",
+        "192.168.1.9:7878",
+    ] {
+        for uri in ["/api/applications", "/"] {
+            let (s, ct, b) = send(&app, with_header(get(uri), header::HOST, host)).await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{host} {uri}");
+            assert_eq!(ct, "application/problem+json");
+            assert_eq!(problem_of(&b)["title"], "Host not allowed");
+            assert!(!b.contains("Acme"), "{b}");
+        }
+    }
+    for host in [
+        "localhost:7878",
+        "127.0.0.1:7878",
+        "[::1]:7878",
+        "localhost",
+    ] {
+        let (s, _, b) = send(
+            &app,
+            with_header(get("/api/applications"), header::HOST, host),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{host}");
+        assert!(b.contains("Acme"), "{b}");
+    }
+    // With a token, the token protects, whatever the name.
+    let (_d, app, _) = setup_with(Some("0123456789abcdef"));
+    let req = with_header(
+        with_header(get("/api/applications"), header::HOST, "followup.lan:7878"),
+        header::AUTHORIZATION,
+        "Bearer 0123456789abcdef",
+    );
+    let (s, _, _) = send(&app, req).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _, _) = send(
+        &app,
+        with_header(get("/api/applications"), header::HOST, "followup.lan:7878"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+}
+
+const TOKEN: &str = "0123456789abcdef";
+
+#[tokio::test]
+async fn the_bearer_scheme_is_case_insensitive() {
+    let (_d, app, _) = setup_with(Some(TOKEN));
+    for value in [
+        format!("Bearer {TOKEN}"),
+        format!("bearer {TOKEN}"),
+        format!("BEARER  {TOKEN}"),
+    ] {
+        let req = with_header(get("/api/stats"), header::AUTHORIZATION, &value);
+        let (s, _, b) = send(&app, req).await;
+        assert_eq!(s, StatusCode::OK, "{value}: {b}");
+    }
+    for value in [
+        format!("Basic {TOKEN}"),
+        format!("Bearer {TOKEN}x"),
+        "Bearer".to_string(),
+        TOKEN.to_string(),
+    ] {
+        let req = with_header(get("/api/stats"), header::AUTHORIZATION, &value);
+        let (s, ct, _) = send(&app, req).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{value}");
+        assert_eq!(ct, "application/problem+json");
+    }
+}
+
+#[tokio::test]
+async fn a_token_in_the_query_keeps_the_other_parameters() {
+    let (_d, app, id) = setup_with(Some(TOKEN));
+    // A link with other parameters: redirected to the same address without the token,
+    // with the cookie set.
+    let uri = format!("/applications/{id}/draft?kind=thank-you&token={TOKEN}&to=Jane%20Doe");
+    let r = app.clone().oneshot(get(&uri)).await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers()[header::LOCATION],
+        format!("/applications/{id}/draft?kind=thank-you&to=Jane%20Doe").as_str()
+    );
+    let cookie = r.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        cookie.starts_with(&format!("followup_token={TOKEN};")),
+        "{cookie}"
+    );
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    // The cookie then opens it.
+    let follow = with_header(
+        get(&format!("/api/applications/{id}/draft?kind=thank-you")),
+        header::COOKIE,
+        &format!("followup_token={TOKEN}"),
+    );
+    let (s, ct, b) = send(&app, follow).await;
+    // No profile yet: the draft itself is refused, but past the token.
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
+    assert_eq!(ct, "application/problem+json");
+    assert!(b.contains("profile"), "{b}");
+
+    // A POST is not redirected (that would drop its body): it is answered, and the
+    // handler does not see the token.
+    let (s, _, b) = send(
+        &app,
+        json(
+            "PUT",
+            &format!("/api/profile?token={TOKEN}"),
+            r#"{"name":"Sam Lee","email":"sam@example.com"}"#,
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let req = get(&format!(
+        "/api/applications/{id}/draft?token={TOKEN}&kind=thank-you"
+    ));
+    let r = app.clone().oneshot(req).await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers()[header::LOCATION],
+        format!("/api/applications/{id}/draft?kind=thank-you").as_str()
+    );
+    let (s, _, b) = send(
+        &app,
+        json(
+            "POST",
+            &format!("/api/check?kind=x&token={TOKEN}"),
+            r#"{"text":"Thanks for the interview."}"#,
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    // A percent-encoded token is decoded.
+    let (s, _, _) = send(&app, get("/?token=0123456789abcde%66")).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    // A wrong one opens nothing.
+    let (s, _, _) = send(&app, get("/?token=0123456789abcdeX")).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let (s, _, _) = send(
+        &app,
+        json("POST", "/api/check?token=nope", r#"{"text":"x"}"#),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    // `//host` is not a way to send the browser elsewhere.
+    let r = app
+        .clone()
+        .oneshot(get(&format!("//evil.example.com/?token={TOKEN}")))
+        .await
+        .unwrap();
+    if r.status() == StatusCode::SEE_OTHER {
+        let to = r.headers()[header::LOCATION].to_str().unwrap();
+        assert!(!to.starts_with("//"), "{to}");
+    }
+}
+
+#[test]
+fn listen_takes_an_address_a_port_or_localhost() {
+    use followup_server::parse_listen;
+    let sa = |s: &str| s.parse::<std::net::SocketAddr>().unwrap();
+    assert_eq!(
+        parse_listen("127.0.0.1", None).unwrap(),
+        sa("127.0.0.1:7878")
+    );
+    assert_eq!(
+        parse_listen("0.0.0.0", Some(9000)).unwrap(),
+        sa("0.0.0.0:9000")
+    );
+    assert_eq!(
+        parse_listen("0.0.0.0:8080", None).unwrap(),
+        sa("0.0.0.0:8080")
+    );
+    assert_eq!(
+        parse_listen("0.0.0.0:8080", Some(8080)).unwrap(),
+        sa("0.0.0.0:8080")
+    );
+    assert_eq!(parse_listen("::1", None).unwrap(), sa("[::1]:7878"));
+    assert_eq!(parse_listen("[::1]:8080", None).unwrap(), sa("[::1]:8080"));
+    assert_eq!(
+        parse_listen("localhost", None).unwrap(),
+        sa("127.0.0.1:7878")
+    );
+    assert_eq!(
+        parse_listen("localhost:0", None).unwrap(),
+        sa("127.0.0.1:0")
+    );
+    assert_eq!(
+        parse_listen(" LOCALHOST:8080 ", None).unwrap(),
+        sa("127.0.0.1:8080")
+    );
+    let e = parse_listen("0.0.0.0:8080", Some(9000)).unwrap_err();
+    assert!(e.contains("two ports"), "{e}");
+    for bad in [
+        "example.com",
+        "0.0.0.0:99999",
+        "localhost:x",
+        "",
+        "1.2.3",
+        ":8080",
+    ] {
+        let e = parse_listen(bad, None).unwrap_err();
+        assert!(e.starts_with("--listen") && !e.contains('\n'), "{bad}: {e}");
+    }
+    // The loopback rule still applies to what it names.
+    let any = parse_listen("0.0.0.0:8080", None).unwrap();
+    assert!(followup_server::check_listen(&any, None).is_err());
+    let local = parse_listen("localhost:8080", None).unwrap();
+    assert!(followup_server::check_listen(&local, None).is_ok());
+}
+
+fn ctx_at(dir: &tempfile::TempDir, now: jiff::Timestamp) -> Ctx {
+    Ctx::from_parts(
+        Settings {
+            tz: Some("America/New_York".into()),
+            ..Settings::default()
+        },
+        Preset::default().policy(),
+        now,
+        dir.path().join("f.sqlite"),
+    )
+}
+
+/// The Today page reads the same from one moment until the moment `today_until` gives,
+/// and otherwise at that moment: walked over every change of an application's plan.
+#[test]
+fn today_reads_the_same_until_the_moment_it_names() {
+    use followup_server::views::today_until;
+    let (d, _app, _) = setup();
+    let page = |now: jiff::Timestamp| {
+        let (t, until) = today_until(&ctx_at(&d, now)).unwrap();
+        (serde_json::to_string(&t).unwrap(), until)
+    };
+    let mut now: jiff::Timestamp = "2026-11-20T12:00:00Z".parse().unwrap();
+    let mut changes = 0;
+    loop {
+        let (seen, until) = page(now);
+        let Some(until) = until else { break };
+        assert!(until > now);
+        let just_before = until - jiff::SignedDuration::from_nanos(1);
+        let middle =
+            now + jiff::SignedDuration::from_nanos(until.duration_since(now).as_nanos() as i64 / 2);
+        for t in [
+            now + jiff::SignedDuration::from_nanos(1),
+            middle,
+            just_before,
+        ] {
+            if t > now && t < until {
+                assert_eq!(page(t).0, seen, "{now} .. {until}: {t}");
+            }
+        }
+        assert_ne!(page(until).0, seen, "nothing changed at {until}");
+        now = until;
+        changes += 1;
+        assert!(changes < 100, "{now}");
+    }
+    // The thank-you opens, falls due, is overdue; the follow-ups come and go.
+    assert!(changes >= 4, "{changes}");
+}
+
+#[test]
+fn today_cache_renders_once_at_a_time_and_follows_writes_and_the_clock() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Barrier};
+    let (d, _app, id) = setup();
+    let db = d.path().join("f.sqlite");
+    let cache = Arc::new(followup_server::TodayCache::default());
+    let renders = Arc::new(AtomicUsize::new(0));
+    let now: jiff::Timestamp = "2026-12-02T15:00:00Z".parse().unwrap();
+    let until = now + jiff::SignedDuration::from_hours(1);
+    let get = |at: jiff::Timestamp| {
+        let renders = renders.clone();
+        cache
+            .get_or_render(&db, at, move || {
+                let n = renders.fetch_add(1, Ordering::SeqCst);
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                Ok((
+                    format!("page {n}"),
+                    Some(at + jiff::SignedDuration::from_hours(1)),
+                ))
+            })
+            .unwrap()
+    };
+    // Eight requests at once: one render, the same page for all.
+    let barrier = Arc::new(Barrier::new(8));
+    let pages: Vec<_> = (0..8)
+        .map(|_| {
+            let (cache, renders, barrier, db) =
+                (cache.clone(), renders.clone(), barrier.clone(), db.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                cache
+                    .get_or_render(&db, now, move || {
+                        renders.fetch_add(1, Ordering::SeqCst);
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                        Ok(("first".to_string(), Some(until)))
+                    })
+                    .unwrap()
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|h| h.join().unwrap())
+        .collect();
+    assert_eq!(renders.load(Ordering::SeqCst), 1);
+    assert!(pages.iter().all(|p| p == "first"));
+    // Kept while the clock is before the next change.
+    assert_eq!(get(now + jiff::SignedDuration::from_mins(59)), "first");
+    assert_eq!(renders.load(Ordering::SeqCst), 1);
+    // Rendered again when it comes.
+    assert_eq!(get(until), "page 1");
+    // A write by another connection (as the command line would): rendered again.
+    assert_eq!(get(until), "page 1");
+    followup_app::track::log(
+        &ctx_at(&d, now),
+        id,
+        "thank-you",
+        Some("Jane Doe"),
+        None,
+        None,
+    )
+    .unwrap();
+    assert_eq!(get(until), "page 2");
+    // Settings changed: forgotten.
+    cache.clear();
+    assert_eq!(get(until), "page 3");
+    // A clock far behind the page (set back) does not get it.
+    assert_eq!(get(now - jiff::SignedDuration::from_hours(1)), "page 4");
 }

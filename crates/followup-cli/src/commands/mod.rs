@@ -127,7 +127,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         } => serve::run(
             &tracker()?,
             cli.now.is_some(),
-            *listen,
+            listen,
             *port,
             token.clone(),
             *open,

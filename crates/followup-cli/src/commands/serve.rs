@@ -1,8 +1,6 @@
 //! `followup serve`: the web app and JSON API (`followup-server`) over the same
 //! database as the command line.
 
-use std::net::{IpAddr, SocketAddr};
-
 use crate::commands::track::Ctx;
 use crate::error::{Error, Result};
 
@@ -10,13 +8,13 @@ use crate::error::{Error, Result};
 pub fn run(
     ctx: &Ctx,
     fixed_now: bool,
-    listen: IpAddr,
-    port: u16,
+    listen: &str,
+    port: Option<u16>,
     token: Option<String>,
     open: bool,
     config_file: Option<std::path::PathBuf>,
 ) -> Result<()> {
-    let addr = SocketAddr::new(listen, port);
+    let addr = followup_server::parse_listen(listen, port).map_err(Error::input)?;
     followup_server::check_listen(&addr, token.as_deref()).map_err(Error::input)?;
     if let Some(dir) = ctx.db.parent() {
         std::fs::create_dir_all(dir).map_err(|source| Error::Write {
