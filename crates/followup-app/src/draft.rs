@@ -270,11 +270,14 @@ pub fn eml(
         }
     }
     let domain = from_email.rsplit('@').next().unwrap_or("localhost");
+    // One per application, kind, recipient and moment: two interviewers drafted in
+    // the same second get two messages.
     let message_id = format!(
-        "followup.{}.{}.{}@{}",
+        "followup.{}.{}.{}.{}@{}",
         full.application.id,
         kind.as_str(),
-        ctx.now.as_second(),
+        to.id,
+        ctx.now.as_nanosecond(),
         domain
     );
     let mut body = d.body.clone();

@@ -105,8 +105,8 @@ pub fn plan(
     let mut notes = Vec::new();
     if me.is_none() {
         notes.push(format!(
-            "{label}: your own address is not known (pass --me EMAIL, or set it with \
-             `followup profile --email`), so every attendee is taken as an interviewer"
+            "{label}: your own address is not known (set your e-mail in the profile, or \
+             pass --me EMAIL), so every attendee is taken as an interviewer"
         ));
     }
     let planned = plan_events(

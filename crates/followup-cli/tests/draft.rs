@@ -489,3 +489,97 @@ fn every_draft_passes_followup_check() {
         }
     }
 }
+
+/// The words of a draft's body, without the greeting line (which holds the name).
+fn words_after_greeting(text: &str) -> usize {
+    text.lines()
+        .skip_while(|l| !l.starts_with("Dear") && !l.starts_with("Hi"))
+        .skip(1)
+        .map(|l| l.split_whitespace().count())
+        .sum()
+}
+
+#[test]
+fn six_interviewers_of_one_panel_get_six_notes_that_pass_the_checker() {
+    let env = Env::new();
+    env.profile();
+    let names = [
+        "Ann Lee", "Ben Ode", "Cy Fox", "Di Ray", "Ed Moss", "Flo Park",
+    ];
+    for company_type in ["startup", "corporate"] {
+        let mut args: Vec<String> = [
+            "add",
+            "--company",
+            "Initrode",
+            "--role",
+            "QA Lead",
+            "--company-type",
+            company_type,
+            "--at",
+            "2026-12-01 10:00",
+            "--tz",
+            "UTC",
+            "--round",
+            "panel",
+            "--topic",
+            "test automation",
+            "--strength",
+            "Playwright",
+            "--json",
+        ]
+        .map(String::from)
+        .to_vec();
+        for (i, n) in names.iter().enumerate() {
+            args.push("--interviewer".into());
+            args.push(format!("{n} <p{i}@initrode.example>"));
+        }
+        let v: Value = serde_json::from_str(&env.run(&args)).unwrap();
+        let id = v["id"].as_i64().unwrap().to_string();
+        let mut bodies = Vec::new();
+        for n in names {
+            let first = n.split(' ').next().unwrap();
+            let text = env.run(["draft", &id, "--kind", "thank-you", "--to", n]);
+            let out = env
+                .cmd()
+                .args(["check", "-", "--kind", "thank-you", "--company", "Initrode"])
+                .args(["--to", n, "--json"])
+                .write_stdin(text.clone())
+                .output()
+                .unwrap();
+            let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+            let warnings: Vec<&Value> = v["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["severity"] != "info")
+                .collect();
+            assert!(warnings.is_empty(), "{n}: {warnings:#?}\n{text}");
+            bodies.push(text.replace(n, "NAME").replace(first, "NAME"));
+        }
+        for i in 0..bodies.len() {
+            for j in i + 1..bodies.len() {
+                assert_ne!(
+                    bodies[i], bodies[j],
+                    "{company_type}: {} and {} got the same note",
+                    names[i], names[j]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn startup_notes_are_shorter_than_formal_ones() {
+    let env = Env::new();
+    env.profile();
+    let startup = env.add("Acme", "startup");
+    let corporate = env.add("Globex", "corporate");
+    for kind in ["thank-you", "follow-up"] {
+        let warm = env.run(["draft", &startup, "--kind", kind, "--to", "Bob"]);
+        let formal = env.run(["draft", &corporate, "--kind", kind, "--to", "Bob"]);
+        assert!(
+            words_after_greeting(&warm) < words_after_greeting(&formal),
+            "{kind}:\n{warm}\n---\n{formal}"
+        );
+    }
+}

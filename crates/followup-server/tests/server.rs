@@ -709,14 +709,14 @@ async fn api_import_creates_an_application() {
     assert_eq!(s, StatusCode::OK);
     assert!(a.contains("Globex") && a.contains("Raj Patel"), "{a}");
 
-    // The .ics text itself, the company guessed; the same UID again is an update.
+    // The .ics text itself; the same UID again, as it was, writes nothing.
     let raw = Request::post("/api/import")
         .header(header::CONTENT_TYPE, "text/calendar")
         .body(Body::from(invite_text("google.ics")))
         .unwrap();
     let (s, _, out) = send(&app, raw).await;
     assert_eq!(s, StatusCode::CREATED, "{out}");
-    assert!(out.contains("\"action\":\"updated\""), "{out}");
+    assert!(out.contains("\"action\":\"unchanged\""), "{out}");
 
     // A cross-site form could send text/plain: refused.
     let plain = Request::post("/api/import")

@@ -188,7 +188,10 @@ fn finish(file: &str, text: &str) -> Result<Draft, DraftError> {
     }
     let mut subject = None;
     if let Some(first) = lines.first() {
-        if first.len() >= 8 && first[..8].eq_ignore_ascii_case("subject:") {
+        if first
+            .get(..8)
+            .is_some_and(|p| p.eq_ignore_ascii_case("subject:"))
+        {
             let s = one_line(&first[8..]);
             subject = (!s.is_empty()).then_some(s);
             lines.remove(0);
@@ -209,6 +212,16 @@ fn finish(file: &str, text: &str) -> Result<Draft, DraftError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_first_line_with_accents_is_body_not_a_panic() {
+        // "Hello Jó" is 9 bytes: byte 8 falls inside the "ó".
+        let d = finish("t", "Hello Józef, this is Sam.\n").unwrap();
+        assert_eq!(d.subject, None);
+        assert_eq!(d.body, "Hello Józef, this is Sam.");
+        let d = finish("t", "Subject: Zé\n\nHi Zé").unwrap();
+        assert_eq!(d.subject.as_deref(), Some("Zé"));
+    }
 
     #[test]
     fn join_and_reads_as_english() {

@@ -246,6 +246,9 @@ pub struct TemplateContext {
     pub today: Option<String>,
     /// 0, 1 or 2: which phrasing this recipient gets (M7).
     pub variant: usize,
+    /// 0 or 1: a second, independent choice of phrasing, so that the first six
+    /// interviewers of a round each get their own combination (M7).
+    pub variant2: usize,
 }
 
 /// A person as templates see them.
@@ -464,6 +467,7 @@ impl TemplateContext {
                 .today
                 .map(|d| format!("{}, {}", month_day(d), d.year())),
             variant: index % 3,
+            variant2: (index / 3) % 2,
         }
     }
 }
