@@ -62,16 +62,32 @@ fn dry_run_json_has_the_documented_shape_and_writes_nothing() {
     assert_eq!(
         keys,
         [
+            "cancelled",
             "company",
             "end",
             "interviewers",
             "location",
+            "sequence",
             "start",
             "title",
             "tz",
             "uid"
         ]
     );
+    assert_eq!(i["cancelled"], false);
+    // The documented keys come in the documented order.
+    let at = |k: &str| out.find(&format!("\"{k}\":")).unwrap();
+    let order = [
+        "uid",
+        "start",
+        "end",
+        "tz",
+        "title",
+        "location",
+        "company",
+        "interviewers",
+    ];
+    assert!(order.windows(2).all(|w| at(w[0]) < at(w[1])), "{out}");
     assert_eq!(i["uid"], "4k1ddb2ovq0ptc8ed7pcl9cs3f@google.com");
     assert_eq!(i["start"], "2026-12-01T10:00:00-05:00");
     assert_eq!(i["end"], "2026-12-01T10:45:00-05:00");

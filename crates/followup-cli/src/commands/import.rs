@@ -55,6 +55,16 @@ struct Preview<'a> {
     location: Option<&'a str>,
     company: &'a str,
     interviewers: Vec<PreviewPerson<'a>>,
+    /// `METHOD:CANCEL` or `STATUS:CANCELLED`: importing it cancels the interview.
+    cancelled: bool,
+    /// The invitation's SEQUENCE (a higher one is a newer version).
+    sequence: i64,
+}
+
+/// The dry run's document, its keys in the documented order.
+#[derive(Serialize)]
+struct DryRun<'a> {
+    interviews: &'a [Preview<'a>],
 }
 
 #[derive(Serialize)]
@@ -82,11 +92,18 @@ fn print_dry_run(json: bool, planned: &[Planned]) -> Result<()> {
                     email: x.email.as_deref(),
                 })
                 .collect(),
+            cancelled: p.invite.cancelled,
+            sequence: p.invite.sequence,
         })
         .collect();
     output::with_stdout(|out| {
         if json {
-            serde_json::to_writer(&mut *out, &serde_json::json!({ "interviews": previews }))?;
+            serde_json::to_writer(
+                &mut *out,
+                &DryRun {
+                    interviews: &previews,
+                },
+            )?;
             return writeln!(out);
         }
         for (p, v) in planned.iter().zip(&previews) {
