@@ -376,7 +376,13 @@ fn not_icalendar() {
         }
     );
     assert!(e.to_string().contains("line 3"), "{e}");
-    assert!(matches!(err(""), ImportError::NotICalendar { .. }));
+    assert_eq!(err(""), ImportError::Empty);
+    assert_eq!(err("\n \r\n"), ImportError::Empty);
+    assert_eq!(err("").to_string(), "the file is empty");
+    // Binary input: control characters escaped, never written to a terminal.
+    let e = err("\u{0}\rab\u{1b}[2J").to_string();
+    assert!(!e.chars().any(char::is_control), "{e:?}");
+    assert!(e.contains("\\u{0}"), "{e}");
 }
 
 #[test]
