@@ -87,6 +87,7 @@ fn first_open_creates_directories_file_and_schema() {
             "holiday_gen",
             "interview",
             "interview_contact",
+            "invite_sequence",
             "note",
             "profile",
             "touchpoint"
