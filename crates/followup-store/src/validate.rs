@@ -107,6 +107,16 @@ fn opt(field: &str, value: &Option<String>, check: fn(&str, &str) -> Result<()>)
     }
 }
 
+/// Runs `check` with the field's bare name, and only when it fails again with its
+/// full path (`interviews[0].tz`) for the message: no path is formatted for the
+/// values that pass, which are nearly all of them.
+fn named<T>(p: &str, field: &str, check: impl Fn(&str) -> Result<T>) -> Result<T> {
+    match check(field) {
+        Err(_) if !p.is_empty() => check(&sub(p, field)),
+        other => other,
+    }
+}
+
 fn sub(prefix: &str, field: &str) -> String {
     if prefix.is_empty() {
         field.to_owned()
@@ -125,12 +135,12 @@ fn application_fields(
     region: &Option<String>,
     recipient_tz: &Option<String>,
 ) -> Result<()> {
-    required_line(&sub(p, "company"), company)?;
-    required_line(&sub(p, "role"), role)?;
-    opt(&sub(p, "source"), source, line)?;
-    opt(&sub(p, "link"), link, line)?;
-    opt(&sub(p, "region"), region, required_line)?;
-    opt(&sub(p, "recipient_tz"), recipient_tz, zone)?;
+    named(p, "company", |f| required_line(f, company))?;
+    named(p, "role", |f| required_line(f, role))?;
+    named(p, "source", |f| opt(f, source, line))?;
+    named(p, "link", |f| opt(f, link, line))?;
+    named(p, "region", |f| opt(f, region, required_line))?;
+    named(p, "recipient_tz", |f| opt(f, recipient_tz, zone))?;
     Ok(())
 }
 
@@ -144,12 +154,14 @@ fn interview_fields(
     uid: &Option<String>,
     title: &Option<String>,
 ) -> Result<()> {
-    zone(&sub(p, "tz"), tz)?;
-    duration_minutes(&sub(p, "duration_minutes"), duration)?;
-    opt(&sub(p, "decision_phrase"), decision_phrase, required_line)?;
-    opt(&sub(p, "location"), location, line)?;
-    opt(&sub(p, "uid"), uid, required_line)?;
-    opt(&sub(p, "title"), title, line)?;
+    named(p, "tz", |f| zone(f, tz))?;
+    named(p, "duration_minutes", |f| duration_minutes(f, duration))?;
+    named(p, "decision_phrase", |f| {
+        opt(f, decision_phrase, required_line)
+    })?;
+    named(p, "location", |f| opt(f, location, line))?;
+    named(p, "uid", |f| opt(f, uid, required_line))?;
+    named(p, "title", |f| opt(f, title, line))?;
     Ok(())
 }
 
@@ -160,10 +172,10 @@ fn contact_fields(
     phone: &Option<String>,
     tz: &Option<String>,
 ) -> Result<()> {
-    required_line(&sub(p, "name"), name)?;
-    opt(&sub(p, "email"), email_, email)?;
-    opt(&sub(p, "phone"), phone, required_line)?;
-    opt(&sub(p, "tz"), tz, zone)?;
+    named(p, "name", |f| required_line(f, name))?;
+    named(p, "email", |f| opt(f, email_, email))?;
+    named(p, "phone", |f| opt(f, phone, required_line))?;
+    named(p, "tz", |f| opt(f, tz, zone))?;
     Ok(())
 }
 
@@ -174,8 +186,10 @@ fn touchpoint_fields(
     note: &Option<String>,
     decision_phrase: &Option<String>,
 ) -> Result<()> {
-    opt(&sub(p, "note"), note, text)?;
-    opt(&sub(p, "decision_phrase"), decision_phrase, required_line)?;
+    named(p, "note", |f| opt(f, note, text))?;
+    named(p, "decision_phrase", |f| {
+        opt(f, decision_phrase, required_line)
+    })?;
     match (kind == TouchpointKind::Outcome, has_outcome) {
         (true, false) => Err(StoreError::invalid(
             sub(p, "outcome"),
@@ -193,7 +207,7 @@ fn note_fields(p: &str, value: &str) -> Result<()> {
     if value.trim().is_empty() {
         return Err(StoreError::invalid(sub(p, "text"), "must not be empty"));
     }
-    text(&sub(p, "text"), value)
+    named(p, "text", |f| text(f, value))
 }
 
 impl NewApplication {
@@ -251,7 +265,7 @@ impl NewInterview {
             &self.uid,
             &self.title,
         )?;
-        crate::sql::ts(&sub(p, "start"), self.start)?;
+        named(p, "start", |f| crate::sql::ts(f, self.start))?;
         for (j, who) in self.interviewers.iter().enumerate() {
             if let Interviewer::New(c) = who {
                 c.validate_at(&sub(p, &format!("interviewers[{j}]")))?;
@@ -322,8 +336,8 @@ impl Application {
             &self.region,
             &self.recipient_tz,
         )?;
-        crate::sql::ts(&sub(p, "created_at"), self.created_at)?;
-        crate::sql::opt_ts(&sub(p, "closed_at"), self.closed_at)?;
+        named(p, "created_at", |f| crate::sql::ts(f, self.created_at))?;
+        named(p, "closed_at", |f| crate::sql::opt_ts(f, self.closed_at))?;
         if (self.status == crate::model::Status::Active) != self.closed_at.is_none() {
             return Err(StoreError::invalid(
                 sub(p, "closed_at"),
@@ -345,7 +359,7 @@ impl Interview {
             &self.uid,
             &self.title,
         )?;
-        crate::sql::ts(&sub(p, "start"), self.start)?;
+        named(p, "start", |f| crate::sql::ts(f, self.start))?;
         Ok(())
     }
 }
@@ -365,7 +379,7 @@ impl Touchpoint {
             &self.note,
             &self.decision_phrase,
         )?;
-        crate::sql::ts(&sub(p, "at"), self.at)?;
+        named(p, "at", |f| crate::sql::ts(f, self.at))?;
         Ok(())
     }
 }
