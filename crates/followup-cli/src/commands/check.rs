@@ -21,7 +21,14 @@ use crate::output;
 pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<()> {
     let kind: Option<MessageKind> = parse_word(args.kind.as_deref())?;
     let lang: Lang = args.lang.parse().map_err(Error::input)?;
-    let text = read_input(&args.file)?;
+    let name = if args.file.as_os_str() == "-" {
+        "<stdin>".to_string()
+    } else {
+        args.file.display().to_string()
+    };
+    // Refused before anything is checked (exit 2): see `check::read_message`.
+    let (text, msg) = check::read_message(&read_input(&args.file)?)
+        .map_err(|e| Error::input(format!("{name}: {e}")))?;
     let mut words = personal_words(args.words.as_deref())?;
     let tracked = match args.application {
         Some(id) => tracked(ctx, id, kind, args.to.as_deref())?,
@@ -29,7 +36,6 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<()> {
     };
     words.extend(tracked.words.iter().cloned());
 
-    let msg = check::parse_message(&text);
     let context = Context {
         kind: kind.or(tracked.kind),
         company: args.company.as_deref().or(tracked.company.as_deref()),
@@ -43,15 +49,22 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<()> {
     };
     let found = check::check(&msg, &context);
 
-    let name = if args.file.as_os_str() == "-" {
-        "<stdin>".to_string()
-    } else {
-        args.file.display().to_string()
-    };
     if args.json {
         print_json(&found)?;
     } else {
-        print_human(&name, &text, &found)?;
+        // Findings in a decoded body (quoted-printable, base64, HTML) point into the
+        // decoded text, which is what is shown.
+        let shown = msg.shown(&text);
+        print_human(&name, &shown, &found)?;
+        if !msg.body_verbatim && !found.is_empty() {
+            output::with_stdout(|out| {
+                writeln!(
+                    out,
+                    "note: the body was decoded; from line {} on, lines and columns refer to the decoded text",
+                    msg.body_line
+                )
+            })?;
+        }
     }
     let errors = found
         .iter()
@@ -67,24 +80,30 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<()> {
     Ok(())
 }
 
-fn read_input(file: &Path) -> Result<String> {
-    let bytes = if file.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|source| Error::Read {
-                path: file.to_path_buf(),
-                source,
-            })?;
-        buf
-    } else {
-        std::fs::read(file).map_err(|source| Error::Read {
-            path: file.to_path_buf(),
-            source,
-        })?
+/// The bytes of the input, at most one more than [`check::MAX_INPUT_BYTES`] (more is
+/// refused anyway, and a stream that never ends must not be read to its end).
+fn read_input(file: &Path) -> Result<Vec<u8>> {
+    let read_err = |source| Error::Read {
+        path: file.to_path_buf(),
+        source,
     };
-    Ok(String::from_utf8(bytes)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    let limit = check::MAX_INPUT_BYTES as u64 + 1;
+    let mut buf = Vec::new();
+    if file.as_os_str() == "-" {
+        std::io::stdin()
+            .lock()
+            .take(limit)
+            .read_to_end(&mut buf)
+            .map_err(read_err)?;
+    } else {
+        if file.is_dir() {
+            return Err(Error::input(format!("{} is a directory", file.display())));
+        }
+        std::fs::File::open(file)
+            .and_then(|f| f.take(limit).read_to_end(&mut buf))
+            .map_err(read_err)?;
+    }
+    Ok(buf)
 }
 
 /// `~/.config/followup/words.txt` if it exists, and `--words FILE` (which must).
@@ -139,19 +158,29 @@ fn print_json(found: &[Diagnostic]) -> Result<()> {
     })
 }
 
-/// The byte offset of a 1-based line and character column, clamped to the text.
-fn offset(text: &str, line: usize, column: usize) -> usize {
+/// The lines of a text: byte ranges without the line break.
+fn line_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
     let mut start = 0;
-    for _ in 1..line {
-        match text[start..].find('\n') {
-            Some(i) => start += i + 1,
-            None => return text.len(),
-        }
+    for piece in text.split_inclusive('\n') {
+        let t = piece.trim_end_matches('\n').trim_end_matches('\r');
+        out.push(start..start + t.len());
+        start += piece.len();
     }
-    let line_text = &text[start..];
-    let line_end = line_text.find('\n').unwrap_or(line_text.len());
-    let line_text = line_text[..line_end].trim_end_matches('\r');
-    start
+    if out.is_empty() || text.ends_with('\n') {
+        out.push(text.len()..text.len());
+    }
+    out
+}
+
+/// The byte offset of a 1-based line and character column, clamped to the line (a
+/// column past its end is its end).
+fn offset(text: &str, lines: &[std::ops::Range<usize>], line: usize, column: usize) -> usize {
+    let Some(r) = lines.get(line.saturating_sub(1)) else {
+        return text.len();
+    };
+    let line_text = &text[r.clone()];
+    r.start
         + line_text
             .char_indices()
             .nth(column.saturating_sub(1))
@@ -161,6 +190,7 @@ fn offset(text: &str, line: usize, column: usize) -> usize {
 fn print_human(name: &str, text: &str, found: &[Diagnostic]) -> Result<()> {
     // anstream drops the colours when stdout is not a terminal.
     let renderer = Renderer::styled();
+    let lines = line_ranges(text);
     let (mut errors, mut warnings, mut infos) = (0, 0, 0);
     output::with_stdout(|out| {
         for d in found {
@@ -178,13 +208,20 @@ fn print_human(name: &str, text: &str, found: &[Diagnostic]) -> Result<()> {
                     Level::INFO
                 }
             };
-            let start = offset(text, d.line, d.column);
-            let end = offset(text, d.end_line, d.end_column).max(start);
+            let start = offset(text, &lines, d.line, d.column);
+            let end = offset(text, &lines, d.end_line, d.end_column).max(start);
+            // Only the lines of the span, so that a long input with many findings
+            // costs no more per finding than a short one.
+            let first = lines.partition_point(|r| r.end < start);
+            let last = lines.partition_point(|r| r.end < end);
+            let from = lines.get(first).map_or(text.len(), |r| r.start);
+            let to = lines.get(last).map_or(text.len(), |r| r.end).max(from);
             let mut report = vec![level.primary_title(&d.message).id(d.rule).element(
-                Snippet::source(text)
+                Snippet::source(&text[from..to])
+                    .line_start(first + 1)
                     .path(name)
                     .fold(true)
-                    .annotation(AnnotationKind::Primary.span(start..end)),
+                    .annotation(AnnotationKind::Primary.span(start - from..end - from)),
             )];
             if let Some(s) = &d.suggestion {
                 report.push(Group::with_title(

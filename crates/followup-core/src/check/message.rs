@@ -63,8 +63,8 @@ pub const MAX_TEXT_BYTES: usize = 256 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refused {
     /// Over [`MAX_INPUT_BYTES`].
-    #[error("{0} bytes is too large for a message (at most 1 MiB is read)")]
-    TooLarge(usize),
+    #[error("the input is over 1 MiB, too large for a message")]
+    TooLarge,
     /// A text over [`MAX_TEXT_BYTES`].
     #[error("the message text is {0} KiB; at most 256 KiB (about 40,000 words) is checked")]
     TooLong(usize),
@@ -101,11 +101,11 @@ fn binary(text: &str) -> Option<&'static str> {
 /// a message before anything is checked: input over [`MAX_INPUT_BYTES`], binary data,
 /// and text to check over [`MAX_TEXT_BYTES`]. Bytes that are not UTF-8 are replaced.
 pub fn read_message(bytes: &[u8]) -> Result<(String, Message), Refused> {
-    if bytes.len() > MAX_INPUT_BYTES {
-        return Err(Refused::TooLarge(bytes.len()));
-    }
     if bytes.contains(&0) {
         return Err(Refused::Binary("it contains NUL bytes"));
+    }
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(Refused::TooLarge);
     }
     let text = String::from_utf8_lossy(bytes).into_owned();
     if let Some(why) = binary(&text) {
@@ -610,10 +610,7 @@ mod tests {
             Err(Refused::TooLong(257))
         ));
         let huge = vec![b'a'; MAX_INPUT_BYTES + 1];
-        assert_eq!(
-            read_message(&huge),
-            Err(Refused::TooLarge(MAX_INPUT_BYTES + 1))
-        );
+        assert_eq!(read_message(&huge), Err(Refused::TooLarge));
         // Base64 that decodes to binary.
         let eml = "Subject: Hi\nContent-Transfer-Encoding: base64\n\nAAECAwQFBgcICQ==\n";
         assert!(matches!(
