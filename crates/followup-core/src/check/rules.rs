@@ -153,6 +153,8 @@ const SPECIFICS: &[&str] = &[
     "you're working on",
     "you are working on",
     "the conversation about",
+    "been thinking about",
+    "keep thinking about",
     "conversation about",
     "talking about",
     "talked about",
@@ -1301,7 +1303,7 @@ fn asks_politely(n: &Norm) -> bool {
         while hits.get(h).is_some_and(|(r, _)| r.start < start) {
             h += 1;
         }
-        !hits.get(h).is_some_and(|(r, _)| r.start < q)
+        hits.get(h).is_none_or(|(r, _)| r.start >= q)
     })
 }
 
