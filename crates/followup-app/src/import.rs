@@ -365,8 +365,7 @@ fn write(
         done.application_id = Some(existing.application_id);
         done.interview_id = Some(existing.id);
         (done.company, done.role) = b.company_and_role(existing.application_id)?;
-        if b
-            .invite_sequence(existing.id)?
+        if b.invite_sequence(existing.id)?
             .is_some_and(|stored| i.sequence < stored)
         {
             // An older version of an invitation already imported: RFC 5545 says the

@@ -589,3 +589,41 @@ fn built_in_drafts_pass_the_checker_without_the_tracker() {
         }
     }
 }
+
+#[test]
+fn spelling_verdicts_are_kept_between_runs() {
+    let env = Env::new();
+    let f = env.file(
+        "note.txt",
+        &GOOD.replace("sales dashboard", "sales dashbord"),
+    );
+    let cache = env.path().join(".cache/followup/spelling-en_GB.txt");
+    for _ in 0..2 {
+        let (_, v) = json(
+            env.cmd()
+                .args(["check", "--json", "--lang", "en_GB"])
+                .arg(&f),
+        );
+        assert_eq!(rules(&v), ["spelling"], "{v:#}");
+        let d = v["diagnostics"].as_array().unwrap();
+        let s = d
+            .iter()
+            .find(|d| d["rule"] == "spelling" && d["severity"] == "warning")
+            .unwrap();
+        assert!(
+            s["suggestion"].as_str().unwrap().contains("dashboard"),
+            "{s}"
+        );
+        let saved = std::fs::read_to_string(&cache).unwrap();
+        assert!(saved.contains("dashbord\t0\n"), "{saved}");
+        assert!(saved.contains("dashbord\ts\t"), "{saved}");
+    }
+    // A damaged cache is ignored.
+    std::fs::write(&cache, "garbage\ndashbord\t1\n").unwrap();
+    let (_, v) = json(
+        env.cmd()
+            .args(["check", "--json", "--lang", "en_GB"])
+            .arg(&f),
+    );
+    assert_eq!(rules(&v), ["spelling"], "{v:#}");
+}

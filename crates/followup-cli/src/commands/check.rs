@@ -47,7 +47,26 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<()> {
         timing: tracked.timing.clone(),
         lang,
     };
+    // What the dictionary said about words seen in earlier checks: a message checked
+    // again needs no dictionary unless it has new words.
+    let verdicts =
+        followup_app::settings::cache_dir().map(|d| d.join(format!("spelling-{lang}.txt")));
+    if let Some(text) = verdicts
+        .as_ref()
+        .and_then(|p| std::fs::read_to_string(p).ok())
+    {
+        check::load_verdicts(lang, &text);
+    }
     let found = check::check(&msg, &context);
+    if let (Some(path), Some(text)) = (&verdicts, check::save_verdicts(lang)) {
+        // Only a cache: a failure to write it changes nothing else.
+        let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
+        let _ = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&tmp, text))
+            .and_then(|()| std::fs::rename(&tmp, path));
+    }
 
     if args.json {
         print_json(&found)?;

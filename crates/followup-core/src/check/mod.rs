@@ -48,7 +48,7 @@ mod text;
 mod timing;
 
 pub use message::{parse_message, read_message, Message, Refused, MAX_INPUT_BYTES, MAX_TEXT_BYTES};
-pub use spell::{dictionary, Lang, UnknownLang};
+pub use spell::{dictionary, load_verdicts, save_verdicts, Lang, UnknownLang};
 
 use jiff::Zoned;
 

@@ -3,7 +3,7 @@
 //! `data/dict/README.md`) and parsed once, on first use.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use spellbook::Dictionary;
 
@@ -229,7 +229,8 @@ pub(crate) fn run(doc: &super::text::Doc, ctx: &Context, out: &mut Vec<Diagnosti
     }
 }
 
-/// The dictionary of a language, parsed on first use by this check.
+/// The dictionary of a language, parsed on first use by this check, behind the
+/// remembered verdicts (see [`load_verdicts`]).
 struct LazyDict(Lang, OnceLock<&'static Dictionary>);
 
 impl LazyDict {
@@ -238,8 +239,110 @@ impl LazyDict {
     }
 
     fn check(&self, word: &str) -> bool {
-        self.get().check(word)
+        let store = verdicts(self.0);
+        if let Some(&ok) = lock(store).checks.get(word) {
+            return ok;
+        }
+        let ok = self.get().check(word);
+        let mut v = lock(store);
+        v.checks.insert(word.to_string(), ok);
+        v.dirty = true;
+        ok
     }
+}
+
+/// What the dictionary said about words already looked up: whether each is a word, and
+/// the suggestions for those that are not. Kept for the process, and saved between runs
+/// by the CLI, so that checking a message again (the usual edit, check, edit loop) does
+/// not parse the dictionary, which is most of the cost of a check (20-50 ms).
+#[derive(Default)]
+struct Verdicts {
+    checks: HashMap<String, bool>,
+    suggestions: HashMap<String, Option<String>>,
+    dirty: bool,
+}
+
+fn verdicts(lang: Lang) -> &'static Mutex<Verdicts> {
+    static US: OnceLock<Mutex<Verdicts>> = OnceLock::new();
+    static GB: OnceLock<Mutex<Verdicts>> = OnceLock::new();
+    match lang {
+        Lang::EnUs => &US,
+        Lang::EnGb => &GB,
+    }
+    .get_or_init(Mutex::default)
+}
+
+fn lock(m: &Mutex<Verdicts>) -> std::sync::MutexGuard<'_, Verdicts> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The first line of saved verdicts: which dictionary they come from (its language
+/// and the sizes of its files, which change with any update of the word lists).
+fn verdicts_header(lang: Lang) -> String {
+    let (aff, dic) = match lang {
+        Lang::EnUs => (EN_US_AFF, EN_US_DIC),
+        Lang::EnGb => (EN_GB_AFF, EN_GB_DIC),
+    };
+    format!(
+        "followup spelling verdicts 1 {lang} {} {} {}",
+        aff.len(),
+        dic.len(),
+        EXTRA.len()
+    )
+}
+
+/// Remembers verdicts saved by [`save_verdicts`] (ignored when they come from another
+/// dictionary or are malformed).
+pub fn load_verdicts(lang: Lang, text: &str) {
+    let mut lines = text.lines();
+    if lines.next() != Some(verdicts_header(lang).as_str()) {
+        return;
+    }
+    let mut v = lock(verdicts(lang));
+    for line in lines {
+        let mut f = line.split('\t');
+        match (f.next(), f.next(), f.next()) {
+            (Some(w), Some("1"), None) => {
+                v.checks.insert(w.to_string(), true);
+            }
+            (Some(w), Some("0"), None) => {
+                v.checks.insert(w.to_string(), false);
+            }
+            (Some(w), Some("s"), s) => {
+                v.suggestions.insert(
+                    w.to_string(),
+                    s.filter(|s| !s.is_empty()).map(str::to_string),
+                );
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The verdicts to save when checks looked up words the loaded ones lacked; `None`
+/// when there is nothing new. At most 20,000 words are kept.
+pub fn save_verdicts(lang: Lang) -> Option<String> {
+    let v = lock(verdicts(lang));
+    if !v.dirty || v.checks.len() + v.suggestions.len() > 20_000 {
+        return None;
+    }
+    let mut out = verdicts_header(lang);
+    out.push('\n');
+    let mut checks: Vec<_> = v.checks.iter().collect();
+    checks.sort();
+    for (w, ok) in checks {
+        if !w.contains(['\t', '\n', '\r']) {
+            out.push_str(&format!("{w}\t{}\n", if *ok { 1 } else { 0 }));
+        }
+    }
+    let mut sugg: Vec<_> = v.suggestions.iter().collect();
+    sugg.sort();
+    for (w, s) in sugg {
+        if !w.contains(['\t', '\n', '\r']) {
+            out.push_str(&format!("{w}\ts\t{}\n", s.as_deref().unwrap_or("")));
+        }
+    }
+    Some(out)
 }
 
 /// Whether a word written in capitals is shouting: `None` when it is not in capitals,
@@ -307,18 +410,25 @@ struct Suggestions {
 impl Suggestions {
     const MAX: usize = 40;
 
-    fn get(&mut self, dict: &Dictionary, word: &str) -> Option<String> {
+    fn get(&mut self, dict: &LazyDict, word: &str) -> Option<String> {
         if let Some(s) = self.done.get(word) {
+            return s.clone();
+        }
+        let store = verdicts(dict.0);
+        if let Some(s) = lock(store).suggestions.get(word) {
             return s.clone();
         }
         if self.done.len() >= Self::MAX {
             return None;
         }
         let mut found = Vec::new();
-        suggest(dict, word, &mut found);
+        suggest(dict.get(), word, &mut found);
         found.truncate(3);
         let s = (!found.is_empty()).then(|| found.join(", "));
         self.done.insert(word.to_string(), s.clone());
+        let mut v = lock(store);
+        v.suggestions.insert(word.to_string(), s.clone());
+        v.dirty = true;
         s
     }
 }
@@ -376,7 +486,7 @@ fn spelling(
         ));
         return;
     }
-    let suggestion = suggestions.get(dict.get(), &w);
+    let suggestion = suggestions.get(dict, &w);
     out.push(seg.diag(
         r,
         "spelling",
@@ -495,5 +605,29 @@ mod tests {
         assert_eq!(found("I am VERY excited.").len(), 1);
         assert_eq!(found("I am REALLY keen and this is AMAZING.").len(), 2);
         assert_eq!(found("THANK YOU SO MUCH").len(), 4);
+    }
+
+    #[test]
+    fn verdicts_are_remembered_saved_and_loaded_only_for_their_dictionary() {
+        // A made-up word no other test uses, marked as a word by saved verdicts.
+        let fake = "qqzzxyfollowup";
+        let saved = format!(
+            "{}\n{fake}\t1\nzzqqa\ts\tzebra\n",
+            verdicts_header(Lang::EnGb)
+        );
+        load_verdicts(Lang::EnUs, &saved); // another dictionary: ignored
+        assert!(!LazyDict(Lang::EnUs, OnceLock::new()).check(fake));
+        load_verdicts(Lang::EnGb, &saved);
+        let gb = LazyDict(Lang::EnGb, OnceLock::new());
+        assert!(gb.check(fake));
+        assert_eq!(
+            Suggestions::default().get(&gb, "zzqqa").as_deref(),
+            Some("zebra")
+        );
+        assert!(gb.check("colour"));
+        let text = save_verdicts(Lang::EnGb).expect("new verdicts to save");
+        assert!(text.starts_with(&verdicts_header(Lang::EnGb)));
+        assert!(text.contains("colour\t1\n"), "{text}");
+        assert!(text.contains(&format!("{fake}\t1\n")), "{text}");
     }
 }
