@@ -627,3 +627,37 @@ fn spelling_verdicts_are_kept_between_runs() {
     );
     assert_eq!(rules(&v), ["spelling"], "{v:#}");
 }
+
+#[test]
+fn a_long_text_full_of_findings_is_checked_quickly_and_shown_in_part() {
+    let env = Env::new();
+    // One 100 KB line of unknown words, repeated words and capitals: some 25,000
+    // findings.
+    let mut line = String::new();
+    let mut n = 7u32;
+    while line.len() < 100_000 {
+        n = n.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        let w: String = (0..3 + n % 6)
+            .map(|i| char::from(b'a' + ((n >> (i * 3)) % 26) as u8))
+            .collect();
+        line.push_str(&w);
+        line.push_str(" the the VERY ");
+    }
+    let f = env.file("long.txt", &line);
+    let started = std::time::Instant::now();
+    let out = env.cmd().arg("check").arg(&f).output().unwrap();
+    // Generous for a debug build on a busy machine (the release build takes a fraction
+    // of a second); rendering every finding with its whole line took minutes.
+    assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("not shown; --json lists them all"),
+        "{}",
+        &text[text.len().saturating_sub(500)..]
+    );
+    assert!(
+        text.matches("warning[").count() == 200,
+        "{}",
+        text.matches("warning[").count()
+    );
+}

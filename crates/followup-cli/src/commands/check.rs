@@ -206,6 +206,11 @@ fn offset(text: &str, lines: &[std::ops::Range<usize>], line: usize, column: usi
             .map_or(line_text.len(), |(i, _)| i)
 }
 
+/// The findings shown in full; the rest are counted. A snippet costs the length of its
+/// lines, so an input of very long lines with thousands of findings would otherwise
+/// take time in the square of its length.
+const MAX_SHOWN: usize = 200;
+
 fn print_human(name: &str, text: &str, found: &[Diagnostic]) -> Result<()> {
     // anstream drops the colours when stdout is not a terminal.
     let renderer = Renderer::styled();
@@ -227,6 +232,9 @@ fn print_human(name: &str, text: &str, found: &[Diagnostic]) -> Result<()> {
                     Level::INFO
                 }
             };
+            if errors + warnings + infos > MAX_SHOWN {
+                continue;
+            }
             let start = offset(text, &lines, d.line, d.column);
             let end = offset(text, &lines, d.end_line, d.end_column).max(start);
             // Only the lines of the span, so that a long input with many findings
@@ -250,6 +258,14 @@ fn print_human(name: &str, text: &str, found: &[Diagnostic]) -> Result<()> {
             writeln!(out, "{}\n", renderer.render(&report))?;
         }
         let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+        let total = errors + warnings + infos;
+        if total > MAX_SHOWN {
+            writeln!(
+                out,
+                "note: {} not shown; --json lists them all\n",
+                plural(total - MAX_SHOWN, "more finding")
+            )?;
+        }
         writeln!(
             out,
             "{name}: {}, {}, {}",
