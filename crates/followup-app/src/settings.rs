@@ -40,6 +40,14 @@ pub fn config_dir() -> Option<PathBuf> {
         .map(|s| s.config_dir().join("followup"))
 }
 
+/// `~/.cache/followup` (or `$XDG_CACHE_HOME/followup`): what can be thrown away.
+pub fn cache_dir() -> Option<PathBuf> {
+    use etcetera::BaseStrategy;
+    etcetera::choose_base_strategy()
+        .ok()
+        .map(|s| s.cache_dir().join("followup"))
+}
+
 impl Settings {
     /// Loads `explicit` if given (it must exist), else the default file if it exists.
     pub fn load(explicit: Option<&Path>) -> Result<Settings> {

@@ -435,3 +435,229 @@ fn application_topics_count_as_specifics() {
     assert_eq!(code, 0);
     assert_eq!(rules(&v), Vec::<String>::new(), "{v:#}");
 }
+
+#[test]
+fn binary_huge_and_overlong_input_is_refused_before_checking() {
+    let env = Env::new();
+    let nul = env.path().join("nul.bin");
+    std::fs::write(&nul, b"Dear Priya,\0\0\x01binary").unwrap();
+    let noise: Vec<u8> = (0..20_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8 | 1)
+        .collect();
+    let noisy = env.path().join("noise.bin");
+    std::fs::write(&noisy, &noise).unwrap();
+    let huge = env.file("huge.txt", &"a".repeat(check_limits::INPUT + 1));
+    let long = env.file("long.txt", &"Thank you. ".repeat(300_000 / 11));
+    for (f, why) in [
+        (&nul, "binary"),
+        (&noisy, "binary"),
+        (&huge, "over 1 MiB"),
+        (&long, "at most 256 KiB"),
+    ] {
+        let err = common::refused(env.cmd().arg("check").arg(f));
+        assert!(err.contains(why), "{err}");
+    }
+    // From standard input too, without reading an endless stream to its end.
+    let err = common::refused(
+        env.cmd()
+            .args(["check", "-"])
+            .write_stdin("x".repeat(check_limits::INPUT + 10)),
+    );
+    assert!(err.contains("over 1 MiB"), "{err}");
+}
+
+/// The limits of `followup check`, as documented in the README.
+mod check_limits {
+    pub const INPUT: usize = 1024 * 1024;
+}
+
+#[test]
+fn an_empty_message_is_one_error() {
+    let env = Env::new();
+    for (text, at) in [
+        ("", (1, 1)),
+        ("\n\n  \n", (1, 1)),
+        ("Subject: Hello", (1, 10)),
+    ] {
+        let f = env.file("empty.txt", text);
+        let (code, v) = json(
+            env.cmd()
+                .args(["check", "--json", "--kind", "thank-you"])
+                .arg(&f),
+        );
+        assert_eq!(code, 1, "{text:?}");
+        assert_eq!(rules(&v), ["empty"], "{text:?}: {v:#}");
+        let d = &v["diagnostics"][0];
+        assert_eq!(
+            (d["line"].as_u64(), d["column"].as_u64()),
+            (Some(at.0), Some(at.1))
+        );
+    }
+}
+
+#[test]
+fn findings_in_a_decoded_body_point_into_the_decoded_text() {
+    let env = Env::new();
+    // "Dear Priya,\n\nThank you for the interview at Acme. I recieve TODO.\n"
+    let eml = "Subject: Thanks\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\
+        Content-Transfer-Encoding: base64\n\n\
+        RGVhciBQcml5YSwKClRoYW5rIHlvdSBmb3IgdGhlIGludGVydmlldyBhdCBBY21lLiBJIHJlY2lldmUg\n\
+        VE9ETy4K\n";
+    let f = env.file("note.eml", eml);
+    let (code, v) = json(env.cmd().args(["check", "--json"]).arg(&f));
+    assert_eq!(code, 1);
+    let d = v["diagnostics"].as_array().unwrap();
+    let todo = d.iter().find(|d| d["rule"] == "placeholder").unwrap();
+    // The body starts on line 6; "TODO" is on its third line, at column 48.
+    assert_eq!(
+        (
+            todo["line"].as_u64(),
+            todo["column"].as_u64(),
+            todo["end_column"].as_u64()
+        ),
+        (Some(8), Some(48), Some(52))
+    );
+    let out = env.cmd().arg("check").arg(&f).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("note.eml:8:48"), "{text}");
+    assert!(
+        text.contains("8 | Thank you for the interview at Acme. I recieve TODO."),
+        "{text}"
+    );
+    assert!(text.contains("refer to the decoded text"), "{text}");
+}
+
+#[test]
+fn built_in_drafts_pass_the_checker_without_the_tracker() {
+    let env = Env::new();
+    env.run([
+        "profile",
+        "--name",
+        "Sam Rivera",
+        "--email",
+        "sam@example.com",
+        "--phone",
+        "555-010-2345",
+    ]);
+    let variants: [&[&str]; 4] = [
+        &["--topic", "the billing rewrite"],
+        &["--topic", "the billing rewrite", "--strength", "Kafka"],
+        &["--topic", "the billing rewrite", "--topic", "on-call load"],
+        &[
+            "--topic",
+            "the billing rewrite",
+            "--question",
+            "how I test migrations",
+        ],
+    ];
+    for extra in variants {
+        let mut args = vec![
+            "add",
+            "--company",
+            "Acme",
+            "--role",
+            "Data Analyst",
+            "--at",
+            AT,
+            "--tz",
+            TZ,
+            "--interviewer",
+            "Priya Natarajan <priya@acme.example>",
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        let id = env.json(&args)["id"].as_i64().unwrap().to_string();
+        for kind in [
+            "phone-script",
+            "voicemail",
+            "thank-you",
+            "letter",
+            "follow-up",
+            "final-follow-up",
+            "feedback-request",
+            "reply-to-rejection",
+        ] {
+            let draft = env.run(["draft", &id, "--kind", kind]);
+            let f = env.file("draft.txt", &draft);
+            let (code, v) = json(env.cmd().args(["check", "--json", "--kind", kind]).arg(&f));
+            assert_eq!(code, 0, "{kind} {extra:?}");
+            assert_eq!(
+                rules(&v),
+                Vec::<String>::new(),
+                "{kind} {extra:?}:\n{draft}\n{v:#}"
+            );
+        }
+    }
+}
+
+#[test]
+fn spelling_verdicts_are_kept_between_runs() {
+    let env = Env::new();
+    let f = env.file(
+        "note.txt",
+        &GOOD.replace("sales dashboard", "sales dashbord"),
+    );
+    let cache = env.path().join(".cache/followup/spelling-en_GB.txt");
+    for _ in 0..2 {
+        let (_, v) = json(
+            env.cmd()
+                .args(["check", "--json", "--lang", "en_GB"])
+                .arg(&f),
+        );
+        assert_eq!(rules(&v), ["spelling"], "{v:#}");
+        let d = v["diagnostics"].as_array().unwrap();
+        let s = d
+            .iter()
+            .find(|d| d["rule"] == "spelling" && d["severity"] == "warning")
+            .unwrap();
+        assert!(
+            s["suggestion"].as_str().unwrap().contains("dashboard"),
+            "{s}"
+        );
+        let saved = std::fs::read_to_string(&cache).unwrap();
+        assert!(saved.contains("dashbord\t0\n"), "{saved}");
+        assert!(saved.contains("dashbord\ts\t"), "{saved}");
+    }
+    // A damaged cache is ignored.
+    std::fs::write(&cache, "garbage\ndashbord\t1\n").unwrap();
+    let (_, v) = json(
+        env.cmd()
+            .args(["check", "--json", "--lang", "en_GB"])
+            .arg(&f),
+    );
+    assert_eq!(rules(&v), ["spelling"], "{v:#}");
+}
+
+#[test]
+fn a_long_text_full_of_findings_is_checked_quickly_and_shown_in_part() {
+    let env = Env::new();
+    // One 100 KB line of unknown words, repeated words and capitals: some 25,000
+    // findings.
+    let mut line = String::new();
+    let mut n = 7u32;
+    while line.len() < 100_000 {
+        n = n.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        let w: String = (0..3 + n % 6)
+            .map(|i| char::from(b'a' + ((n >> (i * 3)) % 26) as u8))
+            .collect();
+        line.push_str(&w);
+        line.push_str(" the the VERY ");
+    }
+    let f = env.file("long.txt", &line);
+    let started = std::time::Instant::now();
+    let out = env.cmd().arg("check").arg(&f).output().unwrap();
+    // Generous for a debug build on a busy machine (the release build takes a fraction
+    // of a second); rendering every finding with its whole line took minutes.
+    assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("not shown; --json lists them all"),
+        "{}",
+        &text[text.len().saturating_sub(500)..]
+    );
+    assert!(
+        text.matches("warning[").count() == 200,
+        "{}",
+        text.matches("warning[").count()
+    );
+}

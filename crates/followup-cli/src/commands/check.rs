@@ -21,7 +21,14 @@ use crate::output;
 pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<()> {
     let kind: Option<MessageKind> = parse_word(args.kind.as_deref())?;
     let lang: Lang = args.lang.parse().map_err(Error::input)?;
-    let text = read_input(&args.file)?;
+    let name = if args.file.as_os_str() == "-" {
+        "<stdin>".to_string()
+    } else {
+        args.file.display().to_string()
+    };
+    // Refused before anything is checked (exit 2): see `check::read_message`.
+    let (text, msg) = check::read_message(&read_input(&args.file)?)
+        .map_err(|e| Error::input(format!("{name}: {e}")))?;
     let mut words = personal_words(args.words.as_deref())?;
     let tracked = match args.application {
         Some(id) => tracked(ctx, id, kind, args.to.as_deref())?,
@@ -29,7 +36,6 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<()> {
     };
     words.extend(tracked.words.iter().cloned());
 
-    let msg = check::parse_message(&text);
     let context = Context {
         kind: kind.or(tracked.kind),
         company: args.company.as_deref().or(tracked.company.as_deref()),
@@ -41,17 +47,43 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<()> {
         timing: tracked.timing.clone(),
         lang,
     };
+    // What the dictionary said about words seen in earlier checks: a message checked
+    // again needs no dictionary unless it has new words.
+    let verdicts =
+        followup_app::settings::cache_dir().map(|d| d.join(format!("spelling-{lang}.txt")));
+    if let Some(text) = verdicts
+        .as_ref()
+        .and_then(|p| std::fs::read_to_string(p).ok())
+    {
+        check::load_verdicts(lang, &text);
+    }
     let found = check::check(&msg, &context);
+    if let (Some(path), Some(text)) = (&verdicts, check::save_verdicts(lang)) {
+        // Only a cache: a failure to write it changes nothing else.
+        let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
+        let _ = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&tmp, text))
+            .and_then(|()| std::fs::rename(&tmp, path));
+    }
 
-    let name = if args.file.as_os_str() == "-" {
-        "<stdin>".to_string()
-    } else {
-        args.file.display().to_string()
-    };
     if args.json {
         print_json(&found)?;
     } else {
-        print_human(&name, &text, &found)?;
+        // Findings in a decoded body (quoted-printable, base64, HTML) point into the
+        // decoded text, which is what is shown.
+        let shown = msg.shown(&text);
+        print_human(&name, &shown, &found)?;
+        if !msg.body_verbatim && !found.is_empty() {
+            output::with_stdout(|out| {
+                writeln!(
+                    out,
+                    "note: the body was decoded; from line {} on, lines and columns refer to the decoded text",
+                    msg.body_line
+                )
+            })?;
+        }
     }
     let errors = found
         .iter()
@@ -67,24 +99,30 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<()> {
     Ok(())
 }
 
-fn read_input(file: &Path) -> Result<String> {
-    let bytes = if file.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|source| Error::Read {
-                path: file.to_path_buf(),
-                source,
-            })?;
-        buf
-    } else {
-        std::fs::read(file).map_err(|source| Error::Read {
-            path: file.to_path_buf(),
-            source,
-        })?
+/// The bytes of the input, at most one more than [`check::MAX_INPUT_BYTES`] (more is
+/// refused anyway, and a stream that never ends must not be read to its end).
+fn read_input(file: &Path) -> Result<Vec<u8>> {
+    let read_err = |source| Error::Read {
+        path: file.to_path_buf(),
+        source,
     };
-    Ok(String::from_utf8(bytes)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    let limit = check::MAX_INPUT_BYTES as u64 + 1;
+    let mut buf = Vec::new();
+    if file.as_os_str() == "-" {
+        std::io::stdin()
+            .lock()
+            .take(limit)
+            .read_to_end(&mut buf)
+            .map_err(read_err)?;
+    } else {
+        if file.is_dir() {
+            return Err(Error::input(format!("{} is a directory", file.display())));
+        }
+        std::fs::File::open(file)
+            .and_then(|f| f.take(limit).read_to_end(&mut buf))
+            .map_err(read_err)?;
+    }
+    Ok(buf)
 }
 
 /// `~/.config/followup/words.txt` if it exists, and `--words FILE` (which must).
@@ -139,28 +177,44 @@ fn print_json(found: &[Diagnostic]) -> Result<()> {
     })
 }
 
-/// The byte offset of a 1-based line and character column, clamped to the text.
-fn offset(text: &str, line: usize, column: usize) -> usize {
+/// The lines of a text: byte ranges without the line break.
+fn line_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
     let mut start = 0;
-    for _ in 1..line {
-        match text[start..].find('\n') {
-            Some(i) => start += i + 1,
-            None => return text.len(),
-        }
+    for piece in text.split_inclusive('\n') {
+        let t = piece.trim_end_matches('\n').trim_end_matches('\r');
+        out.push(start..start + t.len());
+        start += piece.len();
     }
-    let line_text = &text[start..];
-    let line_end = line_text.find('\n').unwrap_or(line_text.len());
-    let line_text = line_text[..line_end].trim_end_matches('\r');
-    start
+    if out.is_empty() || text.ends_with('\n') {
+        out.push(text.len()..text.len());
+    }
+    out
+}
+
+/// The byte offset of a 1-based line and character column, clamped to the line (a
+/// column past its end is its end).
+fn offset(text: &str, lines: &[std::ops::Range<usize>], line: usize, column: usize) -> usize {
+    let Some(r) = lines.get(line.saturating_sub(1)) else {
+        return text.len();
+    };
+    let line_text = &text[r.clone()];
+    r.start
         + line_text
             .char_indices()
             .nth(column.saturating_sub(1))
             .map_or(line_text.len(), |(i, _)| i)
 }
 
+/// The findings shown in full; the rest are counted. A snippet costs the length of its
+/// lines, so an input of very long lines with thousands of findings would otherwise
+/// take time in the square of its length.
+const MAX_SHOWN: usize = 200;
+
 fn print_human(name: &str, text: &str, found: &[Diagnostic]) -> Result<()> {
     // anstream drops the colours when stdout is not a terminal.
     let renderer = Renderer::styled();
+    let lines = line_ranges(text);
     let (mut errors, mut warnings, mut infos) = (0, 0, 0);
     output::with_stdout(|out| {
         for d in found {
@@ -178,13 +232,23 @@ fn print_human(name: &str, text: &str, found: &[Diagnostic]) -> Result<()> {
                     Level::INFO
                 }
             };
-            let start = offset(text, d.line, d.column);
-            let end = offset(text, d.end_line, d.end_column).max(start);
+            if errors + warnings + infos > MAX_SHOWN {
+                continue;
+            }
+            let start = offset(text, &lines, d.line, d.column);
+            let end = offset(text, &lines, d.end_line, d.end_column).max(start);
+            // Only the lines of the span, so that a long input with many findings
+            // costs no more per finding than a short one.
+            let first = lines.partition_point(|r| r.end < start);
+            let last = lines.partition_point(|r| r.end < end);
+            let from = lines.get(first).map_or(text.len(), |r| r.start);
+            let to = lines.get(last).map_or(text.len(), |r| r.end).max(from);
             let mut report = vec![level.primary_title(&d.message).id(d.rule).element(
-                Snippet::source(text)
+                Snippet::source(&text[from..to])
+                    .line_start(first + 1)
                     .path(name)
                     .fold(true)
-                    .annotation(AnnotationKind::Primary.span(start..end)),
+                    .annotation(AnnotationKind::Primary.span(start - from..end - from)),
             )];
             if let Some(s) = &d.suggestion {
                 report.push(Group::with_title(
@@ -194,6 +258,14 @@ fn print_human(name: &str, text: &str, found: &[Diagnostic]) -> Result<()> {
             writeln!(out, "{}\n", renderer.render(&report))?;
         }
         let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+        let total = errors + warnings + infos;
+        if total > MAX_SHOWN {
+            writeln!(
+                out,
+                "note: {} not shown; --json lists them all\n",
+                plural(total - MAX_SHOWN, "more finding")
+            )?;
+        }
         writeln!(
             out,
             "{name}: {}, {}, {}",

@@ -16,11 +16,32 @@ pub struct Message {
     /// The 1-based line and column of the input where the subject's text starts.
     pub subject_at: Option<(usize, usize)>,
     /// Whether `body` is the input's text as written; when it was decoded
-    /// (quoted-printable, base64, HTML), positions inside it are approximate.
+    /// (quoted-printable, base64, HTML), positions inside it refer to the decoded text
+    /// (see [`Message::shown`]).
     pub body_verbatim: bool,
 }
 
 impl Message {
+    /// The text that the findings' lines and columns refer to: the input itself, or,
+    /// when the body was decoded (quoted-printable, base64, HTML), the input's lines up
+    /// to the body followed by the decoded body.
+    pub fn shown<'a>(&self, input: &'a str) -> std::borrow::Cow<'a, str> {
+        if self.body_verbatim {
+            return input.into();
+        }
+        let head_end = input
+            .split_inclusive('\n')
+            .take(self.body_line.saturating_sub(1))
+            .map(str::len)
+            .sum::<usize>();
+        let mut out = input[..head_end].to_string();
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(&self.body);
+        out.into()
+    }
+
     /// The first header called `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -28,6 +49,79 @@ impl Message {
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
+}
+
+/// Input larger than this (1 MiB, room for an `.eml` with a small attachment) is
+/// refused before it is read further.
+pub const MAX_INPUT_BYTES: usize = 1024 * 1024;
+
+/// Text to check (the subject and the decoded body) longer than this (256 KiB, some
+/// 40,000 words; a message is a few hundred) is refused.
+pub const MAX_TEXT_BYTES: usize = 256 * 1024;
+
+/// Input that is not a message to check.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    /// Over [`MAX_INPUT_BYTES`].
+    #[error("the input is over 1 MiB, too large for a message")]
+    TooLarge,
+    /// A text over [`MAX_TEXT_BYTES`].
+    #[error("the message text is {0} KiB; at most 256 KiB (about 40,000 words) is checked")]
+    TooLong(usize),
+    /// NUL bytes, or many control characters or bytes that are not UTF-8.
+    #[error("binary data, not a message ({0})")]
+    Binary(&'static str),
+}
+
+/// Why a text is binary rather than a message, if it is: a NUL, more than 1% control
+/// characters (tabs, line and form feeds aside) or more than 10% bytes that were not
+/// UTF-8 (read as U+FFFD, so that a Latin-1 letter here and there passes).
+fn binary(text: &str) -> Option<&'static str> {
+    let (mut all, mut control, mut bad) = (0usize, 0usize, 0usize);
+    for c in text.chars() {
+        all += 1;
+        match c {
+            '\0' => return Some("it contains NUL bytes"),
+            '\t' | '\n' | '\r' | '\u{c}' => {}
+            '\u{fffd}' => bad += 1,
+            c if c.is_control() => control += 1,
+            _ => {}
+        }
+    }
+    if control >= 2 && control * 100 > all {
+        Some("it is full of control characters")
+    } else if bad >= 2 && bad * 10 > all {
+        Some("it is not UTF-8 text")
+    } else {
+        None
+    }
+}
+
+/// Reads the bytes of an input file into text and a [`Message`], refusing what is not
+/// a message before anything is checked: input over [`MAX_INPUT_BYTES`], binary data,
+/// and text to check over [`MAX_TEXT_BYTES`]. Bytes that are not UTF-8 are replaced.
+pub fn read_message(bytes: &[u8]) -> Result<(String, Message), Refused> {
+    if bytes.contains(&0) {
+        return Err(Refused::Binary("it contains NUL bytes"));
+    }
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(Refused::TooLarge);
+    }
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    if let Some(why) = binary(&text) {
+        return Err(Refused::Binary(why));
+    }
+    let msg = parse_message(&text);
+    let len = msg.body.len() + msg.subject.as_ref().map_or(0, String::len);
+    if len > MAX_TEXT_BYTES {
+        return Err(Refused::TooLong(len.div_ceil(1024)));
+    }
+    if !msg.body_verbatim {
+        if let Some(why) = binary(&msg.body) {
+            return Err(Refused::Binary(why));
+        }
+    }
+    Ok((text, msg))
 }
 
 /// Headers that may open a plain-text message; any header opens an `.eml`.
@@ -486,6 +580,43 @@ mod tests {
         );
         assert_eq!(m.body_line, 10);
         assert!(!m.body_verbatim);
+    }
+
+    #[test]
+    fn decoded_bodies_are_shown_decoded_and_binary_is_refused() {
+        let eml = "Subject: Hi\nContent-Transfer-Encoding: base64\n\nSGVsbG8gQW5hLAo=\n";
+        let m = parse_message(eml);
+        assert_eq!(m.body_line, 4);
+        assert_eq!(
+            m.shown(eml),
+            "Subject: Hi\nContent-Transfer-Encoding: base64\n\nHello Ana,\n"
+        );
+        let plain = "Dear Ana,\n";
+        assert_eq!(parse_message(plain).shown(plain), plain);
+
+        assert!(read_message(b"Dear Ana,\n\nThanks.\n").is_ok());
+        assert!(read_message("Caf\u{e9} r\u{e9}sum\u{e9}".as_bytes()).is_ok());
+        // A Latin-1 letter or two is not binary.
+        assert!(read_message(b"Dear Jos\xe9,\n\nThank you for the interview today.\n").is_ok());
+        assert_eq!(
+            read_message(b"Dear\0Ana"),
+            Err(Refused::Binary("it contains NUL bytes"))
+        );
+        let noise: Vec<u8> = (0..4000u32).map(|i| (i * 7919 % 251) as u8 | 1).collect();
+        assert!(matches!(read_message(&noise), Err(Refused::Binary(_))));
+        let big = "word ".repeat(MAX_TEXT_BYTES / 5 + 1);
+        assert!(matches!(
+            read_message(big.as_bytes()),
+            Err(Refused::TooLong(257))
+        ));
+        let huge = vec![b'a'; MAX_INPUT_BYTES + 1];
+        assert_eq!(read_message(&huge), Err(Refused::TooLarge));
+        // Base64 that decodes to binary.
+        let eml = "Subject: Hi\nContent-Transfer-Encoding: base64\n\nAAECAwQFBgcICQ==\n";
+        assert!(matches!(
+            read_message(eml.as_bytes()),
+            Err(Refused::Binary(_))
+        ));
     }
 
     #[test]

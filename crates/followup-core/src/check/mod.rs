@@ -8,6 +8,7 @@
 //!
 //! | rule | severity | what | from |
 //! |------|----------|------|------|
+//! | `empty` | error | no text at all (an empty file, or headers only); no other rule runs | L |
 //! | `placeholder` | error | `[Name]`, `{{role}}`, `<Company>`, `XXX`, `TODO` left in | L |
 //! | `wrong-company` | error | names another tracked company (a former employer mentioned as experience is fine); warning when the recipient's company is never named | L, M7 |
 //! | `wrong-name` | error | greets someone other than the recipient | L, M1 |
@@ -46,8 +47,8 @@ mod spell;
 mod text;
 mod timing;
 
-pub use message::{parse_message, Message};
-pub use spell::{dictionary, Lang, UnknownLang};
+pub use message::{parse_message, read_message, Message, Refused, MAX_INPUT_BYTES, MAX_TEXT_BYTES};
+pub use spell::{dictionary, load_verdicts, save_verdicts, Lang, UnknownLang};
 
 use jiff::Zoned;
 
@@ -152,9 +153,29 @@ pub struct Context<'a> {
 }
 
 /// Runs every rule that applies and returns the findings in the order of the text.
+/// A message with nothing to read (an empty file, or headers only) gets one finding,
+/// the error `empty`, and no other.
 pub fn check(msg: &Message, ctx: &Context) -> Vec<Diagnostic> {
     let doc = text::Doc::new(msg);
     let mut out = Vec::new();
+    if !msg.body.chars().any(char::is_alphanumeric) {
+        let (seg, r) = match &doc.subject {
+            Some(s) => (s, 0..s.text.len()),
+            None => (&doc.body, 0..0),
+        };
+        out.push(seg.diag(
+            r,
+            "empty",
+            Severity::Error,
+            if msg.subject.is_some() {
+                "the message has a subject but no text (L)"
+            } else {
+                "the message is empty: there is nothing to send (L)"
+            },
+            Some("write the message below the headers".into()),
+        ));
+        return out;
+    }
     rules::run(&doc, ctx, &mut out);
     spell::run(&doc, ctx, &mut out);
     timing::run(&doc, ctx, &mut out);
@@ -167,4 +188,30 @@ pub fn check(msg: &Message, ctx: &Context) -> Vec<Diagnostic> {
 /// Whether any finding is an error.
 pub fn has_errors(found: &[Diagnostic]) -> bool {
     found.iter().any(|d| d.severity == Severity::Error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_message_is_one_error() {
+        let ctx = Context {
+            kind: Some(MessageKind::ThankYou),
+            company: Some("Acme"),
+            ..Context::default()
+        };
+        for text in ["", "  \n\n", "Subject: Hello", "Subject: Hello\n\n\n"] {
+            let found = check(&parse_message(text), &ctx);
+            assert_eq!(found.len(), 1, "{text:?}: {found:?}");
+            assert_eq!(found[0].rule, "empty");
+            assert_eq!(found[0].severity, Severity::Error);
+            assert_eq!(
+                (found[0].line, found[0].column),
+                (1, 1 + 9 * usize::from(text.starts_with('S')))
+            );
+        }
+        let found = check(&parse_message("Subject: Hello"), &ctx);
+        assert_eq!((found[0].end_line, found[0].end_column), (1, 15));
+    }
 }

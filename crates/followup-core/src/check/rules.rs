@@ -6,16 +6,16 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::text::{find_in, is_word_char, Doc, Norm, Seg};
+use super::text::{find_in, fold, is_word_char, Doc, Norm, Seg};
 use super::{Context, Diagnostic, Severity};
 use crate::model::MessageKind as K;
 
 pub(crate) fn run(doc: &Doc, ctx: &Context, out: &mut Vec<Diagnostic>) {
     for seg in doc.subject.iter().chain([&doc.body]) {
         placeholder(seg, out);
-        tone(seg, out);
+        let desperate = tone(seg, out);
         exclamations(seg, out);
-        repeated_word(seg, out);
+        repeated_word(seg, &desperate, out);
     }
     companies(doc, ctx, out);
     greeting_rules(doc, ctx, out);
@@ -134,6 +134,28 @@ const SPECIFICS: &[&str] = &[
     "you raised",
     "you showed",
     "walk* me through",
+    "walk* us through",
+    "walked through",
+    "your account of",
+    "your explanation of",
+    "your description of",
+    "your overview of",
+    "your story about",
+    "your story of",
+    "your example of",
+    "your suggestion",
+    "your questions about",
+    "your question on",
+    "you're planning",
+    "you are planning",
+    "you're building",
+    "you are building",
+    "you're working on",
+    "you are working on",
+    "the conversation about",
+    "been thinking about",
+    "keep thinking about",
+    "conversation about",
     "talking about",
     "talked about",
     "talking through",
@@ -219,6 +241,7 @@ const CALL_TO_ACTION: &[&str] = &[
     "glad to provide",
     "happy to share",
     "let me know",
+    "get back to me",
     "keep me in mind",
     "future opportunit*",
     "keep in touch",
@@ -243,6 +266,13 @@ const CLOSINGS: &[&str] = &[
     "best",
     "regards",
     "kind regards",
+    "kindest regards",
+    "with kind regards",
+    "with best regards",
+    "with warm regards",
+    "with warmest regards",
+    "with best wishes",
+    "very best",
     "warm regards",
     "warmest regards",
     "best regards",
@@ -268,15 +298,29 @@ const CLOSINGS: &[&str] = &[
     "warm wishes",
     "take care",
     "talk soon",
+    "speak soon",
+    "yours",
 ];
 
+/// Pushy phrases and what to write instead. Each is anchored to what makes it pushy
+/// (a demand on the reader), so that "I need to know more about the rota" or "I have
+/// been waiting for a chance like this" pass.
 const PUSHY: &[(&str, &str)] = &[
-    ("asap", "at your convenience"),
-    ("as soon as possible", "when you have a moment"),
     ("i need an answer", "I would appreciate an update"),
     ("i need a decision", "I would appreciate an update"),
-    ("i need to know", "I would appreciate knowing"),
+    ("i need your decision", "I would appreciate an update"),
+    ("i need to know by", "I would appreciate knowing"),
+    ("i need to know if", "I would appreciate knowing"),
+    ("i need to know whether", "I would appreciate knowing"),
+    ("i need to know today", "I would appreciate knowing"),
+    ("i need to know now", "I would appreciate knowing"),
+    ("i need to know soon", "I would appreciate knowing"),
+    ("i need to know your decision", "I would appreciate knowing"),
+    ("i need to know the outcome", "I would appreciate knowing"),
+    ("i need to know where i stand", "I would appreciate knowing"),
     ("i need to hear back", "I would appreciate an update"),
+    ("i need a response", "I would appreciate an update"),
+    ("i need a reply", "I would appreciate an update"),
     ("why haven't i heard", "I wanted to check in"),
     ("why have i not heard", "I wanted to check in"),
     ("why hasn't anyone", "I wanted to check in"),
@@ -289,22 +333,139 @@ const PUSHY: &[(&str, &str)] = &[
     ("i expect to hear", "I hope to hear"),
     ("respond immediately", "reply when you can"),
     ("reply immediately", "reply when you can"),
-    ("by end of day", "when you can"),
-    ("by the end of the day", "when you can"),
-    ("right away", "when you can"),
-    ("urgent*", "timely"),
+    ("answer immediately", "reply when you can"),
+    ("get back to me immediately", "get back to me when you can"),
+    ("get back to me today", "get back to me when you can"),
+    ("urgently", "soon"),
+    ("is urgent", "is timely"),
+    ("urgent repl*", "reply when you can"),
+    ("urgent response", "reply when you can"),
+    ("urgent answer", "reply when you can"),
+    ("urgent update", "an update when you can"),
+    ("urgent matter", "timely question"),
+    ("urgent request", "request"),
     ("i demand", "I would appreciate"),
     ("this is my second email", "I wanted to follow up"),
     ("this is my third email", "I wanted to follow up"),
     ("per my last email", "as I mentioned"),
     ("as i said in my last", "as I mentioned"),
-    ("i've been waiting", "I wanted to check in"),
-    ("i have been waiting", "I wanted to check in"),
     ("still waiting", "checking in"),
     ("failed to respond", "have been busy"),
-    ("you must", "could you"),
-    ("get back to me today", "get back to me when you can"),
+    ("you must repl*", "could you reply"),
+    ("you must respond", "could you reply"),
+    ("you must answer", "could you reply"),
+    ("you must get back", "could you get back"),
+    ("you must let me know", "could you let me know"),
+    ("you must tell me", "could you tell me"),
+    ("you must decide", "when you have decided"),
+    ("you must call", "could you call"),
 ];
+
+/// Waiting for them, said as a reproach: "I've been waiting" + one of
+/// [`WAITING_FOR`] ("I have been waiting for a chance like this" is fine).
+const WAITING: &[&str] = &[
+    "i've been waiting",
+    "i have been waiting",
+    "i've waited",
+    "i have waited",
+    "i am waiting",
+    "i'm waiting",
+];
+const WAITING_FOR: &[&str] = &[
+    "for * repl*",
+    "for * response*",
+    "for * answer*",
+    "for * update*",
+    "for * decision",
+    "for repl*",
+    "for news",
+    "for weeks",
+    "for days",
+    "for over",
+    "for more than",
+    "to hear",
+    "since",
+    "patiently",
+    "all week",
+];
+
+/// Time pressure that is pushy about the reader's reply ("reply ASAP") but not about
+/// the writer's own availability ("I could start right away") or thanks ("thank you
+/// for getting back to me right away").
+const HURRY: &[(&str, &str)] = &[
+    ("asap", "at your convenience"),
+    ("as soon as possible", "when you have a moment"),
+    ("right away", "when you can"),
+    ("by end of day", "when you can"),
+    ("by the end of the day", "when you can"),
+    ("by eod", "when you can"),
+];
+/// Words in the clause before a [`HURRY`] phrase that make it about the writer.
+const HURRY_FINE: &[&str] = &[
+    "i can",
+    "i could",
+    "i will",
+    "i'll",
+    "i am able",
+    "i'm able",
+    "be able",
+    "i am ready",
+    "i'm ready",
+    "availab*",
+    "start*",
+    "begin",
+    "relocat*",
+    "join*",
+    "onboard*",
+    "thank*",
+    "grateful",
+    "appreciate you",
+    "appreciated",
+    "send*",
+    "submit*",
+];
+
+/// The pushy phrases of a normalised text, with what to write instead, in the order of
+/// the text.
+fn pushy(n: &Norm) -> Vec<(Range<usize>, &'static str)> {
+    let t = &n.text;
+    let mut out: Vec<(Range<usize>, &'static str)> = Vec::new();
+    for (pat, instead) in PUSHY {
+        out.extend(n.find(pat).into_iter().map(|r| (r, *instead)));
+    }
+    for w in WAITING {
+        for r in n.find(w) {
+            let rest = t[r.end..].trim_start();
+            let at = t.len() - rest.len();
+            let hit = WAITING_FOR
+                .iter()
+                .filter_map(|p| find_in(rest, p).into_iter().next())
+                .find(|m| m.start == 0);
+            if let Some(m) = hit {
+                out.push((r.start..at + m.end, "I wanted to check in"));
+            }
+        }
+    }
+    for (pat, instead) in HURRY {
+        for r in n.find(pat) {
+            // The clause before: back to the last punctuation, at most 80 bytes.
+            let mut from = r.start.saturating_sub(80);
+            while !t.is_char_boundary(from) {
+                from += 1;
+            }
+            let clause = &t[from..r.start];
+            let clause = clause
+                .rfind(['.', '!', '?', ';', ',', ':'])
+                .map_or(clause, |i| &clause[i + 1..]);
+            if !HURRY_FINE.iter().any(|p| !find_in(clause, p).is_empty()) {
+                out.push((r, *instead));
+            }
+        }
+    }
+    out.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
+    out.dedup_by(|b, a| b.0.start < a.0.end);
+    out
+}
 
 const DESPERATE: &[&str] = &[
     "i'll do anything",
@@ -332,51 +493,156 @@ const DESPERATE: &[&str] = &[
     "i can't afford to lose",
 ];
 
-/// Markers before (or right after) a company name that make it past experience.
-const EXPERIENCE_BEFORE: &[&str] = &[
+/// Words right before a company name that make it the company the message is about:
+/// "join Globex", "the role at Globex", "joining your team at Globex". They win over
+/// any sign of past experience in the sentence.
+const TARGET_BEFORE: &[&str] = &[
+    "join",
+    "joining",
+    "role at",
+    "role with",
+    "roles at",
+    "position at",
+    "position with",
+    "job at",
+    "job with",
+    "opening at",
+    "openings at",
+    "opportunity at",
+    "opportunity with",
+    "opportunities at",
+    "your team at",
+    "the team at",
+    "interview at",
+    "interview with",
+    "interviews at",
+    "interviews with",
+    "interviewing at",
+    "interviewing with",
+    "interviewed at",
+    "interviewed with",
+    "apply to",
+    "applying to",
+    "applied to",
+    "application to",
+    "application at",
+    "application with",
+    "offer from",
+    "to work at",
+    "to work for",
+    "to work with",
+    "help",
+    "helping",
+    "contribute to",
+    "contributing to",
+    "experience to",
+    "skills to",
+    "background to",
+    "bring that to",
+    "bring this to",
+    "bring it to",
+    "meeting",
+    "visiting",
+];
+
+/// Words right after "the"/"your" + a company name that make it the company the
+/// message is about: "the Globex team", "the Globex role".
+const TARGET_AFTER: &[&str] = &[
+    "role",
+    "position",
+    "opening",
+    "opportunity",
+    "interview",
+    "offer",
+    "team",
+    "job",
+    "hiring",
+];
+
+/// Signs that a sentence is about past experience (lowercase phrases; see
+/// [`Norm::find`]): "Having led ... at Globex", "In my five years with Globex",
+/// "Globex taught me".
+const EXPERIENCE: &[&str] = &[
     "previous*",
     "former*",
-    "worked",
-    "work at",
-    "working at",
-    "i was at",
+    "having",
+    "before joining",
     "while at",
-    "time at",
-    "my role at",
-    "my job at",
-    "my position at",
-    "my time at",
-    "my current",
-    "currently at",
-    "i spent",
-    "i've spent",
-    "i led",
-    "i built",
-    "i managed",
-    "i ran",
-    "i helped",
-    "i joined",
-    "my team at",
-    "our team at",
-    "years at",
-    "year at",
-    "months at",
-    "intern*",
-    "experience",
-    "back at",
-    "during my",
+    "while working",
+    "while i was",
     "when i was",
-    "i've been at",
-    "i have been at",
-    "employer",
+    "when i worked",
+    "during my",
+    "my time",
+    "my years",
+    "my * years",
+    "years at",
+    "years with",
+    "year at",
+    "year with",
+    "months at",
+    "months with",
+    "back at",
+    "back when",
+    "my role",
+    "my job",
+    "my position",
+    "my team",
+    "my work",
+    "my current",
     "my last",
     "my old",
+    "my first",
+    "my tenure",
+    "my internship",
+    "currently at",
+    "currently work*",
     "at my",
-    "i worked",
-    "i shipped",
-    "i launched",
+    "i was a",
+    "i was an",
+    "i was the",
+    "i was at",
+    "i was with",
+    "i was on",
+    "i was part of",
+    "i've been at",
+    "i have been at",
+    "i've been with",
+    "i have been with",
+    "i've been working",
+    "i have been working",
+    "employer",
+    "intern*",
+    "where i",
+    "where i've",
+    "where we",
+    "where my",
+    "taught me",
+    "gave me",
+    "showed me",
+    "trained me",
 ];
-const EXPERIENCE_AFTER: &[&str] = &["where i", "where i've", "where we", "where my"];
+
+/// "I led", "we shipped", "I've also built", "I recently left": the writer's own past
+/// work, anywhere in the sentence of the name.
+fn past_work_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"\b(?:i|we)(?:'ve| have| had)?(?: (?:also|then|later|once|first|still|\w+ly))? ",
+            r"(?:led|built|rebuilt|ran|managed|worked|spent|designed|redesigned|developed|",
+            r"launched|shipped|founded|co-founded|created|grew|scaled|maintained|migrated|",
+            r"owned|supervised|oversaw|headed|introduced|implemented|delivered|improved|",
+            r"reduced|cut|automated|moved|started|began|joined|left|held|handled|mentored|",
+            r"coached|trained|wrote|rewrote|architected|engineered|analy[sz]ed|",
+            r"coordinated|organi[sz]ed|helped|learned|learnt|stayed|served|supported|",
+            r"drove|halved|doubled|saved|won|taught|set up|established|inherited|",
+            r"resigned|quit|retired|contributed|deployed|modernized|modernised|",
+            r"ported|replaced|consolidated|streamlined|negotiated|hired|recruited)\b",
+        ))
+        .expect("past work pattern")
+    })
+}
 
 // ---------------------------------------------------------------------------
 // Placeholders
@@ -435,38 +701,37 @@ pub(crate) fn placeholder_ranges(seg: &Seg) -> Vec<Range<usize>> {
 // ---------------------------------------------------------------------------
 // Tone and typography
 
-fn tone(seg: &Seg, out: &mut Vec<Diagnostic>) {
-    for (pat, instead) in PUSHY {
-        for r in seg.norm.find(pat) {
-            let r = seg.orig(r);
-            let found = &seg.text[r.clone()];
-            out.push(seg.diag(
-                r,
-                "pushy",
-                Severity::Warning,
-                format!("\"{found}\" sounds pushy; stay polite and patient (L)"),
-                Some(format!("\"{instead}\"")),
-            ));
-        }
+/// Pushy and desperate phrases; returns the desperate ones (for `repeated-word` to
+/// leave "please please" alone).
+fn tone(seg: &Seg, out: &mut Vec<Diagnostic>) -> Vec<Range<usize>> {
+    for (r, instead) in pushy(&seg.norm) {
+        let r = seg.orig(r);
+        let found = &seg.text[r.clone()];
+        out.push(seg.diag(
+            r,
+            "pushy",
+            Severity::Warning,
+            format!("\"{found}\" sounds pushy; stay polite and patient (L)"),
+            Some(format!("\"{instead}\"")),
+        ));
     }
-    let mut taken: Vec<Range<usize>> = Vec::new();
-    for pat in DESPERATE {
-        for r in seg.norm.find(pat) {
-            if taken.iter().any(|t| t.start < r.end && r.start < t.end) {
-                continue;
-            }
-            taken.push(r.clone());
-            let r = seg.orig(r);
-            let found = &seg.text[r.clone()];
-            out.push(seg.diag(
-                r,
-                "desperate",
-                Severity::Warning,
-                format!("\"{found}\" sounds desperate; show interest, not need (L)"),
-                Some("say why you would do the job well instead".into()),
-            ));
-        }
+    // Every match, sorted; overlapping ones ("please, please" in "please, please
+    // hire me") count once.
+    let mut taken: Vec<Range<usize>> = DESPERATE.iter().flat_map(|p| seg.norm.find(p)).collect();
+    taken.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    taken.dedup_by(|b, a| b.start < a.end);
+    for r in &taken {
+        let r = seg.orig(r.clone());
+        let found = &seg.text[r.clone()];
+        out.push(seg.diag(
+            r,
+            "desperate",
+            Severity::Warning,
+            format!("\"{found}\" sounds desperate; show interest, not need (L)"),
+            Some("say why you would do the job well instead".into()),
+        ));
     }
+    taken
 }
 
 fn exclamations(seg: &Seg, out: &mut Vec<Diagnostic>) {
@@ -509,11 +774,23 @@ fn exclamations(seg: &Seg, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn repeated_word(seg: &Seg, out: &mut Vec<Diagnostic>) {
+/// "the the"; not inside a phrase already found desperate ("please please").
+fn repeated_word(seg: &Seg, desperate: &[Range<usize>], out: &mut Vec<Diagnostic>) {
+    let desperate: Vec<Range<usize>> = desperate.iter().map(|r| seg.orig(r.clone())).collect();
+    let mut d = 0;
     const FINE: &[&str] = &["had", "that", "is", "do", "very", "bye", "so", "ha"];
     for pair in seg.words.windows(2) {
         let (a, b) = (&pair[0], &pair[1]);
         if a.in_address || b.in_address {
+            continue;
+        }
+        while desperate.get(d).is_some_and(|r| r.end <= a.range.start) {
+            d += 1;
+        }
+        if desperate
+            .get(d)
+            .is_some_and(|r| r.start <= a.range.start && b.range.end <= r.end)
+        {
             continue;
         }
         let (wa, wb) = (seg.word(a), seg.word(b));
@@ -588,27 +865,63 @@ fn find_company(seg: &Seg, names: &[String]) -> Vec<Range<usize>> {
     hits
 }
 
+/// The sentence around a byte range of a normalised text (at most about 240 bytes
+/// each side, so that a text without full stops costs no more than a short one).
+fn sentence(t: &str, at: Range<usize>) -> Range<usize> {
+    let is_end = |i: usize| {
+        matches!(t.as_bytes()[i], b'.' | b'!' | b'?' | b';')
+            && t.as_bytes().get(i + 1).is_none_or(|&b| b == b' ')
+    };
+    let mut start = at.start;
+    let floor = at.start.saturating_sub(240);
+    while start > floor && !is_end(start - 1) {
+        start -= 1;
+    }
+    let mut end = at.end;
+    let ceil = (at.end + 240).min(t.len());
+    while end < ceil && !is_end(end) {
+        end += 1;
+    }
+    while !t.is_char_boundary(start) {
+        start += 1;
+    }
+    while !t.is_char_boundary(end) {
+        end -= 1;
+    }
+    start..end
+}
+
+/// Whether a company name at `at` is named as the writer's past experience ("At
+/// Globex, I led ...", "Having led the migration at Globex", "Globex taught me") rather
+/// than as the company the message is about ("I'm excited to join Globex", "the role
+/// at Globex").
 fn experience(norm: &Norm, at: Range<usize>) -> bool {
     let t = &norm.text;
-    let sentence = t[..at.start]
-        .rfind(['.', '!', '?', ';'])
-        .map_or(0, |i| i + 1);
-    let mut from = at.start.saturating_sub(90).max(sentence);
-    while !t.is_char_boundary(from) {
-        from += 1;
+    let s = sentence(t, at.clone());
+    let before = t[s.start..at.start].trim_end();
+    let after = t[at.end..s.end].trim_start();
+    // "the role at", but not "my previous role at".
+    let ends_with = |p: &str| {
+        find_in(before, p).last().is_some_and(|r| {
+            let word_before = before[..r.start].split_whitespace().next_back();
+            r.end == before.len()
+                && !word_before.is_some_and(|w| {
+                    [
+                        "my", "our", "previous", "former", "last", "old", "current", "prior",
+                    ]
+                    .contains(&w)
+                })
+        })
+    };
+    if TARGET_BEFORE.iter().any(|p| ends_with(p)) {
+        return false;
     }
-    let before = &t[from..at.start];
-    let mut to = (at.end + 24).min(t.len());
-    while !t.is_char_boundary(to) {
-        to -= 1;
+    let noun = after.split(|c: char| !is_word_char(c)).next().unwrap_or("");
+    if (ends_with("the") || ends_with("your")) && TARGET_AFTER.contains(&noun) {
+        return false;
     }
-    let after = &t[at.end..to];
-    EXPERIENCE_BEFORE
-        .iter()
-        .any(|p| !find_in(before, p).is_empty())
-        || EXPERIENCE_AFTER
-            .iter()
-            .any(|p| !find_in(after, p).is_empty())
+    let sent = &t[s];
+    EXPERIENCE.iter().any(|p| !find_in(sent, p).is_empty()) || past_work_re().is_match(sent)
 }
 
 fn companies(doc: &Doc, ctx: &Context, out: &mut Vec<Diagnostic>) {
@@ -622,8 +935,10 @@ fn companies(doc: &Doc, ctx: &Context, out: &mut Vec<Diagnostic>) {
         }
         for (seg, mine) in segs.iter().zip(&own_hits) {
             for r in find_company(seg, &names) {
+                // A former employer in the subject is still the wrong company there.
+                let in_subject = doc.subject.as_ref().is_some_and(|s| std::ptr::eq(s, *seg));
                 if mine.iter().any(|m| m.start < r.end && r.start < m.end)
-                    || experience(&seg.norm, r.clone())
+                    || (!in_subject && experience(&seg.norm, r.clone()))
                 {
                     continue;
                 }
@@ -838,10 +1153,8 @@ fn greeting(doc: &Doc, ctx: &Context) -> Option<Greeting> {
 fn name_tokens(name: &str) -> Vec<String> {
     let name = name.split('<').next().unwrap_or(name);
     name.split(|c: char| c.is_whitespace() || c == ',' || c == '"')
-        .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric())
-                .to_lowercase()
-        })
+        // "José" and "Jose" are the same name.
+        .map(|w| fold(w.trim_matches(|c: char| !c.is_alphanumeric())))
         .filter(|w| !w.is_empty() && !TITLES.contains(&w.as_str()))
         .collect()
 }
@@ -951,6 +1264,10 @@ fn closing(seg: &Seg) -> bool {
         let l = Norm::new(raw).text;
         let l = l.trim_end_matches([',', '.', '!', ' ']);
         let words = l.split(' ').count();
+        // "Very warm regards", "With all good wishes".
+        if words <= 4 && (l.ends_with(" regards") || l.ends_with(" wishes")) {
+            return true;
+        }
         CLOSINGS.iter().any(|c| {
             l.starts_with(c)
                 && !l[c.len()..].chars().next().is_some_and(is_word_char)
@@ -978,10 +1295,15 @@ fn contact(seg: &Seg) -> bool {
 /// Whether a question that is not itself pushy ("why haven't I heard?") is asked.
 fn asks_politely(n: &Norm) -> bool {
     let t = &n.text;
+    let hits = pushy(n);
+    let mut h = 0;
     t.match_indices('?').any(|(q, _)| {
         let start = t[..q].rfind(['.', '!', '?']).map_or(0, |i| i + 1);
-        let sentence = &t[start..q];
-        !PUSHY.iter().any(|(p, _)| !find_in(sentence, p).is_empty())
+        // Both in the order of the text: one pass over the pushy phrases.
+        while hits.get(h).is_some_and(|(r, _)| r.start < start) {
+            h += 1;
+        }
+        hits.get(h).is_none_or(|(r, _)| r.start >= q)
     })
 }
 
@@ -1184,6 +1506,92 @@ mod tests {
         let n = Norm::new("Thank you for the interview. The billing rewrite sounds great.");
         assert!(mentions(&n, "billing system rewrite"));
         assert!(!mentions(&n, "hiring plans for Berlin"));
+    }
+
+    fn sentence_experience(text: &str, name: &str) -> bool {
+        let n = Norm::new(text);
+        let at = n.find(name).pop().expect("the name is in the text");
+        experience(&n, at)
+    }
+
+    #[test]
+    fn a_former_employer_is_experience_the_company_sought_is_not() {
+        for s in [
+            "At Globex, I led the move to error budgets.",
+            "In my five years with Globex I ran the data team.",
+            "Having led the billing migration at Globex, I know the risks.",
+            "Before Acme Corp, I was a data engineer at Globex.",
+            "As a data engineer at Globex, I rebuilt the pipeline.",
+            "Globex taught me to write runbooks.",
+            "I recently left Globex after six years.",
+            "At my previous role at Globex I led a similar migration.",
+            "I spent four years at Globex.",
+        ] {
+            assert!(sentence_experience(s, "globex"), "{s}");
+        }
+        for s in [
+            "I'm excited to join Globex.",
+            "Thank you for meeting me about the role at Globex.",
+            "Having led a migration before, I look forward to joining your team at Globex.",
+            "I worked on this before and would love to help Globex grow.",
+            "I enjoyed meeting the Globex team.",
+            "I am also interviewing with Globex.",
+        ] {
+            assert!(!sentence_experience(s, "globex"), "{s}");
+        }
+    }
+
+    #[test]
+    fn pushy_only_when_it_presses_the_reader() {
+        let hits = |t: &str| pushy(&Norm::new(t)).len();
+        assert_eq!(hits("I know you must be busy."), 0);
+        assert_eq!(hits("I could start right away."), 0);
+        assert_eq!(hits("I can start ASAP if that helps."), 0);
+        assert_eq!(hits("Thank you for getting back to me right away."), 0);
+        assert_eq!(hits("I need to know more about the on-call rota."), 0);
+        assert_eq!(hits("I have been waiting for a chance like this."), 0);
+        assert_eq!(hits("I volunteered with an urgent care network."), 0);
+        assert_eq!(hits("Please reply right away."), 1);
+        assert_eq!(hits("Please let me know ASAP."), 1);
+        assert_eq!(hits("I need to know by Friday."), 1);
+        assert_eq!(hits("I have been waiting for a reply for two weeks."), 1);
+        assert_eq!(hits("I've been waiting to hear back."), 1);
+        assert_eq!(hits("This is urgent."), 1);
+        assert_eq!(hits("You must reply today."), 1);
+    }
+
+    #[test]
+    fn please_please_is_one_finding() {
+        let msg = super::super::parse_message("Dear Ana,\n\nPlease please hire me.\n");
+        let found = super::super::check(&msg, &Context::default());
+        let rules: Vec<&str> = found.iter().map(|d| d.rule).collect();
+        assert!(rules.contains(&"desperate"), "{rules:?}");
+        assert!(!rules.contains(&"repeated-word"), "{rules:?}");
+        let msg = super::super::parse_message("Dear Ana,\n\nI enjoyed the the talk.\n");
+        let found = super::super::check(&msg, &Context::default());
+        assert!(found.iter().any(|d| d.rule == "repeated-word"));
+    }
+
+    #[test]
+    fn names_compare_without_accents() {
+        assert!(same_person("José", "Jose Garcia"));
+        assert!(same_person("Zoe", "Zoë Müller"));
+        assert!(!same_person("Josh", "Jose Garcia"));
+    }
+
+    #[test]
+    fn closings_with_and_kindest() {
+        for c in [
+            "With best regards,",
+            "With kind regards,",
+            "Kindest regards,",
+            "Speak soon,",
+        ] {
+            let text = format!("Dear Ana,\n\nThanks.\n\n{c}\nSam\n");
+            assert!(closing(&Seg::new(&text, 1, 1)), "{c}");
+        }
+        let seg = Seg::new("Dear Ana,\n\nI hope the panel sends its regards\n", 1, 1);
+        assert!(!closing(&seg));
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! `hunspell-en-us` and `hunspell-en-gb` packages compiled in (see
 //! `data/dict/README.md`) and parsed once, on first use.
 
-use std::collections::HashSet;
-use std::sync::OnceLock;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Mutex, OnceLock};
 
 use spellbook::Dictionary;
 
@@ -81,7 +81,8 @@ pub fn dictionary(lang: Lang) -> &'static Dictionary {
     })
 }
 
-/// Acronyms of up to five letters that are also (or look like) words.
+/// Acronyms, methodologies and product names written in capitals that are also (or
+/// look like) words: "the STAR method", "the WHO", "SOC 2", "SOLID", "AGILE".
 const ACRONYMS: &[&str] = &[
     "AI", "AM", "API", "AWS", "BA", "BS", "CEO", "CFO", "CIO", "CMO", "COO", "CPO", "CTO", "CRM",
     "CSS", "CV", "DB", "DEI", "ERP", "ESG", "ETA", "EU", "EVP", "FAQ", "FYI", "GCP", "GPA", "GPU",
@@ -89,7 +90,69 @@ const ACRONYMS: &[&str] = &[
     "MS", "NASA", "NGO", "NLP", "NYC", "OK", "OKR", "OS", "PHD", "PM", "PR", "PS", "QA", "RAM",
     "REST", "ROI", "SAAS", "SDK", "SEO", "SF", "SQL", "SRE", "SVP", "UI", "UK", "UN", "US", "USA",
     "UX", "VP", "XML", "YAML", "IPO", "SMB", "B2B", "B2C", "CI", "CD", "ETL", "LinkedIn", "GO",
-    "SAP", "CAD", "RN", "MD", "DC", "NY", "CA", "TX",
+    "SAP", "CAD", "RN", "MD", "DC", "NY", "CA", "TX", "STAR", "WHO", "SOC", "SOLID", "AGILE",
+    "SCRUM", "LEAN", "KANBAN", "DRY", "KISS", "YAGNI", "TDD", "BDD", "DDD", "OOP", "MATLAB",
+    "COBOL", "FORTRAN", "LISP", "BASIC", "PASCAL", "SIMULINK", "LABVIEW", "SPSS", "SAS", "STATA",
+    "GDPR", "HIPAA", "SOX", "PCI", "ISO", "NIST", "ITIL", "PMP", "CPA", "CFA", "ACCA", "CIMA",
+    "CISSP", "SMART", "SWOT", "RACI", "MVP", "NPS", "SLA", "SLO", "OKRS", "KPIS", "APIS", "NHS",
+    "FDA", "CDC", "UNICEF", "NATO", "OSHA", "FEMA", "IRS", "FBI", "UNIX", "LINUX", "ASCII", "UTF",
+    "RAID", "SCADA", "PLC", "HVAC", "MRI", "ICU", "ER", "OR", "ABA", "ORACLE", "SHAP", "LIME",
+    "SMOTE", "ARIMA", "BERT",
+];
+
+/// Emphasis words: in capitals they are shouting even when short ("VERY", "SO").
+const EMPHASIS: &[&str] = &[
+    "very",
+    "really",
+    "so",
+    "much",
+    "must",
+    "need",
+    "needs",
+    "now",
+    "today",
+    "please",
+    "thank",
+    "thanks",
+    "love",
+    "best",
+    "great",
+    "huge",
+    "truly",
+    "super",
+    "big",
+    "all",
+    "any",
+    "not",
+    "never",
+    "ever",
+    "only",
+    "just",
+    "more",
+    "most",
+    "happy",
+    "glad",
+    "sure",
+    "real",
+    "want",
+    "hope",
+    "excited",
+    "highly",
+    "extremely",
+    "totally",
+    "urgent",
+    "always",
+    "every",
+    "dream",
+    "perfect",
+    "amazing",
+    "awesome",
+    "ideal",
+    "top",
+    "hard",
+    "fast",
+    "quick",
+    "soon",
 ];
 
 fn known_set(ctx: &Context) -> HashSet<String> {
@@ -126,78 +189,263 @@ fn known_set(ctx: &Context) -> HashSet<String> {
 }
 
 pub(crate) fn run(doc: &super::text::Doc, ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let dict = dictionary(ctx.lang);
+    // Parsing a dictionary is most of the cost of a short check: it is loaded only when
+    // a word needs it.
+    let dict = LazyDict(ctx.lang, OnceLock::new());
     let known = known_set(ctx);
     // Call notes are read, not sent: capitals there are labels, not shouting.
     let script = ctx.kind == Some(crate::model::MessageKind::PhoneScript);
+    let mut suggestions = Suggestions::default();
     for seg in doc.subject.iter().chain([&doc.body]) {
         let skip = placeholder_ranges(seg);
-        for w in &seg.words {
+        let mut p = 0;
+        for (i, w) in seg.words.iter().enumerate() {
             let r = w.range.clone();
-            if w.in_address || skip.iter().any(|s| s.start < r.end && r.start < s.end) {
+            // Both in the order of the text: one pass over the placeholders.
+            while skip.get(p).is_some_and(|s| s.end <= r.start) {
+                p += 1;
+            }
+            if w.in_address || skip.get(p).is_some_and(|s| s.start < r.end) {
                 continue;
             }
             let word = seg.word(w);
             if word.chars().any(|c| c.is_ascii_digit()) {
                 continue;
             }
-            if shouting(seg, r.clone(), word, dict, &known, script, out) {
+            if let Some(caps) = in_capitals(seg, i, &dict, &known, script) {
+                if caps {
+                    out.push(seg.diag(
+                        r,
+                        "shouting",
+                        Severity::Warning,
+                        format!("\"{word}\" in capitals reads as shouting (L)"),
+                        Some(word.to_lowercase()),
+                    ));
+                }
                 continue;
             }
-            spelling(seg, r, word, dict, &known, ctx.lang, out);
+            spelling(seg, r, word, &dict, &known, ctx.lang, &mut suggestions, out);
         }
     }
 }
 
-/// Flags a word in capitals that is not an acronym; true when the word is in
-/// capitals (shouting or not), so spelling leaves it alone.
-fn shouting(
+/// The dictionary of a language, parsed on first use by this check, behind the
+/// remembered verdicts (see [`load_verdicts`]).
+struct LazyDict(Lang, OnceLock<&'static Dictionary>);
+
+impl LazyDict {
+    fn get(&self) -> &'static Dictionary {
+        self.1.get_or_init(|| dictionary(self.0))
+    }
+
+    fn check(&self, word: &str) -> bool {
+        let store = verdicts(self.0);
+        if let Some(&ok) = lock(store).checks.get(word) {
+            return ok;
+        }
+        let ok = self.get().check(word);
+        let mut v = lock(store);
+        v.checks.insert(word.to_string(), ok);
+        v.dirty = true;
+        ok
+    }
+}
+
+/// What the dictionary said about words already looked up: whether each is a word, and
+/// the suggestions for those that are not. Kept for the process, and saved between runs
+/// by the CLI, so that checking a message again (the usual edit, check, edit loop) does
+/// not parse the dictionary, which is most of the cost of a check (20-50 ms).
+#[derive(Default)]
+struct Verdicts {
+    checks: HashMap<String, bool>,
+    suggestions: HashMap<String, Option<String>>,
+    dirty: bool,
+}
+
+fn verdicts(lang: Lang) -> &'static Mutex<Verdicts> {
+    static US: OnceLock<Mutex<Verdicts>> = OnceLock::new();
+    static GB: OnceLock<Mutex<Verdicts>> = OnceLock::new();
+    match lang {
+        Lang::EnUs => &US,
+        Lang::EnGb => &GB,
+    }
+    .get_or_init(Mutex::default)
+}
+
+fn lock(m: &Mutex<Verdicts>) -> std::sync::MutexGuard<'_, Verdicts> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The first line of saved verdicts: which dictionary they come from (its language
+/// and the sizes of its files, which change with any update of the word lists).
+fn verdicts_header(lang: Lang) -> String {
+    let (aff, dic) = match lang {
+        Lang::EnUs => (EN_US_AFF, EN_US_DIC),
+        Lang::EnGb => (EN_GB_AFF, EN_GB_DIC),
+    };
+    format!(
+        "followup spelling verdicts 1 {lang} {} {} {}",
+        aff.len(),
+        dic.len(),
+        EXTRA.len()
+    )
+}
+
+/// Remembers verdicts saved by [`save_verdicts`] (ignored when they come from another
+/// dictionary or are malformed).
+pub fn load_verdicts(lang: Lang, text: &str) {
+    let mut lines = text.lines();
+    if lines.next() != Some(verdicts_header(lang).as_str()) {
+        return;
+    }
+    let mut v = lock(verdicts(lang));
+    for line in lines {
+        let mut f = line.split('\t');
+        match (f.next(), f.next(), f.next()) {
+            (Some(w), Some("1"), None) => {
+                v.checks.insert(w.to_string(), true);
+            }
+            (Some(w), Some("0"), None) => {
+                v.checks.insert(w.to_string(), false);
+            }
+            (Some(w), Some("s"), s) => {
+                v.suggestions.insert(
+                    w.to_string(),
+                    s.filter(|s| !s.is_empty()).map(str::to_string),
+                );
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The verdicts to save when checks looked up words the loaded ones lacked; `None`
+/// when there is nothing new. At most 20,000 words are kept.
+pub fn save_verdicts(lang: Lang) -> Option<String> {
+    let v = lock(verdicts(lang));
+    if !v.dirty || v.checks.len() + v.suggestions.len() > 20_000 {
+        return None;
+    }
+    let mut out = verdicts_header(lang);
+    out.push('\n');
+    let mut checks: Vec<_> = v.checks.iter().collect();
+    checks.sort();
+    for (w, ok) in checks {
+        if !w.contains(['\t', '\n', '\r']) {
+            out.push_str(&format!("{w}\t{}\n", if *ok { 1 } else { 0 }));
+        }
+    }
+    let mut sugg: Vec<_> = v.suggestions.iter().collect();
+    sugg.sort();
+    for (w, s) in sugg {
+        if !w.contains(['\t', '\n', '\r']) {
+            out.push_str(&format!("{w}\ts\t{}\n", s.as_deref().unwrap_or("")));
+        }
+    }
+    Some(out)
+}
+
+/// Whether a word written in capitals is shouting: `None` when it is not in capitals,
+/// `Some(false)` for acronyms and labels (spelling leaves them alone too).
+fn in_capitals(
     seg: &Seg,
-    r: std::ops::Range<usize>,
-    word: &str,
-    dict: &Dictionary,
+    i: usize,
+    dict: &LazyDict,
     known: &HashSet<String>,
     script: bool,
-    out: &mut Vec<Diagnostic>,
-) -> bool {
-    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
-    if letters < 2 || word.chars().any(char::is_lowercase) {
-        return false;
+) -> Option<bool> {
+    let w = &seg.words[i];
+    let word = seg.word(w);
+    if !all_caps(word) {
+        return None;
     }
+    let r = w.range.clone();
     let lower = word.to_lowercase();
     let upper_ok = ACRONYMS.iter().any(|a| a.eq_ignore_ascii_case(word));
     // A label at the start of a line ("NOTES:") in a script.
     let line_start = seg.text[..r.start].rfind('\n').map_or(0, |i| i + 1);
     let label =
         seg.text[line_start..r.start].trim().is_empty() && seg.text[r.end..].starts_with(':');
+    // "ASAP" is already pushy.
     if upper_ok || known.contains(&lower) || label || script || lower == "asap" {
-        return true;
+        return Some(false);
     }
-    let is_word = dict.check(&lower);
-    if letters <= 5 && !is_word {
-        return true; // an acronym we do not know, such as "HIPAA"
+    if EMPHASIS.contains(&lower.as_str()) {
+        return Some(true);
     }
-    out.push(seg.diag(
-        r,
-        "shouting",
-        Severity::Warning,
-        format!("\"{word}\" in capitals reads as shouting (L)"),
-        Some(lower),
-    ));
-    true
+    let is_word = |s: &str| dict.check(s);
+    if !is_word(&lower) {
+        // An acronym or a product we do not know, such as "HIPAA" or "NVIDIA".
+        return Some(false);
+    }
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    if letters > 5 {
+        return Some(true);
+    }
+    // A short word in capitals is an acronym ("SOC 2") unless its neighbours are in
+    // capitals too ("THANK YOU SO MUCH").
+    let shouted = |j: usize| {
+        seg.words.get(j).is_some_and(|n| {
+            let t = seg.word(n);
+            all_caps(t)
+                && !ACRONYMS.iter().any(|a| a.eq_ignore_ascii_case(t))
+                && is_word(&t.to_lowercase())
+        })
+    };
+    Some(i.checked_sub(1).is_some_and(shouted) || shouted(i + 1))
 }
 
+fn all_caps(word: &str) -> bool {
+    word.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !word.chars().any(char::is_lowercase)
+}
+
+/// Suggestions already computed, by word. Suggesting costs about a millisecond a word,
+/// so a text full of unknown words (or not a message at all) gets suggestions for its
+/// first [`Suggestions::MAX`] distinct ones only, and checking stays linear.
+#[derive(Default)]
+struct Suggestions {
+    done: HashMap<String, Option<String>>,
+}
+
+impl Suggestions {
+    const MAX: usize = 40;
+
+    fn get(&mut self, dict: &LazyDict, word: &str) -> Option<String> {
+        if let Some(s) = self.done.get(word) {
+            return s.clone();
+        }
+        let store = verdicts(dict.0);
+        if let Some(s) = lock(store).suggestions.get(word) {
+            return s.clone();
+        }
+        if self.done.len() >= Self::MAX {
+            return None;
+        }
+        let mut found = Vec::new();
+        suggest(dict.get(), word, &mut found);
+        found.truncate(3);
+        let s = (!found.is_empty()).then(|| found.join(", "));
+        self.done.insert(word.to_string(), s.clone());
+        let mut v = lock(store);
+        v.suggestions.insert(word.to_string(), s.clone());
+        v.dirty = true;
+        s
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn spelling(
     seg: &Seg,
     r: std::ops::Range<usize>,
     word: &str,
-    dict: &Dictionary,
+    dict: &LazyDict,
     known: &HashSet<String>,
     lang: Lang,
+    suggestions: &mut Suggestions,
     out: &mut Vec<Diagnostic>,
 ) {
     let w = word.replace('\u{2019}', "'");
-    let ok = |s: &str| !s.is_empty() && (dict.check(s) || known.contains(&s.to_lowercase()));
+    let ok = |s: &str| !s.is_empty() && (known.contains(&s.to_lowercase()) || dict.check(s));
     if ok(&w) {
         return;
     }
@@ -238,15 +486,13 @@ fn spelling(
         ));
         return;
     }
-    let mut found = Vec::new();
-    suggest(dict, &w, &mut found);
-    found.truncate(3);
+    let suggestion = suggestions.get(dict, &w);
     out.push(seg.diag(
         r,
         "spelling",
         Severity::Warning,
         format!("\"{word}\" is not in the {lang} dictionary (L)"),
-        (!found.is_empty()).then(|| found.join(", ")),
+        suggestion,
     ));
 }
 
@@ -331,5 +577,57 @@ mod tests {
         );
         assert_eq!(variant("rigour", Lang::EnUs).as_deref(), Some("rigor"));
         assert_eq!(variant("color", Lang::EnGb).as_deref(), Some("colour"));
+    }
+
+    #[test]
+    fn resume_with_or_without_accents_in_both_englishes() {
+        for lang in [Lang::EnUs, Lang::EnGb] {
+            let d = dictionary(lang);
+            for w in ["résumé", "résumés", "resume", "resumes", "Résumé"] {
+                assert!(d.check(w), "{lang} {w}");
+            }
+        }
+    }
+
+    #[test]
+    fn capitals_are_shouting_only_for_emphasis() {
+        use crate::check::{check, parse_message};
+        let found = |t: &str| -> Vec<String> {
+            check(&parse_message(t), &Context::default())
+                .iter()
+                .filter(|d| d.rule == "shouting")
+                .map(|d| d.message.clone())
+                .collect()
+        };
+        let fine = "I used the STAR method, wrote MATLAB for the WHO, passed SOC 2, \
+            followed SOLID and ran AGILE and SCRUM rituals with HIPAA in mind.";
+        assert!(found(fine).is_empty(), "{:?}", found(fine));
+        assert_eq!(found("I am VERY excited.").len(), 1);
+        assert_eq!(found("I am REALLY keen and this is AMAZING.").len(), 2);
+        assert_eq!(found("THANK YOU SO MUCH").len(), 4);
+    }
+
+    #[test]
+    fn verdicts_are_remembered_saved_and_loaded_only_for_their_dictionary() {
+        // A made-up word no other test uses, marked as a word by saved verdicts.
+        let fake = "qqzzxyfollowup";
+        let saved = format!(
+            "{}\n{fake}\t1\nzzqqa\ts\tzebra\n",
+            verdicts_header(Lang::EnGb)
+        );
+        load_verdicts(Lang::EnUs, &saved); // another dictionary: ignored
+        assert!(!LazyDict(Lang::EnUs, OnceLock::new()).check(fake));
+        load_verdicts(Lang::EnGb, &saved);
+        let gb = LazyDict(Lang::EnGb, OnceLock::new());
+        assert!(gb.check(fake));
+        assert_eq!(
+            Suggestions::default().get(&gb, "zzqqa").as_deref(),
+            Some("zebra")
+        );
+        assert!(gb.check("colour"));
+        let text = save_verdicts(Lang::EnGb).expect("new verdicts to save");
+        assert!(text.starts_with(&verdicts_header(Lang::EnGb)));
+        assert!(text.contains("colour\t1\n"), "{text}");
+        assert!(text.contains(&format!("{fake}\t1\n")), "{text}");
     }
 }

@@ -55,7 +55,8 @@ impl Norm {
     }
 
     /// Every occurrence of `pat` (lowercase) that starts and ends on word boundaries;
-    /// a trailing `*` drops the end boundary (`interest*`).
+    /// a `*` lets the word before it end in any letters (`interest*`, `walk* me
+    /// through`).
     pub fn find(&self, pat: &str) -> Vec<Range<usize>> {
         find_in(&self.text, pat)
     }
@@ -68,20 +69,80 @@ impl Norm {
     }
 }
 
-/// [`Norm::find`] on any lowercase text.
+/// [`Norm::find`] on any lowercase text. A `*` right after a word lets that word end
+/// in any letters (`walk* me through` finds "walking me through"); a `*` at the end
+/// drops the end boundary (`interest*`).
 pub(crate) fn find_in(t: &str, pat: &str) -> Vec<Range<usize>> {
-    let (pat, stem) = match pat.strip_suffix('*') {
-        Some(p) => (p, true),
-        None => (pat, false),
-    };
-    t.match_indices(pat)
-        .filter(|(i, _)| {
-            let before = t[..*i].chars().next_back();
-            let after = t[i + pat.len()..].chars().next();
-            !before.is_some_and(is_word_char) && (stem || !after.is_some_and(is_word_char))
-        })
-        .map(|(i, _)| i..i + pat.len())
-        .collect()
+    let mut pieces = pat.split('*');
+    let first = pieces.next().unwrap_or("");
+    let rest: Vec<&str> = pieces.collect();
+    if first.is_empty() {
+        return Vec::new();
+    }
+    let stem = pat.ends_with('*');
+    let mut out = Vec::new();
+    for (i, _) in t.match_indices(first) {
+        if t[..i].chars().next_back().is_some_and(is_word_char) {
+            continue;
+        }
+        // Each further piece follows the letters a `*` stands for.
+        let mut end = i + first.len();
+        let mut ok = true;
+        for piece in &rest {
+            end += t[end..]
+                .char_indices()
+                .find(|(_, c)| !is_word_char(*c))
+                .map_or(t.len() - end, |(j, _)| j);
+            if !t[end..].starts_with(piece) {
+                ok = false;
+                break;
+            }
+            end += piece.len();
+        }
+        if ok && (stem || !t[end..].chars().next().is_some_and(is_word_char)) {
+            out.push(i..end);
+        }
+    }
+    out
+}
+
+/// A lowercase letter without its accent ("é" → "e", "ø" → "o", "ß" → "ss"), for
+/// comparing names typed with and without accents.
+pub(crate) fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars().flat_map(char::to_lowercase) {
+        let plain = match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
+            'æ' => "ae",
+            'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => "c",
+            'ď' | 'đ' | 'ð' => "d",
+            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => "e",
+            'ĝ' | 'ğ' | 'ġ' | 'ģ' => "g",
+            'ĥ' | 'ħ' => "h",
+            'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' => "i",
+            'ĵ' => "j",
+            'ķ' => "k",
+            'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => "l",
+            'ñ' | 'ń' | 'ņ' | 'ň' => "n",
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' => "o",
+            'œ' => "oe",
+            'ŕ' | 'ŗ' | 'ř' => "r",
+            'ś' | 'ŝ' | 'ş' | 'š' | 'ș' => "s",
+            'ß' => "ss",
+            'ţ' | 'ť' | 'ŧ' | 'ț' => "t",
+            'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => "u",
+            'ŵ' => "w",
+            'ý' | 'ÿ' | 'ŷ' => "y",
+            'ź' | 'ż' | 'ž' => "z",
+            'þ' => "th",
+            c => {
+                out.push(c);
+                continue;
+            }
+        };
+        out.push_str(plain);
+    }
+    out
 }
 
 pub(crate) fn is_word_char(c: char) -> bool {
@@ -105,28 +166,46 @@ pub(crate) struct Seg<'a> {
     pub col: usize,
     pub norm: Norm,
     pub words: Vec<Word>,
+    /// Byte offsets where lines start (the first is 0).
+    line_starts: Vec<usize>,
+    /// The number of characters before each byte offset (and the end).
+    chars_before: Vec<u32>,
 }
 
 impl<'a> Seg<'a> {
     pub fn new(text: &'a str, line: usize, col: usize) -> Seg<'a> {
+        let mut line_starts = vec![0];
+        let mut chars_before = Vec::with_capacity(text.len() + 1);
+        let mut n = 0u32;
+        for (i, c) in text.char_indices() {
+            chars_before.extend(std::iter::repeat_n(n, c.len_utf8()));
+            n += 1;
+            if c == '\n' {
+                line_starts.push(i + 1);
+            }
+        }
+        chars_before.push(n);
         Seg {
             text,
             line,
             col,
             norm: Norm::new(text),
             words: words(text),
+            line_starts,
+            chars_before,
         }
     }
 
-    /// 1-based line and column of a byte offset.
+    /// 1-based line and column of a byte offset (in time logarithmic in the length).
     pub fn pos(&self, byte: usize) -> (usize, usize) {
-        let before = &self.text[..byte.min(self.text.len())];
-        match before.rfind('\n') {
-            Some(nl) => (
-                self.line + before.bytes().filter(|&b| b == b'\n').count(),
-                before[nl + 1..].chars().count() + 1,
-            ),
-            None => (self.line, self.col + before.chars().count()),
+        let byte = byte.min(self.text.len());
+        let idx = self.line_starts.partition_point(|&s| s <= byte) - 1;
+        let start = self.line_starts[idx];
+        let cols = (self.chars_before[byte] - self.chars_before[start]) as usize;
+        if idx == 0 {
+            (self.line, self.col + cols)
+        } else {
+            (self.line + idx, cols + 1)
         }
     }
 
@@ -260,6 +339,8 @@ fn words(text: &str) -> Vec<Word> {
     let mut out = Vec::new();
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut i = 0;
+    // Both lists are in the order of the text: one pass over the addresses.
+    let mut a = 0;
     while i < chars.len() {
         let (start, c) = chars[i];
         if !c.is_alphanumeric() {
@@ -279,9 +360,14 @@ fn words(text: &str) -> Vec<Word> {
             }
         }
         let end = chars.get(j).map_or(text.len(), |c| c.0);
+        while addrs.get(a).is_some_and(|r| r.end < end) {
+            a += 1;
+        }
         out.push(Word {
             range: start..end,
-            in_address: addrs.iter().any(|a| a.start <= start && end <= a.end),
+            in_address: addrs
+                .get(a)
+                .is_some_and(|r| r.start <= start && end <= r.end),
         });
         i = j;
     }
@@ -310,6 +396,16 @@ mod tests {
         assert_eq!(&text[n.orig(r, text)], "DISCUSSED\n  the roadmap’s");
         assert!(n.find("interest").is_empty());
         assert_eq!(n.find("interest*").len(), 1);
+    }
+
+    #[test]
+    fn stars_inside_patterns_and_folded_accents() {
+        let n = Norm::new("Thanks for walking me through it; walk me through. Walks me.");
+        assert_eq!(n.find("walk* me through").len(), 2);
+        assert!(n.find("walk* me thr").is_empty());
+        assert_eq!(n.find("walk*").len(), 3);
+        assert_eq!(fold("José Müller-Øster"), "jose muller-oster");
+        assert_eq!(fold("Straße"), "strasse");
     }
 
     #[test]
