@@ -1,13 +1,13 @@
 //! In-process tests of the HTML pages (tower `oneshot`): links that carry names, the
 //! draft's mail forms, the New-interview form, local times, the timeline and stats.
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use followup_app::settings::Settings;
 use followup_app::track::{AddInput, RoundInput};
 use followup_app::Ctx;
-use followup_core::policy::Preset;
 use followup_store::{NewTouchpoint, TouchpointKind};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
@@ -35,17 +35,8 @@ fn round(at: &str, who: &[&str]) -> RoundInput {
 fn home() -> (Home, i64) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("f.sqlite");
-    let now: jiff::Timestamp = "2026-12-02T15:00:00Z".parse().unwrap();
-    let settings = Settings {
-        tz: Some("America/New_York".into()),
-        ..Settings::default()
-    };
-    let ctx = Ctx::from_parts(
-        settings.clone(),
-        Preset::default().policy(),
-        now,
-        db.clone(),
-    );
+    let settings = common::settings();
+    let ctx = common::ctx(&db);
     let id = add(
         &ctx,
         "Smith & Sons",
@@ -71,7 +62,7 @@ fn home() -> (Home, i64) {
         db,
         settings,
         policy: ctx.policy.clone(),
-        now: Some(now),
+        now: Some(ctx.now),
         token: None,
         config_file: None,
     };

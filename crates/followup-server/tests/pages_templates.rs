@@ -2,12 +2,11 @@
 //! Draft page, its .eml download and the API alike. A file of its own: it sets
 //! XDG_CONFIG_HOME for the whole test process.
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use followup_app::settings::Settings;
 use followup_app::track::{AddInput, RoundInput};
-use followup_app::Ctx;
-use followup_core::policy::Preset;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
@@ -25,17 +24,8 @@ async fn user_templates_shape_the_page_the_eml_and_the_api() {
     std::env::set_var("XDG_CONFIG_HOME", dir.path().join("config"));
 
     let db = dir.path().join("f.sqlite");
-    let now: jiff::Timestamp = "2026-12-02T15:00:00Z".parse().unwrap();
-    let settings = Settings {
-        tz: Some("America/New_York".into()),
-        ..Settings::default()
-    };
-    let ctx = Ctx::from_parts(
-        settings.clone(),
-        Preset::default().policy(),
-        now,
-        db.clone(),
-    );
+    let settings = common::settings();
+    let ctx = common::ctx(&db);
     let id = followup_app::track::add(
         &ctx,
         &AddInput {
@@ -63,7 +53,7 @@ async fn user_templates_shape_the_page_the_eml_and_the_api() {
         db,
         settings,
         policy: ctx.policy.clone(),
-        now: Some(now),
+        now: Some(ctx.now),
         token: None,
         config_file: None,
     });

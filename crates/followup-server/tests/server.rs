@@ -1,6 +1,8 @@
 //! In-process tests of the pages and the API (tower `oneshot`), on a store in a
 //! temporary directory, with a fixed clock.
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
@@ -19,17 +21,8 @@ fn setup() -> (tempfile::TempDir, Router, i64) {
 fn setup_with(token: Option<&str>) -> (tempfile::TempDir, Router, i64) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("f.sqlite");
-    let now: jiff::Timestamp = "2026-12-02T15:00:00Z".parse().unwrap();
-    let settings = Settings {
-        tz: Some("America/New_York".into()),
-        ..Settings::default()
-    };
-    let ctx = Ctx::from_parts(
-        settings.clone(),
-        Preset::default().policy(),
-        now,
-        db.clone(),
-    );
+    let settings = common::settings();
+    let ctx = common::ctx(&db);
     let input = AddInput {
         company: "Acme <Corp>".into(),
         role: "Engineer".into(),
@@ -48,7 +41,7 @@ fn setup_with(token: Option<&str>) -> (tempfile::TempDir, Router, i64) {
         db,
         settings,
         policy: ctx.policy.clone(),
-        now: Some(now),
+        now: Some(ctx.now),
         token: token.map(str::to_string),
         config_file: None,
     };
