@@ -1774,15 +1774,19 @@ fn key_of(s: &str) -> String {
         .collect()
 }
 
-fn word_key(w: &str) -> String {
-    w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
-        .to_lowercase()
+fn has_word(phrase: &str, list: &[&str]) -> bool {
+    phrase.split_whitespace().any(|w| in_list(w, list))
 }
 
-fn has_word(phrase: &str, list: &[&str]) -> bool {
-    phrase
-        .split_whitespace()
-        .any(|w| list.contains(&word_key(w).as_str()))
+/// Whether the word, without its punctuation, is one of `list` (lower-case words),
+/// ASCII words compared ignoring case without allocating, others lower-cased.
+fn in_list(w: &str, list: &[&str]) -> bool {
+    let bare = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
+    if bare.is_ascii() {
+        list.iter().any(|x| x.eq_ignore_ascii_case(bare))
+    } else {
+        list.contains(&bare.to_lowercase().as_str())
+    }
 }
 
 /// The title without e-mail subject prefixes ("Invitation: ", "Updated invitation: ",
@@ -1885,9 +1889,7 @@ pub fn company_from_title(title: &str, people: &[&str]) -> Option<String> {
     }
     // "Acme interview", "Acme Technical Screen": the words before the first meeting word.
     let words: Vec<&str> = t.split_whitespace().collect();
-    let first_meeting = words
-        .iter()
-        .position(|w| MEETING_WORDS.contains(&word_key(w).as_str()))?;
+    let first_meeting = words.iter().position(|w| in_list(w, MEETING_WORDS))?;
     if first_meeting == 0 {
         return None;
     }
@@ -1918,13 +1920,8 @@ pub fn role_from_title(title: &str) -> Option<String> {
                 }
                 let words: Vec<&str> = p
                     .split_whitespace()
-                    .filter(|w| {
-                        let k = word_key(w);
-                        !MEETING_WORDS.contains(&k.as_str()) || ROLE_WORDS.contains(&k.as_str())
-                    })
-                    .filter(|w| {
-                        !matches!(word_key(w).as_str(), "for" | "the" | "a" | "an" | "–" | "—")
-                    })
+                    .filter(|w| !in_list(w, MEETING_WORDS) || in_list(w, ROLE_WORDS))
+                    .filter(|w| !in_list(w, &["for", "the", "a", "an", "–", "—"]))
                     .collect();
                 let role = words.join(" ");
                 let role =
