@@ -9,8 +9,6 @@ use axum::Router;
 use followup_app::track::{AddInput, RoundInput};
 use followup_app::Ctx;
 use followup_store::{NewTouchpoint, TouchpointKind};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
 
 const ANN: &str = "Ann & Bob+Co #1";
 
@@ -35,7 +33,6 @@ fn round(at: &str, who: &[&str]) -> RoundInput {
 fn home() -> (Home, i64) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("f.sqlite");
-    let settings = common::settings();
     let ctx = common::ctx(&db);
     let id = add(
         &ctx,
@@ -58,15 +55,7 @@ fn home() -> (Home, i64) {
         })
         .unwrap();
     drop(store);
-    let config = followup_server::Config {
-        db,
-        settings,
-        policy: ctx.policy.clone(),
-        now: Some(ctx.now),
-        token: None,
-        config_file: None,
-    };
-    let app = followup_server::router(config);
+    let app = common::router(&ctx, None);
     (
         Home {
             _dir: dir,
@@ -92,17 +81,7 @@ fn add(ctx: &Ctx, company: &str, round: RoundInput, link: Option<&str>) -> i64 {
     .unwrap()
 }
 
-async fn send(app: &Router, req: Request<Body>) -> (StatusCode, String, String) {
-    let r = app.clone().oneshot(req).await.unwrap();
-    let status = r.status();
-    let ct = r
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    let body = r.into_body().collect().await.unwrap().to_bytes();
-    (status, ct, String::from_utf8_lossy(&body).into_owned())
-}
+use common::send;
 
 async fn page(app: &Router, uri: &str) -> String {
     let (s, _, body) = send(app, Request::get(uri).body(Body::empty()).unwrap()).await;

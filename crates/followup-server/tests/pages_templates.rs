@@ -24,7 +24,6 @@ async fn user_templates_shape_the_page_the_eml_and_the_api() {
     std::env::set_var("XDG_CONFIG_HOME", dir.path().join("config"));
 
     let db = dir.path().join("f.sqlite");
-    let settings = common::settings();
     let ctx = common::ctx(&db);
     let id = followup_app::track::add(
         &ctx,
@@ -49,14 +48,7 @@ async fn user_templates_shape_the_page_the_eml_and_the_api() {
             phone: None,
         })
         .unwrap();
-    let app = followup_server::router(followup_server::Config {
-        db,
-        settings,
-        policy: ctx.policy.clone(),
-        now: Some(ctx.now),
-        token: None,
-        config_file: None,
-    });
+    let app = common::router(&ctx, None);
     for uri in [
         format!("/applications/{id}/draft?kind=thank-you"),
         format!("/applications/{id}/draft.eml?kind=thank-you"),

@@ -21,7 +21,6 @@ fn setup() -> (tempfile::TempDir, Router, i64) {
 fn setup_with(token: Option<&str>) -> (tempfile::TempDir, Router, i64) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("f.sqlite");
-    let settings = common::settings();
     let ctx = common::ctx(&db);
     let input = AddInput {
         company: "Acme <Corp>".into(),
@@ -37,28 +36,10 @@ fn setup_with(token: Option<&str>) -> (tempfile::TempDir, Router, i64) {
         ..AddInput::default()
     };
     let id = followup_app::track::add(&ctx, &input).unwrap();
-    let config = followup_server::Config {
-        db,
-        settings,
-        policy: ctx.policy.clone(),
-        now: Some(ctx.now),
-        token: token.map(str::to_string),
-        config_file: None,
-    };
-    (dir, followup_server::router(config), id)
+    (dir, common::router(&ctx, token), id)
 }
 
-async fn send(app: &Router, req: Request<Body>) -> (StatusCode, String, String) {
-    let r = app.clone().oneshot(req).await.unwrap();
-    let status = r.status();
-    let ct = r
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    let body = r.into_body().collect().await.unwrap().to_bytes();
-    (status, ct, String::from_utf8_lossy(&body).into_owned())
-}
+use common::send;
 
 fn get(uri: &str) -> Request<Body> {
     Request::get(uri).body(Body::empty()).unwrap()

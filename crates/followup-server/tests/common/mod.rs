@@ -30,3 +30,35 @@ pub fn ctx(db: &Path) -> Ctx {
         db.to_path_buf(),
     )
 }
+
+/// The server over `ctx`'s database, settings, policy and clock, needing `token` when
+/// given.
+pub fn router(ctx: &Ctx, token: Option<&str>) -> axum::Router {
+    followup_server::router(followup_server::Config {
+        db: ctx.db.clone(),
+        settings: ctx.settings.clone(),
+        policy: ctx.policy.clone(),
+        now: Some(ctx.now),
+        token: token.map(str::to_string),
+        config_file: None,
+    })
+}
+
+/// Sends one request through the router in process; returns the status, the
+/// content type and the body.
+pub async fn send(
+    app: &axum::Router,
+    req: axum::http::Request<axum::body::Body>,
+) -> (axum::http::StatusCode, String, String) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let r = app.clone().oneshot(req).await.unwrap();
+    let status = r.status();
+    let ct = r
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let body = r.into_body().collect().await.unwrap().to_bytes();
+    (status, ct, String::from_utf8_lossy(&body).into_owned())
+}
