@@ -388,8 +388,8 @@ fn write(
         }
         if i.cancelled {
             done.action = "cancelled";
-            b.update_interview(
-                existing.id,
+            b.update_read_interview(
+                existing,
                 &InterviewPatch {
                     cancelled: Some(true),
                     ..InterviewPatch::default()
@@ -418,7 +418,7 @@ fn write(
             done.action = "unchanged";
             return Ok(done);
         }
-        b.update_interview(existing.id, &patch)?;
+        b.update_read_interview(existing, &patch)?;
         return Ok(done);
     }
     if i.cancelled {

@@ -64,6 +64,13 @@ impl Batch<'_> {
         crate::write::update_interview_row(self.c, interview_id, patch)
     }
 
+    /// As [`update_interview`](Self::update_interview), for an interview this batch
+    /// has just read (with [`find_interview_by_uid`](Self::find_interview_by_uid)):
+    /// its row is not read a second time.
+    pub fn update_read_interview(&mut self, read: Interview, patch: &InterviewPatch) -> Result<()> {
+        crate::write::write_interview_patch(self.c, read, patch)
+    }
+
     /// As [`Store::find_interview_by_uid`], seeing this batch's writes.
     pub fn find_interview_by_uid(&self, uid: &str) -> Result<Option<Interview>> {
         crate::load::interview_by_uid(self.c, uid)

@@ -581,7 +581,17 @@ pub(crate) fn update_interview_row(
     interview_id: i64,
     patch: &InterviewPatch,
 ) -> Result<()> {
-    let mut iv = crate::load::interview_row(c, interview_id)?;
+    let iv = crate::load::interview_row(c, interview_id)?;
+    write_interview_patch(c, iv, patch)
+}
+
+/// Applies `patch` to `iv`, the interview's row as just read on `c`, checks and writes it.
+pub(crate) fn write_interview_patch(
+    c: &Connection,
+    mut iv: crate::model::Interview,
+    patch: &InterviewPatch,
+) -> Result<()> {
+    let interview_id = iv.id;
     patch.apply(&mut iv);
     iv.validate_at("")?;
     if let Some(uid) = &iv.uid {
