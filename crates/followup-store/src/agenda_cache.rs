@@ -3,8 +3,8 @@
 //!
 //! The store does not plan (that is `followup-core`'s job, driven by the front end's
 //! settings); it keeps the derived steps and knows when they are stale. Every change
-//! to an application's facts raises its `plan_gen` (SQL triggers, so no write path can
-//! forget); a cached entry records the generation it was derived from and a
+//! to an application's facts raises its generation (`plan_gen.gen`, by SQL triggers,
+//! so no write path can forget); a cached entry records the generation it was derived from and a
 //! fingerprint of everything else planning read. The agenda then reads:
 //!
 //! 1. [`Store::agenda_cached`]: in one read transaction, the applications on the
@@ -91,15 +91,19 @@ pub struct CacheEntry {
     pub steps: Vec<CachedStep>,
 }
 
-// Both in id order: scanned side by side, which costs less than a join's lookups.
-const HEADS: &str = "SELECT id, plan_gen, company, role FROM application \
+// All three in id order: scanned side by side, which costs less than a join's lookups.
+const HEADS: &str = "SELECT id, company, role FROM application \
     WHERE status IN ('active', 'rejected') ORDER BY id";
+const GENS: &str = "SELECT application_id, gen FROM plan_gen ORDER BY application_id";
 const ENTRIES: &str = "SELECT application_id, plan_gen, fingerprint = ?1 FROM agenda_cache \
     ORDER BY application_id";
 const STEPS: &str = "SELECT application_id, seq, earliest, latest, missed_after, kind, \
     contact_id, to_name, channel, recommended, tz, rules FROM agenda_step \
     ORDER BY application_id, seq";
 const WHYS: &str = "SELECT application_id, seq, why FROM agenda_why ORDER BY application_id, seq";
+
+/// The generation of an application without a `plan_gen` row. Generations start at 0.
+const UNKNOWN_GEN: i64 = -1;
 
 /// Above this many stale applications, their facts are read with the agenda's
 /// whole-table queries rather than one application at a time.
@@ -116,12 +120,12 @@ impl Store {
             .unwrap_or(0))
     }
 
-    /// Every application's `plan_gen`: how many times anything planning reads of it
+    /// Every application's generation: how many times anything planning reads of it
     /// changed. It only grows, so a calendar export can use it as a SEQUENCE.
     pub fn plan_gens(&self) -> Result<HashMap<i64, i64>> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT id, plan_gen FROM application")?;
+            .prepare_cached("SELECT application_id, gen FROM plan_gen")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -230,19 +234,38 @@ impl Store {
             }
         }
         let mut next_entry = entries.into_iter().peekable();
+        let mut gens: Vec<(i64, i64)> = Vec::new();
+        {
+            let mut stmt = tx.prepare_cached(GENS)?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let mut r = Cols::new(row);
+                gens.push((r.int()?, r.int()?));
+            }
+        }
+        let mut next_gen = gens.into_iter().peekable();
         {
             let mut stmt = tx.prepare_cached(HEADS)?;
             let mut rows = stmt.query([])?;
             while let Some(row) = rows.next()? {
                 let mut r = Cols::new(row);
                 let id = r.int()?;
-                let gen = r.int()?;
+                while next_gen.peek().is_some_and(|g| g.0 < id) {
+                    next_gen.next();
+                }
+                // An application without its counter row (deleted by hand) has no
+                // known generation: its entry is never current.
+                let gen = match next_gen.peek() {
+                    Some(&(gid, gen)) if gid == id => gen,
+                    _ => UNKNOWN_GEN,
+                };
                 while next_entry.peek().is_some_and(|e| e.0 < id) {
                     next_entry.next();
                 }
-                let current = next_entry
-                    .peek()
-                    .is_some_and(|&(eid, egen, same)| eid == id && egen == gen && same);
+                let current = gen != UNKNOWN_GEN
+                    && next_entry
+                        .peek()
+                        .is_some_and(|&(eid, egen, same)| eid == id && egen == gen && same);
                 // Steps of applications before this one are not on the agenda.
                 while next_step.peek().is_some_and(|(sid, _)| *sid < id) {
                     next_step.next();

@@ -49,9 +49,10 @@
 //! | `agenda_step` | a cached step: kind, recipient, channel, window, zone, rules |
 //! | `agenda_why` | a cached step's reasons (read only when shown) |
 //! | `holiday_gen` | how many times custom holiday calendars changed (one row) |
+//! | `plan_gen` | per application: how many times anything planning reads of it changed |
 //! | `invite_sequence` | per imported interview: the `SEQUENCE` of the invitation it was last imported from |
 //!
-//! `application.plan_gen` counts changes to everything planning reads of an
+//! `plan_gen.gen` counts changes to everything planning reads of an
 //! application; triggers raise it on every write to it, its interviews, contacts,
 //! interviewers and touchpoints.
 //!

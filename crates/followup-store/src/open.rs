@@ -41,6 +41,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         version: 4,
         sql: include_str!("../migrations/0004_invite_sequence.sql"),
     },
+    Migration {
+        version: 5,
+        sql: include_str!("../migrations/0005_plan_gen_table.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.
@@ -472,6 +476,51 @@ mod tests {
         s.set_holiday_calendar("acme", &[]).unwrap();
         assert_eq!(s.holiday_calendars().unwrap().len(), 1);
         assert!(dir.path().join("f.sqlite.bak-v1").exists());
+    }
+
+    #[test]
+    fn a_version_4_database_keeps_its_generations_and_cached_plans() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("f.sqlite");
+        let at: jiff::Timestamp = "2026-12-01T15:00:00Z".parse().unwrap();
+        let (a, gen) = {
+            let mut s = Store::open_with(&db, &MIGRATIONS[..4]).unwrap();
+            let a = s
+                .add_application(&crate::NewApplication::new("Acme", "Engineer", at))
+                .unwrap();
+            s.add_interview(a, &crate::NewInterview::new(at, "UTC", 45))
+                .unwrap();
+            let gen: i64 = s
+                .conn
+                .query_row("SELECT plan_gen FROM application WHERE id = ?1", [a], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            s.conn
+                .execute(
+                    "INSERT INTO agenda_cache (application_id, plan_gen, fingerprint) \
+                     VALUES (?1, ?2, 'fp')",
+                    [a, gen],
+                )
+                .unwrap();
+            (a, gen)
+        };
+        assert!(gen > 0);
+        let mut s = Store::open(&db).unwrap();
+        assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
+        assert!(dir.path().join("f.sqlite.bak-v4").exists());
+        assert_eq!(s.plan_gens().unwrap().get(&a), Some(&gen));
+        let cached = s.agenda_cached("fp", false, |_, _, _| true).unwrap();
+        assert!(cached.stale.is_empty() && cached.unplanned.is_empty());
+        // The new triggers count from there.
+        s.add_contact(
+            a,
+            &crate::model::NewContact::new("Jane Doe", crate::model::ContactRole::Interviewer),
+        )
+        .unwrap();
+        assert_eq!(s.plan_gens().unwrap().get(&a), Some(&(gen + 1)));
+        let cached = s.agenda_cached("fp", false, |_, _, _| true).unwrap();
+        assert_eq!(cached.stale.len(), 1);
     }
 
     #[test]

@@ -364,3 +364,35 @@ fn entries_deleted_without_foreign_keys_leave_no_steps_behind_that_count() {
         .unwrap();
     assert_eq!(left, 0);
 }
+
+#[test]
+fn an_application_whose_counter_was_deleted_by_hand_is_never_read_from_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.sqlite");
+    let mut s = Store::open(&path).unwrap();
+    let (a, _) = add(&mut s, "Acme");
+    let (b, _) = add(&mut s, "Globex");
+    fill(&mut s, FP);
+    assert!(read(&s, FP).stale.is_empty());
+
+    // Another program writes with plain SQL: the triggers still count it.
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute(
+        "UPDATE interview SET duration_minutes = 60 WHERE application_id = ?1",
+        [b],
+    )
+    .unwrap();
+    assert_eq!(stale_ids(&read(&s, FP)), vec![b]);
+    fill(&mut s, FP);
+
+    // Without its counter, later writes to `a` could not be seen: `a` is planned
+    // every time instead of being trusted.
+    raw.execute("DELETE FROM plan_gen WHERE application_id = ?1", [a])
+        .unwrap();
+    for _ in 0..2 {
+        assert_eq!(stale_ids(&read(&s, FP)), vec![a]);
+        fill(&mut s, FP);
+    }
+    assert_eq!(s.plan_gens().unwrap().get(&a), None);
+    assert!(s.plan_gens().unwrap().contains_key(&b));
+}

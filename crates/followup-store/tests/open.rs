@@ -89,6 +89,7 @@ fn first_open_creates_directories_file_and_schema() {
             "interview_contact",
             "invite_sequence",
             "note",
+            "plan_gen",
             "profile",
             "touchpoint"
         ]
