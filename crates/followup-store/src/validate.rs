@@ -117,6 +117,16 @@ fn named<T>(p: &str, field: &str, check: impl Fn(&str) -> Result<T>) -> Result<T
     }
 }
 
+/// Runs `check` on a part of a record (a contact, an interview) without a path, and
+/// only when it fails again under the part's full path (`interviews[0]`), formatted
+/// then, for the message.
+fn at(path: impl FnOnce() -> String, check: impl Fn(&str) -> Result<()>) -> Result<()> {
+    match check("") {
+        Err(_) => check(&path()),
+        ok => ok,
+    }
+}
+
 fn sub(prefix: &str, field: &str) -> String {
     if prefix.is_empty() {
         field.to_owned()
@@ -223,16 +233,15 @@ impl NewApplication {
             &self.recipient_tz,
         )?;
         for (i, c) in self.contacts.iter().enumerate() {
-            c.validate_at(&format!("contacts[{i}]"))?;
+            at(|| format!("contacts[{i}]"), |p| c.validate_at(p))?;
         }
         for (i, iv) in self.interviews.iter().enumerate() {
-            let p = format!("interviews[{i}]");
-            iv.validate_at(&p)?;
+            at(|| format!("interviews[{i}]"), |p| iv.validate_at(p))?;
             for (j, who) in iv.interviewers.iter().enumerate() {
                 if let Interviewer::Listed(k) = who {
                     if *k >= self.contacts.len() {
                         return Err(StoreError::invalid(
-                            format!("{p}.interviewers[{j}]"),
+                            format!("interviews[{i}].interviewers[{j}]"),
                             format!(
                                 "names contact {k}, but only {} contact(s) are given",
                                 self.contacts.len()
@@ -243,7 +252,7 @@ impl NewApplication {
             }
         }
         for (i, n) in self.notes.iter().enumerate() {
-            n.validate_at(&format!("notes[{i}]"))?;
+            at(|| format!("notes[{i}]"), |p| n.validate_at(p))?;
         }
         Ok(())
     }
@@ -268,11 +277,14 @@ impl NewInterview {
         named(p, "start", |f| crate::sql::ts(f, self.start))?;
         for (j, who) in self.interviewers.iter().enumerate() {
             if let Interviewer::New(c) = who {
-                c.validate_at(&sub(p, &format!("interviewers[{j}]")))?;
+                at(
+                    || sub(p, &format!("interviewers[{j}]")),
+                    |q| c.validate_at(q),
+                )?;
             }
         }
         for (j, n) in self.notes.iter().enumerate() {
-            n.validate_at(&sub(p, &format!("notes[{j}]")))?;
+            at(|| sub(p, &format!("notes[{j}]")), |q| n.validate_at(q))?;
         }
         Ok(())
     }
