@@ -443,9 +443,9 @@ fn write(
     }
     let mut app = NewApplication::new(&p.company, &p.role, now);
     app.interviews.push(new_interview(p));
-    let app_id = b.add_application(&app)?;
+    let (app_id, interviews) = b.add_application_with_interviews(&app)?;
     done.application_id = Some(app_id);
-    done.interview_id = b.interview_id_by_uid(&i.uid)?;
+    done.interview_id = interviews.first().copied();
     if let Some(iv) = done.interview_id {
         b.set_invite_sequence(iv, i.sequence)?;
     }

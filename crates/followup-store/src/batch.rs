@@ -6,7 +6,10 @@ use crate::error::Result;
 use crate::model::{
     ApplicationFull, Interview, InterviewPatch, NewApplication, NewContact, NewInterview,
 };
-use crate::write::{insert_application, insert_contact, insert_interview, require_application};
+use crate::write::{
+    insert_application, insert_application_with, insert_contact, insert_interview,
+    require_application,
+};
 use crate::Store;
 
 /// The writes of one [`Store::batch`]: the same checks as the store's own methods, in
@@ -45,6 +48,18 @@ impl Batch<'_> {
         insert_application(self.c, new)
     }
 
+    /// As [`add_application`](Self::add_application), also returning the ids of its
+    /// interviews, in the order given.
+    pub fn add_application_with_interviews(
+        &mut self,
+        new: &NewApplication,
+    ) -> Result<(i64, Vec<i64>)> {
+        new.validate()?;
+        let mut interviews = Vec::with_capacity(new.interviews.len());
+        let id = insert_application_with(self.c, new, &mut interviews)?;
+        Ok((id, interviews))
+    }
+
     /// As [`Store::add_interview`].
     pub fn add_interview(&mut self, application_id: i64, new: &NewInterview) -> Result<i64> {
         new.validate()?;
@@ -74,16 +89,6 @@ impl Batch<'_> {
     /// As [`Store::find_interview_by_uid`], seeing this batch's writes.
     pub fn find_interview_by_uid(&self, uid: &str) -> Result<Option<Interview>> {
         crate::load::interview_by_uid(self.c, uid)
-    }
-
-    /// The id of the interview with this calendar UID, if any (cheaper than
-    /// [`find_interview_by_uid`](Self::find_interview_by_uid)).
-    pub fn interview_id_by_uid(&self, uid: &str) -> Result<Option<i64>> {
-        Ok(self
-            .c
-            .prepare_cached("SELECT id FROM interview WHERE uid = ?1")?
-            .query_row([uid], |r| r.get(0))
-            .optional()?)
     }
 
     /// The SEQUENCE of the invitation this interview was last imported from, if any.

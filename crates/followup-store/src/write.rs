@@ -373,6 +373,16 @@ fn require_child(c: &Connection, what: &'static str, application_id: i64, id: i6
     }
 }
 
+/// Whether `e` is a UNIQUE constraint refusing a row. An interview's only unique
+/// column besides its id (never given) is its calendar `uid`.
+fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+    )
+}
+
 fn require_free_uid(c: &Connection, uid: &str, except: Option<i64>) -> Result<()> {
     let other: Option<i64> = c
         .prepare_cached("SELECT id FROM interview WHERE uid = ?1")?
@@ -388,6 +398,15 @@ fn require_free_uid(c: &Connection, uid: &str, except: Option<i64>) -> Result<()
 }
 
 pub(crate) fn insert_application(c: &Connection, new: &NewApplication) -> Result<i64> {
+    insert_application_with(c, new, &mut Vec::new())
+}
+
+/// As [`insert_application`], pushing the ids of the new interviews, in order.
+pub(crate) fn insert_application_with(
+    c: &Connection,
+    new: &NewApplication,
+    interview_ids: &mut Vec<i64>,
+) -> Result<i64> {
     let closed_at = (new.status != Status::Active).then_some(new.created_at);
     c.prepare_cached(
         "INSERT INTO application (company, role, source, link, company_type, seniority,
@@ -415,7 +434,7 @@ pub(crate) fn insert_application(c: &Connection, new: &NewApplication) -> Result
         contacts.push(insert_contact(c, id, contact)?);
     }
     for iv in &new.interviews {
-        insert_interview(c, id, iv, &contacts)?;
+        interview_ids.push(insert_interview(c, id, iv, &contacts)?);
     }
     for note in &new.notes {
         insert_note(c, id, None, note)?;
@@ -431,9 +450,6 @@ pub(crate) fn insert_interview(
     new: &NewInterview,
     listed: &[i64],
 ) -> Result<i64> {
-    if let Some(uid) = &new.uid {
-        require_free_uid(c, uid, None)?;
-    }
     c.prepare_cached(
         "INSERT INTO interview (application_id, start, tz, duration_minutes, round,
             decision_phrase, decision_date, location, uid, cancelled, title)
@@ -451,7 +467,15 @@ pub(crate) fn insert_interview(
         new.uid,
         new.cancelled,
         new.title,
-    ])?;
+    ])
+    .map_err(|e| match &new.uid {
+        // The unique index on `uid` is the check: no lookup before every insert.
+        Some(uid) if is_unique_violation(&e) => StoreError::Duplicate {
+            what: "interview uid",
+            value: uid.clone(),
+        },
+        _ => e.into(),
+    })?;
     let id = c.last_insert_rowid();
     for (j, who) in new.interviewers.iter().enumerate() {
         let contact = match who {
