@@ -396,3 +396,68 @@ fn an_application_whose_counter_was_deleted_by_hand_is_never_read_from_the_cache
     assert_eq!(s.plan_gens().unwrap().get(&a), None);
     assert!(s.plan_gens().unwrap().contains_key(&b));
 }
+
+#[test]
+fn a_batch_raises_each_changed_application_once_and_leaves_the_triggers_on() {
+    let mut s = Store::open_in_memory().unwrap();
+    let (a, interview) = add(&mut s, "Acme");
+    let (b, _) = add(&mut s, "Globex");
+    let (c, _) = add(&mut s, "Initech");
+    fill(&mut s, FP);
+    let before = s.plan_gens().unwrap();
+
+    // Three writes to `a`, one to `b`, a new application; `c` untouched.
+    let created = s
+        .batch(|w| {
+            w.add_contact(a, &NewContact::new("Raj Patel", ContactRole::Recruiter))?;
+            let r = NewInterview::new(at("2026-12-08T15:00:00Z"), "UTC", 30);
+            w.add_interview(a, &r)?;
+            w.update_interview(
+                interview,
+                &InterviewPatch {
+                    duration_minutes: Some(90),
+                    ..InterviewPatch::default()
+                },
+            )?;
+            w.add_contact(b, &NewContact::new("Ann Lee", ContactRole::Recruiter))?;
+            let start = at("2026-12-02T15:00:00Z");
+            let mut app = NewApplication::new("Hooli", "Engineer", start);
+            app.interviews.push(NewInterview::new(start, "UTC", 45));
+            w.add_application(&app)
+        })
+        .unwrap();
+    let after = s.plan_gens().unwrap();
+    assert_eq!(after[&a], before[&a] + 1);
+    assert_eq!(after[&b], before[&b] + 1);
+    assert_eq!(after[&c], before[&c]);
+    assert_eq!(after[&created], 0);
+    assert_eq!(stale_ids(&read(&s, FP)), vec![a, b, created]);
+    fill(&mut s, FP);
+    assert!(read(&s, FP).stale.is_empty());
+
+    // The store's own writes are counted by the triggers again.
+    s.add_contact(c, &NewContact::new("Bo Chen", ContactRole::Recruiter))
+        .unwrap();
+    assert_eq!(s.plan_gens().unwrap()[&c], before[&c] + 1);
+    assert_eq!(stale_ids(&read(&s, FP)), vec![c]);
+}
+
+#[test]
+fn a_failed_batch_changes_nothing_and_leaves_the_triggers_on() {
+    let mut s = Store::open_in_memory().unwrap();
+    let (a, _) = add(&mut s, "Acme");
+    fill(&mut s, FP);
+    let before = s.plan_gens().unwrap();
+    let err = s.batch(|w| {
+        w.add_contact(a, &NewContact::new("Raj Patel", ContactRole::Recruiter))?;
+        // Refused: no such application.
+        w.add_contact(a + 100, &NewContact::new("Ann Lee", ContactRole::Recruiter))
+    });
+    assert!(err.is_err());
+    assert_eq!(s.plan_gens().unwrap(), before);
+    assert_eq!(s.application(a).unwrap().contacts.len(), 1);
+    assert!(read(&s, FP).stale.is_empty());
+    s.add_contact(a, &NewContact::new("Bo Chen", ContactRole::Recruiter))
+        .unwrap();
+    assert_eq!(stale_ids(&read(&s, FP)), vec![a]);
+}
