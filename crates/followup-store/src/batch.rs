@@ -2,13 +2,14 @@
 //!
 //! A batch counts its changes itself. The `plan_gen` triggers (schema 5) raise an
 //! application's generation once per row written, so an import of ten thousand
-//! invitations would run them eighty thousand times, nearly a fifth of its work. Inside a
-//! batch, triggers are off for this connection only (`SQLITE_DBCONFIG_ENABLE_TRIGGER`;
-//! other connections and programs keep them); every [`Batch`] method notes the
-//! applications it changes, and before the commit each one's generation is raised
-//! once, in the same transaction. The agenda cache sees exactly what it would have
-//! seen with the triggers: a generation that moved for every application whose facts
-//! changed, at the same commit. Triggers are turned back on when the batch ends,
+//! invitations would run them eighty thousand times, nearly a fifth of its work.
+//! Inside a batch, triggers are off for this connection only
+//! (`SQLITE_DBCONFIG_ENABLE_TRIGGER`; other connections and programs keep them);
+//! every [`Batch`] method notes the applications it changes, and before the commit
+//! each one's generation is raised once, in the same transaction. The agenda cache
+//! sees exactly what it would have seen with the triggers: a generation that moved
+//! for every application whose facts changed, at the same commit. Triggers are
+//! turned back on when the batch ends,
 //! whether it committed, failed or panicked.
 
 use std::collections::BTreeSet;
