@@ -9,8 +9,7 @@
 //! each one's generation is raised once, in the same transaction. The agenda cache
 //! sees exactly what it would have seen with the triggers: a generation that moved
 //! for every application whose facts changed, at the same commit. Triggers are
-//! turned back on when the batch ends,
-//! whether it committed, failed or panicked.
+//! turned back on when the batch ends, whether it committed, failed or panicked.
 
 use std::collections::BTreeSet;
 
