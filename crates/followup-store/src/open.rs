@@ -5,6 +5,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
 use crate::error::{Result, StoreError};
@@ -217,6 +218,13 @@ impl Store {
 ///   not only a killed process (which `NORMAL` already survives). It costs one flush per
 ///   write, a few milliseconds, which a tool that writes a handful of rows per command
 ///   can afford.
+/// * Query planner stability (`SQLITE_DBCONFIG_ENABLE_QPSG`): a statement's plan does
+///   not depend on the values bound to it. Without it, SQLite marks some statements
+///   (`... WHERE application_id = ?1 ORDER BY id`) to be planned again whenever a
+///   parameter changes, and since the statement cache clears the bindings of every
+///   statement it takes back, such a statement was compiled again on every use: an
+///   import re-reading 10,000 interviews spent a quarter of its time there. Our
+///   queries have one good plan whatever the values.
 fn configure(conn: &Connection, wal: bool) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     if wal {
@@ -240,6 +248,7 @@ fn configure(conn: &Connection, wal: bool) -> rusqlite::Result<()> {
     }
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(())
 }
@@ -521,6 +530,24 @@ mod tests {
         assert_eq!(s.plan_gens().unwrap().get(&a), Some(&(gen + 1)));
         let cached = s.agenda_cached("fp", false, |_, _, _| true).unwrap();
         assert_eq!(cached.stale.len(), 1);
+    }
+
+    #[test]
+    fn a_cached_statement_is_not_compiled_again_for_new_values() {
+        let s = Store::open_in_memory().unwrap();
+        let sql = "SELECT id, name, email FROM contact WHERE application_id = ?1 ORDER BY id";
+        for id in 1..=5_i64 {
+            let mut stmt = s.conn.prepare_cached(sql).unwrap();
+            stmt.query_map([id], |r| r.get::<_, i64>(0))
+                .unwrap()
+                .for_each(drop);
+        }
+        let stmt = s.conn.prepare_cached(sql).unwrap();
+        assert_eq!(
+            stmt.get_status(rusqlite::StatementStatus::RePrepare),
+            0,
+            "planned again for each application id"
+        );
     }
 
     #[test]
