@@ -1413,30 +1413,36 @@ fn person(e: &ICalendarEntry) -> Option<Person> {
 /// A sender that is a service, not a person: `no-reply@…`, `notifications@…`, or any
 /// address of a scheduling service.
 fn is_service_address(email: &str) -> bool {
-    let lower = email.to_ascii_lowercase();
-    let (local, domain) = lower.split_once('@').unwrap_or((&lower, ""));
-    matches!(
-        local,
-        "noreply"
-            | "no-reply"
-            | "donotreply"
-            | "do-not-reply"
-            | "notifications"
-            | "notification"
-            | "calendar-notification"
-            | "calendar"
-            | "invites"
-            | "scheduling"
-            | "scheduler"
-    ) || [
-        "calendly.com",
-        "goodtime.io",
-        "greenhouse.io",
-        "lever.co",
-        "ashbyhq.com",
+    let (local, domain) = email.split_once('@').unwrap_or((email, ""));
+    [
+        "noreply",
+        "no-reply",
+        "donotreply",
+        "do-not-reply",
+        "notifications",
+        "notification",
+        "calendar-notification",
+        "calendar",
+        "invites",
+        "scheduling",
+        "scheduler",
     ]
     .iter()
-    .any(|d| domain == *d || domain.ends_with(&format!(".{d}")))
+    .any(|l| local.eq_ignore_ascii_case(l))
+        || [
+            "calendly.com",
+            "goodtime.io",
+            "greenhouse.io",
+            "lever.co",
+            "ashbyhq.com",
+        ]
+        .iter()
+        .any(|d| {
+            // The domain itself or a subdomain of it.
+            ends_with_ignore_case(domain, d)
+                && (domain.len() == d.len()
+                    || domain.as_bytes()[domain.len() - d.len() - 1] == b'.')
+        })
 }
 
 /// `local@domain.tld` without spaces.
