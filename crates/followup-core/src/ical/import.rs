@@ -580,8 +580,9 @@ impl<'a> Document<'a> {
         }
 
         let title = one_line(&texts(ev, &ICalendarProperty::Summary).unwrap_or_default());
-        let description =
-            texts(ev, &ICalendarProperty::Description).filter(|d| !d.trim().is_empty());
+        let description = texts(ev, &ICalendarProperty::Description)
+            .filter(|d| !d.trim().is_empty())
+            .map(Cow::into_owned);
         let raw_location = texts(ev, &ICalendarProperty::Location)
             .map(|l| one_line(&l))
             .filter(|l| !l.is_empty());
@@ -1258,8 +1259,11 @@ fn calendar_text<'c>(cal: &'c ICalendar, name: &str) -> Option<&'c str> {
 
 /// Every value of the first such property, joined (an unescaped comma splits a text
 /// into several values).
-fn texts(ev: &ICalendarComponent, prop: &ICalendarProperty) -> Option<String> {
+fn texts<'e>(ev: &'e ICalendarComponent, prop: &ICalendarProperty) -> Option<Cow<'e, str>> {
     let e = ev.property(prop)?;
+    if let [ICalendarValue::Text(t)] = e.values.as_slice() {
+        return Some(Cow::Borrowed(t));
+    }
     let parts: Vec<Cow<'_, str>> = e
         .values
         .iter()
@@ -1268,7 +1272,7 @@ fn texts(ev: &ICalendarComponent, prop: &ICalendarProperty) -> Option<String> {
             other => other.clone().into_text(),
         })
         .collect();
-    Some(parts.join(","))
+    Some(Cow::Owned(parts.join(",")))
 }
 
 fn other_text<'c>(ev: &'c ICalendarComponent, name: &str) -> Option<&'c str> {
@@ -1283,15 +1287,35 @@ fn other_text<'c>(ev: &'c ICalendarComponent, name: &str) -> Option<&'c str> {
 /// Control characters (newlines included) become spaces; runs of spaces one.
 fn one_line(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for word in s.split(|c: char| c.is_whitespace() || c.is_control()) {
-        if word.is_empty() {
-            continue;
+    // The words between whitespace and control characters, one space between two.
+    let mut word_start = 0;
+    let end_word = |out: &mut String, from: usize, to: usize| {
+        if from < to {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&s[from..to]);
         }
-        if !out.is_empty() {
-            out.push(' ');
+    };
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let (gap, len) = if b[i].is_ascii() {
+            // ASCII whitespace other than the space is a control character.
+            (b[i] == b' ' || b[i].is_ascii_control(), 1)
+        } else {
+            match s[i..].chars().next() {
+                Some(c) => (c.is_whitespace() || c.is_control(), c.len_utf8()),
+                None => break,
+            }
+        };
+        if gap {
+            end_word(&mut out, word_start, i);
+            word_start = i + len;
         }
-        out.push_str(word);
+        i += len;
     }
+    end_word(&mut out, word_start, b.len());
     out
 }
 
@@ -1455,8 +1479,18 @@ fn is_address(a: &str) -> bool {
         && !domain.contains('@')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !domain.contains("..")
-        && !a.chars().any(|c| c.is_whitespace() || c.is_control())
+        && find_short(domain, "..").is_none()
+        && !has_space_or_control(a)
+}
+
+/// Whether `s` has a whitespace or control character.
+fn has_space_or_control(s: &str) -> bool {
+    if s.is_ascii() {
+        // ASCII whitespace other than the space is a control character.
+        s.bytes().any(|b| b == b' ' || b.is_ascii_control())
+    } else {
+        s.chars().any(|c| c.is_whitespace() || c.is_control())
+    }
 }
 
 /// Outlook's "Doe, Jane" as "Jane Doe"; anything else as it is.
@@ -1469,7 +1503,12 @@ fn last_first(name: &str) -> String {
                 && last.split_whitespace().count() <= 3
                 && first.split_whitespace().count() <= 3 =>
         {
-            format!("{} {}", first.trim(), last.trim())
+            let (first, last) = (first.trim(), last.trim());
+            let mut out = String::with_capacity(first.len() + 1 + last.len());
+            out.push_str(first);
+            out.push(' ');
+            out.push_str(last);
+            out
         }
         _ => name.to_string(),
     }
@@ -2330,5 +2369,15 @@ mod tests {
                 "{text:?}"
             );
         }
+    }
+
+    #[test]
+    fn one_line_joins_words_with_one_space() {
+        assert_eq!(
+            one_line("  Acme\t\tinterview\r\nround 2 "),
+            "Acme interview round 2"
+        );
+        assert_eq!(one_line("a\u{a0}b\u{85}c\u{0}d"), "a b c d");
+        assert_eq!(one_line(" \n "), "");
     }
 }
