@@ -1863,6 +1863,15 @@ fn key_chars(s: &str) -> impl Iterator<Item = char> + '_ {
 
 /// Whether the key of `s` (see [`key_chars`]) starts with the key of `prefix`.
 fn key_starts_with(s: &str, prefix: &str) -> bool {
+    if s.is_ascii() && prefix.is_ascii() {
+        fn key(t: &str) -> impl Iterator<Item = u8> + '_ {
+            t.bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| b.to_ascii_lowercase())
+        }
+        let mut s = key(s);
+        return key(prefix).all(|b| s.next() == Some(b));
+    }
     let mut s = key_chars(s);
     key_chars(prefix).all(|c| s.next() == Some(c))
 }
