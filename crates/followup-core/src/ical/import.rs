@@ -315,6 +315,12 @@ fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
     s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
 }
 
+/// Whether `s` ends with the ASCII `suffix`, ignoring ASCII case.
+fn ends_with_ignore_case(s: &str, suffix: &str) -> bool {
+    s.len() >= suffix.len()
+        && s.as_bytes()[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+}
+
 /// A header block (`Name: value` lines) with a MIME header in it.
 fn looks_like_email(text: &str) -> bool {
     let mut mime = false;
@@ -574,8 +580,9 @@ impl<'a> Document<'a> {
         }
 
         let title = one_line(&texts(ev, &ICalendarProperty::Summary).unwrap_or_default());
-        let description =
-            texts(ev, &ICalendarProperty::Description).filter(|d| !d.trim().is_empty());
+        let description = texts(ev, &ICalendarProperty::Description)
+            .filter(|d| !d.trim().is_empty())
+            .map(Cow::into_owned);
         let raw_location = texts(ev, &ICalendarProperty::Location)
             .map(|l| one_line(&l))
             .filter(|l| !l.is_empty());
@@ -1252,8 +1259,11 @@ fn calendar_text<'c>(cal: &'c ICalendar, name: &str) -> Option<&'c str> {
 
 /// Every value of the first such property, joined (an unescaped comma splits a text
 /// into several values).
-fn texts(ev: &ICalendarComponent, prop: &ICalendarProperty) -> Option<String> {
+fn texts<'e>(ev: &'e ICalendarComponent, prop: &ICalendarProperty) -> Option<Cow<'e, str>> {
     let e = ev.property(prop)?;
+    if let [ICalendarValue::Text(t)] = e.values.as_slice() {
+        return Some(Cow::Borrowed(t));
+    }
     let parts: Vec<Cow<'_, str>> = e
         .values
         .iter()
@@ -1262,7 +1272,7 @@ fn texts(ev: &ICalendarComponent, prop: &ICalendarProperty) -> Option<String> {
             other => other.clone().into_text(),
         })
         .collect();
-    Some(parts.join(","))
+    Some(Cow::Owned(parts.join(",")))
 }
 
 fn other_text<'c>(ev: &'c ICalendarComponent, name: &str) -> Option<&'c str> {
@@ -1277,15 +1287,35 @@ fn other_text<'c>(ev: &'c ICalendarComponent, name: &str) -> Option<&'c str> {
 /// Control characters (newlines included) become spaces; runs of spaces one.
 fn one_line(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for word in s.split(|c: char| c.is_whitespace() || c.is_control()) {
-        if word.is_empty() {
-            continue;
+    // The words between whitespace and control characters, one space between two.
+    let mut word_start = 0;
+    let end_word = |out: &mut String, from: usize, to: usize| {
+        if from < to {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&s[from..to]);
         }
-        if !out.is_empty() {
-            out.push(' ');
+    };
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let (gap, len) = if b[i].is_ascii() {
+            // ASCII whitespace other than the space is a control character.
+            (b[i] == b' ' || b[i].is_ascii_control(), 1)
+        } else {
+            match s[i..].chars().next() {
+                Some(c) => (c.is_whitespace() || c.is_control(), c.len_utf8()),
+                None => break,
+            }
+        };
+        if gap {
+            end_word(&mut out, word_start, i);
+            word_start = i + len;
         }
-        out.push_str(word);
+        i += len;
     }
+    end_word(&mut out, word_start, b.len());
     out
 }
 
@@ -1407,30 +1437,36 @@ fn person(e: &ICalendarEntry) -> Option<Person> {
 /// A sender that is a service, not a person: `no-reply@…`, `notifications@…`, or any
 /// address of a scheduling service.
 fn is_service_address(email: &str) -> bool {
-    let lower = email.to_ascii_lowercase();
-    let (local, domain) = lower.split_once('@').unwrap_or((&lower, ""));
-    matches!(
-        local,
-        "noreply"
-            | "no-reply"
-            | "donotreply"
-            | "do-not-reply"
-            | "notifications"
-            | "notification"
-            | "calendar-notification"
-            | "calendar"
-            | "invites"
-            | "scheduling"
-            | "scheduler"
-    ) || [
-        "calendly.com",
-        "goodtime.io",
-        "greenhouse.io",
-        "lever.co",
-        "ashbyhq.com",
+    let (local, domain) = email.split_once('@').unwrap_or((email, ""));
+    [
+        "noreply",
+        "no-reply",
+        "donotreply",
+        "do-not-reply",
+        "notifications",
+        "notification",
+        "calendar-notification",
+        "calendar",
+        "invites",
+        "scheduling",
+        "scheduler",
     ]
     .iter()
-    .any(|d| domain == *d || domain.ends_with(&format!(".{d}")))
+    .any(|l| local.eq_ignore_ascii_case(l))
+        || [
+            "calendly.com",
+            "goodtime.io",
+            "greenhouse.io",
+            "lever.co",
+            "ashbyhq.com",
+        ]
+        .iter()
+        .any(|d| {
+            // The domain itself or a subdomain of it.
+            ends_with_ignore_case(domain, d)
+                && (domain.len() == d.len()
+                    || domain.as_bytes()[domain.len() - d.len() - 1] == b'.')
+        })
 }
 
 /// `local@domain.tld` without spaces.
@@ -1443,8 +1479,18 @@ fn is_address(a: &str) -> bool {
         && !domain.contains('@')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !domain.contains("..")
-        && !a.chars().any(|c| c.is_whitespace() || c.is_control())
+        && find_short(domain, "..").is_none()
+        && !has_space_or_control(a)
+}
+
+/// Whether `s` has a whitespace or control character.
+fn has_space_or_control(s: &str) -> bool {
+    if s.is_ascii() {
+        // ASCII whitespace other than the space is a control character.
+        s.bytes().any(|b| b == b' ' || b.is_ascii_control())
+    } else {
+        s.chars().any(|c| c.is_whitespace() || c.is_control())
+    }
 }
 
 /// Outlook's "Doe, Jane" as "Jane Doe"; anything else as it is.
@@ -1457,7 +1503,12 @@ fn last_first(name: &str) -> String {
                 && last.split_whitespace().count() <= 3
                 && first.split_whitespace().count() <= 3 =>
         {
-            format!("{} {}", first.trim(), last.trim())
+            let (first, last) = (first.trim(), last.trim());
+            let mut out = String::with_capacity(first.len() + 1 + last.len());
+            out.push_str(first);
+            out.push(' ');
+            out.push_str(last);
+            out
         }
         _ => name.to_string(),
     }
@@ -1596,52 +1647,59 @@ const SECOND_LEVELS: &[&str] = &[
 /// The label that names the organisation in an address: "acme" for
 /// jane@mail.acme.co.uk; `None` for mail and scheduling services.
 pub fn company_label(email: &str) -> Option<String> {
-    let domain = email
-        .rsplit_once('@')?
-        .1
-        .trim()
-        .trim_end_matches('.')
-        .to_ascii_lowercase();
-    let labels: Vec<&str> = domain.split('.').filter(|l| !l.is_empty()).collect();
-    let n = labels.len();
-    if n < 2 {
+    let domain = email.rsplit_once('@')?.1.trim().trim_end_matches('.');
+    // The last three labels, from the end.
+    let mut labels = domain.rsplit('.').filter(|l| !l.is_empty());
+    let (Some(top), Some(second)) = (labels.next(), labels.next()) else {
         return None;
-    }
-    let label = if n >= 3 && labels[n - 1].len() == 2 && SECOND_LEVELS.contains(&labels[n - 2]) {
-        labels[n - 3]
-    } else {
-        labels[n - 2]
     };
-    if GENERIC_DOMAINS.contains(&label) || domain.ends_with(".calendar.google.com") {
+    let label = match labels.next() {
+        Some(third)
+            if top.len() == 2 && SECOND_LEVELS.iter().any(|l| l.eq_ignore_ascii_case(second)) =>
+        {
+            third
+        }
+        _ => second,
+    };
+    if GENERIC_DOMAINS
+        .iter()
+        .any(|g| g.eq_ignore_ascii_case(label))
+        || ends_with_ignore_case(domain, ".calendar.google.com")
+    {
         return None;
     }
-    Some(label.to_string())
+    Some(label.to_ascii_lowercase())
 }
 
 /// "acme" as "Acme", "blue-sky" as "Blue Sky"; or the title's own spelling when the
 /// title names it ("Interview with AcmeCorp" for acmecorp, "Acme Corp" for acmecorp).
 fn name_of_label(label: &str, title: &str) -> String {
-    let words: Vec<&str> = title
+    let mut words = title
         .split(|c: char| {
             c.is_whitespace() || matches!(c, ':' | '|' | '-' | '—' | '–' | '(' | ')' | ',' | '@')
         })
-        .filter(|w| !w.is_empty())
-        .collect();
-    let key = |s: &str| -> String {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
-    for i in 0..words.len() {
-        let mut acc = String::new();
-        for j in i..words.len().min(i + 4) {
-            acc.push_str(&key(words[j]));
-            if acc == label {
-                return words[i..=j].join(" ");
+        .filter(|w| !w.is_empty());
+    // Up to four words in a row whose keys make the label.
+    loop {
+        let from = words.clone();
+        if words.next().is_none() {
+            break;
+        }
+        let mut matched = 0;
+        for (n, w) in from.clone().take(4).enumerate() {
+            match key_prefix_len(w, &label[matched..]) {
+                Some(len) => matched += len,
+                None => break,
             }
-            if acc.len() >= label.len() {
-                break;
+            if matched == label.len() {
+                let mut name = String::new();
+                for (i, w) in from.take(n + 1).enumerate() {
+                    if i > 0 {
+                        name.push(' ');
+                    }
+                    name.push_str(w);
+                }
+                return name;
             }
         }
     }
@@ -1653,191 +1711,371 @@ fn name_of_label(label: &str, title: &str) -> String {
         .join(" ")
 }
 
-/// Words that describe the meeting rather than the company or the role.
+/// The length in bytes of the key of `word` (see [`key_chars`]) if `text` starts with
+/// it.
+fn key_prefix_len(word: &str, text: &str) -> Option<usize> {
+    let mut len = 0;
+    for c in word.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                if text.as_bytes().get(len) != Some(&(c as u8).to_ascii_lowercase()) {
+                    return None;
+                }
+                len += 1;
+            }
+            continue;
+        }
+        if !c.is_alphanumeric() {
+            continue;
+        }
+        for l in c.to_lowercase() {
+            let mut utf8 = [0; 4];
+            let l = l.encode_utf8(&mut utf8);
+            if !text[len..].starts_with(&*l) {
+                return None;
+            }
+            len += l.len();
+        }
+    }
+    Some(len)
+}
+
+/// Words that describe the meeting rather than the company or the role (sorted, for
+/// [`in_list`]).
 const MEETING_WORDS: &[&str] = &[
-    "interview",
-    "interviews",
-    "interviewing",
+    "1st",
+    "2nd",
+    "30",
+    "3rd",
+    "45",
+    "60",
+    "behavioral",
+    "behavioural",
     "call",
+    "catch-up",
     "chat",
-    "screen",
-    "screening",
-    "meeting",
+    "coding",
+    "coffee",
     "conversation",
+    "culture",
+    "debrief",
+    "design",
+    "discussion",
+    "final",
+    "first",
+    "follow-up",
+    "hiring",
+    "interview",
+    "interviewing",
+    "interviews",
     "intro",
     "introduction",
     "introductory",
-    "phone",
-    "video",
-    "technical",
-    "tech",
-    "onsite",
-    "on-site",
-    "panel",
-    "final",
-    "round",
-    "first",
-    "second",
-    "third",
-    "1st",
-    "2nd",
-    "3rd",
-    "loop",
-    "discussion",
-    "coffee",
-    "catch-up",
-    "sync",
     "invitation",
     "invite",
-    "zoom",
-    "teams",
-    "meet",
-    "virtual",
-    "recruiter",
-    "hiring",
+    "loop",
     "manager",
-    "culture",
-    "behavioral",
-    "behavioural",
-    "system",
-    "design",
-    "coding",
-    "take-home",
-    "debrief",
-    "follow-up",
-    "stage",
-    "minute",
+    "meet",
+    "meeting",
     "min",
-    "30",
-    "45",
-    "60",
+    "minute",
+    "on-site",
+    "onsite",
+    "panel",
+    "phone",
+    "recruiter",
+    "round",
+    "screen",
+    "screening",
+    "second",
+    "stage",
+    "sync",
+    "system",
+    "take-home",
+    "teams",
+    "tech",
+    "technical",
+    "third",
+    "video",
+    "virtual",
+    "zoom",
 ];
 
-/// Words that make a phrase a job title.
+/// Words that make a phrase a job title (sorted, for [`in_list`]).
 const ROLE_WORDS: &[&str] = &[
+    "accountant",
+    "administrator",
+    "analyst",
+    "architect",
+    "associate",
+    "backend",
+    "consultant",
+    "coordinator",
+    "data",
+    "designer",
+    "developer",
+    "devops",
+    "director",
+    "editor",
     "engineer",
     "engineering",
-    "developer",
-    "manager",
-    "designer",
-    "analyst",
-    "scientist",
-    "lead",
-    "director",
-    "architect",
-    "intern",
-    "internship",
-    "specialist",
-    "consultant",
-    "administrator",
-    "officer",
-    "coordinator",
-    "product",
-    "sales",
-    "marketing",
-    "head",
-    "vp",
-    "associate",
-    "senior",
-    "staff",
-    "principal",
-    "junior",
-    "sre",
-    "devops",
-    "accountant",
-    "programmer",
-    "researcher",
-    "writer",
-    "editor",
-    "representative",
     "executive",
-    "technician",
-    "strategist",
-    "owner",
-    "backend",
     "frontend",
     "full-stack",
     "fullstack",
-    "data",
-    "software",
-    "qa",
-    "tester",
-    "support",
+    "head",
+    "intern",
+    "internship",
+    "junior",
+    "lead",
+    "manager",
+    "marketing",
+    "officer",
     "operations",
+    "owner",
+    "principal",
+    "product",
+    "programmer",
+    "qa",
+    "representative",
+    "researcher",
+    "sales",
+    "scientist",
+    "senior",
+    "software",
+    "specialist",
+    "sre",
+    "staff",
+    "strategist",
+    "support",
+    "technician",
+    "tester",
+    "vp",
+    "writer",
 ];
 
-/// Letters and digits only, lower-case: "Acme Corp." gives "acmecorp".
-fn key_of(s: &str) -> String {
+/// The letters and digits of `s`, lower-case: "Acme Corp." gives `acmecorp`.
+fn key_chars(s: &str) -> impl Iterator<Item = char> + '_ {
     s.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
-        .collect()
+}
+
+/// Whether the key of `s` (see [`key_chars`]) starts with the key of `prefix`.
+fn key_starts_with(s: &str, prefix: &str) -> bool {
+    if s.is_ascii() && prefix.is_ascii() {
+        fn key(t: &str) -> impl Iterator<Item = u8> + '_ {
+            t.bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| b.to_ascii_lowercase())
+        }
+        let mut s = key(s);
+        return key(prefix).all(|b| s.next() == Some(b));
+    }
+    let mut s = key_chars(s);
+    key_chars(prefix).all(|c| s.next() == Some(c))
 }
 
 fn has_word(phrase: &str, list: &[&str]) -> bool {
     phrase.split_whitespace().any(|w| in_list(w, list))
 }
 
-/// Whether the word, without its punctuation, is one of `list` (lower-case words),
-/// ASCII words compared ignoring case without allocating, others lower-cased.
+/// Whether the word, without its punctuation, is one of `list` (lower-case words in
+/// byte order), looked up by bisection: ASCII words lower-cased on the stack, others
+/// with [`str::to_lowercase`].
 fn in_list(w: &str, list: &[&str]) -> bool {
     let bare = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
-    if bare.is_ascii() {
-        list.iter().any(|x| x.eq_ignore_ascii_case(bare))
+    let mut buf = [0u8; 32];
+    if bare.is_ascii() && bare.len() <= buf.len() {
+        let lower = &mut buf[..bare.len()];
+        lower.copy_from_slice(bare.as_bytes());
+        lower.make_ascii_lowercase();
+        list.binary_search_by(|x| x.as_bytes().cmp(lower)).is_ok()
     } else {
-        list.contains(&bare.to_lowercase().as_str())
+        list.binary_search(&bare.to_lowercase().as_str()).is_ok()
     }
 }
+
+/// The first place of `pat` in `s`, as [`str::find`] gives it, for the short
+/// patterns of titles (no searcher to set up).
+fn find_short(s: &str, pat: &str) -> Option<usize> {
+    let (s, pat) = (s.as_bytes(), pat.as_bytes());
+    let (&first, rest) = pat.split_first()?;
+    let last_start = s.len().checked_sub(pat.len())?;
+    (0..=last_start).find(|&i| s[i] == first && bytes_eq(&s[i + 1..i + pat.len()], rest))
+}
+
+/// Byte slices of the same length compared in a loop (they are a few bytes long).
+fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// Where `key` (lower-case ASCII, at most 8 bytes) is in `text` lower-cased by
+/// [`str::to_lowercase`]: the first place, or the last with `last`. The place is a byte
+/// offset in the lower-cased text (which is longer than `text` when a letter's
+/// lower case is), found without making that text.
+fn find_lowercase(text: &str, key: &str, last: bool) -> Option<usize> {
+    const MAX: usize = 8;
+    let key = key.as_bytes();
+    debug_assert!(!key.is_empty() && key.len() <= MAX && key.is_ascii());
+    // The last `key.len()` characters of the lower-cased text (non-ASCII ones as 0xFF,
+    // which no ASCII key has) and where each starts.
+    let mut recent = [(0u8, 0usize); MAX];
+    let mut seen = 0;
+    let mut at = 0;
+    let mut found = None;
+    let mut push = |byte: u8, len: usize| {
+        recent[seen % MAX] = (byte, at);
+        seen += 1;
+        at += len;
+        if byte == key[key.len() - 1] && seen >= key.len() {
+            let start = seen - key.len();
+            if key
+                .iter()
+                .enumerate()
+                .all(|(j, k)| recent[(start + j) % MAX].0 == *k)
+            {
+                found = Some(recent[start % MAX].1);
+                return !last;
+            }
+        }
+        false
+    };
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii() {
+            if push(b[i].to_ascii_lowercase(), 1) {
+                break;
+            }
+            i += 1;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
+        // `str::to_lowercase` writes Σ as σ or ς: non-ASCII and two bytes either way.
+        if c.to_lowercase().any(|l| {
+            let byte = if l.is_ascii() { l as u8 } else { 0xFF };
+            push(byte, l.len_utf8())
+        }) {
+            break;
+        }
+    }
+    found
+}
+
+/// E-mail subject prefixes that [`clean_title`] removes, longest first where one
+/// starts another.
+const SUBJECT_PREFIXES: &[&str] = &[
+    "updated invitation with note:",
+    "updated invitation:",
+    "invitation:",
+    "canceled event:",
+    "cancelled event:",
+    "canceled:",
+    "cancelled:",
+    "accepted:",
+    "fw:",
+    "fwd:",
+    "re:",
+];
 
 /// The title without e-mail subject prefixes ("Invitation: ", "Updated invitation: ",
 /// "Canceled: ") and Google's " @ Tue Dec 1, 2026 …" suffix.
 pub fn clean_title(title: &str) -> &str {
     let mut t = title.trim();
-    loop {
-        let lower = t.to_ascii_lowercase();
-        let prefix = [
-            "updated invitation with note:",
-            "updated invitation:",
-            "invitation:",
-            "canceled event:",
-            "cancelled event:",
-            "canceled:",
-            "cancelled:",
-            "accepted:",
-            "fw:",
-            "fwd:",
-            "re:",
-        ]
-        .iter()
-        .find(|p| lower.starts_with(**p));
-        match prefix {
-            Some(p) => t = t[p.len()..].trim_start(),
-            None => break,
-        }
+    while let Some(p) = SUBJECT_PREFIXES.iter().find(|p| {
+        t.as_bytes()
+            .first()
+            .is_some_and(|b| b.to_ascii_lowercase() == p.as_bytes()[0])
+            && starts_with_ignore_case(t, p)
+    }) {
+        t = t[p.len()..].trim_start();
     }
-    if let Some(i) = t.find(" @ ") {
+    if let Some(i) = find_short(t, " @ ") {
         t = &t[..i];
     }
     t.trim()
 }
 
-/// Splits a title at its separators (" — ", " – ", " - ", " | ", ": ").
-fn title_parts(title: &str) -> Vec<&str> {
-    let mut parts = vec![title];
-    for sep in [" — ", " – ", " - ", " | ", ": ", " / "] {
-        parts = parts
-            .into_iter()
-            .flat_map(|p| p.split(sep))
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .collect();
+/// The separators of a title's parts, in the order they are split at.
+const TITLE_SEPARATORS: &[&str] = &[" — ", " – ", " - ", " | ", ": ", " / "];
+
+/// Which of `seps` occur in `s`, as bits (bit `i` for `seps[i]`).
+fn separators_in(s: &str, seps: &[&str]) -> u32 {
+    let b = s.as_bytes();
+    let mut found = 0;
+    for (i, &c) in b.iter().enumerate() {
+        // Every separator starts with one of these.
+        if c != b' ' && c != b':' {
+            continue;
+        }
+        for (k, sep) in seps.iter().enumerate() {
+            if b.len() - i >= sep.len() && bytes_eq(&b[i..i + sep.len()], sep.as_bytes()) {
+                found |= 1 << k;
+            }
+        }
     }
-    parts
+    found
+}
+
+/// The first `Some` that `f` gives for a part of a title, the parts in order.
+///
+/// The title is split at each of [`TITLE_SEPARATORS`] in turn (" — ", " – ", " - ",
+/// " | ", ": ", " / "): every piece is split at the next separator, trimmed, and
+/// dropped if empty.
+fn find_title_part<'a, T, F>(title: &'a str, f: &mut F) -> Option<T>
+where
+    F: FnMut(&'a str) -> Option<T>,
+{
+    find_part_from(title, TITLE_SEPARATORS, f)
+}
+
+/// [`find_title_part`] for a piece still to be split at `seps`.
+fn find_part_from<'a, T, F>(piece: &'a str, seps: &[&str], f: &mut F) -> Option<T>
+where
+    F: FnMut(&'a str) -> Option<T>,
+{
+    let mut s = piece;
+    let mut found = separators_in(s, seps);
+    for (k, sep) in seps.iter().enumerate() {
+        if found & (1 << k) != 0 {
+            let mut rest = s;
+            loop {
+                let (piece, after) = match find_short(rest, sep) {
+                    Some(i) => (&rest[..i], Some(&rest[i + sep.len()..])),
+                    None => (rest, None),
+                };
+                let piece = piece.trim();
+                if !piece.is_empty() {
+                    if let Some(hit) = find_part_from(piece, &seps[k + 1..], f) {
+                        return Some(hit);
+                    }
+                }
+                match after {
+                    Some(after) => rest = after,
+                    None => return None,
+                }
+            }
+        }
+        // Not split here: only trimmed, which can take a separator's space away.
+        let trimmed = s.trim();
+        if trimmed.is_empty() {
+            return None;
+        }
+        if trimmed.len() != s.len() {
+            s = trimmed;
+            found = separators_in(s, seps);
+        }
+    }
+    f(s)
 }
 
 /// Strips a parenthesised tail: "Acme (Backend Engineer)" gives "Acme".
 fn strip_parens(s: &str) -> &str {
-    match s.find(" (") {
+    match find_short(s, " (") {
         Some(i) => s[..i].trim(),
         None => s.trim(),
     }
@@ -1848,88 +2086,129 @@ fn strip_parens(s: &str) -> &str {
 /// "Acme: technical screen". `people` are names that are not companies (the
 /// organiser's and attendees').
 pub fn company_from_title(title: &str, people: &[&str]) -> Option<String> {
-    let t = clean_title(title);
+    company_in_clean_title(clean_title(title), people)
+}
+
+/// [`company_from_title`] of a title that [`clean_title`] has cleaned.
+fn company_in_clean_title(t: &str, people: &[&str]) -> Option<String> {
     if t.is_empty() {
         return None;
     }
-    let is_person = |s: &str| {
-        let k = s.to_lowercase();
-        people.iter().any(|p| {
-            let p = p.to_lowercase();
-            !p.is_empty() && (p == k || p.split_whitespace().next() == Some(k.as_str()))
-        })
-    };
-    let plausible = |s: &str| {
-        let s = strip_parens(s).trim_matches(|c: char| !c.is_alphanumeric());
-        (!s.is_empty()
-            && s.split_whitespace().count() <= 5
-            && !has_word(s, MEETING_WORDS)
-            && !has_word(s, ROLE_WORDS)
-            && !is_person(s)
-            && !s.contains(" and ")
-            && !s.contains(" between "))
-        .then(|| s.to_string())
-    };
-    let lower = t.to_lowercase();
+    let plausible = |s: &str| plausible_company(s, people).map(str::to_string);
     // "… with Acme", "… at Acme"
     for key in [" at ", " with "] {
-        if let Some(i) = lower.rfind(key) {
+        if let Some(i) = find_lowercase(t, key, true) {
             let tail = &t[i + key.len()..];
-            let tail = title_parts(tail).first().copied().unwrap_or(tail);
+            let tail = find_title_part(tail, &mut Some).unwrap_or(tail);
             if let Some(c) = plausible(tail) {
                 return Some(c);
             }
         }
     }
-    let parts = title_parts(t);
-    if parts.len() > 1 {
-        if let Some(c) = parts.iter().find_map(|p| plausible(p)) {
-            return Some(c);
+    // The first plausible part, when the title has several.
+    let mut parts = 0;
+    let mut first = None;
+    let several = find_title_part(t, &mut |p| {
+        parts += 1;
+        if first.is_none() {
+            first = plausible_company(p, people);
         }
+        (parts > 1 && first.is_some()).then_some(())
+    });
+    if several.is_some() {
+        return first.map(str::to_string);
     }
     // "Acme interview", "Acme Technical Screen": the words before the first meeting word.
-    let words: Vec<&str> = t.split_whitespace().collect();
-    let first_meeting = words.iter().position(|w| in_list(w, MEETING_WORDS))?;
+    let first_meeting = t
+        .split_whitespace()
+        .position(|w| in_list(w, MEETING_WORDS))?;
     if first_meeting == 0 {
         return None;
     }
-    plausible(&words[..first_meeting].join(" "))
+    let mut before = String::with_capacity(t.len());
+    for (i, w) in t.split_whitespace().take(first_meeting).enumerate() {
+        if i > 0 {
+            before.push(' ');
+        }
+        before.push_str(w);
+    }
+    plausible(&before)
 }
+
+/// `s` without its parenthesised tail and outer punctuation, if it can be a company's
+/// name: at most five words, none a meeting or role word, not one of `people` (nor a
+/// first name of one), no "and" or "between".
+fn plausible_company<'s>(s: &'s str, people: &[&str]) -> Option<&'s str> {
+    let s = strip_parens(s).trim_matches(|c: char| !c.is_alphanumeric());
+    (!s.is_empty()
+        && s.split_whitespace().count() <= 5
+        && !has_word(s, MEETING_WORDS)
+        && !has_word(s, ROLE_WORDS)
+        && !is_person(s, people)
+        && find_short(s, " and ").is_none()
+        && find_short(s, " between ").is_none())
+    .then_some(s)
+}
+
+/// Whether `s` is one of `people`, or the first name of one, ignoring case.
+fn is_person(s: &str, people: &[&str]) -> bool {
+    let mut lower: Option<String> = None;
+    people.iter().any(|p| {
+        if s.is_ascii() && p.is_ascii() {
+            return !p.is_empty()
+                && (p.eq_ignore_ascii_case(s)
+                    || p.split_whitespace()
+                        .next()
+                        .is_some_and(|w| w.eq_ignore_ascii_case(s)));
+        }
+        let k = lower.get_or_insert_with(|| s.to_lowercase()).as_str();
+        let p = p.to_lowercase();
+        !p.is_empty() && (p == k || p.split_whitespace().next() == Some(k))
+    })
+}
+
+/// Words left out of a role (sorted, for [`in_list`]).
+const ROLE_FILLERS: &[&str] = &["a", "an", "for", "the", "–", "—"];
 
 /// The role named in a title: "Acme — Backend Engineer interview" gives
 /// "Backend Engineer"; `None` when no part of the title reads as a job title.
 pub fn role_from_title(title: &str) -> Option<String> {
     let t = clean_title(title);
-    let lower = t.to_lowercase();
-    let mut candidates: Vec<String> = Vec::new();
     // "Backend Engineer interview at Acme": the part before " at " / " with ".
-    for key in [" at ", " with "] {
-        if let Some(i) = lower.find(key) {
-            candidates.push(t[..i].to_string());
+    let before_at = find_lowercase(t, " at ", false).map(|i| &t[..i]);
+    let before_with = find_lowercase(t, " with ", false).map(|i| &t[..i]);
+    let mut buf = String::new();
+    let mut role_in = |part: &str| role_in_part(part, &mut buf);
+    before_at
+        .into_iter()
+        .chain(before_with)
+        .find_map(|c| find_title_part(c, &mut role_in))
+        // A part of the title has no separator left: it is its own only part.
+        .or_else(|| find_title_part(t, &mut role_in))
+}
+
+/// The role in one part of a title: in its parentheses, else in the rest, without
+/// meeting words and fillers. `buf` is scratch space.
+fn role_in_part(part: &str, buf: &mut String) -> Option<String> {
+    let inner = find_short(part, " (").and_then(|i| part[i + 2..].strip_suffix(')'));
+    for p in inner.into_iter().chain([strip_parens(part)]) {
+        if !has_word(p, ROLE_WORDS) {
+            continue;
         }
-    }
-    candidates.extend(title_parts(t).into_iter().map(str::to_string));
-    for c in candidates {
-        for part in title_parts(&c) {
-            let inner = part
-                .find(" (")
-                .and_then(|i| part[i + 2..].strip_suffix(')').map(|x| x.to_string()));
-            for p in inner.into_iter().chain([strip_parens(part).to_string()]) {
-                if !has_word(&p, ROLE_WORDS) {
-                    continue;
-                }
-                let words: Vec<&str> = p
-                    .split_whitespace()
-                    .filter(|w| !in_list(w, MEETING_WORDS) || in_list(w, ROLE_WORDS))
-                    .filter(|w| !in_list(w, &["for", "the", "a", "an", "–", "—"]))
-                    .collect();
-                let role = words.join(" ");
-                let role =
-                    role.trim_matches(|c: char| !c.is_alphanumeric() && c != ')' && c != '+');
-                if !role.is_empty() && has_word(role, ROLE_WORDS) {
-                    return Some(role.to_string());
-                }
+        buf.clear();
+        let words = p
+            .split_whitespace()
+            .filter(|w| !in_list(w, MEETING_WORDS) || in_list(w, ROLE_WORDS))
+            .filter(|w| !in_list(w, ROLE_FILLERS));
+        for (i, w) in words.enumerate() {
+            if i > 0 {
+                buf.push(' ');
             }
+            buf.push_str(w);
+        }
+        let role = buf.trim_matches(|c: char| !c.is_alphanumeric() && c != ')' && c != '+');
+        if !role.is_empty() && has_word(role, ROLE_WORDS) {
+            return Some(role.to_string());
         }
     }
     None
@@ -1938,21 +2217,35 @@ pub fn role_from_title(title: &str) -> Option<String> {
 /// The round a title names: "phone screen" is a screen, "Technical interview" a
 /// technical round, "Onsite", "Panel", "Final round".
 pub fn round_from_title(title: &str) -> Option<Round> {
-    let t = title.to_lowercase();
-    let words: Vec<&str> = t
+    let lower;
+    let t = if title.is_ascii() {
+        title
+    } else {
+        lower = title.to_lowercase();
+        &lower
+    };
+    let (mut fin, mut panel, mut onsite, mut technical, mut screen) =
+        (false, false, false, false, false);
+    for w in t
         .split(|c: char| !c.is_alphanumeric() && c != '-')
         .filter(|w| !w.is_empty())
-        .collect();
-    let has = |w: &str| words.contains(&w);
-    if has("final") {
+    {
+        let is = |x: &str| w.eq_ignore_ascii_case(x);
+        fin |= is("final");
+        panel |= is("panel");
+        onsite |= is("onsite") || is("on-site");
+        technical |= is("technical") || is("tech") || is("coding");
+        screen |= is("screen") || is("screening") || is("intro") || is("recruiter");
+    }
+    if fin {
         Some(Round::Final)
-    } else if has("panel") {
+    } else if panel {
         Some(Round::Panel)
-    } else if has("onsite") || has("on-site") {
+    } else if onsite {
         Some(Round::Onsite)
-    } else if has("technical") || has("tech") || has("coding") {
+    } else if technical {
         Some(Round::Technical)
-    } else if has("screen") || has("screening") || has("intro") || has("recruiter") {
+    } else if screen {
         Some(Round::Screen)
     } else {
         None
@@ -1978,10 +2271,10 @@ pub fn guess_company(invite: &Invite, me: Option<&str>) -> Option<CompanyGuess> 
         .chain(&invite.attendees)
         .map(|p| p.name.as_str())
         .collect();
-    let from_title = company_from_title(&invite.title, &people);
+    let from_title = company_in_clean_title(title, &people);
     // The title's fuller name for the same company: "Vandelay Industries" for vandelay.
     let fuller = |name: String| match &from_title {
-        Some(t) if key_of(t).starts_with(&key_of(&name)) => t.clone(),
+        Some(t) if key_starts_with(t, &name) => t.clone(),
         _ => name,
     };
     if let Some(name) = invite
@@ -2010,4 +2303,90 @@ pub fn guess_company(invite: &Invite, me: Option<&str>) -> Option<CompanyGuess> 
             name: fuller(name),
             source: GuessSource::AttendeeDomain,
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_lists_are_sorted_for_in_list() {
+        for list in [MEETING_WORDS, ROLE_WORDS, ROLE_FILLERS] {
+            assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
+        }
+        assert!(in_list("Interview,", MEETING_WORDS));
+        assert!(in_list("ENGINEER", ROLE_WORDS));
+        assert!(!in_list("Acme", ROLE_WORDS));
+    }
+
+    #[test]
+    fn separators_start_with_a_space_or_a_colon() {
+        for sep in TITLE_SEPARATORS {
+            assert!(sep.starts_with([' ', ':']), "{sep:?}");
+        }
+    }
+
+    #[test]
+    fn title_parts_are_split_at_one_separator_after_the_other() {
+        let parts = |t| {
+            let mut out = Vec::new();
+            find_title_part(t, &mut |p| {
+                out.push(p);
+                None::<()>
+            });
+            out
+        };
+        assert_eq!(
+            parts(" Acme — Backend Engineer | Phone screen "),
+            ["Acme", "Backend Engineer", "Phone screen"]
+        );
+        // " — " is split first, which takes the space of " - " away.
+        assert_eq!(parts("a — - b"), ["a", "- b"]);
+        assert_eq!(parts(" — "), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn find_short_finds_what_str_find_finds() {
+        for (s, pat) in [
+            ("Acme (x) (y)", " ("),
+            ("a  @ b @ c", " @ "),
+            ("", " @ "),
+            ("é @ ", " @ "),
+        ] {
+            assert_eq!(find_short(s, pat), s.find(pat), "{s:?} {pat:?}");
+        }
+    }
+
+    #[test]
+    fn lowercase_places_are_places_in_the_lowercased_text() {
+        for (text, key) in [
+            ("Lunch AT Acme at noon", " at "),
+            ("İstanbul Tech at Acme", " at "),
+            ("\u{212A}ey Tech With Acme", " with "),
+            ("ΣΑΣ with Acme", " with "),
+            ("no key here", " at "),
+        ] {
+            let lower = text.to_lowercase();
+            assert_eq!(
+                find_lowercase(text, key, false),
+                lower.find(key),
+                "{text:?}"
+            );
+            assert_eq!(
+                find_lowercase(text, key, true),
+                lower.rfind(key),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn one_line_joins_words_with_one_space() {
+        assert_eq!(
+            one_line("  Acme\t\tinterview\r\nround 2 "),
+            "Acme interview round 2"
+        );
+        assert_eq!(one_line("a\u{a0}b\u{85}c\u{0}d"), "a b c d");
+        assert_eq!(one_line(" \n "), "");
+    }
 }
