@@ -1910,24 +1910,23 @@ fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
-/// Where `key` (lower-case ASCII, at most 8 bytes) is in `text` lower-cased by
-/// [`str::to_lowercase`]: the first place, or the last with `last`. The place is a byte
-/// offset in the lower-cased text (which is longer than `text` when a letter's
-/// lower case is), found without making that text.
-fn find_lowercase(text: &str, key: &str, last: bool) -> Option<usize> {
+/// Where `key` (lower-case ASCII, at most 8 bytes) is in `text`, compared as
+/// [`str::to_lowercase`] would lower-case it: the first place, or the last with
+/// `last`, as the byte range of `text` it covers. Found without lower-casing the text,
+/// and a range of `text` itself, which is not a range of its lower-cased copy when a
+/// letter's lower case is longer or shorter ("İ", the Kelvin sign "K").
+fn find_lowercase(text: &str, key: &str, last: bool) -> Option<std::ops::Range<usize>> {
     const MAX: usize = 8;
     let key = key.as_bytes();
     debug_assert!(!key.is_empty() && key.len() <= MAX && key.is_ascii());
     // The last `key.len()` characters of the lower-cased text (non-ASCII ones as 0xFF,
-    // which no ASCII key has) and where each starts.
-    let mut recent = [(0u8, 0usize); MAX];
+    // which no ASCII key has), each with the range of `text` it comes from.
+    let mut recent = [(0u8, 0usize, 0usize); MAX];
     let mut seen = 0;
-    let mut at = 0;
     let mut found = None;
-    let mut push = |byte: u8, len: usize| {
-        recent[seen % MAX] = (byte, at);
+    let mut push = |byte: u8, from: usize, to: usize| {
+        recent[seen % MAX] = (byte, from, to);
         seen += 1;
-        at += len;
         if byte == key[key.len() - 1] && seen >= key.len() {
             let start = seen - key.len();
             if key
@@ -1935,7 +1934,7 @@ fn find_lowercase(text: &str, key: &str, last: bool) -> Option<usize> {
                 .enumerate()
                 .all(|(j, k)| recent[(start + j) % MAX].0 == *k)
             {
-                found = Some(recent[start % MAX].1);
+                found = Some(recent[start % MAX].1..to);
                 return !last;
             }
         }
@@ -1945,7 +1944,7 @@ fn find_lowercase(text: &str, key: &str, last: bool) -> Option<usize> {
     let mut i = 0;
     while i < b.len() {
         if b[i].is_ascii() {
-            if push(b[i].to_ascii_lowercase(), 1) {
+            if push(b[i].to_ascii_lowercase(), i, i + 1) {
                 break;
             }
             i += 1;
@@ -1954,11 +1953,11 @@ fn find_lowercase(text: &str, key: &str, last: bool) -> Option<usize> {
         let Some(c) = text[i..].chars().next() else {
             break;
         };
-        i += c.len_utf8();
-        // `str::to_lowercase` writes Σ as σ or ς: non-ASCII and two bytes either way.
+        let (from, to) = (i, i + c.len_utf8());
+        i = to;
         if c.to_lowercase().any(|l| {
             let byte = if l.is_ascii() { l as u8 } else { 0xFF };
-            push(byte, l.len_utf8())
+            push(byte, from, to)
         }) {
             break;
         }
@@ -2097,8 +2096,8 @@ fn company_in_clean_title(t: &str, people: &[&str]) -> Option<String> {
     let plausible = |s: &str| plausible_company(s, people).map(str::to_string);
     // "… with Acme", "… at Acme"
     for key in [" at ", " with "] {
-        if let Some(i) = find_lowercase(t, key, true) {
-            let tail = &t[i + key.len()..];
+        if let Some(at) = find_lowercase(t, key, true) {
+            let tail = &t[at.end..];
             let tail = find_title_part(tail, &mut Some).unwrap_or(tail);
             if let Some(c) = plausible(tail) {
                 return Some(c);
@@ -2175,8 +2174,8 @@ const ROLE_FILLERS: &[&str] = &["a", "an", "for", "the", "–", "—"];
 pub fn role_from_title(title: &str) -> Option<String> {
     let t = clean_title(title);
     // "Backend Engineer interview at Acme": the part before " at " / " with ".
-    let before_at = find_lowercase(t, " at ", false).map(|i| &t[..i]);
-    let before_with = find_lowercase(t, " with ", false).map(|i| &t[..i]);
+    let before_at = find_lowercase(t, " at ", false).map(|at| &t[..at.start]);
+    let before_with = find_lowercase(t, " with ", false).map(|at| &t[..at.start]);
     let mut buf = String::new();
     let mut role_in = |part: &str| role_in_part(part, &mut buf);
     before_at
@@ -2358,26 +2357,62 @@ mod tests {
     }
 
     #[test]
-    fn lowercase_places_are_places_in_the_lowercased_text() {
-        for (text, key) in [
-            ("Lunch AT Acme at noon", " at "),
-            ("İstanbul Tech at Acme", " at "),
-            ("\u{212A}ey Tech With Acme", " with "),
-            ("ΣΑΣ with Acme", " with "),
-            ("no key here", " at "),
+    fn lowercase_places_are_ranges_of_the_text_itself() {
+        for (text, key, first, last) in [
+            ("Lunch AT Acme at noon", " at ", Some(" AT "), Some(" at ")),
+            ("no key here", " at ", None, None),
+            // "İ" lower-cases to three bytes, the Kelvin sign to one ASCII "k".
+            ("İstanbul Tech at Acme", " at ", Some(" at "), Some(" at ")),
+            (
+                "\u{212A}ey Tech With Acme",
+                " with ",
+                Some(" With "),
+                Some(" With "),
+            ),
+            ("ΣΑΣ with Acme", " with ", Some(" with "), Some(" with ")),
+            (
+                "Pay Tech \u{212A}IT at İİİ at Acme",
+                " at ",
+                Some(" at "),
+                Some(" at "),
+            ),
         ] {
-            let lower = text.to_lowercase();
-            assert_eq!(
-                find_lowercase(text, key, false),
-                lower.find(key),
-                "{text:?}"
-            );
-            assert_eq!(
-                find_lowercase(text, key, true),
-                lower.rfind(key),
-                "{text:?}"
-            );
+            let first_found = find_lowercase(text, key, false);
+            let last_found = find_lowercase(text, key, true);
+            assert_eq!(first_found.clone().map(|r| &text[r]), first, "{text:?}");
+            assert_eq!(last_found.clone().map(|r| &text[r]), last, "{text:?}");
+            if let (Some(f), Some(l)) = (first_found, last_found) {
+                assert!(f.start <= l.start, "{text:?}");
+            }
         }
+        // The last " at " is the second one.
+        let text = "Pay Tech \u{212A}IT at İİİ at Acme";
+        assert_eq!(
+            &text[find_lowercase(text, " at ", true).unwrap().end..],
+            "Acme"
+        );
+        assert_eq!(
+            &text[..find_lowercase(text, " at ", false).unwrap().start],
+            "Pay Tech \u{212A}IT"
+        );
+    }
+
+    #[test]
+    fn titles_whose_lower_case_is_longer_are_read_not_refused() {
+        // "İ" is two bytes and lower-cases to three: a place in the lower-cased title
+        // is not a place in the title.
+        assert_eq!(
+            company_from_title("İstanbul Tech interview with Acme", &[]),
+            Some("Acme".to_string())
+        );
+        assert_eq!(
+            role_from_title("İİİİ Backend Engineer interview at Acme").as_deref(),
+            Some("İİİİ Backend Engineer")
+        );
+        assert_eq!(
+            company_from_title("Backend Engineer interview at İzmir Yazılım", &[]),
+            Some("İzmir Yazılım".to_string())
+        );
     }
 
     #[test]
