@@ -403,3 +403,50 @@ fn custom_holiday_calendar_moves_a_follow_up_off_a_closure_day() {
     );
     assert!(e.contains("cannot read"), "{e}");
 }
+
+#[test]
+fn an_agenda_read_before_an_update_follows_the_moved_interview() {
+    // The first agenda keeps its plan in the agenda cache; the import that moves the
+    // interview must make that plan stale, though it writes with triggers off.
+    let env = Env::new();
+    ok(env
+        .cmd()
+        .args(["profile", "--name", "Alex Candidate", "--email", ME]));
+    ok(env.cmd().arg("import").arg(invite("google.ics")));
+    let agenda = || {
+        json(&ok(env
+            .cmd()
+            .env("FOLLOWUP_NOW", "2026-12-01T12:00:00Z")
+            .args(["agenda", "--json"])))
+    };
+    let thank_you_due = |v: &Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["kind"] == "thank_you")
+            .map(|i| i["due"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let before = agenda();
+    assert_eq!(
+        thank_you_due(&before),
+        ["2026-12-01T11:45:00-05:00", "2026-12-01T11:45:00-05:00"]
+    );
+    assert_eq!(
+        thank_you_due(&agenda()),
+        thank_you_due(&before),
+        "from the cache"
+    );
+
+    ok(env.cmd().arg("import").arg(invite("update-seq2.ics")));
+    // Moved to Wednesday 14:00 for an hour, with a third interviewer.
+    assert_eq!(
+        thank_you_due(&agenda()),
+        [
+            "2026-12-02T16:00:00-05:00",
+            "2026-12-02T16:00:00-05:00",
+            "2026-12-02T16:00:00-05:00"
+        ]
+    );
+}
