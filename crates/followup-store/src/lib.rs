@@ -54,7 +54,8 @@
 //!
 //! `plan_gen.gen` counts changes to everything planning reads of an
 //! application; triggers raise it on every write to it, its interviews, contacts,
-//! interviewers and touchpoints.
+//! interviewers and touchpoints (a [`Store::batch`] raises it once per application
+//! it changed instead, with its connection's triggers off).
 //!
 //! Instants are stored as integer nanoseconds since the Unix epoch (UTC): exact, and
 //! sorted as numbers. Enumerations are stored as their kebab-case words, dates as
