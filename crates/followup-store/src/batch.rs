@@ -4,12 +4,14 @@
 //! application's generation once per row written, so an import of ten thousand
 //! invitations would run them eighty thousand times, nearly a fifth of its work.
 //! Inside a batch, triggers are off for this connection only
-//! (`SQLITE_DBCONFIG_ENABLE_TRIGGER`; other connections and programs keep them);
-//! every [`Batch`] method notes the applications it changes, and before the commit
-//! each one's generation is raised once, in the same transaction. The agenda cache
-//! sees exactly what it would have seen with the triggers: a generation that moved
-//! for every application whose facts changed, at the same commit. Triggers are
-//! turned back on when the batch ends, whether it committed, failed or panicked.
+//! (`SQLITE_DBCONFIG_ENABLE_TRIGGER`; other connections and programs keep them).
+//! Every [`Batch`] method notes the applications it changes before it writes, so the
+//! rows of a method refused halfway count too (a caller may go on after the error);
+//! before the commit each one's generation is raised once, in the same transaction.
+//! The agenda cache sees exactly what it would have seen with the triggers: a
+//! generation that moved for every application whose facts changed, at the same
+//! commit. A created application gets its counter row right after its own. Triggers
+//! are turned back on when the batch ends, whether it committed, failed or panicked.
 
 use std::collections::BTreeSet;
 
@@ -107,7 +109,9 @@ impl Batch<'_> {
         Ok(())
     }
 
-    /// Notes that planning's facts of `application_id` changed.
+    /// Notes that planning's facts of `application_id` change. Called before the
+    /// write: a method that fails halfway may have written some rows, and a caller
+    /// that goes on after the error commits them.
     fn changed(&mut self, application_id: i64) {
         self.changed.insert(application_id);
     }
@@ -125,12 +129,15 @@ impl Batch<'_> {
     ) -> Result<(i64, Vec<i64>)> {
         new.validate()?;
         let mut interviews = Vec::with_capacity(new.interviews.len());
-        let id = insert_application_with(self.c, new, &mut interviews)?;
-        // The row the application's insert trigger makes.
-        self.c
-            .prepare_cached("INSERT INTO plan_gen (application_id, gen) VALUES (?1, 0)")?
-            .execute([id])?;
-        self.created.insert(id);
+        // The counter row (which the application's insert trigger makes) is written
+        // right after the application's: it is there even if a later part fails.
+        let created = &mut self.created;
+        let id = insert_application_with(self.c, new, &mut interviews, |c, id| {
+            c.prepare_cached("INSERT INTO plan_gen (application_id, gen) VALUES (?1, 0)")?
+                .execute([id])?;
+            created.insert(id);
+            Ok(())
+        })?;
         Ok((id, interviews))
     }
 
@@ -138,18 +145,16 @@ impl Batch<'_> {
     pub fn add_interview(&mut self, application_id: i64, new: &NewInterview) -> Result<i64> {
         new.validate()?;
         require_application(self.c, application_id)?;
-        let id = insert_interview(self.c, application_id, new, &[])?;
         self.changed(application_id);
-        Ok(id)
+        insert_interview(self.c, application_id, new, &[])
     }
 
     /// As [`Store::add_contact`].
     pub fn add_contact(&mut self, application_id: i64, new: &NewContact) -> Result<i64> {
         new.validate()?;
         require_application(self.c, application_id)?;
-        let id = insert_contact(self.c, application_id, new)?;
         self.changed(application_id);
-        Ok(id)
+        insert_contact(self.c, application_id, new)
     }
 
     /// As [`Store::update_interview`].
@@ -160,12 +165,11 @@ impl Batch<'_> {
 
     /// As [`update_interview`](Self::update_interview), for an interview this batch
     /// has just read (with [`find_interview_by_uid`](Self::find_interview_by_uid)):
-    /// its row is not read a second time.
+    /// its row is not read a second time. An interview whose stored application is
+    /// not `read.application_id` is not found.
     pub fn update_read_interview(&mut self, read: Interview, patch: &InterviewPatch) -> Result<()> {
-        let application_id = read.application_id;
-        crate::write::write_interview_patch(self.c, read, patch)?;
-        self.changed(application_id);
-        Ok(())
+        self.changed(read.application_id);
+        crate::write::write_interview_patch(self.c, read, patch)
     }
 
     /// As [`Store::find_interview_by_uid`], seeing this batch's writes.

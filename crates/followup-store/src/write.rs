@@ -398,14 +398,16 @@ fn require_free_uid(c: &Connection, uid: &str, except: Option<i64>) -> Result<()
 }
 
 pub(crate) fn insert_application(c: &Connection, new: &NewApplication) -> Result<i64> {
-    insert_application_with(c, new, &mut Vec::new())
+    insert_application_with(c, new, &mut Vec::new(), |_, _| Ok(()))
 }
 
-/// As [`insert_application`], pushing the ids of the new interviews, in order.
+/// As [`insert_application`], pushing the ids of the new interviews, in order, and
+/// calling `inserted` with the application's id as soon as its row is in.
 pub(crate) fn insert_application_with(
     c: &Connection,
     new: &NewApplication,
     interview_ids: &mut Vec<i64>,
+    inserted: impl FnOnce(&Connection, i64) -> Result<()>,
 ) -> Result<i64> {
     let closed_at = (new.status != Status::Active).then_some(new.created_at);
     c.prepare_cached(
@@ -429,6 +431,7 @@ pub(crate) fn insert_application_with(
         new.recipient_tz,
     ])?;
     let id = c.last_insert_rowid();
+    inserted(c, id)?;
     let mut contacts = Vec::with_capacity(new.contacts.len());
     for contact in &new.contacts {
         contacts.push(insert_contact(c, id, contact)?);
@@ -621,25 +624,35 @@ pub(crate) fn write_interview_patch(
     if let Some(uid) = &iv.uid {
         require_free_uid(c, uid, Some(interview_id))?;
     }
-    c.prepare_cached(
-        "UPDATE interview SET start = ?2, tz = ?3, duration_minutes = ?4, round = ?5,
+    let changed = c
+        .prepare_cached(
+            "UPDATE interview SET start = ?2, tz = ?3, duration_minutes = ?4, round = ?5,
                     decision_phrase = ?6, decision_date = ?7, location = ?8, uid = ?9,
                     cancelled = ?10, title = ?11
-                 WHERE id = ?1",
-    )?
-    .execute(params![
-        iv.id,
-        ts("start", iv.start)?,
-        iv.tz,
-        iv.duration_minutes,
-        word(iv.round),
-        iv.decision_phrase,
-        date(iv.decision_date),
-        iv.location,
-        iv.uid,
-        iv.cancelled,
-        iv.title,
-    ])?;
+                 WHERE id = ?1 AND application_id = ?12",
+        )?
+        .execute(params![
+            iv.id,
+            ts("start", iv.start)?,
+            iv.tz,
+            iv.duration_minutes,
+            word(iv.round),
+            iv.decision_phrase,
+            date(iv.decision_date),
+            iv.location,
+            iv.uid,
+            iv.cancelled,
+            iv.title,
+            iv.application_id,
+        ])?;
+    if changed == 0 {
+        // Gone, or `iv` was not read from this database: never write another
+        // application's interview under this one's name.
+        return Err(StoreError::NotFound {
+            what: "interview",
+            id: interview_id,
+        });
+    }
     if patch.interviewer_ids.is_some() {
         // Both key columns, so the primary key finds the rows (not a scan).
         c.prepare_cached(

@@ -461,3 +461,70 @@ fn a_failed_batch_changes_nothing_and_leaves_the_triggers_on() {
         .unwrap();
     assert_eq!(stale_ids(&read(&s, FP)), vec![a]);
 }
+
+#[test]
+fn a_batch_counts_writes_of_a_method_that_failed_halfway() {
+    // A batch method can write some rows and then be refused; a caller that goes on
+    // after the error commits those rows, and they must count.
+    let mut s = Store::open_in_memory().unwrap();
+    let (a, interview) = add(&mut s, "Acme");
+    let (b, _) = add(&mut s, "Globex");
+    let other = s.application(b).unwrap().contacts[0].id;
+    fill(&mut s, FP);
+    let before = s.plan_gens().unwrap();
+    s.batch(|w| {
+        // The row is updated, then the interviewer of another application refused.
+        let moved = w.update_interview(
+            interview,
+            &InterviewPatch {
+                duration_minutes: Some(90),
+                interviewer_ids: Some(vec![other]),
+                ..InterviewPatch::default()
+            },
+        );
+        assert!(moved.is_err());
+        // The interview is added, then its interviewer refused.
+        let mut r = NewInterview::new(at("2026-12-08T15:00:00Z"), "UTC", 30);
+        r.interviewers.push(Interviewer::Id(other));
+        assert!(w.add_interview(a, &r).is_err());
+        // The application is added, then its second round's uid refused.
+        let start = at("2026-12-02T15:00:00Z");
+        let mut app = NewApplication::new("Hooli", "Engineer", start);
+        for _ in 0..2 {
+            let mut r = NewInterview::new(start, "UTC", 45);
+            r.uid = Some("same@cal".into());
+            app.interviews.push(r);
+        }
+        assert!(w.add_application(&app).is_err());
+        Ok(())
+    })
+    .unwrap();
+    let full = s.application(a).unwrap();
+    assert_eq!(full.interviews.len(), 2, "the half-written rows are kept");
+    assert_eq!(full.interviews[0].duration_minutes, 90);
+    let after = s.plan_gens().unwrap();
+    assert_eq!(after[&a], before[&a] + 1);
+    assert_eq!(after[&b], before[&b]);
+    // The half-added application has its counter: it can be cached like any other.
+    let hooli = *after.keys().max().unwrap();
+    assert_eq!(s.application(hooli).unwrap().application.company, "Hooli");
+    assert_eq!(after[&hooli], 0);
+    assert_eq!(stale_ids(&read(&s, FP)), vec![a, hooli]);
+    fill(&mut s, FP);
+    assert!(read(&s, FP).stale.is_empty());
+}
+
+#[test]
+fn an_interview_read_elsewhere_is_not_written_under_another_application() {
+    let mut s = Store::open_in_memory().unwrap();
+    let (_, interview) = add(&mut s, "Acme");
+    let (b, _) = add(&mut s, "Globex");
+    let mut forged = s.interview(interview).unwrap();
+    forged.application_id = b;
+    let before = s.plan_gens().unwrap();
+    let err = s
+        .batch(|w| w.update_read_interview(forged, &InterviewPatch::default()))
+        .unwrap_err();
+    assert!(err.to_string().contains("interview"), "{err}");
+    assert_eq!(s.plan_gens().unwrap(), before);
+}
