@@ -32,15 +32,20 @@ use crate::output;
 pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
     let text = read_input(&a.file)?;
     let label = a.file.display().to_string();
-    let (planned, notes) = imp::plan(ctx, &text, &label, a.company.as_deref(), a.me.as_deref())?;
+    let (company, me) = (a.company.as_deref(), a.me.as_deref());
     // Notes only once everything was read and checked: bad input is one line.
-    for n in &notes {
-        eprintln!("note: {n}");
-    }
+    let show = |notes: &[String]| {
+        for n in notes {
+            eprintln!("note: {n}");
+        }
+    };
     if a.dry_run {
+        let (planned, notes) = imp::plan(ctx, &text, &label, company, me)?;
+        show(&notes);
         return print_dry_run(a.json, &planned);
     }
-    let done = imp::write_all(ctx, &planned)?;
+    let (done, notes) = imp::import(ctx, &text, &label, company, me)?;
+    show(&notes);
     print_done(a.json, &done)
 }
 
