@@ -1,12 +1,9 @@
 //! Interview invitations (`.ics`, or an `.eml` with a `text/calendar` part) read into
 //! the tracker: `followup import` and the web app's "drop an invite".
 //!
-//! Every event of the file is read and checked ([`plan`]) and written ([`write_all`])
-//! in one transaction, committed only when every event passed, so a problem in the
-//! third event leaves nothing of the first two. [`import`] does both at once: a second
-//! thread writes each checked event while the next ones are checked (a first import
-//! of 10,000 events takes a sixth less time), and rolls back if one is refused. Per
-//! event, by its UID:
+//! Every event of the file is read and checked first ([`plan`]); only then is anything
+//! written ([`write_all`]), all in one transaction, so a problem in the third event
+//! leaves nothing of the first two. Per event, by its UID:
 //!
 //! - an interview imported before with the same UID is updated (moved, renamed, its
 //!   interviewers replaced), or marked cancelled for `METHOD:CANCEL` /
@@ -92,105 +89,6 @@ pub fn plan(
     company: Option<&str>,
     me: Option<&str>,
 ) -> Result<(Vec<Planned>, Vec<String>)> {
-    let mut planned = Vec::new();
-    let notes = plan_each(ctx, text, label, company, me, &mut |p| {
-        planned.push(p);
-        true
-    })?;
-    Ok((planned, notes))
-}
-
-/// Reads, checks and writes every event of `text`, as [`plan`] then [`write_all`],
-/// with the writing on a second thread: it starts when the first event has been
-/// checked, and writes each event while the next ones are checked. Nothing is written
-/// unless every event passes: a problem in the last event rolls the whole transaction
-/// back, and reports the same one-line error as [`plan`]. Returns what each event did
-/// and the notes to show.
-pub fn import(
-    ctx: &Ctx,
-    text: &str,
-    label: &str,
-    company: Option<&str>,
-    me: Option<&str>,
-) -> Result<(Vec<Done>, Vec<String>)> {
-    std::thread::scope(|scope| {
-        let mut writer: Option<Writer<'_>> = None;
-        let planned = plan_each(ctx, text, label, company, me, &mut |p| {
-            let (to_writer, _) = writer.get_or_insert_with(|| {
-                let (tx, rx) = std::sync::mpsc::sync_channel(1024);
-                (tx, scope.spawn(move || write_received(ctx, rx)))
-            });
-            // A writer that stopped (the database refused) has its error to report.
-            to_writer.send(Message::Event(Box::new(p))).is_ok()
-        });
-        let Some((to_writer, handle)) = writer else {
-            // Nothing was checked: `plan_each` failed on the file or its first event.
-            return planned.map(|notes| (Vec::new(), notes));
-        };
-        if planned.is_ok() {
-            // Told to commit only when every event passed.
-            let _ = to_writer.send(Message::End);
-        }
-        drop(to_writer);
-        let written = handle
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let notes = planned?;
-        Ok((written?, notes))
-    })
-}
-
-/// The writing thread of [`import`] and the way to it.
-type Writer<'scope> = (
-    std::sync::mpsc::SyncSender<Message>,
-    std::thread::ScopedJoinHandle<'scope, Result<Vec<Done>>>,
-);
-
-/// From the checking thread to the writing one.
-enum Message {
-    /// One event, checked.
-    Event(Box<Planned>),
-    /// Every event passed: commit.
-    End,
-}
-
-/// The writing side of [`import`]: every event received, in one transaction,
-/// committed only on [`Message::End`]. A closed channel without it means a later
-/// event failed its checks: the transaction is rolled back.
-fn write_received(ctx: &Ctx, events: std::sync::mpsc::Receiver<Message>) -> Result<Vec<Done>> {
-    let mut store = ctx.store()?;
-    let now = ctx.now;
-    store
-        .batch(|b| {
-            let mut people = People::default();
-            let mut done = Vec::new();
-            loop {
-                match events.recv() {
-                    Ok(Message::Event(p)) => done.push(write(b, &p, now, &mut people)?),
-                    Ok(Message::End) => return Ok(done),
-                    Err(_) => {
-                        return Err(StoreError::Invalid {
-                            field: "import".into(),
-                            reason: "stopped: an event was refused, nothing is written".into(),
-                        })
-                    }
-                }
-            }
-        })
-        .map_err(store_err)
-}
-
-/// [`plan`], handing each checked event to `sink` as soon as it is checked (a `sink`
-/// that returns false stops the reading). Returns the notes; an error means some
-/// event was refused, and the events handed over must not be kept.
-fn plan_each(
-    ctx: &Ctx,
-    text: &str,
-    label: &str,
-    company: Option<&str>,
-    me: Option<&str>,
-    sink: &mut dyn FnMut(Planned) -> bool,
-) -> Result<Vec<String>> {
     let floating = match ctx.settings.tz.as_deref() {
         Some(name) => Some(time::zone(name, "tz (settings)")?),
         None => None,
@@ -211,7 +109,7 @@ fn plan_each(
              pass --me EMAIL), so every attendee is taken as an interviewer"
         ));
     }
-    plan_events(
+    let planned = plan_events(
         label,
         company,
         ctx,
@@ -219,9 +117,8 @@ fn plan_each(
         me.as_deref(),
         floating.as_ref(),
         &mut notes,
-        sink,
     )?;
-    Ok(notes)
+    Ok((planned, notes))
 }
 
 /// Writes the planned events, all in one transaction.
@@ -265,9 +162,7 @@ fn latest_by_uid(invites: Vec<Invite>) -> Vec<Invite> {
     out
 }
 
-/// Company, role, round, interviewers and zone of every event, each handed to `sink`
-/// once checked (until it returns false).
-#[allow(clippy::too_many_arguments)]
+/// Company, role, round, interviewers and zone of every event, checked before any write.
 fn plan_events(
     file: &str,
     company: Option<&str>,
@@ -276,15 +171,12 @@ fn plan_events(
     me: Option<&str>,
     floating: Option<&TimeZone>,
     notes: &mut Vec<String>,
-    sink: &mut dyn FnMut(Planned) -> bool,
-) -> Result<()> {
+) -> Result<Vec<Planned>> {
     let company_flag = company.map(str::trim).filter(|c| !c.is_empty());
     if let Some(c) = company_flag {
         followup_store::validate::required_line("--company", c).map_err(store_err)?;
     }
-    let mut planned = 0;
-    // The first guesses, shown after the other notes.
-    let mut guesses = Vec::new();
+    let mut out = Vec::with_capacity(invites.len());
     let mut skipped = 0;
     let mut floating_noted = false;
     for invite in invites {
@@ -353,18 +245,9 @@ fn plan_events(
                 "{file}: the event at line {line} cannot be kept: {e}"
             ))
         })?;
-        if p.company_source != "--company" && guesses.len() < 5 {
-            guesses.push(format!(
-                "company \"{}\" guessed from {} for \"{}\"; pass --company to set it",
-                p.company, p.company_source, p.invite.title
-            ));
-        }
-        planned += 1;
-        if !sink(p) {
-            break;
-        }
+        out.push(p);
     }
-    if planned == 0 {
+    if out.is_empty() {
         return Err(Error::input(format!(
             "{file}: no invitation in the file ({skipped} event(s) without organiser or attendee)"
         )));
@@ -374,8 +257,17 @@ fn plan_events(
             "{file}: {skipped} events without organiser or attendee skipped in all"
         ));
     }
-    notes.extend(guesses);
-    Ok(())
+    for p in out
+        .iter()
+        .filter(|p| p.company_source != "--company")
+        .take(5)
+    {
+        notes.push(format!(
+            "company \"{}\" guessed from {} for \"{}\"; pass --company to set it",
+            p.company, p.company_source, p.invite.title
+        ));
+    }
+    Ok(out)
 }
 
 /// The interview of an event, its interviewers as new contacts.

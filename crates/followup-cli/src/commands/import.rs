@@ -32,20 +32,15 @@ use crate::output;
 pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
     let text = read_input(&a.file)?;
     let label = a.file.display().to_string();
-    let (company, me) = (a.company.as_deref(), a.me.as_deref());
+    let (planned, notes) = imp::plan(ctx, &text, &label, a.company.as_deref(), a.me.as_deref())?;
     // Notes only once everything was read and checked: bad input is one line.
-    let show = |notes: &[String]| {
-        for n in notes {
-            eprintln!("note: {n}");
-        }
-    };
+    for n in &notes {
+        eprintln!("note: {n}");
+    }
     if a.dry_run {
-        let (planned, notes) = imp::plan(ctx, &text, &label, company, me)?;
-        show(&notes);
         return print_dry_run(a.json, &planned);
     }
-    let (done, notes) = imp::import(ctx, &text, &label, company, me)?;
-    show(&notes);
+    let done = imp::write_all(ctx, &planned)?;
     print_done(a.json, &done)
 }
 
