@@ -318,6 +318,32 @@ fn bad_input_is_one_line_exit_2_and_writes_nothing() {
     );
     assert!(e.contains("DTSTART"), "{e}");
 
+    // Three events, the third one's company unknown (a personal address, a bare
+    // title): the first two were already being written, and are rolled back.
+    let personal = body("c@x", "20261204T170000Z")
+        .replace("SUMMARY:", "SUMMARY:Chat\r\nX-OLD-SUMMARY:")
+        .lines()
+        .filter(|l| !l.starts_with("ATTENDEE") && !l.starts_with("ORGANIZER"))
+        .map(|l| format!("{l}\r\n"))
+        .collect::<String>()
+        .replace(
+            "END:VEVENT",
+            "ORGANIZER;CN=Pat:mailto:pat@gmail.com\r\nEND:VEVENT",
+        );
+    let three = format!(
+        "BEGIN:VCALENDAR\r\n{}{}{}END:VCALENDAR\r\n",
+        body("a@x", "20261204T170000Z"),
+        body("b@x", "20261204T170000Z"),
+        personal
+    );
+    let e = refused(
+        env.cmd()
+            .args(["import", "--me", "alex@example.org"])
+            .arg(env.file("three-late.ics", &three)),
+    );
+    assert!(e.contains("cannot tell the company"), "{e}");
+    assert_eq!(e.trim().lines().count(), 1, "{e}");
+
     let e = refused(
         env.cmd()
             .arg("import")
