@@ -373,27 +373,20 @@ fn require_child(c: &Connection, what: &'static str, application_id: i64, id: i6
     }
 }
 
-/// Whether `e` is a UNIQUE constraint refusing a row. An interview's only unique
-/// column besides its id (never given) is its calendar `uid`.
-fn is_unique_violation(e: &rusqlite::Error) -> bool {
-    matches!(
-        e,
-        rusqlite::Error::SqliteFailure(f, _)
-            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
-    )
-}
-
-fn require_free_uid(c: &Connection, uid: &str, except: Option<i64>) -> Result<()> {
-    let other: Option<i64> = c
-        .prepare_cached("SELECT id FROM interview WHERE uid = ?1")?
-        .query_row([uid], |r| r.get(0))
-        .optional()?;
-    match other {
-        Some(id) if Some(id) != except => Err(StoreError::Duplicate {
-            what: "interview uid",
-            value: uid.to_owned(),
-        }),
-        _ => Ok(()),
+/// The error of a write refused by a UNIQUE constraint: an interview's only unique
+/// column besides its id (never given) is its calendar `uid`, so the unique index is
+/// the check, for inserts and updates alike, without a lookup before each write.
+fn uid_taken(e: rusqlite::Error, uid: Option<&String>) -> StoreError {
+    match (&e, uid) {
+        (rusqlite::Error::SqliteFailure(f, _), Some(uid))
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+        {
+            StoreError::Duplicate {
+                what: "interview uid",
+                value: uid.clone(),
+            }
+        }
+        _ => e.into(),
     }
 }
 
@@ -471,14 +464,7 @@ pub(crate) fn insert_interview(
         new.cancelled,
         new.title,
     ])
-    .map_err(|e| match &new.uid {
-        // The unique index on `uid` is the check: no lookup before every insert.
-        Some(uid) if is_unique_violation(&e) => StoreError::Duplicate {
-            what: "interview uid",
-            value: uid.clone(),
-        },
-        _ => e.into(),
-    })?;
+    .map_err(|e| uid_taken(e, new.uid.as_ref()))?;
     let id = c.last_insert_rowid();
     for (j, who) in new.interviewers.iter().enumerate() {
         let contact = match who {
@@ -621,9 +607,6 @@ pub(crate) fn write_interview_patch(
     let interview_id = iv.id;
     patch.apply(&mut iv);
     iv.validate_at("")?;
-    if let Some(uid) = &iv.uid {
-        require_free_uid(c, uid, Some(interview_id))?;
-    }
     let changed = c
         .prepare_cached(
             "UPDATE interview SET start = ?2, tz = ?3, duration_minutes = ?4, round = ?5,
@@ -644,7 +627,8 @@ pub(crate) fn write_interview_patch(
             iv.cancelled,
             iv.title,
             iv.application_id,
-        ])?;
+        ])
+        .map_err(|e| uid_taken(e, iv.uid.as_ref()))?;
     if changed == 0 {
         // Gone, or `iv` was not read from this database: never write another
         // application's interview under this one's name.

@@ -1899,15 +1899,12 @@ fn in_list(w: &str, list: &[&str]) -> bool {
 /// The first place of `pat` in `s`, as [`str::find`] gives it, for the short
 /// patterns of titles (no searcher to set up).
 fn find_short(s: &str, pat: &str) -> Option<usize> {
-    let (s, pat) = (s.as_bytes(), pat.as_bytes());
-    let (&first, rest) = pat.split_first()?;
-    let last_start = s.len().checked_sub(pat.len())?;
-    (0..=last_start).find(|&i| s[i] == first && bytes_eq(&s[i + 1..i + pat.len()], rest))
-}
-
-/// Byte slices of the same length compared in a loop (they are a few bytes long).
-fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+    if pat.is_empty() {
+        return Some(0);
+    }
+    s.as_bytes()
+        .windows(pat.len())
+        .position(|w| w == pat.as_bytes())
 }
 
 /// Where `key` (lower-case ASCII, at most 8 bytes) is in `text`, compared as
@@ -2012,7 +2009,7 @@ fn separators_in(s: &str, seps: &[&str]) -> u32 {
             continue;
         }
         for (k, sep) in seps.iter().enumerate() {
-            if b.len() - i >= sep.len() && bytes_eq(&b[i..i + sep.len()], sep.as_bytes()) {
+            if b[i..].starts_with(sep.as_bytes()) {
                 found |= 1 << k;
             }
         }
