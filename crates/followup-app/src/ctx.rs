@@ -5,12 +5,14 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use followup_core::agenda::{Event, Person, Track};
+use followup_core::agenda::{Event, Person, Round, Track};
 use followup_core::calendar::Region;
 use followup_core::model::Status;
 use followup_core::plan::{Interview, Recipient};
 use followup_core::policy::{Hours, Policy, Preset};
-use followup_store::{AgendaRow, ApplicationFull, Store, StoreError, TouchpointKind};
+use followup_store::{
+    AgendaPerson, AgendaRow, ApplicationFull, LatestRound, Store, StoreError, TouchpointKind,
+};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
@@ -114,21 +116,27 @@ pub fn track_of(ctx: &Ctx, full: &ApplicationFull) -> Result<Option<Track>> {
 /// Builds the planner's view of one application from the facts planning needs (what
 /// [`Store::agenda_rows`] reads, or [`AgendaRow::from_full`] takes from a full record).
 pub fn track_of_row(ctx: &Ctx, row: &AgendaRow) -> Result<Track> {
-    let latest = &row.latest;
-    let tz = time::zone(&latest.tz, "interview zone")?;
-    let mut interview = Interview::new(latest.start.to_zoned(tz.clone()));
-    interview.duration = jiff::SignedDuration::from_mins(latest.duration_minutes);
-    interview.round = latest.round;
-    interview.decision_by = latest.decision_date;
-    interview.decision_meaning = latest.decision_phrase.as_ref().map(|p| format!("\"{p}\""));
-    interview.company_type = row.company_type;
-    interview.seniority = row.seniority;
-    interview.urgent = row.urgent;
-    interview.late_in_process = row.late_in_process;
-    interview.rounds_so_far = row.rounds;
-    let recipient_tz = match &row.recipient_tz {
-        Some(name) => time::zone(name, "recipient zone")?,
-        None => tz,
+    let round_of = |r: &LatestRound, rounds_so_far: u32| -> Result<Interview> {
+        let tz = time::zone(&r.tz, "interview zone")?;
+        let mut interview = Interview::new(r.start.to_zoned(tz));
+        interview.duration = jiff::SignedDuration::from_mins(r.duration_minutes);
+        interview.round = r.round;
+        interview.decision_by = r.decision_date;
+        interview.decision_meaning = r.decision_phrase.as_ref().map(|p| format!("\"{p}\""));
+        interview.company_type = row.company_type;
+        interview.seniority = row.seniority;
+        interview.urgent = row.urgent;
+        interview.late_in_process = row.late_in_process;
+        interview.rounds_so_far = rounds_so_far;
+        Ok(interview)
+    };
+    let interview = round_of(&row.latest, row.rounds)?;
+    // The recipient stays where the application is: its recipient zone, else its first
+    // round's; a round held in another zone changes only that round.
+    let recipient_tz = match (&row.recipient_tz, row.earlier.first()) {
+        (Some(name), _) => time::zone(name, "recipient zone")?,
+        (None, Some(first)) => time::zone(&first.round.tz, "interview zone")?,
+        (None, None) => interview.start.time_zone().clone(),
     };
     let region = match row.region.as_deref().or(ctx.settings.region.as_deref()) {
         Some(code) => Some(ctx.region(code)?),
@@ -139,14 +147,28 @@ pub fn track_of_row(ctx: &Ctx, row: &AgendaRow) -> Result<Track> {
         region,
         hours: ctx.hours()?,
     };
-    let interviewers = row
-        .interviewers
+    let people = |list: &[AgendaPerson]| -> Vec<Person> {
+        list.iter()
+            .map(|c| Person {
+                id: c.id,
+                name: c.name.clone(),
+            })
+            .collect()
+    };
+    let interviewers = people(&row.interviewers);
+    let earlier = row
+        .earlier
         .iter()
-        .map(|c| Person {
-            id: c.id,
-            name: c.name.clone(),
+        .zip(1..)
+        .map(|(e, n)| {
+            Ok(Round {
+                id: e.round.id,
+                interview: round_of(&e.round, n)?,
+                interviewers: people(&e.interviewers),
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>>>()?;
+    let contacts = people(&row.contacts);
     let events = row
         .touchpoints
         .iter()
@@ -181,12 +203,15 @@ pub fn track_of_row(ctx: &Ctx, row: &AgendaRow) -> Result<Track> {
                 at: t.at,
                 status: t.outcome.map_or(Status::NoResponse, Status::from),
             },
+            TouchpointKind::Reopened => Event::Reopened { at: t.at },
         })
         .collect();
     Ok(Track {
         interview,
         recipient,
         interviewers,
+        earlier,
+        contacts,
         events,
     })
 }

@@ -274,8 +274,9 @@ pub struct RoundArgs {
     /// When it starts, local to --tz: "2026-12-01 10:00".
     #[arg(long, value_name = "DATETIME")]
     pub at: String,
-    /// Its IANA time zone.
-    #[arg(long, env = "FOLLOWUP_TZ", value_name = "ZONE")]
+    /// Its IANA time zone (default: for another round, the application's latest
+    /// round's zone; else `tz` of the settings or FOLLOWUP_TZ).
+    #[arg(long, value_name = "ZONE")]
     pub tz: Option<String>,
     /// How long: 45m, 1h.
     #[arg(long, default_value = "1h")]
@@ -351,6 +352,10 @@ pub struct AddArgs {
 pub struct InterviewArgs {
     /// The application id.
     pub id: i64,
+    /// Reopen the application if it is closed (an outcome was recorded); the
+    /// reopening is recorded in its history.
+    #[arg(long)]
+    pub reopen: bool,
     #[command(flatten)]
     pub round: RoundArgs,
 }

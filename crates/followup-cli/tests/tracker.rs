@@ -252,14 +252,25 @@ fn thank_you_per_interviewer_then_follow_ups_then_move_on() {
     let items = env.agenda(later, 30);
     assert_eq!(kinds(&items, id), ["move_on"], "{items:#?}");
 
-    // Never a third follow-up (T5), and the refusal writes nothing.
-    let before = env.json(["show", &id.to_string(), "--json"]);
-    let err = refused(
-        env.cmd()
-            .args(["log", &id.to_string(), "follow-up", "--now", later]),
-    );
-    assert!(err.contains("T5"), "{err}");
-    assert_eq!(env.json(["show", &id.to_string(), "--json"]), before);
+    // A third follow-up is a fact: recorded, with T5's advice as a warning, and
+    // never a third one planned.
+    let out = env
+        .cmd()
+        .args(["log", &id.to_string(), "follow-up", "--now", later])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("warning: T5"), "{err}");
+    let show = env.json(["show", &id.to_string(), "--json"]);
+    let sent = show["application"]["touchpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["kind"] == "follow-up")
+        .count();
+    assert_eq!(sent, 2, "{show}");
+    assert_eq!(kinds(&env.agenda(later, 30), id), ["move_on"]);
 }
 
 #[test]

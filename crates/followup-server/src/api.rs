@@ -107,6 +107,16 @@ pub struct Created {
     pub id: i64,
 }
 
+/// A touchpoint recorded, and the advice it goes against.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct LoggedTouchpoint {
+    /// Its id.
+    pub id: i64,
+    /// Advice the fact goes against, one line each with its rule id ("T5: more than
+    /// two follow-ups …"): recorded anyway.
+    pub warnings: Vec<String>,
+}
+
 /// Adds an application and its first interview.
 #[utoipa::path(post, path = "/api/applications",
     request_body(content = Object, description = "company, role, round {at, tz, duration, round, decision, interviewer[], topic[]...}, region, recipient_tz, company_type, seniority, urgent, late_in_process, link, source; unknown fields are refused"),
@@ -155,18 +165,19 @@ pub struct LogInput {
     pub note: Option<String>,
 }
 
-/// Logs a touchpoint (never a third follow-up, T5).
+/// Logs a touchpoint: a fact is always recorded; what the rules advise against (a
+/// third follow-up, T5) comes back as warnings.
 #[utoipa::path(post, path = "/api/applications/{id}/touchpoints", params(("id" = i64, Path)),
     request_body = LogInput,
-    responses((status = 201, description = "Created: its id", body = Created),
+    responses((status = 201, description = "Created: its id and any warnings", body = LoggedTouchpoint),
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json")))]
 async fn log_touchpoint(
     State(s): State<Shared>,
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<LogInput>,
-) -> Result<(StatusCode, Json<Created>), Problem> {
+) -> Result<(StatusCode, Json<LoggedTouchpoint>), Problem> {
     let ctx = s.ctx();
-    let tid = blocking(move || {
+    let logged = blocking(move || {
         Ok(followup_app::track::log(
             &ctx,
             id,
@@ -177,7 +188,13 @@ async fn log_touchpoint(
         )?)
     })
     .await?;
-    Ok((StatusCode::CREATED, Json(Created { id: tid })))
+    Ok((
+        StatusCode::CREATED,
+        Json(LoggedTouchpoint {
+            id: logged.id,
+            warnings: logged.warnings,
+        }),
+    ))
 }
 
 /// Which draft.

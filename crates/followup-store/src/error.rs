@@ -127,6 +127,15 @@ pub enum StoreError {
         reason: String,
     },
 
+    /// A round added to an application that is no longer active, without reopening it.
+    #[error("application {id} is closed ({status})")]
+    Closed {
+        /// The application.
+        id: i64,
+        /// Its status: offer, rejected, withdrawn, no-response.
+        status: String,
+    },
+
     /// A value that must be unique is already taken.
     #[error("{what} `{value}` is already used")]
     Duplicate {
@@ -171,7 +180,7 @@ impl StoreError {
     pub fn is_invalid(&self) -> bool {
         matches!(
             self,
-            StoreError::Invalid { .. } | StoreError::Duplicate { .. }
+            StoreError::Invalid { .. } | StoreError::Duplicate { .. } | StoreError::Closed { .. }
         )
     }
 

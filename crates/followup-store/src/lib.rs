@@ -111,7 +111,7 @@ mod sql;
 pub mod validate;
 mod write;
 
-pub use agenda::{AgendaPerson, AgendaRow, AgendaTouchpoint, LatestRound};
+pub use agenda::{AgendaPerson, AgendaRow, AgendaTouchpoint, EarlierRound, LatestRound};
 pub use agenda_cache::{AgendaCache, AgendaHead, CacheEntry, CachedStep};
 pub use batch::Batch;
 pub use error::{Result, StoreError};

@@ -35,6 +35,8 @@ word_enum! {
         FeedbackRequest => "feedback-request",
         /// The employer (or the candidate) closed the application.
         Outcome => "outcome",
+        /// A closed application was opened again (a new round after an outcome).
+        Reopened => "reopened",
     }
 }
 

@@ -41,6 +41,47 @@ impl Store {
         })
     }
 
+    /// Add an interview round to an application that is active, all or nothing; returns
+    /// the interview id and, when a closed application was reopened, the id of the
+    /// `reopened` touchpoint. A closed application is refused ([`StoreError::Closed`])
+    /// unless `reopen` gives the moment it is reopened: then a `reopened` touchpoint
+    /// at that moment makes it active again, in the same transaction.
+    pub fn add_round(
+        &mut self,
+        application_id: i64,
+        new: &NewInterview,
+        reopen: Option<Timestamp>,
+    ) -> Result<(i64, Option<i64>)> {
+        new.validate()?;
+        if let Some(at) = reopen {
+            ts("at", at)?;
+        }
+        self.write(|c| {
+            let status: Option<String> = c
+                .prepare_cached("SELECT status FROM application WHERE id = ?1")?
+                .query_row([application_id], |r| r.get(0))
+                .optional()?;
+            let status = status.ok_or(StoreError::NotFound {
+                what: "application",
+                id: application_id,
+            })?;
+            let mut reopened = None;
+            if status != Status::Active.as_str() {
+                let Some(at) = reopen else {
+                    return Err(StoreError::Closed {
+                        id: application_id,
+                        status,
+                    });
+                };
+                let t = NewTouchpoint::new(TouchpointKind::Reopened, at);
+                reopened = Some(insert_touchpoint(c, application_id, &t)?);
+                update_status(c, application_id, Status::Active, at)?;
+            }
+            let id = insert_interview(c, application_id, new, &[])?;
+            Ok((id, reopened))
+        })
+    }
+
     /// Add a contact to an application; returns the contact id.
     pub fn add_contact(&mut self, application_id: i64, new: &NewContact) -> Result<i64> {
         new.validate()?;
@@ -52,7 +93,8 @@ impl Store {
 
     /// Record a touchpoint; returns its id. The contact, if any, must belong to the
     /// application. A touchpoint of kind `outcome` also closes the application with that
-    /// outcome at that time, in the same transaction.
+    /// outcome at that time, and one of kind `reopened` makes it active again, in the
+    /// same transaction.
     pub fn add_touchpoint(&mut self, application_id: i64, new: &NewTouchpoint) -> Result<i64> {
         new.validate()?;
         self.write(|c| {
@@ -63,6 +105,9 @@ impl Store {
             let id = insert_touchpoint(c, application_id, new)?;
             if let (TouchpointKind::Outcome, Some(outcome)) = (new.kind, new.outcome) {
                 update_status(c, application_id, outcome.into(), new.at)?;
+            }
+            if new.kind == TouchpointKind::Reopened {
+                update_status(c, application_id, Status::Active, new.at)?;
             }
             Ok(id)
         })

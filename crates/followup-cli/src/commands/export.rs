@@ -259,6 +259,8 @@ fn by(latest: &Zoned, from: &Zoned) -> String {
 struct Live<'a> {
     kind: StepKind,
     to: Option<Person>,
+    /// For a thank-you of a round before the latest, that round's interview id.
+    round: Option<i64>,
     step: &'a Step,
     status: EventStatus,
     /// The agenda's status, for an open item.
@@ -314,6 +316,7 @@ fn events_of(
         .map(|i| Live {
             kind: i.kind,
             to: i.to.clone(),
+            round: i.round,
             step: &i.step,
             status: EventStatus::Confirmed,
             agenda: Some(i.status),
@@ -332,6 +335,7 @@ fn events_of(
                 live.push(Live {
                     kind: s.kind,
                     to: None,
+                    round: None,
                     step: s,
                     status: EventStatus::Tentative,
                     agenda: None,
@@ -378,7 +382,7 @@ fn events_of(
     for (kind, contact) in possible {
         if live
             .iter()
-            .any(|l| l.kind == kind && l.to.as_ref().map(|p| p.id) == contact)
+            .any(|l| l.kind == kind && l.round.is_none() && l.to.as_ref().map(|p| p.id) == contact)
         {
             continue;
         }
@@ -482,7 +486,8 @@ fn fact_at(e: &Fact) -> jiff::Timestamp {
         | Fact::FollowUp { at, .. }
         | Fact::Reply { at, .. }
         | Fact::FeedbackRequest { at }
-        | Fact::Outcome { at, .. } => *at,
+        | Fact::Outcome { at, .. }
+        | Fact::Reopened { at } => *at,
     }
 }
 
@@ -573,7 +578,15 @@ fn event(
     }
 
     Event {
-        uid: export::uid(app.id, l.kind, l.to.as_ref().map(|p| p.id)),
+        uid: match l.round {
+            // A thank-you of an earlier round: its own event beside the latest round's.
+            Some(round) => export::uid(app.id, l.kind, l.to.as_ref().map(|p| p.id)).replacen(
+                '@',
+                &format!("-round{round}@"),
+                1,
+            ),
+            None => export::uid(app.id, l.kind, l.to.as_ref().map(|p| p.id)),
+        },
         sequence,
         status: l.status,
         start: s.zoned(s.recommended),

@@ -41,7 +41,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             plan::run(args, &settings, cli.now.as_deref(), &db)
         }
         Command::Add(a) => track::add(&tracker()?, a),
-        Command::Interview(a) => track::interview(&tracker()?, a.id, &a.round),
+        Command::Interview(a) => track::interview(&tracker()?, a.id, &a.round, a.reopen),
         Command::List { all, json } => track::list(&tracker()?, *all, *json),
         Command::Show { id, json } => track::show(&tracker()?, *id, *json),
         Command::Log {

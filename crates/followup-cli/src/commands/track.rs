@@ -9,7 +9,6 @@ use followup_core::agenda;
 use followup_core::model::{CompanyType, Seniority, Status};
 use followup_core::phrase;
 use followup_core::plan::StepStatus;
-use followup_store::model::Interviewer;
 use followup_store::{ApplicationPatch, NewTouchpoint, Outcome, Profile, TouchpointKind};
 use jiff::tz::TimeZone;
 use serde::Serialize;
@@ -21,7 +20,7 @@ use crate::output::{self, style};
 use crate::time;
 
 pub use followup_app::ctx::{default_db, find_contact, store_err, track_of, Ctx};
-use followup_app::track::{app_zone, new_round, region_of, when, AddInput, RoundInput};
+use followup_app::track::{app_zone, region_of, when, AddInput, RoundInput};
 
 /// The flags of one round, as the shared use cases take them.
 fn round_input(r: &RoundArgs) -> RoundInput {
@@ -69,8 +68,29 @@ pub fn log(
     note: Option<&str>,
     json: bool,
 ) -> Result<()> {
-    let tid = followup_app::track::log(ctx, id, kind, to, at, note)?;
-    print_id(json, tid, "touchpoint")
+    let logged = followup_app::track::log(ctx, id, kind, to, at, note)?;
+    warn(&logged.warnings);
+    if json {
+        return output::with_stdout(|out| {
+            writeln!(
+                out,
+                "{}",
+                json!({ "id": logged.id, "warnings": logged.warnings })
+            )
+        });
+    }
+    print_id(json, logged.id, "touchpoint")
+}
+
+/// Advice a recorded fact goes against, on stderr: `warning: T5: …`.
+fn warn(warnings: &[String]) {
+    for w in warnings {
+        anstream::eprintln!(
+            "{}warning{}: {w}",
+            style::DUE.render(),
+            style::DUE.render_reset()
+        );
+    }
 }
 
 fn print_id(json: bool, id: i64, what: &str) -> Result<()> {
@@ -85,25 +105,21 @@ fn print_id(json: bool, id: i64, what: &str) -> Result<()> {
 }
 
 /// `followup interview ID`.
-pub fn interview(ctx: &Ctx, id: i64, r: &RoundArgs) -> Result<()> {
-    let mut store = ctx.store()?;
-    let full = store.application(id).map_err(store_err)?;
-    let region = region_of(ctx, full.application.region.as_deref())?;
-    let mut round = new_round(&round_input(r), &ctx.settings, region.as_ref())?;
-    // People already known for this application are linked, not duplicated.
-    for who in &mut round.interviewers {
-        if let Interviewer::New(c) = who {
-            if let Some(known) = full
-                .contacts
-                .iter()
-                .find(|k| k.name.eq_ignore_ascii_case(&c.name))
-            {
-                *who = Interviewer::Id(known.id);
-            }
-        }
+pub fn interview(ctx: &Ctx, id: i64, r: &RoundArgs, reopen: bool) -> Result<()> {
+    let added = followup_app::track::add_round(ctx, id, &round_input(r), reopen)?;
+    if let Some(t) = added.reopened {
+        anstream::eprintln!("Reopened application {id} (recorded in its history, #{t})");
     }
-    let iid = store.add_interview(id, &round).map_err(store_err)?;
-    print_id(r.json, iid, "interview")
+    if r.json {
+        return output::with_stdout(|out| {
+            writeln!(
+                out,
+                "{}",
+                json!({ "id": added.interview, "reopened": added.reopened, "tz": added.tz })
+            )
+        });
+    }
+    print_id(r.json, added.interview, "interview")
 }
 
 /// `followup reply ID`.
@@ -241,7 +257,7 @@ pub fn show(ctx: &Ctx, id: i64, json: bool) -> Result<()> {
         });
         let items = derived
             .as_ref()
-            .map(|(d, _)| crate::commands::agenda::items_json(&full, &d.items))
+            .map(|(d, _)| crate::commands::agenda::items_json(ctx, &full, &d.items))
             .unwrap_or_default();
         return output::with_stdout(|out| {
             serde_json::to_writer_pretty(
