@@ -280,8 +280,11 @@ fn read(
         steps: Vec::new(),
     }));
     // The cache is an optimisation: a database that cannot be written now (read-only,
-    // busy beyond the timeout) still gets its agenda.
-    let _ = store.put_agenda_cache(&fingerprint, &fresh);
+    // busy beyond the timeout) still gets its agenda. Read from the tables, the
+    // agenda is kept whole as well (the snapshot), for the next read.
+    if !fresh.is_empty() || !cache.from_snapshot {
+        let _ = store.keep_agenda(&fingerprint, &cache, &fresh);
+    }
 
     // The steps to show, cached and fresh, each with its application's slot in
     // `heads`; ordered first, then made into entries (moving their texts).
@@ -320,21 +323,36 @@ fn read(
             Some((rank(*status), step.recommended, cache.heads[*slot].id, k))
         })
         .collect();
-    order.sort_unstable();
+    if order.is_sorted_by_key(|o| (o.1, o.2, o.3)) {
+        // Already by moment and application (as the snapshot keeps them): only the
+        // statuses are to be put in order, which a stable pass per rank does.
+        let mut by_rank = Vec::with_capacity(order.len());
+        for r in 0..3 {
+            by_rank.extend(order.iter().filter(|o| o.0 == r));
+        }
+        order = by_rank;
+    } else {
+        order.sort_unstable();
+    }
 
     let heads: Vec<(Arc<str>, Arc<str>)> = cache
         .heads
         .iter()
         .map(|h| (Arc::from(h.company.as_str()), Arc::from(h.role.as_str())))
         .collect();
-    let mut zones: HashMap<String, TimeZone> = HashMap::new();
-    let mut all = Vec::with_capacity(shown.len());
+    // The zones by name; the steps read together share each name's `Arc`.
+    let mut zones: Vec<(Arc<str>, TimeZone)> = Vec::new();
+    let mut all = Vec::with_capacity(order.len());
     for (status, slot, step) in order.iter().filter_map(|o| shown[o.3].take()) {
-        let tz = match zones.get(&*step.tz) {
-            Some(tz) => tz.clone(),
+        let known = zones
+            .iter()
+            .find(|(name, _)| Arc::ptr_eq(name, &step.tz))
+            .or_else(|| zones.iter().find(|(name, _)| *name == step.tz));
+        let tz = match known {
+            Some((_, tz)) => tz.clone(),
             None => match TimeZone::get(&step.tz) {
                 Ok(tz) => {
-                    zones.insert(step.tz.to_string(), tz.clone());
+                    zones.push((step.tz.clone(), tz.clone()));
                     tz
                 }
                 Err(_) => return Ok(Err(corrupt("zone", &step.tz))),
@@ -425,11 +443,9 @@ impl Group {
             StepStatus::Overdue | StepStatus::Missed => Group::Overdue,
             StepStatus::Due => Group::DueNow,
             StepStatus::Upcoming => {
-                let opens = e
-                    .earliest
-                    .timestamp()
-                    .to_zoned(today.time_zone().clone())
-                    .date();
+                // The day the window opens, in the user's zone.
+                let at = e.earliest.timestamp();
+                let opens = today.time_zone().to_offset(at).to_datetime(at).date();
                 let days = (opens - today.date()).get_days();
                 match days {
                     ..=0 => Group::OpensToday,

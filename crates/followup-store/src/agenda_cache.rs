@@ -15,6 +15,11 @@
 //!    generation its facts had when read. If the facts changed in between, that
 //!    generation is already old, and the entry is derived again next time: a race
 //!    costs speed, never correctness.
+//!
+//! When every entry is current, step 1 is a single row: the snapshot (schema 6,
+//! `crate::agenda_snapshot`), which [`Store::keep_agenda`] writes with the fresh
+//! entries when nothing changed since they were read, and which every change that
+//! could make an entry stale empties (triggers, a batch, a write to these tables).
 
 use std::sync::Arc;
 
@@ -26,6 +31,7 @@ use std::collections::HashMap;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::agenda::AgendaRow;
+use crate::agenda_snapshot::Kept;
 use crate::error::{Result, StoreError};
 use crate::load::{load, Scope};
 use crate::sql::Cols;
@@ -65,14 +71,16 @@ pub struct AgendaHead {
     pub role: String,
 }
 
-/// What [`Store::agenda_cached`] read.
+/// What [`Store::agenda_cached`] read. The steps are in the order of the application
+/// ids and their plans, or, read from the snapshot, in the agenda's order (by
+/// recommended moment, then application id, then plan order).
 #[derive(Debug, Clone, Default)]
 pub struct AgendaCache {
     /// The applications on the agenda (active or rejected) that have steps to show
     /// or are to be planned again, by id.
     pub heads: Vec<AgendaHead>,
     /// The cached steps of the applications whose entry is current and that `keep`
-    /// accepted: (index into `heads`, step), by application, then in planning order.
+    /// accepted: (index into `heads`, step).
     pub steps: Vec<(usize, CachedStep)>,
     /// The applications whose entry is missing or stale: their facts, to plan from,
     /// with the generation read (pass it back to [`Store::put_agenda_cache`]).
@@ -80,6 +88,26 @@ pub struct AgendaCache {
     /// Stale applications without a plan (no interview that is not cancelled): their
     /// ids and the generation read. They have no steps; keep that too.
     pub unplanned: Vec<(i64, i64)>,
+    /// Whether this was read from the snapshot: one row, everything current.
+    pub from_snapshot: bool,
+    /// Read from the tables, what a new snapshot is made of with the fresh entries
+    /// ([`Store::keep_agenda`]); `None` from the snapshot, or when no snapshot can be
+    /// trusted (an application on the agenda has no generation).
+    pub(crate) rebuild: Option<SnapshotBase>,
+}
+
+/// Every current step read from the cache tables, and what the database looked like
+/// then: with the entries planned from that read, a snapshot of the whole agenda
+/// (see [`Store::keep_agenda`]).
+#[derive(Debug, Clone)]
+pub(crate) struct SnapshotBase {
+    /// `PRAGMA data_version` and the connection's total changes at the read: the
+    /// snapshot is written only if neither moved (nobody wrote) since.
+    data_version: i64,
+    changes: u64,
+    heads: Vec<AgendaHead>,
+    /// (slot in `heads`, seq, step).
+    steps: Vec<(usize, i64, CachedStep)>,
 }
 
 /// A fresh entry for [`Store::put_agenda_cache`].
@@ -101,6 +129,7 @@ const STEPS: &str = "SELECT application_id, seq, earliest, latest, missed_after,
     contact_id, to_name, channel, recommended, tz, rules FROM agenda_step \
     ORDER BY application_id, seq";
 const WHYS: &str = "SELECT application_id, seq, why FROM agenda_why ORDER BY application_id, seq";
+const SNAPSHOT: &str = "SELECT steps FROM agenda_snapshot WHERE fingerprint = ?1";
 
 /// The generation of an application without a `plan_gen` row. Generations start at 0.
 const UNKNOWN_GEN: i64 = -1;
@@ -143,11 +172,70 @@ impl Store {
     ) -> Result<AgendaCache> {
         let tx = self.conn.unchecked_transaction()?;
         let mut out = AgendaCache::default();
+        let mut keys: Vec<(i64, i64)>;
+        let from_snapshot = {
+            let mut stmt = tx.prepare_cached(SNAPSHOT)?;
+            let mut rows = stmt.query([fingerprint])?;
+            match rows.next()? {
+                Some(row) => {
+                    let d = crate::agenda_snapshot::decode(row.get_ref(0)?.as_blob()?, &mut keep)?;
+                    out.heads = d.heads;
+                    out.steps = d.steps;
+                    keys = d.keys;
+                    out.from_snapshot = true;
+                    true
+                }
+                None => {
+                    keys = Vec::new();
+                    false
+                }
+            }
+        };
+        if !from_snapshot {
+            keys = self.read_tables(&tx, fingerprint, &mut keep, &mut out)?;
+        }
+        // Their reasons, when asked for: read in key order, so a merge finds them.
+        if why && !out.steps.is_empty() {
+            let mut order: Vec<usize> = (0..keys.len()).collect();
+            if !keys.is_sorted() {
+                order.sort_unstable_by_key(|&i| keys[i]);
+            }
+            let mut stmt = tx.prepare_cached(WHYS)?;
+            let mut rows = stmt.query([])?;
+            let mut k = 0;
+            while let Some(row) = rows.next()? {
+                let mut r = Cols::new(row);
+                let key = (r.int()?, r.int()?);
+                while k < order.len() && keys[order[k]] < key {
+                    k += 1;
+                }
+                if k == order.len() {
+                    break;
+                }
+                if keys[order[k]] == key {
+                    out.steps[order[k]].1.why = r.text()?;
+                }
+            }
+        }
+        tx.finish()?;
+        Ok(out)
+    }
 
-        // The cached steps worth reading, by application id and position (the table's
-        // key order).
-        let mut steps: Vec<(i64, CachedStep)> = Vec::new();
-        let mut keys: Vec<(i64, i64)> = Vec::new();
+    /// The read of [`agenda_cached`](Self::agenda_cached) from the cache tables, with
+    /// what a new snapshot needs; returns the keys (application id, seq) of the steps
+    /// kept, in their order.
+    fn read_tables(
+        &self,
+        tx: &Connection,
+        fingerprint: &str,
+        keep: &mut impl FnMut(Timestamp, Timestamp, Option<Timestamp>) -> bool,
+        out: &mut AgendaCache,
+    ) -> Result<Vec<(i64, i64)>> {
+        let data_version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        let changes = self.conn.total_changes();
+        // Every cached step, by application id and position (the table's key order),
+        // and whether `keep` took it.
+        let mut steps: Vec<(i64, i64, bool, CachedStep)> = Vec::new();
         let mut zones: Vec<Arc<str>> = Vec::new();
         {
             let mut stmt = tx.prepare_cached(STEPS)?;
@@ -159,17 +247,17 @@ impl Store {
                 let earliest = r.ts("agenda_step.earliest")?;
                 let latest = r.ts("agenda_step.latest")?;
                 let missed_after = r.opt_ts("agenda_step.missed_after")?;
-                if !keep(earliest, latest, missed_after) {
-                    continue;
-                }
+                let kept = keep(earliest, latest, missed_after);
                 let kind = r.str()?;
                 let kind = StepKind::from_word(kind).ok_or_else(|| undecodable("kind", kind))?;
                 let contact_id = r.opt_int()?;
                 let to = r.opt_text()?;
                 let channel = r.str()?;
-                let channel = channel
-                    .parse()
-                    .map_err(|_| undecodable("channel", channel))?;
+                let channel = Channel::ALL
+                    .iter()
+                    .copied()
+                    .find(|c| c.as_str() == channel)
+                    .ok_or_else(|| undecodable("channel", channel))?;
                 let recommended = r.ts("agenda_step.recommended")?;
                 let tz = r.str()?;
                 let tz = match zones.iter().find(|z| &***z == tz) {
@@ -182,6 +270,8 @@ impl Store {
                 };
                 steps.push((
                     id,
+                    seq,
+                    kept,
                     CachedStep {
                         kind,
                         contact_id,
@@ -196,26 +286,6 @@ impl Store {
                         why: String::new(),
                     },
                 ));
-                keys.push((id, seq));
-            }
-        }
-        // Their reasons, when asked for: the same key order, so a merge finds them.
-        if why && !steps.is_empty() {
-            let mut stmt = tx.prepare_cached(WHYS)?;
-            let mut rows = stmt.query([])?;
-            let mut k = 0;
-            while let Some(row) = rows.next()? {
-                let mut r = Cols::new(row);
-                let key = (r.int()?, r.int()?);
-                while k < keys.len() && keys[k] < key {
-                    k += 1;
-                }
-                if k == keys.len() {
-                    break;
-                }
-                if keys[k] == key {
-                    steps[k].1.why = r.text()?;
-                }
             }
         }
 
@@ -244,6 +314,8 @@ impl Store {
             }
         }
         let mut next_gen = gens.into_iter().peekable();
+        let mut keys = Vec::new();
+        let mut current_steps = Vec::new();
         {
             let mut stmt = tx.prepare_cached(HEADS)?;
             let mut rows = stmt.query([])?;
@@ -267,10 +339,10 @@ impl Store {
                         .peek()
                         .is_some_and(|&(eid, egen, same)| eid == id && egen == gen && same);
                 // Steps of applications before this one are not on the agenda.
-                while next_step.peek().is_some_and(|(sid, _)| *sid < id) {
+                while next_step.peek().is_some_and(|s| s.0 < id) {
                     next_step.next();
                 }
-                let has_steps = next_step.peek().is_some_and(|(sid, _)| *sid == id);
+                let has_steps = next_step.peek().is_some_and(|s| s.0 == id);
                 if !current {
                     stale.push((out.heads.len(), gen));
                 } else if !has_steps {
@@ -282,15 +354,19 @@ impl Store {
                     company: r.text()?,
                     role: r.text()?,
                 });
-                while let Some((_, step)) = next_step.next_if(|(sid, _)| *sid == id) {
+                while let Some((_, seq, kept, step)) = next_step.next_if(|s| s.0 == id) {
                     if current {
-                        out.steps.push((slot, step));
+                        if kept {
+                            keys.push((id, seq));
+                            out.steps.push((slot, step.clone()));
+                        }
+                        current_steps.push((slot, seq, step));
                     }
                 }
             }
         }
         if !stale.is_empty() {
-            out.stale = stale_rows(&tx, &out.heads, &stale)?;
+            out.stale = stale_rows(tx, &out.heads, &stale)?;
             let planned: std::collections::HashSet<i64> =
                 out.stale.iter().map(|(r, _)| r.id).collect();
             out.unplanned = stale
@@ -299,18 +375,54 @@ impl Store {
                 .filter(|(id, _)| !planned.contains(id))
                 .collect();
         }
-        tx.finish()?;
-        Ok(out)
+        // An application without a generation is planned on every read: writes to it
+        // are not seen (no counter to raise), so no snapshot may hold it.
+        if stale.iter().all(|&(_, gen)| gen != UNKNOWN_GEN) {
+            out.rebuild = Some(SnapshotBase {
+                data_version,
+                changes,
+                heads: out.heads.clone(),
+                steps: current_steps,
+            });
+        }
+        Ok(keys)
     }
 
     /// Keeps freshly derived steps, all in one write transaction. An entry whose
     /// application has gone since it was read is dropped; one whose facts changed
-    /// since is kept under its old generation, and so never read as current.
+    /// since is kept under its old generation, and so never read as current. The
+    /// snapshot is emptied (see [`keep_agenda`](Self::keep_agenda)).
     pub fn put_agenda_cache(&mut self, fingerprint: &str, entries: &[CacheEntry]) -> Result<()> {
-        if entries.is_empty() {
+        self.put(fingerprint, entries, None)
+    }
+
+    /// [`put_agenda_cache`](Self::put_agenda_cache), then, if nothing was written to
+    /// the database since `read` (what [`agenda_cached`](Self::agenda_cached) gave,
+    /// from which `entries` were planned), the snapshot of the whole agenda: the
+    /// current steps read and the fresh ones, under `fingerprint`. The next read
+    /// under the same fingerprint is then one row, until anything changes.
+    pub fn keep_agenda(
+        &mut self,
+        fingerprint: &str,
+        read: &AgendaCache,
+        entries: &[CacheEntry],
+    ) -> Result<()> {
+        self.put(fingerprint, entries, read.rebuild.as_ref())
+    }
+
+    fn put(
+        &mut self,
+        fingerprint: &str,
+        entries: &[CacheEntry],
+        base: Option<&SnapshotBase>,
+    ) -> Result<()> {
+        if entries.is_empty() && base.is_none() {
             return Ok(());
         }
+        let changes = self.conn.total_changes();
         self.write(|c| {
+            let data_version: i64 = c.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+            let unchanged = base.filter(|b| b.data_version == data_version && b.changes == changes);
             // Each table by name: a program that deleted entries with foreign keys
             // off (the `sqlite3` shell) may have left steps without one behind.
             let mut clear = c.prepare_cached("DELETE FROM agenda_why WHERE application_id = ?1")?;
@@ -355,6 +467,16 @@ impl Store {
                     why.execute(params![e.application_id, seq as i64, s.why])?;
                 }
             }
+            c.execute("DELETE FROM agenda_snapshot", [])?;
+            if let Some(blob) = unchanged
+                .and_then(|b| snapshot_of(b, entries))
+                .transpose()?
+            {
+                c.execute(
+                    "INSERT INTO agenda_snapshot (one, fingerprint, steps) VALUES (1, ?1, ?2)",
+                    params![fingerprint, blob],
+                )?;
+            }
             Ok(())
         })
     }
@@ -363,10 +485,39 @@ impl Store {
     pub fn clear_agenda_cache(&mut self) -> Result<()> {
         self.write(|c| {
             Ok(c.execute_batch(
-                "DELETE FROM agenda_why; DELETE FROM agenda_step; DELETE FROM agenda_cache;",
+                "DELETE FROM agenda_snapshot; DELETE FROM agenda_why; DELETE FROM agenda_step; \
+                 DELETE FROM agenda_cache;",
             )?)
         })
     }
+}
+
+/// The snapshot blob of the steps read (`base`) and the fresh `entries`, or `None` if
+/// an entry is not for an application read (then no snapshot is kept).
+fn snapshot_of(base: &SnapshotBase, entries: &[CacheEntry]) -> Option<Result<Vec<u8>>> {
+    let mut kept: Vec<Kept<'_>> = base
+        .steps
+        .iter()
+        .map(|(slot, seq, step)| Kept {
+            slot: *slot,
+            seq: *seq,
+            step,
+        })
+        .collect();
+    for e in entries {
+        let slot = base
+            .heads
+            .binary_search_by_key(&e.application_id, |h| h.id)
+            .ok()?;
+        for (seq, step) in e.steps.iter().enumerate() {
+            kept.push(Kept {
+                slot,
+                seq: seq as i64,
+                step,
+            });
+        }
+    }
+    Some(crate::agenda_snapshot::encode(&base.heads, &mut kept))
 }
 
 /// The facts of the stale applications, with the generation read for each.

@@ -9,9 +9,10 @@
 //! rows of a method refused halfway count too (a caller may go on after the error);
 //! before the commit each one's generation is raised once, in the same transaction.
 //! The agenda cache sees exactly what it would have seen with the triggers: a
-//! generation that moved for every application whose facts changed, at the same
-//! commit. A created application gets its counter row right after its own. Triggers
-//! are turned back on when the batch ends, whether it committed, failed or panicked.
+//! generation that moved for every application whose facts changed, and no agenda
+//! snapshot (schema 6), at the same commit. A created application gets its counter
+//! row right after its own. Triggers are turned back on when the batch ends, whether
+//! it committed, failed or panicked.
 
 use std::collections::BTreeSet;
 
@@ -98,8 +99,14 @@ impl Store {
 
 impl Batch<'_> {
     /// Raises the generation of every application changed (and not created) in the
-    /// batch, once: what the triggers would have done row by row.
+    /// batch, once, and empties the agenda's snapshot if any application was created
+    /// or changed: what the triggers would have done row by row.
     fn count_changes(&self) -> Result<()> {
+        if !self.changed.is_empty() || !self.created.is_empty() {
+            self.c
+                .prepare_cached("DELETE FROM agenda_snapshot")?
+                .execute([])?;
+        }
         let mut bump = self
             .c
             .prepare_cached("UPDATE plan_gen SET gen = gen + 1 WHERE application_id = ?1")?;

@@ -31,8 +31,9 @@
 //! # Ok::<(), followup_store::StoreError>(())
 //! ```
 //!
-//! # Schema (version 4: `migrations/0001_initial.sql`, `0002_holidays.sql`,
-//! `0003_agenda_cache.sql`, `0004_invite_sequence.sql`)
+//! # Schema (version 6: `migrations/0001_initial.sql`, `0002_holidays.sql`,
+//! `0003_agenda_cache.sql`, `0004_invite_sequence.sql`, `0005_plan_gen_table.sql`,
+//! `0006_agenda_snapshot.sql`)
 //!
 //! | table | holds |
 //! |---|---|
@@ -48,6 +49,7 @@
 //! | `agenda_cache` | per application: the `plan_gen` and fingerprint its cached steps were derived from |
 //! | `agenda_step` | a cached step: kind, recipient, channel, window, zone, rules |
 //! | `agenda_why` | a cached step's reasons (read only when shown) |
+//! | `agenda_snapshot` | every current cached step in one blob, with its fingerprint (one row; emptied by every change) |
 //! | `holiday_gen` | how many times custom holiday calendars changed (one row) |
 //! | `plan_gen` | per application: how many times anything planning reads of it changed |
 //! | `invite_sequence` | per imported interview: the `SEQUENCE` of the invitation it was last imported from |
@@ -100,6 +102,7 @@
 
 mod agenda;
 mod agenda_cache;
+mod agenda_snapshot;
 mod batch;
 pub mod demo;
 mod error;

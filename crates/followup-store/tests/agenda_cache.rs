@@ -528,3 +528,298 @@ fn an_interview_read_elsewhere_is_not_written_under_another_application() {
     assert!(err.to_string().contains("interview"), "{err}");
     assert_eq!(s.plan_gens().unwrap(), before);
 }
+
+/// Plans every stale application with one made-up step and keeps it with the
+/// snapshot, as the agenda does.
+fn keep(s: &mut Store, fp: &str) {
+    let c = read(s, fp);
+    let entries: Vec<CacheEntry> = c
+        .stale
+        .iter()
+        .map(|(row, gen)| CacheEntry {
+            application_id: row.id,
+            plan_gen: *gen,
+            steps: vec![step(
+                StepKind::ThankYou,
+                "2026-12-01T16:00:00Z",
+                "2026-12-02T16:00:00Z",
+            )],
+        })
+        .chain(c.unplanned.iter().map(|&(id, gen)| CacheEntry {
+            application_id: id,
+            plan_gen: gen,
+            steps: Vec::new(),
+        }))
+        .collect();
+    s.keep_agenda(fp, &c, &entries).unwrap();
+}
+
+/// The steps read, by application id and company, whatever their order.
+fn steps_of(c: &AgendaCache) -> Vec<(i64, String, CachedStep)> {
+    let mut all: Vec<_> = c
+        .steps
+        .iter()
+        .map(|(slot, st)| {
+            let h = &c.heads[*slot];
+            (h.id, h.company.clone(), st.clone())
+        })
+        .collect();
+    all.sort_by_key(|(id, _, st)| (*id, st.recommended));
+    all
+}
+
+#[test]
+fn the_snapshot_reads_what_the_tables_hold_until_anything_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.sqlite");
+    let mut s = Store::open(&path).unwrap();
+    let (a, interview) = add(&mut s, "Acme");
+    let (b, _) = add(&mut s, "Globex");
+    let (c, _) = add(&mut s, "Initech");
+    let bare = s
+        .add_application(&NewApplication::new(
+            "Hooli",
+            "Engineer",
+            at("2026-12-01T15:00:00Z"),
+        ))
+        .unwrap();
+    // Two steps for `a`, kept with a later moment first.
+    let gen = read(&s, FP).stale[0].1;
+    let late = step(
+        StepKind::FollowUp,
+        "2026-12-09T14:00:00Z",
+        "2026-12-11T22:00:00Z",
+    );
+    let mut early = step(
+        StepKind::ThankYou,
+        "2026-12-01T16:00:00Z",
+        "2026-12-02T16:00:00Z",
+    );
+    early.to = None;
+    early.contact_id = Some(7);
+    early.missed_after = Some(at("2026-12-20T00:00:00Z"));
+    early.tz = "Europe/London".into();
+    s.put_agenda_cache(
+        FP,
+        &[CacheEntry {
+            application_id: a,
+            plan_gen: gen,
+            steps: vec![late, early],
+        }],
+    )
+    .unwrap();
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    assert!(!read(&s, FP).from_snapshot);
+    keep(&mut s, FP);
+    let snap = read(&s, FP);
+    assert!(snap.from_snapshot);
+    let from_tables = read_tables(&s, &raw);
+    assert!(!from_tables.from_snapshot);
+    assert!(snap.stale.is_empty() && snap.unplanned.is_empty());
+    assert_eq!(steps_of(&snap), steps_of(&from_tables));
+    assert_eq!(snap.steps.len(), 4);
+    // In the agenda's order: by recommended moment, then application, then plan.
+    let order: Vec<_> = snap
+        .steps
+        .iter()
+        .map(|(slot, st)| (st.recommended, snap.heads[*slot].id))
+        .collect();
+    assert!(order.is_sorted(), "{order:?}");
+    assert!(snap.heads.iter().all(|h| h.id != bare), "no steps, no head");
+    // `keep` still chooses which steps are read in full.
+    keep(&mut s, FP);
+    let cutoff = at("2026-12-05T00:00:00Z");
+    let chosen = s
+        .agenda_cached(FP, false, |_, latest, _| latest > cutoff)
+        .unwrap();
+    assert!(chosen.from_snapshot);
+    assert_eq!(chosen.steps.len(), 1);
+    assert_eq!(chosen.steps[0].1.kind, StepKind::FollowUp);
+    assert_eq!(chosen.steps[0].1.why, "");
+
+    // Another fingerprint reads the tables.
+    assert!(!read(&s, "fingerprint-2").from_snapshot);
+
+    // Every kind of write empties it, through the store or not, and the agenda
+    // keeps it again after planning.
+    type Write = Box<dyn Fn(&mut Store, &rusqlite::Connection)>;
+    let writes: Vec<(&str, Write)> = vec![
+        (
+            "a touchpoint",
+            Box::new(move |s, _| {
+                let t = NewTouchpoint::new(TouchpointKind::ThankYou, at("2026-12-01T18:00:00Z"));
+                s.add_touchpoint(a, &t).unwrap();
+            }),
+        ),
+        (
+            "a changed round, in plain SQL",
+            Box::new(move |_, raw| {
+                raw.execute(
+                    "UPDATE interview SET duration_minutes = 50 WHERE id = ?1",
+                    [interview],
+                )
+                .unwrap();
+            }),
+        ),
+        (
+            "a closed application without a plan",
+            Box::new(move |s, _| {
+                s.set_status(bare, Status::Withdrawn, at("2026-12-03T15:00:00Z"))
+                    .unwrap();
+            }),
+        ),
+        (
+            "a new application",
+            Box::new(move |s, _| {
+                add(s, "Soylent");
+            }),
+        ),
+        (
+            "a deleted application, foreign keys off",
+            Box::new(move |_, raw| {
+                raw.execute_batch(&format!(
+                    "PRAGMA foreign_keys = OFF; DELETE FROM application WHERE id = {c};"
+                ))
+                .unwrap();
+            }),
+        ),
+        (
+            "a batch",
+            Box::new(move |s, _| {
+                s.batch(|w| w.add_contact(b, &NewContact::new("Ann Lee", ContactRole::Recruiter)))
+                    .unwrap();
+            }),
+        ),
+        (
+            "kept entries",
+            Box::new(move |s, _| {
+                s.put_agenda_cache(
+                    FP,
+                    &[CacheEntry {
+                        application_id: b,
+                        plan_gen: s.plan_gens().unwrap()[&b],
+                        steps: Vec::new(),
+                    }],
+                )
+                .unwrap();
+            }),
+        ),
+        (
+            "an emptied cache",
+            Box::new(|s, _| s.clear_agenda_cache().unwrap()),
+        ),
+    ];
+    for (what, write) in writes {
+        keep(&mut s, FP);
+        assert!(read(&s, FP).from_snapshot, "before {what}");
+        write(&mut s, &raw);
+        let after = read(&s, FP);
+        assert!(!after.from_snapshot, "after {what}");
+        keep(&mut s, FP);
+        let again = read(&s, FP);
+        assert!(again.from_snapshot, "kept again after {what}");
+        assert_eq!(
+            steps_of(&again),
+            steps_of(&read_tables(&s, &raw)),
+            "after {what}"
+        );
+    }
+    assert!(read(&s, FP).heads.iter().all(|h| h.id != c));
+}
+
+/// The agenda as the tables give it (the snapshot emptied first, by hand).
+fn read_tables(s: &Store, raw: &rusqlite::Connection) -> AgendaCache {
+    raw.execute("DELETE FROM agenda_snapshot", []).unwrap();
+    read(s, FP)
+}
+
+#[test]
+fn no_snapshot_is_kept_when_anything_was_written_since_the_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.sqlite");
+    let mut s = Store::open(&path).unwrap();
+    let (a, _) = add(&mut s, "Acme");
+    let (b, _) = add(&mut s, "Globex");
+    keep(&mut s, FP);
+    // Another process changes `b` between the agenda's read and its write.
+    s.add_touchpoint(
+        a,
+        &NewTouchpoint::new(TouchpointKind::ThankYou, at("2026-12-01T18:00:00Z")),
+    )
+    .unwrap();
+    let c = read(&s, FP);
+    assert_eq!(stale_ids(&c), vec![a]);
+    let mut other = Store::open(&path).unwrap();
+    other
+        .add_contact(b, &NewContact::new("Ann Lee", ContactRole::Recruiter))
+        .unwrap();
+    let entries = [CacheEntry {
+        application_id: a,
+        plan_gen: c.stale[0].1,
+        steps: Vec::new(),
+    }];
+    s.keep_agenda(FP, &c, &entries).unwrap();
+    let next = read(&s, FP);
+    assert!(!next.from_snapshot, "a snapshot would hide the change to b");
+    assert_eq!(stale_ids(&next), vec![b]);
+    // The same through this store's own connection.
+    keep(&mut s, FP);
+    s.add_touchpoint(
+        a,
+        &NewTouchpoint::new(TouchpointKind::FollowUp, at("2026-12-09T18:00:00Z")),
+    )
+    .unwrap();
+    let c = read(&s, FP);
+    s.add_contact(b, &NewContact::new("Bo Chen", ContactRole::Recruiter))
+        .unwrap();
+    let entries = [CacheEntry {
+        application_id: a,
+        plan_gen: c.stale[0].1,
+        steps: Vec::new(),
+    }];
+    s.keep_agenda(FP, &c, &entries).unwrap();
+    assert!(!read(&s, FP).from_snapshot);
+}
+
+#[test]
+fn no_snapshot_holds_an_application_without_a_generation() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.sqlite");
+    let mut s = Store::open(&path).unwrap();
+    let (a, _) = add(&mut s, "Acme");
+    keep(&mut s, FP);
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute("DELETE FROM plan_gen WHERE application_id = ?1", [a])
+        .unwrap();
+    for _ in 0..2 {
+        let c = read(&s, FP);
+        assert!(!c.from_snapshot);
+        assert_eq!(stale_ids(&c), vec![a]);
+        keep(&mut s, FP);
+    }
+}
+
+#[test]
+fn a_snapshot_this_build_cannot_read_is_a_decode_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.sqlite");
+    let mut s = Store::open(&path).unwrap();
+    add(&mut s, "Acme");
+    keep(&mut s, FP);
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    for blob in [
+        &b""[..],
+        &[1, 0, 0, 0, 9][..],
+        &[2, 0, 0, 0, 0, 0, 0, 0][..],
+    ] {
+        raw.execute("UPDATE agenda_snapshot SET steps = ?1", [blob])
+            .unwrap();
+        let err = s.agenda_cached(FP, false, |_, _, _| true).unwrap_err();
+        assert!(
+            matches!(err, followup_store::StoreError::Decode { .. }),
+            "{err}"
+        );
+    }
+    s.clear_agenda_cache().unwrap();
+    assert!(!read(&s, FP).from_snapshot);
+}
