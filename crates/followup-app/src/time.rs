@@ -151,6 +151,30 @@ pub fn rfc3339(z: &Zoned) -> String {
     }
 }
 
+/// Appends [`rfc3339`]`(z)` to `out`, digit by digit when the year has four digits
+/// and the offset whole minutes (every zone in use today); else as `rfc3339`.
+pub fn push_rfc3339(out: &mut Vec<u8>, z: &Zoned) {
+    let dt = z.datetime();
+    let offset = z.offset().seconds();
+    let year = dt.year();
+    if !(1000..=9999).contains(&year) || offset % 60 != 0 {
+        out.extend_from_slice(rfc3339(z).as_bytes());
+        return;
+    }
+    let year = year.unsigned_abs();
+    let two = |n: u16| [b'0' + (n / 10) as u8, b'0' + (n % 10) as u8];
+    let [c, y] = [year / 100, year % 100].map(two);
+    let field = |n: i8| two(n.unsigned_abs().into());
+    let minutes = offset.unsigned_abs() / 60;
+    let [oh, om] = [minutes / 60, minutes % 60].map(|n| two(n as u16));
+    let [mo, d, h, mi, se] = [dt.month(), dt.day(), dt.hour(), dt.minute(), dt.second()].map(field);
+    let sign = if offset < 0 { b'-' } else { b'+' };
+    out.extend_from_slice(&[
+        c[0], c[1], y[0], y[1], b'-', mo[0], mo[1], b'-', d[0], d[1], b'T', h[0], h[1], b':',
+        mi[0], mi[1], b':', se[0], se[1], sign, oh[0], oh[1], b':', om[0], om[1],
+    ]);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,6 +198,35 @@ mod tests {
                 let z = at.parse::<jiff::Timestamp>().unwrap().to_zoned(tz.clone());
                 let want = z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
                 assert_eq!(rfc3339(&z), want, "{zone} {at}");
+            }
+        }
+        // Written digit by digit, the same text, in zones east and west, with
+        // offsets of half and three quarters of an hour, and in the past.
+        for zone in [
+            "UTC",
+            "America/New_York",
+            "Asia/Kolkata",
+            "America/St_Johns",
+            "Pacific/Chatham",
+            "Australia/Lord_Howe",
+            "Europe/Dublin",
+            "America/Sao_Paulo",
+        ] {
+            let tz = TimeZone::get(zone).unwrap();
+            for at in [
+                "2026-12-01T15:00:00Z",
+                "2026-03-29T00:59:59Z",
+                "2026-07-04T23:59:00.25Z",
+                "1999-12-31T23:59:59Z",
+                "1883-11-18T16:00:00Z",
+                "1000-01-01T12:00:00Z",
+                "0999-12-31T23:00:00Z",
+                "9999-12-30T00:00:00Z",
+            ] {
+                let z = at.parse::<jiff::Timestamp>().unwrap().to_zoned(tz.clone());
+                let mut out = Vec::new();
+                push_rfc3339(&mut out, &z);
+                assert_eq!(String::from_utf8(out).unwrap(), rfc3339(&z), "{zone} {at}");
             }
         }
         // With a fraction of a second, the seconds stay whole, as before.

@@ -9,8 +9,7 @@ use followup_app::agenda::{unnamed_interviewers, user_zone, Entry, Group, Texts}
 use followup_core::agenda::Item;
 use followup_core::plan::{StepKind, StepStatus};
 use followup_store::ApplicationFull;
-use jiff::tz::TimeZone;
-use jiff::{SignedDuration, Timestamp, Zoned};
+use jiff::{SignedDuration, Zoned};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -19,13 +18,41 @@ use crate::error::Result;
 use crate::output::{self, style};
 use crate::time;
 
-fn late(d: SignedDuration) -> String {
+/// How late: "5h" (at least one hour), "3 days" from 48 hours.
+fn push_late(out: &mut Vec<u8>, d: SignedDuration) {
     let hours = d.as_hours();
     if hours < 48 {
-        format!("{}h", hours.max(1))
+        push_int(out, hours.max(1));
+        out.push(b'h');
     } else {
-        format!("{} days", hours / 24)
+        push_int(out, hours / 24);
+        out.extend_from_slice(b" days");
     }
+}
+
+/// An integer in decimal, as `Display` writes it.
+fn push_int(out: &mut Vec<u8>, n: i64) {
+    if n < 0 {
+        out.push(b'-');
+    }
+    let mut n = n.unsigned_abs();
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+/// Two digits, zero first if needed (`%H`, `%M`).
+fn push_2(out: &mut Vec<u8>, n: i8) {
+    let n = n.unsigned_abs();
+    out.extend_from_slice(&[b'0' + n / 10, b'0' + n % 10]);
 }
 
 /// The ways the agenda writes a moment: what `strftime` writes for `%a %b %-d`,
@@ -34,33 +61,32 @@ const DAY: u8 = 0;
 const WEEKDAY_TIME: u8 = 1;
 const DAY_TIME_ZONE: u8 = 2;
 
-/// A moment written one of the ways above.
-struct Shown<'a>(&'a Zoned, u8);
-
-impl std::fmt::Display for Shown<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-        const MONTHS: [&str; 12] = [
-            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-        ];
-        let z = self.0;
-        let weekday = WEEKDAYS[usize::from(z.weekday().to_monday_zero_offset().unsigned_abs())];
+/// Appends `z` written one of the ways above.
+fn push_moment(out: &mut Vec<u8>, z: &Zoned, way: u8) {
+    const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let weekday = WEEKDAYS[usize::from(z.weekday().to_monday_zero_offset().unsigned_abs())];
+    out.extend_from_slice(weekday.as_bytes());
+    out.push(b' ');
+    if way != WEEKDAY_TIME {
         let month = MONTHS[usize::from(z.month().unsigned_abs()) - 1];
-        match self.1 {
-            DAY => write!(f, "{weekday} {month} {}", z.day()),
-            WEEKDAY_TIME => write!(f, "{weekday} {:02}:{:02}", z.hour(), z.minute()),
-            _ => {
-                let info = z.time_zone().to_offset_info(z.timestamp());
-                write!(
-                    f,
-                    "{weekday} {month} {} {:02}:{:02} {}",
-                    z.day(),
-                    z.hour(),
-                    z.minute(),
-                    info.abbreviation()
-                )
-            }
+        out.extend_from_slice(month.as_bytes());
+        out.push(b' ');
+        push_int(out, z.day().into());
+        if way == DAY {
+            return;
         }
+        out.push(b' ');
+    }
+    push_2(out, z.hour());
+    out.push(b':');
+    push_2(out, z.minute());
+    if way == DAY_TIME_ZONE {
+        let info = z.time_zone().to_offset_info(z.timestamp());
+        out.push(b' ');
+        out.extend_from_slice(info.abbreviation().as_bytes());
     }
 }
 
@@ -118,142 +144,271 @@ pub fn items_json(ctx: &Ctx, full: &ApplicationFull, items: &[Item]) -> Vec<Valu
         .collect()
 }
 
-/// `{"items": [...]}`.
+/// `{"items": [...]}`, as [`write_json`] writes it.
+#[cfg(test)]
 #[derive(Serialize)]
 struct AgendaJson<'a> {
     items: Vec<ItemJson<'a>>,
 }
 
+/// Output is made in pieces of about this size, each written at once: stdout is
+/// line-buffered, and a write per line is most of the time of a long agenda, while
+/// the whole text at once (megabytes with `--json`) costs the memory it takes.
+const PIECE: usize = 64 * 1024;
+
 /// `followup agenda`.
 pub fn run(ctx: &Ctx, days: u32, why: bool, json: bool) -> Result<()> {
     let all = followup_app::agenda::entries(ctx, days, json || why)?;
-    // The whole text is made first and written at once: stdout is line-buffered, and
-    // a write per line is most of the time of a long agenda.
+    let today = ctx.now.to_zoned(user_zone(ctx));
+    let groups: Vec<Group> = all.iter().map(|e| Group::of(e, &today)).collect();
     if json {
-        let mut buf = Vec::with_capacity(800 * all.len() + 64);
-        let today = ctx.now.to_zoned(user_zone(ctx));
-        let doc = AgendaJson {
-            items: all.iter().map(|e| ItemJson::new(e, &today)).collect(),
-        };
-        serde_json::to_writer_pretty(&mut buf, &doc).map_err(std::io::Error::from)?;
-        writeln!(buf)?;
-        return write_unstyled(&buf);
+        return write_unstyled(|out| write_json(out, &all, &groups));
     }
-    let mut buf = Vec::with_capacity(100 * all.len() + 64);
     let color = anstream::AutoStream::choice(&std::io::stdout()) != ColorChoice::Never;
-    print_human(&mut buf, ctx.now, &user_zone(ctx), days, &all, why, color)?;
+    let print = |out: &mut dyn Write| print_human(out, days, &all, &groups, why, color);
     if color {
-        output::with_stdout(|out| out.write_all(&buf))
+        output::with_stdout(print)
     } else {
-        write_unstyled(&buf)
+        write_unstyled(print)
     }
 }
 
-/// Writes text that has no styles (JSON) to stdout as it is, without going through the
-/// colour filter of [`output::with_stdout`], which would look at every byte of it; a
-/// closed pipe (`| head`) ends quietly, as there.
-fn write_unstyled(buf: &[u8]) -> Result<()> {
+/// Runs `f` on stdout as it is, without the colour filter of [`output::with_stdout`],
+/// which would look at every byte of text that has no styles; a closed pipe
+/// (`| head`) ends quietly, as there.
+fn write_unstyled(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    match out.write_all(buf).and_then(|()| out.flush()) {
+    match f(&mut out).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
     }
 }
 
+/// Writes `piece` out once it holds [`PIECE`] bytes.
+fn flush_piece(out: &mut dyn Write, piece: &mut Vec<u8>) -> std::io::Result<()> {
+    if piece.len() >= PIECE {
+        out.write_all(piece)?;
+        piece.clear();
+    }
+    Ok(())
+}
+
+/// The agenda as `serde_json::to_writer_pretty` writes an [`AgendaJson`], and a
+/// line end, written directly (the test compares them).
+fn write_json(out: &mut dyn Write, all: &[Entry], groups: &[Group]) -> std::io::Result<()> {
+    if all.is_empty() {
+        return out.write_all(b"{\n  \"items\": []\n}\n");
+    }
+    let mut b = Vec::with_capacity(PIECE + 16 * 1024);
+    b.extend_from_slice(b"{\n  \"items\": [");
+    for (k, (e, group)) in all.iter().zip(groups).enumerate() {
+        if k > 0 {
+            b.push(b',');
+        }
+        b.extend_from_slice(b"\n    {\n      \"application\": ");
+        push_int(&mut b, e.application);
+        b.extend_from_slice(b",\n      \"channel\": ");
+        json::push_str(&mut b, e.channel.as_str());
+        b.extend_from_slice(b",\n      \"company\": ");
+        json::push_str(&mut b, &e.company);
+        b.extend_from_slice(b",\n      \"due\": \"");
+        time::push_rfc3339(&mut b, &e.recommended);
+        b.extend_from_slice(b"\",\n      \"earliest\": \"");
+        time::push_rfc3339(&mut b, &e.earliest);
+        b.extend_from_slice(b"\",\n      \"group\": ");
+        json::push_str(&mut b, group.as_str());
+        b.extend_from_slice(b",\n      \"kind\": ");
+        json::push_str(&mut b, e.kind.as_str());
+        b.extend_from_slice(b",\n      \"late_by_hours\": ");
+        match e.late_by {
+            Some(d) => push_int(&mut b, d.as_hours()),
+            None => b.extend_from_slice(b"null"),
+        }
+        b.extend_from_slice(b",\n      \"latest\": \"");
+        time::push_rfc3339(&mut b, &e.latest);
+        b.extend_from_slice(b"\",\n      \"role\": ");
+        json::push_str(&mut b, &e.role);
+        b.extend_from_slice(b",\n      \"rules\": ");
+        json::push_list(&mut b, e.rules.iter());
+        b.extend_from_slice(b",\n      \"status\": ");
+        json::push_str(&mut b, e.status.as_str());
+        b.extend_from_slice(b",\n      \"to\": ");
+        match &e.to {
+            Some(to) => json::push_str(&mut b, to),
+            None => b.extend_from_slice(b"null"),
+        }
+        b.extend_from_slice(b",\n      \"why\": ");
+        json::push_list(&mut b, e.why.iter());
+        b.extend_from_slice(b"\n    }");
+        flush_piece(out, &mut b)?;
+    }
+    b.extend_from_slice(b"\n  ]\n}\n");
+    out.write_all(&b)
+}
+
+/// JSON text as `serde_json` writes it (pretty, inside an item).
+mod json {
+    /// A string, quoted and escaped: `"`, `\` and control characters, the rest as is.
+    pub(super) fn push_str(out: &mut Vec<u8>, s: &str) {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let bytes = s.as_bytes();
+        out.reserve(bytes.len() + 2);
+        out.push(b'"');
+        // Most text needs no escape: looked at 16 bytes at a time, copied whole.
+        let mut done = 0;
+        let mut chunks = bytes.chunks(16);
+        let mut at = 0;
+        for chunk in &mut chunks {
+            let plain = chunk
+                .iter()
+                .fold(true, |ok, &c| ok & (c >= 0x20) & (c != b'"') & (c != b'\\'));
+            if !plain {
+                for (i, &c) in chunk.iter().enumerate() {
+                    let escape: &[u8] = match c {
+                        b'"' => b"\\\"",
+                        b'\\' => b"\\\\",
+                        0x08 => b"\\b",
+                        0x0c => b"\\f",
+                        b'\n' => b"\\n",
+                        b'\r' => b"\\r",
+                        b'\t' => b"\\t",
+                        0..=0x1f => &[
+                            b'\\',
+                            b'u',
+                            b'0',
+                            b'0',
+                            HEX[usize::from(c >> 4)],
+                            HEX[usize::from(c & 0xf)],
+                        ],
+                        _ => continue,
+                    };
+                    out.extend_from_slice(&bytes[done..at + i]);
+                    out.extend_from_slice(escape);
+                    done = at + i + 1;
+                }
+            }
+            at += chunk.len();
+        }
+        out.extend_from_slice(&bytes[done..]);
+        out.push(b'"');
+    }
+
+    /// A list of strings, one a line, as a field of an item.
+    pub(super) fn push_list<'a>(out: &mut Vec<u8>, items: impl Iterator<Item = &'a str>) {
+        let mut any = false;
+        for s in items {
+            out.extend_from_slice(if any { b",\n        " } else { b"[\n        " });
+            push_str(out, s);
+            any = true;
+        }
+        out.extend_from_slice(if any { b"\n      ]" } else { b"[]" });
+    }
+}
+
 fn print_human(
     out: &mut dyn Write,
-    now: Timestamp,
-    user_tz: &TimeZone,
     days: u32,
     all: &[Entry],
+    groups: &[Group],
     why: bool,
     color: bool,
 ) -> std::io::Result<()> {
     if all.is_empty() {
         return writeln!(out, "Nothing to do in the next {days} days.");
     }
-    let today = now.to_zoned(user_tz.clone());
     // Styles are left out, not written and then stripped, when colour is off.
     let shown = |s: Style| if color { s } else { Style::new() };
-    let (head, rule) = (shown(style::HEAD), shown(style::RULE));
-    let mut first = true;
+    let on_off = |s: Style| (s.render().to_string(), s.render_reset().to_string());
+    let (head_on, head_off) = on_off(shown(style::HEAD));
+    let (rule_on, rule_off) = on_off(shown(style::RULE));
+    let mut counts = [0usize; Group::ALL.len()];
+    for g in groups {
+        counts[*g as usize] += 1;
+    }
+    let mut b = Vec::with_capacity(PIECE + 16 * 1024);
     for group in Group::ALL {
-        let title = group.title();
-        let members: Vec<_> = all
-            .iter()
-            .filter(|i| Group::of(i, &today) == group)
-            .collect();
-        if members.is_empty() {
+        let n = counts[group as usize];
+        if n == 0 {
             continue;
         }
-        if !first {
-            writeln!(out)?;
+        // A blank line between groups.
+        if counts[..group as usize].iter().any(|c| *c > 0) {
+            b.push(b'\n');
         }
-        first = false;
-        let sty = shown(match group {
+        let (on, off) = on_off(shown(match group {
             Group::Overdue => style::BAD,
             Group::DueNow | Group::OpensToday => style::DUE,
             _ => style::HEAD,
-        });
-        writeln!(
-            out,
-            "{}{title}{} ({})",
-            sty.render(),
-            sty.render_reset(),
-            members.len()
-        )?;
-        for i in members {
-            write!(
-                out,
-                "  {}#{}{} {} — {}",
-                head.render(),
-                i.application,
-                head.render_reset(),
-                i.company,
-                i.kind.label(),
-            )?;
+        }));
+        b.extend_from_slice(on.as_bytes());
+        b.extend_from_slice(group.title().as_bytes());
+        b.extend_from_slice(off.as_bytes());
+        b.extend_from_slice(b" (");
+        push_int(&mut b, n as i64);
+        b.extend_from_slice(b")\n");
+        for (i, _) in all.iter().zip(groups).filter(|(_, g)| **g == group) {
+            b.extend_from_slice(b"  ");
+            b.extend_from_slice(head_on.as_bytes());
+            b.push(b'#');
+            push_int(&mut b, i.application);
+            b.extend_from_slice(head_off.as_bytes());
+            b.push(b' ');
+            b.extend_from_slice(i.company.as_bytes());
+            b.extend_from_slice(" — ".as_bytes());
+            b.extend_from_slice(i.kind.label().as_bytes());
             match (&i.to, i.kind) {
-                (Some(to), _) => write!(out, " to {to}")?,
+                (Some(to), _) => {
+                    b.extend_from_slice(b" to ");
+                    b.extend_from_slice(to.as_bytes());
+                }
                 (None, StepKind::ThankYou) => {
-                    write!(out, " to {}", unnamed_interviewers(i.application))?;
+                    b.extend_from_slice(b" to ");
+                    b.extend_from_slice(unnamed_interviewers(i.application).as_bytes());
                 }
                 _ => {}
             }
             match i.status {
-                StepStatus::Overdue => write!(
-                    out,
-                    ": was due by {} ({} late)",
-                    Shown(&i.latest, DAY_TIME_ZONE),
-                    i.late_by.map(late).unwrap_or_default()
-                )?,
-                StepStatus::Due => write!(
-                    out,
-                    ": send by {} (best {})",
-                    Shown(&i.latest, DAY_TIME_ZONE),
-                    Shown(&i.recommended, WEEKDAY_TIME)
-                )?,
-                _ => write!(
-                    out,
-                    ": opens {}, best {}",
-                    Shown(&i.earliest, DAY),
-                    Shown(&i.recommended, DAY_TIME_ZONE)
-                )?,
-            }
-            writeln!(
-                out,
-                " {}[{}]{}",
-                rule.render(),
-                i.rules.joined(),
-                rule.render_reset()
-            )?;
-            if why {
-                for w in i.why.iter() {
-                    writeln!(out, "      - {w}")?;
+                StepStatus::Overdue => {
+                    b.extend_from_slice(b": was due by ");
+                    push_moment(&mut b, &i.latest, DAY_TIME_ZONE);
+                    b.extend_from_slice(b" (");
+                    if let Some(d) = i.late_by {
+                        push_late(&mut b, d);
+                    }
+                    b.extend_from_slice(b" late)");
+                }
+                StepStatus::Due => {
+                    b.extend_from_slice(b": send by ");
+                    push_moment(&mut b, &i.latest, DAY_TIME_ZONE);
+                    b.extend_from_slice(b" (best ");
+                    push_moment(&mut b, &i.recommended, WEEKDAY_TIME);
+                    b.push(b')');
+                }
+                _ => {
+                    b.extend_from_slice(b": opens ");
+                    push_moment(&mut b, &i.earliest, DAY);
+                    b.extend_from_slice(b", best ");
+                    push_moment(&mut b, &i.recommended, DAY_TIME_ZONE);
                 }
             }
+            b.push(b' ');
+            b.extend_from_slice(rule_on.as_bytes());
+            b.push(b'[');
+            b.extend_from_slice(i.rules.joined().as_bytes());
+            b.push(b']');
+            b.extend_from_slice(rule_off.as_bytes());
+            b.push(b'\n');
+            if why {
+                for w in i.why.iter() {
+                    b.extend_from_slice(b"      - ");
+                    b.extend_from_slice(w.as_bytes());
+                    b.push(b'\n');
+                }
+            }
+            flush_piece(out, &mut b)?;
         }
     }
-    Ok(())
+    out.write_all(&b)
 }
 
 #[cfg(test)]
@@ -278,16 +433,234 @@ mod tests {
         ] {
             let tz = jiff::tz::TimeZone::get(zone).unwrap();
             for at in instants {
-                let z = at.parse::<Timestamp>().unwrap().to_zoned(tz.clone());
+                let z = at.parse::<jiff::Timestamp>().unwrap().to_zoned(tz.clone());
                 for (way, format) in [
                     (DAY, "%a %b %-d"),
                     (WEEKDAY_TIME, "%a %H:%M"),
                     (DAY_TIME_ZONE, "%a %b %-d %H:%M %Z"),
                 ] {
                     let want = z.strftime(format).to_string();
-                    assert_eq!(Shown(&z, way).to_string(), want, "{zone} {at} {format}");
+                    let mut got = Vec::new();
+                    push_moment(&mut got, &z, way);
+                    assert_eq!(
+                        String::from_utf8(got).unwrap(),
+                        want,
+                        "{zone} {at} {format}"
+                    );
                 }
             }
         }
+    }
+
+    #[test]
+    fn numbers_and_lateness_are_written_as_display_writes_them() {
+        for n in [0, 1, 9, 10, 99, 100, 12345, -1, -10, i64::MAX, i64::MIN] {
+            let mut got = Vec::new();
+            push_int(&mut got, n);
+            assert_eq!(String::from_utf8(got).unwrap(), n.to_string());
+        }
+        for (hours, want) in [
+            (0, "1h"),
+            (1, "1h"),
+            (47, "47h"),
+            (48, "2 days"),
+            (100, "4 days"),
+        ] {
+            let mut got = Vec::new();
+            push_late(&mut got, SignedDuration::from_hours(hours));
+            assert_eq!(String::from_utf8(got).unwrap(), want);
+        }
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let mut texts: Vec<String> = [
+            "",
+            "plain",
+            "\"within a week\"",
+            "back\\slash",
+            "tab\tnew\nline\rfeed\u{c}bell\u{7}\u{8}\u{1f}\u{0}",
+            "Zoë — Åsa 日本 \u{7f}",
+            "exactly sixteen!",
+            "a longer text that runs past sixteen bytes with \"a quote\" near its end\"",
+        ]
+        .map(str::to_string)
+        .to_vec();
+        texts.push((0u8..=0x7f).map(char::from).collect());
+        for t in texts {
+            let mut got = Vec::new();
+            json::push_str(&mut got, &t);
+            let want = serde_json::to_string(&t).unwrap();
+            assert_eq!(String::from_utf8(got).unwrap(), want, "{t:?}");
+        }
+    }
+
+    /// The agenda of a sample database, with texts that need escaping.
+    fn sample() -> (Vec<Entry>, Vec<Group>, Zoned) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("f.sqlite");
+        let now: jiff::Timestamp = "2026-12-01T15:00:00Z".parse().unwrap();
+        {
+            let mut s = followup_store::Store::open(&db).unwrap();
+            followup_store::demo::populate(&mut s, 60, 3, now).unwrap();
+        }
+        let ctx = Ctx::new(Default::default(), Some(db), now).unwrap();
+        let mut all = followup_app::agenda::entries(&ctx, 30, true).unwrap();
+        assert!(all.len() > 20, "{} items", all.len());
+        let odd = [
+            "Quote \"Co\"",
+            "Back\\slash\tTab",
+            "Ünïcode — 東京",
+            "\u{1}ctl",
+        ];
+        for (k, e) in all.iter_mut().enumerate().step_by(3) {
+            e.company = odd[k % odd.len()].into();
+            e.role = odd[(k + 1) % odd.len()].into();
+            if e.to.is_some() {
+                e.to = Some(odd[(k + 2) % odd.len()].into());
+            }
+        }
+        let today = now.to_zoned(jiff::tz::TimeZone::UTC);
+        let groups = all.iter().map(|e| Group::of(e, &today)).collect();
+        (all, groups, today)
+    }
+
+    #[test]
+    fn the_json_is_what_serde_json_writes() {
+        let (all, groups, today) = sample();
+        for n in [0, 1, all.len()] {
+            let some = &all[..n];
+            let mut got = Vec::new();
+            write_json(&mut got, some, &groups[..n]).unwrap();
+            let doc = AgendaJson {
+                items: some.iter().map(|e| ItemJson::new(e, &today)).collect(),
+            };
+            let mut want = serde_json::to_vec_pretty(&doc).unwrap();
+            want.push(b'\n');
+            assert_eq!(
+                String::from_utf8(got).unwrap(),
+                String::from_utf8(want).unwrap(),
+                "{n} items"
+            );
+        }
+        // Items with no rules or reasons, and none of a few, are the same too.
+        let mut bare = all[0].clone();
+        bare.rules = Texts::default();
+        bare.why = Texts::default();
+        bare.late_by = Some(SignedDuration::from_hours(-3));
+        let mut got = Vec::new();
+        write_json(&mut got, std::slice::from_ref(&bare), &groups[..1]).unwrap();
+        let doc = AgendaJson {
+            items: vec![ItemJson::new(&bare, &today)],
+        };
+        let want = serde_json::to_string_pretty(&doc).unwrap() + "\n";
+        assert_eq!(String::from_utf8(got).unwrap(), want);
+    }
+
+    /// The human agenda as it was written with `format!` and `strftime`, line by line.
+    fn human_reference(all: &[Entry], today: &Zoned, why: bool, color: bool) -> String {
+        use std::fmt::Write as _;
+        let late = |d: SignedDuration| {
+            let hours = d.as_hours();
+            if hours < 48 {
+                format!("{}h", hours.max(1))
+            } else {
+                format!("{} days", hours / 24)
+            }
+        };
+        let shown = |s: Style| if color { s } else { Style::new() };
+        let (head, rule) = (shown(style::HEAD), shown(style::RULE));
+        let mut out = String::new();
+        let mut first = true;
+        for group in Group::ALL {
+            let members: Vec<_> = all
+                .iter()
+                .filter(|i| Group::of(i, today) == group)
+                .collect();
+            if members.is_empty() {
+                continue;
+            }
+            if !first {
+                out.push('\n');
+            }
+            first = false;
+            let sty = shown(match group {
+                Group::Overdue => style::BAD,
+                Group::DueNow | Group::OpensToday => style::DUE,
+                _ => style::HEAD,
+            });
+            let (on, off) = (sty.render(), sty.render_reset());
+            writeln!(out, "{on}{}{off} ({})", group.title(), members.len()).unwrap();
+            for i in members {
+                let (h, hr) = (head.render(), head.render_reset());
+                write!(
+                    out,
+                    "  {h}#{}{hr} {} — {}",
+                    i.application,
+                    i.company,
+                    i.kind.label()
+                )
+                .unwrap();
+                match (&i.to, i.kind) {
+                    (Some(to), _) => write!(out, " to {to}").unwrap(),
+                    (None, StepKind::ThankYou) => {
+                        write!(out, " to {}", unnamed_interviewers(i.application)).unwrap();
+                    }
+                    _ => {}
+                }
+                let f = |z: &Zoned, format: &str| z.strftime(format).to_string();
+                let full = "%a %b %-d %H:%M %Z";
+                match i.status {
+                    StepStatus::Overdue => write!(
+                        out,
+                        ": was due by {} ({} late)",
+                        f(&i.latest, full),
+                        i.late_by.map(late).unwrap_or_default()
+                    ),
+                    StepStatus::Due => write!(
+                        out,
+                        ": send by {} (best {})",
+                        f(&i.latest, full),
+                        f(&i.recommended, "%a %H:%M")
+                    ),
+                    _ => write!(
+                        out,
+                        ": opens {}, best {}",
+                        f(&i.earliest, "%a %b %-d"),
+                        f(&i.recommended, full)
+                    ),
+                }
+                .unwrap();
+                let (r, rr) = (rule.render(), rule.render_reset());
+                writeln!(out, " {r}[{}]{rr}", i.rules.joined()).unwrap();
+                if why {
+                    for w in i.why.iter() {
+                        writeln!(out, "      - {w}").unwrap();
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_human_agenda_is_what_format_wrote() {
+        let (all, groups, today) = sample();
+        for why in [false, true] {
+            for color in [false, true] {
+                for n in [1, all.len()] {
+                    let mut got = Vec::new();
+                    print_human(&mut got, 7, &all[..n], &groups[..n], why, color).unwrap();
+                    let want = human_reference(&all[..n], &today, why, color);
+                    assert_eq!(String::from_utf8(got).unwrap(), want, "{n} {why} {color}");
+                }
+            }
+        }
+        let mut got = Vec::new();
+        print_human(&mut got, 3, &[], &[], false, false).unwrap();
+        assert_eq!(
+            String::from_utf8(got).unwrap(),
+            "Nothing to do in the next 3 days.\n"
+        );
     }
 }
