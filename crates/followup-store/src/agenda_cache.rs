@@ -77,7 +77,8 @@ pub struct AgendaHead {
 #[derive(Debug, Clone, Default)]
 pub struct AgendaCache {
     /// The applications on the agenda (active or rejected) that have steps to show
-    /// or are to be planned again, by id.
+    /// or are to be planned again: by id, or, read from the snapshot, only those of
+    /// the steps kept, in the order of their first step.
     pub heads: Vec<AgendaHead>,
     /// The cached steps of the applications whose entry is current and that `keep`
     /// accepted: (index into `heads`, step).

@@ -3,15 +3,18 @@
 //! thousand entries and reading their steps row by row.
 //!
 //! The blob is private to this build's store (written and read only here): numbers
-//! are little-endian, texts are a `u32` length and UTF-8 bytes.
+//! are little-endian; texts are kept once each in one UTF-8 area at the start, checked
+//! once when read, and named by their offset and length (`u32` each) in the records,
+//! which have a fixed size, so a step not wanted is skipped without reading it.
 //!
 //! ```text
-//! u32 FORMAT
-//! u32 heads, then each: i64 id, text company, text role            (by id)
+//! u32 FORMAT, u32 length of the text area, the text area
+//! u32 heads, then each (24 bytes): i64 id, text company, text role      (by id)
 //! u32 zones, then each: text name
-//! u32 steps, then each: u32 length of the rest, i64 earliest, i64 latest,
-//!     i64 recommended, u8 flags, [i64 missed_after], u32 head, u32 seq, u8 kind,
-//!     u8 channel, u32 zone, [i64 contact_id], [text to], text rules
+//! u32 steps, then each (72 bytes): i64 earliest, i64 latest, i64 recommended,
+//!     i64 missed_after, i64 contact_id, u32 head, u32 seq, u32 zone, text to,
+//!     text rules, u8 kind, u8 channel, u8 flags (which of missed_after, contact_id
+//!     and to are there), u8 0
 //! ```
 //!
 //! Steps are in the order the agenda shows steps of one status: by recommended moment,
@@ -29,11 +32,14 @@ use crate::agenda_cache::{AgendaHead, CachedStep};
 use crate::error::{Result, StoreError};
 
 /// Changes whenever the layout does (a blob of another layout is not read).
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 const MISSED_AFTER: u8 = 1;
 const CONTACT: u8 = 2;
 const TO: u8 = 4;
+
+const HEAD_SIZE: usize = 24;
+const STEP_SIZE: usize = 72;
 
 /// One step to keep: its application's slot in the heads, its position in its plan.
 pub(crate) struct Kept<'a> {
@@ -42,97 +48,123 @@ pub(crate) struct Kept<'a> {
     pub(crate) step: &'a CachedStep,
 }
 
+/// The text area: each text once.
+#[derive(Default)]
+struct Texts<'a> {
+    area: Vec<u8>,
+    at: std::collections::HashMap<&'a str, [u8; 8]>,
+}
+
+impl<'a> Texts<'a> {
+    /// Where `s` is in the area (offset and length), added if new.
+    fn put(&mut self, s: &'a str) -> Result<[u8; 8]> {
+        if let Some(at) = self.at.get(s) {
+            return Ok(*at);
+        }
+        let mut at = [0; 8];
+        at[..4].copy_from_slice(&count(self.area.len())?.to_le_bytes());
+        at[4..].copy_from_slice(&count(s.len())?.to_le_bytes());
+        self.area.extend_from_slice(s.as_bytes());
+        self.at.insert(s, at);
+        Ok(at)
+    }
+}
+
 /// The blob of `heads` (by id) and `steps`: those of heads without steps are left
 /// out. The steps are put in the agenda's order here.
 pub(crate) fn encode(heads: &[AgendaHead], steps: &mut [Kept<'_>]) -> Result<Vec<u8>> {
     steps.sort_unstable_by_key(|k| (k.step.recommended, heads[k.slot].id, k.seq));
+    let mut texts = Texts::default();
     // Heads with steps get new slots, in id order.
     let mut used = vec![false; heads.len()];
     for k in steps.iter() {
         used[k.slot] = true;
     }
     let mut new_slot = vec![0u32; heads.len()];
-    let mut out = Vec::with_capacity(64 * steps.len() + 64);
-    put_u32(&mut out, FORMAT);
-    put_u32(&mut out, count(used.iter().filter(|u| **u).count())?);
+    let mut head_records = Vec::new();
     let mut n = 0;
     for (i, h) in heads.iter().enumerate() {
         if used[i] {
             new_slot[i] = n;
             n += 1;
-            out.extend_from_slice(&h.id.to_le_bytes());
-            put_text(&mut out, &h.company)?;
-            put_text(&mut out, &h.role)?;
+            head_records.extend_from_slice(&h.id.to_le_bytes());
+            head_records.extend_from_slice(&texts.put(&h.company)?);
+            head_records.extend_from_slice(&texts.put(&h.role)?);
         }
     }
     let mut zones: Vec<&str> = Vec::new();
-    let zone_of: Vec<u32> = steps
-        .iter()
-        .map(|k| {
-            let tz = &*k.step.tz;
-            let i = match zones.iter().position(|z| *z == tz) {
-                Some(i) => i,
-                None => {
-                    zones.push(tz);
-                    zones.len() - 1
-                }
-            };
-            count(i)
-        })
-        .collect::<Result<_>>()?;
-    put_u32(&mut out, count(zones.len())?);
-    for z in &zones {
-        put_text(&mut out, z)?;
-    }
-    put_u32(&mut out, count(steps.len())?);
-    for (k, zone) in steps.iter().zip(zone_of) {
+    let mut step_records = Vec::with_capacity(STEP_SIZE * steps.len());
+    for k in steps.iter() {
         let s = k.step;
-        let start = out.len();
-        put_u32(&mut out, 0);
-        put_ts(&mut out, "agenda_step.earliest", s.earliest)?;
-        put_ts(&mut out, "agenda_step.latest", s.latest)?;
-        put_ts(&mut out, "agenda_step.recommended", s.recommended)?;
+        let zone = match zones.iter().position(|z| *z == &*s.tz) {
+            Some(i) => i,
+            None => {
+                zones.push(&s.tz);
+                zones.len() - 1
+            }
+        };
         let mut flags = 0;
-        if s.missed_after.is_some() {
-            flags |= MISSED_AFTER;
-        }
-        if s.contact_id.is_some() {
-            flags |= CONTACT;
-        }
-        if s.to.is_some() {
-            flags |= TO;
-        }
-        out.push(flags);
+        let mut missed_after = 0;
         if let Some(t) = s.missed_after {
-            put_ts(&mut out, "agenda_step.missed_after", t)?;
+            flags |= MISSED_AFTER;
+            missed_after = crate::sql::ts("agenda_step.missed_after", t)?;
         }
-        put_u32(&mut out, new_slot[k.slot]);
-        put_u32(
-            &mut out,
-            u32::try_from(k.seq).map_err(|_| invalid("seq", k.seq))?,
-        );
-        out.push(index_of(StepKind::ALL.as_slice(), s.kind));
-        out.push(index_of(Channel::ALL, s.channel));
-        put_u32(&mut out, zone);
+        let mut contact_id = 0;
         if let Some(c) = s.contact_id {
-            out.extend_from_slice(&c.to_le_bytes());
+            flags |= CONTACT;
+            contact_id = c;
         }
-        if let Some(to) = &s.to {
-            put_text(&mut out, to)?;
+        let mut to = [0; 8];
+        if let Some(name) = &s.to {
+            flags |= TO;
+            to = texts.put(name)?;
         }
-        put_text(&mut out, &s.rules)?;
-        let len = count(out.len() - start - 4)?;
-        out[start..start + 4].copy_from_slice(&len.to_le_bytes());
+        let r = &mut step_records;
+        r.extend_from_slice(&crate::sql::ts("agenda_step.earliest", s.earliest)?.to_le_bytes());
+        r.extend_from_slice(&crate::sql::ts("agenda_step.latest", s.latest)?.to_le_bytes());
+        r.extend_from_slice(
+            &crate::sql::ts("agenda_step.recommended", s.recommended)?.to_le_bytes(),
+        );
+        r.extend_from_slice(&missed_after.to_le_bytes());
+        r.extend_from_slice(&contact_id.to_le_bytes());
+        r.extend_from_slice(&new_slot[k.slot].to_le_bytes());
+        let seq = u32::try_from(k.seq).map_err(|_| invalid("seq", k.seq))?;
+        r.extend_from_slice(&seq.to_le_bytes());
+        r.extend_from_slice(&count(zone)?.to_le_bytes());
+        r.extend_from_slice(&to);
+        r.extend_from_slice(&texts.put(&s.rules)?);
+        r.extend_from_slice(&[
+            index_of(StepKind::ALL.as_slice(), s.kind),
+            index_of(Channel::ALL, s.channel),
+            flags,
+            0,
+        ]);
     }
+    let mut zone_records = Vec::new();
+    for z in zones {
+        zone_records.extend_from_slice(&texts.put(z)?);
+    }
+    let mut out = Vec::with_capacity(
+        16 + texts.area.len() + head_records.len() + zone_records.len() + step_records.len(),
+    );
+    put_u32(&mut out, FORMAT);
+    put_u32(&mut out, count(texts.area.len())?);
+    out.extend_from_slice(&texts.area);
+    put_u32(&mut out, n);
+    out.extend_from_slice(&head_records);
+    put_u32(&mut out, count(zone_records.len() / 8)?);
+    out.extend_from_slice(&zone_records);
+    put_u32(&mut out, count(steps.len())?);
+    out.extend_from_slice(&step_records);
     Ok(out)
 }
 
-/// What a snapshot holds: the heads with steps (by id), and the steps that `keep`
-/// accepted, each with its head's slot and its position in its plan.
+/// What a snapshot holds for the reader: the steps that `keep` accepted, each with
+/// the slot of its application in `heads` (only the applications of those steps, in
+/// the order of their first step), and each one's key (application id, seq).
 pub(crate) struct Decoded {
     pub(crate) heads: Vec<AgendaHead>,
     pub(crate) steps: Vec<(usize, CachedStep)>,
-    /// The key of each of `steps`: (application id, seq).
     pub(crate) keys: Vec<(i64, i64)>,
 }
 
@@ -148,91 +180,109 @@ pub(crate) fn decode(
         return Err(undecodable(format!("format {format}, expected {FORMAT}")));
     }
     let n = r.len()?;
-    let mut heads = Vec::with_capacity(n);
-    for _ in 0..n {
-        heads.push(AgendaHead {
-            id: r.i64()?,
-            company: r.text()?.to_owned(),
-            role: r.text()?.to_owned(),
-        });
-    }
+    let area = std::str::from_utf8(r.bytes(n)?).map_err(|e| undecodable(e.to_string()))?;
+    let text = |rec: &[u8], at: usize| -> Result<&str> {
+        let off = le_u32(rec, at) as usize;
+        let len = le_u32(rec, at + 4) as usize;
+        area.get(off..off.saturating_add(len))
+            .ok_or_else(|| undecodable(format!("text at {off}, {len} bytes")))
+    };
     let n = r.len()?;
-    let mut zones: Vec<Arc<str>> = Vec::with_capacity(n);
-    for _ in 0..n {
-        zones.push(Arc::from(r.text()?));
-    }
+    let head_records = r.bytes(n.saturating_mul(HEAD_SIZE))?;
     let n = r.len()?;
-    let mut steps = Vec::with_capacity(n);
-    let mut keys = Vec::with_capacity(n);
-    for _ in 0..n {
-        let len = r.len()?;
-        let end = r.at.checked_add(len).filter(|e| *e <= blob.len());
-        let end = end.ok_or_else(|| undecodable("a step past the end".into()))?;
-        let earliest = r.ts()?;
-        let latest = r.ts()?;
-        let recommended = r.ts()?;
-        let flags = r.u8()?;
+    let zones = r
+        .bytes(n.saturating_mul(8))?
+        .chunks_exact(8)
+        .map(|z| Ok(Arc::from(text(z, 0)?)))
+        .collect::<Result<Vec<Arc<str>>>>()?;
+    let n = r.len()?;
+    let step_records = r.bytes(n.saturating_mul(STEP_SIZE))?;
+    if r.at != blob.len() {
+        return Err(undecodable("bytes after the last step".into()));
+    }
+
+    // Heads are read only for the steps kept: `slots[i]` is head i's slot in `heads`.
+    let mut slots = vec![usize::MAX; head_records.len() / HEAD_SIZE];
+    let mut heads = Vec::new();
+    let mut steps = Vec::new();
+    let mut keys = Vec::new();
+    for rec in step_records.chunks_exact(STEP_SIZE) {
+        let flags = rec[70];
+        let earliest = ts(le_i64(rec, 0))?;
+        let latest = ts(le_i64(rec, 8))?;
         let missed_after = if flags & MISSED_AFTER != 0 {
-            Some(r.ts()?)
+            Some(ts(le_i64(rec, 24))?)
         } else {
             None
         };
         if !keep(earliest, latest, missed_after) {
-            r.at = end;
             continue;
         }
-        let slot = r.len()?;
-        let head = heads
-            .get(slot)
-            .ok_or_else(|| undecodable(format!("head {slot}")))?;
-        let seq = i64::from(r.u32()?);
-        let kind = *StepKind::ALL
-            .get(usize::from(r.u8()?))
-            .ok_or_else(|| undecodable("a step kind".into()))?;
-        let channel = *Channel::ALL
-            .get(usize::from(r.u8()?))
-            .ok_or_else(|| undecodable("a channel".into()))?;
-        let zone = r.len()?;
+        let head = le_u32(rec, 40) as usize;
+        let slot = match slots.get(head) {
+            Some(&s) if s != usize::MAX => s,
+            Some(_) => {
+                let h = &head_records[head * HEAD_SIZE..][..HEAD_SIZE];
+                slots[head] = heads.len();
+                heads.push(AgendaHead {
+                    id: le_i64(h, 0),
+                    company: text(h, 8)?.to_owned(),
+                    role: text(h, 16)?.to_owned(),
+                });
+                heads.len() - 1
+            }
+            None => return Err(undecodable(format!("head {head}"))),
+        };
+        let zone = le_u32(rec, 48) as usize;
         let tz = zones
             .get(zone)
             .ok_or_else(|| undecodable(format!("zone {zone}")))?
             .clone();
-        let contact_id = if flags & CONTACT != 0 {
-            Some(r.i64()?)
-        } else {
-            None
-        };
-        let to = if flags & TO != 0 {
-            Some(r.text()?.to_owned())
-        } else {
-            None
-        };
-        let rules = r.text()?.to_owned();
-        if r.at != end {
-            return Err(undecodable("a step of the wrong length".into()));
-        }
-        keys.push((head.id, seq));
+        let kind = *StepKind::ALL
+            .get(usize::from(rec[68]))
+            .ok_or_else(|| undecodable("a step kind".into()))?;
+        let channel = *Channel::ALL
+            .get(usize::from(rec[69]))
+            .ok_or_else(|| undecodable("a channel".into()))?;
+        keys.push((heads[slot].id, i64::from(le_u32(rec, 44))));
         steps.push((
             slot,
             CachedStep {
                 kind,
-                contact_id,
-                to,
+                contact_id: (flags & CONTACT != 0).then(|| le_i64(rec, 32)),
+                to: if flags & TO != 0 {
+                    Some(text(rec, 52)?.to_owned())
+                } else {
+                    None
+                },
                 channel,
                 earliest,
-                recommended,
+                recommended: ts(le_i64(rec, 16))?,
                 latest,
                 missed_after,
                 tz,
-                rules,
+                rules: text(rec, 60)?.to_owned(),
                 why: String::new(),
             },
         ));
     }
-    if r.at != blob.len() {
-        return Err(undecodable("bytes after the last step".into()));
-    }
     Ok(Decoded { heads, steps, keys })
+}
+
+fn le_u32(rec: &[u8], at: usize) -> u32 {
+    let mut b = [0; 4];
+    b.copy_from_slice(&rec[at..at + 4]);
+    u32::from_le_bytes(b)
+}
+
+fn le_i64(rec: &[u8], at: usize) -> i64 {
+    let mut b = [0; 8];
+    b.copy_from_slice(&rec[at..at + 8]);
+    i64::from_le_bytes(b)
+}
+
+fn ts(ns: i64) -> Result<Timestamp> {
+    Timestamp::from_nanosecond(i128::from(ns)).map_err(|e| undecodable(e.to_string()))
 }
 
 struct Reader<'a> {
@@ -241,47 +291,22 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    fn take<const N: usize>(&mut self) -> Result<[u8; N]> {
-        let bytes = self
-            .buf
-            .get(self.at..self.at + N)
-            .ok_or_else(|| undecodable("cut short".into()))?;
-        self.at += N;
-        let mut a = [0; N];
-        a.copy_from_slice(bytes);
-        Ok(a)
-    }
-
-    fn u8(&mut self) -> Result<u8> {
-        Ok(self.take::<1>()?[0])
-    }
-
-    fn u32(&mut self) -> Result<u32> {
-        Ok(u32::from_le_bytes(self.take()?))
-    }
-
-    /// A count or an index.
-    fn len(&mut self) -> Result<usize> {
-        usize::try_from(self.u32()?).map_err(|_| undecodable("a count".into()))
-    }
-
-    fn i64(&mut self) -> Result<i64> {
-        Ok(i64::from_le_bytes(self.take()?))
-    }
-
-    fn ts(&mut self) -> Result<Timestamp> {
-        let ns = self.i64()?;
-        Timestamp::from_nanosecond(i128::from(ns)).map_err(|e| undecodable(e.to_string()))
-    }
-
-    fn text(&mut self) -> Result<&'a str> {
-        let n = self.len()?;
+    fn bytes(&mut self, n: usize) -> Result<&'a [u8]> {
         let bytes = self
             .buf
             .get(self.at..self.at.saturating_add(n))
             .ok_or_else(|| undecodable("cut short".into()))?;
         self.at += n;
-        std::str::from_utf8(bytes).map_err(|e| undecodable(e.to_string()))
+        Ok(bytes)
+    }
+
+    fn u32(&mut self) -> Result<u32> {
+        Ok(le_u32(self.bytes(4)?, 0))
+    }
+
+    /// A count or a length.
+    fn len(&mut self) -> Result<usize> {
+        usize::try_from(self.u32()?).map_err(|_| undecodable("a count".into()))
     }
 }
 
@@ -289,23 +314,12 @@ fn put_u32(out: &mut Vec<u8>, n: u32) {
     out.extend_from_slice(&n.to_le_bytes());
 }
 
-fn put_text(out: &mut Vec<u8>, s: &str) -> Result<()> {
-    put_u32(out, count(s.len())?);
-    out.extend_from_slice(s.as_bytes());
-    Ok(())
-}
-
-fn put_ts(out: &mut Vec<u8>, field: &str, t: Timestamp) -> Result<()> {
-    out.extend_from_slice(&crate::sql::ts(field, t)?.to_le_bytes());
-    Ok(())
-}
-
 fn count(n: usize) -> Result<u32> {
     u32::try_from(n).map_err(|_| invalid("size", n))
 }
 
 fn index_of<T: PartialEq>(all: &[T], v: T) -> u8 {
-    // Both lists are short (five kinds, a few channels).
+    // Both lists are short (five kinds, a few channels) and hold every value.
     all.iter().position(|x| *x == v).unwrap_or(0) as u8
 }
 
