@@ -152,8 +152,8 @@ pub fn fingerprint(ctx: &Ctx, store: &Store) -> Result<String> {
 /// times change with it), as far as the file system says: its directory, and the
 /// dates of the files a tzdata update rewrites.
 fn zone_database_stamp() -> String {
-    let dir = std::env::var_os("TZDIR").unwrap_or_else(|| "/usr/share/zoneinfo".into());
-    let dir = std::path::Path::new(&dir);
+    let dir = crate::time::zone_directory();
+    let dir = dir.as_path();
     let mut stamp = dir.display().to_string();
     for f in ["tzdata.zi", "+VERSION", "zone1970.tab", "."] {
         let when = std::fs::metadata(dir.join(f))
@@ -171,7 +171,7 @@ fn zone_database_stamp() -> String {
 /// due, then upcoming; by recommended moment, then application, then plan order.
 /// Without `why`, the entries' reasons may be left empty (the cheaper read).
 pub fn entries(ctx: &Ctx, days: u32, why: bool) -> Result<Vec<Entry>> {
-    Ok(entries_until(ctx, days, why)?.0)
+    Ok(read_or_plan(ctx, days, why, false)?.0)
 }
 
 /// [`entries`], and the first moment after `ctx.now` at which they may differ with the
@@ -179,19 +179,25 @@ pub fn entries(ctx: &Ctx, days: u32, why: bool) -> Result<Vec<Entry>> {
 /// (`None`: never, by the clock alone). Until then, `entries` at any later moment gives
 /// the same steps with the same statuses, in the same order.
 pub fn entries_until(ctx: &Ctx, days: u32, why: bool) -> Result<(Vec<Entry>, Option<Timestamp>)> {
+    read_or_plan(ctx, days, why, true)
+}
+
+/// [`entries_until`]; the moment is looked for only if `until`.
+fn read_or_plan(ctx: &Ctx, days: u32, why: bool, until: bool) -> Result<Until> {
     let mut store = ctx.store()?;
-    match read(ctx, &mut store, days, why)? {
+    match read(ctx, &mut store, days, why, until)? {
         Ok(all) => Ok(all),
         // A cache that cannot be read (edited by hand, or a zone the system no longer
         // knows) is dropped and everything planned again.
         Err(_) => {
             store.clear_agenda_cache().map_err(store_err)?;
-            read(ctx, &mut store, days, why)?.map_err(Error::Store)
+            read(ctx, &mut store, days, why, until)?.map_err(Error::Store)
         }
     }
 }
 
-/// The entries, and the first moment they may differ ([`entries_until`]).
+/// The entries, and the first moment they may differ ([`entries_until`]; `None` when
+/// not asked for).
 type Until = (Vec<Entry>, Option<Timestamp>);
 
 /// The first of `moments` after `now`, kept in `next`.
@@ -230,6 +236,7 @@ fn read(
     store: &mut Store,
     days: u32,
     why: bool,
+    until: bool,
 ) -> Result<std::result::Result<Until, String>> {
     let fingerprint = fingerprint(ctx, store)?;
     let now = ctx.now;
@@ -242,11 +249,10 @@ fn read(
         StepStatus::Due | StepStatus::Overdue => true,
     };
     let cache = match store.agenda_cached(&fingerprint, why, |earliest, latest, missed_after| {
-        note_next(
-            &next,
-            now,
-            &step_moments(earliest, latest, missed_after, ahead),
-        );
+        if until {
+            let moments = step_moments(earliest, latest, missed_after, ahead);
+            note_next(&next, now, &moments);
+        }
         wanted(
             StepStatus::at(earliest, latest, missed_after, now),
             earliest,
@@ -303,8 +309,10 @@ fn read(
         .into_iter()
         .chain(fresh_steps)
         .filter_map(|(slot, step)| {
-            let moments = step_moments(step.earliest, step.latest, step.missed_after, ahead);
-            note_next(&next, now, &moments);
+            if until {
+                let moments = step_moments(step.earliest, step.latest, step.missed_after, ahead);
+                note_next(&next, now, &moments);
+            }
             let status = StepStatus::at(step.earliest, step.latest, step.missed_after, now);
             wanted(status, step.earliest).then_some(Some((status, slot, step)))
         })
@@ -350,7 +358,7 @@ fn read(
             .or_else(|| zones.iter().find(|(name, _)| *name == step.tz));
         let tz = match known {
             Some((_, tz)) => tz.clone(),
-            None => match TimeZone::get(&step.tz) {
+            None => match crate::time::zone_named(&step.tz) {
                 Ok(tz) => {
                     zones.push((step.tz.clone(), tz.clone()));
                     tz
@@ -487,8 +495,8 @@ pub fn user_zone(ctx: &Ctx) -> TimeZone {
     ctx.settings
         .tz
         .as_deref()
-        .and_then(|name| TimeZone::get(name.trim()).ok())
-        .unwrap_or_else(TimeZone::system)
+        .and_then(|name| crate::time::zone_named(name.trim()).ok())
+        .unwrap_or_else(crate::time::system_zone)
 }
 
 /// The first moment after `now` at which the group of an upcoming entry changes by

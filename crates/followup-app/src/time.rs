@@ -24,6 +24,65 @@ pub fn zone(name: &str, flag: &str) -> Result<TimeZone> {
     })
 }
 
+/// The directory of the system's zone database: `TZDIR`, else the usual one.
+pub fn zone_directory() -> std::path::PathBuf {
+    std::env::var_os("TZDIR")
+        .unwrap_or_else(|| "/usr/share/zoneinfo".into())
+        .into()
+}
+
+/// A zone of the system's database by its IANA name, as [`TimeZone::get`] gives it,
+/// read from its own file when the name is a plain path in the database's directory
+/// (`America/New_York`, as kept by the agenda): jiff lists the whole directory on its
+/// first lookup, hundreds of directories read, a few milliseconds, for a command that
+/// shows a dozen zones. Any other name, or a file that is not a zone, goes to jiff.
+pub fn zone_named(name: &str) -> std::result::Result<TimeZone, jiff::Error> {
+    // The names jiff knows without a database.
+    if name.eq_ignore_ascii_case("utc") || name.eq_ignore_ascii_case("etc/unknown") {
+        return TimeZone::get(name);
+    }
+    let plain = !name.is_empty()
+        && name.split('/').all(|part| {
+            !part.is_empty()
+                && part != "."
+                && part != ".."
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"_+-.".contains(&b))
+        });
+    if plain {
+        if let Ok(data) = std::fs::read(zone_directory().join(name)) {
+            if let Ok(tz) = TimeZone::tzif(name, &data) {
+                return Ok(tz);
+            }
+        }
+    }
+    TimeZone::get(name)
+}
+
+/// The system's zone, as [`TimeZone::system`] finds it, by [`zone_named`] in the
+/// usual cases: `TZ` empty (UTC) or naming a zone (`Area/City`), or unset and
+/// `/etc/localtime` a link into the zone database. Anything else goes to jiff.
+pub fn system_zone() -> TimeZone {
+    let named = |name: &str| -> Option<TimeZone> {
+        (name.contains('/') && !name.starts_with('/'))
+            .then(|| zone_named(name).ok())
+            .flatten()
+    };
+    let found = match std::env::var_os("TZ") {
+        Some(tz) if tz.is_empty() => Some(TimeZone::UTC),
+        Some(tz) => tz.to_str().and_then(named),
+        None => std::fs::read_link("/etc/localtime")
+            .ok()
+            .and_then(|target| {
+                let target = target.to_str()?;
+                let at = target.rfind("zoneinfo/")?;
+                named(&target[at + "zoneinfo/".len()..])
+            }),
+    };
+    found.unwrap_or_else(TimeZone::system)
+}
+
 /// `t + d`, or the last representable instant when that is past it (a window's end
 /// near the year 9999 stays open rather than overflowing).
 pub fn later(t: Timestamp, d: SignedDuration) -> Timestamp {
@@ -235,6 +294,54 @@ mod tests {
             .unwrap()
             .to_zoned(TimeZone::UTC);
         assert_eq!(rfc3339(&z), "2026-12-01T15:00:00+00:00");
+    }
+
+    #[test]
+    fn zones_read_from_their_files_are_the_zones_jiff_finds() {
+        let instants = [
+            "1900-01-01T00:00:00Z",
+            "1970-06-01T12:00:00Z",
+            "2026-03-08T06:59:59Z",
+            "2026-03-08T07:00:00Z",
+            "2026-11-01T05:30:00Z",
+            "2040-07-01T00:00:00Z",
+        ];
+        for name in [
+            "America/New_York",
+            "Europe/London",
+            "Asia/Kolkata",
+            "Australia/Lord_Howe",
+            "America/Argentina/Buenos_Aires",
+            "US/Eastern",
+            "Etc/GMT+5",
+            "UTC",
+            "utc",
+            "Etc/UTC",
+            "america/new_york",
+            "../zoneinfo/Europe/Paris",
+            "/usr/share/zoneinfo/Europe/Paris",
+            "Europe//Paris",
+            "No/Such_Zone",
+            "zone1970.tab",
+            "",
+        ] {
+            let (ours, theirs) = (zone_named(name), TimeZone::get(name));
+            assert_eq!(ours.is_ok(), theirs.is_ok(), "{name}");
+            let (Ok(ours), Ok(theirs)) = (ours, theirs) else {
+                continue;
+            };
+            assert_eq!(ours.iana_name(), theirs.iana_name(), "{name}");
+            for at in instants {
+                let at: Timestamp = at.parse().unwrap();
+                let (a, b) = (ours.to_offset_info(at), theirs.to_offset_info(at));
+                assert_eq!(a.offset(), b.offset(), "{name} {at}");
+                assert_eq!(a.abbreviation(), b.abbreviation(), "{name} {at}");
+                assert_eq!(a.dst(), b.dst(), "{name} {at}");
+            }
+        }
+        let (ours, theirs) = (system_zone(), TimeZone::system());
+        let at: Timestamp = "2026-07-01T00:00:00Z".parse().unwrap();
+        assert_eq!(ours.to_offset(at), theirs.to_offset(at));
     }
 
     #[test]
