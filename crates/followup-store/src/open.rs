@@ -132,6 +132,29 @@ fn probe(path: &Path, latest: i64) -> Result<()> {
     Ok(())
 }
 
+/// Whether the file's header (the first 100 bytes, which SQLite documents) says it
+/// is a followup database in WAL mode whose schema is not newer than `latest`. Such a
+/// file is opened without [`probe`]: it is ours, has no rollback journal to replay,
+/// and a newer schema (written by a newer build and not yet copied back from the
+/// write-ahead log) is still refused by `migrate`, which reads the identity through
+/// the connection before anything is written.
+fn header_says_ours(path: &Path, latest: i64) -> bool {
+    use std::io::Read;
+    let mut h = [0u8; 100];
+    if fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut h))
+        .is_err()
+    {
+        return false;
+    }
+    let be = |at: usize| i32::from_be_bytes([h[at], h[at + 1], h[at + 2], h[at + 3]]);
+    &h[..16] == b"SQLite format 3\0"
+        && h[18] == 2
+        && h[19] == 2
+        && be(68) == APPLICATION_ID
+        && (1..=latest).contains(&i64::from(be(60)))
+}
+
 impl Store {
     /// Open the database at `path`, creating it (and its directory) if needed, and
     /// bring its schema up to date.
@@ -167,7 +190,12 @@ impl Store {
             }
         };
         if existing {
-            probe(path, latest)?;
+            // Our own file, as its header says, needs no look through a connection of
+            // its own first: the connection below changes nothing before `migrate`
+            // reads the identity again.
+            if !header_says_ours(path, latest) {
+                probe(path, latest)?;
+            }
         } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             fs::create_dir_all(dir).map_err(|e| StoreError::CreateDir {
                 path: dir.to_owned(),
@@ -552,6 +580,47 @@ mod tests {
             0,
             "planned again for each application id"
         );
+    }
+
+    #[test]
+    fn only_our_current_files_skip_the_probe() {
+        let dir = tempfile::tempdir().unwrap();
+        let ours = dir.path().join("ours.sqlite");
+        drop(Store::open(&ours).unwrap());
+        assert!(header_says_ours(&ours, SCHEMA_VERSION));
+        assert!(
+            !header_says_ours(&ours, SCHEMA_VERSION - 1),
+            "newer than this build"
+        );
+        let c = Connection::open(&ours).unwrap();
+        c.pragma_update(None, "user_version", 99).unwrap();
+        drop(c);
+        assert!(!header_says_ours(&ours, SCHEMA_VERSION));
+
+        let foreign = dir.path().join("foreign.sqlite");
+        let c = Connection::open(&foreign).unwrap();
+        c.execute_batch("PRAGMA journal_mode = WAL; CREATE TABLE t (x); PRAGMA user_version = 1;")
+            .unwrap();
+        drop(c);
+        assert!(!header_says_ours(&foreign, SCHEMA_VERSION));
+
+        let rollback = dir.path().join("rollback.sqlite");
+        drop(Store::open(&rollback).unwrap());
+        let c = Connection::open(&rollback).unwrap();
+        c.pragma_update(None, "journal_mode", "DELETE").unwrap();
+        drop(c);
+        assert!(
+            !header_says_ours(&rollback, SCHEMA_VERSION),
+            "not in WAL mode"
+        );
+
+        let text = dir.path().join("notes.txt");
+        fs::write(&text, "SQLite format 3 is not this").unwrap();
+        assert!(!header_says_ours(&text, SCHEMA_VERSION));
+        assert!(!header_says_ours(
+            &dir.path().join("missing"),
+            SCHEMA_VERSION
+        ));
     }
 
     #[test]
