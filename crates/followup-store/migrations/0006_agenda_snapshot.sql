@@ -4,8 +4,8 @@
 -- application's entry against its generation and reading every step, row by row:
 -- most of the time of a `followup agenda` over ten thousand applications. The
 -- snapshot holds what that read gives when every entry is current (the applications
--- on the agenda and their cached steps, reasons apart) in one blob, with the
--- fingerprint it was made under. It is written with the entries, in the same
+-- on the agenda and their cached steps) in one blob, their reasons in another (read
+-- only when shown), with the fingerprint it was made under. It is written with the entries, in the same
 -- transaction, only when nothing changed since they were read, and it is emptied by
 -- every change that could make an entry stale:
 --
@@ -21,7 +21,8 @@
 CREATE TABLE agenda_snapshot (
     one         INTEGER PRIMARY KEY CHECK (one = 1),
     fingerprint TEXT    NOT NULL,
-    steps       BLOB    NOT NULL
+    steps       BLOB    NOT NULL,
+    whys        BLOB    NOT NULL
 ) STRICT;
 
 CREATE TRIGGER application_insert_snapshot AFTER INSERT ON application BEGIN

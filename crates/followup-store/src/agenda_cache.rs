@@ -131,6 +131,7 @@ const STEPS: &str = "SELECT application_id, seq, earliest, latest, missed_after,
     ORDER BY application_id, seq";
 const WHYS: &str = "SELECT application_id, seq, why FROM agenda_why ORDER BY application_id, seq";
 const SNAPSHOT: &str = "SELECT steps FROM agenda_snapshot WHERE fingerprint = ?1";
+const SNAPSHOT_WHYS: &str = "SELECT steps, whys FROM agenda_snapshot WHERE fingerprint = ?1";
 
 /// The generation of an application without a `plan_gen` row. Generations start at 0.
 const UNKNOWN_GEN: i64 = -1;
@@ -175,11 +176,17 @@ impl Store {
         let mut out = AgendaCache::default();
         let mut keys: Vec<(i64, i64)>;
         let from_snapshot = {
-            let mut stmt = tx.prepare_cached(SNAPSHOT)?;
+            let mut stmt = tx.prepare_cached(if why { SNAPSHOT_WHYS } else { SNAPSHOT })?;
             let mut rows = stmt.query([fingerprint])?;
             match rows.next()? {
                 Some(row) => {
-                    let d = crate::agenda_snapshot::decode(row.get_ref(0)?.as_blob()?, &mut keep)?;
+                    let whys = if why {
+                        Some(row.get_ref(1)?.as_blob()?)
+                    } else {
+                        None
+                    };
+                    let steps = row.get_ref(0)?.as_blob()?;
+                    let d = crate::agenda_snapshot::decode(steps, whys, &mut keep)?;
                     out.heads = d.heads;
                     out.steps = d.steps;
                     keys = d.keys;
@@ -195,8 +202,9 @@ impl Store {
         if !from_snapshot {
             keys = self.read_tables(&tx, fingerprint, &mut keep, &mut out)?;
         }
-        // Their reasons, when asked for: read in key order, so a merge finds them.
-        if why && !out.steps.is_empty() {
+        // Their reasons, when asked for (the snapshot has them): read in key order, so
+        // a merge finds them.
+        if why && !from_snapshot && !out.steps.is_empty() {
             let mut order: Vec<usize> = (0..keys.len()).collect();
             if !keys.is_sorted() {
                 order.sort_unstable_by_key(|&i| keys[i]);
@@ -469,14 +477,14 @@ impl Store {
                 }
             }
             c.execute("DELETE FROM agenda_snapshot", [])?;
-            if let Some(blob) = unchanged
-                .and_then(|b| snapshot_of(b, entries))
-                .transpose()?
-            {
-                c.execute(
-                    "INSERT INTO agenda_snapshot (one, fingerprint, steps) VALUES (1, ?1, ?2)",
-                    params![fingerprint, blob],
-                )?;
+            if let Some(base) = unchanged {
+                if let Some((steps, whys)) = snapshot_of(c, base, entries)? {
+                    c.execute(
+                        "INSERT INTO agenda_snapshot (one, fingerprint, steps, whys) \
+                         VALUES (1, ?1, ?2, ?3)",
+                        params![fingerprint, steps, whys],
+                    )?;
+                }
             }
             Ok(())
         })
@@ -493,32 +501,61 @@ impl Store {
     }
 }
 
-/// The snapshot blob of the steps read (`base`) and the fresh `entries`, or `None` if
-/// an entry is not for an application read (then no snapshot is kept).
-fn snapshot_of(base: &SnapshotBase, entries: &[CacheEntry]) -> Option<Result<Vec<u8>>> {
+/// The snapshot blobs (steps, reasons) of the steps read (`base`) and the fresh
+/// `entries`, or `None` if an entry is not for an application read (then no snapshot
+/// is kept). The reasons of the steps read come from their table, in the write
+/// transaction that keeps the entries.
+fn snapshot_of(
+    c: &Connection,
+    base: &SnapshotBase,
+    entries: &[CacheEntry],
+) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
+    // `base.steps` are in key order (application id, seq), as the table.
+    let mut whys = vec![String::new(); base.steps.len()];
+    if !whys.is_empty() {
+        let mut stmt = c.prepare_cached(WHYS)?;
+        let mut rows = stmt.query([])?;
+        let mut k = 0;
+        let key = |k: usize| (base.heads[base.steps[k].0].id, base.steps[k].1);
+        while let Some(row) = rows.next()? {
+            let mut r = Cols::new(row);
+            let at = (r.int()?, r.int()?);
+            while k < whys.len() && key(k) < at {
+                k += 1;
+            }
+            if k == whys.len() {
+                break;
+            }
+            if key(k) == at {
+                whys[k] = r.text()?;
+            }
+        }
+    }
     let mut kept: Vec<Kept<'_>> = base
         .steps
         .iter()
-        .map(|(slot, seq, step)| Kept {
+        .zip(&whys)
+        .map(|((slot, seq, step), why)| Kept {
             slot: *slot,
             seq: *seq,
             step,
+            why,
         })
         .collect();
     for e in entries {
-        let slot = base
-            .heads
-            .binary_search_by_key(&e.application_id, |h| h.id)
-            .ok()?;
+        let Ok(slot) = base.heads.binary_search_by_key(&e.application_id, |h| h.id) else {
+            return Ok(None);
+        };
         for (seq, step) in e.steps.iter().enumerate() {
             kept.push(Kept {
                 slot,
                 seq: seq as i64,
                 step,
+                why: &step.why,
             });
         }
     }
-    Some(crate::agenda_snapshot::encode(&base.heads, &mut kept))
+    crate::agenda_snapshot::encode(&base.heads, &mut kept).map(Some)
 }
 
 /// The facts of the stale applications, with the generation read for each.

@@ -11,11 +11,14 @@
 //! u32 FORMAT, u32 length of the text area, the text area
 //! u32 heads, then each (24 bytes): i64 id, text company, text role      (by id)
 //! u32 zones, then each: text name
-//! u32 steps, then each (72 bytes): i64 earliest, i64 latest, i64 recommended,
+//! u32 steps, then each (80 bytes): i64 earliest, i64 latest, i64 recommended,
 //!     i64 missed_after, i64 contact_id, u32 head, u32 seq, u32 zone, text to,
 //!     text rules, u8 kind, u8 channel, u8 flags (which of missed_after, contact_id
-//!     and to are there), u8 0
+//!     and to are there), u8 0, u32 offset and u32 length of its reasons
 //! ```
+//!
+//! The reasons are another blob, read only when shown: `u32 FORMAT` and the reasons
+//! of every step (as the cache keeps them, separated by U+001F), one after another.
 //!
 //! Steps are in the order the agenda shows steps of one status: by recommended moment,
 //! then application, then planning order (`seq`); instants are nanoseconds since the
@@ -39,13 +42,15 @@ const CONTACT: u8 = 2;
 const TO: u8 = 4;
 
 const HEAD_SIZE: usize = 24;
-const STEP_SIZE: usize = 72;
+const STEP_SIZE: usize = 80;
 
 /// One step to keep: its application's slot in the heads, its position in its plan.
 pub(crate) struct Kept<'a> {
     pub(crate) slot: usize,
     pub(crate) seq: i64,
     pub(crate) step: &'a CachedStep,
+    /// Its reasons (`step.why` is left as read).
+    pub(crate) why: &'a str,
 }
 
 /// The text area: each text once.
@@ -70,9 +75,9 @@ impl<'a> Texts<'a> {
     }
 }
 
-/// The blob of `heads` (by id) and `steps`: those of heads without steps are left
-/// out. The steps are put in the agenda's order here.
-pub(crate) fn encode(heads: &[AgendaHead], steps: &mut [Kept<'_>]) -> Result<Vec<u8>> {
+/// The blobs of `heads` (by id) and `steps`, and of the steps' reasons: heads without
+/// steps are left out. The steps are put in the agenda's order here.
+pub(crate) fn encode(heads: &[AgendaHead], steps: &mut [Kept<'_>]) -> Result<(Vec<u8>, Vec<u8>)> {
     steps.sort_unstable_by_key(|k| (k.step.recommended, heads[k.slot].id, k.seq));
     let mut texts = Texts::default();
     // Heads with steps get new slots, in id order.
@@ -94,6 +99,8 @@ pub(crate) fn encode(heads: &[AgendaHead], steps: &mut [Kept<'_>]) -> Result<Vec
     }
     let mut zones: Vec<&str> = Vec::new();
     let mut step_records = Vec::with_capacity(STEP_SIZE * steps.len());
+    let mut whys = Vec::with_capacity(4 + steps.iter().map(|k| k.why.len()).sum::<usize>());
+    put_u32(&mut whys, FORMAT);
     for k in steps.iter() {
         let s = k.step;
         let zone = match zones.iter().position(|z| *z == &*s.tz) {
@@ -139,6 +146,9 @@ pub(crate) fn encode(heads: &[AgendaHead], steps: &mut [Kept<'_>]) -> Result<Vec
             flags,
             0,
         ]);
+        r.extend_from_slice(&count(whys.len() - 4)?.to_le_bytes());
+        r.extend_from_slice(&count(k.why.len())?.to_le_bytes());
+        whys.extend_from_slice(k.why.as_bytes());
     }
     let mut zone_records = Vec::new();
     for z in zones {
@@ -156,7 +166,7 @@ pub(crate) fn encode(heads: &[AgendaHead], steps: &mut [Kept<'_>]) -> Result<Vec
     out.extend_from_slice(&zone_records);
     put_u32(&mut out, count(steps.len())?);
     out.extend_from_slice(&step_records);
-    Ok(out)
+    Ok((out, whys))
 }
 
 /// What a snapshot holds for the reader: the steps that `keep` accepted, each with
@@ -168,12 +178,24 @@ pub(crate) struct Decoded {
     pub(crate) keys: Vec<(i64, i64)>,
 }
 
-/// Reads a blob made by [`encode`]; `keep(earliest, latest, missed_after)` chooses
-/// the steps read in full.
+/// Reads blobs made by [`encode`]; `keep(earliest, latest, missed_after)` chooses
+/// the steps read in full. The steps' reasons are read when `whys` is given.
 pub(crate) fn decode(
     blob: &[u8],
+    whys: Option<&[u8]>,
     keep: &mut impl FnMut(Timestamp, Timestamp, Option<Timestamp>) -> bool,
 ) -> Result<Decoded> {
+    let whys = match whys {
+        Some(w) => {
+            let mut r = Reader { buf: w, at: 0 };
+            let format = r.u32()?;
+            if format != FORMAT {
+                return Err(undecodable(format!("reasons format {format}")));
+            }
+            Some(std::str::from_utf8(&w[4..]).map_err(|e| undecodable(e.to_string()))?)
+        }
+        None => None,
+    };
     let mut r = Reader { buf: blob, at: 0 };
     let format = r.u32()?;
     if format != FORMAT {
@@ -262,7 +284,15 @@ pub(crate) fn decode(
                 missed_after,
                 tz,
                 rules: text(rec, 60)?.to_owned(),
-                why: String::new(),
+                why: match whys {
+                    Some(all) => {
+                        let (off, len) = (le_u32(rec, 72) as usize, le_u32(rec, 76) as usize);
+                        all.get(off..off.saturating_add(len))
+                            .ok_or_else(|| undecodable(format!("reasons at {off}")))?
+                            .to_owned()
+                    }
+                    None => String::new(),
+                },
             },
         ));
     }
