@@ -61,6 +61,11 @@ impl Texts {
         &self.joined
     }
 
+    /// What separates them in [`joined`](Self::joined).
+    pub fn separator(&self) -> char {
+        self.sep
+    }
+
     /// Whether there is none.
     pub fn is_empty(&self) -> bool {
         self.iter().next().is_none()

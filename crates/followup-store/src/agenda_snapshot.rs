@@ -192,7 +192,8 @@ pub(crate) fn decode(
             if format != FORMAT {
                 return Err(undecodable(format!("reasons format {format}")));
             }
-            Some(std::str::from_utf8(&w[4..]).map_err(|e| undecodable(e.to_string()))?)
+            // Checked as UTF-8 one by one, only those of the steps kept.
+            Some(&w[4..])
         }
         None => None,
     };
@@ -287,8 +288,11 @@ pub(crate) fn decode(
                 why: match whys {
                     Some(all) => {
                         let (off, len) = (le_u32(rec, 72) as usize, le_u32(rec, 76) as usize);
-                        all.get(off..off.saturating_add(len))
-                            .ok_or_else(|| undecodable(format!("reasons at {off}")))?
+                        let bytes = all
+                            .get(off..off.saturating_add(len))
+                            .ok_or_else(|| undecodable(format!("reasons at {off}")))?;
+                        std::str::from_utf8(bytes)
+                            .map_err(|e| undecodable(e.to_string()))?
                             .to_owned()
                     }
                     None => String::new(),

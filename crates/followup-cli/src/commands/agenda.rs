@@ -229,7 +229,7 @@ fn write_json(out: &mut dyn Write, all: &[Entry], groups: &[Group]) -> std::io::
         b.extend_from_slice(b"\",\n      \"role\": ");
         json::push_str(&mut b, &e.role);
         b.extend_from_slice(b",\n      \"rules\": ");
-        json::push_list(&mut b, e.rules.iter());
+        json::push_joined(&mut b, e.rules.joined(), e.rules.separator());
         b.extend_from_slice(b",\n      \"status\": ");
         json::push_str(&mut b, e.status.as_str());
         b.extend_from_slice(b",\n      \"to\": ");
@@ -238,7 +238,7 @@ fn write_json(out: &mut dyn Write, all: &[Entry], groups: &[Group]) -> std::io::
             None => b.extend_from_slice(b"null"),
         }
         b.extend_from_slice(b",\n      \"why\": ");
-        json::push_list(&mut b, e.why.iter());
+        json::push_joined(&mut b, e.why.joined(), e.why.separator());
         b.extend_from_slice(b"\n    }");
         flush_piece(out, &mut b)?;
     }
@@ -250,47 +250,161 @@ fn write_json(out: &mut dyn Write, all: &[Entry], groups: &[Group]) -> std::io::
 mod json {
     /// A string, quoted and escaped: `"`, `\` and control characters, the rest as is.
     pub(super) fn push_str(out: &mut Vec<u8>, s: &str) {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let bytes = s.as_bytes();
-        out.reserve(bytes.len() + 2);
+        out.reserve(s.len() + 2);
         out.push(b'"');
-        // Most text needs no escape: looked at 16 bytes at a time, copied whole.
         let mut done = 0;
-        let mut chunks = bytes.chunks(16);
-        let mut at = 0;
-        for chunk in &mut chunks {
-            let plain = chunk
-                .iter()
-                .fold(true, |ok, &c| ok & (c >= 0x20) & (c != b'"') & (c != b'\\'));
-            if !plain {
-                for (i, &c) in chunk.iter().enumerate() {
-                    let escape: &[u8] = match c {
-                        b'"' => b"\\\"",
-                        b'\\' => b"\\\\",
-                        0x08 => b"\\b",
-                        0x0c => b"\\f",
-                        b'\n' => b"\\n",
-                        b'\r' => b"\\r",
-                        b'\t' => b"\\t",
-                        0..=0x1f => &[
-                            b'\\',
-                            b'u',
-                            b'0',
-                            b'0',
-                            HEX[usize::from(c >> 4)],
-                            HEX[usize::from(c & 0xf)],
-                        ],
-                        _ => continue,
-                    };
-                    out.extend_from_slice(&bytes[done..at + i]);
-                    out.extend_from_slice(escape);
-                    done = at + i + 1;
-                }
-            }
-            at += chunk.len();
-        }
-        out.extend_from_slice(&bytes[done..]);
+        for_specials(s.as_bytes(), |i, c| {
+            push_escaped(out, &s.as_bytes()[done..i], c);
+            done = i + 1;
+        });
+        out.extend_from_slice(&s.as_bytes()[done..]);
         out.push(b'"');
+    }
+
+    pub(super) const BLOCK: usize = 32;
+
+    /// Whether no byte of `block` is below 0x20, `"` or `\\` (in vector registers).
+    pub(super) fn plain(block: &[u8; BLOCK]) -> bool {
+        let mut escapes = 0u8;
+        for &c in block {
+            escapes |= u8::from(c < 0x20) | u8::from(c == b'"') | u8::from(c == b'\\');
+        }
+        escapes == 0
+    }
+
+    /// Which bytes of `block` are below 0x20, `"` or `\\`: bit i for byte i. Eight
+    /// bytes at a time: each test leaves the high bit of exactly the bytes it finds
+    /// (no carry crosses a byte), and a multiplication gathers those bits.
+    pub(super) fn specials(block: &[u8; BLOCK]) -> u32 {
+        const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        let zero = |v: u64| !(((v & LOW) + LOW) | v | LOW);
+        let mut mask = 0u32;
+        for (k, word) in block.chunks_exact(8).enumerate() {
+            let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+            let found = zero(w & (ONES * 0xe0))
+                | zero(w ^ (ONES * u64::from(b'"')))
+                | zero(w ^ (ONES * u64::from(b'\\')));
+            let bits = ((found >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32;
+            mask |= bits << (8 * k);
+        }
+        mask
+    }
+
+    /// Calls `f(i, bytes[i])` for each byte of `bytes` below 0x20, `"` or `\\`, in
+    /// order. Most text has none: it is looked at 32 bytes at a time.
+    fn for_specials(bytes: &[u8], mut f: impl FnMut(usize, u8)) {
+        let mut each = |at: usize, block: &[u8; BLOCK]| {
+            if plain(block) {
+                return;
+            }
+            let mut mask = specials(block);
+            while mask != 0 {
+                let i = mask.trailing_zeros() as usize;
+                f(at + i, block[i]);
+                mask &= mask - 1;
+            }
+        };
+        let mut blocks = bytes.chunks_exact(BLOCK);
+        let mut at = 0;
+        for block in &mut blocks {
+            each(at, block.try_into().expect("a block"));
+            at += BLOCK;
+        }
+        let rest = blocks.remainder();
+        let mut padded = [b' '; BLOCK];
+        padded[..rest.len()].copy_from_slice(rest);
+        each(at, &padded);
+    }
+
+    /// `before`, then the escape of `c`.
+    fn push_escaped(out: &mut Vec<u8>, before: &[u8], c: u8) {
+        out.extend_from_slice(before);
+        if let Some(escaped) = escape_of(c) {
+            out.extend_from_slice(&escaped.0[..escaped.1]);
+        }
+    }
+
+    /// [`push_list`] of the texts of `joined` separated by `sep`, empty ones left out
+    /// (as `Texts::iter` gives them). A separator below 0x20 (the reasons') is found
+    /// in the same pass that looks for escapes.
+    pub(super) fn push_joined(out: &mut Vec<u8>, joined: &str, sep: char) {
+        let Some(sep) = u8::try_from(sep).ok().filter(|c| *c < 0x20) else {
+            return push_list(out, joined.split(sep).filter(|t| !t.is_empty()));
+        };
+        let bytes = joined.as_bytes();
+        out.reserve(bytes.len() + 16);
+        let mut list = List::default();
+        // Written (or left out, separators) up to `done`.
+        let mut done = 0;
+        for_specials(bytes, |i, c| {
+            if c != sep {
+                list.start(out);
+                push_escaped(out, &bytes[done..i], c);
+            } else if list.open || done < i {
+                list.start(out);
+                out.extend_from_slice(&bytes[done..i]);
+                out.push(b'"');
+                list.open = false;
+            }
+            done = i + 1;
+        });
+        if list.open || done < bytes.len() {
+            list.start(out);
+            out.extend_from_slice(&bytes[done..]);
+            out.push(b'"');
+        }
+        out.extend_from_slice(if list.any { b"\n      ]" } else { b"[]" });
+    }
+
+    /// A list being written: whether it has an item, and whether one is open.
+    #[derive(Default)]
+    struct List {
+        any: bool,
+        open: bool,
+    }
+
+    impl List {
+        /// Opens an item's quotes, unless one is open.
+        fn start(&mut self, out: &mut Vec<u8>) {
+            if !self.open {
+                out.extend_from_slice(if self.any {
+                    b",\n        \""
+                } else {
+                    b"[\n        \""
+                });
+                self.any = true;
+                self.open = true;
+            }
+        }
+    }
+
+    /// How `c` is written inside a JSON string, if not as itself: the bytes and their
+    /// number.
+    fn escape_of(c: u8) -> Option<([u8; 6], usize)> {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let two = |e: u8| Some(([b'\\', e, 0, 0, 0, 0], 2));
+        match c {
+            b'"' => two(b'"'),
+            b'\\' => two(b'\\'),
+            0x08 => two(b'b'),
+            0x0c => two(b'f'),
+            b'\n' => two(b'n'),
+            b'\r' => two(b'r'),
+            b'\t' => two(b't'),
+            0..=0x1f => Some((
+                [
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[usize::from(c >> 4)],
+                    HEX[usize::from(c & 0xf)],
+                ],
+                6,
+            )),
+            _ => None,
+        }
     }
 
     /// A list of strings, one a line, as a field of an item.
@@ -487,11 +601,70 @@ mod tests {
         .map(str::to_string)
         .to_vec();
         texts.push((0u8..=0x7f).map(char::from).collect());
+        // Each escape at every place of a word of eight, and a few at once.
+        for c in ['"', '\\', '\n', '\u{1}', '\u{1f}', 'é', '\u{7f}', ' '] {
+            for at in 0..20 {
+                let mut t = "x".repeat(19);
+                t.insert(at, c);
+                texts.push(t.clone());
+                t.insert(at / 2, c);
+                texts.push(t);
+            }
+        }
         for t in texts {
             let mut got = Vec::new();
             json::push_str(&mut got, &t);
             let want = serde_json::to_string(&t).unwrap();
             assert_eq!(String::from_utf8(got).unwrap(), want, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn specials_are_found_byte_by_byte() {
+        let bytes: Vec<u8> = (0u8..=255)
+            .chain([b'"', b'\\', 0, 0x1f, 0x20, 0x80])
+            .collect();
+        for start in 0..bytes.len() - json::BLOCK {
+            let block: &[u8; json::BLOCK] = bytes[start..start + json::BLOCK].try_into().unwrap();
+            let want = (0..json::BLOCK)
+                .filter(|&i| matches!(block[i], 0..=0x1f | b'"' | b'\\'))
+                .fold(0u32, |m, i| m | 1 << i);
+            assert_eq!(json::specials(block), want, "{block:?}");
+            assert_eq!(json::plain(block), want == 0, "{block:?}");
+        }
+    }
+
+    #[test]
+    fn joined_texts_are_written_as_their_list() {
+        let long = "a reason long enough to fill a block of thirty-two bytes, \"quoted\"";
+        for sep in ['\u{1f}', ' '] {
+            let s = sep.to_string();
+            let mut cases: Vec<String> = vec![
+                String::new(),
+                s.clone(),
+                s.repeat(3),
+                "one".into(),
+                format!("{s}one{s}{s}two{s}"),
+                format!("{long}{s}{long}{s}{long}"),
+                format!("{s}{long}\n{long}{s}\u{1}{s}"),
+            ];
+            // The separator at every place around a block's end.
+            for at in 25..40 {
+                let mut t = "y".repeat(60);
+                t.replace_range(at..=at, &s);
+                cases.push(t);
+            }
+            for joined in cases {
+                let mut got = Vec::new();
+                json::push_joined(&mut got, &joined, sep);
+                let mut want = Vec::new();
+                json::push_list(&mut want, joined.split(sep).filter(|t| !t.is_empty()));
+                assert_eq!(
+                    String::from_utf8(got).unwrap(),
+                    String::from_utf8(want).unwrap(),
+                    "{joined:?}"
+                );
+            }
         }
     }
 
