@@ -15,7 +15,7 @@ use std::sync::Arc;
 use followup_core::agenda::{self, Item, Pending};
 use followup_core::model::Channel;
 use followup_core::plan::{StepKind, StepStatus};
-use followup_store::{CacheEntry, CachedStep, Store, StoreError};
+use followup_store::{CacheEntry, CachedStep, SharedText, Store, StoreError};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, Zoned};
 
@@ -29,7 +29,7 @@ const WHY_SEP: char = '\u{1f}';
 /// its reasons. Serialized as a list of strings.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Texts {
-    joined: String,
+    joined: SharedText,
     sep: char,
 }
 
@@ -42,7 +42,10 @@ impl Texts {
             }
             let _ = write!(joined, "{item}");
         }
-        Texts { joined, sep }
+        Texts {
+            joined: joined.into(),
+            sep,
+        }
     }
 
     /// Each text, in order.
@@ -58,7 +61,7 @@ impl Texts {
     /// The texts as kept: separated by the separator they were made with (a space
     /// for rule ids).
     pub fn joined(&self) -> &str {
-        &self.joined
+        self.joined.as_str()
     }
 
     /// What separates them in [`joined`](Self::joined).
@@ -348,11 +351,6 @@ fn read(
         order.sort_unstable();
     }
 
-    let heads: Vec<(Arc<str>, Arc<str>)> = cache
-        .heads
-        .iter()
-        .map(|h| (Arc::from(h.company.as_str()), Arc::from(h.role.as_str())))
-        .collect();
     // The zones by name; the steps read together share each name's `Arc`.
     let mut zones: Vec<(Arc<str>, TimeZone)> = Vec::new();
     let mut all = Vec::with_capacity(order.len());
@@ -374,8 +372,8 @@ fn read(
         let (kind, channel) = (step.kind, step.channel);
         all.push(Entry {
             application: cache.heads[slot].id,
-            company: heads[slot].0.clone(),
-            role: heads[slot].1.clone(),
+            company: cache.heads[slot].company.clone(),
+            role: cache.heads[slot].role.clone(),
             kind,
             to: step.to,
             channel,

@@ -35,7 +35,7 @@ use crate::agenda_snapshot::Kept;
 use crate::error::{Result, StoreError};
 use crate::load::{load, Scope};
 use crate::sql::Cols;
-use crate::Store;
+use crate::{SharedText, Store};
 
 /// One planned step, as derived before the moment of reading is known (whether it is
 /// upcoming, due or overdue is decided by the reader).
@@ -58,17 +58,17 @@ pub struct CachedStep {
     /// together.
     pub tz: Arc<str>,
     /// The rule ids behind the dates, separated by spaces.
-    pub rules: String,
-    /// The reasons, one a line.
-    pub why: String,
+    pub rules: SharedText,
+    /// The reasons, separated by U+001F.
+    pub why: SharedText,
 }
 
 /// An application on the agenda (active, or rejected: T9 still asks for feedback).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgendaHead {
     pub id: i64,
-    pub company: String,
-    pub role: String,
+    pub company: Arc<str>,
+    pub role: Arc<str>,
 }
 
 /// What [`Store::agenda_cached`] read. The steps are in the order of the application
@@ -131,7 +131,6 @@ const STEPS: &str = "SELECT application_id, seq, earliest, latest, missed_after,
     ORDER BY application_id, seq";
 const WHYS: &str = "SELECT application_id, seq, why FROM agenda_why ORDER BY application_id, seq";
 const SNAPSHOT: &str = "SELECT steps FROM agenda_snapshot WHERE fingerprint = ?1";
-const SNAPSHOT_WHYS: &str = "SELECT steps, whys FROM agenda_snapshot WHERE fingerprint = ?1";
 
 /// The generation of an application without a `plan_gen` row. Generations start at 0.
 const UNKNOWN_GEN: i64 = -1;
@@ -176,17 +175,19 @@ impl Store {
         let mut out = AgendaCache::default();
         let mut keys: Vec<(i64, i64)>;
         let from_snapshot = {
-            let mut stmt = tx.prepare_cached(if why { SNAPSHOT_WHYS } else { SNAPSHOT })?;
+            let mut stmt = tx.prepare_cached(SNAPSHOT)?;
             let mut rows = stmt.query([fingerprint])?;
             match rows.next()? {
                 Some(row) => {
+                    // The reasons are read straight into a string of their own, which
+                    // the steps' reasons are ranges of.
                     let whys = if why {
-                        Some(row.get_ref(1)?.as_blob()?)
+                        Some(crate::agenda_snapshot::read_whys(&tx)?)
                     } else {
                         None
                     };
                     let steps = row.get_ref(0)?.as_blob()?;
-                    let d = crate::agenda_snapshot::decode(steps, whys, &mut keep)?;
+                    let d = crate::agenda_snapshot::decode(steps, whys.as_ref(), &mut keep)?;
                     out.heads = d.heads;
                     out.steps = d.steps;
                     keys = d.keys;
@@ -222,7 +223,7 @@ impl Store {
                     break;
                 }
                 if keys[order[k]] == key {
-                    out.steps[order[k]].1.why = r.text()?;
+                    out.steps[order[k]].1.why = r.text()?.into();
                 }
             }
         }
@@ -291,8 +292,8 @@ impl Store {
                         latest,
                         missed_after,
                         tz,
-                        rules: r.text()?,
-                        why: String::new(),
+                        rules: r.text()?.into(),
+                        why: SharedText::default(),
                     },
                 ));
             }
@@ -360,8 +361,8 @@ impl Store {
                 let slot = out.heads.len();
                 out.heads.push(AgendaHead {
                     id,
-                    company: r.text()?,
-                    role: r.text()?,
+                    company: Arc::from(r.str()?),
+                    role: Arc::from(r.str()?),
                 });
                 while let Some((_, seq, kept, step)) = next_step.next_if(|s| s.0 == id) {
                     if current {
@@ -471,9 +472,9 @@ impl Store {
                         crate::sql::ts("agenda_step.latest", s.latest)?,
                         crate::sql::opt_ts("agenda_step.missed_after", s.missed_after)?,
                         &*s.tz,
-                        s.rules,
+                        s.rules.as_str(),
                     ])?;
-                    why.execute(params![e.application_id, seq as i64, s.why])?;
+                    why.execute(params![e.application_id, seq as i64, s.why.as_str()])?;
                 }
             }
             c.execute("DELETE FROM agenda_snapshot", [])?;
@@ -551,7 +552,7 @@ fn snapshot_of(
                 slot,
                 seq: seq as i64,
                 step,
-                why: &step.why,
+                why: step.why.as_str(),
             });
         }
     }

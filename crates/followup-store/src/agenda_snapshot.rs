@@ -33,6 +33,7 @@ use jiff::Timestamp;
 
 use crate::agenda_cache::{AgendaHead, CachedStep};
 use crate::error::{Result, StoreError};
+use crate::SharedText;
 
 /// Changes whenever the layout does (a blob of another layout is not read).
 const FORMAT: u32 = 2;
@@ -178,25 +179,31 @@ pub(crate) struct Decoded {
     pub(crate) keys: Vec<(i64, i64)>,
 }
 
+/// The reasons blob of the snapshot (row 1), read straight from the file into one
+/// string: its text after the format.
+pub(crate) fn read_whys(c: &rusqlite::Connection) -> Result<Arc<String>> {
+    let blob = c.blob_open("main", "agenda_snapshot", "whys", 1, true)?;
+    let mut format = [0; 4];
+    blob.read_at_exact(&mut format, 0)?;
+    let format = u32::from_le_bytes(format);
+    if format != FORMAT {
+        return Err(undecodable(format!("reasons format {format}")));
+    }
+    let mut text = vec![0; blob.len().saturating_sub(4)];
+    blob.read_at_exact(&mut text, 4)?;
+    String::from_utf8(text)
+        .map(Arc::new)
+        .map_err(|e| undecodable(e.to_string()))
+}
+
 /// Reads blobs made by [`encode`]; `keep(earliest, latest, missed_after)` chooses
-/// the steps read in full. The steps' reasons are read when `whys` is given.
+/// the steps read in full. The steps' reasons are read when `whys` ([`read_whys`]) is
+/// given: ranges of it.
 pub(crate) fn decode(
     blob: &[u8],
-    whys: Option<&[u8]>,
+    whys: Option<&Arc<String>>,
     keep: &mut impl FnMut(Timestamp, Timestamp, Option<Timestamp>) -> bool,
 ) -> Result<Decoded> {
-    let whys = match whys {
-        Some(w) => {
-            let mut r = Reader { buf: w, at: 0 };
-            let format = r.u32()?;
-            if format != FORMAT {
-                return Err(undecodable(format!("reasons format {format}")));
-            }
-            // Checked as UTF-8 one by one, only those of the steps kept.
-            Some(&w[4..])
-        }
-        None => None,
-    };
     let mut r = Reader { buf: blob, at: 0 };
     let format = r.u32()?;
     if format != FORMAT {
@@ -204,11 +211,27 @@ pub(crate) fn decode(
     }
     let n = r.len()?;
     let area = std::str::from_utf8(r.bytes(n)?).map_err(|e| undecodable(e.to_string()))?;
-    let text = |rec: &[u8], at: usize| -> Result<&str> {
+    let range = |rec: &[u8], at: usize| {
         let off = le_u32(rec, at) as usize;
-        let len = le_u32(rec, at + 4) as usize;
-        area.get(off..off.saturating_add(len))
-            .ok_or_else(|| undecodable(format!("text at {off}, {len} bytes")))
+        off..off.saturating_add(le_u32(rec, at + 4) as usize)
+    };
+    let text = |rec: &[u8], at: usize| -> Result<&str> {
+        let r = range(rec, at);
+        area.get(r.clone())
+            .ok_or_else(|| undecodable(format!("text at {r:?}")))
+    };
+    // The rules are ranges of one copy of the area; names of companies and roles,
+    // each read once.
+    let shared = Arc::new(area.to_owned());
+    let mut names: std::collections::HashMap<u32, Arc<str>> = std::collections::HashMap::new();
+    let mut name = |rec: &[u8], at: usize| -> Result<Arc<str>> {
+        let key = le_u32(rec, at);
+        if let Some(n) = names.get(&key) {
+            return Ok(n.clone());
+        }
+        let n: Arc<str> = Arc::from(text(rec, at)?);
+        names.insert(key, n.clone());
+        Ok(n)
     };
     let n = r.len()?;
     let head_records = r.bytes(n.saturating_mul(HEAD_SIZE))?;
@@ -249,8 +272,8 @@ pub(crate) fn decode(
                 slots[head] = heads.len();
                 heads.push(AgendaHead {
                     id: le_i64(h, 0),
-                    company: text(h, 8)?.to_owned(),
-                    role: text(h, 16)?.to_owned(),
+                    company: name(h, 8)?,
+                    role: name(h, 16)?,
                 });
                 heads.len() - 1
             }
@@ -284,18 +307,12 @@ pub(crate) fn decode(
                 latest,
                 missed_after,
                 tz,
-                rules: text(rec, 60)?.to_owned(),
+                rules: SharedText::new(&shared, range(rec, 60))
+                    .ok_or_else(|| undecodable("rules".into()))?,
                 why: match whys {
-                    Some(all) => {
-                        let (off, len) = (le_u32(rec, 72) as usize, le_u32(rec, 76) as usize);
-                        let bytes = all
-                            .get(off..off.saturating_add(len))
-                            .ok_or_else(|| undecodable(format!("reasons at {off}")))?;
-                        std::str::from_utf8(bytes)
-                            .map_err(|e| undecodable(e.to_string()))?
-                            .to_owned()
-                    }
-                    None => String::new(),
+                    Some(all) => SharedText::new(all, range(rec, 72))
+                        .ok_or_else(|| undecodable("reasons".into()))?,
+                    None => SharedText::default(),
                 },
             },
         ));

@@ -111,6 +111,7 @@ mod load;
 pub mod model;
 mod open;
 mod sql;
+mod text;
 pub mod validate;
 mod write;
 
@@ -126,6 +127,7 @@ pub use model::{
     Note, NoteKind, Outcome, Profile, Touchpoint, TouchpointKind, BACKUP_FORMAT,
 };
 pub use open::{APPLICATION_ID, BUSY_TIMEOUT, SCHEMA_VERSION};
+pub use text::SharedText;
 
 /// The database: one SQLite connection.
 pub struct Store {

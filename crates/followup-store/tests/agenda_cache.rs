@@ -94,7 +94,7 @@ fn a_kept_entry_is_read_back_until_its_application_changes() {
     assert_eq!(warm.steps.len(), 2);
     let (slot, got) = &warm.steps[0];
     assert_eq!(warm.heads[*slot].id, a);
-    assert_eq!(warm.heads[*slot].company, "Acme");
+    assert_eq!(&*warm.heads[*slot].company, "Acme");
     assert_eq!(
         got,
         &step(
@@ -555,7 +555,7 @@ fn keep(s: &mut Store, fp: &str) {
 }
 
 /// The steps read, by application id and company, whatever their order.
-fn steps_of(c: &AgendaCache) -> Vec<(i64, String, CachedStep)> {
+fn steps_of(c: &AgendaCache) -> Vec<(i64, std::sync::Arc<str>, CachedStep)> {
     let mut all: Vec<_> = c
         .steps
         .iter()
