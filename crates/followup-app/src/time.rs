@@ -61,26 +61,35 @@ pub fn zone_named(name: &str) -> std::result::Result<TimeZone, jiff::Error> {
 }
 
 /// The system's zone, as [`TimeZone::system`] finds it, by [`zone_named`] in the
-/// usual cases: `TZ` empty (UTC) or naming a zone (`Area/City`), or unset and
-/// `/etc/localtime` a link into the zone database. Anything else goes to jiff.
+/// usual cases: `TZ` empty (UTC) or naming a zone (`UTC`, `Area/City`: a POSIX rule
+/// such as `EST5EDT` always has a digit, its offset), or unset and `/etc/localtime`
+/// a link into the zone database. Anything else goes to jiff.
 pub fn system_zone() -> TimeZone {
+    let link = || std::fs::read_link("/etc/localtime").ok();
+    zone_of_system(std::env::var_os("TZ").as_deref(), link).unwrap_or_else(TimeZone::system)
+}
+
+/// [`system_zone`] from the value of `TZ` and the target of `/etc/localtime`, or
+/// `None` when jiff is to decide.
+fn zone_of_system(
+    tz: Option<&std::ffi::OsStr>,
+    localtime: impl FnOnce() -> Option<std::path::PathBuf>,
+) -> Option<TimeZone> {
     let named = |name: &str| -> Option<TimeZone> {
-        (name.contains('/') && !name.starts_with('/'))
-            .then(|| zone_named(name).ok())
-            .flatten()
+        let plain = !name.starts_with(['/', ':'])
+            && (name.contains('/') || !name.bytes().any(|b| b.is_ascii_digit()));
+        plain.then(|| zone_named(name).ok()).flatten()
     };
-    let found = match std::env::var_os("TZ") {
+    match tz {
         Some(tz) if tz.is_empty() => Some(TimeZone::UTC),
         Some(tz) => tz.to_str().and_then(named),
-        None => std::fs::read_link("/etc/localtime")
-            .ok()
-            .and_then(|target| {
-                let target = target.to_str()?;
-                let at = target.rfind("zoneinfo/")?;
-                named(&target[at + "zoneinfo/".len()..])
-            }),
-    };
-    found.unwrap_or_else(TimeZone::system)
+        None => {
+            let target = localtime()?;
+            let target = target.to_str()?;
+            let at = target.rfind("zoneinfo/")?;
+            named(&target[at + "zoneinfo/".len()..])
+        }
+    }
 }
 
 /// `t + d`, or the last representable instant when that is past it (a window's end
@@ -342,6 +351,34 @@ mod tests {
         let (ours, theirs) = (system_zone(), TimeZone::system());
         let at: Timestamp = "2026-07-01T00:00:00Z".parse().unwrap();
         assert_eq!(ours.to_offset(at), theirs.to_offset(at));
+
+        // What `TZ` and `/etc/localtime` say, as jiff reads them.
+        let name = |tz: Option<&str>, link: Option<&str>| {
+            zone_of_system(tz.map(std::ffi::OsStr::new), || link.map(Into::into))
+                .map(|z| z.iana_name().map(str::to_owned))
+        };
+        let some = |n: &str| Some(Some(n.to_owned()));
+        assert_eq!(name(Some(""), None), some("UTC"));
+        assert_eq!(name(Some("UTC"), None), some("UTC"));
+        assert_eq!(name(Some("Europe/Paris"), None), some("Europe/Paris"));
+        assert_eq!(name(Some("EST5EDT"), None), None, "a POSIX rule");
+        assert_eq!(name(Some("<+05>-5"), None), None, "a POSIX rule");
+        assert_eq!(name(Some(":Europe/Paris"), None), None);
+        assert_eq!(name(Some("/usr/share/zoneinfo/Europe/Paris"), None), None);
+        assert_eq!(name(Some("No/Such_Zone"), None), None);
+        let paris = Some("/usr/share/zoneinfo/Europe/Paris");
+        assert_eq!(name(None, paris), some("Europe/Paris"));
+        assert_eq!(
+            name(None, Some("../usr/share/zoneinfo/Asia/Tokyo")),
+            some("Asia/Tokyo")
+        );
+        assert_eq!(name(None, Some("/etc/zones/Paris")), None);
+        assert_eq!(name(None, None), None);
+        assert_eq!(
+            name(Some("Asia/Tokyo"), paris),
+            some("Asia/Tokyo"),
+            "TZ first"
+        );
     }
 
     #[test]
