@@ -37,9 +37,12 @@ pub fn zone_directory() -> std::path::PathBuf {
 /// first lookup, hundreds of directories read, a few milliseconds, for a command that
 /// shows a dozen zones. Any other name, or a file that is not a zone, goes to jiff.
 pub fn zone_named(name: &str) -> std::result::Result<TimeZone, jiff::Error> {
-    // The names jiff knows without a database.
-    if name.eq_ignore_ascii_case("utc") || name.eq_ignore_ascii_case("etc/unknown") {
-        return TimeZone::get(name);
+    // The names jiff knows without a database (and answers so before reading it).
+    if name.eq_ignore_ascii_case("utc") {
+        return Ok(TimeZone::UTC);
+    }
+    if name.eq_ignore_ascii_case("etc/unknown") {
+        return Ok(TimeZone::unknown());
     }
     let plain = !name.is_empty()
         && name.split('/').all(|part| {
@@ -326,6 +329,7 @@ mod tests {
             "UTC",
             "utc",
             "Etc/UTC",
+            "Etc/Unknown",
             "america/new_york",
             "../zoneinfo/Europe/Paris",
             "/usr/share/zoneinfo/Europe/Paris",
