@@ -312,33 +312,26 @@ fn read(
         let slot = slot_of.get(&e.application_id).copied();
         e.steps.into_iter().filter_map(move |s| Some((slot?, s)))
     });
-    let mut shown: Vec<Option<(StepStatus, usize, CachedStep)>> = cache
-        .steps
-        .into_iter()
-        .chain(fresh_steps)
-        .filter_map(|(slot, step)| {
-            if until {
-                let moments = step_moments(step.earliest, step.latest, step.missed_after, ahead);
-                note_next(&next, now, &moments);
-            }
-            let status = StepStatus::at(step.earliest, step.latest, step.missed_after, now);
-            wanted(status, step.earliest).then_some(Some((status, slot, step)))
-        })
-        .collect();
+    let mut steps = cache.steps;
+    steps.extend(fresh_steps);
     let rank = |s: StepStatus| match s {
         StepStatus::Overdue | StepStatus::Missed => 0u8,
         StepStatus::Due => 1,
         StepStatus::Upcoming => 2,
     };
-    // Sorted by small keys, the position last so equal keys keep their order.
-    let mut order: Vec<(u8, Timestamp, i64, usize)> = shown
-        .iter()
-        .enumerate()
-        .filter_map(|(k, s)| {
-            let (status, slot, step) = s.as_ref()?;
-            Some((rank(*status), step.recommended, cache.heads[*slot].id, k))
-        })
-        .collect();
+    // The steps shown, sorted by small keys: the status's rank, then the position
+    // last so equal keys keep their order.
+    let mut order: Vec<(u8, Timestamp, i64, usize)> = Vec::with_capacity(steps.len());
+    for (k, (slot, step)) in steps.iter().enumerate() {
+        if until {
+            let moments = step_moments(step.earliest, step.latest, step.missed_after, ahead);
+            note_next(&next, now, &moments);
+        }
+        let status = StepStatus::at(step.earliest, step.latest, step.missed_after, now);
+        if wanted(status, step.earliest) {
+            order.push((rank(status), step.recommended, cache.heads[*slot].id, k));
+        }
+    }
     if order.is_sorted_by_key(|o| (o.1, o.2, o.3)) {
         // Already by moment and application (as the snapshot keeps them): only the
         // statuses are to be put in order, which a stable pass per rank does.
@@ -350,11 +343,21 @@ fn read(
     } else {
         order.sort_unstable();
     }
+    // Each step is taken once, in that order (the vector is reused as it is).
+    let mut steps: Vec<Option<(usize, CachedStep)>> = steps.into_iter().map(Some).collect();
 
     // The zones by name; the steps read together share each name's `Arc`.
     let mut zones: Vec<(Arc<str>, TimeZone)> = Vec::new();
     let mut all = Vec::with_capacity(order.len());
-    for (status, slot, step) in order.iter().filter_map(|o| shown[o.3].take()) {
+    for &(rank, _, _, k) in &order {
+        let Some((slot, step)) = steps[k].take() else {
+            continue;
+        };
+        let status = match rank {
+            0 => StepStatus::Overdue,
+            1 => StepStatus::Due,
+            _ => StepStatus::Upcoming,
+        };
         let known = zones
             .iter()
             .find(|(name, _)| Arc::ptr_eq(name, &step.tz))

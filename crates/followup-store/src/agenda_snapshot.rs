@@ -249,9 +249,11 @@ pub(crate) fn decode(
 
     // Heads are read only for the steps kept: `slots[i]` is head i's slot in `heads`.
     let mut slots = vec![usize::MAX; head_records.len() / HEAD_SIZE];
+    // Room for every step: the pages of what is not used are never touched.
+    let n = step_records.len() / STEP_SIZE;
     let mut heads = Vec::new();
-    let mut steps = Vec::new();
-    let mut keys = Vec::new();
+    let mut steps = Vec::with_capacity(n);
+    let mut keys = Vec::with_capacity(n);
     for rec in step_records.chunks_exact(STEP_SIZE) {
         let flags = rec[70];
         let earliest = ts(le_i64(rec, 0))?;

@@ -264,6 +264,7 @@ mod json {
     pub(super) const BLOCK: usize = 32;
 
     /// Whether no byte of `block` is below 0x20, `"` or `\\` (in vector registers).
+    #[inline]
     pub(super) fn plain(block: &[u8; BLOCK]) -> bool {
         let mut escapes = 0u8;
         for &c in block {
@@ -293,28 +294,36 @@ mod json {
 
     /// Calls `f(i, bytes[i])` for each byte of `bytes` below 0x20, `"` or `\\`, in
     /// order. Most text has none: it is looked at 32 bytes at a time.
-    fn for_specials(bytes: &[u8], mut f: impl FnMut(usize, u8)) {
-        let mut each = |at: usize, block: &[u8; BLOCK]| {
-            if plain(block) {
-                return;
-            }
-            let mut mask = specials(block);
-            while mask != 0 {
-                let i = mask.trailing_zeros() as usize;
-                f(at + i, block[i]);
-                mask &= mask - 1;
-            }
-        };
+    #[inline]
+    fn for_specials<F: FnMut(usize, u8)>(bytes: &[u8], mut f: F) {
         let mut blocks = bytes.chunks_exact(BLOCK);
         let mut at = 0;
         for block in &mut blocks {
-            each(at, block.try_into().expect("a block"));
+            let block: &[u8; BLOCK] = block.try_into().expect("a block");
+            if !plain(block) {
+                visit(at, block, &mut f);
+            }
             at += BLOCK;
         }
         let rest = blocks.remainder();
-        let mut padded = [b' '; BLOCK];
-        padded[..rest.len()].copy_from_slice(rest);
-        each(at, &padded);
+        if !rest.is_empty() {
+            let mut padded = [b' '; BLOCK];
+            padded[..rest.len()].copy_from_slice(rest);
+            if !plain(&padded) {
+                visit(at, &padded, &mut f);
+            }
+        }
+    }
+
+    /// [`for_specials`] of one block, which starts at `at`.
+    #[inline]
+    fn visit<F: FnMut(usize, u8)>(at: usize, block: &[u8; BLOCK], f: &mut F) {
+        let mut mask = specials(block);
+        while mask != 0 {
+            let i = mask.trailing_zeros() as usize;
+            f(at + i, block[i]);
+            mask &= mask - 1;
+        }
     }
 
     /// `before`, then the escape of `c`.
