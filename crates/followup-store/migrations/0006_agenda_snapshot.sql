@@ -4,8 +4,9 @@
 -- application's entry against its generation and reading every step, row by row:
 -- most of the time of a `followup agenda` over ten thousand applications. The
 -- snapshot holds what that read gives when every entry is current (the applications
--- on the agenda and their cached steps) in one blob, their reasons in another (read
--- only when shown), with the fingerprint it was made under. It is written with the entries, in the same
+-- on the agenda and their cached steps) in one blob (part 1), their reasons in another
+-- (part 2, read only when shown, and a row of its own so that reading it does not walk
+-- the pages of the first), each with the fingerprint it was made under. It is written with the entries, in the same
 -- transaction, only when nothing changed since they were read, and it is emptied by
 -- every change that could make an entry stale:
 --
@@ -15,14 +16,13 @@
 -- * a batch (its triggers off), before its commit;
 -- * every write to the cache tables and every emptying of them.
 --
--- A row present and made under the reader's fingerprint is therefore exactly what
--- the cache tables would give. Emptying it changes nothing but speed.
+-- Rows present and made under the reader's fingerprint are therefore exactly what
+-- the cache tables would give. Emptying the table changes nothing but speed.
 
 CREATE TABLE agenda_snapshot (
-    one         INTEGER PRIMARY KEY CHECK (one = 1),
+    part        INTEGER PRIMARY KEY CHECK (part IN (1, 2)),
     fingerprint TEXT    NOT NULL,
-    steps       BLOB    NOT NULL,
-    whys        BLOB    NOT NULL
+    data        BLOB    NOT NULL
 ) STRICT;
 
 CREATE TRIGGER application_insert_snapshot AFTER INSERT ON application BEGIN

@@ -130,7 +130,10 @@ const STEPS: &str = "SELECT application_id, seq, earliest, latest, missed_after,
     contact_id, to_name, channel, recommended, tz, rules FROM agenda_step \
     ORDER BY application_id, seq";
 const WHYS: &str = "SELECT application_id, seq, why FROM agenda_why ORDER BY application_id, seq";
-const SNAPSHOT: &str = "SELECT steps FROM agenda_snapshot WHERE fingerprint = ?1";
+/// The snapshot's steps (part 1), if both parts are there under the fingerprint.
+const SNAPSHOT: &str = "SELECT s.data FROM agenda_snapshot s \
+    JOIN agenda_snapshot w ON w.part = 2 AND w.fingerprint = s.fingerprint \
+    WHERE s.part = 1 AND s.fingerprint = ?1";
 
 /// The generation of an application without a `plan_gen` row. Generations start at 0.
 const UNKNOWN_GEN: i64 = -1;
@@ -480,11 +483,11 @@ impl Store {
             c.execute("DELETE FROM agenda_snapshot", [])?;
             if let Some(base) = unchanged {
                 if let Some((steps, whys)) = snapshot_of(c, base, entries)? {
-                    c.execute(
-                        "INSERT INTO agenda_snapshot (one, fingerprint, steps, whys) \
-                         VALUES (1, ?1, ?2, ?3)",
-                        params![fingerprint, steps, whys],
+                    let mut part = c.prepare_cached(
+                        "INSERT INTO agenda_snapshot (part, fingerprint, data) VALUES (?1, ?2, ?3)",
                     )?;
+                    part.execute(params![1, fingerprint, steps])?;
+                    part.execute(params![2, fingerprint, whys])?;
                 }
             }
             Ok(())

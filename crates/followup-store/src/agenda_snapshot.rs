@@ -17,8 +17,9 @@
 //!     and to are there), u8 0, u32 offset and u32 length of its reasons
 //! ```
 //!
-//! The reasons are another blob, read only when shown: `u32 FORMAT` and the reasons
-//! of every step (as the cache keeps them, separated by U+001F), one after another.
+//! The reasons are another blob (part 2), read only when shown: `u32 FORMAT` and the
+//! reasons of every step (as the cache keeps them, separated by U+001F), one after
+//! another.
 //!
 //! Steps are in the order the agenda shows steps of one status: by recommended moment,
 //! then application, then planning order (`seq`); instants are nanoseconds since the
@@ -179,10 +180,12 @@ pub(crate) struct Decoded {
     pub(crate) keys: Vec<(i64, i64)>,
 }
 
-/// The reasons blob of the snapshot (row 1), read straight from the file into one
+/// The reasons blob of the snapshot (part 2), read straight from the file into one
 /// string: its text after the format.
 pub(crate) fn read_whys(c: &rusqlite::Connection) -> Result<Arc<String>> {
-    let blob = c.blob_open("main", "agenda_snapshot", "whys", 1, true)?;
+    let blob = c
+        .blob_open("main", "agenda_snapshot", "data", 2, true)
+        .map_err(|e| undecodable(format!("the reasons: {e}")))?;
     let mut format = [0; 4];
     blob.read_at_exact(&mut format, 0)?;
     let format = u32::from_le_bytes(format);
@@ -382,7 +385,7 @@ fn invalid(what: &str, value: impl std::fmt::Display) -> StoreError {
 
 fn undecodable(reason: String) -> StoreError {
     StoreError::Decode {
-        column: "agenda_snapshot.steps".to_owned(),
+        column: "agenda_snapshot.data".to_owned(),
         value: String::new(),
         reason,
     }

@@ -812,14 +812,39 @@ fn a_snapshot_this_build_cannot_read_is_a_decode_error() {
         &[1, 0, 0, 0, 9][..],
         &[2, 0, 0, 0, 0, 0, 0, 0][..],
     ] {
-        raw.execute("UPDATE agenda_snapshot SET steps = ?1", [blob])
-            .unwrap();
+        raw.execute(
+            "UPDATE agenda_snapshot SET data = ?1 WHERE part = 1",
+            [blob],
+        )
+        .unwrap();
         let err = s.agenda_cached(FP, false, |_, _, _| true).unwrap_err();
         assert!(
             matches!(err, followup_store::StoreError::Decode { .. }),
             "{err}"
         );
     }
+    // The reasons, apart: read only when asked for.
+    s.clear_agenda_cache().unwrap();
+    keep(&mut s, FP);
+    raw.execute(
+        "UPDATE agenda_snapshot SET data = x'02000000ff' WHERE part = 2",
+        [],
+    )
+    .unwrap();
+    assert!(
+        s.agenda_cached(FP, false, |_, _, _| true)
+            .unwrap()
+            .from_snapshot
+    );
+    let err = s.agenda_cached(FP, true, |_, _, _| true).unwrap_err();
+    assert!(
+        matches!(err, followup_store::StoreError::Decode { .. }),
+        "{err}"
+    );
+    // Without them, the snapshot is not read at all.
+    raw.execute("DELETE FROM agenda_snapshot WHERE part = 2", [])
+        .unwrap();
+    assert!(!read(&s, FP).from_snapshot);
     s.clear_agenda_cache().unwrap();
     assert!(!read(&s, FP).from_snapshot);
 }
