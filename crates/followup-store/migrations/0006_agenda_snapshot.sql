@@ -6,18 +6,24 @@
 -- snapshot holds what that read gives when every entry is current (the applications
 -- on the agenda and their cached steps) in one blob (part 1), their reasons in another
 -- (part 2, read only when shown, and a row of its own so that reading it does not walk
--- the pages of the first), each with the fingerprint it was made under. It is written with the entries, in the same
--- transaction, only when nothing changed since they were read, and it is emptied by
--- every change that could make an entry stale:
+-- the pages of the first), each with the fingerprint it was made under. It is written
+-- with the entries, in the same transaction, only when nothing changed since they
+-- were read.
 --
--- * the triggers below, on every write to an application or to its generation (which
---   the triggers of schema 5 raise on every write to its interviews, contacts,
+-- `agenda_changed` lists the applications changed since: for those the reader uses
+-- the cache tables (and plans again what is stale), for the others the snapshot. A
+-- change is noted
+--
+-- * by the triggers below, on every write to an application or to its generation
+--   (which the triggers of schema 5 raise on every write to its interviews, contacts,
 --   interviewers and touchpoints), whichever program writes;
--- * a batch (its triggers off), before its commit;
--- * every write to the cache tables and every emptying of them.
+-- * by a batch (its triggers off), before its commit;
+-- * by every write to the cache tables.
 --
--- Rows present and made under the reader's fingerprint are therefore exactly what
--- the cache tables would give. Emptying the table changes nothing but speed.
+-- A new snapshot empties the list; past a few dozen applications the reader makes
+-- one. Rows present under the reader's fingerprint, with the applications listed read
+-- from the tables, are therefore exactly what the tables would give. Emptying both
+-- tables changes nothing but speed.
 
 CREATE TABLE agenda_snapshot (
     part        INTEGER PRIMARY KEY CHECK (part IN (1, 2)),
@@ -25,21 +31,26 @@ CREATE TABLE agenda_snapshot (
     data        BLOB    NOT NULL
 ) STRICT;
 
-CREATE TRIGGER application_insert_snapshot AFTER INSERT ON application BEGIN
-    DELETE FROM agenda_snapshot;
+CREATE TABLE agenda_changed (
+    application_id INTEGER PRIMARY KEY
+) STRICT;
+
+CREATE TRIGGER application_insert_changed AFTER INSERT ON application BEGIN
+    INSERT OR IGNORE INTO agenda_changed (application_id) VALUES (NEW.id);
 END;
-CREATE TRIGGER application_update_snapshot AFTER UPDATE ON application BEGIN
-    DELETE FROM agenda_snapshot;
+CREATE TRIGGER application_update_changed AFTER UPDATE ON application BEGIN
+    INSERT OR IGNORE INTO agenda_changed (application_id) VALUES (OLD.id), (NEW.id);
 END;
-CREATE TRIGGER application_delete_snapshot AFTER DELETE ON application BEGIN
-    DELETE FROM agenda_snapshot;
+CREATE TRIGGER application_delete_changed AFTER DELETE ON application BEGIN
+    INSERT OR IGNORE INTO agenda_changed (application_id) VALUES (OLD.id);
 END;
-CREATE TRIGGER plan_gen_insert_snapshot AFTER INSERT ON plan_gen BEGIN
-    DELETE FROM agenda_snapshot;
+CREATE TRIGGER plan_gen_insert_changed AFTER INSERT ON plan_gen BEGIN
+    INSERT OR IGNORE INTO agenda_changed (application_id) VALUES (NEW.application_id);
 END;
-CREATE TRIGGER plan_gen_update_snapshot AFTER UPDATE ON plan_gen BEGIN
-    DELETE FROM agenda_snapshot;
+CREATE TRIGGER plan_gen_update_changed AFTER UPDATE ON plan_gen BEGIN
+    INSERT OR IGNORE INTO agenda_changed (application_id)
+        VALUES (OLD.application_id), (NEW.application_id);
 END;
-CREATE TRIGGER plan_gen_delete_snapshot AFTER DELETE ON plan_gen BEGIN
-    DELETE FROM agenda_snapshot;
+CREATE TRIGGER plan_gen_delete_changed AFTER DELETE ON plan_gen BEGIN
+    INSERT OR IGNORE INTO agenda_changed (application_id) VALUES (OLD.application_id);
 END;

@@ -16,10 +16,12 @@
 //!    generation is already old, and the entry is derived again next time: a race
 //!    costs speed, never correctness.
 //!
-//! When every entry is current, step 1 is a single row: the snapshot (schema 6,
-//! `crate::agenda_snapshot`), which [`Store::keep_agenda`] writes with the fresh
-//! entries when nothing changed since they were read, and which every change that
-//! could make an entry stale empties (triggers, a batch, a write to these tables).
+//! Step 1 is mostly a single row: the snapshot (schema 6, `crate::agenda_snapshot`),
+//! which [`Store::keep_agenda`] writes with the fresh entries when nothing changed
+//! since they were read. Every change that could make an entry stale notes its
+//! application in `agenda_changed` (triggers, a batch, a write to these tables); the
+//! read takes those from the tables, one by one, and the others from the snapshot,
+//! until too many changed and the whole is read and kept again.
 
 use std::sync::Arc;
 
@@ -89,7 +91,8 @@ pub struct AgendaCache {
     /// Stale applications without a plan (no interview that is not cancelled): their
     /// ids and the generation read. They have no steps; keep that too.
     pub unplanned: Vec<(i64, i64)>,
-    /// Whether this was read from the snapshot: one row, everything current.
+    /// Whether this was read from the snapshot (with the applications changed since
+    /// read from the tables).
     pub from_snapshot: bool,
     /// Read from the tables, what a new snapshot is made of with the fresh entries
     /// ([`Store::keep_agenda`]); `None` from the snapshot, or when no snapshot can be
@@ -130,6 +133,25 @@ const STEPS: &str = "SELECT application_id, seq, earliest, latest, missed_after,
     contact_id, to_name, channel, recommended, tz, rules FROM agenda_step \
     ORDER BY application_id, seq";
 const WHYS: &str = "SELECT application_id, seq, why FROM agenda_why ORDER BY application_id, seq";
+/// One application's cached steps, as [`STEPS`].
+const STEPS_OF: &str = "SELECT application_id, seq, earliest, latest, missed_after, kind, \
+    contact_id, to_name, channel, recommended, tz, rules FROM agenda_step \
+    WHERE application_id = ?1 ORDER BY seq";
+const WHYS_OF: &str = "SELECT seq, why FROM agenda_why WHERE application_id = ?1 ORDER BY seq";
+/// Whether an application is on the agenda, and its names.
+const HEAD_OF: &str = "SELECT company, role FROM application \
+    WHERE id = ?1 AND status IN ('active', 'rejected')";
+const GEN_OF: &str = "SELECT gen FROM plan_gen WHERE application_id = ?1";
+const ENTRY_OF: &str =
+    "SELECT plan_gen, fingerprint = ?2 FROM agenda_cache WHERE application_id = ?1";
+/// The applications changed since the snapshot, one more than are read one by one.
+const CHANGED: &str = "SELECT application_id FROM agenda_changed ORDER BY application_id LIMIT ?1";
+
+/// At most this many applications changed since the snapshot are read from the
+/// tables one by one, with the snapshot for the others; past that, the whole agenda
+/// is read from the tables and a new snapshot made.
+const CHANGED_AT_MOST: usize = 64;
+
 /// The snapshot's steps (part 1), if both parts are there under the fingerprint.
 const SNAPSHOT: &str = "SELECT s.data FROM agenda_snapshot s \
     JOIN agenda_snapshot w ON w.part = 2 AND w.fingerprint = s.fingerprint \
@@ -176,39 +198,51 @@ impl Store {
     ) -> Result<AgendaCache> {
         let tx = self.conn.unchecked_transaction()?;
         let mut out = AgendaCache::default();
-        let mut keys: Vec<(i64, i64)>;
+        let mut keys: Vec<(i64, i64)> = Vec::new();
         let from_snapshot = {
             let mut stmt = tx.prepare_cached(SNAPSHOT)?;
             let mut rows = stmt.query([fingerprint])?;
             match rows.next()? {
                 Some(row) => {
-                    // The reasons are read straight into a string of their own, which
-                    // the steps' reasons are ranges of.
-                    let whys = if why {
-                        Some(crate::agenda_snapshot::read_whys(&tx)?)
+                    // The applications changed since, unless too many.
+                    let limit = CHANGED_AT_MOST as i64 + 1;
+                    let mut changed = tx.prepare_cached(CHANGED)?;
+                    let changed = changed
+                        .query_map([limit], |r| r.get::<_, i64>(0))?
+                        .collect::<rusqlite::Result<Vec<i64>>>()?;
+                    if changed.len() <= CHANGED_AT_MOST {
+                        // The reasons are read straight into a string of their own,
+                        // which the steps' reasons are ranges of.
+                        let whys = if why {
+                            Some(crate::agenda_snapshot::read_whys(&tx)?)
+                        } else {
+                            None
+                        };
+                        let steps = row.get_ref(0)?.as_blob()?;
+                        let d = crate::agenda_snapshot::decode(
+                            steps,
+                            whys.as_ref(),
+                            &changed,
+                            &mut keep,
+                        )?;
+                        out.heads = d.heads;
+                        out.steps = d.steps;
+                        out.from_snapshot = true;
+                        Some(changed)
                     } else {
                         None
-                    };
-                    let steps = row.get_ref(0)?.as_blob()?;
-                    let d = crate::agenda_snapshot::decode(steps, whys.as_ref(), &mut keep)?;
-                    out.heads = d.heads;
-                    out.steps = d.steps;
-                    keys = d.keys;
-                    out.from_snapshot = true;
-                    true
+                    }
                 }
-                None => {
-                    keys = Vec::new();
-                    false
-                }
+                None => None,
             }
         };
-        if !from_snapshot {
-            keys = self.read_tables(&tx, fingerprint, &mut keep, &mut out)?;
+        match from_snapshot {
+            Some(changed) => read_changed(&tx, fingerprint, why, &changed, &mut keep, &mut out)?,
+            None => keys = self.read_tables(&tx, fingerprint, &mut keep, &mut out)?,
         }
-        // Their reasons, when asked for (the snapshot has them): read in key order, so
-        // a merge finds them.
-        if why && !from_snapshot && !out.steps.is_empty() {
+        // Their reasons, when asked for (the snapshot and `read_changed` have them):
+        // read in key order, so a merge finds them.
+        if why && !out.from_snapshot && !out.steps.is_empty() {
             let mut order: Vec<usize> = (0..keys.len()).collect();
             if !keys.is_sorted() {
                 order.sort_unstable_by_key(|&i| keys[i]);
@@ -254,51 +288,9 @@ impl Store {
             let mut stmt = tx.prepare_cached(STEPS)?;
             let mut rows = stmt.query([])?;
             while let Some(row) = rows.next()? {
-                let mut r = Cols::new(row);
-                let id = r.int()?;
-                let seq = r.int()?;
-                let earliest = r.ts("agenda_step.earliest")?;
-                let latest = r.ts("agenda_step.latest")?;
-                let missed_after = r.opt_ts("agenda_step.missed_after")?;
-                let kept = keep(earliest, latest, missed_after);
-                let kind = r.str()?;
-                let kind = StepKind::from_word(kind).ok_or_else(|| undecodable("kind", kind))?;
-                let contact_id = r.opt_int()?;
-                let to = r.opt_text()?;
-                let channel = r.str()?;
-                let channel = Channel::ALL
-                    .iter()
-                    .copied()
-                    .find(|c| c.as_str() == channel)
-                    .ok_or_else(|| undecodable("channel", channel))?;
-                let recommended = r.ts("agenda_step.recommended")?;
-                let tz = r.str()?;
-                let tz = match zones.iter().find(|z| &***z == tz) {
-                    Some(z) => z.clone(),
-                    None => {
-                        let z: Arc<str> = Arc::from(tz);
-                        zones.push(z.clone());
-                        z
-                    }
-                };
-                steps.push((
-                    id,
-                    seq,
-                    kept,
-                    CachedStep {
-                        kind,
-                        contact_id,
-                        to,
-                        channel,
-                        earliest,
-                        recommended,
-                        latest,
-                        missed_after,
-                        tz,
-                        rules: r.text()?.into(),
-                        why: SharedText::default(),
-                    },
-                ));
+                let (id, seq, step) = step_of_row(row, &mut zones)?;
+                let kept = keep(step.earliest, step.latest, step.missed_after);
+                steps.push((id, seq, kept, step));
             }
         }
 
@@ -403,17 +395,20 @@ impl Store {
 
     /// Keeps freshly derived steps, all in one write transaction. An entry whose
     /// application has gone since it was read is dropped; one whose facts changed
-    /// since is kept under its old generation, and so never read as current. The
-    /// snapshot is emptied (see [`keep_agenda`](Self::keep_agenda)).
+    /// since is kept under its old generation, and so never read as current. Their
+    /// applications are then read from these tables, not from the snapshot (see
+    /// [`keep_agenda`](Self::keep_agenda)).
     pub fn put_agenda_cache(&mut self, fingerprint: &str, entries: &[CacheEntry]) -> Result<()> {
         self.put(fingerprint, entries, None)
     }
 
-    /// [`put_agenda_cache`](Self::put_agenda_cache), then, if nothing was written to
-    /// the database since `read` (what [`agenda_cached`](Self::agenda_cached) gave,
-    /// from which `entries` were planned), the snapshot of the whole agenda: the
-    /// current steps read and the fresh ones, under `fingerprint`. The next read
-    /// under the same fingerprint is then one row, until anything changes.
+    /// [`put_agenda_cache`](Self::put_agenda_cache); and when `read` (what
+    /// [`agenda_cached`](Self::agenda_cached) gave, from which `entries` were
+    /// planned) came from the tables and nothing was written to the database since,
+    /// a new snapshot of the whole agenda: the current steps read and the fresh ones,
+    /// under `fingerprint`, with no application changed since. Reads under the same
+    /// fingerprint then take the snapshot, and from the tables only the applications
+    /// changed after it.
     pub fn keep_agenda(
         &mut self,
         fingerprint: &str,
@@ -480,16 +475,27 @@ impl Store {
                     why.execute(params![e.application_id, seq as i64, s.why.as_str()])?;
                 }
             }
-            c.execute("DELETE FROM agenda_snapshot", [])?;
-            if let Some(base) = unchanged {
-                if let Some((steps, whys)) = snapshot_of(c, base, entries)? {
-                    let mut part = c.prepare_cached(
-                        "INSERT INTO agenda_snapshot (part, fingerprint, data) VALUES (?1, ?2, ?3)",
-                    )?;
-                    part.execute(params![1, fingerprint, steps])?;
-                    part.execute(params![2, fingerprint, whys])?;
+            let snapshot = match unchanged {
+                Some(base) => snapshot_of(c, base, entries)?,
+                None => None,
+            };
+            let Some((steps, whys)) = snapshot else {
+                // The snapshot stays (if there is one): these applications are read
+                // from the tables from now on.
+                let mut mark = c.prepare_cached(
+                    "INSERT OR IGNORE INTO agenda_changed (application_id) VALUES (?1)",
+                )?;
+                for e in entries {
+                    mark.execute([e.application_id])?;
                 }
-            }
+                return Ok(());
+            };
+            c.execute_batch("DELETE FROM agenda_snapshot; DELETE FROM agenda_changed;")?;
+            let mut part = c.prepare_cached(
+                "INSERT INTO agenda_snapshot (part, fingerprint, data) VALUES (?1, ?2, ?3)",
+            )?;
+            part.execute(params![1, fingerprint, steps])?;
+            part.execute(params![2, fingerprint, whys])?;
             Ok(())
         })
     }
@@ -498,11 +504,147 @@ impl Store {
     pub fn clear_agenda_cache(&mut self) -> Result<()> {
         self.write(|c| {
             Ok(c.execute_batch(
-                "DELETE FROM agenda_snapshot; DELETE FROM agenda_why; DELETE FROM agenda_step; \
-                 DELETE FROM agenda_cache;",
+                "DELETE FROM agenda_snapshot; DELETE FROM agenda_changed; \
+                 DELETE FROM agenda_why; DELETE FROM agenda_step; DELETE FROM agenda_cache;",
             )?)
         })
     }
+}
+
+/// The applications `changed` since the snapshot (by id), added to what was read from
+/// it: each one still on the agenda, with its cached steps that `keep` takes (and
+/// their reasons, if `why`) when its entry is current, else to be planned again.
+fn read_changed(
+    c: &Connection,
+    fingerprint: &str,
+    why: bool,
+    changed: &[i64],
+    keep: &mut impl FnMut(Timestamp, Timestamp, Option<Timestamp>) -> bool,
+    out: &mut AgendaCache,
+) -> Result<()> {
+    let mut stale: Vec<(usize, i64)> = Vec::new();
+    let mut zones: Vec<Arc<str>> = Vec::new();
+    for &id in changed {
+        let head = c
+            .prepare_cached(HEAD_OF)?
+            .query_row([id], |r| {
+                let name =
+                    |i| -> rusqlite::Result<Arc<str>> { Ok(Arc::from(r.get_ref(i)?.as_str()?)) };
+                Ok(AgendaHead {
+                    id,
+                    company: name(0)?,
+                    role: name(1)?,
+                })
+            })
+            .optional()?;
+        let Some(head) = head else {
+            continue;
+        };
+        let gen = c
+            .prepare_cached(GEN_OF)?
+            .query_row([id], |r| r.get::<_, i64>(0))
+            .optional()?
+            .unwrap_or(UNKNOWN_GEN);
+        let current = gen != UNKNOWN_GEN
+            && c.prepare_cached(ENTRY_OF)?
+                .query_row(params![id, fingerprint], |r| {
+                    Ok(r.get::<_, i64>(0)? == gen && r.get::<_, bool>(1)?)
+                })
+                .optional()?
+                .unwrap_or(false);
+        let slot = out.heads.len();
+        if !current {
+            out.heads.push(head);
+            stale.push((slot, gen));
+            continue;
+        }
+        let mut kept: Vec<(i64, CachedStep)> = Vec::new();
+        {
+            let mut stmt = c.prepare_cached(STEPS_OF)?;
+            let mut rows = stmt.query([id])?;
+            while let Some(row) = rows.next()? {
+                let (_, seq, step) = step_of_row(row, &mut zones)?;
+                if keep(step.earliest, step.latest, step.missed_after) {
+                    kept.push((seq, step));
+                }
+            }
+        }
+        if kept.is_empty() {
+            continue;
+        }
+        if why {
+            let mut stmt = c.prepare_cached(WHYS_OF)?;
+            let mut rows = stmt.query([id])?;
+            while let Some(row) = rows.next()? {
+                let mut r = Cols::new(row);
+                let seq = r.int()?;
+                if let Some((_, step)) = kept.iter_mut().find(|(s, _)| *s == seq) {
+                    step.why = r.text()?.into();
+                }
+            }
+        }
+        out.heads.push(head);
+        out.steps
+            .extend(kept.into_iter().map(|(_, step)| (slot, step)));
+    }
+    if !stale.is_empty() {
+        out.stale = stale_rows(c, &out.heads, &stale)?;
+        let planned: std::collections::HashSet<i64> = out.stale.iter().map(|(r, _)| r.id).collect();
+        out.unplanned = stale
+            .iter()
+            .map(|&(i, gen)| (out.heads[i].id, gen))
+            .filter(|(id, _)| !planned.contains(id))
+            .collect();
+    }
+    Ok(())
+}
+
+/// One row of [`STEPS`] (or [`STEPS_OF`]): its application id, seq and step; the
+/// steps read together share their zones' names.
+fn step_of_row(
+    row: &rusqlite::Row<'_>,
+    zones: &mut Vec<Arc<str>>,
+) -> Result<(i64, i64, CachedStep)> {
+    let mut r = Cols::new(row);
+    let id = r.int()?;
+    let seq = r.int()?;
+    let earliest = r.ts("agenda_step.earliest")?;
+    let latest = r.ts("agenda_step.latest")?;
+    let missed_after = r.opt_ts("agenda_step.missed_after")?;
+    let kind = r.str()?;
+    let kind = StepKind::from_word(kind).ok_or_else(|| undecodable("kind", kind))?;
+    let contact_id = r.opt_int()?;
+    let to = r.opt_text()?;
+    let channel = r.str()?;
+    let channel = Channel::ALL
+        .iter()
+        .copied()
+        .find(|c| c.as_str() == channel)
+        .ok_or_else(|| undecodable("channel", channel))?;
+    let recommended = r.ts("agenda_step.recommended")?;
+    let tz = r.str()?;
+    let tz = match zones.iter().find(|z| &***z == tz) {
+        Some(z) => z.clone(),
+        None => {
+            let z: Arc<str> = Arc::from(tz);
+            zones.push(z.clone());
+            z
+        }
+    };
+    let step = CachedStep {
+        kind,
+        contact_id,
+        to,
+        channel,
+        earliest,
+        recommended,
+        latest,
+        missed_after,
+        tz,
+        rules: r.text()?.into(),
+        why: SharedText::default(),
+    };
+    Ok((id, seq, step))
 }
 
 /// The snapshot blobs (steps, reasons) of the steps read (`base`) and the fresh

@@ -173,11 +173,10 @@ pub(crate) fn encode(heads: &[AgendaHead], steps: &mut [Kept<'_>]) -> Result<(Ve
 
 /// What a snapshot holds for the reader: the steps that `keep` accepted, each with
 /// the slot of its application in `heads` (only the applications of those steps, in
-/// the order of their first step), and each one's key (application id, seq).
+/// the order of their first step).
 pub(crate) struct Decoded {
     pub(crate) heads: Vec<AgendaHead>,
     pub(crate) steps: Vec<(usize, CachedStep)>,
-    pub(crate) keys: Vec<(i64, i64)>,
 }
 
 /// The reasons blob of the snapshot (part 2), read straight from the file into one
@@ -201,10 +200,11 @@ pub(crate) fn read_whys(c: &rusqlite::Connection) -> Result<Arc<String>> {
 
 /// Reads blobs made by [`encode`]; `keep(earliest, latest, missed_after)` chooses
 /// the steps read in full. The steps' reasons are read when `whys` ([`read_whys`]) is
-/// given: ranges of it.
+/// given: ranges of it. The steps of the applications in `skip` (by id) are left out.
 pub(crate) fn decode(
     blob: &[u8],
     whys: Option<&Arc<String>>,
+    skip: &[i64],
     keep: &mut impl FnMut(Timestamp, Timestamp, Option<Timestamp>) -> bool,
 ) -> Result<Decoded> {
     let mut r = Reader { buf: blob, at: 0 };
@@ -256,8 +256,16 @@ pub(crate) fn decode(
     let n = step_records.len() / STEP_SIZE;
     let mut heads = Vec::new();
     let mut steps = Vec::with_capacity(n);
-    let mut keys = Vec::with_capacity(n);
     for rec in step_records.chunks_exact(STEP_SIZE) {
+        let head = le_u32(rec, 40) as usize;
+        if !skip.is_empty() {
+            let h = head_records
+                .get(head * HEAD_SIZE..)
+                .ok_or_else(|| undecodable(format!("head {head}")))?;
+            if skip.binary_search(&le_i64(h, 0)).is_ok() {
+                continue;
+            }
+        }
         let flags = rec[70];
         let earliest = ts(le_i64(rec, 0))?;
         let latest = ts(le_i64(rec, 8))?;
@@ -269,7 +277,6 @@ pub(crate) fn decode(
         if !keep(earliest, latest, missed_after) {
             continue;
         }
-        let head = le_u32(rec, 40) as usize;
         let slot = match slots.get(head) {
             Some(&s) if s != usize::MAX => s,
             Some(_) => {
@@ -295,7 +302,6 @@ pub(crate) fn decode(
         let channel = *Channel::ALL
             .get(usize::from(rec[69]))
             .ok_or_else(|| undecodable("a channel".into()))?;
-        keys.push((heads[slot].id, i64::from(le_u32(rec, 44))));
         steps.push((
             slot,
             CachedStep {
@@ -322,7 +328,7 @@ pub(crate) fn decode(
             },
         ));
     }
-    Ok(Decoded { heads, steps, keys })
+    Ok(Decoded { heads, steps })
 }
 
 fn le_u32(rec: &[u8], at: usize) -> u32 {

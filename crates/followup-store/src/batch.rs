@@ -9,8 +9,8 @@
 //! rows of a method refused halfway count too (a caller may go on after the error);
 //! before the commit each one's generation is raised once, in the same transaction.
 //! The agenda cache sees exactly what it would have seen with the triggers: a
-//! generation that moved for every application whose facts changed, and no agenda
-//! snapshot (schema 6), at the same commit. A created application gets its counter
+//! generation that moved for every application whose facts changed, each noted as
+//! changed since the agenda's snapshot (schema 6), at the same commit. A created application gets its counter
 //! row right after its own. Triggers are turned back on when the batch ends, whether
 //! it committed, failed or panicked.
 
@@ -99,13 +99,14 @@ impl Store {
 
 impl Batch<'_> {
     /// Raises the generation of every application changed (and not created) in the
-    /// batch, once, and empties the agenda's snapshot if any application was created
-    /// or changed: what the triggers would have done row by row.
+    /// batch, once, and notes every application created or changed as changed since
+    /// the agenda's snapshot: what the triggers would have done row by row.
     fn count_changes(&self) -> Result<()> {
-        if !self.changed.is_empty() || !self.created.is_empty() {
-            self.c
-                .prepare_cached("DELETE FROM agenda_snapshot")?
-                .execute([])?;
+        let mut mark = self
+            .c
+            .prepare_cached("INSERT OR IGNORE INTO agenda_changed (application_id) VALUES (?1)")?;
+        for id in self.changed.union(&self.created) {
+            mark.execute([id])?;
         }
         let mut bump = self
             .c

@@ -709,15 +709,41 @@ fn the_snapshot_reads_what_the_tables_hold_until_anything_changes() {
             Box::new(|s, _| s.clear_agenda_cache().unwrap()),
         ),
     ];
+    let changed = |raw: &rusqlite::Connection| -> Vec<i64> {
+        let mut q = raw
+            .prepare("SELECT application_id FROM agenda_changed ORDER BY 1")
+            .unwrap();
+        q.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
     for (what, write) in writes {
+        // A snapshot of everything, no application changed since.
+        read_tables(&s, &raw);
         keep(&mut s, FP);
         assert!(read(&s, FP).from_snapshot, "before {what}");
+        assert_eq!(changed(&raw), Vec::<i64>::new(), "before {what}");
         write(&mut s, &raw);
+        assert!(
+            !changed(&raw).is_empty() || what == "an emptied cache",
+            "{what}"
+        );
+        // The snapshot, with what changed read from the tables: the same as the
+        // tables alone, before planning and after.
         let after = read(&s, FP);
-        assert!(!after.from_snapshot, "after {what}");
+        assert_eq!(
+            after.from_snapshot,
+            what != "an emptied cache",
+            "after {what}"
+        );
         keep(&mut s, FP);
         let again = read(&s, FP);
         assert!(again.from_snapshot, "kept again after {what}");
+        assert!(
+            again.stale.is_empty() && again.unplanned.is_empty(),
+            "{what}"
+        );
         assert_eq!(
             steps_of(&again),
             steps_of(&read_tables(&s, &raw)),
@@ -725,6 +751,25 @@ fn the_snapshot_reads_what_the_tables_hold_until_anything_changes() {
         );
     }
     assert!(read(&s, FP).heads.iter().all(|h| h.id != c));
+
+    // Past a few dozen applications changed, the whole agenda is read from the
+    // tables and kept again.
+    keep(&mut s, FP);
+    for k in 0..70 {
+        add(&mut s, &format!("Company {k}"));
+    }
+    assert_eq!(changed(&raw).len(), 70);
+    let many = read(&s, FP);
+    assert!(!many.from_snapshot);
+    assert_eq!(many.stale.len(), 70);
+    keep(&mut s, FP);
+    assert!(
+        changed(&raw).is_empty(),
+        "a new snapshot, nothing changed since"
+    );
+    let again = read(&s, FP);
+    assert!(again.from_snapshot && again.stale.is_empty());
+    assert_eq!(steps_of(&again), steps_of(&read_tables(&s, &raw)));
 }
 
 /// The agenda as the tables give it (the snapshot emptied first, by hand).
@@ -740,15 +785,22 @@ fn no_snapshot_is_kept_when_anything_was_written_since_the_read() {
     let mut s = Store::open(&path).unwrap();
     let (a, _) = add(&mut s, "Acme");
     let (b, _) = add(&mut s, "Globex");
-    keep(&mut s, FP);
-    // Another process changes `b` between the agenda's read and its write.
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    // Read from the tables, with `a` to plan again.
     s.add_touchpoint(
         a,
         &NewTouchpoint::new(TouchpointKind::ThankYou, at("2026-12-01T18:00:00Z")),
     )
     .unwrap();
-    let c = read(&s, FP);
+    keep(&mut s, FP);
+    s.add_touchpoint(
+        a,
+        &NewTouchpoint::new(TouchpointKind::FollowUp, at("2026-12-09T18:00:00Z")),
+    )
+    .unwrap();
+    let c = read_tables(&s, &raw);
     assert_eq!(stale_ids(&c), vec![a]);
+    // Another process changes `b` between the agenda's read and its write.
     let mut other = Store::open(&path).unwrap();
     other
         .add_contact(b, &NewContact::new("Ann Lee", ContactRole::Recruiter))
@@ -763,20 +815,23 @@ fn no_snapshot_is_kept_when_anything_was_written_since_the_read() {
     assert!(!next.from_snapshot, "a snapshot would hide the change to b");
     assert_eq!(stale_ids(&next), vec![b]);
     // The same through this store's own connection.
-    keep(&mut s, FP);
     s.add_touchpoint(
         a,
-        &NewTouchpoint::new(TouchpointKind::FollowUp, at("2026-12-09T18:00:00Z")),
+        &NewTouchpoint::new(TouchpointKind::FinalFollowUp, at("2026-12-19T18:00:00Z")),
     )
     .unwrap();
-    let c = read(&s, FP);
+    let c = read_tables(&s, &raw);
     s.add_contact(b, &NewContact::new("Bo Chen", ContactRole::Recruiter))
         .unwrap();
-    let entries = [CacheEntry {
-        application_id: a,
-        plan_gen: c.stale[0].1,
-        steps: Vec::new(),
-    }];
+    let entries: Vec<CacheEntry> = c
+        .stale
+        .iter()
+        .map(|(row, gen)| CacheEntry {
+            application_id: row.id,
+            plan_gen: *gen,
+            steps: Vec::new(),
+        })
+        .collect();
     s.keep_agenda(FP, &c, &entries).unwrap();
     assert!(!read(&s, FP).from_snapshot);
 }
@@ -787,15 +842,18 @@ fn no_snapshot_holds_an_application_without_a_generation() {
     let path = dir.path().join("f.sqlite");
     let mut s = Store::open(&path).unwrap();
     let (a, _) = add(&mut s, "Acme");
+    add(&mut s, "Globex");
     keep(&mut s, FP);
     let raw = rusqlite::Connection::open(&path).unwrap();
     raw.execute("DELETE FROM plan_gen WHERE application_id = ?1", [a])
         .unwrap();
+    // Read from the tables each time, with the snapshot or without.
     for _ in 0..2 {
-        let c = read(&s, FP);
-        assert!(!c.from_snapshot);
-        assert_eq!(stale_ids(&c), vec![a]);
+        assert_eq!(stale_ids(&read(&s, FP)), vec![a]);
         keep(&mut s, FP);
+        assert_eq!(stale_ids(&read_tables(&s, &raw)), vec![a]);
+        keep(&mut s, FP);
+        assert!(!read(&s, FP).from_snapshot, "no snapshot can be trusted");
     }
 }
 

@@ -78,6 +78,7 @@ fn first_open_creates_directories_file_and_schema() {
         tables,
         [
             "agenda_cache",
+            "agenda_changed",
             "agenda_snapshot",
             "agenda_step",
             "agenda_why",
