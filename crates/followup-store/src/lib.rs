@@ -49,7 +49,8 @@
 //! | `agenda_cache` | per application: the `plan_gen` and fingerprint its cached steps were derived from |
 //! | `agenda_step` | a cached step: kind, recipient, channel, window, zone, rules |
 //! | `agenda_why` | a cached step's reasons (read only when shown) |
-//! | `agenda_snapshot` | every current cached step in one blob, their reasons in another, with the fingerprint (two rows; emptied by every change) |
+//! | `agenda_snapshot` | every current cached step in one blob, their reasons in another, with the fingerprint (two rows) |
+//! | `agenda_changed` | the applications changed since the snapshot (read from the cache tables instead) |
 //! | `holiday_gen` | how many times custom holiday calendars changed (one row) |
 //! | `plan_gen` | per application: how many times anything planning reads of it changed |
 //! | `invite_sequence` | per imported interview: the `SEQUENCE` of the invitation it was last imported from |
