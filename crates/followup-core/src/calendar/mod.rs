@@ -74,6 +74,10 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 
+/// The years the built-in holiday tables cover, 2000 to 2060 inclusive; outside them
+/// only weekends are skipped ([`Region::covers`]).
+pub const YEARS: std::ops::RangeInclusive<i16> = holidays::FIRST_YEAR..=holidays::LAST_YEAR;
+
 /// A public-holiday calendar for one country or subdivision, or a custom list.
 ///
 /// Cheap to clone: a built-in region is an index into the compiled-in tables and a
@@ -178,7 +182,7 @@ impl Region {
     /// [`holiday`](Self::holiday) finds nothing and only weekends are skipped.
     pub fn covers(&self, year: i16) -> bool {
         match &self.0 {
-            Inner::Builtin(_) => (holidays::FIRST_YEAR..=holidays::LAST_YEAR).contains(&year),
+            Inner::Builtin(_) => YEARS.contains(&year),
             Inner::Custom(c) => match (c.days.first(), c.days.last()) {
                 (Some((first, _)), Some((last, _))) => (first.year()..=last.year()).contains(&year),
                 _ => false,
