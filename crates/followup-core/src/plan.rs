@@ -1814,7 +1814,12 @@ fn thank_you_step(
         recommended,
         latest: deadline,
         missed_after: None,
-        rules: &["T1", "T10"],
+        // T8 when the deadline moved to the recipient's business hours.
+        rules: if deadline != due {
+            &["T1", "T8", "T10"]
+        } else {
+            &["T1", "T10"]
+        },
         reasons: why,
         shared: Arc::clone(shared),
     }

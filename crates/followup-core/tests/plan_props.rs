@@ -377,6 +377,11 @@ fn thank_you_matches_its_reasons(
         }
     }
     prop_assert_eq!(recommended_reasons, 1, "{:#?}", texts);
+    prop_assert_eq!(
+        ty.rules.contains(&"T8"),
+        moved,
+        "T8 is cited when it moved the deadline"
+    );
     prop_assert_eq!(deadline_reasons, usize::from(moved), "{:#?}", texts);
     if !inside(ty.recommended) {
         prop_assert!(
