@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use followup_core::agenda::{Event, Person, Track};
 use followup_core::calendar::Region;
@@ -27,6 +27,39 @@ pub struct Ctx {
     /// Custom holiday regions read so far, by lower-case name: each is read once per
     /// context (one command, one request), so a calendar imported meanwhile counts.
     regions: Mutex<HashMap<String, Option<Region>>>,
+    /// What the user should be told about how their input was read; the front end
+    /// shows it (the CLI as warnings on stderr).
+    pub notes: Notes,
+}
+
+/// Notes for the user gathered while a use case runs, such as which instant a local
+/// time that does not exist was read as. Clones share one list.
+#[derive(Debug, Default, Clone)]
+pub struct Notes(Arc<Mutex<Vec<String>>>);
+
+impl Notes {
+    /// Adds `note`, if there is one, once.
+    pub fn push(&self, note: Option<String>) {
+        let Some(note) = note else { return };
+        if let Ok(mut list) = self.0.lock() {
+            if !list.contains(&note) {
+                list.push(note);
+            }
+        }
+    }
+
+    /// The notes so far.
+    pub fn list(&self) -> Vec<String> {
+        self.0.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    /// The notes so far, emptying the list.
+    pub fn take(&self) -> Vec<String> {
+        self.0
+            .lock()
+            .map(|mut l| std::mem::take(&mut *l))
+            .unwrap_or_default()
+    }
 }
 
 impl Ctx {
@@ -48,6 +81,7 @@ impl Ctx {
             now,
             db,
             regions: Mutex::new(HashMap::new()),
+            notes: Notes::default(),
         }
     }
 

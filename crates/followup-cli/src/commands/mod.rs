@@ -19,26 +19,60 @@ use crate::error::Result;
 use crate::settings::Settings;
 use track::Ctx;
 
+/// Where a value clap read came from: `var` when the variable holds it (clap reads
+/// the variable only when the flag is absent), else `flag`.
+fn source(value: Option<&str>, flag: &'static str, var: &'static str) -> &'static str {
+    match (value, std::env::var(var)) {
+        (Some(v), Ok(e)) if v == e => var,
+        _ => flag,
+    }
+}
+
 /// Runs the command the user asked for.
-pub fn dispatch(cli: Cli) -> Result<()> {
+pub fn dispatch(mut cli: Cli) -> Result<()> {
+    // A zone clap took from FOLLOWUP_TZ is the settings' zone (they read the variable
+    // too): left to them, a bad one is reported as coming from FOLLOWUP_TZ.
+    let tz = match &mut cli.command {
+        Command::Plan(a) => Some(&mut a.tz),
+        Command::Add(a) => Some(&mut a.round.tz),
+        Command::Interview(a) => Some(&mut a.round.tz),
+        _ => None,
+    };
+    if let Some(tz) = tz {
+        if source(tz.as_deref(), "--tz", "FOLLOWUP_TZ") == "FOLLOWUP_TZ" {
+            *tz = None;
+        }
+    }
+    let now_from = source(cli.now.as_deref(), "--now", "FOLLOWUP_NOW");
     let now = || -> Result<jiff::Timestamp> {
         match &cli.now {
-            Some(text) => crate::time::now(text, &TimeZone::UTC),
+            Some(text) => Ok(crate::time::now_local(text, &TimeZone::UTC, now_from)?
+                .zoned
+                .timestamp()),
             None => Ok(jiff::Timestamp::now()),
         }
     };
+    // What the commands have to say about how input was read (warnings on stderr).
+    let notes = followup_app::ctx::Notes::default();
     let tracker = || -> Result<Ctx> {
         let settings = Settings::load(cli.config.as_deref())?;
-        Ctx::new(settings, cli.db.clone(), now()?)
+        let mut ctx = Ctx::new(settings, cli.db.clone(), now()?)?;
+        ctx.notes = notes.clone();
+        Ok(ctx)
     };
-    match &cli.command {
+    let result = match &cli.command {
         Command::Plan(args) => {
             let settings = Settings::load(cli.config.as_deref())?;
             let db = match &cli.db {
                 Some(db) => db.clone(),
                 None => track::default_db()?,
             };
-            plan::run(args, &settings, cli.now.as_deref(), &db)
+            plan::run(
+                args,
+                &settings,
+                cli.now.as_deref().map(|n| (n, now_from)),
+                &db,
+            )
         }
         Command::Add(a) => track::add(&tracker()?, a),
         Command::Interview(a) => track::interview(&tracker()?, a.id, &a.round),
@@ -136,5 +170,9 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Man => {
             crate::output::with_stdout(|out| clap_mangen::Man::new(Cli::command()).render(out))
         }
+    };
+    for note in notes.take() {
+        crate::output::warn(&note);
     }
+    result
 }

@@ -56,7 +56,7 @@ pub fn add(ctx: &Ctx, a: &AddArgs) -> Result<()> {
         source: a.source.clone(),
     };
     let id = followup_app::track::add(ctx, &input)?;
-    print_id(a.round.json, id, "application")
+    print_id(ctx, a.round.json, id, "application")
 }
 
 /// `followup log ID KIND`.
@@ -70,13 +70,18 @@ pub fn log(
     json: bool,
 ) -> Result<()> {
     let tid = followup_app::track::log(ctx, id, kind, to, at, note)?;
-    print_id(json, tid, "touchpoint")
+    print_id(ctx, json, tid, "touchpoint")
 }
 
-fn print_id(json: bool, id: i64, what: &str) -> Result<()> {
+/// The id of what was written; with `--json`, `{"id": N}`, plus `"notes"` when an
+/// input was read in a way worth knowing (also warned about on stderr).
+fn print_id(ctx: &Ctx, json: bool, id: i64, what: &str) -> Result<()> {
+    let notes = ctx.notes.list();
     output::with_stdout(|out| {
-        if json {
+        if json && notes.is_empty() {
             writeln!(out, "{}", json!({ "id": id }))
+        } else if json {
+            writeln!(out, "{}", json!({ "id": id, "notes": notes }))
         } else {
             let _ = what;
             writeln!(out, "{id}")
@@ -89,7 +94,7 @@ pub fn interview(ctx: &Ctx, id: i64, r: &RoundArgs) -> Result<()> {
     let mut store = ctx.store()?;
     let full = store.application(id).map_err(store_err)?;
     let region = region_of(ctx, full.application.region.as_deref())?;
-    let mut round = new_round(&round_input(r), &ctx.settings, region.as_ref())?;
+    let mut round = new_round(ctx, &round_input(r), region.as_ref())?;
     // People already known for this application are linked, not duplicated.
     for who in &mut round.interviewers {
         if let Interviewer::New(c) = who {
@@ -103,7 +108,7 @@ pub fn interview(ctx: &Ctx, id: i64, r: &RoundArgs) -> Result<()> {
         }
     }
     let iid = store.add_interview(id, &round).map_err(store_err)?;
-    print_id(r.json, iid, "interview")
+    print_id(ctx, r.json, iid, "interview")
 }
 
 /// `followup reply ID`.
@@ -131,7 +136,7 @@ pub fn reply(
         t.decision_date = Some(d.date);
     }
     let tid = store.add_touchpoint(id, &t).map_err(store_err)?;
-    print_id(json, tid, "touchpoint")
+    print_id(ctx, json, tid, "touchpoint")
 }
 
 /// `followup outcome ID OUTCOME`.
@@ -154,7 +159,7 @@ pub fn outcome(
     store
         .set_status(id, Status::from(o), at)
         .map_err(store_err)?;
-    print_id(json, tid, "touchpoint")
+    print_id(ctx, json, tid, "touchpoint")
 }
 
 /// One application in `list`.
@@ -523,7 +528,7 @@ pub fn edit(ctx: &Ctx, e: &EditArgs) -> Result<()> {
             .map_err(store_err)?,
         None => store.update_application(e.id, &patch).map_err(store_err)?,
     }
-    print_id(e.json, e.id, "application")
+    print_id(ctx, e.json, e.id, "application")
 }
 
 fn confirm(question: &str) -> Result<bool> {
