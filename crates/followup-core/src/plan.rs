@@ -1753,44 +1753,53 @@ fn thank_you_step(
     // deadline is their next business morning instead (T8): a note sent before then is
     // read then, and no thank-you turns overdue while their office is closed.
     let due = after(SignedDuration::from_hours(i64::from(tp.deadline_hours)));
-    let deadline = ctx.next_open(due);
     let soon = after(SignedDuration::from_mins(i64::from(tp.delay_minutes)));
+    // (`next_open_after` is `None` exactly when the next open moment is `soon`.)
+    let (recommended, advice, deadline) = match ctx.next_open_after(soon) {
+        None => (
+            soon,
+            Reason::ThankYouSoon {
+                delay_minutes: tp.delay_minutes,
+            },
+            ctx.next_open(due),
+        ),
+        Some(open) if open <= due => (
+            open,
+            Reason::ThankYouNextMorning {
+                day: open.day,
+                time: open.time,
+            },
+            ctx.next_open(due),
+        ),
+        // Email may go out in the evening (T1): the note is sent soon after the end,
+        // outside business hours, and the reason says so. Nothing is open from `soon`
+        // to `open`, so the deadline, between them, moves to `open`.
+        Some(open) => (
+            soon,
+            Reason::ThankYouEvening {
+                day: open.day,
+                time: open.time,
+                deadline_hours: tp.deadline_hours,
+            },
+            if soon <= due {
+                open
+            } else {
+                ctx.next_open(due)
+            },
+        ),
+    };
+    let moved = deadline != due;
+    // (A validated policy waits less than the deadline, so this changes nothing.)
+    let recommended = recommended.min(deadline);
     let mut why = Reasons::new();
     why.push(Reason::InterviewEnds);
     why.push(Reason::ThankYouWindow {
         deadline_hours: tp.deadline_hours,
         late_hours: tp.late_hours,
-        moved: deadline != due,
+        moved,
     });
-    // (`next_open_after` is `None` exactly when the next open moment is `soon`.)
-    let recommended = match ctx.next_open_after(soon) {
-        None => {
-            why.push(Reason::ThankYouSoon {
-                delay_minutes: tp.delay_minutes,
-            });
-            soon
-        }
-        Some(open) if open <= due => {
-            why.push(Reason::ThankYouNextMorning {
-                day: open.day,
-                time: open.time,
-            });
-            open
-        }
-        Some(open) => {
-            // Email may go out in the evening (T1): the note is sent soon after the
-            // end, outside business hours, and the reason says so.
-            why.push(Reason::ThankYouEvening {
-                day: open.day,
-                time: open.time,
-                deadline_hours: tp.deadline_hours,
-            });
-            soon
-        }
-    };
-    // (A validated policy waits less than the deadline, so this changes nothing.)
-    let recommended = recommended.min(deadline);
-    if deadline != due {
+    why.push(advice);
+    if moved {
         why.push(Reason::ThankYouDeadline {
             day: deadline.day,
             time: deadline.time,
@@ -1815,7 +1824,7 @@ fn thank_you_step(
         latest: deadline,
         missed_after: None,
         // T8 when the deadline moved to the recipient's business hours.
-        rules: if deadline != due {
+        rules: if moved {
             &["T1", "T8", "T10"]
         } else {
             &["T1", "T10"]
