@@ -3,8 +3,8 @@
 //! every step:
 //!
 //! - a closed application has no open step (a rejection keeps only its feedback request);
-//! - every interviewer of every round, not thanked since it and with no follow-up
-//!   since, has a thank-you step in the first day after the round ended (while no
+//! - every interviewer of every round, not thanked since it and with no follow-up or
+//!   outcome since, has a thank-you step in the first day after the round ended (while no
 //!   later round has started);
 //! - never a third follow-up is planned;
 //! - the agenda read through the cache equals the agenda planned from scratch;
@@ -365,6 +365,7 @@ fn check(ctx: &Ctx) {
                 TouchpointKind::FinalFollowUp,
                 TouchpointKind::Call,
                 TouchpointKind::Voicemail,
+                TouchpointKind::Outcome,
             ])
             .next()
             .is_some()
