@@ -148,7 +148,7 @@ fn first_run_creates_the_default_database_and_prints_the_id() {
 #[test]
 fn db_flag_creates_the_file_where_asked() {
     let env = Env::new();
-    let db = env.home.path().join("nested/dir/mine.sqlite");
+    let db = env.home.path().join("mine.sqlite");
     let out = ok(env.bare().env("FOLLOWUP_NOW", NOW).args([
         "--db",
         db.to_str().unwrap(),
@@ -173,6 +173,99 @@ fn db_flag_creates_the_file_where_asked() {
             .exists(),
         "--db replaces the default location"
     );
+}
+
+/// Every file and directory under `dir`.
+fn tree(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(tree(&p));
+        }
+        out.push(p);
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn a_mistyped_db_path_is_an_error_not_a_new_database() {
+    let env = Env::new();
+    let typo = env.home.path().join("trakcer.sqlite");
+    let typo_s = typo.to_str().unwrap();
+    let before = tree(env.home.path());
+    // Commands that only read refuse a file that does not exist, naming it and where
+    // the path came from, and saying how to start one.
+    for args in [
+        vec!["agenda"],
+        vec!["list"],
+        vec!["show", "1"],
+        vec!["log", "1", "thank-you"],
+        vec!["export", "--ics", "-"],
+        vec!["holidays", "list"],
+        vec!["profile"],
+        vec!["serve", "--port", "0"],
+    ] {
+        let msg = refused(
+            env.bare()
+                .env("FOLLOWUP_NOW", NOW)
+                .arg("--db")
+                .arg(&typo)
+                .args(&args),
+        );
+        assert!(
+            msg.contains(&format!("no database at {typo_s} (from --db)")),
+            "{args:?}: {msg}"
+        );
+        assert!(msg.contains("followup add"), "{msg}");
+    }
+    let msg = refused(env.bare().env("FOLLOWUP_DB", &typo).arg("agenda"));
+    assert!(msg.contains("(from FOLLOWUP_DB)"), "{msg}");
+    assert_eq!(tree(env.home.path()), before, "nothing created");
+
+    // A command that records something creates the file, but not a missing directory.
+    let nested = env.home.path().join("nested/dir/mine.sqlite");
+    let msg = refused(
+        env.bare()
+            .env("FOLLOWUP_NOW", NOW)
+            .arg("--db")
+            .arg(&nested)
+            .args([
+                "add",
+                "--company",
+                "Acme",
+                "--role",
+                "Engineer",
+                "--at",
+                AT,
+                "--tz",
+                TZ,
+            ]),
+    );
+    assert!(
+        msg.contains(&format!(
+            "directory {} does not exist",
+            env.home.path().join("nested/dir").display()
+        )),
+        "{msg}"
+    );
+    assert_eq!(tree(env.home.path()), before, "nothing created");
+    ok(env.bare().arg("--db").arg(&typo).args([
+        "profile",
+        "--name",
+        "Sam Lee",
+        "--email",
+        "sam@example.com",
+    ]));
+    assert!(typo.is_file());
+    let out = ok(env
+        .bare()
+        .env("FOLLOWUP_NOW", NOW)
+        .arg("--db")
+        .arg(&typo)
+        .arg("list"));
+    assert!(out.starts_with("No applications yet"), "{out}");
 }
 
 #[test]

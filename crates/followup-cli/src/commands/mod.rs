@@ -14,13 +14,29 @@ pub mod track;
 use clap::CommandFactory;
 use jiff::tz::TimeZone;
 
-use crate::cli::{Cli, Command, DevCommand};
+use crate::cli::{Cli, Command, DevCommand, HolidaysCommand};
 use crate::error::Result;
 use crate::settings::Settings;
+use followup_app::ctx::DbAccess;
 use track::Ctx;
 
-/// Runs the command the user asked for.
-pub fn dispatch(cli: Cli) -> Result<()> {
+/// Whether the command records something, and so may create a database file the
+/// user named (`--db`, `FOLLOWUP_DB`) that does not exist yet.
+fn records(command: &Command) -> bool {
+    match command {
+        Command::Add(_) | Command::Restore { .. } | Command::Dev(_) => true,
+        Command::Import(a) => !a.dry_run,
+        Command::Holidays(HolidaysCommand::Import { .. }) => true,
+        Command::Profile {
+            name, email, phone, ..
+        } => name.is_some() || email.is_some() || phone.is_some(),
+        _ => false,
+    }
+}
+
+/// Runs the command the user asked for; `db_from` says where the database path came
+/// from (`--db`, `FOLLOWUP_DB`), `None` for the default location.
+pub fn dispatch(cli: Cli, db_from: Option<&'static str>) -> Result<()> {
     let now = || -> Result<jiff::Timestamp> {
         match &cli.now {
             Some(text) => crate::time::now(text, &TimeZone::UTC),
@@ -29,7 +45,12 @@ pub fn dispatch(cli: Cli) -> Result<()> {
     };
     let tracker = || -> Result<Ctx> {
         let settings = Settings::load(cli.config.as_deref())?;
-        Ctx::new(settings, cli.db.clone(), now()?)
+        let access = match db_from {
+            None => DbAccess::Default,
+            Some(from) if records(&cli.command) => DbAccess::Create { from },
+            Some(from) => DbAccess::Existing { from },
+        };
+        Ok(Ctx::new(settings, cli.db.clone(), now()?)?.with_db_access(access))
     };
     match &cli.command {
         Command::Plan(args) => {
