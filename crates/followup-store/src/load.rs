@@ -77,6 +77,20 @@ impl Store {
         Ok(all)
     }
 
+    /// How many applications are open (active) and how many closed.
+    pub fn application_counts(&self) -> Result<(usize, usize)> {
+        let (open, closed): (i64, i64) = self.conn.query_row(
+            "SELECT count(*) FILTER (WHERE closed_at IS NULL),
+                    count(*) FILTER (WHERE closed_at IS NOT NULL) FROM application",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((
+            usize::try_from(open).unwrap_or(0),
+            usize::try_from(closed).unwrap_or(0),
+        ))
+    }
+
     /// One interview.
     pub fn interview(&self, id: i64) -> Result<Interview> {
         interview_row(&self.conn, id)

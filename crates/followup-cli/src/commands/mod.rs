@@ -8,6 +8,7 @@ pub mod export;
 pub mod holidays;
 pub mod import;
 pub mod plan;
+pub mod recorded;
 pub mod serve;
 pub mod track;
 
@@ -125,9 +126,9 @@ pub fn dispatch(cli: Cli, db_from: Option<&'static str>) -> Result<()> {
             *json,
         ),
         Command::Edit(e) => track::edit(&tracker()?, e),
-        Command::Delete { id, yes } => track::delete(&tracker()?, *id, *yes),
-        Command::Backup { file } => track::backup(&tracker()?, file),
-        Command::Restore { file, yes } => track::restore(&tracker()?, file, *yes),
+        Command::Delete { id, yes, json } => track::delete(&tracker()?, *id, *yes, *json),
+        Command::Backup { file, json } => track::backup(&tracker()?, file, *json),
+        Command::Restore { file, yes, json } => track::restore(&tracker()?, file, *yes, *json),
         Command::Draft(a) => draft::run(&tracker()?, a),
         Command::Check(a) => check::run(&tracker()?, a),
         Command::Import(a) => import::run(&tracker()?, a),
@@ -156,6 +157,39 @@ pub fn dispatch(cli: Cli, db_from: Option<&'static str>) -> Result<()> {
         ),
         Command::Man => {
             crate::output::with_stdout(|out| clap_mangen::Man::new(Cli::command()).render(out))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use crate::cli::Cli;
+
+    /// Every command that prints a result takes --json, like every other one.
+    #[test]
+    fn every_command_takes_json() {
+        // Their output is not a result: a script, a page, a server's log.
+        const NOT: &[&str] = &["completions", "man", "serve", "help"];
+        fn leaves(cmd: &clap::Command, out: &mut Vec<clap::Command>) {
+            for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+                if sub.has_subcommands() {
+                    leaves(sub, out);
+                } else if !NOT.contains(&sub.get_name()) {
+                    out.push(sub.clone());
+                }
+            }
+        }
+        let mut all = Vec::new();
+        leaves(&Cli::command(), &mut all);
+        assert!(all.len() > 15);
+        for cmd in all {
+            assert!(
+                cmd.get_arguments().any(|a| a.get_long() == Some("json")),
+                "`followup {}` has no --json",
+                cmd.get_name()
+            );
         }
     }
 }
