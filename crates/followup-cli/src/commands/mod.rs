@@ -7,6 +7,7 @@ pub mod draft;
 pub mod export;
 pub mod holidays;
 pub mod import;
+pub mod man;
 pub mod plan;
 pub mod recorded;
 pub mod serve;
@@ -155,9 +156,7 @@ pub fn dispatch(cli: Cli, db_from: Option<&'static str>) -> Result<()> {
             *open,
             crate::settings::config_file(cli.config.as_deref()),
         ),
-        Command::Man => {
-            crate::output::with_stdout(|out| clap_mangen::Man::new(Cli::command()).render(out))
-        }
+        Command::Man => crate::output::with_stdout(man::render),
     }
 }
 
