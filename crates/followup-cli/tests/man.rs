@@ -106,7 +106,11 @@ fn options(help: &str) -> Vec<String> {
         .filter_map(|l| {
             let mut words = l.split_whitespace();
             let first = words.next()?;
-            let long = if first.ends_with(',') { words.next()? } else { first };
+            let long = if first.ends_with(',') {
+                words.next()?
+            } else {
+                first
+            };
             long.starts_with("--").then(|| long.to_string())
         })
         .collect()
@@ -152,7 +156,10 @@ fn every_command_is_documented_with_its_options() {
     let global = section(&page, ".SH OPTIONS").expect("an OPTIONS section");
     for option in options(&help(&[])) {
         let roff = format!("\\fB{}\\fR", option.replace('-', "\\-"));
-        assert!(global.contains(&roff), "`followup {option}` is not documented");
+        assert!(
+            global.contains(&roff),
+            "`followup {option}` is not documented"
+        );
     }
     let all = commands(&help(&[]));
     assert!(all.len() > 15, "{all:?}");
