@@ -26,6 +26,8 @@ pub struct Ctx {
     pub policy: Policy,
     pub now: Timestamp,
     pub db: PathBuf,
+    /// Whether a missing database file may be created.
+    db_access: DbAccess,
     /// Custom holiday regions read so far, by lower-case name: each is read once per
     /// context (one command, one request), so a calendar imported meanwhile counts.
     regions: Mutex<HashMap<String, Option<Region>>>,
@@ -49,12 +51,23 @@ impl Ctx {
             policy,
             now,
             db,
+            db_access: DbAccess::Default,
             regions: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Opens (creating on first use) the database.
+    /// The same context, with the database path's origin (by default, the default
+    /// location, created on first use).
+    pub fn with_db_access(mut self, access: DbAccess) -> Ctx {
+        self.db_access = access;
+        self
+    }
+
+    /// Opens the database: the default location is created (with its directories) on
+    /// first use; a path the user gave is created only for a command that writes, in a
+    /// directory that must exist, and otherwise must exist ([`DbAccess`]).
     pub fn store(&self) -> Result<Store> {
+        self.db_access.check(&self.db)?;
         Store::open(&self.db).map_err(store_err)
     }
 
@@ -82,6 +95,58 @@ impl Ctx {
     /// The recipients' business hours from the settings, if set.
     pub fn hours(&self) -> Result<Option<Hours>> {
         time::business_hours(self.settings.hours.as_deref(), &self.policy)
+    }
+}
+
+/// Where the database path came from, and so what opening it may create.
+///
+/// A mistyped path should not become a new, empty database that answers "nothing to
+/// do": only the default location is created on first use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbAccess {
+    /// The default location: created, with its directories, on first use.
+    Default,
+    /// A path the user gave (`from`: `--db`, `FOLLOWUP_DB`), for a command that records
+    /// something: a missing file is created, but not a missing directory.
+    Create {
+        /// Where the path came from.
+        from: &'static str,
+    },
+    /// A path the user gave, for a command that only reads (or changes what exists):
+    /// the file must exist.
+    Existing {
+        /// Where the path came from.
+        from: &'static str,
+    },
+}
+
+impl DbAccess {
+    /// Refuses what opening `db` must not create, with a line saying how to go on.
+    pub fn check(self, db: &Path) -> Result<()> {
+        if self == DbAccess::Default || db.exists() {
+            return Ok(());
+        }
+        match self {
+            DbAccess::Default => Ok(()),
+            DbAccess::Create { from } => {
+                let dir = db
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                if dir.is_dir() {
+                    return Ok(());
+                }
+                Err(Error::input(format!(
+                    "directory {} does not exist (database {}, from {from}): check the path, or create the directory first",
+                    dir.display(),
+                    db.display()
+                )))
+            }
+            DbAccess::Existing { from } => Err(Error::input(format!(
+                "no database at {} (from {from}): check the path, or start one there with a command that records something (`followup add ...`, `followup import FILE`, `followup restore BACKUP`)",
+                db.display()
+            ))),
+        }
     }
 }
 

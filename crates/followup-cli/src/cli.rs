@@ -144,11 +144,17 @@ pub enum Command {
         /// Do not ask.
         #[arg(long)]
         yes: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Write everything to a JSON file.
     Backup {
         /// The file to write.
         file: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Replace everything with a backup (all or nothing).
     Restore {
@@ -157,6 +163,9 @@ pub enum Command {
         /// Do not ask.
         #[arg(long)]
         yes: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Write a follow-up message for an application: thank-you, letter, follow-up,
     /// final-follow-up, phone-script, voicemail, feedback-request, reply-to-rejection.
@@ -507,6 +516,9 @@ pub struct ExportArgs {
     /// Only this application.
     #[arg(long)]
     pub application: Option<i64>,
+    /// Print a JSON summary (with --ics FILE; --ics - writes the calendar itself).
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `followup holidays`.

@@ -41,16 +41,7 @@ impl Store {
             .query_row([name.trim()], |r| r.get(0))
             .optional()?;
         let Some(id) = id else { return Ok(None) };
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT date, name FROM holiday WHERE calendar_id = ?1 ORDER BY date, rowid",
-        )?;
-        let mut rows = stmt.query([id])?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next()? {
-            let d: String = row.get(0)?;
-            out.push((parse_date(&d)?, row.get(1)?));
-        }
-        Ok(Some(out))
+        calendar_days(&self.conn, id).map(Some)
     }
 
     /// Every custom calendar, by name.
@@ -76,6 +67,20 @@ impl Store {
     }
 }
 
+/// The dates and names of the calendar with this id, in date order.
+pub(crate) fn calendar_days(c: &rusqlite::Connection, id: i64) -> Result<Vec<(Date, String)>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT date, name FROM holiday WHERE calendar_id = ?1 ORDER BY date, rowid",
+    )?;
+    let mut rows = stmt.query([id])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let d: String = row.get(0)?;
+        out.push((parse_date(&d)?, row.get(1)?));
+    }
+    Ok(out)
+}
+
 fn parse_date(s: &str) -> Result<Date> {
     s.parse().map_err(|e: jiff::Error| StoreError::Decode {
         column: "holiday.date".into(),
@@ -99,13 +104,23 @@ pub(crate) fn insert_calendar(
     name: &str,
     days: &[(Date, String)],
 ) -> Result<()> {
+    insert_calendar_with_id(c, None, name, days)
+}
+
+/// [`insert_calendar`], keeping the id `id` when given (a restore) and the name is new.
+pub(crate) fn insert_calendar_with_id(
+    c: &rusqlite::Connection,
+    id: Option<i64>,
+    name: &str,
+    days: &[(Date, String)],
+) -> Result<()> {
     let id: i64 = c
         .prepare_cached(
-            "INSERT INTO holiday_calendar (name) VALUES (?1)
+            "INSERT INTO holiday_calendar (id, name) VALUES (?1, ?2)
              ON CONFLICT (name) DO UPDATE SET name = excluded.name
              RETURNING id",
         )?
-        .query_row([name], |r| r.get(0))?;
+        .query_row(params![id, name], |r| r.get(0))?;
     c.prepare_cached("DELETE FROM holiday WHERE calendar_id = ?1")?
         .execute([id])?;
     let mut insert = c.prepare_cached(

@@ -122,6 +122,7 @@ pub use model::{
     InterviewPatch, Interviewer, NewApplication, NewContact, NewInterview, NewNote, NewTouchpoint,
     Note, NoteKind, Outcome, Profile, Touchpoint, TouchpointKind, BACKUP_FORMAT,
 };
+pub use model::{InviteSequence, PlanGen, BACKUP_FORMAT_OLDEST};
 pub use open::{APPLICATION_ID, BUSY_TIMEOUT, SCHEMA_VERSION};
 
 /// The database: one SQLite connection.

@@ -1,5 +1,7 @@
 //! Writes: each public method is one `BEGIN IMMEDIATE` transaction.
 
+use std::collections::HashMap;
+
 use jiff::Timestamp;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
@@ -7,6 +9,7 @@ use crate::error::{Result, StoreError};
 use crate::model::{
     ApplicationPatch, Backup, InterviewPatch, Interviewer, NewApplication, NewContact,
     NewInterview, NewNote, NewTouchpoint, Profile, Status, TouchpointKind, BACKUP_FORMAT,
+    BACKUP_FORMAT_OLDEST,
 };
 use crate::sql::{date, opt_ts, ts, word};
 use crate::Store;
@@ -205,10 +208,16 @@ impl Store {
     /// Replace everything in the store with the backup, in one transaction: if any part
     /// of the backup is refused, the store is left exactly as it was.
     ///
-    /// Ids are kept, so references (interviewers, touchpoint contacts, note interviews)
-    /// stay valid; a reference to a record of another application is refused.
+    /// Ids are kept, so references (interviews, touchpoint contacts, note interviews)
+    /// stay valid; a reference to a record of another application is refused. So is
+    /// the state a backup holds (format 2): the `SEQUENCE` of imported invitations,
+    /// each application's change count and the last id given in each table. Neither of
+    /// the two counters goes down in this database: an application's change count is
+    /// at least one more than it was here, and an id once given here is not given
+    /// again. Restored into an empty database, the database is the one backed up, row
+    /// for row, but for the agenda cache (derived again when next read).
     pub fn restore(&mut self, backup: &Backup) -> Result<()> {
-        if backup.format != BACKUP_FORMAT {
+        if !(BACKUP_FORMAT_OLDEST..=BACKUP_FORMAT).contains(&backup.format) {
             return Err(StoreError::BackupFormat {
                 found: backup.format,
                 supported: BACKUP_FORMAT,
@@ -216,18 +225,16 @@ impl Store {
         }
         validate_backup(backup)?;
         self.write(|c| {
+            let before: HashMap<i64, i64> = c
+                .prepare("SELECT application_id, gen FROM plan_gen")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
             c.execute_batch(
                 "DELETE FROM interview_contact; DELETE FROM note; DELETE FROM touchpoint;
                  DELETE FROM contact; DELETE FROM interview; DELETE FROM application;
                  DELETE FROM profile; DELETE FROM holiday; DELETE FROM holiday_calendar;",
             )?;
-            for cal in &backup.holiday_calendars {
-                crate::holidays::insert_calendar(c, cal.name.trim(), &cal.days)?;
-            }
-            if let Some(p) = &backup.profile {
-                insert_profile(c, p)?;
-            }
-            restore_rows(c, backup).map_err(|e| match e {
+            restore_all(c, backup, &before).map_err(|e| match e {
                 StoreError::Sqlite(e)
                     if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) =>
                 {
@@ -237,6 +244,68 @@ impl Store {
             })
         })
     }
+}
+
+/// The tables whose last id a backup keeps (`sqlite_sequence`): those with
+/// `AUTOINCREMENT` ids.
+const TABLES_WITH_IDS: &[&str] = &[
+    "application",
+    "interview",
+    "contact",
+    "touchpoint",
+    "note",
+    "holiday_calendar",
+];
+
+/// Everything of a backup, into tables just emptied; `before` holds each
+/// application's change count before the restore.
+fn restore_all(c: &Connection, backup: &Backup, before: &HashMap<i64, i64>) -> Result<()> {
+    for cal in &backup.holiday_calendars {
+        crate::holidays::insert_calendar_with_id(c, cal.id, cal.name.trim(), &cal.days)?;
+    }
+    if let Some(p) = &backup.profile {
+        insert_profile(c, p)?;
+    }
+    restore_rows(c, backup)?;
+    let mut seq =
+        c.prepare("INSERT INTO invite_sequence (interview_id, sequence) VALUES (?1, ?2)")?;
+    for s in &backup.invite_sequences {
+        seq.execute([s.interview_id, s.sequence])?;
+    }
+    // An application's count is the backup's (a format 1 backup has none: the triggers
+    // counted the rows just written), and above what it was here.
+    let restored: HashMap<i64, i64> = backup
+        .plan_gens
+        .iter()
+        .map(|g| (g.application_id, g.gen))
+        .collect();
+    let mut set = c.prepare("UPDATE plan_gen SET gen = ?2 WHERE application_id = ?1")?;
+    let mut raise =
+        c.prepare("UPDATE plan_gen SET gen = max(gen, ?2) WHERE application_id = ?1")?;
+    for full in &backup.applications {
+        let id = full.application.id;
+        let here = before.get(&id).map_or(0, |g| g.saturating_add(1));
+        match restored.get(&id) {
+            Some(&gen) => set.execute([id, gen.max(here)])?,
+            None => raise.execute([id, here])?,
+        };
+    }
+    for (table, &last) in &backup.last_ids {
+        if !TABLES_WITH_IDS.contains(&table.as_str()) {
+            return Err(StoreError::invalid(
+                format!("last_ids.{table}"),
+                "not a table with ids",
+            ));
+        }
+        let updated = c
+            .prepare_cached("UPDATE sqlite_sequence SET seq = max(seq, ?2) WHERE name = ?1")?
+            .execute(params![table, last])?;
+        if updated == 0 {
+            c.prepare_cached("INSERT INTO sqlite_sequence (name, seq) VALUES (?1, ?2)")?
+                .execute(params![table, last])?;
+        }
+    }
+    Ok(())
 }
 
 fn validate_backup(backup: &Backup) -> Result<()> {

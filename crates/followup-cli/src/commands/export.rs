@@ -41,6 +41,11 @@ const ALARM_MINUTES: i64 = 15;
 /// Runs `followup export`.
 pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
     let to_stdout = args.ics.as_os_str() == "-";
+    if to_stdout && args.json {
+        return Err(Error::input(
+            "--json prints a summary on standard output, where --ics - writes the calendar: write the calendar to a file (--ics FILE) to have both",
+        ));
+    }
     if !to_stdout {
         check_target(&args.ics)?;
     }
@@ -77,6 +82,16 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
         .filter(|e| e.status == EventStatus::Cancelled)
         .count();
     output::with_stdout(|out| {
+        if args.json {
+            return writeln!(
+                out,
+                "{}",
+                serde_json::json!({
+                    "file": args.ics, "events": events.len(),
+                    "planned": events.len() - cancelled, "cancelled": cancelled,
+                })
+            );
+        }
         writeln!(
             out,
             "Wrote {} event(s) ({} planned, {} cancelled) to {}.",

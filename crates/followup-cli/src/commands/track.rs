@@ -55,7 +55,16 @@ pub fn add(ctx: &Ctx, a: &AddArgs) -> Result<()> {
         source: a.source.clone(),
     };
     let id = followup_app::track::add(ctx, &input)?;
-    print_id(a.round.json, id, "application")
+    print_id(a.round.json, id, "application")?;
+    if !a.round.json {
+        // The id alone on stdout, for `id=$(followup add ...)`; the words for people.
+        eprintln!(
+            "Added {} — {} as #{id}: `followup show {id}` shows its plan.",
+            input.company.trim(),
+            input.role.trim()
+        );
+    }
+    Ok(())
 }
 
 /// `followup log ID KIND`.
@@ -70,16 +79,7 @@ pub fn log(
 ) -> Result<()> {
     let logged = followup_app::track::log(ctx, id, kind, to, at, note)?;
     warn(&logged.warnings);
-    if json {
-        return output::with_stdout(|out| {
-            writeln!(
-                out,
-                "{}",
-                json!({ "id": logged.id, "warnings": logged.warnings })
-            )
-        });
-    }
-    print_id(json, logged.id, "touchpoint")
+    super::recorded::logged(ctx, id, logged.id, &logged.warnings, json)
 }
 
 /// Advice a recorded fact goes against, on stderr: `warning: T5: …`.
@@ -147,7 +147,8 @@ pub fn reply(
         t.decision_date = Some(d.date);
     }
     let tid = store.add_touchpoint(id, &t).map_err(store_err)?;
-    print_id(json, tid, "touchpoint")
+    drop(store);
+    super::recorded::replied(ctx, id, tid, json)
 }
 
 /// `followup outcome ID OUTCOME`.
@@ -170,7 +171,8 @@ pub fn outcome(
     store
         .set_status(id, Status::from(o), at)
         .map_err(store_err)?;
-    print_id(json, tid, "touchpoint")
+    drop(store);
+    super::recorded::outcome(ctx, id, tid, json)
 }
 
 /// One application in `list`.
@@ -188,6 +190,11 @@ struct ListItem {
 pub fn list(ctx: &Ctx, all: bool, json: bool) -> Result<()> {
     let store = ctx.store()?;
     let apps = store.applications(all).map_err(store_err)?;
+    let closed = if apps.is_empty() && !all {
+        store.application_counts().map_err(store_err)?.1
+    } else {
+        0
+    };
     let mut rows = Vec::new();
     for full in &apps {
         let next = match track_of(ctx, full)? {
@@ -211,7 +218,13 @@ pub fn list(ctx: &Ctx, all: bool, json: bool) -> Result<()> {
             return writeln!(out);
         }
         if rows.is_empty() {
-            return writeln!(out, "No applications yet: `followup add --company C --role R --at \"2026-12-01 10:00\" --tz ZONE`.");
+            return match closed {
+                0 => writeln!(out, "{}", super::agenda::HOW_TO_START),
+                n => writeln!(
+                    out,
+                    "No open applications ({n} closed: `followup list --all`)."
+                ),
+            };
         }
         let table: Vec<Vec<output::Cell>> = rows
             .iter()
@@ -340,6 +353,7 @@ pub fn show(ctx: &Ctx, id: i64, json: bool) -> Result<()> {
             }
         }
         writeln!(out, "\n{h}History{r}")?;
+        let user_tz = super::recorded::user_zone(ctx, &full);
         if full.touchpoints.is_empty() {
             writeln!(out, "  nothing logged yet")?;
         }
@@ -360,7 +374,8 @@ pub fn show(ctx: &Ctx, id: i64, json: bool) -> Result<()> {
             writeln!(
                 out,
                 "  {} {}{extra}{who}{}",
-                t.at.strftime("%Y-%m-%d %H:%M UTC"),
+                t.at.to_zoned(user_tz.clone())
+                    .strftime("%a %b %-d %Y %H:%M %Z"),
                 t.kind,
                 t.note.as_ref().map_or(String::new(), |n| format!(": {n}"))
             )?;
@@ -533,13 +548,15 @@ pub fn edit(ctx: &Ctx, e: &EditArgs) -> Result<()> {
         Some(followup_app::track::round_patch(ctx, e.id, &round)?)
     };
     let mut store = ctx.store()?;
+    let before = store.application(e.id).map_err(store_err)?;
     match round {
         Some((interview, ip)) => store
             .update_application_and_interview(e.id, &patch, interview, &ip)
             .map_err(store_err)?,
         None => store.update_application(e.id, &patch).map_err(store_err)?,
     }
-    print_id(e.json, e.id, "application")
+    drop(store);
+    super::recorded::edited(ctx, &before, e.json)
 }
 
 fn confirm(question: &str) -> Result<bool> {
@@ -556,22 +573,24 @@ fn confirm(question: &str) -> Result<bool> {
 }
 
 /// `followup delete ID`.
-pub fn delete(ctx: &Ctx, id: i64, yes: bool) -> Result<()> {
+pub fn delete(ctx: &Ctx, id: i64, yes: bool, json: bool) -> Result<()> {
     let mut store = ctx.store()?;
     let full = store.application(id).map_err(store_err)?;
-    let q = format!(
-        "Delete #{id} {} — {} and its history",
-        full.application.company, full.application.role
-    );
-    if !yes && !confirm(&q)? {
-        return Ok(());
+    let (company, role) = (&full.application.company, &full.application.role);
+    let q = format!("Delete #{id} {company} — {role} and its history");
+    let deleted = yes || confirm(&q)?;
+    if deleted {
+        store.delete_application(id).map_err(store_err)?;
     }
-    store.delete_application(id).map_err(store_err)?;
-    output::with_stdout(|out| writeln!(out, "Deleted application {id}."))
+    output::with_stdout(|out| match (json, deleted) {
+        (true, _) => writeln!(out, "{}", json!({ "id": id, "deleted": deleted })),
+        (false, true) => writeln!(out, "Deleted application {id} ({company} — {role})."),
+        (false, false) => writeln!(out, "Kept application {id}."),
+    })
 }
 
 /// `followup backup FILE`: written to a temporary file, then renamed into place.
-pub fn backup(ctx: &Ctx, file: &Path) -> Result<()> {
+pub fn backup(ctx: &Ctx, file: &Path, json: bool) -> Result<()> {
     let store = ctx.store()?;
     let b = store.export().map_err(store_err)?;
     let text = serde_json::to_string_pretty(&b).map_err(|e| Error::Store(e.to_string()))?;
@@ -585,6 +604,13 @@ pub fn backup(ctx: &Ctx, file: &Path) -> Result<()> {
         source,
     })?;
     output::with_stdout(|out| {
+        if json {
+            return writeln!(
+                out,
+                "{}",
+                json!({ "file": file, "format": b.format, "applications": b.applications.len() })
+            );
+        }
         writeln!(
             out,
             "Backed up {} application(s) to {}.",
@@ -595,7 +621,7 @@ pub fn backup(ctx: &Ctx, file: &Path) -> Result<()> {
 }
 
 /// `followup restore FILE`: all or nothing.
-pub fn restore(ctx: &Ctx, file: &Path, yes: bool) -> Result<()> {
+pub fn restore(ctx: &Ctx, file: &Path, yes: bool, json: bool) -> Result<()> {
     let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
         path: file.to_path_buf(),
         source,
@@ -608,6 +634,13 @@ pub fn restore(ctx: &Ctx, file: &Path, yes: bool) -> Result<()> {
     }
     store.restore(&b).map_err(store_err)?;
     output::with_stdout(|out| {
+        if json {
+            return writeln!(
+                out,
+                "{}",
+                json!({ "file": file, "format": b.format, "applications": b.applications.len() })
+            );
+        }
         writeln!(
             out,
             "Restored {} application(s) from {}.",
