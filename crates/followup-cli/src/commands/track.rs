@@ -621,10 +621,10 @@ pub fn restore(ctx: &Ctx, file: &Path, yes: bool, json: bool) -> Result<()> {
     })?;
     let b: followup_store::Backup = serde_json::from_str(&text)
         .map_err(|e| Error::input(format!("{} is not a followup backup: {e}", file.display())))?;
-    let mut store = ctx.store()?;
     if !yes && !confirm("Replace everything in the database with this backup")? {
         return Ok(());
     }
+    let mut store = ctx.store()?;
     store.restore(&b).map_err(store_err)?;
     output::with_stdout(|out| {
         if json {
