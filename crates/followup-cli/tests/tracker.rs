@@ -265,6 +265,12 @@ fn a_mistyped_db_path_is_an_error_not_a_new_database() {
             .arg("restore")
             .arg(&backup),
     );
+    refused(
+        env.bare()
+            .arg("--db")
+            .arg(&typo)
+            .args(["profile", "--phone", "555"]),
+    );
     assert!(!typo.exists());
     ok(env.bare().arg("--db").arg(&typo).args([
         "profile",

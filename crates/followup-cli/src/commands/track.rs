@@ -443,8 +443,13 @@ pub fn profile(
     phone: Option<&str>,
     json: bool,
 ) -> Result<()> {
+    let setting = name.is_some() || email.is_some() || phone.is_some();
+    if setting && (name.is_none() || email.is_none()) && !ctx.db.exists() {
+        // Nothing to complete the profile from: refused before a database is made.
+        return Err(Error::input("a profile needs --name and --email"));
+    }
     let mut store = ctx.store()?;
-    if name.is_none() && email.is_none() && phone.is_none() {
+    if !setting {
         let p = store.profile().map_err(store_err)?;
         return output::with_stdout(|out| match (&p, json) {
             (_, true) => writeln!(out, "{}", json!({ "profile": p })),
