@@ -251,6 +251,27 @@ fn a_mistyped_db_path_is_an_error_not_a_new_database() {
         "{msg}"
     );
     assert_eq!(tree(env.home.path()), before, "nothing created");
+    // Nor does a restore that was not confirmed.
+    let backup = env.home.path().join("empty.json");
+    std::fs::write(
+        &backup,
+        r#"{"format": 2, "profile": null, "applications": []}"#,
+    )
+    .unwrap();
+    refused(
+        env.bare()
+            .arg("--db")
+            .arg(&typo)
+            .arg("restore")
+            .arg(&backup),
+    );
+    refused(
+        env.bare()
+            .arg("--db")
+            .arg(&typo)
+            .args(["profile", "--phone", "555"]),
+    );
+    assert!(!typo.exists());
     ok(env.bare().arg("--db").arg(&typo).args([
         "profile",
         "--name",

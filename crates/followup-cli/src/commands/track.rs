@@ -450,8 +450,13 @@ pub fn profile(
     phone: Option<&str>,
     json: bool,
 ) -> Result<()> {
+    let setting = name.is_some() || email.is_some() || phone.is_some();
+    if setting && (name.is_none() || email.is_none()) && !ctx.db.exists() {
+        // Nothing to complete the profile from: refused before a database is made.
+        return Err(Error::input("a profile needs --name and --email"));
+    }
     let mut store = ctx.store()?;
-    if name.is_none() && email.is_none() && phone.is_none() {
+    if !setting {
         let p = store.profile().map_err(store_err)?;
         return output::with_stdout(|out| match (&p, json) {
             (_, true) => writeln!(out, "{}", json!({ "profile": p })),
@@ -628,10 +633,10 @@ pub fn restore(ctx: &Ctx, file: &Path, yes: bool, json: bool) -> Result<()> {
     })?;
     let b: followup_store::Backup = serde_json::from_str(&text)
         .map_err(|e| Error::input(format!("{} is not a followup backup: {e}", file.display())))?;
-    let mut store = ctx.store()?;
     if !yes && !confirm("Replace everything in the database with this backup")? {
         return Ok(());
     }
+    let mut store = ctx.store()?;
     store.restore(&b).map_err(store_err)?;
     output::with_stdout(|out| {
         if json {
