@@ -116,6 +116,7 @@ pub use agenda_cache::{AgendaCache, AgendaHead, CacheEntry, CachedStep};
 pub use batch::Batch;
 pub use error::{Result, StoreError};
 pub use holidays::HolidayCalendar;
+pub use model::ContactPatch;
 pub use model::HolidayCalendarDays;
 pub use model::{
     Application, ApplicationFull, ApplicationPatch, Backup, Contact, ContactRole, Interview,
