@@ -776,6 +776,29 @@ impl Store {
         })
     }
 
+    /// Add several notes to an application, or to one of its interviews, all or
+    /// nothing; returns their ids in order.
+    pub fn add_notes(
+        &mut self,
+        application_id: i64,
+        interview_id: Option<i64>,
+        notes: &[NewNote],
+    ) -> Result<Vec<i64>> {
+        for n in notes {
+            n.validate()?;
+        }
+        self.write(|c| {
+            require_application(c, application_id)?;
+            if let Some(iv) = interview_id {
+                require_child(c, "interview", application_id, iv)?;
+            }
+            notes
+                .iter()
+                .map(|n| insert_note(c, application_id, interview_id, n))
+                .collect()
+        })
+    }
+
     /// Remove a note of the application.
     pub fn remove_note(&mut self, application_id: i64, note_id: i64) -> Result<()> {
         self.write(|c| {

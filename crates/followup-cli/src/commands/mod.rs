@@ -3,11 +3,15 @@
 
 pub mod agenda;
 pub mod check;
+pub mod contact;
 pub mod draft;
 pub mod export;
+pub mod export_csv;
 pub mod holidays;
 pub mod import;
+pub mod note;
 pub mod plan;
+pub mod report;
 pub mod serve;
 pub mod track;
 
@@ -136,5 +140,8 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Man => {
             crate::output::with_stdout(|out| clap_mangen::Man::new(Cli::command()).render(out))
         }
+        Command::Contact(c) => contact::run(&tracker()?, c),
+        Command::Note(c) => note::run(&tracker()?, c),
+        Command::Report(a) => report::run(&tracker()?, a),
     }
 }
