@@ -531,6 +531,14 @@ pub enum HolidaysCommand {
         /// The calendar's name, used as --region NAME.
         #[arg(long)]
         name: String,
+        /// The built-in region whose holidays the days add to (default: the default
+        /// region, else the one the recipient's zone suggests).
+        #[arg(long, value_name = "REGION", conflicts_with = "replaces")]
+        on: Option<String>,
+        /// The calendar holds every holiday itself (a country not built in), instead of
+        /// adding to a region's.
+        #[arg(long)]
+        replaces: bool,
         /// Print JSON.
         #[arg(long)]
         json: bool,

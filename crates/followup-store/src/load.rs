@@ -107,6 +107,8 @@ impl Store {
                 .push(crate::model::HolidayCalendarDays {
                     name: cal.name,
                     days,
+                    base: cal.base,
+                    replaces: cal.replaces,
                 });
         }
         tx.finish()?;

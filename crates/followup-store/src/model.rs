@@ -235,6 +235,12 @@ pub struct HolidayCalendarDays {
     pub name: String,
     /// Its dates and their names, in date order.
     pub days: Vec<(Date, String)>,
+    /// The built-in region it adds to, when one was given (absent from older backups).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
+    /// It holds every holiday itself instead of adding to a region's.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub replaces: bool,
 }
 
 // ---------------------------------------------------------------------------------------

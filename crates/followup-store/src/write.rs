@@ -177,7 +177,7 @@ impl Store {
                  DELETE FROM profile; DELETE FROM holiday; DELETE FROM holiday_calendar;",
             )?;
             for cal in &backup.holiday_calendars {
-                crate::holidays::insert_calendar(c, cal.name.trim(), &cal.days)?;
+                crate::holidays::insert_calendar(c, cal.name.trim(), &cal.days, &cal.layer())?;
             }
             if let Some(p) = &backup.profile {
                 insert_profile(c, p)?;
@@ -199,7 +199,7 @@ fn validate_backup(backup: &Backup) -> Result<()> {
         p.validate()?;
     }
     for cal in &backup.holiday_calendars {
-        crate::holidays::validate_calendar(cal.name.trim(), &cal.days)?;
+        crate::holidays::validate_calendar(cal.name.trim(), &cal.days, &cal.layer())?;
     }
     for (i, full) in backup.applications.iter().enumerate() {
         let p = format!("applications[{i}]");
