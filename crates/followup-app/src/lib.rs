@@ -14,6 +14,7 @@ pub mod draft;
 pub mod error;
 pub mod import;
 pub mod note;
+pub mod proof;
 pub mod settings;
 pub mod time;
 pub mod track;

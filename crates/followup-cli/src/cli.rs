@@ -660,6 +660,9 @@ pub struct ReportArgs {
     /// The last day of the period, included (default: today).
     #[arg(long, value_name = "DATE")]
     pub to: Option<String>,
+    /// The paper the page is laid out for: a4 or letter.
+    #[arg(long, default_value = "a4", value_name = "SIZE")]
+    pub paper: String,
     /// The file to write (default: standard output).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
