@@ -31,8 +31,9 @@
 //! # Ok::<(), followup_store::StoreError>(())
 //! ```
 //!
-//! # Schema (version 4: `migrations/0001_initial.sql`, `0002_holidays.sql`,
-//! `0003_agenda_cache.sql`, `0004_invite_sequence.sql`)
+//! # Schema (version 6: `migrations/0001_initial.sql`, `0002_holidays.sql`,
+//! `0003_agenda_cache.sql`, `0004_invite_sequence.sql`, `0005_plan_gen_table.sql`,
+//! `0006_holiday_base.sql`)
 //!
 //! | table | holds |
 //! |---|---|
