@@ -176,13 +176,14 @@ impl Region {
     ) -> Region {
         let mut all = holidays;
         let years = match &base.0 {
-            Inner::Builtin(_) => holidays::FIRST_YEAR..=holidays::LAST_YEAR,
-            Inner::Custom(c) => match (c.days.first(), c.days.last()) {
-                (Some((first, _)), Some((last, _))) => first.year()..=last.year(),
-                _ => 1..=0,
-            },
+            Inner::Builtin(_) => Some((holidays::FIRST_YEAR, holidays::LAST_YEAR)),
+            Inner::Custom(c) => c
+                .days
+                .first()
+                .zip(c.days.last())
+                .map(|((first, _), (last, _))| (first.year(), last.year())),
         };
-        for year in years {
+        for year in years.into_iter().flat_map(|(first, last)| first..=last) {
             all.extend(
                 base.holidays_in(year)
                     .into_iter()
