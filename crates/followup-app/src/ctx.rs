@@ -71,16 +71,27 @@ impl Ctx {
         Store::open(&self.db).map_err(store_err)
     }
 
-    /// A holiday region by name: built-in, else a custom calendar of this database.
+    /// A holiday region by name: built-in, else a custom calendar of this database
+    /// (on top of the default region's holidays, see [`region_for`](Self::region_for)).
     pub fn region(&self, code: &str) -> Result<Region> {
+        self.region_for(code, None)
+    }
+
+    /// A holiday region by name, for recipients in `zone`: built-in, else a custom
+    /// calendar of this database. A calendar that adds to a region's holidays without
+    /// naming one (`followup holidays import` without `--on` or `--replaces`) adds to
+    /// the default region (`region` in config.toml) when that is built in, else to the
+    /// region `zone` suggests ([`guess_region`]).
+    pub fn region_for(&self, code: &str, zone: Option<&TimeZone>) -> Result<Region> {
         if let Ok(builtin) = code.parse::<Region>() {
             return Ok(builtin);
         }
-        let key = code.trim().to_lowercase();
+        let under = default_base(self.settings.region.as_deref(), zone);
+        let key = format!("{}\u{0}{}", code.trim().to_lowercase(), under.unwrap_or(""));
         if let Some(Some(found)) = self.regions.lock().ok().and_then(|c| c.get(&key).cloned()) {
             return Ok(found);
         }
-        let found = region_in(&self.db, code)?;
+        let found = region_over(&self.db, code, under)?;
         if let Ok(mut c) = self.regions.lock() {
             c.insert(key, Some(found.clone()));
         }
@@ -204,7 +215,7 @@ pub fn track_of_row(ctx: &Ctx, row: &AgendaRow) -> Result<Track> {
         (None, None) => interview.start.time_zone().clone(),
     };
     let region = match row.region.as_deref().or(ctx.settings.region.as_deref()) {
-        Some(code) => Some(ctx.region(code)?),
+        Some(code) => Some(ctx.region_for(code, Some(&recipient_tz))?),
         None => guess_region(&recipient_tz).and_then(|c| c.parse().ok()),
     };
     let recipient = Recipient {
@@ -382,6 +393,23 @@ pub fn guess_region(tz: &TimeZone) -> Option<&'static str> {
 /// A holiday region by name: a built-in code (`US-CA`), else a custom calendar of the
 /// database `db` (`followup holidays import`), read now ([`Ctx::region`] keeps it).
 pub fn region_in(db: &Path, code: &str) -> Result<Region> {
+    region_over(db, code, None)
+}
+
+/// The built-in region a custom calendar that adds to "the country's holidays"
+/// without naming a region adds to: the default region when it is built in, else the
+/// one `zone` suggests.
+pub fn default_base(default_region: Option<&str>, zone: Option<&TimeZone>) -> Option<&'static str> {
+    default_region
+        .and_then(|r| r.parse::<Region>().ok())
+        .and_then(|r| Region::supported().find(|c| *c == r.code()))
+        .or_else(|| zone.and_then(guess_region))
+}
+
+/// As [`region_in`]; a custom calendar that adds to a region's holidays without
+/// naming one adds to `under` (see [`default_base`]), or stands alone without it.
+pub fn region_over(db: &Path, code: &str, under: Option<&str>) -> Result<Region> {
+    use followup_store::HolidayLayer;
     let builtin_err = match code.parse::<Region>() {
         Ok(r) => return Ok(r),
         Err(e) => e,
@@ -389,10 +417,29 @@ pub fn region_in(db: &Path, code: &str) -> Result<Region> {
     // Never create a database only to look a name up.
     let found = if db.exists() {
         let store = Store::open(db).map_err(store_err)?;
-        store
-            .holiday_calendar(code)
-            .map_err(store_err)?
-            .map(|days| Region::custom(code.trim(), days))
+        let layer = store.holiday_calendar_layer(code).map_err(store_err)?;
+        match (store.holiday_calendar(code).map_err(store_err)?, layer) {
+            (Some(days), Some(layer)) => {
+                let base = match &layer {
+                    HolidayLayer::Replaces => None,
+                    HolidayLayer::On(b) => Some(b.as_str()),
+                    HolidayLayer::Adds => under,
+                };
+                Some(match base {
+                    None => Region::custom(code.trim(), days),
+                    Some(b) => {
+                        let base = b.parse::<Region>().map_err(|e| {
+                            Error::input(format!(
+                                "holiday calendar {} adds to the holidays of {b}: {e}",
+                                code.trim()
+                            ))
+                        })?;
+                        Region::custom_over(code.trim(), days, &base)
+                    }
+                })
+            }
+            _ => None,
+        }
     } else {
         None
     };

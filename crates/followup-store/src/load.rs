@@ -114,17 +114,27 @@ impl Store {
         let mut holiday_calendars = Vec::new();
         {
             let mut stmt = tx.prepare(
-                "SELECT id, name FROM holiday_calendar ORDER BY name COLLATE NOCASE, id",
+                "SELECT id, name, base, replaces FROM holiday_calendar
+                 ORDER BY name COLLATE NOCASE, id",
             )?;
             let cals = stmt
-                .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, bool>(3)?,
+                    ))
+                })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            for (id, name) in cals {
+            for (id, name, base, replaces) in cals {
                 let days = crate::holidays::calendar_days(&tx, id)?;
                 holiday_calendars.push(HolidayCalendarDays {
                     id: Some(id),
                     name,
                     days,
+                    base,
+                    replaces,
                 });
             }
         }

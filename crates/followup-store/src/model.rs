@@ -283,6 +283,12 @@ pub struct HolidayCalendarDays {
     pub name: String,
     /// Its dates and their names, in date order.
     pub days: Vec<(Date, String)>,
+    /// The built-in region it adds to, when one was given (absent from older backups).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
+    /// It holds every holiday itself instead of adding to a region's.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub replaces: bool,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -538,5 +544,42 @@ impl InterviewPatch {
             ids.dedup();
             i.interviewer_ids = ids;
         }
+    }
+}
+
+/// Changes to a contact (`followup contact edit`). `None` leaves a field alone; for
+/// optional fields `Some(None)` clears it. Rounds are interview ids of the same
+/// application: the contact is added to `join` and taken out of `leave`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContactPatch {
+    pub name: Option<String>,
+    pub email: Option<Option<String>>,
+    pub phone: Option<Option<String>>,
+    pub role: Option<ContactRole>,
+    pub tz: Option<Option<String>>,
+    /// Interviews the contact sat in, added to theirs.
+    pub join: Vec<i64>,
+    /// Interviews the contact is taken out of.
+    pub leave: Vec<i64>,
+}
+
+impl ContactPatch {
+    /// Apply the fields (not the rounds) to a record (no validation).
+    pub fn apply(&self, c: &mut Contact) {
+        fn set<T: Clone>(dst: &mut T, src: &Option<T>) {
+            if let Some(v) = src {
+                *dst = v.clone();
+            }
+        }
+        set(&mut c.name, &self.name);
+        set(&mut c.email, &self.email);
+        set(&mut c.phone, &self.phone);
+        set(&mut c.role, &self.role);
+        set(&mut c.tz, &self.tz);
+    }
+
+    /// Whether the patch changes nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == ContactPatch::default()
     }
 }

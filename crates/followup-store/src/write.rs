@@ -261,7 +261,13 @@ const TABLES_WITH_IDS: &[&str] = &[
 /// application's change count before the restore.
 fn restore_all(c: &Connection, backup: &Backup, before: &HashMap<i64, i64>) -> Result<()> {
     for cal in &backup.holiday_calendars {
-        crate::holidays::insert_calendar_with_id(c, cal.id, cal.name.trim(), &cal.days)?;
+        crate::holidays::insert_calendar_with_id(
+            c,
+            cal.id,
+            cal.name.trim(),
+            &cal.days,
+            &cal.layer(),
+        )?;
     }
     if let Some(p) = &backup.profile {
         insert_profile(c, p)?;
@@ -313,7 +319,7 @@ fn validate_backup(backup: &Backup) -> Result<()> {
         p.validate()?;
     }
     for cal in &backup.holiday_calendars {
-        crate::holidays::validate_calendar(cal.name.trim(), &cal.days)?;
+        crate::holidays::validate_calendar(cal.name.trim(), &cal.days, &cal.layer())?;
     }
     for (i, full) in backup.applications.iter().enumerate() {
         let p = format!("applications[{i}]");
@@ -793,4 +799,180 @@ fn update_application_row(
         a.recipient_tz,
     ])?;
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// Contacts and notes after an application was added (`followup contact`, `followup note`).
+
+impl Store {
+    /// Add a contact to an application and to the interviews (ids of the same
+    /// application) they sat in, all or nothing; returns the contact id.
+    pub fn add_contact_in_rounds(
+        &mut self,
+        application_id: i64,
+        new: &NewContact,
+        interviews: &[i64],
+    ) -> Result<i64> {
+        new.validate()?;
+        self.write(|c| {
+            require_application(c, application_id)?;
+            let id = insert_contact(c, application_id, new)?;
+            for &iv in interviews {
+                require_child(c, "interview", application_id, iv)?;
+                link(c, application_id, iv, id)?;
+            }
+            Ok(id)
+        })
+    }
+
+    /// Change a contact of the application: the fields named in the patch, and the
+    /// rounds they sat in. Checked whole before it is written, all or nothing.
+    pub fn update_contact(
+        &mut self,
+        application_id: i64,
+        contact_id: i64,
+        patch: &crate::model::ContactPatch,
+    ) -> Result<()> {
+        self.write(|c| {
+            require_application(c, application_id)?;
+            require_child(c, "contact", application_id, contact_id)?;
+            let mut contact = contact_row(c, contact_id)?;
+            patch.apply(&mut contact);
+            contact.validate_at("")?;
+            c.prepare_cached(
+                "UPDATE contact SET name = ?3, email = ?4, phone = ?5, role = ?6, tz = ?7
+                 WHERE id = ?1 AND application_id = ?2",
+            )?
+            .execute(params![
+                contact_id,
+                application_id,
+                contact.name,
+                contact.email,
+                contact.phone,
+                contact.role.as_str(),
+                contact.tz,
+            ])?;
+            for &iv in &patch.join {
+                require_child(c, "interview", application_id, iv)?;
+                link(c, application_id, iv, contact_id)?;
+            }
+            for &iv in &patch.leave {
+                require_child(c, "interview", application_id, iv)?;
+                c.prepare_cached(
+                    "DELETE FROM interview_contact
+                     WHERE application_id = ?1 AND interview_id = ?2 AND contact_id = ?3",
+                )?
+                .execute(params![application_id, iv, contact_id])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Remove a contact of the application (and from the rounds they sat in).
+    ///
+    /// Refused while a logged touchpoint names them: the history keeps who each
+    /// message went to, so a contact who has one is corrected, never removed.
+    pub fn remove_contact(&mut self, application_id: i64, contact_id: i64) -> Result<()> {
+        self.write(|c| {
+            require_application(c, application_id)?;
+            require_child(c, "contact", application_id, contact_id)?;
+            let used: i64 = c
+                .prepare_cached(
+                    "SELECT count(*) FROM touchpoint WHERE application_id = ?1 AND contact_id = ?2",
+                )?
+                .query_row([application_id, contact_id], |r| r.get(0))?;
+            if used > 0 {
+                return Err(StoreError::invalid(
+                    "contact",
+                    format!(
+                        "contact {contact_id} is named by {used} logged touchpoint(s); \
+                         the history keeps them, so the contact is kept"
+                    ),
+                ));
+            }
+            c.prepare_cached("DELETE FROM contact WHERE id = ?1 AND application_id = ?2")?
+                .execute([contact_id, application_id])?;
+            Ok(())
+        })
+    }
+
+    /// Add several notes to an application, or to one of its interviews, all or
+    /// nothing; returns their ids in order.
+    pub fn add_notes(
+        &mut self,
+        application_id: i64,
+        interview_id: Option<i64>,
+        notes: &[NewNote],
+    ) -> Result<Vec<i64>> {
+        for n in notes {
+            n.validate()?;
+        }
+        self.write(|c| {
+            require_application(c, application_id)?;
+            if let Some(iv) = interview_id {
+                require_child(c, "interview", application_id, iv)?;
+            }
+            notes
+                .iter()
+                .map(|n| insert_note(c, application_id, interview_id, n))
+                .collect()
+        })
+    }
+
+    /// Remove a note of the application.
+    pub fn remove_note(&mut self, application_id: i64, note_id: i64) -> Result<()> {
+        self.write(|c| {
+            require_application(c, application_id)?;
+            let n = c
+                .prepare_cached("DELETE FROM note WHERE id = ?1 AND application_id = ?2")?
+                .execute([note_id, application_id])?;
+            if n == 0 {
+                return Err(StoreError::NotFound {
+                    what: "note",
+                    id: note_id,
+                });
+            }
+            Ok(())
+        })
+    }
+}
+
+/// One contact's row.
+fn contact_row(c: &Connection, id: i64) -> Result<crate::model::Contact> {
+    let row = c
+        .prepare_cached(
+            "SELECT application_id, name, email, phone, role, tz FROM contact WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ))
+        })
+        .optional()?
+        .ok_or(StoreError::NotFound {
+            what: "contact",
+            id,
+        })?;
+    let (application_id, name, email, phone, role, tz) = row;
+    let role = role
+        .parse()
+        .map_err(|e: crate::model::UnknownWord| StoreError::Decode {
+            column: "contact.role".into(),
+            value: role.clone(),
+            reason: e.to_string(),
+        })?;
+    Ok(crate::model::Contact {
+        id,
+        application_id,
+        name,
+        email,
+        phone,
+        role,
+        tz,
+    })
 }

@@ -3,13 +3,17 @@
 
 pub mod agenda;
 pub mod check;
+pub mod contact;
 pub mod draft;
 pub mod export;
+pub mod export_csv;
 pub mod holidays;
 pub mod import;
 pub mod man;
+pub mod note;
 pub mod plan;
 pub mod recorded;
+pub mod report;
 pub mod serve;
 pub mod track;
 
@@ -157,6 +161,9 @@ pub fn dispatch(cli: Cli, db_from: Option<&'static str>) -> Result<()> {
             crate::settings::config_file(cli.config.as_deref()),
         ),
         Command::Man => crate::output::with_stdout(man::render),
+        Command::Contact(c) => contact::run(&tracker()?, c),
+        Command::Note(c) => note::run(&tracker()?, c),
+        Command::Report(a) => report::run(&tracker()?, a),
     }
 }
 
@@ -170,7 +177,7 @@ mod tests {
     #[test]
     fn every_command_takes_json() {
         // Their output is not a result: a script, a page, a server's log.
-        const NOT: &[&str] = &["completions", "man", "serve", "help"];
+        const NOT: &[&str] = &["completions", "man", "serve", "help", "report"];
         fn leaves(cmd: &clap::Command, out: &mut Vec<clap::Command>) {
             for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
                 if sub.has_subcommands() {

@@ -26,7 +26,7 @@ pub struct Resolved {
     pub region_note: Option<String>,
 }
 
-pub use followup_app::ctx::{guess_region, load_policy, region_in};
+pub use followup_app::ctx::{default_base, guess_region, load_policy, region_over};
 
 /// Resolves the arguments of `plan` (and of commands that plan the same way).
 /// `db` is where custom holiday calendars are looked up.
@@ -58,7 +58,11 @@ pub fn resolve(
         Some(code) => Some(match code.parse::<Region>() {
             Ok(r) => r,
             // Not built in: a custom holiday calendar of the database, if there is one.
-            Err(_) => region_in(db, code)?,
+            Err(_) => region_over(
+                db,
+                code,
+                default_base(settings.region.as_deref(), Some(&recipient_tz)),
+            )?,
         }),
         None => match guess_region(&recipient_tz) {
             Some(code) => {

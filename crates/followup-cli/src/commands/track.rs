@@ -307,7 +307,7 @@ pub fn show(ctx: &Ctx, id: i64, json: bool) -> Result<()> {
             writeln!(out, "{}", facts.join(" · "))?;
         }
         writeln!(out, "\n{h}Interviews{r}")?;
-        for i in &full.interviews {
+        for (n, i) in full.interviews.iter().enumerate() {
             let tz = TimeZone::get(&i.tz).unwrap_or(TimeZone::UTC);
             let who: Vec<&str> = i
                 .interviewer_ids
@@ -317,7 +317,8 @@ pub fn show(ctx: &Ctx, id: i64, json: bool) -> Result<()> {
                 .collect();
             writeln!(
                 out,
-                "  {} {}{}{}{}{}",
+                "  {}. {} {}{}{}{}{}(interview {})",
+                n + 1,
                 i.start.to_zoned(tz).strftime("%a %b %-d %Y %H:%M %Z"),
                 i.round.map_or(String::new(), |r| format!("{r} round ")),
                 if who.is_empty() {
@@ -329,27 +330,44 @@ pub fn show(ctx: &Ctx, id: i64, json: bool) -> Result<()> {
                     .as_ref()
                     .map_or(String::new(), |p| format!("· decision \"{p}\" ")),
                 i.decision_date.map_or(String::new(), |d| format!("({d}) ")),
-                if i.cancelled { "· cancelled" } else { "" },
+                if i.cancelled { "· cancelled " } else { "" },
+                i.id,
             )?;
         }
         if !full.contacts.is_empty() {
             writeln!(out, "\n{h}Contacts{r}")?;
             for c in &full.contacts {
+                let rounds = followup_app::contact::rounds_of(&full, c.id);
                 writeln!(
                     out,
-                    "  {} ({}){}",
+                    "  [{}] {} ({}){}{}{}",
+                    c.id,
                     c.name,
                     c.role,
                     c.email
                         .as_ref()
-                        .map_or(String::new(), |e| format!(" <{e}>"))
+                        .map_or(String::new(), |e| format!(" <{e}>")),
+                    c.phone.as_ref().map_or(String::new(), |p| format!(" {p}")),
+                    match rounds.as_slice() {
+                        [] => String::new(),
+                        r => format!(
+                            " · round {}",
+                            r.iter()
+                                .map(usize::to_string)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    }
                 )?;
             }
         }
         if !full.notes.is_empty() {
             writeln!(out, "\n{h}Notes{r}")?;
             for n in &full.notes {
-                writeln!(out, "  {}: {}", n.kind, n.text)?;
+                let round = n
+                    .interview_id
+                    .map_or(String::new(), |i| format!(" (interview {i})"));
+                writeln!(out, "  [{}] {}{round}: {}", n.id, n.kind, n.text)?;
             }
         }
         writeln!(out, "\n{h}History{r}")?;
