@@ -262,7 +262,7 @@ fn read(
     for (row, plan_gen) in &cache.stale {
         let track = track_of_row(ctx, row)?;
         // The zone the times are shown in: the name `track_of_row` resolved.
-        let tz = row.recipient_tz.as_deref().unwrap_or(&row.latest.tz).trim();
+        let tz = row.recipient_zone().trim();
         let steps = agenda::plan_track(&track, &ctx.policy)
             .pending
             .iter()
@@ -385,4 +385,115 @@ fn cached_step(p: &Pending, tz: &str) -> CachedStep {
         rules: Texts::new(p.step.rules, ' ').joined,
         why: Texts::new(p.step.why(), WHY_SEP).joined,
     }
+}
+
+/// Where an item sits in the user's day: the agenda's groups, in order. They follow
+/// the item's window and the calendar day of the user (their zone from the settings,
+/// else the system's): an item is "today" only if it can be done today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Group {
+    /// Its window has closed.
+    Overdue,
+    /// Its window is open now.
+    DueNow,
+    /// Its window opens later today.
+    OpensToday,
+    /// Its window opens tomorrow.
+    Tomorrow,
+    /// Its window opens in the next seven days, after tomorrow.
+    ThisWeek,
+    /// Later.
+    Later,
+}
+
+impl Group {
+    /// Every group, in the order shown.
+    pub const ALL: [Group; 6] = [
+        Group::Overdue,
+        Group::DueNow,
+        Group::OpensToday,
+        Group::Tomorrow,
+        Group::ThisWeek,
+        Group::Later,
+    ];
+
+    /// The group of an entry whose status was read at `today`'s moment, `today` being
+    /// that moment in the user's zone.
+    pub fn of(e: &Entry, today: &Zoned) -> Group {
+        match e.status {
+            StepStatus::Overdue | StepStatus::Missed => Group::Overdue,
+            StepStatus::Due => Group::DueNow,
+            StepStatus::Upcoming => {
+                let opens = e
+                    .earliest
+                    .timestamp()
+                    .to_zoned(today.time_zone().clone())
+                    .date();
+                let days = (opens - today.date()).get_days();
+                match days {
+                    ..=0 => Group::OpensToday,
+                    1 => Group::Tomorrow,
+                    2..=6 => Group::ThisWeek,
+                    _ => Group::Later,
+                }
+            }
+        }
+    }
+
+    /// "Overdue", "Due now", "Opens today", "Tomorrow", "This week", "Later".
+    pub fn title(self) -> &'static str {
+        match self {
+            Group::Overdue => "Overdue",
+            Group::DueNow => "Due now",
+            Group::OpensToday => "Opens today",
+            Group::Tomorrow => "Tomorrow",
+            Group::ThisWeek => "This week",
+            Group::Later => "Later",
+        }
+    }
+
+    /// `overdue`, `due_now`, `opens_today`, `tomorrow`, `this_week`, `later`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Group::Overdue => "overdue",
+            Group::DueNow => "due_now",
+            Group::OpensToday => "opens_today",
+            Group::Tomorrow => "tomorrow",
+            Group::ThisWeek => "this_week",
+            Group::Later => "later",
+        }
+    }
+}
+
+/// The user's own zone, for their day: `tz` of the settings, else the system's.
+pub fn user_zone(ctx: &Ctx) -> TimeZone {
+    ctx.settings
+        .tz
+        .as_deref()
+        .and_then(|name| TimeZone::get(name.trim()).ok())
+        .unwrap_or_else(TimeZone::system)
+}
+
+/// The first moment after `now` at which the group of an upcoming entry changes by
+/// the user's calendar alone ([`Group::of`]): the start of the day, in `tz`, that it
+/// enters "this week", "tomorrow" or "opens today".
+pub fn group_changes_after(e: &Entry, now: Timestamp, tz: &TimeZone) -> Option<Timestamp> {
+    if e.status != StepStatus::Upcoming {
+        return None;
+    }
+    let opens = e.earliest.timestamp().to_zoned(tz.clone()).date();
+    [6, 1, 0].into_iter().find_map(|days| {
+        let day = opens.checked_sub(jiff::Span::new().days(days)).ok()?;
+        let start = day.to_zoned(tz.clone()).ok()?.timestamp();
+        (start > now).then_some(start)
+    })
+}
+
+/// How a thank-you with nobody named is addressed: "your interviewers (no names yet:
+/// add them with `followup contact add 3 --name NAME --role interviewer`)".
+pub fn unnamed_interviewers(application: i64) -> String {
+    format!(
+        "your interviewers (no names yet: add them with `followup contact add {application} --name NAME --role interviewer`)"
+    )
 }

@@ -5,12 +5,14 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use followup_core::agenda::{Event, Person, Track};
+use followup_core::agenda::{Event, Person, Round, Track};
 use followup_core::calendar::Region;
 use followup_core::model::Status;
 use followup_core::plan::{Interview, Recipient};
 use followup_core::policy::{Hours, Policy, Preset};
-use followup_store::{AgendaRow, ApplicationFull, Store, StoreError, TouchpointKind};
+use followup_store::{
+    AgendaPerson, AgendaRow, ApplicationFull, LatestRound, Store, StoreError, TouchpointKind,
+};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
@@ -24,6 +26,8 @@ pub struct Ctx {
     pub policy: Policy,
     pub now: Timestamp,
     pub db: PathBuf,
+    /// Whether a missing database file may be created.
+    db_access: DbAccess,
     /// Custom holiday regions read so far, by lower-case name: each is read once per
     /// context (one command, one request), so a calendar imported meanwhile counts.
     regions: Mutex<HashMap<String, Option<Region>>>,
@@ -80,26 +84,48 @@ impl Ctx {
             policy,
             now,
             db,
+            db_access: DbAccess::Default,
             regions: Mutex::new(HashMap::new()),
             notes: Notes::default(),
         }
     }
 
-    /// Opens (creating on first use) the database.
+    /// The same context, with the database path's origin (by default, the default
+    /// location, created on first use).
+    pub fn with_db_access(mut self, access: DbAccess) -> Ctx {
+        self.db_access = access;
+        self
+    }
+
+    /// Opens the database: the default location is created (with its directories) on
+    /// first use; a path the user gave is created only for a command that writes, in a
+    /// directory that must exist, and otherwise must exist ([`DbAccess`]).
     pub fn store(&self) -> Result<Store> {
+        self.db_access.check(&self.db)?;
         Store::open(&self.db).map_err(store_err)
     }
 
-    /// A holiday region by name: built-in, else a custom calendar of this database.
+    /// A holiday region by name: built-in, else a custom calendar of this database
+    /// (on top of the default region's holidays, see [`region_for`](Self::region_for)).
     pub fn region(&self, code: &str) -> Result<Region> {
+        self.region_for(code, None)
+    }
+
+    /// A holiday region by name, for recipients in `zone`: built-in, else a custom
+    /// calendar of this database. A calendar that adds to a region's holidays without
+    /// naming one (`followup holidays import` without `--on` or `--replaces`) adds to
+    /// the default region (`region` in config.toml) when that is built in, else to the
+    /// region `zone` suggests ([`guess_region`]).
+    pub fn region_for(&self, code: &str, zone: Option<&TimeZone>) -> Result<Region> {
         if let Ok(builtin) = code.parse::<Region>() {
             return Ok(builtin);
         }
-        let key = code.trim().to_lowercase();
+        let under = default_base(self.settings.region.as_deref(), zone);
+        let key = format!("{}\u{0}{}", code.trim().to_lowercase(), under.unwrap_or(""));
         if let Some(Some(found)) = self.regions.lock().ok().and_then(|c| c.get(&key).cloned()) {
             return Ok(found);
         }
-        let found = region_in(&self.db, code)?;
+        let found = region_over(&self.db, code, under)?;
         if let Ok(mut c) = self.regions.lock() {
             c.insert(key, Some(found.clone()));
         }
@@ -114,6 +140,58 @@ impl Ctx {
     /// The recipients' business hours from the settings, if set.
     pub fn hours(&self) -> Result<Option<Hours>> {
         time::business_hours(self.settings.hours.as_deref(), &self.policy)
+    }
+}
+
+/// Where the database path came from, and so what opening it may create.
+///
+/// A mistyped path should not become a new, empty database that answers "nothing to
+/// do": only the default location is created on first use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbAccess {
+    /// The default location: created, with its directories, on first use.
+    Default,
+    /// A path the user gave (`from`: `--db`, `FOLLOWUP_DB`), for a command that records
+    /// something: a missing file is created, but not a missing directory.
+    Create {
+        /// Where the path came from.
+        from: &'static str,
+    },
+    /// A path the user gave, for a command that only reads (or changes what exists):
+    /// the file must exist.
+    Existing {
+        /// Where the path came from.
+        from: &'static str,
+    },
+}
+
+impl DbAccess {
+    /// Refuses what opening `db` must not create, with a line saying how to go on.
+    pub fn check(self, db: &Path) -> Result<()> {
+        if self == DbAccess::Default || db.exists() {
+            return Ok(());
+        }
+        match self {
+            DbAccess::Default => Ok(()),
+            DbAccess::Create { from } => {
+                let dir = db
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                if dir.is_dir() {
+                    return Ok(());
+                }
+                Err(Error::input(format!(
+                    "directory {} does not exist (database {}, from {from}): check the path, or create the directory first",
+                    dir.display(),
+                    db.display()
+                )))
+            }
+            DbAccess::Existing { from } => Err(Error::input(format!(
+                "no database at {} (from {from}): check the path, or start one there with a command that records something (`followup add ...`, `followup import FILE`, `followup restore BACKUP`)",
+                db.display()
+            ))),
+        }
     }
 }
 
@@ -148,24 +226,30 @@ pub fn track_of(ctx: &Ctx, full: &ApplicationFull) -> Result<Option<Track>> {
 /// Builds the planner's view of one application from the facts planning needs (what
 /// [`Store::agenda_rows`] reads, or [`AgendaRow::from_full`] takes from a full record).
 pub fn track_of_row(ctx: &Ctx, row: &AgendaRow) -> Result<Track> {
-    let latest = &row.latest;
-    let tz = time::zone(&latest.tz, "interview zone")?;
-    let mut interview = Interview::new(latest.start.to_zoned(tz.clone()));
-    interview.duration = jiff::SignedDuration::from_mins(latest.duration_minutes);
-    interview.round = latest.round;
-    interview.decision_by = latest.decision_date;
-    interview.decision_meaning = latest.decision_phrase.as_ref().map(|p| format!("\"{p}\""));
-    interview.company_type = row.company_type;
-    interview.seniority = row.seniority;
-    interview.urgent = row.urgent;
-    interview.late_in_process = row.late_in_process;
-    interview.rounds_so_far = row.rounds;
-    let recipient_tz = match &row.recipient_tz {
-        Some(name) => time::zone(name, "recipient zone")?,
-        None => tz,
+    let round_of = |r: &LatestRound, rounds_so_far: u32| -> Result<Interview> {
+        let tz = time::zone(&r.tz, "interview zone")?;
+        let mut interview = Interview::new(r.start.to_zoned(tz));
+        interview.duration = jiff::SignedDuration::from_mins(r.duration_minutes);
+        interview.round = r.round;
+        interview.decision_by = r.decision_date;
+        interview.decision_meaning = r.decision_phrase.as_ref().map(|p| format!("\"{p}\""));
+        interview.company_type = row.company_type;
+        interview.seniority = row.seniority;
+        interview.urgent = row.urgent;
+        interview.late_in_process = row.late_in_process;
+        interview.rounds_so_far = rounds_so_far;
+        Ok(interview)
+    };
+    let interview = round_of(&row.latest, row.rounds)?;
+    // The recipient stays where the application is: its recipient zone, else its first
+    // round's; a round held in another zone changes only that round.
+    let recipient_tz = match (&row.recipient_tz, row.earlier.first()) {
+        (Some(name), _) => time::zone(name, "recipient zone")?,
+        (None, Some(first)) => time::zone(&first.round.tz, "interview zone")?,
+        (None, None) => interview.start.time_zone().clone(),
     };
     let region = match row.region.as_deref().or(ctx.settings.region.as_deref()) {
-        Some(code) => Some(ctx.region(code)?),
+        Some(code) => Some(ctx.region_for(code, Some(&recipient_tz))?),
         None => guess_region(&recipient_tz).and_then(|c| c.parse().ok()),
     };
     let recipient = Recipient {
@@ -173,14 +257,28 @@ pub fn track_of_row(ctx: &Ctx, row: &AgendaRow) -> Result<Track> {
         region,
         hours: ctx.hours()?,
     };
-    let interviewers = row
-        .interviewers
+    let people = |list: &[AgendaPerson]| -> Vec<Person> {
+        list.iter()
+            .map(|c| Person {
+                id: c.id,
+                name: c.name.clone(),
+            })
+            .collect()
+    };
+    let interviewers = people(&row.interviewers);
+    let earlier = row
+        .earlier
         .iter()
-        .map(|c| Person {
-            id: c.id,
-            name: c.name.clone(),
+        .zip(1..)
+        .map(|(e, n)| {
+            Ok(Round {
+                id: e.round.id,
+                interview: round_of(&e.round, n)?,
+                interviewers: people(&e.interviewers),
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>>>()?;
+    let contacts = people(&row.contacts);
     let events = row
         .touchpoints
         .iter()
@@ -215,12 +313,15 @@ pub fn track_of_row(ctx: &Ctx, row: &AgendaRow) -> Result<Track> {
                 at: t.at,
                 status: t.outcome.map_or(Status::NoResponse, Status::from),
             },
+            TouchpointKind::Reopened => Event::Reopened { at: t.at },
         })
         .collect();
     Ok(Track {
         interview,
         recipient,
         interviewers,
+        earlier,
+        contacts,
         events,
     })
 }
@@ -326,6 +427,23 @@ pub fn guess_region(tz: &TimeZone) -> Option<&'static str> {
 /// A holiday region by name: a built-in code (`US-CA`), else a custom calendar of the
 /// database `db` (`followup holidays import`), read now ([`Ctx::region`] keeps it).
 pub fn region_in(db: &Path, code: &str) -> Result<Region> {
+    region_over(db, code, None)
+}
+
+/// The built-in region a custom calendar that adds to "the country's holidays"
+/// without naming a region adds to: the default region when it is built in, else the
+/// one `zone` suggests.
+pub fn default_base(default_region: Option<&str>, zone: Option<&TimeZone>) -> Option<&'static str> {
+    default_region
+        .and_then(|r| r.parse::<Region>().ok())
+        .and_then(|r| Region::supported().find(|c| *c == r.code()))
+        .or_else(|| zone.and_then(guess_region))
+}
+
+/// As [`region_in`]; a custom calendar that adds to a region's holidays without
+/// naming one adds to `under` (see [`default_base`]), or stands alone without it.
+pub fn region_over(db: &Path, code: &str, under: Option<&str>) -> Result<Region> {
+    use followup_store::HolidayLayer;
     let builtin_err = match code.parse::<Region>() {
         Ok(r) => return Ok(r),
         Err(e) => e,
@@ -333,10 +451,29 @@ pub fn region_in(db: &Path, code: &str) -> Result<Region> {
     // Never create a database only to look a name up.
     let found = if db.exists() {
         let store = Store::open(db).map_err(store_err)?;
-        store
-            .holiday_calendar(code)
-            .map_err(store_err)?
-            .map(|days| Region::custom(code.trim(), days))
+        let layer = store.holiday_calendar_layer(code).map_err(store_err)?;
+        match (store.holiday_calendar(code).map_err(store_err)?, layer) {
+            (Some(days), Some(layer)) => {
+                let base = match &layer {
+                    HolidayLayer::Replaces => None,
+                    HolidayLayer::On(b) => Some(b.as_str()),
+                    HolidayLayer::Adds => under,
+                };
+                Some(match base {
+                    None => Region::custom(code.trim(), days),
+                    Some(b) => {
+                        let base = b.parse::<Region>().map_err(|e| {
+                            Error::input(format!(
+                                "holiday calendar {} adds to the holidays of {b}: {e}",
+                                code.trim()
+                            ))
+                        })?;
+                        Region::custom_over(code.trim(), days, &base)
+                    }
+                })
+            }
+            _ => None,
+        }
     } else {
         None
     };

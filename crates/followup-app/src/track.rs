@@ -221,8 +221,90 @@ pub fn add(ctx: &Ctx, a: &AddInput) -> Result<i64> {
     Ok(id)
 }
 
-/// Logs a message sent or a call made (`followup log`, the "done" button): never a
-/// third follow-up (T5).
+/// A moment as the tracker shows it: "Tue Dec 1 10:00 EST".
+fn local(t: Timestamp, tz: &TimeZone) -> String {
+    t.to_zoned(tz.clone())
+        .strftime("%a %b %-d %H:%M %Z")
+        .to_string()
+}
+
+/// A round added to an application ([`add_round`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoundAdded {
+    /// The new interview's id.
+    pub interview: i64,
+    /// The `reopened` touchpoint, when a closed application was reopened.
+    pub reopened: Option<i64>,
+    /// The zone the round was read in.
+    pub tz: String,
+}
+
+/// Adds another interview round to application `id` (`followup interview`). Without
+/// `--tz` the round is read in the zone of the application's latest round. A closed
+/// application is refused unless `reopen`, which records the reopening (now) in its
+/// history, in the same transaction as the round.
+pub fn add_round(ctx: &Ctx, id: i64, r: &RoundInput, reopen: bool) -> Result<RoundAdded> {
+    let mut store = ctx.store()?;
+    let full = store.application(id).map_err(store_err)?;
+    let region_code = full
+        .application
+        .region
+        .as_deref()
+        .or(ctx.settings.region.as_deref());
+    let region = region_of(ctx, region_code)?;
+    let mut input = r.clone();
+    if input.tz.is_none() {
+        input.tz = full
+            .interviews
+            .iter()
+            .filter(|i| !i.cancelled)
+            .max_by_key(|i| (i.start, i.id))
+            .or_else(|| full.interviews.iter().max_by_key(|i| (i.start, i.id)))
+            .map(|i| i.tz.clone());
+    }
+    let mut round = new_round(ctx, &input, region.as_ref())?;
+    // People already known for this application are linked, not duplicated.
+    for who in &mut round.interviewers {
+        if let Interviewer::New(c) = who {
+            if let Some(known) = full
+                .contacts
+                .iter()
+                .find(|k| k.name.eq_ignore_ascii_case(&c.name))
+            {
+                *who = Interviewer::Id(known.id);
+            }
+        }
+    }
+    let (interview, reopened) = match store.add_round(id, &round, reopen.then_some(ctx.now)) {
+        Err(followup_store::StoreError::Closed { status, .. }) => {
+            return Err(Error::input(format!(
+                "application {id} ({}) is closed ({status}): pass --reopen to add a round and reopen it",
+                full.application.company
+            )))
+        }
+        other => other.map_err(store_err)?,
+    };
+    Ok(RoundAdded {
+        interview,
+        reopened,
+        tz: round.tz,
+    })
+}
+
+/// A touchpoint logged ([`log`]), with the advice it goes against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logged {
+    /// The touchpoint's id.
+    pub id: i64,
+    /// Advice the fact goes against, one line each with its rule id: recorded
+    /// anyway, shown as warnings.
+    pub warnings: Vec<String>,
+}
+
+/// Logs a message sent or a call made (`followup log`, the "done" button). A fact is
+/// always recorded; what the rules advise against (a third follow-up, T5; a thank-you
+/// before the interview ended, T1) comes back as warnings. Only the impossible is
+/// refused: a thank-you before any interview had started.
 pub fn log(
     ctx: &Ctx,
     id: i64,
@@ -230,15 +312,18 @@ pub fn log(
     to: Option<&str>,
     at: Option<&str>,
     note: Option<&str>,
-) -> Result<i64> {
+) -> Result<Logged> {
     let kind: TouchpointKind = kind.parse().map_err(Error::input)?;
-    if matches!(kind, TouchpointKind::Reply | TouchpointKind::Outcome) {
+    if matches!(
+        kind,
+        TouchpointKind::Reply | TouchpointKind::Outcome | TouchpointKind::Reopened
+    ) {
         return Err(Error::input(format!(
             "use `followup {}` to record a {kind}",
-            if kind == TouchpointKind::Reply {
-                "reply"
-            } else {
-                "outcome"
+            match kind {
+                TouchpointKind::Reply => "reply",
+                TouchpointKind::Outcome => "outcome",
+                _ => "interview ID --reopen",
             }
         )));
     }
@@ -252,28 +337,85 @@ pub fn log(
         TouchpointKind::Letter => followup_core::model::Channel::Letter,
         _ => followup_core::model::Channel::Email,
     });
-    if matches!(
-        kind,
-        TouchpointKind::FollowUp
-            | TouchpointKind::FinalFollowUp
-            | TouchpointKind::Call
-            | TouchpointKind::Voicemail
-    ) {
-        if let Some(track) = track_of(ctx, &full)? {
-            let d = agenda::derive(&track, &ctx.policy, ctx.now);
-            let last = full
-                .touchpoints
+    let warnings = advice(ctx, &full, &t)?;
+    let tid = store.add_touchpoint(id, &t).map_err(store_err)?;
+    Ok(Logged { id: tid, warnings })
+}
+
+/// What the rules advise against in logging `t`, one line each; an error for what
+/// cannot have happened.
+fn advice(ctx: &Ctx, full: &ApplicationFull, t: &NewTouchpoint) -> Result<Vec<String>> {
+    let mut warnings = Vec::new();
+    let id = full.application.id;
+    if full.application.status != followup_core::model::Status::Active
+        && t.kind != TouchpointKind::FeedbackRequest
+    {
+        warnings.push(format!(
+            "application {id} is closed ({}): recorded in its history; no step is planned",
+            full.application.status
+        ));
+    }
+    let rounds: Vec<_> = full.interviews.iter().filter(|i| !i.cancelled).collect();
+    match t.kind {
+        TouchpointKind::ThankYou | TouchpointKind::Letter => {
+            // The round thanked: the latest that had started by then (with this
+            // person in it, when one is named and sat in a round).
+            let sat_in = |i: &&&followup_store::model::Interview| {
+                t.contact_id.is_none_or(|c| {
+                    i.interviewer_ids.contains(&c)
+                        || !rounds.iter().any(|r| r.interviewer_ids.contains(&c))
+                })
+            };
+            let round = rounds
                 .iter()
-                .any(|t| t.kind == TouchpointKind::FinalFollowUp);
-            if d.follow_ups_sent >= 2 || last {
-                return Err(Error::input(format!(
-                    "application {id} already has two follow-ups since its latest interview: never a third (T5); when nothing comes back, `followup outcome {id} no-response`"
-                )));
+                .filter(|i| i.start <= t.at)
+                .filter(sat_in)
+                .max_by_key(|i| (i.start, i.id));
+            let Some(round) = round else {
+                let first = rounds.iter().map(|i| i.start).min();
+                return Err(Error::input(match first {
+                    Some(start) => format!(
+                        "a thank-you at {} is before the first interview of application {id} started ({}): check --at",
+                        local(t.at, &app_zone(ctx, full)),
+                        local(start, &app_zone(ctx, full)),
+                    ),
+                    None => format!(
+                        "application {id} has no interview that is not cancelled: nothing to thank for yet"
+                    ),
+                }));
+            };
+            let end = time::later(
+                round.start,
+                jiff::SignedDuration::from_mins(round.duration_minutes),
+            );
+            if t.at < end {
+                warnings.push(format!(
+                    "T1: the thank-you at {} is before the interview ended ({}); recorded as given",
+                    local(t.at, &app_zone(ctx, full)),
+                    local(end, &app_zone(ctx, full)),
+                ));
             }
         }
+        TouchpointKind::FollowUp
+        | TouchpointKind::FinalFollowUp
+        | TouchpointKind::Call
+        | TouchpointKind::Voicemail => {
+            if let Some(track) = track_of(ctx, full)? {
+                let d = agenda::derive(&track, &ctx.policy, ctx.now);
+                let last = full.touchpoints.iter().any(|p| {
+                    p.kind == TouchpointKind::FinalFollowUp
+                        && p.at >= track.interview.start.timestamp()
+                });
+                if d.follow_ups_sent >= 2 || last {
+                    warnings.push(format!(
+                        "T5: more than two follow-ups since the latest interview; recorded, and no further follow-up is planned (when nothing comes back: `followup outcome {id} no-response`)"
+                    ));
+                }
+            }
+        }
+        _ => {}
     }
-    let tid = store.add_touchpoint(id, &t).map_err(store_err)?;
-    Ok(tid)
+    Ok(warnings)
 }
 
 /// Changes to one interview round; `None` leaves a field as it is, and an empty text

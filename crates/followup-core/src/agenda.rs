@@ -3,16 +3,19 @@
 //! The tracker stores facts (the interviews, who sat in them, every message sent or
 //! received, the outcome); [`items`] derives the open items from them each time:
 //!
-//! - `thank_you`: one per interviewer of the latest round who has not been thanked
-//!   (a thank-you logged without a recipient counts for everyone). Dropped once the
-//!   follow-up window opens (T1).
+//! - `thank_you`: one per interviewer of every round who has not been thanked since
+//!   that round started (a thank-you logged without a recipient counts for everyone).
+//!   A round without named interviewers thanks the application's other contacts, or,
+//!   with none, "your interviewers" (`to` is `None`). Dropped once the follow-up window
+//!   opens or the next round starts, and once a follow-up has gone out (T1).
 //! - `follow_up`, then `final_follow_up`: the next follow-up only, counted from what
 //!   was actually sent (T5); never a third.
 //! - `move_on`: the final follow-up went unanswered; close as no response (T6).
 //! - `feedback_request`: after a rejection (T9, M6).
 //!
 //! A reply cancels pending follow-ups; a reply with a new decision date re-plans from
-//! it (T9). An outcome ends the plan. Items are `upcoming` before their window
+//! it (T9). An outcome ends the plan, whenever it was logged, until the application
+//! is reopened ([`Event::Reopened`]). Items are `upcoming` before their window
 //! opens, `due` inside it and `overdue` after it closes.
 
 use jiff::civil::Date;
@@ -67,6 +70,11 @@ pub enum Event {
         /// Offer, rejected, withdrawn or no response.
         status: Status,
     },
+    /// A closed application was opened again (a new round after an outcome).
+    Reopened {
+        /// When.
+        at: Timestamp,
+    },
 }
 
 impl Event {
@@ -76,7 +84,8 @@ impl Event {
             | Event::FollowUp { at, .. }
             | Event::Reply { at, .. }
             | Event::FeedbackRequest { at }
-            | Event::Outcome { at, .. } => *at,
+            | Event::Outcome { at, .. }
+            | Event::Reopened { at } => *at,
         }
     }
 }
@@ -90,8 +99,26 @@ pub struct Track {
     pub recipient: Recipient,
     /// Who sat in the latest round.
     pub interviewers: Vec<Person>,
+    /// The rounds before the latest that are not cancelled, by start: each keeps its
+    /// own thank-yous until they are sent or too late (T1).
+    pub earlier: Vec<Round>,
+    /// The application's contacts who sat in no round (recruiters, hiring managers):
+    /// a round without named interviewers thanks them.
+    pub contacts: Vec<Person>,
     /// Everything logged, in any order.
     pub events: Vec<Event>,
+}
+
+/// A round before the latest one.
+#[derive(Debug, Clone)]
+pub struct Round {
+    /// The interview's id in the tracker: it names the round's thank-yous
+    /// ([`Item::round`]).
+    pub id: i64,
+    /// Its facts.
+    pub interview: Interview,
+    /// Who sat in it.
+    pub interviewers: Vec<Person>,
 }
 
 /// One thing to do.
@@ -101,6 +128,8 @@ pub struct Item {
     pub kind: StepKind,
     /// To whom, when it is one person.
     pub to: Option<Person>,
+    /// For a thank-you of a round before the latest, that round's id ([`Round::id`]).
+    pub round: Option<i64>,
     /// The dates, rules and reasons.
     pub step: Step,
     /// Upcoming, due or overdue.
@@ -130,6 +159,8 @@ pub struct Pending {
     pub kind: StepKind,
     /// To whom, when it is one person.
     pub to: Option<Person>,
+    /// For a thank-you of a round before the latest, that round's id ([`Round::id`]).
+    pub round: Option<i64>,
     /// The dates, rules and reasons (its `kind` is `kind`).
     pub step: Step,
 }
@@ -138,7 +169,17 @@ impl Pending {
     fn new(kind: StepKind, to: Option<Person>, step: Step) -> Pending {
         let mut step = step;
         step.kind = kind;
-        Pending { kind, to, step }
+        Pending {
+            kind,
+            to,
+            round: None,
+            step,
+        }
+    }
+
+    fn of_round(mut self, round: Option<i64>) -> Pending {
+        self.round = round;
+        self
     }
 
     /// The item at `now`; `None` once the step is missed (it no longer helps).
@@ -152,6 +193,7 @@ impl Pending {
         Some(Item {
             kind: self.kind,
             to: self.to,
+            round: self.round,
             step: self.step,
             status,
             late_by,
@@ -192,9 +234,10 @@ pub fn derive(track: &Track, policy: &Policy, now: Timestamp) -> Derived {
 /// Derives the plan in force and every step still waited for, whatever the moment:
 /// [`derive`] is this, read at `now`.
 pub fn plan_track(track: &Track, policy: &Policy) -> Planned {
+    let mut all: Vec<&Event> = track.events.iter().collect();
+    all.sort_by_key(|e| e.at());
     let start = track.interview.start.timestamp();
-    let mut events: Vec<&Event> = track.events.iter().filter(|e| e.at() >= start).collect();
-    events.sort_by_key(|e| e.at());
+    let events: Vec<&Event> = all.iter().copied().filter(|e| e.at() >= start).collect();
     let mut derived = Planned {
         plan: None,
         pending: Vec::new(),
@@ -202,12 +245,15 @@ pub fn plan_track(track: &Track, policy: &Policy) -> Planned {
         replied: None,
     };
 
-    // An outcome ends the plan; a rejection asks for feedback (T9).
-    if let Some((at, status)) = events.iter().rev().find_map(|e| match e {
-        Event::Outcome { at, status } => Some((*at, *status)),
+    // An outcome ends the plan, whenever it was logged, until the application is
+    // reopened; a rejection asks for feedback (T9).
+    let closed = all.iter().rev().find_map(|e| match e {
+        Event::Outcome { at, status } => Some(Some((*at, *status))),
+        Event::Reopened { .. } => Some(None),
         _ => None,
-    }) {
-        let asked = events
+    });
+    if let Some(Some((at, status))) = closed {
+        let asked = all
             .iter()
             .any(|e| matches!(e, Event::FeedbackRequest { at: t } if *t >= at));
         if status == Status::Rejected && !asked {
@@ -257,27 +303,62 @@ pub fn plan_track(track: &Track, policy: &Policy) -> Planned {
     }
     let p = plan::plan_with(&interview, &track.recipient, policy, &anchors);
 
-    // Thank-yous (T1): one per interviewer not yet thanked.
-    let thanked_all = events
-        .iter()
-        .any(|e| matches!(e, Event::ThankYou { to: None, .. }));
-    if !thanked_all && sent == 0 {
-        let ty = &p.steps[0];
-        if track.interviewers.is_empty() {
+    // Thank-yous (T1): every round keeps its own, one per interviewer not thanked
+    // since it started, until a follow-up goes out or the step is too late (the next
+    // round started, or the follow-up window opened).
+    let earlier = track.earlier.iter().enumerate().map(|(i, r)| {
+        let next = track
+            .earlier
+            .get(i + 1)
+            .map_or(start, |n| n.interview.start.timestamp());
+        (&r.interview, r.interviewers.as_slice(), Some((r.id, next)))
+    });
+    let latest = (&track.interview, track.interviewers.as_slice(), None);
+    for (round, interviewers, earlier) in earlier.chain(std::iter::once(latest)) {
+        let (round_id, next_start) = (earlier.map(|e| e.0), earlier.map(|e| e.1));
+        let since = round.start.timestamp();
+        let after = |e: &&&Event| e.at() >= since;
+        // A follow-up sent, or an outcome (the application was closed and reopened
+        // since), ends the round's thank-yous.
+        let followed_up = all
+            .iter()
+            .filter(after)
+            .any(|e| matches!(e, Event::FollowUp { .. } | Event::Outcome { .. }));
+        let thanked_all = all
+            .iter()
+            .filter(after)
+            .any(|e| matches!(e, Event::ThankYou { to: None, .. }));
+        if followed_up || thanked_all {
+            continue;
+        }
+        let mut ty = match next_start {
+            None => p.steps[0].clone(),
+            Some(_) => plan::plan(round, &track.recipient, policy).steps[0].clone(),
+        };
+        if let Some(next) = next_start {
+            ty.missed_after = Some(ty.missed_after.map_or(next, |m| m.min(next)));
+        }
+        let people = if interviewers.is_empty() {
+            track.contacts.as_slice()
+        } else {
+            interviewers
+        };
+        if people.is_empty() {
             derived
                 .pending
-                .push(Pending::new(StepKind::ThankYou, None, ty.clone()));
+                .push(Pending::new(StepKind::ThankYou, None, ty).of_round(round_id));
+            continue;
         }
-        for person in &track.interviewers {
-            let thanked = events
+        for person in people {
+            let thanked = all
                 .iter()
+                .filter(after)
                 .any(|e| matches!(e, Event::ThankYou { to: Some(id), .. } if *id == person.id));
             if !thanked {
-                derived.pending.push(Pending::new(
-                    StepKind::ThankYou,
-                    Some(person.clone()),
-                    ty.clone(),
-                ));
+                derived.pending.push(
+                    Pending::new(StepKind::ThankYou, Some(person.clone()), ty.clone())
+                        .of_round(round_id),
+                );
             }
         }
     }
@@ -341,6 +422,8 @@ mod tests {
                     name: "Raj Patel".into(),
                 },
             ],
+            earlier: Vec::new(),
+            contacts: Vec::new(),
             events: Vec::new(),
         }
     }
@@ -467,5 +550,137 @@ mod tests {
             at: ts("2026-12-11T16:00:00Z"),
         });
         assert!(items(&t, &Policy::default(), ts("2026-12-12T15:00:00Z")).is_empty());
+    }
+
+    /// The track of `track()` with a second round on Dec 8 at 10:00 New York with Raj
+    /// alone; the Dec 1 round (Jane and Raj) becomes an earlier round.
+    fn two_rounds() -> Track {
+        let mut t = track();
+        let first = Round {
+            id: 1,
+            interview: t.interview.clone(),
+            interviewers: t.interviewers.clone(),
+        };
+        let tz = t.recipient.tz.clone();
+        t.interview = Interview::new(date(2026, 12, 8).at(10, 0, 0, 0).to_zoned(tz).unwrap());
+        t.interview.rounds_so_far = 2;
+        t.interviewers = vec![Person {
+            id: 2,
+            name: "Raj Patel".into(),
+        }];
+        t.earlier = vec![first];
+        t
+    }
+
+    #[test]
+    fn a_new_round_keeps_the_last_rounds_thank_yous_until_it_starts() {
+        let t = two_rounds();
+        let p = Policy::default();
+        // The evening of the first round: both of its thank-yous are due, the second
+        // round's is upcoming.
+        let it = items(&t, &p, ts("2026-12-01T20:00:00Z"));
+        assert_eq!(
+            kinds(&it),
+            [
+                ("thank_you", Some("Jane Doe")),
+                ("thank_you", Some("Raj Patel")),
+                ("thank_you", Some("Raj Patel")),
+                ("follow_up", None)
+            ]
+        );
+        assert_eq!(it[0].status, StepStatus::Due);
+        assert_eq!(it[2].status, StepStatus::Upcoming);
+        // Once the second round has started, the first round's thank-yous are too late.
+        let it = items(&t, &p, ts("2026-12-08T15:30:00Z"));
+        assert_eq!(
+            kinds(&it),
+            [("thank_you", Some("Raj Patel")), ("follow_up", None)]
+        );
+        assert!(it[0].step.earliest.timestamp() >= ts("2026-12-08T16:00:00Z"));
+    }
+
+    #[test]
+    fn a_thank_you_counts_for_the_rounds_that_had_started() {
+        let mut t = two_rounds();
+        let p = Policy::default();
+        t.events.push(Event::ThankYou {
+            at: ts("2026-12-01T20:00:00Z"),
+            to: Some(1),
+        });
+        let it = items(&t, &p, ts("2026-12-01T21:00:00Z"));
+        assert_eq!(
+            kinds(&it),
+            [
+                ("thank_you", Some("Raj Patel")),
+                ("thank_you", Some("Raj Patel")),
+                ("follow_up", None)
+            ]
+        );
+        // Raj thanked after the second round: both of his are done.
+        t.events.push(Event::ThankYou {
+            at: ts("2026-12-08T18:00:00Z"),
+            to: Some(2),
+        });
+        let it = items(&t, &p, ts("2026-12-08T19:00:00Z"));
+        assert_eq!(kinds(&it), [("follow_up", None)]);
+    }
+
+    #[test]
+    fn an_outcome_ends_the_plan_whatever_round_follows_until_reopened() {
+        let mut t = two_rounds();
+        let p = Policy::default();
+        t.events.push(Event::Outcome {
+            at: ts("2026-12-04T15:00:00Z"),
+            status: Status::Rejected,
+        });
+        let now = ts("2026-12-08T19:00:00Z");
+        assert_eq!(kinds(&items(&t, &p, now)), [("feedback_request", None)]);
+        t.events.push(Event::Reopened {
+            at: ts("2026-12-05T15:00:00Z"),
+        });
+        assert_eq!(
+            kinds(&items(&t, &p, now)),
+            [("thank_you", Some("Raj Patel")), ("follow_up", None)]
+        );
+    }
+
+    #[test]
+    fn a_reopened_application_owes_no_thank_you_for_rounds_before_its_outcome() {
+        let mut t = two_rounds();
+        let p = Policy::default();
+        t.events.push(Event::Outcome {
+            at: ts("2026-12-01T18:00:00Z"),
+            status: Status::Withdrawn,
+        });
+        t.events.push(Event::Reopened {
+            at: ts("2026-12-01T19:00:00Z"),
+        });
+        let it = items(&t, &p, ts("2026-12-01T20:00:00Z"));
+        assert_eq!(
+            kinds(&it),
+            [("thank_you", Some("Raj Patel")), ("follow_up", None)],
+            "only the coming round's"
+        );
+        assert_eq!(it[0].status, StepStatus::Upcoming);
+    }
+
+    #[test]
+    fn a_round_without_interviewers_thanks_the_contacts_or_says_so() {
+        let mut t = track();
+        t.interviewers.clear();
+        let p = Policy::default();
+        let now = ts("2026-12-01T17:00:00Z");
+        assert_eq!(
+            kinds(&items(&t, &p, now)),
+            [("thank_you", None), ("follow_up", None)]
+        );
+        t.contacts = vec![Person {
+            id: 7,
+            name: "Kim Recruiter".into(),
+        }];
+        assert_eq!(
+            kinds(&items(&t, &p, now)),
+            [("thank_you", Some("Kim Recruiter")), ("follow_up", None)]
+        );
     }
 }

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use crate::api::{run_check, save_profile, CheckInput, DraftQuery, Finding, ProfileBody};
 use crate::views::{self, AgendaItem, HistoryLine, InterviewLine, Summary, Timeline, COLUMNS};
 use crate::{blocking, Problem, Shared};
+use followup_app::agenda::Group;
 
 /// The page routes.
 pub fn router() -> Router<Shared> {
@@ -107,12 +108,18 @@ async fn today(State(s): State<Shared>) -> Page {
         let (db, now) = (ctx.db.clone(), ctx.now);
         state.today_cache().get_or_render(&db, now, || {
             let (t, until) = views::today_until(&ctx)?;
+            let mut all: Vec<AgendaItem> = [t.overdue, t.today, t.this_week].concat();
+            let groups = Group::ALL
+                .iter()
+                .map(|g| {
+                    let (mine, rest) = all.drain(..).partition(|i| i.group == g.as_str());
+                    all = rest;
+                    (g.title(), mine)
+                })
+                .filter(|(_, items): &(_, Vec<AgendaItem>)| !items.is_empty())
+                .collect();
             let page = TodayPage {
-                groups: vec![
-                    ("Overdue", t.overdue),
-                    ("Due today", t.today),
-                    ("This week", t.this_week),
-                ],
+                groups,
                 csrf: state.csrf().to_string(),
             }
             .render()

@@ -1,6 +1,6 @@
 //! What the pages and the API show, computed from the store through `followup-app`.
 
-use followup_app::agenda::Entry;
+use followup_app::agenda::{Entry, Group};
 use followup_app::ctx::{store_err, track_of};
 use followup_app::{Ctx, Result};
 use followup_core::agenda;
@@ -36,6 +36,9 @@ pub struct AgendaItem {
     pub to: Option<String>,
     /// overdue, due, upcoming.
     pub status: String,
+    /// The agenda group in the user's day: overdue, due_now, opens_today, tomorrow,
+    /// this_week, later.
+    pub group: String,
     /// Window opens (RFC 3339, recipient's zone).
     pub earliest: String,
     /// Best moment.
@@ -55,9 +58,9 @@ pub struct AgendaItem {
 pub struct Today {
     /// Past their window.
     pub overdue: Vec<AgendaItem>,
-    /// Due now or opening within a day.
+    /// Due now, or opening later today (the user's day).
     pub today: Vec<AgendaItem>,
-    /// Opening within the week.
+    /// Opening tomorrow or later within the week.
     pub this_week: Vec<AgendaItem>,
 }
 
@@ -81,7 +84,7 @@ pub fn touchpoint_of(kind: StepKind) -> Option<TouchpointKind> {
     }
 }
 
-fn item_view(i: &Entry) -> AgendaItem {
+fn item_view(i: &Entry, today: &jiff::Zoned) -> AgendaItem {
     let when = match i.status {
         StepStatus::Overdue => format!("was due by {}", i.latest.strftime("%a %b %-d %H:%M %Z")),
         StepStatus::Due => format!(
@@ -105,6 +108,7 @@ fn item_view(i: &Entry) -> AgendaItem {
         touchpoint: touchpoint_of(i.kind).map(|t| t.as_str().to_string()),
         to: i.to.clone(),
         status: i.status.as_str().to_string(),
+        group: Group::of(i, today).as_str().to_string(),
         earliest: rfc3339(&i.earliest),
         due: rfc3339(&i.recommended),
         latest: rfc3339(&i.latest),
@@ -123,22 +127,21 @@ pub fn today(ctx: &Ctx) -> Result<Today> {
 /// the same facts (`None`: never, by the clock alone).
 pub fn today_until(ctx: &Ctx) -> Result<(Today, Option<Timestamp>)> {
     let (all, mut until) = followup_app::agenda::entries_until(ctx, 7, true)?;
-    let day = SignedDuration::from_hours(24);
-    let day_end = followup_app::time::later(ctx.now, day);
+    // The groups follow the user's day: they change at the start of a day too.
+    let tz = followup_app::agenda::user_zone(ctx);
+    let today = ctx.now.to_zoned(tz.clone());
     let mut t = Today::default();
     for i in &all {
-        // An upcoming item moves to "today" a day before its window opens.
-        if let Ok(m) = i.earliest.timestamp().checked_sub(day) {
-            if m > ctx.now && until.is_none_or(|u| m < u) {
+        if let Some(m) = followup_app::agenda::group_changes_after(i, ctx.now, &tz) {
+            if until.is_none_or(|u| m < u) {
                 until = Some(m);
             }
         }
-        let v = item_view(i);
-        match i.status {
-            StepStatus::Overdue | StepStatus::Missed => t.overdue.push(v),
-            StepStatus::Due => t.today.push(v),
-            StepStatus::Upcoming if i.earliest.timestamp() <= day_end => t.today.push(v),
-            StepStatus::Upcoming => t.this_week.push(v),
+        let v = item_view(i, &today);
+        match Group::of(i, &today) {
+            Group::Overdue => t.overdue.push(v),
+            Group::DueNow | Group::OpensToday => t.today.push(v),
+            _ => t.this_week.push(v),
         }
     }
     Ok((t, until))
@@ -289,10 +292,11 @@ pub fn application(ctx: &Ctx, id: i64) -> Result<ApplicationView> {
     if let Some(track) = track_of(ctx, &full)? {
         let d = agenda::derive(&track, &ctx.policy, ctx.now);
         let a = &full.application;
+        let today = ctx.now.to_zoned(followup_app::agenda::user_zone(ctx));
         items = d
             .items
             .iter()
-            .map(|i| item_view(&Entry::of_item(a.id, &a.company, &a.role, i)))
+            .map(|i| item_view(&Entry::of_item(a.id, &a.company, &a.role, i), &today))
             .collect();
         if let Some(plan) = &d.plan {
             let tz = track.recipient.tz.clone();
@@ -695,7 +699,7 @@ pub fn compose(
     })?;
     let full = store.application(id).map_err(store_err)?;
     drop(store);
-    let contact = d::recipient(&full, kind, to)?.clone();
+    let contact = d::recipient_now(ctx, &full, kind, to)?.clone();
     let input = d::input(&full, kind, &profile, &contact, ctx.now);
     let draft = match d::user_template(kind)? {
         Some((path, source)) => {

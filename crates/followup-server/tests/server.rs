@@ -72,7 +72,7 @@ async fn every_page_renders() {
     let (s, _, today) = send(&app, get("/")).await;
     assert_eq!(s, StatusCode::OK);
     assert!(
-        today.contains("Due today") && today.contains("Thank-you"),
+        today.contains("Due now") && today.contains("Thank-you"),
         "{today}"
     );
     // Escaped by the template engine.

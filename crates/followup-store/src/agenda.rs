@@ -40,6 +40,10 @@ pub struct AgendaRow {
     pub rounds: u32,
     /// Who sat in the latest interview, by contact id.
     pub interviewers: Vec<AgendaPerson>,
+    /// The other interviews not cancelled, by start, then id.
+    pub earlier: Vec<EarlierRound>,
+    /// The contacts who sat in no interview that is not cancelled, by id.
+    pub contacts: Vec<AgendaPerson>,
     /// Every touchpoint of the application, by time, then id.
     pub touchpoints: Vec<AgendaTouchpoint>,
 }
@@ -58,7 +62,31 @@ pub struct LatestRound {
     pub decision_date: Option<Date>,
 }
 
-/// A contact who sat in the latest interview.
+/// An interview before the latest, and who sat in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EarlierRound {
+    /// The interview.
+    pub round: LatestRound,
+    /// Who sat in it, by contact id.
+    pub interviewers: Vec<AgendaPerson>,
+}
+
+impl AgendaRow {
+    /// The zone of the people the messages go to: the application's recipient zone,
+    /// else its first round's. A later round held in another zone changes only that
+    /// round.
+    pub fn recipient_zone(&self) -> &str {
+        match &self.recipient_tz {
+            Some(tz) => tz,
+            None => self
+                .earlier
+                .first()
+                .map_or(&self.latest.tz, |r| &r.round.tz),
+        }
+    }
+}
+
+/// A contact who sat in an interview.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgendaPerson {
     /// The contact's id.
@@ -83,10 +111,45 @@ impl AgendaRow {
     /// The same facts taken from a full record, whatever its status; `None` when it has
     /// no interview that is not cancelled.
     pub fn from_full(full: &ApplicationFull) -> Option<AgendaRow> {
-        let rounds = full.interviews.iter().filter(|i| !i.cancelled);
-        let count = rounds.clone().count();
-        let latest = rounds.max_by_key(|i| (i.start, i.id))?;
+        let mut rounds: Vec<_> = full.interviews.iter().filter(|i| !i.cancelled).collect();
+        rounds.sort_by_key(|i| (i.start, i.id));
+        let latest = rounds.pop()?;
         let a = &full.application;
+        let round_of = |i: &crate::model::Interview| LatestRound {
+            id: i.id,
+            start: i.start,
+            tz: i.tz.clone(),
+            duration_minutes: i.duration_minutes,
+            round: i.round,
+            decision_phrase: i.decision_phrase.clone(),
+            decision_date: i.decision_date,
+        };
+        let people = |i: &crate::model::Interview| {
+            let mut ids = i.interviewer_ids.clone();
+            ids.sort_unstable();
+            ids.iter()
+                .filter_map(|id| full.contact(*id))
+                .map(|c| AgendaPerson {
+                    id: c.id,
+                    name: c.name.clone(),
+                })
+                .collect::<Vec<_>>()
+        };
+        let sat = |id: i64| {
+            std::iter::once(latest)
+                .chain(rounds.iter().copied())
+                .any(|i| i.interviewer_ids.contains(&id))
+        };
+        let mut contacts: Vec<AgendaPerson> = full
+            .contacts
+            .iter()
+            .filter(|c| !sat(c.id))
+            .map(|c| AgendaPerson {
+                id: c.id,
+                name: c.name.clone(),
+            })
+            .collect();
+        contacts.sort_by_key(|p| p.id);
         Some(AgendaRow {
             id: a.id,
             company: a.company.clone(),
@@ -98,25 +161,17 @@ impl AgendaRow {
             urgent: a.urgent,
             late_in_process: a.late_in_process,
             recipient_tz: a.recipient_tz.clone(),
-            latest: LatestRound {
-                id: latest.id,
-                start: latest.start,
-                tz: latest.tz.clone(),
-                duration_minutes: latest.duration_minutes,
-                round: latest.round,
-                decision_phrase: latest.decision_phrase.clone(),
-                decision_date: latest.decision_date,
-            },
-            rounds: u32::try_from(count).unwrap_or(u32::MAX),
-            interviewers: latest
-                .interviewer_ids
+            latest: round_of(latest),
+            rounds: u32::try_from(rounds.len() + 1).unwrap_or(u32::MAX),
+            interviewers: people(latest),
+            earlier: rounds
                 .iter()
-                .filter_map(|id| full.contact(*id))
-                .map(|c| AgendaPerson {
-                    id: c.id,
-                    name: c.name.clone(),
+                .map(|i| EarlierRound {
+                    round: round_of(i),
+                    interviewers: people(i),
                 })
                 .collect(),
+            contacts,
             touchpoints: full
                 .touchpoints
                 .iter()
@@ -238,6 +293,8 @@ pub(crate) fn load(c: &Connection) -> Result<Vec<AgendaRow>> {
                     latest: placeholder_round(),
                     rounds: 0,
                     interviewers: Vec::new(),
+                    earlier: Vec::new(),
+                    contacts: Vec::new(),
                     touchpoints: Vec::new(),
                 },
                 has_round: false,
@@ -248,8 +305,8 @@ pub(crate) fn load(c: &Connection) -> Result<Vec<AgendaRow>> {
         return Ok(Vec::new());
     }
 
-    // Their interviews not cancelled: keep the latest of each, count them all. The
-    // table is read in storage order, the fastest way through it.
+    // Their interviews not cancelled: the latest of each apart, the others earlier,
+    // counted. The table is read in storage order, the fastest way through it.
     {
         let slots = Slots::new(pending.iter().map(|p| p.row.id).collect());
         let mut stmt = c.prepare_cached(INTERVIEWS)?;
@@ -260,23 +317,30 @@ pub(crate) fn load(c: &Connection) -> Result<Vec<AgendaRow>> {
                 continue;
             };
             let p = &mut pending[i];
-            let id = r.int()?;
-            let start = r.ts("interview.start")?;
+            let round = LatestRound {
+                id: r.int()?,
+                start: r.ts("interview.start")?,
+                tz: r.text()?,
+                duration_minutes: r.int()?,
+                round: r.opt_word("interview.round")?,
+                decision_phrase: r.opt_text()?,
+                decision_date: r.opt_date("interview.decision_date")?,
+            };
             p.row.rounds += 1;
             let best = &mut p.row.latest;
-            if p.has_round && (start, id) <= (best.start, best.id) {
+            let earlier = if !p.has_round {
+                *best = round;
+                p.has_round = true;
                 continue;
-            }
-            p.has_round = true;
-            best.id = id;
-            best.start = start;
-            // Reuse the zone's buffer: most applications have more than one round.
-            best.tz.clear();
-            best.tz.push_str(r.str()?);
-            best.duration_minutes = r.int()?;
-            best.round = r.opt_word("interview.round")?;
-            best.decision_phrase = r.opt_text()?;
-            best.decision_date = r.opt_date("interview.decision_date")?;
+            } else if (round.start, round.id) <= (best.start, best.id) {
+                round
+            } else {
+                std::mem::replace(best, round)
+            };
+            p.row.earlier.push(EarlierRound {
+                round: earlier,
+                interviewers: Vec::new(),
+            });
         }
     }
     let mut apps: Vec<AgendaRow> = pending
@@ -284,13 +348,20 @@ pub(crate) fn load(c: &Connection) -> Result<Vec<AgendaRow>> {
         .filter(|p| p.has_round)
         .map(|p| p.row)
         .collect();
+    for a in &mut apps {
+        let key = |r: &EarlierRound| (r.round.start, r.round.id);
+        if !a.earlier.is_sorted_by_key(key) {
+            a.earlier.sort_by_key(key);
+        }
+    }
     if apps.is_empty() {
         return Ok(apps);
     }
     let slots = Slots::new(apps.iter().map(|a| a.id).collect());
 
-    // Who sat in each latest interview (the key's order gives ascending contact ids),
-    // then their names.
+    // Who sat in each interview (the key's order gives ascending contact ids), then
+    // the names of the contacts: of those interviewers, and of the contacts who sat in
+    // none.
     {
         let mut stmt = c.prepare_cached(INTERVIEWERS)?;
         let mut rows = stmt.query([])?;
@@ -300,20 +371,30 @@ pub(crate) fn load(c: &Connection) -> Result<Vec<AgendaRow>> {
                 continue;
             };
             let a = &mut apps[i];
-            if r.int()? == a.latest.id {
-                a.interviewers.push(AgendaPerson {
-                    id: r.int()?,
-                    name: String::new(),
-                });
-            }
+            let interview = r.int()?;
+            let people = if interview == a.latest.id {
+                &mut a.interviewers
+            } else if let Some(e) = a.earlier.iter_mut().find(|e| e.round.id == interview) {
+                &mut e.interviewers
+            } else {
+                continue;
+            };
+            people.push(AgendaPerson {
+                id: r.int()?,
+                name: String::new(),
+            });
         }
         for a in &mut apps {
-            if !a.interviewers.is_sorted_by_key(|p| p.id) {
-                a.interviewers.sort_by_key(|p| p.id);
+            let people = std::iter::once(&mut a.interviewers)
+                .chain(a.earlier.iter_mut().map(|e| &mut e.interviewers));
+            for p in people {
+                if !p.is_sorted_by_key(|p| p.id) {
+                    p.sort_by_key(|p| p.id);
+                }
             }
         }
     }
-    if apps.iter().any(|a| !a.interviewers.is_empty()) {
+    {
         let mut stmt = c.prepare_cached(CONTACTS)?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
@@ -322,17 +403,30 @@ pub(crate) fn load(c: &Connection) -> Result<Vec<AgendaRow>> {
                 continue;
             };
             let a = &mut apps[i];
-            if a.interviewers.is_empty() {
-                continue;
-            }
             let id = r.int()?;
-            if let Ok(k) = a.interviewers.binary_search_by_key(&id, |p| p.id) {
-                a.interviewers[k].name = r.text()?;
+            let name = r.text()?;
+            let mut sat = false;
+            let people = std::iter::once(&mut a.interviewers)
+                .chain(a.earlier.iter_mut().map(|e| &mut e.interviewers));
+            for p in people {
+                if let Ok(k) = p.binary_search_by_key(&id, |p| p.id) {
+                    p[k].name.clone_from(&name);
+                    sat = true;
+                }
+            }
+            if !sat {
+                a.contacts.push(AgendaPerson { id, name });
             }
         }
         // A name is never empty; an interviewer without one has no contact row.
         for a in &mut apps {
             a.interviewers.retain(|p| !p.name.is_empty());
+            for e in &mut a.earlier {
+                e.interviewers.retain(|p| !p.name.is_empty());
+            }
+            if !a.contacts.is_sorted_by_key(|p| p.id) {
+                a.contacts.sort_by_key(|p| p.id);
+            }
         }
     }
 

@@ -127,6 +127,15 @@ pub enum StoreError {
         reason: String,
     },
 
+    /// A round added to an application that is no longer active, without reopening it.
+    #[error("application {id} is closed ({status})")]
+    Closed {
+        /// The application.
+        id: i64,
+        /// Its status: offer, rejected, withdrawn, no-response.
+        status: String,
+    },
+
     /// A value that must be unique is already taken.
     #[error("{what} `{value}` is already used")]
     Duplicate {
@@ -137,11 +146,13 @@ pub enum StoreError {
     },
 
     /// A backup written by an unknown version of the format.
-    #[error("backup format {found} is not supported (this followup reads format {supported})")]
+    #[error(
+        "backup format {found} is not supported (this followup reads formats 1 to {supported})"
+    )]
     BackupFormat {
         /// The format in the backup.
         found: u32,
-        /// The format this build reads and writes.
+        /// The newest format this build reads, the one it writes.
         supported: u32,
     },
 
@@ -171,7 +182,7 @@ impl StoreError {
     pub fn is_invalid(&self) -> bool {
         matches!(
             self,
-            StoreError::Invalid { .. } | StoreError::Duplicate { .. }
+            StoreError::Invalid { .. } | StoreError::Duplicate { .. } | StoreError::Closed { .. }
         )
     }
 

@@ -31,8 +31,9 @@
 //! # Ok::<(), followup_store::StoreError>(())
 //! ```
 //!
-//! # Schema (version 4: `migrations/0001_initial.sql`, `0002_holidays.sql`,
-//! `0003_agenda_cache.sql`, `0004_invite_sequence.sql`)
+//! # Schema (version 6: `migrations/0001_initial.sql`, `0002_holidays.sql`,
+//! `0003_agenda_cache.sql`, `0004_invite_sequence.sql`, `0005_plan_gen_table.sql`,
+//! `0006_holiday_base.sql`)
 //!
 //! | table | holds |
 //! |---|---|
@@ -43,7 +44,7 @@
 //! | `touchpoint` | thank-you, follow-ups, calls, letters, replies, the outcome: when, to whom, channel, note |
 //! | `note` | topics, strengths, gaps, questions, per application or per interview |
 //! | `profile` | the sender (one row) |
-//! | `holiday_calendar` | a custom holiday calendar: its name (unique, any case) |
+//! | `holiday_calendar` | a custom holiday calendar: its name (unique, any case); the region it adds to, or that it replaces the region's holidays (`0006_holiday_base.sql`) |
 //! | `holiday` | a date of a custom calendar and its name |
 //! | `agenda_cache` | per application: the `plan_gen` and fingerprint its cached steps were derived from |
 //! | `agenda_step` | a cached step: kind, recipient, channel, window, zone, rules |
@@ -111,17 +112,19 @@ mod sql;
 pub mod validate;
 mod write;
 
-pub use agenda::{AgendaPerson, AgendaRow, AgendaTouchpoint, LatestRound};
+pub use agenda::{AgendaPerson, AgendaRow, AgendaTouchpoint, EarlierRound, LatestRound};
 pub use agenda_cache::{AgendaCache, AgendaHead, CacheEntry, CachedStep};
 pub use batch::Batch;
 pub use error::{Result, StoreError};
-pub use holidays::HolidayCalendar;
+pub use holidays::{HolidayCalendar, HolidayLayer};
+pub use model::ContactPatch;
 pub use model::HolidayCalendarDays;
 pub use model::{
     Application, ApplicationFull, ApplicationPatch, Backup, Contact, ContactRole, Interview,
     InterviewPatch, Interviewer, NewApplication, NewContact, NewInterview, NewNote, NewTouchpoint,
     Note, NoteKind, Outcome, Profile, Touchpoint, TouchpointKind, BACKUP_FORMAT,
 };
+pub use model::{InviteSequence, PlanGen, BACKUP_FORMAT_OLDEST};
 pub use open::{APPLICATION_ID, BUSY_TIMEOUT, SCHEMA_VERSION};
 
 /// The database: one SQLite connection.

@@ -46,6 +46,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         version: 5,
         sql: include_str!("../migrations/0005_plan_gen_table.sql"),
     },
+    Migration {
+        version: 6,
+        sql: include_str!("../migrations/0006_holiday_base.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.

@@ -432,7 +432,7 @@ fn words_parse_and_unknown_words_list_the_choices() {
     assert_eq!(
         err,
         "unknown touchpoint kind `postcard` (expected one of: thank-you, follow-up, \
-         final-follow-up, call, voicemail, letter, reply, feedback-request, outcome)"
+         final-follow-up, call, voicemail, letter, reply, feedback-request, outcome, reopened)"
     );
     let err = "maybe".parse::<Outcome>().unwrap_err().to_string();
     assert!(

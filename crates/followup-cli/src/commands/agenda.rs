@@ -5,10 +5,11 @@ use std::io::Write;
 use anstream::ColorChoice;
 use anstyle::Style;
 
-use followup_app::agenda::{Entry, Texts};
+use followup_app::agenda::{unnamed_interviewers, user_zone, Entry, Group, Texts};
 use followup_core::agenda::Item;
-use followup_core::plan::StepStatus;
+use followup_core::plan::{StepKind, StepStatus};
 use followup_store::ApplicationFull;
+use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, Zoned};
 use serde::Serialize;
 use serde_json::Value;
@@ -72,6 +73,7 @@ struct ItemJson<'a> {
     company: &'a str,
     due: String,
     earliest: String,
+    group: &'static str,
     kind: &'static str,
     late_by_hours: Option<i64>,
     latest: String,
@@ -83,8 +85,9 @@ struct ItemJson<'a> {
 }
 
 impl<'a> ItemJson<'a> {
-    fn new(e: &'a Entry) -> ItemJson<'a> {
+    fn new(e: &'a Entry, today: &Zoned) -> ItemJson<'a> {
         ItemJson {
+            group: Group::of(e, today).as_str(),
             application: e.application,
             channel: e.channel.as_str(),
             company: &e.company,
@@ -103,13 +106,14 @@ impl<'a> ItemJson<'a> {
 }
 
 /// The JSON of an application's items.
-pub fn items_json(full: &ApplicationFull, items: &[Item]) -> Vec<Value> {
+pub fn items_json(ctx: &Ctx, full: &ApplicationFull, items: &[Item]) -> Vec<Value> {
     let a = &full.application;
+    let today = ctx.now.to_zoned(user_zone(ctx));
     items
         .iter()
         .map(|i| {
             let e = Entry::of_item(a.id, &a.company, &a.role, i);
-            serde_json::to_value(ItemJson::new(&e)).expect("an agenda item is plain JSON")
+            serde_json::to_value(ItemJson::new(&e, &today)).expect("an agenda item is plain JSON")
         })
         .collect()
 }
@@ -120,15 +124,28 @@ struct AgendaJson<'a> {
     items: Vec<ItemJson<'a>>,
 }
 
+/// What an empty tracker says: how to start.
+pub const HOW_TO_START: &str = "No applications yet. Start with an interview: `followup add --company Acme --role \"Backend Engineer\" --at \"2026-12-01 10:00\" --tz America/New_York --interviewer \"Jane Doe <jane@acme.com>\"`, or import its invitation: `followup import invite.ics`.";
+
 /// `followup agenda`.
 pub fn run(ctx: &Ctx, days: u32, why: bool, json: bool) -> Result<()> {
     let all = followup_app::agenda::entries(ctx, days, json || why)?;
+    if all.is_empty() && !json {
+        let (open, closed) = ctx
+            .store()?
+            .application_counts()
+            .map_err(crate::commands::track::store_err)?;
+        if open + closed == 0 {
+            return output::with_stdout(|out| writeln!(out, "{HOW_TO_START}"));
+        }
+    }
     // The whole text is made first and written at once: stdout is line-buffered, and
     // a write per line is most of the time of a long agenda.
     if json {
         let mut buf = Vec::with_capacity(800 * all.len() + 64);
+        let today = ctx.now.to_zoned(user_zone(ctx));
         let doc = AgendaJson {
-            items: all.iter().map(ItemJson::new).collect(),
+            items: all.iter().map(|e| ItemJson::new(e, &today)).collect(),
         };
         serde_json::to_writer_pretty(&mut buf, &doc).map_err(std::io::Error::from)?;
         writeln!(buf)?;
@@ -136,7 +153,7 @@ pub fn run(ctx: &Ctx, days: u32, why: bool, json: bool) -> Result<()> {
     }
     let mut buf = Vec::with_capacity(100 * all.len() + 64);
     let color = anstream::AutoStream::choice(&std::io::stdout()) != ColorChoice::Never;
-    print_human(&mut buf, ctx.now, days, &all, why, color)?;
+    print_human(&mut buf, ctx.now, &user_zone(ctx), days, &all, why, color)?;
     if color {
         output::with_stdout(|out| out.write_all(&buf))
     } else {
@@ -158,6 +175,7 @@ fn write_unstyled(buf: &[u8]) -> Result<()> {
 fn print_human(
     out: &mut dyn Write,
     now: Timestamp,
+    user_tz: &TimeZone,
     days: u32,
     all: &[Entry],
     why: bool,
@@ -166,42 +184,17 @@ fn print_human(
     if all.is_empty() {
         return writeln!(out, "Nothing to do in the next {days} days.");
     }
-    let today_end = followup_app::time::later(now, SignedDuration::from_hours(24));
-    let week_end = followup_app::time::later(now, SignedDuration::from_hours(24 * 7));
-    type Test<'a> = Box<dyn Fn(&Entry) -> bool + 'a>;
-    let groups: [(&str, Test); 4] = [
-        (
-            "Overdue",
-            Box::new(|i: &Entry| i.status == StepStatus::Overdue),
-        ),
-        (
-            "Today",
-            Box::new(move |i: &Entry| {
-                i.status == StepStatus::Due
-                    || (i.status == StepStatus::Upcoming && i.earliest.timestamp() <= today_end)
-            }),
-        ),
-        (
-            "This week",
-            Box::new(move |i: &Entry| {
-                i.status == StepStatus::Upcoming
-                    && i.earliest.timestamp() > today_end
-                    && i.earliest.timestamp() <= week_end
-            }),
-        ),
-        (
-            "Later",
-            Box::new(move |i: &Entry| {
-                i.status == StepStatus::Upcoming && i.earliest.timestamp() > week_end
-            }),
-        ),
-    ];
+    let today = now.to_zoned(user_tz.clone());
     // Styles are left out, not written and then stripped, when colour is off.
     let shown = |s: Style| if color { s } else { Style::new() };
     let (head, rule) = (shown(style::HEAD), shown(style::RULE));
     let mut first = true;
-    for (title, test) in &groups {
-        let members: Vec<_> = all.iter().filter(|i| test(i)).collect();
+    for group in Group::ALL {
+        let title = group.title();
+        let members: Vec<_> = all
+            .iter()
+            .filter(|i| Group::of(i, &today) == group)
+            .collect();
         if members.is_empty() {
             continue;
         }
@@ -209,9 +202,9 @@ fn print_human(
             writeln!(out)?;
         }
         first = false;
-        let sty = shown(match *title {
-            "Overdue" => style::BAD,
-            "Today" => style::DUE,
+        let sty = shown(match group {
+            Group::Overdue => style::BAD,
+            Group::DueNow | Group::OpensToday => style::DUE,
             _ => style::HEAD,
         });
         writeln!(
@@ -231,8 +224,12 @@ fn print_human(
                 i.company,
                 i.kind.label(),
             )?;
-            if let Some(to) = &i.to {
-                write!(out, " to {to}")?;
+            match (&i.to, i.kind) {
+                (Some(to), _) => write!(out, " to {to}")?,
+                (None, StepKind::ThankYou) => {
+                    write!(out, " to {}", unnamed_interviewers(i.application))?;
+                }
+                _ => {}
             }
             match i.status {
                 StepStatus::Overdue => write!(

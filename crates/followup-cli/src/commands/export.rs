@@ -40,9 +40,36 @@ const ALARM_MINUTES: i64 = 15;
 
 /// Runs `followup export`.
 pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
-    let to_stdout = args.ics.as_os_str() == "-";
+    let ics: &Path = match (args.format.as_deref().map(str::trim), &args.ics) {
+        (None | Some("ics"), Some(file)) => file,
+        (Some("ics"), None) => args.output.as_deref().unwrap_or(Path::new("-")),
+        (Some("csv"), None) => return crate::commands::export_csv::run(ctx, args),
+        (Some("csv"), Some(_)) => {
+            return Err(Error::input(
+                "--ics writes calendar events: for the CSV of your applications use \
+                 --format csv alone (with --output FILE to write a file)",
+            ))
+        }
+        (None, None) => {
+            return Err(Error::input(
+                "nothing to export: pass --ics FILE (the planned steps as calendar events) \
+                 or --format csv (every application and its history)",
+            ))
+        }
+        (Some(other), _) => {
+            return Err(Error::input(format!(
+                "unknown --format `{other}` (expected csv or ics)"
+            )))
+        }
+    };
+    let to_stdout = ics.as_os_str() == "-";
+    if to_stdout && args.json {
+        return Err(Error::input(
+            "--json prints a summary on standard output, where --ics - writes the calendar: write the calendar to a file (--ics FILE) to have both",
+        ));
+    }
     if !to_stdout {
-        check_target(&args.ics)?;
+        check_target(ics)?;
     }
     let store = ctx.store()?;
     let apps = match args.application {
@@ -71,26 +98,36 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
             other => Ok(other?),
         };
     }
-    write_atomic(&args.ics, &text)?;
+    write_atomic(ics, &text)?;
     let cancelled = events
         .iter()
         .filter(|e| e.status == EventStatus::Cancelled)
         .count();
     output::with_stdout(|out| {
+        if args.json {
+            return writeln!(
+                out,
+                "{}",
+                serde_json::json!({
+                    "file": ics, "events": events.len(),
+                    "planned": events.len() - cancelled, "cancelled": cancelled,
+                })
+            );
+        }
         writeln!(
             out,
             "Wrote {} event(s) ({} planned, {} cancelled) to {}.",
             events.len(),
             events.len() - cancelled,
             cancelled,
-            args.ics.display()
+            ics.display()
         )
     })
 }
 
 /// Refuses, before any work, a target that cannot be a file: a directory, or a path
 /// whose directory does not exist.
-fn check_target(path: &Path) -> Result<()> {
+pub(crate) fn check_target(path: &Path) -> Result<()> {
     if path.is_dir() {
         return Err(Error::input(format!(
             "cannot write {}: it is a directory (pass a file name such as followup.ics)",
@@ -122,7 +159,7 @@ fn parent(path: &Path) -> &Path {
 
 /// Writes to a temporary file next to `path`, then renames it into place: a calendar
 /// reading the file never sees half of it.
-fn write_atomic(path: &Path, text: &str) -> Result<()> {
+pub(crate) fn write_atomic(path: &Path, text: &str) -> Result<()> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -259,6 +296,8 @@ fn by(latest: &Zoned, from: &Zoned) -> String {
 struct Live<'a> {
     kind: StepKind,
     to: Option<Person>,
+    /// For a thank-you of a round before the latest, that round's interview id.
+    round: Option<i64>,
     step: &'a Step,
     status: EventStatus,
     /// The agenda's status, for an open item.
@@ -314,6 +353,7 @@ fn events_of(
         .map(|i| Live {
             kind: i.kind,
             to: i.to.clone(),
+            round: i.round,
             step: &i.step,
             status: EventStatus::Confirmed,
             agenda: Some(i.status),
@@ -332,6 +372,7 @@ fn events_of(
                 live.push(Live {
                     kind: s.kind,
                     to: None,
+                    round: None,
                     step: s,
                     status: EventStatus::Tentative,
                     agenda: None,
@@ -378,7 +419,7 @@ fn events_of(
     for (kind, contact) in possible {
         if live
             .iter()
-            .any(|l| l.kind == kind && l.to.as_ref().map(|p| p.id) == contact)
+            .any(|l| l.kind == kind && l.round.is_none() && l.to.as_ref().map(|p| p.id) == contact)
         {
             continue;
         }
@@ -482,7 +523,8 @@ fn fact_at(e: &Fact) -> jiff::Timestamp {
         | Fact::FollowUp { at, .. }
         | Fact::Reply { at, .. }
         | Fact::FeedbackRequest { at }
-        | Fact::Outcome { at, .. } => *at,
+        | Fact::Outcome { at, .. }
+        | Fact::Reopened { at } => *at,
     }
 }
 
@@ -573,7 +615,15 @@ fn event(
     }
 
     Event {
-        uid: export::uid(app.id, l.kind, l.to.as_ref().map(|p| p.id)),
+        uid: match l.round {
+            // A thank-you of an earlier round: its own event beside the latest round's.
+            Some(round) => export::uid(app.id, l.kind, l.to.as_ref().map(|p| p.id)).replacen(
+                '@',
+                &format!("-round{round}@"),
+                1,
+            ),
+            None => export::uid(app.id, l.kind, l.to.as_ref().map(|p| p.id)),
+        },
         sequence,
         status: l.status,
         start: s.zoned(s.recommended),

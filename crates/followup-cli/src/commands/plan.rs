@@ -28,7 +28,7 @@ pub struct Resolved {
     pub notes: Vec<String>,
 }
 
-pub use followup_app::ctx::{guess_region, load_policy, region_in};
+pub use followup_app::ctx::{default_base, guess_region, load_policy, region_over};
 
 /// Resolves the arguments of `plan` (and of commands that plan the same way).
 /// `now` is the text of `--now` and where it came from (`--now` or `FOLLOWUP_NOW`);
@@ -68,7 +68,11 @@ pub fn resolve(
         Some(code) => Some(match code.parse::<Region>() {
             Ok(r) => r,
             // Not built in: a custom holiday calendar of the database, if there is one.
-            Err(_) => region_in(db, code)?,
+            Err(_) => region_over(
+                db,
+                code,
+                default_base(settings.region.as_deref(), Some(&recipient_tz)),
+            )?,
         }),
         None => match guess_region(&recipient_tz) {
             Some(code) => {
