@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use followup_core::agenda::{Event, Person, Round, Track};
 use followup_core::calendar::Region;
@@ -26,9 +26,44 @@ pub struct Ctx {
     pub policy: Policy,
     pub now: Timestamp,
     pub db: PathBuf,
+    /// Whether a missing database file may be created.
+    db_access: DbAccess,
     /// Custom holiday regions read so far, by lower-case name: each is read once per
     /// context (one command, one request), so a calendar imported meanwhile counts.
     regions: Mutex<HashMap<String, Option<Region>>>,
+    /// What the user should be told about how their input was read; the front end
+    /// shows it (the CLI as warnings on stderr).
+    pub notes: Notes,
+}
+
+/// Notes for the user gathered while a use case runs, such as which instant a local
+/// time that does not exist was read as. Clones share one list.
+#[derive(Debug, Default, Clone)]
+pub struct Notes(Arc<Mutex<Vec<String>>>);
+
+impl Notes {
+    /// Adds `note`, if there is one, once.
+    pub fn push(&self, note: Option<String>) {
+        let Some(note) = note else { return };
+        if let Ok(mut list) = self.0.lock() {
+            if !list.contains(&note) {
+                list.push(note);
+            }
+        }
+    }
+
+    /// The notes so far.
+    pub fn list(&self) -> Vec<String> {
+        self.0.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    /// The notes so far, emptying the list.
+    pub fn take(&self) -> Vec<String> {
+        self.0
+            .lock()
+            .map(|mut l| std::mem::take(&mut *l))
+            .unwrap_or_default()
+    }
 }
 
 impl Ctx {
@@ -49,25 +84,48 @@ impl Ctx {
             policy,
             now,
             db,
+            db_access: DbAccess::Default,
             regions: Mutex::new(HashMap::new()),
+            notes: Notes::default(),
         }
     }
 
-    /// Opens (creating on first use) the database.
+    /// The same context, with the database path's origin (by default, the default
+    /// location, created on first use).
+    pub fn with_db_access(mut self, access: DbAccess) -> Ctx {
+        self.db_access = access;
+        self
+    }
+
+    /// Opens the database: the default location is created (with its directories) on
+    /// first use; a path the user gave is created only for a command that writes, in a
+    /// directory that must exist, and otherwise must exist ([`DbAccess`]).
     pub fn store(&self) -> Result<Store> {
+        self.db_access.check(&self.db)?;
         Store::open(&self.db).map_err(store_err)
     }
 
-    /// A holiday region by name: built-in, else a custom calendar of this database.
+    /// A holiday region by name: built-in, else a custom calendar of this database
+    /// (on top of the default region's holidays, see [`region_for`](Self::region_for)).
     pub fn region(&self, code: &str) -> Result<Region> {
+        self.region_for(code, None)
+    }
+
+    /// A holiday region by name, for recipients in `zone`: built-in, else a custom
+    /// calendar of this database. A calendar that adds to a region's holidays without
+    /// naming one (`followup holidays import` without `--on` or `--replaces`) adds to
+    /// the default region (`region` in config.toml) when that is built in, else to the
+    /// region `zone` suggests ([`guess_region`]).
+    pub fn region_for(&self, code: &str, zone: Option<&TimeZone>) -> Result<Region> {
         if let Ok(builtin) = code.parse::<Region>() {
             return Ok(builtin);
         }
-        let key = code.trim().to_lowercase();
+        let under = default_base(self.settings.region.as_deref(), zone);
+        let key = format!("{}\u{0}{}", code.trim().to_lowercase(), under.unwrap_or(""));
         if let Some(Some(found)) = self.regions.lock().ok().and_then(|c| c.get(&key).cloned()) {
             return Ok(found);
         }
-        let found = region_in(&self.db, code)?;
+        let found = region_over(&self.db, code, under)?;
         if let Ok(mut c) = self.regions.lock() {
             c.insert(key, Some(found.clone()));
         }
@@ -82,6 +140,58 @@ impl Ctx {
     /// The recipients' business hours from the settings, if set.
     pub fn hours(&self) -> Result<Option<Hours>> {
         time::business_hours(self.settings.hours.as_deref(), &self.policy)
+    }
+}
+
+/// Where the database path came from, and so what opening it may create.
+///
+/// A mistyped path should not become a new, empty database that answers "nothing to
+/// do": only the default location is created on first use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbAccess {
+    /// The default location: created, with its directories, on first use.
+    Default,
+    /// A path the user gave (`from`: `--db`, `FOLLOWUP_DB`), for a command that records
+    /// something: a missing file is created, but not a missing directory.
+    Create {
+        /// Where the path came from.
+        from: &'static str,
+    },
+    /// A path the user gave, for a command that only reads (or changes what exists):
+    /// the file must exist.
+    Existing {
+        /// Where the path came from.
+        from: &'static str,
+    },
+}
+
+impl DbAccess {
+    /// Refuses what opening `db` must not create, with a line saying how to go on.
+    pub fn check(self, db: &Path) -> Result<()> {
+        if self == DbAccess::Default || db.exists() {
+            return Ok(());
+        }
+        match self {
+            DbAccess::Default => Ok(()),
+            DbAccess::Create { from } => {
+                let dir = db
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                if dir.is_dir() {
+                    return Ok(());
+                }
+                Err(Error::input(format!(
+                    "directory {} does not exist (database {}, from {from}): check the path, or create the directory first",
+                    dir.display(),
+                    db.display()
+                )))
+            }
+            DbAccess::Existing { from } => Err(Error::input(format!(
+                "no database at {} (from {from}): check the path, or start one there with a command that records something (`followup add ...`, `followup import FILE`, `followup restore BACKUP`)",
+                db.display()
+            ))),
+        }
     }
 }
 
@@ -139,7 +249,7 @@ pub fn track_of_row(ctx: &Ctx, row: &AgendaRow) -> Result<Track> {
         (None, None) => interview.start.time_zone().clone(),
     };
     let region = match row.region.as_deref().or(ctx.settings.region.as_deref()) {
-        Some(code) => Some(ctx.region(code)?),
+        Some(code) => Some(ctx.region_for(code, Some(&recipient_tz))?),
         None => guess_region(&recipient_tz).and_then(|c| c.parse().ok()),
     };
     let recipient = Recipient {
@@ -317,6 +427,23 @@ pub fn guess_region(tz: &TimeZone) -> Option<&'static str> {
 /// A holiday region by name: a built-in code (`US-CA`), else a custom calendar of the
 /// database `db` (`followup holidays import`), read now ([`Ctx::region`] keeps it).
 pub fn region_in(db: &Path, code: &str) -> Result<Region> {
+    region_over(db, code, None)
+}
+
+/// The built-in region a custom calendar that adds to "the country's holidays"
+/// without naming a region adds to: the default region when it is built in, else the
+/// one `zone` suggests.
+pub fn default_base(default_region: Option<&str>, zone: Option<&TimeZone>) -> Option<&'static str> {
+    default_region
+        .and_then(|r| r.parse::<Region>().ok())
+        .and_then(|r| Region::supported().find(|c| *c == r.code()))
+        .or_else(|| zone.and_then(guess_region))
+}
+
+/// As [`region_in`]; a custom calendar that adds to a region's holidays without
+/// naming one adds to `under` (see [`default_base`]), or stands alone without it.
+pub fn region_over(db: &Path, code: &str, under: Option<&str>) -> Result<Region> {
+    use followup_store::HolidayLayer;
     let builtin_err = match code.parse::<Region>() {
         Ok(r) => return Ok(r),
         Err(e) => e,
@@ -324,10 +451,29 @@ pub fn region_in(db: &Path, code: &str) -> Result<Region> {
     // Never create a database only to look a name up.
     let found = if db.exists() {
         let store = Store::open(db).map_err(store_err)?;
-        store
-            .holiday_calendar(code)
-            .map_err(store_err)?
-            .map(|days| Region::custom(code.trim(), days))
+        let layer = store.holiday_calendar_layer(code).map_err(store_err)?;
+        match (store.holiday_calendar(code).map_err(store_err)?, layer) {
+            (Some(days), Some(layer)) => {
+                let base = match &layer {
+                    HolidayLayer::Replaces => None,
+                    HolidayLayer::On(b) => Some(b.as_str()),
+                    HolidayLayer::Adds => under,
+                };
+                Some(match base {
+                    None => Region::custom(code.trim(), days),
+                    Some(b) => {
+                        let base = b.parse::<Region>().map_err(|e| {
+                            Error::input(format!(
+                                "holiday calendar {} adds to the holidays of {b}: {e}",
+                                code.trim()
+                            ))
+                        })?;
+                        Region::custom_over(code.trim(), days, &base)
+                    }
+                })
+            }
+            _ => None,
+        }
     } else {
         None
     };

@@ -103,6 +103,47 @@ pub fn recipient<'a>(
     })
 }
 
+/// The interviewers whose thank-you is still open on the agenda at `ctx.now` (T1),
+/// the one due first first: contact ids, each once.
+pub fn open_thank_yous(ctx: &Ctx, full: &ApplicationFull) -> Result<Vec<i64>> {
+    let Some(track) = crate::ctx::track_of(ctx, full)? else {
+        return Ok(Vec::new());
+    };
+    let mut items: Vec<_> = followup_core::agenda::items(&track, &ctx.policy, ctx.now)
+        .into_iter()
+        .filter(|i| i.kind == followup_core::plan::StepKind::ThankYou)
+        .filter_map(|i| i.to.map(|p| (i.step.latest, p.id)))
+        .collect();
+    // Stable: interviewers due at the same moment keep the agenda's order.
+    items.sort_by_key(|(latest, _)| *latest);
+    let mut ids: Vec<i64> = Vec::with_capacity(items.len());
+    for (_, id) in items {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
+/// Who the draft is for, following the record: `--to`; else, for a thank-you or a
+/// letter, the next interviewer whose thank-you is still open on the agenda (the one
+/// due first), so that drafting one after another goes through every interviewer;
+/// else as [`recipient`].
+pub fn recipient_now<'a>(
+    ctx: &Ctx,
+    full: &'a ApplicationFull,
+    kind: MessageKind,
+    to: Option<&str>,
+) -> Result<&'a Contact> {
+    if to.is_none() && matches!(kind, MessageKind::ThankYou | MessageKind::Letter) {
+        let open = open_thank_yous(ctx, full)?;
+        if let Some(c) = open.first().and_then(|&id| full.contact(id)) {
+            return Ok(c);
+        }
+    }
+    recipient(full, kind, to)
+}
+
 /// The contact's address, required for email formats.
 pub fn address_of(to: &Contact) -> Result<&str> {
     to.email
@@ -111,9 +152,10 @@ pub fn address_of(to: &Contact) -> Result<&str> {
         .filter(|e| !e.is_empty())
         .ok_or_else(|| {
             Error::input(format!(
-                "{} has no email address in the tracker: use --format text and send it \
-                 yourself, or record the address (\"{} <name@example.com>\")",
-                to.name, to.name
+                "{} has no email address in the tracker: add it with `followup contact \
+                 edit {} \"{}\" --email name@example.com`, or use --format text and send \
+                 it yourself",
+                to.name, to.application_id, to.name
             ))
         })
 }

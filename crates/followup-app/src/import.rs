@@ -90,7 +90,7 @@ pub fn plan(
     me: Option<&str>,
 ) -> Result<(Vec<Planned>, Vec<String>)> {
     let floating = match ctx.settings.tz.as_deref() {
-        Some(name) => Some(time::zone(name, "tz (settings)")?),
+        Some(name) => Some(time::zone(name, &ctx.settings.origin("tz"))?),
         None => None,
     };
     let opts = ParseOptions {

@@ -8,10 +8,13 @@
 
 pub mod agenda;
 pub mod check;
+pub mod contact;
 pub mod ctx;
 pub mod draft;
 pub mod error;
 pub mod import;
+pub mod note;
+pub mod proof;
 pub mod settings;
 pub mod time;
 pub mod track;

@@ -30,7 +30,28 @@ pub struct Settings {
     pub preset: Option<String>,
     /// Policy file.
     pub policy: Option<PathBuf>,
+    /// Where the values came from, for messages ([`Settings::origin`]).
+    #[serde(skip)]
+    pub origins: Origins,
 }
+
+/// Where each value of [`Settings`] came from: the environment or the file.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Origins {
+    /// The settings file read, if any.
+    pub file: Option<PathBuf>,
+    /// The keys (`tz`, `region`, ...) a `FOLLOWUP_*` variable set.
+    pub env: Vec<&'static str>,
+}
+
+/// The variable that overrides each key of the settings file.
+const VARS: [(&str, &str); 5] = [
+    ("tz", "FOLLOWUP_TZ"),
+    ("region", "FOLLOWUP_REGION"),
+    ("hours", "FOLLOWUP_HOURS"),
+    ("preset", "FOLLOWUP_PRESET"),
+    ("policy", "FOLLOWUP_POLICY"),
+];
 
 /// The directory holding `config.toml` (and, later, templates).
 pub fn config_dir() -> Option<PathBuf> {
@@ -78,6 +99,7 @@ impl Settings {
                 one_line(e.message())
             ))
         })?;
+        s.origins.file = Some(path);
         s.apply_env();
         if let Some(p) = &s.policy {
             s.policy = Some(expand_home(p));
@@ -90,21 +112,34 @@ impl Settings {
     /// `FOLLOWUP_*` variables override the file, for every command (flags, read by
     /// clap, override both).
     fn apply_env(&mut self) {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        if let Some(v) = var("FOLLOWUP_TZ") {
-            self.tz = Some(v);
+        for (key, name) in VARS {
+            let Some(v) = std::env::var(name).ok().filter(|v| !v.trim().is_empty()) else {
+                continue;
+            };
+            match key {
+                "tz" => self.tz = Some(v),
+                "region" => self.region = Some(v),
+                "hours" => self.hours = Some(v),
+                "preset" => self.preset = Some(v),
+                _ => self.policy = Some(PathBuf::from(v)),
+            }
+            self.origins.env.push(key);
         }
-        if let Some(v) = var("FOLLOWUP_REGION") {
-            self.region = Some(v);
+    }
+
+    /// Where the value of `key` (`tz`, `region`, `hours`, `preset`, `policy`) came
+    /// from, for messages: its variable (`FOLLOWUP_TZ`), else the file
+    /// (`tz in /home/sam/.config/followup/config.toml`), else `tz (settings)`.
+    pub fn origin(&self, key: &str) -> String {
+        if let Some((_, var)) = VARS
+            .iter()
+            .find(|(k, _)| *k == key && self.origins.env.contains(k))
+        {
+            return (*var).to_string();
         }
-        if let Some(v) = var("FOLLOWUP_HOURS") {
-            self.hours = Some(v);
-        }
-        if let Some(v) = var("FOLLOWUP_PRESET") {
-            self.preset = Some(v);
-        }
-        if let Some(v) = var("FOLLOWUP_POLICY") {
-            self.policy = Some(PathBuf::from(v));
+        match &self.origins.file {
+            Some(path) => format!("{key} in {}", path.display()),
+            None => format!("{key} (settings)"),
         }
     }
 }
@@ -346,5 +381,19 @@ mod tests {
         .unwrap_err();
         assert!(e.to_string().contains("preset"), "{e}");
         assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
+    }
+
+    #[test]
+    fn origin_names_the_file_or_the_variable() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        std::fs::write(&file, "tz = \"Europe/Paris\"\n").unwrap();
+        let mut s = Settings::load(Some(&file)).unwrap();
+        // (The variables of the test process are not touched: set by hand.)
+        s.origins.env.retain(|k| *k != "tz");
+        assert_eq!(s.origin("tz"), format!("tz in {}", file.display()));
+        s.origins.env.push("tz");
+        assert_eq!(s.origin("tz"), "FOLLOWUP_TZ");
+        assert_eq!(Settings::default().origin("hours"), "hours (settings)");
     }
 }

@@ -6,20 +6,21 @@ use jiff::{SignedDuration, Timestamp, Zoned};
 
 use crate::error::{Error, Result};
 
-/// The years the planner and its holiday tables cover.
-pub const YEARS: std::ops::RangeInclusive<i16> = 2000..=2060;
+/// The years the planner and its holiday tables cover (`followup_core::calendar::YEARS`).
+pub const YEARS: std::ops::RangeInclusive<i16> = followup_core::calendar::YEARS;
 
-/// An IANA zone by name.
-pub fn zone(name: &str, flag: &str) -> Result<TimeZone> {
+/// An IANA zone by name; `from` says where the name came from (`--tz`,
+/// `FOLLOWUP_TZ`, `tz in ~/.config/followup/config.toml`).
+pub fn zone(name: &str, from: &str) -> Result<TimeZone> {
     let name = name.trim();
     if name.is_empty() {
         return Err(Error::input(format!(
-            "{flag} is empty: give an IANA zone such as America/New_York"
+            "{from} is empty: give an IANA zone such as America/New_York"
         )));
     }
     TimeZone::get(name).map_err(|_| {
         Error::input(format!(
-            "unknown time zone `{name}` for {flag} (expected an IANA name such as America/New_York or Europe/London)"
+            "unknown time zone `{name}` for {from} (expected an IANA name such as America/New_York or Europe/London)"
         ))
     })
 }
@@ -101,61 +102,296 @@ pub fn later(t: Timestamp, d: SignedDuration) -> Timestamp {
     t.checked_add(d).unwrap_or(Timestamp::MAX)
 }
 
+/// A moment typed by the user, and what they should be told about how it was read.
+#[derive(Debug, Clone)]
+pub struct Local {
+    /// The moment, in the zone it was read in.
+    pub zoned: Zoned,
+    /// Set when the wall-clock time does not exist (a DST gap: the time that many
+    /// minutes later was taken) or happens twice (a fold: the first was taken); it
+    /// says which instant was taken and how to write the other.
+    pub note: Option<String>,
+}
+
 /// A local date and time such as "2026-12-01 10:00", read in `tz`. An RFC 3339
-/// timestamp with an offset is accepted too and converted to `tz`.
-pub fn local_datetime(text: &str, tz: &TimeZone, flag: &str) -> Result<Zoned> {
+/// timestamp with an offset is accepted too and converted to `tz`. Only the years
+/// [`YEARS`] are accepted. `what` names the input in messages (`--at`).
+///
+/// A time that does not exist in `tz` (02:30 on a spring-forward night) is read as
+/// the time the same length later (03:30); one that happens twice (01:30 on a
+/// fall-back night) as the first of the two. Either way [`Local::note`] says so.
+pub fn local(text: &str, tz: &TimeZone, what: &str) -> Result<Local> {
     let t = text.trim();
-    if let Ok(ts) = t.parse::<Timestamp>() {
-        return in_range(ts.to_zoned(tz.clone()), flag, text);
+    if t.is_empty() {
+        return Err(Error::input(format!(
+            "{what} is empty: give a date and time such as \"2026-12-01 10:00\""
+        )));
     }
     if !t.contains(':') && t.parse::<Date>().is_ok() {
         return Err(Error::input(format!(
-            "{flag} `{text}` has no time of day: write \"{t} 10:00\""
+            "{what} `{text}` has no time of day: write \"{t} 10:00\""
         )));
     }
-    let dt: DateTime = match t.parse::<DateTime>() {
+    read(t, tz, what, text, Kind::At)
+}
+
+/// [`local`] without its note, for callers with nobody to tell.
+pub fn local_datetime(text: &str, tz: &TimeZone, what: &str) -> Result<Zoned> {
+    local(text, tz, what).map(|l| l.zoned)
+}
+
+/// The current moment from `--now` / `FOLLOWUP_NOW` (`what` says which): RFC 3339,
+/// or a local time in `tz` (with a note, as [`local`] gives, when the time does not
+/// exist there or happens twice). Any moment the calendar holds is accepted (a clock
+/// set far ahead tests the ends of windows), not only the years [`YEARS`].
+pub fn now_local(text: &str, tz: &TimeZone, what: &str) -> Result<Local> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(Error::input(format!(
+            "{what} is empty: give a moment such as 2026-12-02T09:00:00-05:00"
+        )));
+    }
+    read(t, tz, what, text, Kind::Now)
+}
+
+/// [`now_local`], the instant only.
+pub fn now(text: &str, tz: &TimeZone) -> Result<Timestamp> {
+    now_local(text, tz, "--now").map(|l| l.zoned.timestamp())
+}
+
+/// What is being read: a time of the record (`--at`, only the years [`YEARS`]) or
+/// the clock (`--now`, any moment the calendar holds).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    At,
+    Now,
+}
+
+impl Kind {
+    /// What is expected, when the text is not even shaped like it.
+    fn shape(self) -> &'static str {
+        match self {
+            Kind::At => {
+                "expected a date and time such as \"2026-12-01 10:00\" (year-month-day hours:minutes)"
+            }
+            Kind::Now => {
+                "expected RFC 3339 such as 2026-12-02T09:00:00-05:00, or a date and time such as \"2026-12-02 09:00\""
+            }
+        }
+    }
+
+    /// Why `year` is refused, if it is.
+    fn refuses(self, year: i64) -> Option<String> {
+        match self {
+            Kind::At if !(i64::from(*YEARS.start())..=i64::from(*YEARS.end())).contains(&year) => {
+                Some(format!(
+                    "years {}–{} only (what the planner and its holiday tables cover)",
+                    YEARS.start(),
+                    YEARS.end()
+                ))
+            }
+            Kind::Now if year >= 9999 => Some(format!(
+                "after the last moment the calendar holds ({} UTC)",
+                Timestamp::MAX.strftime("%Y-%m-%d %H:%M")
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// Reads `t` (trimmed `text`) as RFC 3339 or a civil date and time in `tz`.
+fn read(t: &str, tz: &TimeZone, what: &str, text: &str, kind: Kind) -> Result<Local> {
+    if let Ok(ts) = t.parse::<Timestamp>() {
+        let zoned = ts.to_zoned(tz.clone());
+        if kind == Kind::At {
+            check_year(zoned.year(), what, text, kind)?;
+        }
+        return Ok(Local { zoned, note: None });
+    }
+    let dt = match t.parse::<DateTime>() {
         Ok(dt) => dt,
-        Err(e) => {
+        // With an offset but not a valid instant, or not a date at all: say what is
+        // wrong in plain words.
+        Err(_) => {
             return Err(Error::input(format!(
-                "invalid {flag} `{text}`: {} (expected \"YYYY-MM-DD HH:MM\")",
-                crate::settings::one_line(&e.to_string())
+                "invalid {what} `{text}`: {}",
+                explain(t, kind)
             )))
         }
     };
-    let z = tz
-        .to_ambiguous_zoned(dt)
-        .compatible()
-        .map_err(|e| Error::input(format!("invalid {flag} `{text}`: {e}")))?;
-    in_range(z, flag, text)
+    zoned(dt, tz, what, text, kind)
 }
 
-fn in_range(z: Zoned, flag: &str, text: &str) -> Result<Zoned> {
-    if !YEARS.contains(&z.year()) {
-        return Err(Error::input(format!(
-            "{flag} `{text}` is outside the years {}–{} that the planner covers",
-            YEARS.start(),
-            YEARS.end()
-        )));
-    }
-    Ok(z)
+/// The wall-clock time `dt` in `tz`, as [`local`] reads a typed one (in [`YEARS`],
+/// with a note when it does not exist there or happens twice); `what` names it.
+pub fn in_zone(dt: DateTime, tz: &TimeZone, what: &str) -> Result<Local> {
+    zoned(
+        dt,
+        tz,
+        what,
+        &dt.strftime("%Y-%m-%d %H:%M").to_string(),
+        Kind::At,
+    )
 }
 
-/// The current moment from `--now` / `FOLLOWUP_NOW`: RFC 3339, or a local time in `tz`.
-pub fn now(text: &str, tz: &TimeZone) -> Result<Timestamp> {
-    let t = text.trim();
-    if let Ok(ts) = t.parse::<Timestamp>() {
-        return Ok(ts);
+fn zoned(dt: DateTime, tz: &TimeZone, what: &str, text: &str, kind: Kind) -> Result<Local> {
+    // Checked before converting: far years overflow the conversion.
+    if kind == Kind::At {
+        check_year(dt.year(), what, text, kind)?;
     }
-    match t.parse::<DateTime>() {
-        Ok(dt) => tz
-            .to_ambiguous_zoned(dt)
-            .compatible()
-            .map(|z| z.timestamp())
-            .map_err(|e| Error::input(format!("invalid --now `{text}`: {e}"))),
-        Err(e) => Err(Error::input(format!(
-            "invalid --now `{text}`: {} (expected RFC 3339 such as 2026-12-02T09:00:00-05:00)",
-            crate::settings::one_line(&e.to_string())
-        ))),
+    let ambiguous = tz.to_ambiguous_zoned(dt);
+    let note = dst_note(&ambiguous, what, text);
+    let zoned = ambiguous.compatible().map_err(|_| {
+        // Only at the very ends of the calendar (a clock set there).
+        let why = match Kind::Now.refuses(i64::from(dt.year())) {
+            Some(why) => why,
+            None => format!(
+                "before the first moment the calendar holds ({} UTC)",
+                Timestamp::MIN.strftime("%Y-%m-%d %H:%M")
+            ),
+        };
+        Error::input(format!("invalid {what} `{text}`: {why}"))
+    })?;
+    check_year(zoned.year(), what, text, kind)?;
+    Ok(Local { zoned, note })
+}
+
+fn check_year(year: i16, what: &str, text: &str, kind: Kind) -> Result<()> {
+    if kind == Kind::Now {
+        return Ok(());
+    }
+    match kind.refuses(i64::from(year)) {
+        Some(why) => Err(Error::input(format!("invalid {what} `{text}`: {why}"))),
+        None => Ok(()),
+    }
+}
+
+/// Why `t` is not a date and time, in plain words: the part out of range ("February
+/// 2026 has 28 days", "years 2000–2060 only", "hours go from 00 to 23") when it has
+/// the shape `YYYY-MM-DD HH:MM`, else what is expected.
+fn explain(t: &str, kind: Kind) -> String {
+    let shape = kind.shape();
+    let number = |s: &str| -> Option<i64> {
+        (!s.is_empty() && s.len() <= 6 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    let (date, time) = match t.find([' ', 'T', 't']) {
+        Some(i) => (&t[..i], t[i + 1..].trim_start()),
+        None => (t, ""),
+    };
+    let mut parts = date.split('-');
+    let (Some(y), Some(m), Some(d), None) = (
+        parts.next().and_then(number),
+        parts.next().and_then(number),
+        parts.next().and_then(number),
+        parts.next(),
+    ) else {
+        return shape.to_string();
+    };
+    if kind == Kind::At {
+        if let Some(why) = kind.refuses(y) {
+            return why;
+        }
+    }
+    let month = i8::try_from(m).ok();
+    let Some(first) = month.and_then(|m| Date::new(y.min(9999) as i16, m, 1).ok()) else {
+        return format!("there is no month {m} (months go from 01 to 12)");
+    };
+    let days = first.days_in_month();
+    if d < 1 {
+        return format!(
+            "days start at 01 ({} has {days} days)",
+            first.strftime("%B %Y")
+        );
+    }
+    if d > i64::from(days) {
+        return format!("{} has {days} days", first.strftime("%B %Y"));
+    }
+    // The time: HH:MM[:SS[.fraction]], then perhaps an offset.
+    let clock = time.split(['+', 'Z', 'z', '-']).next().unwrap_or("");
+    let mut fields = clock.split(':');
+    let (h, min, sec) = (fields.next(), fields.next(), fields.next());
+    let whole = |s: Option<&str>| s.map(|s| s.split('.').next().unwrap_or(s)).and_then(number);
+    match (whole(h), whole(min)) {
+        (Some(h), _) if h > 23 => "hours go from 00 to 23".to_string(),
+        (Some(_), Some(m)) if m > 59 => "minutes go from 00 to 59".to_string(),
+        (Some(_), Some(_)) if whole(sec).is_some_and(|s| s > 59) => {
+            "seconds go from 00 to 59".to_string()
+        }
+        // Everything is in range: only the instant is past the calendar's end.
+        _ => kind.refuses(y).unwrap_or_else(|| shape.to_string()),
+    }
+}
+
+/// What to tell the user when `dt` does not exist in its zone or happens twice
+/// there: which instant was taken (jiff's "compatible" choice: a gap moves forward by
+/// its length, a fold takes the earlier instant) and, in a fold, how to write the
+/// other.
+fn dst_note(a: &jiff::tz::AmbiguousZoned, what: &str, text: &str) -> Option<String> {
+    use jiff::tz::AmbiguousOffset;
+    let (before, after) = match a.offset() {
+        AmbiguousOffset::Unambiguous { .. } => return None,
+        AmbiguousOffset::Gap { before, after } | AmbiguousOffset::Fold { before, after } => {
+            (before, after)
+        }
+    };
+    let tz = a.time_zone();
+    let dt = a.datetime();
+    let name = tz.iana_name().unwrap_or("this zone");
+    let at = |offset: jiff::tz::Offset| {
+        let ts = offset.to_timestamp(dt).ok()?;
+        Some(Zoned::new(ts, tz.clone()))
+    };
+    // The transition lies within an offset change of the wall-clock time: after the
+    // earliest instant the time could be.
+    let widest = if before > after { before } else { after };
+    let transition = widest
+        .to_timestamp(dt)
+        .ok()
+        .and_then(|lo| tz.following(lo).next())
+        .map(|t| t.timestamp());
+    let clocks = |verb: &str| match transition {
+        Some(t) => {
+            let from = t.to_zoned(TimeZone::fixed(before)).datetime();
+            let to = t.to_zoned(TimeZone::fixed(after)).datetime();
+            if from.date() == to.date() {
+                format!(
+                    "the clocks go {verb} from {} to {} on {}",
+                    from.strftime("%H:%M"),
+                    to.strftime("%H:%M"),
+                    dt.strftime("%a %b %-d %Y")
+                )
+            } else {
+                // Across the date line: whole days.
+                format!(
+                    "the clocks go {verb} from {} to {}",
+                    from.strftime("%a %b %-d %Y %H:%M"),
+                    to.strftime("%a %b %-d %Y %H:%M")
+                )
+            }
+        }
+        None => format!("the clocks go {verb} that day"),
+    };
+    let taken = at(before)?;
+    if after > before {
+        Some(format!(
+            "{what} `{}` does not exist in {name} ({}): read as {} ({})",
+            text.trim(),
+            clocks("forward"),
+            taken.strftime("%H:%M %Z"),
+            rfc3339(&taken)
+        ))
+    } else {
+        let other = at(after)?;
+        Some(format!(
+            "{what} `{}` happens twice in {name} ({}): took the first, {} ({}); for the second, write {}",
+            text.trim(),
+            clocks("back"),
+            taken.strftime("%H:%M %Z"),
+            rfc3339(&taken),
+            rfc3339(&other)
+        ))
     }
 }
 
@@ -397,10 +633,56 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("no time of day"));
+        let err = |text: &str| local(text, &tz, "--at").unwrap_err().to_string();
+        assert_eq!(
+            err("2026-02-30 10:00"),
+            "invalid --at `2026-02-30 10:00`: February 2026 has 28 days"
+        );
+        assert_eq!(
+            err("9999-12-31 23:30"),
+            "invalid --at `9999-12-31 23:30`: years 2000–2060 only (what the planner and its holiday tables cover)"
+        );
+        assert!(err("12/01/2026 10:00").contains("expected a date and time"));
         assert_eq!(duration("45m").unwrap(), SignedDuration::from_mins(45));
         assert_eq!(duration("1h30m").unwrap(), SignedDuration::from_mins(90));
         assert_eq!(duration("90").unwrap(), SignedDuration::from_mins(90));
         assert!(duration("0m").is_err());
         assert!(hours("17:00-09:00").is_err());
+    }
+
+    #[test]
+    fn gaps_and_folds_are_taken_as_jiff_does_and_noted() {
+        let tz = TimeZone::get("America/New_York").unwrap();
+        for (text, want) in [
+            ("2026-03-08 02:30", "2026-03-08T03:30:00-04:00"),
+            ("2026-11-01 01:30", "2026-11-01T01:30:00-04:00"),
+            ("2026-07-01 02:30", "2026-07-01T02:30:00-04:00"),
+        ] {
+            let l = local(text, &tz, "--at").unwrap();
+            assert_eq!(rfc3339(&l.zoned), want);
+            let jiff = text
+                .parse::<DateTime>()
+                .unwrap()
+                .to_zoned(tz.clone())
+                .unwrap();
+            assert_eq!(l.zoned, jiff, "the instant jiff's compatible choice gives");
+            assert_eq!(l.note.is_some(), text != "2026-07-01 02:30", "{text}");
+        }
+        // Across the date line, a whole day is skipped (Samoa, December 2011).
+        let apia = TimeZone::get("Pacific/Apia").unwrap();
+        let dt = jiff::civil::date(2011, 12, 30).at(12, 0, 0, 0);
+        let l = in_zone(dt, &apia, "the interview's time").unwrap();
+        assert_eq!(rfc3339(&l.zoned), "2011-12-31T12:00:00+14:00");
+        assert_eq!(
+            l.note.as_deref(),
+            Some("the interview's time `2011-12-30 12:00` does not exist in Pacific/Apia (the clocks go forward from Fri Dec 30 2011 00:00 to Sat Dec 31 2011 00:00): read as 12:00 +14 (2011-12-31T12:00:00+14:00)")
+        );
+        // Lord Howe moves its clocks by half an hour.
+        let lh = TimeZone::get("Australia/Lord_Howe").unwrap();
+        let l = local("2026-10-04 02:15", &lh, "--at").unwrap();
+        assert_eq!(
+            l.note.as_deref(),
+            Some("--at `2026-10-04 02:15` does not exist in Australia/Lord_Howe (the clocks go forward from 02:00 to 02:30 on Sun Oct 4 2026): read as 02:45 +11 (2026-10-04T02:45:00+11:00)")
+        );
     }
 }

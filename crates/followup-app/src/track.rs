@@ -14,7 +14,6 @@ use serde::Deserialize;
 
 use crate::ctx::{find_contact, store_err, track_of, Ctx};
 use crate::error::{parse_word, Error, Result};
-use crate::settings::Settings;
 use crate::time;
 
 /// One interview round as typed: flags of `followup add`, fields of a form or JSON.
@@ -137,19 +136,24 @@ pub fn notes(r: &RoundInput) -> Vec<NewNote> {
     out
 }
 
-/// A new interview round from flags, with its decision phrase read into a date.
-pub fn new_round(
-    r: &RoundInput,
-    settings: &Settings,
-    region: Option<&Region>,
-) -> Result<NewInterview> {
+/// A new interview round from flags, with its decision phrase read into a date. A
+/// note on how `--at` was read (a time that does not exist or happens twice) goes to
+/// `ctx.notes`.
+pub fn new_round(ctx: &Ctx, r: &RoundInput, region: Option<&Region>) -> Result<NewInterview> {
+    let settings = &ctx.settings;
     let tz_name = r.tz.as_deref().or(settings.tz.as_deref()).ok_or_else(|| {
         Error::input(
             "no time zone: pass --tz ZONE (such as America/New_York) or set tz in config.toml",
         )
     })?;
-    let tz = time::zone(tz_name, "--tz")?;
-    let start = time::local_datetime(&r.at, &tz, "--at")?;
+    let tz_from = match &r.tz {
+        Some(_) => "--tz".to_string(),
+        None => settings.origin("tz"),
+    };
+    let tz = time::zone(tz_name, &tz_from)?;
+    let at = time::local(&r.at, &tz, "--at")?;
+    ctx.notes.push(at.note);
+    let start = at.zoned;
     let minutes = time::duration(&r.duration)?.as_mins();
     let mut i = NewInterview::new(
         start.timestamp(),
@@ -185,10 +189,13 @@ pub fn app_zone(ctx: &Ctx, full: &ApplicationFull) -> TimeZone {
         .unwrap_or(TimeZone::UTC)
 }
 
-/// The moment given with `--at`, read in the application's zone, or now.
+/// The moment given with `--at`, read in the application's zone, or now. A note on
+/// how it was read goes to `ctx.notes`.
 pub fn when(ctx: &Ctx, full: &ApplicationFull, at: Option<&str>) -> Result<Timestamp> {
     let Some(text) = at else { return Ok(ctx.now) };
-    Ok(time::local_datetime(text, &app_zone(ctx, full), "--at")?.timestamp())
+    let at = time::local(text, &app_zone(ctx, full), "--at")?;
+    ctx.notes.push(at.note);
+    Ok(at.zoned.timestamp())
 }
 
 /// Adds an application with its first interview (`followup add`, the New interview page).
@@ -198,7 +205,7 @@ pub fn add(ctx: &Ctx, a: &AddInput) -> Result<i64> {
     if let Some(tz) = &a.recipient_tz {
         time::zone(tz, "--recipient-tz")?;
     }
-    let round = new_round(&a.round, &ctx.settings, region.as_ref())?;
+    let round = new_round(ctx, &a.round, region.as_ref())?;
     let mut app = NewApplication::new(a.company.trim(), a.role.trim(), ctx.now);
     app.region = region.as_ref().map(|r| r.code().to_string());
     app.recipient_tz = a.recipient_tz.clone();
@@ -255,7 +262,7 @@ pub fn add_round(ctx: &Ctx, id: i64, r: &RoundInput, reopen: bool) -> Result<Rou
             .or_else(|| full.interviews.iter().max_by_key(|i| (i.start, i.id)))
             .map(|i| i.tz.clone());
     }
-    let mut round = new_round(&input, &ctx.settings, region.as_ref())?;
+    let mut round = new_round(ctx, &input, region.as_ref())?;
     // People already known for this application are linked, not duplicated.
     for who in &mut round.interviewers {
         if let Interviewer::New(c) = who {
@@ -490,12 +497,17 @@ pub fn round_patch(ctx: &Ctx, id: i64, e: &RoundEdit) -> Result<(i64, InterviewP
         None => old_tz.clone(),
     };
     let start = match &e.at {
-        Some(at) => time::local_datetime(at, &tz, "--at")?,
+        Some(at) => {
+            let at = time::local(at, &tz, "--at")?;
+            ctx.notes.push(at.note);
+            at.zoned
+        }
         None => {
             // The same wall-clock time, in the (new) zone.
             let wall = round.start.to_zoned(old_tz).datetime();
-            wall.to_zoned(tz.clone())
-                .map_err(|err| Error::input(format!("{wall} in {}: {err}", round.tz)))?
+            let kept = time::in_zone(wall, &tz, "the interview's time")?;
+            ctx.notes.push(kept.note);
+            kept.zoned
         }
     };
     if start.timestamp() != round.start {

@@ -144,11 +144,17 @@ pub enum Command {
         /// Do not ask.
         #[arg(long)]
         yes: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Write everything to a JSON file.
     Backup {
         /// The file to write.
         file: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Replace everything with a backup (all or nothing).
     Restore {
@@ -157,6 +163,9 @@ pub enum Command {
         /// Do not ask.
         #[arg(long)]
         yes: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Write a follow-up message for an application: thank-you, letter, follow-up,
     /// final-follow-up, phone-script, voicemail, feedback-request, reply-to-rejection.
@@ -196,6 +205,16 @@ pub enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// The people of an application: add, change or remove a contact.
+    #[command(subcommand)]
+    Contact(ContactCommand),
+    /// Notes about an application or one of its rounds: topics, strengths, gaps and
+    /// questions, which the drafts use (M7).
+    #[command(subcommand)]
+    Note(NoteCommand),
+    /// A printable HTML page of every application in a period, with dates, contacts and
+    /// outcome: proof of your applications for a job centre or unemployment office.
+    Report(ReportArgs),
 }
 
 /// Facts about the interview and the recipient shared by several commands.
@@ -503,10 +522,20 @@ pub struct ImportArgs {
 pub struct ExportArgs {
     /// The .ics file to write (- for standard output).
     #[arg(long, value_name = "FILE")]
-    pub ics: PathBuf,
+    pub ics: Option<PathBuf>,
     /// Only this application.
     #[arg(long)]
     pub application: Option<i64>,
+    /// Print a JSON summary (with --ics FILE; --ics - writes the calendar itself).
+    #[arg(long)]
+    pub json: bool,
+    /// csv: every application and every event of its history, one row each, to
+    /// standard output (or --output); ics: the same as --ics.
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// The file to write with --format (default: standard output).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// `followup holidays`.
@@ -519,6 +548,14 @@ pub enum HolidaysCommand {
         /// The calendar's name, used as --region NAME.
         #[arg(long)]
         name: String,
+        /// The built-in region whose holidays the days add to (default: the default
+        /// region, else the one the recipient's zone suggests).
+        #[arg(long, value_name = "REGION", conflicts_with = "replaces")]
+        on: Option<String>,
+        /// The calendar holds every holiday itself (a country not built in), instead of
+        /// adding to a region's.
+        #[arg(long)]
+        replaces: bool,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -529,4 +566,121 @@ pub enum HolidaysCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// The fields of a contact, for `contact add` and `contact edit`.
+#[derive(Debug, Args, Clone)]
+pub struct ContactFields {
+    /// Their name (required to add; on edit, a new name).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Their e-mail address ("" clears it).
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Their phone number ("" clears it).
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// interviewer (the default), recruiter or hiring-manager.
+    #[arg(long)]
+    pub role: Option<String>,
+    /// Their IANA time zone ("" clears it).
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
+    /// A round they sat in, by number as `followup show` lists them (repeat for
+    /// several).
+    #[arg(long, value_name = "N")]
+    pub round: Vec<usize>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `followup contact`.
+#[derive(Debug, Subcommand)]
+pub enum ContactCommand {
+    /// Add a person to an application: followup contact add 1 --name "Raj Patel"
+    /// --email raj@acme.com --role interviewer --round 2.
+    Add {
+        /// The application id.
+        id: i64,
+        #[command(flatten)]
+        fields: ContactFields,
+    },
+    /// Change a contact, chosen by name, part of it, or contact id.
+    Edit {
+        /// The application id.
+        id: i64,
+        /// The contact: a name, part of it, or its id.
+        who: String,
+        #[command(flatten)]
+        fields: ContactFields,
+        /// A round they did not sit in after all (repeat for several).
+        #[arg(long, value_name = "N")]
+        not_round: Vec<usize>,
+    },
+    /// Remove a contact (refused while the history names them).
+    Remove {
+        /// The application id.
+        id: i64,
+        /// The contact: a name, part of it, or its id.
+        who: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `followup note`.
+#[derive(Debug, Subcommand)]
+pub enum NoteCommand {
+    /// Add notes to an application (or, with --interview, to one of its rounds).
+    Add {
+        /// The application id.
+        id: i64,
+        /// A topic discussed (repeat for several).
+        #[arg(long)]
+        topic: Vec<String>,
+        /// A strength of yours that matched.
+        #[arg(long)]
+        strength: Vec<String>,
+        /// A qualification not covered.
+        #[arg(long)]
+        gap: Vec<String>,
+        /// A question raised.
+        #[arg(long)]
+        question: Vec<String>,
+        /// The interview the notes are about (its id, as `followup show` lists it).
+        #[arg(long, value_name = "ID")]
+        interview: Option<i64>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a note, by its id (`followup show` lists them) or its exact text.
+    Remove {
+        /// The application id.
+        id: i64,
+        /// The note's id, or its exact text.
+        note: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `followup report`.
+#[derive(Debug, Args, Clone)]
+pub struct ReportArgs {
+    /// The first day of the period: 2026-11-01 (default: the first application).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// The last day of the period, included (default: today).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// The paper the page is laid out for: a4 or letter.
+    #[arg(long, default_value = "a4", value_name = "SIZE")]
+    pub paper: String,
+    /// The file to write (default: standard output).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }

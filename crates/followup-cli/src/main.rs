@@ -14,11 +14,22 @@ mod time;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
 
 fn main() -> ExitCode {
-    match cli::Cli::try_parse() {
-        Ok(cli) => run(cli),
+    let matches = match cli::Cli::command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => return usage_error(e),
+    };
+    // Where the database path came from, for the errors about it.
+    let db_from = match matches.value_source("db") {
+        Some(ValueSource::EnvVariable) => Some("FOLLOWUP_DB"),
+        Some(_) => Some("--db"),
+        None => None,
+    };
+    match cli::Cli::from_arg_matches(&matches) {
+        Ok(cli) => run(cli, db_from),
         Err(e) => usage_error(e),
     }
 }
@@ -46,8 +57,8 @@ fn usage_error(e: clap::Error) -> ExitCode {
     }
 }
 
-fn run(cli: cli::Cli) -> ExitCode {
-    match commands::dispatch(cli) {
+fn run(cli: cli::Cli, db_from: Option<&'static str>) -> ExitCode {
+    match commands::dispatch(cli, db_from) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             anstream::eprintln!(

@@ -25,6 +25,15 @@ pub mod style {
     pub const DUE: Style = AnsiColor::Yellow.on_default().bold();
 }
 
+/// A warning on stderr, such as how an input was read ("took the first").
+pub fn warn(text: &str) {
+    anstream::eprintln!(
+        "{}warning:{} {text}",
+        style::DUE.render(),
+        style::DUE.render_reset()
+    );
+}
+
 /// One cell: its text and style.
 pub struct Cell(pub String, pub Style);
 

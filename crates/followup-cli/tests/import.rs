@@ -476,3 +476,60 @@ fn an_agenda_read_before_an_update_follows_the_moved_interview() {
         ]
     );
 }
+
+#[test]
+fn an_outdated_invite_stays_outdated_after_backup_and_restore() {
+    let env = Env::new();
+    ok(env
+        .cmd()
+        .args(["profile", "--name", "Alex Candidate", "--email", ME]));
+    ok(env.cmd().arg("import").arg(invite("google.ics")));
+    let v = json(&ok(env
+        .cmd()
+        .args(["import", "--json"])
+        .arg(invite("update-seq2.ics"))));
+    assert_eq!(v["imported"][0]["action"], "updated");
+    let app = v["imported"][0]["application_id"].as_i64().unwrap();
+
+    // Backed up, then restored into a new database.
+    let backup = env.path().join("backup.json");
+    let restored = env.path().join("restored.sqlite");
+    ok(env.cmd().arg("backup").arg(&backup));
+    ok(env
+        .cmd()
+        .arg("--db")
+        .arg(&restored)
+        .args(["restore", "--yes"])
+        .arg(&backup));
+
+    // The first version (SEQUENCE 0) arrives late: still older than what was imported.
+    let v = json(&ok(env
+        .cmd()
+        .arg("--db")
+        .arg(&restored)
+        .args(["import", "--json"])
+        .arg(invite("google.ics"))));
+    assert_eq!(v["imported"][0]["action"], "outdated");
+    let full = json(&ok(env.cmd().arg("--db").arg(&restored).args([
+        "show",
+        &app.to_string(),
+        "--json",
+    ])));
+    assert_eq!(
+        full["application"]["interviews"][0]["start"], "2026-12-02T19:00:00Z",
+        "the interview stays where the newer invitation put it"
+    );
+
+    // And a backup of the restored database is the same file, byte for byte.
+    let again = env.path().join("again.json");
+    ok(env
+        .cmd()
+        .arg("--db")
+        .arg(&restored)
+        .arg("backup")
+        .arg(&again));
+    assert_eq!(
+        std::fs::read(&backup).unwrap(),
+        std::fs::read(&again).unwrap()
+    );
+}

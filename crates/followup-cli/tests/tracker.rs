@@ -148,7 +148,7 @@ fn first_run_creates_the_default_database_and_prints_the_id() {
 #[test]
 fn db_flag_creates_the_file_where_asked() {
     let env = Env::new();
-    let db = env.home.path().join("nested/dir/mine.sqlite");
+    let db = env.home.path().join("mine.sqlite");
     let out = ok(env.bare().env("FOLLOWUP_NOW", NOW).args([
         "--db",
         db.to_str().unwrap(),
@@ -173,6 +173,120 @@ fn db_flag_creates_the_file_where_asked() {
             .exists(),
         "--db replaces the default location"
     );
+}
+
+/// Every file and directory under `dir`.
+fn tree(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(tree(&p));
+        }
+        out.push(p);
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn a_mistyped_db_path_is_an_error_not_a_new_database() {
+    let env = Env::new();
+    let typo = env.home.path().join("trakcer.sqlite");
+    let typo_s = typo.to_str().unwrap();
+    let before = tree(env.home.path());
+    // Commands that only read refuse a file that does not exist, naming it and where
+    // the path came from, and saying how to start one.
+    for args in [
+        vec!["agenda"],
+        vec!["list"],
+        vec!["show", "1"],
+        vec!["log", "1", "thank-you"],
+        vec!["export", "--ics", "-"],
+        vec!["holidays", "list"],
+        vec!["profile"],
+        vec!["serve", "--port", "0"],
+    ] {
+        let msg = refused(
+            env.bare()
+                .env("FOLLOWUP_NOW", NOW)
+                .arg("--db")
+                .arg(&typo)
+                .args(&args),
+        );
+        assert!(
+            msg.contains(&format!("no database at {typo_s} (from --db)")),
+            "{args:?}: {msg}"
+        );
+        assert!(msg.contains("followup add"), "{msg}");
+    }
+    let msg = refused(env.bare().env("FOLLOWUP_DB", &typo).arg("agenda"));
+    assert!(msg.contains("(from FOLLOWUP_DB)"), "{msg}");
+    assert_eq!(tree(env.home.path()), before, "nothing created");
+
+    // A command that records something creates the file, but not a missing directory.
+    let nested = env.home.path().join("nested/dir/mine.sqlite");
+    let msg = refused(
+        env.bare()
+            .env("FOLLOWUP_NOW", NOW)
+            .arg("--db")
+            .arg(&nested)
+            .args([
+                "add",
+                "--company",
+                "Acme",
+                "--role",
+                "Engineer",
+                "--at",
+                AT,
+                "--tz",
+                TZ,
+            ]),
+    );
+    assert!(
+        msg.contains(&format!(
+            "directory {} does not exist",
+            env.home.path().join("nested/dir").display()
+        )),
+        "{msg}"
+    );
+    assert_eq!(tree(env.home.path()), before, "nothing created");
+    // Nor does a restore that was not confirmed.
+    let backup = env.home.path().join("empty.json");
+    std::fs::write(
+        &backup,
+        r#"{"format": 2, "profile": null, "applications": []}"#,
+    )
+    .unwrap();
+    refused(
+        env.bare()
+            .arg("--db")
+            .arg(&typo)
+            .arg("restore")
+            .arg(&backup),
+    );
+    refused(
+        env.bare()
+            .arg("--db")
+            .arg(&typo)
+            .args(["profile", "--phone", "555"]),
+    );
+    assert!(!typo.exists());
+    ok(env.bare().arg("--db").arg(&typo).args([
+        "profile",
+        "--name",
+        "Sam Lee",
+        "--email",
+        "sam@example.com",
+    ]));
+    assert!(typo.is_file());
+    let out = ok(env
+        .bare()
+        .env("FOLLOWUP_NOW", NOW)
+        .arg("--db")
+        .arg(&typo)
+        .arg("list"));
+    assert!(out.starts_with("No applications yet"), "{out}");
 }
 
 #[test]
@@ -840,4 +954,166 @@ fn a_command_line_clap_refuses_is_one_line_too() {
     // Help is still help.
     let help = env.run(["edit", "--help"]);
     assert!(help.contains("--interview"), "{help}");
+}
+
+/// Standard output and standard error of a command that must succeed.
+fn both(cmd: &mut Command) -> (String, String) {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn recording_commands_say_what_they_recorded() {
+    let env = Env::new();
+    let start = env.run(["agenda"]);
+    assert!(
+        start.starts_with("No applications yet.")
+            && start.contains("`followup add --company")
+            && start.contains("`followup import invite.ics`"),
+        "{start}"
+    );
+
+    // `add` keeps the bare id on stdout for scripts; the words go to stderr.
+    let (out, err) = both(env.cmd().args([
+        "add",
+        "--company",
+        "Acme",
+        "--role",
+        "Backend Engineer",
+        "--at",
+        AT,
+        "--tz",
+        TZ,
+        "--decision",
+        "within a week",
+        "--interviewer",
+        "Jane Doe <jane@acme.com>",
+        "--interviewer",
+        "Raj Patel",
+    ]));
+    assert_eq!(out, "1\n");
+    assert!(
+        err.starts_with("Added Acme — Backend Engineer as #1"),
+        "{err}"
+    );
+
+    let out = env.run([
+        "log",
+        "1",
+        "thank-you",
+        "--to",
+        "Jane",
+        "--at",
+        "2026-12-01 11:30",
+    ]);
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next(),
+        Some("Logged thank-you to Jane Doe for Acme (#1) at Tue Dec 1 11:30 EST (entry #1).")
+    );
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("Next: Thank-you to Raj Patel, due"),
+        "{out}"
+    );
+    let v = env.json(["log", "1", "thank-you", "--to", "Raj", "--json"]);
+    assert_eq!(v["id"], 2, "--json keeps the id: {v}");
+    assert_eq!(
+        (&v["application_id"], &v["to"]),
+        (&1.into(), &"Raj Patel".into())
+    );
+
+    let out = env.run([
+        "edit",
+        "1",
+        "--role",
+        "Staff Engineer",
+        "--at",
+        "2026-12-01 09:30",
+    ]);
+    assert!(
+        out.starts_with(
+            "Updated Acme (#1): role Backend Engineer → Staff Engineer; \
+             interview #1 moved to Tue Dec 1 09:30 EST.\n"
+        ),
+        "{out}"
+    );
+    let v = env.json(["edit", "1", "--role", "Staff Engineer", "--json"]);
+    assert_eq!(v, serde_json::json!({ "id": 1, "changes": [] }));
+
+    let out = env.run([
+        "reply",
+        "1",
+        "--from",
+        "Jane",
+        "--decision",
+        "by December 18",
+    ]);
+    assert!(
+        out.starts_with(
+            "Recorded reply from Jane Doe, Acme (#1); decision by Fri Dec 18: re-planned"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("Next: Follow-up"), "{out}");
+
+    let out = env.run(["outcome", "1", "rejected"]);
+    assert!(
+        out.starts_with("Recorded outcome rejected for Acme (#1): feedback request planned"),
+        "{out}"
+    );
+    let v = env.json(["outcome", "1", "rejected", "--json"]);
+    assert_eq!(
+        (&v["outcome"], &v["status"]),
+        (&"rejected".into(), &"rejected".into())
+    );
+
+    assert_eq!(
+        env.run(["list"]),
+        "No open applications (1 closed: `followup list --all`).\n"
+    );
+
+    // History in the user's zone, like every other time shown.
+    let out = ok(env
+        .cmd()
+        .env("FOLLOWUP_TZ", "Europe/London")
+        .args(["show", "1"]));
+    assert!(
+        out.contains("  Tue Dec 1 2026 16:30 GMT thank-you — Jane Doe"),
+        "{out}"
+    );
+    assert!(!out.contains("UTC"), "{out}");
+}
+
+#[test]
+fn delete_backup_restore_and_export_take_json() {
+    let env = Env::new();
+    env.add("Acme", []);
+    let id = env.add("Globex", []);
+    let file = env.home.path().join("b.json");
+    let v = env.json(["backup", file.to_str().unwrap(), "--json"]);
+    assert_eq!(v["applications"], 2);
+    assert_eq!(v["file"], file.to_str().unwrap());
+    let v = env.json(["delete", &id.to_string(), "--yes", "--json"]);
+    assert_eq!(v, serde_json::json!({ "id": id, "deleted": true }));
+    let v = env.json(["restore", file.to_str().unwrap(), "--yes", "--json"]);
+    assert_eq!(v["applications"], 2);
+    let ics = env.home.path().join("f.ics");
+    let v = env.json(["export", "--ics", ics.to_str().unwrap(), "--json"]);
+    assert!(v["events"].as_u64().unwrap() > 0, "{v}");
+    assert_eq!(v["file"], ics.to_str().unwrap());
+    let msg = refused(env.cmd().args(["export", "--ics", "-", "--json"]));
+    assert!(msg.contains("--ics FILE"), "{msg}");
+    let v = env.json(["holidays", "list", "--json"]);
+    assert_eq!(v["calendars"], serde_json::json!([]));
 }

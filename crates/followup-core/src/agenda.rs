@@ -318,10 +318,12 @@ pub fn plan_track(track: &Track, policy: &Policy) -> Planned {
         let (round_id, next_start) = (earlier.map(|e| e.0), earlier.map(|e| e.1));
         let since = round.start.timestamp();
         let after = |e: &&&Event| e.at() >= since;
+        // A follow-up sent, or an outcome (the application was closed and reopened
+        // since), ends the round's thank-yous.
         let followed_up = all
             .iter()
             .filter(after)
-            .any(|e| matches!(e, Event::FollowUp { .. }));
+            .any(|e| matches!(e, Event::FollowUp { .. } | Event::Outcome { .. }));
         let thanked_all = all
             .iter()
             .filter(after)
@@ -640,6 +642,26 @@ mod tests {
             kinds(&items(&t, &p, now)),
             [("thank_you", Some("Raj Patel")), ("follow_up", None)]
         );
+    }
+
+    #[test]
+    fn a_reopened_application_owes_no_thank_you_for_rounds_before_its_outcome() {
+        let mut t = two_rounds();
+        let p = Policy::default();
+        t.events.push(Event::Outcome {
+            at: ts("2026-12-01T18:00:00Z"),
+            status: Status::Withdrawn,
+        });
+        t.events.push(Event::Reopened {
+            at: ts("2026-12-01T19:00:00Z"),
+        });
+        let it = items(&t, &p, ts("2026-12-01T20:00:00Z"));
+        assert_eq!(
+            kinds(&it),
+            [("thank_you", Some("Raj Patel")), ("follow_up", None)],
+            "only the coming round's"
+        );
+        assert_eq!(it[0].status, StepStatus::Upcoming);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //!
 //! | step | rule | window |
 //! |------|------|--------|
-//! | `thank_you` | T1 | from the end of the interview to 24 h later; recommended 1 h after the end when that is inside business hours, else the next business morning if it is within the 24 h, else the same evening (fine for email) |
+//! | `thank_you` | T1, T8 | from the end of the interview to 24 h later, or to the recipient's next business morning when those 24 h end outside their business hours or days (a note sent over a weekend or a holiday is read then); recommended 1 h after the end when that is inside business hours, else the next business morning if it is within the 24 h, else 1 h after the end by email, outside business hours (T1 allows an email in the evening) |
 //! | `follow_up` | T2, T3, T4 | with a decision date D: opens the business day after D, recommended D + 3 days; without: 3 business days / 7 days / 14 days after the interview. Phone never before 5 business days. |
 //! | `final_follow_up` | T5 | 7 / 10 / 14 days after the first follow-up |
 //! | `move_on` | T6 | 7 / 10 / 14 days after the final follow-up: close as no response |
@@ -221,15 +221,124 @@ impl StepStatus {
     }
 }
 
-/// The public holidays a date was moved past (T8); empty when only a weekend was.
+/// One day that is not a business day of the recipient (T8), and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClosedDay {
+    /// The day.
+    pub date: Date,
+    /// It falls on Saturday or Sunday.
+    pub weekend: bool,
+    /// It is this public holiday of the region, such as "Christmas Day".
+    pub holiday: Option<String>,
+}
+
+/// The days a date was moved past (T8), in order: each one a weekend day, a public
+/// holiday of the region, or both.
+///
+/// Displayed as "Fri Dec 25 is not a business day (Christmas Day, a public holiday in
+/// GB-ENG), nor are Sat Dec 26 and Sun Dec 27 (weekend), ...": a holiday is named as
+/// a holiday, a weekend as a weekend, and a holiday on a weekend as both.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Skipped {
-    /// Each holiday skipped: its date and name, such as "Christmas Day".
-    pub holidays: Vec<(Date, String)>,
+    /// The days, in date order.
+    pub days: Vec<ClosedDay>,
     /// The region.
     pub region: Option<Region>,
-    /// Whether a weekend was skipped too.
-    pub weekend: bool,
+}
+
+impl Skipped {
+    /// The public holidays among the days: their dates and names.
+    pub fn holidays(&self) -> impl Iterator<Item = (Date, &str)> {
+        self.days
+            .iter()
+            .filter_map(|d| d.holiday.as_deref().map(|h| (d.date, h)))
+    }
+
+    /// Whether a weekend day is among them.
+    pub fn weekend(&self) -> bool {
+        self.days.iter().any(|d| d.weekend)
+    }
+
+    /// The days grouped as they are told: a run of weekend days (with any holidays on
+    /// them) is one group, each weekday holiday another.
+    fn groups(&self) -> Vec<&[ClosedDay]> {
+        let mut groups: Vec<&[ClosedDay]> = Vec::new();
+        let mut start = 0;
+        for i in 1..=self.days.len() {
+            let split = match (self.days.get(i - 1), self.days.get(i)) {
+                (Some(a), Some(b)) => {
+                    !(a.weekend && b.weekend && b.date.yesterday().ok() == Some(a.date))
+                }
+                _ => true,
+            };
+            if split {
+                groups.push(&self.days[start..i]);
+                start = i;
+            }
+        }
+        groups
+    }
+
+    /// What one group is, such as "weekend; Sun Apr 5 is also Easter Sunday, a public
+    /// holiday in BR", "weekend; also Christmas Day, a public holiday in US" (when the
+    /// sentence is about that day, `subject`) or "Christmas Day, a public holiday in US".
+    fn describe(
+        &self,
+        f: &mut fmt::Formatter<'_>,
+        group: &[ClosedDay],
+        subject: Option<Date>,
+    ) -> fmt::Result {
+        let region = self.region.as_ref().map_or("the region", |r| r.code());
+        match group {
+            [day] if !day.weekend => {
+                write!(f, "{}", day.holiday.as_deref().unwrap_or("a holiday"))?;
+                write!(f, ", a public holiday in {region}")
+            }
+            _ => {
+                f.write_str("weekend")?;
+                for day in group {
+                    if let Some(name) = &day.holiday {
+                        if group.len() == 1 || subject == Some(day.date) {
+                            write!(f, "; also {name}, a public holiday in {region}")?;
+                        } else {
+                            write!(
+                                f,
+                                "; {} is also {name}, a public holiday in {region}",
+                                md(day.date)
+                            )?;
+                        }
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// "D is not a business day (what it is), nor are ... (what they are)"; with
+    /// `name_first` false the first day is not named again ("not a business day
+    /// (...)").
+    fn tell(&self, f: &mut fmt::Formatter<'_>, name_first: bool) -> fmt::Result {
+        for (i, group) in self.groups().into_iter().enumerate() {
+            let (Some(first), Some(last)) = (group.first(), group.last()) else {
+                continue;
+            };
+            if i == 0 {
+                if name_first {
+                    write!(f, "{} is ", md(first.date))?;
+                }
+                f.write_str("not a business day (")?;
+            } else if group.len() == 1 {
+                write!(f, ", nor is {} (", md(first.date))?;
+            } else if group.len() == 2 {
+                write!(f, ", nor are {} and {} (", md(first.date), md(last.date))?;
+            } else {
+                write!(f, ", nor are {}–{} (", md(first.date), md(last.date))?;
+            }
+            self.describe(f, group, (i == 0).then_some(first.date))?;
+            f.write_str(")")?;
+        }
+        Ok(())
+    }
 }
 
 /// One reason behind a step, with the numbers used. Rendered with `Display`.
@@ -250,23 +359,56 @@ pub enum Why {
         deadline_hours: u32,
         /// `thank_you.late_hours`.
         late_hours: u32,
+        /// Whether the deadline moved to the recipient's next business morning
+        /// ([`Why::ThankYouDeadline`]); then lateness is not told in hours.
+        moved: bool,
     },
     /// T1: recommended a little after the end, inside business hours.
     ThankYouSoon {
         /// `thank_you.delay_minutes`.
         delay_minutes: u32,
+        /// Whether that is the day the interview ended.
+        same_day: bool,
     },
-    /// T1: the end is after hours; the next business morning is within the deadline.
+    /// T1: a little after the end is outside business hours; the next business
+    /// morning is within the deadline.
     ThankYouNextMorning {
+        /// `thank_you.delay_minutes` after the end (recipient's wall clock).
+        soon: DateTime,
+        /// `thank_you.delay_minutes`.
+        delay_minutes: u32,
         /// The morning chosen.
         at: DateTime,
+        /// `thank_you.deadline_hours`.
+        deadline_hours: u32,
     },
-    /// T1: the next business morning is too far; send the same evening by email.
+    /// T1: the next business morning is past the deadline: by email a little after
+    /// the end, outside business hours.
     ThankYouEvening {
         /// The next business morning, beyond the deadline.
         next_morning: DateTime,
         /// `thank_you.deadline_hours`.
         deadline_hours: u32,
+        /// The moment recommended, `delay_minutes` after the end.
+        soon: DateTime,
+        /// `thank_you.delay_minutes`.
+        delay_minutes: u32,
+    },
+    /// T1, T8: `deadline_hours` after the end falls outside the recipient's business
+    /// hours or days: the deadline moves to when their business day opens.
+    ThankYouDeadline {
+        /// `thank_you.deadline_hours`.
+        deadline_hours: u32,
+        /// The end + `deadline_hours` (recipient's wall clock).
+        due: DateTime,
+        /// The deadline used.
+        to: DateTime,
+        /// The recipient's business hours: start,
+        start: Time,
+        /// and end.
+        end: Time,
+        /// The days from `due`'s up to `to`'s that are not business days.
+        skipped: Skipped,
     },
     /// T2: the stated decision date.
     DecisionDate {
@@ -390,19 +532,7 @@ fn mdt(d: DateTime) -> impl fmt::Display {
 
 impl fmt::Display for Skipped {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.weekend {
-            f.write_str("weekend")?;
-        }
-        for (i, (date, name)) in self.holidays.iter().enumerate() {
-            if i > 0 || self.weekend {
-                f.write_str("; ")?;
-            }
-            write!(f, "{} is {name}", md(*date))?;
-        }
-        if let (Some(region), false) = (&self.region, self.holidays.is_empty()) {
-            write!(f, ", a public holiday in {region}")?;
-        }
-        Ok(())
+        self.tell(f, true)
     }
 }
 
@@ -422,24 +552,63 @@ impl fmt::Display for Why {
                     )
                 }
             }
-            Why::ThankYouWindow { deadline_hours, late_hours } => write!(
+            Why::ThankYouWindow { deadline_hours, late_hours, moved } => {
+                write!(
+                    f,
+                    "T1: thank each interviewer after the interview, within {deadline_hours} h of the end"
+                )?;
+                if *moved {
+                    // Hours when the recipient's business is closed do not count.
+                    f.write_str(" or, when those end outside the recipient's business hours, by their next business morning (T8)")
+                } else {
+                    write!(f, "; after {late_hours} h it is late")
+                }
+            }
+            Why::ThankYouSoon { delay_minutes, same_day } => write!(
                 f,
-                "T1: thank each interviewer after the interview, within {deadline_hours} h of the end; after {late_hours} h it is late"
+                "T1: recommended {delay_minutes} min after the end (policy), {}, inside the recipient's business hours",
+                if *same_day { "the same day" } else { "the next day" }
             ),
-            Why::ThankYouSoon { delay_minutes } => write!(
+            Why::ThankYouNextMorning { soon, delay_minutes, at, deadline_hours } => write!(
                 f,
-                "T1: recommended {delay_minutes} min after the end (policy), the same day, inside business hours"
-            ),
-            Why::ThankYouNextMorning { at } => write!(
-                f,
-                "T1: the end is outside business hours; the next business morning, {}, is within the deadline",
+                "T1: {delay_minutes} min after the end, {}, is outside the recipient's business hours; their next business morning, {}, is within {deadline_hours} h of the end",
+                mdt(*soon),
                 mdt(*at)
             ),
-            Why::ThankYouEvening { next_morning, deadline_hours } => write!(
+            Why::ThankYouEvening { next_morning, deadline_hours, soon, delay_minutes } => write!(
                 f,
-                "T1: the next business morning, {}, is more than {deadline_hours} h away: send the same evening (fine for email)",
-                mdt(*next_morning)
+                "T1: their next business morning, {}, is more than {deadline_hours} h after the end, so the note goes by email {delay_minutes} min after the end (policy), {}, outside their business hours: an email may be sent then and waits in their inbox",
+                mdt(*next_morning),
+                mdt(*soon)
             ),
+            Why::ThankYouDeadline { deadline_hours, due, to, start, end, skipped } => {
+                write!(f, "T8: {deadline_hours} h after the end is {}, ", mdt(*due))?;
+                let due_closed = skipped.days.first().is_some_and(|d| d.date == due.date());
+                if due_closed {
+                    skipped.tell(f, false)?;
+                } else {
+                    write!(
+                        f,
+                        "{} the recipient's business hours ({}–{})",
+                        if due.time() < *start { "before" } else { "after" },
+                        start.strftime("%H:%M"),
+                        end.strftime("%H:%M")
+                    )?;
+                    if !skipped.days.is_empty() {
+                        f.write_str(", and ")?;
+                        skipped.tell(f, true)?;
+                    }
+                }
+                if to.date() == due.date() {
+                    write!(f, ": the deadline is when their business day opens, {}", mdt(*to))
+                } else {
+                    write!(
+                        f,
+                        ": the deadline moves to their next business morning, {} (a note sent before then is read then)",
+                        mdt(*to)
+                    )
+                }
+            }
             Why::DecisionDate { date, meaning } => match meaning {
                 Some(m) => write!(f, "T2: decision date {} ({m})", md(*date)),
                 None => write!(f, "T2: decision date {}", md(*date)),
@@ -518,12 +687,15 @@ impl fmt::Display for Why {
                 }
                 f.write_str(")")
             }
-            Why::Moved { from, to, skipped } => write!(
-                f,
-                "T8: {} is not a business day ({skipped}): moved to {}",
-                md(*from),
-                md(*to)
-            ),
+            Why::Moved { from, to, skipped } => {
+                f.write_str("T8: ")?;
+                if skipped.days.first().is_some_and(|d| d.date == *from) {
+                    write!(f, "{skipped}")?;
+                } else {
+                    write!(f, "{} is not a business day", md(*from))?;
+                }
+                write!(f, ": moved to {}", md(*to))
+            }
             Why::BusinessHours { start, end, tz, region } => {
                 write!(
                     f,
@@ -758,6 +930,10 @@ struct Shared {
     factor: FactorWhy,
     /// How the decision date was read.
     meaning: Option<String>,
+    /// `thank_you.delay_minutes`.
+    delay_minutes: u32,
+    /// `thank_you.deadline_hours`.
+    deadline_hours: u32,
 }
 
 /// One reason, with only what is not in [`Shared`] (day counts as the policy gives
@@ -768,6 +944,7 @@ enum Reason {
     ThankYouWindow {
         deadline_hours: u32,
         late_hours: u32,
+        moved: bool,
     },
     ThankYouSoon {
         delay_minutes: u32,
@@ -780,6 +957,11 @@ enum Reason {
         day: Day,
         time: Time,
         deadline_hours: u32,
+    },
+    /// The deadline used (the end + `Shared::deadline_hours` moved inside business hours).
+    ThankYouDeadline {
+        day: Day,
+        time: Time,
     },
     DecisionDate {
         date: Date,
@@ -867,13 +1049,21 @@ impl Shared {
             Reason::ThankYouWindow {
                 deadline_hours,
                 late_hours,
+                moved,
             } => Why::ThankYouWindow {
                 deadline_hours,
                 late_hours,
+                moved,
             },
-            Reason::ThankYouSoon { delay_minutes } => Why::ThankYouSoon { delay_minutes },
+            Reason::ThankYouSoon { delay_minutes } => Why::ThankYouSoon {
+                delay_minutes,
+                same_day: self.after_end_minutes(delay_minutes).date() == self.end_local().date(),
+            },
             Reason::ThankYouNextMorning { day, time } => Why::ThankYouNextMorning {
+                soon: self.after_end_minutes(self.delay_minutes),
+                delay_minutes: self.delay_minutes,
                 at: day.date().to_datetime(time),
+                deadline_hours: self.deadline_hours,
             },
             Reason::ThankYouEvening {
                 day,
@@ -882,7 +1072,20 @@ impl Shared {
             } => Why::ThankYouEvening {
                 next_morning: day.date().to_datetime(time),
                 deadline_hours,
+                soon: self.after_end_minutes(self.delay_minutes),
+                delay_minutes: self.delay_minutes,
             },
+            Reason::ThankYouDeadline { day, time } => {
+                let due = self.after_end_minutes(self.deadline_hours.saturating_mul(60));
+                Why::ThankYouDeadline {
+                    deadline_hours: self.deadline_hours,
+                    due,
+                    to: day.date().to_datetime(time),
+                    start: self.hours.start,
+                    end: self.hours.end,
+                    skipped: self.closed(Day::new(due.date()), day),
+                }
+            }
             Reason::DecisionDate { date } => Why::DecisionDate {
                 date,
                 meaning: self.meaning.clone(),
@@ -939,7 +1142,7 @@ impl Shared {
             Reason::Moved { from, to } => Why::Moved {
                 from: from.date(),
                 to: to.date(),
-                skipped: self.skipped(from, to),
+                skipped: self.closed(from, to),
             },
             Reason::BusinessHours => Why::BusinessHours {
                 start: self.hours.start,
@@ -961,23 +1164,47 @@ impl Shared {
         }
     }
 
-    /// The weekend and holidays from `from` up to (not including) `to`.
-    fn skipped(&self, from: Day, to: Day) -> Skipped {
-        let mut skipped = Skipped {
-            holidays: Vec::new(),
-            region: self.region.clone(),
-            weekend: false,
-        };
+    /// The days from `from` up to (not including) `to` that are not business days:
+    /// weekend days and public holidays, each named for what it is (a holiday on a
+    /// weekend is both).
+    fn closed(&self, from: Day, to: Day) -> Skipped {
+        let mut days = Vec::new();
         let mut day = from;
         while day < to {
-            if day.is_weekend() {
-                skipped.weekend = true;
-            } else if let Some(name) = self.region.as_ref().and_then(|r| r.holiday(day.date())) {
-                skipped.holidays.push((day.date(), name.to_string()));
+            let weekend = day.is_weekend();
+            let holiday = self
+                .region
+                .as_ref()
+                .and_then(|r| r.holiday(day.date()))
+                .map(str::to_string);
+            if weekend || holiday.is_some() {
+                days.push(ClosedDay {
+                    date: day.date(),
+                    weekend,
+                    holiday,
+                });
             }
-            day = add_days(day, 1);
+            let next = add_days(day, 1);
+            if next == day {
+                break;
+            }
+            day = next;
         }
-        skipped
+        Skipped {
+            days,
+            region: self.region.clone(),
+        }
+    }
+
+    /// The interview's end on the recipient's wall clock.
+    fn end_local(&self) -> DateTime {
+        Zoned::new(self.end, self.tz.clone()).datetime()
+    }
+
+    /// `minutes` after the interview's end, on the recipient's wall clock.
+    fn after_end_minutes(&self, minutes: u32) -> DateTime {
+        let d = SignedDuration::from_mins(i64::from(minutes));
+        Zoned::new(plus(self.end, d).unwrap_or(self.end), self.tz.clone()).datetime()
     }
 }
 
@@ -1313,7 +1540,13 @@ impl<'a> Ctx<'a> {
     }
 
     /// What the steps' reasons share.
-    fn shared(&self, start: Option<&Interview>, end: Timestamp, factor: FactorWhy) -> Arc<Shared> {
+    fn shared(
+        &self,
+        start: Option<&Interview>,
+        end: Timestamp,
+        factor: FactorWhy,
+        policy: &Policy,
+    ) -> Arc<Shared> {
         Arc::new(Shared {
             tz: self.tz.clone(),
             region: self.region.cloned(),
@@ -1326,6 +1559,8 @@ impl<'a> Ctx<'a> {
             meaning: start
                 .filter(|i| i.decision_by.is_some())
                 .and_then(|i| i.decision_meaning.clone()),
+            delay_minutes: policy.thank_you.delay_minutes,
+            deadline_hours: policy.thank_you.deadline_hours,
         })
     }
 
@@ -1431,7 +1666,7 @@ pub fn feedback_request(rejected: Timestamp, recipient: &Recipient, policy: &Pol
         missed_after: None,
         rules: &["T8", "T9"],
         reasons,
-        shared: ctx.shared(None, rejected, factor),
+        shared: ctx.shared(None, rejected, factor, policy),
     }
 }
 
@@ -1466,6 +1701,7 @@ pub fn plan_with(
             raw,
             parts,
         },
+        policy,
     );
 
     let thank_you = thank_you_step(interview, &ctx, policy, end, &shared);
@@ -1512,40 +1748,62 @@ fn thank_you_step(
         let ts = end.timestamp();
         ctx.moment(plus(ts, d).unwrap_or(ts))
     };
-    let deadline = after(SignedDuration::from_hours(i64::from(tp.deadline_hours)));
+    // T1's deadline, `deadline_hours` after the end. When that falls outside the
+    // recipient's business hours or days (a Saturday, Christmas Day, the evening), the
+    // deadline is their next business morning instead (T8): a note sent before then is
+    // read then, and no thank-you turns overdue while their office is closed.
+    let due = after(SignedDuration::from_hours(i64::from(tp.deadline_hours)));
     let soon = after(SignedDuration::from_mins(i64::from(tp.delay_minutes)));
+    // (`next_open_after` is `None` exactly when the next open moment is `soon`.)
+    let (recommended, advice, deadline) = match ctx.next_open_after(soon) {
+        None => (
+            soon,
+            Reason::ThankYouSoon {
+                delay_minutes: tp.delay_minutes,
+            },
+            ctx.next_open(due),
+        ),
+        Some(open) if open <= due => (
+            open,
+            Reason::ThankYouNextMorning {
+                day: open.day,
+                time: open.time,
+            },
+            ctx.next_open(due),
+        ),
+        // Email may go out in the evening (T1): the note is sent soon after the end,
+        // outside business hours, and the reason says so. Nothing is open from `soon`
+        // to `open`, so the deadline, between them, moves to `open`.
+        Some(open) => (
+            soon,
+            Reason::ThankYouEvening {
+                day: open.day,
+                time: open.time,
+                deadline_hours: tp.deadline_hours,
+            },
+            if soon <= due {
+                open
+            } else {
+                ctx.next_open(due)
+            },
+        ),
+    };
+    let moved = deadline != due;
+    // (A validated policy waits less than the deadline, so this changes nothing.)
+    let recommended = recommended.min(deadline);
     let mut why = Reasons::new();
     why.push(Reason::InterviewEnds);
     why.push(Reason::ThankYouWindow {
         deadline_hours: tp.deadline_hours,
         late_hours: tp.late_hours,
+        moved,
     });
-    // (`next_open_after` is `None` exactly when the next open moment is `soon`.)
-    let mut recommended = match ctx.next_open_after(soon) {
-        None => {
-            why.push(Reason::ThankYouSoon {
-                delay_minutes: tp.delay_minutes,
-            });
-            soon
-        }
-        Some(open) if open <= deadline => {
-            why.push(Reason::ThankYouNextMorning {
-                day: open.day,
-                time: open.time,
-            });
-            open
-        }
-        Some(open) => {
-            why.push(Reason::ThankYouEvening {
-                day: open.day,
-                time: open.time,
-                deadline_hours: tp.deadline_hours,
-            });
-            soon
-        }
-    };
-    if recommended > deadline {
-        recommended = deadline;
+    why.push(advice);
+    if moved {
+        why.push(Reason::ThankYouDeadline {
+            day: deadline.day,
+            time: deadline.time,
+        });
     }
     let traditional = matches!(
         interview.company_type,
@@ -1565,7 +1823,12 @@ fn thank_you_step(
         recommended,
         latest: deadline,
         missed_after: None,
-        rules: &["T1", "T10"],
+        // T8 when the deadline moved to the recipient's business hours.
+        rules: if moved {
+            &["T1", "T8", "T10"]
+        } else {
+            &["T1", "T10"]
+        },
         reasons: why,
         shared: Arc::clone(shared),
     }

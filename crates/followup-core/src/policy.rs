@@ -493,6 +493,14 @@ impl Policy {
                 expected: "0 to 1440 minutes",
             });
         }
+        if self.thank_you.delay_minutes > self.thank_you.deadline_hours * 60 {
+            // The recommended moment stays inside the window it recommends in (T1).
+            return Err(PolicyError::OutOfRange {
+                key: "thank_you.delay_minutes",
+                value: self.thank_you.delay_minutes.to_string(),
+                expected: "at most thank_you.deadline_hours × 60 minutes",
+            });
+        }
         let h = &self.hours;
         if !(h.start < h.end && h.start <= h.preferred && h.preferred <= h.end) {
             return Err(PolicyError::OutOfRange {
@@ -643,6 +651,11 @@ mod tests {
             ("[follow_up\n", "TOML"),
             ("[factors]\nurgent = -1.0\n", "factors.urgent"),
             ("[hours]\nstart = \"18:00\"\n", "hours"),
+            // The recommended thank-you would fall after its own deadline (T1).
+            (
+                "[thank_you]\ndeadline_hours = 2\ndelay_minutes = 180\n",
+                "thank_you.delay_minutes` = 180 is out of range (at most thank_you.deadline_hours × 60 minutes)",
+            ),
         ];
         for (text, needle) in cases {
             let err = Policy::from_toml(text).unwrap_err().to_string();

@@ -1,18 +1,36 @@
 //! The built-in holiday tables against the Python package they come from (rule T8).
 //!
 //! Runs `python3 scripts/gen_holidays.py --dump-json` and `--check`. Where python3 or
-//! the pinned `holidays` package is missing the tests say why and pass, unless
-//! `CI=true`, where that is a failure (`pip install -r scripts/requirements.txt`).
+//! the pinned `holidays` package is missing, each test is reported as ignored with
+//! the reason (`test ... ignored (cannot run python3 ...)`), unless `CI=true`, where
+//! that is a failure (`pip install -r scripts/requirements.txt`).
+//!
+//! This file has its own harness (`harness = false`, libtest-mimic): cargo shows what
+//! such a test binary prints, while libtest keeps a passing test's output to itself,
+//! so a skip printed from a `#[test]` went unseen without `--nocapture`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::{Command, ExitCode, Output};
 
 use followup_core::calendar::Region;
 use jiff::civil::Date;
+use libtest_mimic::{Arguments, Completion, Failed, Trial};
 
 /// Exit status of the script when the pinned package is not installed.
 const EXIT_MISSING_PACKAGE: i32 = 3;
+
+fn main() -> ExitCode {
+    let args = Arguments::from_args();
+    let tests = vec![
+        Trial::ignorable_test("data_file_is_up_to_date", data_file_is_up_to_date),
+        Trial::ignorable_test(
+            "every_region_and_year_matches_the_package",
+            every_region_and_year_matches_the_package,
+        ),
+    ];
+    libtest_mimic::run(&args, tests).exit_code()
+}
 
 fn script() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/gen_holidays.py")
@@ -22,48 +40,55 @@ fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true")
 }
 
-/// Run the script with `arg`; `None` (after saying why) when it cannot run here.
-fn run(arg: &str) -> Option<Output> {
-    let output = match Command::new("python3").arg(script()).arg(arg).output() {
-        Ok(output) => output,
-        Err(e) => {
-            let why = format!("cannot run python3 ({e})");
-            assert!(!in_ci(), "{why}; CI must have python3");
-            eprintln!("skipping the comparison with the holidays package: {why}");
-            return None;
-        }
-    };
-    if output.status.code() == Some(EXIT_MISSING_PACKAGE) {
-        let why = String::from_utf8_lossy(&output.stderr);
-        assert!(
-            !in_ci(),
-            "{}; CI must install scripts/requirements.txt",
-            why.trim()
-        );
-        eprintln!(
-            "skipping the comparison with the holidays package: {}",
-            why.trim()
-        );
-        return None;
+/// Why the comparison cannot run here: ignored with that reason, or under CI a failure.
+fn cannot_run(why: &str) -> Result<Completion, Failed> {
+    if in_ci() {
+        Err(format!("{why} (CI=true: CI must run the comparison)").into())
+    } else {
+        Ok(Completion::ignored_with(format!("skipped: {why}")))
     }
-    Some(output)
 }
 
-#[test]
-fn data_file_is_up_to_date() {
-    let Some(output) = run("--check") else { return };
+/// Run the script with `arg`; `Err` with the reason when it cannot run here.
+fn run(arg: &str) -> Result<Output, String> {
+    let output = Command::new("python3")
+        .arg(script())
+        .arg(arg)
+        .output()
+        .map_err(|e| {
+            format!(
+                "cannot run python3 ({e}); install Python 3, then `pip install -r scripts/requirements.txt`"
+            )
+        })?;
+    if output.status.code() == Some(EXIT_MISSING_PACKAGE) {
+        let why = String::from_utf8_lossy(&output.stderr);
+        let why = why.trim();
+        return Err(why
+            .strip_prefix("gen_holidays: ")
+            .unwrap_or(why)
+            .to_string());
+    }
+    Ok(output)
+}
+
+fn data_file_is_up_to_date() -> Result<Completion, Failed> {
+    let output = match run("--check") {
+        Ok(output) => output,
+        Err(why) => return cannot_run(&why),
+    };
     assert!(
         output.status.success(),
         "{}{}",
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+    Ok(Completion::Completed)
 }
 
-#[test]
-fn every_region_and_year_matches_the_package() {
-    let Some(output) = run("--dump-json") else {
-        return;
+fn every_region_and_year_matches_the_package() -> Result<Completion, Failed> {
+    let output = match run("--dump-json") {
+        Ok(output) => output,
+        Err(why) => return cannot_run(&why),
     };
     assert!(
         output.status.success(),
@@ -132,4 +157,5 @@ fn every_region_and_year_matches_the_package() {
             .join("\n")
     );
     eprintln!("{checked} region-days match the holidays package");
+    Ok(Completion::Completed)
 }

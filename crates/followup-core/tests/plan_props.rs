@@ -2,9 +2,9 @@
 
 use followup_core::calendar::{self, Region};
 use followup_core::model::{Channel, CompanyType, Round, Seniority};
-use followup_core::plan::{plan, Interview, Plan, Recipient, StepKind};
+use followup_core::plan::{plan, Interview, Moment, Plan, Recipient, Skipped, StepKind, Why};
 use followup_core::policy::{Policy, Preset};
-use jiff::civil::{date, Date};
+use jiff::civil::{date, Date, DateTime};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, ToSpan};
 use proptest::prelude::*;
@@ -190,6 +190,29 @@ fn check(
             );
         }
     }
+    thank_you_matches_its_reasons(i, r, policy, p)?;
+    for s in &p.steps {
+        for w in s.why() {
+            if let Why::Moved { from, to, skipped } = &w {
+                prop_assert!(!calendar::is_business_day(*from, r.region.as_ref()));
+                prop_assert!(calendar::is_business_day(*to, r.region.as_ref()));
+                prop_assert_eq!(skipped.days.first().map(|d| d.date), Some(*from));
+                days_are_named_for_what_they_are(skipped, *from, *to, r)?;
+                let text = w.to_string();
+                let first = &skipped.days[0];
+                let opens = format!(
+                    "{} is not a business day ({}",
+                    from.strftime("%a %b %-d"),
+                    if first.weekend {
+                        "weekend"
+                    } else {
+                        first.holiday.as_deref().unwrap_or("?")
+                    }
+                );
+                prop_assert!(text.starts_with(&format!("T8: {opens}")), "{}", text);
+            }
+        }
+    }
     for w in p.steps.windows(2) {
         prop_assert!(w[0].recommended < w[1].recommended, "steps in order");
         prop_assert!(w[0].earliest <= w[1].earliest, "windows open in order");
@@ -210,6 +233,164 @@ fn check(
                 "T4: phone not before 5 business days"
             );
         }
+    }
+    Ok(())
+}
+
+/// The closed days of a reason are every day from `from` up to `to` that is not a
+/// business day, each one a weekend day exactly when it is one and a holiday exactly
+/// when the region has one, and its text names each holiday.
+fn days_are_named_for_what_they_are(
+    skipped: &Skipped,
+    from: Date,
+    to: Date,
+    r: &Recipient,
+) -> Result<(), TestCaseError> {
+    let region = r.region.as_ref();
+    let mut want = Vec::new();
+    let mut d = from;
+    while d < to {
+        if !calendar::is_business_day(d, region) {
+            want.push(d);
+        }
+        d = d.tomorrow().unwrap();
+    }
+    let got: Vec<Date> = skipped.days.iter().map(|d| d.date).collect();
+    prop_assert_eq!(got, want);
+    let text = skipped.to_string();
+    for day in &skipped.days {
+        prop_assert_eq!(day.weekend, calendar::is_weekend(day.date), "{}", day.date);
+        prop_assert_eq!(
+            day.holiday.as_deref(),
+            region.and_then(|x| x.holiday(day.date)),
+            "{}",
+            day.date
+        );
+        if let Some(h) = &day.holiday {
+            prop_assert!(text.contains(h.as_str()), "{} not in {}", h, text);
+        }
+    }
+    prop_assert_eq!(text.contains("weekend"), skipped.weekend(), "{}", text);
+    Ok(())
+}
+
+/// The thank-you's recommended moment and deadline are what its reasons say (T1, T8):
+/// the deadline is inside the recipient's business hours, 24 h after the end or, when
+/// that is outside them, the first moment they open; a recommendation outside
+/// business hours is only ever the email sent soon after the end, and says so.
+fn thank_you_matches_its_reasons(
+    i: &Interview,
+    r: &Recipient,
+    policy: &Policy,
+    p: &Plan,
+) -> Result<(), TestCaseError> {
+    let ty = &p.steps[0];
+    let hours = r.hours.unwrap_or(policy.hours);
+    let region = r.region.as_ref();
+    let open =
+        |m: DateTime| calendar::is_business_day(m.date(), region) && hours.contains(m.time());
+    let inside = |m: Moment| open(m.datetime());
+    let end = i.end().with_time_zone(r.tz.clone());
+    let after = |minutes: i64| end.checked_add(SignedDuration::from_mins(minutes)).unwrap();
+    let due = after(i64::from(policy.thank_you.deadline_hours) * 60);
+    let soon = after(i64::from(policy.thank_you.delay_minutes));
+
+    // The deadline (T1, T8).
+    prop_assert!(
+        inside(ty.latest),
+        "T8: thank-you deadline {} outside business hours",
+        ty.latest
+    );
+    prop_assert!(ty.latest.timestamp() >= due.timestamp());
+    let moved = ty.latest.timestamp() != due.timestamp();
+    if moved {
+        prop_assert!(
+            !open(due.datetime()),
+            "the deadline moved from {} although it is open",
+            due
+        );
+        prop_assert_eq!(
+            ty.latest.time(),
+            hours.start,
+            "moved to the start of a business day"
+        );
+        let mut d = due.date();
+        if calendar::is_business_day(d, region) && due.time() < hours.start {
+            prop_assert_eq!(ty.latest.date(), d, "before hours: the same day's opening");
+        } else {
+            d = d.tomorrow().unwrap();
+            while d < ty.latest.date() {
+                prop_assert!(!calendar::is_business_day(d, region), "{} skipped", d);
+                d = d.tomorrow().unwrap();
+            }
+        }
+    }
+    let why: Vec<Why> = ty.why().collect();
+    let texts: Vec<String> = why.iter().map(|w| w.to_string()).collect();
+    let mut deadline_reasons = 0;
+    let mut recommended_reasons = 0;
+    for w in &why {
+        match w {
+            Why::ThankYouWindow { moved: m, .. } => prop_assert_eq!(*m, moved),
+            Why::ThankYouDeadline {
+                due: d,
+                to,
+                skipped,
+                ..
+            } => {
+                deadline_reasons += 1;
+                prop_assert_eq!(*d, due.datetime());
+                prop_assert_eq!(*to, ty.latest.datetime());
+                days_are_named_for_what_they_are(skipped, d.date(), to.date(), r)?;
+            }
+            Why::ThankYouSoon { same_day, .. } => {
+                recommended_reasons += 1;
+                prop_assert_eq!(ty.recommended.timestamp(), soon.timestamp());
+                prop_assert!(
+                    inside(ty.recommended),
+                    "said inside business hours: {}",
+                    ty.recommended
+                );
+                prop_assert_eq!(*same_day, soon.date() == end.date());
+            }
+            Why::ThankYouNextMorning { soon: s, at, .. } => {
+                recommended_reasons += 1;
+                prop_assert_eq!(*s, soon.datetime());
+                prop_assert!(!open(*s), "said {} is outside business hours", s);
+                prop_assert_eq!(*at, ty.recommended.datetime());
+                prop_assert!(inside(ty.recommended));
+                prop_assert!(ty.recommended.timestamp() <= due.timestamp());
+            }
+            Why::ThankYouEvening {
+                soon: s,
+                next_morning,
+                ..
+            } => {
+                recommended_reasons += 1;
+                prop_assert_eq!(*s, ty.recommended.datetime());
+                prop_assert_eq!(ty.recommended.timestamp(), soon.timestamp());
+                prop_assert!(!inside(ty.recommended), "said outside business hours");
+                prop_assert!(open(*next_morning));
+                prop_assert!(*next_morning > due.datetime() || next_morning.date() > due.date());
+            }
+            _ => {}
+        }
+    }
+    prop_assert_eq!(recommended_reasons, 1, "{:#?}", texts);
+    prop_assert_eq!(
+        ty.rules.contains(&"T8"),
+        moved,
+        "T8 is cited when it moved the deadline"
+    );
+    prop_assert_eq!(deadline_reasons, usize::from(moved), "{:#?}", texts);
+    if !inside(ty.recommended) {
+        prop_assert!(
+            texts
+                .iter()
+                .any(|t| t.contains("outside their business hours")),
+            "a recommendation outside business hours says why: {:#?}",
+            texts
+        );
     }
     Ok(())
 }
@@ -316,8 +497,14 @@ fn holidays_of_the_recipient_are_skipped_and_named() {
     assert!(why.contains("Christmas Day"), "{why}");
 }
 
+fn why_of(p: &Plan, step: usize) -> Vec<String> {
+    p.steps[step].why().map(|w| w.to_string()).collect()
+}
+
 #[test]
 fn friday_afternoon_thank_you_goes_the_same_evening() {
+    // Ends Fri 17:00; 18:00 is after hours and Monday morning is more than 24 h away:
+    // the email goes that evening, and the deadline is Monday's opening, not Saturday.
     let tz = TimeZone::get("America/Chicago").unwrap();
     let start = date(2026, 12, 4)
         .at(16, 0, 0, 0)
@@ -327,7 +514,195 @@ fn friday_afternoon_thank_you_goes_the_same_evening() {
     let p = plan(&i, &Recipient::new(tz), &Policy::default());
     let ty = &p.steps[0];
     assert_eq!(ty.recommended.datetime(), date(2026, 12, 4).at(18, 0, 0, 0));
-    assert_eq!(ty.latest.datetime(), date(2026, 12, 5).at(17, 0, 0, 0));
+    assert_eq!(ty.latest.datetime(), date(2026, 12, 7).at(9, 0, 0, 0));
+    let why = why_of(&p, 0);
+    assert!(
+        why.contains(
+            &"T1: their next business morning, Mon Dec 7 09:00, is more than 24 h after the end, \
+              so the note goes by email 60 min after the end (policy), Fri Dec 4 18:00, outside \
+              their business hours: an email may be sent then and waits in their inbox"
+                .to_string()
+        ),
+        "{why:#?}"
+    );
+    assert!(
+        why.contains(
+            &"T8: 24 h after the end is Sat Dec 5 17:00, not a business day (weekend): the \
+              deadline moves to their next business morning, Mon Dec 7 09:00 (a note sent \
+              before then is read then)"
+                .to_string()
+        ),
+        "{why:#?}"
+    );
+    assert!(
+        !why.iter().any(|w| w.contains("after 48 h it is late")),
+        "{why:#?}"
+    );
+}
+
+#[test]
+fn friday_afternoon_inside_hours_keeps_the_same_day_and_a_monday_deadline() {
+    // Ends Fri 15:30: recommended 16:30 that day, inside hours, as the reason says;
+    // 24 h later is a Saturday, so the deadline is Monday 09:00.
+    let tz = TimeZone::get("America/New_York").unwrap();
+    let start = date(2026, 12, 4)
+        .at(14, 30, 0, 0)
+        .to_zoned(tz.clone())
+        .unwrap();
+    let mut r = Recipient::new(tz);
+    r.region = Some("US-NY".parse().unwrap());
+    let p = plan(&Interview::new(start), &r, &Policy::default());
+    let ty = &p.steps[0];
+    assert_eq!(
+        ty.recommended.datetime(),
+        date(2026, 12, 4).at(16, 30, 0, 0)
+    );
+    assert_eq!(ty.latest.datetime(), date(2026, 12, 7).at(9, 0, 0, 0));
+    let why = why_of(&p, 0);
+    assert!(why.contains(&"T1: recommended 60 min after the end (policy), the same day, inside the recipient's business hours".to_string()), "{why:#?}");
+}
+
+#[test]
+fn christmas_eve_thank_you_deadline_is_not_christmas_day() {
+    // Thu Dec 24 2026 15:00-16:00 in New York: 24 h later is Christmas Day, then a
+    // weekend; the deadline is Monday Dec 28 09:00 and the reason names both.
+    let tz = TimeZone::get("America/New_York").unwrap();
+    let start = date(2026, 12, 24)
+        .at(15, 0, 0, 0)
+        .to_zoned(tz.clone())
+        .unwrap();
+    let mut r = Recipient::new(tz);
+    r.region = Some("US-NY".parse().unwrap());
+    let p = plan(&Interview::new(start), &r, &Policy::default());
+    let ty = &p.steps[0];
+    assert_eq!(
+        ty.recommended.datetime(),
+        date(2026, 12, 24).at(17, 0, 0, 0)
+    );
+    assert_eq!(ty.latest.datetime(), date(2026, 12, 28).at(9, 0, 0, 0));
+    let why = why_of(&p, 0);
+    assert!(
+        why.contains(
+            &"T8: 24 h after the end is Fri Dec 25 16:00, not a business day (Christmas Day, a \
+              public holiday in US-NY), nor are Sat Dec 26 and Sun Dec 27 (weekend): the \
+              deadline moves to their next business morning, Mon Dec 28 09:00 (a note sent \
+              before then is read then)"
+                .to_string()
+        ),
+        "{why:#?}"
+    );
+}
+
+#[test]
+fn evening_deadline_moves_to_the_next_opening() {
+    // Ends Tue 17:30 (after hours): recommended Wed 09:00; 24 h later, Wed 17:30, is
+    // after hours too, so the deadline is Thu 09:00.
+    let tz = TimeZone::get("America/New_York").unwrap();
+    let start = date(2026, 12, 1)
+        .at(16, 30, 0, 0)
+        .to_zoned(tz.clone())
+        .unwrap();
+    let p = plan(
+        &Interview::new(start),
+        &Recipient::new(tz),
+        &Policy::default(),
+    );
+    let ty = &p.steps[0];
+    assert_eq!(ty.recommended.datetime(), date(2026, 12, 2).at(9, 0, 0, 0));
+    assert_eq!(ty.latest.datetime(), date(2026, 12, 3).at(9, 0, 0, 0));
+    let why = why_of(&p, 0);
+    assert!(why.contains(&"T1: 60 min after the end, Tue Dec 1 18:30, is outside the recipient's business hours; their next business morning, Wed Dec 2 09:00, is within 24 h of the end".to_string()), "{why:#?}");
+    assert!(why.contains(&"T8: 24 h after the end is Wed Dec 2 17:30, after the recipient's business hours (09:00–17:00): the deadline moves to their next business morning, Thu Dec 3 09:00 (a note sent before then is read then)".to_string()), "{why:#?}");
+}
+
+#[test]
+fn a_weekday_deadline_inside_hours_is_t1s_24_hours() {
+    let tz = TimeZone::get("America/New_York").unwrap();
+    let start = date(2026, 12, 1)
+        .at(10, 0, 0, 0)
+        .to_zoned(tz.clone())
+        .unwrap();
+    let p = plan(
+        &Interview::new(start),
+        &Recipient::new(tz),
+        &Policy::default(),
+    );
+    assert_eq!(
+        p.steps[0].latest.datetime(),
+        date(2026, 12, 2).at(11, 0, 0, 0)
+    );
+    let why = why_of(&p, 0);
+    assert!(why.contains(&"T1: thank each interviewer after the interview, within 24 h of the end; after 48 h it is late".to_string()), "{why:#?}");
+    assert!(!why.iter().any(|w| w.starts_with("T8")), "{why:#?}");
+}
+
+#[test]
+fn a_holiday_is_named_as_a_holiday_and_a_weekend_as_a_weekend() {
+    // Interview Fri Dec 18 2026 in London: 7 days later is Christmas Day (a Friday),
+    // then the weekend (Boxing Day is its Saturday), then Boxing Day's substitute.
+    let tz = TimeZone::get("Europe/London").unwrap();
+    let start = date(2026, 12, 18)
+        .at(10, 0, 0, 0)
+        .to_zoned(tz.clone())
+        .unwrap();
+    let mut r = Recipient::new(tz);
+    r.region = Some("GB-ENG".parse().unwrap());
+    let p = plan(&Interview::new(start), &r, &Policy::default());
+    let moved: Vec<String> = why_of(&p, 1)
+        .into_iter()
+        .filter(|w| w.starts_with("T8: Fri"))
+        .collect();
+    assert_eq!(
+        moved,
+        [
+            "T8: Fri Dec 25 is not a business day (Christmas Day, a public holiday in GB-ENG), \
+          nor are Sat Dec 26 and Sun Dec 27 (weekend; Sat Dec 26 is also Boxing Day, a \
+          public holiday in GB-ENG), nor is Mon Dec 28 (Boxing Day (observed), a public \
+          holiday in GB-ENG): moved to Tue Dec 29"
+        ]
+    );
+}
+
+#[test]
+fn a_holiday_on_a_weekend_is_named_as_both() {
+    // Christmas Day 2027 is a Saturday (the US observes it on Friday Dec 24). An
+    // interview on Sat Dec 18 with no timeline: 7 days later is that Saturday.
+    let tz = TimeZone::get("America/New_York").unwrap();
+    let start = date(2027, 12, 18)
+        .at(10, 0, 0, 0)
+        .to_zoned(tz.clone())
+        .unwrap();
+    let mut r = Recipient::new(tz);
+    r.region = Some("US".parse().unwrap());
+    let p = plan(&Interview::new(start), &r, &Policy::default());
+    let why = why_of(&p, 1);
+    assert!(
+        why.contains(
+            &"T8: Sat Dec 25 is not a business day (weekend; also Christmas Day, a public \
+              holiday in US): moved to Mon Dec 27"
+                .to_string()
+        ),
+        "{why:#?}"
+    );
+    // And the Saturday interview's thank-you: soon after the end, outside business
+    // hours, as its reason says; due by Monday's opening.
+    let ty = &p.steps[0];
+    assert_eq!(
+        ty.recommended.datetime(),
+        date(2027, 12, 18).at(12, 0, 0, 0)
+    );
+    assert_eq!(ty.latest.datetime(), date(2027, 12, 20).at(9, 0, 0, 0));
+    let why = why_of(&p, 0);
+    assert!(
+        why.iter()
+            .any(|w| w.contains("Sat Dec 18 12:00, outside their business hours")),
+        "{why:#?}"
+    );
+    assert!(
+        !why.iter()
+            .any(|w| w.contains("same evening") || w.contains("inside")),
+        "{why:#?}"
+    );
 }
 
 #[test]

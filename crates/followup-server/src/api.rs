@@ -47,6 +47,10 @@ pub fn router() -> OpenApiRouter<Shared> {
         .routes(routes!(get_profile, set_profile))
         .routes(routes!(get_settings, put_settings))
         .routes(routes!(stats))
+        .routes(routes!(add_contact))
+        .routes(routes!(edit_contact, remove_contact))
+        .routes(routes!(add_notes))
+        .routes(routes!(remove_note))
 }
 
 /// The OpenAPI document.
@@ -757,5 +761,98 @@ async fn put_settings(
             settings_out(&s)
         })
         .await?,
+    ))
+}
+
+// ---------------------------------------------------------------------------------------
+// Contacts and notes after an application was added (`followup contact`, `followup note`).
+
+/// Adds a person to an application (the same use case as `followup contact add`).
+#[utoipa::path(post, path = "/api/applications/{id}/contacts", params(("id" = i64, Path)),
+    request_body(content = Object, description = "name (required), email, phone, role (interviewer, recruiter, hiring-manager; default interviewer), tz, rounds (the numbers of the rounds they sat in, from 1 in date order); unknown fields are refused"),
+    responses(
+        (status = 201, description = "Created: the contact as recorded {id, application_id, company, name, email, phone, role, tz, rounds}", body = Object),
+        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field unknown, missing or of the wrong type", body = Problem, content_type = "application/problem+json")))]
+async fn add_contact(
+    State(s): State<Shared>,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<followup_app::contact::ContactInput>,
+) -> Result<(StatusCode, Json<followup_app::contact::ContactView>), Problem> {
+    let ctx = s.ctx();
+    let c = blocking(move || Ok(followup_app::contact::add(&ctx, id, &input)?)).await?;
+    Ok((StatusCode::CREATED, Json(c)))
+}
+
+/// Changes a contact, chosen by id, name or part of the name (`followup contact edit`):
+/// fields left out are kept, `""` clears an optional one.
+#[utoipa::path(patch, path = "/api/applications/{id}/contacts/{who}",
+    params(("id" = i64, Path), ("who" = String, Path, description = "The contact's id, name or part of it")),
+    request_body(content = Object, description = "name, email, phone, role, tz, rounds (joined), leave_rounds (left); unknown fields are refused"),
+    responses(
+        (status = 200, description = "The contact as recorded", body = Object),
+        (status = 400, description = "Invalid input, or no such contact", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json")))]
+async fn edit_contact(
+    State(s): State<Shared>,
+    Path((id, who)): Path<(i64, String)>,
+    ApiJson(input): ApiJson<followup_app::contact::ContactInput>,
+) -> Result<Json<followup_app::contact::ContactView>, Problem> {
+    let ctx = s.ctx();
+    Ok(Json(
+        blocking(move || Ok(followup_app::contact::edit(&ctx, id, &who, &input)?)).await?,
+    ))
+}
+
+/// Removes a contact (`followup contact remove`); refused while a logged touchpoint
+/// names them, so the history keeps its recipients.
+#[utoipa::path(delete, path = "/api/applications/{id}/contacts/{who}",
+    params(("id" = i64, Path), ("who" = String, Path, description = "The contact's id, name or part of it")),
+    responses(
+        (status = 200, description = "The contact as it was", body = Object),
+        (status = 400, description = "No such contact, or the history names them", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json")))]
+async fn remove_contact(
+    State(s): State<Shared>,
+    Path((id, who)): Path<(i64, String)>,
+) -> Result<Json<followup_app::contact::ContactView>, Problem> {
+    let ctx = s.ctx();
+    Ok(Json(
+        blocking(move || Ok(followup_app::contact::remove(&ctx, id, &who)?)).await?,
+    ))
+}
+
+/// Adds notes to an application or one of its interviews (`followup note add`).
+#[utoipa::path(post, path = "/api/applications/{id}/notes", params(("id" = i64, Path)),
+    request_body(content = Object, description = "topic[], strength[], gap[], question[] (at least one note), interview (an interview id); unknown fields are refused"),
+    responses(
+        (status = 201, description = "Created: the notes as recorded [{id, application_id, company, interview_id, kind, text}]", body = Object),
+        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json")))]
+async fn add_notes(
+    State(s): State<Shared>,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<followup_app::note::NoteInput>,
+) -> Result<(StatusCode, Json<Vec<followup_app::note::NoteView>>), Problem> {
+    let ctx = s.ctx();
+    let notes = blocking(move || Ok(followup_app::note::add(&ctx, id, &input)?)).await?;
+    Ok((StatusCode::CREATED, Json(notes)))
+}
+
+/// Removes a note, by its id or its exact text (`followup note remove`).
+#[utoipa::path(delete, path = "/api/applications/{id}/notes/{note}",
+    params(("id" = i64, Path), ("note" = String, Path, description = "The note's id, or its exact text")),
+    responses(
+        (status = 200, description = "The note as it was", body = Object),
+        (status = 400, description = "No such note", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json")))]
+async fn remove_note(
+    State(s): State<Shared>,
+    Path((id, note)): Path<(i64, String)>,
+) -> Result<Json<followup_app::note::NoteView>, Problem> {
+    let ctx = s.ctx();
+    Ok(Json(
+        blocking(move || Ok(followup_app::note::remove(&ctx, id, &note)?)).await?,
     ))
 }

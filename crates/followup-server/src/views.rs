@@ -699,7 +699,7 @@ pub fn compose(
     })?;
     let full = store.application(id).map_err(store_err)?;
     drop(store);
-    let contact = d::recipient(&full, kind, to)?.clone();
+    let contact = d::recipient_now(ctx, &full, kind, to)?.clone();
     let input = d::input(&full, kind, &profile, &contact, ctx.now);
     let draft = match d::user_template(kind)? {
         Some((path, source)) => {

@@ -16,7 +16,7 @@
 //!    generation is already old, and the entry is derived again next time: a race
 //!    costs speed, never correctness.
 //!
-//! Step 1 is mostly a single row: the snapshot (schema 6, `crate::agenda_snapshot`),
+//! Step 1 is mostly a single row: the snapshot (schema 7, `crate::agenda_snapshot`),
 //! which [`Store::keep_agenda`] writes with the fresh entries when nothing changed
 //! since they were read. Every change that could make an entry stale notes its
 //! application in `agenda_changed` (triggers, a batch, a write to these tables); the

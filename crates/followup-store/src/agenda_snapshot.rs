@@ -1,4 +1,4 @@
-//! The agenda's snapshot (schema 6): what a read of the agenda cache gives when every
+//! The agenda's snapshot (schema 7): what a read of the agenda cache gives when every
 //! entry is current, in one blob, so the agenda reads one row instead of checking ten
 //! thousand entries and reading their steps row by row.
 //!

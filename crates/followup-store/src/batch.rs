@@ -10,7 +10,7 @@
 //! before the commit each one's generation is raised once, in the same transaction.
 //! The agenda cache sees exactly what it would have seen with the triggers: a
 //! generation that moved for every application whose facts changed, each noted as
-//! changed since the agenda's snapshot (schema 6), at the same commit. A created application gets its counter
+//! changed since the agenda's snapshot (schema 7), at the same commit. A created application gets its counter
 //! row right after its own. Triggers are turned back on when the batch ends, whether
 //! it committed, failed or panicked.
 

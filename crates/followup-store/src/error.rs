@@ -146,11 +146,13 @@ pub enum StoreError {
     },
 
     /// A backup written by an unknown version of the format.
-    #[error("backup format {found} is not supported (this followup reads format {supported})")]
+    #[error(
+        "backup format {found} is not supported (this followup reads formats 1 to {supported})"
+    )]
     BackupFormat {
         /// The format in the backup.
         found: u32,
-        /// The format this build reads and writes.
+        /// The newest format this build reads, the one it writes.
         supported: u32,
     },
 

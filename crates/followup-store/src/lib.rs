@@ -31,9 +31,9 @@
 //! # Ok::<(), followup_store::StoreError>(())
 //! ```
 //!
-//! # Schema (version 6: `migrations/0001_initial.sql`, `0002_holidays.sql`,
+//! # Schema (version 7: `migrations/0001_initial.sql`, `0002_holidays.sql`,
 //! `0003_agenda_cache.sql`, `0004_invite_sequence.sql`, `0005_plan_gen_table.sql`,
-//! `0006_agenda_snapshot.sql`)
+//! `0006_holiday_base.sql`, `0007_agenda_snapshot.sql`)
 //!
 //! | table | holds |
 //! |---|---|
@@ -44,7 +44,7 @@
 //! | `touchpoint` | thank-you, follow-ups, calls, letters, replies, the outcome: when, to whom, channel, note |
 //! | `note` | topics, strengths, gaps, questions, per application or per interview |
 //! | `profile` | the sender (one row) |
-//! | `holiday_calendar` | a custom holiday calendar: its name (unique, any case) |
+//! | `holiday_calendar` | a custom holiday calendar: its name (unique, any case); the region it adds to, or that it replaces the region's holidays (`0006_holiday_base.sql`) |
 //! | `holiday` | a date of a custom calendar and its name |
 //! | `agenda_cache` | per application: the `plan_gen` and fingerprint its cached steps were derived from |
 //! | `agenda_step` | a cached step: kind, recipient, channel, window, zone, rules |
@@ -120,13 +120,15 @@ pub use agenda::{AgendaPerson, AgendaRow, AgendaTouchpoint, EarlierRound, Latest
 pub use agenda_cache::{AgendaCache, AgendaHead, CacheEntry, CachedStep};
 pub use batch::Batch;
 pub use error::{Result, StoreError};
-pub use holidays::HolidayCalendar;
+pub use holidays::{HolidayCalendar, HolidayLayer};
+pub use model::ContactPatch;
 pub use model::HolidayCalendarDays;
 pub use model::{
     Application, ApplicationFull, ApplicationPatch, Backup, Contact, ContactRole, Interview,
     InterviewPatch, Interviewer, NewApplication, NewContact, NewInterview, NewNote, NewTouchpoint,
     Note, NoteKind, Outcome, Profile, Touchpoint, TouchpointKind, BACKUP_FORMAT,
 };
+pub use model::{InviteSequence, PlanGen, BACKUP_FORMAT_OLDEST};
 pub use open::{APPLICATION_ID, BUSY_TIMEOUT, SCHEMA_VERSION};
 pub use text::SharedText;
 

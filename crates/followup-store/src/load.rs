@@ -1,12 +1,14 @@
 //! Reads. Loading many applications takes six queries whatever their number: one per
 //! table, each read straight through and distributed to its application.
 
+use std::collections::BTreeMap;
+
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use crate::error::{Result, StoreError};
 use crate::model::{
-    Application, ApplicationFull, Backup, Contact, Interview, Note, Profile, Touchpoint,
-    BACKUP_FORMAT,
+    Application, ApplicationFull, Backup, Contact, HolidayCalendarDays, Interview, InviteSequence,
+    Note, PlanGen, Profile, Touchpoint, BACKUP_FORMAT,
 };
 use crate::sql::Cols;
 use crate::Store;
@@ -75,6 +77,20 @@ impl Store {
         Ok(all)
     }
 
+    /// How many applications are open (active) and how many closed.
+    pub fn application_counts(&self) -> Result<(usize, usize)> {
+        let (open, closed): (i64, i64) = self.conn.query_row(
+            "SELECT count(*) FILTER (WHERE closed_at IS NULL),
+                    count(*) FILTER (WHERE closed_at IS NOT NULL) FROM application",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((
+            usize::try_from(open).unwrap_or(0),
+            usize::try_from(closed).unwrap_or(0),
+        ))
+    }
+
     /// One interview.
     pub fn interview(&self, id: i64) -> Result<Interview> {
         interview_row(&self.conn, id)
@@ -90,25 +106,69 @@ impl Store {
         profile(&self.conn)
     }
 
-    /// Everything, for a backup.
+    /// Everything, for a backup: every fact and the state that changes behaviour, read
+    /// in one transaction (a consistent snapshot). The same database always gives the
+    /// same backup: everything is in id (or name) order.
     pub fn export(&self) -> Result<Backup> {
         let tx = self.conn.unchecked_transaction()?;
+        let mut holiday_calendars = Vec::new();
+        {
+            let mut stmt = tx.prepare(
+                "SELECT id, name, base, replaces FROM holiday_calendar
+                 ORDER BY name COLLATE NOCASE, id",
+            )?;
+            let cals = stmt
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, bool>(3)?,
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            for (id, name, base, replaces) in cals {
+                let days = crate::holidays::calendar_days(&tx, id)?;
+                holiday_calendars.push(HolidayCalendarDays {
+                    id: Some(id),
+                    name,
+                    days,
+                    base,
+                    replaces,
+                });
+            }
+        }
+        let invite_sequences = tx
+            .prepare("SELECT interview_id, sequence FROM invite_sequence ORDER BY interview_id")?
+            .query_map([], |r| {
+                Ok(InviteSequence {
+                    interview_id: r.get(0)?,
+                    sequence: r.get(1)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let plan_gens = tx
+            .prepare("SELECT application_id, gen FROM plan_gen ORDER BY application_id")?
+            .query_map([], |r| {
+                Ok(PlanGen {
+                    application_id: r.get(0)?,
+                    gen: r.get(1)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let last_ids = tx
+            .prepare("SELECT name, seq FROM sqlite_sequence")?
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+            .collect::<rusqlite::Result<BTreeMap<_, _>>>()?;
         let backup = Backup {
             format: BACKUP_FORMAT,
             profile: profile(&tx)?,
             applications: load(&tx, Scope::All)?,
-            holiday_calendars: Vec::new(),
+            holiday_calendars,
+            invite_sequences,
+            plan_gens,
+            last_ids,
         };
-        let mut backup = backup;
-        for cal in self.holiday_calendars()? {
-            let days = self.holiday_calendar(&cal.name)?.unwrap_or_default();
-            backup
-                .holiday_calendars
-                .push(crate::model::HolidayCalendarDays {
-                    name: cal.name,
-                    days,
-                });
-        }
         tx.finish()?;
         Ok(backup)
     }

@@ -215,9 +215,23 @@ impl ApplicationFull {
 }
 
 /// The format version written in [`Backup::format`].
-pub const BACKUP_FORMAT: u32 = 1;
+///
+/// - 1: the facts (profile, applications with everything attached, custom holiday
+///   calendars).
+/// - 2: also the state that is not a fact but changes what the tool does: the
+///   `SEQUENCE` of each imported invitation ([`Backup::invite_sequences`]), each
+///   application's change count ([`Backup::plan_gens`]), the last id given in each
+///   table ([`Backup::last_ids`]) and each holiday calendar's id. Format 1 files are
+///   still read: what they lack starts afresh, as it did when they were written.
+pub const BACKUP_FORMAT: u32 = 2;
 
-/// Everything in the store, as written by `export` and read by `restore`.
+/// The oldest format [`Store::restore`](crate::Store::restore) reads.
+pub const BACKUP_FORMAT_OLDEST: u32 = 1;
+
+/// Everything in the store, as written by `export` and read by `restore`: every fact and
+/// every piece of state that changes behaviour. Only the agenda cache (what planning
+/// last derived, and the counter of holiday calendar changes its entries are checked
+/// against) is left out: it is derived again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Backup {
     /// [`BACKUP_FORMAT`] when written by this build.
@@ -228,15 +242,53 @@ pub struct Backup {
     /// Custom holiday calendars, by name (absent from backups written before them).
     #[serde(default)]
     pub holiday_calendars: Vec<HolidayCalendarDays>,
+    /// Since format 2: for each interview imported from an invitation, the `SEQUENCE`
+    /// it was last imported with, by interview id; an older version of the invitation
+    /// imported later is then recognised as outdated.
+    #[serde(default)]
+    pub invite_sequences: Vec<InviteSequence>,
+    /// Since format 2: how many times each application's facts changed, by application
+    /// id. It only grows, and a calendar export's `SEQUENCE` grows with it, so a
+    /// calendar keeps taking the events of a restored database as updates.
+    #[serde(default)]
+    pub plan_gens: Vec<PlanGen>,
+    /// Since format 2: the last id given in each table (`sqlite_sequence`), so that ids
+    /// of deleted records are not given again after a restore (an export's event UIDs
+    /// hold application ids).
+    #[serde(default)]
+    pub last_ids: std::collections::BTreeMap<String, i64>,
+}
+
+/// The `SEQUENCE` an imported interview was last imported with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteSequence {
+    pub interview_id: i64,
+    pub sequence: i64,
+}
+
+/// How many times an application's facts changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanGen {
+    pub application_id: i64,
+    pub gen: i64,
 }
 
 /// One custom holiday calendar with all its dates, as kept in a backup.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HolidayCalendarDays {
+    /// Its id (since format 2; without it, restore gives a new one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     /// Its name.
     pub name: String,
     /// Its dates and their names, in date order.
     pub days: Vec<(Date, String)>,
+    /// The built-in region it adds to, when one was given (absent from older backups).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
+    /// It holds every holiday itself instead of adding to a region's.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub replaces: bool,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -492,5 +544,42 @@ impl InterviewPatch {
             ids.dedup();
             i.interviewer_ids = ids;
         }
+    }
+}
+
+/// Changes to a contact (`followup contact edit`). `None` leaves a field alone; for
+/// optional fields `Some(None)` clears it. Rounds are interview ids of the same
+/// application: the contact is added to `join` and taken out of `leave`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContactPatch {
+    pub name: Option<String>,
+    pub email: Option<Option<String>>,
+    pub phone: Option<Option<String>>,
+    pub role: Option<ContactRole>,
+    pub tz: Option<Option<String>>,
+    /// Interviews the contact sat in, added to theirs.
+    pub join: Vec<i64>,
+    /// Interviews the contact is taken out of.
+    pub leave: Vec<i64>,
+}
+
+impl ContactPatch {
+    /// Apply the fields (not the rounds) to a record (no validation).
+    pub fn apply(&self, c: &mut Contact) {
+        fn set<T: Clone>(dst: &mut T, src: &Option<T>) {
+            if let Some(v) = src {
+                *dst = v.clone();
+            }
+        }
+        set(&mut c.name, &self.name);
+        set(&mut c.email, &self.email);
+        set(&mut c.phone, &self.phone);
+        set(&mut c.role, &self.role);
+        set(&mut c.tz, &self.tz);
+    }
+
+    /// Whether the patch changes nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == ContactPatch::default()
     }
 }

@@ -48,7 +48,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 6,
-        sql: include_str!("../migrations/0006_agenda_snapshot.sql"),
+        sql: include_str!("../migrations/0006_holiday_base.sql"),
+    },
+    Migration {
+        version: 7,
+        sql: include_str!("../migrations/0007_agenda_snapshot.sql"),
     },
 ];
 

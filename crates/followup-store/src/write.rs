@@ -1,5 +1,7 @@
 //! Writes: each public method is one `BEGIN IMMEDIATE` transaction.
 
+use std::collections::HashMap;
+
 use jiff::Timestamp;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
@@ -7,6 +9,7 @@ use crate::error::{Result, StoreError};
 use crate::model::{
     ApplicationPatch, Backup, InterviewPatch, Interviewer, NewApplication, NewContact,
     NewInterview, NewNote, NewTouchpoint, Profile, Status, TouchpointKind, BACKUP_FORMAT,
+    BACKUP_FORMAT_OLDEST,
 };
 use crate::sql::{date, opt_ts, ts, word};
 use crate::Store;
@@ -205,10 +208,16 @@ impl Store {
     /// Replace everything in the store with the backup, in one transaction: if any part
     /// of the backup is refused, the store is left exactly as it was.
     ///
-    /// Ids are kept, so references (interviewers, touchpoint contacts, note interviews)
-    /// stay valid; a reference to a record of another application is refused.
+    /// Ids are kept, so references (interviews, touchpoint contacts, note interviews)
+    /// stay valid; a reference to a record of another application is refused. So is
+    /// the state a backup holds (format 2): the `SEQUENCE` of imported invitations,
+    /// each application's change count and the last id given in each table. Neither of
+    /// the two counters goes down in this database: an application's change count is
+    /// at least one more than it was here, and an id once given here is not given
+    /// again. Restored into an empty database, the database is the one backed up, row
+    /// for row, but for the agenda cache (derived again when next read).
     pub fn restore(&mut self, backup: &Backup) -> Result<()> {
-        if backup.format != BACKUP_FORMAT {
+        if !(BACKUP_FORMAT_OLDEST..=BACKUP_FORMAT).contains(&backup.format) {
             return Err(StoreError::BackupFormat {
                 found: backup.format,
                 supported: BACKUP_FORMAT,
@@ -216,18 +225,16 @@ impl Store {
         }
         validate_backup(backup)?;
         self.write(|c| {
+            let before: HashMap<i64, i64> = c
+                .prepare("SELECT application_id, gen FROM plan_gen")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
             c.execute_batch(
                 "DELETE FROM interview_contact; DELETE FROM note; DELETE FROM touchpoint;
                  DELETE FROM contact; DELETE FROM interview; DELETE FROM application;
                  DELETE FROM profile; DELETE FROM holiday; DELETE FROM holiday_calendar;",
             )?;
-            for cal in &backup.holiday_calendars {
-                crate::holidays::insert_calendar(c, cal.name.trim(), &cal.days)?;
-            }
-            if let Some(p) = &backup.profile {
-                insert_profile(c, p)?;
-            }
-            restore_rows(c, backup).map_err(|e| match e {
+            restore_all(c, backup, &before).map_err(|e| match e {
                 StoreError::Sqlite(e)
                     if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) =>
                 {
@@ -239,12 +246,80 @@ impl Store {
     }
 }
 
+/// The tables whose last id a backup keeps (`sqlite_sequence`): those with
+/// `AUTOINCREMENT` ids.
+const TABLES_WITH_IDS: &[&str] = &[
+    "application",
+    "interview",
+    "contact",
+    "touchpoint",
+    "note",
+    "holiday_calendar",
+];
+
+/// Everything of a backup, into tables just emptied; `before` holds each
+/// application's change count before the restore.
+fn restore_all(c: &Connection, backup: &Backup, before: &HashMap<i64, i64>) -> Result<()> {
+    for cal in &backup.holiday_calendars {
+        crate::holidays::insert_calendar_with_id(
+            c,
+            cal.id,
+            cal.name.trim(),
+            &cal.days,
+            &cal.layer(),
+        )?;
+    }
+    if let Some(p) = &backup.profile {
+        insert_profile(c, p)?;
+    }
+    restore_rows(c, backup)?;
+    let mut seq =
+        c.prepare("INSERT INTO invite_sequence (interview_id, sequence) VALUES (?1, ?2)")?;
+    for s in &backup.invite_sequences {
+        seq.execute([s.interview_id, s.sequence])?;
+    }
+    // An application's count is the backup's (a format 1 backup has none: the triggers
+    // counted the rows just written), and above what it was here.
+    let restored: HashMap<i64, i64> = backup
+        .plan_gens
+        .iter()
+        .map(|g| (g.application_id, g.gen))
+        .collect();
+    let mut set = c.prepare("UPDATE plan_gen SET gen = ?2 WHERE application_id = ?1")?;
+    let mut raise =
+        c.prepare("UPDATE plan_gen SET gen = max(gen, ?2) WHERE application_id = ?1")?;
+    for full in &backup.applications {
+        let id = full.application.id;
+        let here = before.get(&id).map_or(0, |g| g.saturating_add(1));
+        match restored.get(&id) {
+            Some(&gen) => set.execute([id, gen.max(here)])?,
+            None => raise.execute([id, here])?,
+        };
+    }
+    for (table, &last) in &backup.last_ids {
+        if !TABLES_WITH_IDS.contains(&table.as_str()) {
+            return Err(StoreError::invalid(
+                format!("last_ids.{table}"),
+                "not a table with ids",
+            ));
+        }
+        let updated = c
+            .prepare_cached("UPDATE sqlite_sequence SET seq = max(seq, ?2) WHERE name = ?1")?
+            .execute(params![table, last])?;
+        if updated == 0 {
+            c.prepare_cached("INSERT INTO sqlite_sequence (name, seq) VALUES (?1, ?2)")?
+                .execute(params![table, last])?;
+        }
+    }
+    Ok(())
+}
+
 fn validate_backup(backup: &Backup) -> Result<()> {
     if let Some(p) = &backup.profile {
         p.validate()?;
     }
     for cal in &backup.holiday_calendars {
-        crate::holidays::validate_calendar(cal.name.trim(), &cal.days)?;
+        crate::holidays::validate_calendar(cal.name.trim(), &cal.days, &cal.layer())?;
     }
     for (i, full) in backup.applications.iter().enumerate() {
         let p = format!("applications[{i}]");
@@ -724,4 +799,180 @@ fn update_application_row(
         a.recipient_tz,
     ])?;
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// Contacts and notes after an application was added (`followup contact`, `followup note`).
+
+impl Store {
+    /// Add a contact to an application and to the interviews (ids of the same
+    /// application) they sat in, all or nothing; returns the contact id.
+    pub fn add_contact_in_rounds(
+        &mut self,
+        application_id: i64,
+        new: &NewContact,
+        interviews: &[i64],
+    ) -> Result<i64> {
+        new.validate()?;
+        self.write(|c| {
+            require_application(c, application_id)?;
+            let id = insert_contact(c, application_id, new)?;
+            for &iv in interviews {
+                require_child(c, "interview", application_id, iv)?;
+                link(c, application_id, iv, id)?;
+            }
+            Ok(id)
+        })
+    }
+
+    /// Change a contact of the application: the fields named in the patch, and the
+    /// rounds they sat in. Checked whole before it is written, all or nothing.
+    pub fn update_contact(
+        &mut self,
+        application_id: i64,
+        contact_id: i64,
+        patch: &crate::model::ContactPatch,
+    ) -> Result<()> {
+        self.write(|c| {
+            require_application(c, application_id)?;
+            require_child(c, "contact", application_id, contact_id)?;
+            let mut contact = contact_row(c, contact_id)?;
+            patch.apply(&mut contact);
+            contact.validate_at("")?;
+            c.prepare_cached(
+                "UPDATE contact SET name = ?3, email = ?4, phone = ?5, role = ?6, tz = ?7
+                 WHERE id = ?1 AND application_id = ?2",
+            )?
+            .execute(params![
+                contact_id,
+                application_id,
+                contact.name,
+                contact.email,
+                contact.phone,
+                contact.role.as_str(),
+                contact.tz,
+            ])?;
+            for &iv in &patch.join {
+                require_child(c, "interview", application_id, iv)?;
+                link(c, application_id, iv, contact_id)?;
+            }
+            for &iv in &patch.leave {
+                require_child(c, "interview", application_id, iv)?;
+                c.prepare_cached(
+                    "DELETE FROM interview_contact
+                     WHERE application_id = ?1 AND interview_id = ?2 AND contact_id = ?3",
+                )?
+                .execute(params![application_id, iv, contact_id])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Remove a contact of the application (and from the rounds they sat in).
+    ///
+    /// Refused while a logged touchpoint names them: the history keeps who each
+    /// message went to, so a contact who has one is corrected, never removed.
+    pub fn remove_contact(&mut self, application_id: i64, contact_id: i64) -> Result<()> {
+        self.write(|c| {
+            require_application(c, application_id)?;
+            require_child(c, "contact", application_id, contact_id)?;
+            let used: i64 = c
+                .prepare_cached(
+                    "SELECT count(*) FROM touchpoint WHERE application_id = ?1 AND contact_id = ?2",
+                )?
+                .query_row([application_id, contact_id], |r| r.get(0))?;
+            if used > 0 {
+                return Err(StoreError::invalid(
+                    "contact",
+                    format!(
+                        "contact {contact_id} is named by {used} logged touchpoint(s); \
+                         the history keeps them, so the contact is kept"
+                    ),
+                ));
+            }
+            c.prepare_cached("DELETE FROM contact WHERE id = ?1 AND application_id = ?2")?
+                .execute([contact_id, application_id])?;
+            Ok(())
+        })
+    }
+
+    /// Add several notes to an application, or to one of its interviews, all or
+    /// nothing; returns their ids in order.
+    pub fn add_notes(
+        &mut self,
+        application_id: i64,
+        interview_id: Option<i64>,
+        notes: &[NewNote],
+    ) -> Result<Vec<i64>> {
+        for n in notes {
+            n.validate()?;
+        }
+        self.write(|c| {
+            require_application(c, application_id)?;
+            if let Some(iv) = interview_id {
+                require_child(c, "interview", application_id, iv)?;
+            }
+            notes
+                .iter()
+                .map(|n| insert_note(c, application_id, interview_id, n))
+                .collect()
+        })
+    }
+
+    /// Remove a note of the application.
+    pub fn remove_note(&mut self, application_id: i64, note_id: i64) -> Result<()> {
+        self.write(|c| {
+            require_application(c, application_id)?;
+            let n = c
+                .prepare_cached("DELETE FROM note WHERE id = ?1 AND application_id = ?2")?
+                .execute([note_id, application_id])?;
+            if n == 0 {
+                return Err(StoreError::NotFound {
+                    what: "note",
+                    id: note_id,
+                });
+            }
+            Ok(())
+        })
+    }
+}
+
+/// One contact's row.
+fn contact_row(c: &Connection, id: i64) -> Result<crate::model::Contact> {
+    let row = c
+        .prepare_cached(
+            "SELECT application_id, name, email, phone, role, tz FROM contact WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ))
+        })
+        .optional()?
+        .ok_or(StoreError::NotFound {
+            what: "contact",
+            id,
+        })?;
+    let (application_id, name, email, phone, role, tz) = row;
+    let role = role
+        .parse()
+        .map_err(|e: crate::model::UnknownWord| StoreError::Decode {
+            column: "contact.role".into(),
+            value: role.clone(),
+            reason: e.to_string(),
+        })?;
+    Ok(crate::model::Contact {
+        id,
+        application_id,
+        name,
+        email,
+        phone,
+        role,
+        tz,
+    })
 }

@@ -81,3 +81,43 @@ fn a_failed_batch_writes_nothing() {
         .unwrap();
     assert!(s.application(id).unwrap().interviews[0].cancelled);
 }
+
+#[test]
+fn a_calendar_says_what_it_is_to_the_regions_holidays_and_a_backup_keeps_it() {
+    use followup_store::HolidayLayer;
+    let mut s = Store::open_in_memory().unwrap();
+    let days = vec![(date(2026, 11, 27), "Acme closure".to_string())];
+    s.set_holiday_calendar("acme", &days).unwrap();
+    assert_eq!(
+        s.holiday_calendar_layer("ACME").unwrap(),
+        Some(HolidayLayer::Adds)
+    );
+    let g = s.holiday_gen().unwrap();
+    s.set_holiday_calendar_layer("acme", &days, &HolidayLayer::On("US-NY".into()))
+        .unwrap();
+    assert!(s.holiday_gen().unwrap() > g, "a new base re-plans");
+    s.set_holiday_calendar_layer("Wakanda", &days, &HolidayLayer::Replaces)
+        .unwrap();
+    assert_eq!(s.holiday_calendar_layer("nope").unwrap(), None);
+    let list = s.holiday_calendars().unwrap();
+    assert_eq!(
+        (list[0].base.as_deref(), list[0].replaces, list[1].replaces),
+        (Some("US-NY"), false, true)
+    );
+
+    let backup = s.export().unwrap();
+    let text = serde_json::to_string(&backup).unwrap();
+    let mut other = Store::open_in_memory().unwrap();
+    other
+        .restore(&serde_json::from_str(&text).unwrap())
+        .unwrap();
+    assert_eq!(
+        other.holiday_calendar_layer("acme").unwrap(),
+        Some(HolidayLayer::On("US-NY".into()))
+    );
+    assert_eq!(
+        other.holiday_calendar_layer("wakanda").unwrap(),
+        Some(HolidayLayer::Replaces)
+    );
+    assert_eq!(other.export().unwrap(), backup);
+}

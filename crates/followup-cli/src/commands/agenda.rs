@@ -156,9 +156,21 @@ struct AgendaJson<'a> {
 /// the whole text at once (megabytes with `--json`) costs the memory it takes.
 const PIECE: usize = 64 * 1024;
 
+/// What an empty tracker says: how to start.
+pub const HOW_TO_START: &str = "No applications yet. Start with an interview: `followup add --company Acme --role \"Backend Engineer\" --at \"2026-12-01 10:00\" --tz America/New_York --interviewer \"Jane Doe <jane@acme.com>\"`, or import its invitation: `followup import invite.ics`.";
+
 /// `followup agenda`.
 pub fn run(ctx: &Ctx, days: u32, why: bool, json: bool) -> Result<()> {
     let all = followup_app::agenda::entries(ctx, days, json || why)?;
+    if all.is_empty() && !json {
+        let (open, closed) = ctx
+            .store()?
+            .application_counts()
+            .map_err(crate::commands::track::store_err)?;
+        if open + closed == 0 {
+            return output::with_stdout(|out| writeln!(out, "{HOW_TO_START}"));
+        }
+    }
     let today = ctx.now.to_zoned(user_zone(ctx));
     let groups: Vec<Group> = all.iter().map(|e| Group::of(e, &today)).collect();
     if json {

@@ -4,6 +4,7 @@
 
 use followup_app::draft::{address_of, eml, interviews, is_email, mailto, text, Format};
 pub(crate) use followup_app::draft::{input, recipient, user_template};
+use followup_app::draft::{open_thank_yous, recipient_now};
 use followup_core::draft;
 use followup_core::model::MessageKind;
 use followup_store::model::Contact;
@@ -33,7 +34,7 @@ pub fn run(ctx: &Ctx, args: &DraftArgs) -> Result<()> {
         )
     })?;
     let full = store.application(args.id).map_err(store_err)?;
-    let to = recipient(&full, kind, args.to.as_deref())?;
+    let to = recipient_now(ctx, &full, kind, args.to.as_deref())?;
     let input = input(&full, kind, &profile, to, ctx.now);
 
     let draft = match user_template(kind)? {
@@ -53,7 +54,7 @@ pub fn run(ctx: &Ctx, args: &DraftArgs) -> Result<()> {
     };
 
     let others = if args.to.is_none() && !args.json {
-        other_interviewers(&full, kind, to)
+        other_interviewers(ctx, &full, kind, to)?
     } else {
         Vec::new()
     };
@@ -88,13 +89,27 @@ pub fn run(ctx: &Ctx, args: &DraftArgs) -> Result<()> {
     Ok(())
 }
 
-/// For a thank-you or letter drafted without `--to`: the other interviewers of the
-/// round, who each need their own note.
-fn other_interviewers(full: &ApplicationFull, kind: MessageKind, to: &Contact) -> Vec<String> {
+/// For a thank-you or letter drafted without `--to`: the other interviewers whose
+/// thank-you is still open (else those of the round), who each need their own note.
+fn other_interviewers(
+    ctx: &Ctx,
+    full: &ApplicationFull,
+    kind: MessageKind,
+    to: &Contact,
+) -> Result<Vec<String>> {
     if !matches!(kind, MessageKind::ThankYou | MessageKind::Letter) {
-        return Vec::new();
+        return Ok(Vec::new());
     }
-    interviews(full)
+    let open = open_thank_yous(ctx, full)?;
+    if open.contains(&to.id) {
+        return Ok(open
+            .iter()
+            .filter(|&&id| id != to.id)
+            .filter_map(|&id| full.contact(id))
+            .map(|c| c.name.clone())
+            .collect());
+    }
+    Ok(interviews(full)
         .iter()
         .rev()
         .find(|i| i.interviewer_ids.contains(&to.id))
@@ -106,5 +121,5 @@ fn other_interviewers(full: &ApplicationFull, kind: MessageKind, to: &Contact) -
                 .map(|c| c.name.clone())
                 .collect()
         })
-        .unwrap_or_default()
+        .unwrap_or_default())
 }

@@ -40,9 +40,36 @@ const ALARM_MINUTES: i64 = 15;
 
 /// Runs `followup export`.
 pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
-    let to_stdout = args.ics.as_os_str() == "-";
+    let ics: &Path = match (args.format.as_deref().map(str::trim), &args.ics) {
+        (None | Some("ics"), Some(file)) => file,
+        (Some("ics"), None) => args.output.as_deref().unwrap_or(Path::new("-")),
+        (Some("csv"), None) => return crate::commands::export_csv::run(ctx, args),
+        (Some("csv"), Some(_)) => {
+            return Err(Error::input(
+                "--ics writes calendar events: for the CSV of your applications use \
+                 --format csv alone (with --output FILE to write a file)",
+            ))
+        }
+        (None, None) => {
+            return Err(Error::input(
+                "nothing to export: pass --ics FILE (the planned steps as calendar events) \
+                 or --format csv (every application and its history)",
+            ))
+        }
+        (Some(other), _) => {
+            return Err(Error::input(format!(
+                "unknown --format `{other}` (expected csv or ics)"
+            )))
+        }
+    };
+    let to_stdout = ics.as_os_str() == "-";
+    if to_stdout && args.json {
+        return Err(Error::input(
+            "--json prints a summary on standard output, where --ics - writes the calendar: write the calendar to a file (--ics FILE) to have both",
+        ));
+    }
     if !to_stdout {
-        check_target(&args.ics)?;
+        check_target(ics)?;
     }
     let store = ctx.store()?;
     let apps = match args.application {
@@ -71,26 +98,36 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
             other => Ok(other?),
         };
     }
-    write_atomic(&args.ics, &text)?;
+    write_atomic(ics, &text)?;
     let cancelled = events
         .iter()
         .filter(|e| e.status == EventStatus::Cancelled)
         .count();
     output::with_stdout(|out| {
+        if args.json {
+            return writeln!(
+                out,
+                "{}",
+                serde_json::json!({
+                    "file": ics, "events": events.len(),
+                    "planned": events.len() - cancelled, "cancelled": cancelled,
+                })
+            );
+        }
         writeln!(
             out,
             "Wrote {} event(s) ({} planned, {} cancelled) to {}.",
             events.len(),
             events.len() - cancelled,
             cancelled,
-            args.ics.display()
+            ics.display()
         )
     })
 }
 
 /// Refuses, before any work, a target that cannot be a file: a directory, or a path
 /// whose directory does not exist.
-fn check_target(path: &Path) -> Result<()> {
+pub(crate) fn check_target(path: &Path) -> Result<()> {
     if path.is_dir() {
         return Err(Error::input(format!(
             "cannot write {}: it is a directory (pass a file name such as followup.ics)",
@@ -122,7 +159,7 @@ fn parent(path: &Path) -> &Path {
 
 /// Writes to a temporary file next to `path`, then renames it into place: a calendar
 /// reading the file never sees half of it.
-fn write_atomic(path: &Path, text: &str) -> Result<()> {
+pub(crate) fn write_atomic(path: &Path, text: &str) -> Result<()> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use followup_core::calendar::Region;
 use followup_core::ical::import::{parse_holidays, MAX_INPUT_BYTES};
+use followup_store::HolidayLayer;
 use serde_json::json;
 
 use crate::cli::HolidaysCommand;
@@ -16,7 +17,25 @@ use crate::output;
 /// Runs `followup holidays`.
 pub fn run(ctx: &Ctx, args: &HolidaysCommand) -> Result<()> {
     match args {
-        HolidaysCommand::Import { file, name, json } => import(ctx, file, name, *json),
+        HolidaysCommand::Import {
+            file,
+            name,
+            on,
+            replaces,
+            json,
+        } => {
+            let layer = match (on, replaces) {
+                (_, true) => HolidayLayer::Replaces,
+                (Some(code), false) => HolidayLayer::On(
+                    code.parse::<Region>()
+                        .map_err(|e| Error::input(format!("--on: {e}")))?
+                        .code()
+                        .to_string(),
+                ),
+                (None, false) => HolidayLayer::Adds,
+            };
+            import(ctx, file, name, &layer, *json)
+        }
         HolidaysCommand::List { json } => list(ctx, *json),
     }
 }
@@ -70,13 +89,32 @@ fn check_name(name: &str) -> Result<&str> {
     Ok(name)
 }
 
-fn import(ctx: &Ctx, file: &Path, name: &str, json: bool) -> Result<()> {
+/// In words, what a calendar's days are to a region's holidays.
+fn layer_words(layer: &HolidayLayer) -> String {
+    match layer {
+        HolidayLayer::Adds => {
+            "on top of the default region's holidays (else those the recipient's zone suggests)"
+                .to_string()
+        }
+        HolidayLayer::On(base) => format!("on top of the holidays of {base}"),
+        HolidayLayer::Replaces => "in place of any region's holidays".to_string(),
+    }
+}
+
+fn import(ctx: &Ctx, file: &Path, name: &str, layer: &HolidayLayer, json: bool) -> Result<()> {
     let name = check_name(name)?;
     let text = read_input(file)?;
     let days =
         parse_holidays(&text).map_err(|e| Error::input(format!("{}: {e}", file.display())))?;
     let mut store = ctx.store()?;
-    store.set_holiday_calendar(name, &days).map_err(store_err)?;
+    store
+        .set_holiday_calendar_layer(name, &days, layer)
+        .map_err(store_err)?;
+    let (base, replaces) = match layer {
+        HolidayLayer::On(b) => (Some(b.as_str()), false),
+        HolidayLayer::Replaces => (None, true),
+        HolidayLayer::Adds => (None, false),
+    };
     let mut distinct: Vec<jiff::civil::Date> = days.iter().map(|(d, _)| *d).collect();
     distinct.sort_unstable();
     distinct.dedup();
@@ -87,14 +125,16 @@ fn import(ctx: &Ctx, file: &Path, name: &str, json: bool) -> Result<()> {
                 "{}",
                 json!({ "name": name, "days": distinct.len(),
                         "first": distinct.first().map(|d| d.to_string()),
-                        "last": distinct.last().map(|d| d.to_string()) })
+                        "last": distinct.last().map(|d| d.to_string()),
+                        "base": base, "replaces": replaces })
             )
         } else {
             match (distinct.first(), distinct.last()) {
                 (Some(first), Some(last)) => writeln!(
                     out,
-                    "Holiday calendar {name}: {} day(s) from {first} to {last}. Use it with --region {name}.",
-                    distinct.len()
+                    "Holiday calendar {name}: {} day(s) from {first} to {last}, {}. Use it with --region {name}.",
+                    distinct.len(),
+                    layer_words(layer)
                 ),
                 _ => writeln!(out, "Holiday calendar {name}: no days."),
             }
@@ -122,10 +162,15 @@ fn list(ctx: &Ctx, json: bool) -> Result<()> {
                         output::Cell::plain(c.days.to_string()),
                         output::Cell::plain(c.first.map_or("-".into(), |d| d.to_string())),
                         output::Cell::plain(c.last.map_or("-".into(), |d| d.to_string())),
+                        output::Cell::plain(match (&c.base, c.replaces) {
+                            (_, true) => "none (replaces them)".to_string(),
+                            (Some(b), false) => b.clone(),
+                            (None, false) => "default region".to_string(),
+                        }),
                     ]
                 })
                 .collect();
-            output::table(out, &["Name", "Days", "First", "Last"], &rows)
+            output::table(out, &["Name", "Days", "First", "Last", "On top of"], &rows)
         }
     })
 }

@@ -3,42 +3,98 @@
 
 pub mod agenda;
 pub mod check;
+pub mod contact;
 pub mod draft;
 pub mod export;
+pub mod export_csv;
 pub mod holidays;
 pub mod import;
+pub mod man;
+pub mod note;
 pub mod plan;
+pub mod recorded;
+pub mod report;
 pub mod serve;
 pub mod track;
 
 use clap::CommandFactory;
 use jiff::tz::TimeZone;
 
-use crate::cli::{Cli, Command, DevCommand};
+use crate::cli::{Cli, Command, DevCommand, HolidaysCommand};
 use crate::error::Result;
 use crate::settings::Settings;
+use followup_app::ctx::DbAccess;
 use track::Ctx;
 
-/// Runs the command the user asked for.
-pub fn dispatch(cli: Cli) -> Result<()> {
+/// Where a value clap read came from: `var` when the variable holds it (clap reads
+/// the variable only when the flag is absent), else `flag`.
+fn source(value: Option<&str>, flag: &'static str, var: &'static str) -> &'static str {
+    match (value, std::env::var(var)) {
+        (Some(v), Ok(e)) if v == e => var,
+        _ => flag,
+    }
+}
+
+/// Whether the command records something, and so may create a database file the
+/// user named (`--db`, `FOLLOWUP_DB`) that does not exist yet.
+fn records(command: &Command) -> bool {
+    match command {
+        Command::Add(_) | Command::Restore { .. } | Command::Dev(_) => true,
+        Command::Import(a) => !a.dry_run,
+        Command::Holidays(HolidaysCommand::Import { .. }) => true,
+        Command::Profile {
+            name, email, phone, ..
+        } => name.is_some() || email.is_some() || phone.is_some(),
+        _ => false,
+    }
+}
+
+/// Runs the command the user asked for; `db_from` says where the database path came
+/// from (`--db`, `FOLLOWUP_DB`), `None` for the default location.
+pub fn dispatch(mut cli: Cli, db_from: Option<&'static str>) -> Result<()> {
+    // A zone clap took from FOLLOWUP_TZ is the settings' zone (they read the variable
+    // too): left to them, a bad one is reported as coming from FOLLOWUP_TZ.
+    if let Command::Plan(a) = &mut cli.command {
+        let tz = &mut a.tz;
+        if source(tz.as_deref(), "--tz", "FOLLOWUP_TZ") == "FOLLOWUP_TZ" {
+            *tz = None;
+        }
+    }
+    let now_from = source(cli.now.as_deref(), "--now", "FOLLOWUP_NOW");
     let now = || -> Result<jiff::Timestamp> {
         match &cli.now {
-            Some(text) => crate::time::now(text, &TimeZone::UTC),
+            Some(text) => Ok(crate::time::now_local(text, &TimeZone::UTC, now_from)?
+                .zoned
+                .timestamp()),
             None => Ok(jiff::Timestamp::now()),
         }
     };
+    // What the commands have to say about how input was read (warnings on stderr).
+    let notes = followup_app::ctx::Notes::default();
     let tracker = || -> Result<Ctx> {
         let settings = Settings::load(cli.config.as_deref())?;
-        Ctx::new(settings, cli.db.clone(), now()?)
+        let access = match db_from {
+            None => DbAccess::Default,
+            Some(from) if records(&cli.command) => DbAccess::Create { from },
+            Some(from) => DbAccess::Existing { from },
+        };
+        let mut ctx = Ctx::new(settings, cli.db.clone(), now()?)?.with_db_access(access);
+        ctx.notes = notes.clone();
+        Ok(ctx)
     };
-    match &cli.command {
+    let result = match &cli.command {
         Command::Plan(args) => {
             let settings = Settings::load(cli.config.as_deref())?;
             let db = match &cli.db {
                 Some(db) => db.clone(),
                 None => track::default_db()?,
             };
-            plan::run(args, &settings, cli.now.as_deref(), &db)
+            plan::run(
+                args,
+                &settings,
+                cli.now.as_deref().map(|n| (n, now_from)),
+                &db,
+            )
         }
         Command::Add(a) => track::add(&tracker()?, a),
         Command::Interview(a) => track::interview(&tracker()?, a.id, &a.round, a.reopen),
@@ -104,9 +160,9 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             *json,
         ),
         Command::Edit(e) => track::edit(&tracker()?, e),
-        Command::Delete { id, yes } => track::delete(&tracker()?, *id, *yes),
-        Command::Backup { file } => track::backup(&tracker()?, file),
-        Command::Restore { file, yes } => track::restore(&tracker()?, file, *yes),
+        Command::Delete { id, yes, json } => track::delete(&tracker()?, *id, *yes, *json),
+        Command::Backup { file, json } => track::backup(&tracker()?, file, *json),
+        Command::Restore { file, yes, json } => track::restore(&tracker()?, file, *yes, *json),
         Command::Draft(a) => draft::run(&tracker()?, a),
         Command::Check(a) => check::run(&tracker()?, a),
         Command::Import(a) => import::run(&tracker()?, a),
@@ -133,8 +189,46 @@ pub fn dispatch(cli: Cli) -> Result<()> {
             *open,
             crate::settings::config_file(cli.config.as_deref()),
         ),
-        Command::Man => {
-            crate::output::with_stdout(|out| clap_mangen::Man::new(Cli::command()).render(out))
+        Command::Man => crate::output::with_stdout(man::render),
+        Command::Contact(c) => contact::run(&tracker()?, c),
+        Command::Note(c) => note::run(&tracker()?, c),
+        Command::Report(a) => report::run(&tracker()?, a),
+    };
+    for note in notes.take() {
+        crate::output::warn(&note);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use crate::cli::Cli;
+
+    /// Every command that prints a result takes --json, like every other one.
+    #[test]
+    fn every_command_takes_json() {
+        // Their output is not a result: a script, a page, a server's log.
+        const NOT: &[&str] = &["completions", "man", "serve", "help", "report"];
+        fn leaves(cmd: &clap::Command, out: &mut Vec<clap::Command>) {
+            for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+                if sub.has_subcommands() {
+                    leaves(sub, out);
+                } else if !NOT.contains(&sub.get_name()) {
+                    out.push(sub.clone());
+                }
+            }
+        }
+        let mut all = Vec::new();
+        leaves(&Cli::command(), &mut all);
+        assert!(all.len() > 15);
+        for cmd in all {
+            assert!(
+                cmd.get_arguments().any(|a| a.get_long() == Some("json")),
+                "`followup {}` has no --json",
+                cmd.get_name()
+            );
         }
     }
 }

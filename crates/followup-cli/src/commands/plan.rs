@@ -24,16 +24,19 @@ pub struct Resolved {
     pub now: Option<Timestamp>,
     /// How the region was chosen, when it was guessed.
     pub region_note: Option<String>,
+    /// How a typed time was read, when it does not exist in its zone or happens twice.
+    pub notes: Vec<String>,
 }
 
-pub use followup_app::ctx::{guess_region, load_policy, region_in};
+pub use followup_app::ctx::{default_base, guess_region, load_policy, region_over};
 
 /// Resolves the arguments of `plan` (and of commands that plan the same way).
+/// `now` is the text of `--now` and where it came from (`--now` or `FOLLOWUP_NOW`);
 /// `db` is where custom holiday calendars are looked up.
 pub fn resolve(
     args: &PlanArgs,
     settings: &Settings,
-    now: Option<&str>,
+    now: Option<(&str, &str)>,
     db: &std::path::Path,
 ) -> Result<Resolved> {
     let tz_name = args
@@ -45,12 +48,19 @@ pub fn resolve(
                 "no time zone: pass --tz ZONE (such as America/New_York) or set tz in config.toml",
             )
         })?;
-    let tz = time::zone(tz_name, "--tz")?;
+    let tz_from = match &args.tz {
+        Some(_) => "--tz".to_string(),
+        None => settings.origin("tz"),
+    };
+    let tz = time::zone(tz_name, &tz_from)?;
     let recipient_tz = match &args.recipient_tz {
         Some(name) => time::zone(name, "--recipient-tz")?,
         None => tz.clone(),
     };
-    let start = time::local_datetime(&args.at, &tz, "--at")?;
+    let mut notes = Vec::new();
+    let at = time::local(&args.at, &tz, "--at")?;
+    notes.extend(at.note);
+    let start = at.zoned;
     let duration = time::duration(&args.duration)?;
 
     let mut region_note = None;
@@ -58,7 +68,11 @@ pub fn resolve(
         Some(code) => Some(match code.parse::<Region>() {
             Ok(r) => r,
             // Not built in: a custom holiday calendar of the database, if there is one.
-            Err(_) => region_in(db, code)?,
+            Err(_) => region_over(
+                db,
+                code,
+                default_base(settings.region.as_deref(), Some(&recipient_tz)),
+            )?,
         }),
         None => match guess_region(&recipient_tz) {
             Some(code) => {
@@ -100,7 +114,14 @@ pub fn resolve(
         interview.decision_by = Some(d.date);
         interview.decision_meaning = Some(d.meaning);
     }
-    let now = now.map(|n| time::now(n, &tz)).transpose()?;
+    let now = match now {
+        Some((text, from)) => {
+            let now = time::now_local(text, &tz, from)?;
+            notes.extend(now.note);
+            Some(now.zoned.timestamp())
+        }
+        None => None,
+    };
     Ok(Resolved {
         interview,
         recipient: Recipient {
@@ -111,6 +132,7 @@ pub fn resolve(
         policy,
         now,
         region_note,
+        notes,
     })
 }
 
@@ -127,6 +149,10 @@ pub struct PlanJson {
     pub factor: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub now: Option<String>,
+    /// How a typed time was read, when it does not exist in its zone or happens
+    /// twice (also printed as warnings).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     pub steps: Vec<StepJson>,
 }
 
@@ -165,6 +191,7 @@ pub fn to_json(r: &Resolved, p: &Plan) -> PlanJson {
         now: r
             .now
             .map(|n| time::rfc3339(&n.to_zoned(r.recipient.tz.clone()))),
+        notes: r.notes.clone(),
         steps: p
             .steps
             .iter()
@@ -191,10 +218,13 @@ fn when(m: plan::Moment) -> String {
 pub fn run(
     args: &PlanArgs,
     settings: &Settings,
-    now: Option<&str>,
+    now: Option<(&str, &str)>,
     db: &std::path::Path,
 ) -> Result<()> {
     let r = resolve(args, settings, now, db)?;
+    for note in &r.notes {
+        output::warn(note);
+    }
     let p = plan::plan(&r.interview, &r.recipient, &r.policy);
     if args.json {
         return output::with_stdout(|out| {

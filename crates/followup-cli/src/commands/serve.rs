@@ -16,13 +16,8 @@ pub fn run(
 ) -> Result<()> {
     let addr = followup_server::parse_listen(listen, port).map_err(Error::input)?;
     followup_server::check_listen(&addr, token.as_deref()).map_err(Error::input)?;
-    if let Some(dir) = ctx.db.parent() {
-        std::fs::create_dir_all(dir).map_err(|source| Error::Write {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-    }
-    // Create or migrate the database once, before the first request.
+    // Create (at the default location only) or migrate the database once, before the
+    // first request; a path given with --db or FOLLOWUP_DB must exist.
     ctx.store()?;
     let config = followup_server::Config {
         db: ctx.db.clone(),

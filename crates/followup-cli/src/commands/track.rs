@@ -55,7 +55,16 @@ pub fn add(ctx: &Ctx, a: &AddArgs) -> Result<()> {
         source: a.source.clone(),
     };
     let id = followup_app::track::add(ctx, &input)?;
-    print_id(a.round.json, id, "application")
+    print_id(ctx, a.round.json, id, "application")?;
+    if !a.round.json {
+        // The id alone on stdout, for `id=$(followup add ...)`; the words for people.
+        eprintln!(
+            "Added {} — {} as #{id}: `followup show {id}` shows its plan.",
+            input.company.trim(),
+            input.role.trim()
+        );
+    }
+    Ok(())
 }
 
 /// `followup log ID KIND`.
@@ -70,16 +79,7 @@ pub fn log(
 ) -> Result<()> {
     let logged = followup_app::track::log(ctx, id, kind, to, at, note)?;
     warn(&logged.warnings);
-    if json {
-        return output::with_stdout(|out| {
-            writeln!(
-                out,
-                "{}",
-                json!({ "id": logged.id, "warnings": logged.warnings })
-            )
-        });
-    }
-    print_id(json, logged.id, "touchpoint")
+    super::recorded::logged(ctx, id, logged.id, &logged.warnings, json)
 }
 
 /// Advice a recorded fact goes against, on stderr: `warning: T5: …`.
@@ -93,10 +93,15 @@ fn warn(warnings: &[String]) {
     }
 }
 
-fn print_id(json: bool, id: i64, what: &str) -> Result<()> {
+/// The id of what was written; with `--json`, `{"id": N}`, plus `"notes"` when an
+/// input was read in a way worth knowing (also warned about on stderr).
+fn print_id(ctx: &Ctx, json: bool, id: i64, what: &str) -> Result<()> {
+    let notes = ctx.notes.list();
     output::with_stdout(|out| {
-        if json {
+        if json && notes.is_empty() {
             writeln!(out, "{}", json!({ "id": id }))
+        } else if json {
+            writeln!(out, "{}", json!({ "id": id, "notes": notes }))
         } else {
             let _ = what;
             writeln!(out, "{id}")
@@ -115,11 +120,14 @@ pub fn interview(ctx: &Ctx, id: i64, r: &RoundArgs, reopen: bool) -> Result<()> 
             writeln!(
                 out,
                 "{}",
-                json!({ "id": added.interview, "reopened": added.reopened, "tz": added.tz })
+                super::recorded::noted(
+                    ctx,
+                    json!({ "id": added.interview, "reopened": added.reopened, "tz": added.tz })
+                )
             )
         });
     }
-    print_id(r.json, added.interview, "interview")
+    print_id(ctx, r.json, added.interview, "interview")
 }
 
 /// `followup reply ID`.
@@ -147,7 +155,8 @@ pub fn reply(
         t.decision_date = Some(d.date);
     }
     let tid = store.add_touchpoint(id, &t).map_err(store_err)?;
-    print_id(json, tid, "touchpoint")
+    drop(store);
+    super::recorded::replied(ctx, id, tid, json)
 }
 
 /// `followup outcome ID OUTCOME`.
@@ -170,7 +179,8 @@ pub fn outcome(
     store
         .set_status(id, Status::from(o), at)
         .map_err(store_err)?;
-    print_id(json, tid, "touchpoint")
+    drop(store);
+    super::recorded::outcome(ctx, id, tid, json)
 }
 
 /// One application in `list`.
@@ -188,6 +198,11 @@ struct ListItem {
 pub fn list(ctx: &Ctx, all: bool, json: bool) -> Result<()> {
     let store = ctx.store()?;
     let apps = store.applications(all).map_err(store_err)?;
+    let closed = if apps.is_empty() && !all {
+        store.application_counts().map_err(store_err)?.1
+    } else {
+        0
+    };
     let mut rows = Vec::new();
     for full in &apps {
         let next = match track_of(ctx, full)? {
@@ -211,7 +226,13 @@ pub fn list(ctx: &Ctx, all: bool, json: bool) -> Result<()> {
             return writeln!(out);
         }
         if rows.is_empty() {
-            return writeln!(out, "No applications yet: `followup add --company C --role R --at \"2026-12-01 10:00\" --tz ZONE`.");
+            return match closed {
+                0 => writeln!(out, "{}", super::agenda::HOW_TO_START),
+                n => writeln!(
+                    out,
+                    "No open applications ({n} closed: `followup list --all`)."
+                ),
+            };
         }
         let table: Vec<Vec<output::Cell>> = rows
             .iter()
@@ -294,7 +315,7 @@ pub fn show(ctx: &Ctx, id: i64, json: bool) -> Result<()> {
             writeln!(out, "{}", facts.join(" · "))?;
         }
         writeln!(out, "\n{h}Interviews{r}")?;
-        for i in &full.interviews {
+        for (n, i) in full.interviews.iter().enumerate() {
             let tz = TimeZone::get(&i.tz).unwrap_or(TimeZone::UTC);
             let who: Vec<&str> = i
                 .interviewer_ids
@@ -304,7 +325,8 @@ pub fn show(ctx: &Ctx, id: i64, json: bool) -> Result<()> {
                 .collect();
             writeln!(
                 out,
-                "  {} {}{}{}{}{}",
+                "  {}. {} {}{}{}{}{}(interview {})",
+                n + 1,
                 i.start.to_zoned(tz).strftime("%a %b %-d %Y %H:%M %Z"),
                 i.round.map_or(String::new(), |r| format!("{r} round ")),
                 if who.is_empty() {
@@ -316,30 +338,48 @@ pub fn show(ctx: &Ctx, id: i64, json: bool) -> Result<()> {
                     .as_ref()
                     .map_or(String::new(), |p| format!("· decision \"{p}\" ")),
                 i.decision_date.map_or(String::new(), |d| format!("({d}) ")),
-                if i.cancelled { "· cancelled" } else { "" },
+                if i.cancelled { "· cancelled " } else { "" },
+                i.id,
             )?;
         }
         if !full.contacts.is_empty() {
             writeln!(out, "\n{h}Contacts{r}")?;
             for c in &full.contacts {
+                let rounds = followup_app::contact::rounds_of(&full, c.id);
                 writeln!(
                     out,
-                    "  {} ({}){}",
+                    "  [{}] {} ({}){}{}{}",
+                    c.id,
                     c.name,
                     c.role,
                     c.email
                         .as_ref()
-                        .map_or(String::new(), |e| format!(" <{e}>"))
+                        .map_or(String::new(), |e| format!(" <{e}>")),
+                    c.phone.as_ref().map_or(String::new(), |p| format!(" {p}")),
+                    match rounds.as_slice() {
+                        [] => String::new(),
+                        r => format!(
+                            " · round {}",
+                            r.iter()
+                                .map(usize::to_string)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    }
                 )?;
             }
         }
         if !full.notes.is_empty() {
             writeln!(out, "\n{h}Notes{r}")?;
             for n in &full.notes {
-                writeln!(out, "  {}: {}", n.kind, n.text)?;
+                let round = n
+                    .interview_id
+                    .map_or(String::new(), |i| format!(" (interview {i})"));
+                writeln!(out, "  [{}] {}{round}: {}", n.id, n.kind, n.text)?;
             }
         }
         writeln!(out, "\n{h}History{r}")?;
+        let user_tz = super::recorded::user_zone(ctx, &full);
         if full.touchpoints.is_empty() {
             writeln!(out, "  nothing logged yet")?;
         }
@@ -360,7 +400,8 @@ pub fn show(ctx: &Ctx, id: i64, json: bool) -> Result<()> {
             writeln!(
                 out,
                 "  {} {}{extra}{who}{}",
-                t.at.strftime("%Y-%m-%d %H:%M UTC"),
+                t.at.to_zoned(user_tz.clone())
+                    .strftime("%a %b %-d %Y %H:%M %Z"),
                 t.kind,
                 t.note.as_ref().map_or(String::new(), |n| format!(": {n}"))
             )?;
@@ -435,8 +476,13 @@ pub fn profile(
     phone: Option<&str>,
     json: bool,
 ) -> Result<()> {
+    let setting = name.is_some() || email.is_some() || phone.is_some();
+    if setting && (name.is_none() || email.is_none()) && !ctx.db.exists() {
+        // Nothing to complete the profile from: refused before a database is made.
+        return Err(Error::input("a profile needs --name and --email"));
+    }
     let mut store = ctx.store()?;
-    if name.is_none() && email.is_none() && phone.is_none() {
+    if !setting {
         let p = store.profile().map_err(store_err)?;
         return output::with_stdout(|out| match (&p, json) {
             (_, true) => writeln!(out, "{}", json!({ "profile": p })),
@@ -533,13 +579,15 @@ pub fn edit(ctx: &Ctx, e: &EditArgs) -> Result<()> {
         Some(followup_app::track::round_patch(ctx, e.id, &round)?)
     };
     let mut store = ctx.store()?;
+    let before = store.application(e.id).map_err(store_err)?;
     match round {
         Some((interview, ip)) => store
             .update_application_and_interview(e.id, &patch, interview, &ip)
             .map_err(store_err)?,
         None => store.update_application(e.id, &patch).map_err(store_err)?,
     }
-    print_id(e.json, e.id, "application")
+    drop(store);
+    super::recorded::edited(ctx, &before, e.json)
 }
 
 fn confirm(question: &str) -> Result<bool> {
@@ -556,22 +604,24 @@ fn confirm(question: &str) -> Result<bool> {
 }
 
 /// `followup delete ID`.
-pub fn delete(ctx: &Ctx, id: i64, yes: bool) -> Result<()> {
+pub fn delete(ctx: &Ctx, id: i64, yes: bool, json: bool) -> Result<()> {
     let mut store = ctx.store()?;
     let full = store.application(id).map_err(store_err)?;
-    let q = format!(
-        "Delete #{id} {} — {} and its history",
-        full.application.company, full.application.role
-    );
-    if !yes && !confirm(&q)? {
-        return Ok(());
+    let (company, role) = (&full.application.company, &full.application.role);
+    let q = format!("Delete #{id} {company} — {role} and its history");
+    let deleted = yes || confirm(&q)?;
+    if deleted {
+        store.delete_application(id).map_err(store_err)?;
     }
-    store.delete_application(id).map_err(store_err)?;
-    output::with_stdout(|out| writeln!(out, "Deleted application {id}."))
+    output::with_stdout(|out| match (json, deleted) {
+        (true, _) => writeln!(out, "{}", json!({ "id": id, "deleted": deleted })),
+        (false, true) => writeln!(out, "Deleted application {id} ({company} — {role})."),
+        (false, false) => writeln!(out, "Kept application {id}."),
+    })
 }
 
 /// `followup backup FILE`: written to a temporary file, then renamed into place.
-pub fn backup(ctx: &Ctx, file: &Path) -> Result<()> {
+pub fn backup(ctx: &Ctx, file: &Path, json: bool) -> Result<()> {
     let store = ctx.store()?;
     let b = store.export().map_err(store_err)?;
     let text = serde_json::to_string_pretty(&b).map_err(|e| Error::Store(e.to_string()))?;
@@ -585,6 +635,13 @@ pub fn backup(ctx: &Ctx, file: &Path) -> Result<()> {
         source,
     })?;
     output::with_stdout(|out| {
+        if json {
+            return writeln!(
+                out,
+                "{}",
+                json!({ "file": file, "format": b.format, "applications": b.applications.len() })
+            );
+        }
         writeln!(
             out,
             "Backed up {} application(s) to {}.",
@@ -595,19 +652,26 @@ pub fn backup(ctx: &Ctx, file: &Path) -> Result<()> {
 }
 
 /// `followup restore FILE`: all or nothing.
-pub fn restore(ctx: &Ctx, file: &Path, yes: bool) -> Result<()> {
+pub fn restore(ctx: &Ctx, file: &Path, yes: bool, json: bool) -> Result<()> {
     let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
         path: file.to_path_buf(),
         source,
     })?;
     let b: followup_store::Backup = serde_json::from_str(&text)
         .map_err(|e| Error::input(format!("{} is not a followup backup: {e}", file.display())))?;
-    let mut store = ctx.store()?;
     if !yes && !confirm("Replace everything in the database with this backup")? {
         return Ok(());
     }
+    let mut store = ctx.store()?;
     store.restore(&b).map_err(store_err)?;
     output::with_stdout(|out| {
+        if json {
+            return writeln!(
+                out,
+                "{}",
+                json!({ "file": file, "format": b.format, "applications": b.applications.len() })
+            );
+        }
         writeln!(
             out,
             "Restored {} application(s) from {}.",

@@ -48,8 +48,8 @@ pub fn refused(cmd: &mut Command) -> String {
     stderr
 }
 
-/// One user's machine: a home directory (settings and data inside it), a database
-/// `tracker.sqlite` in it, and a clock fixed at `now`.
+/// One user's machine: a home directory (settings and data inside it), the database
+/// at its default location in it (created on first use), and a clock fixed at `now`.
 pub struct Home {
     dir: tempfile::TempDir,
     now: &'static str,
@@ -68,8 +68,9 @@ impl Home {
         self.dir.path()
     }
 
+    /// The database: the default location, `$XDG_DATA_HOME/followup/followup.sqlite`.
     pub fn db(&self) -> PathBuf {
-        self.path().join("tracker.sqlite")
+        self.path().join("data/followup/followup.sqlite")
     }
 
     /// The binary with nothing leaking in from the machine, nothing else set.
@@ -77,11 +78,11 @@ impl Home {
         bare(self.path())
     }
 
-    /// The binary on this home's database at the fixed clock.
+    /// The binary on this home's database (the default location: a `--db` file must
+    /// exist unless the command records something) at the fixed clock.
     pub fn cmd(&self) -> Command {
         let mut cmd = self.bare();
-        cmd.env("FOLLOWUP_DB", self.db())
-            .env("FOLLOWUP_NOW", self.now);
+        cmd.env("FOLLOWUP_NOW", self.now);
         cmd
     }
 

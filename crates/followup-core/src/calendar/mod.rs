@@ -74,6 +74,10 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 
+/// The years the built-in holiday tables cover, 2000 to 2060 inclusive; outside them
+/// only weekends are skipped ([`Region::covers`]).
+pub const YEARS: std::ops::RangeInclusive<i16> = holidays::FIRST_YEAR..=holidays::LAST_YEAR;
+
 /// A public-holiday calendar for one country or subdivision, or a custom list.
 ///
 /// Cheap to clone: a built-in region is an index into the compiled-in tables and a
@@ -96,6 +100,8 @@ pub(crate) struct Custom {
     days: Vec<(Date, String)>,
     /// The same dates as day numbers (see [`Day`]), for quick tests.
     day_numbers: Vec<i32>,
+    /// The code of the region whose holidays the list adds to, if any.
+    base: Option<String>,
 }
 
 /// The region code is not one this build knows.
@@ -133,6 +139,10 @@ impl Region {
     /// Several entries on one date are kept as one holiday whose names are joined
     /// with `"; "`, in the order given.
     pub fn custom(name: impl Into<String>, holidays: Vec<(Date, String)>) -> Region {
+        Region::list(name.into(), holidays, None)
+    }
+
+    fn list(name: String, holidays: Vec<(Date, String)>, base: Option<String>) -> Region {
         let mut holidays = holidays;
         // A stable sort keeps the given order among entries of one date.
         holidays.sort_by_key(|(d, _)| *d);
@@ -150,10 +160,50 @@ impl Region {
         }
         let day_numbers = days.iter().map(|(d, _)| Day::new(*d).0).collect();
         Region(Inner::Custom(Arc::new(Custom {
-            name: name.into(),
+            name,
             days,
             day_numbers,
+            base,
         })))
+    }
+
+    /// A user's list on top of another region's holidays, such as a company's closure
+    /// days on top of `US-NY`: a day is a holiday when it is one in either, and a date
+    /// in both carries both names, the list's first ("Acme shutdown; Christmas Day").
+    /// Its [`code`](Self::code) and [`name`](Self::name) are `name`; [`base`](Self::base)
+    /// is the region under it. The base's holidays are copied in for every year it
+    /// covers, so the result answers as fast as any custom list.
+    pub fn custom_over(
+        name: impl Into<String>,
+        holidays: Vec<(Date, String)>,
+        base: &Region,
+    ) -> Region {
+        let mut all = holidays;
+        let years = match &base.0 {
+            Inner::Builtin(_) => Some((holidays::FIRST_YEAR, holidays::LAST_YEAR)),
+            Inner::Custom(c) => c
+                .days
+                .first()
+                .zip(c.days.last())
+                .map(|((first, _), (last, _))| (first.year(), last.year())),
+        };
+        for year in years.into_iter().flat_map(|(first, last)| first..=last) {
+            all.extend(
+                base.holidays_in(year)
+                    .into_iter()
+                    .map(|(d, n)| (d, n.to_string())),
+            );
+        }
+        Region::list(name.into(), all, Some(base.code().to_string()))
+    }
+
+    /// For a custom list made with [`custom_over`](Self::custom_over), the code of the
+    /// region it adds to.
+    pub fn base(&self) -> Option<&str> {
+        match &self.0 {
+            Inner::Builtin(_) => None,
+            Inner::Custom(c) => c.base.as_deref(),
+        }
     }
 
     /// The canonical code, such as `US-CA`; a custom region's name.
@@ -178,7 +228,7 @@ impl Region {
     /// [`holiday`](Self::holiday) finds nothing and only weekends are skipped.
     pub fn covers(&self, year: i16) -> bool {
         match &self.0 {
-            Inner::Builtin(_) => (holidays::FIRST_YEAR..=holidays::LAST_YEAR).contains(&year),
+            Inner::Builtin(_) => YEARS.contains(&year),
             Inner::Custom(c) => match (c.days.first(), c.days.last()) {
                 (Some((first, _)), Some((last, _))) => (first.year()..=last.year()).contains(&year),
                 _ => false,

@@ -200,6 +200,47 @@ fn custom_regions() {
 }
 
 #[test]
+fn closure_days_on_top_of_a_region_keep_its_holidays() {
+    // Acme closes the Friday after Thanksgiving 2026; New York keeps Thanksgiving
+    // (Thursday Nov 26) and Christmas.
+    let ny = region("US-NY");
+    let acme = Region::custom_over(
+        "acme",
+        vec![
+            (date(2026, 11, 27), "Acme closure".into()),
+            (date(2026, 12, 25), "Acme holiday party".into()),
+        ],
+        &ny,
+    );
+    assert_eq!(acme.code(), "acme");
+    assert_eq!(acme.base(), Some("US-NY"));
+    assert_eq!(Region::custom("acme", Vec::new()).base(), None);
+    assert_eq!(acme.holiday(date(2026, 11, 26)), Some("Thanksgiving Day"));
+    assert_eq!(acme.holiday(date(2026, 11, 27)), Some("Acme closure"));
+    assert_eq!(
+        acme.holiday(date(2026, 12, 25)),
+        Some("Acme holiday party; Christmas Day")
+    );
+    // From Wednesday Nov 25, one business day: not Thanksgiving, not the closure, not
+    // the weekend: Monday Nov 30.
+    assert_eq!(
+        add_business_days(date(2026, 11, 25), 1, Some(&acme)),
+        date(2026, 11, 30)
+    );
+    assert_eq!(
+        add_business_days(date(2026, 11, 25), 1, Some(&ny)),
+        date(2026, 11, 27)
+    );
+    // Every holiday of the region is one of the layered calendar, every year it covers.
+    for year in 2000..=2060 {
+        for (d, _) in ny.holidays_in(year) {
+            assert!(acme.holiday(d).is_some(), "{d}");
+        }
+    }
+    assert!(acme.covers(2000) && acme.covers(2060) && !acme.covers(2061));
+}
+
+#[test]
 fn ends_of_the_date_range_do_not_panic() {
     let us = region("US");
     let last = Date::MAX; // 9999-12-31, a Friday

@@ -1,4 +1,4 @@
--- Schema version 6: the agenda's snapshot, every cached step in one row.
+-- Schema version 7: the agenda's snapshot, every cached step in one row.
 --
 -- Reading the agenda from the cache tables (schema 3) means checking every
 -- application's entry against its generation and reading every step, row by row:
