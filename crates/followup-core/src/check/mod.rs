@@ -10,7 +10,8 @@
 //! |------|----------|------|------|
 //! | `empty` | error | no text at all (an empty file, or headers only); no other rule runs | L |
 //! | `placeholder` | error | `[Name]`, `{{role}}`, `<Company>`, `XXX`, `TODO` left in | L |
-//! | `wrong-company` | error | names another tracked company (a former employer mentioned as experience is fine); warning when the recipient's company is never named | L, M7 |
+//! | `wrong-company` | error | names another tracked company (a former employer mentioned as experience is fine); warning for a company the tracker does not know named as the one to join ("excited to join Initrode") | L, M7 |
+//! | `no-company` | info | never names the recipient's company | M7 |
 //! | `wrong-name` | error | greets someone other than the recipient | L, M1 |
 //! | `no-greeting-name` | warning | no greeting by name | M1, M2 |
 //! | `no-thanks` | warning | no thanks or appreciation | M1, M2, M4, M6 |
@@ -18,10 +19,10 @@
 //! | `no-specifics` | warning | nothing from the conversation | M1, M4, M7 |
 //! | `no-call-to-action` | warning | a follow-up that asks nothing (next steps, timeline, anything else needed); a voicemail without a callback request | M2, M3, M4, M5 |
 //! | `no-closing` | warning | no sign-off | M1, M2 |
-//! | `no-contact` | warning | no email or phone number | M1, M5 |
+//! | `no-contact` | warning in a letter or voicemail (a postal address counts in a letter), info in an email (its reply address reaches you) | no email, phone number or address | M1, M5 |
 //! | `too-long` | warning | over the word budget of its kind | M1–M5 |
-//! | `subject-missing`, `subject-too-long` | warning | email kinds | M2 |
-//! | `pushy`, `desperate` | warning | "ASAP", "why haven't I heard"; "I'll do anything" | L |
+//! | `subject-missing`, `subject-too-long` | warning | email kinds, when the text has headers (a text without them is a body) | M2 |
+//! | `pushy`, `desperate` | warning | "ASAP", a question about a delay ("why is this taking so long?"), asking why nothing came, the reader's promise held against a later date ("you said you'd … and it's Tuesday now"), blame ("nobody has bothered"); "I'll do anything" | L |
 //! | `shouting`, `exclamations` | warning | capitals that are not acronyms; `!!` or many `!` | L |
 //! | `spelling` | warning (info for capitalised words) | Hunspell dictionary plus known words | L |
 //! | `repeated-word` | warning | "the the" | L |

@@ -120,6 +120,37 @@ const INTEREST: &[&str] = &[
     "looking forward to working",
     "would welcome the opportunity",
     "want to be part",
+    // Interest said in other words: admiration, looking forward to the work, fit.
+    "admire*",
+    "impressed",
+    "inspir*",
+    "drawn to",
+    "look forward to the opportunity",
+    "looking forward to the opportunity",
+    "look forward to the possibility",
+    "looking forward to the possibility",
+    "look forward to joining",
+    "look forward to helping",
+    "look forward to potentially working",
+    "the opportunity to help",
+    "the chance to help",
+    "would be a great addition",
+    "would be an asset",
+    "can see myself",
+    "right fit",
+    "perfect fit",
+    "ideal fit",
+    "good match",
+    "exactly the type of",
+    "exactly the kind of",
+    "the kind of team i want",
+    "would benefit your",
+    "i would bring",
+    "i can bring",
+    "i could bring",
+    "bring to the job",
+    "bring to the role",
+    "bring to the team",
 ];
 
 const SPECIFICS: &[&str] = &[
@@ -462,8 +493,126 @@ fn pushy(n: &Norm) -> Vec<(Range<usize>, &'static str)> {
             }
         }
     }
+    out.extend(impatience(t));
     out.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
     out.dedup_by(|b, a| b.0.start < a.0.end);
+    out
+}
+
+/// The patterns of impatience and blame, over the structure of a sentence rather than
+/// fixed phrases (lowercase, on the normalised text).
+struct Impatience {
+    /// Delay words that make a question a complaint ("why is this taking so long?").
+    delay_question: Regex,
+    /// Asking why nothing came: "why I haven't heard anything back", "why hasn't
+    /// anyone replied", wherever it stands.
+    why_not: Regex,
+    /// The reader's promise: "you said you'd get back to me on Monday".
+    promise: Regex,
+    /// ... held against a later moment: "and it's Tuesday now", "still nothing".
+    later: Regex,
+    /// Blame: "you never replied", "you failed to", "nobody has bothered".
+    blame: Regex,
+}
+
+fn impatience_res() -> &'static Impatience {
+    static RE: OnceLock<Impatience> = OnceLock::new();
+    RE.get_or_init(|| {
+        let re = |s: &str| Regex::new(s).expect("impatience pattern");
+        Impatience {
+            delay_question: re(concat!(
+                r"\b(?:so long|this long|that long|how much longer|taking forever|",
+                r"still (?:no|not|nothing|waiting)|",
+                r"(?:haven't|have not|hasn't|has not) (?:i |anyone |anybody |you |the team )?",
+                r"(?:heard|gotten|got|received|replied|responded|answered)|",
+                r"(?:no|any) (?:reply|response|answer|word) yet|what(?:'s| is) the holdup|",
+                r"what(?:'s| is) taking)\b",
+            )),
+            why_not: re(concat!(
+                r"\bwhy (?:i|we) (?:still )?(?:haven't|have not|hasn't|didn't|did not|never) ",
+                r"(?:\w+ ){0,2}(?:heard|received|gotten|got)\b|",
+                r"\bwhy (?:you|nobody|no one|no-one|they|the team|anyone) (?:still )?",
+                r"(?:haven't|have not|hasn't|has not|didn't|did not|never) (?:\w+ ){0,2}",
+                r"(?:replied|responded|answered|called|gotten back|got back|contacted|written|emailed|",
+                r"heard|given|gave|told)\b|",
+                r"\bwhy (?:haven't|hasn't|have not|has not|didn't|did not) ",
+                r"(?:i|we|you|anyone|anybody|someone|the team|they|nobody)\b",
+            )),
+            promise: re(concat!(
+                r"\byou (?:said|promised|told me|assured me|mentioned|stated)\b[^.?!;]*?",
+                r"\b(?:you'd|you would|you'll|you will|i'd|i would|i'll|i will|we'd|we would|",
+                r"that you'd|that you would|that i'd|that i would)\b",
+            )),
+            later: re(concat!(
+                r"\b(?:and|but|yet) (?:now )?(?:it's|it is|it's been|it has been|it's now|today is|",
+                r"here we are|we're|we are|nothing|still)\b|",
+                r"\bit's (?:now )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)",
+                r"(?: now| already)|",
+                r"\b(?:still|yet) (?:no|nothing|haven't|have not|hasn't|not)\b|",
+                r"\bi (?:still )?(?:haven't|have not) (?:heard|received|gotten)\b|",
+                r"\b(?:over|more than|almost) (?:a|one|two|three|four|\d+) (?:week|day)s? ",
+                r"(?:later|ago|now|since|have passed)\b",
+            )),
+            blame: re(concat!(
+                r"\byou (?:never|still haven't|still have not|didn't bother|did not bother|",
+                r"failed to|forgot to|neglected to|keep ignoring|have ignored|ignored my|",
+                r"haven't bothered|have not bothered)\b|",
+                r"\b(?:nobody|no one|no-one) (?:has |had |ever )?(?:bothered|cared|got back|gotten back|",
+                r"replied|responded|answered|called me)\b",
+            )),
+        }
+    })
+}
+
+/// The impatient or blaming sentences of a normalised text, with what to write
+/// instead.
+fn impatience(t: &str) -> Vec<(Range<usize>, &'static str)> {
+    let re = impatience_res();
+    let mut out = Vec::new();
+    // Sentences, with their final mark.
+    let mut sentences: Vec<Range<usize>> = Vec::new();
+    let mut start = 0;
+    for (i, c) in t.char_indices() {
+        if matches!(c, '.' | '!' | '?' | '\n') {
+            let end = i + c.len_utf8();
+            if t[start..end].trim().len() > 1 {
+                sentences.push(start..end);
+            }
+            start = end;
+        }
+    }
+    if t[start..].trim().len() > 1 {
+        sentences.push(start..t.len());
+    }
+    let trim = |r: &Range<usize>| {
+        let s = &t[r.clone()];
+        let lead = s.len() - s.trim_start().len();
+        r.start + lead..r.end
+    };
+    for (k, r) in sentences.iter().enumerate() {
+        let s = &t[r.clone()];
+        let question = s.trim_end().ends_with('?');
+        let hit = if question && re.delay_question.is_match(s) {
+            Some("I wanted to ask whether there is any update on the timeline")
+        } else if re.why_not.is_match(s) {
+            Some("I wanted to check in on where things stand")
+        } else if re.blame.is_match(s) {
+            Some("I wanted to follow up on my earlier note")
+        } else if re.promise.is_match(s)
+            && (s.trim_end().ends_with('!')
+                || re.later.is_match(s)
+                || sentences
+                    .get(k + 1)
+                    .is_some_and(|n| re.later.is_match(&t[n.clone()])))
+        {
+            Some("I wanted to check in, as I know you hoped to decide around now")
+        } else {
+            None
+        };
+        if let Some(instead) = hit {
+            out.push((trim(r), instead));
+        }
+    }
     out
 }
 
@@ -491,6 +640,11 @@ const DESPERATE: &[&str] = &[
     "i will take anything",
     "any salary",
     "i can't afford to lose",
+    "if i don't get this job",
+    "if i don't get the job",
+    "if i do not get this job",
+    "i don't know what i'll do",
+    "i don't know what i will do",
 ];
 
 /// Words right before a company name that make it the company the message is about:
@@ -968,11 +1122,145 @@ fn companies(doc: &Doc, ctx: &Context, out: &mut Vec<Diagnostic>) {
             };
             out.push(seg.diag(
                 r,
-                "wrong-company",
-                Severity::Warning,
+                "no-company",
+                Severity::Info,
                 format!("never names {c}, the company this message goes to (M7)"),
                 Some(format!("mention {c} and the role by name")),
             ));
+        }
+    }
+    untracked_companies(doc, ctx, &own, out);
+}
+
+/// Phrases right before the name of the company a sentence wants to work for: "join
+/// Initrode", "the role at Initrode", "my interview with the team at Initrode".
+const WANT_AT: &[&str] = &[
+    "join",
+    "joining",
+    "role at",
+    "role with",
+    "position at",
+    "position with",
+    "job at",
+    "opening at",
+    "opportunity at",
+    "opportunities at",
+    "your team at",
+    "the team at",
+    "to work at",
+    "to work for",
+    "working at",
+    "career at",
+    "offer from",
+];
+
+/// Words that follow those phrases without being a company.
+const NOT_A_COMPANY: &[&str] = &[
+    "I",
+    "The",
+    "Your",
+    "Our",
+    "This",
+    "That",
+    "A",
+    "An",
+    "You",
+    "Team",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+];
+
+/// A company the tracker does not know, named as the one the writer wants to join
+/// ("excited to join Initrode") in a message to another company: the wrong company
+/// too, as a warning (the name may be a team or a product).
+fn untracked_companies(doc: &Doc, ctx: &Context, own: &[String], out: &mut Vec<Diagnostic>) {
+    let Some(company) = ctx.company else { return };
+    let known = |w: &str| {
+        let lw = w.to_lowercase();
+        own.iter().any(|n| n.split(' ').any(|p| p == lw))
+            || ctx
+                .other_companies
+                .iter()
+                .chain(ctx.people)
+                .chain(ctx.known_words)
+                .chain(ctx.topics)
+                .chain(ctx.recipient.map(str::to_string).as_ref())
+                .any(|k| {
+                    k.to_lowercase()
+                        .split(|c: char| !c.is_alphanumeric())
+                        .any(|p| p == lw)
+                })
+    };
+    for seg in doc.subject.iter().chain([&doc.body]) {
+        let t = &seg.norm.text;
+        for p in WANT_AT {
+            for r in seg.norm.find(p) {
+                let o = seg.orig(r.end..(r.end + 1).min(t.len()));
+                let rest = &seg.text[o.start..];
+                let rest = rest.trim_start_matches([' ', '\t']);
+                let at = seg.text.len() - rest.len();
+                // One to three capitalised words.
+                let (mut pos, mut end, mut words) = (at, at, 0);
+                for w in rest.split(' ') {
+                    let clean =
+                        w.trim_end_matches(['.', ',', '!', '?', ';', ':', '\'', '\u{2019}']);
+                    let clean = clean
+                        .strip_suffix("'s")
+                        .or_else(|| clean.strip_suffix("\u{2019}s"))
+                        .unwrap_or(clean);
+                    if words == 3
+                        || clean.is_empty()
+                        || !clean.chars().next().is_some_and(char::is_uppercase)
+                        || !clean
+                            .chars()
+                            .all(|c| c.is_alphanumeric() || c == '-' || c == '&')
+                    {
+                        break;
+                    }
+                    end = pos + clean.len();
+                    words += 1;
+                    if clean.len() != w.len() {
+                        break;
+                    }
+                    pos += w.len() + 1;
+                }
+                if words == 0 {
+                    continue;
+                }
+                let name = &seg.text[at..end];
+                let first = name.split(' ').next().unwrap_or("");
+                if NOT_A_COMPANY.contains(&first) || name.split(' ').any(known) {
+                    continue;
+                }
+                out.push(seg.diag(
+                    at..end,
+                    "wrong-company",
+                    Severity::Warning,
+                    format!("names {name} as the company you want to join; this message goes to {company} (L)"),
+                    Some(company.to_string()),
+                ));
+            }
         }
     }
 }
@@ -1052,6 +1340,13 @@ const GENERIC: &[&str] = &[
     "staff",
     "sir/madam",
     "again",
+    // Template words: "Dear Mr./Ms. Last Name".
+    "last",
+    "first",
+    "name",
+    "lastname",
+    "firstname",
+    "surname",
 ];
 
 struct Greeting {
@@ -1072,9 +1367,14 @@ fn greeting(doc: &Doc, ctx: &Context) -> Option<Greeting> {
     };
     // A letter opens with addresses: the greeting is the first line that starts with a
     // salutation among the first few, else the first line.
+    // Lines before the greeting of a letter are short (names, streets, a date, a
+    // reference line), however many there are.
     let line = lines
         .iter()
-        .take(8)
+        .take(30)
+        .take_while(|r| {
+            starts_with_salutation(r) || body.text[(*r).clone()].split_whitespace().count() <= 10
+        })
         .find(|r| starts_with_salutation(r))
         .or(lines.first())?
         .clone();
@@ -1095,6 +1395,12 @@ fn greeting(doc: &Doc, ctx: &Context) -> Option<Greeting> {
             || GENERIC.contains(&w.as_str())
             || TITLES.contains(&w.as_str())
             || company_words.contains(&w)
+            // "Mr./Ms.", "Mr./Mrs._____": titles to choose from.
+            || (w.contains('/')
+                && w.split('/').all(|p| {
+                    let p = p.trim_matches(|c: char| !c.is_alphanumeric());
+                    p.is_empty() || TITLES.contains(&p)
+                }))
     };
     let salutation = SALUTATIONS.iter().find(|s| {
         lower.starts_with(*s)
@@ -1174,7 +1480,17 @@ fn same_person(greeted: &str, person: &str) -> bool {
 fn greeting_rules(doc: &Doc, ctx: &Context, out: &mut Vec<Diagnostic>) {
     let greeted = greeting(doc, ctx);
     let body = &doc.body;
-    if let Some((r, name)) = greeted.as_ref().and_then(|g| g.name.clone()) {
+    // A name inside a placeholder ("Dear [Interviewer's Name]") is already an error.
+    let in_placeholder = |r: &Range<usize>| {
+        placeholder_ranges(body)
+            .iter()
+            .any(|p| p.start < r.end && r.start < p.end)
+    };
+    if let Some((r, name)) = greeted
+        .as_ref()
+        .and_then(|g| g.name.clone())
+        .filter(|(r, _)| !in_placeholder(r))
+    {
         let recipient = ctx
             .recipient
             .map(|to| to.split('<').next().unwrap_or(to).trim())
@@ -1246,9 +1562,68 @@ fn greeting_rules(doc: &Doc, ctx: &Context, out: &mut Vec<Diagnostic>) {
 // ---------------------------------------------------------------------------
 // The parts each kind needs
 
+/// A signature line: one to four capitalised words ("Alex", "Priya Raman", "Penny
+/// Postage", "J. Smith").
+fn name_line(l: &str) -> bool {
+    let words: Vec<&str> = l.split_whitespace().collect();
+    (1..=4).contains(&words.len())
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars()
+                    .all(|c| c.is_alphabetic() || "'.-\u{2019}".contains(c))
+        })
+}
+
+/// Words of a last line that takes leave of the reader: "Hope to hear back from you
+/// soon," "Enjoy the rest of your week," "I look forward to hearing from you."
+const LEAVE_TAKING: &[&str] = &[
+    "look forward",
+    "looking forward",
+    "hope to hear",
+    "hoping to hear",
+    "hear from you",
+    "hear back",
+    "talk soon",
+    "speak soon",
+    "thank*",
+    "enjoy",
+    "have a great",
+    "have a good",
+    "have a wonderful",
+    "all my best",
+    "until then",
+    "be well",
+];
+
 fn closing(seg: &Seg) -> bool {
     let lines = seg.lines();
-    lines.iter().rev().take(6).any(|r| {
+    let tail: Vec<&str> = lines
+        .iter()
+        .rev()
+        .take(8)
+        .map(|r| seg.text[r.clone()].trim())
+        .collect();
+    // A short line ending in a comma, or one that takes leave, then a name.
+    if tail.windows(2).any(|w| {
+        let (name, before) = (w[0], w[1]);
+        let n = Norm::new(before).text;
+        name_line(name)
+            && before.split_whitespace().count() <= 14
+            && (before.ends_with(',') || LEAVE_TAKING.iter().any(|p| !find_in(&n, p).is_empty()))
+    }) {
+        return true;
+    }
+    // "Thanks again. Best, Alex" at the end of a line.
+    if tail.iter().take(3).any(|l| {
+        let last = l.rsplit(['.', '!', '?']).next().unwrap_or(l).trim();
+        last.split_once(',').is_some_and(|(c, name)| {
+            let c = Norm::new(c).text;
+            CLOSINGS.contains(&c.as_str()) && name_line(name)
+        })
+    }) {
+        return true;
+    }
+    lines.iter().rev().take(8).any(|r| {
         let raw = seg.text[r.clone()].trim();
         // "- Sam", "— Sam Rivera": an informal sign-off.
         if let Some(name) = raw.strip_prefix(['-', '\u{2013}', '\u{2014}']) {
@@ -1290,6 +1665,23 @@ fn contact(seg: &Seg) -> bool {
         let s = m.as_str();
         s.contains('@') || s.contains('/') || s.chars().filter(char::is_ascii_digit).count() >= 7
     })
+}
+
+/// Whether a letter gives a postal address: a street line ("123 Winner's Road") or a
+/// town with a postcode ("Mansfield, OH 44907", "London SW1A 1AA").
+fn postal_address(seg: &Seg) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"(?m)^\s*\d+[A-Za-z]? [A-Z][\w'\u{2019}.]*(?: [A-Z][\w'\u{2019}.]*)* ",
+            r"(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Lane|Ln\.?|Drive|Dr\.?|Boulevard|Blvd\.?|",
+            r"Way|Court|Ct\.?|Place|Pl\.?|Square|Terrace|Close|Crescent|Parkway|Highway)\b",
+            r"|\b[A-Z]{2} \d{5}(?:-\d{4})?\b",
+            r"|\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b",
+        ))
+        .expect("postal address pattern")
+    });
+    re.is_match(seg.text)
 }
 
 /// Whether a question that is not itself pushy ("why haven't I heard?") is asked.
@@ -1365,8 +1757,14 @@ fn parts(doc: &Doc, kind: K, topics: &[String], out: &mut Vec<Diagnostic>) {
             "say that you are still interested, and why you fit",
         );
     }
+    // "our chat about", "our converstion about" (misspelt is still specific).
+    static OUR_TALK: OnceLock<Regex> = OnceLock::new();
+    let our_talk = OUR_TALK.get_or_init(|| {
+        Regex::new(r"\bour [\w'-]+ (?:about|on|around|regarding)\b").expect("pattern")
+    });
     if matches!(kind, K::ThankYou | K::Letter | K::PhoneScript)
         && n.find_any(SPECIFICS).is_none()
+        && !our_talk.is_match(&n.text)
         && !topics.iter().any(|t| mentions(n, t))
     {
         missing(
@@ -1403,14 +1801,25 @@ fn parts(doc: &Doc, kind: K, topics: &[String], out: &mut Vec<Diagnostic>) {
             Some("Best regards,\n<your name>".into()),
         ));
     }
-    if matches!(kind, K::ThankYou | K::Letter | K::Voicemail) && !contact(body) {
+    // An email carries its reply address: a missing phone number or address is worth a
+    // note only. A letter or a voicemail has nothing else (M1, M5).
+    let reachable = contact(body) || (kind == K::Letter && postal_address(body));
+    if matches!(kind, K::ThankYou | K::Letter | K::Voicemail) && !reachable {
         let end = body.lines().last().map_or(0, |r| r.end);
-        let rule = if kind == K::Voicemail { "M5" } else { "M1" };
+        let (rule, severity, what) = match kind {
+            K::Voicemail => ("M5", Severity::Warning, "a voicemail"),
+            K::Letter => ("M1", Severity::Warning, "a letter"),
+            _ => (
+                "M1",
+                Severity::Info,
+                "an email (the reply address reaches you)",
+            ),
+        };
         out.push(body.diag(
             end..end,
             "no-contact",
-            Severity::Warning,
-            format!("no email address or phone number to reach you ({rule})"),
+            severity,
+            format!("no email address, phone number or address in {what} ({rule})"),
             Some("add your email and phone under your name".into()),
         ));
     }
@@ -1452,7 +1861,9 @@ fn length(doc: &Doc, kind: K, out: &mut Vec<Diagnostic>) {
 }
 
 fn subject(doc: &Doc, kind: K, out: &mut Vec<Diagnostic>) {
-    if !is_email(kind) {
+    // A text without headers is the body of an email being written: no subject to
+    // judge.
+    if !is_email(kind) || !doc.headers {
         return;
     }
     match &doc.subject {

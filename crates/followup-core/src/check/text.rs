@@ -260,6 +260,9 @@ impl<'a> Seg<'a> {
 pub(crate) struct Doc<'a> {
     pub subject: Option<Seg<'a>>,
     pub body: Seg<'a>,
+    /// Whether the input had headers (an email); a text without them is a body, and
+    /// the subject rules leave it alone.
+    pub headers: bool,
 }
 
 impl<'a> Doc<'a> {
@@ -271,6 +274,7 @@ impl<'a> Doc<'a> {
         Doc {
             subject,
             body: Seg::new(&msg.body, msg.body_line.max(1), 1),
+            headers: !msg.headers.is_empty(),
         }
     }
 
