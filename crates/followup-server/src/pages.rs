@@ -12,7 +12,7 @@ use followup_app::track::{AddInput, RoundInput};
 use serde::Deserialize;
 
 use crate::api::{run_check, save_profile, CheckInput, DraftQuery, Finding, ProfileBody};
-use crate::views::{self, AgendaItem, HistoryLine, InterviewLine, Summary, Timeline, COLUMNS};
+use crate::views::{self, AgendaItem, HistoryLine, InterviewLine, Summary, Timeline, TodayLine, COLUMNS};
 use crate::{blocking, Problem, Shared};
 use followup_app::agenda::Group;
 
@@ -35,6 +35,7 @@ pub fn router() -> Router<Shared> {
         .route("/stats", get(stats))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
+        .route("/favicon.svg", get(favicon))
 }
 
 /// A page that could not be shown: the same problem, as HTML.
@@ -94,38 +95,173 @@ fn csrf_check(s: &Shared, given: &str) -> Result<(), PageError> {
     }
 }
 
+/// One group of Today's lines, on the page shown.
+struct TodayGroup {
+    /// "Overdue", "Due now"...
+    title: &'static str,
+    /// `overdue`, `due_now`... (the section's id).
+    key: &'static str,
+    /// How many lines the group has under the filter, on every page.
+    total: usize,
+    lines: Vec<TodayLine>,
+}
+
 #[derive(Template)]
 #[template(path = "today.html")]
 struct TodayPage {
-    groups: Vec<(&'static str, Vec<AgendaItem>)>,
+    groups: Vec<TodayGroup>,
+    /// Overdue past [`views::FOLD_AFTER_DAYS`], folded (first page only), and how many.
+    folded: Vec<TodayLine>,
+    folded_total: usize,
     csrf: String,
+    /// A random key per render; each form's `idem` is it and the line's number.
+    idem: String,
+    /// Now on the user's clock, for the "sent at" fields (`datetime-local`).
+    now_local: String,
+    company: String,
+    kind: String,
+    /// Every kind of item there is: (value, label).
+    kinds: Vec<(String, String)>,
+    companies: Vec<String>,
+    /// Lines under the filter (not folded), this page (1-based) and the count of pages.
+    total: usize,
+    all: usize,
+    page: usize,
+    pages: usize,
+    /// The query of this filter, for the paging links ("company=..&kind=..").
+    query: String,
 }
 
-async fn today(State(s): State<Shared>) -> Page {
+/// Lines per page on Today.
+const TODAY_PAGE: usize = 50;
+/// Folded overdue lines shown at most (the filter finds the others).
+const FOLDED_MAX: usize = 100;
+
+/// Today's filter and page: `?company=&kind=&page=`.
+#[derive(Debug, Default, Deserialize)]
+struct TodayQuery {
+    #[serde(default)]
+    company: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    page: Option<String>,
+}
+
+fn random_key() -> String {
+    let mut b = [0u8; 12];
+    let _ = getrandom::fill(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The Today page of `q`, rendered.
+fn today_page(s: &Shared, ctx: &followup_app::Ctx, q: &TodayQuery) -> Result<(String, Option<jiff::Timestamp>), Problem> {
+    let (mut lines, until) = views::today_lines(ctx)?;
+    views::sort_lines(&mut lines);
+    let mut kinds: Vec<(String, String)> = Vec::new();
+    let mut companies: Vec<String> = Vec::new();
+    for l in &lines {
+        if !kinds.iter().any(|(k, _)| *k == l.item.kind) {
+            kinds.push((l.item.kind.clone(), l.item.label.clone()));
+        }
+        if !companies.contains(&l.item.company) {
+            companies.push(l.item.company.clone());
+        }
+    }
+    companies.sort_by_key(|c| c.to_lowercase());
+    let all = lines.len();
+    let (company, kind) = (q.company.trim().to_string(), q.kind.trim().to_string());
+    let needle = company.to_lowercase();
+    lines.retain(|l| {
+        (needle.is_empty() || l.item.company.to_lowercase().contains(&needle))
+            && (kind.is_empty() || l.item.kind == kind)
+    });
+    let (mut folded, shown): (Vec<TodayLine>, Vec<TodayLine>) = lines
+        .into_iter()
+        .partition(|l| l.group == Group::Overdue && l.late_days > views::FOLD_AFTER_DAYS);
+    let total = shown.len();
+    let pages = total.div_ceil(TODAY_PAGE).max(1);
+    let page = q
+        .page
+        .as_deref()
+        .and_then(|p| p.trim().parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, pages);
+    let mut groups: Vec<TodayGroup> = Group::ALL
+        .iter()
+        .map(|g| TodayGroup {
+            title: g.title(),
+            key: g.as_str(),
+            total: shown.iter().filter(|l| l.group == *g).count(),
+            lines: Vec::new(),
+        })
+        .collect();
+    for l in shown.into_iter().skip((page - 1) * TODAY_PAGE).take(TODAY_PAGE) {
+        if let Some(g) = groups.iter_mut().find(|g| g.key == l.group.as_str()) {
+            g.lines.push(l);
+        }
+    }
+    let folded_total = folded.len();
+    if page == 1 {
+        folded.truncate(FOLDED_MAX);
+    } else {
+        folded.clear();
+    }
+    // The folded lines sit in the Overdue section: keep it when they are all it has.
+    groups.retain(|g| !g.lines.is_empty() || (g.key == "overdue" && !folded.is_empty()));
+    let mut query = String::new();
+    if !company.is_empty() {
+        query.push_str(&format!("company={}&", enc(&company)));
+    }
+    if !kind.is_empty() {
+        query.push_str(&format!("kind={}&", enc(&kind)));
+    }
+    let tz = followup_app::agenda::user_zone(ctx);
+    let page = TodayPage {
+        groups,
+        folded,
+        folded_total,
+        csrf: s.csrf().to_string(),
+        idem: random_key(),
+        now_local: ctx.now.to_zoned(tz).strftime("%Y-%m-%dT%H:%M").to_string(),
+        company,
+        kind,
+        kinds,
+        companies,
+        total,
+        all,
+        page,
+        pages,
+        query,
+    }
+    .render()
+    .map_err(|e| Problem::internal(format!("cannot render the page: {e}")))?;
+    Ok((page, until))
+}
+
+async fn today(State(s): State<Shared>, q: Result<Query<TodayQuery>, QueryRejection>) -> Page {
+    let Query(q) = q.map_err(Problem::from)?;
     let ctx = s.ctx();
     let state = s.clone();
+    let plain = q.company.trim().is_empty() && q.kind.trim().is_empty() && q.page.is_none();
     let body = blocking(move || {
-        let (db, now) = (ctx.db.clone(), ctx.now);
-        state.today_cache().get_or_render(&db, now, || {
-            let (t, until) = views::today_until(&ctx)?;
-            let mut all: Vec<AgendaItem> = [t.overdue, t.today, t.this_week].concat();
-            let groups = Group::ALL
-                .iter()
-                .map(|g| {
-                    let (mine, rest) = all.drain(..).partition(|i| i.group == g.as_str());
-                    all = rest;
-                    (g.title(), mine)
-                })
-                .filter(|(_, items): &(_, Vec<AgendaItem>)| !items.is_empty())
-                .collect();
-            let page = TodayPage {
-                groups,
-                csrf: state.csrf().to_string(),
-            }
-            .render()
-            .map_err(|e| Problem::internal(format!("cannot render the page: {e}")))?;
-            Ok((page, until))
-        })
+        if plain {
+            let (db, now) = (ctx.db.clone(), ctx.now);
+            state
+                .today_cache()
+                .get_or_render(&db, now, || today_page(&state, &ctx, &q))
+        } else {
+            Ok(axum::body::Bytes::from(today_page(&state, &ctx, &q)?.0))
+        }
     })
     .await?;
     Ok(Html(body).into_response())
@@ -199,6 +335,13 @@ struct DoneForm {
     kind: String,
     #[serde(default)]
     to: Option<String>,
+    /// When it was sent, on the user's clock (`datetime-local`); empty: now.
+    #[serde(default)]
+    at: Option<String>,
+    /// The form's own key (a second post of the same form is the same request).
+    #[serde(default)]
+    #[allow(dead_code)]
+    idem: Option<String>,
 }
 
 async fn done(
@@ -210,12 +353,21 @@ async fn done(
     csrf_check(&s, &f.csrf)?;
     let ctx = s.ctx();
     blocking(move || {
+        // The user's clock, as the form showed it, read as an instant.
+        let at = match f.at.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+            Some(a) => {
+                let tz = followup_app::agenda::user_zone(&ctx);
+                let z = followup_app::time::local_datetime(a, &tz, "Sent at")?;
+                Some(followup_app::time::rfc3339(&z))
+            }
+            None => None,
+        };
         Ok(followup_app::track::log(
             &ctx,
             id,
             &f.kind,
             f.to.as_deref().filter(|t| !t.is_empty()),
-            None,
+            at.as_deref(),
             None,
         )?)
     })
@@ -749,6 +901,17 @@ async fn js() -> Response {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
         include_str!("../static/app.js"),
+    )
+        .into_response()
+}
+
+async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../static/favicon.svg"),
     )
         .into_response()
 }
