@@ -546,7 +546,8 @@ pub fn application(ctx: &Ctx, id: i64) -> Result<ApplicationView> {
 /// Response rate and time to first reply, overall and by company type.
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct Stats {
-    /// Applications with at least one interview.
+    /// Applications with at least one interview that happened (started before now,
+    /// not cancelled).
     pub interviewed: usize,
     /// Of those, how many got any reply or outcome.
     pub responded: usize,
@@ -582,7 +583,14 @@ pub fn stats(ctx: &Ctx) -> Result<Stats> {
     let mut groups: std::collections::BTreeMap<String, (usize, usize, Vec<f64>)> =
         Default::default();
     for f in &apps {
-        let Some(first) = f.interviews.iter().map(|i| i.start).min() else {
+        // Only interviews that happened: started before now, not cancelled.
+        let Some(first) = f
+            .interviews
+            .iter()
+            .filter(|i| !i.cancelled && i.start < ctx.now)
+            .map(|i| i.start)
+            .min()
+        else {
             continue;
         };
         let reply = f

@@ -339,3 +339,123 @@ async fn a_line_records_when_it_was_sent() {
     assert_eq!(t.at, "2026-12-01T21:30:00Z".parse().unwrap());
 }
 
+
+#[tokio::test]
+async fn the_new_form_shows_every_error_at_once_beside_its_field() {
+    let h = home();
+    let blank = page(&h.app, "/new").await;
+    // Pickers, lists and three person rows without script.
+    assert!(blank.contains("name=\"date\" type=\"date\""), "{blank}");
+    assert!(blank.contains("name=\"time\" type=\"time\""), "{blank}");
+    assert!(blank.contains("list=\"zones\"") && blank.contains("<option value=\"Europe/London\">"));
+    assert_eq!(blank.matches("name=\"person_name\"").count(), 3);
+    for select in ["round", "company_type", "seniority"] {
+        assert!(blank.contains(&format!("<select id=\"f-{select}\" name=\"{select}\"")), "{select}");
+    }
+    for area in ["topics", "strengths", "gaps", "questions"] {
+        assert!(blank.contains(&format!("<textarea id=\"f-{area}\"")), "{area}");
+    }
+    let token = csrf_of(&blank);
+    let typed = [
+        ("csrf", token.as_str()),
+        ("company", ""),
+        ("role", "Data <lead>"),
+        ("date", "2026-13-45"),
+        ("time", "25:99"),
+        ("tz", "Mars/Olympus"),
+        ("duration", "a while"),
+        ("person_name", "Ann Ames"),
+        ("person_email", "ann-at-example"),
+        ("person_role", "interviewer"),
+        ("person_name", ""),
+        ("person_email", "bob@example.com"),
+        ("person_role", "recruiter"),
+        ("topics", "Rust\nSQLite"),
+        ("link", "javascript:alert(1)"),
+        ("recipient_tz", "Nowhere/Land"),
+    ];
+    let (s, _, p) = send(&h.app, form("/new", &typed)).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{p}");
+    // Every error, each beside its field, none in parser words.
+    for field in [
+        "company",
+        "date",
+        "time",
+        "tz",
+        "duration",
+        "person0",
+        "person1",
+        "link",
+        "recipient_tz",
+    ] {
+        let e = p
+            .split(&format!("<p class=\"err\" id=\"e-{field}\""))
+            .nth(1)
+            .unwrap_or_else(|| panic!("no error beside {field}: {p}"));
+        let e = &e[..e.find("</p>").unwrap()];
+        assert!(!e.contains("--") && !e.contains("failed to parse"), "{field}: {e}");
+    }
+    assert!(p.contains("aria-invalid=\"true\" aria-describedby=\"e-company\""), "{p}");
+    assert!(p.contains("9 things to fix"), "{p}");
+    // What was typed is kept.
+    assert!(p.contains("value=\"Data &#60;lead&#62;\"") || p.contains("value=\"Data &lt;lead&gt;\""));
+    assert!(p.contains("value=\"Ann Ames\"") && p.contains("value=\"bob@example.com\""));
+    assert!(p.contains(">Rust\nSQLite</textarea>"), "{p}");
+    assert!(p.contains("<option value=\"recruiter\" selected>"), "{p}");
+    // Fixed: added, with its people, notes and a recruiter as a contact.
+    let good = [
+        ("csrf", token.as_str()),
+        ("company", "Zeta"),
+        ("role", "Data lead"),
+        ("date", "2026-12-01"),
+        ("time", "14:30"),
+        ("tz", "Europe/London"),
+        ("duration", "45m"),
+        ("round", "technical"),
+        ("company_type", "startup"),
+        ("seniority", "senior"),
+        ("person_name", "Ann Ames"),
+        ("person_email", "ann@zeta.io"),
+        ("person_role", "interviewer"),
+        ("person_name", "Bob Burr"),
+        ("person_email", "bob@zeta.io"),
+        ("person_role", "recruiter"),
+        ("person_name", ""),
+        ("person_email", ""),
+        ("person_role", "interviewer"),
+        ("topics", "Rust\nSQLite"),
+        ("strengths", "Pipelines"),
+        ("link", "https://zeta.io/jobs/1"),
+        ("region", "GB"),
+        ("recipient_tz", "Europe/London"),
+    ];
+    let (s, _, b) = send(&h.app, form("/new", &good)).await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{b}");
+    let all = h.ctx.store().unwrap().applications(true).unwrap();
+    let z = all.iter().find(|a| a.application.company == "Zeta").unwrap();
+    let i = &z.interviews[0];
+    assert_eq!(i.start, "2026-12-01T14:30:00Z".parse().unwrap());
+    assert_eq!(i.interviewer_ids.len(), 1);
+    assert_eq!(z.contacts.len(), 2, "{:?}", z.contacts);
+    assert!(z.contacts.iter().any(|c| c.name == "Bob Burr" && c.role.as_str() == "recruiter"));
+    assert_eq!(z.application.link.as_deref(), Some("https://zeta.io/jobs/1"));
+}
+
+#[tokio::test]
+async fn stats_count_only_interviews_that_happened() {
+    let h = home();
+    let past = add(&h.ctx, "Past", "2026-11-20 10:00", &[]);
+    add(&h.ctx, "Coming", "2026-12-10 10:00", &[]);
+    let cancelled = add(&h.ctx, "Cancelled", "2026-11-21 10:00", &[]);
+    let mut store = h.ctx.store().unwrap();
+    let first = store.application(cancelled).unwrap().interviews[0].id;
+    let patch = followup_store::InterviewPatch {
+        cancelled: Some(true),
+        ..Default::default()
+    };
+    store.update_interview(first, &patch).unwrap();
+    drop(store);
+    let _ = past;
+    let p = page(&h.app, "/stats").await;
+    assert!(p.contains("(0 of 1 interviewed)"), "{p}");
+}
