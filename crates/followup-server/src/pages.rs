@@ -12,7 +12,7 @@ use followup_app::track::{AddInput, RoundInput};
 use serde::Deserialize;
 
 use crate::api::{run_check, save_profile, CheckInput, DraftQuery, Finding, ProfileBody};
-use crate::views::{self, AgendaItem, HistoryLine, InterviewLine, Summary, Timeline, TodayLine, COLUMNS};
+use crate::views::{self, AgendaItem, HistoryLine, InterviewLine, Timeline, TodayLine, COLUMNS};
 use crate::{blocking, Problem, Shared};
 use followup_app::agenda::Group;
 
@@ -267,20 +267,72 @@ async fn today(State(s): State<Shared>, q: Result<Query<TodayQuery>, QueryReject
     Ok(Html(body).into_response())
 }
 
+/// One column of the board.
+struct BoardColumn {
+    name: &'static str,
+    /// The outcome a card dropped here records (none: the column follows the dates).
+    outcome: Option<&'static str>,
+    total: usize,
+    cards: Vec<views::Card>,
+}
+
 #[derive(Template)]
 #[template(path = "pipeline.html")]
 struct PipelinePage {
-    columns: Vec<(&'static str, Vec<Summary>)>,
+    columns: Vec<BoardColumn>,
+    q: String,
+    csrf: String,
+    found: usize,
 }
 
-async fn pipeline(State(s): State<Shared>) -> Page {
+/// Cards a column shows at most (search finds the others).
+const COLUMN_MAX: usize = 40;
+
+/// The outcomes the board's menu offers.
+const OUTCOMES: [(&str, &str); 4] = [
+    ("offer", "Offer"),
+    ("rejected", "Rejected"),
+    ("withdrawn", "Withdrawn"),
+    ("no-response", "No response"),
+];
+
+#[derive(Debug, Default, Deserialize)]
+struct BoardQuery {
+    #[serde(default)]
+    q: String,
+}
+
+async fn pipeline(
+    State(s): State<Shared>,
+    q: Result<Query<BoardQuery>, QueryRejection>,
+) -> Page {
+    let Query(q) = q.map_err(Problem::from)?;
     let ctx = s.ctx();
-    let all = blocking(move || Ok(views::applications(&ctx)?)).await?;
+    let needle = q.q.clone();
+    let all = blocking(move || Ok(views::board(&ctx, &needle)?)).await?;
+    let found = all.len();
     let columns = COLUMNS
         .iter()
-        .map(|c| (*c, all.iter().filter(|a| a.column == *c).cloned().collect()))
+        .map(|c| {
+            let mine: Vec<views::Card> = all.iter().filter(|a| a.s.column == *c).cloned().collect();
+            BoardColumn {
+                name: c,
+                outcome: match *c {
+                    "offer" => Some("offer"),
+                    "closed" => Some("closed"),
+                    _ => None,
+                },
+                total: mine.len(),
+                cards: mine.into_iter().take(COLUMN_MAX).collect(),
+            }
+        })
         .collect();
-    html(&PipelinePage { columns })
+    html(&PipelinePage {
+        columns,
+        q: q.q.trim().to_string(),
+        csrf: s.csrf().to_string(),
+        found,
+    })
 }
 
 #[derive(Template)]

@@ -314,6 +314,81 @@ pub fn applications(ctx: &Ctx) -> Result<Vec<Summary>> {
         .collect())
 }
 
+/// One card of the board: the application, its next step and the people in it.
+#[derive(Debug, Clone)]
+pub struct Card {
+    /// The application.
+    pub s: Summary,
+    /// The next step: what ("Follow-up"), when on the user's clock, whether late.
+    pub next: Option<(String, String, bool)>,
+    /// Everyone in it, by name.
+    pub people: Vec<String>,
+}
+
+/// The board: every application with its column, next step and people, those matching
+/// `q` (company, role or a person's name; empty: all).
+pub fn board(ctx: &Ctx, q: &str) -> Result<Vec<Card>> {
+    let store = ctx.store()?;
+    let apps = store.applications(true).map_err(store_err)?;
+    drop(store);
+    let tz = followup_app::agenda::user_zone(ctx);
+    let today = ctx.now.to_zoned(tz.clone());
+    let mut next: std::collections::HashMap<i64, (Group, Timestamp, String, bool)> =
+        Default::default();
+    for e in followup_app::agenda::entries(ctx, 366, false)? {
+        let g = Group::of(&e, &today);
+        let at = match g {
+            Group::Overdue | Group::DueNow => e.latest.timestamp(),
+            _ => e.earliest.timestamp(),
+        };
+        let better = next
+            .get(&e.application)
+            .is_none_or(|(g0, t0, _, _)| (g, at) < (*g0, *t0));
+        if better {
+            next.insert(
+                e.application,
+                (g, at, e.kind.label().to_string(), g == Group::Overdue),
+            );
+        }
+    }
+    let needle = q.trim().to_lowercase();
+    Ok(apps
+        .iter()
+        .map(|f| {
+            let id = f.application.id;
+            Card {
+                s: Summary {
+                    id,
+                    company: f.application.company.clone(),
+                    role: f.application.role.clone(),
+                    status: f.application.status.as_str().to_string(),
+                    column: column(f, ctx.now).to_string(),
+                    interviews: f.interviews.len(),
+                },
+                next: next.get(&id).map(|(g, at, label, late)| {
+                    let verb = match g {
+                        Group::Overdue => "was due",
+                        Group::DueNow => "by",
+                        _ => "from",
+                    };
+                    (
+                        label.clone(),
+                        format!("{verb} {}", user_time(*at, &tz, ctx.now)),
+                        *late,
+                    )
+                }),
+                people: f.contacts.iter().map(|c| c.name.clone()).collect(),
+            }
+        })
+        .filter(|c| {
+            needle.is_empty()
+                || c.s.company.to_lowercase().contains(&needle)
+                || c.s.role.to_lowercase().contains(&needle)
+                || c.people.iter().any(|p| p.to_lowercase().contains(&needle))
+        })
+        .collect())
+}
+
 /// A bar of the timeline picture, in percent of its width.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Bar {

@@ -459,3 +459,34 @@ async fn stats_count_only_interviews_that_happened() {
     let p = page(&h.app, "/stats").await;
     assert!(p.contains("(0 of 1 interviewed)"), "{p}");
 }
+
+#[tokio::test]
+async fn the_board_shows_next_steps_and_finds_people() {
+    let h = home();
+    mixed(&h);
+    let p = page(&h.app, "/pipeline").await;
+    let cols: Vec<usize> = ["interviewing", "waiting", "offer", "closed"]
+        .iter()
+        .map(|c| p.find(&format!(">{c} <span class=\"count\">")).unwrap_or_else(|| panic!("{c}: {p}")))
+        .collect();
+    assert!(cols.windows(2).all(|w| w[0] < w[1]), "{cols:?}");
+    let card = |p: &str, company: &str| -> String {
+        let at = p.find(&format!(">{company}</a>")).unwrap_or_else(|| panic!("{company}: {p}"));
+        let rest = &p[at..];
+        rest[..rest.find("</li>").unwrap()].to_string()
+    };
+    // The next step and its date, and a menu that records the outcome without script.
+    let smith = card(&p, "Smith &#38; Sons");
+    assert!(smith.contains("Thank-you <time>by today 11:00</time>"), "{smith}");
+    assert!(smith.contains("action=\"/applications/3/outcome\"") || smith.contains("/outcome\""), "{smith}");
+    assert!(smith.contains("<option value=\"no-response\">"), "{smith}");
+    let old = card(&p, "Old Co");
+    assert!(old.contains("class=\"next overdue\""), "{old}");
+    assert!(!p.contains("interview(s)"), "{p}");
+    // Search: by a person's name, by role.
+    let p = page(&h.app, "/pipeline?q=fay").await;
+    assert!(p.contains(">Future Co</a>") && !p.contains(">Old Co</a>"), "{p}");
+    assert!(p.contains("1 matching"), "{p}");
+    let p = page(&h.app, "/pipeline?q=engineer").await;
+    assert!(p.contains(">Old Co</a>") && p.contains(">Future Co</a>"));
+}
