@@ -164,7 +164,11 @@ fn enc(s: &str) -> String {
 }
 
 /// The Today page of `q`, rendered.
-fn today_page(s: &Shared, ctx: &followup_app::Ctx, q: &TodayQuery) -> Result<(String, Option<jiff::Timestamp>), Problem> {
+fn today_page(
+    s: &Shared,
+    ctx: &followup_app::Ctx,
+    q: &TodayQuery,
+) -> Result<(String, Option<jiff::Timestamp>), Problem> {
     let (mut lines, until) = views::today_lines(ctx)?;
     views::sort_lines(&mut lines);
     let mut kinds: Vec<(String, String)> = Vec::new();
@@ -205,7 +209,11 @@ fn today_page(s: &Shared, ctx: &followup_app::Ctx, q: &TodayQuery) -> Result<(St
             lines: Vec::new(),
         })
         .collect();
-    for l in shown.into_iter().skip((page - 1) * TODAY_PAGE).take(TODAY_PAGE) {
+    for l in shown
+        .into_iter()
+        .skip((page - 1) * TODAY_PAGE)
+        .take(TODAY_PAGE)
+    {
         if let Some(g) = groups.iter_mut().find(|g| g.key == l.group.as_str()) {
             g.lines.push(l);
         }
@@ -302,10 +310,7 @@ struct BoardQuery {
     q: String,
 }
 
-async fn pipeline(
-    State(s): State<Shared>,
-    q: Result<Query<BoardQuery>, QueryRejection>,
-) -> Page {
+async fn pipeline(State(s): State<Shared>, q: Result<Query<BoardQuery>, QueryRejection>) -> Page {
     let Query(q) = q.map_err(Problem::from)?;
     let ctx = s.ctx();
     let needle = q.q.clone();
@@ -564,7 +569,10 @@ struct NewPage {
 
 impl NewPage {
     fn rounds(&self) -> Vec<&'static str> {
-        followup_core::model::Round::ALL.iter().map(|r| r.as_str()).collect()
+        followup_core::model::Round::ALL
+            .iter()
+            .map(|r| r.as_str())
+            .collect()
     }
 
     fn company_types(&self) -> Vec<&'static str> {
@@ -671,7 +679,10 @@ impl NewValues {
     /// With at least [`PERSON_ROWS`] person rows and one empty row to fill.
     fn padded(mut self) -> NewValues {
         while self.people.len() < PERSON_ROWS
-            || self.people.last().is_some_and(|p| !p.name.trim().is_empty())
+            || self
+                .people
+                .last()
+                .is_some_and(|p| !p.name.trim().is_empty())
         {
             self.people.push(PersonRow {
                 role: "interviewer".into(),
@@ -728,7 +739,10 @@ impl NewValues {
             f.people.push(PersonRow {
                 name,
                 email: emails.get(i).cloned().unwrap_or_default(),
-                role: roles.get(i).cloned().unwrap_or_else(|| "interviewer".into()),
+                role: roles
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| "interviewer".into()),
             });
         }
         // The older one-line forms.
@@ -786,7 +800,10 @@ fn check_new(
         match ctx.settings.tz.as_deref() {
             Some(z) => followup_app::time::zone(z, "the default zone").ok(),
             None => {
-                bad("tz", "Pick the interview's time zone (or set a default zone under Settings).".into());
+                bad(
+                    "tz",
+                    "Pick the interview's time zone (or set a default zone under Settings).".into(),
+                );
                 None
             }
         }
@@ -804,12 +821,18 @@ fn check_new(
     if date.is_empty() {
         bad("date", "Pick the day of the interview.".into());
     } else if date.parse::<jiff::civil::Date>().is_err() {
-        bad("date", format!("“{date}” is not a date: pick one from the calendar (year-month-day)."));
+        bad(
+            "date",
+            format!("“{date}” is not a date: pick one from the calendar (year-month-day)."),
+        );
     }
     if time.is_empty() {
         bad("time", "Pick the time the interview starts.".into());
     } else if time.parse::<jiff::civil::Time>().is_err() {
-        bad("time", format!("“{time}” is not a time of day: write it as 14:30."));
+        bad(
+            "time",
+            format!("“{time}” is not a time of day: write it as 14:30."),
+        );
     }
     let mut day = None;
     if let (Some(tz), Ok(d), Ok(_)) = (
@@ -823,7 +846,13 @@ fn check_new(
         }
     }
     if !f.duration.trim().is_empty() && followup_app::time::duration(f.duration.trim()).is_err() {
-        bad("duration", format!("“{}” is not a length of time: write 45m, 1h or 1h30m.", f.duration.trim()));
+        bad(
+            "duration",
+            format!(
+                "“{}” is not a length of time: write 45m, 1h or 1h30m.",
+                f.duration.trim()
+            ),
+        );
     }
     if !f.round.trim().is_empty() && f.round.parse::<Round>().is_err() {
         bad("round", "Pick a round from the list.".into());
@@ -840,21 +869,41 @@ fn check_new(
     let region = match followup_app::track::region_of(ctx, region_code) {
         Ok(r) => r,
         Err(_) => {
-            bad("region", format!("“{}” is not a holiday region: pick one from the list, such as US-NY or GB.", f.region.trim()));
+            bad(
+                "region",
+                format!(
+                    "“{}” is not a holiday region: pick one from the list, such as US-NY or GB.",
+                    f.region.trim()
+                ),
+            );
             None
         }
     };
-    if !f.recipient_tz.trim().is_empty() && followup_app::time::zone(&f.recipient_tz, "Their time zone").is_err() {
-        bad("recipient_tz", format!("“{}” is not a time zone this app knows: pick one from the list.", f.recipient_tz.trim()));
+    if !f.recipient_tz.trim().is_empty()
+        && followup_app::time::zone(&f.recipient_tz, "Their time zone").is_err()
+    {
+        bad(
+            "recipient_tz",
+            format!(
+                "“{}” is not a time zone this app knows: pick one from the list.",
+                f.recipient_tz.trim()
+            ),
+        );
     }
     if let (Some(d), false) = (day, f.decision.trim().is_empty()) {
         if let Err(e) = followup_core::phrase::parse_decision(&f.decision, d, region.as_ref()) {
-            bad("decision", format!("{}.", plain(&e.to_string()).trim_end_matches('.')));
+            bad(
+                "decision",
+                format!("{}.", plain(&e.to_string()).trim_end_matches('.')),
+            );
         }
     }
     let link = f.link.trim();
     if !link.is_empty() && crate::views::web_link(link).is_none() {
-        bad("link", "Give the posting's web address, starting with https://.".into());
+        bad(
+            "link",
+            "Give the posting's web address, starting with https://.".into(),
+        );
     }
     let mut interviewers = Vec::new();
     let mut others = Vec::new();
@@ -879,7 +928,11 @@ fn check_new(
         }
         if p.role.trim().is_empty() || p.role.trim() == "interviewer" {
             interviewers.push(person);
-        } else if p.role.parse::<followup_store::model::ContactRole>().is_err() {
+        } else if p
+            .role
+            .parse::<followup_store::model::ContactRole>()
+            .is_err()
+        {
             bad(&field, "Pick the person's role from the list.".into());
         } else {
             others.push(p.clone());
@@ -1030,7 +1083,9 @@ async fn new_submit(
     .await;
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/applications/{id}")).into_response()),
-        Err(p) if p.status == 400 => new_page_refused(&s, f, vec![(String::new(), plain(&p.detail))]),
+        Err(p) if p.status == 400 => {
+            new_page_refused(&s, f, vec![(String::new(), plain(&p.detail))])
+        }
         Err(p) => Err(p.into()),
     }
 }
@@ -1082,9 +1137,11 @@ async fn new_import(
             zones: zone_names(),
             regions: regions(&s),
         }),
-        Err(p) if p.status == 400 => {
-            new_page_refused(&s, NewValues::blank(&s), vec![("file".into(), plain(&p.detail))])
-        }
+        Err(p) if p.status == 400 => new_page_refused(
+            &s,
+            NewValues::blank(&s),
+            vec![("file".into(), plain(&p.detail))],
+        ),
         Err(p) => Err(p.into()),
     }
 }

@@ -608,22 +608,34 @@ async fn fits_and_passes(s: &Session, axe: &str) -> Res<Vec<String>> {
         for path in PAGES {
             s.goto(path).await?;
             s.find("main").await?;
-            let name = path.trim_start_matches('/').replace(['/', '?', '=', '&'], "_");
-            let name = if name.is_empty() { "today".into() } else { name };
+            let name = path
+                .trim_start_matches('/')
+                .replace(['/', '?', '=', '&'], "_");
+            let name = if name.is_empty() {
+                "today".into()
+            } else {
+                name
+            };
             s.shot(&format!("{name}_{width}")).await?;
-            let sizes = s
-                .c
-                .execute(
+            let sizes =
+                s.c.execute(
                     "return [document.documentElement.scrollWidth, window.innerWidth];",
                     vec![],
                 )
                 .await
                 .map_err(|e| e.to_string())?;
-            let (scroll, inner) = (sizes[0].as_u64().unwrap_or(0), sizes[1].as_u64().unwrap_or(0));
+            let (scroll, inner) = (
+                sizes[0].as_u64().unwrap_or(0),
+                sizes[1].as_u64().unwrap_or(0),
+            );
             if scroll > inner {
-                found.push(format!("{path} at {width}px scrolls sideways: {scroll} > {inner}"));
+                found.push(format!(
+                    "{path} at {width}px scrolls sideways: {scroll} > {inner}"
+                ));
             }
-            s.c.execute(axe, vec![]).await.map_err(|e| format!("cannot load axe: {e}"))?;
+            s.c.execute(axe, vec![])
+                .await
+                .map_err(|e| format!("cannot load axe: {e}"))?;
             let v = s
                 .c
                 .execute_async(
@@ -638,7 +650,10 @@ async fn fits_and_passes(s: &Session, axe: &str) -> Res<Vec<String>> {
                 .await
                 .map_err(|e| format!("axe on {path}: {e}"))?;
             for line in v.as_array().into_iter().flatten() {
-                found.push(format!("{path} at {width}px: {}", line.as_str().unwrap_or_default()));
+                found.push(format!(
+                    "{path} at {width}px: {}",
+                    line.as_str().unwrap_or_default()
+                ));
             }
         }
     }

@@ -223,8 +223,14 @@ async fn today_groups_follow_the_window_overdue_oldest_first_old_ones_folded() {
         .filter_map(|g| p.find(&format!("<section class=\"group {g}\"")))
         .collect();
     assert!(at.len() >= 3, "{p}");
-    assert!(at.windows(2).all(|w| w[0] < w[1]), "groups in order: {at:?}");
-    assert!(p.contains("id=\"h-tomorrow\""), "Future Co opens tomorrow: {p}");
+    assert!(
+        at.windows(2).all(|w| w[0] < w[1]),
+        "groups in order: {at:?}"
+    );
+    assert!(
+        p.contains("id=\"h-tomorrow\""),
+        "Future Co opens tomorrow: {p}"
+    );
     // Overdue: the times never go back.
     let overdue = p
         .split("<section class=\"group overdue\"")
@@ -312,9 +318,8 @@ async fn a_line_records_when_it_was_sent() {
     assert!(p.contains("type=\"datetime-local\" name=\"at\""), "{p}");
     assert!(p.contains("name=\"idem\""), "{p}");
     assert!(
-        p.contains(&format!(
-            "action=\"/applications/{smith}/outcome\""
-        )) && p.contains("name=\"outcome\" value=\"no-response\""),
+        p.contains(&format!("action=\"/applications/{smith}/outcome\""))
+            && p.contains("name=\"outcome\" value=\"no-response\""),
         "{p}"
     );
     let token = csrf_of(&p);
@@ -339,7 +344,6 @@ async fn a_line_records_when_it_was_sent() {
     assert_eq!(t.at, "2026-12-01T21:30:00Z".parse().unwrap());
 }
 
-
 #[tokio::test]
 async fn the_new_form_shows_every_error_at_once_beside_its_field() {
     let h = home();
@@ -350,10 +354,16 @@ async fn the_new_form_shows_every_error_at_once_beside_its_field() {
     assert!(blank.contains("list=\"zones\"") && blank.contains("<option value=\"Europe/London\">"));
     assert_eq!(blank.matches("name=\"person_name\"").count(), 3);
     for select in ["round", "company_type", "seniority"] {
-        assert!(blank.contains(&format!("<select id=\"f-{select}\" name=\"{select}\"")), "{select}");
+        assert!(
+            blank.contains(&format!("<select id=\"f-{select}\" name=\"{select}\"")),
+            "{select}"
+        );
     }
     for area in ["topics", "strengths", "gaps", "questions"] {
-        assert!(blank.contains(&format!("<textarea id=\"f-{area}\"")), "{area}");
+        assert!(
+            blank.contains(&format!("<textarea id=\"f-{area}\"")),
+            "{area}"
+        );
     }
     let token = csrf_of(&blank);
     let typed = [
@@ -393,12 +403,20 @@ async fn the_new_form_shows_every_error_at_once_beside_its_field() {
             .nth(1)
             .unwrap_or_else(|| panic!("no error beside {field}: {p}"));
         let e = &e[..e.find("</p>").unwrap()];
-        assert!(!e.contains("--") && !e.contains("failed to parse"), "{field}: {e}");
+        assert!(
+            !e.contains("--") && !e.contains("failed to parse"),
+            "{field}: {e}"
+        );
     }
-    assert!(p.contains("aria-invalid=\"true\" aria-describedby=\"e-company\""), "{p}");
+    assert!(
+        p.contains("aria-invalid=\"true\" aria-describedby=\"e-company\""),
+        "{p}"
+    );
     assert!(p.contains("9 things to fix"), "{p}");
     // What was typed is kept.
-    assert!(p.contains("value=\"Data &#60;lead&#62;\"") || p.contains("value=\"Data &lt;lead&gt;\""));
+    assert!(
+        p.contains("value=\"Data &#60;lead&#62;\"") || p.contains("value=\"Data &lt;lead&gt;\"")
+    );
     assert!(p.contains("value=\"Ann Ames\"") && p.contains("value=\"bob@example.com\""));
     assert!(p.contains(">Rust\nSQLite</textarea>"), "{p}");
     assert!(p.contains("<option value=\"recruiter\" selected>"), "{p}");
@@ -432,13 +450,22 @@ async fn the_new_form_shows_every_error_at_once_beside_its_field() {
     let (s, _, b) = send(&h.app, form("/new", &good)).await;
     assert_eq!(s, StatusCode::SEE_OTHER, "{b}");
     let all = h.ctx.store().unwrap().applications(true).unwrap();
-    let z = all.iter().find(|a| a.application.company == "Zeta").unwrap();
+    let z = all
+        .iter()
+        .find(|a| a.application.company == "Zeta")
+        .unwrap();
     let i = &z.interviews[0];
     assert_eq!(i.start, "2026-12-01T14:30:00Z".parse().unwrap());
     assert_eq!(i.interviewer_ids.len(), 1);
     assert_eq!(z.contacts.len(), 2, "{:?}", z.contacts);
-    assert!(z.contacts.iter().any(|c| c.name == "Bob Burr" && c.role.as_str() == "recruiter"));
-    assert_eq!(z.application.link.as_deref(), Some("https://zeta.io/jobs/1"));
+    assert!(z
+        .contacts
+        .iter()
+        .any(|c| c.name == "Bob Burr" && c.role.as_str() == "recruiter"));
+    assert_eq!(
+        z.application.link.as_deref(),
+        Some("https://zeta.io/jobs/1")
+    );
 }
 
 #[tokio::test]
@@ -467,25 +494,39 @@ async fn the_board_shows_next_steps_and_finds_people() {
     let p = page(&h.app, "/pipeline").await;
     let cols: Vec<usize> = ["interviewing", "waiting", "offer", "closed"]
         .iter()
-        .map(|c| p.find(&format!(">{c} <span class=\"count\">")).unwrap_or_else(|| panic!("{c}: {p}")))
+        .map(|c| {
+            p.find(&format!(">{c} <span class=\"count\">"))
+                .unwrap_or_else(|| panic!("{c}: {p}"))
+        })
         .collect();
     assert!(cols.windows(2).all(|w| w[0] < w[1]), "{cols:?}");
     let card = |p: &str, company: &str| -> String {
-        let at = p.find(&format!(">{company}</a>")).unwrap_or_else(|| panic!("{company}: {p}"));
+        let at = p
+            .find(&format!(">{company}</a>"))
+            .unwrap_or_else(|| panic!("{company}: {p}"));
         let rest = &p[at..];
         rest[..rest.find("</li>").unwrap()].to_string()
     };
     // The next step and its date, and a menu that records the outcome without script.
     let smith = card(&p, "Smith &#38; Sons");
-    assert!(smith.contains("Thank-you <time>by today 11:00</time>"), "{smith}");
-    assert!(smith.contains("action=\"/applications/3/outcome\"") || smith.contains("/outcome\""), "{smith}");
+    assert!(
+        smith.contains("Thank-you <time>by today 11:00</time>"),
+        "{smith}"
+    );
+    assert!(
+        smith.contains("action=\"/applications/3/outcome\"") || smith.contains("/outcome\""),
+        "{smith}"
+    );
     assert!(smith.contains("<option value=\"no-response\">"), "{smith}");
     let old = card(&p, "Old Co");
     assert!(old.contains("class=\"next overdue\""), "{old}");
     assert!(!p.contains("interview(s)"), "{p}");
     // Search: by a person's name, by role.
     let p = page(&h.app, "/pipeline?q=fay").await;
-    assert!(p.contains(">Future Co</a>") && !p.contains(">Old Co</a>"), "{p}");
+    assert!(
+        p.contains(">Future Co</a>") && !p.contains(">Old Co</a>"),
+        "{p}"
+    );
     assert!(p.contains("1 matching"), "{p}");
     let p = page(&h.app, "/pipeline?q=engineer").await;
     assert!(p.contains(">Old Co</a>") && p.contains(">Future Co</a>"));
