@@ -781,12 +781,15 @@ fn lines_of(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Refusals by field name.
+type FieldErrors = Vec<(String, String)>;
+
 /// Checks every field of the New form; returns every refusal, by field, in plain words,
 /// or what to add.
 fn check_new(
     ctx: &followup_app::Ctx,
     f: &NewValues,
-) -> Result<(AddInput, Vec<PersonRow>), Vec<(String, String)>> {
+) -> Result<(AddInput, Vec<PersonRow>), FieldErrors> {
     use followup_core::model::{CompanyType, Round, Seniority};
     let mut errors: Vec<(String, String)> = Vec::new();
     let mut bad = |field: &str, msg: String| errors.push((field.to_string(), msg));
@@ -1140,7 +1143,7 @@ async fn new_import(
         Err(p) if p.status == 400 => new_page_refused(
             &s,
             NewValues::blank(&s),
-            vec![("file".into(), plain(&p.detail))],
+            vec![("file".into(), web_terms(&p.detail))],
         ),
         Err(p) => Err(p.into()),
     }

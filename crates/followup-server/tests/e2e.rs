@@ -689,7 +689,7 @@ async fn every_page_fits_and_passes_axe() {
     let dir = tempfile::tempdir().unwrap();
     let base = start_app(dir.path()).await;
     {
-        let mut store = followup_store::Store::open(&dir.path().join("followup.sqlite")).unwrap();
+        let mut store = followup_store::Store::open(dir.path().join("followup.sqlite")).unwrap();
         store
             .set_profile(&followup_store::Profile {
                 name: "Sam Lee".into(),
