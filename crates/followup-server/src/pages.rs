@@ -12,7 +12,7 @@ use followup_app::track::{AddInput, RoundInput};
 use serde::Deserialize;
 
 use crate::api::{run_check, save_profile, CheckInput, DraftQuery, Finding, ProfileBody};
-use crate::views::{self, AgendaItem, HistoryLine, InterviewLine, Summary, Timeline, COLUMNS};
+use crate::views::{self, AgendaItem, HistoryLine, InterviewLine, Timeline, TodayLine, COLUMNS};
 use crate::{blocking, Problem, Shared};
 use followup_app::agenda::Group;
 
@@ -35,6 +35,7 @@ pub fn router() -> Router<Shared> {
         .route("/stats", get(stats))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
+        .route("/favicon.svg", get(favicon))
 }
 
 /// A page that could not be shown: the same problem, as HTML.
@@ -94,57 +95,249 @@ fn csrf_check(s: &Shared, given: &str) -> Result<(), PageError> {
     }
 }
 
+/// One group of Today's lines, on the page shown.
+struct TodayGroup {
+    /// "Overdue", "Due now"...
+    title: &'static str,
+    /// `overdue`, `due_now`... (the section's id).
+    key: &'static str,
+    /// How many lines the group has under the filter, on every page.
+    total: usize,
+    lines: Vec<TodayLine>,
+}
+
 #[derive(Template)]
 #[template(path = "today.html")]
 struct TodayPage {
-    groups: Vec<(&'static str, Vec<AgendaItem>)>,
+    groups: Vec<TodayGroup>,
+    /// Overdue past [`views::FOLD_AFTER_DAYS`], folded (first page only), and how many.
+    folded: Vec<TodayLine>,
+    folded_total: usize,
     csrf: String,
+    /// A random key per render; each form's `idem` is it and the line's number.
+    idem: String,
+    /// Now on the user's clock, for the "sent at" fields (`datetime-local`).
+    now_local: String,
+    company: String,
+    kind: String,
+    /// Every kind of item there is: (value, label).
+    kinds: Vec<(String, String)>,
+    companies: Vec<String>,
+    /// Lines under the filter (not folded), this page (1-based) and the count of pages.
+    total: usize,
+    all: usize,
+    page: usize,
+    pages: usize,
+    /// The query of this filter, for the paging links ("company=..&kind=..").
+    query: String,
 }
 
-async fn today(State(s): State<Shared>) -> Page {
+/// Lines per page on Today.
+const TODAY_PAGE: usize = 50;
+/// Folded overdue lines shown at most (the filter finds the others).
+const FOLDED_MAX: usize = 100;
+
+/// Today's filter and page: `?company=&kind=&page=`.
+#[derive(Debug, Default, Deserialize)]
+struct TodayQuery {
+    #[serde(default)]
+    company: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    page: Option<String>,
+}
+
+fn random_key() -> String {
+    let mut b = [0u8; 12];
+    let _ = getrandom::fill(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The Today page of `q`, rendered.
+fn today_page(
+    s: &Shared,
+    ctx: &followup_app::Ctx,
+    q: &TodayQuery,
+) -> Result<(String, Option<jiff::Timestamp>), Problem> {
+    let (mut lines, until) = views::today_lines(ctx)?;
+    views::sort_lines(&mut lines);
+    let mut kinds: Vec<(String, String)> = Vec::new();
+    let mut companies: Vec<String> = Vec::new();
+    for l in &lines {
+        if !kinds.iter().any(|(k, _)| *k == l.item.kind) {
+            kinds.push((l.item.kind.clone(), l.item.label.clone()));
+        }
+        if !companies.contains(&l.item.company) {
+            companies.push(l.item.company.clone());
+        }
+    }
+    companies.sort_by_key(|c| c.to_lowercase());
+    let all = lines.len();
+    let (company, kind) = (q.company.trim().to_string(), q.kind.trim().to_string());
+    let needle = company.to_lowercase();
+    lines.retain(|l| {
+        (needle.is_empty() || l.item.company.to_lowercase().contains(&needle))
+            && (kind.is_empty() || l.item.kind == kind)
+    });
+    let (mut folded, shown): (Vec<TodayLine>, Vec<TodayLine>) = lines
+        .into_iter()
+        .partition(|l| l.group == Group::Overdue && l.late_days > views::FOLD_AFTER_DAYS);
+    let total = shown.len();
+    let pages = total.div_ceil(TODAY_PAGE).max(1);
+    let page = q
+        .page
+        .as_deref()
+        .and_then(|p| p.trim().parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, pages);
+    let mut groups: Vec<TodayGroup> = Group::ALL
+        .iter()
+        .map(|g| TodayGroup {
+            title: g.title(),
+            key: g.as_str(),
+            total: shown.iter().filter(|l| l.group == *g).count(),
+            lines: Vec::new(),
+        })
+        .collect();
+    for l in shown
+        .into_iter()
+        .skip((page - 1) * TODAY_PAGE)
+        .take(TODAY_PAGE)
+    {
+        if let Some(g) = groups.iter_mut().find(|g| g.key == l.group.as_str()) {
+            g.lines.push(l);
+        }
+    }
+    let folded_total = folded.len();
+    if page == 1 {
+        folded.truncate(FOLDED_MAX);
+    } else {
+        folded.clear();
+    }
+    // The folded lines sit in the Overdue section: keep it when they are all it has.
+    groups.retain(|g| !g.lines.is_empty() || (g.key == "overdue" && !folded.is_empty()));
+    let mut query = String::new();
+    if !company.is_empty() {
+        query.push_str(&format!("company={}&", enc(&company)));
+    }
+    if !kind.is_empty() {
+        query.push_str(&format!("kind={}&", enc(&kind)));
+    }
+    let tz = followup_app::agenda::user_zone(ctx);
+    let page = TodayPage {
+        groups,
+        folded,
+        folded_total,
+        csrf: s.csrf().to_string(),
+        idem: random_key(),
+        now_local: ctx.now.to_zoned(tz).strftime("%Y-%m-%dT%H:%M").to_string(),
+        company,
+        kind,
+        kinds,
+        companies,
+        total,
+        all,
+        page,
+        pages,
+        query,
+    }
+    .render()
+    .map_err(|e| Problem::internal(format!("cannot render the page: {e}")))?;
+    Ok((page, until))
+}
+
+async fn today(State(s): State<Shared>, q: Result<Query<TodayQuery>, QueryRejection>) -> Page {
+    let Query(q) = q.map_err(Problem::from)?;
     let ctx = s.ctx();
     let state = s.clone();
+    let plain = q.company.trim().is_empty() && q.kind.trim().is_empty() && q.page.is_none();
     let body = blocking(move || {
-        let (db, now) = (ctx.db.clone(), ctx.now);
-        state.today_cache().get_or_render(&db, now, || {
-            let (t, until) = views::today_until(&ctx)?;
-            let mut all: Vec<AgendaItem> = [t.overdue, t.today, t.this_week].concat();
-            let groups = Group::ALL
-                .iter()
-                .map(|g| {
-                    let (mine, rest) = all.drain(..).partition(|i| i.group == g.as_str());
-                    all = rest;
-                    (g.title(), mine)
-                })
-                .filter(|(_, items): &(_, Vec<AgendaItem>)| !items.is_empty())
-                .collect();
-            let page = TodayPage {
-                groups,
-                csrf: state.csrf().to_string(),
-            }
-            .render()
-            .map_err(|e| Problem::internal(format!("cannot render the page: {e}")))?;
-            Ok((page, until))
-        })
+        if plain {
+            let (db, now) = (ctx.db.clone(), ctx.now);
+            state
+                .today_cache()
+                .get_or_render(&db, now, || today_page(&state, &ctx, &q))
+        } else {
+            Ok(axum::body::Bytes::from(today_page(&state, &ctx, &q)?.0))
+        }
     })
     .await?;
     Ok(Html(body).into_response())
 }
 
+/// One column of the board.
+struct BoardColumn {
+    name: &'static str,
+    /// The outcome a card dropped here records (none: the column follows the dates).
+    outcome: Option<&'static str>,
+    total: usize,
+    cards: Vec<views::Card>,
+}
+
 #[derive(Template)]
 #[template(path = "pipeline.html")]
 struct PipelinePage {
-    columns: Vec<(&'static str, Vec<Summary>)>,
+    columns: Vec<BoardColumn>,
+    q: String,
+    csrf: String,
+    found: usize,
 }
 
-async fn pipeline(State(s): State<Shared>) -> Page {
+/// Cards a column shows at most (search finds the others).
+const COLUMN_MAX: usize = 40;
+
+/// The outcomes the board's menu offers.
+const OUTCOMES: [(&str, &str); 4] = [
+    ("offer", "Offer"),
+    ("rejected", "Rejected"),
+    ("withdrawn", "Withdrawn"),
+    ("no-response", "No response"),
+];
+
+#[derive(Debug, Default, Deserialize)]
+struct BoardQuery {
+    #[serde(default)]
+    q: String,
+}
+
+async fn pipeline(State(s): State<Shared>, q: Result<Query<BoardQuery>, QueryRejection>) -> Page {
+    let Query(q) = q.map_err(Problem::from)?;
     let ctx = s.ctx();
-    let all = blocking(move || Ok(views::applications(&ctx)?)).await?;
+    let needle = q.q.clone();
+    let all = blocking(move || Ok(views::board(&ctx, &needle)?)).await?;
+    let found = all.len();
     let columns = COLUMNS
         .iter()
-        .map(|c| (*c, all.iter().filter(|a| a.column == *c).cloned().collect()))
+        .map(|c| {
+            let mine: Vec<views::Card> = all.iter().filter(|a| a.s.column == *c).cloned().collect();
+            BoardColumn {
+                name: c,
+                outcome: match *c {
+                    "offer" => Some("offer"),
+                    "closed" => Some("closed"),
+                    _ => None,
+                },
+                total: mine.len(),
+                cards: mine.into_iter().take(COLUMN_MAX).collect(),
+            }
+        })
         .collect();
-    html(&PipelinePage { columns })
+    html(&PipelinePage {
+        columns,
+        q: q.q.trim().to_string(),
+        csrf: s.csrf().to_string(),
+        found,
+    })
 }
 
 #[derive(Template)]
@@ -199,6 +392,13 @@ struct DoneForm {
     kind: String,
     #[serde(default)]
     to: Option<String>,
+    /// When it was sent, on the user's clock (`datetime-local`); empty: now.
+    #[serde(default)]
+    at: Option<String>,
+    /// The form's own key (a second post of the same form is the same request).
+    #[serde(default)]
+    #[allow(dead_code)]
+    idem: Option<String>,
 }
 
 async fn done(
@@ -210,12 +410,21 @@ async fn done(
     csrf_check(&s, &f.csrf)?;
     let ctx = s.ctx();
     blocking(move || {
+        // The user's clock, as the form showed it, read as an instant.
+        let at = match f.at.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+            Some(a) => {
+                let tz = followup_app::agenda::user_zone(&ctx);
+                let z = followup_app::time::local_datetime(a, &tz, "Sent at")?;
+                Some(followup_app::time::rfc3339(&z))
+            }
+            None => None,
+        };
         Ok(followup_app::track::log(
             &ctx,
             id,
             &f.kind,
             f.to.as_deref().filter(|t| !t.is_empty()),
-            None,
+            at.as_deref(),
             None,
         )?)
     })
@@ -350,34 +559,111 @@ struct NewPage {
     csrf: String,
     /// What the form shows: what was typed, or the defaults.
     f: NewValues,
-    error: Option<String>,
+    /// Every refusal, by field name ("" for the form as a whole), in the form's order.
+    errors: Vec<(String, String)>,
     imported: Option<crate::api::ImportOut>,
+    /// IANA zone names for the zone fields' list.
+    zones: &'static [String],
+    regions: Vec<String>,
+}
+
+impl NewPage {
+    fn rounds(&self) -> Vec<&'static str> {
+        followup_core::model::Round::ALL
+            .iter()
+            .map(|r| r.as_str())
+            .collect()
+    }
+
+    fn company_types(&self) -> Vec<&'static str> {
+        followup_core::model::CompanyType::ALL
+            .iter()
+            .map(|r| r.as_str())
+            .collect()
+    }
+
+    fn seniorities(&self) -> Vec<&'static str> {
+        followup_core::model::Seniority::ALL
+            .iter()
+            .map(|r| r.as_str())
+            .collect()
+    }
+
+    fn person_roles(&self) -> Vec<&'static str> {
+        followup_store::model::ContactRole::ALL
+            .iter()
+            .map(|r| r.as_str())
+            .collect()
+    }
+
+    /// The field name of person row `i`'s refusal.
+    fn person_key(&self, i: &usize) -> String {
+        format!("person{i}")
+    }
+
+    /// The refusal beside `field`, if any.
+    fn err(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+/// Every zone name jiff knows, sorted (read once).
+fn zone_names() -> &'static [String] {
+    static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut v: Vec<String> = jiff::tz::db()
+            .available()
+            .map(|n| n.to_string())
+            .filter(|n| n.contains('/') && !n.starts_with("Etc/") && !n.starts_with("posix"))
+            .collect();
+        v.push("UTC".into());
+        v.sort();
+        v.dedup();
+        v
+    })
+}
+
+/// One person of the New form: name, email, role.
+#[derive(Debug, Clone, Default)]
+struct PersonRow {
+    name: String,
+    email: String,
+    role: String,
 }
 
 /// The New-interview form's fields.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default)]
 struct NewValues {
-    #[serde(default)]
     company: String,
-    #[serde(default)]
     role: String,
-    #[serde(default)]
-    at: String,
-    #[serde(default)]
+    date: String,
+    time: String,
     tz: String,
-    #[serde(default)]
     duration: String,
-    #[serde(default)]
     round: String,
-    #[serde(default)]
-    interviewer: String,
-    #[serde(default)]
     decision: String,
-    #[serde(default)]
+    location: String,
+    people: Vec<PersonRow>,
+    topics: String,
+    strengths: String,
+    gaps: String,
+    questions: String,
+    link: String,
     region: String,
-    #[serde(default)]
+    recipient_tz: String,
     company_type: String,
+    seniority: String,
+    /// The older one-line forms ("2026-12-01 10:00", "Jane Doe <jane@acme.com>"), still
+    /// read when posted.
+    at: String,
+    interviewer: String,
 }
+
+/// How many person rows the form shows at least (without script, the only ones).
+const PERSON_ROWS: usize = 3;
 
 impl NewValues {
     /// An empty form: the configured zone, a one-hour interview.
@@ -387,19 +673,335 @@ impl NewValues {
             duration: "1h".into(),
             ..NewValues::default()
         }
+        .padded()
+    }
+
+    /// With at least [`PERSON_ROWS`] person rows and one empty row to fill.
+    fn padded(mut self) -> NewValues {
+        while self.people.len() < PERSON_ROWS
+            || self
+                .people
+                .last()
+                .is_some_and(|p| !p.name.trim().is_empty())
+        {
+            self.people.push(PersonRow {
+                role: "interviewer".into(),
+                ..PersonRow::default()
+            });
+        }
+        self
+    }
+
+    /// From the posted fields (a person's fields repeat: `person_name`, `person_email`,
+    /// `person_role`, one of each per row).
+    fn from_fields(fields: &[(String, String)]) -> NewValues {
+        let mut f = NewValues::default();
+        let (mut names, mut emails, mut roles) = (Vec::new(), Vec::new(), Vec::new());
+        for (k, v) in fields {
+            let slot = match k.as_str() {
+                "company" => &mut f.company,
+                "role" => &mut f.role,
+                "date" => &mut f.date,
+                "time" => &mut f.time,
+                "tz" => &mut f.tz,
+                "duration" => &mut f.duration,
+                "round" => &mut f.round,
+                "decision" => &mut f.decision,
+                "location" => &mut f.location,
+                "topics" => &mut f.topics,
+                "strengths" => &mut f.strengths,
+                "gaps" => &mut f.gaps,
+                "questions" => &mut f.questions,
+                "link" => &mut f.link,
+                "region" => &mut f.region,
+                "recipient_tz" => &mut f.recipient_tz,
+                "company_type" => &mut f.company_type,
+                "seniority" => &mut f.seniority,
+                "at" => &mut f.at,
+                "interviewer" => &mut f.interviewer,
+                "person_name" => {
+                    names.push(v.clone());
+                    continue;
+                }
+                "person_email" => {
+                    emails.push(v.clone());
+                    continue;
+                }
+                "person_role" => {
+                    roles.push(v.clone());
+                    continue;
+                }
+                _ => continue,
+            };
+            *slot = v.clone();
+        }
+        for (i, name) in names.into_iter().enumerate() {
+            f.people.push(PersonRow {
+                name,
+                email: emails.get(i).cloned().unwrap_or_default(),
+                role: roles
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| "interviewer".into()),
+            });
+        }
+        // The older one-line forms.
+        if f.date.trim().is_empty() && f.time.trim().is_empty() && !f.at.trim().is_empty() {
+            let at = f.at.trim().replace('T', " ");
+            match at.split_once(' ') {
+                Some((d, t)) => (f.date, f.time) = (d.to_string(), t.trim().to_string()),
+                None => f.date = at,
+            }
+        }
+        if !f.interviewer.trim().is_empty() {
+            let t = f.interviewer.trim();
+            let (name, email) = match t.split_once('<') {
+                Some((n, e)) => (n.trim(), e.trim_end_matches('>').trim()),
+                None => (t, ""),
+            };
+            f.people.insert(
+                0,
+                PersonRow {
+                    name: name.trim_matches('"').to_string(),
+                    email: email.to_string(),
+                    role: "interviewer".into(),
+                },
+            );
+        }
+        f
     }
 }
 
-/// The New page again, with what was typed and why it was refused (400).
-fn new_page_refused(s: &Shared, f: NewValues, detail: &str) -> Page {
+/// Lines of a text area, each trimmed, empty ones left out.
+fn lines_of(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Refusals by field name.
+type FieldErrors = Vec<(String, String)>;
+
+/// Checks every field of the New form; returns every refusal, by field, in plain words,
+/// or what to add.
+fn check_new(
+    ctx: &followup_app::Ctx,
+    f: &NewValues,
+) -> Result<(AddInput, Vec<PersonRow>), FieldErrors> {
+    use followup_core::model::{CompanyType, Round, Seniority};
+    let mut errors: Vec<(String, String)> = Vec::new();
+    let mut bad = |field: &str, msg: String| errors.push((field.to_string(), msg));
+    if f.company.trim().is_empty() {
+        bad("company", "Fill in the company.".into());
+    }
+    if f.role.trim().is_empty() {
+        bad("role", "Fill in the role you interviewed for.".into());
+    }
+    let tz = if f.tz.trim().is_empty() {
+        match ctx.settings.tz.as_deref() {
+            Some(z) => followup_app::time::zone(z, "the default zone").ok(),
+            None => {
+                bad(
+                    "tz",
+                    "Pick the interview's time zone (or set a default zone under Settings).".into(),
+                );
+                None
+            }
+        }
+    } else {
+        match followup_app::time::zone(&f.tz, "Time zone") {
+            Ok(z) => Some(z),
+            Err(_) => {
+                bad("tz", format!("“{}” is not a time zone this app knows: pick one from the list, such as America/New_York.", f.tz.trim()));
+                None
+            }
+        }
+    };
+    let date = f.date.trim();
+    let time = f.time.trim();
+    if date.is_empty() {
+        bad("date", "Pick the day of the interview.".into());
+    } else if date.parse::<jiff::civil::Date>().is_err() {
+        bad(
+            "date",
+            format!("“{date}” is not a date: pick one from the calendar (year-month-day)."),
+        );
+    }
+    if time.is_empty() {
+        bad("time", "Pick the time the interview starts.".into());
+    } else if time.parse::<jiff::civil::Time>().is_err() {
+        bad(
+            "time",
+            format!("“{time}” is not a time of day: write it as 14:30."),
+        );
+    }
+    let mut day = None;
+    if let (Some(tz), Ok(d), Ok(_)) = (
+        &tz,
+        date.parse::<jiff::civil::Date>(),
+        time.parse::<jiff::civil::Time>(),
+    ) {
+        match followup_app::time::local(&format!("{date} {time}"), tz, "The date") {
+            Ok(_) => day = Some(d),
+            Err(e) => bad("date", plain(&e.to_string())),
+        }
+    }
+    if !f.duration.trim().is_empty() && followup_app::time::duration(f.duration.trim()).is_err() {
+        bad(
+            "duration",
+            format!(
+                "“{}” is not a length of time: write 45m, 1h or 1h30m.",
+                f.duration.trim()
+            ),
+        );
+    }
+    if !f.round.trim().is_empty() && f.round.parse::<Round>().is_err() {
+        bad("round", "Pick a round from the list.".into());
+    }
+    if !f.company_type.trim().is_empty() && f.company_type.parse::<CompanyType>().is_err() {
+        bad("company_type", "Pick a company type from the list.".into());
+    }
+    if !f.seniority.trim().is_empty() && f.seniority.parse::<Seniority>().is_err() {
+        bad("seniority", "Pick a seniority from the list.".into());
+    }
+    let region_code = Some(f.region.trim())
+        .filter(|r| !r.is_empty())
+        .or(ctx.settings.region.as_deref());
+    let region = match followup_app::track::region_of(ctx, region_code) {
+        Ok(r) => r,
+        Err(_) => {
+            bad(
+                "region",
+                format!(
+                    "“{}” is not a holiday region: pick one from the list, such as US-NY or GB.",
+                    f.region.trim()
+                ),
+            );
+            None
+        }
+    };
+    if !f.recipient_tz.trim().is_empty()
+        && followup_app::time::zone(&f.recipient_tz, "Their time zone").is_err()
+    {
+        bad(
+            "recipient_tz",
+            format!(
+                "“{}” is not a time zone this app knows: pick one from the list.",
+                f.recipient_tz.trim()
+            ),
+        );
+    }
+    if let (Some(d), false) = (day, f.decision.trim().is_empty()) {
+        if let Err(e) = followup_core::phrase::parse_decision(&f.decision, d, region.as_ref()) {
+            bad(
+                "decision",
+                format!("{}.", plain(&e.to_string()).trim_end_matches('.')),
+            );
+        }
+    }
+    let link = f.link.trim();
+    if !link.is_empty() && crate::views::web_link(link).is_none() {
+        bad(
+            "link",
+            "Give the posting's web address, starting with https://.".into(),
+        );
+    }
+    let mut interviewers = Vec::new();
+    let mut others = Vec::new();
+    for (i, p) in f.people.iter().enumerate() {
+        let (name, email) = (p.name.trim(), p.email.trim());
+        if name.is_empty() && email.is_empty() {
+            continue;
+        }
+        let field = format!("person{i}");
+        if name.is_empty() {
+            bad(&field, format!("Add the name of the person at {email}."));
+            continue;
+        }
+        let person = if email.is_empty() {
+            name.to_string()
+        } else {
+            format!("{name} <{email}>")
+        };
+        if let Err(e) = followup_app::track::parse_person(&person) {
+            bad(&field, plain(&e.to_string()));
+            continue;
+        }
+        if p.role.trim().is_empty() || p.role.trim() == "interviewer" {
+            interviewers.push(person);
+        } else if p
+            .role
+            .parse::<followup_store::model::ContactRole>()
+            .is_err()
+        {
+            bad(&field, "Pick the person's role from the list.".into());
+        } else {
+            others.push(p.clone());
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let opt = |s: &str| some(s.to_string());
+    Ok((
+        AddInput {
+            company: f.company.trim().to_string(),
+            role: f.role.trim().to_string(),
+            round: RoundInput {
+                at: format!("{date} {time}"),
+                tz: opt(&f.tz),
+                duration: opt(&f.duration).unwrap_or_else(|| "1h".into()),
+                round: opt(&f.round),
+                decision: opt(&f.decision),
+                interviewer: interviewers,
+                topic: lines_of(&f.topics),
+                strength: lines_of(&f.strengths),
+                gap: lines_of(&f.gaps),
+                question: lines_of(&f.questions),
+                location: opt(&f.location),
+            },
+            region: opt(&f.region),
+            recipient_tz: opt(&f.recipient_tz),
+            company_type: opt(&f.company_type),
+            seniority: opt(&f.seniority),
+            link: opt(link),
+            ..AddInput::default()
+        },
+        others,
+    ))
+}
+
+/// A refusal of the command line's, in the form's words, starting with a capital.
+fn plain(detail: &str) -> String {
+    let t = web_terms(detail);
+    let mut c = t.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => t,
+    }
+}
+
+/// The New page again, with what was typed and every refusal (400).
+fn new_page_refused(s: &Shared, f: NewValues, errors: Vec<(String, String)>) -> Page {
     let mut r = html(&NewPage {
         csrf: s.csrf().to_string(),
-        f,
-        error: Some(web_terms(detail)),
+        f: f.padded(),
+        errors,
         imported: None,
+        zones: zone_names(),
+        regions: regions(s),
     })?;
     *r.status_mut() = StatusCode::BAD_REQUEST;
     Ok(r)
+}
+
+/// The region codes to suggest: the custom calendars' names.
+fn regions(s: &Shared) -> Vec<String> {
+    crate::api::settings_out(s)
+        .map(|o| o.holiday_calendars.iter().map(|c| c.name.clone()).collect())
+        .unwrap_or_default()
 }
 
 /// A refusal in the form's words: its fields' labels, not the command line's flags.
@@ -436,16 +1038,11 @@ async fn new_form(State(s): State<Shared>) -> Page {
     html(&NewPage {
         csrf: s.csrf().to_string(),
         f: NewValues::blank(&s),
-        error: None,
+        errors: Vec::new(),
         imported: None,
+        zones: zone_names(),
+        regions: regions(&s),
     })
-}
-
-#[derive(Deserialize)]
-struct NewForm {
-    csrf: String,
-    #[serde(flatten)]
-    f: NewValues,
 }
 
 fn some(s: String) -> Option<String> {
@@ -453,36 +1050,45 @@ fn some(s: String) -> Option<String> {
     (!t.is_empty()).then(|| t.to_string())
 }
 
-async fn new_submit(State(s): State<Shared>, form: Result<Form<NewForm>, FormRejection>) -> Page {
-    let Form(NewForm { csrf, f }) = form.map_err(Problem::from)?;
+async fn new_submit(
+    State(s): State<Shared>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Page {
+    let Form(fields) = form.map_err(Problem::from)?;
+    let csrf = fields
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
     csrf_check(&s, &csrf)?;
-    for (value, label) in [(&f.company, "Company"), (&f.role, "Role"), (&f.at, "When")] {
-        if value.trim().is_empty() {
-            return new_page_refused(&s, f.clone(), &format!("{label} is empty: fill it in"));
-        }
-    }
-    let typed = f.clone();
-    let input = AddInput {
-        company: f.company,
-        role: f.role,
-        round: RoundInput {
-            at: f.at,
-            // Empty: the configured zone.
-            tz: some(f.tz),
-            duration: some(f.duration).unwrap_or_else(|| "1h".into()),
-            round: some(f.round),
-            decision: some(f.decision),
-            interviewer: some(f.interviewer).into_iter().collect(),
-            ..RoundInput::default()
-        },
-        region: some(f.region),
-        company_type: some(f.company_type),
-        ..AddInput::default()
-    };
+    let f = NewValues::from_fields(&fields);
     let ctx = s.ctx();
-    match blocking(move || Ok(followup_app::track::add(&ctx, &input)?)).await {
+    let (input, others) = match check_new(&ctx, &f) {
+        Ok(x) => x,
+        Err(errors) => return new_page_refused(&s, f, errors),
+    };
+    let result = blocking(move || {
+        let id = followup_app::track::add(&ctx, &input)?;
+        for p in &others {
+            followup_app::contact::add(
+                &ctx,
+                id,
+                &followup_app::contact::ContactInput {
+                    name: some(p.name.clone()),
+                    email: some(p.email.clone()),
+                    role: some(p.role.clone()),
+                    ..Default::default()
+                },
+            )?;
+        }
+        Ok(id)
+    })
+    .await;
+    match result {
         Ok(id) => Ok(Redirect::to(&format!("/applications/{id}")).into_response()),
-        Err(p) if p.status == 400 => new_page_refused(&s, typed, &p.detail),
+        Err(p) if p.status == 400 => {
+            new_page_refused(&s, f, vec![(String::new(), plain(&p.detail))])
+        }
         Err(p) => Err(p.into()),
     }
 }
@@ -529,10 +1135,16 @@ async fn new_import(
         Ok(out) => html(&NewPage {
             csrf: s.csrf().to_string(),
             f: NewValues::blank(&s),
-            error: None,
+            errors: Vec::new(),
             imported: Some(out),
+            zones: zone_names(),
+            regions: regions(&s),
         }),
-        Err(p) if p.status == 400 => new_page_refused(&s, NewValues::blank(&s), &p.detail),
+        Err(p) if p.status == 400 => new_page_refused(
+            &s,
+            NewValues::blank(&s),
+            vec![("file".into(), web_terms(&p.detail))],
+        ),
         Err(p) => Err(p.into()),
     }
 }
@@ -749,6 +1361,17 @@ async fn js() -> Response {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
         include_str!("../static/app.js"),
+    )
+        .into_response()
+}
+
+async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../static/favicon.svg"),
     )
         .into_response()
 }

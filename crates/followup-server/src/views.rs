@@ -126,25 +126,122 @@ pub fn today(ctx: &Ctx) -> Result<Today> {
 /// [`today`], and the first moment after `ctx.now` at which it may read otherwise with
 /// the same facts (`None`: never, by the clock alone).
 pub fn today_until(ctx: &Ctx) -> Result<(Today, Option<Timestamp>)> {
+    let (lines, until) = today_lines(ctx)?;
+    let mut t = Today::default();
+    for l in lines {
+        match l.group {
+            Group::Overdue => t.overdue.push(l.item),
+            Group::DueNow | Group::OpensToday => t.today.push(l.item),
+            _ => t.this_week.push(l.item),
+        }
+    }
+    Ok((t, until))
+}
+
+/// One line of the Today page: the item and how the line reads it.
+#[derive(Debug, Clone)]
+pub struct TodayLine {
+    /// The item, as the API gives it.
+    pub item: AgendaItem,
+    /// Its group in the user's day.
+    pub group: Group,
+    /// To whom: the recipient's name, or the words for interviewers not yet named.
+    pub to: Option<String>,
+    /// "send by", "was due", "opens".
+    pub verb: &'static str,
+    /// The moment the line is about, in the user's zone: "today 17:00", "Wed Dec 2, 17:00".
+    pub when_user: String,
+    /// The same moment on the recipient's clock, when it reads otherwise: "22:00 GMT".
+    pub when_them: Option<String>,
+    /// That moment (RFC 3339), for `<time datetime>`.
+    pub moment: String,
+    /// Whole days past the window's end (overdue items), else 0.
+    pub late_days: i64,
+    /// Where the line sorts within its group.
+    pub key: Timestamp,
+}
+
+/// How many days an overdue item may be late and still show unfolded on Today.
+pub const FOLD_AFTER_DAYS: i64 = 30;
+
+/// A moment on the user's clock, as a line reads it: "today 17:00", "tomorrow 09:00",
+/// "Wed Dec 2, 17:00" (with the year when not this one).
+pub fn user_time(t: Timestamp, tz: &TimeZone, now: Timestamp) -> String {
+    let z = t.to_zoned(tz.clone());
+    let today = now.to_zoned(tz.clone()).date();
+    let days = (z.date() - today).get_days();
+    match days {
+        0 => z.strftime("today %H:%M").to_string(),
+        1 => z.strftime("tomorrow %H:%M").to_string(),
+        -1 => z.strftime("yesterday %H:%M").to_string(),
+        _ if z.year() == today.year() => z.strftime("%a %b %-d, %H:%M").to_string(),
+        _ => z.strftime("%a %b %-d %Y, %H:%M").to_string(),
+    }
+}
+
+/// The same moment on the recipient's clock when their offset differs from the user's:
+/// "22:00 GMT", or "Thu 03:00 JST" when it falls on another day there.
+pub fn their_time(z: &jiff::Zoned, user: &TimeZone) -> Option<String> {
+    let t = z.timestamp();
+    let mine = t.to_zoned(user.clone());
+    (mine.offset() != z.offset()).then(|| {
+        if mine.date() == z.date() {
+            z.strftime("%H:%M %Z").to_string()
+        } else {
+            z.strftime("%a %H:%M %Z").to_string()
+        }
+    })
+}
+
+/// The Today page's lines, in the agenda's order (the page sorts them: [`sort_lines`]),
+/// and the first moment after
+/// `ctx.now` at which they may read otherwise with the same facts.
+pub fn today_lines(ctx: &Ctx) -> Result<(Vec<TodayLine>, Option<Timestamp>)> {
     let (all, mut until) = followup_app::agenda::entries_until(ctx, 7, true)?;
     // The groups follow the user's day: they change at the start of a day too.
     let tz = followup_app::agenda::user_zone(ctx);
     let today = ctx.now.to_zoned(tz.clone());
-    let mut t = Today::default();
+    let mut lines = Vec::with_capacity(all.len());
     for i in &all {
         if let Some(m) = followup_app::agenda::group_changes_after(i, ctx.now, &tz) {
             if until.is_none_or(|u| m < u) {
                 until = Some(m);
             }
         }
-        let v = item_view(i, &today);
-        match Group::of(i, &today) {
-            Group::Overdue => t.overdue.push(v),
-            Group::DueNow | Group::OpensToday => t.today.push(v),
-            _ => t.this_week.push(v),
-        }
+        let group = Group::of(i, &today);
+        let (verb, at) = match group {
+            Group::Overdue => ("was due", &i.latest),
+            Group::DueNow => ("send by", &i.latest),
+            _ => ("opens", &i.earliest),
+        };
+        let t = at.timestamp();
+        let late_days = match group {
+            Group::Overdue => ctx.now.duration_since(i.latest.timestamp()).as_secs() / 86_400,
+            _ => 0,
+        };
+        let to = i.to.clone().or_else(|| {
+            (i.kind == StepKind::ThankYou)
+                .then(|| followup_app::agenda::unnamed_interviewers(i.application))
+        });
+        lines.push(TodayLine {
+            item: item_view(i, &today),
+            group,
+            to,
+            verb,
+            when_user: user_time(t, &tz, ctx.now),
+            when_them: their_time(at, &tz),
+            moment: rfc3339(at),
+            late_days,
+            key: t,
+        });
     }
-    Ok((t, until))
+    Ok((lines, until))
+}
+
+/// The lines in the order Today shows them: by group, and within a group by the moment
+/// the line names (overdue oldest first); items of the same moment keep their order.
+pub fn sort_lines(lines: &mut [TodayLine]) {
+    lines.sort_by_key(|l| (l.group, l.key));
 }
 
 /// One card of the pipeline.
@@ -213,6 +310,81 @@ pub fn applications(ctx: &Ctx) -> Result<Vec<Summary>> {
             status: f.application.status.as_str().to_string(),
             column: column(f, ctx.now).to_string(),
             interviews: f.interviews.len(),
+        })
+        .collect())
+}
+
+/// One card of the board: the application, its next step and the people in it.
+#[derive(Debug, Clone)]
+pub struct Card {
+    /// The application.
+    pub s: Summary,
+    /// The next step: what ("Follow-up"), when on the user's clock, whether late.
+    pub next: Option<(String, String, bool)>,
+    /// Everyone in it, by name.
+    pub people: Vec<String>,
+}
+
+/// The board: every application with its column, next step and people, those matching
+/// `q` (company, role or a person's name; empty: all).
+pub fn board(ctx: &Ctx, q: &str) -> Result<Vec<Card>> {
+    let store = ctx.store()?;
+    let apps = store.applications(true).map_err(store_err)?;
+    drop(store);
+    let tz = followup_app::agenda::user_zone(ctx);
+    let today = ctx.now.to_zoned(tz.clone());
+    let mut next: std::collections::HashMap<i64, (Group, Timestamp, String, bool)> =
+        Default::default();
+    for e in followup_app::agenda::entries(ctx, 366, false)? {
+        let g = Group::of(&e, &today);
+        let at = match g {
+            Group::Overdue | Group::DueNow => e.latest.timestamp(),
+            _ => e.earliest.timestamp(),
+        };
+        let better = next
+            .get(&e.application)
+            .is_none_or(|(g0, t0, _, _)| (g, at) < (*g0, *t0));
+        if better {
+            next.insert(
+                e.application,
+                (g, at, e.kind.label().to_string(), g == Group::Overdue),
+            );
+        }
+    }
+    let needle = q.trim().to_lowercase();
+    Ok(apps
+        .iter()
+        .map(|f| {
+            let id = f.application.id;
+            Card {
+                s: Summary {
+                    id,
+                    company: f.application.company.clone(),
+                    role: f.application.role.clone(),
+                    status: f.application.status.as_str().to_string(),
+                    column: column(f, ctx.now).to_string(),
+                    interviews: f.interviews.len(),
+                },
+                next: next.get(&id).map(|(g, at, label, late)| {
+                    let verb = match g {
+                        Group::Overdue => "was due",
+                        Group::DueNow => "by",
+                        _ => "from",
+                    };
+                    (
+                        label.clone(),
+                        format!("{verb} {}", user_time(*at, &tz, ctx.now)),
+                        *late,
+                    )
+                }),
+                people: f.contacts.iter().map(|c| c.name.clone()).collect(),
+            }
+        })
+        .filter(|c| {
+            needle.is_empty()
+                || c.s.company.to_lowercase().contains(&needle)
+                || c.s.role.to_lowercase().contains(&needle)
+                || c.people.iter().any(|p| p.to_lowercase().contains(&needle))
         })
         .collect())
 }
@@ -449,7 +621,8 @@ pub fn application(ctx: &Ctx, id: i64) -> Result<ApplicationView> {
 /// Response rate and time to first reply, overall and by company type.
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct Stats {
-    /// Applications with at least one interview.
+    /// Applications with at least one interview that happened (started before now,
+    /// not cancelled).
     pub interviewed: usize,
     /// Of those, how many got any reply or outcome.
     pub responded: usize,
@@ -485,7 +658,14 @@ pub fn stats(ctx: &Ctx) -> Result<Stats> {
     let mut groups: std::collections::BTreeMap<String, (usize, usize, Vec<f64>)> =
         Default::default();
     for f in &apps {
-        let Some(first) = f.interviews.iter().map(|i| i.start).min() else {
+        // Only interviews that happened: started before now, not cancelled.
+        let Some(first) = f
+            .interviews
+            .iter()
+            .filter(|i| !i.cancelled && i.start < ctx.now)
+            .map(|i| i.start)
+            .min()
+        else {
             continue;
         };
         let reply = f

@@ -108,7 +108,95 @@
 })();
 // Progressive: on New interview, an empty zone is the browser's own.
 (function () {
-  var tz = document.getElementById('tz');
+  var tz = document.getElementById('f-tz');
   if (!tz || tz.value) return;
   try { tz.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ''; } catch (e) { /* left empty: the server's default */ }
+})();
+// Progressive: on New interview, "add another person" copies the last row, emptied.
+(function () {
+  var add = document.getElementById('add-person'), box = document.getElementById('people');
+  if (!add || !box) return;
+  add.hidden = false;
+  add.addEventListener('click', function () {
+    var rows = box.querySelectorAll('.person'), last = rows[rows.length - 1], n = rows.length;
+    var row = last.cloneNode(true);
+    row.setAttribute('aria-label', 'Person ' + (n + 1));
+    row.removeAttribute('aria-describedby');
+    row.querySelectorAll('.err').forEach(function (e) { e.remove(); });
+    row.querySelectorAll('label').forEach(function (l) { l.htmlFor = l.htmlFor.replace(/^p\d+/, 'p' + n); });
+    row.querySelectorAll('input, select').forEach(function (i) {
+      i.id = i.id.replace(/^p\d+/, 'p' + n);
+      if (i.tagName === 'SELECT') i.value = 'interviewer'; else i.value = '';
+    });
+    box.appendChild(row);
+    row.querySelector('input').focus();
+  });
+})();
+// Progressive: on Today, "sent at" reads the clock when the page opens, each form has
+// its own fresh key, and "skip" hides a line on this browser until tomorrow.
+(function () {
+  var items = document.querySelectorAll('li.item');
+  if (!items.length) return;
+  function pad(n) { return (n < 10 ? '0' : '') + n; }
+  var d = new Date(), now = d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + 'T' + pad(d.getHours()) + ':' + pad(d.getMinutes());
+  document.querySelectorAll('input.sent-at').forEach(function (i) { if (i.value.slice(0, 10) === now.slice(0, 10)) i.value = now; });
+  document.querySelectorAll('input[name="idem"]').forEach(function (i) {
+    if (window.crypto && crypto.randomUUID) i.value = crypto.randomUUID();
+  });
+  var day = now.slice(0, 10), store = {};
+  try { store = JSON.parse(localStorage.getItem('followup.skipped') || '{}'); } catch (e) { store = {}; }
+  Object.keys(store).forEach(function (k) { if (store[k] !== day) delete store[k]; });
+  items.forEach(function (li) {
+    var b = li.querySelector('button.skip'); if (!b) return;
+    b.hidden = false;
+    if (store[li.dataset.key] === day) li.hidden = true;
+    b.addEventListener('click', function () {
+      store[li.dataset.key] = day;
+      try { localStorage.setItem('followup.skipped', JSON.stringify(store)); } catch (e) { /* private mode */ }
+      var next = li.nextElementSibling || li.previousElementSibling;
+      li.hidden = true;
+      if (next) { var f = next.querySelector('a, button'); if (f) f.focus(); }
+    });
+  });
+})();
+// Progressive: on the board, drag a card onto Offer or Closed to record the outcome
+// (Closed asks which); the menu on each card does the same without a mouse.
+(function () {
+  var board = document.querySelector('.board');
+  if (!board) return;
+  var csrf = board.dataset.csrf, dragged = null, dialog = document.getElementById('close-as');
+  function post(id, outcome) {
+    var f = document.createElement('form');
+    f.method = 'post'; f.action = '/applications/' + id + '/outcome';
+    [['csrf', csrf], ['outcome', outcome]].forEach(function (kv) {
+      var i = document.createElement('input'); i.type = 'hidden'; i.name = kv[0]; i.value = kv[1]; f.appendChild(i);
+    });
+    document.body.appendChild(f); f.submit();
+  }
+  board.querySelectorAll('.card').forEach(function (c) {
+    if (!c.querySelector('form.move')) return;
+    c.draggable = true;
+    c.addEventListener('dragstart', function (e) {
+      dragged = c; c.classList.add('dragging'); e.dataTransfer.setData('text/plain', c.dataset.id);
+      board.querySelectorAll('.column[data-outcome]').forEach(function (col) { col.classList.add('drop-ok'); });
+    });
+    c.addEventListener('dragend', function () {
+      c.classList.remove('dragging');
+      board.querySelectorAll('.column').forEach(function (col) { col.classList.remove('drop-ok', 'over'); });
+    });
+  });
+  board.querySelectorAll('.column[data-outcome]').forEach(function (col) {
+    col.addEventListener('dragover', function (e) { if (dragged) { e.preventDefault(); col.classList.add('over'); } });
+    col.addEventListener('dragleave', function () { col.classList.remove('over'); });
+    col.addEventListener('drop', function (e) {
+      e.preventDefault(); col.classList.remove('over');
+      if (!dragged) return;
+      var id = dragged.dataset.id, outcome = col.dataset.outcome; dragged = null;
+      if (outcome !== 'closed') { post(id, outcome); return; }
+      if (!dialog || !dialog.showModal) { post(id, 'rejected'); return; }
+      dialog.returnValue = '';
+      dialog.onclose = function () { if (dialog.returnValue) post(id, dialog.returnValue); };
+      dialog.showModal();
+    });
+  });
 })();

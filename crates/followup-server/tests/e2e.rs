@@ -250,6 +250,20 @@ impl Session {
             .map_err(|e| format!("cannot type into {name}: {e}"))
     }
 
+    /// Sets the value of the first field named `name` as a picker would (date, time,
+    /// select).
+    async fn set(&self, name: &str, value: &str) -> Res {
+        self.find(&format!("[name=\"{name}\"]")).await?;
+        self.c
+            .execute(
+                "var e = document.querySelector('[name=\"' + arguments[0] + '\"]'); e.value = arguments[1]; e.dispatchEvent(new Event('change', {bubbles: true}));",
+                vec![name.into(), value.into()],
+            )
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("cannot set {name}: {e}"))
+    }
+
     async fn click(&self, css: &str) -> Res {
         self.find(css)
             .await?
@@ -324,12 +338,14 @@ async fn scenario(s: &Session) -> Res {
     s.goto("/new").await?;
     s.fill("company", "Acme").await?;
     s.fill("role", "Engineer").await?;
-    s.fill("at", "2026-12-01 10:00").await?;
-    s.fill("interviewer", "Jane Doe <jane@acme.com>").await?;
+    s.set("date", "2026-12-01").await?;
+    s.set("time", "10:00").await?;
+    s.fill("person_name", "Jane Doe").await?;
+    s.fill("person_email", "jane@acme.com").await?;
     s.fill("decision", "within a week").await?;
-    s.fill("company_type", "startup").await?;
+    s.set("company_type", "startup").await?;
     s.shot("02-new-interview").await?;
-    s.submit("form.stack button").await?;
+    s.submit("#add-interview").await?;
     let app = s
         .wait_path(|p| p.starts_with("/applications/"), "the new application")
         .await?;
@@ -452,11 +468,21 @@ async fn scenario(s: &Session) -> Res {
     let thank_you_form = format!(
         "form[action=\"/applications/{id}/done\"]:has(input[name=\"kind\"][value=\"thank-you\"]) button"
     );
-    let button = if s.c.find(Locator::Css(&thank_you_form)).await.is_ok() {
-        thank_you_form
+    let (button, summary) = if s.c.find(Locator::Css(&thank_you_form)).await.is_ok() {
+        (
+            thank_you_form,
+            format!(
+                "details.sent:has(form[action=\"/applications/{id}/done\"]):has(input[name=\"kind\"][value=\"thank-you\"]) > summary"
+            ),
+        )
     } else {
-        done
+        (
+            done,
+            format!("details.sent:has(form[action=\"/applications/{id}/done\"]) > summary"),
+        )
     };
+    // The form opens from the line's "sent…".
+    s.click(&summary).await?;
     s.submit(&button).await?;
     s.wait_path(|p| p == "/", "Today after done").await?;
     s.wait_text(
@@ -522,6 +548,170 @@ async fn browser_end_to_end() {
     drop(driver);
     if let Err(e) = result {
         panic!("{e}");
+    }
+    eprintln!("screenshots in {}", s.shots.display());
+}
+
+/// `target/`, under `CARGO_TARGET_DIR` when set.
+fn target_dir() -> PathBuf {
+    screenshot_dir().parent().unwrap().to_path_buf()
+}
+
+/// axe-core's `axe.min.js`, from the npm registry (`npm pack axe-core@4`) into
+/// `target/axe/` the first time.
+fn axe_source() -> Res<String> {
+    let dir = target_dir().join("axe");
+    let js = dir.join("package/axe.min.js");
+    if !js.exists() {
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let out = Command::new("npm")
+            .args(["pack", "axe-core@4", "--silent", "--pack-destination"])
+            .arg(&dir)
+            .output()
+            .map_err(|e| format!("cannot run npm: {e}"))?;
+        let name = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        ensure!(
+            out.status.success() && !name.is_empty(),
+            "npm pack axe-core@4 failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let st = Command::new("tar")
+            .arg("-xzf")
+            .arg(dir.join(name.lines().last().unwrap_or_default()))
+            .arg("-C")
+            .arg(&dir)
+            .status()
+            .map_err(|e| format!("cannot run tar: {e}"))?;
+        ensure!(st.success(), "cannot unpack axe-core");
+    }
+    std::fs::read_to_string(&js).map_err(|e| format!("cannot read {}: {e}", js.display()))
+}
+
+/// The pages a user opens, over sample data.
+const PAGES: [&str; 9] = [
+    "/",
+    "/?company=a",
+    "/pipeline",
+    "/new",
+    "/stats",
+    "/settings",
+    "/applications/1",
+    "/applications/1/draft?kind=thank-you",
+    "/nowhere",
+];
+
+async fn fits_and_passes(s: &Session, axe: &str) -> Res<Vec<String>> {
+    let mut found = Vec::new();
+    for width in [1280u32, 390] {
+        s.c.set_window_size(width, 1000)
+            .await
+            .map_err(|e| format!("cannot resize: {e}"))?;
+        for path in PAGES {
+            s.goto(path).await?;
+            s.find("main").await?;
+            let name = path
+                .trim_start_matches('/')
+                .replace(['/', '?', '=', '&'], "_");
+            let name = if name.is_empty() {
+                "today".into()
+            } else {
+                name
+            };
+            s.shot(&format!("{name}_{width}")).await?;
+            let sizes =
+                s.c.execute(
+                    "return [document.documentElement.scrollWidth, window.innerWidth];",
+                    vec![],
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+            let (scroll, inner) = (
+                sizes[0].as_u64().unwrap_or(0),
+                sizes[1].as_u64().unwrap_or(0),
+            );
+            if scroll > inner {
+                found.push(format!(
+                    "{path} at {width}px scrolls sideways: {scroll} > {inner}"
+                ));
+            }
+            s.c.execute(axe, vec![])
+                .await
+                .map_err(|e| format!("cannot load axe: {e}"))?;
+            let v = s
+                .c
+                .execute_async(
+                    "var done = arguments[arguments.length - 1];
+                     axe.run(document, {resultTypes: ['violations']}).then(function (r) {
+                       done(r.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; })
+                         .map(function (v) { return v.impact + ' ' + v.id + ': ' + v.help + ' at ' +
+                           v.nodes.slice(0, 3).map(function (n) { return n.target.join(' '); }).join(', '); }));
+                     }).catch(function (e) { done(['axe failed: ' + e]); });",
+                    vec![],
+                )
+                .await
+                .map_err(|e| format!("axe on {path}: {e}"))?;
+            for line in v.as_array().into_iter().flatten() {
+                found.push(format!(
+                    "{path} at {width}px: {}",
+                    line.as_str().unwrap_or_default()
+                ));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Every page at 1280 and 390 px over sample data: no sideways scroll and no serious or
+/// critical axe-core violation. Screenshots go to `target/screens/`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_fits_and_passes_axe() {
+    let ci = std::env::var("CI").as_deref() == Ok("true");
+    let missing: Vec<&str> = [CHROMIUM, CHROMEDRIVER]
+        .into_iter()
+        .filter(|p| !Path::new(p).exists())
+        .collect();
+    if !missing.is_empty() {
+        let why = format!(
+            "page layout and axe test skipped: {} not installed (apt-get install chromium chromium-driver)",
+            missing.join(" and ")
+        );
+        assert!(!ci, "{why}");
+        eprintln!("{why}");
+        return;
+    }
+    let axe = match axe_source() {
+        Ok(a) => a,
+        Err(e) if !ci => {
+            eprintln!("page layout and axe test skipped: {e}");
+            return;
+        }
+        Err(e) => panic!("{e}"),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let base = start_app(dir.path()).await;
+    {
+        let mut store = followup_store::Store::open(dir.path().join("followup.sqlite")).unwrap();
+        store
+            .set_profile(&followup_store::Profile {
+                name: "Sam Lee".into(),
+                email: "sam@example.com".into(),
+                phone: None,
+            })
+            .unwrap();
+        followup_store::demo::populate(&mut store, 24, 7, NOW.parse().unwrap()).unwrap();
+    }
+    let profile = tempfile::tempdir().unwrap();
+    let shots = target_dir().join("screens");
+    std::fs::create_dir_all(&shots).unwrap();
+    let driver = Driver::start().unwrap();
+    let c = browser(&driver, profile.path()).await.unwrap();
+    let s = Session { c, base, shots };
+    let result = fits_and_passes(&s, &axe).await;
+    let _ = s.c.clone().close().await;
+    drop(driver);
+    match result {
+        Ok(found) => assert!(found.is_empty(), "{}", found.join("\n")),
+        Err(e) => panic!("{e}"),
     }
     eprintln!("screenshots in {}", s.shots.display());
 }

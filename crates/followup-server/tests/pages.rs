@@ -301,9 +301,7 @@ async fn a_refused_new_interview_keeps_what_was_typed() {
     let blank = page(&h.app, "/new").await;
     // The configured zone is the default.
     assert!(
-        blank.contains(
-            "name=\"tz\" id=\"tz\" placeholder=\"America/New_York\" value=\"America/New_York\""
-        ),
+        blank.contains("id=\"f-tz\" name=\"tz\" type=\"text\" value=\"America/New_York\""),
         "{blank}"
     );
     let token = csrf_of(&blank);
@@ -311,14 +309,12 @@ async fn a_refused_new_interview_keeps_what_was_typed() {
         ("csrf", token.as_str()),
         ("company", "Gamma & Co"),
         ("role", "QA <lead>"),
-        ("at", "2026-12-03 09:00"),
+        ("date", "2026-12-03"),
+        ("time", "09:00"),
         ("tz", "America/Chicagoo"),
         ("duration", "45m"),
-        ("round", "technical"),
-        ("interviewer", "Dee Ng <dee@gamma.io>"),
         ("decision", "by Friday"),
         ("region", "US-NY"),
-        ("company_type", "agency"),
     ];
     let (s, _, p) = send(&h.app, form("/new", &typed)).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{p}");
@@ -334,21 +330,25 @@ async fn a_refused_new_interview_keeps_what_was_typed() {
         assert_eq!(&shown, value, "{name}");
     }
     let error = p
-        .split("class=\"error\"")
+        .split("id=\"e-tz\"")
         .nth(1)
         .and_then(|r| r.split("</p>").next())
         .unwrap();
     assert!(error.contains("America/Chicagoo"), "{error}");
-    assert!(error.contains("Time zone"), "{error}");
     assert!(!error.contains("--"), "{error}");
     // A bad duration, in the form's words.
     let mut typed = typed;
-    typed[4].1 = "America/Chicago";
-    typed[5].1 = "forever";
+    typed[5].1 = "America/Chicago";
+    typed[6].1 = "forever";
     let (s, _, p) = send(&h.app, form("/new", &typed)).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
+    let error = p
+        .split("id=\"e-duration\"")
+        .nth(1)
+        .and_then(|r| r.split("</p>").next())
+        .unwrap();
     assert!(
-        p.contains("invalid Duration `forever`") && !p.contains("--duration"),
+        error.contains("“forever” is not a length of time") && !p.contains("--duration"),
         "{p}"
     );
     // An empty zone: the configured one.
@@ -360,7 +360,8 @@ async fn a_refused_new_interview_keeps_what_was_typed() {
                 ("csrf", &token),
                 ("company", "Delta"),
                 ("role", "Dev"),
-                ("at", "2026-12-03 09:00"),
+                ("date", "2026-12-03"),
+                ("time", "09:00"),
                 ("tz", ""),
             ],
         ),
