@@ -343,3 +343,62 @@ fn completions_and_man_page() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains(".TH followup"));
 }
+
+#[test]
+fn decision_read_from_a_whole_sentence() {
+    let home = tempfile::tempdir().unwrap();
+    let v = json(followup(&home).args([
+        "plan",
+        "--at",
+        "2026-12-01 10:00",
+        "--tz",
+        "America/New_York",
+        "--decision",
+        "We anticipate making a decision by the end of next week.",
+        "--region",
+        "US",
+        "--json",
+    ]));
+    assert_eq!(v["decision_by"], "2026-12-11");
+    let out = followup(&home)
+        .args([
+            "plan",
+            "--at",
+            "2026-12-01 10:00",
+            "--tz",
+            "America/New_York",
+            "--decision",
+            "Thanks for coming in! We'll finish interviews this week and decide by the 18th.",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("read \\\"by the 18th\\\"") || text.contains("read \"by the 18th\""),
+        "{text}"
+    );
+    // Two timelines, neither nearer a decision: refused in one line, naming both.
+    let out = followup(&home)
+        .args([
+            "plan",
+            "--at",
+            "2026-12-01 10:00",
+            "--tz",
+            "America/New_York",
+            "--decision",
+            "We will decide by Friday. We will decide by the 18th.",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("by Friday") && err.contains("by the 18th"),
+        "{err}"
+    );
+}

@@ -10,6 +10,17 @@
 //! A phrase that is not understood is an error ([`PhraseError::Unknown`]); nothing is
 //! guessed silently.
 //!
+//! # Phrases in running text
+//!
+//! The text may be a whole sentence or paragraph: "We anticipate making a decision by
+//! the end of next week." When it is not one phrase as a whole, the module `scan`
+//! finds the timeline in it (candidates at word boundaries, kept only near a decision
+//! cue such as "decide", "hear back", "let you know" or "next steps"; see its docs).
+//! [`Decision::read`] and [`Decision::span`] say which words were read, and the
+//! explanation quotes them: `read "by the end of next week" = … = Fri Dec 11`. A text
+//! with no timeline is [`PhraseError::Unknown`]; one with two timelines equally near a
+//! decision is [`PhraseError::Ambiguous`], naming both.
+//!
 //! # What is understood
 //!
 //! Matching ignores case, punctuation and connecting words such as "we'll decide",
@@ -53,9 +64,19 @@
 //! | "end of the year", "this year" | December 31 of the interview's year |
 //! | "end of the quarter" | the last day of the interview's calendar quarter |
 //!
-//! Numeric dates with slashes ("12/23", "05/06") are rejected as ambiguous between
-//! month/day and day/month; write "December 23" or "2026-12-23". "Before Friday" is
-//! not understood either (it would mean Thursday); use "by Thursday".
+//! | "in the next day or two" | interview + 2 days (the end of the range) |
+//! | "by the weekend", "within the week" | as "by the end of the week" |
+//! | "by the beginning/start of next week" | the first business day of the following week (Monday unless a holiday) |
+//! | "by COB Friday", "by end of day Friday" | as "by Friday" |
+//! | "the first week or two of January" | January 14 (7 per week), next occurrence |
+//! | "before Christmas", "before the holidays" | the last business day before the next December 25 |
+//! | "after the holidays", "in the new year" | the first business day after the next New Year's Day |
+//! | "after Thanksgiving" | the first business day after Thanksgiving: the region's own if it has one (Canada's), otherwise the US one |
+//! | "by 12/18", "by 18/12" | a reading only one convention allows is taken anywhere; otherwise month/day in the US, day/month in GB, DE, FR, AU, IN and the other regions |
+//!
+//! Numeric dates both conventions allow ("05/06") are rejected as ambiguous without a
+//! region that decides, as in Canada; write "May 6" or "2026-05-06". "Before Friday" is
+//! not understood (it would mean Thursday); use "by Thursday".
 //!
 //! The decision date is never before the interview date. Business days use
 //! [`calendar::is_business_day`] with the region passed in (rule T8).
@@ -85,6 +106,8 @@ use jiff::Span;
 
 use crate::calendar::{self, Region};
 
+mod scan;
+
 /// A few phrase forms that are understood, quoted in every error message.
 const FORMS: &str = "try e.g. \"within a week\", \"in 2-3 weeks\", \"within 10 business days\", \
 \"by Friday\", \"next Wednesday\", \"by December 23\", \"end of the month\" or \"mid January\"";
@@ -102,8 +125,15 @@ pub struct Decision {
     /// The decision date D; where the phrase names a range, its end.
     pub date: Date,
     /// How `date` was found, e.g.
-    /// `"within a week" = interview Tue Dec 1 + 7 days = Tue Dec 8`.
+    /// `"within a week" = interview Tue Dec 1 + 7 days = Tue Dec 8`, or, for a
+    /// timeline found in a longer text,
+    /// `read "by the end of next week" = Friday of ... = Fri Dec 11`.
     pub meaning: String,
+    /// The words the date was read from, as they stand in the text (the whole
+    /// trimmed text when all of it is the phrase).
+    pub read: String,
+    /// Where [`read`](Self::read) stands in the text given, in bytes.
+    pub span: std::ops::Range<usize>,
 }
 
 /// Why a decision phrase could not be turned into a date.
@@ -149,14 +179,15 @@ pub enum PhraseError {
 /// and [`PhraseError::Impossible`] for dates that do not exist, dates before the
 /// interview and waits beyond about ten years.
 pub fn parse_decision(
-    phrase: &str,
+    text: &str,
     interview: Date,
     region: Option<&Region>,
 ) -> Result<Decision, PhraseError> {
-    let trimmed = phrase.trim();
+    let trimmed = text.trim();
     if trimmed.is_empty() {
         return Err(PhraseError::Empty);
     }
+    let offset = text.len() - text.trim_start().len();
     let fail = |f: Fail| match f {
         Fail::Unknown => PhraseError::Unknown {
             phrase: trimmed.to_string(),
@@ -170,7 +201,46 @@ pub fn parse_decision(
             reason,
         },
     };
-    let raw = tokenize(trimmed).map_err(fail)?;
+    // The whole text as one phrase, as before: "by the end of next week".
+    let whole = tokenize(trimmed).and_then(|raw| read_tokens(&raw, interview, region));
+    let whole_err = match whole {
+        Ok((date, how)) => {
+            return Ok(Decision {
+                date,
+                meaning: format!("{trimmed:?} = {how} = {}", show(date, interview)),
+                read: trimmed.to_string(),
+                span: offset..offset + trimmed.len(),
+            })
+        }
+        Err(e) => e,
+    };
+    // A sentence or a paragraph: find the timeline in it.
+    match scan::find(text, interview, region) {
+        scan::Found::One(c) => Ok(Decision {
+            date: c.date,
+            meaning: format!(
+                "read {:?} = {} = {}",
+                c.read,
+                c.how,
+                show(c.date, interview)
+            ),
+            read: c.read,
+            span: c.span,
+        }),
+        scan::Found::Two(a, b) => Err(fail(Fail::Ambiguous(format!(
+            "it names two timelines, {:?} ({}) and {:?} ({}); give the one the decision is about",
+            a.read,
+            show(a.date, interview),
+            b.read,
+            show(b.date, interview)
+        )))),
+        scan::Found::None => Err(fail(whole_err)),
+    }
+}
+
+/// Reads a run of tokens that is all phrase (fillers aside) into a date on or
+/// after the interview.
+fn read_tokens(raw: &[Tok], interview: Date, region: Option<&Region>) -> Resolved {
     let ctx = Ctx {
         interview,
         region,
@@ -178,26 +248,23 @@ pub fn parse_decision(
             .iter()
             .any(|t| matches!(t, Tok::Word(w) if matches!(w.as_str(), "by" | "until" | "till"))),
     };
-    let words = drop_fillers(raw);
+    let words = drop_fillers(raw.to_vec());
     let mut result = resolve(&quantities(&words), &ctx);
     if matches!(result, Err(Fail::Unknown)) && words.iter().any(|t| t.is_word("may")) {
         // "we may decide by Friday": "may" the verb, not the month.
         let without: Vec<Tok> = words.into_iter().filter(|t| !t.is_word("may")).collect();
         result = resolve(&quantities(&without), &ctx);
     }
-    let (date, how) = result.map_err(fail)?;
+    let (date, how) = result?;
     if date < interview {
         // Every form above resolves on or after the interview; keep the promise.
-        return Err(fail(Fail::Impossible(format!(
+        return Err(Fail::Impossible(format!(
             "{} is before the interview ({})",
             show(date, interview),
             show(interview, interview)
-        ))));
+        )));
     }
-    Ok(Decision {
-        date,
-        meaning: format!("{trimmed:?} = {how} = {}", show(date, interview)),
-    })
+    Ok((date, how))
 }
 
 /// Why resolution failed, before the phrase is attached.
@@ -231,6 +298,8 @@ enum Tok {
     Word(String),
     Num(Num),
     Iso(Date),
+    /// A numeric date with a slash, "12/18": the two numbers as written.
+    Slash(u64, u64),
     Dash,
 }
 
@@ -263,6 +332,10 @@ fn tokenize(s: &str) -> Result<Vec<Tok>, Fail> {
         }
         if let Some(date) = iso_date(chunk) {
             out.push(Tok::Iso(date?));
+            continue;
+        }
+        if let Some(t) = slash_date(chunk) {
+            out.push(t);
             continue;
         }
         if chunk.contains(['/', '\\']) && chunk.chars().any(|c| c.is_ascii_digit()) {
@@ -315,6 +388,16 @@ fn push_word(out: &mut Vec<Tok>, cur: &mut String) {
     }
 }
 
+/// `Some` when `s` has the shape `M/D` or `D/M` (one or two digits each).
+fn slash_date(s: &str) -> Option<Tok> {
+    let (a, b) = s.split_once('/')?;
+    let ok = |x: &str| (1..=2).contains(&x.len()) && x.bytes().all(|c| c.is_ascii_digit());
+    if !(ok(a) && ok(b)) {
+        return None;
+    }
+    Some(Tok::Slash(a.parse().ok()?, b.parse().ok()?))
+}
+
 /// `Some` when `s` has the shape `YYYY-MM-DD` (month and day may have one digit).
 fn iso_date(s: &str) -> Option<Result<Date, Fail>> {
     let mut parts = s.split('-');
@@ -345,7 +428,7 @@ const FILLERS: &[&str] = &[
     "in", "on", "at", "over", "during", "between", "around", "about", "approximately",
     "approx", "roughly", "circa", "ca", "sometime", "some", "time", "the", "of", "latest",
     "most", "so", "hopefully", "probably", "likely", "ideally", "please", "said", "say",
-    "says", "told",
+    "says", "told", "another", "coming", "right", "their",
 ];
 
 /// Multi-word fillers, removed before single words.
@@ -357,6 +440,15 @@ const FILLER_RUNS: &[&[&str]] = &[
     &["after", "the", "interviews"],
     &["from", "now"],
     &["from", "today"],
+    &["of", "the", "final", "interview"],
+    &["of", "the", "interview"],
+    &["of", "your", "interview"],
+    &["of", "interview"],
+    &["of", "applying"],
+    &["after", "the", "final", "interview"],
+    &["after", "their", "interview"],
+    &["after", "your", "interview"],
+    &["at", "the", "very", "latest"],
 ];
 
 fn drop_fillers(toks: Vec<Tok>) -> Vec<Tok> {
@@ -401,6 +493,7 @@ enum P<'a> {
     Q(Qty),
     N(Num),
     Iso(Date),
+    Slash(u64, u64),
 }
 
 fn word_number(w: &str) -> Option<u64> {
@@ -534,12 +627,28 @@ fn quantities(toks: &[Tok]) -> Vec<P<'_>> {
                 continue;
             }
         }
+        // "the next day or two", "the first week or two": one, or N, of the unit.
+        if let Some(Tok::Word(u)) = toks.get(i) {
+            if matches!(u.as_str(), "day" | "week" | "month") && is_range_word(toks.get(i + 1)) {
+                if let Some((h, k)) = number(toks, i + 2) {
+                    out.push(P::Q(Qty {
+                        lo: 1,
+                        hi: h,
+                        vague: false,
+                    }));
+                    out.push(P::W(u));
+                    i = k;
+                    continue;
+                }
+            }
+        }
         match &toks[i] {
             Tok::Dash => {}
             Tok::Word(w) if matches!(w.as_str(), "to" | "or" | "and" | "a" | "an") => {}
             Tok::Word(w) => out.push(P::W(w)),
             Tok::Num(n) => out.push(P::N(*n)),
             Tok::Iso(d) => out.push(P::Iso(*d)),
+            Tok::Slash(a, b) => out.push(P::Slash(*a, *b)),
         }
         i += 1;
     }
@@ -657,7 +766,30 @@ fn resolve(p: &[P<'_>], ctx: &Ctx<'_>) -> Resolved {
         [W("day"), W("after"), W("tomorrow")] => {
             Ok((add_days(iv, 2)?, format!("{} + 2 days", at())))
         }
+        [W("next"), W("day")] => Ok((add_days(iv, 1)?, format!("{} + 1 day", at()))),
         [P::Q(q), rest @ ..] | [W("next"), P::Q(q), rest @ ..] => duration(*q, rest, ctx),
+
+        // "by COB Friday", "by end of day Friday": that weekday.
+        [W("cob" | "eod"), W(x)]
+        | [W("end"), W("day"), W(x)]
+        | [W("close"), W("business"), W(x)]
+            if weekday(x).is_some() =>
+        {
+            resolve(&[W(x)], ctx)
+        }
+        // Holidays of the region (or, for Thanksgiving, the US calendar).
+        [W("before"), W("christmas" | "xmas" | "holidays")] => before_christmas(ctx),
+        [W("after"), W("holidays")]
+        | [W("after"), W("new"), W("year" | "years")]
+        | [W("new"), W("year" | "years")] => after_new_year(ctx),
+        [W("after"), W("thanksgiving")] => after_thanksgiving(ctx),
+        [W("first"), W("week"), W(m)] if month(m).is_some() => {
+            first_weeks(month(m).unwrap_or(1), 1, ctx)
+        }
+        [W("first"), P::Q(q), W("week" | "weeks"), W(m)] if month(m).is_some() && q.lo == 1 => {
+            first_weeks(month(m).unwrap_or(1), q.hi, ctx)
+        }
+        [P::Slash(a, b)] => slash_date_resolve(*a, *b, ctx),
 
         // Weekdays.
         [W(x)] | [W("this"), W(x)] if weekday(x).is_some() => {
@@ -687,6 +819,9 @@ fn resolve(p: &[P<'_>], ctx: &Ctx<'_>) -> Resolved {
         | [W("this"), W("week")]
         | [W("later"), W("this"), W("week")]
         | [W("week"), W("end")]
+        | [W("weekend")]
+        | [W("end"), W("weekend")]
+        | [W("week")]
         | [W("eow")] => {
             let d = week_day(iv, 0, Weekday::Friday)?;
             if d >= iv {
@@ -708,15 +843,24 @@ fn resolve(p: &[P<'_>], ctx: &Ctx<'_>) -> Resolved {
             week_day(iv, 1, Weekday::Friday)?,
             format!("Friday of the week after the interview's week ({})", at()),
         )),
-        [W("early" | "beginning" | "start" | "mid" | "middle" | "midweek"), W("next"), W("week")] => {
+        [W("beginning" | "start"), W("next"), W("week")] => {
+            let monday = week_day(iv, 1, Weekday::Monday)?;
+            let d = calendar::next_business_day(monday, ctx.region);
             Ok((
-                week_day(iv, 1, Weekday::Wednesday)?,
+                d,
                 format!(
-                    "Wednesday of the week after the interview's week ({})",
+                    "the first business day of the week after the interview's week ({})",
                     at()
                 ),
             ))
         }
+        [W("early" | "mid" | "middle" | "midweek"), W("next"), W("week")] => Ok((
+            week_day(iv, 1, Weekday::Wednesday)?,
+            format!(
+                "Wednesday of the week after the interview's week ({})",
+                at()
+            ),
+        )),
         [W("week"), W("after"), W("next")] | [W("end"), W("week"), W("after"), W("next")] => Ok((
             week_day(iv, 2, Weekday::Friday)?,
             format!("Friday two weeks after the interview's week ({})", at()),
@@ -796,6 +940,225 @@ fn resolve(p: &[P<'_>], ctx: &Ctx<'_>) -> Resolved {
         }
         _ => calendar_date(p, None, ctx),
     }
+}
+
+/// The first business day after `d` (holidays of the region skipped).
+fn business_day_after(d: Date, ctx: &Ctx<'_>) -> Result<Date, Fail> {
+    Ok(calendar::next_business_day(
+        d.tomorrow().map_err(out_of_range)?,
+        ctx.region,
+    ))
+}
+
+/// The last business day before `d`.
+fn business_day_before(d: Date, ctx: &Ctx<'_>) -> Result<Date, Fail> {
+    let mut d = d.yesterday().map_err(out_of_range)?;
+    for _ in 0..60 {
+        if calendar::is_business_day(d, ctx.region) {
+            return Ok(d);
+        }
+        d = d.yesterday().map_err(out_of_range)?;
+    }
+    Err(impossible("no business day found"))
+}
+
+/// "(US holidays skipped)" or "(no region, weekends skipped)".
+fn region_note(ctx: &Ctx<'_>) -> String {
+    match ctx.region {
+        Some(r) => format!("weekends and {} public holidays skipped", r.code()),
+        None => "weekends skipped, no region so no holidays".to_string(),
+    }
+}
+
+/// The years to try for a yearly event: the interview's and the next.
+fn years(iv: Date) -> [i16; 2] {
+    [iv.year(), iv.year().saturating_add(1)]
+}
+
+/// "before Christmas": the last business day before the next December 25.
+fn before_christmas(ctx: &Ctx<'_>) -> Resolved {
+    let iv = ctx.interview;
+    for y in years(iv) {
+        let day = Date::new(y, 12, 25).map_err(out_of_range)?;
+        let d = business_day_before(day, ctx)?;
+        if d >= iv {
+            return Ok((
+                d,
+                format!(
+                    "the last business day before Christmas Day, {} ({})",
+                    show(day, iv),
+                    region_note(ctx)
+                ),
+            ));
+        }
+    }
+    Err(impossible(
+        "the date is outside the supported calendar range",
+    ))
+}
+
+/// "after the holidays", "in the new year": the first business day after the
+/// New Year holiday.
+fn after_new_year(ctx: &Ctx<'_>) -> Resolved {
+    let iv = ctx.interview;
+    for y in years(iv) {
+        let day = Date::new(y, 1, 1).map_err(out_of_range)?;
+        let d = business_day_after(day, ctx)?;
+        if d >= iv {
+            return Ok((
+                d,
+                format!(
+                    "the first business day after New Year's Day, {} ({})",
+                    show(day, iv),
+                    region_note(ctx)
+                ),
+            ));
+        }
+    }
+    Err(impossible(
+        "the date is outside the supported calendar range",
+    ))
+}
+
+/// Thanksgiving in `year`: the region's own if it has one (Canada's is in
+/// October), otherwise the US one, the fourth Thursday of November.
+fn thanksgiving(year: i16, ctx: &Ctx<'_>) -> Result<(Date, &'static str), Fail> {
+    if let Some(r) = ctx.region {
+        if let Some((d, _)) = r
+            .holidays_in(year)
+            .into_iter()
+            .find(|(_, n)| n.starts_with("Thanksgiving"))
+        {
+            return Ok((d, "the region's calendar"));
+        }
+    }
+    let d = Date::new(year, 11, 1)
+        .and_then(|d| d.nth_weekday_of_month(4, Weekday::Thursday))
+        .map_err(out_of_range)?;
+    Ok((d, "US calendar"))
+}
+
+/// "after Thanksgiving": the first business day after it.
+fn after_thanksgiving(ctx: &Ctx<'_>) -> Resolved {
+    let iv = ctx.interview;
+    for y in years(iv) {
+        let (day, cal) = thanksgiving(y, ctx)?;
+        let d = business_day_after(day, ctx)?;
+        if d >= iv {
+            return Ok((
+                d,
+                format!(
+                    "the first business day after Thanksgiving, {} ({cal}; {})",
+                    show(day, iv),
+                    region_note(ctx)
+                ),
+            ));
+        }
+    }
+    Err(impossible(
+        "the date is outside the supported calendar range",
+    ))
+}
+
+/// "the first week or two of January": the 7th (14th) of the next January.
+fn first_weeks(m: i8, weeks: u64, ctx: &Ctx<'_>) -> Resolved {
+    let iv = ctx.interview;
+    let day = match weeks {
+        1 => 7,
+        2 => 14,
+        3 => 21,
+        4 => 28,
+        _ => return Err(Fail::Unknown),
+    };
+    let d = next_month_day(m, day, ctx)?;
+    Ok((
+        d,
+        format!(
+            "the end of the first {} of {}, the next on or after the interview {}",
+            plural(i64::try_from(weeks).unwrap_or(1), "week"),
+            month_name(m),
+            show(iv, iv)
+        ),
+    ))
+}
+
+/// The next `m`/`day` on or after the interview.
+fn next_month_day(m: i8, day: i8, ctx: &Ctx<'_>) -> Result<Date, Fail> {
+    let iv = ctx.interview;
+    // February 29 may be up to eight years away.
+    for offset in 0..=8 {
+        if let Ok(d) = Date::new(iv.year().saturating_add(offset), m, day) {
+            if d >= iv {
+                return Ok(d);
+            }
+        }
+    }
+    Err(impossible(format!("{} {day} is not a date", month_name(m))))
+}
+
+/// Whether the region writes numeric dates month first (`Some(true)`, the United
+/// States), day first (`Some(false)`, most other countries) or either (`None`:
+/// Canada, no region, a custom calendar of its own).
+fn month_first(region: Option<&Region>) -> Option<bool> {
+    let r = region?;
+    let code = r.base().unwrap_or(r.code());
+    if !Region::supported().any(|c| c == code) {
+        return None;
+    }
+    match code.split('-').next().unwrap_or("") {
+        "US" | "PH" | "PR" | "GU" | "AS" | "VI" | "MP" | "UM" | "FM" | "MH" | "PW" => Some(true),
+        "CA" => None,
+        _ => Some(false),
+    }
+}
+
+/// "12/18" or "18/12": a reading only one convention allows is taken anywhere;
+/// otherwise the region decides.
+fn slash_date_resolve(a: u64, b: u64, ctx: &Ctx<'_>) -> Resolved {
+    let md = (1..=12).contains(&a) && (1..=31).contains(&b);
+    let dm = (1..=12).contains(&b) && (1..=31).contains(&a);
+    let (m, d, why) = match (md, dm) {
+        (false, false) => return Err(impossible(format!("{a}/{b} is not a date"))),
+        (true, false) => (a, b, "month/day: the only reading".to_string()),
+        (false, true) => (b, a, "day/month: the only reading".to_string()),
+        (true, true) if a == b => (a, b, "month and day alike".to_string()),
+        (true, true) => match month_first(ctx.region) {
+            Some(true) => (
+                a,
+                b,
+                format!("month/day as in {}", ctx.region.map_or("", |r| r.code())),
+            ),
+            Some(false) => (
+                b,
+                a,
+                format!("day/month as in {}", ctx.region.map_or("", |r| r.code())),
+            ),
+            None => {
+                return Err(Fail::Ambiguous(format!(
+                    "{a}/{b} can be month/day or day/month; give a region (--region US or GB) \
+                     or write \"{} {}\" or \"{} {}\"",
+                    month_name(i8::try_from(a).unwrap_or(1)),
+                    b,
+                    month_name(i8::try_from(b).unwrap_or(1)),
+                    a
+                )))
+            }
+        },
+    };
+    let (m, d) = (
+        i8::try_from(m).map_err(|_| impossible("not a date"))?,
+        i8::try_from(d).map_err(|_| impossible("not a date"))?,
+    );
+    let date = next_month_day(m, d, ctx)?;
+    let iv = ctx.interview;
+    Ok((
+        date,
+        format!(
+            "{a}/{b} read as {} {d} ({why}), the next on or after the interview {}",
+            month_name(m),
+            show(iv, iv)
+        ),
+    ))
 }
 
 /// Adds whole days with range checks.
@@ -1300,10 +1663,21 @@ mod tests {
             parse_decision("by the 32nd", TUE, None),
             Err(PhraseError::Impossible { .. })
         ));
+        // Only month/day allows "12/23": taken anywhere. "05/06" needs the region.
+        assert_eq!(d("by 12/23"), date(2026, 12, 23));
+        assert_eq!(d("by 23/12"), date(2026, 12, 23));
         assert!(matches!(
-            parse_decision("by 12/23", TUE, None),
+            parse_decision("by 05/06", TUE, None),
             Err(PhraseError::Ambiguous { .. })
         ));
+        let us: Region = "US".parse().unwrap_or_else(|e| panic!("{e}"));
+        let gb: Region = "GB".parse().unwrap_or_else(|e| panic!("{e}"));
+        let fr: Region = "FR".parse().unwrap_or_else(|e| panic!("{e}"));
+        let at_in = |p: &str, r: &Region| parse_decision(p, TUE, Some(r)).map(|d| d.date);
+        assert_eq!(at_in("by 12/11", &us), Ok(date(2026, 12, 11)));
+        assert_eq!(at_in("by 12/11", &gb), Ok(date(2027, 11, 12)));
+        assert_eq!(at_in("by 11/12", &fr), Ok(date(2026, 12, 11)));
+        assert_eq!(at_in("by 12/18", &gb), Ok(date(2026, 12, 18)));
         let m = parse_decision("by January 5", TUE, None).map(|d| d.meaning);
         assert_eq!(
             m.as_deref(),
@@ -1428,6 +1802,83 @@ mod tests {
         ] {
             assert_eq!(d(p), want, "{p}");
         }
+    }
+
+    #[test]
+    fn found_in_running_text() {
+        let r = parse_decision(
+            "We anticipate making a decision by the end of next week.",
+            TUE,
+            None,
+        );
+        assert_eq!(
+            r.as_ref()
+                .map(|d| (d.date, d.read.as_str(), d.span.clone())),
+            Ok((date(2026, 12, 11), "by the end of next week", 32..55))
+        );
+        assert!(r.is_ok_and(|d| d.meaning.starts_with("read \"by the end of next week\" = ")));
+        assert_eq!(
+            d("we'll finish interviews this week and decide by the 18th"),
+            date(2026, 12, 18)
+        );
+        let two = parse_decision(
+            "We will decide by Friday. We will decide by the 18th.",
+            TUE,
+            None,
+        );
+        let msg = two.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            msg.contains("two timelines")
+                && msg.contains("by Friday")
+                && msg.contains("by the 18th"),
+            "{msg}"
+        );
+        assert!(!msg.contains('\n'));
+        for none in [
+            "Thank you for interviewing with us today.",
+            "I interviewed with a company two weeks ago.",
+            "We won't decide within a week.",
+            "They want someone to start on Monday, we'll let you know.",
+        ] {
+            assert!(parse_decision(none, TUE, None).is_err(), "{none}");
+        }
+    }
+
+    #[test]
+    fn new_forms() {
+        let us: Region = "US".parse().unwrap_or_else(|e| panic!("{e}"));
+        let r = |p: &str| match parse_decision(p, TUE, Some(&us)) {
+            Ok(d) => d.date,
+            Err(e) => panic!("{p:?}: {e}"),
+        };
+        assert_eq!(r("in the next day or two"), date(2026, 12, 3));
+        assert_eq!(r("by the weekend"), date(2026, 12, 4));
+        assert_eq!(r("within the week"), date(2026, 12, 4));
+        assert_eq!(r("the first week or two of January"), date(2027, 1, 14));
+        assert_eq!(r("another couple of weeks or so"), date(2026, 12, 15));
+        assert_eq!(r("by the end of this coming week"), date(2026, 12, 4));
+        // Christmas Day 2026 is a Friday: Thursday the 24th.
+        assert_eq!(r("before Christmas"), date(2026, 12, 24));
+        // New Year's Day 2027 is a Friday: Monday the 4th.
+        assert_eq!(r("after the holidays"), date(2027, 1, 4));
+        assert_eq!(
+            at("after Thanksgiving", date(2026, 11, 20)),
+            date(2026, 11, 27)
+        );
+        assert_eq!(r("by COB Friday"), date(2026, 12, 4));
+        assert_eq!(r("by end of day Friday"), date(2026, 12, 4));
+        assert_eq!(r("by 12/18"), date(2026, 12, 18));
+        assert_eq!(r("by the beginning of next week"), date(2026, 12, 7));
+        assert_eq!(r("by the start of next week"), date(2026, 12, 7));
+        // Christmas Eve is a holiday in some regions: the last business day before.
+        let custom = Region::custom(
+            "Test",
+            vec![(date(2026, 12, 24), "Christmas Eve".to_string())],
+        );
+        assert_eq!(
+            parse_decision("before Christmas", TUE, Some(&custom)).map(|d| d.date),
+            Ok(date(2026, 12, 23))
+        );
     }
 
     #[test]
