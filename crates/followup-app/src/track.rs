@@ -366,11 +366,13 @@ fn advice(ctx: &Ctx, full: &ApplicationFull, t: &NewTouchpoint) -> Result<Vec<St
                         || !rounds.iter().any(|r| r.interviewer_ids.contains(&c))
                 })
             };
-            let round = rounds
-                .iter()
-                .filter(|i| i.start <= t.at)
+            let started = || rounds.iter().filter(|i| i.start <= t.at);
+            // A person who sat only in a later round may still be thanked for an
+            // earlier one: impossible only when no round had started.
+            let round = started()
                 .filter(sat_in)
-                .max_by_key(|i| (i.start, i.id));
+                .max_by_key(|i| (i.start, i.id))
+                .or_else(|| started().max_by_key(|i| (i.start, i.id)));
             let Some(round) = round else {
                 let first = rounds.iter().map(|i| i.start).min();
                 return Err(Error::input(match first {
