@@ -7,6 +7,7 @@
 //! are RFC 9457 `application/problem+json`.
 
 pub mod api;
+pub mod idempotency;
 pub mod pages;
 pub mod problem;
 pub mod views;
