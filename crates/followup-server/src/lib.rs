@@ -6,6 +6,7 @@
 //! under `/api` is documented by `/api/openapi.json` (utoipa, OpenAPI 3.1); its errors
 //! are RFC 9457 `application/problem+json`.
 
+pub mod actions;
 pub mod api;
 pub mod idempotency;
 pub mod pages;
