@@ -296,7 +296,9 @@ async fn done(
         for w in &logged.warnings {
             msg.push_str(&format!(" Note: {w}"));
         }
-        msg.push_str(" (Undo it on the application page.)");
+        if to == "/" {
+            msg.push_str(" (Undo it on the application page.)");
+        }
         Ok((to, msg))
     })
     .await
@@ -382,10 +384,15 @@ async fn outcome(
             Some("today") => "/".to_string(),
             _ => page_of(id),
         };
+        let undo = if to == "/" {
+            " (Undo it on the application page.)"
+        } else {
+            ""
+        };
         Ok((
             to,
             format!(
-                "Recorded outcome {} for {}: closed.{} (Undo it on the application page.)",
+                "Recorded outcome {} for {}: closed.{}{undo}",
                 f.outcome.trim(),
                 label(ctx, id),
                 next_of(ctx, id)
