@@ -554,3 +554,159 @@ pub fn round_patch(ctx: &Ctx, id: i64, e: &RoundEdit) -> Result<(i64, InterviewP
     }
     Ok((round.id, patch))
 }
+
+/// Records a reply (`followup reply`, the application page, `POST
+/// /api/applications/{id}/replies`): when, from whom, a note, and the new timeline it
+/// gave ("We expect to decide by Friday."), read into a date from the moment of the
+/// reply. Returns the touchpoint's id.
+pub fn reply(
+    ctx: &Ctx,
+    id: i64,
+    at: Option<&str>,
+    decision: Option<&str>,
+    from: Option<&str>,
+    note: Option<&str>,
+) -> Result<i64> {
+    let mut store = ctx.store()?;
+    let full = store.application(id).map_err(store_err)?;
+    let at = when(ctx, &full, at)?;
+    let mut t = NewTouchpoint::new(TouchpointKind::Reply, at);
+    t.note = note.map(str::to_string);
+    t.contact_id = from.map(|n| find_contact(&full, n)).transpose()?;
+    if let Some(p) = decision {
+        let region = region_of(ctx, full.application.region.as_deref())?;
+        let d =
+            phrase::parse_decision(p, at.to_zoned(app_zone(ctx, &full)).date(), region.as_ref())
+                .map_err(Error::input)?;
+        t.decision_phrase = Some(p.trim().to_string());
+        t.decision_date = Some(d.date);
+    }
+    store.add_touchpoint(id, &t).map_err(store_err)
+}
+
+/// Records the outcome (`followup outcome`): offer, rejected, withdrawn, or no-response
+/// (closing an application nobody answered); the application is closed with it at that
+/// moment, in the same transaction. Returns the touchpoint's id.
+pub fn outcome(
+    ctx: &Ctx,
+    id: i64,
+    outcome: &str,
+    at: Option<&str>,
+    note: Option<&str>,
+) -> Result<i64> {
+    let o: followup_store::Outcome = outcome.trim().parse().map_err(Error::input)?;
+    let mut store = ctx.store()?;
+    let full = store.application(id).map_err(store_err)?;
+    let at = when(ctx, &full, at)?;
+    let mut t = NewTouchpoint::new(TouchpointKind::Outcome, at);
+    t.outcome = Some(o);
+    t.note = note.map(str::to_string);
+    // Recording an outcome closes the application with it (one transaction).
+    store.add_touchpoint(id, &t).map_err(store_err)
+}
+
+/// Changes to an application's facts and, optionally, to one of its rounds
+/// (`followup edit`): `None` leaves a field, an empty text clears an optional one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EditInput {
+    pub company: Option<String>,
+    pub role: Option<String>,
+    pub source: Option<String>,
+    pub link: Option<String>,
+    pub urgent: Option<bool>,
+    pub late_in_process: Option<bool>,
+    /// A built-in region code or a custom calendar's name.
+    pub region: Option<String>,
+    /// IANA zone of the recipients.
+    pub recipient_tz: Option<String>,
+    pub company_type: Option<String>,
+    pub seniority: Option<String>,
+    /// The round's changes.
+    pub round: RoundEdit,
+}
+
+/// Changes an application (`followup edit`, the application page, `PATCH
+/// /api/applications/{id}`). Everything is checked before anything is written, and
+/// written in one transaction: a refused date or phrase changes nothing. Returns the
+/// application as it was before.
+pub fn edit(ctx: &Ctx, id: i64, e: &EditInput) -> Result<ApplicationFull> {
+    let mut patch = followup_store::ApplicationPatch {
+        company: e.company.clone(),
+        role: e.role.clone(),
+        source: cleared(&e.source),
+        link: cleared(&e.link),
+        urgent: e.urgent,
+        late_in_process: e.late_in_process,
+        ..followup_store::ApplicationPatch::default()
+    };
+    if let Some(r) = cleared(&e.region) {
+        patch.region = Some(
+            r.map(|c| ctx.region(&c).map(|r| r.code().to_string()))
+                .transpose()?,
+        );
+    }
+    if let Some(z) = cleared(&e.recipient_tz) {
+        if let Some(z) = &z {
+            time::zone(z, "--recipient-tz")?;
+        }
+        patch.recipient_tz = Some(z);
+    }
+    if let Some(t) = cleared(&e.company_type) {
+        patch.company_type = Some(parse_word::<CompanyType>(t.as_deref())?);
+    }
+    if let Some(s) = cleared(&e.seniority) {
+        patch.seniority = Some(parse_word::<Seniority>(s.as_deref())?);
+    }
+    if patch == followup_store::ApplicationPatch::default() && e.round.is_empty() {
+        return Err(Error::input(
+            "nothing to change: pass --company, --role, --region, ... or, for a round, --at, --tz, --decision, ...",
+        ));
+    }
+    let round = if e.round.is_empty() {
+        None
+    } else {
+        Some(round_patch(ctx, id, &e.round)?)
+    };
+    let mut store = ctx.store()?;
+    let before = store.application(id).map_err(store_err)?;
+    match round {
+        Some((interview, ip)) => store
+            .update_application_and_interview(id, &patch, interview, &ip)
+            .map_err(store_err)?,
+        None => store.update_application(id, &patch).map_err(store_err)?,
+    }
+    Ok(before)
+}
+
+/// Deletes an application and its whole history (`followup delete`, after the
+/// question was answered); returns it as it was.
+pub fn delete(ctx: &Ctx, id: i64) -> Result<ApplicationFull> {
+    let mut store = ctx.store()?;
+    let full = store.application(id).map_err(store_err)?;
+    store.delete_application(id).map_err(store_err)?;
+    Ok(full)
+}
+
+/// Removes what was just recorded for application `id`: touchpoint `tid`, or by
+/// default the one recorded last. When it was an outcome (or a reopening) the status
+/// goes back to what the history left says, in the same transaction. Returns the
+/// touchpoint as it was.
+pub fn undo(ctx: &Ctx, id: i64, tid: Option<i64>) -> Result<followup_store::Touchpoint> {
+    let mut store = ctx.store()?;
+    let full = store.application(id).map_err(store_err)?;
+    let t = match tid {
+        Some(t) => full.touchpoints.iter().find(|p| p.id == t).ok_or_else(|| {
+            Error::input(format!("no touchpoint with id {t} in application {id}"))
+        })?,
+        None => full
+            .touchpoints
+            .iter()
+            .max_by_key(|p| p.id)
+            .ok_or_else(|| {
+                Error::input(format!("application {id} has nothing recorded to undo"))
+            })?,
+    }
+    .clone();
+    store.delete_touchpoint(id, t.id).map_err(store_err)?;
+    Ok(t)
+}

@@ -7,7 +7,7 @@
 use std::sync::OnceLock;
 
 use axum::extract::{FromRequest, Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use followup_app::track::AddInput;
@@ -20,6 +20,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::idempotency::{self, Answer};
 use crate::views::{self, ApplicationView, Stats, Summary, Today};
 use crate::{blocking, Problem, Shared};
 
@@ -39,8 +40,16 @@ pub fn router() -> OpenApiRouter<Shared> {
         .routes(routes!(openapi_json))
         .routes(routes!(agenda))
         .routes(routes!(list_applications, create_application))
-        .routes(routes!(get_application))
+        .routes(routes!(
+            get_application,
+            edit_application,
+            delete_application
+        ))
         .routes(routes!(log_touchpoint))
+        .routes(routes!(undo_touchpoint))
+        .routes(routes!(add_reply))
+        .routes(routes!(record_outcome))
+        .routes(routes!(add_round))
         .routes(routes!(draft))
         .routes(routes!(check_text))
         .routes(routes!(import_invite))
@@ -123,6 +132,7 @@ pub struct LoggedTouchpoint {
 
 /// Adds an application and its first interview.
 #[utoipa::path(post, path = "/api/applications",
+    params(("Idempotency-Key" = Option<String>, Header, description = KEY_DOC)),
     request_body(content = Object, description = "company, role, round {at, tz, duration, round, decision, interviewer[], topic[]...}, region, recipient_tz, company_type, seniority, urgent, late_in_process, link, source; unknown fields are refused"),
     responses(
         (status = 201, description = "Created: its id", body = Created),
@@ -131,11 +141,20 @@ pub struct LoggedTouchpoint {
         (status = 422, description = "A field unknown, missing or of the wrong type", body = Problem, content_type = "application/problem+json")))]
 async fn create_application(
     State(s): State<Shared>,
+    headers: HeaderMap,
     ApiJson(input): ApiJson<AddInput>,
-) -> Result<(StatusCode, Json<Created>), Problem> {
+) -> Result<Response, Problem> {
+    let key = idempotency::key_of(&headers)?;
     let ctx = s.ctx();
-    let id = blocking(move || Ok(followup_app::track::add(&ctx, &input)?)).await?;
-    Ok((StatusCode::CREATED, Json(Created { id })))
+    answer(
+        blocking(move || {
+            idempotency::once(&ctx, key.as_deref(), "POST /api/applications", || {
+                let id = followup_app::track::add(&ctx, &input)?;
+                created(&Created { id })
+            })
+        })
+        .await?,
+    )
 }
 
 /// One application: the record, its open items and its timeline.
@@ -171,34 +190,57 @@ pub struct LogInput {
 
 /// Logs a touchpoint: a fact is always recorded; what the rules advise against (a
 /// third follow-up, T5) comes back as warnings.
-#[utoipa::path(post, path = "/api/applications/{id}/touchpoints", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/applications/{id}/touchpoints",
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = KEY_DOC)),
     request_body = LogInput,
     responses((status = 201, description = "Created: its id and any warnings", body = LoggedTouchpoint),
-        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "Invalid input (a reply, an outcome or a reopening has its own route, named in the answer)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field unknown, missing or of the wrong type, or an idempotency key sent before with another request", body = Problem, content_type = "application/problem+json")))]
 async fn log_touchpoint(
     State(s): State<Shared>,
     Path(id): Path<i64>,
+    headers: HeaderMap,
     ApiJson(input): ApiJson<LogInput>,
-) -> Result<(StatusCode, Json<LoggedTouchpoint>), Problem> {
+) -> Result<Response, Problem> {
+    let route = match input.kind.trim() {
+        "reply" => {
+            Some("POST /api/applications/{id}/replies {\"at\", \"decision\", \"from\", \"note\"}")
+        }
+        "outcome" => Some("POST /api/applications/{id}/outcome {\"outcome\": \"rejected\"}"),
+        "reopened" => Some("POST /api/applications/{id}/interviews with \"reopen\": true"),
+        _ => None,
+    };
+    if let Some(route) = route {
+        return Err(Problem::input(format!(
+            "a {} is recorded with {}",
+            input.kind.trim(),
+            route.replace("{id}", &id.to_string())
+        )));
+    }
+    let key = idempotency::key_of(&headers)?;
     let ctx = s.ctx();
-    let logged = blocking(move || {
-        Ok(followup_app::track::log(
-            &ctx,
-            id,
-            &input.kind,
-            input.to.as_deref(),
-            input.at.as_deref(),
-            input.note.as_deref(),
-        )?)
-    })
-    .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(LoggedTouchpoint {
-            id: logged.id,
-            warnings: logged.warnings,
-        }),
-    ))
+    let request = format!("POST /api/applications/{id}/touchpoints");
+    answer(
+        blocking(move || {
+            idempotency::once(&ctx, key.as_deref(), &request, || {
+                let logged = followup_app::track::log(
+                    &ctx,
+                    id,
+                    &input.kind,
+                    input.to.as_deref(),
+                    input.at.as_deref(),
+                    input.note.as_deref(),
+                )
+                .map_err(|e| field_words(e.into()))?;
+                created(&LoggedTouchpoint {
+                    id: logged.id,
+                    warnings: logged.warnings,
+                })
+            })
+        })
+        .await?,
+    )
 }
 
 /// Which draft.
@@ -768,7 +810,7 @@ async fn put_settings(
 // Contacts and notes after an application was added (`followup contact`, `followup note`).
 
 /// Adds a person to an application (the same use case as `followup contact add`).
-#[utoipa::path(post, path = "/api/applications/{id}/contacts", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/applications/{id}/contacts", params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = KEY_DOC)),
     request_body(content = Object, description = "name (required), email, phone, role (interviewer, recruiter, hiring-manager; default interviewer), tz, rounds (the numbers of the rounds they sat in, from 1 in date order); unknown fields are refused"),
     responses(
         (status = 201, description = "Created: the contact as recorded {id, application_id, company, name, email, phone, role, tz, rounds}", body = Object),
@@ -778,11 +820,20 @@ async fn put_settings(
 async fn add_contact(
     State(s): State<Shared>,
     Path(id): Path<i64>,
+    headers: HeaderMap,
     ApiJson(input): ApiJson<followup_app::contact::ContactInput>,
-) -> Result<(StatusCode, Json<followup_app::contact::ContactView>), Problem> {
+) -> Result<Response, Problem> {
+    let key = idempotency::key_of(&headers)?;
     let ctx = s.ctx();
-    let c = blocking(move || Ok(followup_app::contact::add(&ctx, id, &input)?)).await?;
-    Ok((StatusCode::CREATED, Json(c)))
+    let request = format!("POST /api/applications/{id}/contacts");
+    answer(
+        blocking(move || {
+            idempotency::once(&ctx, key.as_deref(), &request, || {
+                created(&followup_app::contact::add(&ctx, id, &input)?)
+            })
+        })
+        .await?,
+    )
 }
 
 /// Changes a contact, chosen by id, name or part of the name (`followup contact edit`):
@@ -824,7 +875,7 @@ async fn remove_contact(
 }
 
 /// Adds notes to an application or one of its interviews (`followup note add`).
-#[utoipa::path(post, path = "/api/applications/{id}/notes", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/applications/{id}/notes", params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = KEY_DOC)),
     request_body(content = Object, description = "topic[], strength[], gap[], question[] (at least one note), interview (an interview id); unknown fields are refused"),
     responses(
         (status = 201, description = "Created: the notes as recorded [{id, application_id, company, interview_id, kind, text}]", body = Object),
@@ -833,11 +884,20 @@ async fn remove_contact(
 async fn add_notes(
     State(s): State<Shared>,
     Path(id): Path<i64>,
+    headers: HeaderMap,
     ApiJson(input): ApiJson<followup_app::note::NoteInput>,
-) -> Result<(StatusCode, Json<Vec<followup_app::note::NoteView>>), Problem> {
+) -> Result<Response, Problem> {
+    let key = idempotency::key_of(&headers)?;
     let ctx = s.ctx();
-    let notes = blocking(move || Ok(followup_app::note::add(&ctx, id, &input)?)).await?;
-    Ok((StatusCode::CREATED, Json(notes)))
+    let request = format!("POST /api/applications/{id}/notes");
+    answer(
+        blocking(move || {
+            idempotency::once(&ctx, key.as_deref(), &request, || {
+                created(&followup_app::note::add(&ctx, id, &input)?)
+            })
+        })
+        .await?,
+    )
 }
 
 /// Removes a note, by its id or its exact text (`followup note remove`).
@@ -855,4 +915,388 @@ async fn remove_note(
     Ok(Json(
         blocking(move || Ok(followup_app::note::remove(&ctx, id, &note)?)).await?,
     ))
+}
+
+// ---------------------------------------------------------------------------------------
+// Replies, outcomes, rounds, edits, deletion and undo: the same use cases as `followup
+// reply`, `outcome`, `interview`, `edit`, `delete` (followup_app::track). A POST with an
+// `Idempotency-Key` header records once: sent again, it gets the first answer.
+
+/// A refusal in the API's words: its fields' names ("at", "recipient_tz"), not the
+/// command line's flags ("--at", "--recipient-tz").
+pub fn field_words(mut p: Problem) -> Problem {
+    let d = &p.detail;
+    let mut out = String::with_capacity(d.len());
+    let mut rest = d.as_str();
+    while let Some(i) = rest.find("--") {
+        let after = &rest[i + 2..];
+        let n = after
+            .find(|c: char| !(c.is_ascii_lowercase() || c == '-'))
+            .unwrap_or(after.len());
+        let starts_word = rest[..i]
+            .chars()
+            .last()
+            .is_none_or(|c| !c.is_alphanumeric());
+        out.push_str(&rest[..i]);
+        if n > 0 && starts_word {
+            out.push_str(&after[..n].replace('-', "_"));
+        } else {
+            out.push_str(&rest[i..i + 2 + n]);
+        }
+        rest = &after[n..];
+    }
+    out.push_str(rest);
+    p.detail = out;
+    p
+}
+
+/// `201` with `v` as JSON.
+fn created<T: Serialize>(v: &T) -> Result<Answer, Problem> {
+    let body = serde_json::to_string(v).map_err(|e| Problem::internal(e.to_string()))?;
+    Ok((StatusCode::CREATED.as_u16(), body))
+}
+
+/// An answer (first or kept) as a JSON response.
+fn answer((status, body): Answer) -> Result<Response, Problem> {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    Ok((
+        status,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response())
+}
+
+/// What a reply, an outcome or a round recorded, and the open items after it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Recorded {
+    /// The touchpoint's id (for a round: the interview's).
+    pub id: i64,
+    /// The application.
+    pub application_id: i64,
+    /// Its status now: active, offer, rejected, withdrawn, no-response.
+    pub status: String,
+    /// For a reply with a new timeline: the date they said they would decide by.
+    pub decision_date: Option<String>,
+    /// For a round that reopened a closed application: the `reopened` touchpoint.
+    pub reopened: Option<i64>,
+    /// The open items now, planned again from what was recorded.
+    pub items: Vec<views::AgendaItem>,
+}
+
+fn recorded(
+    ctx: &followup_app::Ctx,
+    application_id: i64,
+    id: i64,
+    reopened: Option<i64>,
+) -> Result<Recorded, Problem> {
+    let v = views::application(ctx, application_id)?;
+    let decision_date = v
+        .full
+        .touchpoints
+        .iter()
+        .find(|t| t.id == id)
+        .and_then(|t| t.decision_date)
+        .map(|d| d.to_string());
+    Ok(Recorded {
+        id,
+        application_id,
+        status: v.full.application.status.as_str().to_string(),
+        decision_date,
+        reopened,
+        items: v.items,
+    })
+}
+
+/// A reply they sent.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReplyInput {
+    /// When it came, local time in the application's zone ("2026-12-03 09:15"), else now.
+    #[serde(default)]
+    pub at: Option<String>,
+    /// The new timeline it gave: a phrase ("by Friday") or the whole sentence ("We
+    /// expect to decide by Friday."), read from the day of the reply.
+    #[serde(default)]
+    pub decision: Option<String>,
+    /// Who wrote: a contact's id, name or part of it.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// A note.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The idempotency key's documentation, one per POST.
+const KEY_DOC: &str = "Sent again with the same key, the request records nothing and gets the first answer (kept a day)";
+
+/// Records a reply (`followup reply`): pending follow-ups are cancelled, or planned
+/// again from the new timeline it gave.
+#[utoipa::path(post, path = "/api/applications/{id}/replies",
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = KEY_DOC)),
+    request_body = ReplyInput,
+    responses((status = 201, description = "Recorded: the reply's id and the open items now", body = Recorded),
+        (status = 400, description = "Invalid input (a time, a timeline or a contact that cannot be read)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field unknown or of the wrong type, or an idempotency key sent before with another request", body = Problem, content_type = "application/problem+json")))]
+async fn add_reply(
+    State(s): State<Shared>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<ReplyInput>,
+) -> Result<Response, Problem> {
+    let key = idempotency::key_of(&headers)?;
+    let ctx = s.ctx();
+    let request = format!("POST /api/applications/{id}/replies");
+    answer(
+        blocking(move || {
+            idempotency::once(&ctx, key.as_deref(), &request, || {
+                let some = |v: &Option<String>| v.clone().filter(|t| !t.trim().is_empty());
+                let tid = followup_app::track::reply(
+                    &ctx,
+                    id,
+                    some(&input.at).as_deref(),
+                    some(&input.decision).as_deref(),
+                    some(&input.from).as_deref(),
+                    some(&input.note).as_deref(),
+                )
+                .map_err(|e| field_words(e.into()))?;
+                created(&recorded(&ctx, id, tid, None)?)
+            })
+        })
+        .await?,
+    )
+}
+
+/// The outcome of an application.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeInput {
+    /// offer, rejected, withdrawn, or no-response (closing it when nobody answered).
+    pub outcome: String,
+    /// When, local time in the application's zone, else now.
+    #[serde(default)]
+    pub at: Option<String>,
+    /// A note.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Records the outcome and closes the application (`followup outcome`); after a
+/// rejection a feedback request is planned.
+#[utoipa::path(post, path = "/api/applications/{id}/outcome",
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = KEY_DOC)),
+    request_body = OutcomeInput,
+    responses((status = 201, description = "Recorded: the outcome's id, the status and the open items now", body = Recorded),
+        (status = 400, description = "Invalid input (an unknown outcome, a time that cannot be read)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field unknown, missing or of the wrong type, or an idempotency key sent before with another request", body = Problem, content_type = "application/problem+json")))]
+async fn record_outcome(
+    State(s): State<Shared>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<OutcomeInput>,
+) -> Result<Response, Problem> {
+    let key = idempotency::key_of(&headers)?;
+    let ctx = s.ctx();
+    let request = format!("POST /api/applications/{id}/outcome");
+    answer(
+        blocking(move || {
+            idempotency::once(&ctx, key.as_deref(), &request, || {
+                let tid = followup_app::track::outcome(
+                    &ctx,
+                    id,
+                    &input.outcome,
+                    input.at.as_deref().filter(|t| !t.trim().is_empty()),
+                    input.note.as_deref().filter(|t| !t.trim().is_empty()),
+                )
+                .map_err(|e| field_words(e.into()))?;
+                created(&recorded(&ctx, id, tid, None)?)
+            })
+        })
+        .await?,
+    )
+}
+
+/// Another interview round.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoundBody {
+    /// The round: at (required), tz, duration, round, decision, interviewer[], topic[],
+    /// strength[], gap[], question[], location.
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub round: followup_app::track::RoundInput,
+    /// Reopen the application when it is closed (recorded in its history).
+    #[serde(default)]
+    pub reopen: bool,
+}
+
+/// Adds another interview round (`followup interview`); a closed application needs
+/// `"reopen": true`.
+#[utoipa::path(post, path = "/api/applications/{id}/interviews",
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = KEY_DOC)),
+    request_body(content = Object, description = "at (required, local time), tz (else the latest round's), duration, round, decision, interviewer[] (\"Jane Doe <jane@acme.com>\"; people already known are linked), topic[], strength[], gap[], question[], location, reopen (true to reopen a closed application); unknown fields are refused"),
+    responses((status = 201, description = "Recorded: the interview's id, the reopening if any, the open items now", body = Recorded),
+        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The application is closed: send \"reopen\": true", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field unknown, missing or of the wrong type, or an idempotency key sent before with another request", body = Problem, content_type = "application/problem+json")))]
+async fn add_round(
+    State(s): State<Shared>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    body: Result<Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, Problem> {
+    let Json(value) = body?;
+    // `flatten` and `deny_unknown_fields` do not go together: the round's fields are
+    // checked by reading it alone.
+    let reopen = match value.get("reopen") {
+        None => false,
+        Some(v) => v
+            .as_bool()
+            .ok_or_else(|| Problem::field("invalid JSON body: reopen: expected true or false"))?,
+    };
+    let mut rest = value;
+    if let Some(o) = rest.as_object_mut() {
+        o.remove("reopen");
+    }
+    let round: followup_app::track::RoundInput = serde_json::from_value(rest)
+        .map_err(|e| Problem::field(format!("invalid JSON body: {e}")))?;
+    let key = idempotency::key_of(&headers)?;
+    let ctx = s.ctx();
+    let request = format!("POST /api/applications/{id}/interviews");
+    answer(
+        blocking(move || {
+            idempotency::once(&ctx, key.as_deref(), &request, || {
+                let added = followup_app::track::add_round(&ctx, id, &round, reopen).map_err(
+                    |e| match e {
+                        followup_app::Error::Input(m) if m.contains("pass --reopen") => {
+                            Problem::new(
+                                StatusCode::CONFLICT,
+                                "Application closed",
+                                m.replace("pass --reopen", "send \"reopen\": true"),
+                            )
+                        }
+                        e => field_words(e.into()),
+                    },
+                )?;
+                created(&recorded(&ctx, id, added.interview, added.reopened)?)
+            })
+        })
+        .await?,
+    )
+}
+
+/// Changes to an application: fields left out are kept, `""` clears an optional one.
+/// The round fields change one interview (`interview`, else the latest).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EditInput {
+    pub company: Option<String>,
+    pub role: Option<String>,
+    /// Job posting.
+    pub link: Option<String>,
+    pub source: Option<String>,
+    /// Holiday region of the recipients (built-in or a custom calendar).
+    pub region: Option<String>,
+    /// The recipients' IANA zone.
+    pub recipient_tz: Option<String>,
+    /// startup, enterprise, agency, public...
+    pub company_type: Option<String>,
+    /// junior, senior, executive...
+    pub seniority: Option<String>,
+    pub urgent: Option<bool>,
+    pub late_in_process: Option<bool>,
+    /// The interview to change (its id); by default the latest that is not cancelled.
+    pub interview: Option<i64>,
+    /// New local date and time of that interview.
+    pub at: Option<String>,
+    /// Its zone (without `at`, the same wall-clock time in the new zone).
+    pub tz: Option<String>,
+    /// "45m", "1h".
+    pub duration: Option<String>,
+    pub round: Option<String>,
+    /// What they said about the decision.
+    pub decision: Option<String>,
+    pub location: Option<String>,
+    pub cancelled: Option<bool>,
+}
+
+impl From<EditInput> for followup_app::track::EditInput {
+    fn from(e: EditInput) -> Self {
+        followup_app::track::EditInput {
+            company: e.company,
+            role: e.role,
+            source: e.source,
+            link: e.link,
+            urgent: e.urgent,
+            late_in_process: e.late_in_process,
+            region: e.region,
+            recipient_tz: e.recipient_tz,
+            company_type: e.company_type,
+            seniority: e.seniority,
+            round: followup_app::track::RoundEdit {
+                interview: e.interview,
+                at: e.at,
+                tz: e.tz,
+                duration: e.duration,
+                round: e.round,
+                decision: e.decision,
+                location: e.location,
+                cancelled: e.cancelled,
+            },
+        }
+    }
+}
+
+/// Changes an application or one of its rounds (`followup edit`), all or nothing.
+#[utoipa::path(patch, path = "/api/applications/{id}", params(("id" = i64, Path)),
+    request_body = EditInput,
+    responses((status = 200, description = "The application as it is now", body = ApplicationView),
+        (status = 400, description = "Invalid input, or nothing to change", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field unknown or of the wrong type", body = Problem, content_type = "application/problem+json")))]
+async fn edit_application(
+    State(s): State<Shared>,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<EditInput>,
+) -> Result<Json<ApplicationView>, Problem> {
+    let ctx = s.ctx();
+    Ok(Json(
+        blocking(move || {
+            followup_app::track::edit(&ctx, id, &input.into())
+                .map_err(|e| field_words(e.into()))?;
+            Ok(views::application(&ctx, id)?)
+        })
+        .await?,
+    ))
+}
+
+/// Deletes an application and its whole history (`followup delete --yes`).
+#[utoipa::path(delete, path = "/api/applications/{id}", params(("id" = i64, Path)),
+    responses((status = 204, description = "Deleted"),
+        (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json")))]
+async fn delete_application(
+    State(s): State<Shared>,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, Problem> {
+    let ctx = s.ctx();
+    blocking(move || Ok(followup_app::track::delete(&ctx, id)?)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Undoes a touchpoint just recorded: removes it; an outcome's removal gives the
+/// application back the status its history then says.
+#[utoipa::path(delete, path = "/api/applications/{id}/touchpoints/{tid}",
+    params(("id" = i64, Path), ("tid" = i64, Path, description = "The touchpoint's id")),
+    responses((status = 204, description = "Removed"),
+        (status = 404, description = "No such application, or no such touchpoint in it", body = Problem, content_type = "application/problem+json")))]
+async fn undo_touchpoint(
+    State(s): State<Shared>,
+    Path((id, tid)): Path<(i64, i64)>,
+) -> Result<StatusCode, Problem> {
+    let ctx = s.ctx();
+    blocking(move || Ok(followup_app::track::undo(&ctx, id, Some(tid))?)).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

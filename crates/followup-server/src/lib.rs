@@ -6,7 +6,9 @@
 //! under `/api` is documented by `/api/openapi.json` (utoipa, OpenAPI 3.1); its errors
 //! are RFC 9457 `application/problem+json`.
 
+pub mod actions;
 pub mod api;
+pub mod idempotency;
 pub mod pages;
 pub mod problem;
 pub mod views;

@@ -22,7 +22,6 @@ pub fn router() -> Router<Shared> {
         .route("/", get(today))
         .route("/pipeline", get(pipeline))
         .route("/applications/{id}", get(application))
-        .route("/applications/{id}/done", post(done))
         .route("/applications/{id}/draft", get(draft))
         .route(
             "/applications/{id}/draft.eml",
@@ -36,10 +35,12 @@ pub fn router() -> Router<Shared> {
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
         .route("/favicon.svg", get(favicon))
+        .merge(crate::actions::router())
+        .layer(axum::middleware::from_fn(crate::actions::flash))
 }
 
 /// A page that could not be shown: the same problem, as HTML.
-pub struct PageError(Problem);
+pub struct PageError(pub(crate) Problem);
 
 impl From<Problem> for PageError {
     fn from(p: Problem) -> Self {
@@ -355,7 +356,45 @@ struct ApplicationPage {
     /// axis.
     plot: usize,
     height: usize,
+    /// What the forms carry: the CSRF token, and this rendering's idempotency key
+    /// (each form adds its own suffix).
+    csrf: String,
+    idem: String,
+    /// The forms' defaults: now, in the application's zone ("2026-12-02T10:00"), and
+    /// that zone.
+    now_local: String,
+    zone: String,
+    /// The touchpoint recorded last, and how it reads, for "Undo".
+    last: Option<(i64, String)>,
+    /// Each round's edit form: (id, local "YYYY-MM-DDTHH:MM", zone, duration, round,
+    /// decision, location, cancelled, how it reads).
+    rounds: Vec<RoundValues>,
+    closed: bool,
 }
+
+/// A round's values, as its edit form shows them.
+struct RoundValues {
+    id: i64,
+    at: String,
+    tz: String,
+    duration: String,
+    round: String,
+    decision: String,
+    location: String,
+    cancelled: bool,
+    title: String,
+}
+
+/// The message kinds "Log" records.
+const LOG_KINDS: [(&str, &str); 7] = [
+    ("thank-you", "Thank-you"),
+    ("follow-up", "Follow-up"),
+    ("final-follow-up", "Final follow-up"),
+    ("feedback-request", "Feedback request"),
+    ("call", "Call"),
+    ("voicemail", "Voicemail"),
+    ("letter", "Letter"),
+];
 
 async fn application(State(s): State<Shared>, Path(id): Path<i64>) -> Page {
     let ctx = s.ctx();
@@ -367,7 +406,44 @@ async fn application(State(s): State<Shared>, Path(id): Path<i64>) -> Page {
     })
     .await?;
     let plot = (v.timeline.rows + 1) * 30;
+    let zone = followup_app::track::app_zone(&s.ctx(), &v.full);
+    let now_local = s
+        .ctx()
+        .now
+        .to_zoned(zone.clone())
+        .strftime("%Y-%m-%dT%H:%M")
+        .to_string();
+    let last = v.full.touchpoints.iter().max_by_key(|t| t.id).map(|t| {
+        let when = views::local_time(t.at, &zone, s.ctx().now);
+        (t.id, format!("{} of {when}", t.kind))
+    });
+    let rounds = v
+        .full
+        .interviews
+        .iter()
+        .map(|i| {
+            let tz = jiff::tz::TimeZone::get(&i.tz).unwrap_or(jiff::tz::TimeZone::UTC);
+            RoundValues {
+                id: i.id,
+                title: views::local_time(i.start, &tz, s.ctx().now),
+                at: i.start.to_zoned(tz).strftime("%Y-%m-%dT%H:%M").to_string(),
+                tz: i.tz.clone(),
+                duration: format!("{}m", i.duration_minutes),
+                round: i.round.map(|r| r.as_str().to_string()).unwrap_or_default(),
+                decision: i.decision_phrase.clone().unwrap_or_default(),
+                location: i.location.clone().unwrap_or_default(),
+                cancelled: i.cancelled,
+            }
+        })
+        .collect();
     html(&ApplicationPage {
+        csrf: s.csrf().to_string(),
+        idem: crate::idempotency::new_key(),
+        now_local,
+        zone: zone.iana_name().unwrap_or("UTC").to_string(),
+        last,
+        rounds,
+        closed: v.full.application.status != followup_core::model::Status::Active,
         a: v.full.application.clone(),
         link: v
             .full
@@ -384,52 +460,6 @@ async fn application(State(s): State<Shared>, Path(id): Path<i64>) -> Page {
         history,
         t: v.timeline,
     })
-}
-
-#[derive(Deserialize)]
-struct DoneForm {
-    csrf: String,
-    kind: String,
-    #[serde(default)]
-    to: Option<String>,
-    /// When it was sent, on the user's clock (`datetime-local`); empty: now.
-    #[serde(default)]
-    at: Option<String>,
-    /// The form's own key (a second post of the same form is the same request).
-    #[serde(default)]
-    #[allow(dead_code)]
-    idem: Option<String>,
-}
-
-async fn done(
-    State(s): State<Shared>,
-    Path(id): Path<i64>,
-    form: Result<Form<DoneForm>, FormRejection>,
-) -> Page {
-    let Form(f) = form.map_err(Problem::from)?;
-    csrf_check(&s, &f.csrf)?;
-    let ctx = s.ctx();
-    blocking(move || {
-        // The user's clock, as the form showed it, read as an instant.
-        let at = match f.at.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
-            Some(a) => {
-                let tz = followup_app::agenda::user_zone(&ctx);
-                let z = followup_app::time::local_datetime(a, &tz, "Sent at")?;
-                Some(followup_app::time::rfc3339(&z))
-            }
-            None => None,
-        };
-        Ok(followup_app::track::log(
-            &ctx,
-            id,
-            &f.kind,
-            f.to.as_deref().filter(|t| !t.is_empty()),
-            at.as_deref(),
-            None,
-        )?)
-    })
-    .await?;
-    Ok(Redirect::to("/").into_response())
 }
 
 #[derive(Template)]
@@ -1005,7 +1035,7 @@ fn regions(s: &Shared) -> Vec<String> {
 }
 
 /// A refusal in the form's words: its fields' labels, not the command line's flags.
-fn web_terms(detail: &str) -> String {
+pub(crate) fn web_terms(detail: &str) -> String {
     const WORDS: [(&str, &str); 15] = [
         ("pass --company NAME", "fill in Company"),
         ("pass --company to set it", "fill in Company to set it"),

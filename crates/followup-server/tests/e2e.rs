@@ -5,7 +5,9 @@
 //! The scenario: fill in the profile on Settings, add an interview through the form,
 //! see the plan on the Application page, open the thank-you draft, break and fix what
 //! the checker warns about, mark the thank-you done on Today, and see Today change.
-//! A screenshot of each page goes to `target/screenshots/`.
+//! A screenshot of each page goes to `target/screenshots/`. A second story, at 1280
+//! and 390 px wide, records what happened on the application page: sent, their reply
+//! with a new timeline, rejected, undo, delete (screenshots in `target/e2e-screens/`).
 //!
 //! Without `/usr/bin/chromium` or `/usr/bin/chromedriver` the test says why and passes,
 //! except under `CI=true`, where it fails: CI installs both (`.ci/run`).
@@ -712,6 +714,217 @@ async fn every_page_fits_and_passes_axe() {
     match result {
         Ok(found) => assert!(found.is_empty(), "{}", found.join("\n")),
         Err(e) => panic!("{e}"),
+    }
+    eprintln!("screenshots in {}", s.shots.display());
+}
+
+/// `target/e2e-screens`, beside `target/screenshots`.
+fn story_dir() -> PathBuf {
+    screenshot_dir().with_file_name("e2e-screens")
+}
+
+impl Session {
+    /// Opens the `<details>` holding `css` (a closed one hides its form).
+    async fn open(&self, css: &str) -> Res {
+        let summary = format!("details:has({css}) > summary");
+        let d = self.find(&format!("details:has({css})")).await?;
+        if d.attr("open").await.map_err(|e| e.to_string())?.is_none() {
+            self.click(&summary).await?;
+        }
+        Ok(())
+    }
+
+    async fn flash(&self, want: &str) -> Res<String> {
+        self.wait_text("#flash", |t| t.contains(want), want).await
+    }
+
+    /// Types into `css` (not by name: the application page has several `at`).
+    async fn type_into(&self, css: &str, value: &str) -> Res {
+        let e = self.find(css).await?;
+        e.clear()
+            .await
+            .map_err(|e| format!("cannot clear {css}: {e}"))?;
+        e.send_keys(value)
+            .await
+            .map_err(|e| format!("cannot type into {css}: {e}"))
+    }
+}
+
+/// The story of one application, at one window width: Today → draft → sent → their
+/// reply with a new timeline → the follow-up moves → rejected → the feedback request
+/// → undo → delete.
+async fn story(s: &Session, id: i64, width: u32) -> Res {
+    let shot = |n: &str| format!("{width}-{n}");
+    let app = format!("/applications/{id}");
+    s.goto("/").await?;
+    let today = s.text("main").await?;
+    ensure!(
+        today.contains("Thank-you"),
+        "Today shows no thank-you at {width}px:\n{today}"
+    );
+    s.shot(&shot("01-today")).await?;
+    s.goto(&format!("{app}/draft?kind=thank-you&to=Jane%20Doe"))
+        .await?;
+    let text = s
+        .find("#text")
+        .await?
+        .prop("value")
+        .await
+        .map_err(|e| e.to_string())?
+        .unwrap_or_default();
+    ensure!(text.contains("Jane"), "unexpected draft:\n{text}");
+    s.shot(&shot("02-draft")).await?;
+
+    // Sent: "done" on Today.
+    s.goto("/").await?;
+    let done = format!(
+        "form[action=\"/applications/{id}/done\"]:has(input[name=\"kind\"][value=\"thank-you\"]) button"
+    );
+    s.submit(&done).await?;
+    s.wait_path(|p| p == "/", "Today after done").await?;
+    s.flash("Logged thank-you").await?;
+    s.shot(&shot("03-today-done")).await?;
+
+    // Their reply, with a new timeline as a sentence.
+    s.goto(&app).await?;
+    let follow_up = |items: &str| {
+        items
+            .lines()
+            .find(|l| l.contains("Follow-up"))
+            .map(str::to_string)
+    };
+    let before = follow_up(&s.text("h2 + ul").await?);
+    s.open("#reply-form").await?;
+    s.type_into(
+        "#reply-form [name=\"decision\"]",
+        "We expect to decide by Friday.",
+    )
+    .await?;
+    s.shot(&shot("04-reply-form")).await?;
+    s.submit("#reply-form button[type=submit]").await?;
+    s.flash("re-planned").await?;
+    let after = follow_up(&s.text("h2 + ul").await?);
+    ensure!(
+        after.is_some() && after != before,
+        "the follow-up did not move: {before:?} → {after:?}"
+    );
+    s.shot(&shot("05-replied")).await?;
+
+    // Rejected: a feedback request is planned.
+    s.open("#outcome-form").await?;
+    s.click("#outcome-form option[value=\"rejected\"]").await?;
+    s.submit("#outcome-form button[type=submit]").await?;
+    s.flash("Recorded outcome rejected").await?;
+    s.wait_text(
+        "main",
+        |t| t.contains("Feedback request"),
+        "a feedback request",
+    )
+    .await?;
+    s.shot(&shot("06-rejected")).await?;
+
+    // Undo: active again.
+    s.submit("#undo-form button").await?;
+    s.flash("Undone: the outcome").await?;
+    s.wait_text("main", |t| t.contains("Status: active"), "active again")
+        .await?;
+    s.shot(&shot("07-undone")).await?;
+
+    // Delete, after the question.
+    s.submit("#delete-form button").await?;
+    s.wait_text("main", |t| t.contains("cannot be undone"), "the question")
+        .await?;
+    s.shot(&shot("08-delete-asks")).await?;
+    s.submit("form.confirm button").await?;
+    s.wait_path(|p| p == "/pipeline", "the pipeline after deleting")
+        .await?;
+    s.flash("Deleted").await?;
+    s.shot(&shot("09-deleted")).await?;
+    Ok(())
+}
+
+/// An application with two interviewers, added as `followup add` does, on the
+/// database the server at `base` uses.
+fn seed(db: &Path, company: &str) -> i64 {
+    let ctx = Ctx::from_parts(
+        Settings {
+            tz: Some("America/New_York".into()),
+            ..Settings::default()
+        },
+        Preset::default().policy(),
+        NOW.parse().unwrap(),
+        db.to_path_buf(),
+    );
+    ctx.store()
+        .unwrap()
+        .set_profile(&followup_store::Profile {
+            name: "Sam Lee".into(),
+            email: "sam@example.com".into(),
+            phone: None,
+        })
+        .unwrap();
+    followup_app::track::add(
+        &ctx,
+        &followup_app::track::AddInput {
+            company: company.into(),
+            role: "Engineer".into(),
+            round: followup_app::track::RoundInput {
+                at: "2026-12-01 10:00".into(),
+                duration: "1h".into(),
+                interviewer: vec![
+                    "Jane Doe <jane@acme.com>".into(),
+                    "Raj Patel <raj@acme.com>".into(),
+                ],
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+    )
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_records_replies_outcomes_undo_and_delete() {
+    let missing: Vec<&str> = [CHROMIUM, CHROMEDRIVER]
+        .into_iter()
+        .filter(|p| !Path::new(p).exists())
+        .collect();
+    if !missing.is_empty() {
+        let why = format!(
+            "browser story skipped: {} not installed (apt-get install chromium chromium-driver)",
+            missing.join(" and ")
+        );
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("{why}");
+        }
+        eprintln!("{why}");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let shots = story_dir();
+    std::fs::create_dir_all(&shots).unwrap();
+    let base = start_app(dir.path()).await;
+    let db = dir.path().join("followup.sqlite");
+    let driver = Driver::start().unwrap();
+    let c = browser(&driver, profile.path()).await.unwrap();
+    let s = Session { c, base, shots };
+    let mut result = Ok(());
+    for (width, height, company) in [(1280, 1000, "Acme"), (390, 844, "Beta")] {
+        let id = seed(&db, company);
+        result = match s.c.set_window_size(width, height).await {
+            Err(e) => Err(format!("cannot resize to {width}px: {e}")),
+            Ok(()) => story(&s, id, width).await,
+        };
+        if result.is_err() {
+            let _ = s.shot(&format!("{width}-failure")).await;
+            break;
+        }
+    }
+    let _ = s.c.clone().close().await;
+    drop(driver);
+    if let Err(e) = result {
+        panic!("{e}");
     }
     eprintln!("screenshots in {}", s.shots.display());
 }

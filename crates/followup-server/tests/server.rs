@@ -990,7 +990,7 @@ async fn framework_refusals_are_problems_under_api_and_pages_elsewhere() {
         (format!("/api/applications/{id}"), true),
         (format!("/applications/{id}"), false),
     ] {
-        let req = Request::delete(&uri).body(Body::empty()).unwrap();
+        let req = Request::put(&uri).body(Body::empty()).unwrap();
         let r = app.clone().oneshot(req).await.unwrap();
         assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED, "{uri}");
         let allow = r.headers()[header::ALLOW].to_str().unwrap().to_string();
@@ -1006,7 +1006,7 @@ async fn framework_refusals_are_problems_under_api_and_pages_elsewhere() {
             let p = problem_of(&body);
             assert_eq!(p["status"], 405);
             assert_eq!(p["title"], "Method not allowed");
-            assert!(p["detail"].as_str().unwrap().contains("DELETE"), "{body}");
+            assert!(p["detail"].as_str().unwrap().contains("PUT"), "{body}");
         } else {
             assert!(ct.starts_with("text/html"), "{ct}");
             assert!(body.contains("Method not allowed"), "{body}");

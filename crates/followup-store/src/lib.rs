@@ -31,9 +31,9 @@
 //! # Ok::<(), followup_store::StoreError>(())
 //! ```
 //!
-//! # Schema (version 7: `migrations/0001_initial.sql`, `0002_holidays.sql`,
+//! # Schema (version 8: `migrations/0001_initial.sql`, `0002_holidays.sql`,
 //! `0003_agenda_cache.sql`, `0004_invite_sequence.sql`, `0005_plan_gen_table.sql`,
-//! `0006_holiday_base.sql`, `0007_agenda_snapshot.sql`)
+//! `0006_holiday_base.sql`, `0007_agenda_snapshot.sql`, `0008_idempotency.sql`)
 //!
 //! | table | holds |
 //! |---|---|
@@ -54,6 +54,7 @@
 //! | `holiday_gen` | how many times custom holiday calendars changed (one row) |
 //! | `plan_gen` | per application: how many times anything planning reads of it changed |
 //! | `invite_sequence` | per imported interview: the `SEQUENCE` of the invitation it was last imported from |
+//! | `idempotency` | the first answer to a request that carried an idempotency key, with the request it answered (kept a day; not in backups) |
 //!
 //! `plan_gen.gen` counts changes to everything planning reads of an
 //! application; triggers raise it on every write to it, its interviews, contacts,
@@ -108,6 +109,7 @@ mod batch;
 pub mod demo;
 mod error;
 mod holidays;
+mod idempotency;
 mod load;
 pub mod model;
 mod open;
@@ -121,6 +123,7 @@ pub use agenda_cache::{AgendaCache, AgendaHead, CacheEntry, CachedStep};
 pub use batch::Batch;
 pub use error::{Result, StoreError};
 pub use holidays::{HolidayCalendar, HolidayLayer};
+pub use idempotency::Remembered;
 pub use model::ContactPatch;
 pub use model::HolidayCalendarDays;
 pub use model::{

@@ -919,6 +919,59 @@ impl Store {
         })
     }
 
+    /// Remove a touchpoint of the application (undoing what was just recorded), all
+    /// or nothing. When it was an outcome or a reopening, the status becomes what the
+    /// history left says: the latest outcome or reopening that remains (closed at that
+    /// outcome's time), else active.
+    pub fn delete_touchpoint(&mut self, application_id: i64, touchpoint_id: i64) -> Result<()> {
+        self.write(|c| {
+            require_application(c, application_id)?;
+            let kind: Option<String> = c
+                .prepare_cached(
+                    "SELECT kind FROM touchpoint WHERE id = ?1 AND application_id = ?2",
+                )?
+                .query_row([touchpoint_id, application_id], |r| r.get(0))
+                .optional()?;
+            let Some(kind) = kind else {
+                return Err(StoreError::NotFound {
+                    what: "touchpoint",
+                    id: touchpoint_id,
+                });
+            };
+            c.prepare_cached("DELETE FROM touchpoint WHERE id = ?1")?
+                .execute([touchpoint_id])?;
+            if kind != TouchpointKind::Outcome.as_str() && kind != TouchpointKind::Reopened.as_str()
+            {
+                return Ok(());
+            }
+            let last: Option<(String, Option<String>, i64)> = c
+                .prepare_cached(
+                    "SELECT kind, outcome, at FROM touchpoint
+                     WHERE application_id = ?1 AND kind IN ('outcome', 'reopened')
+                     ORDER BY at DESC, id DESC LIMIT 1",
+                )?
+                .query_row([application_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .optional()?;
+            let (status, at) = match last {
+                Some((k, Some(o), at)) if k == TouchpointKind::Outcome.as_str() => {
+                    let o: crate::model::Outcome =
+                        o.parse()
+                            .map_err(|e: crate::model::UnknownWord| StoreError::Decode {
+                                column: "touchpoint.outcome".into(),
+                                value: o.clone(),
+                                reason: e.to_string(),
+                            })?;
+                    (
+                        Status::from(o),
+                        Timestamp::from_nanosecond(i128::from(at)).unwrap_or_default(),
+                    )
+                }
+                _ => (Status::Active, Timestamp::UNIX_EPOCH),
+            };
+            update_status(c, application_id, status, at)
+        })
+    }
+
     /// Remove a note of the application.
     pub fn remove_note(&mut self, application_id: i64, note_id: i64) -> Result<()> {
         self.write(|c| {

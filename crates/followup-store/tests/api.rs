@@ -445,3 +445,86 @@ fn words_parse_and_unknown_words_list_the_choices() {
     );
     assert_eq!(Status::from(Outcome::NoResponse), Status::NoResponse);
 }
+
+#[test]
+fn deleting_an_outcome_restores_the_status_the_history_leaves() {
+    let mut s = Store::open_in_memory().unwrap();
+    let id = s.add_application(&sample()).unwrap();
+    let sent = s
+        .add_touchpoint(
+            id,
+            &NewTouchpoint::new(TouchpointKind::FollowUp, t("2026-12-09T15:00:00Z")),
+        )
+        .unwrap();
+    let mut first = NewTouchpoint::new(TouchpointKind::Outcome, t("2026-12-10T15:00:00Z"));
+    first.outcome = Some(Outcome::Rejected);
+    let first = s.add_touchpoint(id, &first).unwrap();
+    let mut second = NewTouchpoint::new(TouchpointKind::Outcome, t("2026-12-11T15:00:00Z"));
+    second.outcome = Some(Outcome::Offer);
+    let second = s.add_touchpoint(id, &second).unwrap();
+    assert_eq!(s.application(id).unwrap().application.status, Status::Offer);
+
+    // The latest outcome undone: the one before it holds again, closed at its time.
+    s.delete_touchpoint(id, second).unwrap();
+    let a = s.application(id).unwrap().application;
+    assert_eq!(a.status, Status::Rejected);
+    assert_eq!(a.closed_at, Some(t("2026-12-10T15:00:00Z")));
+    // No outcome left: active again.
+    s.delete_touchpoint(id, first).unwrap();
+    let full = s.application(id).unwrap();
+    assert_eq!(full.application.status, Status::Active);
+    assert_eq!(full.application.closed_at, None);
+    assert_eq!(
+        full.touchpoints.iter().map(|t| t.id).collect::<Vec<_>>(),
+        [sent]
+    );
+    // Another application's touchpoint, or one already gone: not found, nothing changes.
+    let other = s
+        .add_application(&NewApplication::new(
+            "Beta",
+            "Engineer",
+            t("2026-11-20T09:00:00Z"),
+        ))
+        .unwrap();
+    assert!(matches!(
+        s.delete_touchpoint(other, sent),
+        Err(StoreError::NotFound {
+            what: "touchpoint",
+            ..
+        })
+    ));
+    assert!(s.delete_touchpoint(id, first).is_err());
+    assert_eq!(s.application(id).unwrap().touchpoints.len(), 1);
+}
+
+#[test]
+fn an_idempotency_key_keeps_the_first_answer() {
+    use followup_store::Remembered;
+    let mut s = Store::open_in_memory().unwrap();
+    let first = Remembered {
+        request: "POST /api/applications/1/replies".into(),
+        status: 201,
+        body: "{\"id\":1}".into(),
+    };
+    assert_eq!(s.remembered("k1").unwrap(), None);
+    let at = t("2026-12-01T15:00:00Z");
+    s.remember("k1", &first, at, t("2026-11-30T15:00:00Z"))
+        .unwrap();
+    let again = Remembered {
+        body: "{\"id\":2}".into(),
+        ..first.clone()
+    };
+    s.remember("k1", &again, at, t("2026-11-30T15:00:00Z"))
+        .unwrap();
+    assert_eq!(s.remembered("k1").unwrap(), Some(first.clone()));
+    // A day later, keeping another key forgets it.
+    s.remember(
+        "k2",
+        &first,
+        t("2026-12-02T16:00:00Z"),
+        t("2026-12-01T16:00:00Z"),
+    )
+    .unwrap();
+    assert_eq!(s.remembered("k1").unwrap(), None);
+    assert!(s.remember("", &first, at, at).is_err());
+}

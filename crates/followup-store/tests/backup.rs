@@ -190,6 +190,8 @@ const CACHES: &[&str] = &[
     "holiday_gen",
     "agenda_snapshot",
     "agenda_changed",
+    // The first answer to a request sent again (a double click): kept a day.
+    "idempotency",
 ];
 
 /// A database with a row in every table a backup keeps.

@@ -87,6 +87,7 @@ fn first_open_creates_directories_file_and_schema() {
             "holiday",
             "holiday_calendar",
             "holiday_gen",
+            "idempotency",
             "interview",
             "interview_contact",
             "invite_sequence",

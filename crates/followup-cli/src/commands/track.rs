@@ -6,21 +6,20 @@ use std::io::{BufRead, IsTerminal};
 use std::path::Path;
 
 use followup_core::agenda;
-use followup_core::model::{CompanyType, Seniority, Status};
-use followup_core::phrase;
+use followup_core::model::Status;
 use followup_core::plan::StepStatus;
-use followup_store::{ApplicationPatch, NewTouchpoint, Outcome, Profile, TouchpointKind};
+use followup_store::Profile;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 use serde_json::json;
 
 use crate::cli::{AddArgs, EditArgs, RoundArgs};
-use crate::error::{parse_word, Error, Result};
+use crate::error::{Error, Result};
 use crate::output::{self, style};
 use crate::time;
 
-pub use followup_app::ctx::{default_db, find_contact, store_err, track_of, Ctx};
-use followup_app::track::{app_zone, region_of, when, AddInput, RoundInput};
+pub use followup_app::ctx::{default_db, store_err, track_of, Ctx};
+use followup_app::track::{AddInput, RoundInput};
 
 /// The flags of one round, as the shared use cases take them.
 fn round_input(r: &RoundArgs) -> RoundInput {
@@ -140,22 +139,7 @@ pub fn reply(
     note: Option<&str>,
     json: bool,
 ) -> Result<()> {
-    let mut store = ctx.store()?;
-    let full = store.application(id).map_err(store_err)?;
-    let at = when(ctx, &full, at)?;
-    let mut t = NewTouchpoint::new(TouchpointKind::Reply, at);
-    t.note = note.map(str::to_string);
-    t.contact_id = from.map(|n| find_contact(&full, n)).transpose()?;
-    if let Some(p) = decision {
-        let region = region_of(ctx, full.application.region.as_deref())?;
-        let d =
-            phrase::parse_decision(p, at.to_zoned(app_zone(ctx, &full)).date(), region.as_ref())
-                .map_err(Error::input)?;
-        t.decision_phrase = Some(p.trim().to_string());
-        t.decision_date = Some(d.date);
-    }
-    let tid = store.add_touchpoint(id, &t).map_err(store_err)?;
-    drop(store);
+    let tid = followup_app::track::reply(ctx, id, at, decision, from, note)?;
     super::recorded::replied(ctx, id, tid, json)
 }
 
@@ -168,18 +152,7 @@ pub fn outcome(
     note: Option<&str>,
     json: bool,
 ) -> Result<()> {
-    let o: Outcome = outcome.parse().map_err(Error::input)?;
-    let mut store = ctx.store()?;
-    let full = store.application(id).map_err(store_err)?;
-    let at = when(ctx, &full, at)?;
-    let mut t = NewTouchpoint::new(TouchpointKind::Outcome, at);
-    t.outcome = Some(o);
-    t.note = note.map(str::to_string);
-    let tid = store.add_touchpoint(id, &t).map_err(store_err)?;
-    store
-        .set_status(id, Status::from(o), at)
-        .map_err(store_err)?;
-    drop(store);
+    let tid = followup_app::track::outcome(ctx, id, outcome, at, note)?;
     super::recorded::outcome(ctx, id, tid, json)
 }
 
@@ -528,65 +501,29 @@ pub fn profile(
 
 /// `followup edit ID`.
 pub fn edit(ctx: &Ctx, e: &EditArgs) -> Result<()> {
-    use followup_app::track::cleared;
-    let mut patch = ApplicationPatch {
+    let input = followup_app::track::EditInput {
         company: e.company.clone(),
         role: e.role.clone(),
-        source: cleared(&e.source),
-        link: cleared(&e.link),
+        source: e.source.clone(),
+        link: e.link.clone(),
         urgent: e.urgent,
         late_in_process: e.late_in_process,
-        ..ApplicationPatch::default()
+        region: e.region.clone(),
+        recipient_tz: e.recipient_tz.clone(),
+        company_type: e.company_type.clone(),
+        seniority: e.seniority.clone(),
+        round: followup_app::track::RoundEdit {
+            interview: e.interview,
+            at: e.at.clone(),
+            tz: e.tz.clone(),
+            duration: e.duration.clone(),
+            round: e.round.clone(),
+            decision: e.decision.clone(),
+            location: e.location.clone(),
+            cancelled: e.cancelled,
+        },
     };
-    if let Some(r) = cleared(&e.region) {
-        patch.region = Some(
-            r.map(|c| ctx.region(&c).map(|r| r.code().to_string()))
-                .transpose()?,
-        );
-    }
-    if let Some(z) = cleared(&e.recipient_tz) {
-        if let Some(z) = &z {
-            time::zone(z, "--recipient-tz")?;
-        }
-        patch.recipient_tz = Some(z);
-    }
-    if let Some(t) = cleared(&e.company_type) {
-        patch.company_type = Some(parse_word::<CompanyType>(t.as_deref())?);
-    }
-    if let Some(s) = cleared(&e.seniority) {
-        patch.seniority = Some(parse_word::<Seniority>(s.as_deref())?);
-    }
-    let round = followup_app::track::RoundEdit {
-        interview: e.interview,
-        at: e.at.clone(),
-        tz: e.tz.clone(),
-        duration: e.duration.clone(),
-        round: e.round.clone(),
-        decision: e.decision.clone(),
-        location: e.location.clone(),
-        cancelled: e.cancelled,
-    };
-    if patch == ApplicationPatch::default() && round.is_empty() {
-        return Err(Error::input(
-            "nothing to change: pass --company, --role, --region, ... or, for a round, --at, --tz, --decision, ...",
-        ));
-    }
-    // Everything is checked before anything is written, and written in one
-    // transaction: a refused date or phrase changes nothing.
-    let round = if round.is_empty() {
-        None
-    } else {
-        Some(followup_app::track::round_patch(ctx, e.id, &round)?)
-    };
-    let mut store = ctx.store()?;
-    let before = store.application(e.id).map_err(store_err)?;
-    match round {
-        Some((interview, ip)) => store
-            .update_application_and_interview(e.id, &patch, interview, &ip)
-            .map_err(store_err)?,
-        None => store.update_application(e.id, &patch).map_err(store_err)?,
-    }
-    drop(store);
+    let before = followup_app::track::edit(ctx, e.id, &input)?;
     super::recorded::edited(ctx, &before, e.json)
 }
 
@@ -605,13 +542,12 @@ fn confirm(question: &str) -> Result<bool> {
 
 /// `followup delete ID`.
 pub fn delete(ctx: &Ctx, id: i64, yes: bool, json: bool) -> Result<()> {
-    let mut store = ctx.store()?;
-    let full = store.application(id).map_err(store_err)?;
+    let full = ctx.store()?.application(id).map_err(store_err)?;
     let (company, role) = (&full.application.company, &full.application.role);
     let q = format!("Delete #{id} {company} — {role} and its history");
     let deleted = yes || confirm(&q)?;
     if deleted {
-        store.delete_application(id).map_err(store_err)?;
+        followup_app::track::delete(ctx, id)?;
     }
     output::with_stdout(|out| match (json, deleted) {
         (true, _) => writeln!(out, "{}", json!({ "id": id, "deleted": deleted })),
