@@ -111,6 +111,7 @@ mod holidays;
 mod load;
 pub mod model;
 mod open;
+mod outbox;
 mod sql;
 mod text;
 pub mod validate;
@@ -129,6 +130,7 @@ pub use model::{
     Note, NoteKind, Outcome, Profile, Touchpoint, TouchpointKind, BACKUP_FORMAT,
 };
 pub use model::{InviteSequence, PlanGen, BACKUP_FORMAT_OLDEST};
+pub use outbox::{touchpoint_kind, NewOutboxMessage, OutboxMessage, OutboxState};
 pub use open::{APPLICATION_ID, BUSY_TIMEOUT, SCHEMA_VERSION};
 pub use text::SharedText;
 

@@ -5,6 +5,7 @@ use jiff::Timestamp;
 use rusqlite::Row;
 
 use crate::error::{Result, StoreError};
+use crate::outbox::OutboxState;
 use crate::model::{
     Channel, CompanyType, ContactRole, NoteKind, Outcome, Round, Seniority, Status, TouchpointKind,
 };
@@ -36,7 +37,8 @@ core_word!(
     TouchpointKind,
     Outcome,
     ContactRole,
-    NoteKind
+    NoteKind,
+    OutboxState
 );
 
 /// Nanoseconds since the Unix epoch; instants outside 1677..2262 are refused.
