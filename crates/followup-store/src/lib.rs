@@ -130,8 +130,8 @@ pub use model::{
     Note, NoteKind, Outcome, Profile, Touchpoint, TouchpointKind, BACKUP_FORMAT,
 };
 pub use model::{InviteSequence, PlanGen, BACKUP_FORMAT_OLDEST};
-pub use outbox::{touchpoint_kind, NewOutboxMessage, OutboxMessage, OutboxState};
 pub use open::{APPLICATION_ID, BUSY_TIMEOUT, SCHEMA_VERSION};
+pub use outbox::{touchpoint_kind, NewOutboxMessage, OutboxMessage, OutboxState};
 pub use text::SharedText;
 
 /// The database: one SQLite connection.

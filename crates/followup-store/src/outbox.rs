@@ -160,7 +160,10 @@ pub fn touchpoint_kind(kind: &str) -> TouchpointKind {
 
 fn no_line_breaks(field: &str, v: &str) -> Result<()> {
     if v.contains(['\r', '\n']) {
-        return Err(StoreError::invalid(field, "a header value cannot hold a line break"));
+        return Err(StoreError::invalid(
+            field,
+            "a header value cannot hold a line break",
+        ));
     }
     Ok(())
 }
@@ -374,10 +377,18 @@ impl Store {
 
     /// Cancels a message that has not left: queued, failed or unknown. Returns it.
     pub fn outbox_cancel(&mut self, id: i64) -> Result<OutboxMessage> {
-        self.change_state(id, &[OutboxState::Queued, OutboxState::Failed, OutboxState::Unknown], |c| {
-            c.execute("UPDATE outbox SET state = 'cancelled' WHERE id = ?1", [id])?;
-            Ok(())
-        })
+        self.change_state(
+            id,
+            &[
+                OutboxState::Queued,
+                OutboxState::Failed,
+                OutboxState::Unknown,
+            ],
+            |c| {
+                c.execute("UPDATE outbox SET state = 'cancelled' WHERE id = ?1", [id])?;
+                Ok(())
+            },
+        )
     }
 
     /// Moves a queued (or failed, unknown) message to `at`, queued again.

@@ -5,10 +5,10 @@ use jiff::Timestamp;
 use rusqlite::Row;
 
 use crate::error::{Result, StoreError};
-use crate::outbox::OutboxState;
 use crate::model::{
     Channel, CompanyType, ContactRole, NoteKind, Outcome, Round, Seniority, Status, TouchpointKind,
 };
+use crate::outbox::OutboxState;
 
 /// An enumeration stored as its word.
 pub(crate) trait Word: Copy + 'static {
