@@ -393,6 +393,9 @@ impl Session {
             .map_err(|e| permanent(format!("the address `{to}`: {e}")))?;
         let envelope = Envelope::new(Some(from), vec![to])
             .map_err(|e| permanent(format!("the envelope: {e}")))?;
+        // lettre ends the data with CRLF . CRLF whatever the message ends with: its own
+        // last line break is left to that, so the server receives exactly `bytes`.
+        let bytes = bytes.strip_suffix(b"\r\n").unwrap_or(bytes);
         match self.conn.send(&envelope, bytes) {
             Ok(r) => Ok(reply_text(&r)),
             Err(e) => Err(failure("the server did not take the message", &e)),
