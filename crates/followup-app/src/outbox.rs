@@ -481,12 +481,15 @@ pub fn run(ctx: &Ctx, clock: &dyn Fn() -> Timestamp) -> Result<RunReport> {
     }
     let account = Account::from_ctx(ctx)?;
     let mut session: Option<Session> = None;
+    // Accepted by the server, recorded with the next claim (one commit per message).
+    let mut accepted: Option<(i64, Timestamp, String, String)> = None;
     let mut queue = due.into_iter();
     while let Some(m) = queue.next() {
         if session.is_none() {
             match Session::open(&account, &mut |_: StepReport| {}) {
                 Ok(s) => session = Some(s),
                 Err(f) => {
+                    record_sent(&mut store, &mut accepted, &mut report)?;
                     // Nothing was handed over: every due message keeps its place.
                     failed(ctx, &mut store, &m, &f, clock(), &mut report)?;
                     for rest in queue.by_ref() {
@@ -499,16 +502,20 @@ pub fn run(ctx: &Ctx, clock: &dyn Fn() -> Timestamp) -> Result<RunReport> {
         let Some(s) = session.as_mut() else { break };
         let now = clock();
         let bytes = bytes_of(&m, now)?;
-        if !store.outbox_claim(m.id).map_err(store_err)? {
+        let before = accepted
+            .as_ref()
+            .map(|(id, at, reply, _)| (*id, *at, reply.as_str()));
+        let claimed = store
+            .outbox_sent_then_claim(before, m.id)
+            .map_err(store_err)?;
+        if let Some((id, _, reply, to)) = accepted.take() {
+            report.sent.push((id, to, reply));
+        }
+        if !claimed {
             continue;
         }
         match s.send(&m.to_addr, bytes.as_bytes()) {
-            Ok(reply) => {
-                store
-                    .outbox_sent(m.id, clock(), &reply)
-                    .map_err(store_err)?;
-                report.sent.push((m.id, m.to_addr.clone(), reply));
-            }
+            Ok(reply) => accepted = Some((m.id, clock(), reply, m.to_addr.clone())),
             Err(f) => {
                 failed(ctx, &mut store, &m, &f, now, &mut report)?;
                 if !s.usable() {
@@ -517,11 +524,24 @@ pub fn run(ctx: &Ctx, clock: &dyn Fn() -> Timestamp) -> Result<RunReport> {
             }
         }
     }
+    record_sent(&mut store, &mut accepted, &mut report)?;
     if let Some(s) = session {
         s.close();
     }
     drop(lock);
     Ok(report)
+}
+
+fn record_sent(
+    store: &mut Store,
+    accepted: &mut Option<(i64, Timestamp, String, String)>,
+    report: &mut RunReport,
+) -> Result<()> {
+    if let Some((id, at, reply, to)) = accepted.take() {
+        store.outbox_sent(id, at, &reply).map_err(store_err)?;
+        report.sent.push((id, to, reply));
+    }
+    Ok(())
 }
 
 /// Records a failure: a temporary one is tried again later, inside the recipient's
