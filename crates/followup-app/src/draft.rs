@@ -286,7 +286,201 @@ pub fn header_value(text: &str) -> String {
     draft::one_line(text)
 }
 
-/// An RFC 5322 message with `X-Unsent: 1`, so mail clients open it as a draft.
+/// Everything of a message but its bytes: what `draft --format eml` writes and what
+/// the outbox sends, through the same [`Letter::build`].
+#[derive(Debug, Clone)]
+pub struct Letter {
+    pub from_name: String,
+    pub from_addr: String,
+    pub to_name: String,
+    pub to_addr: String,
+    pub subject: Option<String>,
+    pub body: String,
+    /// Without the angle brackets.
+    pub message_id: String,
+    /// Without the angle brackets.
+    pub in_reply_to: Option<String>,
+    /// Without the angle brackets, oldest first.
+    pub references: Vec<String>,
+}
+
+/// What a message to someone replies to: the latest message to them through the
+/// outbox (A follow-up stays in the thread of what they last received).
+#[derive(Debug, Clone)]
+pub struct Thread {
+    pub in_reply_to: String,
+    pub references: Vec<String>,
+    pub subject: Option<String>,
+}
+
+/// `<id>` -> `id`.
+pub fn bare_id(id: &str) -> &str {
+    id.trim().trim_start_matches('<').trim_end_matches('>')
+}
+
+/// The thread a message to `to` of application `app` at `at` continues, if any.
+pub fn thread_of(
+    store: &followup_store::Store,
+    app: i64,
+    to: i64,
+    at: Timestamp,
+) -> Result<Option<Thread>> {
+    let Some(last) = store
+        .outbox_thread(app, to, at)
+        .map_err(crate::ctx::store_err)?
+    else {
+        return Ok(None);
+    };
+    let mut references: Vec<String> = last
+        .references
+        .as_deref()
+        .unwrap_or("")
+        .split_whitespace()
+        .map(|r| bare_id(r).to_string())
+        .collect();
+    references.push(bare_id(&last.message_id).to_string());
+    Ok(Some(Thread {
+        in_reply_to: bare_id(&last.message_id).to_string(),
+        references,
+        subject: last.subject,
+    }))
+}
+
+/// `Re: <subject>`, once.
+pub fn reply_subject(subject: &str) -> String {
+    let mut s = subject.trim();
+    while let Some(rest) = s
+        .strip_prefix("Re: ")
+        .or_else(|| s.strip_prefix("RE: "))
+        .or_else(|| s.strip_prefix("re: "))
+    {
+        s = rest.trim_start();
+    }
+    format!("Re: {s}")
+}
+
+/// `followup.<application>.<kind>.<contact>.<nanoseconds>@<domain of from>`: one per
+/// application, kind, recipient and moment.
+pub fn new_message_id(app: i64, kind: MessageKind, to: i64, at: Timestamp, from: &str) -> String {
+    let domain = from.rsplit('@').next().unwrap_or("localhost");
+    format!(
+        "followup.{app}.{}.{to}.{}@{domain}",
+        kind.as_str(),
+        at.as_nanosecond()
+    )
+}
+
+impl Letter {
+    /// The message for `draft` from `from` to `to`, in `thread` if given: its subject
+    /// becomes `Re: ` the thread's.
+    pub fn new(
+        from: (&str, &str),
+        to: &Contact,
+        d: &Draft,
+        message_id: String,
+        thread: Option<&Thread>,
+    ) -> Result<Letter> {
+        let from_addr = header_value(from.1);
+        let to_addr = header_value(address_of(to)?);
+        for (who, addr) in [("the sender's", &from_addr), ("the contact's", &to_addr)] {
+            if !plain_address(addr) {
+                return Err(Error::input(format!(
+                    "{who} email address `{addr}` cannot go in a mail header"
+                )));
+            }
+        }
+        let subject = match (thread, &d.subject) {
+            (Some(t), _) if t.subject.is_some() => t.subject.as_deref().map(reply_subject),
+            (_, s) => s.as_deref().map(header_value),
+        };
+        let mut body = d.body.clone();
+        body.push('\n');
+        Ok(Letter {
+            from_name: header_value(from.0),
+            from_addr,
+            to_name: header_value(&to.name),
+            to_addr,
+            subject,
+            body,
+            message_id,
+            in_reply_to: thread.map(|t| t.in_reply_to.clone()),
+            references: thread.map(|t| t.references.clone()).unwrap_or_default(),
+        })
+    }
+
+    /// The RFC 5322 bytes, dated `date` (seconds since 1970); `unsent` adds
+    /// `X-Unsent: 1`, so mail clients open it as a draft. Values with line breaks are
+    /// refused, so no value can add a header of its own.
+    pub fn build(&self, date: i64, unsent: bool) -> Result<String> {
+        use mail_builder::headers::address::Address;
+        use mail_builder::headers::raw::Raw;
+        use mail_builder::MessageBuilder;
+
+        let values = [
+            Some(&self.from_name),
+            Some(&self.from_addr),
+            Some(&self.to_name),
+            Some(&self.to_addr),
+            self.subject.as_ref(),
+            Some(&self.message_id),
+            self.in_reply_to.as_ref(),
+        ];
+        if values
+            .iter()
+            .flatten()
+            .chain(self.references.iter().by_ref().collect::<Vec<_>>().iter())
+            .any(|v| v.contains(['\r', '\n']))
+        {
+            return Err(Error::input(
+                "a header value holds a line break: refused, so that it cannot add a header",
+            ));
+        }
+        let mut message = MessageBuilder::new()
+            .from(Address::new_address(
+                Some(self.from_name.clone()),
+                self.from_addr.clone(),
+            ))
+            .to(Address::new_address(
+                Some(self.to_name.clone()),
+                self.to_addr.clone(),
+            ))
+            .date(date)
+            .message_id(self.message_id.clone());
+        if let Some(r) = &self.in_reply_to {
+            message = message.in_reply_to(r.clone());
+        }
+        if !self.references.is_empty() {
+            message = message.references(self.references.clone());
+        }
+        if unsent {
+            message = message.header("X-Unsent", Raw::new("1"));
+        }
+        message = message.text_body(self.body.clone());
+        if let Some(s) = &self.subject {
+            message = message.subject(s.clone());
+        }
+        message
+            .write_to_string()
+            .map_err(|e| Error::input(format!("cannot build the message: {e}")))
+    }
+}
+
+/// The From of a message: `[mail] address` (or `FOLLOWUP_MAIL_ADDRESS`) when set, else
+/// the profile's email.
+pub fn from_address(ctx: &Ctx, profile: &Profile) -> String {
+    ctx.settings
+        .mail
+        .address
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .unwrap_or(&profile.email)
+        .to_string()
+}
+
+/// An RFC 5322 message with `X-Unsent: 1`, so mail clients open it as a draft: the
+/// bytes `followup send` would send now, but for Date and Message-ID (and `X-Unsent`).
+/// A message to someone who already received one through the outbox replies to it.
 pub fn eml(
     ctx: &Ctx,
     full: &ApplicationFull,
@@ -295,51 +489,34 @@ pub fn eml(
     to: &Contact,
     d: &Draft,
 ) -> Result<String> {
-    use mail_builder::headers::address::Address;
-    use mail_builder::headers::raw::Raw;
-    use mail_builder::MessageBuilder;
+    eml_in_thread(ctx, full, kind, profile, to, d, false)
+}
 
-    let from_email = header_value(&profile.email);
-    let to_email = header_value(address_of(to)?);
-    for (who, addr) in [
-        ("your profile's", &from_email),
-        ("the contact's", &to_email),
-    ] {
-        if !plain_address(addr) {
-            return Err(Error::input(format!(
-                "{who} email address `{addr}` cannot go in a mail header"
-            )));
-        }
-    }
-    let domain = from_email.rsplit('@').next().unwrap_or("localhost");
-    // One per application, kind, recipient and moment: two interviewers drafted in
-    // the same second get two messages.
-    let message_id = format!(
-        "followup.{}.{}.{}.{}@{}",
+/// [`eml`], optionally in a new thread (`--new-thread`).
+pub fn eml_in_thread(
+    ctx: &Ctx,
+    full: &ApplicationFull,
+    kind: MessageKind,
+    profile: &Profile,
+    to: &Contact,
+    d: &Draft,
+    new_thread: bool,
+) -> Result<String> {
+    let from = from_address(ctx, profile);
+    let thread = if new_thread {
+        None
+    } else {
+        thread_of(&ctx.store()?, full.application.id, to.id, ctx.now)?
+    };
+    let id = new_message_id(
         full.application.id,
-        kind.as_str(),
+        kind,
         to.id,
-        ctx.now.as_nanosecond(),
-        domain
+        ctx.now,
+        &header_value(&from),
     );
-    let mut body = d.body.clone();
-    body.push('\n');
-    let mut message = MessageBuilder::new()
-        .from(Address::new_address(
-            Some(header_value(&profile.name)),
-            from_email.clone(),
-        ))
-        .to(Address::new_address(Some(header_value(&to.name)), to_email))
-        .date(ctx.now.as_second())
-        .message_id(message_id)
-        .header("X-Unsent", Raw::new("1"))
-        .text_body(body);
-    if let Some(s) = &d.subject {
-        message = message.subject(header_value(s));
-    }
-    message
-        .write_to_string()
-        .map_err(|e| Error::input(format!("cannot build the message: {e}")))
+    Letter::new((&profile.name, &from), to, d, id, thread.as_ref())?
+        .build(ctx.now.as_second(), true)
 }
 
 /// `local@domain` with nothing a header parser could misread.

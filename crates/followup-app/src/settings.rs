@@ -8,6 +8,12 @@
 //! hours = "09:00-17:00"       # recipients' business hours
 //! preset = "balanced"         # gentle | balanced | prompt
 //! policy = "~/.config/followup/policy.toml"
+//!
+//! [mail]                      # the account `followup send` uses
+//! address = "sam@example.com" # From (default: the profile's email)
+//! smtp = "smtps://smtp.example.com:465"  # or smtp://host:587 (STARTTLS required)
+//! user = "sam@example.com"
+//! password_command = "pass show mail"    # its first line; or FOLLOWUP_MAIL_PASSWORD
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -30,9 +36,32 @@ pub struct Settings {
     pub preset: Option<String>,
     /// Policy file.
     pub policy: Option<PathBuf>,
+    /// The mail account (`[mail]`).
+    #[serde(default)]
+    pub mail: MailSettings,
     /// Where the values came from, for messages ([`Settings::origin`]).
     #[serde(skip)]
     pub origins: Origins,
+}
+
+/// The `[mail]` section: the account messages are sent from. The password is never
+/// here: `password_command` (run through the shell; its first line is the password) or
+/// the `FOLLOWUP_MAIL_PASSWORD` variable, read only when a message is sent.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailSettings {
+    /// The From address (default: the profile's email).
+    pub address: Option<String>,
+    /// `smtps://host:465`, `smtp://host:587` (STARTTLS required) or
+    /// `smtp://127.0.0.1:PORT` (plain, on a loopback address only).
+    pub smtp: Option<String>,
+    /// The login (none: no login).
+    pub user: Option<String>,
+    /// A shell command whose first line of output is the password.
+    pub password_command: Option<String>,
+    /// A PEM file of certificates to trust besides the public roots (a server with a
+    /// certificate of its own).
+    pub ca: Option<PathBuf>,
 }
 
 /// Where each value of [`Settings`] came from: the environment or the file.
@@ -45,12 +74,16 @@ pub struct Origins {
 }
 
 /// The variable that overrides each key of the settings file.
-const VARS: [(&str, &str); 5] = [
+const VARS: [(&str, &str); 9] = [
     ("tz", "FOLLOWUP_TZ"),
     ("region", "FOLLOWUP_REGION"),
     ("hours", "FOLLOWUP_HOURS"),
     ("preset", "FOLLOWUP_PRESET"),
     ("policy", "FOLLOWUP_POLICY"),
+    ("mail.address", "FOLLOWUP_MAIL_ADDRESS"),
+    ("mail.smtp", "FOLLOWUP_SMTP"),
+    ("mail.user", "FOLLOWUP_MAIL_USER"),
+    ("mail.ca", "FOLLOWUP_MAIL_CA"),
 ];
 
 /// The directory holding `config.toml` (and, later, templates).
@@ -104,6 +137,9 @@ impl Settings {
         if let Some(p) = &s.policy {
             s.policy = Some(expand_home(p));
         }
+        if let Some(p) = &s.mail.ca {
+            s.mail.ca = Some(expand_home(p));
+        }
         Ok(s)
     }
 }
@@ -121,13 +157,18 @@ impl Settings {
                 "region" => self.region = Some(v),
                 "hours" => self.hours = Some(v),
                 "preset" => self.preset = Some(v),
+                "mail.address" => self.mail.address = Some(v),
+                "mail.smtp" => self.mail.smtp = Some(v),
+                "mail.user" => self.mail.user = Some(v),
+                "mail.ca" => self.mail.ca = Some(PathBuf::from(v)),
                 _ => self.policy = Some(PathBuf::from(v)),
             }
             self.origins.env.push(key);
         }
     }
 
-    /// Where the value of `key` (`tz`, `region`, `hours`, `preset`, `policy`) came
+    /// Where the value of `key` (`tz`, `region`, `hours`, `preset`, `policy`,
+    /// `mail.smtp`, ...) came
     /// from, for messages: its variable (`FOLLOWUP_TZ`), else the file
     /// (`tz in /home/sam/.config/followup/config.toml`), else `tz (settings)`.
     pub fn origin(&self, key: &str) -> String {

@@ -172,6 +172,14 @@ pub enum Command {
     Draft(DraftArgs),
     /// Check a message before it goes out, like a compiler checks code.
     Check(CheckArgs),
+    /// Send a message at the plan's moment: drafted (or --file), checked, queued in the
+    /// outbox, and sent when due by the mail account of [mail] in config.toml.
+    Send(SendArgs),
+    /// The outbox: what is queued, sent, failed or unknown; cancel, edit, retry, run.
+    Outbox(OutboxArgs),
+    /// The mail account messages are sent from.
+    #[command(subcommand)]
+    Mail(MailCommand),
     /// Read an interview invitation (.ics, or an .eml with a calendar part) into the tracker.
     Import(ImportArgs),
     /// Write every planned step as calendar events with reminders (.ics).
@@ -459,9 +467,112 @@ pub struct DraftArgs {
     /// text, eml or mailto.
     #[arg(long, default_value = "text")]
     pub format: String,
+    /// An eml starts a thread of its own instead of replying to the last message sent
+    /// to this person.
+    #[arg(long)]
+    pub new_thread: bool,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `followup send`.
+#[derive(Debug, Args, Clone)]
+pub struct SendArgs {
+    /// The application id.
+    pub id: i64,
+    /// thank-you, follow-up, final-follow-up, feedback-request, reply-to-rejection.
+    #[arg(long)]
+    pub kind: String,
+    /// To whom (a contact's name, or part of it).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// When it leaves: now, recommended (the plan's moment), earliest, or a moment
+    /// (RFC 3339, or "2026-12-08 09:00" in the application's zone).
+    #[arg(long, default_value = "recommended", value_name = "WHEN")]
+    pub at: String,
+    /// Send this text or .eml (your edited draft) instead of the drafted one.
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Queue it even when the checker finds errors.
+    #[arg(long)]
+    pub force: bool,
+    /// Do not ask about warnings.
+    #[arg(long)]
+    pub yes: bool,
+    /// Start a new thread instead of replying to the last message sent to this person.
+    #[arg(long)]
+    pub new_thread: bool,
+    /// The spelling dictionary: en_US or en_GB.
+    #[arg(
+        long,
+        env = "FOLLOWUP_LANG",
+        default_value = "en_US",
+        value_name = "LANG"
+    )]
+    pub lang: String,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `followup outbox`.
+#[derive(Debug, Args, Clone)]
+pub struct OutboxArgs {
+    #[command(subcommand)]
+    pub command: Option<OutboxCommand>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What `followup outbox` does besides listing.
+#[derive(Debug, Subcommand, Clone)]
+pub enum OutboxCommand {
+    /// Cancel a message that has not left.
+    Cancel {
+        /// The message's number.
+        n: i64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change when a queued message leaves.
+    Edit {
+        /// The message's number.
+        n: i64,
+        /// now, recommended, earliest, or a moment.
+        #[arg(long, value_name = "WHEN")]
+        at: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Queue a failed, unknown or cancelled message again, to leave now.
+    Retry {
+        /// The message's number.
+        n: i64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send everything due now (for cron or a systemd timer).
+    Run {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `followup mail`.
+#[derive(Debug, Subcommand, Clone)]
+pub enum MailCommand {
+    /// Connect, secure the connection and log in: one line per step.
+    Test {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// `followup check`.

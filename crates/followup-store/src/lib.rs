@@ -31,9 +31,9 @@
 //! # Ok::<(), followup_store::StoreError>(())
 //! ```
 //!
-//! # Schema (version 8: `migrations/0001_initial.sql`, `0002_holidays.sql`,
+//! # Schema (version 9: `migrations/0001_initial.sql`, `0002_holidays.sql`,
 //! `0003_agenda_cache.sql`, `0004_invite_sequence.sql`, `0005_plan_gen_table.sql`,
-//! `0006_holiday_base.sql`, `0007_agenda_snapshot.sql`, `0008_idempotency.sql`)
+//! `0006_holiday_base.sql`, `0007_agenda_snapshot.sql`, `0008_idempotency.sql`, `0009_outbox.sql`)
 //!
 //! | table | holds |
 //! |---|---|
@@ -113,6 +113,7 @@ mod idempotency;
 mod load;
 pub mod model;
 mod open;
+mod outbox;
 mod sql;
 mod text;
 pub mod validate;
@@ -133,6 +134,7 @@ pub use model::{
 };
 pub use model::{InviteSequence, PlanGen, BACKUP_FORMAT_OLDEST};
 pub use open::{APPLICATION_ID, BUSY_TIMEOUT, SCHEMA_VERSION};
+pub use outbox::{touchpoint_kind, NewOutboxMessage, OutboxMessage, OutboxState};
 pub use text::SharedText;
 
 /// The database: one SQLite connection.

@@ -168,6 +168,7 @@ impl Store {
             invite_sequences,
             plan_gens,
             last_ids,
+            outbox: crate::outbox::all(&tx)?,
         };
         tx.finish()?;
         Ok(backup)

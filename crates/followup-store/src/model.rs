@@ -223,7 +223,7 @@ impl ApplicationFull {
 ///   application's change count ([`Backup::plan_gens`]), the last id given in each
 ///   table ([`Backup::last_ids`]) and each holiday calendar's id. Format 1 files are
 ///   still read: what they lack starts afresh, as it did when they were written.
-pub const BACKUP_FORMAT: u32 = 2;
+pub const BACKUP_FORMAT: u32 = 3;
 
 /// The oldest format [`Store::restore`](crate::Store::restore) reads.
 pub const BACKUP_FORMAT_OLDEST: u32 = 1;
@@ -257,6 +257,10 @@ pub struct Backup {
     /// hold application ids).
     #[serde(default)]
     pub last_ids: std::collections::BTreeMap<String, i64>,
+    /// Since format 3: the outbox, by id: what was queued, sent, failed or cancelled
+    /// (never a password: none is stored).
+    #[serde(default)]
+    pub outbox: Vec<crate::outbox::OutboxMessage>,
 }
 
 /// The `SEQUENCE` an imported interview was last imported with.

@@ -58,6 +58,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         version: 8,
         sql: include_str!("../migrations/0008_idempotency.sql"),
     },
+    Migration {
+        version: 9,
+        sql: include_str!("../migrations/0009_outbox.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.

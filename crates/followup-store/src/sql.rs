@@ -8,6 +8,7 @@ use crate::error::{Result, StoreError};
 use crate::model::{
     Channel, CompanyType, ContactRole, NoteKind, Outcome, Round, Seniority, Status, TouchpointKind,
 };
+use crate::outbox::OutboxState;
 
 /// An enumeration stored as its word.
 pub(crate) trait Word: Copy + 'static {
@@ -36,7 +37,8 @@ core_word!(
     TouchpointKind,
     Outcome,
     ContactRole,
-    NoteKind
+    NoteKind,
+    OutboxState
 );
 
 /// Nanoseconds since the Unix epoch; instants outside 1677..2262 are refused.

@@ -230,7 +230,7 @@ impl Store {
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?;
             c.execute_batch(
-                "DELETE FROM interview_contact; DELETE FROM note; DELETE FROM touchpoint;
+                "DELETE FROM outbox; DELETE FROM interview_contact; DELETE FROM note; DELETE FROM touchpoint;
                  DELETE FROM contact; DELETE FROM interview; DELETE FROM application;
                  DELETE FROM profile; DELETE FROM holiday; DELETE FROM holiday_calendar;",
             )?;
@@ -255,6 +255,7 @@ const TABLES_WITH_IDS: &[&str] = &[
     "touchpoint",
     "note",
     "holiday_calendar",
+    "outbox",
 ];
 
 /// Everything of a backup, into tables just emptied; `before` holds each
@@ -273,6 +274,9 @@ fn restore_all(c: &Connection, backup: &Backup, before: &HashMap<i64, i64>) -> R
         insert_profile(c, p)?;
     }
     restore_rows(c, backup)?;
+    for m in &backup.outbox {
+        crate::outbox::insert_row(c, m)?;
+    }
     let mut seq =
         c.prepare("INSERT INTO invite_sequence (interview_id, sequence) VALUES (?1, ?2)")?;
     for s in &backup.invite_sequences {

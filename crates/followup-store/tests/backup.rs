@@ -118,6 +118,7 @@ fn restore_is_all_or_nothing() {
         invite_sequences: Vec::new(),
         plan_gens: Vec::new(),
         last_ids: Default::default(),
+        outbox: Vec::new(),
     })
     .unwrap();
     assert!(s.applications(true).unwrap().is_empty());
@@ -178,6 +179,8 @@ const KEPT: &[&str] = &[
     "plan_gen",
     // The last id given in each table: ids are never given twice.
     "sqlite_sequence",
+    // Messages queued, sent, failed or cancelled by `followup send` (no password).
+    "outbox",
 ];
 
 /// Caches, left out of a backup and derived again: what planning last derived, and
@@ -237,6 +240,33 @@ fn every_table_filled(path: &std::path::Path) -> Store {
     };
     s.update_application(ids[0], &patch).unwrap();
     s.delete_application(*ids.last().unwrap()).unwrap();
+    // Two messages in the outbox: one sent (and logged), one queued.
+    let full = s.application(ids[1]).unwrap();
+    let contact = full.contacts[0].id;
+    for (n, minutes) in [(1, 10), (2, 60 * 24 * 7)] {
+        let m = s
+            .outbox_queue(&followup_store::NewOutboxMessage {
+                application_id: ids[1],
+                contact_id: contact,
+                kind: "follow-up".into(),
+                at: now() + jiff::SignedDuration::from_mins(minutes),
+                from_name: "Sam Seeker".into(),
+                from_addr: "sam@example.com".into(),
+                to_name: full.contacts[0].name.clone(),
+                to_addr: "them@example.com".into(),
+                subject: Some("Following up".into()),
+                body: "Hello".into(),
+                message_id: format!("<m{n}@example.com>"),
+                in_reply_to: None,
+                references: None,
+                created_at: now(),
+            })
+            .unwrap();
+        if n == 1 {
+            s.outbox_claim(m.id).unwrap();
+            s.outbox_sent(m.id, m.at, "250 OK").unwrap();
+        }
+    }
     s
 }
 

@@ -92,6 +92,7 @@ fn first_open_creates_directories_file_and_schema() {
             "interview_contact",
             "invite_sequence",
             "note",
+            "outbox",
             "plan_gen",
             "profile",
             "touchpoint"

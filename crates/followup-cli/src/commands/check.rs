@@ -126,7 +126,7 @@ fn read_input(file: &Path) -> Result<Vec<u8>> {
 }
 
 /// `~/.config/followup/words.txt` if it exists, and `--words FILE` (which must).
-fn personal_words(extra: Option<&Path>) -> Result<Vec<String>> {
+pub(crate) fn personal_words(extra: Option<&Path>) -> Result<Vec<String>> {
     let mut words = Vec::new();
     let mut read = |path: &Path, must: bool| -> Result<()> {
         match std::fs::read_to_string(path) {
@@ -211,7 +211,7 @@ fn offset(text: &str, lines: &[std::ops::Range<usize>], line: usize, column: usi
 /// take time in the square of its length.
 const MAX_SHOWN: usize = 200;
 
-fn print_human(name: &str, text: &str, found: &[Diagnostic]) -> Result<()> {
+pub(crate) fn print_human(name: &str, text: &str, found: &[Diagnostic]) -> Result<()> {
     // anstream drops the colours when stdout is not a terminal.
     let renderer = Renderer::styled();
     let lines = line_ranges(text);

@@ -2,7 +2,7 @@
 //! facts, printed as text, an `.eml` file a mail client opens as a draft, or a
 //! `mailto:` link. Nothing is ever sent.
 
-use followup_app::draft::{address_of, eml, interviews, is_email, mailto, text, Format};
+use followup_app::draft::{address_of, eml_in_thread, interviews, is_email, mailto, text, Format};
 pub(crate) use followup_app::draft::{input, recipient, user_template};
 use followup_app::draft::{open_thank_yous, recipient_now};
 use followup_core::draft;
@@ -49,7 +49,15 @@ pub fn run(ctx: &Ctx, args: &DraftArgs) -> Result<()> {
     };
     let rendered = match format {
         Format::Text => None,
-        Format::Eml => Some(eml(ctx, &full, kind, &profile, to, &draft)?),
+        Format::Eml => Some(eml_in_thread(
+            ctx,
+            &full,
+            kind,
+            &profile,
+            to,
+            &draft,
+            args.new_thread,
+        )?),
         Format::Mailto => Some(mailto(address.unwrap_or_default(), &draft)),
     };
 

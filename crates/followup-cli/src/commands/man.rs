@@ -91,6 +91,21 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     ),
     ("FOLLOWUP_TOKEN", "The bearer token of serve, as --token."),
     (
+        "FOLLOWUP_SMTP",
+        "The mail server of send: smtps://host:465, smtp://host:587 (STARTTLS required) \
+         or smtp://127.0.0.1:PORT (plain, loopback only), over smtp in [mail].",
+    ),
+    (
+        "FOLLOWUP_MAIL_ADDRESS, FOLLOWUP_MAIL_USER, FOLLOWUP_MAIL_CA",
+        "The From address, the login and a PEM file of certificates to trust, over \
+         address, user and ca in [mail].",
+    ),
+    (
+        "FOLLOWUP_MAIL_PASSWORD",
+        "The mail password when [mail] has no password_command. Never stored, printed \
+         nor logged.",
+    ),
+    (
         "XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_CACHE_HOME",
         "Where the settings, the database and the cache are (see FILES).",
     ),

@@ -9,11 +9,14 @@ pub mod export;
 pub mod export_csv;
 pub mod holidays;
 pub mod import;
+pub mod mail;
 pub mod man;
 pub mod note;
+pub mod outbox;
 pub mod plan;
 pub mod recorded;
 pub mod report;
+pub mod send;
 pub mod serve;
 pub mod track;
 
@@ -165,6 +168,9 @@ pub fn dispatch(mut cli: Cli, db_from: Option<&'static str>) -> Result<()> {
         Command::Restore { file, yes, json } => track::restore(&tracker()?, file, *yes, *json),
         Command::Draft(a) => draft::run(&tracker()?, a),
         Command::Check(a) => check::run(&tracker()?, a),
+        Command::Send(a) => send::run(&tracker()?, a, cli.now.is_some()),
+        Command::Outbox(a) => outbox::run(&tracker()?, a, cli.now.is_some()),
+        Command::Mail(c) => mail::run(&tracker()?, c),
         Command::Import(a) => import::run(&tracker()?, a),
         Command::Export(a) => export::run(&tracker()?, a),
         Command::Holidays(c) => holidays::run(&tracker()?, c),

@@ -52,8 +52,47 @@ pub fn run(
                 eprintln!("note: could not open a browser; visit {url}");
             }
         }
+        tokio::spawn(dispatcher(
+            ctx.settings.clone(),
+            ctx.policy.clone(),
+            ctx.db.clone(),
+            fixed_now.then_some(ctx.now),
+        ));
         followup_server::serve(listener, config)
             .await
             .map_err(|e| Error::Store(format!("the server stopped: {e}")))
     })
+}
+
+/// The outbox's dispatcher while the server runs: `followup outbox run` every minute,
+/// on a blocking thread (S3: the same at-most-once steps, the same lock).
+async fn dispatcher(
+    settings: crate::settings::Settings,
+    policy: followup_core::policy::Policy,
+    db: std::path::PathBuf,
+    fixed_now: Option<jiff::Timestamp>,
+) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        let (settings, policy, db) = (settings.clone(), policy.clone(), db.clone());
+        let done = tokio::task::spawn_blocking(move || {
+            let clock = move || fixed_now.unwrap_or_else(jiff::Timestamp::now);
+            let ctx = Ctx::from_parts(settings, policy, clock(), db);
+            followup_app::outbox::run(&ctx, &clock)
+        })
+        .await;
+        match done {
+            Ok(Ok(r)) => {
+                for (id, to, _) in &r.sent {
+                    eprintln!("outbox: message {id} sent to {to}");
+                }
+                for (id, why) in &r.failed {
+                    eprintln!("outbox: message {id} failed: {why}");
+                }
+            }
+            Ok(Err(e)) => eprintln!("outbox: {e}"),
+            Err(e) => eprintln!("outbox: the dispatcher stopped: {e}"),
+        }
+    }
 }

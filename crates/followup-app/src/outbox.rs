@@ -1,0 +1,674 @@
+//! `followup send` and the outbox (S1–S3): a checked message is queued for its moment
+//! and leaves through the mail account when it is due; the dispatcher ([`run`]) is the
+//! same for `followup outbox run` (cron, a systemd timer) and `followup serve` (every
+//! minute).
+//!
+//! At most once: a message is marked `sending` in a committed transaction before the
+//! SMTP conversation and `sent` (with the server's answer, and its touchpoint) after.
+//! One dispatcher runs at a time (a lock on `<db>.outbox-lock`, released by the
+//! operating system when its process ends), so a message still `sending` when a run
+//! starts was left by a run that stopped: it becomes `unknown` and is never sent again
+//! by itself (the user checks their Sent folder, then runs `retry` or `cancel`).
+
+use std::path::PathBuf;
+
+use followup_core::agenda;
+use followup_core::calendar::{is_business_day, next_business_day};
+use followup_core::check::{self, Context, Diagnostic, Lang, Message, Severity};
+use followup_core::draft::{self, Draft};
+use followup_core::model::MessageKind;
+use followup_core::plan::Recipient;
+use followup_core::policy::Hours;
+use followup_store::model::Contact;
+use followup_store::{ApplicationFull, OutboxMessage, Store};
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+
+use crate::check::{step_of, tracked};
+use crate::ctx::{store_err, track_of, Ctx};
+use crate::draft::{
+    address_of, bare_id, from_address, input, is_email, new_message_id, recipient_now, thread_of,
+    user_template, Letter, Thread,
+};
+use crate::error::{Error, Result};
+use crate::mail::{Account, Failure, Session, StepReport};
+
+/// Temporary failures are retried for this long after the first one.
+pub const RETRY_FOR: SignedDuration = SignedDuration::from_hours(24);
+
+/// When a message should leave (`--at`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum When {
+    Now,
+    /// The plan's recommended moment for the step and recipient (the default).
+    Recommended,
+    /// The step's earliest moment.
+    Earliest,
+    /// A moment the user typed: RFC 3339, or a local time in the application's zone.
+    At(String),
+}
+
+impl When {
+    pub fn parse(text: Option<&str>) -> When {
+        match text.map(str::trim) {
+            None | Some("recommended") => When::Recommended,
+            Some("now") => When::Now,
+            Some("earliest") => When::Earliest,
+            Some(t) => When::At(t.to_string()),
+        }
+    }
+}
+
+/// The plan's window for a message: its step's moments, in the recipient's zone.
+#[derive(Debug, Clone)]
+pub struct Window {
+    pub earliest: Timestamp,
+    pub recommended: Timestamp,
+    pub latest: Timestamp,
+    pub rules: Vec<&'static str>,
+}
+
+/// The recipient's zone, holidays and business hours.
+fn recipient_of(ctx: &Ctx, full: &ApplicationFull) -> Result<(Recipient, Hours)> {
+    match track_of(ctx, full)? {
+        Some(track) => {
+            let hours = track.recipient.hours.unwrap_or(ctx.policy.hours);
+            Ok((track.recipient, hours))
+        }
+        None => Ok((Recipient::new(TimeZone::UTC), ctx.policy.hours)),
+    }
+}
+
+/// The open step of the plan a message of `kind` to `to` belongs to.
+pub fn window(
+    ctx: &Ctx,
+    full: &ApplicationFull,
+    kind: MessageKind,
+    to: &Contact,
+) -> Result<Option<Window>> {
+    let Some(track) = track_of(ctx, full)? else {
+        return Ok(None);
+    };
+    let derived = agenda::derive(&track, &ctx.policy, ctx.now);
+    let steps = step_of(kind);
+    let candidates: Vec<_> = derived
+        .items
+        .iter()
+        .filter(|i| steps.contains(&i.kind))
+        .collect();
+    let item = candidates
+        .iter()
+        .find(|i| i.to.as_ref().is_some_and(|p| p.id == to.id))
+        .or_else(|| candidates.iter().find(|i| i.to.is_none()))
+        .or_else(|| {
+            // A follow-up goes to one person whoever the plan named.
+            (!matches!(kind, MessageKind::ThankYou | MessageKind::Letter))
+                .then(|| candidates.first())
+                .flatten()
+        });
+    Ok(item.map(|i| Window {
+        earliest: i.step.zoned(i.step.earliest).timestamp(),
+        recommended: i.step.zoned(i.step.recommended).timestamp(),
+        latest: i.step.zoned(i.step.latest).timestamp(),
+        rules: i.step.rules.to_vec(),
+    }))
+}
+
+/// A message ready to be queued: what will be sent, when, and what the checker found.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub application_id: i64,
+    pub contact: Contact,
+    pub kind: MessageKind,
+    pub at: Timestamp,
+    /// The recipient's zone.
+    pub zone: TimeZone,
+    pub draft: Draft,
+    /// The text checked, as shown with the findings, and its name.
+    pub text: String,
+    pub name: String,
+    pub findings: Vec<Diagnostic>,
+    /// Warnings about the moment (after the step's latest).
+    pub warnings: Vec<String>,
+    pub window: Option<Window>,
+    pub new_thread: bool,
+}
+
+impl Prepared {
+    pub fn errors(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.warnings.len()
+            + self
+                .findings
+                .iter()
+                .filter(|d| d.severity == Severity::Warning)
+                .count()
+    }
+}
+
+/// What `followup send` was asked.
+#[derive(Debug, Clone)]
+pub struct SendInput {
+    pub id: i64,
+    pub kind: MessageKind,
+    pub to: Option<String>,
+    pub when: When,
+    /// `--file`: the user's text or .eml, and its name.
+    pub file: Option<(String, Vec<u8>)>,
+    pub new_thread: bool,
+    pub lang: Lang,
+    /// Words the spelling accepts besides the tracker's.
+    pub words: Vec<String>,
+}
+
+/// Renders (or reads) the message, picks its moment and checks it (S1, S2). A moment
+/// before the step's earliest is refused (T1–T5).
+pub fn prepare(ctx: &Ctx, s: &SendInput) -> Result<Prepared> {
+    if !is_email(s.kind) {
+        return Err(Error::input(format!(
+            "a {} is not an email: only thank-you, follow-up, final-follow-up, \
+             feedback-request and reply-to-rejection are sent",
+            s.kind
+        )));
+    }
+    let store = ctx.store()?;
+    let profile = store.profile().map_err(store_err)?.ok_or_else(|| {
+        Error::input(
+            "no sender profile: run `followup profile --name \"Your Name\" --email you@example.com` \
+             first; messages are signed with it",
+        )
+    })?;
+    let full = store.application(s.id).map_err(store_err)?;
+    let to = recipient_now(ctx, &full, s.kind, s.to.as_deref())?.clone();
+    address_of(&to)?;
+    let (recipient, _) = recipient_of(ctx, &full)?;
+    let zone = recipient.tz.clone();
+    let window = window(ctx, &full, s.kind, &to)?;
+    let step_rules = |w: &Window| w.rules.join(", ");
+    let at = match &s.when {
+        When::Now => ctx.now,
+        When::Recommended | When::Earliest => {
+            let Some(w) = &window else {
+                return Err(Error::input(format!(
+                    "the plan of application {} has no open {} step for {}: give --at now \
+                     or a moment",
+                    s.id, s.kind, to.name
+                )));
+            };
+            let t = if s.when == When::Earliest {
+                w.earliest
+            } else {
+                w.recommended
+            };
+            t.max(ctx.now)
+        }
+        When::At(text) => crate::track::when(ctx, &full, Some(text))?,
+    };
+    let mut warnings = Vec::new();
+    if let Some(w) = &window {
+        if at < w.earliest {
+            return Err(Error::input(format!(
+                "{} is before the step's earliest moment, {} ({}): not too soon (S2); \
+                 give --at earliest or a later moment",
+                at.to_zoned(zone.clone()).strftime("%a %Y-%m-%d %H:%M %Z"),
+                w.earliest
+                    .to_zoned(zone.clone())
+                    .strftime("%a %Y-%m-%d %H:%M %Z"),
+                step_rules(w)
+            )));
+        }
+        if at > w.latest {
+            warnings.push(format!(
+                "{} is after the step's latest moment, {} ({}): it will be late",
+                at.to_zoned(zone.clone()).strftime("%a %Y-%m-%d %H:%M %Z"),
+                w.latest
+                    .to_zoned(zone.clone())
+                    .strftime("%a %Y-%m-%d %H:%M %Z"),
+                step_rules(w)
+            ));
+        }
+    }
+
+    let (name, text, msg, draft) = match &s.file {
+        Some((name, bytes)) => {
+            let (text, msg) =
+                check::read_message(bytes).map_err(|e| Error::input(format!("{name}: {e}")))?;
+            let draft = Draft {
+                subject: msg.subject.clone(),
+                body: msg.body.trim_end_matches(['\n', '\r']).to_string(),
+            };
+            (name.clone(), text, msg, draft)
+        }
+        None => {
+            let input = input(&full, s.kind, &profile, &to, at);
+            let draft = match user_template(s.kind)? {
+                Some((path, source)) => {
+                    draft::render_with(&input, &path.display().to_string(), &source)
+                }
+                None => draft::render(&input),
+            }
+            .map_err(Error::input)?;
+            let text = crate::draft::text(&draft);
+            let msg = check::parse_message(&text);
+            ("<draft>".to_string(), text, msg, draft)
+        }
+    };
+    let findings = run_checker(ctx, s, &to, at, &zone, &msg)?;
+    let shown = msg.shown(&text).into_owned();
+    Ok(Prepared {
+        application_id: s.id,
+        contact: to,
+        kind: s.kind,
+        at,
+        zone,
+        draft,
+        text: shown,
+        name,
+        findings,
+        warnings,
+        window,
+        new_thread: s.new_thread,
+    })
+}
+
+fn run_checker(
+    ctx: &Ctx,
+    s: &SendInput,
+    to: &Contact,
+    at: Timestamp,
+    zone: &TimeZone,
+    msg: &Message,
+) -> Result<Vec<Diagnostic>> {
+    let mut t = tracked(ctx, s.id, Some(s.kind), Some(&to.name))?;
+    if let Some(timing) = &mut t.timing {
+        timing.send = at.to_zoned(zone.clone());
+    }
+    let mut words = s.words.clone();
+    words.extend(t.words.iter().cloned());
+    let context = Context {
+        kind: Some(s.kind),
+        company: t.company.as_deref(),
+        recipient: Some(&to.name),
+        people: &t.people,
+        topics: &t.topics,
+        other_companies: &t.others,
+        known_words: &words,
+        timing: t.timing.clone(),
+        lang: s.lang,
+    };
+    Ok(check::check(msg, &context))
+}
+
+/// A message id nobody else gives: the draft's, with a few random characters.
+fn unique_id(base: &str) -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    let (local, domain) = base.rsplit_once('@').unwrap_or((base, "localhost"));
+    format!("<{local}.{:08x}@{domain}>", h.finish() as u32)
+}
+
+/// Queues a prepared message (the checker's verdict was accepted by the caller).
+pub fn queue(ctx: &Ctx, p: &Prepared) -> Result<OutboxMessage> {
+    let mut store = ctx.store()?;
+    let profile = store
+        .profile()
+        .map_err(store_err)?
+        .ok_or_else(|| Error::input("no sender profile"))?;
+    let from = from_address(ctx, &profile);
+    let thread: Option<Thread> = if p.new_thread {
+        None
+    } else {
+        thread_of(&store, p.application_id, p.contact.id, p.at)?
+    };
+    let id = unique_id(&new_message_id(
+        p.application_id,
+        p.kind,
+        p.contact.id,
+        ctx.now,
+        &from,
+    ));
+    let letter = Letter::new(
+        (&profile.name, &from),
+        &p.contact,
+        &p.draft,
+        bare_id(&id).to_string(),
+        thread.as_ref(),
+    )?;
+    // Built once now, so a value that cannot go in a message is refused before it is
+    // queued.
+    letter.build(p.at.as_second(), false)?;
+    let refs = (!letter.references.is_empty()).then(|| {
+        letter
+            .references
+            .iter()
+            .map(|r| format!("<{r}>"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    });
+    store
+        .outbox_queue(&followup_store::NewOutboxMessage {
+            application_id: p.application_id,
+            contact_id: p.contact.id,
+            kind: p.kind.as_str().to_string(),
+            at: p.at,
+            from_name: letter.from_name.clone(),
+            from_addr: letter.from_addr.clone(),
+            to_name: letter.to_name.clone(),
+            to_addr: letter.to_addr.clone(),
+            subject: letter.subject.clone(),
+            body: letter.body.clone(),
+            message_id: id,
+            in_reply_to: letter.in_reply_to.as_ref().map(|r| format!("<{r}>")),
+            references: refs,
+            created_at: ctx.now,
+        })
+        .map_err(store_err)
+}
+
+/// The bytes of a queued message, dated `date`.
+pub fn bytes_of(m: &OutboxMessage, date: Timestamp) -> Result<String> {
+    Letter {
+        from_name: m.from_name.clone(),
+        from_addr: m.from_addr.clone(),
+        to_name: m.to_name.clone(),
+        to_addr: m.to_addr.clone(),
+        subject: m.subject.clone(),
+        body: m.body.clone(),
+        message_id: bare_id(&m.message_id).to_string(),
+        in_reply_to: m.in_reply_to.as_deref().map(|r| bare_id(r).to_string()),
+        references: m
+            .references
+            .as_deref()
+            .unwrap_or("")
+            .split_whitespace()
+            .map(|r| bare_id(r).to_string())
+            .collect(),
+    }
+    .build(date.as_second(), false)
+}
+
+/// The first moment at or after `t` inside the recipient's business hours and days
+/// (T8).
+pub fn in_business_hours(t: Timestamp, r: &Recipient, hours: Hours) -> Timestamp {
+    let z = t.to_zoned(r.tz.clone());
+    let region = r.region.as_ref();
+    let (date, time) = (z.date(), z.time());
+    if is_business_day(date, region) && time >= hours.start && time < hours.end {
+        return t;
+    }
+    let day = if is_business_day(date, region) && time < hours.start {
+        date
+    } else {
+        next_business_day(date.tomorrow().unwrap_or(date), region)
+    };
+    day.to_datetime(hours.start)
+        .to_zoned(r.tz.clone())
+        .map(|z| z.timestamp())
+        .unwrap_or(t)
+}
+
+/// What one run of the dispatcher did.
+#[derive(Debug, Default, Clone)]
+pub struct RunReport {
+    /// Another run holds the lock: nothing was done.
+    pub busy: bool,
+    /// Messages found `sending` (a run that stopped): now `unknown`.
+    pub unknown: Vec<i64>,
+    /// (id, to, the server's answer).
+    pub sent: Vec<(i64, String, String)>,
+    /// (id, next attempt, why).
+    pub retrying: Vec<(i64, Timestamp, String)>,
+    /// (id, the server's words).
+    pub failed: Vec<(i64, String)>,
+}
+
+/// The lock file of the dispatcher: `<db>.outbox-lock`.
+pub fn lock_path(db: &std::path::Path) -> PathBuf {
+    let mut p = db.as_os_str().to_owned();
+    p.push(".outbox-lock");
+    PathBuf::from(p)
+}
+
+/// What a message left `sending` says.
+pub const UNKNOWN_WHY: &str = "the run sending it stopped before the server answered: it may \
+    have left. Check your Sent folder, then `followup outbox retry N` or `cancel N`";
+
+/// Sends every message due at `clock()` over one connection (S3). `clock` is read
+/// for each message (the moment the server accepted it is the touchpoint's).
+pub fn run(ctx: &Ctx, clock: &dyn Fn() -> Timestamp) -> Result<RunReport> {
+    let mut report = RunReport::default();
+    let mut store = ctx.store()?;
+    let lock_file = lock_path(&ctx.db);
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_file)
+        .map_err(|source| Error::Write {
+            path: lock_file.clone(),
+            source,
+        })?;
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            report.busy = true;
+            return Ok(report);
+        }
+        Err(std::fs::TryLockError::Error(source)) => {
+            return Err(Error::Write {
+                path: lock_file,
+                source,
+            })
+        }
+    }
+    report.unknown = store
+        .outbox_orphans_unknown(UNKNOWN_WHY)
+        .map_err(store_err)?;
+    let due = store.outbox_due(clock()).map_err(store_err)?;
+    if due.is_empty() {
+        return Ok(report);
+    }
+    let account = Account::from_ctx(ctx)?;
+    let mut session: Option<Session> = None;
+    // Accepted by the server, recorded with the next claim (one commit per message).
+    let mut accepted: Option<(i64, Timestamp, String, String)> = None;
+    let mut queue = due.into_iter();
+    while let Some(m) = queue.next() {
+        if session.is_none() {
+            match Session::open(&account, &mut |_: StepReport| {}) {
+                Ok(s) => session = Some(s),
+                Err(f) => {
+                    record_sent(&mut store, &mut accepted, &mut report)?;
+                    // Nothing was handed over: every due message keeps its place.
+                    failed(ctx, &mut store, &m, &f, clock(), &mut report)?;
+                    for rest in queue.by_ref() {
+                        failed(ctx, &mut store, &rest, &f, clock(), &mut report)?;
+                    }
+                    break;
+                }
+            }
+        }
+        let Some(s) = session.as_mut() else { break };
+        let now = clock();
+        let bytes = bytes_of(&m, now)?;
+        let before = accepted
+            .as_ref()
+            .map(|(id, at, reply, _)| (*id, *at, reply.as_str()));
+        let claimed = store
+            .outbox_sent_then_claim(before, m.id)
+            .map_err(store_err)?;
+        if let Some((id, _, reply, to)) = accepted.take() {
+            report.sent.push((id, to, reply));
+        }
+        if !claimed {
+            continue;
+        }
+        match s.send(&m.to_addr, bytes.as_bytes()) {
+            Ok(reply) => accepted = Some((m.id, clock(), reply, m.to_addr.clone())),
+            Err(f) => {
+                failed(ctx, &mut store, &m, &f, now, &mut report)?;
+                if !s.usable() {
+                    session = None;
+                }
+            }
+        }
+    }
+    record_sent(&mut store, &mut accepted, &mut report)?;
+    if let Some(s) = session {
+        s.close();
+    }
+    drop(lock);
+    Ok(report)
+}
+
+fn record_sent(
+    store: &mut Store,
+    accepted: &mut Option<(i64, Timestamp, String, String)>,
+    report: &mut RunReport,
+) -> Result<()> {
+    if let Some((id, at, reply, to)) = accepted.take() {
+        store.outbox_sent(id, at, &reply).map_err(store_err)?;
+        report.sent.push((id, to, reply));
+    }
+    Ok(())
+}
+
+/// Records a failure: a temporary one is tried again later, inside the recipient's
+/// business hours, for up to [`RETRY_FOR`]; a permanent one stops.
+fn failed(
+    ctx: &Ctx,
+    store: &mut Store,
+    m: &OutboxMessage,
+    f: &Failure,
+    now: Timestamp,
+    report: &mut RunReport,
+) -> Result<()> {
+    if f.temporary {
+        let first = m.first_failure.unwrap_or(now);
+        let give_up = first + RETRY_FOR;
+        let waited = now.duration_since(first);
+        let wait = (waited / 2).clamp(SignedDuration::from_mins(5), SignedDuration::from_hours(2));
+        let full = store.application(m.application_id).map_err(store_err)?;
+        let (recipient, hours) = recipient_of(ctx, &full)?;
+        let next = in_business_hours(now + wait, &recipient, hours);
+        if next <= give_up {
+            store
+                .outbox_failed(m.id, &f.text, Some(first), Some(next))
+                .map_err(store_err)?;
+            report.retrying.push((m.id, next, f.text.clone()));
+            return Ok(());
+        }
+        let text = format!("gave up after 24 hours of temporary failures: {}", f.text);
+        store
+            .outbox_failed(m.id, &text, Some(first), None)
+            .map_err(store_err)?;
+        report.failed.push((m.id, text));
+        return Ok(());
+    }
+    store
+        .outbox_failed(m.id, &f.text, m.first_failure, None)
+        .map_err(store_err)?;
+    report.failed.push((m.id, f.text.clone()));
+    Ok(())
+}
+
+/// `followup mail test`: each step, one line.
+pub fn test_account(ctx: &Ctx) -> Result<Vec<StepReport>> {
+    let account = Account::from_ctx(ctx)?;
+    let mut steps = vec![StepReport {
+        step: "account",
+        ok: true,
+        text: format!(
+            "{} via {} ({})",
+            account.address,
+            account.server(),
+            account.smtp_from
+        ),
+    }];
+    if let Ok(s) = Session::open(&account, &mut |r| steps.push(r)) {
+        s.close();
+    }
+    Ok(steps)
+}
+
+/// A new moment for a queued message (`outbox edit N --at`), refused before its
+/// step's earliest moment.
+pub fn reschedule(ctx: &Ctx, id: i64, when: &When) -> Result<OutboxMessage> {
+    let mut store = ctx.store()?;
+    let m = store.outbox_message(id).map_err(store_err)?;
+    let full = store.application(m.application_id).map_err(store_err)?;
+    let kind: MessageKind = m.kind.parse().map_err(Error::input)?;
+    let contact = full
+        .contact(m.contact_id)
+        .cloned()
+        .ok_or_else(|| Error::input(format!("message {id}: its contact is gone")))?;
+    let w = window(ctx, &full, kind, &contact)?;
+    let at = match when {
+        When::Now => ctx.now,
+        When::Recommended | When::Earliest => {
+            let w = w.as_ref().ok_or_else(|| {
+                Error::input("the plan has no open step for this message: give a moment")
+            })?;
+            if *when == When::Earliest {
+                w.earliest.max(ctx.now)
+            } else {
+                w.recommended.max(ctx.now)
+            }
+        }
+        When::At(text) => crate::track::when(ctx, &full, Some(text))?,
+    };
+    if let Some(w) = &w {
+        if at < w.earliest {
+            return Err(Error::input(format!(
+                "{at} is before the step's earliest moment, {} ({}): not too soon (S2)",
+                w.earliest,
+                w.rules.join(", ")
+            )));
+        }
+    }
+    store.outbox_reschedule(id, at).map_err(store_err)
+}
+
+/// The recipient's zone of an application, for showing when a message leaves.
+pub fn zone_of(ctx: &Ctx, application_id: i64) -> Result<TimeZone> {
+    let full = ctx
+        .store()?
+        .application(application_id)
+        .map_err(store_err)?;
+    Ok(recipient_of(ctx, &full)?.0.tz)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_wait_for_business_hours() {
+        let r = Recipient::new(TimeZone::get("America/New_York").unwrap());
+        let h = Hours::default();
+        // Friday 18:00 in New York -> Monday 09:00.
+        let t: Timestamp = "2026-12-04T23:00:00Z".parse().unwrap();
+        let next = in_business_hours(t, &r, h);
+        assert_eq!(next, "2026-12-07T14:00:00Z".parse::<Timestamp>().unwrap());
+        // Inside the hours: unchanged.
+        let t: Timestamp = "2026-12-04T15:00:00Z".parse().unwrap();
+        assert_eq!(in_business_hours(t, &r, h), t);
+        // Early morning: the same day's opening.
+        let t: Timestamp = "2026-12-03T11:00:00Z".parse().unwrap();
+        assert_eq!(
+            in_business_hours(t, &r, h),
+            "2026-12-03T14:00:00Z".parse::<Timestamp>().unwrap()
+        );
+    }
+}
