@@ -780,6 +780,11 @@ async fn story(s: &Session, id: i64, width: u32) -> Res {
     let done = format!(
         "form[action=\"/applications/{id}/done\"]:has(input[name=\"kind\"][value=\"thank-you\"]) button"
     );
+    // The form is behind the line's "sent…" button.
+    s.click(&format!(
+        "details.sent:has(form[action=\"/applications/{id}/done\"] input[name=\"kind\"][value=\"thank-you\"]) > summary"
+    ))
+    .await?;
     s.submit(&done).await?;
     s.wait_path(|p| p == "/", "Today after done").await?;
     s.flash("Logged thank-you").await?;
