@@ -16,13 +16,30 @@
 //!
 //! Floating times are read in the configured zone (`tz` in config.toml, or
 //! `FOLLOWUP_TZ`), else in the calendar's `X-WR-TIMEZONE`, else UTC; a note says so.
-//! Events with neither organiser nor attendee (one's own entries) are not invitations
-//! and are skipped, with a note.
+//!
+//! What is an invitation:
+//!
+//! - an event with an organiser or attendees (`METHOD:REQUEST`, or no METHOD);
+//!   `METHOD:CANCEL` cancels;
+//! - an event with neither (what Zoom and Teams let one download, one's own calendar's
+//!   export) when the company can be told: `--company`, the title, the host the
+//!   description names, a company's own meeting address; else it is skipped, with a
+//!   note;
+//! - `METHOD:PUBLISH` is an export, not an invitation: it is read as above, and when
+//!   it lists attendees and the user's address is known but not among them, it is
+//!   someone else's meeting and is skipped;
+//! - replies (`REPLY`, `COUNTER`, `REFRESH`, `DECLINECOUNTER`) are skipped;
+//! - an all-day event has a date, not an interview's time: it is skipped (refused
+//!   when it is the only event), never placed at midnight;
+//! - a repeating event is one interview, its first occurrence (a change of that
+//!   occurrence applies; changes of later ones do not move it), with a note;
+//! - a file of many events of which most are all-day or without organiser (a holiday
+//!   feed, a calendar export) is refused unless `all` is set.
 
 use std::collections::HashMap;
 
 use followup_core::ical::import::{
-    clean_title, guess_company, parse_invites_with, role_from_title, round_from_title, Invite,
+    clean_title, guess_company, parse_invites_bytes, role_from_title, round_from_title, Invite,
     ParseOptions, Person,
 };
 use followup_core::model::Round;
@@ -84,10 +101,11 @@ pub struct Done {
 /// the interviewers). Returns the events to write and the notes to show.
 pub fn plan(
     ctx: &Ctx,
-    text: &str,
+    input: &[u8],
     label: &str,
     company: Option<&str>,
     me: Option<&str>,
+    all: bool,
 ) -> Result<(Vec<Planned>, Vec<String>)> {
     let floating = match ctx.settings.tz.as_deref() {
         Some(name) => Some(time::zone(name, &ctx.settings.origin("tz"))?),
@@ -97,7 +115,7 @@ pub fn plan(
         floating_tz: floating.clone(),
     };
     let invites =
-        parse_invites_with(text, &opts).map_err(|e| Error::input(format!("{label}: {e}")))?;
+        parse_invites_bytes(input, &opts).map_err(|e| Error::input(format!("{label}: {e}")))?;
     let me = match me {
         Some(m) => Some(m.trim().to_string()),
         None => profile_email(ctx)?,
@@ -109,11 +127,15 @@ pub fn plan(
              pass --me EMAIL), so every attendee is taken as an interviewer"
         ));
     }
+    let invites = latest_by_uid(invites);
+    if !all {
+        refuse_feed(label, &invites)?;
+    }
     let planned = plan_events(
         label,
         company,
         ctx,
-        latest_by_uid(invites),
+        invites,
         me.as_deref(),
         floating.as_ref(),
         &mut notes,
@@ -162,6 +184,67 @@ fn latest_by_uid(invites: Vec<Invite>) -> Vec<Invite> {
     out
 }
 
+/// How many events a file may have before it is looked at as a feed.
+pub const FEED_MIN_EVENTS: usize = 4;
+
+/// Whether an event is not an invitation by its shape: all-day, or with neither
+/// organiser nor attendee.
+fn not_an_invitation(i: &Invite) -> bool {
+    i.all_day || (i.organizer.is_none() && i.attendees.is_empty())
+}
+
+/// Refuses a calendar of many unrelated events (a holiday feed, a calendar's
+/// export): at least [`FEED_MIN_EVENTS`] events, most of them all-day or without
+/// organiser and attendee.
+fn refuse_feed(file: &str, invites: &[Invite]) -> Result<()> {
+    let n = invites.len();
+    let odd = invites.iter().filter(|i| not_an_invitation(i)).count();
+    if n >= FEED_MIN_EVENTS && odd * 2 > n {
+        let all_day = invites.iter().filter(|i| i.all_day).count();
+        return Err(Error::input(format!(
+            "{file}: a calendar of {n} events ({all_day} all-day, {} without organiser or attendee), \
+             not an invitation: a feed or a calendar's export. Pass --all to import its events \
+             anyway (or use `followup holidays import` for days off)",
+            invites
+                .iter()
+                .filter(|i| i.organizer.is_none() && i.attendees.is_empty())
+                .count()
+        )));
+    }
+    Ok(())
+}
+
+/// A field the store refused, in the words of the import (no internal field names).
+fn plain(e: followup_store::StoreError, minutes: i64) -> String {
+    match &e {
+        followup_store::StoreError::Invalid { field, reason } => {
+            let last = field.rsplit('.').next().unwrap_or(field);
+            let last = last.split('[').next().unwrap_or(last);
+            let what = match last {
+                "duration_minutes" => {
+                    return format!(
+                    "it lasts {minutes} minutes ({} days), and an interview lasts at most {} days",
+                    minutes / (24 * 60),
+                    followup_store::validate::MAX_DURATION_MINUTES / (24 * 60)
+                )
+                }
+                "tz" | "recipient_tz" => "its time zone",
+                "title" => "its title",
+                "location" => "its place",
+                "uid" => "its UID",
+                "company" => "the company's name",
+                "role" => "the role",
+                "name" => "an interviewer's name",
+                "email" => "an interviewer's e-mail address",
+                "interviewers" => "its interviewers",
+                _ => "a value",
+            };
+            format!("{what} {reason}")
+        }
+        _ => e.to_string(),
+    }
+}
+
 /// Company, role, round, interviewers and zone of every event, checked before any write.
 fn plan_events(
     file: &str,
@@ -177,18 +260,61 @@ fn plan_events(
         followup_store::validate::required_line("--company", c).map_err(store_err)?;
     }
     let mut out = Vec::with_capacity(invites.len());
-    let mut skipped = 0;
+    let mut skipped: Vec<String> = Vec::new();
     let mut floating_noted = false;
+    let one = invites.len() == 1;
     for invite in invites {
         let line = invite.line;
-        if invite.organizer.is_none() && invite.attendees.is_empty() {
-            skipped += 1;
-            if skipped <= 5 {
-                notes.push(format!(
-                    "{file}: skipped the event at line {line} (\"{}\"): no organiser or attendee, not an invitation",
-                    invite.title
-                ));
+        let at = if invite.title.trim().is_empty() {
+            format!("the event at line {line} (without a title)")
+        } else {
+            format!("the event at line {line} (\"{}\")", invite.title)
+        };
+        let no_people = invite.organizer.is_none() && invite.attendees.is_empty();
+        let method = invite.method.as_deref().unwrap_or("REQUEST");
+        if matches!(method, "REPLY" | "COUNTER" | "REFRESH" | "DECLINECOUNTER") {
+            skipped.push(format!(
+                "{at} is an answer to an invitation (METHOD:{method}), not an invitation"
+            ));
+            continue;
+        }
+        if invite.all_day {
+            let why = format!(
+                "{at} is an all-day event: it has a date but no time, so it is not an \
+                 interview's time (add the interview with `followup add`, or import the \
+                 invitation that has its time)"
+            );
+            if one {
+                return Err(Error::input(format!("{file}: {why}")));
             }
+            skipped.push(why);
+            continue;
+        }
+        if method == "PUBLISH" && !invite.attendees.is_empty() {
+            if let Some(me) = me {
+                let invited = invite.organizer.iter().chain(&invite.attendees).any(|p| {
+                    p.email
+                        .as_deref()
+                        .is_some_and(|e| e.eq_ignore_ascii_case(me))
+                });
+                if !invited {
+                    skipped.push(format!(
+                        "{at} is published (METHOD:PUBLISH) to attendees you ({me}) are not \
+                         among: someone else's meeting, not your invitation"
+                    ));
+                    continue;
+                }
+            }
+        }
+        let guess = match company_flag {
+            Some(_) => None,
+            None => guess_company(&invite, me),
+        };
+        if no_people && company_flag.is_none() && guess.is_none() {
+            skipped.push(format!(
+                "{at} has no organiser or attendee, and its title, description and meeting \
+                 link do not name a company: pass --company NAME to import it"
+            ));
             continue;
         }
         if invite.floating && !floating_noted {
@@ -207,18 +333,26 @@ fn plan_events(
                 }
             ));
         }
-        let (company, company_source) = match company_flag {
-            Some(c) => (c.to_string(), "--company".to_string()),
-            None => match guess_company(&invite, me) {
-                Some(g) => (g.name, g.source.to_string()),
-                None => {
-                    return Err(Error::input(format!(
-                        "{file}: cannot tell the company of the event at line {line} (\"{}\"): pass --company NAME",
-                        invite.title
-                    )))
-                }
-            },
+        let (company, company_source) = match (company_flag, guess) {
+            (Some(c), _) => (c.to_string(), "--company".to_string()),
+            (None, Some(g)) => (g.name, g.source.to_string()),
+            (None, None) => {
+                return Err(Error::input(format!(
+                    "{file}: cannot tell the company of {at}: pass --company NAME"
+                )))
+            }
         };
+        if invite.recurring {
+            notes.push(format!(
+                "{file}: {at} repeats: its first occurrence is the interview"
+            ));
+        }
+        if let Some(h) = &invite.host {
+            notes.push(format!(
+                "{file}: interviewer \"{}\" taken from the description of {at}",
+                h.name
+            ));
+        }
         let tz = invite
             .tz
             .clone()
@@ -242,20 +376,27 @@ fn plan_events(
         app.interviews.push(new_interview(&p));
         app.validate().map_err(|e| {
             Error::input(format!(
-                "{file}: the event at line {line} cannot be kept: {e}"
+                "{file}: {at} cannot be kept: {}",
+                plain(e, p.invite.duration_minutes())
             ))
         })?;
         out.push(p);
     }
     if out.is_empty() {
-        return Err(Error::input(format!(
-            "{file}: no invitation in the file ({skipped} event(s) without organiser or attendee)"
-        )));
+        return Err(Error::input(match skipped.as_slice() {
+            [one] => format!("{file}: no invitation in the file: {one}"),
+            _ => format!(
+                "{file}: no invitation in the file: {} event(s) skipped, the first: {}",
+                skipped.len(),
+                skipped.first().map_or("", String::as_str)
+            ),
+        }));
     }
-    if skipped > 5 {
-        notes.push(format!(
-            "{file}: {skipped} events without organiser or attendee skipped in all"
-        ));
+    for why in skipped.iter().take(5) {
+        notes.push(format!("{file}: skipped {why}"));
+    }
+    if skipped.len() > 5 {
+        notes.push(format!("{file}: {} events skipped in all", skipped.len()));
     }
     for p in out
         .iter()

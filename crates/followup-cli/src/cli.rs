@@ -617,9 +617,14 @@ pub struct ImportArgs {
     /// Your own address, left out of the interviewers (default: the profile's).
     #[arg(long, value_name = "EMAIL")]
     pub me: Option<String>,
-    /// The company (default: guessed from the organiser's domain and the title).
+    /// The company (default: guessed from the organiser's domain, the title, the
+    /// description's host or the meeting link).
     #[arg(long)]
     pub company: Option<String>,
+    /// Import every event of a calendar of many events (a feed or an export), which
+    /// is otherwise refused.
+    #[arg(long)]
+    pub all: bool,
     /// Show what would be imported; write nothing.
     #[arg(long)]
     pub dry_run: bool,

@@ -319,9 +319,11 @@ fn bad_input_is_one_line_exit_2_and_writes_nothing() {
     assert!(e.contains("DTSTART"), "{e}");
 
     // Three events, the third one's company unknown (a personal address, a bare
-    // title): the first two were already being written, and are rolled back.
+    // title, a regional meeting link): the first two were already being written, and
+    // are rolled back.
     let personal = body("c@x", "20261204T170000Z")
         .replace("SUMMARY:", "SUMMARY:Chat\r\nX-OLD-SUMMARY:")
+        .replace("initech.zoom.us", "us02web.zoom.us")
         .lines()
         .filter(|l| !l.starts_with("ATTENDEE") && !l.starts_with("ORGANIZER"))
         .map(|l| format!("{l}\r\n"))
@@ -532,4 +534,129 @@ fn an_outdated_invite_stays_outdated_after_backup_and_restore() {
         std::fs::read(&backup).unwrap(),
         std::fs::read(&again).unwrap()
     );
+}
+
+/// Runs `cmd`, which must succeed: its standard output and standard error.
+fn ok_with_notes(cmd: &mut assert_cmd::Command) -> (String, String) {
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{stderr}");
+    (String::from_utf8(out.stdout).unwrap(), stderr)
+}
+
+#[test]
+fn a_download_without_organiser_imports_with_what_was_guessed_and_from_where() {
+    let env = Env::new();
+    let (out, notes) = ok_with_notes(
+        env.cmd()
+            .args(["import", "--me", ME])
+            .arg(invite("zoom-download.ics")),
+    );
+    assert!(
+        out.contains("New application Northwind — Staff Engineer"),
+        "{out}"
+    );
+    assert!(
+        notes.contains("company \"Northwind\" guessed from the title"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("interviewer \"Dana Whitfield\" taken from the description"),
+        "{notes}"
+    );
+    // An export that names no company: refused, pointing at --company, which works.
+    let e = refused(
+        env.cmd()
+            .args(["import", "--me", ME])
+            .arg(invite("weekly-moved-occurrence.ics")),
+    );
+    assert!(e.contains("no invitation in the file"), "{e}");
+    assert!(e.contains("--company NAME"), "{e}");
+    let (out, notes) = ok_with_notes(
+        env.cmd()
+            .args(["import", "--me", ME, "--company", "Lindqvist AB"])
+            .arg(invite("weekly-moved-occurrence.ics")),
+    );
+    // The second week's change does not move the interview.
+    assert!(out.contains("2025-09-01T09:00:00+02:00"), "{out}");
+    assert!(notes.contains("repeats: its first occurrence"), "{notes}");
+}
+
+#[test]
+fn a_feed_is_refused_unless_all_and_all_day_events_are_not_interviews() {
+    let env = Env::new();
+    let e = refused(
+        env.cmd()
+            .args(["import", "--me", ME])
+            .arg(invite("holiday-feed.ics")),
+    );
+    assert!(e.contains("a calendar of 57 events (57 all-day"), "{e}");
+    assert!(e.contains("--all"), "{e}");
+    // With --all every event is looked at, and an all-day one is not an interview.
+    let e = refused(
+        env.cmd()
+            .args(["import", "--all", "--me", ME])
+            .arg(invite("holiday-feed.ics")),
+    );
+    assert!(
+        e.contains("all-day event: it has a date but no time"),
+        "{e}"
+    );
+    assert!(!env.db().exists());
+}
+
+#[test]
+fn publish_to_others_is_not_an_invitation_and_errors_are_plain_words() {
+    let env = Env::new();
+    let published = std::fs::read_to_string(invite("google.ics"))
+        .unwrap()
+        .replace("METHOD:REQUEST", "METHOD:PUBLISH");
+    let e = refused(
+        env.cmd()
+            .args(["import", "--me", "someone.else@example.org"])
+            .arg(env.file("published.ics", &published)),
+    );
+    assert!(e.contains("METHOD:PUBLISH"), "{e}");
+    assert!(e.contains("not your invitation"), "{e}");
+    // The same file imports for one of its attendees.
+    ok(env
+        .cmd()
+        .args(["import", "--dry-run", "--me", ME])
+        .arg(env.file("p2.ics", &published)));
+
+    let long = std::fs::read_to_string(invite("google.ics"))
+        .unwrap()
+        .replace(
+            "DTEND;TZID=America/New_York:20261201T104500",
+            "DTEND;TZID=America/New_York:20261231T104500",
+        );
+    let e = refused(
+        env.cmd()
+            .args(["import", "--me", ME])
+            .arg(env.file("long.ics", &long)),
+    );
+    assert!(e.contains("it lasts 43245 minutes (30 days)"), "{e}");
+    assert!(
+        !e.contains("duration_minutes") && !e.contains("interviews["),
+        "{e}"
+    );
+}
+
+#[test]
+fn latin_1_files_and_mail_parts_keep_their_accents() {
+    let env = Env::new();
+    let out = ok(env
+        .cmd()
+        .args(["import", "--dry-run", "--json", "--me", "alex@example.org"])
+        .arg(invite("imip-latin1.eml")));
+    let v = json(&out);
+    let i = &v["interviews"][0];
+    assert_eq!(i["title"], "Entretien téléphonique - Crèmerie Bélanger");
+    assert_eq!(i["company"], "Crèmerie Bélanger");
+    assert_eq!(i["interviewers"][0]["name"], "Hélène Côté");
+    let out = ok(env
+        .cmd()
+        .args(["import", "--dry-run", "--json", "--me", ME])
+        .arg(invite("outlook-cp1252.ics")));
+    assert!(out.contains("Café – Technical interview"), "{out}");
 }

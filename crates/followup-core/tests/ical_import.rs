@@ -3,9 +3,9 @@
 //! (`tests/invites/`), and the errors for bad input.
 
 use followup_core::ical::import::{
-    company_from_title, company_label, guess_company, parse_holidays, parse_invites,
-    parse_invites_with, role_from_title, round_from_title, GuessSource, ImportError, Invite,
-    ParseOptions, MAX_INPUT_BYTES,
+    company_from_title, company_label, decode_text, guess_company, host_in_description,
+    parse_holidays, parse_invites, parse_invites_bytes, parse_invites_with, role_from_title,
+    round_from_title, strip_tags, GuessSource, ImportError, Invite, ParseOptions, MAX_INPUT_BYTES,
 };
 use followup_core::model::Round;
 use jiff::civil::date;
@@ -514,4 +514,208 @@ proptest! {
             let _ = parse_invites(&text[..at]);
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Invites as calendars really send them: files from other projects' test suites (see
+// tests/invites/README.md for where each comes from).
+
+fn bytes(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/invites/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn a_download_without_organiser_names_its_host_and_company_elsewhere() {
+    let i = one("zoom-download.ics");
+    assert!(i.organizer.is_none() && i.attendees.is_empty());
+    assert_eq!(i.method.as_deref(), Some("PUBLISH"));
+    assert_eq!(i.start, ts("2026-12-14T16:00:00Z"));
+    // "Dana Whitfield is inviting you to a scheduled Zoom meeting."
+    let host = i.host.clone().expect("the host of the description");
+    assert_eq!(host.name, "Dana Whitfield");
+    assert_eq!(names(&i, ME), ["Dana Whitfield"]);
+    // "Interview: Staff Engineer – Northwind"
+    assert_eq!(company(&i, ME), ("Northwind".into(), GuessSource::Title));
+    assert_eq!(role_from_title(&i.title).as_deref(), Some("Staff Engineer"));
+    // Without a title that names it, the company's own Zoom address does.
+    let mut untitled = i.clone();
+    untitled.title = "Interview".into();
+    assert_eq!(
+        company(&untitled, ME),
+        ("Northwind".into(), GuessSource::MeetingLink)
+    );
+}
+
+#[test]
+fn titles_and_descriptions_of_exports_name_the_company() {
+    let none: &[&str] = &[];
+    for (title, company) in [
+        ("Interview: Staff Engineer – Acme", Some("Acme")),
+        ("Acme <> Jordan", Some("Acme")),
+        ("Interview with Acme", Some("Acme")),
+        ("Staff Engineer interview (Acme)", Some("Acme")),
+        ("Interview (Backend Engineer)", None),
+    ] {
+        assert_eq!(
+            company_from_title(title, none).as_deref(),
+            company,
+            "{title}"
+        );
+    }
+    let p = host_in_description("Organizer: Jane Doe <jane.doe@fabrikam.com>\nJoin").unwrap();
+    assert_eq!(
+        (p.name.as_str(), p.email.as_deref()),
+        ("Jane Doe", Some("jane.doe@fabrikam.com"))
+    );
+    // Google Meet writes the name and the address on the lines after "Organizer".
+    let p = host_in_description("Join with Google Meet\n\nOrganizer\nSam Lee\nsam@hooli.com\n")
+        .unwrap();
+    assert_eq!(p.email.as_deref(), Some("sam@hooli.com"));
+    assert_eq!(host_in_description("Agenda: intro, questions"), None);
+}
+
+#[test]
+fn attendee_parameters_are_read_not_taken_for_the_address() {
+    // Parameters as ical.js's parser tests write them: quoted values with ; and :,
+    // lists of quoted addresses, an X- parameter with a quoted colon, a quoted address.
+    let i = one("attendee-params.ics");
+    let o = i.organizer.as_ref().unwrap();
+    assert_eq!(
+        (o.name.as_str(), o.email.as_deref()),
+        ("Ngozi Okafor", Some("ngozi@brightwell.com"))
+    );
+    let quoted = &i.attendees[0];
+    assert_eq!(quoted.email.as_deref(), Some("quoted@brightwell.com"));
+    for p in i.organizer.iter().chain(&i.attendees) {
+        if let Some(e) = &p.email {
+            assert!(!e.contains([';', '=', '"', ':', ' ']), "{e}");
+        }
+        assert!(!p.name.contains("mailto"), "{}", p.name);
+    }
+    assert!(
+        i.attendees.iter().any(|p| p.name == "Tove Lund"),
+        "{:?}",
+        i.attendees
+    );
+    assert!(i
+        .attendees
+        .iter()
+        .any(|p| p.email.as_deref() == Some("tove@lund.test")));
+}
+
+#[test]
+fn declined_delegated_and_non_participants_are_not_interviewers() {
+    // Attendees as khal's tests write them: PARTSTAT, ROLE, DELEGATED-FROM/-TO, CUTYPE,
+    // folded with two spaces (one of them in the middle of an address).
+    let i = one("partstat-roles.ics");
+    let names: Vec<_> = i.attendees.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Priya Raman", "Oskar Lind", "Mwong", "Maybe"]);
+    // Not "The Director" (non-participant, delegated), the room, nor "busy" (declined).
+}
+
+#[test]
+fn what_follows_a_calendar_is_not_read_and_further_calendars_are() {
+    let text = format!(
+        "{}-- \r\nSent from my phone\r\nX-JUNK:1\r\n",
+        read("google.ics")
+    );
+    let v = parse_invites(&text).unwrap();
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0].line, 24);
+    // Two VCALENDARs one after the other in one file (the shape of python icalendar's
+    // issue_1050 calendar).
+    let v = all("two-calendars.ics");
+    assert_eq!(
+        v.iter().map(|i| i.uid.as_str()).collect::<Vec<_>>(),
+        ["first-of-two@followup.test", "second-of-two@followup.test"]
+    );
+    assert_eq!(v[1].start, ts("2026-12-04T14:00:00Z"));
+}
+
+#[test]
+fn a_changed_occurrence_moves_only_itself() {
+    // A weekly series whose second week moved (RECURRENCE-ID in UTC); the first stays.
+    let v = all("weekly-moved-occurrence.ics");
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert_eq!(v[0].start, ts("2025-09-01T07:00:00Z"));
+    assert!(v[0].recurring);
+    // Zimbra's shape (as in ical.js's samples): the first occurrence itself moved from
+    // 10:00 to 14:00, a later one changed too; the interview is the first, moved.
+    let v = all("recurring-first-moved.ics");
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert_eq!(v[0].start, ts("2025-11-04T21:00:00Z"));
+    assert_eq!(
+        v[0].description.as_deref(),
+        Some("Moved to the afternoon: the panel runs late.")
+    );
+    // Its attendees are the series' when the change lists none.
+    assert_eq!(v[0].attendees.len(), 3);
+}
+
+#[test]
+fn a_zone_named_by_its_offset_follows_the_files_rules() {
+    // Outlook's shape (as in python icalendar's issue_237 calendar): a TZID that is a
+    // display name, "(UTC-04:00) Asunción", with a VTIMEZONE whose summer time runs
+    // from October to March; one event in May, one in December.
+    let v = all("outlook-offset-zone.ics");
+    assert_eq!(
+        v[0].start,
+        ts("2024-05-14T17:30:00Z"),
+        "standard time, -04:00"
+    );
+    assert_eq!(
+        v[1].start,
+        ts("2024-12-10T16:30:00Z"),
+        "summer time, -03:00"
+    );
+}
+
+#[test]
+fn latin_1_and_windows_1252_text_is_decoded() {
+    let v = parse_invites_bytes(&bytes("outlook-cp1252.ics"), &ParseOptions::default()).unwrap();
+    assert!(v[0].title.starts_with("Café – "), "{}", v[0].title);
+    assert_eq!(names(&v[0], ME), ["Anna Müller", "Thomas Schmidt"]);
+    assert_eq!(decode_text(b"caf\xe9 \x96 \x80"), "café – €");
+    // An e-mail whose calendar part says charset=ISO-8859-1 (an iMIP request as RFC 6047
+    // shows one, 8bit).
+    let v = parse_invites_bytes(&bytes("imip-latin1.eml"), &ParseOptions::default()).unwrap();
+    assert_eq!(v[0].title, "Entretien téléphonique - Crèmerie Bélanger");
+    assert_eq!(v[0].organizer.as_ref().unwrap().name, "Hélène Côté");
+    assert_eq!(v[0].method.as_deref(), Some("REQUEST"));
+}
+
+#[test]
+fn titles_with_angle_brackets_and_markup() {
+    assert_eq!(
+        role_from_title("Interview: <x> Engineer").as_deref(),
+        Some("<x> Engineer")
+    );
+    assert_eq!(
+        strip_tags("<b>Acme</b> — Backend <i>Engineer</i>"),
+        "Acme — Backend Engineer"
+    );
+    assert_eq!(strip_tags("Acme <> Jordan"), "Acme <> Jordan");
+    assert_eq!(strip_tags("a < b > c"), "a < b > c");
+    let text = read("google.ics").replace(
+        "SUMMARY:Acme — Backend Engineer interview",
+        "SUMMARY:<b>Acme</b> — Backend Engineer <br/>interview",
+    );
+    assert_eq!(
+        parse_invites(&text).unwrap()[0].title,
+        "Acme — Backend Engineer interview"
+    );
+}
+
+#[test]
+fn a_feed_of_all_day_events_is_read_as_it_is() {
+    // A holiday calendar as Mozilla Calendar exports one (the shape of the US holidays
+    // file in Backdrop CMS's date tests): 57 all-day events without organiser, some of
+    // them yearly; the import refuses such a feed (see followup-app).
+    let v = all("holiday-feed.ics");
+    assert_eq!(v.len(), 57);
+    assert!(v.iter().all(|i| i.all_day && i.organizer.is_none()));
+    assert!(v
+        .iter()
+        .any(|i| i.title == "Coronation of King Charles III, bank holiday"));
 }

@@ -568,7 +568,8 @@ pub fn run_import(
     company: Option<&str>,
     me: Option<&str>,
 ) -> Result<ImportOut, Problem> {
-    let (planned, notes) = followup_app::import::plan(ctx, text, label, company, me)?;
+    let (planned, notes) =
+        followup_app::import::plan(ctx, text.as_bytes(), label, company, me, false)?;
     let done = followup_app::import::write_all(ctx, &planned)?;
     Ok(ImportOut {
         imported: done

@@ -42,6 +42,15 @@ pub fn run(ctx: &Ctx, args: &HolidaysCommand) -> Result<()> {
 
 /// Reads an input file of at most [`MAX_INPUT_BYTES`] as text (bad UTF-8 replaced).
 pub fn read_input(file: &Path) -> Result<String> {
+    let bytes = read_bytes(file)?;
+    Ok(match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    })
+}
+
+/// The bytes of an input file, with the checks of [`read_input`].
+pub fn read_bytes(file: &Path) -> Result<Vec<u8>> {
     let read_err = |source| Error::Read {
         path: file.to_path_buf(),
         source,
@@ -57,11 +66,7 @@ pub fn read_input(file: &Path) -> Result<String> {
             meta.len()
         )));
     }
-    let bytes = std::fs::read(file).map_err(read_err)?;
-    Ok(match String::from_utf8(bytes) {
-        Ok(s) => s,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-    })
+    std::fs::read(file).map_err(read_err)
 }
 
 /// A custom calendar's name: letters, digits, `.`, `_` and `-`, starting with a letter

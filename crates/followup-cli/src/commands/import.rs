@@ -14,8 +14,10 @@
 //!
 //! Floating times are read in the configured zone (`tz` in config.toml, or
 //! `FOLLOWUP_TZ`), else in the calendar's `X-WR-TIMEZONE`, else UTC; a note says so.
-//! Events with neither organiser nor attendee (one's own entries) are not invitations
-//! and are skipped, with a note.
+//! What counts as an invitation (exports without organiser, METHOD:PUBLISH, all-day
+//! events, feeds, repeating events) is described in `followup_app::import`. The file
+//! is read as bytes: UTF-8, else Windows-1252; an e-mail's calendar part by its
+//! charset.
 
 use std::collections::HashMap;
 
@@ -23,16 +25,23 @@ use followup_app::import::{self as imp, instant, Done, Planned};
 use serde::Serialize;
 
 use crate::cli::ImportArgs;
-use crate::commands::holidays::read_input;
+use crate::commands::holidays::read_bytes;
 use crate::commands::track::Ctx;
 use crate::error::Result;
 use crate::output;
 
 /// Runs `followup import`.
 pub fn run(ctx: &Ctx, a: &ImportArgs) -> Result<()> {
-    let text = read_input(&a.file)?;
+    let bytes = read_bytes(&a.file)?;
     let label = a.file.display().to_string();
-    let (planned, notes) = imp::plan(ctx, &text, &label, a.company.as_deref(), a.me.as_deref())?;
+    let (planned, notes) = imp::plan(
+        ctx,
+        &bytes,
+        &label,
+        a.company.as_deref(),
+        a.me.as_deref(),
+        a.all,
+    )?;
     // Notes only once everything was read and checked: bad input is one line.
     for n in &notes {
         eprintln!("note: {n}");

@@ -40,8 +40,9 @@ use calcard::common::timezone::Tz;
 use calcard::common::PartialDateTime;
 use calcard::icalendar::{
     ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarEntry, ICalendarMethod,
-    ICalendarParameterName, ICalendarParameterValue, ICalendarProperty, ICalendarStatus,
-    ICalendarUserTypes, ICalendarValue,
+    ICalendarParameterName, ICalendarParameterValue, ICalendarParticipationRole,
+    ICalendarParticipationStatus, ICalendarProperty, ICalendarStatus, ICalendarUserTypes,
+    ICalendarValue,
 };
 use calcard::{Entry, Parser};
 use jiff::civil::{Date, DateTime};
@@ -170,8 +171,17 @@ pub struct Invite {
     pub description: Option<String>,
     /// ORGANIZER.
     pub organizer: Option<Person>,
-    /// ATTENDEEs other than rooms and resources.
+    /// ATTENDEEs who take part: not rooms and resources (`CUTYPE`), not those who
+    /// declined (`PARTSTAT=DECLINED`) or only receive it (`ROLE=NON-PARTICIPANT`).
     pub attendees: Vec<Person>,
+    /// The person the description names as the meeting's host when the event has no
+    /// organiser or attendee: Zoom's "Jane Doe is inviting you to a scheduled Zoom
+    /// meeting", an "Organizer: Jane Doe <jane@acme.com>" line of Teams or Meet.
+    pub host: Option<Person>,
+    /// The calendar's METHOD, upper-case (`REQUEST`, `PUBLISH`, `CANCEL`, ...).
+    pub method: Option<String>,
+    /// The event repeats (`RRULE` or `RDATE`); the invite is its first occurrence.
+    pub recurring: bool,
     /// The line of its `BEGIN:VEVENT` (of the calendar part, in an e-mail).
     pub line: usize,
 }
@@ -184,7 +194,12 @@ impl Invite {
     /// senders) are left out too.
     pub fn interviewers(&self, me: Option<&str>) -> Vec<Person> {
         let mut out: Vec<Person> = Vec::new();
-        for p in self.organizer.iter().chain(&self.attendees) {
+        for p in self
+            .organizer
+            .iter()
+            .chain(&self.attendees)
+            .chain(self.host.iter())
+        {
             if p.email.as_deref().is_some_and(is_service_address) {
                 continue;
             }
@@ -234,6 +249,46 @@ pub fn parse_invites_with(text: &str, opts: &ParseOptions) -> Result<Vec<Invite>
     })
 }
 
+/// [`parse_invites_with`] of a file's bytes: UTF-8, else Windows-1252 (Latin-1 with
+/// the quotes and dashes Windows adds), as [`decode_text`] reads them. An e-mail is
+/// read from its bytes, so the calendar part's own `charset` is honoured.
+pub fn parse_invites_bytes(bytes: &[u8], opts: &ParseOptions) -> Result<Vec<Invite>, ImportError> {
+    let text = decode_text(bytes);
+    if bytes.len() <= MAX_INPUT_BYTES {
+        let (_, first) = first_content_line(&text);
+        if !starts_with_ignore_case(first, "BEGIN:VCALENDAR") && looks_like_email(&text) {
+            let cal = email_calendar_part(bytes).map_err(|e| ImportError::InEmail(Box::new(e)))?;
+            return with_calendar_text(&cal, |cal| Document::parse(cal)?.invites(opts))
+                .map_err(|e| ImportError::InEmail(Box::new(e)));
+        }
+    }
+    parse_invites_with(&text, opts)
+}
+
+/// A file's text: UTF-8 (without a byte-order mark's worries: it is skipped later),
+/// else each byte as Windows-1252 reads it, which is Latin-1 with printable
+/// characters in 0x80–0x9F (the bytes it leaves undefined are kept as the C1 controls
+/// Latin-1 has there).
+pub fn decode_text(bytes: &[u8]) -> Cow<'_, str> {
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Cow::Borrowed(s);
+    }
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    Cow::Owned(
+        bytes
+            .iter()
+            .map(|&b| match b {
+                0x80..=0x9f => HIGH[usize::from(b - 0x80)],
+                _ => char::from(b),
+            })
+            .collect(),
+    )
+}
+
 /// Reads a calendar of holidays or closure days: each event's DTSTART date, or every
 /// date from DTSTART up to DTEND (exclusive) for a multi-day event, named by its
 /// SUMMARY. A repeating event (`RRULE`, `RDATE`, with `EXDATE` and `RECURRENCE-ID`
@@ -260,7 +315,7 @@ fn with_calendar_text<T>(
         return f(text);
     }
     if looks_like_email(text) {
-        let cal = email_calendar_part(text)?;
+        let cal = email_calendar_part(text.as_bytes())?;
         return check_size(&cal)
             .and_then(|()| f(&cal))
             .map_err(|e| ImportError::InEmail(Box::new(e)));
@@ -344,10 +399,10 @@ fn looks_like_email(text: &str) -> bool {
 }
 
 /// The first `text/calendar` part of an e-mail (else an `application/ics` one), decoded.
-fn email_calendar_part(text: &str) -> Result<String, ImportError> {
+fn email_calendar_part(bytes: &[u8]) -> Result<String, ImportError> {
     use mail_parser::{MessageParser, MimeHeaders, PartType};
     let msg = MessageParser::default()
-        .parse(text.as_bytes())
+        .parse(bytes)
         .ok_or(ImportError::NoCalendarPart)?;
     let mut fallback = None;
     for part in &msg.parts {
@@ -366,7 +421,12 @@ fn email_calendar_part(text: &str) -> Result<String, ImportError> {
                 .attachment_name()
                 .is_some_and(|n| n.to_ascii_lowercase().ends_with(".ics"));
         if calendar || attached {
-            let body = String::from_utf8_lossy(part.contents()).into_owned();
+            // A text part is decoded from its charset by the parser; an attachment's
+            // bytes are read as a file's.
+            let body = match &part.body {
+                PartType::Text(t) => t.to_string(),
+                _ => decode_text(part.contents()).into_owned(),
+            };
             if calendar {
                 return Ok(body);
             }
@@ -378,7 +438,7 @@ fn email_calendar_part(text: &str) -> Result<String, ImportError> {
 
 /// A parsed calendar with the line of each `BEGIN:VEVENT`.
 struct Document<'a> {
-    text: &'a str,
+    text: Cow<'a, str>,
     calendars: Vec<ICalendar>,
     /// Line (from 1) of each `BEGIN:VEVENT`, in order.
     event_lines: Vec<usize>,
@@ -387,6 +447,9 @@ struct Document<'a> {
 
 impl<'a> Document<'a> {
     fn parse(text: &'a str) -> Result<Document<'a>, ImportError> {
+        // What is outside the calendars (a signature after END:VCALENDAR, a line a
+        // mail program added) is not read; line numbers stay those of the file.
+        let text = outside_calendars_blanked(text);
         let mut event_lines = Vec::new();
         let mut event_ends = 0;
         let mut calendar_end = 0;
@@ -417,7 +480,7 @@ impl<'a> Document<'a> {
             });
         }
         let mut calendars = Vec::new();
-        let mut parser = Parser::new(text);
+        let mut parser = Parser::new(&text);
         loop {
             match parser.entry() {
                 Entry::ICalendar(cal) => calendars.push(cal),
@@ -442,7 +505,7 @@ impl<'a> Document<'a> {
                 }
                 Entry::InvalidLine(l) => {
                     return Err(ImportError::Malformed {
-                        line: line_of(text, &l).unwrap_or(1),
+                        line: line_of(&text, &l).unwrap_or(1),
                         problem: format!(
                             "invalid line `{}`",
                             l.chars().take(40).collect::<String>()
@@ -528,10 +591,23 @@ impl<'a> Document<'a> {
     fn invites(&self, opts: &ParseOptions) -> Result<Vec<Invite>, ImportError> {
         let mut zones = Zones::default();
         let mut out = Vec::with_capacity(self.event_lines.len());
+        // The moved or changed occurrences of repeating events (RECURRENCE-ID), with
+        // the instant of the occurrence they replace.
+        let mut exceptions: Vec<(Timestamp, Invite)> = Vec::new();
         for (index, cal, ev) in self.events() {
-            out.push(self.invite(index, cal, ev, opts, &mut zones)?);
+            let invite = self.invite(index, cal, ev, opts, &mut zones)?;
+            match ev.property(&ICalendarProperty::RecurrenceId) {
+                Some(rid) => {
+                    let floating_tz = floating_zone(cal, opts);
+                    let at = self
+                        .moment(index, cal, rid, &floating_tz, &mut zones, "RECURRENCE-ID")?
+                        .at;
+                    exceptions.push((at, invite));
+                }
+                None => out.push(invite),
+            }
         }
-        Ok(out)
+        Ok(apply_exceptions(out, exceptions))
     }
 
     fn invite(
@@ -544,13 +620,7 @@ impl<'a> Document<'a> {
     ) -> Result<Invite, ImportError> {
         let line = self.event_line(index);
         let bad = |problem: String| ImportError::BadEvent { line, problem };
-        let floating_tz = opts
-            .floating_tz
-            .clone()
-            .or_else(|| {
-                calendar_text(cal, "X-WR-TIMEZONE").and_then(|n| TimeZone::get(n.trim()).ok())
-            })
-            .unwrap_or(TimeZone::UTC);
+        let floating_tz = floating_zone(cal, opts);
 
         let start_entry = ev
             .property(&ICalendarProperty::Dtstart)
@@ -579,7 +649,9 @@ impl<'a> Document<'a> {
             return Err(bad(format!("ends ({end}) before it starts ({})", start.at)));
         }
 
-        let title = one_line(&texts(ev, &ICalendarProperty::Summary).unwrap_or_default());
+        let title = one_line(&strip_tags(
+            &texts(ev, &ICalendarProperty::Summary).unwrap_or_default(),
+        ));
         let description = texts(ev, &ICalendarProperty::Description)
             .filter(|d| !d.trim().is_empty())
             .map(Cow::into_owned);
@@ -594,15 +666,21 @@ impl<'a> Document<'a> {
             (None, None) => None,
         };
 
-        let method_cancel = cal.components.first().is_some_and(|root| {
-            root.entries.iter().any(|e| {
-                e.name == ICalendarProperty::Method
-                    && matches!(
-                        e.values.first(),
-                        Some(ICalendarValue::Method(ICalendarMethod::Cancel))
-                    )
-            })
+        let method = cal.components.first().and_then(|root| {
+            root.entries
+                .iter()
+                .find(|e| e.name == ICalendarProperty::Method)
+                .and_then(|e| e.values.first())
+                .map(|v| match v {
+                    ICalendarValue::Method(m) => method_name(m).to_string(),
+                    other => other
+                        .as_text()
+                        .unwrap_or_default()
+                        .trim()
+                        .to_ascii_uppercase(),
+                })
         });
+        let method_cancel = method.as_deref() == Some("CANCEL");
         let cancelled = method_cancel || matches!(ev.status(), Some(ICalendarStatus::Cancelled));
         let sequence = ev
             .property(&ICalendarProperty::Sequence)
@@ -614,20 +692,16 @@ impl<'a> Document<'a> {
             .unwrap_or(0);
 
         let organizer = ev.property(&ICalendarProperty::Organizer).and_then(person);
-        let attendees = ev
+        let attendees: Vec<Person> = ev
             .properties(&ICalendarProperty::Attendee)
-            .filter(|e| {
-                !e.parameters(&ICalendarParameterName::Cutype).any(|c| {
-                    matches!(
-                        c,
-                        ICalendarParameterValue::Cutype(
-                            ICalendarUserTypes::Room | ICalendarUserTypes::Resource
-                        )
-                    )
-                })
-            })
+            .filter(|e| takes_part(e))
             .filter_map(person)
             .collect();
+        let host = if organizer.is_none() && attendees.is_empty() {
+            description.as_deref().and_then(host_in_description)
+        } else {
+            None
+        };
 
         let uid = ev
             .uid()
@@ -661,6 +735,9 @@ impl<'a> Document<'a> {
             description,
             organizer,
             attendees,
+            host,
+            method,
+            recurring: is_recurring(ev),
             line,
         })
     }
@@ -950,6 +1027,252 @@ fn chrono_date(dt: &chrono::NaiveDateTime) -> Option<Date> {
     .ok()
 }
 
+fn method_name(m: &ICalendarMethod) -> &'static str {
+    match m {
+        ICalendarMethod::Publish => "PUBLISH",
+        ICalendarMethod::Request => "REQUEST",
+        ICalendarMethod::Reply => "REPLY",
+        ICalendarMethod::Add => "ADD",
+        ICalendarMethod::Cancel => "CANCEL",
+        ICalendarMethod::Refresh => "REFRESH",
+        ICalendarMethod::Counter => "COUNTER",
+        ICalendarMethod::Declinecounter => "DECLINECOUNTER",
+    }
+}
+
+/// The zone of floating times: the configured one, else the calendar's
+/// `X-WR-TIMEZONE`, else UTC.
+fn floating_zone(cal: &ICalendar, opts: &ParseOptions) -> TimeZone {
+    opts.floating_tz
+        .clone()
+        .or_else(|| calendar_text(cal, "X-WR-TIMEZONE").and_then(|n| TimeZone::get(n.trim()).ok()))
+        .unwrap_or(TimeZone::UTC)
+}
+
+/// Whether an ATTENDEE takes part in the meeting: not a room or a resource
+/// (`CUTYPE`), not someone who declined (`PARTSTAT=DECLINED`) or delegated it, not
+/// someone copied for information (`ROLE=NON-PARTICIPANT`).
+fn takes_part(e: &ICalendarEntry) -> bool {
+    !e.parameters(&ICalendarParameterName::Cutype).any(|c| {
+        matches!(
+            c,
+            ICalendarParameterValue::Cutype(
+                ICalendarUserTypes::Room | ICalendarUserTypes::Resource
+            )
+        )
+    }) && !e.parameters(&ICalendarParameterName::Partstat).any(|c| {
+        matches!(
+            c,
+            ICalendarParameterValue::Partstat(
+                ICalendarParticipationStatus::Declined | ICalendarParticipationStatus::Delegated
+            )
+        )
+    }) && !e.parameters(&ICalendarParameterName::Role).any(|c| {
+        matches!(
+            c,
+            ICalendarParameterValue::Role(ICalendarParticipationRole::NonParticipant)
+        )
+    })
+}
+
+/// The text with every line outside `BEGIN:VCALENDAR` … `END:VCALENDAR` made empty,
+/// so that what follows a calendar (a mail signature, a second export glued on) is
+/// not read as part of it, and line numbers stay those of the file.
+fn outside_calendars_blanked(text: &str) -> Cow<'_, str> {
+    let mut inside = false;
+    let mut junk = false;
+    for line in text.split('\n') {
+        let t = line.trim().trim_start_matches('\u{feff}');
+        if !inside {
+            if t.eq_ignore_ascii_case("BEGIN:VCALENDAR") {
+                inside = true;
+            } else if !t.is_empty() {
+                junk = true;
+                break;
+            }
+        } else if t.eq_ignore_ascii_case("END:VCALENDAR") {
+            inside = false;
+        }
+    }
+    if !junk {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    inside = false;
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let t = line.trim().trim_start_matches('\u{feff}');
+        if !inside {
+            if t.eq_ignore_ascii_case("BEGIN:VCALENDAR") {
+                inside = true;
+                out.push_str(line);
+            }
+        } else {
+            if t.eq_ignore_ascii_case("END:VCALENDAR") {
+                inside = false;
+            }
+            out.push_str(line);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The events with the one-occurrence changes of repeating events (`RECURRENCE-ID`)
+/// applied. An interview is one meeting, so a repeating event is kept as its first
+/// occurrence (its `DTSTART`): a change of that occurrence replaces it; a change of a
+/// later one does not move it and is dropped. A change whose event is not in the file
+/// (an invitation to one occurrence only) stands for itself, the earliest one per UID.
+fn apply_exceptions(mut events: Vec<Invite>, exceptions: Vec<(Timestamp, Invite)>) -> Vec<Invite> {
+    let mut orphans: Vec<Invite> = Vec::new();
+    for (occurrence, mut change) in exceptions {
+        let mut has_master = false;
+        for master in events.iter_mut().filter(|m| m.uid == change.uid) {
+            has_master = true;
+            if master.start == occurrence && change.sequence >= master.sequence {
+                change.recurring = master.recurring;
+                change.line = master.line;
+                // A change lists only what changed: the series' people stand.
+                if change.attendees.is_empty() {
+                    change.attendees = master.attendees.clone();
+                }
+                if change.organizer.is_none() {
+                    change.organizer = master.organizer.clone();
+                }
+                if change.host.is_none() {
+                    change.host = master.host.clone();
+                }
+                *master = change.clone();
+            }
+        }
+        if !has_master {
+            match orphans.iter_mut().find(|o| o.uid == change.uid) {
+                Some(o) if change.start < o.start => *o = change,
+                Some(_) => {}
+                None => orphans.push(change),
+            }
+        }
+    }
+    events.extend(orphans);
+    events
+}
+
+/// HTML tags (`<b>`, `</span>`, `<br/>`, `<a href="…">`) taken out of a title; text
+/// in angle brackets that is not such a tag ("<x> Engineer", "Acme <> Jordan") is
+/// kept as it is.
+pub fn strip_tags(s: &str) -> Cow<'_, str> {
+    const TAGS: &[&str] = &[
+        "a", "b", "big", "br", "div", "em", "font", "i", "p", "small", "span", "strong", "sub",
+        "sup", "u",
+    ];
+    if !s.contains('<') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    let mut changed = false;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let tag_len = tail.find('>').and_then(|end| {
+            let inner = tail[1..end].trim_start_matches('/').trim_end_matches('/');
+            let name_end = inner
+                .find(|c: char| c.is_whitespace())
+                .unwrap_or(inner.len());
+            let name = &inner[..name_end];
+            (!name.is_empty() && TAGS.iter().any(|t| t.eq_ignore_ascii_case(name)))
+                .then_some(end + 1)
+        });
+        match tag_len {
+            Some(len) => {
+                changed = true;
+                // A tag between two words leaves a space between them.
+                if !out.ends_with(' ') && !out.is_empty() {
+                    out.push(' ');
+                }
+                rest = &tail[len..];
+            }
+            None => {
+                out.push('<');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    if changed {
+        Cow::Owned(one_line(&out))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// The host a description names: Zoom's "Jane Doe is inviting you to a scheduled
+/// Zoom meeting", or an "Organizer: Jane Doe <jane@acme.com>" line (the name and the
+/// address may be on the lines after "Organizer", as Google Meet writes them).
+pub fn host_in_description(d: &str) -> Option<Person> {
+    for line in d.lines() {
+        let t = line.trim();
+        // ASCII lower-casing keeps every byte where it is.
+        if let Some(i) = t.to_ascii_lowercase().find(" is inviting you") {
+            let name = t[..i].trim();
+            if let Some(p) = person_in_text(name) {
+                return Some(p);
+            }
+        }
+    }
+    let mut lines = d.lines().map(str::trim).filter(|l| !l.is_empty());
+    while let Some(l) = lines.next() {
+        let lower = l.to_ascii_lowercase();
+        for key in ["organizer", "organiser"] {
+            if let Some(rest) = lower.strip_prefix(key) {
+                let rest = &l[l.len() - rest.len()..];
+                let rest = rest.trim_start_matches([':', ' ']).trim();
+                let candidate = if rest.is_empty() {
+                    // "Organizer" alone: the name, maybe the address on the next line.
+                    let name = lines.next()?;
+                    match lines.clone().next() {
+                        Some(next) if is_address(next.trim_matches(['<', '>'])) => {
+                            format!("{name} <{}>", next.trim_matches(['<', '>']))
+                        }
+                        _ => name.to_string(),
+                    }
+                } else {
+                    rest.to_string()
+                };
+                if let Some(p) = person_in_text(&candidate) {
+                    return Some(p);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// "Jane Doe <jane@acme.com>", "jane@acme.com" or "Jane Doe" as a person: at most
+/// five words, no link.
+fn person_in_text(s: &str) -> Option<Person> {
+    let s = s.trim().trim_matches(|c: char| c == '"' || c == '*');
+    let (name, email) = match (s.rfind('<'), s.ends_with('>')) {
+        (Some(i), true) => (s[..i].trim(), Some(s[i + 1..s.len() - 1].trim())),
+        _ if is_address(s) => ("", Some(s)),
+        _ => (s, None),
+    };
+    let email = email
+        .map(|e| e.trim_start_matches("mailto:").to_string())
+        .filter(|e| is_address(e));
+    let name = name.trim_matches(|c: char| c == '"' || c.is_whitespace());
+    if name.contains("://") || name.split_whitespace().count() > 5 {
+        return None;
+    }
+    let name = if name.is_empty() {
+        name_from_address(email.as_deref()?)
+    } else {
+        last_first(name)
+    };
+    (!name.is_empty()).then_some(Person { name, email })
+}
+
 /// An instant read from DTSTART or DTEND.
 struct Moment {
     at: Timestamp,
@@ -996,6 +1319,21 @@ fn resolve_tzid(cal: &ICalendar, tzid: &str) -> Option<(TimeZone, Option<String>
         .find(|(name, _)| name.trim() == trimmed)
         .map(|(_, tz)| tz);
     let tz = match from_block.or_else(|| Tz::from_str(trimmed).ok()) {
+        // A name that is not a real zone's ("(UTC-03:00) Brasília", "(GMT-05:00)
+        // Eastern Time"), read as a fixed offset: the file's own VTIMEZONE rules say
+        // when its clock changes, and win.
+        Some(tz)
+            if TimeZone::get(trimmed).is_err()
+                && match &tz {
+                    Tz::Fixed(_) | Tz::Floating => true,
+                    Tz::Tz(z) => z.name().starts_with("Etc/"),
+                } =>
+        {
+            match zone_of_rules(cal, trimmed) {
+                Some(found) => return Some(found),
+                None => tz,
+            }
+        }
         Some(tz) => tz,
         // A block with rules and no real zone named (Exchange's "Customized Time
         // Zone"): its rules, and the IANA zone that keeps the same clock.
@@ -1405,8 +1743,11 @@ fn person(e: &ICalendarEntry) -> Option<Person> {
         .first()
         .and_then(|v| v.as_text())
         .map(|v| {
-            calcard::icalendar::utils::strip_mailto_scheme(v.trim())
+            // Some writers quote the address: ATTENDEE;CN=Q:"mailto:q@acme.com".
+            let v = v.trim().trim_matches('"').trim();
+            calcard::icalendar::utils::strip_mailto_scheme(v)
                 .trim()
+                .trim_matches(['"', '<', '>'])
                 .to_string()
         })
         .or_else(|| {
@@ -1418,6 +1759,12 @@ fn person(e: &ICalendarEntry) -> Option<Person> {
     let cn = e
         .parameters(&ICalendarParameterName::Cn)
         .find_map(|v| v.as_text())
+        // A backslash does not escape in a parameter (`CN=X\:mailto:x@…` is the name
+        // "X\"), but is read as if it did: the address is not part of the name.
+        .map(|n| match n.to_ascii_lowercase().find(":mailto") {
+            Some(i) => n[..i].trim_end_matches('\\'),
+            None => n,
+        })
         .map(|n| one_line(n.trim().trim_matches('"')))
         .filter(|n| !n.is_empty() && !n.contains('@'));
     let name = match (cn, &address) {
@@ -1565,6 +1912,10 @@ pub enum GuessSource {
     AttendeeDomain,
     /// The title.
     Title,
+    /// The host the description names (its e-mail domain).
+    Description,
+    /// The meeting link (a company's own Zoom address, acme.zoom.us).
+    MeetingLink,
 }
 
 impl fmt::Display for GuessSource {
@@ -1573,6 +1924,8 @@ impl fmt::Display for GuessSource {
             GuessSource::OrganizerDomain => "the organiser's domain",
             GuessSource::AttendeeDomain => "an attendee's domain",
             GuessSource::Title => "the title",
+            GuessSource::Description => "the description's host",
+            GuessSource::MeetingLink => "the meeting link",
         })
     }
 }
@@ -1761,6 +2114,7 @@ const MEETING_WORDS: &[&str] = &[
     "debrief",
     "design",
     "discussion",
+    "entretien",
     "final",
     "first",
     "follow-up",
@@ -1997,7 +2351,7 @@ pub fn clean_title(title: &str) -> &str {
 }
 
 /// The separators of a title's parts, in the order they are split at.
-const TITLE_SEPARATORS: &[&str] = &[" — ", " – ", " - ", " | ", ": ", " / "];
+const TITLE_SEPARATORS: &[&str] = &[" — ", " – ", " - ", " | ", ": ", " / ", " <> "];
 
 /// Which of `seps` occur in `s`, as bits (bit `i` for `seps[i]`).
 fn separators_in(s: &str, seps: &[&str]) -> u32 {
@@ -2117,18 +2471,31 @@ fn company_in_clean_title(t: &str, people: &[&str]) -> Option<String> {
     // "Acme interview", "Acme Technical Screen": the words before the first meeting word.
     let first_meeting = t
         .split_whitespace()
-        .position(|w| in_list(w, MEETING_WORDS))?;
-    if first_meeting == 0 {
-        return None;
-    }
-    let mut before = String::with_capacity(t.len());
-    for (i, w) in t.split_whitespace().take(first_meeting).enumerate() {
-        if i > 0 {
-            before.push(' ');
+        .position(|w| in_list(w, MEETING_WORDS))
+        .filter(|n| *n > 0);
+    if let Some(first_meeting) = first_meeting {
+        let mut before = String::with_capacity(t.len());
+        for (i, w) in t.split_whitespace().take(first_meeting).enumerate() {
+            if i > 0 {
+                before.push(' ');
+            }
+            before.push_str(w);
         }
-        before.push_str(w);
+        if let Some(c) = plausible(&before) {
+            return Some(c);
+        }
     }
-    plausible(&before)
+    // "Staff Engineer interview (Acme)": a company in parentheses.
+    let mut rest = t;
+    while let Some(open) = rest.find('(') {
+        let after = &rest[open + 1..];
+        let close = after.find(')')?;
+        if let Some(c) = plausible(&after[..close]) {
+            return Some(c);
+        }
+        rest = &after[close + 1..];
+    }
+    None
 }
 
 /// `s` without its parenthesised tail and outer punctuation, if it can be a company's
@@ -2202,12 +2569,43 @@ fn role_in_part(part: &str, buf: &mut String) -> Option<String> {
             }
             buf.push_str(w);
         }
-        let role = buf.trim_matches(|c: char| !c.is_alphanumeric() && c != ')' && c != '+');
+        let role = trim_role(buf);
         if !role.is_empty() && has_word(role, ROLE_WORDS) {
             return Some(role.to_string());
         }
     }
     None
+}
+
+/// A role without the punctuation around it, but with its brackets when they are
+/// its own: "<x> Engineer" keeps its "<", "C++ Developer" its "+".
+fn trim_role(s: &str) -> &str {
+    let keep_open = |c: char, rest: &str| match c {
+        '<' => rest.contains('>'),
+        '(' => rest.contains(')'),
+        '[' => rest.contains(']'),
+        _ => false,
+    };
+    let mut t = s;
+    while let Some(c) = t.chars().next() {
+        if c.is_alphanumeric() || keep_open(c, &t[c.len_utf8()..]) {
+            break;
+        }
+        t = &t[c.len_utf8()..];
+    }
+    while let Some(c) = t.chars().next_back() {
+        let before = &t[..t.len() - c.len_utf8()];
+        let keep = c.is_alphanumeric()
+            || c == '+'
+            || (c == '>' && before.contains('<'))
+            || (c == ')' && before.contains('('))
+            || (c == ']' && before.contains('['));
+        if keep {
+            break;
+        }
+        t = before;
+    }
+    t
 }
 
 /// The round a title names: "phone screen" is a screen, "Technical interview" a
@@ -2290,15 +2688,57 @@ pub fn guess_company(invite: &Invite, me: Option<&str>) -> Option<CompanyGuess> 
             source: GuessSource::Title,
         });
     }
-    invite
+    if let Some(name) = invite
         .attendees
         .iter()
         .filter(|p| !is_me(p))
         .find_map(from_domain)
-        .map(|name| CompanyGuess {
+    {
+        return Some(CompanyGuess {
             name: fuller(name),
             source: GuessSource::AttendeeDomain,
+        });
+    }
+    if let Some(name) = invite
+        .host
+        .as_ref()
+        .filter(|h| !is_me(h))
+        .and_then(from_domain)
+    {
+        return Some(CompanyGuess {
+            name: fuller(name),
+            source: GuessSource::Description,
+        });
+    }
+    invite
+        .link
+        .as_deref()
+        .and_then(link_label)
+        .map(|label| CompanyGuess {
+            name: fuller(name_of_label(&label, title)),
+            source: GuessSource::MeetingLink,
         })
+}
+
+/// The company a meeting link names: the subdomain of a company's own Zoom or Webex
+/// address (acme.zoom.us, acme.webex.com), not a region's (us02web.zoom.us).
+fn link_label(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let host = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
+    let sub = ["zoom.us", "zoom.com", "webex.com", "zoomgov.com"]
+        .iter()
+        .find_map(|d| host.strip_suffix(d)?.strip_suffix('.'))?;
+    let label = sub.rsplit('.').next()?;
+    let regional = label.starts_with("us0")
+        || label.starts_with("eu0")
+        || label.ends_with("web")
+        || ["www", "app", "meet", "zoom", "events", "success"].contains(&label);
+    (!label.is_empty()
+        && !regional
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+    .then(|| label.to_string())
 }
 
 #[cfg(test)]
