@@ -86,22 +86,52 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<
     }
 }
 
+/// A kept JSON answer.
+fn json_bytes(body: axum::body::Bytes) -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
+}
+
+/// JSON text of an answer.
+fn to_json<T: Serialize>(v: &T) -> Result<String, Problem> {
+    serde_json::to_string(v).map_err(|e| Problem::internal(e.to_string()))
+}
+
 /// The agenda: overdue, today, this week.
 #[utoipa::path(get, path = "/api/agenda", responses(
     (status = 200, description = "The agenda", body = Today),
     (status = 500, description = "Internal error", body = Problem, content_type = "application/problem+json")))]
-async fn agenda(State(s): State<Shared>) -> Result<Json<Today>, Problem> {
+async fn agenda(State(s): State<Shared>) -> Result<Response, Problem> {
     let ctx = s.ctx();
-    Ok(Json(blocking(move || Ok(views::today(&ctx)?)).await?))
+    let body = blocking(move || {
+        let (db, now) = (ctx.db.clone(), ctx.now);
+        s.agenda_cache().get_or_render(&db, now, || {
+            let (t, until) = views::today_until(&ctx)?;
+            Ok((to_json(&t)?, until))
+        })
+    })
+    .await?;
+    Ok(json_bytes(body))
 }
 
 /// Every application, with its pipeline column.
-#[utoipa::path(get, path = "/api/applications", responses((status = 200, description = "Every application", body = Vec<Summary>)))]
-async fn list_applications(State(s): State<Shared>) -> Result<Json<Vec<Summary>>, Problem> {
+#[utoipa::path(get, path = "/api/applications", responses(
+    (status = 200, description = "Every application", body = Vec<Summary>),
+    (status = 500, description = "Internal error", body = Problem, content_type = "application/problem+json")))]
+async fn list_applications(State(s): State<Shared>) -> Result<Response, Problem> {
     let ctx = s.ctx();
-    Ok(Json(
-        blocking(move || Ok(views::applications(&ctx)?)).await?,
-    ))
+    let body = blocking(move || {
+        let (db, now) = (ctx.db.clone(), ctx.now);
+        s.applications_cache().get_or_render(&db, now, || {
+            let (list, until) = views::applications_until(&ctx)?;
+            Ok((to_json(&list)?, until))
+        })
+    })
+    .await?;
+    Ok(json_bytes(body))
 }
 
 /// The id of what was created.
@@ -312,27 +342,77 @@ fn replacements(rule: &str, suggestion: Option<&str>) -> Vec<String> {
     }
 }
 
+/// At most this many findings are answered (the first, in text order); `truncated`
+/// says there were more.
+pub const MAX_FINDINGS: usize = 200;
+
 /// What the checker found.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CheckOut {
-    /// The findings, in text order.
+    /// The findings, in text order: the first [`MAX_FINDINGS`] (200).
     pub diagnostics: Vec<Finding>,
+    /// Whether there were more findings than those answered.
+    pub truncated: bool,
 }
 
-/// Character offset of a 1-based line and column.
-fn char_offset(text: &str, line: usize, column: usize) -> usize {
-    let mut off = 0;
-    for (n, l) in text.split('\n').enumerate() {
-        if n + 1 == line {
-            return off + column.saturating_sub(1).min(l.chars().count());
+/// Character offsets of 1-based lines and columns of one text, counted once.
+struct Offsets {
+    /// The character offset where each line starts, and its length in characters.
+    lines: Vec<(usize, usize)>,
+    total: usize,
+}
+
+impl Offsets {
+    fn new(text: &str) -> Offsets {
+        let mut lines = Vec::new();
+        let mut off = 0;
+        for l in text.split('\n') {
+            let n = l.chars().count();
+            lines.push((off, n));
+            off += n + 1;
         }
-        off += l.chars().count() + 1;
+        Offsets {
+            lines,
+            total: off.saturating_sub(1),
+        }
     }
-    text.chars().count()
+
+    /// Character offset of a 1-based line and column.
+    fn at(&self, line: usize, column: usize) -> usize {
+        match line.checked_sub(1).and_then(|i| self.lines.get(i)) {
+            Some(&(start, len)) => start + column.saturating_sub(1).min(len),
+            None => self.total,
+        }
+    }
+}
+
+/// The text too long to check (413), in plain words.
+fn too_long(len: usize) -> Problem {
+    Problem::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "",
+        format!(
+            "text: {}; shorten the message",
+            check::Refused::TooLong(len.div_ceil(1024))
+        ),
+    )
 }
 
 /// Runs the checker with the tracker's context.
 pub fn run_check(ctx: &followup_app::Ctx, input: &CheckInput) -> Result<CheckOut, Problem> {
+    run_check_until(ctx, input, &|| false)
+}
+
+/// [`run_check`], stopping as soon as `stop` says the answer is no longer wanted
+/// (the problem it then returns is read by nobody).
+pub fn run_check_until(
+    ctx: &followup_app::Ctx,
+    input: &CheckInput,
+    stop: &dyn Fn() -> bool,
+) -> Result<CheckOut, Problem> {
+    if input.text.len() > check::MAX_TEXT_BYTES {
+        return Err(too_long(input.text.len()));
+    }
     let kind: Option<MessageKind> = input
         .kind
         .as_deref()
@@ -356,17 +436,21 @@ pub fn run_check(ctx: &followup_app::Ctx, input: &CheckInput) -> Result<CheckOut
         timing: tracked.timing.clone(),
         lang: Lang::default(),
     };
-    let found = check::check(&msg, &context);
+    let found = check::check_until(&msg, &context, stop)
+        .ok_or_else(|| Problem::new(StatusCode::REQUEST_TIMEOUT, "Gone", "the client went away"))?;
+    let offsets = Offsets::new(&input.text);
     Ok(CheckOut {
+        truncated: found.len() > MAX_FINDINGS,
         diagnostics: found
             .iter()
+            .take(MAX_FINDINGS)
             .map(|d| Finding {
                 rule: d.rule.to_string(),
                 severity: d.severity.to_string(),
                 line: d.line,
                 column: d.column,
-                start: char_offset(&input.text, d.line, d.column),
-                end: char_offset(&input.text, d.end_line, d.end_column),
+                start: offsets.at(d.line, d.column),
+                end: offsets.at(d.end_line, d.end_column),
                 message: d.message.clone(),
                 suggestion: d.suggestion.clone(),
                 replacements: replacements(d.rule, d.suggestion.as_deref()),
@@ -375,16 +459,36 @@ pub fn run_check(ctx: &followup_app::Ctx, input: &CheckInput) -> Result<CheckOut
     })
 }
 
-/// Checks a message.
+/// Set when the request that started some work is dropped (its client went away).
+struct Abandoned(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for Abandoned {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Checks a message (at most 256 KiB of text); the first 200 findings are answered.
+/// The check stops when the client goes away.
 #[utoipa::path(post, path = "/api/check", request_body = CheckInput,
     responses((status = 200, description = "The findings", body = CheckOut),
-        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The text is over 256 KiB, or the body over 1 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field unknown, missing or of the wrong type", body = Problem, content_type = "application/problem+json")))]
 async fn check_text(
     State(s): State<Shared>,
     ApiJson(input): ApiJson<CheckInput>,
 ) -> Result<Json<CheckOut>, Problem> {
     let ctx = s.ctx();
-    Ok(Json(blocking(move || run_check(&ctx, &input)).await?))
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // Dropped with this future: when the client goes, the check stops at its next stage.
+    let _abandoned = Abandoned(flag.clone());
+    let stop = move || flag.load(std::sync::atomic::Ordering::Relaxed);
+    Ok(Json(
+        blocking(move || run_check_until(&ctx, &input, &stop)).await?,
+    ))
 }
 
 /// The sender profile drafts are signed with.

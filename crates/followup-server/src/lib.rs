@@ -57,9 +57,14 @@ pub struct AppState {
     live: RwLock<(Settings, Policy)>,
     csrf: String,
     today: TodayCache,
+    /// `/api/agenda`'s answer, kept as Today's page is.
+    agenda: TodayCache,
+    /// `/api/applications`'s answer, kept as Today's page is.
+    applications: TodayCache,
 }
 
-/// The last Today page rendered, reused while it still reads the same.
+/// The last Today page rendered, reused while it still reads the same (the API's
+/// agenda and list of applications are kept the same way, each in its own).
 ///
 /// Today reads and plans every open application: with a thousand of them that is
 /// milliseconds of work, which under load queues up. The page only changes when the
@@ -194,11 +199,23 @@ impl AppState {
             Err(poisoned) => *poisoned.into_inner() = (settings, policy),
         }
         self.today.clear();
+        self.agenda.clear();
+        self.applications.clear();
     }
 
     /// The cached Today page.
     pub fn today_cache(&self) -> &TodayCache {
         &self.today
+    }
+
+    /// The cached answer of `/api/agenda`.
+    pub fn agenda_cache(&self) -> &TodayCache {
+        &self.agenda
+    }
+
+    /// The cached answer of `/api/applications`.
+    pub fn applications_cache(&self) -> &TodayCache {
+        &self.applications
     }
 
     /// The CSRF token of this process, put in every form.
@@ -290,6 +307,8 @@ pub fn router(config: Config) -> Router {
         config,
         csrf,
         today: TodayCache::default(),
+        agenda: TodayCache::default(),
+        applications: TodayCache::default(),
     });
     let (api, _) = api::router().split_for_parts();
     Router::new()

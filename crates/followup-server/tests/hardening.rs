@@ -1,0 +1,116 @@
+//! Limits, caches and headers: what a long text, a large tracker or another site's page
+//! gets from the server.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use followup_app::track::{AddInput, RoundInput};
+
+use common::send;
+
+fn setup_with(token: Option<&str>) -> (tempfile::TempDir, Router, followup_app::Ctx, i64) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("f.sqlite");
+    let ctx = common::ctx(&db);
+    let input = AddInput {
+        company: "Acme".into(),
+        role: "Engineer".into(),
+        round: RoundInput {
+            at: "2026-12-01 10:00".into(),
+            duration: "1h".into(),
+            interviewer: vec!["Jane Doe <jane@acme.com>".into()],
+            ..RoundInput::default()
+        },
+        ..AddInput::default()
+    };
+    let id = followup_app::track::add(&ctx, &input).unwrap();
+    let app = common::router(&ctx, token);
+    (dir, app, ctx, id)
+}
+
+fn setup() -> (tempfile::TempDir, Router, followup_app::Ctx, i64) {
+    setup_with(None)
+}
+
+fn get(uri: &str) -> Request<Body> {
+    Request::get(uri).body(Body::empty()).unwrap()
+}
+
+fn json(method: &str, uri: &str, body: &str) -> Request<Body> {
+    Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+fn check_body(text: &str) -> String {
+    serde_json::json!({ "text": text }).to_string()
+}
+
+#[tokio::test]
+async fn a_long_text_is_checked_quickly_with_its_first_findings() {
+    let (_d, app, _, _) = setup();
+    // 200 KiB of "teh the the": thousands of findings.
+    let text = "Dear Jane,\n\nteh the the ASAP!! ".repeat(200 * 1024 / 30);
+    let t = std::time::Instant::now();
+    let (s, ct, b) = send(&app, json("POST", "/api/check", &check_body(&text))).await;
+    let took = t.elapsed();
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(ct, "application/json");
+    let v: serde_json::Value = serde_json::from_str(&b).unwrap();
+    assert_eq!(v["truncated"], true);
+    assert_eq!(v["diagnostics"].as_array().unwrap().len(), 200);
+    // Unoptimised and on a busy machine: far from the seconds it once took.
+    assert!(took < std::time::Duration::from_secs(20), "{took:?}");
+    // Offsets are the characters', as before.
+    let d = &v["diagnostics"][0];
+    let (start, end) = (d["start"].as_u64().unwrap(), d["end"].as_u64().unwrap());
+    assert!(start <= end);
+
+    let (s, _, b) = send(&app, json("POST", "/api/check", &check_body("Thanks!"))).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert!(b.contains("\"truncated\":false"), "{b}");
+}
+
+#[tokio::test]
+async fn a_text_over_256_kib_is_refused_in_plain_words() {
+    let (_d, app, _, _) = setup();
+    let text = "word ".repeat(260 * 1024 / 5);
+    let (s, ct, b) = send(&app, json("POST", "/api/check", &check_body(&text))).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{b}");
+    assert_eq!(ct, "application/problem+json");
+    assert!(b.contains("at most 256 KiB"), "{b}");
+}
+
+#[tokio::test]
+async fn the_agenda_and_the_list_are_kept_until_the_data_changes() {
+    let (_d, app, ctx, _) = setup();
+    let (s, _, a1) = send(&app, get("/api/agenda")).await;
+    assert_eq!(s, StatusCode::OK, "{a1}");
+    let (_, _, l1) = send(&app, get("/api/applications")).await;
+    let (_, _, a2) = send(&app, get("/api/agenda")).await;
+    assert_eq!(a1, a2);
+    let v: serde_json::Value = serde_json::from_str(&l1).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    // A write by anyone (here: the command line's use case on the same file) shows.
+    let input = AddInput {
+        company: "Globex".into(),
+        role: "Analyst".into(),
+        round: RoundInput {
+            at: "2026-12-03 10:00".into(),
+            duration: "1h".into(),
+            ..RoundInput::default()
+        },
+        ..AddInput::default()
+    };
+    followup_app::track::add(&ctx, &input).unwrap();
+    let (_, _, l2) = send(&app, get("/api/applications")).await;
+    let v: serde_json::Value = serde_json::from_str(&l2).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 2, "{l2}");
+    let (_, _, a3) = send(&app, get("/api/agenda")).await;
+    assert!(a3.contains("Globex") || a3 != a1, "{a3}");
+}
