@@ -114,3 +114,81 @@ async fn the_agenda_and_the_list_are_kept_until_the_data_changes() {
     let (_, _, a3) = send(&app, get("/api/agenda")).await;
     assert!(a3.contains("Globex") || a3 != a1, "{a3}");
 }
+
+#[tokio::test]
+async fn every_text_field_has_a_length_limit_named_in_the_refusal() {
+    let (_d, app, _, id) = setup();
+    let long = "x".repeat(1_000_000);
+    let body = serde_json::json!({
+        "company": long, "role": "Engineer", "round": {"at": "2026-12-01 10:00"}
+    });
+    let (s, ct, b) = send(&app, json("POST", "/api/applications", &body.to_string())).await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        &b[..b.len().min(300)]
+    );
+    assert_eq!(ct, "application/problem+json");
+    assert!(b.contains("company") && b.contains("at most 300"), "{b}");
+    assert!(
+        b.len() < 1000,
+        "the value is not echoed back: {} bytes",
+        b.len()
+    );
+    let body = serde_json::json!({
+        "company": "Acme", "role": "Engineer",
+        "round": {"at": "2026-12-01 10:00", "decision": "y".repeat(400)}
+    });
+    let (s, _, b) = send(&app, json("POST", "/api/applications", &body.to_string())).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert!(b.contains("round.decision"), "{b}");
+    let body = serde_json::json!({ "name": "n".repeat(301) });
+    let (s, _, b) = send(
+        &app,
+        json(
+            "POST",
+            &format!("/api/applications/{id}/contacts"),
+            &body.to_string(),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert!(b.contains("name"), "{b}");
+    let body = serde_json::json!({ "topic": ["t".repeat(20_001)] });
+    let (s, _, b) = send(
+        &app,
+        json(
+            "POST",
+            &format!("/api/applications/{id}/notes"),
+            &body.to_string(),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    // At the limit: accepted.
+    let body = serde_json::json!({
+        "company": "c".repeat(300), "role": "Engineer", "round": {"at": "2026-12-01 10:00"}
+    });
+    let (s, _, b) = send(&app, json("POST", "/api/applications", &body.to_string())).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+}
+
+#[tokio::test]
+async fn an_import_of_too_many_events_is_refused() {
+    let (_d, app, _, _) = setup();
+    let mut ics = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n");
+    for i in 0..501 {
+        ics.push_str(&format!(
+            "BEGIN:VEVENT\r\nUID:e{i}@t\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261201T150000Z\r\nDTEND:20261201T160000Z\r\nSUMMARY:Interview {i}\r\nEND:VEVENT\r\n"
+        ));
+    }
+    ics.push_str("END:VCALENDAR\r\n");
+    let req = Request::post("/api/import")
+        .header(header::CONTENT_TYPE, "text/calendar")
+        .body(Body::from(ics))
+        .unwrap();
+    let (s, _, b) = send(&app, req).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert!(b.contains("at most 500"), "{b}");
+}
