@@ -192,3 +192,134 @@ async fn an_import_of_too_many_events_is_refused() {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
     assert!(b.contains("at most 500"), "{b}");
 }
+
+fn with(mut req: Request<Body>, name: &str, value: &str) -> Request<Body> {
+    req.headers_mut().insert(
+        axum::http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+        value.parse().unwrap(),
+    );
+    req
+}
+
+#[tokio::test]
+async fn pages_and_the_api_are_not_stored_nor_referred() {
+    let (_d, app, _, id) = setup();
+    for uri in [
+        "/".to_string(),
+        format!("/applications/{id}"),
+        "/api/applications".to_string(),
+        "/api/agenda".to_string(),
+        "/nowhere".to_string(),
+    ] {
+        let r = tower::ServiceExt::oneshot(app.clone(), get(&uri))
+            .await
+            .unwrap();
+        assert_eq!(r.headers()[header::CACHE_CONTROL], "no-store", "{uri}");
+        assert_eq!(r.headers()[header::REFERRER_POLICY], "no-referrer", "{uri}");
+    }
+    let r = tower::ServiceExt::oneshot(app.clone(), get("/static/app.css"))
+        .await
+        .unwrap();
+    assert_ne!(
+        r.headers()
+            .get(header::CACHE_CONTROL)
+            .map(|v| v.to_str().unwrap()),
+        Some("no-store")
+    );
+}
+
+#[tokio::test]
+async fn changes_from_another_site_are_refused() {
+    let (_d, app, _, _) = setup();
+    let body = r#"{"name":"Sam Lee","email":"sam@example.com"}"#;
+    let put = || json("PUT", "/api/profile", body);
+    for (name, value) in [
+        ("sec-fetch-site", "cross-site"),
+        ("sec-fetch-site", "same-site"),
+        ("origin", "http://evil.example"),
+        ("origin", "null"),
+        ("origin", "http://localhost:9999"),
+    ] {
+        let (s, ct, b) = send(&app, with(put(), name, value)).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{name}: {value}: {b}");
+        assert_eq!(ct, "application/problem+json");
+        assert!(b.contains("another site"), "{b}");
+    }
+    // A page's form from another site gets the error page.
+    let form = Request::post("/settings")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "cross-site")
+        .body(Body::from("tz=UTC"))
+        .unwrap();
+    let (s, ct, _) = send(&app, form).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert!(ct.starts_with("text/html"), "{ct}");
+    // Reading from another site is not a change.
+    let (s, _, _) = send(
+        &app,
+        with(get("/api/agenda"), "sec-fetch-site", "cross-site"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    // The same origin, what the user typed, and no browser at all pass.
+    let same = with(
+        with(put(), "origin", "http://localhost:7878"),
+        "host",
+        "localhost:7878",
+    );
+    for req in [
+        with(put(), "sec-fetch-site", "same-origin"),
+        with(put(), "sec-fetch-site", "none"),
+        same,
+        put(),
+    ] {
+        let (s, _, b) = send(&app, req).await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+    }
+}
+
+#[tokio::test]
+async fn a_refused_token_says_how_to_authenticate_and_sessions_are_not_the_token() {
+    let token = "0123456789abcdef";
+    let (_d, app, _, _) = setup_with(Some(token));
+    let r = tower::ServiceExt::oneshot(app.clone(), get("/api/agenda"))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert!(r.headers()[header::WWW_AUTHENTICATE]
+        .to_str()
+        .unwrap()
+        .starts_with("Bearer"));
+    // The raw token in a cookie opens nothing.
+    let req = with(
+        get("/api/agenda"),
+        "cookie",
+        &format!("followup_session={token}"),
+    );
+    let (s, _, _) = send(&app, req).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let req = with(
+        get("/api/agenda"),
+        "cookie",
+        &format!("followup_token={token}"),
+    );
+    let (s, _, _) = send(&app, req).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    // Two browsers, two sessions.
+    let cookie = |r: &axum::response::Response| {
+        r.headers()[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+    let a = tower::ServiceExt::oneshot(app.clone(), get(&format!("/?token={token}")))
+        .await
+        .unwrap();
+    let b = tower::ServiceExt::oneshot(app.clone(), get(&format!("/?token={token}")))
+        .await
+        .unwrap();
+    assert_ne!(cookie(&a), cookie(&b));
+    let session = cookie(&a).split(';').next().unwrap().to_string();
+    let (s, _, _) = send(&app, with(get("/api/agenda"), "cookie", &session)).await;
+    assert_eq!(s, StatusCode::OK);
+}
