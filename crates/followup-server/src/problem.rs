@@ -88,8 +88,15 @@ impl From<Error> for Problem {
     fn from(e: Error) -> Problem {
         let text = e.to_string();
         match e {
-            Error::Input(_) if text.starts_with("no ") && text.contains(" with id ") => {
+            Error::Input(_)
+                if (text.starts_with("no ") && text.contains(" with id "))
+                    || text.starts_with("no contact named ")
+                    || text.contains(" has no note with ") =>
+            {
                 Problem::new(StatusCode::NOT_FOUND, "Not found", text)
+            }
+            Error::Input(_) if text.starts_with("no sender profile") => {
+                Problem::new(StatusCode::CONFLICT, "No profile yet", text)
             }
             // A value over its length limit (followup-store's `validate::length`).
             // A value over its length limit (followup-store's `validate::length`), or
