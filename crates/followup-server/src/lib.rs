@@ -506,17 +506,19 @@ fn changes_state(m: &axum::http::Method) -> bool {
 }
 
 /// Why a request comes from another site, if it does: its `Sec-Fetch-Site` says so
-/// (anything but `same-origin`, or `none` for what the user typed), or its `Origin` is
-/// not the address it was sent to. A request with neither header (curl, a script) is
+/// (anything but `same-origin`, or `none` for what the user typed), or, from a browser
+/// without that header, its `Origin` is not the address it was sent to. A request with neither header (curl, a script) is
 /// not a browser's and passes: the token, when there is one, guards it.
 fn cross_site(req: &Request) -> Option<String> {
     let h = req.headers();
     let text = |v: &HeaderValue| String::from_utf8_lossy(v.as_bytes()).trim().to_string();
+    // A browser that sends `Sec-Fetch-Site` (which no page can set) is taken at its
+    // word: under `Referrer-Policy: no-referrer` it sends `Origin: null` for its own
+    // forms.
     if let Some(site) = h.get("sec-fetch-site").map(text) {
         let site = site.to_ascii_lowercase();
-        if site != "same-origin" && site != "none" {
-            return Some(format!("Sec-Fetch-Site: {}", cut(&site)));
-        }
+        return (site != "same-origin" && site != "none")
+            .then(|| format!("Sec-Fetch-Site: {}", cut(&site)));
     }
     let origin = h.get(header::ORIGIN).map(text)?;
     let host = host_of(req).unwrap_or_default();

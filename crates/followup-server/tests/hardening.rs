@@ -269,6 +269,12 @@ async fn changes_from_another_site_are_refused() {
     );
     for req in [
         with(put(), "sec-fetch-site", "same-origin"),
+        // Its own form under `Referrer-Policy: no-referrer`.
+        with(
+            with(put(), "sec-fetch-site", "same-origin"),
+            "origin",
+            "null",
+        ),
         with(put(), "sec-fetch-site", "none"),
         same,
         put(),
