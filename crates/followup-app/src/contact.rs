@@ -186,6 +186,7 @@ fn name(v: &str) -> Result<String> {
 
 /// Adds a contact to application `id`; returns it as stored.
 pub fn add(ctx: &Ctx, id: i64, input: &ContactInput) -> Result<ContactView> {
+    crate::limits::contact(input)?;
     let mut store = ctx.store()?;
     let full = store.application(id).map_err(store_err)?;
     let who = input
@@ -225,6 +226,8 @@ pub fn add(ctx: &Ctx, id: i64, input: &ContactInput) -> Result<ContactView> {
 /// Changes contact `who` (id, name or part of it) of application `id`; returns it as
 /// stored.
 pub fn edit(ctx: &Ctx, id: i64, who: &str, input: &ContactInput) -> Result<ContactView> {
+    crate::limits::contact(input)?;
+    crate::limits::line("who", who)?;
     let mut store = ctx.store()?;
     let full = store.application(id).map_err(store_err)?;
     let contact = select(&full, who)?;
@@ -263,6 +266,7 @@ pub fn edit(ctx: &Ctx, id: i64, who: &str, input: &ContactInput) -> Result<Conta
 /// Removes contact `who` of application `id`; returns it as it was. Refused while a
 /// logged touchpoint names them (the history keeps its recipients).
 pub fn remove(ctx: &Ctx, id: i64, who: &str) -> Result<ContactView> {
+    crate::limits::line("who", who)?;
     let mut store = ctx.store()?;
     let full = store.application(id).map_err(store_err)?;
     let contact = select(&full, who)?;

@@ -96,6 +96,10 @@ pub struct Done {
     pub start: String,
 }
 
+/// The most events one import takes (an invitation holds one, a calendar export a few
+/// dozen).
+pub const MAX_EVENTS: usize = 500;
+
 /// Reads and checks every event of `text` (named `label` in messages); nothing is
 /// written. `company` overrides the guess; `me` is the user's own address (left out of
 /// the interviewers). Returns the events to write and the notes to show.
@@ -116,6 +120,12 @@ pub fn plan(
     };
     let invites =
         parse_invites_bytes(input, &opts).map_err(|e| Error::input(format!("{label}: {e}")))?;
+    if invites.len() > MAX_EVENTS {
+        return Err(Error::input(format!(
+            "{label}: events: {} events; at most {MAX_EVENTS} are imported at once (split the calendar)",
+            invites.len()
+        )));
+    }
     let me = match me {
         Some(m) => Some(m.trim().to_string()),
         None => profile_email(ctx)?,

@@ -13,6 +13,7 @@ pub mod ctx;
 pub mod draft;
 pub mod error;
 pub mod import;
+pub mod limits;
 pub mod mail;
 pub mod note;
 pub mod outbox;

@@ -200,6 +200,7 @@ pub fn when(ctx: &Ctx, full: &ApplicationFull, at: Option<&str>) -> Result<Times
 
 /// Adds an application with its first interview (`followup add`, the New interview page).
 pub fn add(ctx: &Ctx, a: &AddInput) -> Result<i64> {
+    crate::limits::add(a)?;
     let region_code = a.region.as_deref().or(ctx.settings.region.as_deref());
     let region = region_of(ctx, region_code)?;
     if let Some(tz) = &a.recipient_tz {
@@ -244,6 +245,7 @@ pub struct RoundAdded {
 /// application is refused unless `reopen`, which records the reopening (now) in its
 /// history, in the same transaction as the round.
 pub fn add_round(ctx: &Ctx, id: i64, r: &RoundInput, reopen: bool) -> Result<RoundAdded> {
+    crate::limits::round("", r)?;
     let mut store = ctx.store()?;
     let full = store.application(id).map_err(store_err)?;
     let region_code = full
@@ -313,6 +315,12 @@ pub fn log(
     at: Option<&str>,
     note: Option<&str>,
 ) -> Result<Logged> {
+    crate::limits::line("kind", kind)?;
+    crate::limits::opt_line("to", to)?;
+    crate::limits::opt_line("at", at)?;
+    if let Some(n) = note {
+        crate::limits::text("note", n)?;
+    }
     let kind: TouchpointKind = kind.parse().map_err(Error::input)?;
     if matches!(
         kind,

@@ -65,7 +65,98 @@ pub fn router() -> OpenApiRouter<Shared> {
 /// The OpenAPI document.
 pub fn openapi() -> &'static Doc {
     static DOC: OnceLock<Doc> = OnceLock::new();
-    DOC.get_or_init(|| router().split_for_parts().1)
+    DOC.get_or_init(|| {
+        let mut doc = router().split_for_parts().1;
+        document_refusals(&mut doc);
+        doc
+    })
+}
+
+/// Documents on every operation the refusals the server's layers answer for it, as
+/// problem+json, where the operation does not describe them itself: 400 (a path
+/// parameter that does not parse, a value refused), 401 (the token, under `--token`),
+/// 403 (a Host not this machine's, a change from another site), 404 (paths with an
+/// id), 413, 415 and 422 (request bodies), 422 (query parameters), 409 (a state that
+/// does not allow it: no profile yet) and 500. Declares the bearer scheme too.
+fn document_refusals(doc: &mut Doc) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let problem = |d: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(d)
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let ops = [
+            item.get.as_mut(),
+            item.put.as_mut(),
+            item.post.as_mut(),
+            item.delete.as_mut(),
+            item.patch.as_mut(),
+        ];
+        for op in ops.into_iter().flatten() {
+            let body = op.request_body.is_some();
+            let query = op.parameters.iter().flatten().any(|p| match p {
+                RefOr::T(p) => p.parameter_in == ParameterIn::Query,
+                RefOr::Ref(_) => false,
+            });
+            let mut add = |code: &str, d: &str| {
+                op.responses
+                    .responses
+                    .entry(code.to_string())
+                    .or_insert_with(|| problem(d));
+            };
+            if path != "/api/openapi.json" {
+                add(
+                    "400",
+                    "Invalid input, or a path parameter that does not parse",
+                );
+                add(
+                    "409",
+                    "Not possible in the current state (no sender profile yet)",
+                );
+            }
+            add("401", "Token required (a server started with --token)");
+            add(
+                "403",
+                "Refused: a Host other than this machine's, or a change from another site",
+            );
+            if path.contains('{') {
+                add("404", "No such application, contact or note");
+            }
+            if body {
+                add("413", "Request body too large");
+                add("415", "Unsupported content type");
+                add(
+                    "422",
+                    "A field unknown, missing, of the wrong type or too long",
+                );
+            }
+            if query {
+                add(
+                    "422",
+                    "A query parameter unknown, missing or of the wrong type",
+                );
+            }
+            add("500", "Internal error");
+        }
+    }
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.security_schemes.insert(
+        "bearer".to_string(),
+        RefOr::T(SecurityScheme::Http(
+            HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build(),
+        )),
+    );
 }
 
 /// This document (OpenAPI 3.1).
@@ -90,27 +181,206 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<
     type Rejection = Problem;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Problem> {
-        let Json(v) = Json::<T>::from_request(req, state).await?;
-        Ok(ApiJson(v))
+        let ct = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if !(ct == "application/json" || ct.starts_with("application/") && ct.ends_with("+json")) {
+            return Err(Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Expected application/json",
+                "Expected request with `Content-Type: application/json`",
+            ));
+        }
+        let body = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|r| Problem::new(r.status(), "Cannot read the body", r.body_text()))?;
+        // Every body of this API is an object: serde would take an array for one.
+        match body.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'{') | None => {}
+            Some(_) => return Err(Problem::field("the body must be a JSON object")),
+        }
+        serde_json::from_slice(&body)
+            .map(ApiJson)
+            .map_err(|e| Problem::json_body(&e))
     }
+}
+
+/// A kept JSON answer.
+fn json_bytes(body: axum::body::Bytes) -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
+}
+
+/// JSON text of an answer.
+fn to_json<T: Serialize>(v: &T) -> Result<String, Problem> {
+    serde_json::to_string(v).map_err(|e| Problem::internal(e.to_string()))
 }
 
 /// The agenda: overdue, today, this week.
 #[utoipa::path(get, path = "/api/agenda", responses(
     (status = 200, description = "The agenda", body = Today),
     (status = 500, description = "Internal error", body = Problem, content_type = "application/problem+json")))]
-async fn agenda(State(s): State<Shared>) -> Result<Json<Today>, Problem> {
+async fn agenda(State(s): State<Shared>) -> Result<Response, Problem> {
     let ctx = s.ctx();
-    Ok(Json(blocking(move || Ok(views::today(&ctx)?)).await?))
+    let body = blocking(move || {
+        let (db, now) = (ctx.db.clone(), ctx.now);
+        s.agenda_cache().get_or_render(&db, now, || {
+            let (t, until) = views::today_until(&ctx)?;
+            Ok((to_json(&t)?, until))
+        })
+    })
+    .await?;
+    Ok(json_bytes(body))
 }
 
 /// Every application, with its pipeline column.
-#[utoipa::path(get, path = "/api/applications", responses((status = 200, description = "Every application", body = Vec<Summary>)))]
-async fn list_applications(State(s): State<Shared>) -> Result<Json<Vec<Summary>>, Problem> {
+#[utoipa::path(get, path = "/api/applications", responses(
+    (status = 200, description = "Every application", body = Vec<Summary>),
+    (status = 500, description = "Internal error", body = Problem, content_type = "application/problem+json")))]
+async fn list_applications(State(s): State<Shared>) -> Result<Response, Problem> {
     let ctx = s.ctx();
-    Ok(Json(
-        blocking(move || Ok(views::applications(&ctx)?)).await?,
-    ))
+    let body = blocking(move || {
+        let (db, now) = (ctx.db.clone(), ctx.now);
+        s.applications_cache().get_or_render(&db, now, || {
+            let (list, until) = views::applications_until(&ctx)?;
+            Ok((to_json(&list)?, until))
+        })
+    })
+    .await?;
+    Ok(json_bytes(body))
+}
+
+/// The kinds of message a draft or a check is for.
+#[derive(ToSchema)]
+#[schema(rename_all = "kebab-case")]
+#[allow(dead_code)] // documentation only: the server parses the kind itself
+pub enum DraftKind {
+    ThankYou,
+    Letter,
+    FollowUp,
+    FinalFollowUp,
+    PhoneScript,
+    Voicemail,
+    FeedbackRequest,
+    ReplyToRejection,
+}
+
+/// The touchpoints `POST /api/applications/{id}/touchpoints` records (replies,
+/// outcomes and reopening have their own use cases).
+#[derive(ToSchema)]
+#[schema(rename_all = "kebab-case")]
+#[allow(dead_code)] // documentation only: the server parses the kind itself
+pub enum LogKind {
+    ThankYou,
+    FollowUp,
+    FinalFollowUp,
+    Call,
+    Voicemail,
+    Letter,
+    FeedbackRequest,
+}
+
+/// The first interview of a new application (documentation of `followup_app`'s
+/// `RoundInput`, which the server reads).
+#[derive(ToSchema, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // documentation only
+pub struct NewRound {
+    /// Local date and time in the interview's zone, "2026-12-01 10:00".
+    #[schema(pattern = r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}$", max_length = 300)]
+    pub at: String,
+    /// IANA zone of the interview (else the configured one).
+    #[schema(max_length = 300)]
+    pub tz: Option<String>,
+    /// "45m", "1h" (default 1h).
+    #[schema(max_length = 300)]
+    pub duration: Option<String>,
+    /// screen, technical, onsite, final...
+    #[schema(max_length = 300)]
+    pub round: Option<String>,
+    /// What they said about the decision: "within a week".
+    #[schema(max_length = 300)]
+    pub decision: Option<String>,
+    /// "Jane Doe <jane@acme.com>".
+    pub interviewer: Option<Vec<String>>,
+    /// Topics discussed.
+    pub topic: Option<Vec<String>>,
+    /// Strengths shown.
+    pub strength: Option<Vec<String>>,
+    /// Gaps to address.
+    pub gap: Option<Vec<String>>,
+    /// Questions asked.
+    pub question: Option<Vec<String>>,
+    /// Where it took place.
+    #[schema(max_length = 300)]
+    pub location: Option<String>,
+}
+
+/// A new application and its first interview (documentation of `followup_app`'s
+/// `AddInput`, which the server reads). Company and role: not blank, no control
+/// characters, at most 300 characters (the store's rules).
+#[derive(ToSchema, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // documentation only
+pub struct NewApplication {
+    /// The company.
+    #[schema(
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+        max_length = 300
+    )]
+    pub company: String,
+    /// The role.
+    #[schema(
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+        max_length = 300
+    )]
+    pub role: String,
+    /// The first interview.
+    pub round: NewRound,
+    /// Holiday region of the recipient.
+    #[schema(max_length = 300)]
+    pub region: Option<String>,
+    /// The recipient's zone, when not the interview's.
+    #[schema(max_length = 300)]
+    pub recipient_tz: Option<String>,
+    /// startup, enterprise, agency, public...
+    #[schema(max_length = 300)]
+    pub company_type: Option<String>,
+    /// junior, senior, executive...
+    #[schema(max_length = 300)]
+    pub seniority: Option<String>,
+    /// They asked for a quick decision.
+    pub urgent: Option<bool>,
+    /// Late in the process.
+    pub late_in_process: Option<bool>,
+    /// Job posting.
+    #[schema(max_length = 2048)]
+    pub link: Option<String>,
+    /// Where the lead came from.
+    #[schema(max_length = 300)]
+    pub source: Option<String>,
+}
+
+/// A whole number, also written `213644.0` (JSON does not tell them apart).
+fn whole<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    let v: Option<f64> = Option::deserialize(d)?;
+    match v {
+        None => Ok(None),
+        Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(Some(f as i64)),
+        Some(f) => Err(serde::de::Error::custom(format!(
+            "{f} is not a whole number"
+        ))),
+    }
 }
 
 /// The id of what was created.
@@ -133,7 +403,7 @@ pub struct LoggedTouchpoint {
 /// Adds an application and its first interview.
 #[utoipa::path(post, path = "/api/applications",
     params(("Idempotency-Key" = Option<String>, Header, description = KEY_DOC)),
-    request_body(content = Object, description = "company, role, round {at, tz, duration, round, decision, interviewer[], topic[]...}, region, recipient_tz, company_type, seniority, urgent, late_in_process, link, source; unknown fields are refused"),
+    request_body(content = NewApplication, description = "The application and its first interview; unknown fields are refused"),
     responses(
         (status = 201, description = "Created: its id", body = Created),
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
@@ -176,6 +446,7 @@ async fn get_application(
 #[serde(deny_unknown_fields)]
 pub struct LogInput {
     /// thank-you, follow-up, final-follow-up, feedback-request, call, voicemail, letter.
+    #[schema(value_type = LogKind)]
     pub kind: String,
     /// The contact's name.
     #[serde(default)]
@@ -249,6 +520,7 @@ async fn log_touchpoint(
 #[serde(deny_unknown_fields)]
 pub struct DraftQuery {
     /// thank-you, follow-up, final-follow-up, feedback-request...
+    #[param(value_type = DraftKind)]
     pub kind: String,
     /// The contact's name (else the usual recipient).
     #[serde(default)]
@@ -307,10 +579,11 @@ pub struct CheckInput {
     /// The message; a first line `Subject: ...` is the subject.
     pub text: String,
     /// The application it is for (company, names, timing come from it).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole")]
     pub application: Option<i64>,
     /// The message kind.
     #[serde(default)]
+    #[schema(value_type = Option<DraftKind>)]
     pub kind: Option<String>,
     /// The recipient's name.
     #[serde(default)]
@@ -354,27 +627,77 @@ fn replacements(rule: &str, suggestion: Option<&str>) -> Vec<String> {
     }
 }
 
+/// At most this many findings are answered (the first, in text order); `truncated`
+/// says there were more.
+pub const MAX_FINDINGS: usize = 200;
+
 /// What the checker found.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CheckOut {
-    /// The findings, in text order.
+    /// The findings, in text order: the first [`MAX_FINDINGS`] (200).
     pub diagnostics: Vec<Finding>,
+    /// Whether there were more findings than those answered.
+    pub truncated: bool,
 }
 
-/// Character offset of a 1-based line and column.
-fn char_offset(text: &str, line: usize, column: usize) -> usize {
-    let mut off = 0;
-    for (n, l) in text.split('\n').enumerate() {
-        if n + 1 == line {
-            return off + column.saturating_sub(1).min(l.chars().count());
+/// Character offsets of 1-based lines and columns of one text, counted once.
+struct Offsets {
+    /// The character offset where each line starts, and its length in characters.
+    lines: Vec<(usize, usize)>,
+    total: usize,
+}
+
+impl Offsets {
+    fn new(text: &str) -> Offsets {
+        let mut lines = Vec::new();
+        let mut off = 0;
+        for l in text.split('\n') {
+            let n = l.chars().count();
+            lines.push((off, n));
+            off += n + 1;
         }
-        off += l.chars().count() + 1;
+        Offsets {
+            lines,
+            total: off.saturating_sub(1),
+        }
     }
-    text.chars().count()
+
+    /// Character offset of a 1-based line and column.
+    fn at(&self, line: usize, column: usize) -> usize {
+        match line.checked_sub(1).and_then(|i| self.lines.get(i)) {
+            Some(&(start, len)) => start + column.saturating_sub(1).min(len),
+            None => self.total,
+        }
+    }
+}
+
+/// The text too long to check (413), in plain words.
+fn too_long(len: usize) -> Problem {
+    Problem::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "",
+        format!(
+            "text: {}; shorten the message",
+            check::Refused::TooLong(len.div_ceil(1024))
+        ),
+    )
 }
 
 /// Runs the checker with the tracker's context.
 pub fn run_check(ctx: &followup_app::Ctx, input: &CheckInput) -> Result<CheckOut, Problem> {
+    run_check_until(ctx, input, &|| false)
+}
+
+/// [`run_check`], stopping as soon as `stop` says the answer is no longer wanted
+/// (the problem it then returns is read by nobody).
+pub fn run_check_until(
+    ctx: &followup_app::Ctx,
+    input: &CheckInput,
+    stop: &dyn Fn() -> bool,
+) -> Result<CheckOut, Problem> {
+    if input.text.len() > check::MAX_TEXT_BYTES {
+        return Err(too_long(input.text.len()));
+    }
     let kind: Option<MessageKind> = input
         .kind
         .as_deref()
@@ -398,17 +721,21 @@ pub fn run_check(ctx: &followup_app::Ctx, input: &CheckInput) -> Result<CheckOut
         timing: tracked.timing.clone(),
         lang: Lang::default(),
     };
-    let found = check::check(&msg, &context);
+    let found = check::check_until(&msg, &context, stop)
+        .ok_or_else(|| Problem::new(StatusCode::REQUEST_TIMEOUT, "Gone", "the client went away"))?;
+    let offsets = Offsets::new(&input.text);
     Ok(CheckOut {
+        truncated: found.len() > MAX_FINDINGS,
         diagnostics: found
             .iter()
+            .take(MAX_FINDINGS)
             .map(|d| Finding {
                 rule: d.rule.to_string(),
                 severity: d.severity.to_string(),
                 line: d.line,
                 column: d.column,
-                start: char_offset(&input.text, d.line, d.column),
-                end: char_offset(&input.text, d.end_line, d.end_column),
+                start: offsets.at(d.line, d.column),
+                end: offsets.at(d.end_line, d.end_column),
                 message: d.message.clone(),
                 suggestion: d.suggestion.clone(),
                 replacements: replacements(d.rule, d.suggestion.as_deref()),
@@ -417,16 +744,36 @@ pub fn run_check(ctx: &followup_app::Ctx, input: &CheckInput) -> Result<CheckOut
     })
 }
 
-/// Checks a message.
+/// Set when the request that started some work is dropped (its client went away).
+struct Abandoned(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for Abandoned {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Checks a message (at most 256 KiB of text); the first 200 findings are answered.
+/// The check stops when the client goes away.
 #[utoipa::path(post, path = "/api/check", request_body = CheckInput,
     responses((status = 200, description = "The findings", body = CheckOut),
-        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The text is over 256 KiB, or the body over 1 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field unknown, missing or of the wrong type", body = Problem, content_type = "application/problem+json")))]
 async fn check_text(
     State(s): State<Shared>,
     ApiJson(input): ApiJson<CheckInput>,
 ) -> Result<Json<CheckOut>, Problem> {
     let ctx = s.ctx();
-    Ok(Json(blocking(move || run_check(&ctx, &input)).await?))
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // Dropped with this future: when the client goes, the check stops at its next stage.
+    let _abandoned = Abandoned(flag.clone());
+    let stop = move || flag.load(std::sync::atomic::Ordering::Relaxed);
+    Ok(Json(
+        blocking(move || run_check_until(&ctx, &input, &stop)).await?,
+    ))
 }
 
 /// The sender profile drafts are signed with.

@@ -59,9 +59,26 @@ pub struct AppState {
     live: RwLock<(Settings, Policy)>,
     csrf: String,
     today: TodayCache,
+    /// `/api/agenda`'s answer, kept as Today's page is.
+    agenda: TodayCache,
+    /// `/api/applications`'s answer, kept as Today's page is.
+    applications: TodayCache,
+    /// In token mode: the browser sessions opened with `?token=`, by id, with the
+    /// moment each expires.
+    sessions: Mutex<std::collections::HashMap<String, Timestamp>>,
 }
 
-/// The last Today page rendered, reused while it still reads the same.
+/// How long a browser session opened with `?token=` lasts (7 days).
+pub const SESSION_SECS: i64 = 7 * 24 * 3600;
+
+/// The most sessions kept at once; past it, the oldest go.
+const MAX_SESSIONS: usize = 1000;
+
+/// The cookie of a browser session.
+pub const SESSION_COOKIE: &str = "followup_session";
+
+/// The last Today page rendered, reused while it still reads the same (the API's
+/// agenda and list of applications are kept the same way, each in its own).
 ///
 /// Today reads and plans every open application: with a thousand of them that is
 /// milliseconds of work, which under load queues up. The page only changes when the
@@ -196,11 +213,58 @@ impl AppState {
             Err(poisoned) => *poisoned.into_inner() = (settings, policy),
         }
         self.today.clear();
+        self.agenda.clear();
+        self.applications.clear();
     }
 
     /// The cached Today page.
     pub fn today_cache(&self) -> &TodayCache {
         &self.today
+    }
+
+    /// The cached answer of `/api/agenda`.
+    pub fn agenda_cache(&self) -> &TodayCache {
+        &self.agenda
+    }
+
+    /// The cached answer of `/api/applications`.
+    pub fn applications_cache(&self) -> &TodayCache {
+        &self.applications
+    }
+
+    /// A new browser session (token mode): its id, kept until it expires.
+    fn open_session(&self) -> Option<String> {
+        let id = random_hex();
+        if id.is_empty() {
+            return None;
+        }
+        let now = Timestamp::now();
+        let until = now
+            .checked_add(jiff::SignedDuration::from_secs(SESSION_SECS))
+            .ok()?;
+        let mut all = self
+            .sessions
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        all.retain(|_, t| *t > now);
+        while all.len() >= MAX_SESSIONS {
+            let oldest = all.iter().min_by_key(|(_, t)| **t).map(|(k, _)| k.clone());
+            match oldest {
+                Some(k) => all.remove(&k),
+                None => break,
+            };
+        }
+        all.insert(id.clone(), until);
+        Some(id)
+    }
+
+    /// Whether a session id is one this process opened and it has not expired.
+    fn session_ok(&self, id: &str) -> bool {
+        let all = self
+            .sessions
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        all.get(id).is_some_and(|t| *t > Timestamp::now())
     }
 
     /// The CSRF token of this process, put in every form.
@@ -292,6 +356,9 @@ pub fn router(config: Config) -> Router {
         config,
         csrf,
         today: TodayCache::default(),
+        agenda: TodayCache::default(),
+        applications: TodayCache::default(),
+        sessions: Mutex::default(),
     });
     let (api, _) = api::router().split_for_parts();
     Router::new()
@@ -301,6 +368,11 @@ pub fn router(config: Config) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(uniform_errors))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
+        .layer(middleware::from_fn(same_origin))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -429,6 +501,73 @@ fn refusal(status: StatusCode, method: &axum::http::Method, path: &str, text: &s
     }
 }
 
+/// Whether a method changes something (and is refused from another site).
+fn changes_state(m: &axum::http::Method) -> bool {
+    use axum::http::Method;
+    [Method::POST, Method::PUT, Method::PATCH, Method::DELETE].contains(m)
+}
+
+/// Why a request comes from another site, if it does: its `Sec-Fetch-Site` says so
+/// (anything but `same-origin`, or `none` for what the user typed), or, from a browser
+/// without that header, its `Origin` is not the address it was sent to. A request with neither header (curl, a script) is
+/// not a browser's and passes: the token, when there is one, guards it.
+fn cross_site(req: &Request) -> Option<String> {
+    let h = req.headers();
+    let text = |v: &HeaderValue| String::from_utf8_lossy(v.as_bytes()).trim().to_string();
+    // A browser that sends `Sec-Fetch-Site` (which no page can set) is taken at its
+    // word: under `Referrer-Policy: no-referrer` it sends `Origin: null` for its own
+    // forms.
+    if let Some(site) = h.get("sec-fetch-site").map(text) {
+        let site = site.to_ascii_lowercase();
+        return (site != "same-origin" && site != "none")
+            .then(|| format!("Sec-Fetch-Site: {}", cut(&site)));
+    }
+    let origin = h.get(header::ORIGIN).map(text)?;
+    let host = host_of(req).unwrap_or_default();
+    let same = origin.split_once("://").is_some_and(|(scheme, authority)| {
+        matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https")
+            && authority.eq_ignore_ascii_case(host.trim())
+    });
+    (!same).then(|| format!("Origin: {}", cut(&origin)))
+}
+
+/// At most 100 characters of a header quoted back.
+fn cut(s: &str) -> String {
+    s.chars().take(100).collect()
+}
+
+/// Refuses a state-changing request from another site (403, in plain words), and
+/// marks every answer but the static files `Cache-Control: no-store`: the pages and
+/// the API hold personal data and the form token.
+async fn same_origin(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let mut r = match changes_state(req.method())
+        .then(|| cross_site(&req))
+        .flatten()
+    {
+        Some(why) => {
+            let p = Problem::new(
+                StatusCode::FORBIDDEN,
+                "Cross-site request refused",
+                format!(
+                    "this request comes from another site ({why}): changes are taken only from followup's own pages"
+                ),
+            );
+            if is_api(&path) {
+                p.into_response()
+            } else {
+                pages::PageError::from(p).into_response()
+            }
+        }
+        None => next.run(req).await,
+    };
+    if !path.starts_with("/static/") {
+        r.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    r
+}
+
 /// Whether a `Host` header names this machine's loopback: `localhost`, `127.0.0.1`
 /// (any 127.x.y.z) or `[::1]`, with any port.
 pub fn is_loopback_host(host: &str) -> bool {
@@ -510,8 +649,9 @@ fn split_token(query: &str) -> (Option<String>, String) {
 }
 
 /// With a token configured, every request carries it: `Authorization: Bearer T` (the
-/// scheme in any case), or the cookie a browser got by opening a URL with `?token=T`
-/// once. Without one, only requests addressed to a loopback name are answered: a page
+/// scheme in any case), or the session cookie a browser got by opening a URL with
+/// `?token=T` once (a random id that expires after [`SESSION_SECS`], never the token);
+/// a 401 says `WWW-Authenticate: Bearer`. Without one, only requests addressed to a loopback name are answered: a page
 /// of another site that points its own name at 127.0.0.1 (DNS rebinding) is refused.
 async fn guard(State(s): State<Shared>, mut req: Request, next: Next) -> Response {
     let Some(token) = s.config.token.as_deref() else {
@@ -538,27 +678,32 @@ async fn guard(State(s): State<Shared>, mut req: Request, next: Next) -> Respons
             let (scheme, rest) = v.trim().split_once(' ')?;
             scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
         });
-    let cookie = headers
+    let session = headers
         .get(header::COOKIE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| {
             v.split(';')
-                .filter_map(|c| c.trim().strip_prefix("followup_token="))
+                .filter_map(|c| c.trim().strip_prefix(SESSION_COOKIE)?.strip_prefix('='))
                 .next()
         });
-    let header_ok = bearer.is_some_and(eq) || cookie.is_some_and(eq);
+    let header_ok = bearer.is_some_and(eq) || session.is_some_and(|id| s.session_ok(id));
     let (from_query, rest) = match req.uri().query() {
         Some(q) => split_token(q),
         None => (None, String::new()),
     };
     let query_ok = from_query.as_deref().is_some_and(eq);
     if !header_ok && !query_ok {
-        return Problem::new(
+        let mut r = Problem::new(
             StatusCode::UNAUTHORIZED,
             "Token required",
             "this server needs its token: send `Authorization: Bearer TOKEN`, or open /?token=TOKEN once",
         )
         .into_response();
+        r.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"followup\""),
+        );
+        return r;
     }
     if from_query.is_none() {
         return next.run(req).await;
@@ -572,8 +717,16 @@ async fn guard(State(s): State<Shared>, mut req: Request, next: Next) -> Respons
     } else {
         format!("{path}?{rest}")
     };
+    // A session of its own, never the token itself: it expires, and it is forgotten
+    // when the server restarts.
     let set_cookie = query_ok
-        .then(|| format!("followup_token={token}; HttpOnly; SameSite=Strict; Path=/"))
+        .then(|| s.open_session())
+        .flatten()
+        .map(|id| {
+            format!(
+                "{SESSION_COOKIE}={id}; HttpOnly; SameSite=Strict; Path=/; Max-Age={SESSION_SECS}"
+            )
+        })
         .and_then(|c| HeaderValue::from_str(&c).ok());
     let mut r = if query_ok
         && (req.method() == axum::http::Method::GET || req.method() == axum::http::Method::HEAD)

@@ -2,7 +2,8 @@
 //!
 //! One status and one title per kind of refusal, whichever extractor refused:
 //! a body that is not JSON is 400 "Invalid JSON body"; a field that is unknown, missing
-//! or of the wrong type (JSON body, query string or form) is 422 [`FIELD_TITLE`]; a
+//! or of the wrong type (JSON body, query string or form), a value over its length
+//! limit, or too many events in one import is 422 [`FIELD_TITLE`]; a
 //! body over the limit is 413 [`TOO_LARGE_TITLE`].
 
 use axum::extract::rejection::{FormRejection, JsonRejection, QueryRejection};
@@ -87,8 +88,24 @@ impl From<Error> for Problem {
     fn from(e: Error) -> Problem {
         let text = e.to_string();
         match e {
-            Error::Input(_) if text.starts_with("no ") && text.contains(" with id ") => {
+            Error::Input(_)
+                if (text.starts_with("no ") && text.contains(" with id "))
+                    || text.starts_with("no contact named ")
+                    || text.contains(" has no note with ") =>
+            {
                 Problem::new(StatusCode::NOT_FOUND, "Not found", text)
+            }
+            Error::Input(_) if text.starts_with("no sender profile") => {
+                Problem::new(StatusCode::CONFLICT, "No profile yet", text)
+            }
+            // A value over its length limit (followup-store's `validate::length`).
+            // A value over its length limit (followup-store's `validate::length`), or
+            // an import of too many events: the field is named in the detail.
+            Error::Input(_)
+                if text.contains(followup_store::validate::TOO_LONG)
+                    || text.contains(" events; at most ") =>
+            {
+                Problem::field(text)
             }
             Error::Input(_) | Error::Read { .. } => Problem::input(text),
             _ => Problem::internal(text),

@@ -299,9 +299,22 @@ fn column(full: &ApplicationFull, now: Timestamp) -> &'static str {
 
 /// Every application, with its pipeline column.
 pub fn applications(ctx: &Ctx) -> Result<Vec<Summary>> {
+    Ok(applications_until(ctx)?.0)
+}
+
+/// [`applications`], and the first moment after `ctx.now` at which a column may change
+/// by the clock alone (an interview 24 hours past: "interviewing" becomes "waiting").
+pub fn applications_until(ctx: &Ctx) -> Result<(Vec<Summary>, Option<Timestamp>)> {
     let store = ctx.store()?;
     let apps = store.applications(true).map_err(store_err)?;
-    Ok(apps
+    let until = apps
+        .iter()
+        .flat_map(|f| &f.interviews)
+        .filter(|i| !i.cancelled)
+        .filter_map(|i| i.start.checked_add(SignedDuration::from_hours(24)).ok())
+        .filter(|t| *t > ctx.now)
+        .min();
+    let list = apps
         .iter()
         .map(|f| Summary {
             id: f.application.id,
@@ -311,7 +324,8 @@ pub fn applications(ctx: &Ctx) -> Result<Vec<Summary>> {
             column: column(f, ctx.now).to_string(),
             interviews: f.interviews.len(),
         })
-        .collect())
+        .collect();
+    Ok((list, until))
 }
 
 /// One card of the board: the application, its next step and the people in it.

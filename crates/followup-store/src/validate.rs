@@ -6,7 +6,8 @@
 //! `validate` methods of the `New*` types run the same code).
 //!
 //! What is checked: required text is not blank; one-line text (names, company, role,
-//! e-mail, zone names, phrases) has no control characters; free text (notes) has no
+//! e-mail, zone names, phrases) has no control characters and at most 300 characters
+//! (2,048 for a link or a calendar UID); free text at most 20,000; free text (notes) has no
 //! control characters other than tab and newlines; an e-mail looks like `local@domain.tld`;
 //! durations are between 1 minute and 7 days; instants are within the years 1678–2261;
 //! an `outcome` touchpoint carries an outcome and no other kind does.
@@ -24,8 +25,43 @@ use crate::model::{
 /// Longest interview accepted, in minutes (7 days).
 pub const MAX_DURATION_MINUTES: i64 = 7 * 24 * 60;
 
-/// One-line text: no control characters.
+/// Longest one-line text (a company, a role, a name, a phrase), in characters.
+pub const MAX_LINE_CHARS: usize = 300;
+
+/// Longest link or calendar UID, in characters.
+pub const MAX_LINK_CHARS: usize = 2048;
+
+/// Longest free text (a note), in characters.
+pub const MAX_TEXT_CHARS: usize = 20_000;
+
+/// The reason every too-long value is refused with: "too long: N characters, at most M".
+pub const TOO_LONG: &str = "too long:";
+
+/// Text over `max` characters is refused, naming the field.
+pub fn length(field: &str, value: &str, max: usize) -> Result<()> {
+    // Bytes bound characters from above: most values are not counted at all.
+    if value.len() <= max {
+        return Ok(());
+    }
+    let n = value.chars().count();
+    if n > max {
+        return Err(StoreError::invalid(
+            field,
+            format!("{TOO_LONG} {n} characters, at most {max}"),
+        ));
+    }
+    Ok(())
+}
+
+/// One-line text: no control characters, at most [`MAX_LINE_CHARS`] characters
+/// ([`MAX_LINK_CHARS`] for a link or a calendar UID).
 pub fn line(field: &str, value: &str) -> Result<()> {
+    let max = if field.ends_with("link") || field.ends_with("uid") {
+        MAX_LINK_CHARS
+    } else {
+        MAX_LINE_CHARS
+    };
+    length(field, value, max)?;
     if let Some(c) = value.chars().find(|c| c.is_control()) {
         return Err(StoreError::invalid(
             field,
@@ -43,8 +79,10 @@ pub fn required_line(field: &str, value: &str) -> Result<()> {
     line(field, value)
 }
 
-/// Free text: tabs and line breaks allowed, other control characters not.
+/// Free text: tabs and line breaks allowed, other control characters not; at most
+/// [`MAX_TEXT_CHARS`] characters.
 pub fn text(field: &str, value: &str) -> Result<()> {
+    length(field, value, MAX_TEXT_CHARS)?;
     if let Some(c) = value
         .chars()
         .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))

@@ -157,6 +157,20 @@ pub struct Context<'a> {
 /// A message with nothing to read (an empty file, or headers only) gets one finding,
 /// the error `empty`, and no other.
 pub fn check(msg: &Message, ctx: &Context) -> Vec<Diagnostic> {
+    check_until(msg, ctx, &|| false).unwrap_or_default()
+}
+
+/// [`check`], asking `stop` between its stages (reading the text, the rules, spelling,
+/// timing) whether the answer is still wanted: `None` when it is not (the client of a
+/// server went away), so that the work stops there.
+pub fn check_until(
+    msg: &Message,
+    ctx: &Context,
+    stop: &dyn Fn() -> bool,
+) -> Option<Vec<Diagnostic>> {
+    if stop() {
+        return None;
+    }
     let doc = text::Doc::new(msg);
     let mut out = Vec::new();
     if !msg.body.chars().any(char::is_alphanumeric) {
@@ -175,15 +189,20 @@ pub fn check(msg: &Message, ctx: &Context) -> Vec<Diagnostic> {
             },
             Some("write the message below the headers".into()),
         ));
-        return out;
+        return Some(out);
     }
-    rules::run(&doc, ctx, &mut out);
-    spell::run(&doc, ctx, &mut out);
-    timing::run(&doc, ctx, &mut out);
+    let stages: [fn(&text::Doc, &Context, &mut Vec<Diagnostic>); 3] =
+        [rules::run, spell::run, timing::run];
+    for stage in stages {
+        if stop() {
+            return None;
+        }
+        stage(&doc, ctx, &mut out);
+    }
     out.sort_by(|a, b| {
         (a.line, a.column, a.severity, a.rule).cmp(&(b.line, b.column, b.severity, b.rule))
     });
-    out
+    Some(out)
 }
 
 /// Whether any finding is an error.
@@ -194,6 +213,20 @@ pub fn has_errors(found: &[Diagnostic]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_check_no_longer_wanted_stops() {
+        let msg = parse_message("Dear Sam,\n\nThanks for the the chat.\n");
+        let ctx = Context::default();
+        assert_eq!(check_until(&msg, &ctx, &|| true), None);
+        let calls = std::cell::Cell::new(0);
+        let third = || {
+            calls.set(calls.get() + 1);
+            calls.get() > 2
+        };
+        assert_eq!(check_until(&msg, &ctx, &third), None);
+        assert_eq!(check_until(&msg, &ctx, &|| false), Some(check(&msg, &ctx)));
+    }
 
     #[test]
     fn an_empty_message_is_one_error() {

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::text::{find_in, fold, is_word_char, Doc, Norm, Seg};
+use super::text::{find_at_start, find_in, fold, is_word_char, Doc, Norm, Seg};
 use super::{Context, Diagnostic, Severity};
 use crate::model::MessageKind as K;
 
@@ -468,10 +468,7 @@ fn pushy(n: &Norm) -> Vec<(Range<usize>, &'static str)> {
         for r in n.find(w) {
             let rest = t[r.end..].trim_start();
             let at = t.len() - rest.len();
-            let hit = WAITING_FOR
-                .iter()
-                .filter_map(|p| find_in(rest, p).into_iter().next())
-                .find(|m| m.start == 0);
+            let hit = WAITING_FOR.iter().find_map(|p| find_at_start(rest, p));
             if let Some(m) = hit {
                 out.push((r.start..at + m.end, "I wanted to check in"));
             }

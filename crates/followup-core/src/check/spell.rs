@@ -363,7 +363,7 @@ fn in_capitals(
     let lower = word.to_lowercase();
     let upper_ok = ACRONYMS.iter().any(|a| a.eq_ignore_ascii_case(word));
     // A label at the start of a line ("NOTES:") in a script.
-    let line_start = seg.text[..r.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = seg.line_start(r.start);
     let label =
         seg.text[line_start..r.start].trim().is_empty() && seg.text[r.end..].starts_with(':');
     // "ASAP" is already pushy.

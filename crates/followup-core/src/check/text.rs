@@ -79,31 +79,43 @@ pub(crate) fn find_in(t: &str, pat: &str) -> Vec<Range<usize>> {
     if first.is_empty() {
         return Vec::new();
     }
-    let stem = pat.ends_with('*');
     let mut out = Vec::new();
     for (i, _) in t.match_indices(first) {
         if t[..i].chars().next_back().is_some_and(is_word_char) {
             continue;
         }
-        // Each further piece follows the letters a `*` stands for.
-        let mut end = i + first.len();
-        let mut ok = true;
-        for piece in &rest {
-            end += t[end..]
-                .char_indices()
-                .find(|(_, c)| !is_word_char(*c))
-                .map_or(t.len() - end, |(j, _)| j);
-            if !t[end..].starts_with(piece) {
-                ok = false;
-                break;
-            }
-            end += piece.len();
-        }
-        if ok && (stem || !t[end..].chars().next().is_some_and(is_word_char)) {
-            out.push(i..end);
-        }
+        out.extend(match_at(t, i, first, &rest, pat.ends_with('*')));
     }
     out
+}
+
+/// The occurrence of `pat` (as in [`find_in`]) that starts at byte 0 of `t`, if any: in
+/// time proportional to the match, not to the text.
+pub(crate) fn find_at_start(t: &str, pat: &str) -> Option<Range<usize>> {
+    let mut pieces = pat.split('*');
+    let first = pieces.next().unwrap_or("");
+    let rest: Vec<&str> = pieces.collect();
+    if first.is_empty() || !t.starts_with(first) {
+        return None;
+    }
+    match_at(t, 0, first, &rest, pat.ends_with('*'))
+}
+
+/// The match of a pattern whose first piece `first` is at `i` (on a word boundary).
+fn match_at(t: &str, i: usize, first: &str, rest: &[&str], stem: bool) -> Option<Range<usize>> {
+    // Each further piece follows the letters a `*` stands for.
+    let mut end = i + first.len();
+    for piece in rest {
+        end += t[end..]
+            .char_indices()
+            .find(|(_, c)| !is_word_char(*c))
+            .map_or(t.len() - end, |(j, _)| j);
+        if !t[end..].starts_with(piece) {
+            return None;
+        }
+        end += piece.len();
+    }
+    (stem || !t[end..].chars().next().is_some_and(is_word_char)).then_some(i..end)
 }
 
 /// A lowercase letter without its accent ("é" → "e", "ø" → "o", "ß" → "ss"), for
@@ -194,6 +206,13 @@ impl<'a> Seg<'a> {
             line_starts,
             chars_before,
         }
+    }
+
+    /// The byte offset where the line holding `byte` starts (in time logarithmic in
+    /// the length).
+    pub fn line_start(&self, byte: usize) -> usize {
+        let byte = byte.min(self.text.len());
+        self.line_starts[self.line_starts.partition_point(|&s| s <= byte) - 1]
     }
 
     /// 1-based line and column of a byte offset (in time logarithmic in the length).
@@ -410,6 +429,26 @@ mod tests {
         assert_eq!(n.find("walk*").len(), 3);
         assert_eq!(fold("José Müller-Øster"), "jose muller-oster");
         assert_eq!(fold("Straße"), "strasse");
+    }
+
+    #[test]
+    fn a_match_at_the_start_is_the_first_match_when_it_starts_there() {
+        for (t, p) in [
+            ("for your reply soon", "for * repl*"),
+            ("for replies", "for repl*"),
+            ("fortune for news", "for news"),
+            ("for news", "for news"),
+            ("since then", "since"),
+            ("sincerely", "since"),
+            ("to hear back", "to hear"),
+        ] {
+            let first = find_in(t, p).into_iter().next().filter(|m| m.start == 0);
+            assert_eq!(find_at_start(t, p), first, "{t:?} {p:?}");
+        }
+        let line = "x\ny ASAP";
+        let s = Seg::new(line, 1, 1);
+        assert_eq!(s.line_start(line.find("ASAP").unwrap()), 2);
+        assert_eq!(s.line_start(0), 0);
     }
 
     #[test]
