@@ -204,7 +204,14 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<
         // Every body of this API is an object: serde would take an array for one.
         match body.iter().find(|b| !b.is_ascii_whitespace()) {
             Some(b'{') | None => {}
-            Some(_) => return Err(Problem::field("the body must be a JSON object")),
+            // JSON of another shape is a wrong value (422); text that is not JSON at
+            // all is a malformed request (400), as serde's own syntax errors are.
+            Some(_) => {
+                return Err(match serde_json::from_slice::<serde_json::Value>(&body) {
+                    Ok(_) => Problem::field("the body must be a JSON object"),
+                    Err(e) => Problem::json_body(&e),
+                })
+            }
         }
         serde_json::from_slice(&body)
             .map(ApiJson)
@@ -1191,8 +1198,8 @@ async fn add_contact(
     request_body(content = Object, description = "name, email, phone, role, tz, rounds (joined), leave_rounds (left); unknown fields are refused"),
     responses(
         (status = 200, description = "The contact as recorded", body = Object),
-        (status = 400, description = "Invalid input, or no such contact", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application or contact", body = Problem, content_type = "application/problem+json")))]
 async fn edit_contact(
     State(s): State<Shared>,
     Path((id, who)): Path<(i64, String)>,
@@ -1200,8 +1207,20 @@ async fn edit_contact(
 ) -> Result<Json<followup_app::contact::ContactView>, Problem> {
     let ctx = s.ctx();
     Ok(Json(
-        blocking(move || Ok(followup_app::contact::edit(&ctx, id, &who, &input)?)).await?,
+        blocking(move || Ok(followup_app::contact::edit(&ctx, id, &who, &input)?))
+            .await
+            .map_err(contact_not_found)?,
     ))
+}
+
+/// A contact named in the path that the application does not have is a missing
+/// resource (404); named in a body, it stays a wrong value (400).
+fn contact_not_found(p: Problem) -> Problem {
+    if p.status == 400 && p.detail.starts_with("no contact named ") {
+        Problem::new(StatusCode::NOT_FOUND, "Not found", p.detail)
+    } else {
+        p
+    }
 }
 
 /// Removes a contact (`followup contact remove`); refused while a logged touchpoint
@@ -1210,15 +1229,17 @@ async fn edit_contact(
     params(("id" = i64, Path), ("who" = String, Path, description = "The contact's id, name or part of it")),
     responses(
         (status = 200, description = "The contact as it was", body = Object),
-        (status = 400, description = "No such contact, or the history names them", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "The history names them", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application or contact", body = Problem, content_type = "application/problem+json")))]
 async fn remove_contact(
     State(s): State<Shared>,
     Path((id, who)): Path<(i64, String)>,
 ) -> Result<Json<followup_app::contact::ContactView>, Problem> {
     let ctx = s.ctx();
     Ok(Json(
-        blocking(move || Ok(followup_app::contact::remove(&ctx, id, &who)?)).await?,
+        blocking(move || Ok(followup_app::contact::remove(&ctx, id, &who)?))
+            .await
+            .map_err(contact_not_found)?,
     ))
 }
 

@@ -90,7 +90,6 @@ impl From<Error> for Problem {
         match e {
             Error::Input(_)
                 if (text.starts_with("no ") && text.contains(" with id "))
-                    || text.starts_with("no contact named ")
                     || text.contains(" has no note with ") =>
             {
                 Problem::new(StatusCode::NOT_FOUND, "Not found", text)
@@ -98,7 +97,6 @@ impl From<Error> for Problem {
             Error::Input(_) if text.starts_with("no sender profile") => {
                 Problem::new(StatusCode::CONFLICT, "No profile yet", text)
             }
-            // A value over its length limit (followup-store's `validate::length`).
             // A value over its length limit (followup-store's `validate::length`), or
             // an import of too many events: the field is named in the detail.
             Error::Input(_)
