@@ -395,10 +395,7 @@ pub fn submit(ctx: &Ctx, p: &Prepared, clock: &dyn Fn() -> Timestamp) -> Result<
     let mut busy = false;
     if queued.at <= ctx.now {
         busy = run(ctx, clock)?.busy;
-        after = ctx
-            .store()?
-            .outbox_message(queued.id)
-            .map_err(store_err)?;
+        after = ctx.store()?.outbox_message(queued.id).map_err(store_err)?;
     }
     Ok(Submitted {
         queued,

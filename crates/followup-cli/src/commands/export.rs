@@ -155,4 +155,3 @@ pub(crate) fn write_atomic(path: &Path, text: &str) -> Result<()> {
         }
     })
 }
-
