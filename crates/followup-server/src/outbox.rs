@@ -75,11 +75,11 @@ fn findings(p: &Prepared, severity: Severity) -> Vec<String> {
         .iter()
         .filter(|d| d.severity == severity)
         .map(|d| format!("[{}] {}:{} {}", d.rule, d.line, d.column, d.message))
-        .chain(
-            (severity == Severity::Warning)
-                .then(|| p.warnings.clone())
-                .unwrap_or_default(),
-        )
+        .chain(if severity == Severity::Warning {
+            p.warnings.clone()
+        } else {
+            Vec::new()
+        })
         .collect()
 }
 
@@ -310,7 +310,7 @@ fn outbox_lines(ctx: &Ctx) -> Result<Vec<OutboxLine>, Problem> {
     rest.reverse();
     open.extend(rest);
     for m in open {
-        if !apps.contains_key(&m.application_id) {
+        let (company, app_tz, theirs) = apps.entry(m.application_id).or_insert_with(|| {
             let (company, app_tz) = match store.application(m.application_id) {
                 Ok(full) => (
                     full.application.company.clone(),
@@ -319,9 +319,8 @@ fn outbox_lines(ctx: &Ctx) -> Result<Vec<OutboxLine>, Problem> {
                 Err(_) => (format!("#{}", m.application_id), TimeZone::UTC),
             };
             let theirs = outbox::zone_of(ctx, m.application_id).unwrap_or_else(|_| app_tz.clone());
-            apps.insert(m.application_id, (company, app_tz, theirs));
-        }
-        let (company, app_tz, theirs) = &apps[&m.application_id];
+            (company, app_tz, theirs)
+        });
         let (verb, t) = match m.state {
             OutboxState::Sent => ("sent", m.sent_at.unwrap_or(m.at)),
             OutboxState::Queued if m.next_try > m.at => ("next try", m.next_try),
@@ -627,7 +626,7 @@ pub async fn send_message(
                 confirm_warnings: body.confirm_warnings,
             };
             let (p, done) = send(&ctx, id, &ask, &clock, "send \"confirm_warnings\": true")
-                .map_err(|p| crate::api::field_words(p))?;
+                .map_err(crate::api::field_words)?;
             let m = &done.after;
             json(
                 StatusCode::CREATED,
@@ -719,8 +718,8 @@ pub async fn edit_message(
 ) -> Result<Response, Problem> {
     let ctx = s.ctx();
     let m = blocking(move || {
-        Ok(outbox::reschedule(&ctx, id, &When::parse(Some(&body.at)))
-            .map_err(|e| crate::api::field_words(e.into()))?)
+        outbox::reschedule(&ctx, id, &When::parse(Some(&body.at)))
+            .map_err(|e| crate::api::field_words(e.into()))
     })
     .await?;
     Ok(answer(json(StatusCode::OK, &OutboxOut::from(&m))?))
