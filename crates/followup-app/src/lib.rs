@@ -12,6 +12,7 @@ pub mod contact;
 pub mod ctx;
 pub mod draft;
 pub mod error;
+pub mod ics;
 pub mod import;
 pub mod limits;
 pub mod mail;

@@ -376,6 +376,50 @@ pub fn queue(ctx: &Ctx, p: &Prepared) -> Result<OutboxMessage> {
         .map_err(store_err)
 }
 
+/// What [`submit`] did: the message as queued, and as it stands after.
+#[derive(Debug, Clone)]
+pub struct Submitted {
+    pub queued: OutboxMessage,
+    /// Re-read after the dispatcher ran (when its moment was now), else as queued.
+    pub after: OutboxMessage,
+    /// Another run held the lock: the message leaves with that run or the next.
+    pub busy: bool,
+}
+
+/// Queues a prepared message (`followup send`, the draft page's "Send now" and
+/// "Schedule", `POST /api/applications/{id}/send`) and, when its moment is now, runs
+/// the dispatcher at once so it leaves now.
+pub fn submit(ctx: &Ctx, p: &Prepared, clock: &dyn Fn() -> Timestamp) -> Result<Submitted> {
+    let queued = queue(ctx, p)?;
+    let mut after = queued.clone();
+    let mut busy = false;
+    if queued.at <= ctx.now {
+        busy = run(ctx, clock)?.busy;
+        after = ctx.store()?.outbox_message(queued.id).map_err(store_err)?;
+    }
+    Ok(Submitted {
+        queued,
+        after,
+        busy,
+    })
+}
+
+/// Every message of the outbox (`followup outbox`): the next to leave first.
+pub fn list(ctx: &Ctx) -> Result<Vec<OutboxMessage>> {
+    ctx.store()?.outbox().map_err(store_err)
+}
+
+/// Cancels a message that has not left (`followup outbox cancel N`).
+pub fn cancel(ctx: &Ctx, id: i64) -> Result<OutboxMessage> {
+    ctx.store()?.outbox_cancel(id).map_err(store_err)
+}
+
+/// Queues a failed, unknown or cancelled message again, from now (`followup outbox
+/// retry N`).
+pub fn retry(ctx: &Ctx, id: i64) -> Result<OutboxMessage> {
+    ctx.store()?.outbox_retry(id, ctx.now).map_err(store_err)
+}
+
 /// The bytes of a queued message, dated `date`.
 pub fn bytes_of(m: &OutboxMessage, date: Timestamp) -> Result<String> {
     Letter {

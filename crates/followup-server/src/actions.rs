@@ -47,6 +47,8 @@ pub fn router() -> Router<Shared> {
         .route("/applications/{id}/touchpoints/{tid}/undo", post(undo))
         .route("/export.csv", get(export_csv))
         .route("/applications/{id}/export.csv", get(export_one_csv))
+        .route("/export.ics", get(export_ics))
+        .route("/applications/{id}/export.ics", get(export_one_ics))
         .route("/report", get(report))
         .route("/backup.json", get(backup))
         .route("/static/actions.js", get(js))
@@ -156,20 +158,20 @@ fn flash_redirect(to: &str, message: &str) -> Response {
 // ---------------------------------------------------------------------------------------
 // Running an action once.
 
-type Page = Result<Response, PageError>;
+pub(crate) type Page = Result<Response, PageError>;
 
 /// What every form carries.
 #[derive(Debug, Default, Deserialize)]
-struct Common {
+pub(crate) struct Common {
     #[serde(default)]
-    csrf: String,
+    pub(crate) csrf: String,
     #[serde(default)]
-    idem: Option<String>,
+    pub(crate) idem: Option<String>,
 }
 
 /// Checks the form's token, then runs `f` once per idempotency key: it returns where
 /// to go and what to say there. A refusal is the error page, in the form's words.
-async fn act(
+pub(crate) async fn act(
     s: &Shared,
     request: String,
     c: &Common,
@@ -200,7 +202,7 @@ async fn act(
     Ok(flash_redirect(to, message))
 }
 
-fn form<T>(f: Result<Form<T>, FormRejection>) -> Result<T, PageError> {
+pub(crate) fn form<T>(f: Result<Form<T>, FormRejection>) -> Result<T, PageError> {
     f.map(|Form(v)| v).map_err(|r| Problem::from(r).into())
 }
 
@@ -213,7 +215,7 @@ fn some(v: &Option<String>) -> Option<String> {
 }
 
 /// A `datetime-local` value ("2026-12-02T17:40") as the tracker reads times.
-fn moment(v: &Option<String>) -> Option<String> {
+pub(crate) fn moment(v: &Option<String>) -> Option<String> {
     some(v).map(|t| t.replacen('T', " ", 1))
 }
 
@@ -893,6 +895,44 @@ async fn export_one_csv(State(s): State<Shared>, Path(id): Path<i64>) -> Page {
     Ok(download(
         "text/csv; charset=utf-8",
         &format!("followup-{id}.csv"),
+        text,
+    ))
+}
+
+/// Every application's planned steps as calendar events, as `followup export --ics -`
+/// writes them.
+async fn export_ics(State(s): State<Shared>) -> Page {
+    let ctx = s.ctx();
+    let text = blocking(move || {
+        let apps = ctx
+            .store()?
+            .applications(true)
+            .map_err(followup_app::ctx::store_err)?;
+        Ok(followup_app::ics::calendar(&ctx, &apps)?)
+    })
+    .await?;
+    Ok(download(
+        "text/calendar; charset=utf-8",
+        "followup.ics",
+        text,
+    ))
+}
+
+/// One application's steps as calendar events (`followup export --ics - --application
+/// ID`).
+async fn export_one_ics(State(s): State<Shared>, Path(id): Path<i64>) -> Page {
+    let ctx = s.ctx();
+    let text = blocking(move || {
+        let full = ctx
+            .store()?
+            .application(id)
+            .map_err(followup_app::ctx::store_err)?;
+        Ok(followup_app::ics::calendar(&ctx, &[full])?)
+    })
+    .await?;
+    Ok(download(
+        "text/calendar; charset=utf-8",
+        &format!("followup-{id}.ics"),
         text,
     ))
 }

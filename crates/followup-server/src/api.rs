@@ -60,6 +60,11 @@ pub fn router() -> OpenApiRouter<Shared> {
         .routes(routes!(edit_contact, remove_contact))
         .routes(routes!(add_notes))
         .routes(routes!(remove_note))
+        .routes(routes!(crate::outbox::list_outbox))
+        .routes(routes!(crate::outbox::send_message))
+        .routes(routes!(crate::outbox::cancel_message))
+        .routes(routes!(crate::outbox::retry_message))
+        .routes(routes!(crate::outbox::edit_message))
 }
 
 /// The OpenAPI document.
@@ -1397,7 +1402,7 @@ pub struct ReplyInput {
 }
 
 /// The idempotency key's documentation, one per POST.
-const KEY_DOC: &str = "Sent again with the same key, the request records nothing and gets the first answer (kept a day)";
+pub(crate) const KEY_DOC: &str = "Sent again with the same key, the request records nothing and gets the first answer (kept a day)";
 
 /// Records a reply (`followup reply`): pending follow-ups are cancelled, or planned
 /// again from the new timeline it gave.

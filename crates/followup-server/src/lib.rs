@@ -9,6 +9,7 @@
 pub mod actions;
 pub mod api;
 pub mod idempotency;
+pub mod outbox;
 pub mod pages;
 pub mod problem;
 pub mod views;
@@ -199,6 +200,13 @@ impl AppState {
             self.config.now.unwrap_or_else(Timestamp::now),
             self.config.db.clone(),
         )
+    }
+
+    /// The clock of the dispatcher: the fixed `--now`, else the real one, read for
+    /// each message.
+    pub fn clock(&self) -> impl Fn() -> Timestamp + Send + 'static {
+        let fixed = self.config.now;
+        move || fixed.unwrap_or_else(Timestamp::now)
     }
 
     /// Where settings are saved, if they can be.

@@ -36,6 +36,7 @@ pub fn router() -> Router<Shared> {
         .route("/static/app.js", get(js))
         .route("/favicon.svg", get(favicon))
         .merge(crate::actions::router())
+        .merge(crate::outbox::router())
         .layer(axum::middleware::from_fn(crate::actions::flash))
 }
 
@@ -476,6 +477,53 @@ struct DraftPage {
     mailto: Option<String>,
     /// Why there is no .eml / mailto form, when there is none.
     no_email: Option<String>,
+    /// The send buttons, for an email to someone with an address.
+    send: Option<SendBox>,
+    idem: String,
+}
+
+/// The draft page's "Send now" and "Schedule for ...".
+struct SendBox {
+    /// Why nothing can be sent from here (no mail account), in place of the buttons.
+    no_account: Option<String>,
+    /// "Mon Dec 7, 09:00 EST your time (15:00 CET theirs)": the plan's recommended
+    /// moment, when it is still ahead.
+    recommended: Option<String>,
+    /// Too soon to send now: the step's earliest moment, in both zones.
+    too_soon: Option<String>,
+    /// The step's window has closed: sending is late (a warning to confirm).
+    late: Option<String>,
+    /// The checker's errors and warnings when the page was drawn.
+    errors: usize,
+    warnings: usize,
+}
+
+fn send_box(ctx: &followup_app::Ctx, c: &views::Composed, found: &[Finding]) -> SendBox {
+    use crate::outbox::both_zones;
+    let mine = followup_app::agenda::user_zone(ctx);
+    let theirs = followup_app::outbox::zone_of(ctx, c.full.application.id)
+        .unwrap_or(jiff::tz::TimeZone::UTC);
+    let w = followup_app::outbox::window(ctx, &c.full, c.kind, &c.to)
+        .ok()
+        .flatten();
+    let count = |sev: &str| found.iter().filter(|f| f.severity == sev).count();
+    SendBox {
+        no_account: crate::outbox::no_account(ctx),
+        recommended: w
+            .as_ref()
+            .filter(|w| w.recommended > ctx.now)
+            .map(|w| both_zones(w.recommended, &mine, &theirs)),
+        too_soon: w
+            .as_ref()
+            .filter(|w| w.earliest > ctx.now)
+            .map(|w| both_zones(w.earliest, &mine, &theirs)),
+        late: w
+            .as_ref()
+            .filter(|w| w.latest < ctx.now)
+            .map(|w| both_zones(w.latest, &mine, &theirs)),
+        errors: count("error"),
+        warnings: count("warning"),
+    }
 }
 
 async fn draft(
@@ -485,7 +533,7 @@ async fn draft(
 ) -> Page {
     let Query(q) = q.map_err(Problem::from)?;
     let ctx = s.ctx();
-    let (c, text, found) = blocking(move || {
+    let (c, text, found, send) = blocking(move || {
         let c = views::compose(&ctx, id, &q.kind, q.to.as_deref())?;
         let text = followup_app::draft::text(&c.draft);
         let found = run_check(
@@ -497,12 +545,14 @@ async fn draft(
                 to: Some(c.to.name.clone()),
             },
         )?;
-        Ok((c, text, found.diagnostics))
+        let send = send_box(&ctx, &c, &found.diagnostics);
+        Ok((c, text, found.diagnostics, send))
     })
     .await?;
     let address = followup_app::draft::address_of(&c.to)
         .ok()
         .map(str::to_string);
+    let send = (address.is_some() && followup_app::draft::is_email(c.kind)).then_some(send);
     let no_email = views::not_an_email(c.kind).or_else(|| {
         address.is_none().then(|| {
             format!(
@@ -522,6 +572,8 @@ async fn draft(
         no_email,
         text,
         found,
+        send,
+        idem: crate::idempotency::new_key(),
     })
 }
 
@@ -1194,6 +1246,8 @@ struct SettingsPage {
     tz: String,
     region: String,
     hours: String,
+    /// IANA zone names for the zone field's list (as on the New form).
+    zones: &'static [String],
 }
 
 const PRESETS: [&str; 3] = ["gentle", "balanced", "prompt"];
@@ -1231,6 +1285,7 @@ fn settings_page(
         })
         .collect();
     html(&SettingsPage {
+        zones: zone_names(),
         csrf: s.csrf().to_string(),
         error,
         name: p.name,

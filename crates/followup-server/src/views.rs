@@ -159,6 +159,70 @@ pub struct TodayLine {
     pub late_days: i64,
     /// Where the line sorts within its group.
     pub key: Timestamp,
+    /// A queued message of the outbox does this step: "Mon 09:00 their time (today
+    /// 15:00 yours)".
+    pub scheduled: Option<String>,
+    /// Its message failed: the server's words.
+    pub failed: Option<String>,
+    /// Whether "close: no response" fits the line (follow-ups and moving on, not a
+    /// thank-you nor a feedback request).
+    pub closable: bool,
+}
+
+/// How a thank-you with nobody named is addressed on the web.
+pub fn unnamed_interviewers() -> String {
+    "your interviewers (no names yet: add them on the application page)".to_string()
+}
+
+/// The outbox's word on a step: a queued message doing it ("Mon 09:00 their time"), or
+/// the server's words of a failed one.
+fn outbox_note(
+    ctx: &Ctx,
+    messages: &[followup_store::OutboxMessage],
+    zones: &mut std::collections::HashMap<i64, TimeZone>,
+    i: &Entry,
+    user: &TimeZone,
+) -> (Option<String>, Option<String>) {
+    use followup_store::OutboxState;
+    let Some(kind) = message_of(i.kind) else {
+        return (None, None);
+    };
+    let mine = |m: &&followup_store::OutboxMessage| {
+        m.application_id == i.application
+            && m.kind == kind.as_str()
+            && i.to.as_ref().is_none_or(|to| *to == m.to_name)
+    };
+    let queued = messages
+        .iter()
+        .filter(mine)
+        .filter(|m| matches!(m.state, OutboxState::Queued | OutboxState::Sending))
+        .min_by_key(|m| m.next_try.max(m.at));
+    if let Some(m) = queued {
+        let theirs = zones
+            .entry(i.application)
+            .or_insert_with(|| {
+                followup_app::outbox::zone_of(ctx, i.application).unwrap_or(TimeZone::UTC)
+            })
+            .clone();
+        let t = m.next_try.max(m.at);
+        let z = t.to_zoned(theirs);
+        let text = match their_time(&z, user) {
+            Some(_) => format!(
+                "{} their time ({} yours)",
+                z.strftime("%a %H:%M"),
+                user_time(t, user, ctx.now)
+            ),
+            None => user_time(t, user, ctx.now),
+        };
+        return (Some(text), None);
+    }
+    let failed = messages
+        .iter()
+        .filter(mine)
+        .filter(|m| m.state == OutboxState::Failed)
+        .max_by_key(|m| m.id)
+        .map(|m| m.error.clone().unwrap_or_else(|| "failed".into()));
+    (None, failed)
 }
 
 /// How many days an overdue item may be late and still show unfolded on Today.
@@ -202,6 +266,8 @@ pub fn today_lines(ctx: &Ctx) -> Result<(Vec<TodayLine>, Option<Timestamp>)> {
     let tz = followup_app::agenda::user_zone(ctx);
     let today = ctx.now.to_zoned(tz.clone());
     let mut lines = Vec::with_capacity(all.len());
+    let messages = followup_app::outbox::list(ctx).unwrap_or_default();
+    let mut zones = std::collections::HashMap::new();
     for i in &all {
         if let Some(m) = followup_app::agenda::group_changes_after(i, ctx.now, &tz) {
             if until.is_none_or(|u| m < u) {
@@ -219,10 +285,10 @@ pub fn today_lines(ctx: &Ctx) -> Result<(Vec<TodayLine>, Option<Timestamp>)> {
             Group::Overdue => ctx.now.duration_since(i.latest.timestamp()).as_secs() / 86_400,
             _ => 0,
         };
-        let to = i.to.clone().or_else(|| {
-            (i.kind == StepKind::ThankYou)
-                .then(|| followup_app::agenda::unnamed_interviewers(i.application))
-        });
+        let to =
+            i.to.clone()
+                .or_else(|| (i.kind == StepKind::ThankYou).then(unnamed_interviewers));
+        let (scheduled, failed) = outbox_note(ctx, &messages, &mut zones, i, &tz);
         lines.push(TodayLine {
             item: item_view(i, &today),
             group,
@@ -233,6 +299,12 @@ pub fn today_lines(ctx: &Ctx) -> Result<(Vec<TodayLine>, Option<Timestamp>)> {
             moment: rfc3339(at),
             late_days,
             key: t,
+            scheduled,
+            failed,
+            closable: matches!(
+                i.kind,
+                StepKind::FollowUp | StepKind::FinalFollowUp | StepKind::MoveOn
+            ),
         });
     }
     Ok((lines, until))

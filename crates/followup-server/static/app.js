@@ -25,7 +25,18 @@
       m.textContent = chars.slice(f.start, Math.max(f.end, f.start + 1)).join(''); marked.appendChild(m); pos = Math.max(f.end, f.start + 1);
     });
     marked.appendChild(document.createTextNode(chars.slice(pos).join('')));
+    sendState(found.filter(function (f) { return f.severity === 'error'; }).length,
+      found.filter(function (f) { return f.severity === 'warning'; }).length);
   }
+  // The send buttons follow the live check: no sending while it reports an error.
+  function sendState(errors, warnings) {
+    var e = document.getElementById('send-errors'), w = document.getElementById('warning-count');
+    if (e) e.hidden = errors === 0;
+    if (w) w.textContent = warnings ? ' (' + warnings + ' shown)' : '';
+    document.querySelectorAll('#send-now, #schedule').forEach(function (b) { b.disabled = errors > 0; });
+  }
+  var blocked = document.getElementById('send-errors');
+  if (blocked && !blocked.hidden) document.querySelectorAll('#send-now, #schedule').forEach(function (b) { b.disabled = true; });
   var timer;
   function recheck() {
     fetch('/api/check', { method: 'POST', headers: { 'Content-Type': 'application/json' },

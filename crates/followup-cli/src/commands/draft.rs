@@ -3,7 +3,7 @@
 //! `mailto:` link. Nothing is ever sent.
 
 use followup_app::draft::{address_of, eml_in_thread, interviews, is_email, mailto, text, Format};
-pub(crate) use followup_app::draft::{input, recipient, user_template};
+use followup_app::draft::{input, user_template};
 use followup_app::draft::{open_thank_yous, recipient_now};
 use followup_core::draft;
 use followup_core::model::MessageKind;

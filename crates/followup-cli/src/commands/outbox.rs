@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use crate::cli::{OutboxArgs, OutboxCommand};
 use crate::commands::send::moment;
-use crate::commands::track::{store_err, Ctx};
+use crate::commands::track::Ctx;
 use crate::error::{Error, Result};
 use crate::output;
 
@@ -46,7 +46,7 @@ pub fn run(ctx: &Ctx, a: &OutboxArgs, fixed_now: bool) -> Result<()> {
     match &a.command {
         None => list(ctx, a.json),
         Some(OutboxCommand::Cancel { n, json }) => {
-            let m = ctx.store()?.outbox_cancel(*n).map_err(store_err)?;
+            let m = outbox::cancel(ctx, *n)?;
             one(&m, *json, "cancelled")
         }
         Some(OutboxCommand::Edit { n, at, json }) => {
@@ -54,7 +54,7 @@ pub fn run(ctx: &Ctx, a: &OutboxArgs, fixed_now: bool) -> Result<()> {
             one(&m, *json, "rescheduled")
         }
         Some(OutboxCommand::Retry { n, json }) => {
-            let m = ctx.store()?.outbox_retry(*n, ctx.now).map_err(store_err)?;
+            let m = outbox::retry(ctx, *n)?;
             one(&m, *json, "queued again")
         }
         Some(OutboxCommand::Run { json }) => dispatch(ctx, *json, fixed_now),
@@ -79,8 +79,7 @@ fn one(m: &OutboxMessage, json: bool, what: &str) -> Result<()> {
 }
 
 fn list(ctx: &Ctx, json: bool) -> Result<()> {
-    let store = ctx.store()?;
-    let all = store.outbox().map_err(store_err)?;
+    let all = outbox::list(ctx)?;
     let mine = followup_app::time::system_zone();
     output::with_stdout(|out| {
         if json {

@@ -49,20 +49,15 @@ pub fn run(ctx: &Ctx, args: &SendArgs, fixed_now: bool) -> Result<()> {
     };
     let p = outbox::prepare(ctx, &input)?;
     verdict(&p, args)?;
-    let queued = outbox::queue(ctx, &p)?;
-    let mut state = queued.state;
+    let now = ctx.now;
+    let clock = move || if fixed_now { now } else { Timestamp::now() };
+    let done = outbox::submit(ctx, &p, &clock)?;
+    let queued = done.queued;
+    let state = done.after.state;
     let mut reply = None;
     if queued.at <= ctx.now {
-        let now = ctx.now;
-        let clock = move || if fixed_now { now } else { Timestamp::now() };
-        let report = outbox::run(ctx, &clock)?;
-        let m = ctx
-            .store()?
-            .outbox_message(queued.id)
-            .map_err(crate::commands::track::store_err)?;
-        state = m.state;
-        reply = m.reply.clone().or(m.error.clone());
-        if report.busy {
+        reply = done.after.reply.clone().or(done.after.error.clone());
+        if done.busy {
             reply = Some("another run is sending: it leaves with that run or the next".into());
         }
     }
