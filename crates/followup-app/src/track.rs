@@ -552,3 +552,108 @@ pub fn round_patch(ctx: &Ctx, id: i64, e: &RoundEdit) -> Result<(i64, InterviewP
     }
     Ok((round.id, patch))
 }
+
+/// Records their reply (`followup reply`, accepting a mail proposal) at `at`, from the
+/// contact `from` if known, with the timeline they gave read into a date from the
+/// reply's own day (T9: a reply cancels pending follow-ups; one with a timeline
+/// re-plans from it). Returns the touchpoint's id.
+pub fn reply_at(
+    ctx: &Ctx,
+    id: i64,
+    at: Timestamp,
+    decision: Option<&str>,
+    from: Option<i64>,
+    note: Option<&str>,
+) -> Result<i64> {
+    let mut store = ctx.store()?;
+    let full = store.application(id).map_err(store_err)?;
+    let mut t = NewTouchpoint::new(TouchpointKind::Reply, at);
+    t.note = note.map(str::to_string);
+    t.contact_id = from;
+    if let Some(p) = decision {
+        let region = region_of(ctx, full.application.region.as_deref())?;
+        let d =
+            phrase::parse_decision(p, at.to_zoned(app_zone(ctx, &full)).date(), region.as_ref())
+                .map_err(Error::input)?;
+        t.decision_phrase = Some(p.trim().to_string());
+        t.decision_date = Some(d.date);
+    }
+    store.add_touchpoint(id, &t).map_err(store_err)
+}
+
+/// As [`reply_at`], with `at` and the contact as typed (`followup reply ID --at
+/// --from`).
+pub fn reply(
+    ctx: &Ctx,
+    id: i64,
+    at: Option<&str>,
+    decision: Option<&str>,
+    from: Option<&str>,
+    note: Option<&str>,
+) -> Result<i64> {
+    let store = ctx.store()?;
+    let full = store.application(id).map_err(store_err)?;
+    let at = when(ctx, &full, at)?;
+    let from = from.map(|n| find_contact(&full, n)).transpose()?;
+    drop(store);
+    reply_at(ctx, id, at, decision, from, note)
+}
+
+/// Records the outcome (`followup outcome`, accepting a mail proposal) at `at` and
+/// closes the application with it. Returns the touchpoint's id.
+pub fn outcome_at(
+    ctx: &Ctx,
+    id: i64,
+    outcome: followup_store::Outcome,
+    at: Timestamp,
+    note: Option<&str>,
+) -> Result<i64> {
+    let mut store = ctx.store()?;
+    store.application(id).map_err(store_err)?;
+    let mut t = NewTouchpoint::new(TouchpointKind::Outcome, at);
+    t.outcome = Some(outcome);
+    t.note = note.map(str::to_string);
+    let tid = store.add_touchpoint(id, &t).map_err(store_err)?;
+    store
+        .set_status(id, followup_core::model::Status::from(outcome), at)
+        .map_err(store_err)?;
+    Ok(tid)
+}
+
+/// As [`outcome_at`], with the outcome and `at` as typed (`followup outcome ID OUTCOME
+/// --at`).
+pub fn outcome(
+    ctx: &Ctx,
+    id: i64,
+    outcome: &str,
+    at: Option<&str>,
+    note: Option<&str>,
+) -> Result<i64> {
+    let o: followup_store::Outcome = outcome.parse().map_err(Error::input)?;
+    let store = ctx.store()?;
+    let full = store.application(id).map_err(store_err)?;
+    let at = when(ctx, &full, at)?;
+    drop(store);
+    outcome_at(ctx, id, o, at, note)
+}
+
+/// As [`log`], at an instant already read, to a contact already found (accepting a
+/// mail proposal: the message's own time).
+pub fn log_at(
+    ctx: &Ctx,
+    id: i64,
+    kind: TouchpointKind,
+    to: Option<i64>,
+    at: Timestamp,
+    note: Option<&str>,
+) -> Result<Logged> {
+    let mut store = ctx.store()?;
+    let full = store.application(id).map_err(store_err)?;
+    let mut t = NewTouchpoint::new(kind, at);
+    t.contact_id = to;
+    t.note = note.map(str::to_string);
+    t.channel = Some(followup_core::model::Channel::Email);
+    let warnings = advice(ctx, &full, &t)?;
+    let tid = store.add_touchpoint(id, &t).map_err(store_err)?;
+    Ok(Logged { id: tid, warnings })
+}

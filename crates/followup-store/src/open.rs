@@ -54,6 +54,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         version: 7,
         sql: include_str!("../migrations/0007_agenda_snapshot.sql"),
     },
+    Migration {
+        version: 8,
+        sql: include_str!("../migrations/0008_mail_inbox.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.

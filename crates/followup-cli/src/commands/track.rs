@@ -7,9 +7,8 @@ use std::path::Path;
 
 use followup_core::agenda;
 use followup_core::model::{CompanyType, Seniority, Status};
-use followup_core::phrase;
 use followup_core::plan::StepStatus;
-use followup_store::{ApplicationPatch, NewTouchpoint, Outcome, Profile, TouchpointKind};
+use followup_store::{ApplicationPatch, Profile};
 use jiff::tz::TimeZone;
 use serde::Serialize;
 use serde_json::json;
@@ -19,8 +18,8 @@ use crate::error::{parse_word, Error, Result};
 use crate::output::{self, style};
 use crate::time;
 
-pub use followup_app::ctx::{default_db, find_contact, store_err, track_of, Ctx};
-use followup_app::track::{app_zone, region_of, when, AddInput, RoundInput};
+pub use followup_app::ctx::{default_db, store_err, track_of, Ctx};
+use followup_app::track::{AddInput, RoundInput};
 
 /// The flags of one round, as the shared use cases take them.
 fn round_input(r: &RoundArgs) -> RoundInput {
@@ -140,22 +139,7 @@ pub fn reply(
     note: Option<&str>,
     json: bool,
 ) -> Result<()> {
-    let mut store = ctx.store()?;
-    let full = store.application(id).map_err(store_err)?;
-    let at = when(ctx, &full, at)?;
-    let mut t = NewTouchpoint::new(TouchpointKind::Reply, at);
-    t.note = note.map(str::to_string);
-    t.contact_id = from.map(|n| find_contact(&full, n)).transpose()?;
-    if let Some(p) = decision {
-        let region = region_of(ctx, full.application.region.as_deref())?;
-        let d =
-            phrase::parse_decision(p, at.to_zoned(app_zone(ctx, &full)).date(), region.as_ref())
-                .map_err(Error::input)?;
-        t.decision_phrase = Some(p.trim().to_string());
-        t.decision_date = Some(d.date);
-    }
-    let tid = store.add_touchpoint(id, &t).map_err(store_err)?;
-    drop(store);
+    let tid = followup_app::track::reply(ctx, id, at, decision, from, note)?;
     super::recorded::replied(ctx, id, tid, json)
 }
 
@@ -168,18 +152,7 @@ pub fn outcome(
     note: Option<&str>,
     json: bool,
 ) -> Result<()> {
-    let o: Outcome = outcome.parse().map_err(Error::input)?;
-    let mut store = ctx.store()?;
-    let full = store.application(id).map_err(store_err)?;
-    let at = when(ctx, &full, at)?;
-    let mut t = NewTouchpoint::new(TouchpointKind::Outcome, at);
-    t.outcome = Some(o);
-    t.note = note.map(str::to_string);
-    let tid = store.add_touchpoint(id, &t).map_err(store_err)?;
-    store
-        .set_status(id, Status::from(o), at)
-        .map_err(store_err)?;
-    drop(store);
+    let tid = followup_app::track::outcome(ctx, id, outcome, at, note)?;
     super::recorded::outcome(ctx, id, tid, json)
 }
 
