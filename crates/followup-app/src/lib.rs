@@ -13,6 +13,7 @@ pub mod ctx;
 pub mod draft;
 pub mod error;
 pub mod import;
+pub mod inbox;
 pub mod note;
 pub mod proof;
 pub mod settings;

@@ -30,6 +30,9 @@ pub struct Settings {
     pub preset: Option<String>,
     /// Policy file.
     pub policy: Option<PathBuf>,
+    /// The mail account (`[mail]`), read by the mail features.
+    #[serde(default)]
+    pub mail: Option<toml::Table>,
     /// Where the values came from, for messages ([`Settings::origin`]).
     #[serde(skip)]
     pub origins: Origins,

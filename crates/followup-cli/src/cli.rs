@@ -179,6 +179,9 @@ pub enum Command {
     /// Custom holiday calendars (a company's closure days, a country not built in).
     #[command(subcommand)]
     Holidays(HolidaysCommand),
+    /// Read your mailbox (IMAP, read-only) into proposals you accept or dismiss.
+    #[command(subcommand)]
+    Mail(crate::commands::inbox::MailCommand),
     /// Development helpers.
     #[command(hide = true, subcommand)]
     Dev(DevCommand),

@@ -9,6 +9,7 @@ pub mod export;
 pub mod export_csv;
 pub mod holidays;
 pub mod import;
+pub mod inbox;
 pub mod man;
 pub mod note;
 pub mod plan;
@@ -42,6 +43,7 @@ fn records(command: &Command) -> bool {
         Command::Add(_) | Command::Restore { .. } | Command::Dev(_) => true,
         Command::Import(a) => !a.dry_run,
         Command::Holidays(HolidaysCommand::Import { .. }) => true,
+        Command::Mail(c) => inbox::records(c),
         Command::Profile {
             name, email, phone, ..
         } => name.is_some() || email.is_some() || phone.is_some(),
@@ -168,6 +170,7 @@ pub fn dispatch(mut cli: Cli, db_from: Option<&'static str>) -> Result<()> {
         Command::Import(a) => import::run(&tracker()?, a),
         Command::Export(a) => export::run(&tracker()?, a),
         Command::Holidays(c) => holidays::run(&tracker()?, c),
+        Command::Mail(c) => inbox::run(&tracker()?, c),
         Command::Dev(DevCommand::Populate { count, seed }) => {
             track::populate(&tracker()?, *count, *seed)
         }
