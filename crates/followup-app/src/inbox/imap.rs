@@ -55,7 +55,9 @@ fn tls_config() -> Arc<tokio_rustls::rustls::ClientConfig> {
 }
 
 /// The DER certificates of a PEM file.
-fn rustls_pemfile_certs(pem: &[u8]) -> Vec<tokio_rustls::rustls::pki_types::CertificateDer<'static>> {
+fn rustls_pemfile_certs(
+    pem: &[u8],
+) -> Vec<tokio_rustls::rustls::pki_types::CertificateDer<'static>> {
     use tokio_rustls::rustls::pki_types::pem::PemObject;
     tokio_rustls::rustls::pki_types::CertificateDer::pem_slice_iter(pem)
         .filter_map(std::result::Result::ok)
@@ -78,10 +80,13 @@ impl Session {
     /// (`imap://`, refused when the server does not offer it), or plain on loopback.
     pub async fn connect(ep: &Endpoint, user: &str, password: &str) -> Result<Session> {
         let addr = format!("{}:{}", ep.host, ep.port);
-        let tcp = tokio::time::timeout(std::time::Duration::from_secs(20), TcpStream::connect(&addr))
-            .await
-            .map_err(|_| Error::input(format!("IMAP: no answer from {addr} in 20 s")))?
-            .map_err(|e| Error::input(format!("IMAP: cannot connect to {addr}: {e}")))?;
+        let tcp = tokio::time::timeout(
+            std::time::Duration::from_secs(20),
+            TcpStream::connect(&addr),
+        )
+        .await
+        .map_err(|_| Error::input(format!("IMAP: no answer from {addr} in 20 s")))?
+        .map_err(|e| Error::input(format!("IMAP: cannot connect to {addr}: {e}")))?;
         let _ = tcp.set_nodelay(true);
         let stream: Box<dyn Stream> = match ep.security {
             Security::Tls => tls(tcp, &ep.host).await?,
@@ -94,7 +99,11 @@ impl Session {
                 client
                     .run_command_and_check_ok("STARTTLS", None)
                     .await
-                    .map_err(|e| Error::input(format!("IMAP STARTTLS refused by {addr} (required off loopback): {e}")))?;
+                    .map_err(|e| {
+                        Error::input(format!(
+                            "IMAP STARTTLS refused by {addr} (required off loopback): {e}"
+                        ))
+                    })?;
                 tls(client.into_inner(), &ep.host).await?
             }
             Security::Plain => Box::new(tcp),
@@ -129,7 +138,11 @@ impl Session {
             .map_err(imap_err("LIST"))?;
         let marked = names
             .iter()
-            .find(|n| n.attributes().iter().any(|a| matches!(a, NameAttribute::Sent)))
+            .find(|n| {
+                n.attributes()
+                    .iter()
+                    .any(|a| matches!(a, NameAttribute::Sent))
+            })
             .or_else(|| names.iter().find(|n| n.name().eq_ignore_ascii_case("Sent")))
             .map(|n| n.name().to_string());
         Ok(marked)
@@ -146,7 +159,11 @@ impl Session {
     }
 
     /// The UIDs after `after` of messages that arrived since `since` (`UID SEARCH`).
-    pub async fn search(&mut self, after: u32, since: Option<jiff::civil::Date>) -> Result<Vec<u32>> {
+    pub async fn search(
+        &mut self,
+        after: u32,
+        since: Option<jiff::civil::Date>,
+    ) -> Result<Vec<u32>> {
         let mut q = format!("UID {}:*", after + 1);
         if let Some(d) = since {
             q.push_str(&format!(" SINCE {}", d.strftime("%-d-%b-%Y")));

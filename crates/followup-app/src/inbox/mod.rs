@@ -13,7 +13,9 @@ pub mod settings;
 
 use followup_core::agenda;
 use followup_core::inbox::{self, Known, KnownApp, KnownContact};
-use followup_store::{MailProposal, NewMailProposal, NewTouchpoint, ProposalStatus, TouchpointKind};
+use followup_store::{
+    MailProposal, NewMailProposal, NewTouchpoint, ProposalStatus, TouchpointKind,
+};
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 use serde::Serialize;
@@ -258,7 +260,13 @@ pub fn list(ctx: &Ctx) -> Result<Vec<Listed>> {
             .new
             .contact_id
             .and_then(|c| full.contact(c))
-            .map(|c| format!(" --{} \"{}\"", if p.new.kind == "sent" { "to" } else { "from" }, c.name))
+            .map(|c| {
+                format!(
+                    " --{} \"{}\"",
+                    if p.new.kind == "sent" { "to" } else { "from" },
+                    c.name
+                )
+            })
             .unwrap_or_default();
         let action = match p.new.kind.as_str() {
             "sent" => format!(
@@ -271,9 +279,14 @@ pub fn list(ctx: &Ctx) -> Result<Vec<Listed>> {
             ),
             "rejection" => format!("followup outcome {id} rejected --at \"{when}\""),
             "offer" => format!("followup outcome {id} offer --at \"{when}\""),
-            "invite" => format!("followup import INVITE.ics --company \"{}\"", full.application.company),
+            "invite" => format!(
+                "followup import INVITE.ics --company \"{}\"",
+                full.application.company
+            ),
             "out-of-office" => match p.new.until {
-                Some(d) => format!("followup reply {id} --at \"{when}\"  (out of office until {d})"),
+                Some(d) => {
+                    format!("followup reply {id} --at \"{when}\"  (out of office until {d})")
+                }
                 None => "nothing to record: no return date".to_string(),
             },
             "bounce" => format!(
@@ -401,11 +414,7 @@ pub fn accept(ctx: &Ctx, id: i64) -> Result<Accepted> {
                 t.decision_date = Some(until);
                 t.decision_phrase = Some(format!("out of office until {until}"));
                 t.note = note.map(str::to_string);
-                Some(
-                    ctx.store()?
-                        .add_touchpoint(app, &t)
-                        .map_err(store_err)?,
-                )
+                Some(ctx.store()?.add_touchpoint(app, &t).map_err(store_err)?)
             }
             None => None,
         },

@@ -97,7 +97,9 @@ impl MailSettings {
     /// The login name.
     pub fn user(&self) -> Result<String> {
         self.user.clone().ok_or_else(|| {
-            Error::input("no IMAP user: set user under [mail] in config.toml, or FOLLOWUP_MAIL_USER")
+            Error::input(
+                "no IMAP user: set user under [mail] in config.toml, or FOLLOWUP_MAIL_USER",
+            )
         })
     }
 
@@ -148,7 +150,10 @@ pub fn endpoint(url: &str) -> Result<Endpoint> {
         }
         _ => (rest, None),
     };
-    let host = host.trim_start_matches('[').trim_end_matches(']').to_string();
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
     if host.is_empty() {
         return Err(bad());
     }

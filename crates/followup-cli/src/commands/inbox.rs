@@ -111,7 +111,10 @@ pub fn run(ctx: &Ctx, c: &MailCommand) -> Result<()> {
                     return writeln!(out);
                 }
                 if list.is_empty() {
-                    return writeln!(out, "No proposals waiting. `followup mail sync` reads new mail.");
+                    return writeln!(
+                        out,
+                        "No proposals waiting. `followup mail sync` reads new mail."
+                    );
                 }
                 for p in &list {
                     writeln!(
@@ -131,10 +134,17 @@ pub fn run(ctx: &Ctx, c: &MailCommand) -> Result<()> {
                     }
                     writeln!(out, "    = {}", p.action)?;
                 }
-                writeln!(out, "\n`followup mail accept ID…` applies, `followup mail dismiss ID…` drops.")
+                writeln!(
+                    out,
+                    "\n`followup mail accept ID…` applies, `followup mail dismiss ID…` drops."
+                )
             })
         }
-        MailCommand::Accept { ids, all_high, json } => {
+        MailCommand::Accept {
+            ids,
+            all_high,
+            json,
+        } => {
             let mut ids = ids.clone();
             if *all_high {
                 ids.extend(inbox::pending_high(ctx)?);
