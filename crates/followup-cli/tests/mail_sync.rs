@@ -156,14 +156,12 @@ fn run() -> Result<Completion, Failed> {
         .status();
     match result {
         Ok(()) => Ok(Completion::Completed),
-        Err(e) => Err(format!(
-            "{}",
-            e.downcast_ref::<String>()
-                .cloned()
-                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default()
-        )
-        .into()),
+        Err(e) => Err(e
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default()
+            .into()),
     }
 }
 
