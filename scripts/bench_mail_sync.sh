@@ -2,12 +2,14 @@
 # A first `followup mail sync` of a 10,000-message mailbox on a local dovecot
 # (scripts/dovecot-test-server.sh): 9,900 messages that belong to no application
 # (newsletters, friends, alerts) and the 66 corpus messages, appended to INBOX and
-# Sent. Prints the wall time of the sync. Usage: scripts/bench_mail_sync.sh [COUNT]
+# Sent. Prints the wall time of the sync.
+# Usage: [PROFILE=release] scripts/bench_mail_sync.sh [COUNT]   (default: the debug build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-10000}
-cargo build -q --release -p followup-cli
+cargo build -q ${PROFILE:+--$PROFILE} -p followup-cli
 tmp=$(mktemp -d); port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+chmod 711 "$tmp"
 trap 'scripts/dovecot-test-server.sh stop "$tmp/imap"; rm -rf "$tmp"' EXIT
 scripts/dovecot-test-server.sh start "$tmp/imap" "$port"
 python3 - "$port" "$count" <<'PY'
@@ -30,7 +32,7 @@ PY
 export FOLLOWUP_DB="$tmp/db.sqlite" FOLLOWUP_CONFIG="$tmp/none.toml" FOLLOWUP_NOW=2026-03-28T12:00:00Z
 export FOLLOWUP_IMAP="imap://127.0.0.1:$port" FOLLOWUP_MAIL_USER=sam FOLLOWUP_MAIL_PASSWORD=secret
 echo 'tz = "America/New_York"' > "$tmp/none.toml"
-f=target/release/followup
+f=target/${PROFILE:-debug}/followup
 $f profile --name "Sam Taylor" --email sam.taylor@fastmail.com >/dev/null
 $f add --company "Acme Robotics" --role "Backend Engineer" --at "2026-03-02 10:00" \
   --interviewer "Jane Doe <jane.doe@acmerobotics.com>" --interviewer "Tom Reyes <tom@acmerobotics.com>" >/dev/null
