@@ -14,6 +14,7 @@ pub mod draft;
 pub mod error;
 pub mod ics;
 pub mod import;
+pub mod inbox;
 pub mod limits;
 pub mod mail;
 pub mod note;

@@ -62,6 +62,14 @@ pub struct MailSettings {
     /// A PEM file of certificates to trust besides the public roots (a server with a
     /// certificate of its own).
     pub ca: Option<PathBuf>,
+    /// `imaps://host:993`, `imap://host:143` (STARTTLS required) or
+    /// `imap://127.0.0.1:PORT` (plain, on a loopback address only), for `followup mail
+    /// sync`.
+    pub imap: Option<String>,
+    /// The folder of sent mail (else the one marked `\Sent`).
+    pub sent_folder: Option<String>,
+    /// `"high"`: high-confidence proposals are applied during a sync.
+    pub auto_apply: Option<String>,
 }
 
 /// Where each value of [`Settings`] came from: the environment or the file.

@@ -563,24 +563,23 @@ pub fn round_patch(ctx: &Ctx, id: i64, e: &RoundEdit) -> Result<(i64, InterviewP
     Ok((round.id, patch))
 }
 
-/// Records a reply (`followup reply`, the application page, `POST
-/// /api/applications/{id}/replies`): when, from whom, a note, and the new timeline it
-/// gave ("We expect to decide by Friday."), read into a date from the moment of the
-/// reply. Returns the touchpoint's id.
-pub fn reply(
+/// Records their reply (`followup reply`, accepting a mail proposal) at `at`, from the
+/// contact `from` if known, with the timeline they gave read into a date from the
+/// reply's own day (T9: a reply cancels pending follow-ups; one with a timeline
+/// re-plans from it). Returns the touchpoint's id.
+pub fn reply_at(
     ctx: &Ctx,
     id: i64,
-    at: Option<&str>,
+    at: Timestamp,
     decision: Option<&str>,
-    from: Option<&str>,
+    from: Option<i64>,
     note: Option<&str>,
 ) -> Result<i64> {
     let mut store = ctx.store()?;
     let full = store.application(id).map_err(store_err)?;
-    let at = when(ctx, &full, at)?;
     let mut t = NewTouchpoint::new(TouchpointKind::Reply, at);
     t.note = note.map(str::to_string);
-    t.contact_id = from.map(|n| find_contact(&full, n)).transpose()?;
+    t.contact_id = from;
     if let Some(p) = decision {
         let region = region_of(ctx, full.application.region.as_deref())?;
         let d =
@@ -592,9 +591,44 @@ pub fn reply(
     store.add_touchpoint(id, &t).map_err(store_err)
 }
 
-/// Records the outcome (`followup outcome`): offer, rejected, withdrawn, or no-response
-/// (closing an application nobody answered); the application is closed with it at that
-/// moment, in the same transaction. Returns the touchpoint's id.
+/// As [`reply_at`], with `at` and the contact as typed (`followup reply ID --at
+/// --from`).
+pub fn reply(
+    ctx: &Ctx,
+    id: i64,
+    at: Option<&str>,
+    decision: Option<&str>,
+    from: Option<&str>,
+    note: Option<&str>,
+) -> Result<i64> {
+    let store = ctx.store()?;
+    let full = store.application(id).map_err(store_err)?;
+    let at = when(ctx, &full, at)?;
+    let from = from.map(|n| find_contact(&full, n)).transpose()?;
+    drop(store);
+    reply_at(ctx, id, at, decision, from, note)
+}
+
+/// Records the outcome (`followup outcome`, accepting a mail proposal) at `at` and
+/// closes the application with it. Returns the touchpoint's id.
+pub fn outcome_at(
+    ctx: &Ctx,
+    id: i64,
+    outcome: followup_store::Outcome,
+    at: Timestamp,
+    note: Option<&str>,
+) -> Result<i64> {
+    let mut store = ctx.store()?;
+    store.application(id).map_err(store_err)?;
+    let mut t = NewTouchpoint::new(TouchpointKind::Outcome, at);
+    t.outcome = Some(outcome);
+    t.note = note.map(str::to_string);
+    // Recording an outcome closes the application with it (one transaction).
+    store.add_touchpoint(id, &t).map_err(store_err)
+}
+
+/// As [`outcome_at`], with the outcome and `at` as typed (`followup outcome ID OUTCOME
+/// --at`).
 pub fn outcome(
     ctx: &Ctx,
     id: i64,
@@ -603,14 +637,11 @@ pub fn outcome(
     note: Option<&str>,
 ) -> Result<i64> {
     let o: followup_store::Outcome = outcome.trim().parse().map_err(Error::input)?;
-    let mut store = ctx.store()?;
+    let store = ctx.store()?;
     let full = store.application(id).map_err(store_err)?;
     let at = when(ctx, &full, at)?;
-    let mut t = NewTouchpoint::new(TouchpointKind::Outcome, at);
-    t.outcome = Some(o);
-    t.note = note.map(str::to_string);
-    // Recording an outcome closes the application with it (one transaction).
-    store.add_touchpoint(id, &t).map_err(store_err)
+    drop(store);
+    outcome_at(ctx, id, o, at, note)
 }
 
 /// Changes to an application's facts and, optionally, to one of its rounds
@@ -717,4 +748,25 @@ pub fn undo(ctx: &Ctx, id: i64, tid: Option<i64>) -> Result<followup_store::Touc
     .clone();
     store.delete_touchpoint(id, t.id).map_err(store_err)?;
     Ok(t)
+}
+
+/// As [`log`], at an instant already read, to a contact already found (accepting a
+/// mail proposal: the message's own time).
+pub fn log_at(
+    ctx: &Ctx,
+    id: i64,
+    kind: TouchpointKind,
+    to: Option<i64>,
+    at: Timestamp,
+    note: Option<&str>,
+) -> Result<Logged> {
+    let mut store = ctx.store()?;
+    let full = store.application(id).map_err(store_err)?;
+    let mut t = NewTouchpoint::new(kind, at);
+    t.contact_id = to;
+    t.note = note.map(str::to_string);
+    t.channel = Some(followup_core::model::Channel::Email);
+    let warnings = advice(ctx, &full, &t)?;
+    let tid = store.add_touchpoint(id, &t).map_err(store_err)?;
+    Ok(Logged { id: tid, warnings })
 }

@@ -177,7 +177,8 @@ pub enum Command {
     Send(SendArgs),
     /// The outbox: what is queued, sent, failed or unknown; cancel, edit, retry, run.
     Outbox(OutboxArgs),
-    /// The mail account messages are sent from.
+    /// The mail account: test it; read your mailbox (IMAP, read-only) into proposals
+    /// you accept or dismiss.
     #[command(subcommand)]
     Mail(MailCommand),
     /// Read an interview invitation (.ics, or an .eml with a calendar part) into the tracker.
@@ -573,6 +574,9 @@ pub enum MailCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Reading the mailbox: sync, inbox, accept, dismiss, forget.
+    #[command(flatten)]
+    Inbox(crate::commands::inbox::MailCommand),
 }
 
 /// `followup check`.

@@ -23,6 +23,7 @@ pub mod calendar;
 pub mod check;
 pub mod draft;
 pub mod ical;
+pub mod inbox;
 pub mod model;
 pub mod phrase;
 pub mod plan;

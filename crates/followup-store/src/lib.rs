@@ -31,9 +31,9 @@
 //! # Ok::<(), followup_store::StoreError>(())
 //! ```
 //!
-//! # Schema (version 9: `migrations/0001_initial.sql`, `0002_holidays.sql`,
+//! # Schema (version 10: `migrations/0001_initial.sql`, `0002_holidays.sql`,
 //! `0003_agenda_cache.sql`, `0004_invite_sequence.sql`, `0005_plan_gen_table.sql`,
-//! `0006_holiday_base.sql`, `0007_agenda_snapshot.sql`, `0008_idempotency.sql`, `0009_outbox.sql`)
+//! `0006_holiday_base.sql`, `0007_agenda_snapshot.sql`, `0008_idempotency.sql`, `0009_outbox.sql`, `0010_mail_inbox.sql`)
 //!
 //! | table | holds |
 //! |---|---|
@@ -53,6 +53,9 @@
 //! | `agenda_changed` | the applications changed since the snapshot (read from the cache tables instead) |
 //! | `holiday_gen` | how many times custom holiday calendars changed (one row) |
 //! | `plan_gen` | per application: how many times anything planning reads of it changed |
+//! | `mail_folder` | per IMAP folder read by `followup mail sync`: UIDVALIDITY and the highest UID read |
+//! | `mail_proposal` | a matched message's proposal: its headers, the evidence sentence, kind, status (pending, applied, dismissed) |
+//! | `mail_bad_address` | addresses a delivery failure was accepted for |
 //! | `invite_sequence` | per imported interview: the `SEQUENCE` of the invitation it was last imported from |
 //! | `idempotency` | the first answer to a request that carried an idempotency key, with the request it answered (kept a day; not in backups) |
 //!
@@ -111,6 +114,7 @@ mod error;
 mod holidays;
 mod idempotency;
 mod load;
+mod mail;
 pub mod model;
 mod open;
 mod outbox;
@@ -125,6 +129,7 @@ pub use batch::Batch;
 pub use error::{Result, StoreError};
 pub use holidays::{HolidayCalendar, HolidayLayer};
 pub use idempotency::Remembered;
+pub use mail::{MailProposal, NewMailProposal, ProposalStatus};
 pub use model::ContactPatch;
 pub use model::HolidayCalendarDays;
 pub use model::{

@@ -62,6 +62,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         version: 9,
         sql: include_str!("../migrations/0009_outbox.sql"),
     },
+    Migration {
+        version: 10,
+        sql: include_str!("../migrations/0010_mail_inbox.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.

@@ -195,6 +195,11 @@ const CACHES: &[&str] = &[
     "agenda_changed",
     // The first answer to a request sent again (a double click): kept a day.
     "idempotency",
+    // What reading mail keeps is not in a backup: a sync after a restore reads the
+    // mailbox again, and what accepted proposals recorded is in the facts above.
+    "mail_folder",
+    "mail_proposal",
+    "mail_bad_address",
 ];
 
 /// A database with a row in every table a backup keeps.

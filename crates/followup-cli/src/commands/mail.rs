@@ -9,7 +9,10 @@ use crate::output;
 
 /// Runs `followup mail`.
 pub fn run(ctx: &Ctx, c: &MailCommand) -> Result<()> {
-    let MailCommand::Test { json } = c;
+    let json = match c {
+        MailCommand::Test { json } => json,
+        MailCommand::Inbox(i) => return super::inbox::run(ctx, i),
+    };
     let steps = followup_app::outbox::test_account(ctx)?;
     let failed = steps.iter().any(|s| !s.ok);
     output::with_stdout(|out| {

@@ -9,6 +9,7 @@ pub mod export;
 pub mod export_csv;
 pub mod holidays;
 pub mod import;
+pub mod inbox;
 pub mod mail;
 pub mod man;
 pub mod note;
@@ -45,6 +46,7 @@ fn records(command: &Command) -> bool {
         Command::Add(_) | Command::Restore { .. } | Command::Dev(_) => true,
         Command::Import(a) => !a.dry_run,
         Command::Holidays(HolidaysCommand::Import { .. }) => true,
+        Command::Mail(crate::cli::MailCommand::Inbox(c)) => inbox::records(c),
         Command::Profile {
             name, email, phone, ..
         } => name.is_some() || email.is_some() || phone.is_some(),
