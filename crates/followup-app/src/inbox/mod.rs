@@ -84,10 +84,18 @@ pub fn known(ctx: &Ctx, mail: &MailSettings) -> Result<Known> {
                 .collect(),
         });
     }
+    // A reply names what it answers: the messages of earlier proposals, and what the
+    // outbox sent (or was sending) to the application's people.
+    let mut message_ids = store.mail_message_ids().map_err(store_err)?;
+    for m in store.outbox().map_err(store_err)? {
+        message_ids
+            .entry(m.message_id.trim_matches(['<', '>']).to_string())
+            .or_insert(m.application_id);
+    }
     Ok(Known {
         me,
         applications,
-        message_ids: store.mail_message_ids().map_err(store_err)?,
+        message_ids,
         bad_addresses: store.mail_bad_addresses().map_err(store_err)?,
     })
 }

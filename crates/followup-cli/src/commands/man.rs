@@ -96,6 +96,17 @@ const ENVIRONMENT: &[(&str, &str)] = &[
          or smtp://127.0.0.1:PORT (plain, loopback only), over smtp in [mail].",
     ),
     (
+        "FOLLOWUP_IMAP",
+        "The mailbox mail sync reads (read-only): imaps://host:993, imap://host:143 \
+         (STARTTLS required) or imap://127.0.0.1:PORT (plain, loopback only), over imap \
+         in [mail].",
+    ),
+    (
+        "FOLLOWUP_IMAP_CA",
+        "A PEM file of certificates to trust for the IMAP server besides the public \
+         roots (a server with a certificate of its own).",
+    ),
+    (
         "FOLLOWUP_MAIL_ADDRESS, FOLLOWUP_MAIL_USER, FOLLOWUP_MAIL_CA",
         "The From address, the login and a PEM file of certificates to trust, over \
          address, user and ca in [mail].",
