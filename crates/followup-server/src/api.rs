@@ -65,6 +65,9 @@ pub fn router() -> OpenApiRouter<Shared> {
         .routes(routes!(crate::outbox::cancel_message))
         .routes(routes!(crate::outbox::retry_message))
         .routes(routes!(crate::outbox::edit_message))
+        .routes(routes!(crate::inbox::list_inbox))
+        .routes(routes!(crate::inbox::accept_proposal))
+        .routes(routes!(crate::inbox::dismiss_proposal))
 }
 
 /// The OpenAPI document.

@@ -9,6 +9,7 @@
 pub mod actions;
 pub mod api;
 pub mod idempotency;
+pub mod inbox;
 pub mod outbox;
 pub mod pages;
 pub mod problem;

@@ -37,6 +37,7 @@ pub fn router() -> Router<Shared> {
         .route("/favicon.svg", get(favicon))
         .merge(crate::actions::router())
         .merge(crate::outbox::router())
+        .merge(crate::inbox::router())
         .layer(axum::middleware::from_fn(crate::actions::flash))
 }
 
@@ -132,6 +133,8 @@ struct TodayPage {
     pages: usize,
     /// The query of this filter, for the paging links ("company=..&kind=..").
     query: String,
+    /// Proposals read from the mailbox that wait on the Inbox page.
+    inbox: usize,
 }
 
 /// Lines per page on Today.
@@ -252,6 +255,7 @@ fn today_page(
         page,
         pages,
         query,
+        inbox: crate::inbox::waiting(ctx),
     }
     .render()
     .map_err(|e| Problem::internal(format!("cannot render the page: {e}")))?;
