@@ -590,8 +590,10 @@ fn axe_source() -> Res<String> {
 }
 
 /// The pages a user opens, over sample data.
-const PAGES: [&str; 9] = [
+const PAGES: [&str; 11] = [
     "/",
+    "/inbox",
+    "/outbox",
     "/?company=a",
     "/pipeline",
     "/new",
