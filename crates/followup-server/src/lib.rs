@@ -63,10 +63,19 @@ pub struct AppState {
     agenda: TodayCache,
     /// `/api/applications`'s answer, kept as Today's page is.
     applications: TodayCache,
+    /// The board's cards, the Stats page's and `/api/stats`'s figures, kept as Today's
+    /// page is.
+    board: TodayCache<Arc<Vec<views::Card>>>,
+    stats: TodayCache<Arc<views::Stats>>,
+    /// Open connections to the database, reused by every request.
+    pool: Arc<followup_app::ctx::StorePool>,
     /// In token mode: the browser sessions opened with `?token=`, by id, with the
     /// moment each expires.
     sessions: Mutex<std::collections::HashMap<String, Timestamp>>,
 }
+
+/// How many open database connections the server keeps for reuse when idle.
+const POOL_IDLE: usize = 64;
 
 /// How long a browser session opened with `?token=` lasts (7 days).
 pub const SESSION_SECS: i64 = 7 * 24 * 3600;
@@ -88,28 +97,40 @@ pub const SESSION_COOKIE: &str = "followup_session";
 /// an item's status or group changes ([`views::today_until`]); with a fixed `--now`,
 /// never by the clock. One request renders at a time: the others wait for its page
 /// rather than render the same page at once.
-#[derive(Default)]
-pub struct TodayCache {
+///
+/// The kept answer is a rendered body by default; the board and Stats keep what they
+/// computed (`T`), shared, and render each request's page from it.
+pub struct TodayCache<T = axum::body::Bytes> {
     watch: Mutex<Option<rusqlite::Connection>>,
-    page: Mutex<Option<CachedPage>>,
+    page: Mutex<Option<CachedPage<T>>>,
     /// Held while rendering (single flight).
     render: Mutex<()>,
 }
 
-struct CachedPage {
+impl<T> Default for TodayCache<T> {
+    fn default() -> Self {
+        TodayCache {
+            watch: Mutex::default(),
+            page: Mutex::default(),
+            render: Mutex::default(),
+        }
+    }
+}
+
+struct CachedPage<T> {
     version: i64,
     /// The moment it was rendered for.
     now: Timestamp,
     /// The first moment it may read otherwise (`None`: not by the clock).
     until: Option<Timestamp>,
-    body: axum::body::Bytes,
+    body: T,
 }
 
 /// How much older than the page a request's clock may be and still get it: requests
 /// waiting for a render read the clock before the one rendering did.
 const TODAY_SKEW: jiff::SignedDuration = jiff::SignedDuration::from_secs(2);
 
-impl TodayCache {
+impl<T: Clone> TodayCache<T> {
     /// The database's data version, on our own connection (opened on first use).
     fn version(&self, db: &std::path::Path) -> Option<i64> {
         let mut watch = self.watch.lock().ok()?;
@@ -139,7 +160,7 @@ impl TodayCache {
     }
 
     /// The kept page, if it is the page of this database version at `now`.
-    fn kept(&self, version: Option<i64>, now: Timestamp) -> Option<axum::body::Bytes> {
+    fn kept(&self, version: Option<i64>, now: Timestamp) -> Option<T> {
         let v = version?;
         let page = self.page.lock().ok()?;
         let p = page.as_ref()?;
@@ -154,8 +175,8 @@ impl TodayCache {
         &self,
         db: &std::path::Path,
         now: Timestamp,
-        render: impl FnOnce() -> Result<(String, Option<Timestamp>), Problem>,
-    ) -> Result<axum::body::Bytes, Problem> {
+        render: impl FnOnce() -> Result<(T, Option<Timestamp>), Problem>,
+    ) -> Result<T, Problem> {
         if let Some(body) = self.kept(self.version(db), now) {
             return Ok(body);
         }
@@ -169,8 +190,7 @@ impl TodayCache {
         if let Some(body) = self.kept(version, now) {
             return Ok(body);
         }
-        let (text, until) = render()?;
-        let body = axum::body::Bytes::from(text);
+        let (body, until) = render()?;
         if let (Some(v), Ok(mut page)) = (version, self.page.lock()) {
             *page = Some(CachedPage {
                 version: v,
@@ -199,6 +219,7 @@ impl AppState {
             self.config.now.unwrap_or_else(Timestamp::now),
             self.config.db.clone(),
         )
+        .with_pool(self.pool.clone())
     }
 
     /// Where settings are saved, if they can be.
@@ -215,6 +236,8 @@ impl AppState {
         self.today.clear();
         self.agenda.clear();
         self.applications.clear();
+        self.board.clear();
+        self.stats.clear();
     }
 
     /// The cached Today page.
@@ -230,6 +253,16 @@ impl AppState {
     /// The cached answer of `/api/applications`.
     pub fn applications_cache(&self) -> &TodayCache {
         &self.applications
+    }
+
+    /// The cached cards of the board (every application's, before a search).
+    pub fn board_cache(&self) -> &TodayCache<Arc<Vec<views::Card>>> {
+        &self.board
+    }
+
+    /// The cached figures of Stats (for the page and `/api/stats`).
+    pub fn stats_cache(&self) -> &TodayCache<Arc<views::Stats>> {
+        &self.stats
     }
 
     /// A new browser session (token mode): its id, kept until it expires.
@@ -351,6 +384,10 @@ pub fn router(config: Config) -> Router {
         // Never match an empty token.
         csrf = "unavailable".repeat(4);
     }
+    let pool = Arc::new(followup_app::ctx::StorePool::new(
+        config.db.clone(),
+        POOL_IDLE,
+    ));
     let state: Shared = Arc::new(AppState {
         live: RwLock::new((config.settings.clone(), config.policy.clone())),
         config,
@@ -358,6 +395,9 @@ pub fn router(config: Config) -> Router {
         today: TodayCache::default(),
         agenda: TodayCache::default(),
         applications: TodayCache::default(),
+        board: TodayCache::default(),
+        stats: TodayCache::default(),
+        pool,
         sessions: Mutex::default(),
     });
     let (api, _) = api::router().split_for_parts();
