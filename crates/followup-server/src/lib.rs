@@ -66,6 +66,8 @@ pub struct AppState {
     /// The board's cards, the Stats page's and `/api/stats`'s figures, kept as Today's
     /// page is.
     board: TodayCache<Arc<Vec<views::Card>>>,
+    /// The board's page without a search, kept as its cards are.
+    pipeline: TodayCache,
     stats: TodayCache<Arc<views::Stats>>,
     /// Open connections to the database, reused by every request.
     pool: Arc<followup_app::ctx::StorePool>,
@@ -159,14 +161,15 @@ impl<T: Clone> TodayCache<T> {
         }
     }
 
-    /// The kept page, if it is the page of this database version at `now`.
-    fn kept(&self, version: Option<i64>, now: Timestamp) -> Option<T> {
+    /// The kept page, if it is the page of this database version at `now`, and the
+    /// first moment it may read otherwise.
+    fn kept(&self, version: Option<i64>, now: Timestamp) -> Option<(T, Option<Timestamp>)> {
         let v = version?;
         let page = self.page.lock().ok()?;
         let p = page.as_ref()?;
         let since = now.duration_since(p.now);
         let fresh = since >= -TODAY_SKEW && p.until.is_none_or(|u| now < u);
-        (p.version == v && fresh).then(|| p.body.clone())
+        (p.version == v && fresh).then(|| (p.body.clone(), p.until))
     }
 
     /// The page for `now`: the kept one while it reads the same, else a fresh one from
@@ -177,8 +180,19 @@ impl<T: Clone> TodayCache<T> {
         now: Timestamp,
         render: impl FnOnce() -> Result<(T, Option<Timestamp>), Problem>,
     ) -> Result<T, Problem> {
-        if let Some(body) = self.kept(self.version(db), now) {
-            return Ok(body);
+        Ok(self.get_with_until(db, now, render)?.0)
+    }
+
+    /// [`get_or_render`](Self::get_or_render), with the first moment the page may read
+    /// otherwise (for a page made from this one, kept as long).
+    pub fn get_with_until(
+        &self,
+        db: &std::path::Path,
+        now: Timestamp,
+        render: impl FnOnce() -> Result<(T, Option<Timestamp>), Problem>,
+    ) -> Result<(T, Option<Timestamp>), Problem> {
+        if let Some(kept) = self.kept(self.version(db), now) {
+            return Ok(kept);
         }
         // One render at a time; who waited takes the page just made when it fits.
         let _one = self
@@ -187,8 +201,8 @@ impl<T: Clone> TodayCache<T> {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         // Read again after waiting: a write since must show.
         let version = self.version(db);
-        if let Some(body) = self.kept(version, now) {
-            return Ok(body);
+        if let Some(kept) = self.kept(version, now) {
+            return Ok(kept);
         }
         let (body, until) = render()?;
         if let (Some(v), Ok(mut page)) = (version, self.page.lock()) {
@@ -199,7 +213,7 @@ impl<T: Clone> TodayCache<T> {
                 body: body.clone(),
             });
         }
-        Ok(body)
+        Ok((body, until))
     }
 }
 
@@ -237,6 +251,7 @@ impl AppState {
         self.agenda.clear();
         self.applications.clear();
         self.board.clear();
+        self.pipeline.clear();
         self.stats.clear();
     }
 
@@ -258,6 +273,11 @@ impl AppState {
     /// The cached cards of the board (every application's, before a search).
     pub fn board_cache(&self) -> &TodayCache<Arc<Vec<views::Card>>> {
         &self.board
+    }
+
+    /// The cached page of the board without a search.
+    pub fn pipeline_cache(&self) -> &TodayCache {
+        &self.pipeline
     }
 
     /// The cached figures of Stats (for the page and `/api/stats`).
@@ -396,6 +416,7 @@ pub fn router(config: Config) -> Router {
         agenda: TodayCache::default(),
         applications: TodayCache::default(),
         board: TodayCache::default(),
+        pipeline: TodayCache::default(),
         stats: TodayCache::default(),
         pool,
         sessions: Mutex::default(),

@@ -315,15 +315,31 @@ async fn pipeline(State(s): State<Shared>, q: Result<Query<BoardQuery>, QueryRej
     let Query(q) = q.map_err(Problem::from)?;
     let ctx = s.ctx();
     let state = s.clone();
-    let all = blocking(move || {
+    let body = blocking(move || {
         let (db, now) = (ctx.db.clone(), ctx.now);
-        state.board_cache().get_or_render(&db, now, || {
-            let (cards, until) = views::board_until(&ctx)?;
-            Ok((std::sync::Arc::new(cards), until))
-        })
+        let cards = || {
+            state.board_cache().get_with_until(&db, now, || {
+                let (cards, until) = views::board_until(&ctx)?;
+                Ok((std::sync::Arc::new(cards), until))
+            })
+        };
+        if q.q.trim().is_empty() {
+            // The board without a search: the page itself is kept too, as long.
+            state.pipeline_cache().get_or_render(&db, now, || {
+                let (all, until) = cards()?;
+                Ok((pipeline_page(&state, &all, &q.q)?.into(), until))
+            })
+        } else {
+            Ok(pipeline_page(&state, &cards()?.0, &q.q)?.into())
+        }
     })
     .await?;
-    let found_cards: Vec<&views::Card> = views::search(&all, &q.q).collect();
+    Ok(Html(body).into_response())
+}
+
+/// The board of the cards of `all` that match `q`, rendered.
+fn pipeline_page(s: &Shared, all: &[views::Card], q: &str) -> Result<String, Problem> {
+    let found_cards: Vec<&views::Card> = views::search(all, q).collect();
     let found = found_cards.len();
     let columns = COLUMNS
         .iter()
@@ -344,12 +360,14 @@ async fn pipeline(State(s): State<Shared>, q: Result<Query<BoardQuery>, QueryRej
             }
         })
         .collect();
-    html(&PipelinePage {
+    PipelinePage {
         columns,
-        q: q.q.trim().to_string(),
+        q: q.trim().to_string(),
         csrf: s.csrf().to_string(),
         found,
-    })
+    }
+    .render()
+    .map_err(|e| Problem::internal(format!("cannot render the page: {e}")))
 }
 
 #[derive(Template)]

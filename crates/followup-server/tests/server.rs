@@ -1587,7 +1587,7 @@ async fn cached_pipeline_and_stats_change_after_a_write() {
     assert_eq!(send(&app, get("/stats")).await.2, page);
     assert_eq!(send(&app, get("/api/stats")).await.2, stats);
     let ctx = common::ctx(&d.path().join("f.sqlite"));
-    followup_app::track::log(&ctx, id, "reply", None, None, None).unwrap();
+    followup_app::track::reply(&ctx, id, None, None, None, None).unwrap();
     let other = AddInput {
         company: "Globex".into(),
         role: "Engineer".into(),
