@@ -34,6 +34,119 @@ pub struct Ctx {
     /// What the user should be told about how their input was read; the front end
     /// shows it (the CLI as warnings on stderr).
     pub notes: Notes,
+    /// Open connections to reuse ([`Ctx::with_pool`]); `None`: each [`Ctx::store`]
+    /// opens its own.
+    pool: Option<Arc<StorePool>>,
+}
+
+/// Connections to one database kept open for reuse, as a long-running process (the
+/// web server) wants: opening one costs more than most requests (SQLite reads and
+/// parses the whole schema on a connection's first statement, and the store checks
+/// the file and its migrations), a millisecond of work per request that under load
+/// queues up. A connection goes back when its [`PooledStore`] is dropped, unless a
+/// transaction was left open or its triggers are off.
+#[derive(Debug)]
+pub struct StorePool {
+    db: PathBuf,
+    idle: Mutex<Vec<Store>>,
+    max_idle: usize,
+}
+
+impl StorePool {
+    /// A pool for `db`, keeping at most `max_idle` connections open when unused.
+    pub fn new(db: PathBuf, max_idle: usize) -> StorePool {
+        StorePool {
+            db,
+            idle: Mutex::new(Vec::new()),
+            max_idle,
+        }
+    }
+
+    /// The database it opens.
+    pub fn db(&self) -> &Path {
+        &self.db
+    }
+
+    /// An idle connection, else a new one.
+    fn take(self: &Arc<Self>) -> Result<PooledStore> {
+        let idle = self.idle.lock().ok().and_then(|mut l| l.pop());
+        let store = match idle {
+            Some(s) => s,
+            None => Store::open(&self.db).map_err(store_err)?,
+        };
+        Ok(PooledStore {
+            store: Some(store),
+            pool: Some(self.clone()),
+        })
+    }
+
+    /// Closes the idle connections (the file was replaced, say).
+    pub fn clear(&self) {
+        if let Ok(mut l) = self.idle.lock() {
+            l.clear();
+        }
+    }
+}
+
+/// A connection from [`Ctx::store`]: a [`Store`], which goes back to its pool (when it
+/// came from one) once dropped.
+#[derive(Debug)]
+pub struct PooledStore {
+    store: Option<Store>,
+    pool: Option<Arc<StorePool>>,
+}
+
+impl PooledStore {
+    /// A connection of its own, not pooled.
+    pub fn own(store: Store) -> PooledStore {
+        PooledStore {
+            store: Some(store),
+            pool: None,
+        }
+    }
+
+    /// The connection itself, taken out of the pool for good.
+    pub fn into_inner(mut self) -> Store {
+        self.pool = None;
+        self.store
+            .take()
+            .expect("a PooledStore holds its store until dropped")
+    }
+}
+
+impl std::ops::Deref for PooledStore {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        self.store
+            .as_ref()
+            .expect("a PooledStore holds its store until dropped")
+    }
+}
+
+impl std::ops::DerefMut for PooledStore {
+    fn deref_mut(&mut self) -> &mut Store {
+        self.store
+            .as_mut()
+            .expect("a PooledStore holds its store until dropped")
+    }
+}
+
+impl Drop for PooledStore {
+    fn drop(&mut self) {
+        let (Some(store), Some(pool)) = (self.store.take(), self.pool.take()) else {
+            return;
+        };
+        if std::thread::panicking() || !store.reusable() {
+            return;
+        }
+        let mut idle = match pool.idle.lock() {
+            Ok(l) => l,
+            Err(_) => return,
+        };
+        if idle.len() < pool.max_idle {
+            idle.push(store);
+        }
+    }
 }
 
 /// Notes for the user gathered while a use case runs, such as which instant a local
@@ -87,7 +200,17 @@ impl Ctx {
             db_access: DbAccess::Default,
             regions: Mutex::new(HashMap::new()),
             notes: Notes::default(),
+            pool: None,
         }
+    }
+
+    /// The same context, taking its connections from `pool` (when the pool is for
+    /// this context's database) and giving them back when done.
+    pub fn with_pool(mut self, pool: Arc<StorePool>) -> Ctx {
+        if pool.db() == self.db {
+            self.pool = Some(pool);
+        }
+        self
     }
 
     /// The same context, with the database path's origin (by default, the default
@@ -100,9 +223,15 @@ impl Ctx {
     /// Opens the database: the default location is created (with its directories) on
     /// first use; a path the user gave is created only for a command that writes, in a
     /// directory that must exist, and otherwise must exist ([`DbAccess`]).
-    pub fn store(&self) -> Result<Store> {
+    pub fn store(&self) -> Result<PooledStore> {
         self.db_access.check(&self.db)?;
-        Store::open(&self.db).map_err(store_err)
+        match &self.pool {
+            // The file must still be there: a pooled connection would read a deleted one.
+            Some(pool) if self.db.exists() => pool.take(),
+            _ => Store::open(&self.db)
+                .map(PooledStore::own)
+                .map_err(store_err),
+        }
     }
 
     /// A holiday region by name: built-in, else a custom calendar of this database
@@ -125,7 +254,11 @@ impl Ctx {
         if let Some(Some(found)) = self.regions.lock().ok().and_then(|c| c.get(&key).cloned()) {
             return Ok(found);
         }
-        let found = region_over(&self.db, code, under)?;
+        let found = if code.parse::<Region>().is_err() && self.db.exists() {
+            custom_region(&*self.store()?, code, under)?
+        } else {
+            region_over(&self.db, code, under)?
+        };
         if let Ok(mut c) = self.regions.lock() {
             c.insert(key, Some(found.clone()));
         }
@@ -443,14 +576,29 @@ pub fn default_base(default_region: Option<&str>, zone: Option<&TimeZone>) -> Op
 /// As [`region_in`]; a custom calendar that adds to a region's holidays without
 /// naming one adds to `under` (see [`default_base`]), or stands alone without it.
 pub fn region_over(db: &Path, code: &str, under: Option<&str>) -> Result<Region> {
-    use followup_store::HolidayLayer;
     let builtin_err = match code.parse::<Region>() {
         Ok(r) => return Ok(r),
         Err(e) => e,
     };
     // Never create a database only to look a name up.
-    let found = if db.exists() {
+    if db.exists() {
         let store = Store::open(db).map_err(store_err)?;
+        return custom_region(&store, code, under);
+    }
+    Err(Error::input(format!(
+        "{builtin_err}; nor is it a custom holiday calendar (see `followup holidays list`)"
+    )))
+}
+
+/// The custom calendar `code` of the database `store` reads, as [`region_over`] gives
+/// it (a built-in code is taken as such).
+fn custom_region(store: &Store, code: &str, under: Option<&str>) -> Result<Region> {
+    use followup_store::HolidayLayer;
+    let builtin_err = match code.parse::<Region>() {
+        Ok(r) => return Ok(r),
+        Err(e) => e,
+    };
+    let found = {
         let layer = store.holiday_calendar_layer(code).map_err(store_err)?;
         match (store.holiday_calendar(code).map_err(store_err)?, layer) {
             (Some(days), Some(layer)) => {
@@ -474,8 +622,6 @@ pub fn region_over(db: &Path, code: &str, under: Option<&str>) -> Result<Region>
             }
             _ => None,
         }
-    } else {
-        None
     };
     found.ok_or_else(|| {
         Error::input(format!(

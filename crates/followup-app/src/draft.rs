@@ -506,7 +506,7 @@ pub fn eml_in_thread(
     let thread = if new_thread {
         None
     } else {
-        thread_of(&ctx.store()?, full.application.id, to.id, ctx.now)?
+        thread_of(&*ctx.store()?, full.application.id, to.id, ctx.now)?
     };
     let id = new_message_id(
         full.application.id,

@@ -251,7 +251,7 @@ async fn agenda(State(s): State<Shared>) -> Result<Response, Problem> {
         let (db, now) = (ctx.db.clone(), ctx.now);
         s.agenda_cache().get_or_render(&db, now, || {
             let (t, until) = views::today_until(&ctx)?;
-            Ok((to_json(&t)?, until))
+            Ok((to_json(&t)?.into(), until))
         })
     })
     .await?;
@@ -268,7 +268,7 @@ async fn list_applications(State(s): State<Shared>) -> Result<Response, Problem>
         let (db, now) = (ctx.db.clone(), ctx.now);
         s.applications_cache().get_or_render(&db, now, || {
             let (list, until) = views::applications_until(&ctx)?;
-            Ok((to_json(&list)?, until))
+            Ok((to_json(&list)?.into(), until))
         })
     })
     .await?;
@@ -849,8 +849,8 @@ async fn set_profile(
 /// Response rate, time to first reply, by company type.
 #[utoipa::path(get, path = "/api/stats", responses((status = 200, description = "The figures", body = Stats)))]
 async fn stats(State(s): State<Shared>) -> Result<Json<Stats>, Problem> {
-    let ctx = s.ctx();
-    Ok(Json(blocking(move || Ok(views::stats(&ctx)?)).await?))
+    let st = crate::pages::stats_of(&s).await?;
+    Ok(Json(Stats::clone(&st)))
 }
 
 /// An invitation to import, as JSON.

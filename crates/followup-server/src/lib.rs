@@ -65,10 +65,21 @@ pub struct AppState {
     agenda: TodayCache,
     /// `/api/applications`'s answer, kept as Today's page is.
     applications: TodayCache,
+    /// The board's cards, the Stats page's and `/api/stats`'s figures, kept as Today's
+    /// page is.
+    board: TodayCache<Arc<Vec<views::Card>>>,
+    /// The board's page without a search, kept as its cards are.
+    pipeline: TodayCache,
+    stats: TodayCache<Arc<views::Stats>>,
+    /// Open connections to the database, reused by every request.
+    pool: Arc<followup_app::ctx::StorePool>,
     /// In token mode: the browser sessions opened with `?token=`, by id, with the
     /// moment each expires.
     sessions: Mutex<std::collections::HashMap<String, Timestamp>>,
 }
+
+/// How many open database connections the server keeps for reuse when idle.
+const POOL_IDLE: usize = 64;
 
 /// How long a browser session opened with `?token=` lasts (7 days).
 pub const SESSION_SECS: i64 = 7 * 24 * 3600;
@@ -90,28 +101,40 @@ pub const SESSION_COOKIE: &str = "followup_session";
 /// an item's status or group changes ([`views::today_until`]); with a fixed `--now`,
 /// never by the clock. One request renders at a time: the others wait for its page
 /// rather than render the same page at once.
-#[derive(Default)]
-pub struct TodayCache {
+///
+/// The kept answer is a rendered body by default; the board and Stats keep what they
+/// computed (`T`), shared, and render each request's page from it.
+pub struct TodayCache<T = axum::body::Bytes> {
     watch: Mutex<Option<rusqlite::Connection>>,
-    page: Mutex<Option<CachedPage>>,
+    page: Mutex<Option<CachedPage<T>>>,
     /// Held while rendering (single flight).
     render: Mutex<()>,
 }
 
-struct CachedPage {
+impl<T> Default for TodayCache<T> {
+    fn default() -> Self {
+        TodayCache {
+            watch: Mutex::default(),
+            page: Mutex::default(),
+            render: Mutex::default(),
+        }
+    }
+}
+
+struct CachedPage<T> {
     version: i64,
     /// The moment it was rendered for.
     now: Timestamp,
     /// The first moment it may read otherwise (`None`: not by the clock).
     until: Option<Timestamp>,
-    body: axum::body::Bytes,
+    body: T,
 }
 
 /// How much older than the page a request's clock may be and still get it: requests
 /// waiting for a render read the clock before the one rendering did.
 const TODAY_SKEW: jiff::SignedDuration = jiff::SignedDuration::from_secs(2);
 
-impl TodayCache {
+impl<T: Clone> TodayCache<T> {
     /// The database's data version, on our own connection (opened on first use).
     fn version(&self, db: &std::path::Path) -> Option<i64> {
         let mut watch = self.watch.lock().ok()?;
@@ -140,14 +163,15 @@ impl TodayCache {
         }
     }
 
-    /// The kept page, if it is the page of this database version at `now`.
-    fn kept(&self, version: Option<i64>, now: Timestamp) -> Option<axum::body::Bytes> {
+    /// The kept page, if it is the page of this database version at `now`, and the
+    /// first moment it may read otherwise.
+    fn kept(&self, version: Option<i64>, now: Timestamp) -> Option<(T, Option<Timestamp>)> {
         let v = version?;
         let page = self.page.lock().ok()?;
         let p = page.as_ref()?;
         let since = now.duration_since(p.now);
         let fresh = since >= -TODAY_SKEW && p.until.is_none_or(|u| now < u);
-        (p.version == v && fresh).then(|| p.body.clone())
+        (p.version == v && fresh).then(|| (p.body.clone(), p.until))
     }
 
     /// The page for `now`: the kept one while it reads the same, else a fresh one from
@@ -156,10 +180,21 @@ impl TodayCache {
         &self,
         db: &std::path::Path,
         now: Timestamp,
-        render: impl FnOnce() -> Result<(String, Option<Timestamp>), Problem>,
-    ) -> Result<axum::body::Bytes, Problem> {
-        if let Some(body) = self.kept(self.version(db), now) {
-            return Ok(body);
+        render: impl FnOnce() -> Result<(T, Option<Timestamp>), Problem>,
+    ) -> Result<T, Problem> {
+        Ok(self.get_with_until(db, now, render)?.0)
+    }
+
+    /// [`get_or_render`](Self::get_or_render), with the first moment the page may read
+    /// otherwise (for a page made from this one, kept as long).
+    pub fn get_with_until(
+        &self,
+        db: &std::path::Path,
+        now: Timestamp,
+        render: impl FnOnce() -> Result<(T, Option<Timestamp>), Problem>,
+    ) -> Result<(T, Option<Timestamp>), Problem> {
+        if let Some(kept) = self.kept(self.version(db), now) {
+            return Ok(kept);
         }
         // One render at a time; who waited takes the page just made when it fits.
         let _one = self
@@ -168,11 +203,10 @@ impl TodayCache {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         // Read again after waiting: a write since must show.
         let version = self.version(db);
-        if let Some(body) = self.kept(version, now) {
-            return Ok(body);
+        if let Some(kept) = self.kept(version, now) {
+            return Ok(kept);
         }
-        let (text, until) = render()?;
-        let body = axum::body::Bytes::from(text);
+        let (body, until) = render()?;
         if let (Some(v), Ok(mut page)) = (version, self.page.lock()) {
             *page = Some(CachedPage {
                 version: v,
@@ -181,7 +215,7 @@ impl TodayCache {
                 body: body.clone(),
             });
         }
-        Ok(body)
+        Ok((body, until))
     }
 }
 
@@ -201,6 +235,7 @@ impl AppState {
             self.config.now.unwrap_or_else(Timestamp::now),
             self.config.db.clone(),
         )
+        .with_pool(self.pool.clone())
     }
 
     /// The clock of the dispatcher: the fixed `--now`, else the real one, read for
@@ -224,6 +259,9 @@ impl AppState {
         self.today.clear();
         self.agenda.clear();
         self.applications.clear();
+        self.board.clear();
+        self.pipeline.clear();
+        self.stats.clear();
     }
 
     /// The cached Today page.
@@ -239,6 +277,21 @@ impl AppState {
     /// The cached answer of `/api/applications`.
     pub fn applications_cache(&self) -> &TodayCache {
         &self.applications
+    }
+
+    /// The cached cards of the board (every application's, before a search).
+    pub fn board_cache(&self) -> &TodayCache<Arc<Vec<views::Card>>> {
+        &self.board
+    }
+
+    /// The cached page of the board without a search.
+    pub fn pipeline_cache(&self) -> &TodayCache {
+        &self.pipeline
+    }
+
+    /// The cached figures of Stats (for the page and `/api/stats`).
+    pub fn stats_cache(&self) -> &TodayCache<Arc<views::Stats>> {
+        &self.stats
     }
 
     /// A new browser session (token mode): its id, kept until it expires.
@@ -360,6 +413,10 @@ pub fn router(config: Config) -> Router {
         // Never match an empty token.
         csrf = "unavailable".repeat(4);
     }
+    let pool = Arc::new(followup_app::ctx::StorePool::new(
+        config.db.clone(),
+        POOL_IDLE,
+    ));
     let state: Shared = Arc::new(AppState {
         live: RwLock::new((config.settings.clone(), config.policy.clone())),
         config,
@@ -367,6 +424,10 @@ pub fn router(config: Config) -> Router {
         today: TodayCache::default(),
         agenda: TodayCache::default(),
         applications: TodayCache::default(),
+        board: TodayCache::default(),
+        pipeline: TodayCache::default(),
+        stats: TodayCache::default(),
+        pool,
         sessions: Mutex::default(),
     });
     let (api, _) = api::router().split_for_parts();

@@ -270,9 +270,9 @@ async fn today(State(s): State<Shared>, q: Result<Query<TodayQuery>, QueryReject
     let body = blocking(move || {
         if plain {
             let (db, now) = (ctx.db.clone(), ctx.now);
-            state
-                .today_cache()
-                .get_or_render(&db, now, || today_page(&state, &ctx, &q))
+            state.today_cache().get_or_render(&db, now, || {
+                today_page(&state, &ctx, &q).map(|(page, until)| (page.into(), until))
+            })
         } else {
             Ok(axum::body::Bytes::from(today_page(&state, &ctx, &q)?.0))
         }
@@ -319,13 +319,40 @@ struct BoardQuery {
 async fn pipeline(State(s): State<Shared>, q: Result<Query<BoardQuery>, QueryRejection>) -> Page {
     let Query(q) = q.map_err(Problem::from)?;
     let ctx = s.ctx();
-    let needle = q.q.clone();
-    let all = blocking(move || Ok(views::board(&ctx, &needle)?)).await?;
-    let found = all.len();
+    let state = s.clone();
+    let body = blocking(move || {
+        let (db, now) = (ctx.db.clone(), ctx.now);
+        let cards = || {
+            state.board_cache().get_with_until(&db, now, || {
+                let (cards, until) = views::board_until(&ctx)?;
+                Ok((std::sync::Arc::new(cards), until))
+            })
+        };
+        if q.q.trim().is_empty() {
+            // The board without a search: the page itself is kept too, as long.
+            state.pipeline_cache().get_or_render(&db, now, || {
+                let (all, until) = cards()?;
+                Ok((pipeline_page(&state, &all, &q.q)?.into(), until))
+            })
+        } else {
+            Ok(pipeline_page(&state, &cards()?.0, &q.q)?.into())
+        }
+    })
+    .await?;
+    Ok(Html(body).into_response())
+}
+
+/// The board of the cards of `all` that match `q`, rendered.
+fn pipeline_page(s: &Shared, all: &[views::Card], q: &str) -> Result<String, Problem> {
+    let found_cards: Vec<&views::Card> = views::search(all, q).collect();
+    let found = found_cards.len();
     let columns = COLUMNS
         .iter()
         .map(|c| {
-            let mine: Vec<views::Card> = all.iter().filter(|a| a.s.column == *c).cloned().collect();
+            let mut mine = found_cards.iter().filter(|a| a.s.column == *c);
+            let cards: Vec<views::Card> =
+                mine.by_ref().take(COLUMN_MAX).map(|&c| c.clone()).collect();
+            let total = cards.len() + mine.count();
             BoardColumn {
                 name: c,
                 outcome: match *c {
@@ -333,17 +360,19 @@ async fn pipeline(State(s): State<Shared>, q: Result<Query<BoardQuery>, QueryRej
                     "closed" => Some("closed"),
                     _ => None,
                 },
-                total: mine.len(),
-                cards: mine.into_iter().take(COLUMN_MAX).collect(),
+                total,
+                cards,
             }
         })
         .collect();
-    html(&PipelinePage {
+    PipelinePage {
         columns,
-        q: q.q.trim().to_string(),
+        q: q.trim().to_string(),
         csrf: s.csrf().to_string(),
         found,
-    })
+    }
+    .render()
+    .map_err(|e| Problem::internal(format!("cannot render the page: {e}")))
 }
 
 #[derive(Template)]
@@ -1416,9 +1445,23 @@ fn days_text(d: Option<f64>) -> String {
     d.map_or("no replies yet".into(), |d| format!("{d:.1} days"))
 }
 
-async fn stats(State(s): State<Shared>) -> Page {
+/// The figures of Stats, kept until the database changes or an interview starts.
+pub(crate) async fn stats_of(s: &Shared) -> Result<std::sync::Arc<views::Stats>, Problem> {
     let ctx = s.ctx();
-    let st = blocking(move || Ok(views::stats(&ctx)?)).await?;
+    let state = s.clone();
+    blocking(move || {
+        let (db, now) = (ctx.db.clone(), ctx.now);
+        state.stats_cache().get_or_render(&db, now, || {
+            let (st, until) = views::stats_until(&ctx)?;
+            Ok((std::sync::Arc::new(st), until))
+        })
+    })
+    .await
+}
+
+async fn stats(State(s): State<Shared>) -> Page {
+    let st = stats_of(&s).await?;
+    let st = views::Stats::clone(&st);
     html(&StatsPage {
         rate: format!("{:.0}", st.response_rate * 100.0),
         median: days_text(st.median_days_to_reply),

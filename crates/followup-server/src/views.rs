@@ -379,13 +379,7 @@ pub fn applications(ctx: &Ctx) -> Result<Vec<Summary>> {
 pub fn applications_until(ctx: &Ctx) -> Result<(Vec<Summary>, Option<Timestamp>)> {
     let store = ctx.store()?;
     let apps = store.applications(true).map_err(store_err)?;
-    let until = apps
-        .iter()
-        .flat_map(|f| &f.interviews)
-        .filter(|i| !i.cancelled)
-        .filter_map(|i| i.start.checked_add(SignedDuration::from_hours(24)).ok())
-        .filter(|t| *t > ctx.now)
-        .min();
+    let until = column_changes_after(&apps, ctx.now);
     let list = apps
         .iter()
         .map(|f| Summary {
@@ -414,14 +408,51 @@ pub struct Card {
 /// The board: every application with its column, next step and people, those matching
 /// `q` (company, role or a person's name; empty: all).
 pub fn board(ctx: &Ctx, q: &str) -> Result<Vec<Card>> {
+    Ok(search(&board_until(ctx)?.0, q).cloned().collect())
+}
+
+/// The cards of `all` that match `q` (company, role or a person's name; empty: all).
+pub fn search<'a>(all: &'a [Card], q: &str) -> impl Iterator<Item = &'a Card> {
+    let needle = q.trim().to_lowercase();
+    all.iter().filter(move |c| {
+        needle.is_empty()
+            || c.s.company.to_lowercase().contains(&needle)
+            || c.s.role.to_lowercase().contains(&needle)
+            || c.people.iter().any(|p| p.to_lowercase().contains(&needle))
+    })
+}
+
+/// Every card of the board ([`board`] without a search), and the first moment after
+/// `ctx.now` at which the board may read otherwise with the same facts: a step's
+/// status or the agenda changes ([`followup_app::agenda::entries_until`]), a column
+/// changes (an interview 24 hours past), or the user's day ends (groups and "today"
+/// follow it).
+pub fn board_until(ctx: &Ctx) -> Result<(Vec<Card>, Option<Timestamp>)> {
     let store = ctx.store()?;
     let apps = store.applications(true).map_err(store_err)?;
     drop(store);
     let tz = followup_app::agenda::user_zone(ctx);
     let today = ctx.now.to_zoned(tz.clone());
+    let (entries, mut until) = followup_app::agenda::entries_until(ctx, 366, false)?;
+    let mut earlier = |m: Option<Timestamp>| {
+        if let Some(m) = m.filter(|m| *m > ctx.now) {
+            if until.is_none_or(|u| m < u) {
+                until = Some(m);
+            }
+        }
+    };
+    earlier(
+        today
+            .date()
+            .tomorrow()
+            .ok()
+            .and_then(|d| d.to_zoned(tz.clone()).ok())
+            .map(|z| z.timestamp()),
+    );
+    earlier(column_changes_after(&apps, ctx.now));
     let mut next: std::collections::HashMap<i64, (Group, Timestamp, String, bool)> =
         Default::default();
-    for e in followup_app::agenda::entries(ctx, 366, false)? {
+    for e in entries {
         let g = Group::of(&e, &today);
         let at = match g {
             Group::Overdue | Group::DueNow => e.latest.timestamp(),
@@ -437,8 +468,7 @@ pub fn board(ctx: &Ctx, q: &str) -> Result<Vec<Card>> {
             );
         }
     }
-    let needle = q.trim().to_lowercase();
-    Ok(apps
+    let cards = apps
         .iter()
         .map(|f| {
             let id = f.application.id;
@@ -466,13 +496,19 @@ pub fn board(ctx: &Ctx, q: &str) -> Result<Vec<Card>> {
                 people: f.contacts.iter().map(|c| c.name.clone()).collect(),
             }
         })
-        .filter(|c| {
-            needle.is_empty()
-                || c.s.company.to_lowercase().contains(&needle)
-                || c.s.role.to_lowercase().contains(&needle)
-                || c.people.iter().any(|p| p.to_lowercase().contains(&needle))
-        })
-        .collect())
+        .collect();
+    Ok((cards, until))
+}
+
+/// The first moment after `now` at which a column changes by the clock alone: an
+/// interview not cancelled 24 hours past ("interviewing" becomes "waiting").
+fn column_changes_after(apps: &[ApplicationFull], now: Timestamp) -> Option<Timestamp> {
+    apps.iter()
+        .flat_map(|f| &f.interviews)
+        .filter(|i| !i.cancelled)
+        .filter_map(|i| i.start.checked_add(SignedDuration::from_hours(24)).ok())
+        .filter(|t| *t > now)
+        .min()
 }
 
 /// A bar of the timeline picture, in percent of its width.
@@ -737,6 +773,12 @@ pub struct GroupStats {
 
 /// The Stats page.
 pub fn stats(ctx: &Ctx) -> Result<Stats> {
+    Ok(stats_until(ctx)?.0)
+}
+
+/// [`stats`], and the first moment after `ctx.now` at which they may read otherwise
+/// with the same facts: an interview not cancelled starts, and counts.
+pub fn stats_until(ctx: &Ctx) -> Result<(Stats, Option<Timestamp>)> {
     let store = ctx.store()?;
     let apps = store.applications(true).map_err(store_err)?;
     let mut s = Stats::default();
@@ -778,6 +820,13 @@ pub fn stats(ctx: &Ctx) -> Result<Stats> {
             g.2.push(d);
         }
     }
+    // An interview counts once it started before now: from the nanosecond after.
+    let until = apps
+        .iter()
+        .flat_map(|f| &f.interviews)
+        .filter(|i| !i.cancelled && i.start >= ctx.now)
+        .filter_map(|i| i.start.checked_add(SignedDuration::from_nanos(1)).ok())
+        .min();
     let rate = |a: usize, b: usize| if a == 0 { 0.0 } else { b as f64 / a as f64 };
     s.response_rate = rate(s.interviewed, s.responded);
     s.median_days_to_reply = median(&mut days);
@@ -791,7 +840,7 @@ pub fn stats(ctx: &Ctx) -> Result<Stats> {
             median_days_to_reply: median(&mut d),
         })
         .collect();
-    Ok(s)
+    Ok((s, until))
 }
 
 /// A URL the pages may turn into a link: `http://` and `https://` only, nothing that

@@ -1522,3 +1522,92 @@ fn today_cache_renders_once_at_a_time_and_follows_writes_and_the_clock() {
     // A clock far behind the page (set back) does not get it.
     assert_eq!(get(now - jiff::SignedDuration::from_hours(1)), "page 4");
 }
+
+/// The board and the Stats figures read the same from one moment until the moment
+/// `board_until` and `stats_until` give (their cached answers are kept until then).
+#[test]
+fn board_and_stats_read_the_same_until_the_moment_they_name() {
+    use followup_server::views::{board_until, stats_until};
+    let (d, _app, _) = setup();
+    let board = |now: jiff::Timestamp| {
+        let (cards, until) = board_until(&ctx_at(&d, now)).unwrap();
+        (format!("{cards:?}"), until)
+    };
+    let stats = |now: jiff::Timestamp| {
+        let (s, until) = stats_until(&ctx_at(&d, now)).unwrap();
+        (serde_json::to_string(&s).unwrap(), until)
+    };
+    for (name, read) in [
+        (
+            "board",
+            &board as &dyn Fn(jiff::Timestamp) -> (String, Option<jiff::Timestamp>),
+        ),
+        ("stats", &stats),
+    ] {
+        let mut now: jiff::Timestamp = "2026-11-20T12:00:00Z".parse().unwrap();
+        let end: jiff::Timestamp = "2027-03-01T00:00:00Z".parse().unwrap();
+        let mut changes = 0;
+        while now < end {
+            let (seen, until) = read(now);
+            let Some(until) = until else { break };
+            assert!(until > now, "{name}");
+            let middle = now
+                + jiff::SignedDuration::from_nanos(until.duration_since(now).as_nanos() as i64 / 2);
+            for t in [
+                now + jiff::SignedDuration::from_nanos(1),
+                middle,
+                until - jiff::SignedDuration::from_nanos(1),
+            ] {
+                if t > now && t < until {
+                    assert_eq!(read(t).0, seen, "{name}: {now} .. {until}: {t}");
+                }
+            }
+            now = until;
+            changes += 1;
+            assert!(changes < 1000, "{name}: {now}");
+        }
+        assert!(changes >= 1, "{name}");
+    }
+}
+
+/// The kept board and Stats figures follow a write by another connection (as the
+/// command line's would be), the API's and the pages' alike.
+#[tokio::test]
+async fn cached_pipeline_and_stats_change_after_a_write() {
+    let (d, app, id) = setup();
+    let (_, _, board) = send(&app, get("/pipeline")).await;
+    let (_, _, page) = send(&app, get("/stats")).await;
+    let (_, _, stats) = send(&app, get("/api/stats")).await;
+    assert!(!board.contains("Globex"), "{board}");
+    let before: serde_json::Value = serde_json::from_str(&stats).unwrap();
+    assert_eq!(before["interviewed"], 1);
+    assert_eq!(before["responded"], 0);
+    // Served again from the cache: the same.
+    assert_eq!(send(&app, get("/pipeline")).await.2, board);
+    assert_eq!(send(&app, get("/stats")).await.2, page);
+    assert_eq!(send(&app, get("/api/stats")).await.2, stats);
+    let ctx = common::ctx(&d.path().join("f.sqlite"));
+    followup_app::track::reply(&ctx, id, None, None, None, None).unwrap();
+    let other = AddInput {
+        company: "Globex".into(),
+        role: "Engineer".into(),
+        round: RoundInput {
+            at: "2026-11-30 10:00".into(),
+            duration: "1h".into(),
+            ..RoundInput::default()
+        },
+        ..AddInput::default()
+    };
+    followup_app::track::add(&ctx, &other).unwrap();
+    let (_, _, board_after) = send(&app, get("/pipeline")).await;
+    assert!(board_after.contains("Globex"), "{board_after}");
+    assert!(send(&app, get("/pipeline?q=globex"))
+        .await
+        .2
+        .contains("Globex"));
+    let after: serde_json::Value =
+        serde_json::from_str(&send(&app, get("/api/stats")).await.2).unwrap();
+    assert_eq!(after["interviewed"], 2);
+    assert_eq!(after["responded"], 1);
+    assert_ne!(send(&app, get("/stats")).await.2, page);
+}

@@ -153,3 +153,16 @@ impl std::fmt::Debug for Store {
         f.debug_struct("Store").field("path", &self.path).finish()
     }
 }
+
+impl Store {
+    /// Whether this connection may serve another caller as it is: no transaction left
+    /// open, triggers on (a pool of connections, such as the web server's, keeps only
+    /// these).
+    pub fn reusable(&self) -> bool {
+        self.conn.is_autocommit()
+            && self
+                .conn
+                .db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER)
+                .unwrap_or(false)
+    }
+}
