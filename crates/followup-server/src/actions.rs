@@ -869,72 +869,56 @@ fn download(content_type: &'static str, name: &str, body: String) -> Response {
         .into_response()
 }
 
-async fn export_csv(State(s): State<Shared>) -> Page {
+/// A file made from the record by `render` (as `followup export` writes it): one
+/// application's (`id`) or every one's, downloaded as `followup[-ID].EXT`.
+async fn export_file(
+    s: Shared,
+    id: Option<i64>,
+    render: fn(&Ctx, &[followup_store::ApplicationFull]) -> followup_app::Result<String>,
+    content_type: &'static str,
+    ext: &'static str,
+) -> Page {
     let ctx = s.ctx();
     let text = blocking(move || {
-        let apps = ctx
-            .store()?
-            .applications(true)
-            .map_err(followup_app::ctx::store_err)?;
-        Ok(followup_app::proof::csv(&ctx, &apps)?)
+        let store = ctx.store()?;
+        let apps = match id {
+            Some(id) => store.application(id).map(|full| vec![full]),
+            None => store.applications(true),
+        }
+        .map_err(followup_app::ctx::store_err)?;
+        drop(store);
+        Ok(render(&ctx, &apps)?)
     })
     .await?;
-    Ok(download("text/csv; charset=utf-8", "followup.csv", text))
+    let name = match id {
+        Some(id) => format!("followup-{id}.{ext}"),
+        None => format!("followup.{ext}"),
+    };
+    Ok(download(content_type, &name, text))
+}
+
+const CSV: &str = "text/csv; charset=utf-8";
+const ICS: &str = "text/calendar; charset=utf-8";
+
+/// Every application and its history, one row each (`followup export --format csv`).
+async fn export_csv(State(s): State<Shared>) -> Page {
+    export_file(s, None, followup_app::proof::csv, CSV, "csv").await
 }
 
 async fn export_one_csv(State(s): State<Shared>, Path(id): Path<i64>) -> Page {
-    let ctx = s.ctx();
-    let text = blocking(move || {
-        let full = ctx
-            .store()?
-            .application(id)
-            .map_err(followup_app::ctx::store_err)?;
-        Ok(followup_app::proof::csv(&ctx, &[full])?)
-    })
-    .await?;
-    Ok(download(
-        "text/csv; charset=utf-8",
-        &format!("followup-{id}.csv"),
-        text,
-    ))
+    export_file(s, Some(id), followup_app::proof::csv, CSV, "csv").await
 }
 
 /// Every application's planned steps as calendar events, as `followup export --ics -`
 /// writes them.
 async fn export_ics(State(s): State<Shared>) -> Page {
-    let ctx = s.ctx();
-    let text = blocking(move || {
-        let apps = ctx
-            .store()?
-            .applications(true)
-            .map_err(followup_app::ctx::store_err)?;
-        Ok(followup_app::ics::calendar(&ctx, &apps)?)
-    })
-    .await?;
-    Ok(download(
-        "text/calendar; charset=utf-8",
-        "followup.ics",
-        text,
-    ))
+    export_file(s, None, followup_app::ics::calendar, ICS, "ics").await
 }
 
 /// One application's steps as calendar events (`followup export --ics - --application
 /// ID`).
 async fn export_one_ics(State(s): State<Shared>, Path(id): Path<i64>) -> Page {
-    let ctx = s.ctx();
-    let text = blocking(move || {
-        let full = ctx
-            .store()?
-            .application(id)
-            .map_err(followup_app::ctx::store_err)?;
-        Ok(followup_app::ics::calendar(&ctx, &[full])?)
-    })
-    .await?;
-    Ok(download(
-        "text/calendar; charset=utf-8",
-        &format!("followup-{id}.ics"),
-        text,
-    ))
+    export_file(s, Some(id), followup_app::ics::calendar, ICS, "ics").await
 }
 
 /// The printable report of every application (A4), as `followup report` writes it.

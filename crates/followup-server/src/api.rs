@@ -1329,19 +1329,12 @@ pub fn field_words(mut p: Problem) -> Problem {
 
 /// `201` with `v` as JSON.
 fn created<T: Serialize>(v: &T) -> Result<Answer, Problem> {
-    let body = serde_json::to_string(v).map_err(|e| Problem::internal(e.to_string()))?;
-    Ok((StatusCode::CREATED.as_u16(), body))
+    idempotency::json_answer(StatusCode::CREATED, v)
 }
 
 /// An answer (first or kept) as a JSON response.
-fn answer((status, body): Answer) -> Result<Response, Problem> {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    Ok((
-        status,
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
-        body,
-    )
-        .into_response())
+fn answer(a: Answer) -> Result<Response, Problem> {
+    Ok(idempotency::respond(a))
 }
 
 /// What a reply, an outcome or a round recorded, and the open items after it.

@@ -69,6 +69,24 @@ pub fn new_key() -> String {
 /// An answer: its status and body.
 pub type Answer = (u16, String);
 
+/// `v` as a JSON answer with `status`.
+pub fn json_answer<T: serde::Serialize>(status: StatusCode, v: &T) -> Result<Answer, Problem> {
+    let body = serde_json::to_string(v).map_err(|e| Problem::internal(e.to_string()))?;
+    Ok((status.as_u16(), body))
+}
+
+/// An answer (first or kept) as a JSON response.
+pub fn respond((status, body): Answer) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
+}
+
 /// Runs `f` once per `key`: the first time its answer is kept (when it succeeded,
 /// 2xx or a redirect), and given again for the same request; the same key sent with
 /// another request is refused (422). Without a key, `f` just runs. Runs off the async

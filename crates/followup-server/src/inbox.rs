@@ -385,20 +385,7 @@ pub struct DismissedOut {
     pub dismissed: bool,
 }
 
-fn json<T: Serialize>(status: StatusCode, v: &T) -> Result<idempotency::Answer, Problem> {
-    let body = serde_json::to_string(v).map_err(|e| Problem::internal(e.to_string()))?;
-    Ok((status.as_u16(), body))
-}
-
-fn answer((status, body): idempotency::Answer) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (
-        status,
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
-        body,
-    )
-        .into_response()
-}
+use idempotency::{json_answer as json, respond as answer};
 
 /// The pending proposals read from the mailbox (`followup mail inbox --json`).
 #[utoipa::path(get, path = "/api/inbox", responses(
