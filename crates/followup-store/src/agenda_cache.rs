@@ -211,20 +211,12 @@ impl Store {
                         .query_map([limit], |r| r.get::<_, i64>(0))?
                         .collect::<rusqlite::Result<Vec<i64>>>()?;
                     if changed.len() <= CHANGED_AT_MOST {
-                        // The reasons are read straight into a string of their own,
-                        // which the steps' reasons are ranges of.
-                        let whys = if why {
-                            Some(crate::agenda_snapshot::read_whys(&tx)?)
-                        } else {
-                            None
-                        };
                         let steps = row.get_ref(0)?.as_blob()?;
-                        let d = crate::agenda_snapshot::decode(
-                            steps,
-                            whys.as_ref(),
-                            &changed,
-                            &mut keep,
-                        )?;
+                        let mut d = crate::agenda_snapshot::decode(steps, &changed, &mut keep)?;
+                        // The reasons of the steps kept, straight from the file.
+                        if why {
+                            crate::agenda_snapshot::read_whys(&tx, &mut d)?;
+                        }
                         out.heads = d.heads;
                         out.steps = d.steps;
                         out.from_snapshot = true;

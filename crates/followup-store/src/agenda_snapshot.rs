@@ -177,11 +177,15 @@ pub(crate) fn encode(heads: &[AgendaHead], steps: &mut [Kept<'_>]) -> Result<(Ve
 pub(crate) struct Decoded {
     pub(crate) heads: Vec<AgendaHead>,
     pub(crate) steps: Vec<(usize, CachedStep)>,
+    /// Where the reasons of each step are in the reasons blob (after its format).
+    pub(crate) why_ranges: Vec<std::ops::Range<usize>>,
 }
 
-/// The reasons blob of the snapshot (part 2), read straight from the file into one
-/// string: its text after the format.
-pub(crate) fn read_whys(c: &rusqlite::Connection) -> Result<Arc<String>> {
+/// Gives the steps of `d` their reasons, read from the snapshot's reasons blob (part
+/// 2): only the ranges of the steps kept, copied one after another into one string
+/// that their reasons are ranges of. The agenda keeps about half the steps (those
+/// whose window is near), so half the blob is never read.
+pub(crate) fn read_whys(c: &rusqlite::Connection, d: &mut Decoded) -> Result<()> {
     let blob = c
         .blob_open("main", "agenda_snapshot", "data", 2, true)
         .map_err(|e| undecodable(format!("the reasons: {e}")))?;
@@ -191,19 +195,49 @@ pub(crate) fn read_whys(c: &rusqlite::Connection) -> Result<Arc<String>> {
     if format != FORMAT {
         return Err(undecodable(format!("reasons format {format}")));
     }
-    let mut text = vec![0; blob.len().saturating_sub(4)];
-    blob.read_at_exact(&mut text, 4)?;
-    String::from_utf8(text)
-        .map(Arc::new)
-        .map_err(|e| undecodable(e.to_string()))
+    let len = blob.len().saturating_sub(4);
+    // The ranges are in the blob's order (steps and their reasons were written in the
+    // same order); ranges that touch are read in one piece.
+    let mut pieces: Vec<std::ops::Range<usize>> = Vec::new();
+    for r in &d.why_ranges {
+        if r.start > r.end || r.end > len {
+            return Err(undecodable(format!("reasons at {r:?} of {len}")));
+        }
+        match pieces.last_mut() {
+            Some(last) if last.end == r.start => last.end = r.end,
+            Some(last) if last.end > r.start => {
+                return Err(undecodable(format!("reasons at {r:?} out of order")))
+            }
+            _ => pieces.push(r.clone()),
+        }
+    }
+    let mut text = vec![0; pieces.iter().map(|p| p.len()).sum()];
+    let mut at = 0;
+    for p in &pieces {
+        blob.read_at_exact(&mut text[at..at + p.len()], 4 + p.start)?;
+        at += p.len();
+    }
+    let all = Arc::new(String::from_utf8(text).map_err(|e| undecodable(e.to_string()))?);
+    // Where each range landed in `all`.
+    let mut piece = 0;
+    let mut base = 0;
+    for ((_, step), r) in d.steps.iter_mut().zip(&d.why_ranges) {
+        while r.start >= pieces[piece].end {
+            base += pieces[piece].len();
+            piece += 1;
+        }
+        let start = base + (r.start - pieces[piece].start);
+        step.why = SharedText::new(&all, start..start + r.len())
+            .ok_or_else(|| undecodable("reasons".into()))?;
+    }
+    Ok(())
 }
 
 /// Reads blobs made by [`encode`]; `keep(earliest, latest, missed_after)` chooses
-/// the steps read in full. The steps' reasons are read when `whys` ([`read_whys`]) is
-/// given: ranges of it. The steps of the applications in `skip` (by id) are left out.
+/// the steps read in full, whose reasons [`read_whys`] reads. The steps of the
+/// applications in `skip` (by id) are left out.
 pub(crate) fn decode(
     blob: &[u8],
-    whys: Option<&Arc<String>>,
     skip: &[i64],
     keep: &mut impl FnMut(Timestamp, Timestamp, Option<Timestamp>) -> bool,
 ) -> Result<Decoded> {
@@ -256,6 +290,7 @@ pub(crate) fn decode(
     let n = step_records.len() / STEP_SIZE;
     let mut heads = Vec::new();
     let mut steps = Vec::with_capacity(n);
+    let mut why_ranges = Vec::with_capacity(n);
     for rec in step_records.chunks_exact(STEP_SIZE) {
         let head = le_u32(rec, 40) as usize;
         if !skip.is_empty() {
@@ -320,15 +355,16 @@ pub(crate) fn decode(
                 tz,
                 rules: SharedText::new(&shared, range(rec, 60))
                     .ok_or_else(|| undecodable("rules".into()))?,
-                why: match whys {
-                    Some(all) => SharedText::new(all, range(rec, 72))
-                        .ok_or_else(|| undecodable("reasons".into()))?,
-                    None => SharedText::default(),
-                },
+                why: SharedText::default(),
             },
         ));
+        why_ranges.push(range(rec, 72));
     }
-    Ok(Decoded { heads, steps })
+    Ok(Decoded {
+        heads,
+        steps,
+        why_ranges,
+    })
 }
 
 fn le_u32(rec: &[u8], at: usize) -> u32 {

@@ -906,3 +906,56 @@ fn a_snapshot_this_build_cannot_read_is_a_decode_error() {
     s.clear_agenda_cache().unwrap();
     assert!(!read(&s, FP).from_snapshot);
 }
+
+#[test]
+fn the_snapshot_reads_the_reasons_of_exactly_the_steps_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&dir.path().join("f.sqlite")).unwrap();
+    let ids: Vec<i64> = ["Acme", "Globex", "Initech", "Hooli", "Umbrella"]
+        .iter()
+        .map(|c| add(&mut s, c).0)
+        .collect();
+    // One step each, a day apart, each with reasons of its own (of different
+    // lengths, one with characters of several bytes).
+    let c = read(&s, FP);
+    let entries: Vec<CacheEntry> = c
+        .stale
+        .iter()
+        .map(|(row, gen)| {
+            let n = ids.iter().position(|id| *id == row.id).unwrap();
+            let day = format!("2026-12-{:02}T16:00:00Z", n + 1);
+            let mut st = step(StepKind::FollowUp, &day, "2026-12-20T16:00:00Z");
+            st.why = format!("reason {n} – {}\u{1f}then {n}", "x".repeat(n * 7)).into();
+            CacheEntry {
+                application_id: row.id,
+                plan_gen: *gen,
+                steps: vec![st],
+            }
+        })
+        .collect();
+    s.keep_agenda(FP, &c, &entries).unwrap();
+    let all = read(&s, FP);
+    assert!(all.from_snapshot);
+    // Kept: the first, third and fourth (two pieces of the reasons, one of two steps).
+    let keep = [
+        at("2026-12-01T16:00:00Z"),
+        at("2026-12-03T16:00:00Z"),
+        at("2026-12-04T16:00:00Z"),
+    ];
+    let some = s
+        .agenda_cached(FP, true, |earliest, _, _| keep.contains(&earliest))
+        .unwrap();
+    assert!(some.from_snapshot);
+    let whys = |c: &AgendaCache| -> Vec<(i64, String)> {
+        c.steps
+            .iter()
+            .map(|(slot, st)| (c.heads[*slot].id, st.why.to_string()))
+            .collect()
+    };
+    let want: Vec<(i64, String)> = whys(&all)
+        .into_iter()
+        .filter(|(id, _)| [ids[0], ids[2], ids[3]].contains(id))
+        .collect();
+    assert_eq!(whys(&some), want);
+    assert!(want[1].1.starts_with("reason 2 – xxxxxxxxxxxxxx\u{1f}"));
+}
