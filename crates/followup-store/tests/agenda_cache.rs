@@ -910,7 +910,7 @@ fn a_snapshot_this_build_cannot_read_is_a_decode_error() {
 #[test]
 fn the_snapshot_reads_the_reasons_of_exactly_the_steps_kept() {
     let dir = tempfile::tempdir().unwrap();
-    let mut s = Store::open(&dir.path().join("f.sqlite")).unwrap();
+    let mut s = Store::open(dir.path().join("f.sqlite")).unwrap();
     let ids: Vec<i64> = ["Acme", "Globex", "Initech", "Hooli", "Umbrella"]
         .iter()
         .map(|c| add(&mut s, c).0)
