@@ -142,7 +142,7 @@ pub async fn flash(req: Request, next: Next) -> Response {
 }
 
 /// A redirect to `to` that shows `message` on arrival.
-fn flash_redirect(to: &str, message: &str) -> Response {
+pub(crate) fn flash_redirect(to: &str, message: &str) -> Response {
     let mut r = Redirect::to(to).into_response();
     let short: String = message.chars().take(400).collect();
     let cookie = format!(

@@ -68,6 +68,11 @@ pub fn router() -> OpenApiRouter<Shared> {
         .routes(routes!(crate::inbox::list_inbox))
         .routes(routes!(crate::inbox::accept_proposal))
         .routes(routes!(crate::inbox::dismiss_proposal))
+        .routes(routes!(
+            crate::feed::get_feed,
+            crate::feed::renew_feed,
+            crate::feed::delete_feed
+        ))
 }
 
 /// The OpenAPI document.

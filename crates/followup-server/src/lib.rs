@@ -8,6 +8,7 @@
 
 pub mod actions;
 pub mod api;
+pub mod feed;
 pub mod idempotency;
 pub mod inbox;
 pub mod outbox;
@@ -76,6 +77,8 @@ pub struct AppState {
     /// In token mode: the browser sessions opened with `?token=`, by id, with the
     /// moment each expires.
     sessions: Mutex<std::collections::HashMap<String, Timestamp>>,
+    /// When the calendar feed last changed, as this process saw it.
+    feed_seen: feed::Seen,
 }
 
 /// How many open database connections the server keeps for reuse when idle.
@@ -243,6 +246,16 @@ impl AppState {
     pub fn clock(&self) -> impl Fn() -> Timestamp + Send + 'static {
         let fixed = self.config.now;
         move || fixed.unwrap_or_else(Timestamp::now)
+    }
+
+    /// The database file.
+    pub fn db(&self) -> &std::path::Path {
+        &self.config.db
+    }
+
+    /// The calendar feed's `Last-Modified` for the calendar tagged `tag`.
+    pub fn feed_modified(&self, tag: &str, now: Timestamp) -> Timestamp {
+        self.feed_seen.modified(tag, now)
     }
 
     /// Where settings are saved, if they can be.
@@ -429,10 +442,12 @@ pub fn router(config: Config) -> Router {
         stats: TodayCache::default(),
         pool,
         sessions: Mutex::default(),
+        feed_seen: feed::Seen::default(),
     });
     let (api, _) = api::router().split_for_parts();
     Router::new()
         .merge(pages::router())
+        .route("/feed/{file}", axum::routing::get(feed::serve))
         .merge(api)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -458,6 +473,12 @@ pub fn router(config: Config) -> Router {
             HeaderValue::from_static("DENY"),
         ))
         .with_state(state)
+}
+
+/// Whether a path is the calendar feed's (`/feed/<secret>.ics`): its secret is its
+/// key, so it is served without the token (calendars cannot send one).
+fn is_feed(path: &str) -> bool {
+    path.starts_with("/feed/")
 }
 
 /// Whether a path is the API's (errors as problem+json) rather than a page's (errors as
@@ -631,7 +652,8 @@ async fn same_origin(req: Request, next: Next) -> Response {
         }
         None => next.run(req).await,
     };
-    if !path.starts_with("/static/") {
+    // The calendar feed says itself how it may be kept (`private, no-cache`).
+    if !path.starts_with("/static/") && !is_feed(&path) {
         r.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
@@ -739,6 +761,9 @@ async fn guard(State(s): State<Shared>, mut req: Request, next: Next) -> Respons
             _ => next.run(req).await,
         };
     };
+    if is_feed(req.uri().path()) {
+        return next.run(req).await;
+    }
     let eq = |given: &str| bool::from(given.as_bytes().ct_eq(token.as_bytes()));
     let headers = req.headers();
     let bearer = headers

@@ -31,6 +31,7 @@ pub fn router() -> Router<Shared> {
         .route("/new/import", post(new_import))
         .route("/settings", get(settings).post(settings_submit))
         .route("/settings/policy", post(policy_submit))
+        .route("/settings/feed", post(feed_submit))
         .route("/stats", get(stats))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
@@ -1279,6 +1280,8 @@ struct SettingsPage {
     tz: String,
     region: String,
     hours: String,
+    /// The calendar feed's address, while it is on.
+    feed: Option<String>,
     /// IANA zone names for the zone field's list (as on the New form).
     zones: &'static [String],
 }
@@ -1287,11 +1290,13 @@ const PRESETS: [&str; 3] = ["gentle", "balanced", "prompt"];
 
 fn settings_page(
     s: &Shared,
+    headers: &axum::http::HeaderMap,
     p: Option<followup_store::Profile>,
     error: Option<String>,
     typed: Option<&crate::api::SettingsBody>,
 ) -> Page {
     let out = crate::api::settings_out(s)?;
+    let feed = crate::feed::url_for(s, headers)?;
     let p = p.unwrap_or(followup_store::Profile {
         name: String::new(),
         email: String::new(),
@@ -1330,12 +1335,54 @@ fn settings_page(
         region: shown.region.clone().unwrap_or_default(),
         hours: shown.hours.clone().unwrap_or_default(),
         out,
+        feed,
     })
+}
+
+#[derive(Deserialize)]
+struct FeedForm {
+    csrf: String,
+    /// `renew` (a new address, or the first) or `off`.
+    action: String,
+}
+
+/// The calendar feed's buttons in Settings: a new address, or the feed off.
+async fn feed_submit(
+    State(s): State<Shared>,
+    headers: axum::http::HeaderMap,
+    form: Result<Form<FeedForm>, FormRejection>,
+) -> Page {
+    let Form(f) = form.map_err(Problem::from)?;
+    csrf_check(&s, &f.csrf)?;
+    let message = match f.action.as_str() {
+        "renew" => {
+            let had = crate::feed::url_for(&s, &headers)?.is_some();
+            crate::feed::renew_for(&s, &headers)?;
+            if had {
+                "New feed address made: the old one no longer works. Subscribe again with the address below."
+            } else {
+                "Calendar feed on: subscribe to the address below in your calendar."
+            }
+        }
+        "off" => {
+            crate::feed::off_for(&s)?;
+            "Calendar feed off: its address no longer works."
+        }
+        other => {
+            return Err(Problem::input(format!(
+                "action: `{}` is not one of renew, off",
+                other.chars().take(40).collect::<String>()
+            ))
+            .into())
+        }
+    };
+    Ok(crate::actions::flash_redirect("/settings#feed", message))
 }
 
 /// The policy form: csrf, preset, tz, region, hours, and `section.key` numbers.
 async fn policy_submit(
     State(s): State<Shared>,
+    headers: axum::http::HeaderMap,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Page {
     let Form(fields) = form.map_err(Problem::from)?;
@@ -1379,7 +1426,7 @@ async fn policy_submit(
         Err(p) if p.status == 400 => {
             let ctx = s.ctx();
             let profile = blocking(move || Ok(ctx.profile()?)).await?;
-            let mut r = settings_page(&s, profile, Some(p.detail), Some(&typed))?;
+            let mut r = settings_page(&s, &headers, profile, Some(p.detail), Some(&typed))?;
             *r.status_mut() = StatusCode::BAD_REQUEST;
             Ok(r)
         }
@@ -1387,10 +1434,10 @@ async fn policy_submit(
     }
 }
 
-async fn settings(State(s): State<Shared>) -> Page {
+async fn settings(State(s): State<Shared>, headers: axum::http::HeaderMap) -> Page {
     let ctx = s.ctx();
     let p = blocking(move || Ok(ctx.profile()?)).await?;
-    settings_page(&s, p, None, None)
+    settings_page(&s, &headers, p, None, None)
 }
 
 #[derive(Deserialize)]
@@ -1404,6 +1451,7 @@ struct ProfileForm {
 
 async fn settings_submit(
     State(s): State<Shared>,
+    headers: axum::http::HeaderMap,
     form: Result<Form<ProfileForm>, FormRejection>,
 ) -> Page {
     let Form(f) = form.map_err(Problem::from)?;
@@ -1422,7 +1470,7 @@ async fn settings_submit(
                 email: f.email,
                 phone: some(f.phone),
             };
-            let mut r = settings_page(&s, Some(back), Some(p.detail), None)?;
+            let mut r = settings_page(&s, &headers, Some(back), Some(p.detail), None)?;
             *r.status_mut() = StatusCode::BAD_REQUEST;
             Ok(r)
         }
