@@ -129,6 +129,8 @@ const INTEREST: &[&str] = &[
     "looking forward to the opportunity",
     "look forward to the possibility",
     "looking forward to the possibility",
+    "look forward to the chance",
+    "looking forward to the chance",
     "look forward to joining",
     "look forward to helping",
     "look forward to potentially working",
@@ -151,6 +153,18 @@ const INTEREST: &[&str] = &[
     "bring to the job",
     "bring to the role",
     "bring to the team",
+    // Fit said as suiting the role or fitting in ("would suit this role", "I would fit
+    // in naturally", "my skills would serve your company well").
+    "would suit",
+    "suits me",
+    "suit me",
+    "well suited",
+    "i would fit",
+    "i'd fit",
+    "would fit in",
+    "fit right in",
+    "would serve your",
+    "could serve your",
 ];
 
 const SPECIFICS: &[&str] = &[
@@ -158,12 +172,16 @@ const SPECIFICS: &[&str] = &[
     "our conversation",
     "our chat",
     "you mentioned",
-    "you described",
+    "you describ*",
     "you shared",
     "you explained",
     "you asked",
     "you raised",
     "you showed",
+    "you told me",
+    "you told us",
+    "you said",
+    "hearing you",
     "walk* me through",
     "walk* us through",
     "walked through",
@@ -192,6 +210,11 @@ const SPECIFICS: &[&str] = &[
     "talking through",
     "learning about",
     "learning more about",
+    "learn more about",
+    "learn about",
+    "hearing more about",
+    "the tour",
+    "tour of",
     "learning how",
     "learned about",
     "hearing about",
@@ -1590,7 +1613,28 @@ const LEAVE_TAKING: &[&str] = &[
     "all my best",
     "until then",
     "be well",
+    "get in touch",
+    "hesitate to",
+    "feel free to",
 ];
+
+/// Words of a last sentence that, however long, looks ahead to the reader's answer and
+/// so ends a letter: "I look forward to the chance to bring my skills to your team."
+const LOOKING_AHEAD: &[&str] = &[
+    "look forward",
+    "looking forward",
+    "hope to hear",
+    "hoping to hear",
+    "hear from you",
+];
+
+/// The last sentence of a line: "Thank you again. I look forward to hearing from you."
+/// → "I look forward to hearing from you."
+fn last_sentence(l: &str) -> &str {
+    let body = l.trim_end_matches(['.', '!', '?', ' ']);
+    body.rfind(['.', '!', '?'])
+        .map_or(l, |i| l[i + 1..].trim_start())
+}
 
 fn closing(seg: &Seg) -> bool {
     let lines = seg.lines();
@@ -1600,13 +1644,22 @@ fn closing(seg: &Seg) -> bool {
         .take(8)
         .map(|r| seg.text[r.clone()].trim())
         .collect();
-    // A short line ending in a comma, or one that takes leave, then a name.
+    let has = |l: &str, pats: &[&str]| {
+        let n = Norm::new(l).text;
+        pats.iter().any(|p| !find_in(&n, p).is_empty())
+    };
+    // A short line ending in a comma, or one that takes leave, then a name; or a
+    // paragraph whose last sentence takes leave ("... Please don't hesitate to get in
+    // touch." / "Thanks again, and I look forward to hearing from you."), then a name.
     if tail.windows(2).any(|w| {
         let (name, before) = (w[0], w[1]);
-        let n = Norm::new(before).text;
+        let last = last_sentence(before);
+        let words = last.split_whitespace().count();
         name_line(name)
-            && before.split_whitespace().count() <= 14
-            && (before.ends_with(',') || LEAVE_TAKING.iter().any(|p| !find_in(&n, p).is_empty()))
+            && ((before.split_whitespace().count() <= 14
+                && (before.ends_with(',') || has(before, LEAVE_TAKING)))
+                || (words <= 14 && has(last, LEAVE_TAKING))
+                || (words <= 25 && has(last, LOOKING_AHEAD)))
     }) {
         return true;
     }
@@ -2000,6 +2053,89 @@ mod tests {
         }
         let seg = Seg::new("Dear Ana,\n\nI hope the panel sends its regards\n", 1, 1);
         assert!(!closing(&seg));
+    }
+
+    /// The rules a thank-you note with `body` (after a greeting, before a sign-off)
+    /// raises.
+    fn thank_you_rules(body: &str) -> Vec<&'static str> {
+        let text = format!("Dear Ana,\n\n{body}\n\nBest regards,\nSam Rivera\n");
+        let ctx = Context {
+            kind: Some(K::ThankYou),
+            ..Context::default()
+        };
+        super::super::check(&super::super::parse_message(&text), &ctx)
+            .iter()
+            .filter(|d| d.severity != Severity::Info)
+            .map(|d| d.rule)
+            .collect()
+    }
+
+    #[test]
+    fn interest_said_as_fit_or_as_looking_forward_to_the_chance() {
+        let specific = "Thank you for our conversation about the reporting backlog.";
+        for said in [
+            "I look forward to the chance to bring my skills to your team.",
+            "I'm sure my training would suit this role.",
+            "I believe I would fit in naturally with the group.",
+            "My two summers at a hardware counter would serve your company well.",
+        ] {
+            let rules = thank_you_rules(&format!("{specific} {said}"));
+            assert!(!rules.contains(&"no-interest"), "{said}: {rules:?}");
+        }
+        // Looking forward to an answer, or a suit, is not interest in the role.
+        for said in [
+            "I look forward to hearing from you.",
+            "I will wear the same suit next time.",
+        ] {
+            let rules = thank_you_rules(&format!("{specific} {said}"));
+            assert!(rules.contains(&"no-interest"), "{said}: {rules:?}");
+        }
+    }
+
+    #[test]
+    fn specifics_in_what_they_said_or_showed() {
+        let keen = "I am very interested in the role.";
+        for said in [
+            "My youth leagues match what you told me you need.",
+            "I enjoyed hearing you describe what the litigation group needs.",
+            "It was a pleasure to learn more about the branch network.",
+            "I enjoyed hearing more about the bookshop.",
+            "The tour of the warehouse made the job real to me.",
+        ] {
+            let rules = thank_you_rules(&format!("Thank you for meeting me. {said} {keen}"));
+            assert!(!rules.contains(&"no-specifics"), "{said}: {rules:?}");
+        }
+        let rules = thank_you_rules(&format!("Thank you for the interview. {keen}"));
+        assert!(rules.contains(&"no-specifics"), "{rules:?}");
+    }
+
+    #[test]
+    fn a_paragraph_that_takes_leave_then_a_name_is_a_sign_off() {
+        let ends = |last: &str| {
+            let text = format!(
+                "Dear Ana,\n\nThank you for meeting me about the role. {last}\n\nPriya Desai\n"
+            );
+            closing(&Seg::new(&text, 1, 1))
+        };
+        assert!(ends(
+            "Thanks again, and I look forward to hearing from you."
+        ));
+        assert!(ends(
+            "If any questions come up, please don't hesitate to get in touch."
+        ));
+        assert!(ends("Please feel free to contact me at any time."));
+        assert!(ends(
+            "I enjoyed hearing about the shop, and I look forward to the chance to bring my \
+             skills and experience to your team."
+        ));
+        // A paragraph that ends on something else, then a name, is no sign-off.
+        assert!(!ends(
+            "I enjoyed our conversation about the dashboard and I am very interested."
+        ));
+        assert!(!ends(
+            "Thank you again, and I look forward to it. The dashboard you showed me, with \
+             its twelve filters and three exports, is what I built at my last job."
+        ));
     }
 
     #[test]

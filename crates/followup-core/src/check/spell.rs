@@ -472,7 +472,19 @@ fn spelling(
     // A spelling of the other English ("prioritise" in en_US) is a variant, not a
     // mistake. Found by rewriting the usual endings rather than by loading the other
     // dictionary (another 20-40 ms).
-    if let Some(v) = variant(&w, lang).filter(|v| dict.check(v)) {
+    // In a compound, each part that is not a word may be one ("patient-centred").
+    let compound = || {
+        let parts: Vec<String> = w
+            .split('-')
+            .map(|p| match ok(p) {
+                true => Some(p.to_string()),
+                false => variant(p, lang).filter(|v| dict.check(v)),
+            })
+            .collect::<Option<_>>()?;
+        Some(parts.join("-"))
+    };
+    let v = variant(&w, lang).filter(|v| dict.check(v));
+    if let Some(v) = v.or_else(|| w.contains('-').then(compound).flatten()) {
         let other = match lang {
             Lang::EnUs => "British",
             Lang::EnGb => "American",
@@ -518,6 +530,8 @@ fn variant(word: &str, lang: Lang) -> Option<String> {
         ("ourites", "orites"),
         ("tre", "ter"),
         ("tres", "ters"),
+        ("tred", "tered"),
+        ("tring", "tering"),
         ("ogue", "og"),
         ("ogues", "ogs"),
         ("lled", "led"),
@@ -577,6 +591,26 @@ mod tests {
         );
         assert_eq!(variant("rigour", Lang::EnUs).as_deref(), Some("rigor"));
         assert_eq!(variant("color", Lang::EnGb).as_deref(), Some("colour"));
+    }
+
+    #[test]
+    fn the_other_englishs_spelling_is_a_note_even_in_a_compound() {
+        use crate::check::{check, parse_message};
+        let found = |t: &str| -> Vec<(Severity, String)> {
+            check(&parse_message(t), &Context::default())
+                .iter()
+                .filter(|d| d.rule == "spelling")
+                .map(|d| (d.severity, d.message.clone()))
+                .collect()
+        };
+        for w in ["centred", "patient-centred", "centring"] {
+            let f = found(&format!("We spoke about {w} care."));
+            assert_eq!(f.len(), 1, "{w}: {f:?}");
+            assert_eq!(f[0].0, Severity::Info, "{w}: {f:?}");
+        }
+        let f = found("We spoke about patient-centrde care.");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].0, Severity::Warning, "{f:?}");
     }
 
     #[test]
