@@ -8,6 +8,8 @@
 //! hours = "09:00-17:00"       # recipients' business hours
 //! preset = "balanced"         # gentle | balanced | prompt
 //! policy = "~/.config/followup/policy.toml"
+//! digest_hour = 8             # a daily digest mail at 08:00 in `tz` (0-23; off without)
+//! url = "http://127.0.0.1:7878"  # where the web app is, for the digest's links
 //!
 //! [mail]                      # the account `followup send` uses
 //! address = "sam@example.com" # From (default: the profile's email)
@@ -36,6 +38,10 @@ pub struct Settings {
     pub preset: Option<String>,
     /// Policy file.
     pub policy: Option<PathBuf>,
+    /// The hour (0-23, in `tz`) of the daily digest mail; none: no digest.
+    pub digest_hour: Option<u8>,
+    /// Where the web app is (`http://127.0.0.1:7878` when not set), for links in mail.
+    pub url: Option<String>,
     /// The mail account (`[mail]`).
     #[serde(default)]
     pub mail: MailSettings,
@@ -82,12 +88,14 @@ pub struct Origins {
 }
 
 /// The variable that overrides each key of the settings file.
-const VARS: [(&str, &str); 9] = [
+const VARS: [(&str, &str); 11] = [
     ("tz", "FOLLOWUP_TZ"),
     ("region", "FOLLOWUP_REGION"),
     ("hours", "FOLLOWUP_HOURS"),
     ("preset", "FOLLOWUP_PRESET"),
     ("policy", "FOLLOWUP_POLICY"),
+    ("digest_hour", "FOLLOWUP_DIGEST_HOUR"),
+    ("url", "FOLLOWUP_URL"),
     ("mail.address", "FOLLOWUP_MAIL_ADDRESS"),
     ("mail.smtp", "FOLLOWUP_SMTP"),
     ("mail.user", "FOLLOWUP_MAIL_USER"),
@@ -120,6 +128,7 @@ impl Settings {
                 None => {
                     let mut s = Settings::default();
                     s.apply_env();
+                    s.check_digest_hour()?;
                     return Ok(s);
                 }
             },
@@ -129,6 +138,7 @@ impl Settings {
             Err(e) if !must_exist && e.kind() == std::io::ErrorKind::NotFound => {
                 let mut s = Settings::default();
                 s.apply_env();
+                s.check_digest_hour()?;
                 return Ok(s);
             }
             Err(source) => return Err(Error::Read { path, source }),
@@ -142,6 +152,7 @@ impl Settings {
         })?;
         s.origins.file = Some(path);
         s.apply_env();
+        s.check_digest_hour()?;
         if let Some(p) = &s.policy {
             s.policy = Some(expand_home(p));
         }
@@ -153,6 +164,18 @@ impl Settings {
 }
 
 impl Settings {
+    /// A digest hour that is not an hour of the day is refused, naming where it came
+    /// from.
+    fn check_digest_hour(&self) -> Result<()> {
+        match self.digest_hour {
+            Some(h) if h > 23 => Err(Error::input(format!(
+                "{}: the digest hour is a whole hour of the day, 0 to 23 (8 for 08:00)",
+                self.origin("digest_hour")
+            ))),
+            _ => Ok(()),
+        }
+    }
+
     /// `FOLLOWUP_*` variables override the file, for every command (flags, read by
     /// clap, override both).
     fn apply_env(&mut self) {
@@ -169,6 +192,12 @@ impl Settings {
                 "mail.smtp" => self.mail.smtp = Some(v),
                 "mail.user" => self.mail.user = Some(v),
                 "mail.ca" => self.mail.ca = Some(PathBuf::from(v)),
+                "url" => self.url = Some(v),
+                "digest_hour" => {
+                    // Checked by `check`, which names the variable; kept as an
+                    // impossible hour until then.
+                    self.digest_hour = Some(v.trim().parse::<u8>().unwrap_or(u8::MAX));
+                }
                 _ => self.policy = Some(PathBuf::from(v)),
             }
             self.origins.env.push(key);
@@ -249,6 +278,8 @@ pub struct Update {
     pub preset: Option<String>,
     /// ((section, key), number or `None` for the preset's), for keys of [`OVERRIDES`].
     pub overrides: Vec<((String, String), Option<i64>)>,
+    /// The digest's hour: `Some(None)` turns it off, `None` leaves it as it is.
+    pub digest_hour: Option<Option<u8>>,
 }
 
 fn nonempty(v: &Option<String>) -> Option<&str> {
@@ -310,6 +341,20 @@ pub fn save(config_file: &Path, u: &Update) -> Result<Settings> {
             Some(v) => config.insert(key.into(), toml::Value::String(v.to_string())),
             None => config.remove(key),
         };
+    }
+    match u.digest_hour {
+        Some(Some(h)) if h > 23 => {
+            return Err(Error::input(format!(
+                "digest_hour: {h} is not an hour of the day (0 to 23)"
+            )))
+        }
+        Some(Some(h)) => {
+            config.insert("digest_hour".into(), toml::Value::Integer(i64::from(h)));
+        }
+        Some(None) => {
+            config.remove("digest_hour");
+        }
+        None => {}
     }
     let preset = nonempty(&u.preset)
         .map(str::parse::<Preset>)

@@ -214,6 +214,16 @@ pub enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// Run the jobs that go on their own every minute: the outbox's due messages and
+    /// the daily digest (`digest_hour` in config.toml); one line per job done.
+    Worker {
+        /// One JSON object a line: {"at", "job", "id", "state", "detail"}.
+        #[arg(long)]
+        json: bool,
+        /// Run what is due once, then stop (for cron or a systemd timer).
+        #[arg(long)]
+        once: bool,
+    },
     /// The people of an application: add, change or remove a contact.
     #[command(subcommand)]
     Contact(ContactCommand),

@@ -6,9 +6,8 @@
 //! Without python3 or aiosmtpd the tests are reported as ignored with the reason; under
 //! CI=true they fail instead.
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitCode, Output, Stdio};
+use std::path::PathBuf;
+use std::process::{Command, ExitCode, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
@@ -41,90 +40,9 @@ fn main() -> ExitCode {
     libtest_mimic::run(&args, tests).exit_code()
 }
 
-type Outcome = Result<Completion, Failed>;
+mod smtp_sink;
 
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
-}
-
-fn cannot_run(why: &str) -> Outcome {
-    if in_ci() {
-        Err(format!("{why} (CI=true: CI must run the SMTP tests)").into())
-    } else {
-        Ok(Completion::ignored_with(format!("skipped: {why}")))
-    }
-}
-
-/// The SMTP server of scripts/smtp_sink.py; stopped when dropped.
-struct Sink {
-    child: Child,
-    port: u16,
-    dir: PathBuf,
-    cert: PathBuf,
-}
-
-impl Sink {
-    /// Starts it; `Err` with the reason when it cannot run here.
-    fn start(root: &Path, flags: &[&str]) -> Result<Sink, String> {
-        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/smtp_sink.py");
-        let dir = root.join("received");
-        let mut child = Command::new("python3")
-            .arg(&script)
-            .arg(&dir)
-            .args(flags)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| format!("cannot run python3 ({e}): install Python 3 and `pip install -r scripts/requirements.txt`"))?;
-        let mut first = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut first)
-            .map_err(|e| e.to_string())?;
-        let Some(port) = first.trim().strip_prefix("PORT ") else {
-            let _ = child.kill();
-            let out = child.wait_with_output().map_err(|e| e.to_string())?;
-            let err = String::from_utf8_lossy(&out.stderr);
-            let why = err.lines().last().unwrap_or("no output").to_string();
-            return Err(format!(
-                "scripts/smtp_sink.py did not start ({why}): `pip install -r scripts/requirements.txt`"
-            ));
-        };
-        Ok(Sink {
-            port: port.parse().unwrap(),
-            child,
-            dir,
-            cert: root.join("cert.pem"),
-        })
-    }
-
-    /// What the server received, in order: (file name, bytes).
-    fn received(&self) -> Vec<(String, String)> {
-        let mut names: Vec<String> = std::fs::read_dir(&self.dir)
-            .map(|d| {
-                d.filter_map(|e| e.ok())
-                    .map(|e| e.file_name().to_string_lossy().into_owned())
-                    .filter(|n| n.ends_with(".eml") && !n.starts_with('.'))
-                    .collect()
-            })
-            .unwrap_or_default();
-        names.sort();
-        names
-            .into_iter()
-            .map(|n| {
-                let text = std::fs::read_to_string(self.dir.join(&n)).unwrap();
-                (n, text)
-            })
-            .collect()
-    }
-}
-
-impl Drop for Sink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use smtp_sink::{cannot_run, Outcome, Sink};
 
 /// One user: a home directory, the clock, the mail account.
 struct User {

@@ -1034,6 +1034,24 @@ pub struct SettingsBody {
     /// missing: the preset's.
     #[serde(default)]
     pub overrides: std::collections::BTreeMap<String, Option<i64>>,
+    /// The hour (0-23, in `tz`) of the daily digest mail; null turns it off; missing
+    /// leaves it as it is.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<u8>, maximum = 23)]
+    pub digest_hour: Option<Option<u8>>,
+}
+
+/// A field that may be missing (`None`), null (`Some(None)`) or a value.
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
 }
 
 /// A custom holiday calendar.
@@ -1095,6 +1113,7 @@ pub fn settings_out(s: &Shared) -> Result<SettingsOut, Problem> {
             hours: st.hours,
             preset: Some(st.preset.unwrap_or_else(|| ctx.policy.preset.to_string())),
             overrides,
+            digest_hour: Some(st.digest_hour),
         },
         numbers,
         policy_file: st.policy.map(|p| p.display().to_string()),
@@ -1143,6 +1162,7 @@ pub fn save_settings(s: &Shared, body: &SettingsBody) -> Result<(), Problem> {
         hours: body.hours.clone(),
         preset: body.preset.clone(),
         overrides,
+        digest_hour: body.digest_hour,
     };
     let saved = st::save(file, &update)?;
     let policy = followup_app::ctx::load_policy(saved.policy.as_deref(), saved.preset.as_deref())?;

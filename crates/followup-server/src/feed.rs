@@ -18,75 +18,39 @@
 //! GET /feed/<anything else>.ics    404
 //! ```
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use subtle::ConstantTimeEq;
+use followup_app::secret;
+
+/// The secret's name: the file is `<db>.feed-secret`.
+const NAME: &str = "feed";
 
 /// The file that holds the feed's secret: `<db>.feed-secret`.
 pub fn secret_path(db: &Path) -> PathBuf {
-    let mut name = db.as_os_str().to_owned();
-    name.push(".feed-secret");
-    PathBuf::from(name)
+    secret::path(db, NAME)
 }
 
-/// The secret in force, if the feed is on. A file that holds anything but a secret
-/// this server wrote counts as off.
+/// The feed's secret, while it is on.
 pub fn secret(db: &Path) -> std::io::Result<Option<String>> {
-    match std::fs::read_to_string(secret_path(db)) {
-        Ok(text) => {
-            let s = text.trim();
-            Ok(valid(s).then(|| s.to_string()))
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
-    }
+    secret::read(db, NAME)
 }
 
-/// Whether `s` has the shape of a secret: 64 lowercase hex digits.
-fn valid(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-}
-
-/// A new secret, in force at once (the old address stops working). Written to a
-/// temporary file readable by the owner only, then renamed over the old one, so the
-/// feed always has one whole secret.
+/// A new secret for the feed (the old address stops working).
 pub fn renew(db: &Path) -> std::io::Result<String> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(e.to_string()))?;
-    let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    let path = secret_path(db);
-    let mut tmp = path.clone().into_os_string();
-    tmp.push(".new");
-    let tmp = PathBuf::from(tmp);
-    {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut f = options.open(&tmp)?;
-        writeln!(f, "{secret}")?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, &path)?;
-    Ok(secret)
+    secret::renew(db, NAME)
 }
 
-/// Turns the feed off: the secret is removed, every address stops working.
+/// Turns the feed off: every address stops working.
 pub fn turn_off(db: &Path) -> std::io::Result<()> {
-    match std::fs::remove_file(secret_path(db)) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-        _ => Ok(()),
-    }
+    secret::remove(db, NAME)
 }
 
 /// Whether `given` (the file name of a feed request, `<secret>.ics`) opens the feed
 /// whose secret is `secret`, compared in constant time.
 pub fn opens(secret: &str, given: &str) -> bool {
-    let Some(given) = given.strip_suffix(".ics") else {
-        return false;
-    };
-    given.len() == secret.len() && bool::from(given.as_bytes().ct_eq(secret.as_bytes()))
+    given
+        .strip_suffix(".ics")
+        .is_some_and(|g| secret::matches(secret, g))
 }
 
 /// The address of the feed, for a request that came to `host` (its `Host` header) by
@@ -123,34 +87,6 @@ pub fn none_match(header: &str, etag: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_secret_is_renewed_read_and_turned_off() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("f.sqlite");
-        assert_eq!(secret(&db).unwrap(), None);
-        let a = renew(&db).unwrap();
-        assert!(valid(&a), "{a}");
-        assert_eq!(secret(&db).unwrap().as_deref(), Some(a.as_str()));
-        let b = renew(&db).unwrap();
-        assert_ne!(a, b);
-        assert_eq!(secret(&db).unwrap().as_deref(), Some(b.as_str()));
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(secret_path(&db))
-                .unwrap()
-                .permissions()
-                .mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
-        turn_off(&db).unwrap();
-        assert_eq!(secret(&db).unwrap(), None);
-        turn_off(&db).unwrap();
-        // A file edited by hand into something else is no secret.
-        std::fs::write(secret_path(&db), "password\n").unwrap();
-        assert_eq!(secret(&db).unwrap(), None);
-    }
 
     #[test]
     fn only_the_secret_opens_the_feed() {

@@ -8,6 +8,7 @@
 
 pub mod actions;
 pub mod api;
+pub mod digest;
 pub mod feed;
 pub mod idempotency;
 pub mod inbox;
@@ -450,6 +451,10 @@ pub fn router(config: Config) -> Router {
         .merge(pages::router())
         .route("/feed/{file}", axum::routing::get(feed::serve))
         .route("/healthz", axum::routing::get(ops::healthz))
+        .route(
+            "/digest/unsubscribe/{secret}",
+            axum::routing::get(digest::ask).post(digest::unsubscribe),
+        )
         .route("/metrics", axum::routing::get(ops::metrics))
         .merge(api)
         .fallback(not_found)
@@ -478,10 +483,11 @@ pub fn router(config: Config) -> Router {
         .with_state(state)
 }
 
-/// Whether a path is the calendar feed's (`/feed/<secret>.ics`): its secret is its
-/// key, so it is served without the token (calendars cannot send one).
-fn is_feed(path: &str) -> bool {
-    path.starts_with("/feed/")
+/// Whether a path is the calendar feed's (`/feed/<secret>.ics`) or the digest's
+/// unsubscribe link: their secret is their key, so they are served without the token
+/// (calendars and mail providers cannot send one).
+fn by_secret(path: &str) -> bool {
+    path.starts_with("/feed/") || path.starts_with("/digest/unsubscribe/")
 }
 
 /// Whether a path is the API's (errors as problem+json) rather than a page's (errors as
@@ -656,7 +662,7 @@ async fn same_origin(req: Request, next: Next) -> Response {
         None => next.run(req).await,
     };
     // The calendar feed says itself how it may be kept (`private, no-cache`).
-    if !path.starts_with("/static/") && !is_feed(&path) {
+    if !path.starts_with("/static/") && !path.starts_with("/feed/") {
         r.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
@@ -765,7 +771,7 @@ async fn guard(State(s): State<Shared>, mut req: Request, next: Next) -> Respons
         };
     };
     // The feed's secret is its key; a load balancer's health check carries nothing.
-    if is_feed(req.uri().path()) || req.uri().path() == "/healthz" {
+    if by_secret(req.uri().path()) || req.uri().path() == "/healthz" {
         return next.run(req).await;
     }
     let eq = |given: &str| bool::from(given.as_bytes().ct_eq(token.as_bytes()));

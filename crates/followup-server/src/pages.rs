@@ -1282,6 +1282,8 @@ struct SettingsPage {
     hours: String,
     /// The calendar feed's address, while it is on.
     feed: Option<String>,
+    /// The daily digest's hour, if on.
+    digest_hour: Option<u8>,
     /// IANA zone names for the zone field's list (as on the New form).
     zones: &'static [String],
 }
@@ -1334,6 +1336,10 @@ fn settings_page(
         tz: shown.tz.clone().unwrap_or_default(),
         region: shown.region.clone().unwrap_or_default(),
         hours: shown.hours.clone().unwrap_or_default(),
+        digest_hour: match shown.digest_hour {
+            Some(h) => h,
+            None => out.settings.digest_hour.flatten(),
+        },
         out,
         feed,
     })
@@ -1399,8 +1405,22 @@ async fn policy_submit(
         hours: get("hours").and_then(some),
         preset: get("preset").and_then(some),
         overrides: Default::default(),
+        digest_hour: None,
     };
     let mut bad = None;
+    // The digest's select: "off" or an hour; a form without it leaves it alone.
+    match get("digest_hour").as_deref() {
+        None => {}
+        Some("" | "off") => body.digest_hour = Some(None),
+        Some(h) => match h.parse::<u8>() {
+            Ok(h) if h < 24 => body.digest_hour = Some(Some(h)),
+            _ => {
+                bad = Some(format!(
+                    "digest_hour: `{h}` is not an hour of the day (0 to 23)"
+                ));
+            }
+        },
+    }
     for (section, key) in followup_app::settings::OVERRIDES {
         let k = format!("{section}.{key}");
         let v = match get(&k).and_then(some) {

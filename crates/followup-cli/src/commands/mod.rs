@@ -20,6 +20,7 @@ pub mod report;
 pub mod send;
 pub mod serve;
 pub mod track;
+pub mod worker;
 
 use clap::CommandFactory;
 use jiff::tz::TimeZone;
@@ -197,6 +198,7 @@ pub fn dispatch(mut cli: Cli, db_from: Option<&'static str>) -> Result<()> {
             *open,
             crate::settings::config_file(cli.config.as_deref()),
         ),
+        Command::Worker { json, once } => worker::run(&tracker, cli.now.is_some(), *json, *once),
         Command::Man => crate::output::with_stdout(man::render),
         Command::Contact(c) => contact::run(&tracker()?, c),
         Command::Note(c) => note::run(&tracker()?, c),

@@ -19,6 +19,7 @@ pub fn run(
     // Create (at the default location only) or migrate the database once, before the
     // first request; a path given with --db or FOLLOWUP_DB must exist.
     ctx.store()?;
+    let config_file_for_jobs = config_file.clone();
     let config = followup_server::Config {
         db: ctx.db.clone(),
         settings: ctx.settings.clone(),
@@ -57,6 +58,7 @@ pub fn run(
             ctx.policy.clone(),
             ctx.db.clone(),
             fixed_now.then_some(ctx.now),
+            config_file_for_jobs,
         ));
         followup_server::serve(listener, config)
             .await
@@ -64,35 +66,39 @@ pub fn run(
     })
 }
 
-/// The outbox's dispatcher while the server runs: `followup outbox run` every minute,
-/// on a blocking thread (S3: the same at-most-once steps, the same lock).
+/// The jobs while the server runs (`followup worker`'s): the outbox's due messages
+/// and the daily digest, every minute, on a blocking thread (S3: the same
+/// at-most-once steps, the same lock). The settings file is read again each minute,
+/// so a digest hour saved in Settings counts at once.
 async fn dispatcher(
     settings: crate::settings::Settings,
     policy: followup_core::policy::Policy,
     db: std::path::PathBuf,
     fixed_now: Option<jiff::Timestamp>,
+    config_file: Option<std::path::PathBuf>,
 ) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         tick.tick().await;
-        let (settings, policy, db) = (settings.clone(), policy.clone(), db.clone());
+        let (started, policy, db) = (settings.clone(), policy.clone(), db.clone());
+        let config_file = config_file.clone();
         let done = tokio::task::spawn_blocking(move || {
+            let settings = match config_file.as_deref().filter(|f| f.exists()) {
+                Some(f) => crate::settings::Settings::load(Some(f)).unwrap_or(started),
+                None => started,
+            };
             let clock = move || fixed_now.unwrap_or_else(jiff::Timestamp::now);
             let ctx = Ctx::from_parts(settings, policy, clock(), db);
-            followup_app::outbox::run(&ctx, &clock)
+            followup_app::jobs::tick(&ctx, &clock)
         })
         .await;
         match done {
-            Ok(Ok(r)) => {
-                for (id, to, _) in &r.sent {
-                    eprintln!("outbox: message {id} sent to {to}");
-                }
-                for (id, why) in &r.failed {
-                    eprintln!("outbox: message {id} failed: {why}");
+            Ok(jobs) => {
+                for job in jobs {
+                    eprintln!("{job}");
                 }
             }
-            Ok(Err(e)) => eprintln!("outbox: {e}"),
-            Err(e) => eprintln!("outbox: the dispatcher stopped: {e}"),
+            Err(e) => eprintln!("jobs: the dispatcher stopped: {e}"),
         }
     }
 }

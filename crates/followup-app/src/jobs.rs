@@ -1,0 +1,106 @@
+//! The jobs that run on their own: the outbox's due messages ([`crate::outbox::run`])
+//! and the daily digest ([`crate::digest::run_due`]). `followup worker` runs them
+//! every minute, and so does `followup serve` while it serves; each job done is one
+//! line of the log.
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::ctx::Ctx;
+use crate::digest::{self, Run};
+
+/// One job done (or refused), as the worker logs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Job {
+    /// When the run started (RFC 3339).
+    pub at: String,
+    /// `outbox` or `digest`.
+    pub job: &'static str,
+    /// The outbox message's number, or the digest's day.
+    pub id: String,
+    /// `sent`, `retrying`, `failed`, `unknown`, `nothing`, `error`.
+    pub state: &'static str,
+    /// The recipient, the server's answer, or why.
+    pub detail: String,
+}
+
+impl std::fmt::Display for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {} {} {}: {}",
+            self.at, self.job, self.id, self.state, self.detail
+        )
+    }
+}
+
+/// Runs every due job once at `ctx.now` (`clock` dates each message of the outbox);
+/// the jobs done. Nothing due is no line.
+pub fn tick(ctx: &Ctx, clock: &dyn Fn() -> Timestamp) -> Vec<Job> {
+    let at = ctx.now.to_string();
+    let line = |job, id: String, state, detail: String| Job {
+        at: at.clone(),
+        job,
+        id,
+        state,
+        detail,
+    };
+    let mut jobs = Vec::new();
+    match crate::outbox::run(ctx, clock) {
+        Ok(r) => {
+            for id in &r.unknown {
+                jobs.push(line(
+                    "outbox",
+                    id.to_string(),
+                    "unknown",
+                    "a run stopped while handing it over: check your Sent folder, then `followup outbox retry` or `cancel`".into(),
+                ));
+            }
+            for (id, to, reply) in &r.sent {
+                jobs.push(line(
+                    "outbox",
+                    id.to_string(),
+                    "sent",
+                    format!("to {to} ({reply})"),
+                ));
+            }
+            for (id, next, why) in &r.retrying {
+                jobs.push(line(
+                    "outbox",
+                    id.to_string(),
+                    "retrying",
+                    format!("next attempt {next}: {why}"),
+                ));
+            }
+            for (id, why) in &r.failed {
+                jobs.push(line("outbox", id.to_string(), "failed", why.clone()));
+            }
+        }
+        Err(e) => jobs.push(line("outbox", String::new(), "error", e.to_string())),
+    }
+    match digest::run_due(ctx) {
+        Ok(Run::Off | Run::NotYet | Run::Busy | Run::Done(..)) => {}
+        Ok(Run::Nothing(day)) => jobs.push(line(
+            "digest",
+            day.to_string(),
+            "nothing",
+            "nothing overdue, due today or opening tomorrow: no mail".into(),
+        )),
+        Ok(Run::Sent(day, id, reply)) => jobs.push(line(
+            "digest",
+            day.to_string(),
+            "sent",
+            format!("{id} ({reply})"),
+        )),
+        Ok(Run::Unknown(day)) => jobs.push(line(
+            "digest",
+            day.to_string(),
+            "unknown",
+            "a run stopped while handing it over; it is not sent again today".into(),
+        )),
+        Ok(Run::Retry(day, why)) => jobs.push(line("digest", day.to_string(), "retrying", why)),
+        Ok(Run::Failed(day, why)) => jobs.push(line("digest", day.to_string(), "failed", why)),
+        Err(e) => jobs.push(line("digest", String::new(), "error", e.to_string())),
+    }
+    jobs
+}

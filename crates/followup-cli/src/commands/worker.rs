@@ -1,0 +1,75 @@
+//! `followup worker`: runs the jobs that go on their own (the outbox's due messages,
+//! the daily digest) every minute, one line per job done (`--json`: one object a
+//! line). The settings are read again each minute, so a digest hour changed in the
+//! web app or `config.toml` counts at once.
+
+use std::io::Write;
+
+use followup_app::jobs;
+use jiff::Timestamp;
+
+use crate::commands::track::Ctx;
+use crate::error::{Error, Result};
+
+/// Runs until the process ends; after one pass with `once`. With the clock fixed
+/// (`--now`), runs what is due at that moment, then waits.
+pub fn run(
+    make_ctx: &dyn Fn() -> Result<Ctx>,
+    fixed_now: bool,
+    json: bool,
+    once: bool,
+) -> Result<()> {
+    let mut first = true;
+    loop {
+        let ctx = match make_ctx() {
+            Ok(ctx) => ctx,
+            // A worker that cannot start says so; one already running keeps going.
+            Err(e) if first => return Err(e),
+            Err(e) => {
+                eprintln!("worker: {e}");
+                sleep_to_next_minute();
+                continue;
+            }
+        };
+        if first {
+            // The database must be there before the first job (a path that does not
+            // exist is an error, not a new database).
+            ctx.store()?;
+        }
+        first = false;
+        let at = ctx.now;
+        let clock = move || if fixed_now { at } else { Timestamp::now() };
+        let done = jobs::tick(&ctx, &clock);
+        let mut out = std::io::stdout().lock();
+        for job in &done {
+            let line = if json {
+                serde_json::to_string(job).map_err(|e| Error::Store(e.to_string()))?
+            } else {
+                job.to_string()
+            };
+            writeln!(out, "{line}").map_err(Error::Output)?;
+        }
+        out.flush().map_err(Error::Output)?;
+        drop(out);
+        if once {
+            return Ok(());
+        }
+        if fixed_now {
+            eprintln!(
+                "worker: the clock is fixed (--now {at}): everything due then is done; waiting"
+            );
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(3600));
+            }
+        }
+        sleep_to_next_minute();
+    }
+}
+
+/// Sleeps until the next whole minute (at least one second).
+fn sleep_to_next_minute() {
+    let now = Timestamp::now();
+    let into = now.as_millisecond().rem_euclid(60_000);
+    let wait = (60_000 - into).max(1_000);
+    std::thread::sleep(std::time::Duration::from_millis(wait as u64));
+}

@@ -1,0 +1,225 @@
+//! The daily digest through `followup worker`, against a real SMTP server on loopback
+//! (scripts/smtp_sink.py): sent once a day at the chosen hour in the user's zone, to
+//! their own address, with what is overdue, due today and opening tomorrow and links
+//! to the drafts; no mail on a day with nothing to do; a run stopped while handing it
+//! over is `unknown`, never a second digest.
+//!
+//! Without python3 or aiosmtpd the test is reported as ignored with the reason; under
+//! CI=true it fails instead.
+
+mod smtp_sink;
+
+use std::path::PathBuf;
+use std::process::{Command, ExitCode, Output};
+
+use libtest_mimic::{Arguments, Completion, Trial};
+use serde_json::Value;
+use smtp_sink::{cannot_run, Outcome, Sink};
+
+fn main() -> ExitCode {
+    let args = Arguments::from_args();
+    let tests = vec![Trial::ignorable_test(
+        "the_digest_comes_once_a_day_at_its_hour_with_the_days_steps",
+        the_digest_comes_once_a_day_at_its_hour_with_the_days_steps,
+    )];
+    libtest_mimic::run(&args, tests).exit_code()
+}
+
+struct User {
+    home: tempfile::TempDir,
+    smtp: String,
+}
+
+impl User {
+    fn cmd(&self, now: &str, args: &[&str]) -> Command {
+        let h = self.home.path();
+        let mut c = Command::new(env!("CARGO_BIN_EXE_followup"));
+        c.env_clear()
+            .env("HOME", h)
+            .env("XDG_CONFIG_HOME", h.join("config"))
+            .env("XDG_DATA_HOME", h.join("data"))
+            .env("FOLLOWUP_NOW", now)
+            .env("FOLLOWUP_SMTP", &self.smtp)
+            .env("TZ", "Europe/Paris")
+            .args(args);
+        c
+    }
+
+    fn run(&self, now: &str, args: &[&str]) -> Output {
+        self.cmd(now, args).output().unwrap()
+    }
+
+    fn ok(&self, now: &str, args: &[&str]) -> String {
+        let out = self.run(now, args);
+        assert!(
+            out.status.success(),
+            "followup {args:?}: exit {:?}\n{}\n{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// `followup worker --once --json` at `now`: the jobs it logged.
+    fn worker(&self, now: &str) -> Vec<Value> {
+        self.ok(now, &["worker", "--once", "--json"])
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    fn config(&self) -> PathBuf {
+        self.home.path().join("config/followup/config.toml")
+    }
+
+    fn db(&self) -> PathBuf {
+        self.home.path().join("data/followup/followup.sqlite")
+    }
+}
+
+fn header(eml: &str, name: &str) -> Option<String> {
+    let head = eml.split("\r\n\r\n").next().unwrap();
+    let mut found: Option<String> = None;
+    let mut current = false;
+    for line in head.split("\r\n") {
+        if line.starts_with([' ', '\t']) {
+            if current {
+                found.as_mut().unwrap().push_str(line.trim_start());
+            }
+            continue;
+        }
+        current = false;
+        if let Some((n, v)) = line.split_once(':') {
+            if n.eq_ignore_ascii_case(name) {
+                found = Some(v.trim().to_string());
+                current = true;
+            }
+        }
+    }
+    found
+}
+
+fn the_digest_comes_once_a_day_at_its_hour_with_the_days_steps() -> Outcome {
+    let root = tempfile::tempdir().unwrap();
+    let sink = match Sink::start(root.path(), &[]) {
+        Ok(s) => s,
+        Err(why) => return cannot_run(&why),
+    };
+    let u = User {
+        home: tempfile::tempdir().unwrap(),
+        smtp: format!("smtp://127.0.0.1:{}", sink.port),
+    };
+    std::fs::create_dir_all(u.config().parent().unwrap()).unwrap();
+    std::fs::write(
+        u.config(),
+        "tz = \"America/New_York\"\ndigest_hour = 8\nurl = \"http://127.0.0.1:7878/\"\n",
+    )
+    .unwrap();
+    let setup = "2026-12-01T08:00:00-05:00";
+    u.ok(
+        setup,
+        &["profile", "--name", "Sam Lee", "--email", "sam@example.com"],
+    );
+    u.ok(
+        setup,
+        &[
+            "add",
+            "--company",
+            "Acme",
+            "--role",
+            "Data Engineer",
+            "--at",
+            "2026-12-01 10:00",
+            "--tz",
+            "America/New_York",
+            "--interviewer",
+            "Jane Doe <jane@acme.example>",
+        ],
+    );
+
+    // Before 08:00 in New York (13:30 in Paris, where the machine is): nothing.
+    assert_eq!(u.worker("2026-12-02T07:30:00-05:00"), Vec::<Value>::new());
+    assert!(sink.received().is_empty());
+
+    // At 08:05: one digest, to the user's own address.
+    let jobs = u.worker("2026-12-02T08:05:00-05:00");
+    assert_eq!(jobs.len(), 1, "{jobs:?}");
+    assert_eq!(
+        (jobs[0]["job"].as_str(), jobs[0]["state"].as_str()),
+        (Some("digest"), Some("sent"))
+    );
+    assert_eq!(jobs[0]["id"], "2026-12-02");
+    let got = sink.received();
+    assert_eq!(got.len(), 1);
+    let eml = &got[0].1;
+    assert_eq!(header(eml, "To").as_deref(), Some("<sam@example.com>"));
+    let subject = header(eml, "Subject").unwrap();
+    assert!(subject.starts_with("followup: "), "{subject}");
+    let unsubscribe = header(eml, "List-Unsubscribe").unwrap();
+    let secret = unsubscribe
+        .strip_prefix("<http://127.0.0.1:7878/digest/unsubscribe/")
+        .and_then(|r| r.strip_suffix('>'))
+        .unwrap_or_else(|| panic!("{unsubscribe}"));
+    assert_eq!(secret.len(), 64);
+    assert_eq!(
+        header(eml, "List-Unsubscribe-Post").as_deref(),
+        Some("List-Unsubscribe=One-Click")
+    );
+    // The secret is kept beside the database, not in it.
+    let kept = std::fs::read_to_string(u.db().with_extension("sqlite.digest-secret")).unwrap();
+    assert_eq!(kept.trim(), secret);
+    // The day's steps, each with its draft (the thank-you was due by 10:00 the day
+    // after the interview, so it is still open).
+    let body = eml
+        .split_once(
+            "
+
+",
+        )
+        .unwrap()
+        .1
+        .replace("=\r\n", "");
+    assert!(body.contains("Thank-you to Jane Doe"), "{body}");
+    assert!(
+        body.contains("http://127.0.0.1:7878/applications/1/draft?kind=thank-you&to=Jane%20Doe")
+            || body.contains("http://127.0.0.1:7878/applications/1/draft?kind=3Dthank-you"),
+        "{body}"
+    );
+
+    // Later the same day: not again.
+    assert_eq!(u.worker("2026-12-02T09:30:00-05:00"), Vec::<Value>::new());
+    assert_eq!(sink.received().len(), 1);
+
+    // A run stopped while handing over the next day's: unknown, not sent again.
+    std::fs::write(
+        u.db().with_extension("sqlite.digest"),
+        "2026-12-03 sending <followup.digest.x@example.com>\n",
+    )
+    .unwrap();
+    let jobs = u.worker("2026-12-03T08:01:00-05:00");
+    assert_eq!(jobs.len(), 1, "{jobs:?}");
+    assert_eq!(jobs[0]["state"], "unknown");
+    assert_eq!(u.worker("2026-12-03T08:30:00-05:00"), Vec::<Value>::new());
+    assert_eq!(sink.received().len(), 1);
+
+    // The application closed: nothing to do, no mail, said once.
+    u.ok("2026-12-03T12:00:00-05:00", &["outcome", "1", "withdrawn"]);
+    let jobs = u.worker("2026-12-04T08:01:00-05:00");
+    assert_eq!(jobs.len(), 1, "{jobs:?}");
+    assert_eq!(jobs[0]["state"], "nothing");
+    assert_eq!(sink.received().len(), 1);
+
+    // The human log line, and a digest hour that is no hour, refused with where it
+    // came from.
+    std::fs::write(u.config(), "tz = \"America/New_York\"\ndigest_hour = 25\n").unwrap();
+    let out = u.run("2026-12-05T08:01:00-05:00", &["worker", "--once"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("digest_hour in") && err.contains("config.toml") && err.contains("0 to 23"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    Ok(Completion::Completed)
+}
