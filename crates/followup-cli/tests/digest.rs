@@ -100,6 +100,30 @@ fn header(eml: &str, name: &str) -> Option<String> {
     found
 }
 
+/// A quoted-printable body decoded (RFC 2045): soft line breaks removed, `=XX` bytes.
+fn quoted_printable(text: &str) -> String {
+    let joined = text.replace("=\r\n", "");
+    let b = joined.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = b
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (b[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'=', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
 fn the_digest_comes_once_a_day_at_its_hour_with_the_days_steps() -> Outcome {
     let root = tempfile::tempdir().unwrap();
     let sink = match Sink::start(root.path(), &[]) {
@@ -171,19 +195,19 @@ fn the_digest_comes_once_a_day_at_its_hour_with_the_days_steps() -> Outcome {
     assert_eq!(kept.trim(), secret);
     // The day's steps, each with its draft (the thank-you was due by 10:00 the day
     // after the interview, so it is still open).
-    let body = eml
-        .split_once(
-            "
-
-",
-        )
-        .unwrap()
-        .1
-        .replace("=\r\n", "");
-    assert!(body.contains("Thank-you to Jane Doe"), "{body}");
+    assert_eq!(
+        header(eml, "Content-Transfer-Encoding").as_deref(),
+        Some("quoted-printable")
+    );
+    let body = quoted_printable(eml.split_once("\r\n\r\n").unwrap().1);
     assert!(
-        body.contains("http://127.0.0.1:7878/applications/1/draft?kind=thank-you&to=Jane%20Doe")
-            || body.contains("http://127.0.0.1:7878/applications/1/draft?kind=3Dthank-you"),
+        body.contains("- #1 Acme — Thank-you to Jane Doe: "),
+        "{body}"
+    );
+    assert!(
+        body.contains(
+            "  Draft: http://127.0.0.1:7878/applications/1/draft?kind=thank-you&to=Jane%20Doe\r\n"
+        ),
         "{body}"
     );
 
