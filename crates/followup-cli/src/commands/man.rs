@@ -112,6 +112,16 @@ const ENVIRONMENT: &[(&str, &str)] = &[
          address, user and ca in [mail].",
     ),
     (
+        "FOLLOWUP_DIGEST_HOUR",
+        "The hour (0-23, in the settings' zone) of the daily digest mail, over digest_hour \
+         in config.toml; `followup worker` and `followup serve` send it.",
+    ),
+    (
+        "FOLLOWUP_URL",
+        "Where the web app is (default http://127.0.0.1:7878), for the digest's links, \
+         over url in config.toml.",
+    ),
+    (
         "FOLLOWUP_MAIL_PASSWORD",
         "The mail password when [mail] has no password_command. Never stored, printed \
          nor logged.",
