@@ -1117,3 +1117,41 @@ fn delete_backup_restore_and_export_take_json() {
     let v = env.json(["holidays", "list", "--json"]);
     assert_eq!(v["calendars"], serde_json::json!([]));
 }
+
+#[test]
+fn a_database_url_is_refused_with_where_it_came_from_and_nothing_is_created() {
+    let home = tempfile::tempdir().unwrap();
+    let e = common::refused(
+        common::bare(home.path())
+            .current_dir(home.path())
+            .args([
+                "--db",
+                "postgres://localhost/followup",
+                "add",
+                "--company",
+                "Acme",
+            ])
+            .args([
+                "--role",
+                "Engineer",
+                "--at",
+                "2026-12-01 10:00",
+                "--tz",
+                "UTC",
+            ]),
+    );
+    assert!(e.contains("`postgres://…` (from --db) is a URL"), "{e}");
+    let e = common::refused(
+        common::bare(home.path())
+            .current_dir(home.path())
+            .env("FOLLOWUP_DB", "postgresql://sam@db.example/jobs")
+            .arg("agenda"),
+    );
+    assert!(
+        e.contains("(from FOLLOWUP_DB)") && e.contains("SQLite file"),
+        "{e}"
+    );
+    // No directory named after the scheme, nothing under the home.
+    let left: Vec<_> = std::fs::read_dir(home.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}

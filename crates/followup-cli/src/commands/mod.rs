@@ -26,7 +26,7 @@ use clap::CommandFactory;
 use jiff::tz::TimeZone;
 
 use crate::cli::{Cli, Command, DevCommand, HolidaysCommand};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::settings::Settings;
 use followup_app::ctx::DbAccess;
 use track::Ctx;
@@ -78,6 +78,16 @@ pub fn dispatch(mut cli: Cli, db_from: Option<&'static str>) -> Result<()> {
     // What the commands have to say about how input was read (warnings on stderr).
     let notes = followup_app::ctx::Notes::default();
     let tracker = || -> Result<Ctx> {
+        // A database URL (postgres://...) would otherwise become a directory named
+        // after its scheme.
+        if let Some(db) = cli.db.as_deref().and_then(|p| p.to_str()) {
+            if let Some((scheme, _)) = db.split_once("://") {
+                return Err(Error::input(format!(
+                    "`{scheme}://…` (from {}) is a URL: this build keeps its data in an SQLite file, so give a file path (PostgreSQL is not supported yet)",
+                    db_from.unwrap_or("--db")
+                )));
+            }
+        }
         let settings = Settings::load(cli.config.as_deref())?;
         let access = match db_from {
             None => DbAccess::Default,
