@@ -9,8 +9,9 @@
 //! after the server accepted the message. A run that finds `sending` for today was
 //! stopped while handing it over: the digest may or may not have left, so it is
 //! recorded `unknown` and not sent again. A refusal before anything was handed over
-//! (no connection, a temporary error) leaves the day open, and the next run tries
-//! again; a permanent refusal is recorded `failed` for the day. One run at a time:
+//! (no connection, a temporary error, no profile) is recorded `waiting` with its
+//! reason and the next run tries again (reporting it again only when the reason
+//! changes); a permanent refusal is recorded `failed` for the day. One run at a time:
 //! the outbox's lock (`<db>.outbox-lock`) is held while it runs.
 //!
 //! The mail carries `List-Unsubscribe` with one-click unsubscription (RFC 8058): a
@@ -212,6 +213,9 @@ pub enum State {
     Unknown,
     /// The server refused it for good.
     Failed,
+    /// Not sent yet, for the reason recorded (no connection, no profile); tried again
+    /// at each run.
+    Waiting,
 }
 
 impl State {
@@ -222,6 +226,7 @@ impl State {
             State::Nothing => "nothing",
             State::Unknown => "unknown",
             State::Failed => "failed",
+            State::Waiting => "waiting",
         }
     }
 
@@ -232,6 +237,7 @@ impl State {
             State::Nothing,
             State::Unknown,
             State::Failed,
+            State::Waiting,
         ]
         .into_iter()
         .find(|st| st.as_str() == s)
@@ -306,6 +312,8 @@ pub enum Run {
     Unknown(Date),
     /// Refused before anything was handed over; tried again at the next run.
     Retry(Date, String),
+    /// Refused again for the reason already reported (tried again, said once).
+    StillWaiting(Date),
     /// Refused for good (recorded `failed` for the day).
     Failed(Date, String),
 }
@@ -324,6 +332,7 @@ impl std::fmt::Display for Run {
                 "digest: {d} unknown: a run stopped while handing it over; it is not sent again"
             ),
             Run::Retry(d, why) => write!(f, "digest: {d} not sent, tried again next run: {why}"),
+            Run::StillWaiting(d) => write!(f, "digest: {d} still waiting"),
             Run::Failed(d, why) => write!(f, "digest: {d} failed: {why}"),
         }
     }
@@ -365,9 +374,23 @@ pub fn run_due(ctx: &Ctx) -> Result<Run> {
             record(&ctx.db, day, State::Unknown, &rest)?;
             return Ok(Run::Unknown(day));
         }
-        Some((d, state, _)) if d == day => return Ok(Run::Done(day, state)),
+        Some((d, state, _)) if d == day && state != State::Waiting => {
+            return Ok(Run::Done(day, state))
+        }
         _ => {}
     }
+    let waiting = match last(&ctx.db)? {
+        Some((d, State::Waiting, why)) if d == day => Some(why),
+        _ => None,
+    };
+    // A refusal that leaves the day open: recorded, and reported once per reason.
+    let retry = |why: String| -> Result<Run> {
+        if waiting.as_deref() == Some(one_line(&why).as_str()) {
+            return Ok(Run::StillWaiting(day));
+        }
+        record(&ctx.db, day, State::Waiting, &why)?;
+        Ok(Run::Retry(day, why))
+    };
     let base = base_url(ctx);
     let Some(digest) = compose(ctx, &base)? else {
         record(&ctx.db, day, State::Nothing, "")?;
@@ -375,10 +398,9 @@ pub fn run_due(ctx: &Ctx) -> Result<Run> {
     };
     let profile = ctx.store()?.profile().map_err(store_err)?;
     let Some(profile) = profile else {
-        return Ok(Run::Retry(
-            day,
+        return retry(
             "no sender profile: set one with `followup profile --name ... --email ...`".into(),
-        ));
+        );
     };
     let account = Account::from_ctx(ctx)?;
     let to = profile.email.clone();
@@ -399,7 +421,7 @@ pub fn run_due(ctx: &Ctx) -> Result<Run> {
     let bytes = message(&account, &to, &digest, &id, &base, &secret, now.timestamp())?;
     let mut session = match Session::open(&account, &mut |_: StepReport| {}) {
         Ok(s) => s,
-        Err(f) if f.temporary => return Ok(Run::Retry(day, f.text)),
+        Err(f) if f.temporary => return retry(f.text),
         Err(f) => {
             record(&ctx.db, day, State::Failed, &f.text)?;
             return Ok(Run::Failed(day, f.text));
@@ -413,11 +435,8 @@ pub fn run_due(ctx: &Ctx) -> Result<Run> {
             record(&ctx.db, day, State::Sent, &format!("<{id}> {reply}"))?;
             Ok(Run::Sent(day, format!("<{id}>"), reply))
         }
-        Err(f) if f.temporary => {
-            // Refused by the server: nothing left; the day stays open.
-            std::fs::remove_file(state_path(&ctx.db)).ok();
-            Ok(Run::Retry(day, f.text))
-        }
+        // Refused by the server: nothing left; the day stays open.
+        Err(f) if f.temporary => retry(f.text),
         Err(f) => {
             record(&ctx.db, day, State::Failed, &f.text)?;
             Ok(Run::Failed(day, f.text))

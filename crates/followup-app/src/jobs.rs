@@ -79,7 +79,7 @@ pub fn tick(ctx: &Ctx, clock: &dyn Fn() -> Timestamp) -> Vec<Job> {
         Err(e) => jobs.push(line("outbox", String::new(), "error", e.to_string())),
     }
     match digest::run_due(ctx) {
-        Ok(Run::Off | Run::NotYet | Run::Busy | Run::Done(..)) => {}
+        Ok(Run::Off | Run::NotYet | Run::Busy | Run::Done(..) | Run::StillWaiting(_)) => {}
         Ok(Run::Nothing(day)) => jobs.push(line(
             "digest",
             day.to_string(),

@@ -143,10 +143,6 @@ fn the_digest_comes_once_a_day_at_its_hour_with_the_days_steps() -> Outcome {
     let setup = "2026-12-01T08:00:00-05:00";
     u.ok(
         setup,
-        &["profile", "--name", "Sam Lee", "--email", "sam@example.com"],
-    );
-    u.ok(
-        setup,
         &[
             "add",
             "--company",
@@ -165,6 +161,21 @@ fn the_digest_comes_once_a_day_at_its_hour_with_the_days_steps() -> Outcome {
     // Before 08:00 in New York (13:30 in Paris, where the machine is): nothing.
     assert_eq!(u.worker("2026-12-02T07:30:00-05:00"), Vec::<Value>::new());
     assert!(sink.received().is_empty());
+
+    // At 08:01 without a sender profile: said once, tried again each run.
+    let jobs = u.worker("2026-12-02T08:01:00-05:00");
+    assert_eq!(jobs.len(), 1, "{jobs:?}");
+    assert_eq!(jobs[0]["state"], "retrying");
+    assert!(jobs[0]["detail"]
+        .as_str()
+        .unwrap()
+        .contains("no sender profile"));
+    assert_eq!(u.worker("2026-12-02T08:02:00-05:00"), Vec::<Value>::new());
+    assert!(sink.received().is_empty());
+    u.ok(
+        setup,
+        &["profile", "--name", "Sam Lee", "--email", "sam@example.com"],
+    );
 
     // At 08:05: one digest, to the user's own address.
     let jobs = u.worker("2026-12-02T08:05:00-05:00");
