@@ -21,6 +21,7 @@ pub mod note;
 pub mod outbox;
 pub mod proof;
 pub mod settings;
+pub mod skip;
 pub mod time;
 pub mod track;
 
