@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use followup_core::agenda::{Event, Person, Round, Track};
+use followup_core::agenda::{Event, Person, Round, Skip, Track};
 use followup_core::calendar::Region;
 use followup_core::model::Status;
 use followup_core::plan::{Interview, Recipient};
@@ -449,6 +449,26 @@ pub fn track_of_row(ctx: &Ctx, row: &AgendaRow) -> Result<Track> {
             TouchpointKind::Reopened => Event::Reopened { at: t.at },
         })
         .collect();
+    // A skip names its round by id: the latest is `None` to the planner; a round
+    // cancelled since holds no step, nor does its skip.
+    let skipped = row
+        .skipped
+        .iter()
+        .filter_map(|s| {
+            let round = match s.interview_id {
+                None => None,
+                Some(id) if id == row.latest.id => None,
+                Some(id) if row.earlier.iter().any(|e| e.round.id == id) => Some(id),
+                Some(_) => return None,
+            };
+            Some(Skip {
+                kind: s.kind,
+                to: s.contact_id,
+                round,
+                at: s.at,
+            })
+        })
+        .collect();
     Ok(Track {
         interview,
         recipient,
@@ -456,6 +476,7 @@ pub fn track_of_row(ctx: &Ctx, row: &AgendaRow) -> Result<Track> {
         earlier,
         contacts,
         events,
+        skipped,
     })
 }
 

@@ -24,6 +24,7 @@ pub mod outbox;
 pub mod proof;
 pub mod secret;
 pub mod settings;
+pub mod skip;
 pub mod time;
 pub mod track;
 

@@ -108,6 +108,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Skip a planned step you will not take (it leaves the agenda, the plan, the
+    /// calendar export and the drafts), or take the skip back with --undo.
+    Skip(SkipArgs),
     /// What to do today: overdue, due, and what opens in the next days.
     Agenda {
         /// Also list items whose window opens within this many days.
@@ -458,6 +461,28 @@ pub struct EditArgs {
     /// Mark the round cancelled (true) or not (false).
     #[arg(long, help_heading = "Interview round")]
     pub cancelled: Option<bool>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `followup skip`.
+#[derive(Debug, Args, Clone)]
+pub struct SkipArgs {
+    /// The application id.
+    pub id: i64,
+    /// The step: thank-you, follow-up, final-follow-up, move-on, feedback-request.
+    pub step: String,
+    /// To whom (a contact's name, or part of it); without it, every open step of
+    /// that kind.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Why (kept with the skip).
+    #[arg(long, conflicts_with = "undo")]
+    pub note: Option<String>,
+    /// Take back the latest skip of this step: it is planned again.
+    #[arg(long)]
+    pub undo: bool,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,

@@ -107,6 +107,68 @@ pub struct Track {
     pub contacts: Vec<Person>,
     /// Everything logged, in any order.
     pub events: Vec<Event>,
+    /// The steps the user chose to skip ([`Skip`]): planning leaves them out.
+    pub skipped: Vec<Skip>,
+}
+
+/// A step the user chose not to take ("skip" on Today, `followup skip`). It is a fact
+/// of its own, not a touchpoint: nothing was sent, and the rest of the plan stays as it
+/// was (a skipped first follow-up plans no final one).
+///
+/// A skip names the step by its kind, its recipient (`None`: every recipient of that
+/// kind) and the round it belongs to. A thank-you skip holds for that round's
+/// thank-you only; any other skip holds while the round it was made in is the latest
+/// and nothing re-planned the application after it (a reply, an outcome, a
+/// reopening logged after the skip): the follow-up planned from a new timeline is a
+/// new step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Skip {
+    /// The step's kind.
+    pub kind: StepKind,
+    /// To whom, when the step is addressed to one person.
+    pub to: Option<i64>,
+    /// The round: `None` for the latest, else an earlier round's [`Round::id`].
+    pub round: Option<i64>,
+    /// When it was skipped.
+    pub at: Timestamp,
+}
+
+impl Skip {
+    /// Whether this skip covers `p` in `track`.
+    pub fn covers(&self, p: &Pending, track: &Track) -> bool {
+        if self.kind != p.kind || self.round != p.round {
+            return false;
+        }
+        if self.to.is_some() && self.to != p.to.as_ref().map(|t| t.id) {
+            return false;
+        }
+        // A thank-you belongs to its round; other steps are planned again by what
+        // the employer says and by an outcome or a reopening.
+        p.kind == StepKind::ThankYou || !track.replanned_after(self.at)
+    }
+}
+
+impl Track {
+    /// Whether a reply, an outcome or a reopening was logged after `at`.
+    fn replanned_after(&self, at: Timestamp) -> bool {
+        self.events.iter().any(|e| {
+            matches!(
+                e,
+                Event::Reply { .. } | Event::Outcome { .. } | Event::Reopened { .. }
+            ) && e.at() > at
+        })
+    }
+
+    /// Whether the latest round's step of `kind` is skipped for everyone (what a
+    /// plan's table marks "skipped").
+    pub fn skips_kind(&self, kind: StepKind) -> bool {
+        self.skipped.iter().any(|s| {
+            s.kind == kind
+                && s.to.is_none()
+                && s.round.is_none()
+                && (kind == StepKind::ThankYou || !self.replanned_after(s.at))
+        })
+    }
 }
 
 /// A round before the latest one.
@@ -232,8 +294,19 @@ pub fn derive(track: &Track, policy: &Policy, now: Timestamp) -> Derived {
 }
 
 /// Derives the plan in force and every step still waited for, whatever the moment:
-/// [`derive`] is this, read at `now`.
+/// [`derive`] is this, read at `now`. Skipped steps ([`Track::skipped`]) are left out.
 pub fn plan_track(track: &Track, policy: &Policy) -> Planned {
+    let mut planned = plan_all(track, policy);
+    if !track.skipped.is_empty() {
+        planned
+            .pending
+            .retain(|p| !track.skipped.iter().any(|s| s.covers(p, track)));
+    }
+    planned
+}
+
+/// [`plan_track`] with the skipped steps kept.
+fn plan_all(track: &Track, policy: &Policy) -> Planned {
     let mut all: Vec<&Event> = track.events.iter().collect();
     all.sort_by_key(|e| e.at());
     let start = track.interview.start.timestamp();
@@ -425,6 +498,7 @@ mod tests {
             earlier: Vec::new(),
             contacts: Vec::new(),
             events: Vec::new(),
+            skipped: Vec::new(),
         }
     }
 
@@ -550,6 +624,60 @@ mod tests {
             at: ts("2026-12-11T16:00:00Z"),
         });
         assert!(items(&t, &Policy::default(), ts("2026-12-12T15:00:00Z")).is_empty());
+    }
+
+    #[test]
+    fn a_skipped_step_is_left_out_until_something_replans_it() {
+        let mut t = two_rounds();
+        let p = Policy::default();
+        let now = ts("2026-12-01T20:00:00Z");
+        // Raj's thank-you for the first round only; the second round's stays.
+        t.skipped.push(Skip {
+            kind: StepKind::ThankYou,
+            to: Some(2),
+            round: Some(1),
+            at: now,
+        });
+        let it = items(&t, &p, now);
+        assert_eq!(
+            kinds(&it),
+            [
+                ("thank_you", Some("Jane Doe")),
+                ("thank_you", Some("Raj Patel")),
+                ("follow_up", None)
+            ]
+        );
+        assert_eq!(it[1].round, None, "the second round's thank-you is kept");
+        // The follow-up of the latest round; a follow-up skip made while the first
+        // round was the latest does not hold for the second.
+        t.skipped.push(Skip {
+            kind: StepKind::FollowUp,
+            to: None,
+            round: Some(1),
+            at: now,
+        });
+        assert_eq!(items(&t, &p, now).len(), 3);
+        t.skipped.pop();
+        t.skipped.push(Skip {
+            kind: StepKind::FollowUp,
+            to: None,
+            round: None,
+            at: now,
+        });
+        assert_eq!(
+            kinds(&items(&t, &p, now)),
+            [
+                ("thank_you", Some("Jane Doe")),
+                ("thank_you", Some("Raj Patel"))
+            ]
+        );
+        // A reply with a new timeline after the skip plans a new follow-up.
+        t.events.push(Event::Reply {
+            at: ts("2026-12-09T15:00:00Z"),
+            decision: Some((date(2026, 12, 18), "by December 18".into())),
+        });
+        let later = ts("2026-12-20T15:00:00Z");
+        assert!(kinds(&items(&t, &p, later)).contains(&("follow_up", None)));
     }
 
     /// The track of `track()` with a second round on Dec 8 at 10:00 New York with Raj

@@ -123,7 +123,7 @@ impl Recipient {
 }
 
 /// What a step asks of the user.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StepKind {
     /// T1: thank each interviewer.
@@ -162,6 +162,31 @@ impl StepKind {
     /// The kind written as [`StepKind::as_str`] writes it.
     pub fn from_word(word: &str) -> Option<StepKind> {
         StepKind::ALL.into_iter().find(|k| k.as_str() == word)
+    }
+
+    /// The kebab-case word the command line uses (`thank-you`, `final-follow-up`).
+    pub fn cli_word(self) -> &'static str {
+        match self {
+            StepKind::ThankYou => "thank-you",
+            StepKind::FollowUp => "follow-up",
+            StepKind::FinalFollowUp => "final-follow-up",
+            StepKind::MoveOn => "move-on",
+            StepKind::FeedbackRequest => "feedback-request",
+        }
+    }
+
+    /// A kind typed by a person: the command line's word or the JSON one, in any case
+    /// (`follow-up`, `follow_up`, `Follow-Up`).
+    pub fn parse(word: &str) -> Result<StepKind, crate::model::UnknownWord> {
+        let wanted = word.trim().to_ascii_lowercase().replace('_', "-");
+        StepKind::ALL
+            .into_iter()
+            .find(|k| k.cli_word() == wanted)
+            .ok_or_else(|| crate::model::UnknownWord {
+                what: "step",
+                word: word.to_string(),
+                expected: StepKind::ALL.map(StepKind::cli_word).join(", "),
+            })
     }
 
     /// A label for people.

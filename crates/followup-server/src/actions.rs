@@ -45,6 +45,8 @@ pub fn router() -> Router<Shared> {
         .route("/applications/{id}/notes", post(note_add))
         .route("/applications/{id}/notes/{nid}/delete", post(note_delete))
         .route("/applications/{id}/touchpoints/{tid}/undo", post(undo))
+        .route("/applications/{id}/skips", post(skip))
+        .route("/applications/{id}/skips/{sid}/undo", post(unskip))
         .route("/export.csv", get(export_csv))
         .route("/applications/{id}/export.csv", get(export_one_csv))
         .route("/export.ics", get(export_ics))
@@ -104,18 +106,29 @@ fn flash_of(req: &Request) -> Option<String> {
         .filter(|m| !m.is_empty())
 }
 
+/// Between a flash message and the address of the form that undoes what it says.
+const UNDO_SEP: char = '\u{1f}';
+
 #[derive(Template)]
 #[template(
-    source = r#"<p class="flash" role="status" id="flash">{{ message }}</p>"#,
+    source = r#"{% if let Some(u) = undo %}<div class="flash-undo"><p class="flash" role="status" id="flash">{{ message }}</p><form method="post" action="{{ u }}" class="inline"><input type="hidden" name="csrf" value="{{ csrf }}"><button class="btn" id="flash-undo">Undo</button></form></div>{% else %}<p class="flash" role="status" id="flash">{{ message }}</p>{% endif %}"#,
     ext = "html"
 )]
 struct FlashNote<'a> {
     message: &'a str,
+    /// A form's address that undoes it (posted with the form token).
+    undo: Option<&'a str>,
+    csrf: &'a str,
 }
 
 /// Shows the flash message on the next page shown (where `flash.html` marks), once.
 pub async fn flash(req: Request, next: Next) -> Response {
     let message = flash_of(&req);
+    let csrf = req
+        .extensions()
+        .get::<crate::FormToken>()
+        .map(|t| t.0.clone())
+        .unwrap_or_default();
     let get = req.method() == Method::GET;
     let resp = next.run(req).await;
     let Some(message) = message else { return resp };
@@ -131,7 +144,21 @@ pub async fn flash(req: Request, next: Next) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let note = FlashNote { message: &message }.render().unwrap_or_default();
+    let (text, undo) = match message.split_once(UNDO_SEP) {
+        // Only a path of this server: the cookie is ours, but it is still input.
+        Some((t, u)) if u.starts_with('/') && !u.starts_with("//") && !csrf.is_empty() => {
+            (t, Some(u))
+        }
+        Some((t, _)) => (t, None),
+        None => (message.as_str(), None),
+    };
+    let note = FlashNote {
+        message: text,
+        undo,
+        csrf: &csrf,
+    }
+    .render()
+    .unwrap_or_default();
     let page = String::from_utf8_lossy(&bytes).replacen(MARK, &note, 1);
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.append(
@@ -144,7 +171,15 @@ pub async fn flash(req: Request, next: Next) -> Response {
 /// A redirect to `to` that shows `message` on arrival.
 pub(crate) fn flash_redirect(to: &str, message: &str) -> Response {
     let mut r = Redirect::to(to).into_response();
-    let short: String = message.chars().take(400).collect();
+    let (text, undo) = match message.split_once(UNDO_SEP) {
+        Some((t, u)) => (t, Some(u)),
+        None => (message, None),
+    };
+    let mut short: String = text.chars().take(400).collect();
+    if let Some(u) = undo {
+        short.push(UNDO_SEP);
+        short.push_str(u);
+    }
     let cookie = format!(
         "{COOKIE}={}; Path=/; Max-Age=120; HttpOnly; SameSite=Strict",
         encode(&short)
@@ -965,4 +1000,71 @@ async fn js() -> Response {
         include_str!("../static/actions.js"),
     )
         .into_response()
+}
+
+// ---------------------------------------------------------------------------------------
+// Skipping a step (Today's "skip"), and taking it back (the flash's "Undo").
+
+#[derive(Deserialize)]
+struct SkipForm {
+    #[serde(flatten)]
+    c: Common,
+    step: String,
+    #[serde(default)]
+    to: Option<String>,
+    #[serde(default)]
+    note: Option<String>,
+    /// "application": back to its page; else Today.
+    #[serde(default)]
+    back: Option<String>,
+}
+
+async fn skip(
+    State(s): State<Shared>,
+    Path(id): Path<i64>,
+    f: Result<Form<SkipForm>, FormRejection>,
+) -> Page {
+    let f = form(f)?;
+    let request = format!("POST /applications/{id}/skips");
+    act(&s, request, &f.c, move |ctx| {
+        let v = followup_app::skip::skip(
+            ctx,
+            id,
+            &f.step,
+            some(&f.to).as_deref(),
+            some(&f.note).as_deref(),
+        )?;
+        let to = match f.back.as_deref() {
+            Some("application") => page_of(id),
+            _ => "/".to_string(),
+        };
+        Ok((
+            to,
+            format!(
+                "Skipped {} for {}: it is off your plan.{}{UNDO_SEP}/applications/{id}/skips/{}/undo",
+                v.describe(),
+                label(ctx, id),
+                next_of(ctx, id),
+                v.id
+            ),
+        ))
+    })
+    .await
+}
+
+async fn unskip(
+    State(s): State<Shared>,
+    Path((id, sid)): Path<(i64, i64)>,
+    f: Result<Form<Common>, FormRejection>,
+) -> Page {
+    let c = form(f)?;
+    let request = format!("POST /applications/{id}/skips/{sid}/undo");
+    act(&s, request, &c, move |ctx| {
+        let v = followup_app::skip::undo(ctx, id, sid)?;
+        Ok((
+            "/".to_string(),
+            format!("Planned {} for {} again.", v.describe(), label(ctx, id)),
+        ))
+    })
+    .await
 }

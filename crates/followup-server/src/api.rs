@@ -60,6 +60,8 @@ pub fn router() -> OpenApiRouter<Shared> {
         .routes(routes!(edit_contact, remove_contact))
         .routes(routes!(add_notes))
         .routes(routes!(remove_note))
+        .routes(routes!(add_skip))
+        .routes(routes!(remove_skip))
         .routes(routes!(crate::outbox::list_outbox))
         .routes(routes!(crate::outbox::send_message))
         .routes(routes!(crate::outbox::cancel_message))
@@ -1693,5 +1695,157 @@ async fn undo_touchpoint(
 ) -> Result<StatusCode, Problem> {
     let ctx = s.ctx();
     blocking(move || Ok(followup_app::track::undo(&ctx, id, Some(tid))?)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ---------------------------------------------------------------------------------------
+// Skipped steps (`followup skip`): a planned step the user will not take.
+
+/// A step of the plan, as the agenda names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StepWord {
+    ThankYou,
+    FollowUp,
+    FinalFollowUp,
+    MoveOn,
+    FeedbackRequest,
+}
+
+/// A step to skip.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SkipInput {
+    /// The step, as the agenda's items name it (`kind`).
+    #[schema(value_type = StepWord)]
+    pub step: String,
+    /// To whom: a contact's id, name or part of it; else every open step of that kind.
+    #[serde(default)]
+    #[schema(max_length = 300)]
+    pub to: Option<String>,
+    /// Why (kept with the skip).
+    #[serde(default)]
+    #[schema(max_length = 20000)]
+    pub note: Option<String>,
+}
+
+/// A skipped step as stored.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Skipped {
+    /// The skip's id (`DELETE .../skips/{sid}` takes it back).
+    pub id: i64,
+    pub application_id: i64,
+    /// The company.
+    pub company: String,
+    /// The step skipped.
+    pub step: StepWord,
+    /// To whom, when the skip is about one person.
+    pub to: Option<String>,
+    /// That person's contact id.
+    pub contact_id: Option<i64>,
+    /// The round the step belonged to.
+    pub interview_id: Option<i64>,
+    /// When it was skipped (RFC 3339).
+    pub at: String,
+    pub note: Option<String>,
+}
+
+impl From<followup_app::skip::SkipView> for Skipped {
+    fn from(v: followup_app::skip::SkipView) -> Skipped {
+        use followup_core::plan::StepKind;
+        Skipped {
+            id: v.id,
+            application_id: v.application_id,
+            company: v.company,
+            step: match v.step {
+                StepKind::ThankYou => StepWord::ThankYou,
+                StepKind::FollowUp => StepWord::FollowUp,
+                StepKind::FinalFollowUp => StepWord::FinalFollowUp,
+                StepKind::MoveOn => StepWord::MoveOn,
+                StepKind::FeedbackRequest => StepWord::FeedbackRequest,
+            },
+            to: v.to,
+            contact_id: v.contact_id,
+            interview_id: v.interview_id,
+            at: v.at,
+            note: v.note,
+        }
+    }
+}
+
+/// A word of an enumerated field, or a one-line refusal (422) naming the field and
+/// the accepted words.
+pub(crate) fn enum_word<'a>(
+    field: &str,
+    value: &str,
+    accepted: &[&'a str],
+) -> Result<&'a str, Problem> {
+    accepted
+        .iter()
+        .find(|w| **w == value)
+        .copied()
+        .ok_or_else(|| {
+            Problem::field(format!(
+                "{field}: unknown value `{value}` (expected one of: {})",
+                accepted.join(", ")
+            ))
+        })
+}
+
+/// Skips a planned step (`followup skip`): it leaves the agenda, the plan, the
+/// calendar export and the drafts until the skip is taken back.
+#[utoipa::path(post, path = "/api/applications/{id}/skips",
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = KEY_DOC)),
+    request_body = SkipInput,
+    responses((status = 201, description = "Skipped: the skip as stored", body = Skipped),
+        (status = 400, description = "Invalid input: no such contact, or the step is not open now", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The idempotency key was sent before with another request", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field unknown, missing, of the wrong type or too long, or a step that is not one of the words", body = Problem, content_type = "application/problem+json")))]
+async fn add_skip(
+    State(s): State<Shared>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<SkipInput>,
+) -> Result<Response, Problem> {
+    let key = idempotency::key_of(&headers)?;
+    enum_word(
+        "step",
+        &input.step,
+        &followup_core::plan::StepKind::ALL.map(|k| k.as_str()),
+    )?;
+    let ctx = s.ctx();
+    let request = format!("POST /api/applications/{id}/skips");
+    answer(
+        blocking(move || {
+            idempotency::once(&ctx, key.as_deref(), &request, || {
+                let some = |v: &Option<String>| v.clone().filter(|t| !t.trim().is_empty());
+                let v = followup_app::skip::skip(
+                    &ctx,
+                    id,
+                    &input.step,
+                    some(&input.to).as_deref(),
+                    some(&input.note).as_deref(),
+                )
+                .map_err(|e| field_words(e.into()))?;
+                created(&Skipped::from(v))
+            })
+        })
+        .await?,
+    )
+}
+
+/// Takes a skip back: the step is planned again.
+#[utoipa::path(delete, path = "/api/applications/{id}/skips/{sid}",
+    params(("id" = i64, Path), ("sid" = i64, Path, description = "The skip's id")),
+    responses((status = 204, description = "Taken back"),
+        (status = 404, description = "No such application, or no such skip in it", body = Problem, content_type = "application/problem+json")))]
+async fn remove_skip(
+    State(s): State<Shared>,
+    Path((id, sid)): Path<(i64, i64)>,
+) -> Result<StatusCode, Problem> {
+    let ctx = s.ctx();
+    blocking(move || Ok(followup_app::skip::undo(&ctx, id, sid)?)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -755,6 +755,8 @@ fn split_token(query: &str) -> (Option<String>, String) {
 /// a 401 says `WWW-Authenticate: Bearer`. Without one, only requests addressed to a loopback name are answered: a page
 /// of another site that points its own name at 127.0.0.1 (DNS rebinding) is refused.
 async fn guard(State(s): State<Shared>, mut req: Request, next: Next) -> Response {
+    // The form token, for what a page adds after its handler (the flash's undo form).
+    req.extensions_mut().insert(FormToken(s.csrf.clone()));
     let Some(token) = s.config.token.as_deref() else {
         // HTTP/1.0 clients may send no Host; a browser always sends one.
         return match host_of(&req) {
@@ -867,3 +869,7 @@ pub async fn blocking<T: Send + 'static>(
 pub async fn serve(listener: tokio::net::TcpListener, config: Config) -> std::io::Result<()> {
     axum::serve(listener, router(config)).await
 }
+
+/// The process's form token, put in every request's extensions by `guard`.
+#[derive(Debug, Clone)]
+pub(crate) struct FormToken(pub(crate) String);

@@ -143,8 +143,8 @@
     row.querySelector('input').focus();
   });
 })();
-// Progressive: on Today, "sent at" reads the clock when the page opens, each form has
-// its own fresh key, and "skip" hides a line on this browser until tomorrow.
+// Progressive: on Today, "sent at" reads the clock when the page opens and each form
+// has its own fresh key. ("skip" is a form: the skip is stored, with an undo after it.)
 (function () {
   var items = document.querySelectorAll('li.item');
   if (!items.length) return;
@@ -154,21 +154,7 @@
   document.querySelectorAll('input[name="idem"]').forEach(function (i) {
     if (window.crypto && crypto.randomUUID) i.value = crypto.randomUUID();
   });
-  var day = now.slice(0, 10), store = {};
-  try { store = JSON.parse(localStorage.getItem('followup.skipped') || '{}'); } catch (e) { store = {}; }
-  Object.keys(store).forEach(function (k) { if (store[k] !== day) delete store[k]; });
-  items.forEach(function (li) {
-    var b = li.querySelector('button.skip'); if (!b) return;
-    b.hidden = false;
-    if (store[li.dataset.key] === day) li.hidden = true;
-    b.addEventListener('click', function () {
-      store[li.dataset.key] = day;
-      try { localStorage.setItem('followup.skipped', JSON.stringify(store)); } catch (e) { /* private mode */ }
-      var next = li.nextElementSibling || li.previousElementSibling;
-      li.hidden = true;
-      if (next) { var f = next.querySelector('a, button'); if (f) f.focus(); }
-    });
-  });
+  try { localStorage.removeItem('followup.skipped'); } catch (e) { /* private mode */ }
 })();
 // Progressive: on the board, drag a card onto Offer or Closed to record the outcome
 // (Closed asks which); the menu on each card does the same without a mouse.

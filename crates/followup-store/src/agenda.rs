@@ -46,6 +46,17 @@ pub struct AgendaRow {
     pub contacts: Vec<AgendaPerson>,
     /// Every touchpoint of the application, by time, then id.
     pub touchpoints: Vec<AgendaTouchpoint>,
+    /// The steps skipped, by id.
+    pub skipped: Vec<AgendaSkip>,
+}
+
+/// A skipped step, as far as planning cares (no note).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgendaSkip {
+    pub kind: followup_core::plan::StepKind,
+    pub contact_id: Option<i64>,
+    pub interview_id: Option<i64>,
+    pub at: Timestamp,
 }
 
 /// The latest interview of an [`AgendaRow`].
@@ -185,6 +196,16 @@ impl AgendaRow {
                     decision_date: t.decision_date,
                 })
                 .collect(),
+            skipped: full
+                .skipped
+                .iter()
+                .map(|s| AgendaSkip {
+                    kind: s.kind,
+                    contact_id: s.contact_id,
+                    interview_id: s.interview_id,
+                    at: s.at,
+                })
+                .collect(),
         })
     }
 }
@@ -255,6 +276,8 @@ const INTERVIEWS: &str = "SELECT application_id, id, start, tz, duration_minutes
     decision_phrase, decision_date FROM interview WHERE cancelled = 0";
 const INTERVIEWERS: &str = "SELECT application_id, interview_id, contact_id FROM interview_contact";
 const CONTACTS: &str = "SELECT application_id, id, name FROM contact";
+const SKIPS: &str = "SELECT application_id, kind, contact_id, interview_id, at FROM skipped_step \
+    ORDER BY id";
 const TOUCHPOINTS: &str = "SELECT application_id, id, kind, at, contact_id, outcome, \
     decision_phrase, decision_date FROM touchpoint";
 
@@ -296,6 +319,7 @@ pub(crate) fn load(c: &Connection) -> Result<Vec<AgendaRow>> {
                     earlier: Vec::new(),
                     contacts: Vec::new(),
                     touchpoints: Vec::new(),
+                    skipped: Vec::new(),
                 },
                 has_round: false,
             });
@@ -454,6 +478,24 @@ pub(crate) fn load(c: &Connection) -> Result<Vec<AgendaRow>> {
         let key = |t: &AgendaTouchpoint| (t.at, t.id);
         if !a.touchpoints.is_sorted_by_key(key) {
             a.touchpoints.sort_by_key(key);
+        }
+    }
+
+    // The skipped steps (a small table: by id).
+    {
+        let mut stmt = c.prepare_cached(SKIPS)?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let mut r = Cols::new(row);
+            let Some(i) = slots.find(r.int()?) else {
+                continue;
+            };
+            apps[i].skipped.push(AgendaSkip {
+                kind: r.word("skipped_step.kind")?,
+                contact_id: r.opt_int()?,
+                interview_id: r.opt_int()?,
+                at: r.ts("skipped_step.at")?,
+            });
         }
     }
     Ok(apps)

@@ -118,12 +118,15 @@ mod mail;
 pub mod model;
 mod open;
 mod outbox;
+mod skip;
 mod sql;
 mod text;
 pub mod validate;
 mod write;
 
-pub use agenda::{AgendaPerson, AgendaRow, AgendaTouchpoint, EarlierRound, LatestRound};
+pub use agenda::{
+    AgendaPerson, AgendaRow, AgendaSkip, AgendaTouchpoint, EarlierRound, LatestRound,
+};
 pub use agenda_cache::{AgendaCache, AgendaHead, CacheEntry, CachedStep};
 pub use batch::Batch;
 pub use error::{Result, StoreError};
@@ -134,8 +137,9 @@ pub use model::ContactPatch;
 pub use model::HolidayCalendarDays;
 pub use model::{
     Application, ApplicationFull, ApplicationPatch, Backup, Contact, ContactRole, Interview,
-    InterviewPatch, Interviewer, NewApplication, NewContact, NewInterview, NewNote, NewTouchpoint,
-    Note, NoteKind, Outcome, Profile, Touchpoint, TouchpointKind, BACKUP_FORMAT,
+    InterviewPatch, Interviewer, NewApplication, NewContact, NewInterview, NewNote, NewSkip,
+    NewTouchpoint, Note, NoteKind, Outcome, Profile, SkippedStep, Touchpoint, TouchpointKind,
+    BACKUP_FORMAT,
 };
 pub use model::{InviteSequence, PlanGen, BACKUP_FORMAT_OLDEST};
 pub use open::{APPLICATION_ID, BUSY_TIMEOUT, SCHEMA_VERSION};

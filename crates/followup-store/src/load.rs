@@ -380,6 +380,7 @@ pub(crate) fn load(c: &Connection, scope: Scope) -> Result<Vec<ApplicationFull>>
                 contacts: Vec::new(),
                 touchpoints: Vec::new(),
                 notes: Vec::new(),
+                skipped: Vec::new(),
             });
         }
     }
@@ -410,6 +411,10 @@ pub(crate) fn load(c: &Connection, scope: Scope) -> Result<Vec<ApplicationFull>>
         a.notes.push(read_note(row)?);
         Ok(())
     })?;
+    each_child(c, scope, crate::skip::SELECT, 1, &mut apps, |a, row| {
+        a.skipped.push(crate::skip::read(row)?);
+        Ok(())
+    })?;
     for a in &mut apps {
         sort(a);
     }
@@ -431,4 +436,5 @@ fn sort(a: &mut ApplicationFull) {
     by(&mut a.contacts, |c| c.id);
     by(&mut a.touchpoints, |t| (t.at, t.id));
     by(&mut a.notes, |n| n.id);
+    by(&mut a.skipped, |s| s.id);
 }

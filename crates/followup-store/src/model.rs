@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 pub use followup_core::model::{Channel, CompanyType, Round, Seniority, Status, UnknownWord};
 
+use followup_core::plan::StepKind;
 use followup_core::word_enum;
 
 word_enum! {
@@ -200,6 +201,35 @@ pub struct ApplicationFull {
     pub touchpoints: Vec<Touchpoint>,
     /// Ordered by id.
     pub notes: Vec<Note>,
+    /// The steps the user skipped, by id (since backup format 4; absent when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<SkippedStep>,
+}
+
+/// A planned step the user chose not to take (schema 11): planning leaves it out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedStep {
+    pub id: i64,
+    pub application_id: i64,
+    /// The step's kind.
+    pub kind: StepKind,
+    /// The person it was addressed to; `None`: every recipient of that kind.
+    pub contact_id: Option<i64>,
+    /// The round it belonged to when it was skipped.
+    pub interview_id: Option<i64>,
+    /// When it was skipped.
+    pub at: Timestamp,
+    pub note: Option<String>,
+}
+
+/// A skip to record ([`Store::skip_step`](crate::Store::skip_step)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSkip {
+    pub kind: StepKind,
+    pub contact_id: Option<i64>,
+    pub interview_id: Option<i64>,
+    pub at: Timestamp,
+    pub note: Option<String>,
 }
 
 impl ApplicationFull {
@@ -223,7 +253,9 @@ impl ApplicationFull {
 ///   application's change count ([`Backup::plan_gens`]), the last id given in each
 ///   table ([`Backup::last_ids`]) and each holiday calendar's id. Format 1 files are
 ///   still read: what they lack starts afresh, as it did when they were written.
-pub const BACKUP_FORMAT: u32 = 3;
+/// - 3: also the outbox.
+/// - 4: also the skipped steps (each application's `skipped`, absent when none).
+pub const BACKUP_FORMAT: u32 = 4;
 
 /// The oldest format [`Store::restore`](crate::Store::restore) reads.
 pub const BACKUP_FORMAT_OLDEST: u32 = 1;

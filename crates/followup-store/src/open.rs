@@ -66,6 +66,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         version: 10,
         sql: include_str!("../migrations/0010_mail_inbox.sql"),
     },
+    Migration {
+        version: 11,
+        sql: include_str!("../migrations/0011_skipped_step.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.

@@ -230,7 +230,7 @@ impl Store {
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?;
             c.execute_batch(
-                "DELETE FROM outbox; DELETE FROM interview_contact; DELETE FROM note; DELETE FROM touchpoint;
+                "DELETE FROM skipped_step; DELETE FROM outbox; DELETE FROM interview_contact; DELETE FROM note; DELETE FROM touchpoint;
                  DELETE FROM contact; DELETE FROM interview; DELETE FROM application;
                  DELETE FROM profile; DELETE FROM holiday; DELETE FROM holiday_calendar;",
             )?;
@@ -256,6 +256,7 @@ const TABLES_WITH_IDS: &[&str] = &[
     "note",
     "holiday_calendar",
     "outbox",
+    "skipped_step",
 ];
 
 /// Everything of a backup, into tables just emptied; `before` holds each
@@ -276,6 +277,11 @@ fn restore_all(c: &Connection, backup: &Backup, before: &HashMap<i64, i64>) -> R
     restore_rows(c, backup)?;
     for m in &backup.outbox {
         crate::outbox::insert_row(c, m)?;
+    }
+    for full in &backup.applications {
+        for s in &full.skipped {
+            crate::skip::insert_row(c, s)?;
+        }
     }
     let mut seq =
         c.prepare("INSERT INTO invite_sequence (interview_id, sequence) VALUES (?1, ?2)")?;
@@ -358,6 +364,13 @@ fn validate_backup(backup: &Backup) -> Result<()> {
         }
         for (j, x) in full.notes.iter().enumerate() {
             let f = format!("{p}.notes[{j}]");
+            x.validate_at(&f)?;
+            if x.application_id != app.id {
+                return Err(mismatch(f, x.application_id));
+            }
+        }
+        for (j, x) in full.skipped.iter().enumerate() {
+            let f = format!("{p}.skipped[{j}]");
             x.validate_at(&f)?;
             if x.application_id != app.id {
                 return Err(mismatch(f, x.application_id));
@@ -478,7 +491,12 @@ pub(crate) fn require_application(c: &Connection, id: i64) -> Result<()> {
 }
 
 /// A contact or interview that must exist and belong to the application.
-fn require_child(c: &Connection, what: &'static str, application_id: i64, id: i64) -> Result<()> {
+pub(crate) fn require_child(
+    c: &Connection,
+    what: &'static str,
+    application_id: i64,
+    id: i64,
+) -> Result<()> {
     let sql = match what {
         "contact" => "SELECT application_id FROM contact WHERE id = ?1",
         _ => "SELECT application_id FROM interview WHERE id = ?1",

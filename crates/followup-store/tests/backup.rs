@@ -181,6 +181,8 @@ const KEPT: &[&str] = &[
     "sqlite_sequence",
     // Messages queued, sent, failed or cancelled by `followup send` (no password).
     "outbox",
+    // Steps the user chose not to take (format 4).
+    "skipped_step",
 ];
 
 /// Caches, left out of a backup and derived again: what planning last derived, and
@@ -272,6 +274,28 @@ fn every_table_filled(path: &std::path::Path) -> Store {
             s.outbox_sent(m.id, m.at, "250 OK").unwrap();
         }
     }
+    // Two skipped steps: a thank-you to one person, a follow-up to all; a third
+    // taken back (its id is spent).
+    let round = full.interviews[0].id;
+    for (kind, to) in [
+        (followup_core::plan::StepKind::ThankYou, Some(contact)),
+        (followup_core::plan::StepKind::FollowUp, None),
+        (followup_core::plan::StepKind::FollowUp, None),
+    ] {
+        s.skip_step(
+            ids[1],
+            &followup_store::NewSkip {
+                kind,
+                contact_id: to,
+                interview_id: Some(round),
+                at: now(),
+                note: to.map(|_| "met them twice already".into()),
+            },
+        )
+        .unwrap();
+    }
+    let last = s.application(ids[1]).unwrap().skipped.last().unwrap().id;
+    s.unskip_step(ids[1], last).unwrap();
     s
 }
 

@@ -98,6 +98,7 @@ fn first_open_creates_directories_file_and_schema() {
             "outbox",
             "plan_gen",
             "profile",
+            "skipped_step",
             "touchpoint"
         ]
     );

@@ -19,6 +19,7 @@ pub mod recorded;
 pub mod report;
 pub mod send;
 pub mod serve;
+pub mod skip;
 pub mod track;
 pub mod worker;
 
@@ -162,6 +163,7 @@ pub fn dispatch(mut cli: Cli, db_from: Option<&'static str>) -> Result<()> {
             note.as_deref(),
             *json,
         ),
+        Command::Skip(a) => skip::run(&tracker()?, a),
         Command::Agenda { days, why, json } => agenda::run(&tracker()?, *days, *why, *json),
         Command::Profile {
             name,

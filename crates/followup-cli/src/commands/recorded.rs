@@ -325,3 +325,44 @@ pub fn noted(ctx: &Ctx, mut value: serde_json::Value) -> serde_json::Value {
     }
     value
 }
+
+/// `followup skip`: "Skipped follow-up of Acme (#1) (skip #3): `followup skip 1
+/// follow-up --undo` plans it again." and the next item; with `undone`, "Planned
+/// follow-up of Acme (#1) again (skip #3 taken back)."
+pub fn skipped(
+    ctx: &Ctx,
+    skip: &followup_app::skip::SkipView,
+    undone: bool,
+    json: bool,
+) -> Result<()> {
+    let (full, derived) = reload(ctx, skip.application_id)?;
+    let next = next_line(ctx, derived.as_ref());
+    output::with_stdout(|out| {
+        if json {
+            let action = if undone { "undone" } else { "skipped" };
+            return writeln!(out, "{}", json!({ "action": action, "skip": skip }));
+        }
+        let what = skip.describe();
+        if undone {
+            writeln!(
+                out,
+                "Planned {what} of {} again (skip #{} taken back).\n{next}",
+                label(&full),
+                skip.id
+            )
+        } else {
+            let to = skip
+                .to
+                .as_ref()
+                .map_or(String::new(), |t| format!(" --to \"{t}\""));
+            writeln!(
+                out,
+                "Skipped {what} of {} (skip #{}): `followup skip {} {}{to} --undo` plans it again.\n{next}",
+                label(&full),
+                skip.id,
+                skip.application_id,
+                skip.step.cli_word()
+            )
+        }
+    })
+}

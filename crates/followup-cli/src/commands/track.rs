@@ -237,14 +237,15 @@ pub fn show(ctx: &Ctx, id: i64, json: bool) -> Result<()> {
     let full = store.application(id).map_err(store_err)?;
     let derived = track_of(ctx, &full)?.map(|t| (agenda::derive(&t, &ctx.policy, ctx.now), t));
     if json {
-        let plan = derived.as_ref().and_then(|(d, _)| d.plan.as_ref()).map(|p| {
+        let plan = derived.as_ref().and_then(|(d, t)| Some((d.plan.as_ref()?, t))).map(|(p, t)| {
             p.steps
                 .iter()
                 .map(|s| json!({
                     "kind": s.kind.as_str(), "channel": s.channel.as_str(),
                     "alternatives": s.alternatives.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
                     "earliest": time::rfc3339(&s.zoned(s.earliest)), "recommended": time::rfc3339(&s.zoned(s.recommended)),
-                    "latest": time::rfc3339(&s.zoned(s.latest)), "status": s.status(ctx.now).as_str(),
+                    "latest": time::rfc3339(&s.zoned(s.latest)),
+                    "status": if t.skips_kind(s.kind) { "skipped" } else { s.status(ctx.now).as_str() },
                     "rules": s.rules, "why": s.why().map(|w| w.to_string()).collect::<Vec<_>>(),
                 }))
                 .collect::<Vec<_>>()
@@ -256,7 +257,8 @@ pub fn show(ctx: &Ctx, id: i64, json: bool) -> Result<()> {
         return output::with_stdout(|out| {
             serde_json::to_writer_pretty(
                 &mut *out,
-                &json!({"application": full, "plan": plan, "items": items}),
+                &json!({"application": full, "plan": plan, "items": items,
+                        "skipped": followup_app::skip::list(&full)}),
             )?;
             writeln!(out)
         });
@@ -379,6 +381,21 @@ pub fn show(ctx: &Ctx, id: i64, json: bool) -> Result<()> {
                 t.note.as_ref().map_or(String::new(), |n| format!(": {n}"))
             )?;
         }
+        if !full.skipped.is_empty() {
+            writeln!(out, "\n{h}Skipped{r}")?;
+            for v in followup_app::skip::list(&full) {
+                let at: jiff::Timestamp = v.at.parse().unwrap_or(ctx.now);
+                writeln!(
+                    out,
+                    "  [{}] {} {}{}",
+                    v.id,
+                    at.to_zoned(user_tz.clone())
+                        .strftime("%a %b %-d %Y %H:%M %Z"),
+                    v.describe(),
+                    v.note.as_ref().map_or(String::new(), |n| format!(": {n}"))
+                )?;
+            }
+        }
         match &derived {
             None => writeln!(out, "\nNo interview to plan from.")?,
             Some((d, track)) => {
@@ -393,7 +410,11 @@ pub fn show(ctx: &Ctx, id: i64, json: bool) -> Result<()> {
                             track.recipient.tz.iana_name().unwrap_or("")
                         )?;
                         for s in &p.steps {
-                            let st = s.status(ctx.now);
+                            let st = if track.skips_kind(s.kind) {
+                                "skipped"
+                            } else {
+                                s.status(ctx.now).as_str()
+                            };
                             writeln!(
                                 out,
                                 "  {:<16} {:<8} {} .. {} .. {}  {} [{}]",
@@ -402,7 +423,7 @@ pub fn show(ctx: &Ctx, id: i64, json: bool) -> Result<()> {
                                 s.earliest.datetime().strftime("%a %b %-d %H:%M"),
                                 s.recommended.datetime().strftime("%a %b %-d %H:%M"),
                                 s.latest.datetime().strftime("%a %b %-d %H:%M"),
-                                st.as_str(),
+                                st,
                                 s.rules.join(" ")
                             )?;
                             for w in s.why() {
