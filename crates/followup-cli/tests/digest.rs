@@ -10,7 +10,8 @@
 mod smtp_sink;
 
 use std::path::PathBuf;
-use std::process::{Command, ExitCode, Output};
+use std::process::{Command, ExitCode, Output, Stdio};
+use std::time::Duration;
 
 use libtest_mimic::{Arguments, Completion, Trial};
 use serde_json::Value;
@@ -18,10 +19,16 @@ use smtp_sink::{cannot_run, Outcome, Sink};
 
 fn main() -> ExitCode {
     let args = Arguments::from_args();
-    let tests = vec![Trial::ignorable_test(
-        "the_digest_comes_once_a_day_at_its_hour_with_the_days_steps",
-        the_digest_comes_once_a_day_at_its_hour_with_the_days_steps,
-    )];
+    let tests = vec![
+        Trial::ignorable_test(
+            "the_digest_comes_once_a_day_at_its_hour_with_the_days_steps",
+            the_digest_comes_once_a_day_at_its_hour_with_the_days_steps,
+        ),
+        Trial::ignorable_test(
+            "a_killed_worker_never_sends_a_day_twice_nor_loses_one_silently",
+            a_killed_worker_never_sends_a_day_twice_nor_loses_one_silently,
+        ),
+    ];
     libtest_mimic::run(&args, tests).exit_code()
 }
 
@@ -256,5 +263,92 @@ fn the_digest_comes_once_a_day_at_its_hour_with_the_days_steps() -> Outcome {
         "{err}"
     );
     assert_eq!(err.trim().lines().count(), 1, "{err}");
+    Ok(Completion::Completed)
+}
+
+/// SIGKILL at random moments, one day after another: each day ends with its digest
+/// `sent` (exactly one mail that day) or `unknown` (at most one: the kill fell while it
+/// was handed over, and the worker said so); never two mails for a day.
+fn a_killed_worker_never_sends_a_day_twice_nor_loses_one_silently() -> Outcome {
+    let root = tempfile::tempdir().unwrap();
+    let sink = match Sink::start(root.path(), &[]) {
+        Ok(s) => s,
+        Err(why) => return cannot_run(&why),
+    };
+    let u = User {
+        home: tempfile::tempdir().unwrap(),
+        smtp: format!("smtp://127.0.0.1:{}", sink.port),
+    };
+    std::fs::create_dir_all(u.config().parent().unwrap()).unwrap();
+    std::fs::write(u.config(), "tz = \"UTC\"\ndigest_hour = 8\n").unwrap();
+    let setup = "2026-11-30T08:00:00Z";
+    u.ok(
+        setup,
+        &["profile", "--name", "Sam Lee", "--email", "sam@example.com"],
+    );
+    // Applications whose steps keep every day of December busy.
+    for d in 1..=12 {
+        let at = format!("2026-12-{d:02} 10:00");
+        u.ok(
+            setup,
+            &[
+                "add",
+                "--company",
+                &format!("Company {d}"),
+                "--role",
+                "Engineer",
+                "--at",
+                &at,
+                "--tz",
+                "UTC",
+                "--interviewer",
+                "Jane Doe <jane@example.org>",
+            ],
+        );
+    }
+    let mut seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    let mut unknown_days = 0;
+    for d in 2..=13 {
+        let now = format!("2026-12-{d:02}T08:00:30Z");
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let wait = 2 + (seed >> 33) % 60;
+        let mut child = u
+            .cmd(&now, &["worker", "--once"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(wait));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        // Then a run that finishes, and one more that must find nothing to do.
+        let jobs = u.worker(&now);
+        assert_eq!(u.worker(&now), Vec::<Value>::new(), "day {d}: {jobs:?}");
+        let day = format!("2026-12-{d:02}");
+        let state = std::fs::read_to_string(u.db().with_extension("sqlite.digest")).unwrap();
+        assert!(state.starts_with(&day), "day {d}: {state}");
+        let mails = sink
+            .received()
+            .iter()
+            .filter(|(_, eml)| {
+                header(eml, "Message-ID").is_some_and(|id| id.contains(&format!(".digest.{day}.")))
+            })
+            .count();
+        match state.split(' ').nth(1) {
+            Some("sent") => assert_eq!(mails, 1, "day {d}: {state}"),
+            Some("unknown") => {
+                assert!(mails <= 1, "day {d}: {mails} mails");
+                unknown_days += 1;
+            }
+            other => panic!("day {d}: state {other:?} ({state}), jobs {jobs:?}"),
+        }
+    }
+    // Most kills fall outside the few milliseconds of the SMTP conversation.
+    assert!(unknown_days < 12, "{unknown_days}");
     Ok(Completion::Completed)
 }
