@@ -349,26 +349,9 @@ pub fn run_due(ctx: &Ctx) -> Result<Run> {
         return Ok(Run::NotYet);
     }
     let day = now.date();
-    let lock_file = crate::outbox::lock_path(&ctx.db);
-    let lock = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_file)
-        .map_err(|source| Error::Write {
-            path: lock_file.clone(),
-            source,
-        })?;
-    match lock.try_lock() {
-        Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => return Ok(Run::Busy),
-        Err(std::fs::TryLockError::Error(source)) => {
-            return Err(Error::Write {
-                path: lock_file,
-                source,
-            })
-        }
-    }
+    let Some(_lock) = crate::outbox::lock(&ctx.db)? else {
+        return Ok(Run::Busy);
+    };
     match last(&ctx.db)? {
         Some((d, State::Sending, rest)) if d == day => {
             record(&ctx.db, day, State::Unknown, &rest)?;

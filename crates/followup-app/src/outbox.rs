@@ -484,16 +484,10 @@ pub fn lock_path(db: &std::path::Path) -> PathBuf {
     PathBuf::from(p)
 }
 
-/// What a message left `sending` says.
-pub const UNKNOWN_WHY: &str = "the run sending it stopped before the server answered: it may \
-    have left. Check your Sent folder, then `followup outbox retry N` or `cancel N`";
-
-/// Sends every message due at `clock()` over one connection (S3). `clock` is read
-/// for each message (the moment the server accepted it is the touchpoint's).
-pub fn run(ctx: &Ctx, clock: &dyn Fn() -> Timestamp) -> Result<RunReport> {
-    let mut report = RunReport::default();
-    let mut store = ctx.store()?;
-    let lock_file = lock_path(&ctx.db);
+/// The dispatcher's lock (`<db>.outbox-lock`), held until the file returned is
+/// dropped (or its process ends); `None` while another run holds it.
+pub fn lock(db: &std::path::Path) -> Result<Option<std::fs::File>> {
+    let lock_file = lock_path(db);
     let lock = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -504,18 +498,28 @@ pub fn run(ctx: &Ctx, clock: &dyn Fn() -> Timestamp) -> Result<RunReport> {
             source,
         })?;
     match lock.try_lock() {
-        Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => {
-            report.busy = true;
-            return Ok(report);
-        }
-        Err(std::fs::TryLockError::Error(source)) => {
-            return Err(Error::Write {
-                path: lock_file,
-                source,
-            })
-        }
+        Ok(()) => Ok(Some(lock)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(source)) => Err(Error::Write {
+            path: lock_file,
+            source,
+        }),
     }
+}
+
+/// What a message left `sending` says.
+pub const UNKNOWN_WHY: &str = "the run sending it stopped before the server answered: it may \
+    have left. Check your Sent folder, then `followup outbox retry N` or `cancel N`";
+
+/// Sends every message due at `clock()` over one connection (S3). `clock` is read
+/// for each message (the moment the server accepted it is the touchpoint's).
+pub fn run(ctx: &Ctx, clock: &dyn Fn() -> Timestamp) -> Result<RunReport> {
+    let mut report = RunReport::default();
+    let mut store = ctx.store()?;
+    let Some(held) = lock(&ctx.db)? else {
+        report.busy = true;
+        return Ok(report);
+    };
     report.unknown = store
         .outbox_orphans_unknown(UNKNOWN_WHY)
         .map_err(store_err)?;
@@ -572,7 +576,7 @@ pub fn run(ctx: &Ctx, clock: &dyn Fn() -> Timestamp) -> Result<RunReport> {
     if let Some(s) = session {
         s.close();
     }
-    drop(lock);
+    drop(held);
     Ok(report)
 }
 

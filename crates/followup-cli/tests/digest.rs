@@ -10,12 +10,12 @@
 mod smtp_sink;
 
 use std::path::PathBuf;
-use std::process::{Command, ExitCode, Output, Stdio};
+use std::process::{ExitCode, Stdio};
 use std::time::Duration;
 
 use libtest_mimic::{Arguments, Completion, Trial};
 use serde_json::Value;
-use smtp_sink::{cannot_run, Outcome, Sink};
+use smtp_sink::{cannot_run, Outcome, Sink, User};
 
 fn main() -> ExitCode {
     let args = Arguments::from_args();
@@ -32,57 +32,16 @@ fn main() -> ExitCode {
     libtest_mimic::run(&args, tests).exit_code()
 }
 
-struct User {
-    home: tempfile::TempDir,
-    smtp: String,
+/// `followup worker --once --json` at `now`: the jobs it logged.
+fn worker(u: &User, now: &str) -> Vec<Value> {
+    u.ok(now, &["worker", "--once", "--json"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
-impl User {
-    fn cmd(&self, now: &str, args: &[&str]) -> Command {
-        let h = self.home.path();
-        let mut c = Command::new(env!("CARGO_BIN_EXE_followup"));
-        c.env_clear()
-            .env("HOME", h)
-            .env("XDG_CONFIG_HOME", h.join("config"))
-            .env("XDG_DATA_HOME", h.join("data"))
-            .env("FOLLOWUP_NOW", now)
-            .env("FOLLOWUP_SMTP", &self.smtp)
-            .env("TZ", "Europe/Paris")
-            .args(args);
-        c
-    }
-
-    fn run(&self, now: &str, args: &[&str]) -> Output {
-        self.cmd(now, args).output().unwrap()
-    }
-
-    fn ok(&self, now: &str, args: &[&str]) -> String {
-        let out = self.run(now, args);
-        assert!(
-            out.status.success(),
-            "followup {args:?}: exit {:?}\n{}\n{}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    /// `followup worker --once --json` at `now`: the jobs it logged.
-    fn worker(&self, now: &str) -> Vec<Value> {
-        self.ok(now, &["worker", "--once", "--json"])
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
-    }
-
-    fn config(&self) -> PathBuf {
-        self.home.path().join("config/followup/config.toml")
-    }
-
-    fn db(&self) -> PathBuf {
-        self.home.path().join("data/followup/followup.sqlite")
-    }
+fn config(u: &User) -> PathBuf {
+    u.home.path().join("config/followup/config.toml")
 }
 
 fn header(eml: &str, name: &str) -> Option<String> {
@@ -137,13 +96,10 @@ fn the_digest_comes_once_a_day_at_its_hour_with_the_days_steps() -> Outcome {
         Ok(s) => s,
         Err(why) => return cannot_run(&why),
     };
-    let u = User {
-        home: tempfile::tempdir().unwrap(),
-        smtp: format!("smtp://127.0.0.1:{}", sink.port),
-    };
-    std::fs::create_dir_all(u.config().parent().unwrap()).unwrap();
+    let u = User::bare(&format!("smtp://127.0.0.1:{}", sink.port));
+    std::fs::create_dir_all(config(&u).parent().unwrap()).unwrap();
     std::fs::write(
-        u.config(),
+        config(&u),
         "tz = \"America/New_York\"\ndigest_hour = 8\nurl = \"http://127.0.0.1:7878/\"\n",
     )
     .unwrap();
@@ -166,18 +122,18 @@ fn the_digest_comes_once_a_day_at_its_hour_with_the_days_steps() -> Outcome {
     );
 
     // Before 08:00 in New York (13:30 in Paris, where the machine is): nothing.
-    assert_eq!(u.worker("2026-12-02T07:30:00-05:00"), Vec::<Value>::new());
+    assert_eq!(worker(&u, "2026-12-02T07:30:00-05:00"), Vec::<Value>::new());
     assert!(sink.received().is_empty());
 
     // At 08:01 without a sender profile: said once, tried again each run.
-    let jobs = u.worker("2026-12-02T08:01:00-05:00");
+    let jobs = worker(&u, "2026-12-02T08:01:00-05:00");
     assert_eq!(jobs.len(), 1, "{jobs:?}");
     assert_eq!(jobs[0]["state"], "retrying");
     assert!(jobs[0]["detail"]
         .as_str()
         .unwrap()
         .contains("no sender profile"));
-    assert_eq!(u.worker("2026-12-02T08:02:00-05:00"), Vec::<Value>::new());
+    assert_eq!(worker(&u, "2026-12-02T08:02:00-05:00"), Vec::<Value>::new());
     assert!(sink.received().is_empty());
     u.ok(
         setup,
@@ -185,7 +141,7 @@ fn the_digest_comes_once_a_day_at_its_hour_with_the_days_steps() -> Outcome {
     );
 
     // At 08:05: one digest, to the user's own address.
-    let jobs = u.worker("2026-12-02T08:05:00-05:00");
+    let jobs = worker(&u, "2026-12-02T08:05:00-05:00");
     assert_eq!(jobs.len(), 1, "{jobs:?}");
     assert_eq!(
         (jobs[0]["job"].as_str(), jobs[0]["state"].as_str()),
@@ -230,7 +186,7 @@ fn the_digest_comes_once_a_day_at_its_hour_with_the_days_steps() -> Outcome {
     );
 
     // Later the same day: not again.
-    assert_eq!(u.worker("2026-12-02T09:30:00-05:00"), Vec::<Value>::new());
+    assert_eq!(worker(&u, "2026-12-02T09:30:00-05:00"), Vec::<Value>::new());
     assert_eq!(sink.received().len(), 1);
 
     // A run stopped while handing over the next day's: unknown, not sent again.
@@ -239,22 +195,22 @@ fn the_digest_comes_once_a_day_at_its_hour_with_the_days_steps() -> Outcome {
         "2026-12-03 sending <followup.digest.x@example.com>\n",
     )
     .unwrap();
-    let jobs = u.worker("2026-12-03T08:01:00-05:00");
+    let jobs = worker(&u, "2026-12-03T08:01:00-05:00");
     assert_eq!(jobs.len(), 1, "{jobs:?}");
     assert_eq!(jobs[0]["state"], "unknown");
-    assert_eq!(u.worker("2026-12-03T08:30:00-05:00"), Vec::<Value>::new());
+    assert_eq!(worker(&u, "2026-12-03T08:30:00-05:00"), Vec::<Value>::new());
     assert_eq!(sink.received().len(), 1);
 
     // The application closed: nothing to do, no mail, said once.
     u.ok("2026-12-03T12:00:00-05:00", &["outcome", "1", "withdrawn"]);
-    let jobs = u.worker("2026-12-04T08:01:00-05:00");
+    let jobs = worker(&u, "2026-12-04T08:01:00-05:00");
     assert_eq!(jobs.len(), 1, "{jobs:?}");
     assert_eq!(jobs[0]["state"], "nothing");
     assert_eq!(sink.received().len(), 1);
 
     // The human log line, and a digest hour that is no hour, refused with where it
     // came from.
-    std::fs::write(u.config(), "tz = \"America/New_York\"\ndigest_hour = 25\n").unwrap();
+    std::fs::write(config(&u), "tz = \"America/New_York\"\ndigest_hour = 25\n").unwrap();
     let out = u.run("2026-12-05T08:01:00-05:00", &["worker", "--once"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -275,12 +231,9 @@ fn a_killed_worker_never_sends_a_day_twice_nor_loses_one_silently() -> Outcome {
         Ok(s) => s,
         Err(why) => return cannot_run(&why),
     };
-    let u = User {
-        home: tempfile::tempdir().unwrap(),
-        smtp: format!("smtp://127.0.0.1:{}", sink.port),
-    };
-    std::fs::create_dir_all(u.config().parent().unwrap()).unwrap();
-    std::fs::write(u.config(), "tz = \"UTC\"\ndigest_hour = 8\n").unwrap();
+    let u = User::bare(&format!("smtp://127.0.0.1:{}", sink.port));
+    std::fs::create_dir_all(config(&u).parent().unwrap()).unwrap();
+    std::fs::write(config(&u), "tz = \"UTC\"\ndigest_hour = 8\n").unwrap();
     let setup = "2026-11-30T08:00:00Z";
     u.ok(
         setup,
@@ -327,8 +280,8 @@ fn a_killed_worker_never_sends_a_day_twice_nor_loses_one_silently() -> Outcome {
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
         // Then a run that finishes, and one more that must find nothing to do.
-        let jobs = u.worker(&now);
-        assert_eq!(u.worker(&now), Vec::<Value>::new(), "day {d}: {jobs:?}");
+        let jobs = worker(&u, &now);
+        assert_eq!(worker(&u, &now), Vec::<Value>::new(), "day {d}: {jobs:?}");
         let day = format!("2026-12-{d:02}");
         let state = std::fs::read_to_string(u.db().with_extension("sqlite.digest")).unwrap();
         assert!(state.starts_with(&day), "day {d}: {state}");

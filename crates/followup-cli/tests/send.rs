@@ -6,8 +6,7 @@
 //! Without python3 or aiosmtpd the tests are reported as ignored with the reason; under
 //! CI=true they fail instead.
 
-use std::path::PathBuf;
-use std::process::{Command, ExitCode, Output, Stdio};
+use std::process::{ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
@@ -42,99 +41,49 @@ fn main() -> ExitCode {
 
 mod smtp_sink;
 
-use smtp_sink::{cannot_run, Outcome, Sink};
+use smtp_sink::{cannot_run, Outcome, Sink, User};
 
-/// One user: a home directory, the clock, the mail account.
-struct User {
-    home: tempfile::TempDir,
-    env: Vec<(String, String)>,
-}
-
-impl User {
-    fn new(smtp: &str) -> User {
-        let home = tempfile::tempdir().unwrap();
-        let env = vec![
-            ("FOLLOWUP_SMTP".to_string(), smtp.to_string()),
-            ("TZ".to_string(), "Europe/Paris".to_string()),
-        ];
-        let u = User { home, env };
-        u.ok(
-            "2026-12-01T08:00:00-05:00",
-            &[
-                "profile",
-                "--name",
-                "Sam Lee",
-                "--email",
-                "sam@example.com",
-                "--phone",
-                "+1 555 0100",
-            ],
-        );
-        u.ok(
-            "2026-12-01T08:00:00-05:00",
-            &[
-                "add",
-                "--company",
-                "Acme",
-                "--role",
-                "Data Engineer",
-                "--at",
-                "2026-12-01 10:00",
-                "--tz",
-                "America/New_York",
-                "--round",
-                "onsite",
-                "--decision",
-                "within a week",
-                "--interviewer",
-                "Jane Doe <jane@acme.example>",
-                "--topic",
-                "the migration to streaming ingestion",
-                "--strength",
-                "building reliable data pipelines",
-                "--json",
-            ],
-        );
-        u
-    }
-
-    fn with(mut self, k: &str, v: &str) -> User {
-        self.env.push((k.into(), v.into()));
-        self
-    }
-
-    fn cmd(&self, now: &str, args: &[&str]) -> Command {
-        let h = self.home.path();
-        let mut c = Command::new(env!("CARGO_BIN_EXE_followup"));
-        c.env_clear()
-            .env("HOME", h)
-            .env("XDG_CONFIG_HOME", h.join("config"))
-            .env("XDG_DATA_HOME", h.join("data"))
-            .env("FOLLOWUP_NOW", now)
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .args(args);
-        c
-    }
-
-    fn run(&self, now: &str, args: &[&str]) -> Output {
-        self.cmd(now, args).output().unwrap()
-    }
-
-    fn ok(&self, now: &str, args: &[&str]) -> String {
-        let out = self.run(now, args);
-        assert!(
-            out.status.success(),
-            "followup {args:?}: exit {:?}\n{}\n{}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn db(&self) -> PathBuf {
-        self.home.path().join("data/followup/followup.sqlite")
-    }
+/// A user with a profile and one application (Acme, Jane Doe, Dec 1 10:00 New York).
+fn new_user(smtp: &str) -> User {
+    let u = User::bare(smtp);
+    u.ok(
+        "2026-12-01T08:00:00-05:00",
+        &[
+            "profile",
+            "--name",
+            "Sam Lee",
+            "--email",
+            "sam@example.com",
+            "--phone",
+            "+1 555 0100",
+        ],
+    );
+    u.ok(
+        "2026-12-01T08:00:00-05:00",
+        &[
+            "add",
+            "--company",
+            "Acme",
+            "--role",
+            "Data Engineer",
+            "--at",
+            "2026-12-01 10:00",
+            "--tz",
+            "America/New_York",
+            "--round",
+            "onsite",
+            "--decision",
+            "within a week",
+            "--interviewer",
+            "Jane Doe <jane@acme.example>",
+            "--topic",
+            "the migration to streaming ingestion",
+            "--strength",
+            "building reliable data pipelines",
+            "--json",
+        ],
+    );
+    u
 }
 
 /// The header block, unfolded: (name, value).
@@ -190,7 +139,7 @@ fn sent_at_its_moment_as_drafted_threaded_and_logged() -> Outcome {
         Ok(s) => s,
         Err(why) => return cannot_run(&why),
     };
-    let u = User::new(&format!("smtp://127.0.0.1:{}", sink.port))
+    let u = new_user(&format!("smtp://127.0.0.1:{}", sink.port))
         .with("FOLLOWUP_MAIL_USER", "sam")
         .with("FOLLOWUP_MAIL_PASSWORD", "secret");
     let evening = "2026-12-01T17:30:00-05:00";
@@ -301,7 +250,7 @@ fn refused_too_soon_and_with_checker_errors() -> Outcome {
         Ok(s) => s,
         Err(why) => return cannot_run(&why),
     };
-    let u = User::new(&format!("smtp://127.0.0.1:{}", sink.port));
+    let u = new_user(&format!("smtp://127.0.0.1:{}", sink.port));
     let soon = "2026-12-01T17:30:00-05:00";
     // A follow-up the evening of the interview: before its earliest moment (T2, T3).
     let out = u.run(
@@ -363,7 +312,7 @@ fn starttls_required_and_wrong_password_are_clear_errors() -> Outcome {
         Err(why) => return cannot_run(&why),
     };
     // smtp:// to a host name needs STARTTLS; this server does not offer it.
-    let u = User::new(&format!("smtp://localhost:{}", plain.port));
+    let u = new_user(&format!("smtp://localhost:{}", plain.port));
     let now = "2026-12-01T17:30:00-05:00";
     let out = u.run(now, &["mail", "test"]);
     assert_eq!(out.status.code(), Some(1));
@@ -378,7 +327,7 @@ fn starttls_required_and_wrong_password_are_clear_errors() -> Outcome {
     .map_err(|e| Failed::from(e.as_str()))?;
     let ca = tls.cert.to_str().unwrap().to_string();
     let smtp = format!("smtp://localhost:{}", tls.port);
-    let good = User::new(&smtp)
+    let good = new_user(&smtp)
         .with("FOLLOWUP_MAIL_CA", &ca)
         .with("FOLLOWUP_MAIL_USER", "sam")
         .with("FOLLOWUP_MAIL_PASSWORD", "secret");
@@ -391,7 +340,7 @@ fn starttls_required_and_wrong_password_are_clear_errors() -> Outcome {
     // The password is never printed.
     assert!(!text.contains("secret"), "{text}");
 
-    let bad = User::new(&smtp)
+    let bad = new_user(&smtp)
         .with("FOLLOWUP_MAIL_CA", &ca)
         .with("FOLLOWUP_MAIL_USER", "sam")
         .with("FOLLOWUP_MAIL_PASSWORD", "wrong-one");
@@ -409,7 +358,7 @@ fn a_refused_recipient_fails_with_the_servers_words() -> Outcome {
         Ok(s) => s,
         Err(why) => return cannot_run(&why),
     };
-    let u = User::new(&format!("smtp://127.0.0.1:{}", sink.port));
+    let u = new_user(&format!("smtp://127.0.0.1:{}", sink.port));
     let now = "2026-12-01T17:30:00-05:00";
     let out = u.run(
         now,
@@ -452,7 +401,7 @@ fn killed_runs_never_send_twice_nor_lose_a_message() -> Outcome {
         Ok(s) => s,
         Err(why) => return cannot_run(&why),
     };
-    let u = User::new(&format!("smtp://127.0.0.1:{}", sink.port));
+    let u = new_user(&format!("smtp://127.0.0.1:{}", sink.port));
     let before = "2026-12-01T17:30:00-05:00";
     u.ok(
         before,

@@ -6,7 +6,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 
 use libtest_mimic::{Completion, Failed};
 
@@ -92,5 +92,63 @@ impl Drop for Sink {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// One user: a home directory, the clock, the mail account.
+pub struct User {
+    pub home: tempfile::TempDir,
+    pub env: Vec<(String, String)>,
+}
+
+impl User {
+    /// A user with an empty home whose mail account is `smtp`, in Paris (the tests'
+    /// machine zone).
+    pub fn bare(smtp: &str) -> User {
+        User {
+            home: tempfile::tempdir().unwrap(),
+            env: vec![
+                ("FOLLOWUP_SMTP".to_string(), smtp.to_string()),
+                ("TZ".to_string(), "Europe/Paris".to_string()),
+            ],
+        }
+    }
+
+    pub fn with(mut self, k: &str, v: &str) -> User {
+        self.env.push((k.into(), v.into()));
+        self
+    }
+
+    pub fn cmd(&self, now: &str, args: &[&str]) -> Command {
+        let h = self.home.path();
+        let mut c = Command::new(env!("CARGO_BIN_EXE_followup"));
+        c.env_clear()
+            .env("HOME", h)
+            .env("XDG_CONFIG_HOME", h.join("config"))
+            .env("XDG_DATA_HOME", h.join("data"))
+            .env("FOLLOWUP_NOW", now)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .args(args);
+        c
+    }
+
+    pub fn run(&self, now: &str, args: &[&str]) -> Output {
+        self.cmd(now, args).output().unwrap()
+    }
+
+    pub fn ok(&self, now: &str, args: &[&str]) -> String {
+        let out = self.run(now, args);
+        assert!(
+            out.status.success(),
+            "followup {args:?}: exit {:?}\n{}\n{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.home.path().join("data/followup/followup.sqlite")
     }
 }
