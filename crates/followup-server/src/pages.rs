@@ -32,6 +32,10 @@ pub fn router() -> Router<Shared> {
         .route("/settings", get(settings).post(settings_submit))
         .route("/settings/policy", post(policy_submit))
         .route("/settings/feed", post(feed_submit))
+        .route(
+            "/settings/restore",
+            post(restore_submit).layer(axum::extract::DefaultBodyLimit::max(RESTORE_LIMIT)),
+        )
         .route("/stats", get(stats))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
@@ -1343,6 +1347,72 @@ fn settings_page(
         out,
         feed,
     })
+}
+
+/// The largest backup the Settings page takes (a backup of 10,000 applications is
+/// about 20 MB).
+const RESTORE_LIMIT: usize = 64 * 1024 * 1024;
+
+/// Settings' "Restore from a backup": `csrf`, `confirm` (`yes`) and `file` (what
+/// `followup backup` or the Backup link wrote). All or nothing, as `followup restore`.
+async fn restore_submit(
+    State(s): State<Shared>,
+    form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Page {
+    let mut form = form.map_err(|r| Problem::input(r.body_text()))?;
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        Problem::new(e.status(), "Cannot read the form", e.body_text())
+    };
+    let (mut csrf, mut confirm, mut file) = (String::new(), String::new(), None);
+    while let Some(field) = form.next_field().await.map_err(bad)? {
+        match field.name().unwrap_or("") {
+            "csrf" => csrf = field.text().await.map_err(bad)?,
+            "confirm" => confirm = field.text().await.map_err(bad)?,
+            "file" => {
+                let name = field
+                    .file_name()
+                    .map(str::to_string)
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| "the file".into());
+                file = Some((name, field.bytes().await.map_err(bad)?));
+            }
+            _ => {}
+        }
+    }
+    csrf_check(&s, &csrf)?;
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Err(
+            Problem::input("choose a backup file (followup-backup.json) to restore").into(),
+        );
+    };
+    if confirm != "yes" {
+        return Err(Problem::input(
+            "tick \"Replace everything\": restoring replaces every application with the backup's",
+        )
+        .into());
+    }
+    let backup: followup_store::Backup = serde_json::from_slice(&bytes).map_err(|e| {
+        Problem::input(format!(
+            "{} is not a followup backup (as `followup backup` writes): {e}",
+            name.chars().take(100).collect::<String>()
+        ))
+    })?;
+    let ctx = s.ctx();
+    let n = backup.applications.len();
+    blocking(move || {
+        ctx.store()?
+            .restore(&backup)
+            .map_err(followup_app::ctx::store_err)?;
+        Ok(())
+    })
+    .await?;
+    Ok(crate::actions::flash_redirect(
+        "/",
+        &format!(
+            "Restored {n} application(s) from {}.",
+            name.chars().take(100).collect::<String>()
+        ),
+    ))
 }
 
 #[derive(Deserialize)]
