@@ -139,7 +139,7 @@ pub fn select<'a>(full: &'a ApplicationFull, who: &str) -> Result<&'a Contact> {
     }
     let id = find_contact(full, who)?;
     full.contact(id)
-        .ok_or_else(|| Error::input(format!("no contact with id {id}")))
+        .ok_or_else(|| Error::not_found(format!("no contact with id {id}")))
 }
 
 fn role(word: Option<&str>) -> Result<Option<ContactRole>> {
@@ -294,6 +294,6 @@ fn view(store: &followup_store::Store, id: i64, contact: i64) -> Result<ContactV
     let full = store.application(id).map_err(store_err)?;
     let c = full
         .contact(contact)
-        .ok_or_else(|| Error::input(format!("no contact with id {contact}")))?;
+        .ok_or_else(|| Error::not_found(format!("no contact with id {contact}")))?;
     Ok(ContactView::of(&full, c))
 }

@@ -134,7 +134,7 @@ pub fn remove(ctx: &Ctx, id: i64, which: &str) -> Result<NoteView> {
             match hits.as_slice() {
                 [one] => *one,
                 [] => {
-                    return Err(Error::input(format!(
+                    return Err(Error::not_found(format!(
                         "application {id} has no note with the id or text `{which}` \
                          (`followup show {id}` lists them with their ids)"
                     )))

@@ -132,7 +132,7 @@ fn document_refusals(doc: &mut Doc) {
                 );
                 add(
                     "409",
-                    "Not possible in the current state (no sender profile yet)",
+                    "Not possible in the current state (no sender profile yet, a closed application), or an Idempotency-Key sent before with another request",
                 );
             }
             add("401", "Token required (a server started with --token)");
@@ -484,7 +484,7 @@ pub struct LogInput {
     responses((status = 201, description = "Created: its id and any warnings", body = LoggedTouchpoint),
         (status = 400, description = "Invalid input (a reply, an outcome or a reopening has its own route, named in the answer)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field unknown, missing or of the wrong type, or an idempotency key sent before with another request", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "A field unknown, missing or of the wrong type", body = Problem, content_type = "application/problem+json")))]
 async fn log_touchpoint(
     State(s): State<Shared>,
     Path(id): Path<i64>,
@@ -1217,20 +1217,8 @@ async fn edit_contact(
 ) -> Result<Json<followup_app::contact::ContactView>, Problem> {
     let ctx = s.ctx();
     Ok(Json(
-        blocking(move || Ok(followup_app::contact::edit(&ctx, id, &who, &input)?))
-            .await
-            .map_err(contact_not_found)?,
+        blocking(move || Ok(followup_app::contact::edit(&ctx, id, &who, &input)?)).await?,
     ))
-}
-
-/// A contact named in the path that the application does not have is a missing
-/// resource (404); named in a body, it stays a wrong value (400).
-fn contact_not_found(p: Problem) -> Problem {
-    if p.status == 400 && p.detail.starts_with("no contact named ") {
-        Problem::new(StatusCode::NOT_FOUND, "Not found", p.detail)
-    } else {
-        p
-    }
 }
 
 /// Removes a contact (`followup contact remove`); refused while a logged touchpoint
@@ -1247,9 +1235,7 @@ async fn remove_contact(
 ) -> Result<Json<followup_app::contact::ContactView>, Problem> {
     let ctx = s.ctx();
     Ok(Json(
-        blocking(move || Ok(followup_app::contact::remove(&ctx, id, &who)?))
-            .await
-            .map_err(contact_not_found)?,
+        blocking(move || Ok(followup_app::contact::remove(&ctx, id, &who)?)).await?,
     ))
 }
 
@@ -1410,7 +1396,7 @@ pub(crate) const KEY_DOC: &str = "Sent again with the same key, the request reco
     responses((status = 201, description = "Recorded: the reply's id and the open items now", body = Recorded),
         (status = 400, description = "Invalid input (a time, a timeline or a contact that cannot be read)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field unknown or of the wrong type, or an idempotency key sent before with another request", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "A field unknown or of the wrong type", body = Problem, content_type = "application/problem+json")))]
 async fn add_reply(
     State(s): State<Shared>,
     Path(id): Path<i64>,
@@ -1462,7 +1448,7 @@ pub struct OutcomeInput {
     responses((status = 201, description = "Recorded: the outcome's id, the status and the open items now", body = Recorded),
         (status = 400, description = "Invalid input (an unknown outcome, a time that cannot be read)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field unknown, missing or of the wrong type, or an idempotency key sent before with another request", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "A field unknown, missing or of the wrong type", body = Problem, content_type = "application/problem+json")))]
 async fn record_outcome(
     State(s): State<Shared>,
     Path(id): Path<i64>,
@@ -1513,7 +1499,7 @@ pub struct RoundBody {
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The application is closed: send \"reopen\": true", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field unknown, missing or of the wrong type, or an idempotency key sent before with another request", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "A field unknown, missing or of the wrong type", body = Problem, content_type = "application/problem+json")))]
 async fn add_round(
     State(s): State<Shared>,
     Path(id): Path<i64>,
@@ -1541,18 +1527,18 @@ async fn add_round(
     answer(
         blocking(move || {
             idempotency::once(&ctx, key.as_deref(), &request, || {
-                let added = followup_app::track::add_round(&ctx, id, &round, reopen).map_err(
-                    |e| match e {
-                        followup_app::Error::Input(m) if m.contains("pass --reopen") => {
-                            Problem::new(
-                                StatusCode::CONFLICT,
-                                "Application closed",
-                                m.replace("pass --reopen", "send \"reopen\": true"),
-                            )
+                let added =
+                    followup_app::track::add_round(&ctx, id, &round, reopen).map_err(|e| {
+                        let mut p = Problem::from(e);
+                        if p.status == StatusCode::CONFLICT.as_u16() {
+                            // The command line's flag in the API's words.
+                            p.title = "Application closed".into();
+                            p.detail = p.detail.replace("pass --reopen", "send \"reopen\": true");
+                            p
+                        } else {
+                            field_words(p)
                         }
-                        e => field_words(e.into()),
-                    },
-                )?;
+                    })?;
                 created(&recorded(&ctx, id, added.interview, added.reopened)?)
             })
         })
@@ -1776,7 +1762,7 @@ pub(crate) fn enum_word<'a>(
     responses((status = 201, description = "Skipped: the skip as stored", body = Skipped),
         (status = 400, description = "Invalid input: no such contact, or the step is not open now", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The idempotency key was sent before with another request", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The Idempotency-Key was sent before with another request", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field unknown, missing, of the wrong type or too long, or a step that is not one of the words", body = Problem, content_type = "application/problem+json")))]
 async fn add_skip(
     State(s): State<Shared>,

@@ -435,6 +435,7 @@ pub fn router(config: Config) -> Router {
         .merge(pages::router())
         .merge(api)
         .fallback(not_found)
+        .layer(middleware::from_fn(idempotency::digest))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(uniform_errors))
         .layer(middleware::from_fn_with_state(state.clone(), guard))

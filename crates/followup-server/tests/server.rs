@@ -1290,8 +1290,8 @@ async fn a_token_in_the_query_keeps_the_other_parameters() {
         &session,
     );
     let (s, ct, b) = send(&app, follow).await;
-    // No profile yet: the draft itself is refused, but past the token.
-    assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
+    // No profile yet: the draft itself is refused (not possible yet), but past the token.
+    assert_eq!(s, StatusCode::CONFLICT, "{b}");
     assert_eq!(ct, "application/problem+json");
     assert!(b.contains("profile"), "{b}");
 
