@@ -37,10 +37,10 @@ pub struct ContactInput {
     #[serde(default)]
     pub tz: Option<String>,
     /// Rounds they sat in, by number (1 = the first round).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::limits::whole::vec_usize")]
     pub rounds: Vec<usize>,
     /// On edit: rounds they did not sit in after all.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::limits::whole::vec_usize")]
     pub leave_rounds: Vec<usize>,
 }
 

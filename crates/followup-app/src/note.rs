@@ -27,7 +27,7 @@ pub struct NoteInput {
     #[serde(default)]
     pub question: Vec<String>,
     /// The interview (its id) the notes are about; else the application as a whole.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::limits::whole::opt_i64")]
     pub interview: Option<i64>,
 }
 

@@ -142,7 +142,7 @@ async fn bad_bodies_and_unknown_ids_are_refused_in_plain_words() {
             "POST",
             format!("{base}/outcome"),
             r#"{"outcome":"hired"}"#,
-            400,
+            422,
         ),
         ("POST", format!("{base}/outcome"), r#"{}"#, 422),
         (
@@ -164,7 +164,7 @@ async fn bad_bodies_and_unknown_ids_are_refused_in_plain_words() {
             422,
         ),
         ("PATCH", base.clone(), r#"{}"#, 400),
-        ("PATCH", base.clone(), r#"{"seniority":"wizard"}"#, 400),
+        ("PATCH", base.clone(), r#"{"seniority":"wizard"}"#, 422),
         ("PATCH", base.clone(), r#"{"nickname":"x"}"#, 422),
         (
             "POST",
@@ -457,7 +457,7 @@ async fn the_same_request_sent_twice_with_one_key_records_once() {
         ),
     )
     .await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     let (s, _, _) = send(
         &app,
         keyed(

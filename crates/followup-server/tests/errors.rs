@@ -68,12 +68,12 @@ fn each_error_has_its_kind() {
     followup_app::track::outcome(&ctx, id, "rejected", None, None).unwrap();
     let round = RoundInput {
         at: "2026-12-09 10:00".into(),
+        tz: Some("America/New_York".into()),
+        duration: "1h".into(),
         ..RoundInput::default()
     };
-    assert_eq!(
-        kind(followup_app::track::add_round(&ctx, id, &round, false).unwrap_err()),
-        ErrorKind::Conflict
-    );
+    let e = followup_app::track::add_round(&ctx, id, &round, false).unwrap_err();
+    assert_eq!(kind(e), ErrorKind::Conflict);
     // A contact named in a body is a wrong value; named in a path, not found.
     assert_eq!(
         kind(followup_app::track::reply(&ctx, id, None, None, Some("Zed"), None).unwrap_err()),
@@ -149,4 +149,73 @@ async fn the_draft_page_without_a_profile_says_where_to_set_it() {
     assert_eq!(s, StatusCode::CONFLICT, "{b}");
     let v: Value = serde_json::from_str(&b).unwrap();
     assert_eq!(v["title"], "No profile yet");
+}
+
+#[tokio::test]
+async fn enumerated_fields_are_enums_and_a_wrong_word_is_one_line_naming_the_field() {
+    let (_dir, _ctx, app, id) = setup();
+    let base = format!("/api/applications/{id}");
+    let cases = [
+        (
+            "PATCH",
+            base.clone(),
+            r#"{"company_type":"enterprise"}"#,
+            "company_type: unknown value `enterprise` (expected one of: startup, small-business, corporate, government, academia, nonprofit, agency)",
+        ),
+        (
+            "PATCH",
+            base.clone(),
+            r#"{"seniority":"junior"}"#,
+            "seniority: unknown value `junior` (expected one of: entry, mid, senior, executive)",
+        ),
+        (
+            "PATCH",
+            base.clone(),
+            r#"{"round":"semifinal"}"#,
+            "round: unknown value `semifinal` (expected one of: screen, technical, onsite, panel, final)",
+        ),
+        (
+            "POST",
+            format!("{base}/outcome"),
+            r#"{"outcome":"hired"}"#,
+            "outcome: unknown value `hired` (expected one of: offer, rejected, withdrawn, no-response)",
+        ),
+        (
+            "POST",
+            "/api/applications".to_string(),
+            r#"{"company":"B","role":"R","round":{"at":"2026-12-01 10:00","round":"chat"}}"#,
+            "round.round: unknown value `chat` (expected one of: screen, technical, onsite, panel, final)",
+        ),
+    ];
+    for (method, uri, body, detail) in cases {
+        let (s, _, b) = send(&app, json_req(method, &uri, body)).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {b}");
+        let v: Value = serde_json::from_str(&b).unwrap();
+        assert_eq!(v["detail"], detail, "{body}");
+    }
+    // "" clears in a PATCH.
+    let (s, _, b) = send(&app, json_req("PATCH", &base, r#"{"company_type":""}"#)).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (s, _, b) = send(&app, json_req("PATCH", &base, r#"{"seniority":"senior"}"#)).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+
+    // The document lists the same words.
+    let (_, _, doc) = send(
+        &app,
+        Request::get("/api/openapi.json")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let doc: Value = serde_json::from_str(&doc).unwrap();
+    let edit = &doc["components"]["schemas"]["EditInput"]["properties"];
+    assert_eq!(
+        edit["seniority"]["enum"],
+        serde_json::json!(["entry", "mid", "senior", "executive", "", null])
+    );
+    let outcome = &doc["components"]["schemas"]["OutcomeInput"]["properties"]["outcome"];
+    assert_eq!(
+        outcome["enum"],
+        serde_json::json!(["offer", "rejected", "withdrawn", "no-response"])
+    );
 }
