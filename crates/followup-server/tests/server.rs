@@ -111,7 +111,7 @@ async fn draft_needs_a_profile_then_shows_the_checker() {
         get(&format!("/api/applications/{id}/draft?kind=thank-you")),
     )
     .await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(s, StatusCode::CONFLICT, "no profile yet: not possible now");
     assert_eq!(ct, "application/problem+json");
     let (s, _, _) = send(
         &app,
