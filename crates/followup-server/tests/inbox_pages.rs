@@ -448,7 +448,11 @@ async fn the_inbox_api_lists_accepts_once_and_dismisses() {
         Some("key-sent-1"),
     )
     .await;
-    assert_eq!(status, StatusCode::CONFLICT, "the same key for another request");
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "the same key for another request"
+    );
 
     // Dismiss: 200; again: 200, not dismissed now; accepting it then: 409.
     let (status, v) = api(app, "POST", &format!("/api/inbox/{reply}/dismiss"), None).await;
