@@ -417,6 +417,8 @@ struct ApplicationPage {
     /// decision, location, cancelled, how it reads).
     rounds: Vec<RoundValues>,
     closed: bool,
+    /// The steps skipped, each with "Plan it again".
+    skipped: Vec<followup_app::skip::SkipView>,
 }
 
 /// A round's values, as its edit form shows them.
@@ -491,6 +493,7 @@ async fn application(State(s): State<Shared>, Path(id): Path<i64>) -> Page {
         last,
         rounds,
         closed: v.full.application.status != followup_core::model::Status::Active,
+        skipped: followup_app::skip::list(&v.full),
         a: v.full.application.clone(),
         link: v
             .full
