@@ -37,10 +37,10 @@ pub struct ContactInput {
     #[serde(default)]
     pub tz: Option<String>,
     /// Rounds they sat in, by number (1 = the first round).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::limits::whole::vec_usize")]
     pub rounds: Vec<usize>,
     /// On edit: rounds they did not sit in after all.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::limits::whole::vec_usize")]
     pub leave_rounds: Vec<usize>,
 }
 
@@ -139,7 +139,7 @@ pub fn select<'a>(full: &'a ApplicationFull, who: &str) -> Result<&'a Contact> {
     }
     let id = find_contact(full, who)?;
     full.contact(id)
-        .ok_or_else(|| Error::input(format!("no contact with id {id}")))
+        .ok_or_else(|| Error::not_found(format!("no contact with id {id}")))
 }
 
 fn role(word: Option<&str>) -> Result<Option<ContactRole>> {
@@ -294,6 +294,6 @@ fn view(store: &followup_store::Store, id: i64, contact: i64) -> Result<ContactV
     let full = store.application(id).map_err(store_err)?;
     let c = full
         .contact(contact)
-        .ok_or_else(|| Error::input(format!("no contact with id {contact}")))?;
+        .ok_or_else(|| Error::not_found(format!("no contact with id {contact}")))?;
     Ok(ContactView::of(&full, c))
 }

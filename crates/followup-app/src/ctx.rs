@@ -339,12 +339,16 @@ pub fn default_db() -> Result<PathBuf> {
     Ok(base.data_dir().join("followup").join("followup.sqlite"))
 }
 
-/// Store errors: refused input and unknown ids are the user's (exit 2).
+/// Store errors: refused input and unknown ids are the user's (exit 2), each of its
+/// kind: an unknown id is not found, a value over its limit too large, a closed
+/// application a conflict.
 pub fn store_err(e: StoreError) -> Error {
-    if e.is_invalid() || e.is_not_found() {
-        Error::input(e)
-    } else {
-        Error::Store(e.to_string())
+    match e {
+        StoreError::NotFound { .. } => Error::NotFound(e.to_string()),
+        StoreError::TooLong { .. } => Error::TooLarge(e.to_string()),
+        StoreError::Closed { .. } => Error::Conflict(e.to_string()),
+        e if e.is_invalid() => Error::input(e),
+        e => Error::Store(e.to_string()),
     }
 }
 
@@ -482,6 +486,9 @@ pub fn track_of_row(ctx: &Ctx, row: &AgendaRow) -> Result<Track> {
 
 /// A contact of the application by name: exact (case-insensitive) first, else the one
 /// whose name contains it.
+///
+/// Nobody by that name is [`Error::NotFound`]: a contact named in a request body is a
+/// value of that field, and its caller says so with [`Error::in_body`].
 pub fn find_contact(full: &ApplicationFull, name: &str) -> Result<i64> {
     let needle = name.trim().to_lowercase();
     let hits: Vec<_> =
@@ -493,7 +500,7 @@ pub fn find_contact(full: &ApplicationFull, name: &str) -> Result<i64> {
             }))
             .collect();
     match hits.as_slice() {
-        [] => Err(Error::input(format!(
+        [] => Err(Error::not_found(format!(
             "no contact named `{name}` in application {} (known: {})",
             full.application.id,
             if full.contacts.is_empty() {

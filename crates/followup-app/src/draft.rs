@@ -80,7 +80,7 @@ pub fn recipient<'a>(
 ) -> Result<&'a Contact> {
     let by_id = |id: i64| full.contacts.iter().find(|c| c.id == id);
     if let Some(name) = to {
-        let id = find_contact(full, name)?;
+        let id = find_contact(full, name).map_err(Error::in_body)?;
         return by_id(id).ok_or_else(|| Error::input(format!("no contact with id {id}")));
     }
     let latest_interviewer = interviews(full)

@@ -8,6 +8,17 @@ pub enum Error {
     /// A value given on the command line, in the environment or a file is wrong.
     #[error("{0}")]
     Input(String),
+    /// What the request names does not exist (an application, contact, note or skip
+    /// by its id or name in the path).
+    #[error("{0}")]
+    NotFound(String),
+    /// Not possible in the current state (no sender profile yet, a closed
+    /// application, a proposal already dismissed).
+    #[error("{0}")]
+    Conflict(String),
+    /// A value over its limit: a field too long, too many events in one import.
+    #[error("{0}")]
+    TooLarge(String),
     /// A file could not be read.
     #[error("cannot read {path}: {source}")]
     Read {
@@ -35,17 +46,66 @@ pub enum Error {
     Output(#[from] std::io::Error),
 }
 
+/// What kind of refusal or failure an [`Error`] is: what a front end answers it with
+/// (the web server's HTTP status), without reading its words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Bad input: a value that cannot be read or is not allowed.
+    Input,
+    /// What was named does not exist.
+    NotFound,
+    /// Not possible in the current state.
+    Conflict,
+    /// A value over its limit.
+    TooLarge,
+    /// The checker found errors in a message.
+    Findings,
+    /// Something on this machine failed (files, the database, the output).
+    Internal,
+}
+
 impl Error {
     /// A bad-input error from anything printable.
     pub fn input(msg: impl std::fmt::Display) -> Error {
         Error::Input(msg.to_string())
     }
 
-    /// 2 for bad input, 1 otherwise.
-    pub fn exit_code(&self) -> u8 {
+    /// A "no such thing" error from anything printable.
+    pub fn not_found(msg: impl std::fmt::Display) -> Error {
+        Error::NotFound(msg.to_string())
+    }
+
+    /// A "not in this state" error from anything printable.
+    pub fn conflict(msg: impl std::fmt::Display) -> Error {
+        Error::Conflict(msg.to_string())
+    }
+
+    /// What kind of error this is.
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::Input(_) | Error::Read { .. } => 2,
-            Error::Output(_) | Error::Write { .. } | Error::Store(_) | Error::Findings(_) => 1,
+            Error::Input(_) | Error::Read { .. } => ErrorKind::Input,
+            Error::NotFound(_) => ErrorKind::NotFound,
+            Error::Conflict(_) => ErrorKind::Conflict,
+            Error::TooLarge(_) => ErrorKind::TooLarge,
+            Error::Findings(_) => ErrorKind::Findings,
+            Error::Output(_) | Error::Write { .. } | Error::Store(_) => ErrorKind::Internal,
+        }
+    }
+
+    /// A thing named in a request body rather than its path: not finding it is a wrong
+    /// value of that field (bad input), not a missing resource.
+    pub fn in_body(self) -> Error {
+        match self {
+            Error::NotFound(m) => Error::Input(m),
+            e => e,
+        }
+    }
+
+    /// 2 for bad input (of any kind), 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self.kind() {
+            ErrorKind::Input | ErrorKind::NotFound | ErrorKind::Conflict | ErrorKind::TooLarge => 2,
+            ErrorKind::Findings | ErrorKind::Internal => 1,
         }
     }
 }

@@ -121,7 +121,7 @@ pub fn plan(
     let invites =
         parse_invites_bytes(input, &opts).map_err(|e| Error::input(format!("{label}: {e}")))?;
     if invites.len() > MAX_EVENTS {
-        return Err(Error::input(format!(
+        return Err(Error::TooLarge(format!(
             "{label}: events: {} events; at most {MAX_EVENTS} are imported at once (split the calendar)",
             invites.len()
         )));

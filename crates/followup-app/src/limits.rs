@@ -81,3 +81,36 @@ pub fn contact(c: &ContactInput) -> Result<()> {
     opt_line("role", c.role.as_deref())?;
     opt_line("tz", c.tz.as_deref())
 }
+
+/// Whole numbers read from JSON, where `3` and `3.0` are the same number (JSON Schema's
+/// `integer` takes both): serde's integer types refuse the second, these take it.
+pub mod whole {
+    use serde::{Deserialize, Deserializer};
+
+    /// The largest magnitude taken: every integer below it is exact in an `f64`.
+    const MAX: f64 = 9.0e15;
+
+    fn of<E: serde::de::Error>(f: f64) -> Result<i64, E> {
+        if f.fract() == 0.0 && f.abs() < MAX {
+            Ok(f as i64)
+        } else {
+            Err(E::custom(format!("{f} is not a whole number")))
+        }
+    }
+
+    /// An optional whole number.
+    pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        Option::<f64>::deserialize(d)?.map(of).transpose()
+    }
+
+    /// A list of whole numbers from 0.
+    pub fn vec_usize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<usize>, D::Error> {
+        Vec::<f64>::deserialize(d)?
+            .into_iter()
+            .map(|f| {
+                let n = of::<D::Error>(f)?;
+                usize::try_from(n).map_err(|_| serde::de::Error::custom(format!("{n} is below 0")))
+            })
+            .collect()
+    }
+}

@@ -27,7 +27,7 @@ pub struct NoteInput {
     #[serde(default)]
     pub question: Vec<String>,
     /// The interview (its id) the notes are about; else the application as a whole.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::limits::whole::opt_i64")]
     pub interview: Option<i64>,
 }
 
@@ -134,7 +134,7 @@ pub fn remove(ctx: &Ctx, id: i64, which: &str) -> Result<NoteView> {
             match hits.as_slice() {
                 [one] => *one,
                 [] => {
-                    return Err(Error::input(format!(
+                    return Err(Error::not_found(format!(
                         "application {id} has no note with the id or text `{which}` \
                          (`followup show {id}` lists them with their ids)"
                     )))

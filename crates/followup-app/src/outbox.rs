@@ -179,7 +179,7 @@ pub fn prepare(ctx: &Ctx, s: &SendInput) -> Result<Prepared> {
     }
     let store = ctx.store()?;
     let profile = store.profile().map_err(store_err)?.ok_or_else(|| {
-        Error::input(
+        Error::conflict(
             "no sender profile: run `followup profile --name \"Your Name\" --email you@example.com` \
              first; messages are signed with it",
         )
@@ -324,7 +324,7 @@ pub fn queue(ctx: &Ctx, p: &Prepared) -> Result<OutboxMessage> {
     let profile = store
         .profile()
         .map_err(store_err)?
-        .ok_or_else(|| Error::input("no sender profile"))?;
+        .ok_or_else(|| Error::conflict("no sender profile"))?;
     let from = from_address(ctx, &profile);
     let thread: Option<Thread> = if p.new_thread {
         None

@@ -98,7 +98,8 @@ pub fn skip(
     let full = store.application(id).map_err(store_err)?;
     let contact = to
         .map(|who| crate::contact::select(&full, who))
-        .transpose()?;
+        .transpose()
+        .map_err(Error::in_body)?;
     let items = open_items(ctx, &full)?;
     let found = items.iter().find(|i| {
         i.kind == kind && contact.is_none_or(|c| i.to.as_ref().is_some_and(|p| p.id == c.id))
@@ -144,7 +145,8 @@ pub fn undo_last(ctx: &Ctx, id: i64, step: &str, to: Option<&str>) -> Result<Ski
     drop(store);
     let contact = to
         .map(|who| crate::contact::select(&full, who))
-        .transpose()?;
+        .transpose()
+        .map_err(Error::in_body)?;
     let last = full
         .skipped
         .iter()
@@ -173,7 +175,7 @@ pub fn undo(ctx: &Ctx, id: i64, sid: i64) -> Result<SkipView> {
         .find(|s| s.id == sid)
         .map(|s| SkipView::of(&full, s));
     store.unskip_step(id, sid).map_err(store_err)?;
-    view.ok_or_else(|| Error::input(format!("no skipped step with id {sid}")))
+    view.ok_or_else(|| Error::not_found(format!("no skipped step with id {sid}")))
 }
 
 /// The skips of an application, as views.

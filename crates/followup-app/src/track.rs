@@ -279,7 +279,7 @@ pub fn add_round(ctx: &Ctx, id: i64, r: &RoundInput, reopen: bool) -> Result<Rou
     }
     let (interview, reopened) = match store.add_round(id, &round, reopen.then_some(ctx.now)) {
         Err(followup_store::StoreError::Closed { status, .. }) => {
-            return Err(Error::input(format!(
+            return Err(Error::conflict(format!(
                 "application {id} ({}) is closed ({status}): pass --reopen to add a round and reopen it",
                 full.application.company
             )))
@@ -338,7 +338,10 @@ pub fn log(
     let mut store = ctx.store()?;
     let full = store.application(id).map_err(store_err)?;
     let mut t = NewTouchpoint::new(kind, when(ctx, &full, at)?);
-    t.contact_id = to.map(|n| find_contact(&full, n)).transpose()?;
+    t.contact_id = to
+        .map(|n| find_contact(&full, n))
+        .transpose()
+        .map_err(Error::in_body)?;
     t.note = note.map(str::to_string);
     t.channel = Some(match kind {
         TouchpointKind::Call | TouchpointKind::Voicemail => followup_core::model::Channel::Phone,
@@ -604,7 +607,10 @@ pub fn reply(
     let store = ctx.store()?;
     let full = store.application(id).map_err(store_err)?;
     let at = when(ctx, &full, at)?;
-    let from = from.map(|n| find_contact(&full, n)).transpose()?;
+    let from = from
+        .map(|n| find_contact(&full, n))
+        .transpose()
+        .map_err(Error::in_body)?;
     drop(store);
     reply_at(ctx, id, at, decision, from, note)
 }
@@ -735,7 +741,7 @@ pub fn undo(ctx: &Ctx, id: i64, tid: Option<i64>) -> Result<followup_store::Touc
     let full = store.application(id).map_err(store_err)?;
     let t = match tid {
         Some(t) => full.touchpoints.iter().find(|p| p.id == t).ok_or_else(|| {
-            Error::input(format!("no touchpoint with id {t} in application {id}"))
+            Error::not_found(format!("no touchpoint with id {t} in application {id}"))
         })?,
         None => full
             .touchpoints

@@ -1052,17 +1052,30 @@ async fn skip(
     .await
 }
 
+#[derive(Deserialize)]
+struct UnskipForm {
+    #[serde(flatten)]
+    c: Common,
+    /// "application": back to its page; else Today.
+    #[serde(default)]
+    back: Option<String>,
+}
+
 async fn unskip(
     State(s): State<Shared>,
     Path((id, sid)): Path<(i64, i64)>,
-    f: Result<Form<Common>, FormRejection>,
+    f: Result<Form<UnskipForm>, FormRejection>,
 ) -> Page {
-    let c = form(f)?;
+    let f = form(f)?;
     let request = format!("POST /applications/{id}/skips/{sid}/undo");
-    act(&s, request, &c, move |ctx| {
+    act(&s, request, &f.c, move |ctx| {
         let v = followup_app::skip::undo(ctx, id, sid)?;
+        let to = match f.back.as_deref() {
+            Some("application") => page_of(id),
+            _ => "/".to_string(),
+        };
         Ok((
-            "/".to_string(),
+            to,
             format!("Planned {} for {} again.", v.describe(), label(ctx, id)),
         ))
     })

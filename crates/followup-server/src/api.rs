@@ -119,6 +119,22 @@ fn document_refusals(doc: &mut Doc) {
             item.patch.as_mut(),
         ];
         for op in ops.into_iter().flatten() {
+            // The key the server takes: 1 to 200 visible ASCII characters, no space at
+            // either end (`idempotency::key_of`).
+            for p in op.parameters.iter_mut().flatten() {
+                if let RefOr::T(p) = p {
+                    if p.name == "Idempotency-Key" {
+                        p.schema = Some(RefOr::T(utoipa::openapi::Schema::Object(
+                            utoipa::openapi::ObjectBuilder::new()
+                                .schema_type(utoipa::openapi::schema::Type::String)
+                                .min_length(Some(1))
+                                .max_length(Some(idempotency::KEY_LIMIT))
+                                .pattern(Some(r"^[!-~]([ -~]*[!-~])?$"))
+                                .build(),
+                        )));
+                    }
+                }
+            }
             let body = op.request_body.is_some();
             let query = op.parameters.iter().flatten().any(|p| match p {
                 RefOr::T(p) => p.parameter_in == ParameterIn::Query,
@@ -137,7 +153,7 @@ fn document_refusals(doc: &mut Doc) {
                 );
                 add(
                     "409",
-                    "Not possible in the current state (no sender profile yet)",
+                    "Not possible in the current state (no sender profile yet, a closed application), or an Idempotency-Key sent before with another request",
                 );
             }
             add("401", "Token required (a server started with --token)");
@@ -325,27 +341,145 @@ pub struct NewRound {
     #[schema(max_length = 300)]
     pub tz: Option<String>,
     /// "45m", "1h" (default 1h).
+    #[serde(default)]
     #[schema(max_length = 300)]
-    pub duration: Option<String>,
-    /// screen, technical, onsite, final...
-    #[schema(max_length = 300)]
+    pub duration: String,
+    /// The kind of round.
+    #[schema(schema_with = round_new)]
     pub round: Option<String>,
     /// What they said about the decision: "within a week".
     #[schema(max_length = 300)]
     pub decision: Option<String>,
     /// "Jane Doe <jane@acme.com>".
-    pub interviewer: Option<Vec<String>>,
+    #[serde(default)]
+    pub interviewer: Vec<String>,
     /// Topics discussed.
-    pub topic: Option<Vec<String>>,
+    #[serde(default)]
+    pub topic: Vec<String>,
     /// Strengths shown.
-    pub strength: Option<Vec<String>>,
+    #[serde(default)]
+    pub strength: Vec<String>,
     /// Gaps to address.
-    pub gap: Option<Vec<String>>,
+    #[serde(default)]
+    pub gap: Vec<String>,
     /// Questions asked.
-    pub question: Option<Vec<String>>,
+    #[serde(default)]
+    pub question: Vec<String>,
     /// Where it took place.
     #[schema(max_length = 300)]
     pub location: Option<String>,
+}
+
+fn contact_roles() -> Vec<&'static str> {
+    followup_store::ContactRole::ALL
+        .iter()
+        .map(|w| w.as_str())
+        .collect()
+}
+fn contact_role() -> utoipa::openapi::Object {
+    words_schema(contact_roles(), false, true)
+}
+
+/// A person of an application (documentation of `followup_app::contact`'s
+/// `ContactInput`, which the server reads): to add, `name` is required.
+#[derive(ToSchema, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // documentation only
+pub struct ContactBody {
+    /// Their name.
+    #[schema(
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+        max_length = 300
+    )]
+    pub name: Option<String>,
+    /// Their e-mail address.
+    #[schema(max_length = 300)]
+    pub email: Option<String>,
+    /// Their phone number.
+    #[schema(max_length = 300)]
+    pub phone: Option<String>,
+    /// What they are to the application (default interviewer).
+    #[schema(schema_with = contact_role)]
+    pub role: Option<String>,
+    /// Their IANA time zone.
+    #[schema(max_length = 300)]
+    pub tz: Option<String>,
+    /// Rounds they sat in, by number (1 = the first round in date order).
+    #[serde(default)]
+    #[schema(value_type = Vec<u32>)]
+    pub rounds: Vec<u32>,
+    /// On edit: rounds they did not sit in after all.
+    #[serde(default)]
+    #[schema(value_type = Vec<u32>)]
+    pub leave_rounds: Vec<u32>,
+}
+
+/// Notes about an application or one of its rounds (documentation of
+/// `followup_app::note`'s `NoteInput`, which the server reads): at least one.
+#[derive(ToSchema, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // documentation only
+pub struct NotesBody {
+    /// Topics discussed.
+    #[serde(default)]
+    pub topic: Vec<String>,
+    /// Strengths of yours that matched.
+    #[serde(default)]
+    pub strength: Vec<String>,
+    /// Qualifications not covered.
+    #[serde(default)]
+    pub gap: Vec<String>,
+    /// Questions raised.
+    #[serde(default)]
+    pub question: Vec<String>,
+    /// The interview (its id) the notes are about; else the application as a whole.
+    #[schema(minimum = -8999999999999999_i64, maximum = 8999999999999999_i64)]
+    pub interview: Option<i64>,
+}
+
+/// Another interview round (documentation of `followup_app::track`'s `RoundInput`
+/// and `reopen`, which the server reads).
+#[derive(ToSchema, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // documentation only
+pub struct RoundDoc {
+    /// Local date and time in the round's zone, "2026-12-08 10:00".
+    #[schema(pattern = r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}$", max_length = 300)]
+    pub at: String,
+    /// IANA zone of the round (else the latest round's).
+    #[schema(max_length = 300)]
+    pub tz: Option<String>,
+    /// "45m", "1h" (default 1h).
+    #[serde(default)]
+    #[schema(max_length = 300)]
+    pub duration: String,
+    /// The kind of round.
+    #[schema(schema_with = round_new)]
+    pub round: Option<String>,
+    /// What they said about the decision: "within a week".
+    #[schema(max_length = 300)]
+    pub decision: Option<String>,
+    /// "Jane Doe <jane@acme.com>"; people already known are linked.
+    #[serde(default)]
+    pub interviewer: Vec<String>,
+    /// Topics discussed.
+    #[serde(default)]
+    pub topic: Vec<String>,
+    /// Strengths shown.
+    #[serde(default)]
+    pub strength: Vec<String>,
+    /// Gaps to address.
+    #[serde(default)]
+    pub gap: Vec<String>,
+    /// Questions asked.
+    #[serde(default)]
+    pub question: Vec<String>,
+    /// Where it takes place.
+    #[schema(max_length = 300)]
+    pub location: Option<String>,
+    /// true to reopen a closed application (recorded in its history).
+    #[serde(default)]
+    pub reopen: bool,
 }
 
 /// A new application and its first interview (documentation of `followup_app`'s
@@ -375,16 +509,18 @@ pub struct NewApplication {
     /// The recipient's zone, when not the interview's.
     #[schema(max_length = 300)]
     pub recipient_tz: Option<String>,
-    /// startup, enterprise, agency, public...
-    #[schema(max_length = 300)]
+    /// The kind of employer.
+    #[schema(schema_with = company_type_new)]
     pub company_type: Option<String>,
-    /// junior, senior, executive...
-    #[schema(max_length = 300)]
+    /// The role's seniority.
+    #[schema(schema_with = seniority_new)]
     pub seniority: Option<String>,
     /// They asked for a quick decision.
-    pub urgent: Option<bool>,
+    #[serde(default)]
+    pub urgent: bool,
     /// Late in the process.
-    pub late_in_process: Option<bool>,
+    #[serde(default)]
+    pub late_in_process: bool,
     /// Job posting.
     #[schema(max_length = 2048)]
     pub link: Option<String>,
@@ -440,6 +576,9 @@ async fn create_application(
     let ctx = s.ctx();
     answer(
         blocking(move || {
+            opt_word("company_type", &input.company_type, company_types(), false)?;
+            opt_word("seniority", &input.seniority, seniorities(), false)?;
+            opt_word("round.round", &input.round.round, rounds(), false)?;
             idempotency::once(&ctx, key.as_deref(), "POST /api/applications", || {
                 let id = followup_app::track::add(&ctx, &input)?;
                 created(&Created { id })
@@ -489,7 +628,7 @@ pub struct LogInput {
     responses((status = 201, description = "Created: its id and any warnings", body = LoggedTouchpoint),
         (status = 400, description = "Invalid input (a reply, an outcome or a reopening has its own route, named in the answer)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field unknown, missing or of the wrong type, or an idempotency key sent before with another request", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "A field unknown, missing or of the wrong type", body = Problem, content_type = "application/problem+json")))]
 async fn log_touchpoint(
     State(s): State<Shared>,
     Path(id): Path<i64>,
@@ -602,6 +741,7 @@ pub struct CheckInput {
     pub text: String,
     /// The application it is for (company, names, timing come from it).
     #[serde(default, deserialize_with = "whole")]
+    #[schema(minimum = -8999999999999999_i64, maximum = 8999999999999999_i64)]
     pub application: Option<i64>,
     /// The message kind.
     #[serde(default)]
@@ -720,13 +860,17 @@ pub fn run_check_until(
     if input.text.len() > check::MAX_TEXT_BYTES {
         return Err(too_long(input.text.len()));
     }
+    let words: Vec<&str> = MessageKind::ALL.iter().map(|k| k.as_str()).collect();
     let kind: Option<MessageKind> = input
         .kind
         .as_deref()
-        .filter(|k| !k.is_empty())
-        .map(str::parse::<MessageKind>)
-        .transpose()
-        .map_err(|e| Problem::input(e.to_string()))?;
+        .map(|k| {
+            enum_word("kind", k, &words).and_then(|w| {
+                w.parse()
+                    .map_err(|e: followup_core::model::UnknownWord| Problem::input(e.to_string()))
+            })
+        })
+        .transpose()?;
     let tracked = match input.application {
         Some(id) => followup_app::check::tracked(ctx, id, kind, input.to.as_deref())?,
         None => followup_app::check::Tracked::default(),
@@ -803,8 +947,13 @@ async fn check_text(
 #[serde(deny_unknown_fields)]
 pub struct ProfileBody {
     /// Your name.
+    #[schema(
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$",
+        max_length = 300
+    )]
     pub name: String,
     /// Your email.
+    #[schema(pattern = r"^[^\s@]+@[^\s@]+$", max_length = 300)]
     pub email: String,
     /// Your phone.
     #[serde(default)]
@@ -1034,7 +1183,8 @@ pub struct SettingsBody {
     pub preset: Option<String>,
     /// Policy numbers by "section.key" (e.g. "follow_up.recommended_days"); null or
     /// missing: the preset's.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_values")]
+    #[schema(schema_with = overrides_schema)]
     pub overrides: std::collections::BTreeMap<String, Option<i64>>,
     /// The hour (0-23, in `tz`) of the daily digest mail; null turns it off; missing
     /// leaves it as it is.
@@ -1054,6 +1204,32 @@ where
     T: Deserialize<'de>,
 {
     Option::<T>::deserialize(d).map(Some)
+}
+
+/// Policy numbers by name: whole numbers (or null: the preset's).
+fn overrides_schema() -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::{AdditionalProperties, SchemaType, Type};
+    let number = utoipa::openapi::ObjectBuilder::new()
+        .schema_type(SchemaType::Array(vec![Type::Integer, Type::Null]))
+        .minimum(Some(-8_999_999_999_999_999_i64))
+        .maximum(Some(8_999_999_999_999_999_i64))
+        .build();
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .additional_properties(Some(AdditionalProperties::RefOr(
+            utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Object(number)),
+        )))
+        .build()
+}
+
+/// Whole numbers by name, each also written `14.0` (JSON does not tell them apart).
+fn whole_values<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<std::collections::BTreeMap<String, Option<i64>>, D::Error> {
+    #[derive(Deserialize)]
+    struct Whole(#[serde(deserialize_with = "whole")] Option<i64>);
+    let m: std::collections::BTreeMap<String, Whole> = serde::Deserialize::deserialize(d)?;
+    Ok(m.into_iter().map(|(k, Whole(v))| (k, v)).collect())
 }
 
 /// A custom holiday calendar.
@@ -1201,7 +1377,7 @@ async fn put_settings(
 
 /// Adds a person to an application (the same use case as `followup contact add`).
 #[utoipa::path(post, path = "/api/applications/{id}/contacts", params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = KEY_DOC)),
-    request_body(content = Object, description = "name (required), email, phone, role (interviewer, recruiter, hiring-manager; default interviewer), tz, rounds (the numbers of the rounds they sat in, from 1 in date order); unknown fields are refused"),
+    request_body(content = ContactBody, description = "The person: `name` is required; unknown fields are refused"),
     responses(
         (status = 201, description = "Created: the contact as recorded {id, application_id, company, name, email, phone, role, tz, rounds}", body = Object),
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
@@ -1230,7 +1406,7 @@ async fn add_contact(
 /// fields left out are kept, `""` clears an optional one.
 #[utoipa::path(patch, path = "/api/applications/{id}/contacts/{who}",
     params(("id" = i64, Path), ("who" = String, Path, description = "The contact's id, name or part of it")),
-    request_body(content = Object, description = "name, email, phone, role, tz, rounds (joined), leave_rounds (left); unknown fields are refused"),
+    request_body(content = ContactBody, description = "What changes (fields left out are kept, `\"\"` clears an optional one); unknown fields are refused"),
     responses(
         (status = 200, description = "The contact as recorded", body = Object),
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
@@ -1242,20 +1418,8 @@ async fn edit_contact(
 ) -> Result<Json<followup_app::contact::ContactView>, Problem> {
     let ctx = s.ctx();
     Ok(Json(
-        blocking(move || Ok(followup_app::contact::edit(&ctx, id, &who, &input)?))
-            .await
-            .map_err(contact_not_found)?,
+        blocking(move || Ok(followup_app::contact::edit(&ctx, id, &who, &input)?)).await?,
     ))
-}
-
-/// A contact named in the path that the application does not have is a missing
-/// resource (404); named in a body, it stays a wrong value (400).
-fn contact_not_found(p: Problem) -> Problem {
-    if p.status == 400 && p.detail.starts_with("no contact named ") {
-        Problem::new(StatusCode::NOT_FOUND, "Not found", p.detail)
-    } else {
-        p
-    }
 }
 
 /// Removes a contact (`followup contact remove`); refused while a logged touchpoint
@@ -1272,15 +1436,13 @@ async fn remove_contact(
 ) -> Result<Json<followup_app::contact::ContactView>, Problem> {
     let ctx = s.ctx();
     Ok(Json(
-        blocking(move || Ok(followup_app::contact::remove(&ctx, id, &who)?))
-            .await
-            .map_err(contact_not_found)?,
+        blocking(move || Ok(followup_app::contact::remove(&ctx, id, &who)?)).await?,
     ))
 }
 
 /// Adds notes to an application or one of its interviews (`followup note add`).
 #[utoipa::path(post, path = "/api/applications/{id}/notes", params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = KEY_DOC)),
-    request_body(content = Object, description = "topic[], strength[], gap[], question[] (at least one note), interview (an interview id); unknown fields are refused"),
+    request_body(content = NotesBody, description = "At least one note; unknown fields are refused"),
     responses(
         (status = 201, description = "Created: the notes as recorded [{id, application_id, company, interview_id, kind, text}]", body = Object),
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
@@ -1435,7 +1597,7 @@ pub(crate) const KEY_DOC: &str = "Sent again with the same key, the request reco
     responses((status = 201, description = "Recorded: the reply's id and the open items now", body = Recorded),
         (status = 400, description = "Invalid input (a time, a timeline or a contact that cannot be read)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field unknown or of the wrong type, or an idempotency key sent before with another request", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "A field unknown or of the wrong type", body = Problem, content_type = "application/problem+json")))]
 async fn add_reply(
     State(s): State<Shared>,
     Path(id): Path<i64>,
@@ -1470,6 +1632,7 @@ async fn add_reply(
 #[serde(deny_unknown_fields)]
 pub struct OutcomeInput {
     /// offer, rejected, withdrawn, or no-response (closing it when nobody answered).
+    #[schema(schema_with = outcome_words)]
     pub outcome: String,
     /// When, local time in the application's zone, else now.
     #[serde(default)]
@@ -1487,7 +1650,7 @@ pub struct OutcomeInput {
     responses((status = 201, description = "Recorded: the outcome's id, the status and the open items now", body = Recorded),
         (status = 400, description = "Invalid input (an unknown outcome, a time that cannot be read)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field unknown, missing or of the wrong type, or an idempotency key sent before with another request", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "A field unknown, missing or of the wrong type", body = Problem, content_type = "application/problem+json")))]
 async fn record_outcome(
     State(s): State<Shared>,
     Path(id): Path<i64>,
@@ -1496,6 +1659,7 @@ async fn record_outcome(
 ) -> Result<Response, Problem> {
     let key = idempotency::key_of(&headers)?;
     let ctx = s.ctx();
+    enum_word("outcome", &input.outcome, &outcomes())?;
     let request = format!("POST /api/applications/{id}/outcome");
     answer(
         blocking(move || {
@@ -1533,12 +1697,12 @@ pub struct RoundBody {
 /// `"reopen": true`.
 #[utoipa::path(post, path = "/api/applications/{id}/interviews",
     params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = KEY_DOC)),
-    request_body(content = Object, description = "at (required, local time), tz (else the latest round's), duration, round, decision, interviewer[] (\"Jane Doe <jane@acme.com>\"; people already known are linked), topic[], strength[], gap[], question[], location, reopen (true to reopen a closed application); unknown fields are refused"),
+    request_body(content = RoundDoc, description = "The round; unknown fields are refused"),
     responses((status = 201, description = "Recorded: the interview's id, the reopening if any, the open items now", body = Recorded),
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The application is closed: send \"reopen\": true", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field unknown, missing or of the wrong type, or an idempotency key sent before with another request", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "A field unknown, missing or of the wrong type", body = Problem, content_type = "application/problem+json")))]
 async fn add_round(
     State(s): State<Shared>,
     Path(id): Path<i64>,
@@ -1566,18 +1730,18 @@ async fn add_round(
     answer(
         blocking(move || {
             idempotency::once(&ctx, key.as_deref(), &request, || {
-                let added = followup_app::track::add_round(&ctx, id, &round, reopen).map_err(
-                    |e| match e {
-                        followup_app::Error::Input(m) if m.contains("pass --reopen") => {
-                            Problem::new(
-                                StatusCode::CONFLICT,
-                                "Application closed",
-                                m.replace("pass --reopen", "send \"reopen\": true"),
-                            )
+                let added =
+                    followup_app::track::add_round(&ctx, id, &round, reopen).map_err(|e| {
+                        let mut p = Problem::from(e);
+                        if p.status == StatusCode::CONFLICT.as_u16() {
+                            // The command line's flag in the API's words.
+                            p.title = "Application closed".into();
+                            p.detail = p.detail.replace("pass --reopen", "send \"reopen\": true");
+                            p
+                        } else {
+                            field_words(p)
                         }
-                        e => field_words(e.into()),
-                    },
-                )?;
+                    })?;
                 created(&recorded(&ctx, id, added.interview, added.reopened)?)
             })
         })
@@ -1599,13 +1763,17 @@ pub struct EditInput {
     pub region: Option<String>,
     /// The recipients' IANA zone.
     pub recipient_tz: Option<String>,
-    /// startup, enterprise, agency, public...
+    /// The kind of employer (`""` clears it).
+    #[schema(schema_with = company_type_edit)]
     pub company_type: Option<String>,
-    /// junior, senior, executive...
+    /// The role's seniority (`""` clears it).
+    #[schema(schema_with = seniority_edit)]
     pub seniority: Option<String>,
     pub urgent: Option<bool>,
     pub late_in_process: Option<bool>,
     /// The interview to change (its id); by default the latest that is not cancelled.
+    #[serde(default, deserialize_with = "whole")]
+    #[schema(minimum = -8999999999999999_i64, maximum = 8999999999999999_i64)]
     pub interview: Option<i64>,
     /// New local date and time of that interview.
     pub at: Option<String>,
@@ -1613,6 +1781,8 @@ pub struct EditInput {
     pub tz: Option<String>,
     /// "45m", "1h".
     pub duration: Option<String>,
+    /// The kind of round (`""` clears it).
+    #[schema(schema_with = round_edit)]
     pub round: Option<String>,
     /// What they said about the decision.
     pub decision: Option<String>,
@@ -1659,6 +1829,9 @@ async fn edit_application(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<EditInput>,
 ) -> Result<Json<ApplicationView>, Problem> {
+    opt_word("company_type", &input.company_type, company_types(), true)?;
+    opt_word("seniority", &input.seniority, seniorities(), true)?;
+    opt_word("round", &input.round, rounds(), true)?;
     let ctx = s.ctx();
     Ok(Json(
         blocking(move || {
@@ -1793,6 +1966,87 @@ pub(crate) fn enum_word<'a>(
         })
 }
 
+/// A schema for a field whose value is one of `words`; with `clear`, also `""` (a
+/// PATCH clears the field with it); with `null`, also null or absent.
+fn words_schema(words: Vec<&'static str>, clear: bool, null: bool) -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::{SchemaType, Type};
+    let mut values: Vec<serde_json::Value> = words.into_iter().map(Into::into).collect();
+    if clear {
+        values.push("".into());
+    }
+    let ty = if null {
+        values.push(serde_json::Value::Null);
+        SchemaType::Array(vec![Type::String, Type::Null])
+    } else {
+        SchemaType::Type(Type::String)
+    };
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(ty)
+        .enum_values(Some(values))
+        .build()
+}
+
+fn company_types() -> Vec<&'static str> {
+    followup_core::model::CompanyType::ALL
+        .iter()
+        .map(|w| w.as_str())
+        .collect()
+}
+fn seniorities() -> Vec<&'static str> {
+    followup_core::model::Seniority::ALL
+        .iter()
+        .map(|w| w.as_str())
+        .collect()
+}
+fn rounds() -> Vec<&'static str> {
+    followup_core::model::Round::ALL
+        .iter()
+        .map(|w| w.as_str())
+        .collect()
+}
+fn outcomes() -> Vec<&'static str> {
+    followup_store::Outcome::ALL
+        .iter()
+        .map(|w| w.as_str())
+        .collect()
+}
+fn company_type_new() -> utoipa::openapi::Object {
+    words_schema(company_types(), false, true)
+}
+fn seniority_new() -> utoipa::openapi::Object {
+    words_schema(seniorities(), false, true)
+}
+fn round_new() -> utoipa::openapi::Object {
+    words_schema(rounds(), false, true)
+}
+fn company_type_edit() -> utoipa::openapi::Object {
+    words_schema(company_types(), true, true)
+}
+fn seniority_edit() -> utoipa::openapi::Object {
+    words_schema(seniorities(), true, true)
+}
+fn round_edit() -> utoipa::openapi::Object {
+    words_schema(rounds(), true, true)
+}
+fn outcome_words() -> utoipa::openapi::Object {
+    words_schema(outcomes(), false, false)
+}
+
+/// An optional enumerated field: absent, null or one of `words` (or `""` when `clear`),
+/// else a one-line refusal (422) naming the field and the words.
+fn opt_word(
+    field: &str,
+    v: &Option<String>,
+    words: Vec<&'static str>,
+    clear: bool,
+) -> Result<(), Problem> {
+    match v.as_deref() {
+        None => Ok(()),
+        Some("") if clear => Ok(()),
+        Some(w) => enum_word(field, w, &words).map(|_| ()),
+    }
+}
+
 /// Skips a planned step (`followup skip`): it leaves the agenda, the plan, the
 /// calendar export and the drafts until the skip is taken back.
 #[utoipa::path(post, path = "/api/applications/{id}/skips",
@@ -1801,7 +2055,7 @@ pub(crate) fn enum_word<'a>(
     responses((status = 201, description = "Skipped: the skip as stored", body = Skipped),
         (status = 400, description = "Invalid input: no such contact, or the step is not open now", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The idempotency key was sent before with another request", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The Idempotency-Key was sent before with another request", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field unknown, missing, of the wrong type or too long, or a step that is not one of the words", body = Problem, content_type = "application/problem+json")))]
 async fn add_skip(
     State(s): State<Shared>,

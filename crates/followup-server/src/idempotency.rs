@@ -25,8 +25,14 @@ const KEEP: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
 
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
-/// The `Idempotency-Key` of an API request, if any; refused when it is not text or too
-/// long.
+/// The header [`digest`] sets on a request with a key: a digest of its body.
+const DIGEST: &str = "x-followup-body-digest";
+
+/// Between a key and its request's body digest, in what [`key_of`] returns.
+const SEP: char = '\u{1f}';
+
+/// The `Idempotency-Key` of an API request, if any, with its body's digest; refused
+/// when it is not text or too long.
 pub fn key_of(headers: &HeaderMap) -> Result<Option<String>, Problem> {
     let Some(v) = headers.get(HEADER) else {
         return Ok(None);
@@ -34,7 +40,58 @@ pub fn key_of(headers: &HeaderMap) -> Result<Option<String>, Problem> {
     let text = v
         .to_str()
         .map_err(|_| Problem::input("the Idempotency-Key header is not plain text"))?;
-    checked(text).map(Some)
+    let key = checked(text)?;
+    Ok(Some(
+        match headers.get(DIGEST).and_then(|d| d.to_str().ok()) {
+            Some(d) => format!("{key}{SEP}{d}"),
+            None => key,
+        },
+    ))
+}
+
+/// 64-bit FNV-1a: a digest that is the same in every build (kept a day in the
+/// database), to tell one body from another, not to resist an attacker (a client
+/// only ever confuses its own keys).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Reads the body of a request that carries an idempotency key and puts its digest in
+/// a header of the request, so the key is kept with what was asked, not only where.
+pub async fn digest(
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    req.headers_mut().remove(DIGEST);
+    if !req.headers().contains_key(HEADER) {
+        return next.run(req).await;
+    }
+    let (mut parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, crate::BODY_LIMIT).await {
+        Ok(b) => b,
+        Err(_) => {
+            return Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "",
+                format!("the body is over {} bytes", crate::BODY_LIMIT),
+            )
+            .into_response()
+        }
+    };
+    if let Ok(v) = axum::http::HeaderValue::from_str(&format!("{:016x}", fnv1a(&bytes))) {
+        parts.headers.insert(DIGEST, v);
+    }
+    next.run(axum::extract::Request::from_parts(
+        parts,
+        axum::body::Body::from(bytes),
+    ))
+    .await
 }
 
 /// A key, trimmed, if it is one; empty means none.
@@ -88,9 +145,10 @@ pub fn respond((status, body): Answer) -> axum::response::Response {
 }
 
 /// Runs `f` once per `key`: the first time its answer is kept (when it succeeded,
-/// 2xx or a redirect), and given again for the same request; the same key sent with
-/// another request is refused (422). Without a key, `f` just runs. Runs off the async
-/// threads (it waits for the database).
+/// 2xx or a redirect), and given again for the same request (the same method, path and
+/// body); the same key sent with another request is refused (409: it conflicts with
+/// the first). Without a key, `f` just runs. Runs off the async threads (it waits for
+/// the database).
 pub fn once(
     ctx: &Ctx,
     key: Option<&str>,
@@ -98,6 +156,11 @@ pub fn once(
     f: impl FnOnce() -> Result<Answer, Problem>,
 ) -> Result<Answer, Problem> {
     let Some(key) = key else { return f() };
+    let (key, request) = match key.split_once(SEP) {
+        Some((k, d)) => (k, format!("{request} body {d}")),
+        None => (key, request.to_string()),
+    };
+    let request = request.as_str();
     let _one = ONE_AT_A_TIME
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -108,12 +171,17 @@ pub fn once(
             .map_err(followup_app::ctx::store_err)?
         {
             if r.request != request {
+                let first = r.request.split(" body ").next().unwrap_or_default();
+                let what = if request.starts_with(&format!("{first} body ")) || request == first {
+                    format!("{first} with another body")
+                } else {
+                    first.to_string()
+                };
                 return Err(Problem::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
+                    StatusCode::CONFLICT,
                     "Idempotency key reused",
                     format!(
-                        "the idempotency key `{key}` was sent before with another request ({}): send a new key for a new request",
-                        r.request
+                        "the idempotency key `{key}` was sent before with another request ({what}): send a new key for a new request"
                     ),
                 ));
             }

@@ -413,8 +413,7 @@ pub async fn list_inbox(State(s): State<Shared>) -> Result<Response, Problem> {
         (status = 200, description = "Accepted before: nothing done (`already` is true)", body = AcceptedOut),
         (status = 400, description = "What the proposal says cannot be recorded (the detail says why)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such proposal", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The proposal was dismissed", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "An idempotency key sent before with another request", body = Problem, content_type = "application/problem+json")))]
+        (status = 409, description = "The proposal was dismissed, or the Idempotency-Key was sent before with another request", body = Problem, content_type = "application/problem+json")))]
 pub async fn accept_proposal(
     State(s): State<Shared>,
     Path(id): Path<i64>,
@@ -444,8 +443,7 @@ pub async fn accept_proposal(
     params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = crate::api::KEY_DOC)),
     responses((status = 200, description = "Dismissed (`dismissed` is false when it was dismissed before)", body = DismissedOut),
         (status = 404, description = "No such proposal", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The proposal was accepted: what it recorded stays", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "An idempotency key sent before with another request", body = Problem, content_type = "application/problem+json")))]
+        (status = 409, description = "The proposal was accepted (what it recorded stays), or the Idempotency-Key was sent before with another request", body = Problem, content_type = "application/problem+json")))]
 pub async fn dismiss_proposal(
     State(s): State<Shared>,
     Path(id): Path<i64>,

@@ -458,6 +458,7 @@ pub fn router(config: Config) -> Router {
         .route("/metrics", axum::routing::get(ops::metrics))
         .merge(api)
         .fallback(not_found)
+        .layer(middleware::from_fn(idempotency::digest))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(uniform_errors))
         .layer(middleware::from_fn_with_state(state.clone(), guard))

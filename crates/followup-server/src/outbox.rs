@@ -590,8 +590,8 @@ pub async fn list_outbox(State(s): State<Shared>) -> Result<Response, Problem> {
     responses((status = 201, description = "Queued (and sent, when due now): the message and what became of it", body = SendOut),
         (status = 400, description = "Invalid input: a kind that is not an email, a moment before the step's earliest, no address, no profile", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such application", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "No mail account is configured: the detail says how to set one up", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The checker found errors (without force) or warnings (without confirm_warnings), listed in the detail; a field unknown or of the wrong type; an idempotency key sent before with another request", body = Problem, content_type = "application/problem+json")))]
+        (status = 409, description = "No mail account is configured (the detail says how to set one up), or the Idempotency-Key was sent before with another request", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The checker found errors (without force) or warnings (without confirm_warnings), listed in the detail; a field unknown or of the wrong type", body = Problem, content_type = "application/problem+json")))]
 pub async fn send_message(
     State(s): State<Shared>,
     Path(id): Path<i64>,
@@ -638,7 +638,7 @@ pub async fn send_message(
     responses((status = 200, description = "Cancelled", body = OutboxOut),
         (status = 400, description = "It has left already (sent or sending)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such message", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "An idempotency key sent before with another request", body = Problem, content_type = "application/problem+json")))]
+        (status = 409, description = "The Idempotency-Key was sent before with another request", body = Problem, content_type = "application/problem+json")))]
 pub async fn cancel_message(
     State(s): State<Shared>,
     Path(id): Path<i64>,
@@ -664,7 +664,7 @@ pub async fn cancel_message(
     responses((status = 200, description = "Queued again (or sent, when due now)", body = OutboxOut),
         (status = 400, description = "It was sent, or is being sent", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such message", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "An idempotency key sent before with another request", body = Problem, content_type = "application/problem+json")))]
+        (status = 409, description = "The Idempotency-Key was sent before with another request", body = Problem, content_type = "application/problem+json")))]
 pub async fn retry_message(
     State(s): State<Shared>,
     Path(id): Path<i64>,

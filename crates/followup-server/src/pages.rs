@@ -46,18 +46,29 @@ pub fn router() -> Router<Shared> {
         .layer(axum::middleware::from_fn(crate::actions::flash))
 }
 
-/// A page that could not be shown: the same problem, as HTML.
-pub struct PageError(pub(crate) Problem);
+/// A page that could not be shown: the same problem, as HTML, with a link to where
+/// it can be put right when there is one.
+pub struct PageError(
+    pub(crate) Problem,
+    pub(crate) Option<(&'static str, &'static str)>,
+);
 
 impl From<Problem> for PageError {
     fn from(p: Problem) -> Self {
-        PageError(p)
+        PageError(p, None)
+    }
+}
+
+impl PageError {
+    /// The page links to `href` ("Set up your profile").
+    pub fn linked(p: Problem, href: &'static str, label: &'static str) -> PageError {
+        PageError(p, Some((href, label)))
     }
 }
 
 impl From<followup_app::Error> for PageError {
     fn from(e: followup_app::Error) -> Self {
-        PageError(e.into())
+        PageError(e.into(), None)
     }
 }
 
@@ -66,6 +77,7 @@ impl From<followup_app::Error> for PageError {
 struct ErrorPage<'a> {
     title: &'a str,
     detail: &'a str,
+    link: Option<(&'a str, &'a str)>,
 }
 
 impl IntoResponse for PageError {
@@ -74,6 +86,7 @@ impl IntoResponse for PageError {
         let body = ErrorPage {
             title: &p.title,
             detail: &p.detail,
+            link: self.1,
         }
         .render()
         .unwrap_or_else(|_| p.detail.clone());
@@ -409,6 +422,8 @@ struct ApplicationPage {
     /// decision, location, cancelled, how it reads).
     rounds: Vec<RoundValues>,
     closed: bool,
+    /// The steps skipped, each with "Plan it again".
+    skipped: Vec<followup_app::skip::SkipView>,
 }
 
 /// A round's values, as its edit form shows them.
@@ -483,6 +498,7 @@ async fn application(State(s): State<Shared>, Path(id): Path<i64>) -> Page {
         last,
         rounds,
         closed: v.full.application.status != followup_core::model::Status::Active,
+        skipped: followup_app::skip::list(&v.full),
         a: v.full.application.clone(),
         link: v
             .full
@@ -586,7 +602,15 @@ async fn draft(
         let send = send_box(&ctx, &c, &found.diagnostics);
         Ok((c, text, found.diagnostics, send))
     })
-    .await?;
+    .await
+    .map_err(|p| {
+        // The only state a draft waits for: the sender's name to sign it with.
+        if p.status() == StatusCode::CONFLICT {
+            PageError::linked(p, "/settings#profile", "Add your name in Settings")
+        } else {
+            p.into()
+        }
+    })?;
     let address = followup_app::draft::address_of(&c.to)
         .ok()
         .map(str::to_string);

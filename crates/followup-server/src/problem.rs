@@ -9,6 +9,7 @@
 use axum::extract::rejection::{FormRejection, JsonRejection, QueryRejection};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use followup_app::error::ErrorKind;
 use followup_app::Error;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -84,30 +85,30 @@ impl Problem {
     }
 }
 
+/// The HTTP status of each kind of error: the kind alone decides, never the words.
+pub fn status_of(kind: ErrorKind) -> StatusCode {
+    match kind {
+        ErrorKind::Input => StatusCode::BAD_REQUEST,
+        ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ErrorKind::Conflict => StatusCode::CONFLICT,
+        // A value over its length limit, or an import of too many events: the field is
+        // named in the detail, as for any other field refused (422).
+        ErrorKind::TooLarge => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorKind::Findings | ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
 impl From<Error> for Problem {
     fn from(e: Error) -> Problem {
-        let text = e.to_string();
-        match e {
-            Error::Input(_)
-                if (text.starts_with("no ") && text.contains(" with id "))
-                    || text.contains(" has no note with ") =>
-            {
-                Problem::new(StatusCode::NOT_FOUND, "Not found", text)
-            }
-            Error::Input(_) if text.starts_with("no sender profile") => {
-                Problem::new(StatusCode::CONFLICT, "No profile yet", text)
-            }
-            // A value over its length limit (followup-store's `validate::length`), or
-            // an import of too many events: the field is named in the detail.
-            Error::Input(_)
-                if text.contains(followup_store::validate::TOO_LONG)
-                    || text.contains(" events; at most ") =>
-            {
-                Problem::field(text)
-            }
-            Error::Input(_) | Error::Read { .. } => Problem::input(text),
-            _ => Problem::internal(text),
-        }
+        let kind = e.kind();
+        let title = match kind {
+            ErrorKind::Input => "Invalid input",
+            ErrorKind::NotFound => "Not found",
+            ErrorKind::Conflict => "Not possible now",
+            ErrorKind::TooLarge => FIELD_TITLE,
+            ErrorKind::Findings | ErrorKind::Internal => "Internal error",
+        };
+        Problem::new(status_of(kind), title, e.to_string())
     }
 }
 

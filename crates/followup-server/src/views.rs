@@ -1008,7 +1008,9 @@ pub fn compose(
         .map_err(|e| Problem::input(e.to_string()))?;
     let store = ctx.store()?;
     let profile = store.profile().map_err(store_err)?.ok_or_else(|| {
-        Problem::input(
+        Problem::new(
+            axum::http::StatusCode::CONFLICT,
+            "No profile yet",
             "no sender profile: fill in your name and email under Settings first; drafts are signed with it",
         )
     })?;

@@ -142,7 +142,7 @@ async fn bad_bodies_and_unknown_ids_are_refused_in_plain_words() {
             "POST",
             format!("{base}/outcome"),
             r#"{"outcome":"hired"}"#,
-            400,
+            422,
         ),
         ("POST", format!("{base}/outcome"), r#"{}"#, 422),
         (
@@ -164,7 +164,7 @@ async fn bad_bodies_and_unknown_ids_are_refused_in_plain_words() {
             422,
         ),
         ("PATCH", base.clone(), r#"{}"#, 400),
-        ("PATCH", base.clone(), r#"{"seniority":"wizard"}"#, 400),
+        ("PATCH", base.clone(), r#"{"seniority":"wizard"}"#, 422),
         ("PATCH", base.clone(), r#"{"nickname":"x"}"#, 422),
         (
             "POST",
@@ -425,8 +425,21 @@ async fn the_same_request_sent_twice_with_one_key_records_once() {
         ),
     )
     .await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert_eq!(s, StatusCode::CONFLICT, "{b}");
     assert!(b.contains("another request"), "{b}");
+    // The same key and path with another body: refused too, saying so.
+    let (s, _, b) = send(
+        &app,
+        keyed(
+            "POST",
+            &format!("{base}/touchpoints"),
+            r#"{"kind":"thank-you","to":"Raj"}"#,
+            "click-1",
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{b}");
+    assert!(b.contains("with another body"), "{b}");
     let add = r#"{"company":"Beta","role":"Dev","round":{"at":"2026-12-01 12:00"}}"#;
     let (s1, _, b1) = send(&app, keyed("POST", "/api/applications", add, "add-beta")).await;
     let (_, _, b2) = send(&app, keyed("POST", "/api/applications", add, "add-beta")).await;
@@ -444,7 +457,7 @@ async fn the_same_request_sent_twice_with_one_key_records_once() {
         ),
     )
     .await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     let (s, _, _) = send(
         &app,
         keyed(

@@ -557,7 +557,11 @@ async fn refused_forms_say_why_in_the_forms_words_and_record_nothing() {
         &[("csrf", &csrf), ("at", "2026-12-08T14:00")],
     )
     .await;
-    assert_eq!(g.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        g.status,
+        StatusCode::CONFLICT,
+        "a closed application: its state"
+    );
     assert!(g.body.contains("Reopen it"), "{}", g.body);
     let g = post(
         app,

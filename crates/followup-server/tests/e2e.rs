@@ -274,22 +274,79 @@ impl Session {
             .map_err(|e| format!("cannot click `{css}`: {e}"))
     }
 
-    /// Clicks a form's button and waits until the page it was on has been replaced
-    /// by the response, so nothing after reads the old page (a post that redirects
-    /// to the same path would otherwise look done at once).
-    async fn submit(&self, css: &str) -> Res {
-        let old = self
-            .c
-            .find(Locator::Css("html"))
+    /// Which document is shown since [`Session::mark_page`]: `"old"` (the marked
+    /// one), `"loading"` (a new one, still loading) or `"new"` (a new one, loaded).
+    /// `None` while the browser cannot say (a navigation in progress answers scripts
+    /// with errors).
+    async fn page_state(&self) -> Option<String> {
+        self.c
+            .execute(
+                "return window.__e2eMarked ? 'old' : document.readyState === 'complete' ? 'new' : 'loading';",
+                vec![],
+            )
             .await
-            .map_err(|e| format!("no page before `{css}`: {e}"))?;
-        self.click(css).await?;
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+    }
+
+    /// Marks the document shown, so that its replacement can be told from it.
+    async fn mark_page(&self) -> Res {
+        self.c
+            .execute("window.__e2eMarked = true;", vec![])
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("cannot mark the page: {e}"))
+    }
+
+    /// Clicks a form's button and waits until the page it was on has been replaced by
+    /// the response and has loaded, so nothing after reads the old page (a post that
+    /// redirects to the same path would otherwise look done at once).
+    ///
+    /// The button is clicked once it is displayed and enabled. A click that starts a
+    /// navigation may be answered with an error about the old document ("Node with
+    /// given id does not belong to the document", a stale element) when chromedriver
+    /// looks at the button again after the page went: that is the click having worked,
+    /// which the new document shows; if the page did not go, the button is looked up
+    /// again and clicked, until the timeout.
+    async fn submit(&self, css: &str) -> Res {
+        self.mark_page().await?;
         let start = Instant::now();
         loop {
-            match old.tag_name().await {
-                Err(e) if e.is_stale_element_reference() => return Ok(()),
-                Err(e) => return Err(format!("after `{css}`: {e}")),
-                Ok(_) => {}
+            let button = self.find(css).await?;
+            let ready = button.is_displayed().await.unwrap_or(false)
+                && button.is_enabled().await.unwrap_or(false);
+            let clicked = if ready {
+                button.click().await.map_err(|e| e.to_string())
+            } else {
+                Err(format!("`{css}` is not displayed and enabled yet"))
+            };
+            let Err(e) = clicked else { break };
+            // Did the click go through? Wait until the browser can say which document
+            // it shows: never click again while a navigation may be on its way.
+            let left = loop {
+                if let Some(state) = self.page_state().await {
+                    break state != "old";
+                }
+                ensure!(
+                    start.elapsed() < TIMEOUT,
+                    "after clicking `{css}`, the page never settled: {e}"
+                );
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            };
+            if left {
+                break;
+            }
+            // The old page is still there: look the button up again.
+            ensure!(
+                start.elapsed() < TIMEOUT,
+                "cannot click `{css}` on {}: {e}",
+                self.path().await
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        loop {
+            if self.page_state().await.as_deref() == Some("new") {
+                return Ok(());
             }
             ensure!(
                 start.elapsed() < TIMEOUT,
@@ -467,6 +524,37 @@ async fn scenario(s: &Session) -> Res {
         "Today does not show the thank-you:\n{item}"
     );
     s.shot("06-today-before").await?;
+    // Skip the thank-you, then take the skip back from the message that follows.
+    s.submit(&format!(
+        "form.skip[action=\"/applications/{id}/skips\"]:has(input[name=\"step\"][value=\"thank_you\"]) button"
+    ))
+    .await?;
+    s.wait_text(
+        "#flash",
+        |t| t.starts_with("Skipped thank-you"),
+        "the skip's message",
+    )
+    .await?;
+    s.wait_text(
+        "main",
+        |t| !t.contains("Thank-you"),
+        "Today without the thank-you",
+    )
+    .await?;
+    s.shot("06-today-skipped").await?;
+    s.submit("#flash-undo").await?;
+    s.wait_text(
+        "#flash",
+        |t| t.starts_with("Planned thank-you") && t.ends_with("again."),
+        "the undo's message",
+    )
+    .await?;
+    s.wait_text(
+        "main",
+        |t| t.contains("Thank-you"),
+        "Today with the thank-you again",
+    )
+    .await?;
     let thank_you_form = format!(
         "form[action=\"/applications/{id}/done\"]:has(input[name=\"kind\"][value=\"thank-you\"]) button"
     );

@@ -111,7 +111,7 @@ async fn draft_needs_a_profile_then_shows_the_checker() {
         get(&format!("/api/applications/{id}/draft?kind=thank-you")),
     )
     .await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(s, StatusCode::CONFLICT, "no profile yet: not possible now");
     assert_eq!(ct, "application/problem+json");
     let (s, _, _) = send(
         &app,
@@ -1290,8 +1290,8 @@ async fn a_token_in_the_query_keeps_the_other_parameters() {
         &session,
     );
     let (s, ct, b) = send(&app, follow).await;
-    // No profile yet: the draft itself is refused, but past the token.
-    assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
+    // No profile yet: the draft itself is refused (not possible yet), but past the token.
+    assert_eq!(s, StatusCode::CONFLICT, "{b}");
     assert_eq!(ct, "application/problem+json");
     assert!(b.contains("profile"), "{b}");
 

@@ -321,3 +321,32 @@ async fn todays_skip_is_a_form_and_the_flash_undoes_it() {
         .skipped
         .is_empty());
 }
+
+#[tokio::test]
+async fn the_application_page_lists_skips_and_plans_them_again() {
+    let (_dir, ctx, app, id) = setup();
+    let v =
+        followup_app::skip::skip(&ctx, id, "follow-up", None, Some("they said not to")).unwrap();
+    let base = format!("/applications/{id}");
+    let (_, _, _, html) = call(&app, page(&base, "")).await;
+    assert!(html.contains("<h2 id=\"skipped\">Skipped</h2>"), "{html}");
+    assert!(html.contains("follow-up: they said not to"), "{html}");
+    let undo = format!("action=\"{base}/skips/{}/undo\"", v.id);
+    assert!(html.contains(&undo), "{html}");
+    let csrf = field(&html, "csrf");
+    let (s, to, _, b) = call(
+        &app,
+        form(
+            &format!("{base}/skips/{}/undo", v.id),
+            &[("csrf", &csrf), ("back", "application")],
+        ),
+    )
+    .await;
+    assert_eq!(
+        (s, to.as_str()),
+        (StatusCode::SEE_OTHER, base.as_str()),
+        "{b}"
+    );
+    let (_, _, _, html) = call(&app, page(&base, "")).await;
+    assert!(!html.contains("id=\"skipped\""), "{html}");
+}

@@ -127,6 +127,20 @@ pub enum StoreError {
         reason: String,
     },
 
+    /// A value over its length limit.
+    #[error(
+        "invalid {field}: {} {chars} characters, at most {max}",
+        crate::validate::TOO_LONG
+    )]
+    TooLong {
+        /// The field, such as `company`.
+        field: String,
+        /// How many characters it has.
+        chars: usize,
+        /// How many it may have.
+        max: usize,
+    },
+
     /// A round added to an application that is no longer active, without reopening it.
     #[error("application {id} is closed ({status})")]
     Closed {
@@ -182,7 +196,10 @@ impl StoreError {
     pub fn is_invalid(&self) -> bool {
         matches!(
             self,
-            StoreError::Invalid { .. } | StoreError::Duplicate { .. } | StoreError::Closed { .. }
+            StoreError::Invalid { .. }
+                | StoreError::TooLong { .. }
+                | StoreError::Duplicate { .. }
+                | StoreError::Closed { .. }
         )
     }
 

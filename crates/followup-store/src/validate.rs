@@ -45,10 +45,11 @@ pub fn length(field: &str, value: &str, max: usize) -> Result<()> {
     }
     let n = value.chars().count();
     if n > max {
-        return Err(StoreError::invalid(
-            field,
-            format!("{TOO_LONG} {n} characters, at most {max}"),
-        ));
+        return Err(StoreError::TooLong {
+            field: field.to_string(),
+            chars: n,
+            max,
+        });
     }
     Ok(())
 }
