@@ -161,11 +161,17 @@ pub fn compose(ctx: &Ctx, base: &str) -> Result<Option<Digest>> {
             body.push_str(&link);
         }
     }
-    let _ = write!(
-        body,
-        "\nToday's page: {base}/\nThis digest comes at {:02}:00 each day with something to do; turn it off in Settings ({base}/settings) or with the unsubscribe link of your mail program.\n",
-        ctx.settings.digest_hour.unwrap_or(0)
-    );
+    let _ = write!(body, "\nToday's page: {base}/\n");
+    let _ = match ctx.settings.digest_hour {
+        Some(h) => writeln!(
+            body,
+            "This digest comes at {h:02}:00 each day with something to do; turn it off in Settings ({base}/settings) or with the unsubscribe link of your mail program."
+        ),
+        None => writeln!(
+            body,
+            "The daily digest is off; turn it on in Settings ({base}/settings) to get this by mail each morning."
+        ),
+    };
     Ok(Some(Digest {
         day: today.date(),
         subject,

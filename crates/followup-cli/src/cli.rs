@@ -217,6 +217,14 @@ pub enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// Show today's digest as it would be mailed (subject and body), without sending
+    /// it; `followup worker` sends it at `digest_hour`.
+    Digest {
+        /// Print JSON: {"day", "subject", "body", "overdue", "due_today",
+        /// "opening_tomorrow"}, or null when there is nothing to say.
+        #[arg(long)]
+        json: bool,
+    },
     /// Run the jobs that go on their own every minute: the outbox's due messages and
     /// the daily digest (`digest_hour` in config.toml); one line per job done.
     Worker {

@@ -24,6 +24,10 @@ fn main() -> ExitCode {
             "the_digest_comes_once_a_day_at_its_hour_with_the_days_steps",
             the_digest_comes_once_a_day_at_its_hour_with_the_days_steps,
         ),
+        Trial::test(
+            "the_preview_shows_the_digest_and_sends_nothing",
+            the_preview_shows_the_digest_and_sends_nothing,
+        ),
         Trial::ignorable_test(
             "a_killed_worker_never_sends_a_day_twice_nor_loses_one_silently",
             a_killed_worker_never_sends_a_day_twice_nor_loses_one_silently,
@@ -304,4 +308,64 @@ fn a_killed_worker_never_sends_a_day_twice_nor_loses_one_silently() -> Outcome {
     // Most kills fall outside the few milliseconds of the SMTP conversation.
     assert!(unknown_days < 12, "{unknown_days}");
     Ok(Completion::Completed)
+}
+
+/// `followup digest`: the day's digest as it would be mailed, with nothing sent and
+/// nothing recorded (the SMTP address given leads nowhere).
+fn the_preview_shows_the_digest_and_sends_nothing() -> Result<(), libtest_mimic::Failed> {
+    let u = User::bare("smtp://127.0.0.1:9");
+    std::fs::create_dir_all(config(&u).parent().unwrap()).unwrap();
+    std::fs::write(config(&u), "tz = \"America/New_York\"\n").unwrap();
+    let setup = "2026-12-01T08:00:00-05:00";
+    u.ok(
+        setup,
+        &[
+            "add",
+            "--company",
+            "Acme",
+            "--role",
+            "Data Engineer",
+            "--at",
+            "2026-12-01 10:00",
+            "--tz",
+            "America/New_York",
+            "--interviewer",
+            "Jane Doe <jane@acme.example>",
+        ],
+    );
+    let text = u.ok("2026-12-02T08:05:00-05:00", &["digest"]);
+    assert!(
+        text.starts_with("Subject: followup: 1 due today\n\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("- #1 Acme — Thank-you to Jane Doe: send by "),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "Draft: http://127.0.0.1:7878/applications/1/draft?kind=thank-you&to=Jane%20Doe\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("The daily digest is off"), "{text}");
+    let v: Value =
+        serde_json::from_str(&u.ok("2026-12-02T08:05:00-05:00", &["digest", "--json"])).unwrap();
+    assert_eq!(
+        (v["day"].as_str(), v["due_today"].as_u64()),
+        (Some("2026-12-02"), Some(1))
+    );
+    // Nothing recorded: the worker's day is untouched.
+    assert!(!u.db().with_extension("sqlite.digest").exists());
+    // Closed: nothing to say.
+    u.ok("2026-12-02T09:00:00-05:00", &["outcome", "1", "withdrawn"]);
+    assert_eq!(
+        u.ok("2026-12-03T08:05:00-05:00", &["digest", "--json"])
+            .trim(),
+        "null"
+    );
+    assert!(u
+        .ok("2026-12-03T08:05:00-05:00", &["digest"])
+        .starts_with("Nothing overdue, due today or opening tomorrow"));
+    Ok(())
 }

@@ -210,6 +210,7 @@ pub fn dispatch(mut cli: Cli, db_from: Option<&'static str>) -> Result<()> {
             *open,
             crate::settings::config_file(cli.config.as_deref()),
         ),
+        Command::Digest { json } => worker::preview(&tracker()?, *json),
         Command::Worker { json, once } => worker::run(&tracker, cli.now.is_some(), *json, *once),
         Command::Man => crate::output::with_stdout(man::render),
         Command::Contact(c) => contact::run(&tracker()?, c),

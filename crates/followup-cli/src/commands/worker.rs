@@ -66,6 +66,32 @@ pub fn run(
     }
 }
 
+/// `followup digest`: today's digest as it would be mailed, never sent.
+pub fn preview(ctx: &Ctx, json: bool) -> Result<()> {
+    let base = followup_app::digest::base_url(ctx);
+    let digest = followup_app::digest::compose(ctx, &base)?;
+    crate::output::with_stdout(|out| match (&digest, json) {
+        (Some(d), true) => writeln!(
+            out,
+            "{}",
+            serde_json::json!({
+                "day": d.day.to_string(),
+                "subject": d.subject,
+                "body": d.body,
+                "overdue": d.overdue,
+                "due_today": d.today,
+                "opening_tomorrow": d.tomorrow,
+            })
+        ),
+        (None, true) => writeln!(out, "null"),
+        (Some(d), false) => write!(out, "Subject: {}\n\n{}", d.subject, d.body),
+        (None, false) => writeln!(
+            out,
+            "Nothing overdue, due today or opening tomorrow: no digest today."
+        ),
+    })
+}
+
 /// Sleeps until the next whole minute (at least one second).
 fn sleep_to_next_minute() {
     let now = Timestamp::now();
