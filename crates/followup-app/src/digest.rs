@@ -30,8 +30,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use followup_core::model::MessageKind;
-use followup_core::plan::{StepKind, StepStatus};
+use followup_core::plan::StepStatus;
 use jiff::civil::Date;
 use jiff::{Timestamp, Zoned};
 
@@ -143,7 +142,7 @@ pub fn compose(ctx: &Ctx, base: &str) -> Result<Option<Digest>> {
                 ),
             };
             body.push('\n');
-            let link = match message_kind(e) {
+            let link = match crate::ics::message_kind(e.kind, e.channel) {
                 Some(kind) => {
                     let mut l = format!(
                         "{base}/applications/{}/draft?kind={}",
@@ -185,20 +184,6 @@ pub fn compose(ctx: &Ctx, base: &str) -> Result<Option<Digest>> {
 /// A moment as the agenda writes it: `Wed Dec 2 17:00 EST`.
 fn moment(z: &Zoned) -> String {
     z.strftime("%a %b %-d %H:%M %Z").to_string()
-}
-
-/// The draft behind a step, if it has one (a "move on" has none).
-fn message_kind(e: &Entry) -> Option<MessageKind> {
-    use followup_core::model::Channel;
-    Some(match (e.kind, e.channel) {
-        (StepKind::ThankYou, Channel::Letter) => MessageKind::Letter,
-        (StepKind::ThankYou, _) => MessageKind::ThankYou,
-        (StepKind::FollowUp | StepKind::FinalFollowUp, Channel::Phone) => MessageKind::PhoneScript,
-        (StepKind::FollowUp, _) => MessageKind::FollowUp,
-        (StepKind::FinalFollowUp, _) => MessageKind::FinalFollowUp,
-        (StepKind::FeedbackRequest, _) => MessageKind::FeedbackRequest,
-        (StepKind::MoveOn, _) => return None,
-    })
 }
 
 /// A query value, percent-encoded.
@@ -277,22 +262,8 @@ pub fn last(db: &Path) -> Result<Option<(Date, State, String)>> {
 
 fn record(db: &Path, day: Date, state: State, rest: &str) -> Result<()> {
     let line = format!("{day} {} {}\n", state.as_str(), one_line(rest));
-    let path = state_path(db);
-    let write_err = |source| Error::Write {
-        path: path.clone(),
-        source,
-    };
-    let mut tmp = path.clone().into_os_string();
-    tmp.push(".new");
-    let tmp = PathBuf::from(tmp);
-    {
-        use std::io::Write;
-        let mut f = std::fs::File::create(&tmp).map_err(write_err)?;
-        f.write_all(line.as_bytes()).map_err(write_err)?;
-        // Written through before the mail leaves: a crash cannot lose `sending`.
-        f.sync_all().map_err(write_err)?;
-    }
-    std::fs::rename(&tmp, &path).map_err(write_err)
+    // Written through before the mail leaves: a crash cannot lose `sending`.
+    crate::settings::write_atomic(&state_path(db), &line)
 }
 
 fn one_line(s: &str) -> String {

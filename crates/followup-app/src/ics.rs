@@ -115,8 +115,8 @@ impl Drafts<'_> {
     }
 }
 
-/// The message drafted for a step, if any.
-fn message_kind(kind: StepKind, channel: Channel) -> Option<MessageKind> {
+/// The message drafted for a step, if any (a "move on" has none).
+pub(crate) fn message_kind(kind: StepKind, channel: Channel) -> Option<MessageKind> {
     match (kind, channel) {
         (StepKind::ThankYou, Channel::Letter) => Some(MessageKind::Letter),
         (StepKind::ThankYou, _) => Some(MessageKind::ThankYou),

@@ -2,7 +2,6 @@
 //! calendar feed's address and the digest's unsubscribe link. Each is 32 random bytes
 //! (64 hex digits) in `<db>.<name>-secret`, mode 0600.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use subtle::ConstantTimeEq;
@@ -39,20 +38,8 @@ pub fn renew(db: &Path, name: &str) -> std::io::Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(e.to_string()))?;
     let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    let path = path(db, name);
-    let mut tmp = path.clone().into_os_string();
-    tmp.push(".new");
-    let tmp = PathBuf::from(tmp);
-    {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut f = options.open(&tmp)?;
-        writeln!(f, "{secret}")?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, &path)?;
+    crate::settings::write_atomic_mode(&path(db, name), &format!("{secret}\n"), Some(0o600))
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
     Ok(secret)
 }
 

@@ -303,8 +303,16 @@ fn read_table(path: &Path, what: &str) -> Result<toml::Table> {
     }
 }
 
-/// Writes `text` to `path` atomically: a temporary file beside it, then a rename.
+/// Writes `text` to `path` atomically: a temporary file beside it, written through to
+/// the disk, then a rename.
 pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
+    write_atomic_mode(path, text, None)
+}
+
+/// [`write_atomic`], the file created with `mode` (Unix permissions: `0o600` for a
+/// secret, so it is never readable by others, not even while written).
+pub fn write_atomic_mode(path: &Path, text: &str, mode: Option<u32>) -> Result<()> {
+    use std::io::Write;
     let write_err = |source| Error::Write {
         path: path.to_path_buf(),
         source,
@@ -316,8 +324,19 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "settings".into());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, text).map_err(write_err)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
+    let written = (|| {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        if let Some(m) = mode {
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, m);
+        }
+        let mut f = options.open(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    written.map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         write_err(e)
     })

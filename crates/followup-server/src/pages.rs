@@ -1237,31 +1237,54 @@ async fn new_submit(
     }
 }
 
+/// A file form's text fields (by name) and its `file` field (its name, if given, and
+/// bytes), read whole.
+struct FileForm {
+    fields: std::collections::HashMap<String, String>,
+    file: Option<(Option<String>, axum::body::Bytes)>,
+}
+
+impl FileForm {
+    async fn read(
+        form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+    ) -> Result<FileForm, Problem> {
+        let mut form = form.map_err(|r| Problem::input(r.body_text()))?;
+        let bad = |e: axum::extract::multipart::MultipartError| {
+            Problem::new(e.status(), "Cannot read the form", e.body_text())
+        };
+        let mut out = FileForm {
+            fields: std::collections::HashMap::new(),
+            file: None,
+        };
+        while let Some(field) = form.next_field().await.map_err(bad)? {
+            let name = field.name().unwrap_or("").to_string();
+            if name == "file" {
+                let file_name = field
+                    .file_name()
+                    .map(str::to_string)
+                    .filter(|n| !n.is_empty());
+                out.file = Some((file_name, field.bytes().await.map_err(bad)?));
+            } else {
+                let text = field.text().await.map_err(bad)?;
+                out.fields.insert(name, text);
+            }
+        }
+        Ok(out)
+    }
+
+    /// A text field, empty when missing.
+    fn take(&mut self, name: &str) -> String {
+        self.fields.remove(name).unwrap_or_default()
+    }
+}
+
 /// The invitation form: `csrf`, `file` (the .ics), `company` (optional).
 async fn new_import(
     State(s): State<Shared>,
     form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Page {
-    let mut form = form.map_err(|r| Problem::input(r.body_text()))?;
-    let bad = |e: axum::extract::multipart::MultipartError| {
-        Problem::new(e.status(), "Cannot read the form", e.body_text())
-    };
-    let (mut csrf, mut company, mut file) = (String::new(), String::new(), None);
-    while let Some(field) = form.next_field().await.map_err(bad)? {
-        match field.name().unwrap_or("") {
-            "csrf" => csrf = field.text().await.map_err(bad)?,
-            "company" => company = field.text().await.map_err(bad)?,
-            "file" => {
-                let name = field
-                    .file_name()
-                    .map(str::to_string)
-                    .filter(|n| !n.is_empty());
-                let bytes = field.bytes().await.map_err(bad)?;
-                file = Some((name, bytes));
-            }
-            _ => {}
-        }
-    }
+    let mut f = FileForm::read(form).await?;
+    let (csrf, company, file) = (f.take("csrf"), f.take("company"), f.file.take());
     csrf_check(&s, &csrf)?;
     let ctx = s.ctx();
     let result = match file {
@@ -1383,26 +1406,12 @@ async fn restore_submit(
     State(s): State<Shared>,
     form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Page {
-    let mut form = form.map_err(|r| Problem::input(r.body_text()))?;
-    let bad = |e: axum::extract::multipart::MultipartError| {
-        Problem::new(e.status(), "Cannot read the form", e.body_text())
-    };
-    let (mut csrf, mut confirm, mut file) = (String::new(), String::new(), None);
-    while let Some(field) = form.next_field().await.map_err(bad)? {
-        match field.name().unwrap_or("") {
-            "csrf" => csrf = field.text().await.map_err(bad)?,
-            "confirm" => confirm = field.text().await.map_err(bad)?,
-            "file" => {
-                let name = field
-                    .file_name()
-                    .map(str::to_string)
-                    .filter(|n| !n.is_empty())
-                    .unwrap_or_else(|| "the file".into());
-                file = Some((name, field.bytes().await.map_err(bad)?));
-            }
-            _ => {}
-        }
-    }
+    let mut f = FileForm::read(form).await?;
+    let (csrf, confirm) = (f.take("csrf"), f.take("confirm"));
+    let file = f
+        .file
+        .take()
+        .map(|(name, bytes)| (name.unwrap_or_else(|| "the file".into()), bytes));
     csrf_check(&s, &csrf)?;
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return Err(
