@@ -63,24 +63,25 @@ pub struct Figures {
 
 /// The figures of the database of `s` at `now`.
 pub fn figures(store: &followup_store::Store, now: Timestamp) -> followup_store::Result<Figures> {
-    let all = store.outbox()?;
+    let counted = store.outbox_counts(now)?;
     let outbox = OutboxState::ALL
         .iter()
-        .map(|st| (*st, all.iter().filter(|m| m.state == *st).count()))
+        .map(|st| {
+            let n = counted
+                .states
+                .iter()
+                .find(|(c, _)| c == st)
+                .map_or(0, |(_, n)| *n);
+            (*st, n)
+        })
         .collect();
-    let due: Vec<_> = all
-        .iter()
-        .filter(|m| m.state == OutboxState::Queued && m.next_try <= now)
-        .collect();
-    let lag_seconds = due
-        .iter()
-        .map(|m| m.next_try)
-        .min()
-        .map_or(0, |oldest| now.duration_since(oldest).as_secs().max(0));
+    let lag_seconds = counted
+        .oldest_due
+        .map_or(0, |o| now.duration_since(o).as_secs().max(0));
     let (open, closed) = store.application_counts()?;
     Ok(Figures {
         outbox,
-        due: due.len(),
+        due: counted.due,
         lag_seconds,
         open,
         closed,

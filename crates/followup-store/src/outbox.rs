@@ -92,6 +92,17 @@ pub struct NewOutboxMessage {
     pub created_at: Timestamp,
 }
 
+/// The outbox counted ([`Store::outbox_counts`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxCounts {
+    /// Messages in each state that has any.
+    pub states: Vec<(OutboxState, usize)>,
+    /// Queued messages whose moment has come.
+    pub due: usize,
+    /// The earliest moment among those.
+    pub oldest_due: Option<Timestamp>,
+}
+
 const COLUMNS: &str = "id, application_id, contact_id, kind, at, next_try, state, from_name,
     from_addr, to_name, to_addr, subject, body, message_id, in_reply_to, refs, created_at,
     attempts, first_failure, error, reply, sent_at, touchpoint_id";
@@ -280,6 +291,48 @@ impl Store {
             &format!("SELECT {COLUMNS} FROM outbox ORDER BY at, id"),
             [],
         )
+    }
+
+    /// How many messages are in each state, and of the queued ones how many are due at
+    /// `now` and the oldest moment among those (for `/metrics`): counted by the
+    /// database, no message read.
+    pub fn outbox_counts(&self, now: Timestamp) -> Result<OutboxCounts> {
+        let mut states = Vec::new();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT state, count(*) FROM outbox GROUP BY state")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let word: String = row.get(0)?;
+            let n: i64 = row.get(1)?;
+            let state = word
+                .parse::<OutboxState>()
+                .map_err(|e| StoreError::Decode {
+                    column: "outbox.state".into(),
+                    value: word.clone(),
+                    reason: e.to_string(),
+                })?;
+            states.push((state, usize::try_from(n).unwrap_or(0)));
+        }
+        let (due, oldest): (i64, Option<i64>) = self.conn.query_row(
+            "SELECT count(*), min(next_try) FROM outbox WHERE state = 'queued' AND next_try <= ?1",
+            [ts("now", now)?],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let oldest = oldest
+            .map(|ns| {
+                Timestamp::from_nanosecond(i128::from(ns)).map_err(|e| StoreError::Decode {
+                    column: "outbox.next_try".into(),
+                    value: ns.to_string(),
+                    reason: e.to_string(),
+                })
+            })
+            .transpose()?;
+        Ok(OutboxCounts {
+            states,
+            due: usize::try_from(due).unwrap_or(0),
+            oldest_due: oldest,
+        })
     }
 
     /// The latest message to this contact of this application that left or may leave
