@@ -44,6 +44,26 @@ fn worker(u: &User, now: &str) -> Vec<Value> {
         .collect()
 }
 
+/// Acme, a round on Dec 1 at 10:00 in New York with Jane Doe, recorded at `now`.
+fn add_acme(u: &User, now: &str) {
+    u.ok(
+        now,
+        &[
+            "add",
+            "--company",
+            "Acme",
+            "--role",
+            "Data Engineer",
+            "--at",
+            "2026-12-01 10:00",
+            "--tz",
+            "America/New_York",
+            "--interviewer",
+            "Jane Doe <jane@acme.example>",
+        ],
+    );
+}
+
 fn config(u: &User) -> PathBuf {
     u.home.path().join("config/followup/config.toml")
 }
@@ -108,22 +128,7 @@ fn the_digest_comes_once_a_day_at_its_hour_with_the_days_steps() -> Outcome {
     )
     .unwrap();
     let setup = "2026-12-01T08:00:00-05:00";
-    u.ok(
-        setup,
-        &[
-            "add",
-            "--company",
-            "Acme",
-            "--role",
-            "Data Engineer",
-            "--at",
-            "2026-12-01 10:00",
-            "--tz",
-            "America/New_York",
-            "--interviewer",
-            "Jane Doe <jane@acme.example>",
-        ],
-    );
+    add_acme(&u, setup);
 
     // Before 08:00 in New York (13:30 in Paris, where the machine is): nothing.
     assert_eq!(worker(&u, "2026-12-02T07:30:00-05:00"), Vec::<Value>::new());
@@ -317,22 +322,7 @@ fn the_preview_shows_the_digest_and_sends_nothing() -> Result<(), libtest_mimic:
     std::fs::create_dir_all(config(&u).parent().unwrap()).unwrap();
     std::fs::write(config(&u), "tz = \"America/New_York\"\n").unwrap();
     let setup = "2026-12-01T08:00:00-05:00";
-    u.ok(
-        setup,
-        &[
-            "add",
-            "--company",
-            "Acme",
-            "--role",
-            "Data Engineer",
-            "--at",
-            "2026-12-01 10:00",
-            "--tz",
-            "America/New_York",
-            "--interviewer",
-            "Jane Doe <jane@acme.example>",
-        ],
-    );
+    add_acme(&u, setup);
     let text = u.ok("2026-12-02T08:05:00-05:00", &["digest"]);
     assert!(
         text.starts_with("Subject: followup: 1 due today\n\n"),
