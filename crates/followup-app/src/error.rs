@@ -120,3 +120,9 @@ where
 {
     v.map(|s| s.parse::<T>().map_err(Error::input)).transpose()
 }
+
+impl From<followup_store::StoreError> for Error {
+    fn from(e: followup_store::StoreError) -> Self {
+        crate::ctx::store_err(e)
+    }
+}

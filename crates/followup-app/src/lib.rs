@@ -6,6 +6,7 @@
 //! Dependencies point one way: `followup-core` <- `followup-store` <- `followup-app`
 //! <- `followup-cli` / `followup-server`.
 
+pub mod accounts;
 pub mod agenda;
 pub mod check;
 pub mod contact;

@@ -57,6 +57,7 @@
 //! | `mail_proposal` | a matched message's proposal: its headers, the evidence sentence, kind, status (pending, applied, dismissed) |
 //! | `mail_bad_address` | addresses a delivery failure was accepted for |
 //! | `invite_sequence` | per imported interview: the `SEQUENCE` of the invitation it was last imported from |
+//! | `app_user`, `user_session`, `api_token`, `one_time_link`, `sign_in_failure` | accounts of `followup serve --multi-user` ([`accounts`]; `0012_accounts.sql`) |
 //! | `idempotency` | the first answer to a request that carried an idempotency key, with the request it answered (kept a day; not in backups) |
 //!
 //! `plan_gen.gen` counts changes to everything planning reads of an
@@ -105,6 +106,7 @@
 //! [`demo::populate`] fills a store with realistic, reproducible data, for benchmarks
 //! (`cargo bench -p followup-store`) and for trying the tool on a large database.
 
+pub mod accounts;
 mod agenda;
 mod agenda_cache;
 mod agenda_snapshot;

@@ -70,6 +70,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         version: 11,
         sql: include_str!("../migrations/0011_skipped_step.sql"),
     },
+    Migration {
+        version: 12,
+        sql: include_str!("../migrations/0012_accounts.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.

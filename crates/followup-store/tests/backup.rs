@@ -202,6 +202,13 @@ const CACHES: &[&str] = &[
     "mail_folder",
     "mail_proposal",
     "mail_bad_address",
+    // The accounts of `followup serve --multi-user` are the office's, kept in its
+    // accounts database; a backup is one person's job search.
+    "app_user",
+    "user_session",
+    "api_token",
+    "one_time_link",
+    "sign_in_failure",
 ];
 
 /// A database with a row in every table a backup keeps.

@@ -82,6 +82,8 @@ fn first_open_creates_directories_file_and_schema() {
             "agenda_snapshot",
             "agenda_step",
             "agenda_why",
+            "api_token",
+            "app_user",
             "application",
             "contact",
             "holiday",
@@ -95,11 +97,14 @@ fn first_open_creates_directories_file_and_schema() {
             "mail_folder",
             "mail_proposal",
             "note",
+            "one_time_link",
             "outbox",
             "plan_gen",
             "profile",
+            "sign_in_failure",
             "skipped_step",
-            "touchpoint"
+            "touchpoint",
+            "user_session"
         ]
     );
     let fk: i64 = c
