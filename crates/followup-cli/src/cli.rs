@@ -216,6 +216,18 @@ pub enum Command {
         /// Open the page in the default browser.
         #[arg(long)]
         open: bool,
+        /// Serve many people: --db keeps the accounts (made with `followup admin
+        /// create-user`), each user's job search is a database of its own beside it,
+        /// and every request signs in (a session from /signin, or an API token).
+        #[arg(long, conflicts_with = "token")]
+        multi_user: bool,
+        /// With --multi-user: anyone may make an account at /signup.
+        #[arg(long, requires = "multi_user")]
+        open_signup: bool,
+        /// With --multi-user: believe the `X-Forwarded-Proto` of a proxy in front (the
+        /// session cookie is then `Secure` for HTTPS requests).
+        #[arg(long, requires = "multi_user")]
+        trust_proxy: bool,
     },
     /// Show today's digest as it would be mailed (subject and body), without sending
     /// it; `followup worker` sends it at `digest_hour`.

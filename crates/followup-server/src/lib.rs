@@ -6,7 +6,8 @@
 //! under `/api` is documented by `/api/openapi.json` (utoipa, OpenAPI 3.1); its errors
 //! are RFC 9457 `application/problem+json`.
 
-pub mod actions;
+pub mod accounts;
+mod actions;
 pub mod api;
 pub mod digest;
 pub mod feed;
@@ -447,7 +448,7 @@ pub fn router(config: Config) -> Router {
         feed_seen: feed::Seen::default(),
     });
     let (api, _) = api::router().split_for_parts();
-    Router::new()
+    let app = Router::new()
         .merge(pages::router())
         .route("/feed/{file}", axum::routing::get(feed::serve))
         .route("/healthz", axum::routing::get(ops::healthz))
@@ -462,7 +463,14 @@ pub fn router(config: Config) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(uniform_errors))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
-        .layer(middleware::from_fn(same_origin))
+        .layer(middleware::from_fn(same_origin));
+    with_security_headers(app).with_state(state)
+}
+
+/// The headers every answer carries: no referrer, no sniffing, the content security
+/// policy, no framing.
+pub(crate) fn with_security_headers<S: Clone + Send + Sync + 'static>(r: Router<S>) -> Router<S> {
+    r
         .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
@@ -481,7 +489,6 @@ pub fn router(config: Config) -> Router {
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
-        .with_state(state)
 }
 
 /// Whether a path is the calendar feed's (`/feed/<secret>.ics`) or the digest's
@@ -493,7 +500,7 @@ fn by_secret(path: &str) -> bool {
 
 /// Whether a path is the API's (errors as problem+json) rather than a page's (errors as
 /// an HTML page).
-fn is_api(path: &str) -> bool {
+pub(crate) fn is_api(path: &str) -> bool {
     path == "/api" || path.starts_with("/api/")
 }
 
@@ -640,7 +647,7 @@ fn cut(s: &str) -> String {
 /// Refuses a state-changing request from another site (403, in plain words), and
 /// marks every answer but the static files `Cache-Control: no-store`: the pages and
 /// the API hold personal data and the form token.
-async fn same_origin(req: Request, next: Next) -> Response {
+pub(crate) async fn same_origin(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let mut r = match changes_state(req.method())
         .then(|| cross_site(&req))
@@ -758,6 +765,10 @@ fn split_token(query: &str) -> (Option<String>, String) {
 async fn guard(State(s): State<Shared>, mut req: Request, next: Next) -> Response {
     // The form token, for what a page adds after its handler (the flash's undo form).
     req.extensions_mut().insert(FormToken(s.csrf.clone()));
+    // A multi-user server checked the account before passing the request on.
+    if req.extensions().get::<accounts::SignedIn>().is_some() {
+        return next.run(req).await;
+    }
     let Some(token) = s.config.token.as_deref() else {
         // HTTP/1.0 clients may send no Host; a browser always sends one.
         return match host_of(&req) {
@@ -868,7 +879,20 @@ pub async fn blocking<T: Send + 'static>(
 
 /// Serves until the process ends.
 pub async fn serve(listener: tokio::net::TcpListener, config: Config) -> std::io::Result<()> {
-    axum::serve(listener, router(config)).await
+    serve_router(listener, router(config)).await
+}
+
+/// Serves many people until the process ends ([`accounts`]).
+pub async fn serve_multi(
+    listener: tokio::net::TcpListener,
+    config: Config,
+    multi: accounts::MultiUser,
+) -> std::io::Result<()> {
+    serve_router(listener, accounts::router(config, multi)).await
+}
+
+async fn serve_router(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
+    axum::serve(listener, app).await
 }
 
 /// The process's form token, put in every request's extensions by `guard`.

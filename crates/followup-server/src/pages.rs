@@ -1652,7 +1652,7 @@ async fn stats(State(s): State<Shared>) -> Page {
     })
 }
 
-async fn css() -> Response {
+pub(crate) async fn css() -> Response {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
         include_str!("../static/app.css"),
@@ -1660,7 +1660,7 @@ async fn css() -> Response {
         .into_response()
 }
 
-async fn js() -> Response {
+pub(crate) async fn js() -> Response {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
         include_str!("../static/app.js"),
@@ -1668,7 +1668,7 @@ async fn js() -> Response {
         .into_response()
 }
 
-async fn favicon() -> Response {
+pub(crate) async fn favicon() -> Response {
     (
         [
             (header::CONTENT_TYPE, "image/svg+xml"),

@@ -342,6 +342,33 @@ impl Store {
         Ok(user)
     }
 
+    /// Makes every id this database gives from now on at least `base + 1` (ids already
+    /// higher stay as they are): a multi-user server starts each user's database at
+    /// its own base, so an id names one thing in the whole office.
+    pub fn start_ids_at(&mut self, base: i64) -> Result<()> {
+        self.write(|c| {
+            let tables: Vec<String> = c
+                .prepare(
+                    "SELECT name FROM sqlite_schema WHERE type = 'table' \
+                     AND sql LIKE '%AUTOINCREMENT%'",
+                )?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for t in tables {
+                let n = c
+                    .prepare_cached(
+                        "UPDATE sqlite_sequence SET seq = max(seq, ?2) WHERE name = ?1",
+                    )?
+                    .execute(params![t, base])?;
+                if n == 0 {
+                    c.prepare_cached("INSERT INTO sqlite_sequence (name, seq) VALUES (?1, ?2)")?
+                        .execute(params![t, base])?;
+                }
+            }
+            Ok(())
+        })
+    }
+
     /// Notes a failed sign-in for an address, dropping notes older than `forget`.
     pub fn add_sign_in_failure(
         &mut self,
@@ -464,6 +491,20 @@ mod tests {
             .take_link("l", LinkPurpose::Signup, now)
             .unwrap()
             .is_some());
+    }
+
+    #[test]
+    fn ids_start_at_the_base() {
+        let mut s = Store::open_in_memory().unwrap();
+        let now = at("2026-12-01T15:00:00Z");
+        s.start_ids_at(7_000_000_000).unwrap();
+        let u = s.create_user("a@example.com", None, now).unwrap();
+        assert_eq!(u.id, 7_000_000_001);
+        let app = crate::NewApplication::new("Acme", "Engineer", now);
+        assert_eq!(s.add_application(&app).unwrap(), 7_000_000_001);
+        // Never lowered.
+        s.start_ids_at(5).unwrap();
+        assert_eq!(s.add_application(&app).unwrap(), 7_000_000_002);
     }
 
     #[test]

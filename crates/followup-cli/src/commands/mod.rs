@@ -201,6 +201,9 @@ pub fn dispatch(mut cli: Cli, db_from: Option<&'static str>) -> Result<()> {
             listen,
             token,
             open,
+            multi_user,
+            open_signup,
+            trust_proxy,
         } => serve::run(
             &tracker()?,
             cli.now.is_some(),
@@ -208,7 +211,13 @@ pub fn dispatch(mut cli: Cli, db_from: Option<&'static str>) -> Result<()> {
             *port,
             token.clone(),
             *open,
-            crate::settings::config_file(cli.config.as_deref()),
+            (
+                multi_user.then_some(serve::Multi {
+                    open_signup: *open_signup,
+                    trust_proxy: *trust_proxy,
+                }),
+                crate::settings::config_file(cli.config.as_deref()),
+            ),
         ),
         Command::Digest { json } => worker::preview(&tracker()?, *json),
         Command::Worker { json, once } => worker::run(&tracker, cli.now.is_some(), *json, *once),

@@ -12,13 +12,21 @@ pub fn run(
     port: Option<u16>,
     token: Option<String>,
     open: bool,
-    config_file: Option<std::path::PathBuf>,
+    (multi, config_file): (Option<Multi>, Option<std::path::PathBuf>),
 ) -> Result<()> {
     let addr = followup_server::parse_listen(listen, port).map_err(Error::input)?;
-    followup_server::check_listen(&addr, token.as_deref()).map_err(Error::input)?;
+    if multi.is_none() {
+        // Signed-in accounts guard a multi-user server on any address.
+        followup_server::check_listen(&addr, token.as_deref()).map_err(Error::input)?;
+    }
     // Create (at the default location only) or migrate the database once, before the
     // first request; a path given with --db or FOLLOWUP_DB must exist.
     ctx.store()?;
+    let office = multi.map(|m| {
+        let office = followup_app::accounts::Office::new(ctx.db.clone());
+        let users = ctx.store().and_then(|s| Ok(s.users()?)).map(|u| u.len());
+        (m, office, users)
+    });
     let config_file_for_jobs = config_file.clone();
     let config = followup_server::Config {
         db: ctx.db.clone(),
@@ -38,7 +46,17 @@ pub fn run(
             .map_err(|e| Error::input(format!("cannot listen on {addr}: {e}")))?;
         let local = listener.local_addr().map_err(Error::Output)?;
         let url = format!("http://{local}/");
-        println!("followup is serving {} at {url}", ctx.db.display());
+        match &office {
+            None => println!("followup is serving {} at {url}", ctx.db.display()),
+            Some((_, _, users)) => {
+                let users = users.as_ref().map_err(|e| Error::Store(e.to_string()))?;
+                println!(
+                    "followup is serving {users} account(s) of {} at {url} (multi-user: sign in at {url}signin; make accounts with `followup --db {} admin create-user EMAIL`)",
+                    ctx.db.display(),
+                    ctx.db.display()
+                );
+            }
+        }
         if open {
             let opener = if cfg!(target_os = "macos") {
                 "open"
@@ -52,6 +70,21 @@ pub fn run(
             {
                 eprintln!("note: could not open a browser; visit {url}");
             }
+        }
+        if let Some((m, office, _)) = office {
+            tokio::spawn(office_dispatcher(
+                config.settings.clone(),
+                office.clone(),
+                fixed_now.then_some(ctx.now),
+            ));
+            let multi = followup_server::accounts::MultiUser {
+                office,
+                open_signup: m.open_signup,
+                trust_proxy: m.trust_proxy,
+            };
+            return followup_server::serve_multi(listener, config, multi)
+                .await
+                .map_err(|e| Error::Store(format!("the server stopped: {e}")));
         }
         tokio::spawn(dispatcher(
             ctx.settings.clone(),
@@ -96,6 +129,81 @@ async fn dispatcher(
             Ok(jobs) => {
                 for job in jobs {
                     eprintln!("{job}");
+                }
+            }
+            Err(e) => eprintln!("jobs: the dispatcher stopped: {e}"),
+        }
+    }
+}
+
+/// How a multi-user server is run (`--multi-user` and the flags that go with it).
+#[derive(Debug, Clone, Copy)]
+pub struct Multi {
+    /// `--open-signup`.
+    pub open_signup: bool,
+    /// `--trust-proxy`.
+    pub trust_proxy: bool,
+}
+
+/// The jobs of every account of a multi-user server, every minute: each user's outbox
+/// and digest, with that user's settings (their `config.toml`, else the server's).
+async fn office_dispatcher(
+    started: crate::settings::Settings,
+    office: followup_app::accounts::Office,
+    fixed_now: Option<jiff::Timestamp>,
+) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        let (started, office) = (started.clone(), office.clone());
+        let done = tokio::task::spawn_blocking(move || {
+            let clock = move || fixed_now.unwrap_or_else(jiff::Timestamp::now);
+            let users = office.open().and_then(|s| Ok(s.users()?));
+            let users = match users {
+                Ok(u) => u,
+                Err(e) => return vec![format!("jobs: cannot read the accounts: {e}")],
+            };
+            let mut lines = Vec::new();
+            for user in users {
+                let config = office.user_config(user.id);
+                let settings = if config.exists() {
+                    match crate::settings::Settings::load(Some(&config)) {
+                        Ok(s) => s,
+                        Err(e) => {
+                            lines.push(format!("jobs: account {}: {e}", user.id));
+                            continue;
+                        }
+                    }
+                } else {
+                    started.clone()
+                };
+                let policy = match followup_app::ctx::load_policy(
+                    settings.policy.as_deref(),
+                    settings.preset.as_deref(),
+                ) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        lines.push(format!("jobs: account {}: {e}", user.id));
+                        continue;
+                    }
+                };
+                let db = office.user_db(user.id);
+                if !db.exists() {
+                    // Never signed in: nothing planned, nothing to send.
+                    continue;
+                }
+                let ctx = Ctx::from_parts(settings, policy, clock(), db);
+                for job in followup_app::jobs::tick(&ctx, &clock) {
+                    lines.push(format!("account {}: {job}", user.id));
+                }
+            }
+            lines
+        })
+        .await;
+        match done {
+            Ok(lines) => {
+                for line in lines {
+                    eprintln!("{line}");
                 }
             }
             Err(e) => eprintln!("jobs: the dispatcher stopped: {e}"),

@@ -1,0 +1,672 @@
+//! `followup serve --multi-user`: accounts in front of the web app.
+//!
+//! Every request is signed in (a session cookie from `/signin`, or an API token sent
+//! as `Authorization: Bearer TOKEN`) before it reaches the app, and the app it reaches
+//! is that user's own: the same router as one person's, over the user's own database,
+//! settings and secrets (`followup_app::accounts::Office`). A user's app is built on
+//! their first request and kept. Sessions, tokens and failed sign-ins are in the
+//! accounts database, so a restart signs nobody out.
+//!
+//! Without a session, pages answer `303 See Other` to `/signin?next=PATH`, the API
+//! `401` (problem+json). The session cookie is `HttpOnly; SameSite=Lax`, and `Secure`
+//! when the request came over HTTPS through a proxy the server was told to trust
+//! (`--trust-proxy`: its `X-Forwarded-Proto: https`).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use askama::Template;
+use axum::extract::{Form, Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use followup_app::accounts::{self as acc, Office, SignIn};
+use followup_app::settings::Settings;
+use followup_store::accounts::{LinkPurpose, User};
+use jiff::Timestamp;
+use serde::Deserialize;
+use tower::ServiceExt;
+
+use crate::{blocking, Config, Problem};
+
+/// The cookie of a signed-in browser.
+pub const ACCOUNT_COOKIE: &str = "followup_account";
+
+/// Each user's ids start at their account id times this: an id names one record in
+/// the whole office, whose ever it is.
+pub const ID_BLOCK: i64 = 1_000_000_000;
+
+/// How accounts are run.
+#[derive(Debug, Clone)]
+pub struct MultiUser {
+    /// The accounts database and each user's files.
+    pub office: Office,
+    /// Whether anyone may make an account at `/signup`.
+    pub open_signup: bool,
+    /// Whether `X-Forwarded-Proto` is believed (a proxy in front says how the browser
+    /// connected).
+    pub trust_proxy: bool,
+}
+
+/// Marks a request whose account was checked (put in its extensions, which no client
+/// can set): the user's app lets it through.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SignedIn;
+
+struct Front {
+    base: Config,
+    multi: MultiUser,
+    /// Each user's app, built on their first request.
+    apps: Mutex<HashMap<i64, Router>>,
+}
+
+type Shared = Arc<Front>;
+
+/// The router of a multi-user server: sign-in, sign-up, the account page, and every
+/// signed-in request passed to that user's app.
+pub fn router(base: Config, multi: MultiUser) -> Router {
+    let front: Shared = Arc::new(Front {
+        base,
+        multi,
+        apps: Mutex::default(),
+    });
+    let r = Router::new()
+        .route("/signin", get(sign_in_page).post(sign_in))
+        .route("/signout", post(sign_out))
+        .route("/signup", get(open_sign_up_page).post(open_sign_up))
+        .route("/signup/{key}", get(link_page).post(link_submit))
+        .route("/reset/{key}", get(link_page).post(link_submit))
+        .route("/account", get(account_page))
+        .route("/account/password", post(change_password))
+        .route("/account/token", post(new_token))
+        .route("/account/signout-everywhere", post(sign_out_everywhere))
+        .route("/healthz", get(healthz))
+        .route("/static/app.css", get(crate::pages::css))
+        .route("/static/app.js", get(crate::pages::js))
+        .route("/favicon.svg", get(crate::pages::favicon))
+        .fallback(to_app)
+        .layer(axum::middleware::from_fn(crate::same_origin));
+    crate::with_security_headers(r).with_state(front)
+}
+
+impl Front {
+    fn now(&self) -> Timestamp {
+        self.base.now.unwrap_or_else(Timestamp::now)
+    }
+
+    /// The user's app (built on first use).
+    fn app(&self, user: &User) -> Result<Router, Problem> {
+        let mut apps = self
+            .apps
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(app) = apps.get(&user.id) {
+            return Ok(app.clone());
+        }
+        let office = &self.multi.office;
+        office.make_user_dir(user.id).map_err(Problem::from)?;
+        let db = office.user_db(user.id);
+        if !db.exists() {
+            // Ids of this user's records never meet another user's.
+            let mut store = followup_store::Store::open(&db)
+                .map_err(|e| Problem::from(followup_app::Error::from(e)))?;
+            store
+                .start_ids_at(user.id.saturating_mul(ID_BLOCK))
+                .map_err(|e| Problem::from(followup_app::Error::from(e)))?;
+        }
+        let config_file = office.user_config(user.id);
+        let settings = if config_file.exists() {
+            Settings::load(Some(&config_file)).map_err(Problem::from)?
+        } else {
+            self.base.settings.clone()
+        };
+        let policy =
+            followup_app::ctx::load_policy(settings.policy.as_deref(), settings.preset.as_deref())
+                .map_err(Problem::from)?;
+        let app = crate::router(Config {
+            db,
+            settings,
+            policy,
+            now: self.base.now,
+            token: None,
+            config_file: Some(config_file),
+        });
+        apps.insert(user.id, app.clone());
+        Ok(app)
+    }
+
+    fn forget_app(&self, user_id: i64) {
+        let mut apps = self
+            .apps
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        apps.remove(&user_id);
+    }
+
+    /// The `Set-Cookie` of a new session (`None`: ending it).
+    fn cookie(&self, headers: &HeaderMap, session: Option<&str>) -> HeaderValue {
+        let secure = self.multi.trust_proxy
+            && headers
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|p| p.trim().eq_ignore_ascii_case("https"));
+        let secure = if secure { "; Secure" } else { "" };
+        let text = match session {
+            Some(id) => format!(
+                "{ACCOUNT_COOKIE}={id}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}{secure}",
+                acc::SESSION_LIFETIME.as_secs()
+            ),
+            None => format!("{ACCOUNT_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0{secure}"),
+        };
+        HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
+    }
+}
+
+/// The session id the browser sent, if any.
+fn session_of(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().strip_prefix(ACCOUNT_COOKIE)?.strip_prefix('='))
+        .find(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
+/// The bearer token sent, if any.
+fn bearer_of(headers: &HeaderMap) -> Option<String> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, rest) = v.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| rest.trim().to_string())
+}
+
+/// The signed-in account of a request: by its bearer token, else its session.
+async fn account_of(front: &Shared, headers: &HeaderMap) -> Result<Option<User>, Problem> {
+    let bearer = bearer_of(headers);
+    let session = session_of(headers);
+    if bearer.is_none() && session.is_none() {
+        return Ok(None);
+    }
+    let (office, now) = (front.multi.office.clone(), front.now());
+    blocking(move || {
+        let store = office.open().map_err(Problem::from)?;
+        match (bearer, session) {
+            (Some(t), _) => acc::token_user(&store, &t).map_err(Problem::from),
+            (None, Some(s)) => acc::session_user(&store, &s, now).map_err(Problem::from),
+            (None, None) => Ok(None),
+        }
+    })
+    .await
+}
+
+/// Where a page goes after signing in: a path of this site only.
+fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next.to_string()
+    } else {
+        "/".to_string()
+    }
+}
+
+/// A signed-in request goes to its user's app; otherwise the sign-in page (pages) or
+/// 401 (the API).
+async fn to_app(State(front): State<Shared>, mut req: Request) -> Response {
+    let user = match account_of(&front, req.headers()).await {
+        Ok(u) => u,
+        Err(p) => return p.into_response(),
+    };
+    let Some(user) = user else {
+        let path = req.uri().path();
+        if crate::is_api(path) {
+            let mut r = Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "Sign-in required",
+                "sign in at /signin, or send `Authorization: Bearer TOKEN` (an API token from the Account page or `followup admin token`)",
+            )
+            .into_response();
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"followup\""),
+            );
+            return r;
+        }
+        let target = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
+        let next: String = percent_encoding::utf8_percent_encode(
+            &safe_next(&target),
+            percent_encoding::NON_ALPHANUMERIC,
+        )
+        .to_string();
+        return Redirect::to(&format!("/signin?next={next}")).into_response();
+    };
+    let app = match front.app(&user) {
+        Ok(a) => a,
+        Err(p) => return p.into_response(),
+    };
+    req.extensions_mut().insert(SignedIn);
+    let resp = match app.oneshot(req).await {
+        Ok(r) => r,
+        Err(never) => match never {},
+    };
+    with_account_link(resp).await
+}
+
+/// The largest page the account link is added to.
+const PAGE_LIMIT: usize = 16 * 1024 * 1024;
+
+/// Adds the Account link to the navigation of an HTML page.
+async fn with_account_link(resp: Response) -> Response {
+    let html = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with("text/html"));
+    if !html {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, PAGE_LIMIT).await else {
+        return Problem::internal("a page too large to show".to_string()).into_response();
+    };
+    let text = String::from_utf8_lossy(&bytes).replacen(
+        ACCOUNT_MARK,
+        "<li><a href=\"/account\">Account</a></li>",
+        1,
+    );
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(text))
+}
+
+/// Where base.html's navigation takes the Account link.
+pub(crate) const ACCOUNT_MARK: &str = "<!--account-->";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    SignIn,
+    SetPassword,
+    OpenSignUp,
+    Account,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct Page {
+    kind: Kind,
+    title: &'static str,
+    error: Option<String>,
+    notice: Option<String>,
+    email: String,
+    next: String,
+    action: String,
+    open_signup: bool,
+    token: Option<String>,
+    min_password: usize,
+}
+
+impl Page {
+    fn new(kind: Kind, title: &'static str) -> Page {
+        Page {
+            kind,
+            title,
+            error: None,
+            notice: None,
+            email: String::new(),
+            next: "/".into(),
+            action: String::new(),
+            open_signup: false,
+            token: None,
+            min_password: acc::MIN_PASSWORD,
+        }
+    }
+
+    fn respond(&self, status: StatusCode) -> Response {
+        match self.render() {
+            Ok(body) => (status, Html(body)).into_response(),
+            Err(e) => Problem::internal(format!("cannot render the page: {e}")).into_response(),
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct NextQuery {
+    #[serde(default)]
+    next: Option<String>,
+}
+
+async fn sign_in_page(State(front): State<Shared>, Query(q): Query<NextQuery>) -> Response {
+    let mut p = Page::new(Kind::SignIn, "Sign in");
+    p.next = safe_next(q.next.as_deref().unwrap_or("/"));
+    p.open_signup = front.multi.open_signup;
+    p.respond(StatusCode::OK)
+}
+
+#[derive(Deserialize)]
+struct SignInForm {
+    email: String,
+    password: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+async fn sign_in(
+    State(front): State<Shared>,
+    headers: HeaderMap,
+    Form(f): Form<SignInForm>,
+) -> Response {
+    let (office, now) = (front.multi.office.clone(), front.now());
+    let (email, password) = (f.email.clone(), f.password);
+    let outcome = blocking(move || {
+        let mut store = office.open().map_err(Problem::from)?;
+        acc::sign_in(&mut store, &email, &password, now).map_err(Problem::from)
+    })
+    .await;
+    let mut p = Page::new(Kind::SignIn, "Sign in");
+    p.email = f.email.trim().to_string();
+    p.next = safe_next(f.next.as_deref().unwrap_or("/"));
+    p.open_signup = front.multi.open_signup;
+    match outcome {
+        Ok(SignIn::Ok { session, .. }) => signed_in(&front, &headers, &session, &p.next),
+        Ok(SignIn::Wrong) => {
+            p.error = Some("That e-mail and password do not match an account.".into());
+            p.respond(StatusCode::UNAUTHORIZED)
+        }
+        Ok(SignIn::TooMany { retry_at }) => {
+            let mins = (retry_at.duration_since(front.now()).as_secs() + 59) / 60;
+            p.error = Some(format!(
+                "Too many failed attempts for this address: try again in {mins} minutes."
+            ));
+            let mut r = p.respond(StatusCode::TOO_MANY_REQUESTS);
+            if let Ok(v) = HeaderValue::from_str(&(mins * 60).to_string()) {
+                r.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            r
+        }
+        Err(problem) => problem.into_response(),
+    }
+}
+
+/// The answer to a successful sign-in: the cookie, and on to `next`.
+fn signed_in(front: &Front, headers: &HeaderMap, session: &str, next: &str) -> Response {
+    let mut r = Redirect::to(next).into_response();
+    r.headers_mut()
+        .insert(header::SET_COOKIE, front.cookie(headers, Some(session)));
+    r
+}
+
+async fn sign_out(State(front): State<Shared>, headers: HeaderMap) -> Response {
+    if let Some(session) = session_of(&headers) {
+        let office = front.multi.office.clone();
+        let done = blocking(move || {
+            let mut store = office.open().map_err(Problem::from)?;
+            acc::sign_out(&mut store, &session).map_err(Problem::from)
+        })
+        .await;
+        if let Err(p) = done {
+            return p.into_response();
+        }
+    }
+    let mut r = Redirect::to("/signin").into_response();
+    r.headers_mut()
+        .insert(header::SET_COOKIE, front.cookie(&headers, None));
+    r
+}
+
+fn purpose_of(req_path: &str) -> (LinkPurpose, &'static str) {
+    if req_path.starts_with("/reset/") {
+        (LinkPurpose::Reset, "Choose a new password")
+    } else {
+        (LinkPurpose::Signup, "Choose your password")
+    }
+}
+
+async fn link_page(
+    State(front): State<Shared>,
+    Path(key): Path<String>,
+    uri: axum::http::Uri,
+) -> Response {
+    let (purpose, title) = purpose_of(uri.path());
+    let (office, now, k) = (front.multi.office.clone(), front.now(), key.clone());
+    let user = blocking(move || {
+        let store = office.open().map_err(Problem::from)?;
+        store
+            .link_user(&acc::hash_secret(&k), purpose, now)
+            .map_err(|e| Problem::from(followup_app::Error::from(e)))
+    })
+    .await;
+    match user {
+        Ok(Some(u)) => {
+            let mut p = Page::new(Kind::SetPassword, title);
+            p.email = u.email;
+            p.action = uri.path().to_string();
+            p.respond(StatusCode::OK)
+        }
+        Ok(None) => crate::pages::PageError::from(dead_link_problem()).into_response(),
+        Err(p) => p.into_response(),
+    }
+}
+
+fn dead_link_problem() -> Problem {
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        "Link not valid",
+        "this link is unknown, was used already or has expired: ask for a new one",
+    )
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    password: String,
+}
+
+async fn link_submit(
+    State(front): State<Shared>,
+    Path(key): Path<String>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    Form(f): Form<PasswordForm>,
+) -> Response {
+    let (purpose, title) = purpose_of(uri.path());
+    if let Err(e) = acc::check_password(&f.password) {
+        let mut p = Page::new(Kind::SetPassword, title);
+        p.error = Some(capitalized(&e.to_string()));
+        p.action = uri.path().to_string();
+        return p.respond(StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let (office, now) = (front.multi.office.clone(), front.now());
+    let done = blocking(move || {
+        let mut store = office.open().map_err(Problem::from)?;
+        acc::set_password_by_link(&mut store, &key, purpose, &f.password, now)
+            .map_err(Problem::from)
+    })
+    .await;
+    match done {
+        Ok(Some((_, session))) => signed_in(&front, &headers, &session, "/"),
+        Ok(None) => crate::pages::PageError::from(dead_link_problem()).into_response(),
+        Err(p) => p.into_response(),
+    }
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect::<String>() + ".",
+        None => String::new(),
+    }
+}
+
+async fn open_sign_up_page(State(front): State<Shared>) -> Response {
+    if !front.multi.open_signup {
+        return crate::pages::PageError::from(Problem::new(
+            StatusCode::NOT_FOUND,
+            "Sign-up is closed",
+            "accounts on this service are made by its administrator: ask them for a sign-up link",
+        ))
+        .into_response();
+    }
+    Page::new(Kind::OpenSignUp, "Make an account").respond(StatusCode::OK)
+}
+
+#[derive(Deserialize)]
+struct SignUpForm {
+    email: String,
+    password: String,
+}
+
+async fn open_sign_up(
+    State(front): State<Shared>,
+    headers: HeaderMap,
+    Form(f): Form<SignUpForm>,
+) -> Response {
+    if !front.multi.open_signup {
+        return open_sign_up_page(State(front)).await;
+    }
+    let mut p = Page::new(Kind::OpenSignUp, "Make an account");
+    p.email = f.email.trim().to_string();
+    if let Err(e) = acc::check_password(&f.password) {
+        p.error = Some(capitalized(&e.to_string()));
+        return p.respond(StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let (office, now) = (front.multi.office.clone(), front.now());
+    let done = blocking(move || {
+        let mut store = office.open().map_err(Problem::from)?;
+        acc::create_user(&office, &mut store, &f.email, Some(&f.password), now)
+            .and_then(|(u, _)| acc::open_session(&mut store, u.id, now))
+            .map_err(Problem::from)
+    })
+    .await;
+    match done {
+        Ok(session) => signed_in(&front, &headers, &session, "/"),
+        Err(problem) if problem.status < 500 => {
+            // The address is taken or not an address: said on the form, in words
+            // that do not tell more than the form's own.
+            p.error = Some(capitalized(&problem.detail));
+            p.respond(StatusCode::from_u16(problem.status).unwrap_or(StatusCode::BAD_REQUEST))
+        }
+        Err(problem) => problem.into_response(),
+    }
+}
+
+/// The signed-in account of a page of the account's own, or the way to sign in.
+async fn require(front: &Shared, headers: &HeaderMap) -> Result<User, Response> {
+    match account_of(front, headers).await {
+        Ok(Some(u)) => Ok(u),
+        Ok(None) => Err(Redirect::to("/signin?next=%2Faccount").into_response()),
+        Err(p) => Err(p.into_response()),
+    }
+}
+
+async fn account_page(State(front): State<Shared>, headers: HeaderMap) -> Response {
+    let user = match require(&front, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let mut p = Page::new(Kind::Account, "Account");
+    p.email = user.email;
+    p.respond(StatusCode::OK)
+}
+
+#[derive(Deserialize)]
+struct ChangeForm {
+    current: String,
+    password: String,
+}
+
+async fn change_password(
+    State(front): State<Shared>,
+    headers: HeaderMap,
+    Form(f): Form<ChangeForm>,
+) -> Response {
+    let user = match require(&front, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let mut p = Page::new(Kind::Account, "Account");
+    p.email = user.email.clone();
+    if let Err(e) = acc::check_password(&f.password) {
+        p.error = Some(capitalized(&e.to_string()));
+        return p.respond(StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let (office, now) = (front.multi.office.clone(), front.now());
+    let done = blocking(move || {
+        let mut store = office.open().map_err(Problem::from)?;
+        acc::change_password(&mut store, user.id, &f.current, &f.password, now)
+            .map_err(Problem::from)
+    })
+    .await;
+    match done {
+        Ok(Some(session)) => {
+            p.notice = Some("Password changed. Every other session is signed out.".into());
+            let mut r = p.respond(StatusCode::OK);
+            r.headers_mut()
+                .insert(header::SET_COOKIE, front.cookie(&headers, Some(&session)));
+            r
+        }
+        Ok(None) => {
+            p.error = Some("The current password is not right; nothing was changed.".into());
+            p.respond(StatusCode::UNAUTHORIZED)
+        }
+        Err(problem) => problem.into_response(),
+    }
+}
+
+async fn new_token(State(front): State<Shared>, headers: HeaderMap) -> Response {
+    let user = match require(&front, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let (office, now, email) = (front.multi.office.clone(), front.now(), user.email.clone());
+    let done = blocking(move || {
+        let mut store = office.open().map_err(Problem::from)?;
+        acc::new_api_token(&mut store, &email, now).map_err(Problem::from)
+    })
+    .await;
+    match done {
+        Ok((_, token)) => {
+            let mut p = Page::new(Kind::Account, "Account");
+            p.email = user.email;
+            p.token = Some(token);
+            p.respond(StatusCode::OK)
+        }
+        Err(problem) => problem.into_response(),
+    }
+}
+
+async fn sign_out_everywhere(State(front): State<Shared>, headers: HeaderMap) -> Response {
+    let user = match require(&front, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let office = front.multi.office.clone();
+    let id = user.id;
+    let done = blocking(move || {
+        let mut store = office.open().map_err(Problem::from)?;
+        store
+            .delete_sessions(id)
+            .map_err(|e| Problem::from(followup_app::Error::from(e)))
+    })
+    .await;
+    if let Err(p) = done {
+        return p.into_response();
+    }
+    front.forget_app(id);
+    let mut r = Redirect::to("/signin").into_response();
+    r.headers_mut()
+        .insert(header::SET_COOKIE, front.cookie(&headers, None));
+    r
+}
+
+/// Whether the accounts database answers (for a load balancer; no sign-in needed).
+async fn healthz(State(front): State<Shared>) -> Response {
+    let office = front.multi.office.clone();
+    match blocking(move || office.open().map(|_| ()).map_err(Problem::from)).await {
+        Ok(()) => (StatusCode::OK, "ok\n").into_response(),
+        Err(p) => p.into_response(),
+    }
+}
