@@ -85,6 +85,11 @@ pub fn router(base: Config, multi: MultiUser) -> Router {
         .route("/static/app.css", get(crate::pages::css))
         .route("/static/app.js", get(crate::pages::js))
         .route("/favicon.svg", get(crate::pages::favicon))
+        .route("/feed/{file}", get(by_secret))
+        .route(
+            "/digest/unsubscribe/{secret}",
+            get(by_secret).post(by_secret),
+        )
         .fallback(to_app)
         .layer(axum::middleware::from_fn(crate::same_origin));
     crate::with_security_headers(r).with_state(front)
@@ -209,6 +214,57 @@ fn safe_next(next: &str) -> String {
         next.to_string()
     } else {
         "/".to_string()
+    }
+}
+
+/// The calendar feed (`/feed/<secret>.ics`) and the digest's unsubscribe link carry
+/// no session (a calendar or a mail provider fetches them): they go to the app of the
+/// user whose secret they name, found by reading each user's secret (an office has
+/// tens of users, not millions); an unknown secret is the app's own 404.
+async fn by_secret(State(front): State<Shared>, req: Request) -> Response {
+    let path = req.uri().path().to_string();
+    let (office, feed) = (front.multi.office.clone(), path.starts_with("/feed/"));
+    let given = path.rsplit('/').next().unwrap_or("").to_string();
+    let owner = blocking(move || {
+        let users = office
+            .open()
+            .and_then(|s| Ok(s.users()?))
+            .map_err(Problem::from)?;
+        Ok(users.into_iter().find(|u| {
+            let db = office.user_db(u.id);
+            if feed {
+                crate::feed::secret(&db)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|s| crate::feed::opens(&s, &given))
+            } else {
+                followup_app::secret::read(&db, followup_app::digest::SECRET)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|s| followup_app::secret::matches(&s, &given))
+            }
+        }))
+    })
+    .await;
+    let user = match owner {
+        Ok(Some(u)) => u,
+        Ok(None) => {
+            return crate::not_found(req.uri().clone()).await;
+        }
+        Err(p) => return p.into_response(),
+    };
+    let app = match front.app(&user) {
+        Ok(a) => a,
+        Err(p) => return p.into_response(),
+    };
+    // The user's app matches the path again: the parameters this router took from it
+    // are not passed on.
+    let (mut parts, body) = req.into_parts();
+    parts.extensions = axum::http::Extensions::new();
+    parts.extensions.insert(SignedIn);
+    match app.oneshot(Request::from_parts(parts, body)).await {
+        Ok(r) => r,
+        Err(never) => match never {},
     }
 }
 

@@ -505,7 +505,7 @@ pub(crate) fn is_api(path: &str) -> bool {
 }
 
 /// Nothing at this path: a problem for the API, the error page for a page.
-async fn not_found(uri: Uri) -> Response {
+pub(crate) async fn not_found(uri: Uri) -> Response {
     let path = uri.path();
     if is_api(path) {
         Problem::new(

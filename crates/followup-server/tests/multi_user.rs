@@ -488,3 +488,39 @@ fn valid_body(method: &str, path: &str) -> Value {
         _ => json!({}),
     }
 }
+
+#[tokio::test]
+async fn a_calendar_fetches_its_users_feed_without_signing_in() {
+    let o = office(false);
+    o.user("ann@example.com");
+    o.user("bob@example.com");
+    let ann = Auth::Bearer(o.token("ann@example.com"));
+    let bob = Auth::Bearer(o.token("bob@example.com"));
+    fill(&o, &ann).await;
+    let feed_path = |body: &str| {
+        let url = serde_json::from_str::<Value>(body).unwrap()["url"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        url[url.find("/feed/").unwrap()..].to_string()
+    };
+    let (s, _, body) = o.send(with_auth("POST", "/api/feed", &ann, None)).await;
+    assert!(s.is_success(), "{s} {body}");
+    let ann_feed = feed_path(&body);
+    let (_, _, body) = o.send(with_auth("POST", "/api/feed", &bob, None)).await;
+    let bob_feed = feed_path(&body);
+    assert_ne!(ann_feed, bob_feed);
+
+    let (s, h, cal) = o.send(get(&ann_feed, "")).await;
+    assert_eq!(s, StatusCode::OK, "{cal}");
+    assert!(h[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/calendar"));
+    assert!(cal.contains("Acme"), "{cal}");
+    let (s, _, cal) = o.send(get(&bob_feed, "")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(!cal.contains("Acme"), "Bob's feed shows Ann's plan: {cal}");
+    let wrong = format!("/feed/{}.ics", "0".repeat(64));
+    assert_eq!(o.send(get(&wrong, "")).await.0, StatusCode::NOT_FOUND);
+}
