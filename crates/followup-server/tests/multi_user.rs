@@ -524,3 +524,75 @@ async fn a_calendar_fetches_its_users_feed_without_signing_in() {
     let wrong = format!("/feed/{}.ics", "0".repeat(64));
     assert_eq!(o.send(get(&wrong, "")).await.0, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_local_backup_moves_into_an_account_and_out_again() {
+    let o = office(false);
+    o.user("ann@example.com");
+    o.user("bob@example.com");
+    let (_, ann, _) = o.sign_in("ann@example.com", PASSWORD).await;
+    let bob = Auth::Bearer(o.token("bob@example.com"));
+    fill(&o, &bob).await;
+    // A job search kept on a laptop, backed up as `followup backup` writes it.
+    let laptop = o.office.db().with_file_name("laptop.sqlite");
+    let mut store = followup_store::Store::open(&laptop).unwrap();
+    followup_store::demo::populate(&mut store, 12, 7, now()).unwrap();
+    let backup = serde_json::to_string(&store.export().unwrap()).unwrap();
+    drop(store);
+
+    let (_, _, page) = o.send(get("/settings", &ann)).await;
+    let csrf = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let boundary = "XfollowupBoundaryX";
+    let mut body = String::new();
+    for (name, file, value) in [
+        ("csrf", None, csrf.as_str()),
+        ("confirm", None, "yes"),
+        ("file", Some("followup-backup.json"), backup.as_str()),
+    ] {
+        body.push_str(&format!("--{boundary}\r\n"));
+        match file {
+            Some(f) => body.push_str(&format!(
+                "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/json\r\n\r\n"
+            )),
+            None => body.push_str(&format!(
+                "Content-Disposition: form-data; name=\"{name}\"\r\n\r\n"
+            )),
+        }
+        body.push_str(value);
+        body.push_str("\r\n");
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    let req = Request::post("/settings/restore")
+        .header(header::COOKIE, &ann)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap();
+    let (s, _, text) = o.send(req).await;
+    assert!(s.is_success() || s.is_redirection(), "{s} {text}");
+
+    let count = |t: &str| {
+        serde_json::from_str::<Value>(t).unwrap()["applications"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    // Out again: Ann's download is the laptop's job search.
+    let (s, _, down) = o.send(get("/backup.json", &ann)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(count(&down), count(&backup));
+    let (_, _, list) = o
+        .send(with_auth("GET", "/api/applications", &bob, None))
+        .await;
+    let bobs = serde_json::from_str::<Value>(&list).unwrap();
+    assert_eq!(bobs.as_array().map(Vec::len), Some(1), "Bob's: {list}");
+}
