@@ -384,6 +384,14 @@ impl Page {
 
     fn respond(&self, status: StatusCode) -> Response {
         match self.render() {
+            Ok(body) if self.kind == Kind::Account => {
+                let body = body.replacen(
+                    ACCOUNT_MARK,
+                    "<li><a href=\"/account\" aria-current=\"page\">Account</a></li>",
+                    1,
+                );
+                (status, Html(body)).into_response()
+            }
             Ok(body) => (status, Html(body)).into_response(),
             Err(e) => Problem::internal(format!("cannot render the page: {e}")).into_response(),
         }

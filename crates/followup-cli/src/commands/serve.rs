@@ -20,13 +20,19 @@ pub fn run(
         followup_server::check_listen(&addr, token.as_deref()).map_err(Error::input)?;
     }
     // Create (at the default location only) or migrate the database once, before the
-    // first request; a path given with --db or FOLLOWUP_DB must exist.
-    ctx.store()?;
-    let office = multi.map(|m| {
-        let office = followup_app::accounts::Office::new(ctx.db.clone());
-        let users = ctx.store().and_then(|s| Ok(s.users()?)).map(|u| u.len());
-        (m, office, users)
-    });
+    // first request; a path given with --db or FOLLOWUP_DB must exist. A multi-user
+    // server's accounts database is made on first use (in a directory that exists).
+    let office = match multi {
+        None => {
+            ctx.store()?;
+            None
+        }
+        Some(m) => {
+            let office = followup_app::accounts::Office::new(ctx.db.clone());
+            let users = office.open()?.users()?.len();
+            Some((m, office, users))
+        }
+    };
     let config_file_for_jobs = config_file.clone();
     let config = followup_server::Config {
         db: ctx.db.clone(),
@@ -49,7 +55,6 @@ pub fn run(
         match &office {
             None => println!("followup is serving {} at {url}", ctx.db.display()),
             Some((_, _, users)) => {
-                let users = users.as_ref().map_err(|e| Error::Store(e.to_string()))?;
                 println!(
                     "followup is serving {users} account(s) of {} at {url} (multi-user: sign in at {url}signin; make accounts with `followup --db {} admin create-user EMAIL`)",
                     ctx.db.display(),
