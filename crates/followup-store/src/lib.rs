@@ -118,6 +118,7 @@ mod mail;
 pub mod model;
 mod open;
 mod outbox;
+pub mod pg;
 mod skip;
 mod sql;
 mod text;
