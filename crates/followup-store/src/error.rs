@@ -237,7 +237,10 @@ pub enum StoreError {
 impl StoreError {
     /// Whether this is [`StoreError::NotFound`].
     pub fn is_not_found(&self) -> bool {
-        matches!(self, StoreError::NotFound { .. } | StoreError::NoUser { .. })
+        matches!(
+            self,
+            StoreError::NotFound { .. } | StoreError::NoUser { .. }
+        )
     }
 
     /// Whether the input was refused ([`StoreError::Invalid`] or [`StoreError::Duplicate`]).

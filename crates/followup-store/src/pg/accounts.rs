@@ -174,8 +174,8 @@ pub fn token_hash(token: &str) -> Vec<u8> {
 
 /// The argon2id hash of a password (PHC string, random salt, default parameters).
 fn hash_password(password: &str) -> Result<String> {
-    let salt = SaltString::encode_b64(&random::<16>()?)
-        .map_err(|e| StoreError::Random(e.to_string()))?;
+    let salt =
+        SaltString::encode_b64(&random::<16>()?).map_err(|e| StoreError::Random(e.to_string()))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
@@ -183,8 +183,11 @@ fn hash_password(password: &str) -> Result<String> {
 }
 
 fn password_matches(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 fn ns(field: &str, t: Timestamp) -> Result<i64> {
@@ -364,7 +367,10 @@ impl Pg {
             )
             .map_err(pg_err)?;
         let (user, hash) = match &row {
-            Some(row) => (Some(user_of(row)?), row.get::<_, Option<String>>("password_hash")),
+            Some(row) => (
+                Some(user_of(row)?),
+                row.get::<_, Option<String>>("password_hash"),
+            ),
             None => (None, None),
         };
         match (user, hash) {
@@ -420,9 +426,11 @@ impl Pg {
         ttl: SignedDuration,
     ) -> Result<String> {
         let at = ns("now", now)?;
-        let expires = ns("expires", now.saturating_add(ttl).map_err(|e| {
-            StoreError::invalid("session lifetime", e.to_string())
-        })?)?;
+        let expires = ns(
+            "expires",
+            now.saturating_add(ttl)
+                .map_err(|e| StoreError::invalid("session lifetime", e.to_string()))?,
+        )?;
         let (token, hash) = new_token("")?;
         let n = self
             .client
@@ -433,7 +441,10 @@ impl Pg {
             )
             .map_err(pg_err)?;
         if n == 0 {
-            return Err(StoreError::NotFound { what: "user", id: user });
+            return Err(StoreError::NotFound {
+                what: "user",
+                id: user,
+            });
         }
         Ok(token)
     }
@@ -612,7 +623,10 @@ mod tests {
 
     #[test]
     fn emails_are_trimmed_and_lower_cased() {
-        assert_eq!(normalise_email("  Sam@Example.COM ").unwrap(), "sam@example.com");
+        assert_eq!(
+            normalise_email("  Sam@Example.COM ").unwrap(),
+            "sam@example.com"
+        );
         assert!(normalise_email("not an address").is_err());
     }
 }

@@ -55,13 +55,14 @@ mod migrate;
 
 use std::time::Duration;
 
-use postgres::{Client, NoTls, Transaction};
+use postgres::NoTls;
+pub use postgres::{Client, Transaction};
 
 use crate::{Result, StoreError};
 
 pub use accounts::{
-    CreatedUser, DeletedUser, Link, LinkPurpose, User, UserSummary, API_TOKEN_PREFIX,
-    SESSION_TTL, SIGNUP_LINK_TTL,
+    CreatedUser, DeletedUser, Link, LinkPurpose, User, UserSummary, API_TOKEN_PREFIX, SESSION_TTL,
+    SIGNUP_LINK_TTL,
 };
 pub use migrate::{MIGRATION_LOCK, PG_SCHEMA_VERSION};
 
@@ -100,12 +101,12 @@ impl Pg {
     /// Connects without migrating (tests, and a look at a database's version).
     pub fn connect(url: &str) -> Result<Pg> {
         let shown = redact(url);
-        let mut config: postgres::Config = url.parse().map_err(|e: postgres::Error| {
-            StoreError::PgConnect {
-                url: shown.clone(),
-                reason: format!("not a PostgreSQL URL ({})", connect_reason(&e)),
-            }
-        })?;
+        let mut config: postgres::Config =
+            url.parse()
+                .map_err(|e: postgres::Error| StoreError::PgConnect {
+                    url: shown.clone(),
+                    reason: format!("not a PostgreSQL URL ({})", connect_reason(&e)),
+                })?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
@@ -209,7 +210,10 @@ fn connect_reason(e: &postgres::Error) -> String {
         source = s.source();
     }
     let text = e.to_string();
-    lower_first(text.strip_prefix("error connecting to server: ").unwrap_or(&text))
+    lower_first(
+        text.strip_prefix("error connecting to server: ")
+            .unwrap_or(&text),
+    )
 }
 
 fn lower_first(s: &str) -> String {
