@@ -61,8 +61,8 @@ pub use postgres::{Client, Transaction};
 use crate::{Result, StoreError};
 
 pub use accounts::{
-    CreatedUser, DeletedUser, Link, LinkPurpose, User, UserSummary, API_TOKEN_PREFIX, SESSION_TTL,
-    SIGNUP_LINK_TTL,
+    normalise_email, token_hash, CreatedUser, DeletedUser, Link, LinkPurpose, User, UserSummary,
+    API_TOKEN_PREFIX, SESSION_TTL, SIGNUP_LINK_TTL,
 };
 pub use migrate::{MIGRATION_LOCK, PG_SCHEMA_VERSION};
 
