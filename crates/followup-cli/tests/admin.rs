@@ -19,7 +19,7 @@ mod pg_db;
 
 mod common;
 
-use pg_db::{with_db, Outcome, TestDb};
+use pg_db::{with_db, Outcome};
 
 fn main() -> ExitCode {
     let args = Arguments::from_args();
@@ -378,7 +378,6 @@ fn unreachable() -> Result<(), Failed> {
         line.contains("(from FOLLOWUP_DB): connection refused"),
         "{line}"
     );
-    let _ = TestDb::new; // the helper is shared with the store's tests
     Ok(())
 }
 

@@ -10,11 +10,11 @@ use std::sync::{Arc, Barrier};
 
 use followup_store::pg::{Pg, Transaction, PG_SCHEMA_VERSION};
 use followup_store::StoreError;
-use libtest_mimic::{Arguments, Completion, Failed, Trial};
+use libtest_mimic::{Arguments, Failed, Trial};
 
 mod pg_db;
 
-use pg_db::{with_db, Outcome, TestDb};
+use pg_db::{with_db, Outcome};
 
 fn main() -> ExitCode {
     let args = Arguments::from_args();
@@ -331,7 +331,5 @@ fn unreachable() -> Result<(), Failed> {
         err.to_string(),
         "cannot reach PostgreSQL at postgres://sam@127.0.0.1:1/followup: connection refused"
     );
-    let _ = TestDb::new; // the helper is shared with the CLI tests
-    let _ = Completion::Completed;
     Ok(())
 }

@@ -67,11 +67,6 @@ impl TestDb {
             name,
         })
     }
-
-    /// A second connection to the maintenance database (for looking at roles).
-    pub fn open(&self) -> Pg {
-        Pg::open(&self.url).expect("open the test database")
-    }
 }
 
 impl Drop for TestDb {
