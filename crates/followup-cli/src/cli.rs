@@ -13,7 +13,8 @@ pub struct Cli {
     #[arg(long, global = true, env = "FOLLOWUP_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// The database (default: ~/.local/share/followup/followup.sqlite).
+    /// The database (default: ~/.local/share/followup/followup.sqlite); `admin` takes
+    /// a postgres://USER@HOST[:PORT]/DATABASE URL.
     #[arg(long, global = true, env = "FOLLOWUP_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
