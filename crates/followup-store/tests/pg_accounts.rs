@@ -14,7 +14,7 @@ use libtest_mimic::{Arguments, Failed, Trial};
 
 mod pg_db;
 
-use pg_db::{with_db, Outcome};
+use pg_db::{with_db, with_owned_db, Outcome};
 
 fn main() -> ExitCode {
     let args = Arguments::from_args();
@@ -30,6 +30,10 @@ fn main() -> ExitCode {
         Trial::ignorable_test("list_users_counts_applications_and_tokens", list_users),
         Trial::ignorable_test("delete_user_deletes_everything_of_theirs", delete_user),
         Trial::ignorable_test("unknown_and_bad_addresses_are_clear_errors", unknown),
+        Trial::ignorable_test(
+            "an_owner_held_to_row_level_security_manages_accounts_too",
+            owner_not_superuser,
+        ),
     ];
     libtest_mimic::run(&args, tests).exit_code()
 }
@@ -356,6 +360,62 @@ fn unknown() -> Outcome {
             err.to_string(),
             "invalid email: `not an address` is not an e-mail address"
         );
+        Ok(())
+    })
+}
+
+/// The connecting role owns the tables but is no superuser: forced row-level security
+/// holds it too, so it sees no facts by itself, and the accounts still work (the
+/// migration, counting as each user, deleting with everything).
+fn owner_not_superuser() -> Outcome {
+    with_owned_db(|db| {
+        let mut pg = Pg::open(&db.url)?;
+        let is_super: bool = pg
+            .client()
+            .query_one(
+                "SELECT rolsuper FROM pg_roles WHERE rolname = current_user",
+                &[],
+            )?
+            .get(0);
+        assert!(!is_super);
+        let sam = pg.create_user("sam@example.com", None, t(NOW))?.user;
+        let kim = pg.create_user("kim@example.com", None, t(NOW))?.user;
+        add_application(&mut pg, sam.id, "Acme")?;
+        add_application(&mut pg, sam.id, "Globex")?;
+        add_application(&mut pg, kim.id, "Initech")?;
+        // The owner, without a user set, sees none of the facts.
+        let n: i64 = pg
+            .client()
+            .query_one("SELECT count(*) FROM application", &[])?
+            .get(0);
+        assert_eq!(n, 0);
+        let got: Vec<(String, i64)> = pg
+            .list_users()?
+            .into_iter()
+            .map(|u| (u.user.email, u.applications))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("kim@example.com".to_string(), 1),
+                ("sam@example.com".to_string(), 2)
+            ]
+        );
+        let gone = pg.delete_user("sam@example.com")?;
+        assert_eq!((gone.applications, gone.touchpoints), (2, 2));
+        let mut tx = pg.user_transaction(sam.id)?;
+        let n: i64 = tx
+            .query_one("SELECT count(*) FROM application", &[])?
+            .get(0);
+        assert_eq!(n, 0);
+        tx.commit()?;
+        let mut tx = pg.user_transaction(kim.id)?;
+        let n: i64 = tx.query_one("SELECT count(*) FROM touchpoint", &[])?.get(0);
+        assert_eq!(n, 1);
+        tx.commit()?;
+        // Opening again is a no-op for this role too.
+        drop(pg);
+        Pg::open(&db.url)?;
         Ok(())
     })
 }

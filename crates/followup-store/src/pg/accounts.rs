@@ -9,10 +9,10 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use jiff::{SignedDuration, Timestamp};
 use postgres::error::SqlState;
-use postgres::Transaction;
+use postgres::{SimpleQueryMessage, Transaction};
 use sha2::{Digest, Sha256};
 
-use super::{as_user, pg_err, Pg};
+use super::{as_user, pg_err, Pg, USER_ROLE};
 use crate::sql::ts_from;
 use crate::{Result, StoreError};
 
@@ -25,6 +25,9 @@ pub const SESSION_TTL: SignedDuration = SignedDuration::from_hours(30 * 24);
 /// What every API token starts with, so it can be recognised (in a leaked file, by
 /// a secret scanner).
 pub const API_TOKEN_PREFIX: &str = "fu_";
+
+/// How many users `list_users` counts the applications of in one round trip.
+const COUNT_CHUNK: usize = 500;
 
 /// Passwords shorter than this are refused.
 const PASSWORD_MIN: usize = 8;
@@ -492,7 +495,8 @@ impl Pg {
     /// Every account, by address, with how many applications and API tokens it has.
     ///
     /// The applications are counted as each user in turn (row-level security holds
-    /// the connecting role too, unless it is a superuser): one query per account.
+    /// the connecting role too, unless it is a superuser): two statements per
+    /// account, sent [`COUNT_CHUNK`] accounts at a time.
     pub fn list_users(&mut self) -> Result<Vec<UserSummary>> {
         let mut tx = self.client.transaction().map_err(pg_err)?;
         let rows = tx
@@ -513,12 +517,36 @@ impl Pg {
                 api_tokens: row.get("tokens"),
             });
         }
-        let count = tx
-            .prepare("SELECT count(*) FROM application")
+        // As each user in turn, many users to a round trip: the setting, then the
+        // count under it, statement after statement of one simple query.
+        tx.batch_execute(&format!("SET LOCAL ROLE {USER_ROLE}"))
             .map_err(pg_err)?;
+        let mut counts = std::collections::HashMap::with_capacity(users.len());
+        for chunk in users.chunks(COUNT_CHUNK) {
+            let mut sql = String::with_capacity(chunk.len() * 110);
+            for u in chunk {
+                let id = u.user.id;
+                sql.push_str(&format!(
+                    "SELECT set_config('followup.user_id', '{id}', true);
+                     SELECT {id}::bigint, count(*) FROM application;"
+                ));
+            }
+            for message in tx.simple_query(&sql).map_err(pg_err)? {
+                // The settings' rows have one column, the counts' two.
+                if let SimpleQueryMessage::Row(row) = message {
+                    if let (Ok(Some(id)), Ok(Some(n))) = (row.try_get(0), row.try_get(1)) {
+                        let n = n.parse::<i64>().map_err(|e| StoreError::Decode {
+                            column: "count(application)".into(),
+                            value: n.into(),
+                            reason: e.to_string(),
+                        })?;
+                        counts.insert(id.to_string(), n);
+                    }
+                }
+            }
+        }
         for u in &mut users {
-            as_user(&mut tx, u.user.id)?;
-            u.applications = tx.query_one(&count, &[]).map_err(pg_err)?.get(0);
+            u.applications = counts.get(&u.user.id.to_string()).copied().unwrap_or(0);
         }
         tx.commit().map_err(pg_err)?;
         Ok(users)

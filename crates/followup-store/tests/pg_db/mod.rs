@@ -35,16 +35,28 @@ pub fn cannot_run(why: &str) -> Outcome {
     }
 }
 
-/// A database of its own (`followup_test_<pid>_<nanos>_<n>`), dropped on drop.
+/// A database of its own (`followup_test_<pid>_<nanos>_<n>`), dropped on drop; with
+/// [`TestDb::owned`], owned by a role of its own that is not a superuser (dropped too).
 pub struct TestDb {
-    /// Its URL.
+    /// Its URL (as the owner, when it has one).
     pub url: String,
     name: String,
+    role: Option<String>,
 }
 
 impl TestDb {
     /// Makes it; `Err` with the reason when no server is reachable.
     pub fn new() -> Result<TestDb, String> {
+        TestDb::make(false)
+    }
+
+    /// Makes it, owned by a new `LOGIN CREATEROLE` role that is not a superuser (so
+    /// row-level security holds it); its URL connects as that role.
+    pub fn owned() -> Result<TestDb, String> {
+        TestDb::make(true)
+    }
+
+    fn make(owned: bool) -> Result<TestDb, String> {
         static N: AtomicU32 = AtomicU32::new(0);
         let admin = admin_url();
         let mut pg =
@@ -58,14 +70,33 @@ impl TestDb {
             std::process::id(),
             N.fetch_add(1, Ordering::Relaxed)
         );
+        let role = owned.then(|| format!("{name}_owner"));
+        let mut sql = String::new();
+        if let Some(role) = &role {
+            sql.push_str(&format!(
+                "CREATE ROLE {role} LOGIN CREATEROLE NOSUPERUSER NOBYPASSRLS;"
+            ));
+        }
         pg.client()
-            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .batch_execute(&sql)
+            .and_then(|()| {
+                pg.client().batch_execute(&match &role {
+                    Some(role) => format!("CREATE DATABASE {name} OWNER {role}"),
+                    None => format!("CREATE DATABASE {name}"),
+                })
+            })
             .map_err(|e| format!("cannot create a test database on {admin}: {e}"))?;
-        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-        Ok(TestDb {
-            url: format!("{base}/{name}"),
-            name,
-        })
+        let (scheme_host, _) = admin.rsplit_once('/').unwrap_or((admin.as_str(), ""));
+        let url = match &role {
+            Some(role) => {
+                // postgres://USER@HOST:PORT -> postgres://ROLE@HOST:PORT
+                let (scheme, rest) = scheme_host.split_once("://").unwrap_or(("postgres", ""));
+                let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+                format!("{scheme}://{role}@{host}/{name}")
+            }
+            None => format!("{scheme_host}/{name}"),
+        };
+        Ok(TestDb { url, name, role })
     }
 }
 
@@ -76,6 +107,12 @@ impl Drop for TestDb {
                 "DROP DATABASE IF EXISTS {} WITH (FORCE)",
                 self.name
             ));
+            if let Some(role) = &self.role {
+                // What it was granted elsewhere (membership in followup_user) goes with it.
+                let _ = pg
+                    .client()
+                    .batch_execute(&format!("DROP ROLE IF EXISTS {role}"));
+            }
         }
     }
 }
@@ -83,6 +120,14 @@ impl Drop for TestDb {
 /// Runs `test` on a fresh database, or reports why it cannot run.
 pub fn with_db(test: impl FnOnce(&TestDb) -> Result<(), Failed>) -> Outcome {
     match TestDb::new() {
+        Ok(db) => test(&db).map(|()| Completion::Completed),
+        Err(why) => cannot_run(&why),
+    }
+}
+
+/// Runs `test` on a fresh database owned by a role that is not a superuser.
+pub fn with_owned_db(test: impl FnOnce(&TestDb) -> Result<(), Failed>) -> Outcome {
+    match TestDb::owned() {
         Ok(db) => test(&db).map(|()| Completion::Completed),
         Err(why) => cannot_run(&why),
     }
