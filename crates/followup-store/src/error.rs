@@ -207,6 +207,17 @@ pub enum StoreError {
         supported: i64,
     },
 
+    /// The PostgreSQL database holds tables but no followup schema version.
+    #[error(
+        "PostgreSQL database {url} is not a followup database ({tables} table(s), no followup_schema); it was left untouched"
+    )]
+    PgForeign {
+        /// The URL, without its password.
+        url: String,
+        /// How many tables its schema holds.
+        tables: i64,
+    },
+
     /// A PostgreSQL migration failed; the database stays at the previous version.
     #[error("cannot migrate PostgreSQL database {url} to schema version {version}: {reason}")]
     PgMigration {

@@ -24,6 +24,10 @@ fn main() -> ExitCode {
         Trial::ignorable_test("a_newer_database_is_refused", a_newer_database_is_refused),
         Trial::ignorable_test("concurrent_openers_all_succeed", concurrent_openers),
         Trial::ignorable_test(
+            "a_database_of_something_else_is_left_untouched",
+            a_foreign_database_is_refused,
+        ),
+        Trial::ignorable_test(
             "rls_a_query_without_user_filter_sees_only_its_user",
             rls_only_the_users_rows,
         ),
@@ -170,6 +174,33 @@ fn a_newer_database_is_refused() -> Outcome {
         // Left as it was.
         let mut pg = Pg::connect(&db.url)?;
         assert_eq!(pg.schema_version()?, 99);
+        Ok(())
+    })
+}
+
+fn a_foreign_database_is_refused() -> Outcome {
+    with_db(|db| {
+        let mut pg = Pg::connect(&db.url)?;
+        pg.client()
+            .batch_execute("CREATE TABLE invoices (id int PRIMARY KEY)")?;
+        let err = Pg::open(&db.url).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "PostgreSQL database {} is not a followup database (1 table(s), no followup_schema); it was left untouched",
+                db.url
+            )
+        );
+        let tables: Vec<String> = pg
+            .client()
+            .query(
+                "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public'",
+                &[],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert_eq!(tables, ["invoices"]);
         Ok(())
     })
 }

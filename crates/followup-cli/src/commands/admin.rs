@@ -210,9 +210,9 @@ fn pg_err(e: StoreError, admin: &Admin<'_>) -> Error {
             what: "email",
             value,
         } => Error::conflict(format!("a user with e-mail {value} already exists")),
-        StoreError::PgTooNew { .. } | StoreError::PgMigration { .. } => {
-            Error::Store(format!("{e} (from {})", admin.from))
-        }
+        StoreError::PgTooNew { .. }
+        | StoreError::PgForeign { .. }
+        | StoreError::PgMigration { .. } => Error::Store(format!("{e} (from {})", admin.from)),
         e => followup_app::ctx::store_err(e),
     }
 }

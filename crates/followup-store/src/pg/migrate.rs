@@ -18,16 +18,32 @@ pub const PG_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// at the schema version ("followup" in ASCII). Advisory locks belong to one database.
 pub const MIGRATION_LOCK: i64 = 0x666f_6c6c_6f77_7570;
 
-/// Locks, makes sure the version table exists, reads the version.
-fn locked_version(tx: &mut Transaction<'_>) -> Result<i64> {
-    tx.batch_execute(&format!(
-        "SELECT pg_advisory_xact_lock({MIGRATION_LOCK});
-         CREATE TABLE IF NOT EXISTS followup_schema (
+/// Locks, makes sure the version table exists, reads the version. A database without
+/// one that holds tables belongs to something else: refused, left as it was.
+fn locked_version(tx: &mut Transaction<'_>, url: &str) -> Result<i64> {
+    tx.batch_execute(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+        .map_err(pg_err)?;
+    let row = tx
+        .query_one(
+            "SELECT to_regclass('followup_schema') IS NOT NULL,
+                    (SELECT count(*) FROM pg_tables WHERE schemaname = current_schema())",
+            &[],
+        )
+        .map_err(pg_err)?;
+    let (ours, tables): (bool, i64) = (row.get(0), row.get(1));
+    if !ours && tables > 0 {
+        return Err(StoreError::PgForeign {
+            url: url.to_string(),
+            tables,
+        });
+    }
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS followup_schema (
              one     boolean PRIMARY KEY DEFAULT true CHECK (one),
              version bigint  NOT NULL CHECK (version >= 0)
          );
-         INSERT INTO followup_schema (version) VALUES (0) ON CONFLICT DO NOTHING;"
-    ))
+         INSERT INTO followup_schema (version) VALUES (0) ON CONFLICT DO NOTHING;",
+    )
     .map_err(pg_err)?;
     let row = tx
         .query_one("SELECT version FROM followup_schema", &[])
@@ -40,7 +56,7 @@ pub(super) fn migrate(client: &mut Client, url: &str) -> Result<i64> {
     let mut first = None;
     loop {
         let mut tx = client.transaction().map_err(pg_err)?;
-        let found = locked_version(&mut tx)?;
+        let found = locked_version(&mut tx, url)?;
         first.get_or_insert(found);
         if found > PG_SCHEMA_VERSION {
             return Err(StoreError::PgTooNew {

@@ -14,7 +14,8 @@
 //! lock ([`MIGRATION_LOCK`]), so two processes opening one database at once never both
 //! migrate: the second waits and then finds the work done. A database whose version is
 //! newer than this build is refused ([`StoreError::PgTooNew`]), naming the URL without
-//! its password.
+//! its password; so is one that holds tables but no `followup_schema`
+//! ([`StoreError::PgForeign`]: another program's), which is left as it was.
 //!
 //! # Row-level security
 //!
