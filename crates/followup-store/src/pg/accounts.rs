@@ -496,7 +496,7 @@ impl Pg {
     ///
     /// The applications are counted as each user in turn (row-level security holds
     /// the connecting role too, unless it is a superuser): two statements per
-    /// account, sent [`COUNT_CHUNK`] accounts at a time.
+    /// account, sent 500 accounts at a time.
     pub fn list_users(&mut self) -> Result<Vec<UserSummary>> {
         let mut tx = self.client.transaction().map_err(pg_err)?;
         let rows = tx
