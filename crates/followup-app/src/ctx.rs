@@ -344,7 +344,7 @@ pub fn default_db() -> Result<PathBuf> {
 /// application a conflict.
 pub fn store_err(e: StoreError) -> Error {
     match e {
-        StoreError::NotFound { .. } => Error::NotFound(e.to_string()),
+        StoreError::NotFound { .. } | StoreError::NoUser { .. } => Error::NotFound(e.to_string()),
         StoreError::TooLong { .. } => Error::TooLarge(e.to_string()),
         StoreError::Closed { .. } => Error::Conflict(e.to_string()),
         e if e.is_invalid() => Error::input(e),

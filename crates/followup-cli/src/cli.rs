@@ -13,7 +13,8 @@ pub struct Cli {
     #[arg(long, global = true, env = "FOLLOWUP_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// The database (default: ~/.local/share/followup/followup.sqlite).
+    /// The database (default: ~/.local/share/followup/followup.sqlite); `admin` takes
+    /// a postgres://USER@HOST[:PORT]/DATABASE URL.
     #[arg(long, global = true, env = "FOLLOWUP_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
@@ -257,6 +258,54 @@ pub enum Command {
     /// A printable HTML page of every application in a period, with dates, contacts and
     /// outcome: proof of your applications for a job centre or unemployment office.
     Report(ReportArgs),
+    /// Accounts of a hosted service: users, their sign-up links and API tokens. Needs
+    /// --db postgres://USER@HOST[:PORT]/DATABASE.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+/// `followup admin`: the accounts of a PostgreSQL database.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Make an account. Without --password-stdin, prints a one-time sign-up link
+    /// (valid 7 days) with which its owner chooses a password.
+    CreateUser {
+        /// The user's e-mail address (one account per address, in any case).
+        email: String,
+        /// Read the password from the first line of standard input (at least 8
+        /// characters); it is stored as an argon2id hash only.
+        #[arg(long)]
+        password_stdin: bool,
+        /// Print JSON: {"id", "email", "created_at", "signup_url", "expires_at"}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a new API token for the user (shown once; only its hash is stored).
+    Token {
+        /// The user's e-mail address.
+        email: String,
+        /// Print JSON: {"email", "token"}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the accounts: e-mail, when made, applications, API tokens.
+    ListUsers {
+        /// Print JSON: {"users": [{"id", "email", "created_at", "has_password",
+        /// "applications", "api_tokens"}]}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a user and everything of theirs (applications, sessions, tokens).
+    DeleteUser {
+        /// The user's e-mail address.
+        email: String,
+        /// Really delete (required: there is no undo).
+        #[arg(long)]
+        yes: bool,
+        /// Print JSON: what was deleted.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Facts about the interview and the recipient shared by several commands.

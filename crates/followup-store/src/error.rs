@@ -184,12 +184,74 @@ pub enum StoreError {
     /// Any other SQLite error.
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
+
+    /// The PostgreSQL server could not be reached or refused the connection.
+    #[error("cannot reach PostgreSQL at {url}: {reason}")]
+    PgConnect {
+        /// The URL, without its password.
+        url: String,
+        /// Why, in the words of the system or the server.
+        reason: String,
+    },
+
+    /// The PostgreSQL database was migrated by a newer version of followup.
+    #[error(
+        "PostgreSQL database {url} has schema version {found}, newer than the {supported} this followup knows; upgrade followup"
+    )]
+    PgTooNew {
+        /// The URL, without its password.
+        url: String,
+        /// The schema version in the database.
+        found: i64,
+        /// The newest schema version this build knows.
+        supported: i64,
+    },
+
+    /// The PostgreSQL database holds tables but no followup schema version.
+    #[error(
+        "PostgreSQL database {url} is not a followup database ({tables} table(s), no followup_schema); it was left untouched"
+    )]
+    PgForeign {
+        /// The URL, without its password.
+        url: String,
+        /// How many tables its schema holds.
+        tables: i64,
+    },
+
+    /// A PostgreSQL migration failed; the database stays at the previous version.
+    #[error("cannot migrate PostgreSQL database {url} to schema version {version}: {reason}")]
+    PgMigration {
+        /// The URL, without its password.
+        url: String,
+        /// The version that could not be reached.
+        version: i64,
+        /// The server's message.
+        reason: String,
+    },
+
+    /// Any other PostgreSQL error (the server's message).
+    #[error("PostgreSQL error: {0}")]
+    Postgres(String),
+
+    /// The system's random source failed.
+    #[error("cannot read random bytes from the system: {0}")]
+    Random(String),
+
+    /// No account with this e-mail address.
+    #[error("no user with e-mail {email}")]
+    NoUser {
+        /// The address asked for (normalised).
+        email: String,
+    },
 }
 
 impl StoreError {
     /// Whether this is [`StoreError::NotFound`].
     pub fn is_not_found(&self) -> bool {
-        matches!(self, StoreError::NotFound { .. })
+        matches!(
+            self,
+            StoreError::NotFound { .. } | StoreError::NoUser { .. }
+        )
     }
 
     /// Whether the input was refused ([`StoreError::Invalid`] or [`StoreError::Duplicate`]).

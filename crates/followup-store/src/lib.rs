@@ -101,6 +101,12 @@
 //! bad input returns [`StoreError::Invalid`] and writes nothing. The checks are public
 //! so a front end can run them before opening the database.
 //!
+//! # PostgreSQL
+//!
+//! [`pg`] holds the beginning of the hosted service: a PostgreSQL schema with accounts
+//! and every fact table, each row a user's under row-level security, and the accounts
+//! API. The rest of the store reads and writes SQLite only, for now.
+//!
 //! # Sample data
 //!
 //! [`demo::populate`] fills a store with realistic, reproducible data, for benchmarks
@@ -120,6 +126,7 @@ mod mail;
 pub mod model;
 mod open;
 mod outbox;
+pub mod pg;
 mod skip;
 mod sql;
 mod text;

@@ -149,7 +149,7 @@ impl<'r, 's> Cols<'r, 's> {
     }
 }
 
-fn ts_from(column: &'static str, ns: i64) -> Result<Timestamp> {
+pub(crate) fn ts_from(column: &'static str, ns: i64) -> Result<Timestamp> {
     Timestamp::from_nanosecond(i128::from(ns)).map_err(|e| StoreError::Decode {
         column: column.to_owned(),
         value: ns.to_string(),

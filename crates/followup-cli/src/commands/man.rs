@@ -57,7 +57,12 @@ const FILES: &[(&str, &str)] = &[
 /// The environment variables `followup` reads: (name, what it sets).
 const ENVIRONMENT: &[(&str, &str)] = &[
     ("FOLLOWUP_CONFIG", "The settings file, as --config."),
-    ("FOLLOWUP_DB", "The database file, as --db (see FILES)."),
+    (
+        "FOLLOWUP_DB",
+        "The database file, as --db (see FILES); for the admin commands, a PostgreSQL \
+         URL: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (no other command takes \
+         one yet).",
+    ),
     (
         "FOLLOWUP_NOW",
         "The current moment (RFC 3339, such as 2026-12-01T15:00:00Z), as --now, instead \
@@ -142,7 +147,8 @@ const EXIT_STATUS: &[(&str, &str)] = &[
     (
         "1",
         "check found errors in the message; or the database could not be used (not a \
-         followup database, damaged, written by a newer followup, locked for too long); \
+         followup database, damaged, written by a newer followup, locked for too long, \
+         a PostgreSQL server that cannot be reached); \
          or a file or the output could not be written.",
     ),
     (

@@ -1,6 +1,7 @@
 //! One module per command; [`dispatch`] picks it. The clock is read here and only
 //! here (unless `--now` / `FOLLOWUP_NOW` fixes it).
 
+pub mod admin;
 pub mod agenda;
 pub mod check;
 pub mod contact;
@@ -78,16 +79,55 @@ pub fn dispatch(mut cli: Cli, db_from: Option<&'static str>) -> Result<()> {
     };
     // What the commands have to say about how input was read (warnings on stderr).
     let notes = followup_app::ctx::Notes::default();
+    let db_text = cli.db.as_deref().and_then(|p| p.to_str());
+    let db_url = db_text.and_then(|db| db.split_once("://").map(|(scheme, _)| (db, scheme)));
+    // Accounts live in PostgreSQL only; PostgreSQL serves nothing else yet.
+    let admin = |c: &crate::cli::AdminCommand| -> Result<()> {
+        let from = db_from.unwrap_or("--db");
+        match db_url {
+            Some((url, _)) if followup_store::pg::is_url(url) => {
+                let settings = Settings::load(cli.config.as_deref())?;
+                let base = settings
+                    .url
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|u| !u.is_empty())
+                    .unwrap_or(followup_app::digest::DEFAULT_URL)
+                    .trim_end_matches('/')
+                    .to_string();
+                let target = admin::Admin {
+                    url,
+                    from,
+                    base,
+                    now: now()?,
+                };
+                admin::run(c, &target)
+            }
+            Some((_, scheme)) => Err(Error::input(format!(
+                "`{scheme}://…` (from {from}) is not a PostgreSQL URL: accounts need --db postgres://USER@HOST[:PORT]/DATABASE"
+            ))),
+            None => Err(Error::input(match db_text {
+                Some(path) => format!(
+                    "{path} (from {from}) names an SQLite database: accounts need a PostgreSQL one, --db postgres://USER@HOST[:PORT]/DATABASE"
+                ),
+                None => "accounts need a PostgreSQL database: give --db postgres://USER@HOST[:PORT]/DATABASE (or FOLLOWUP_DB)".to_string(),
+            })),
+        }
+    };
     let tracker = || -> Result<Ctx> {
         // A database URL (postgres://...) would otherwise become a directory named
         // after its scheme.
-        if let Some(db) = cli.db.as_deref().and_then(|p| p.to_str()) {
-            if let Some((scheme, _)) = db.split_once("://") {
-                return Err(Error::input(format!(
-                    "`{scheme}://…` (from {}) is a URL: this build keeps its data in an SQLite file, so give a file path (PostgreSQL is not supported yet)",
-                    db_from.unwrap_or("--db")
-                )));
-            }
+        if let Some((url, scheme)) = db_url {
+            let from = db_from.unwrap_or("--db");
+            return Err(Error::input(if followup_store::pg::is_url(url) {
+                format!(
+                    "`{scheme}://…` (from {from}) is a PostgreSQL database: PostgreSQL currently serves the `admin` commands only; give an SQLite file path for this command"
+                )
+            } else {
+                format!(
+                    "`{scheme}://…` (from {from}) is a URL: give an SQLite file path (or a postgres:// URL for the `admin` commands)"
+                )
+            }));
         }
         let settings = Settings::load(cli.config.as_deref())?;
         let access = match db_from {
@@ -225,6 +265,7 @@ pub fn dispatch(mut cli: Cli, db_from: Option<&'static str>) -> Result<()> {
         Command::Contact(c) => contact::run(&tracker()?, c),
         Command::Note(c) => note::run(&tracker()?, c),
         Command::Report(a) => report::run(&tracker()?, a),
+        Command::Admin(c) => admin(c),
     };
     for note in notes.take() {
         crate::output::warn(&note);

@@ -1,0 +1,436 @@
+//! `followup --db postgres://… admin …` against a fresh database on the machine's
+//! PostgreSQL: create-user (a sign-up link, or a password from standard input), token,
+//! list-users, delete-user, and the one-line refusals (a duplicate or unknown address,
+//! no --yes, an unreachable server, a PostgreSQL URL for another command, an SQLite
+//! file for `admin`).
+//!
+//! Without a server the tests that need one are reported as ignored with the reason;
+//! under CI=true they fail instead.
+
+use std::process::ExitCode;
+
+use assert_cmd::Command;
+use followup_store::pg::{LinkPurpose, Pg};
+use libtest_mimic::{Arguments, Failed, Trial};
+use serde_json::Value;
+
+#[path = "../../followup-store/tests/pg_db/mod.rs"]
+mod pg_db;
+
+mod common;
+
+use pg_db::{with_db, Outcome};
+
+fn main() -> ExitCode {
+    let args = Arguments::from_args();
+    let tests = vec![
+        Trial::ignorable_test("create_user_prints_a_signup_link", signup_link),
+        Trial::ignorable_test("create_user_reads_the_password_from_stdin", password_stdin),
+        Trial::ignorable_test("token_prints_a_new_api_token", token),
+        Trial::ignorable_test("list_users_as_a_table_and_json", list_users),
+        Trial::ignorable_test("delete_user_needs_yes_and_deletes_everything", delete_user),
+        Trial::test("an_unreachable_server_is_one_line", unreachable),
+        Trial::test("other_commands_refuse_a_postgres_url", other_commands),
+        Trial::test("admin_refuses_an_sqlite_database", admin_on_sqlite),
+    ];
+    libtest_mimic::run(&args, tests).exit_code()
+}
+
+const NOW: &str = "2026-12-01T10:00:00Z";
+
+/// `followup --db URL admin ARGS…` in a clean environment at [`NOW`].
+fn admin(home: &std::path::Path, url: &str, args: &[&str]) -> Command {
+    let mut cmd = common::bare(home);
+    cmd.env("FOLLOWUP_NOW", NOW)
+        .args(["--db", url, "admin"])
+        .args(args);
+    cmd
+}
+
+/// Runs `cmd`, which must fail with `code`, print nothing and one line on stderr.
+fn fails(cmd: &mut Command, code: i32) -> String {
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(code), "stderr: {stderr}");
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr:?}");
+    stderr
+}
+
+fn signup_link() -> Outcome {
+    with_db(|db| {
+        let home = tempfile::tempdir()?;
+        let out = common::ok(
+            admin(home.path(), &db.url, &["create-user", " Sam@Example.com"])
+                .env("FOLLOWUP_URL", "https://jobs.example.org/"),
+        );
+        let mut lines = out.lines();
+        assert_eq!(lines.next(), Some("Created user sam@example.com (id 1)."));
+        let link = lines.next().unwrap_or_default();
+        let url = link
+            .strip_prefix("Sign-up link (once, until 2026-12-08 10:00 UTC): ")
+            .unwrap_or_else(|| panic!("{out}"));
+        let token = url
+            .strip_prefix("https://jobs.example.org/signup/")
+            .unwrap_or_else(|| panic!("{url}"));
+        assert_eq!(token.len(), 64);
+        assert_eq!(lines.next(), None);
+        // The link is the account's sign-up link, once.
+        let mut pg = Pg::open(&db.url)?;
+        let now = NOW.parse()?;
+        let user = pg.use_link(token, LinkPurpose::Signup, now)?;
+        assert_eq!(user.map(|u| u.email), Some("sam@example.com".to_string()));
+        assert_eq!(pg.use_link(token, LinkPurpose::Signup, now)?, None);
+
+        // Without a url setting: the web app's default address; --json.
+        let out = common::ok(&mut admin(
+            home.path(),
+            &db.url,
+            &["create-user", "kim@example.com", "--json"],
+        ));
+        let v: Value = serde_json::from_str(&out)?;
+        assert_eq!(v["email"], "kim@example.com");
+        assert_eq!(v["created_at"], NOW);
+        assert_eq!(v["expires_at"], "2026-12-08T10:00:00Z");
+        let url = v["signup_url"].as_str().unwrap_or_default();
+        assert!(url.starts_with("http://127.0.0.1:7878/signup/"), "{url}");
+        Ok(())
+    })
+}
+
+fn password_stdin() -> Outcome {
+    with_db(|db| {
+        let home = tempfile::tempdir()?;
+        let out = common::ok(
+            admin(
+                home.path(),
+                &db.url,
+                &["create-user", "sam@example.com", "--password-stdin"],
+            )
+            .write_stdin("correct horse battery\n"),
+        );
+        assert_eq!(
+            out,
+            "Created user sam@example.com (id 1).\nThey can sign in with the password given.\n"
+        );
+        assert!(!out.contains("correct horse"));
+        let mut pg = Pg::open(&db.url)?;
+        assert!(pg
+            .verify_password("sam@example.com", "correct horse battery")?
+            .is_some());
+        assert!(pg
+            .verify_password("sam@example.com", "correct horse battery\n")?
+            .is_none());
+
+        // The same address in another case.
+        let line = common::refused(
+            admin(
+                home.path(),
+                &db.url,
+                &["create-user", "SAM@example.com", "--password-stdin"],
+            )
+            .write_stdin("another password\n"),
+        );
+        assert_eq!(
+            line,
+            "error: a user with e-mail sam@example.com already exists\n"
+        );
+        // No password, a short one, a bad address.
+        let line = common::refused(
+            admin(
+                home.path(),
+                &db.url,
+                &["create-user", "kim@example.com", "--password-stdin"],
+            )
+            .write_stdin(""),
+        );
+        assert_eq!(
+            line,
+            "error: no password on standard input (--password-stdin reads its first line)\n"
+        );
+        let line = common::refused(
+            admin(
+                home.path(),
+                &db.url,
+                &["create-user", "kim@example.com", "--password-stdin"],
+            )
+            .write_stdin("short\n"),
+        );
+        assert_eq!(
+            line,
+            "error: invalid password: 5 characters, at least 8 are needed\n"
+        );
+        let line = common::refused(&mut admin(home.path(), &db.url, &["create-user", "kim"]));
+        assert_eq!(
+            line,
+            "error: invalid email: `kim` is not an e-mail address\n"
+        );
+        assert_eq!(pg.list_users()?.len(), 1);
+        Ok(())
+    })
+}
+
+fn token() -> Outcome {
+    with_db(|db| {
+        let home = tempfile::tempdir()?;
+        common::ok(&mut admin(
+            home.path(),
+            &db.url,
+            &["create-user", "sam@example.com"],
+        ));
+        let out = common::ok(&mut admin(
+            home.path(),
+            &db.url,
+            &["token", "SAM@example.com"],
+        ));
+        let token = out.strip_suffix('\n').unwrap_or_default();
+        assert!(token.starts_with("fu_") && token.len() == 67, "{out:?}");
+        let mut pg = Pg::open(&db.url)?;
+        let user = pg.api_token_user(token)?;
+        assert_eq!(user.map(|u| u.email), Some("sam@example.com".to_string()));
+
+        let v: Value = serde_json::from_str(&common::ok(&mut admin(
+            home.path(),
+            &db.url,
+            &["token", "sam@example.com", "--json"],
+        )))?;
+        assert_eq!(v["email"], "sam@example.com");
+        let second = v["token"].as_str().unwrap_or_default();
+        assert_ne!(second, token);
+        assert!(pg.api_token_user(second)?.is_some());
+
+        let line = common::refused(&mut admin(
+            home.path(),
+            &db.url,
+            &["token", "nobody@example.com"],
+        ));
+        assert_eq!(
+            line,
+            "error: no user with e-mail nobody@example.com (`followup admin list-users` lists them)\n"
+        );
+        Ok(())
+    })
+}
+
+fn list_users() -> Outcome {
+    with_db(|db| {
+        let home = tempfile::tempdir()?;
+        let out = common::ok(&mut admin(home.path(), &db.url, &["list-users"]));
+        assert_eq!(
+            out,
+            format!(
+                "No users yet: `followup --db {} admin create-user EMAIL` makes one.\n",
+                db.url
+            )
+        );
+        common::ok(&mut admin(
+            home.path(),
+            &db.url,
+            &["create-user", "sam@example.com"],
+        ));
+        common::ok(
+            admin(
+                home.path(),
+                &db.url,
+                &["create-user", "kim@example.com", "--password-stdin"],
+            )
+            .env("FOLLOWUP_NOW", "2026-12-02T09:30:00Z")
+            .write_stdin("correct horse battery\n"),
+        );
+        common::ok(&mut admin(
+            home.path(),
+            &db.url,
+            &["token", "kim@example.com"],
+        ));
+        let mut pg = Pg::open(&db.url)?;
+        let kim = pg.user("kim@example.com")?.id;
+        let mut tx = pg.user_transaction(kim)?;
+        tx.execute(
+            "INSERT INTO application (user_id, company, role, status, created_at)
+             VALUES ($1, 'Acme', 'Engineer', 'active', 0)",
+            &[&kim],
+        )?;
+        tx.commit()?;
+
+        let out = common::ok(&mut admin(home.path(), &db.url, &["list-users"]));
+        assert_eq!(
+            out,
+            "Email            Created               Applications  Tokens  Password\n\
+             kim@example.com  2026-12-02 09:30 UTC  1             1       set\n\
+             sam@example.com  2026-12-01 10:00 UTC  0             0       not yet\n"
+        );
+        let v: Value = serde_json::from_str(&common::ok(&mut admin(
+            home.path(),
+            &db.url,
+            &["list-users", "--json"],
+        )))?;
+        let users = v["users"].as_array().cloned().unwrap_or_default();
+        assert_eq!(users.len(), 2);
+        assert_eq!(users[0]["email"], "kim@example.com");
+        assert_eq!(users[0]["applications"], 1);
+        assert_eq!(users[0]["api_tokens"], 1);
+        assert_eq!(users[0]["has_password"], true);
+        assert_eq!(users[0]["created_at"], "2026-12-02T09:30:00Z");
+        assert_eq!(users[1]["email"], "sam@example.com");
+        assert_eq!(users[1]["has_password"], false);
+        Ok(())
+    })
+}
+
+fn delete_user() -> Outcome {
+    with_db(|db| {
+        let home = tempfile::tempdir()?;
+        common::ok(&mut admin(
+            home.path(),
+            &db.url,
+            &["create-user", "sam@example.com"],
+        ));
+        common::ok(&mut admin(
+            home.path(),
+            &db.url,
+            &["create-user", "kim@example.com"],
+        ));
+        common::ok(&mut admin(
+            home.path(),
+            &db.url,
+            &["token", "sam@example.com"],
+        ));
+        let mut pg = Pg::open(&db.url)?;
+        let sam = pg.user("sam@example.com")?.id;
+        let mut tx = pg.user_transaction(sam)?;
+        for company in ["Acme", "Globex"] {
+            tx.execute(
+                "INSERT INTO application (user_id, company, role, status, created_at)
+                 VALUES ($1, $2, 'Engineer', 'active', 0)",
+                &[&sam, &company],
+            )?;
+        }
+        tx.commit()?;
+
+        let line = common::refused(&mut admin(
+            home.path(),
+            &db.url,
+            &["delete-user", "sam@example.com"],
+        ));
+        assert_eq!(
+            line,
+            "error: deleting sam@example.com removes the account and everything of theirs, with no undo: add --yes to do it\n"
+        );
+        assert_eq!(pg.list_users()?.len(), 2, "nothing deleted without --yes");
+
+        let out = common::ok(&mut admin(
+            home.path(),
+            &db.url,
+            &["delete-user", "Sam@example.com", "--yes"],
+        ));
+        assert_eq!(
+            out,
+            "Deleted user sam@example.com and everything of theirs: 2 applications, 0 interviews, 0 contacts, 0 touchpoints, 0 notes, 0 sessions, 1 API token.\n"
+        );
+        let left: Vec<String> = pg.list_users()?.into_iter().map(|u| u.user.email).collect();
+        assert_eq!(left, ["kim@example.com"]);
+        let n: i64 = pg
+            .client()
+            .query_one(
+                "SELECT count(*) FROM application WHERE user_id = $1",
+                &[&sam],
+            )?
+            .get(0);
+        assert_eq!(n, 0);
+
+        let line = common::refused(&mut admin(
+            home.path(),
+            &db.url,
+            &["delete-user", "sam@example.com", "--yes"],
+        ));
+        assert!(
+            line.starts_with("error: no user with e-mail sam@example.com"),
+            "{line}"
+        );
+        let v: Value = serde_json::from_str(&common::ok(&mut admin(
+            home.path(),
+            &db.url,
+            &["delete-user", "kim@example.com", "--yes", "--json"],
+        )))?;
+        assert_eq!(v["email"], "kim@example.com");
+        assert_eq!(v["applications"], 0);
+        Ok(())
+    })
+}
+
+fn unreachable() -> Result<(), Failed> {
+    let home = tempfile::tempdir()?;
+    let url = "postgres://sam:secret@127.0.0.1:1/followup";
+    let line = fails(&mut admin(home.path(), url, &["list-users"]), 1);
+    assert_eq!(
+        line,
+        "error: cannot reach PostgreSQL at postgres://sam@127.0.0.1:1/followup (from --db): connection refused\n"
+    );
+    let mut cmd = common::bare(home.path());
+    cmd.env("FOLLOWUP_DB", url)
+        .args(["admin", "token", "sam@example.com"]);
+    let line = fails(&mut cmd, 1);
+    assert!(
+        line.contains("(from FOLLOWUP_DB): connection refused"),
+        "{line}"
+    );
+    Ok(())
+}
+
+fn other_commands() -> Result<(), Failed> {
+    let home = tempfile::tempdir()?;
+    for args in [
+        &["list"][..],
+        &["agenda"],
+        &[
+            "add",
+            "--company",
+            "A",
+            "--role",
+            "B",
+            "--at",
+            "2026-12-01 10:00",
+        ],
+    ] {
+        let mut cmd = common::bare(home.path());
+        cmd.args(["--db", "postgres://postgres@127.0.0.1:5432/followup"])
+            .args(args);
+        let line = common::refused(&mut cmd);
+        assert_eq!(
+            line,
+            "error: `postgres://…` (from --db) is a PostgreSQL database: PostgreSQL currently serves the `admin` commands only; give an SQLite file path for this command\n"
+        );
+    }
+    assert!(!home.path().join("postgres:").exists());
+    Ok(())
+}
+
+fn admin_on_sqlite() -> Result<(), Failed> {
+    let home = tempfile::tempdir()?;
+    let db = home.path().join("followup.sqlite");
+    let line = common::refused(&mut admin(
+        home.path(),
+        db.to_str().unwrap_or_default(),
+        &["list-users"],
+    ));
+    assert_eq!(
+        line,
+        format!(
+            "error: {} (from --db) names an SQLite database: accounts need a PostgreSQL one, --db postgres://USER@HOST[:PORT]/DATABASE\n",
+            db.display()
+        )
+    );
+    assert!(!db.exists(), "no SQLite file made");
+    let mut cmd = common::bare(home.path());
+    cmd.args(["admin", "list-users"]);
+    let line = common::refused(&mut cmd);
+    assert_eq!(
+        line,
+        "error: accounts need a PostgreSQL database: give --db postgres://USER@HOST[:PORT]/DATABASE (or FOLLOWUP_DB)\n"
+    );
+    Ok(())
+}
