@@ -272,7 +272,7 @@ pub enum AdminCommand {
     CreateUser {
         /// The user's e-mail address (one account per address, in any case).
         email: String,
-        /// Read the password from the first line of standard input (at least 8
+        /// Read the password from the first line of standard input (at least 10
         /// characters); it is stored as an argon2id hash only.
         #[arg(long)]
         password_stdin: bool,

@@ -1,8 +1,8 @@
 //! `followup --db postgres://… admin …` against a fresh database on the machine's
 //! PostgreSQL: create-user (a sign-up link, or a password from standard input), token,
 //! list-users, delete-user, and the one-line refusals (a duplicate or unknown address,
-//! no --yes, an unreachable server, a PostgreSQL URL for another command, an SQLite
-//! file for `admin`).
+//! no --yes, an unreachable server, a PostgreSQL URL for another command); and the
+//! same commands on an SQLite office (`followup serve --multi-user`).
 //!
 //! Without a server the tests that need one are reported as ignored with the reason;
 //! under CI=true they fail instead.
@@ -31,7 +31,7 @@ fn main() -> ExitCode {
         Trial::ignorable_test("delete_user_needs_yes_and_deletes_everything", delete_user),
         Trial::test("an_unreachable_server_is_one_line", unreachable),
         Trial::test("other_commands_refuse_a_postgres_url", other_commands),
-        Trial::test("admin_refuses_an_sqlite_database", admin_on_sqlite),
+        Trial::test("admin_on_an_sqlite_office", admin_on_an_sqlite_office),
     ];
     libtest_mimic::run(&args, tests).exit_code()
 }
@@ -162,7 +162,7 @@ fn password_stdin() -> Outcome {
         );
         assert_eq!(
             line,
-            "error: invalid password: 5 characters, at least 8 are needed\n"
+            "error: invalid password: 5 characters, at least 10 are needed\n"
         );
         let line = common::refused(&mut admin(home.path(), &db.url, &["create-user", "kim"]));
         assert_eq!(
@@ -409,28 +409,99 @@ fn other_commands() -> Result<(), Failed> {
     Ok(())
 }
 
-fn admin_on_sqlite() -> Result<(), Failed> {
+fn admin_on_an_sqlite_office() -> Result<(), Failed> {
     let home = tempfile::tempdir()?;
-    let db = home.path().join("followup.sqlite");
-    let line = common::refused(&mut admin(
-        home.path(),
-        db.to_str().unwrap_or_default(),
-        &["list-users"],
-    ));
+    let db = home.path().join("office.sqlite");
+    let db_s = db.to_str().unwrap_or_default();
+    let run = |args: &[&str], stdin: Option<&str>| {
+        let mut cmd = admin(home.path(), db_s, args);
+        if let Some(s) = stdin {
+            cmd.write_stdin(s);
+        }
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let made = run(&["create-user", "ann@example.com"], None);
+    assert!(made.starts_with("Created user ann@example.com (id 1).\nSign-up link (once, until 2026-12-08 10:00 UTC): http://127.0.0.1:7878/signup/"), "{made}");
+    let key = made
+        .trim_end()
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(key.len(), 64, "{made}");
+    let made = run(
+        &["create-user", "bob@example.com", "--password-stdin"],
+        Some("correct horse battery\n"),
+    );
+    assert_eq!(
+        made,
+        "Created user bob@example.com (id 2).\nThey can sign in with the password given.\n"
+    );
+    let line = common::refused(
+        admin(
+            home.path(),
+            db_s,
+            &["create-user", "BOB@example.com", "--password-stdin"],
+        )
+        .write_stdin("another password\n"),
+    );
     assert_eq!(
         line,
-        format!(
-            "error: {} (from --db) names an SQLite database: accounts need a PostgreSQL one, --db postgres://USER@HOST[:PORT]/DATABASE\n",
-            db.display()
-        )
+        "error: a user with e-mail bob@example.com already exists\n"
     );
-    assert!(!db.exists(), "no SQLite file made");
+    let token = run(&["token", "bob@example.com"], None);
+    assert!(
+        token.trim().len() == 64 && token.trim().bytes().all(|b| b.is_ascii_hexdigit()),
+        "{token}"
+    );
+    // The office's files: Bob's job search, which he has started.
+    let bob_db = home.path().join("office.sqlite.users/2/followup.sqlite");
+    let mut bob = followup_store::Store::open(&bob_db)?;
+    followup_store::demo::populate(&mut bob, 3, 7, NOW.parse().unwrap())?;
+    drop(bob);
+    let list: Value = serde_json::from_str(&run(&["list-users", "--json"], None))?;
+    let users = list["users"].as_array().cloned().unwrap_or_default();
+    assert_eq!(users.len(), 2);
+    assert_eq!(
+        (
+            users[1]["email"].as_str(),
+            users[1]["applications"].as_i64(),
+            users[1]["api_tokens"].as_i64(),
+            users[1]["has_password"].as_bool()
+        ),
+        (Some("bob@example.com"), Some(3), Some(1), Some(true))
+    );
+    assert_eq!(users[0]["has_password"], false);
+    let line = common::refused(&mut admin(
+        home.path(),
+        db_s,
+        &["delete-user", "bob@example.com"],
+    ));
+    assert!(line.ends_with("add --yes to do it\n"), "{line}");
+    let gone = run(&["delete-user", "bob@example.com", "--yes"], None);
+    assert!(
+        gone.starts_with("Deleted user bob@example.com and everything of theirs: 3 applications,"),
+        "{gone}"
+    );
+    assert!(!bob_db.exists(), "Bob's job search is deleted with him");
+    let line = common::refused(&mut admin(home.path(), db_s, &["token", "bob@example.com"]));
+    assert_eq!(
+        line,
+        "error: no user with e-mail bob@example.com (`followup admin list-users` lists them)\n"
+    );
+    // Without --db there is no office to speak of.
     let mut cmd = common::bare(home.path());
     cmd.args(["admin", "list-users"]);
     let line = common::refused(&mut cmd);
-    assert_eq!(
-        line,
-        "error: accounts need a PostgreSQL database: give --db postgres://USER@HOST[:PORT]/DATABASE (or FOLLOWUP_DB)\n"
+    assert!(
+        line.starts_with("error: accounts need a database of their own: give --db"),
+        "{line}"
     );
     Ok(())
 }

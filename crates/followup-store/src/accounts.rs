@@ -45,7 +45,8 @@ pub struct User {
 }
 
 /// What a one-time link is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum LinkPurpose {
     /// Choosing the first password of an account an administrator made.
     Signup,
@@ -54,7 +55,8 @@ pub enum LinkPurpose {
 }
 
 impl LinkPurpose {
-    fn as_str(self) -> &'static str {
+    /// As stored: `signup`, `reset`.
+    pub fn as_str(self) -> &'static str {
         match self {
             LinkPurpose::Signup => "signup",
             LinkPurpose::Reset => "reset",
@@ -230,6 +232,14 @@ impl Store {
             stmt.query_row(params![token_hash, at], |r| Ok(read_user(r)))
                 .optional(),
         )
+    }
+
+    /// How many sessions an account has open (expired ones included until dropped).
+    pub fn session_count(&self, user_id: i64) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT count(*) FROM user_session WHERE user_id = ?1")?
+            .query_row([user_id], |r| r.get(0))?)
     }
 
     /// Ends one session.

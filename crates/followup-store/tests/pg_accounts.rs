@@ -121,7 +121,7 @@ fn create_with_password() -> Outcome {
             .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "invalid password: 5 characters, at least 8 are needed"
+            "invalid password: 5 characters, at least 10 are needed"
         );
         assert_eq!(pg.list_users()?.len(), 1, "a refused user is not made");
         Ok(())

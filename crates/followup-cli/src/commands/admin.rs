@@ -1,6 +1,7 @@
 //! `followup admin`: the accounts of a hosted service's PostgreSQL database
-//! (`followup_store::pg`). Passwords are read from standard input only and never
-//! printed; a token is printed once, when made.
+//! (`followup_store::pg`), or of a small office's SQLite one (`followup serve
+//! --multi-user`, `followup_app::accounts`). Passwords are read from standard input
+//! only and never printed; a token is printed once, when made.
 
 use std::io::{BufRead, Write};
 
@@ -60,32 +61,7 @@ pub fn run(cmd: &AdminCommand, admin: &Admin<'_>) -> Result<()> {
                 .signup
                 .as_ref()
                 .map(|l| (format!("{}/signup/{}", admin.base, l.token), l.expires_at));
-            output::with_stdout(|out| {
-                if *json {
-                    let (url, expires) = match &link {
-                        Some((u, e)) => (Some(u.as_str()), Some(e.to_string())),
-                        None => (None, None),
-                    };
-                    return writeln!(
-                        out,
-                        "{}",
-                        json!({
-                            "id": user.id,
-                            "email": user.email,
-                            "created_at": user.created_at.to_string(),
-                            "signup_url": url,
-                            "expires_at": expires,
-                        })
-                    );
-                }
-                writeln!(out, "Created user {} (id {}).", user.email, user.id)?;
-                match &link {
-                    Some((url, expires)) => {
-                        writeln!(out, "Sign-up link (once, until {}): {url}", when(*expires))
-                    }
-                    None => writeln!(out, "They can sign in with the password given."),
-                }
-            })
+            output::with_stdout(|out| created(out, user, link.as_ref(), *json))
         }
         AdminCommand::Token { email, json } => {
             let token = pg
@@ -105,26 +81,177 @@ pub fn run(cmd: &AdminCommand, admin: &Admin<'_>) -> Result<()> {
         }
         AdminCommand::DeleteUser { email, json, .. } => {
             let gone = pg.delete_user(email).map_err(err)?;
-            output::with_stdout(|out| {
-                if *json {
-                    serde_json::to_writer(&mut *out, &gone)?;
-                    return writeln!(out);
-                }
-                writeln!(
-                    out,
-                    "Deleted user {} and everything of theirs: {}, {}, {}, {}, {}, {}, {}.",
-                    gone.user.email,
-                    count(gone.applications, "application"),
-                    count(gone.interviews, "interview"),
-                    count(gone.contacts, "contact"),
-                    count(gone.touchpoints, "touchpoint"),
-                    count(gone.notes, "note"),
-                    count(gone.sessions, "session"),
-                    count(gone.api_tokens, "API token"),
-                )
-            })
+            output::with_stdout(|out| deleted(out, &gone, *json))
         }
     }
+}
+
+/// Runs an admin command on the accounts of an SQLite office (`admin.url` is its
+/// path): the same command lines and the same output as on PostgreSQL.
+pub fn run_office(cmd: &AdminCommand, admin: &Admin<'_>) -> Result<()> {
+    use followup_app::accounts as acc;
+    if let AdminCommand::DeleteUser {
+        email, yes: false, ..
+    } = cmd
+    {
+        return Err(Error::input(format!(
+            "deleting {} removes the account and everything of theirs, with no undo: add --yes to do it",
+            email.trim()
+        )));
+    }
+    let password = match cmd {
+        AdminCommand::CreateUser {
+            password_stdin: true,
+            ..
+        } => Some(read_password()?),
+        _ => None,
+    };
+    let office = acc::Office::new(admin.url);
+    let mut store = office.open()?;
+    let conflict = |e: Error| match e {
+        Error::Input(m) if m.contains("is already used") => Error::conflict(format!(
+            "a user with e-mail {} already exists",
+            m.split('`').nth(1).unwrap_or("")
+        )),
+        e => e,
+    };
+    match cmd {
+        AdminCommand::CreateUser { email, json, .. } => {
+            let (user, key) =
+                acc::create_user(&office, &mut store, email, password.as_deref(), admin.now)
+                    .map_err(conflict)?;
+            let link = key.map(|k| {
+                (
+                    format!("{}/signup/{k}", admin.base),
+                    admin.now + acc::SIGNUP_LINK_LIFETIME,
+                )
+            });
+            output::with_stdout(|out| created(out, &user, link.as_ref(), *json))
+        }
+        AdminCommand::Token { email, json } => {
+            let (user, token) =
+                acc::new_api_token(&mut store, email, admin.now).map_err(|e| no_user(e, email))?;
+            output::with_stdout(|out| {
+                if *json {
+                    return writeln!(out, "{}", json!({ "email": user.email, "token": token }));
+                }
+                writeln!(out, "{token}")
+            })
+        }
+        AdminCommand::ListUsers { json } => {
+            let tokens = store.token_counts()?;
+            let mut users = Vec::new();
+            for user in store.users()? {
+                let db = office.user_db(user.id);
+                let applications = if db.exists() {
+                    let s = followup_store::Store::open(&db)?;
+                    let (open, closed) = s.application_counts()?;
+                    (open + closed) as i64
+                } else {
+                    0
+                };
+                users.push(UserSummary {
+                    api_tokens: tokens.get(&user.id).copied().unwrap_or(0),
+                    user,
+                    applications,
+                });
+            }
+            output::with_stdout(|out| list(out, &users, *json, admin))
+        }
+        AdminCommand::DeleteUser { email, json, .. } => {
+            let user = acc::user_of(&store, email).map_err(|e| no_user(e, email))?;
+            let db = office.user_db(user.id);
+            let mut gone = followup_store::pg::DeletedUser {
+                api_tokens: store.token_counts()?.get(&user.id).copied().unwrap_or(0),
+                sessions: store.session_count(user.id)?,
+                user: user.clone(),
+                applications: 0,
+                interviews: 0,
+                contacts: 0,
+                touchpoints: 0,
+                notes: 0,
+            };
+            if db.exists() {
+                let all = followup_store::Store::open(&db)?.applications(true)?;
+                let n = |f: fn(&followup_store::ApplicationFull) -> usize| {
+                    all.iter().map(f).sum::<usize>() as i64
+                };
+                gone.applications = all.len() as i64;
+                gone.interviews = n(|a| a.interviews.len());
+                gone.contacts = n(|a| a.contacts.len());
+                gone.touchpoints = n(|a| a.touchpoints.len());
+                gone.notes = n(|a| a.notes.len());
+            }
+            acc::delete_user(&office, &mut store, &user.email)?;
+            output::with_stdout(|out| deleted(out, &gone, *json))
+        }
+    }
+}
+
+/// An unknown address, said as on PostgreSQL.
+fn no_user(e: Error, email: &str) -> Error {
+    match e {
+        Error::NotFound(_) => Error::not_found(format!(
+            "no user with e-mail {} (`followup admin list-users` lists them)",
+            email.trim().to_lowercase()
+        )),
+        e => e,
+    }
+}
+
+fn created(
+    out: &mut dyn Write,
+    user: &followup_store::accounts::User,
+    link: Option<&(String, Timestamp)>,
+    json: bool,
+) -> std::io::Result<()> {
+    if json {
+        let (url, expires) = match link {
+            Some((u, e)) => (Some(u.as_str()), Some(e.to_string())),
+            None => (None, None),
+        };
+        return writeln!(
+            out,
+            "{}",
+            json!({
+                "id": user.id,
+                "email": user.email,
+                "created_at": user.created_at.to_string(),
+                "signup_url": url,
+                "expires_at": expires,
+            })
+        );
+    }
+    writeln!(out, "Created user {} (id {}).", user.email, user.id)?;
+    match link {
+        Some((url, expires)) => {
+            writeln!(out, "Sign-up link (once, until {}): {url}", when(*expires))
+        }
+        None => writeln!(out, "They can sign in with the password given."),
+    }
+}
+
+fn deleted(
+    out: &mut dyn Write,
+    gone: &followup_store::pg::DeletedUser,
+    json: bool,
+) -> std::io::Result<()> {
+    if json {
+        serde_json::to_writer(&mut *out, gone)?;
+        return writeln!(out);
+    }
+    writeln!(
+        out,
+        "Deleted user {} and everything of theirs: {}, {}, {}, {}, {}, {}, {}.",
+        gone.user.email,
+        count(gone.applications, "application"),
+        count(gone.interviews, "interview"),
+        count(gone.contacts, "contact"),
+        count(gone.touchpoints, "touchpoint"),
+        count(gone.notes, "note"),
+        count(gone.sessions, "session"),
+        count(gone.api_tokens, "API token"),
+    )
 }
 
 fn list(

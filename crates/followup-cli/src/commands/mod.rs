@@ -81,24 +81,28 @@ pub fn dispatch(mut cli: Cli, db_from: Option<&'static str>) -> Result<()> {
     let notes = followup_app::ctx::Notes::default();
     let db_text = cli.db.as_deref().and_then(|p| p.to_str());
     let db_url = db_text.and_then(|db| db.split_once("://").map(|(scheme, _)| (db, scheme)));
-    // Accounts live in PostgreSQL only; PostgreSQL serves nothing else yet.
+    // Accounts: in PostgreSQL (which serves nothing else yet), or in an SQLite file
+    // for `followup serve --multi-user`.
+    // Where the web app is, for sign-up links.
+    let base_url = || -> Result<String> {
+        let settings = Settings::load(cli.config.as_deref())?;
+        Ok(settings
+            .url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .unwrap_or(followup_app::digest::DEFAULT_URL)
+            .trim_end_matches('/')
+            .to_string())
+    };
     let admin = |c: &crate::cli::AdminCommand| -> Result<()> {
         let from = db_from.unwrap_or("--db");
         match db_url {
             Some((url, _)) if followup_store::pg::is_url(url) => {
-                let settings = Settings::load(cli.config.as_deref())?;
-                let base = settings
-                    .url
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|u| !u.is_empty())
-                    .unwrap_or(followup_app::digest::DEFAULT_URL)
-                    .trim_end_matches('/')
-                    .to_string();
                 let target = admin::Admin {
                     url,
                     from,
-                    base,
+                    base: base_url()?,
                     now: now()?,
                 };
                 admin::run(c, &target)
@@ -106,12 +110,22 @@ pub fn dispatch(mut cli: Cli, db_from: Option<&'static str>) -> Result<()> {
             Some((_, scheme)) => Err(Error::input(format!(
                 "`{scheme}://…` (from {from}) is not a PostgreSQL URL: accounts need --db postgres://USER@HOST[:PORT]/DATABASE"
             ))),
-            None => Err(Error::input(match db_text {
-                Some(path) => format!(
-                    "{path} (from {from}) names an SQLite database: accounts need a PostgreSQL one, --db postgres://USER@HOST[:PORT]/DATABASE"
+            // A small office: the accounts of `followup serve --multi-user` in an SQLite
+            // file (made on first use, in a directory that exists).
+            None => match db_text {
+                Some(path) => admin::run_office(
+                    c,
+                    &admin::Admin {
+                        url: path,
+                        from,
+                        base: base_url()?,
+                        now: now()?,
+                    },
                 ),
-                None => "accounts need a PostgreSQL database: give --db postgres://USER@HOST[:PORT]/DATABASE (or FOLLOWUP_DB)".to_string(),
-            })),
+                None => Err(Error::input(
+                    "accounts need a database of their own: give --db (an SQLite file for `followup serve --multi-user`, or postgres://USER@HOST[:PORT]/DATABASE), or FOLLOWUP_DB",
+                )),
+            },
         }
     };
     let tracker = || -> Result<Ctx> {

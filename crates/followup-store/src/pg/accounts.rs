@@ -30,42 +30,11 @@ pub const API_TOKEN_PREFIX: &str = "fu_";
 const COUNT_CHUNK: usize = 500;
 
 /// Passwords shorter than this are refused.
-const PASSWORD_MIN: usize = 8;
+const PASSWORD_MIN: usize = 10;
 /// Nor is a password longer than this hashed (it would only cost time).
 const PASSWORD_MAX: usize = 1024;
 
-/// An account.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct User {
-    /// Its id: the `user_id` of every row it owns.
-    pub id: i64,
-    /// The address it signs in with (lower case).
-    pub email: String,
-    /// When it was made.
-    pub created_at: Timestamp,
-    /// Whether it has a password yet (an account made with a sign-up link has none
-    /// until the link is used).
-    pub has_password: bool,
-}
-
-/// What a one-time link is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum LinkPurpose {
-    /// Choosing the first password of an account.
-    Signup,
-    /// Choosing a new password.
-    Reset,
-}
-
-impl LinkPurpose {
-    fn word(self) -> &'static str {
-        match self {
-            LinkPurpose::Signup => "signup",
-            LinkPurpose::Reset => "reset",
-        }
-    }
-}
+pub use crate::accounts::{LinkPurpose, User};
 
 /// A one-time link's token, as made: the only time it is known.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -317,7 +286,7 @@ impl Pg {
                 "UPDATE one_time_link SET used_at = $3
                  WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3
                  RETURNING user_id",
-                &[&token_hash(token), &purpose.word(), &at],
+                &[&token_hash(token), &purpose.as_str(), &at],
             )
             .map_err(pg_err)?;
         let user = match row {
@@ -609,7 +578,7 @@ fn insert_link(
         &[
             &hash,
             &user,
-            &purpose.word(),
+            &purpose.as_str(),
             &ns("now", now)?,
             &ns("expires", expires_at)?,
         ],
