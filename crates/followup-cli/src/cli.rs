@@ -306,6 +306,15 @@ pub enum AdminCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Print a one-time link with which the user chooses a new password (valid one
+    /// hour; their sessions end when it is used).
+    ResetLink {
+        /// The user's e-mail address.
+        email: String,
+        /// Print JSON: {"email", "reset_url", "expires_at"}.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Facts about the interview and the recipient shared by several commands.

@@ -455,6 +455,11 @@ fn admin_on_an_sqlite_office() -> Result<(), Failed> {
         line,
         "error: a user with e-mail bob@example.com already exists\n"
     );
+    let reset = run(&["reset-link", "BOB@example.com"], None);
+    assert!(
+        reset.starts_with("Password reset link for bob@example.com (once, until 2026-12-01 11:00 UTC): http://127.0.0.1:7878/reset/"),
+        "{reset}"
+    );
     let token = run(&["token", "bob@example.com"], None);
     assert!(
         token.trim().len() == 64 && token.trim().bytes().all(|b| b.is_ascii_hexdigit()),

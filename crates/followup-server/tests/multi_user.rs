@@ -596,3 +596,51 @@ async fn a_local_backup_moves_into_an_account_and_out_again() {
     let bobs = serde_json::from_str::<Value>(&list).unwrap();
     assert_eq!(bobs.as_array().map(Vec::len), Some(1), "Bob's: {list}");
 }
+
+#[tokio::test]
+async fn a_reset_link_sets_a_new_password_and_signs_out_everywhere_else() {
+    let o = office(false);
+    let ann = o.user("ann@example.com");
+    let (_, old_session, _) = o.sign_in("ann@example.com", PASSWORD).await;
+    let key = {
+        let mut s = o.office.open().unwrap();
+        accounts::new_link(
+            &mut s,
+            ann,
+            followup_store::accounts::LinkPurpose::Reset,
+            now(),
+        )
+        .unwrap()
+    };
+    // A reset link is not a sign-up link.
+    assert_eq!(
+        o.send(get(&format!("/signup/{key}"), "")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let req = Request::post(format!("/reset/{key}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("password=a+brand+new+secret"))
+        .unwrap();
+    let (s, h, _) = o.send(req).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let cookie = h[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(o.send(get("/api/agenda", &cookie)).await.0, StatusCode::OK);
+    assert_eq!(
+        o.send(get("/api/agenda", &old_session)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        o.sign_in("ann@example.com", PASSWORD).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        o.sign_in("ann@example.com", "a brand new secret").await.0,
+        StatusCode::SEE_OTHER
+    );
+}

@@ -75,6 +75,19 @@ pub fn run(cmd: &AdminCommand, admin: &Admin<'_>) -> Result<()> {
                 writeln!(out, "{token}")
             })
         }
+        AdminCommand::ResetLink { email, json } => {
+            let link = pg
+                .new_link(
+                    email,
+                    followup_store::pg::LinkPurpose::Reset,
+                    admin.now,
+                    followup_app::accounts::RESET_LINK_LIFETIME,
+                )
+                .map_err(err)?;
+            let email = followup_store::pg::normalise_email(email).map_err(err)?;
+            let url = format!("{}/reset/{}", admin.base, link.token);
+            output::with_stdout(|out| reset(out, &email, &url, link.expires_at, *json))
+        }
         AdminCommand::ListUsers { json } => {
             let users = pg.list_users().map_err(err)?;
             output::with_stdout(|out| list(out, &users, *json, admin))
@@ -137,6 +150,18 @@ pub fn run_office(cmd: &AdminCommand, admin: &Admin<'_>) -> Result<()> {
                 }
                 writeln!(out, "{token}")
             })
+        }
+        AdminCommand::ResetLink { email, json } => {
+            let user = acc::user_of(&store, email).map_err(|e| no_user(e, email))?;
+            let key = acc::new_link(
+                &mut store,
+                user.id,
+                followup_store::accounts::LinkPurpose::Reset,
+                admin.now,
+            )?;
+            let url = format!("{}/reset/{key}", admin.base);
+            let expires = admin.now + acc::RESET_LINK_LIFETIME;
+            output::with_stdout(|out| reset(out, &user.email, &url, expires, *json))
         }
         AdminCommand::ListUsers { json } => {
             let tokens = store.token_counts()?;
@@ -229,6 +254,27 @@ fn created(
         }
         None => writeln!(out, "They can sign in with the password given."),
     }
+}
+
+fn reset(
+    out: &mut dyn Write,
+    email: &str,
+    url: &str,
+    expires: Timestamp,
+    json: bool,
+) -> std::io::Result<()> {
+    if json {
+        return writeln!(
+            out,
+            "{}",
+            json!({ "email": email, "reset_url": url, "expires_at": expires.to_string() })
+        );
+    }
+    writeln!(
+        out,
+        "Password reset link for {email} (once, until {}): {url}",
+        when(expires)
+    )
 }
 
 fn deleted(
