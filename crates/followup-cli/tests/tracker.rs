@@ -1140,7 +1140,11 @@ fn a_database_url_is_refused_with_where_it_came_from_and_nothing_is_created() {
                 "UTC",
             ]),
     );
-    assert!(e.contains("`postgres://…` (from --db) is a URL"), "{e}");
+    assert!(
+        e.contains("`postgres://…` (from --db) is a PostgreSQL database")
+            && e.contains("give an SQLite file path for this command"),
+        "{e}"
+    );
     let e = common::refused(
         common::bare(home.path())
             .current_dir(home.path())
