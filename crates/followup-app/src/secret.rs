@@ -1,5 +1,5 @@
 //! Secrets kept beside the database, never in it (so no backup carries them): the
-//! calendar feed's address and the digest's unsubscribe link. Each is 32 random bytes
+//! calendar feed's address, the digest's unsubscribe link and the web app's form token. Each is 32 random bytes
 //! (64 hex digits) in `<db>.<name>-secret`, mode 0600.
 
 use std::path::{Path, PathBuf};
@@ -41,6 +41,43 @@ pub fn renew(db: &Path, name: &str) -> std::io::Result<String> {
     crate::settings::write_atomic_mode(&path(db, name), &format!("{secret}\n"), Some(0o600))
         .map_err(|e| std::io::Error::other(e.to_string()))?;
     Ok(secret)
+}
+
+/// The secret `name`, made if there is none yet. Made once, by whichever process comes
+/// first, and never replaced here: every process serving the database reads the same
+/// one (the web app's form token, which a form shown by one process and sent to
+/// another must match).
+pub fn read_or_make(db: &Path, name: &str) -> std::io::Result<String> {
+    let file = path(db, name);
+    for _ in 0..100 {
+        if let Some(s) = read(db, name)? {
+            return Ok(s);
+        }
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        // Written whole under a name of its own, then linked into place: a link fails
+        // where the file exists, so a secret another process made first is kept.
+        let mut tmp = file.as_os_str().to_owned();
+        tmp.push(format!(".{}-{}", std::process::id(), &secret[..8]));
+        let tmp = PathBuf::from(tmp);
+        crate::settings::write_atomic_mode(&tmp, &format!("{secret}\n"), Some(0o600))
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        let linked = std::fs::hard_link(&tmp, &file);
+        let _ = std::fs::remove_file(&tmp);
+        match linked {
+            Ok(()) => return Ok(secret),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                // Another process's, perhaps still being written: read it again.
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other(format!(
+        "{} is not a secret and cannot be replaced",
+        file.display()
+    )))
 }
 
 /// Removes the secret `name`: whatever it opened stops working.
@@ -88,5 +125,28 @@ mod tests {
         std::fs::write(path(&db, "feed"), "password\n").unwrap();
         assert_eq!(read(&db, "feed").unwrap(), None);
         assert!(matches(&b, &b) && !matches(&b, &a) && !matches(&b, ""));
+    }
+
+    #[test]
+    fn a_secret_made_at_once_by_many_is_the_same_for_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("f.sqlite");
+        let all: Vec<String> = (0..8)
+            .map(|_| {
+                let db = db.clone();
+                std::thread::spawn(move || read_or_make(&db, "form").unwrap())
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|t| t.join().unwrap())
+            .collect();
+        assert!(valid(&all[0]));
+        assert!(all.iter().all(|s| s == &all[0]), "{all:?}");
+        assert_eq!(read_or_make(&db, "form").unwrap(), all[0]);
+        // Only the secret is left in the directory.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        // A file that is not a secret is not replaced.
+        std::fs::write(path(&db, "other"), "password\n").unwrap();
+        assert!(read_or_make(&db, "other").is_err());
     }
 }

@@ -424,7 +424,10 @@ pub fn check_listen(addr: &SocketAddr, token: Option<&str>) -> Result<(), String
 
 /// The whole application: pages, API, static files, limits and headers.
 pub fn router(config: Config) -> Router {
-    let mut csrf = random_hex();
+    // The form token is the database's, so that every process serving it takes the
+    // forms any of them showed (one made for this process where the file cannot be).
+    let mut csrf =
+        followup_app::secret::read_or_make(&config.db, "form").unwrap_or_else(|_| random_hex());
     if csrf.is_empty() {
         // Never match an empty token.
         csrf = "unavailable".repeat(4);
