@@ -46,6 +46,7 @@ use jiff::{SignedDuration, Timestamp};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::settings::{MailSettings, Settings};
 
 /// How long a browser session lasts (14 days).
 pub const SESSION_LIFETIME: SignedDuration = SignedDuration::from_hours(14 * 24);
@@ -129,6 +130,47 @@ impl Office {
     }
 }
 
+/// The digest's hour of a new account (issue: 8 by default when many people share a
+/// server; the account turns it off or moves it in Settings).
+pub const DEFAULT_DIGEST_HOUR: u8 = 8;
+
+/// A user's settings: their own `config.toml` (saved by their Settings page) over the
+/// server's (`base`: its `config.toml` and `FOLLOWUP_*`, such as the service's mail
+/// account and its address). The digest's hour is the user's alone: on from
+/// [`DEFAULT_DIGEST_HOUR`] until they turn it off.
+pub fn user_settings(office: &Office, user_id: i64, base: &Settings) -> Result<Settings> {
+    let file = office.user_config(user_id);
+    if !file.exists() {
+        let mut s = base.clone();
+        s.digest_hour = Some(DEFAULT_DIGEST_HOUR);
+        return Ok(s);
+    }
+    let mine = Settings::load(Some(&file))?;
+    let or = |a: &Option<String>, b: &Option<String>| a.clone().or_else(|| b.clone());
+    let (m, b) = (&mine.mail, &base.mail);
+    let mail = MailSettings {
+        address: or(&m.address, &b.address),
+        smtp: or(&m.smtp, &b.smtp),
+        user: or(&m.user, &b.user),
+        password_command: or(&m.password_command, &b.password_command),
+        ca: m.ca.clone().or_else(|| b.ca.clone()),
+        imap: or(&m.imap, &b.imap),
+        sent_folder: or(&m.sent_folder, &b.sent_folder),
+        auto_apply: or(&m.auto_apply, &b.auto_apply),
+    };
+    Ok(Settings {
+        tz: or(&mine.tz, &base.tz),
+        region: or(&mine.region, &base.region),
+        hours: or(&mine.hours, &base.hours),
+        preset: or(&mine.preset, &base.preset),
+        policy: mine.policy.clone().or_else(|| base.policy.clone()),
+        digest_hour: mine.digest_hour,
+        url: or(&mine.url, &base.url),
+        mail,
+        origins: mine.origins.clone(),
+    })
+}
+
 /// 32 random bytes as 64 hex digits: a session id, an API token, a link's key.
 pub fn new_secret() -> Result<String> {
     let mut bytes = [0u8; 32];
@@ -193,6 +235,14 @@ pub fn create_user(
     let hash = password.map(hash_password).transpose()?;
     let user = store.create_user(email, hash.as_deref(), now)?;
     office.make_user_dir(user.id)?;
+    let config = office.user_config(user.id);
+    if !config.exists() {
+        let text = format!(
+            "# The settings of {} (their Settings page saves here), over the server's.\ndigest_hour = {DEFAULT_DIGEST_HOUR}\n",
+            user.email
+        );
+        crate::settings::write_atomic_mode(&config, &text, Some(0o600))?;
+    }
     let link = match password {
         Some(_) => None,
         None => Some(new_link(store, user.id, LinkPurpose::Signup, now)?),
@@ -454,6 +504,29 @@ mod tests {
         let (_, token) = new_api_token(&mut s, "a@example.com", now()).unwrap();
         assert_eq!(token_user(&s, &token).unwrap().unwrap().id, u.id);
         assert!(s.token_user(&token).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_new_account_gets_the_digest_at_eight_and_the_servers_other_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let office = Office::new(dir.path().join("o.sqlite"));
+        let mut s = office.open().unwrap();
+        let (u, _) = create_user(&office, &mut s, "a@example.com", None, now()).unwrap();
+        let mut base = Settings {
+            tz: Some("Europe/Berlin".into()),
+            ..Settings::default()
+        };
+        base.mail.smtp = Some("smtp://127.0.0.1:2525".into());
+        let mine = user_settings(&office, u.id, &base).unwrap();
+        assert_eq!(mine.digest_hour, Some(DEFAULT_DIGEST_HOUR));
+        assert_eq!(mine.tz.as_deref(), Some("Europe/Berlin"));
+        assert_eq!(mine.mail.smtp.as_deref(), Some("smtp://127.0.0.1:2525"));
+        // Turned off (the Settings page removes the key): off, whatever the server's.
+        std::fs::write(office.user_config(u.id), "tz = \"Asia/Tokyo\"\n").unwrap();
+        base.digest_hour = Some(7);
+        let mine = user_settings(&office, u.id, &base).unwrap();
+        assert_eq!(mine.digest_hour, None);
+        assert_eq!(mine.tz.as_deref(), Some("Asia/Tokyo"));
     }
 
     #[test]

@@ -22,10 +22,17 @@ pub struct Job {
     pub state: &'static str,
     /// The recipient, the server's answer, or why.
     pub detail: String,
+    /// Whose job it was, on a multi-user server (`serve --multi-user`, `worker
+    /// --multi-user`): the account's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<i64>,
 }
 
 impl std::fmt::Display for Job {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(a) = self.account {
+            write!(f, "account {a}: ")?;
+        }
         write!(
             f,
             "{} {} {} {}: {}",
@@ -39,6 +46,7 @@ impl std::fmt::Display for Job {
 pub fn tick(ctx: &Ctx, clock: &dyn Fn() -> Timestamp) -> Vec<Job> {
     let at = ctx.now.to_string();
     let line = |job, id: String, state, detail: String| Job {
+        account: None,
         at: at.clone(),
         job,
         id,
@@ -103,4 +111,53 @@ pub fn tick(ctx: &Ctx, clock: &dyn Fn() -> Timestamp) -> Vec<Job> {
         Err(e) => jobs.push(line("digest", String::new(), "error", e.to_string())),
     }
     jobs
+}
+
+/// Runs every account's due jobs once (a multi-user office: `serve --multi-user`'s
+/// worker, `worker --multi-user`): each with that account's settings over the
+/// server's `base` ([`crate::accounts::user_settings`]) and its own database. An
+/// account that never signed in has no database and nothing due.
+pub fn office_tick(
+    office: &crate::accounts::Office,
+    base: &crate::settings::Settings,
+    now: Timestamp,
+    clock: &dyn Fn() -> Timestamp,
+) -> crate::error::Result<Vec<Job>> {
+    let users = office.open()?.users()?;
+    let mut done = Vec::new();
+    for user in users {
+        let refused = |detail: String| Job {
+            at: now.to_string(),
+            job: "account",
+            id: user.id.to_string(),
+            state: "error",
+            detail,
+            account: Some(user.id),
+        };
+        let db = office.user_db(user.id);
+        if !db.exists() {
+            continue;
+        }
+        let settings = match crate::accounts::user_settings(office, user.id, base) {
+            Ok(s) => s,
+            Err(e) => {
+                done.push(refused(e.to_string()));
+                continue;
+            }
+        };
+        let policy =
+            match crate::ctx::load_policy(settings.policy.as_deref(), settings.preset.as_deref()) {
+                Ok(p) => p,
+                Err(e) => {
+                    done.push(refused(e.to_string()));
+                    continue;
+                }
+            };
+        let ctx = Ctx::from_parts(settings, policy, now, db);
+        done.extend(tick(&ctx, clock).into_iter().map(|mut j| {
+            j.account = Some(user.id);
+            j
+        }));
+    }
+    Ok(done)
 }

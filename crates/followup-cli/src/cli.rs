@@ -247,6 +247,10 @@ pub enum Command {
         /// Run what is due once, then stop (for cron or a systemd timer).
         #[arg(long)]
         once: bool,
+        /// Run the jobs of every account of a multi-user office (--db names its
+        /// accounts database, as for `serve --multi-user`).
+        #[arg(long)]
+        multi_user: bool,
     },
     /// The people of an application: add, change or remove a contact.
     #[command(subcommand)]

@@ -32,6 +32,10 @@ fn main() -> ExitCode {
             "a_killed_worker_never_sends_a_day_twice_nor_loses_one_silently",
             a_killed_worker_never_sends_a_day_twice_nor_loses_one_silently,
         ),
+        Trial::ignorable_test(
+            "an_offices_worker_sends_each_account_its_own_digest_at_eight",
+            an_offices_worker_sends_each_account_its_own_digest_at_eight,
+        ),
     ];
     libtest_mimic::run(&args, tests).exit_code()
 }
@@ -358,4 +362,138 @@ fn the_preview_shows_the_digest_and_sends_nothing() -> Result<(), libtest_mimic:
         .ok("2026-12-03T08:05:00-05:00", &["digest"])
         .starts_with("Nothing overdue, due today or opening tomorrow"));
     Ok(())
+}
+
+/// A multi-user office (`serve --multi-user`): `worker --multi-user` sends each account
+/// its own digest, at 08:00 by default (a new account's hour), through the server's
+/// mail account, each to that person's address with only their own applications; an
+/// account that turned the digest off gets none.
+fn an_offices_worker_sends_each_account_its_own_digest_at_eight() -> Outcome {
+    let root = tempfile::tempdir().unwrap();
+    let sink = match Sink::start(root.path(), &[]) {
+        Ok(s) => s,
+        Err(why) => return cannot_run(&why),
+    };
+    let u = User::bare(&format!("smtp://127.0.0.1:{}", sink.port))
+        .with("FOLLOWUP_TZ", "America/New_York")
+        .with("FOLLOWUP_URL", "https://office.example");
+    let office = u.home.path().join("office.sqlite");
+    let office_s = office.to_str().unwrap();
+    let setup = "2026-12-01T08:00:00-05:00";
+    let people = [("ann", "Acme"), ("bob", "Globex"), ("cat", "Initech")];
+    for (i, (name, company)) in people.iter().enumerate() {
+        u.ok(
+            setup,
+            &[
+                "--db",
+                office_s,
+                "admin",
+                "create-user",
+                &format!("{name}@example.com"),
+            ],
+        );
+        // What their web app writes: their job search in their own database.
+        let db = u
+            .home
+            .path()
+            .join(format!("office.sqlite.users/{}/followup.sqlite", i + 1));
+        let db_s = db.to_str().unwrap();
+        u.ok(
+            setup,
+            &[
+                "--db",
+                db_s,
+                "add",
+                "--company",
+                company,
+                "--role",
+                "Engineer",
+                "--at",
+                "2026-12-01 10:00",
+                "--tz",
+                "America/New_York",
+                "--interviewer",
+                "Jane Doe <jane@example.org>",
+            ],
+        );
+        u.ok(
+            setup,
+            &[
+                "--db",
+                db_s,
+                "profile",
+                "--name",
+                name,
+                "--email",
+                &format!("{name}@example.com"),
+            ],
+        );
+    }
+    // Cat turned the digest off in Settings (the key removed from her settings).
+    std::fs::write(
+        u.home.path().join("office.sqlite.users/3/config.toml"),
+        "# mine\n",
+    )
+    .unwrap();
+    let office_worker = |now: &str| -> Vec<Value> {
+        u.ok(
+            now,
+            &[
+                "--db",
+                office_s,
+                "worker",
+                "--multi-user",
+                "--once",
+                "--json",
+            ],
+        )
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+    };
+    assert_eq!(
+        office_worker("2026-12-02T07:59:00-05:00"),
+        Vec::<Value>::new()
+    );
+    let jobs = office_worker("2026-12-02T08:01:00-05:00");
+    let mut sent: Vec<(i64, String)> = jobs
+        .iter()
+        .map(|j| {
+            (
+                j["account"].as_i64().unwrap(),
+                j["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    sent.sort();
+    assert_eq!(
+        sent,
+        vec![(1, "sent".to_string()), (2, "sent".to_string())],
+        "{jobs:?}"
+    );
+    let got = sink.received();
+    assert_eq!(got.len(), 2);
+    for (name, company) in &people[..2] {
+        let eml = &got
+            .iter()
+            .find(|(_, e)| header(e, "To").as_deref() == Some(&format!("<{name}@example.com>")))
+            .unwrap_or_else(|| panic!("no digest to {name}"))
+            .1;
+        let body = quoted_printable(eml.split_once("\r\n\r\n").unwrap().1);
+        assert!(body.contains(company), "{name}: {body}");
+        for (_, other) in people.iter().filter(|(n, _)| n != name) {
+            assert!(!body.contains(other), "{name} got {other}'s: {body}");
+        }
+        assert!(
+            body.contains("https://office.example/applications/"),
+            "{body}"
+        );
+    }
+    // Once a day.
+    assert_eq!(
+        office_worker("2026-12-02T09:00:00-05:00"),
+        Vec::<Value>::new()
+    );
+    assert_eq!(sink.received().len(), 2);
+    Ok(Completion::Completed)
 }

@@ -22,7 +22,6 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use followup_app::accounts::{self as acc, Office, SignIn};
-use followup_app::settings::Settings;
 use followup_store::accounts::{LinkPurpose, User};
 use jiff::Timestamp;
 use serde::Deserialize;
@@ -121,11 +120,8 @@ impl Front {
                 .map_err(|e| Problem::from(followup_app::Error::from(e)))?;
         }
         let config_file = office.user_config(user.id);
-        let settings = if config_file.exists() {
-            Settings::load(Some(&config_file)).map_err(Problem::from)?
-        } else {
-            self.base.settings.clone()
-        };
+        let settings =
+            acc::user_settings(office, user.id, &self.base.settings).map_err(Problem::from)?;
         let policy =
             followup_app::ctx::load_policy(settings.policy.as_deref(), settings.preset.as_deref())
                 .map_err(Problem::from)?;

@@ -274,7 +274,36 @@ pub fn dispatch(mut cli: Cli, db_from: Option<&'static str>) -> Result<()> {
             ),
         ),
         Command::Digest { json } => worker::preview(&tracker()?, *json),
-        Command::Worker { json, once } => worker::run(&tracker, cli.now.is_some(), *json, *once),
+        Command::Worker {
+            json,
+            once,
+            multi_user: false,
+        } => worker::run(&tracker, cli.now.is_some(), *json, *once),
+        Command::Worker {
+            json,
+            once,
+            multi_user: true,
+        } => {
+            let db = cli.db.clone().ok_or_else(|| {
+                Error::input(
+                    "worker --multi-user needs the office's accounts database: give --db (or FOLLOWUP_DB)",
+                )
+            })?;
+            let office = followup_app::accounts::Office::new(db);
+            if !office.db().exists() {
+                return Err(Error::input(format!(
+                    "no accounts database at {} (from {}): make accounts with `followup --db {} admin create-user EMAIL`",
+                    office.db().display(),
+                    db_from.unwrap_or("--db"),
+                    office.db().display()
+                )));
+            }
+            let config = cli.config.clone();
+            let base = move || -> Result<(Settings, jiff::Timestamp)> {
+                Ok((Settings::load(config.as_deref())?, now()?))
+            };
+            worker::run_office(&office, &base, cli.now.is_some(), *json, *once)
+        }
         Command::Man => crate::output::with_stdout(man::render),
         Command::Contact(c) => contact::run(&tracker()?, c),
         Command::Note(c) => note::run(&tracker()?, c),

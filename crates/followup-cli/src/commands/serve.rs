@@ -163,46 +163,10 @@ async fn office_dispatcher(
         let (started, office) = (started.clone(), office.clone());
         let done = tokio::task::spawn_blocking(move || {
             let clock = move || fixed_now.unwrap_or_else(jiff::Timestamp::now);
-            let users = office.open().and_then(|s| Ok(s.users()?));
-            let users = match users {
-                Ok(u) => u,
-                Err(e) => return vec![format!("jobs: cannot read the accounts: {e}")],
-            };
-            let mut lines = Vec::new();
-            for user in users {
-                let config = office.user_config(user.id);
-                let settings = if config.exists() {
-                    match crate::settings::Settings::load(Some(&config)) {
-                        Ok(s) => s,
-                        Err(e) => {
-                            lines.push(format!("jobs: account {}: {e}", user.id));
-                            continue;
-                        }
-                    }
-                } else {
-                    started.clone()
-                };
-                let policy = match followup_app::ctx::load_policy(
-                    settings.policy.as_deref(),
-                    settings.preset.as_deref(),
-                ) {
-                    Ok(p) => p,
-                    Err(e) => {
-                        lines.push(format!("jobs: account {}: {e}", user.id));
-                        continue;
-                    }
-                };
-                let db = office.user_db(user.id);
-                if !db.exists() {
-                    // Never signed in: nothing planned, nothing to send.
-                    continue;
-                }
-                let ctx = Ctx::from_parts(settings, policy, clock(), db);
-                for job in followup_app::jobs::tick(&ctx, &clock) {
-                    lines.push(format!("account {}: {job}", user.id));
-                }
+            match followup_app::jobs::office_tick(&office, &started, clock(), &clock) {
+                Ok(jobs) => jobs.iter().map(ToString::to_string).collect(),
+                Err(e) => vec![format!("jobs: cannot read the accounts: {e}")],
             }
-            lines
         })
         .await;
         match done {

@@ -66,6 +66,55 @@ pub fn run(
     }
 }
 
+/// `followup worker --multi-user`: every account's jobs of an office, each minute (or
+/// once); the same lines, each with its account.
+pub fn run_office(
+    office: &followup_app::accounts::Office,
+    base: &dyn Fn() -> Result<(crate::settings::Settings, Timestamp)>,
+    fixed_now: bool,
+    json: bool,
+    once: bool,
+) -> Result<()> {
+    let mut first = true;
+    loop {
+        let pass = base().and_then(|(settings, at)| {
+            let clock = move || if fixed_now { at } else { Timestamp::now() };
+            Ok(jobs::office_tick(office, &settings, at, &clock)?)
+        });
+        let done = match pass {
+            Ok(d) => d,
+            Err(e) if first => return Err(e),
+            Err(e) => {
+                eprintln!("worker: {e}");
+                sleep_to_next_minute();
+                continue;
+            }
+        };
+        first = false;
+        let mut out = std::io::stdout().lock();
+        for job in &done {
+            let line = if json {
+                serde_json::to_string(job).map_err(|e| Error::Store(e.to_string()))?
+            } else {
+                job.to_string()
+            };
+            writeln!(out, "{line}").map_err(Error::Output)?;
+        }
+        out.flush().map_err(Error::Output)?;
+        drop(out);
+        if once {
+            return Ok(());
+        }
+        if fixed_now {
+            eprintln!("worker: the clock is fixed (--now): everything due then is done; waiting");
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(3600));
+            }
+        }
+        sleep_to_next_minute();
+    }
+}
+
 /// `followup digest`: today's digest as it would be mailed, never sent.
 pub fn preview(ctx: &Ctx, json: bool) -> Result<()> {
     let base = followup_app::digest::base_url(ctx);
