@@ -208,7 +208,7 @@ pub enum Command {
         #[arg(long)]
         port: Option<u16>,
         /// Address to listen on: an IP address, ADDR:PORT or localhost; anything but
-        /// loopback needs --token.
+        /// loopback needs --token (or --multi-user).
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
         listen: String,
         /// Bearer token every request must carry (at least 16 characters).
@@ -262,8 +262,9 @@ pub enum Command {
     /// A printable HTML page of every application in a period, with dates, contacts and
     /// outcome: proof of your applications for a job centre or unemployment office.
     Report(ReportArgs),
-    /// Accounts of a hosted service: users, their sign-up links and API tokens. Needs
-    /// --db postgres://USER@HOST[:PORT]/DATABASE.
+    /// Accounts of a multi-user server: users, their sign-up and reset links and API
+    /// tokens. --db names the accounts database: an SQLite file (`serve --multi-user`)
+    /// or postgres://USER@HOST[:PORT]/DATABASE.
     #[command(subcommand)]
     Admin(AdminCommand),
 }
