@@ -32,23 +32,7 @@ pub struct Admin<'a> {
 
 /// Runs an admin command against `admin.url`.
 pub fn run(cmd: &AdminCommand, admin: &Admin<'_>) -> Result<()> {
-    // Refused before anything is asked of the server.
-    if let AdminCommand::DeleteUser {
-        email, yes: false, ..
-    } = cmd
-    {
-        return Err(Error::input(format!(
-            "deleting {} removes the account and everything of theirs, with no undo: add --yes to do it",
-            email.trim()
-        )));
-    }
-    let password = match cmd {
-        AdminCommand::CreateUser {
-            password_stdin: true,
-            ..
-        } => Some(read_password()?),
-        _ => None,
-    };
+    let password = before(cmd)?;
     let mut pg = Pg::open(admin.url).map_err(|e| pg_err(e, admin))?;
     let err = |e| pg_err(e, admin);
     match cmd {
@@ -103,22 +87,7 @@ pub fn run(cmd: &AdminCommand, admin: &Admin<'_>) -> Result<()> {
 /// path): the same command lines and the same output as on PostgreSQL.
 pub fn run_office(cmd: &AdminCommand, admin: &Admin<'_>) -> Result<()> {
     use followup_app::accounts as acc;
-    if let AdminCommand::DeleteUser {
-        email, yes: false, ..
-    } = cmd
-    {
-        return Err(Error::input(format!(
-            "deleting {} removes the account and everything of theirs, with no undo: add --yes to do it",
-            email.trim()
-        )));
-    }
-    let password = match cmd {
-        AdminCommand::CreateUser {
-            password_stdin: true,
-            ..
-        } => Some(read_password()?),
-        _ => None,
-    };
+    let password = before(cmd)?;
     let office = acc::Office::new(admin.url);
     let mut store = office.open()?;
     let conflict = |e: Error| match e {
@@ -211,6 +180,27 @@ pub fn run_office(cmd: &AdminCommand, admin: &Admin<'_>) -> Result<()> {
             output::with_stdout(|out| deleted(out, &gone, *json))
         }
     }
+}
+
+/// What is settled before the database is opened: a deletion without --yes is
+/// refused, and the password is read from standard input when asked for.
+fn before(cmd: &AdminCommand) -> Result<Option<String>> {
+    if let AdminCommand::DeleteUser {
+        email, yes: false, ..
+    } = cmd
+    {
+        return Err(Error::input(format!(
+            "deleting {} removes the account and everything of theirs, with no undo: add --yes to do it",
+            email.trim()
+        )));
+    }
+    Ok(match cmd {
+        AdminCommand::CreateUser {
+            password_stdin: true,
+            ..
+        } => Some(read_password()?),
+        _ => None,
+    })
 }
 
 /// An unknown address, said as on PostgreSQL.

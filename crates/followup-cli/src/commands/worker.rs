@@ -19,51 +19,22 @@ pub fn run(
     json: bool,
     once: bool,
 ) -> Result<()> {
-    let mut first = true;
-    loop {
-        let ctx = match make_ctx() {
-            Ok(ctx) => ctx,
-            // A worker that cannot start says so; one already running keeps going.
-            Err(e) if first => return Err(e),
-            Err(e) => {
-                eprintln!("worker: {e}");
-                sleep_to_next_minute();
-                continue;
+    run_passes(
+        &|first| {
+            let ctx = make_ctx()?;
+            if first {
+                // The database must be there before the first job (a path that does
+                // not exist is an error, not a new database).
+                ctx.store()?;
             }
-        };
-        if first {
-            // The database must be there before the first job (a path that does not
-            // exist is an error, not a new database).
-            ctx.store()?;
-        }
-        first = false;
-        let at = ctx.now;
-        let clock = move || if fixed_now { at } else { Timestamp::now() };
-        let done = jobs::tick(&ctx, &clock);
-        let mut out = std::io::stdout().lock();
-        for job in &done {
-            let line = if json {
-                serde_json::to_string(job).map_err(|e| Error::Store(e.to_string()))?
-            } else {
-                job.to_string()
-            };
-            writeln!(out, "{line}").map_err(Error::Output)?;
-        }
-        out.flush().map_err(Error::Output)?;
-        drop(out);
-        if once {
-            return Ok(());
-        }
-        if fixed_now {
-            eprintln!(
-                "worker: the clock is fixed (--now {at}): everything due then is done; waiting"
-            );
-            loop {
-                std::thread::sleep(std::time::Duration::from_secs(3600));
-            }
-        }
-        sleep_to_next_minute();
-    }
+            let at = ctx.now;
+            let clock = move || if fixed_now { at } else { Timestamp::now() };
+            Ok(jobs::tick(&ctx, &clock))
+        },
+        fixed_now,
+        json,
+        once,
+    )
 }
 
 /// `followup worker --multi-user`: every account's jobs of an office, each minute (or
@@ -75,13 +46,30 @@ pub fn run_office(
     json: bool,
     once: bool,
 ) -> Result<()> {
-    let mut first = true;
-    loop {
-        let pass = base().and_then(|(settings, at)| {
+    run_passes(
+        &|_| {
+            let (settings, at) = base()?;
             let clock = move || if fixed_now { at } else { Timestamp::now() };
             jobs::office_tick(office, &settings, at, &clock)
-        });
-        let done = match pass {
+        },
+        fixed_now,
+        json,
+        once,
+    )
+}
+
+/// Runs `pass` (told whether it is the first) each minute, printing the jobs it did;
+/// once with `once`; with the clock fixed, once and then waits. A worker that cannot
+/// start says so; one already running reports the failure and keeps going.
+fn run_passes(
+    pass: &dyn Fn(bool) -> Result<Vec<jobs::Job>>,
+    fixed_now: bool,
+    json: bool,
+    once: bool,
+) -> Result<()> {
+    let mut first = true;
+    loop {
+        let done = match pass(first) {
             Ok(d) => d,
             Err(e) if first => return Err(e),
             Err(e) => {
