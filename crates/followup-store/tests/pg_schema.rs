@@ -61,6 +61,7 @@ const FACT_TABLES: &[&str] = &[
     "mail_proposal",
     "mail_bad_address",
     "idempotency",
+    "plan_gen",
 ];
 
 fn migrations_apply() -> Outcome {

@@ -7,9 +7,10 @@ use super::pg_err;
 use crate::{Result, StoreError};
 
 /// The migrations, in order: the one at index `i` brings the schema to version `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!(
-    "../../migrations-pg/0001_accounts_and_facts.sql"
-)];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations-pg/0001_accounts_and_facts.sql"),
+    include_str!("../../migrations-pg/0002_plan_gen.sql"),
+];
 
 /// The newest PostgreSQL schema version this build knows.
 pub const PG_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
