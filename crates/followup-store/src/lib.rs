@@ -119,6 +119,7 @@ mod agenda_snapshot;
 mod batch;
 pub mod demo;
 mod error;
+mod facts;
 mod holidays;
 mod idempotency;
 mod load;
@@ -139,6 +140,7 @@ pub use agenda::{
 pub use agenda_cache::{AgendaCache, AgendaHead, CacheEntry, CachedStep};
 pub use batch::Batch;
 pub use error::{Result, StoreError};
+pub use facts::Facts;
 pub use holidays::{HolidayCalendar, HolidayLayer};
 pub use idempotency::Remembered;
 pub use mail::{MailProposal, NewMailProposal, ProposalStatus};

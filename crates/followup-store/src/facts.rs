@@ -1,0 +1,151 @@
+//! The facts of one user behind one interface, on either backend: [`Facts`].
+//!
+//! [`Store`] (one SQLite file, one user) and [`pg::UserStore`](crate::pg::UserStore)
+//! (one user's rows of a PostgreSQL database) both implement it, with the same
+//! validation, the same errors and the same records, so code written against
+//! `&mut dyn Facts` runs on either; the store's shared test suite
+//! (`tests/backends.rs`) is written that way and runs every test on both.
+//!
+//! It holds the core operations on the facts: applications with everything attached,
+//! interviews, contacts, touchpoints, notes, the status, the profile, and a whole
+//! backup out and in. The rest of [`Store`] (agenda and its cache, batches, calendars,
+//! holidays, outbox, mail, skipped steps, contact edits...) is SQLite only so far.
+//!
+//! ```
+//! use followup_store::{Facts, NewApplication, Store};
+//!
+//! fn count_open(facts: &mut dyn Facts) -> followup_store::Result<usize> {
+//!     Ok(facts.application_counts()?.0)
+//! }
+//!
+//! let mut store = Store::open_in_memory()?;
+//! let at: jiff::Timestamp = "2026-12-01T15:00:00Z".parse().unwrap();
+//! store.add_application(&NewApplication::new("Acme", "Backend Developer", at))?;
+//! assert_eq!(count_open(&mut store)?, 1);
+//! # Ok::<(), followup_store::StoreError>(())
+//! ```
+
+use jiff::Timestamp;
+
+use crate::model::{
+    ApplicationFull, ApplicationPatch, Backup, NewApplication, NewContact, NewInterview,
+    NewNote, NewTouchpoint, Profile, Status,
+};
+use crate::{Result, Store};
+
+/// The core operations on one user's facts, on either backend. Each method has the
+/// meaning of the [`Store`] method of the same name: input is checked before anything
+/// is written (bad input is [`StoreError::Invalid`](crate::StoreError::Invalid) and
+/// writes nothing), each write is one transaction, and an id that is not the user's is
+/// [`StoreError::NotFound`](crate::StoreError::NotFound).
+pub trait Facts {
+    /// [`Store::add_application`].
+    fn add_application(&mut self, new: &NewApplication) -> Result<i64>;
+    /// [`Store::application`].
+    fn application(&mut self, id: i64) -> Result<ApplicationFull>;
+    /// [`Store::applications`].
+    fn applications(&mut self, include_closed: bool) -> Result<Vec<ApplicationFull>>;
+    /// [`Store::application_counts`]: (open, closed).
+    fn application_counts(&mut self) -> Result<(usize, usize)>;
+    /// [`Store::add_interview`].
+    fn add_interview(&mut self, application_id: i64, new: &NewInterview) -> Result<i64>;
+    /// [`Store::add_contact`].
+    fn add_contact(&mut self, application_id: i64, new: &NewContact) -> Result<i64>;
+    /// [`Store::add_touchpoint`].
+    fn add_touchpoint(&mut self, application_id: i64, new: &NewTouchpoint) -> Result<i64>;
+    /// [`Store::add_note`].
+    fn add_note(
+        &mut self,
+        application_id: i64,
+        interview_id: Option<i64>,
+        new: &NewNote,
+    ) -> Result<i64>;
+    /// [`Store::add_notes`].
+    fn add_notes(
+        &mut self,
+        application_id: i64,
+        interview_id: Option<i64>,
+        notes: &[NewNote],
+    ) -> Result<Vec<i64>>;
+    /// [`Store::set_status`].
+    fn set_status(&mut self, application_id: i64, status: Status, at: Timestamp) -> Result<()>;
+    /// [`Store::update_application`].
+    fn update_application(&mut self, application_id: i64, patch: &ApplicationPatch)
+        -> Result<()>;
+    /// [`Store::delete_application`].
+    fn delete_application(&mut self, application_id: i64) -> Result<()>;
+    /// [`Store::set_profile`].
+    fn set_profile(&mut self, profile: &Profile) -> Result<()>;
+    /// [`Store::profile`].
+    fn profile(&mut self) -> Result<Option<Profile>>;
+    /// [`Store::export`].
+    fn export(&mut self) -> Result<Backup>;
+    /// [`Store::restore`].
+    fn restore(&mut self, backup: &Backup) -> Result<()>;
+}
+
+/// The SQLite store, unchanged: each method is the inherent one.
+impl Facts for Store {
+    fn add_application(&mut self, new: &NewApplication) -> Result<i64> {
+        Store::add_application(self, new)
+    }
+    fn application(&mut self, id: i64) -> Result<ApplicationFull> {
+        Store::application(self, id)
+    }
+    fn applications(&mut self, include_closed: bool) -> Result<Vec<ApplicationFull>> {
+        Store::applications(self, include_closed)
+    }
+    fn application_counts(&mut self) -> Result<(usize, usize)> {
+        Store::application_counts(self)
+    }
+    fn add_interview(&mut self, application_id: i64, new: &NewInterview) -> Result<i64> {
+        Store::add_interview(self, application_id, new)
+    }
+    fn add_contact(&mut self, application_id: i64, new: &NewContact) -> Result<i64> {
+        Store::add_contact(self, application_id, new)
+    }
+    fn add_touchpoint(&mut self, application_id: i64, new: &NewTouchpoint) -> Result<i64> {
+        Store::add_touchpoint(self, application_id, new)
+    }
+    fn add_note(
+        &mut self,
+        application_id: i64,
+        interview_id: Option<i64>,
+        new: &NewNote,
+    ) -> Result<i64> {
+        Store::add_note(self, application_id, interview_id, new)
+    }
+    fn add_notes(
+        &mut self,
+        application_id: i64,
+        interview_id: Option<i64>,
+        notes: &[NewNote],
+    ) -> Result<Vec<i64>> {
+        Store::add_notes(self, application_id, interview_id, notes)
+    }
+    fn set_status(&mut self, application_id: i64, status: Status, at: Timestamp) -> Result<()> {
+        Store::set_status(self, application_id, status, at)
+    }
+    fn update_application(
+        &mut self,
+        application_id: i64,
+        patch: &ApplicationPatch,
+    ) -> Result<()> {
+        Store::update_application(self, application_id, patch)
+    }
+    fn delete_application(&mut self, application_id: i64) -> Result<()> {
+        Store::delete_application(self, application_id)
+    }
+    fn set_profile(&mut self, profile: &Profile) -> Result<()> {
+        Store::set_profile(self, profile)
+    }
+    fn profile(&mut self) -> Result<Option<Profile>> {
+        Store::profile(self)
+    }
+    fn export(&mut self) -> Result<Backup> {
+        Store::export(self)
+    }
+    fn restore(&mut self, backup: &Backup) -> Result<()> {
+        Store::restore(self, backup)
+    }
+}
