@@ -157,7 +157,7 @@ pub(crate) fn ts_from(column: &'static str, ns: i64) -> Result<Timestamp> {
     })
 }
 
-fn parse_word<T: Word>(column: &'static str, s: &str) -> Result<T> {
+pub(crate) fn parse_word<T: Word>(column: &'static str, s: &str) -> Result<T> {
     T::all()
         .iter()
         .copied()

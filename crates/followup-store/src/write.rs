@@ -248,7 +248,7 @@ impl Store {
 
 /// The tables whose last id a backup keeps (`sqlite_sequence`): those with
 /// `AUTOINCREMENT` ids.
-const TABLES_WITH_IDS: &[&str] = &[
+pub(crate) const TABLES_WITH_IDS: &[&str] = &[
     "application",
     "interview",
     "contact",
@@ -324,7 +324,7 @@ fn restore_all(c: &Connection, backup: &Backup, before: &HashMap<i64, i64>) -> R
     Ok(())
 }
 
-fn validate_backup(backup: &Backup) -> Result<()> {
+pub(crate) fn validate_backup(backup: &Backup) -> Result<()> {
     if let Some(p) = &backup.profile {
         p.validate()?;
     }

@@ -52,6 +52,7 @@
 //! takes `now`.
 
 mod accounts;
+mod facts;
 mod migrate;
 
 use std::time::Duration;
@@ -65,6 +66,7 @@ pub use accounts::{
     normalise_email, token_hash, CreatedUser, DeletedUser, Link, LinkPurpose, User, UserSummary,
     API_TOKEN_PREFIX, SESSION_TTL, SIGNUP_LINK_TTL,
 };
+pub use facts::UserStore;
 pub use migrate::{MIGRATION_LOCK, PG_SCHEMA_VERSION};
 
 /// The role every transaction of user data takes (`SET LOCAL ROLE`).

@@ -1,0 +1,1200 @@
+//! One user's facts on PostgreSQL: [`UserStore`], the [`Facts`] of the user it was made
+//! for.
+//!
+//! Every statement names the user (`WHERE user_id = $1`, and `user_id` in every row
+//! written), and runs inside [`Pg::user_transaction`]'s kind of transaction, so
+//! row-level security is a second wall behind that filter. Ids are the database's
+//! (`bigserial`, shared by all users): an id of another user's record is
+//! [`StoreError::NotFound`], exactly as an id that was never given.
+//!
+//! Each method checks its input with the same functions as [`Store`](crate::Store)
+//! before it opens a transaction, and each write is one transaction. Reads of several
+//! queries run in one `REPEATABLE READ` transaction, so they see one snapshot.
+//!
+//! ```no_run
+//! use followup_store::pg::Pg;
+//! use followup_store::{Facts, NewApplication};
+//!
+//! let now: jiff::Timestamp = "2026-12-01T15:00:00Z".parse().unwrap();
+//! let mut pg = Pg::open("postgres://followup@db.example/followup")?;
+//! let sam = pg.user("sam@example.com")?.id;
+//! let mut facts = pg.user_store(sam);
+//! let id = facts.add_application(&NewApplication::new("Acme", "Backend Developer", now))?;
+//! assert_eq!(facts.application(id)?.application.company, "Acme");
+//! # Ok::<(), followup_store::StoreError>(())
+//! ```
+//!
+//! # Backups
+//!
+//! [`Facts::export`] writes the same [`Backup`] as SQLite for what PostgreSQL holds so
+//! far: the profile, the applications with everything attached (skipped steps
+//! included), the `SEQUENCE` of imported invitations and each application's change
+//! count. `last_ids` stays empty: ids come from sequences shared by every user, which
+//! never go back, so no per-user id is ever given again. [`Facts::restore`] keeps the
+//! backup's ids (refused, writing nothing, when another user's record holds one) and
+//! moves each sequence past the ids restored and the backup's `last_ids`. A backup
+//! holding custom holiday calendars or an outbox is refused for now: neither is kept
+//! on PostgreSQL yet.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+use jiff::Timestamp;
+use postgres::error::SqlState;
+use postgres::types::ToSql;
+use postgres::{IsolationLevel, Row, Transaction};
+
+use super::{as_user, pg_err, Pg};
+use crate::model::{
+    Application, ApplicationFull, ApplicationPatch, Backup, Contact, Interview, InviteSequence,
+    Interviewer, NewApplication, NewContact, NewInterview, NewNote, NewTouchpoint, Note, PlanGen,
+    Profile, SkippedStep, Status, Touchpoint, TouchpointKind, BACKUP_FORMAT,
+    BACKUP_FORMAT_OLDEST,
+};
+use crate::sql::{date, opt_ts, parse_word, ts, ts_from, word, Word};
+use crate::{Facts, Result, StoreError};
+
+/// One user's facts in a PostgreSQL database: a connection and the user's id
+/// ([`Pg::user_store`]).
+pub struct UserStore<'a> {
+    pg: &'a mut Pg,
+    user: i64,
+}
+
+impl std::fmt::Debug for UserStore<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserStore")
+            .field("url", &self.pg.url)
+            .field("user", &self.user)
+            .finish()
+    }
+}
+
+impl Pg {
+    /// The facts of the user with this id (an account's [`User::id`](super::User)).
+    /// Nothing is checked until the first call: writes for a user that does not exist
+    /// are refused by the database.
+    pub fn user_store(&mut self, user: i64) -> UserStore<'_> {
+        UserStore { pg: self, user }
+    }
+}
+
+type Tx<'t> = Transaction<'t>;
+
+const APPLICATION: &str = "SELECT id, company, role, source, link, company_type, seniority, \
+    region, status, created_at, closed_at, urgent, late_in_process, recipient_tz \
+    FROM application WHERE user_id = $1";
+const INTERVIEW: &str = "SELECT id, application_id, start, tz, duration_minutes, round, \
+    decision_phrase, decision_date, location, uid, cancelled, title FROM interview \
+    WHERE user_id = $1";
+const CONTACT: &str =
+    "SELECT id, application_id, name, email, phone, role, tz FROM contact WHERE user_id = $1";
+const INTERVIEWER: &str = "SELECT application_id, interview_id, contact_id \
+    FROM interview_contact WHERE user_id = $1";
+const TOUCHPOINT: &str = "SELECT id, application_id, kind, at, contact_id, channel, note, \
+    outcome, decision_phrase, decision_date FROM touchpoint WHERE user_id = $1";
+const NOTE: &str =
+    "SELECT id, application_id, interview_id, kind, text FROM note WHERE user_id = $1";
+const SKIPPED: &str = "SELECT id, application_id, kind, contact_id, interview_id, at, note \
+    FROM skipped_step WHERE user_id = $1";
+
+impl UserStore<'_> {
+    /// The user whose facts these are.
+    pub fn user(&self) -> i64 {
+        self.user
+    }
+
+    /// Runs `f` in one transaction as the user; commits when it returns `Ok`.
+    fn write<T>(&mut self, f: impl FnOnce(&mut Tx<'_>, i64) -> Result<T>) -> Result<T> {
+        let user = self.user;
+        let mut tx = self.pg.user_transaction(user)?;
+        let out = f(&mut tx, user)?;
+        tx.commit().map_err(pg_err)?;
+        Ok(out)
+    }
+
+    /// Runs `f` in one read-only `REPEATABLE READ` transaction as the user: one
+    /// snapshot for all its queries.
+    fn read<T>(&mut self, f: impl FnOnce(&mut Tx<'_>, i64) -> Result<T>) -> Result<T> {
+        let user = self.user;
+        let mut tx = self
+            .pg
+            .client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(pg_err)?;
+        as_user(&mut tx, user)?;
+        let out = f(&mut tx, user)?;
+        tx.commit().map_err(pg_err)?;
+        Ok(out)
+    }
+}
+
+impl Facts for UserStore<'_> {
+    fn add_application(&mut self, new: &NewApplication) -> Result<i64> {
+        new.validate()?;
+        self.write(|tx, user| insert_application(tx, user, new))
+    }
+
+    fn application(&mut self, id: i64) -> Result<ApplicationFull> {
+        let mut all = self.read(|tx, user| load(tx, user, Scope::One(id)))?;
+        all.pop().ok_or(StoreError::NotFound {
+            what: "application",
+            id,
+        })
+    }
+
+    fn applications(&mut self, include_closed: bool) -> Result<Vec<ApplicationFull>> {
+        let scope = if include_closed {
+            Scope::All
+        } else {
+            Scope::Open
+        };
+        self.read(|tx, user| load(tx, user, scope))
+    }
+
+    fn application_counts(&mut self) -> Result<(usize, usize)> {
+        self.read(|tx, user| {
+            let row = tx
+                .query_one(
+                    "SELECT count(*) FILTER (WHERE closed_at IS NULL),
+                            count(*) FILTER (WHERE closed_at IS NOT NULL)
+                     FROM application WHERE user_id = $1",
+                    &[&user],
+                )
+                .map_err(pg_err)?;
+            let (open, closed): (i64, i64) = (row.get(0), row.get(1));
+            Ok((
+                usize::try_from(open).unwrap_or(0),
+                usize::try_from(closed).unwrap_or(0),
+            ))
+        })
+    }
+
+    fn add_interview(&mut self, application_id: i64, new: &NewInterview) -> Result<i64> {
+        new.validate()?;
+        self.write(|tx, user| {
+            require_application(tx, user, application_id)?;
+            insert_interview(tx, user, application_id, new, &[])
+        })
+    }
+
+    fn add_contact(&mut self, application_id: i64, new: &NewContact) -> Result<i64> {
+        new.validate()?;
+        self.write(|tx, user| {
+            require_application(tx, user, application_id)?;
+            insert_contact(tx, user, application_id, new)
+        })
+    }
+
+    fn add_touchpoint(&mut self, application_id: i64, new: &NewTouchpoint) -> Result<i64> {
+        new.validate()?;
+        self.write(|tx, user| {
+            require_application(tx, user, application_id)?;
+            if let Some(contact) = new.contact_id {
+                require_child(tx, user, "contact", application_id, contact)?;
+            }
+            let id = insert_touchpoint(tx, user, application_id, new)?;
+            if let (TouchpointKind::Outcome, Some(outcome)) = (new.kind, new.outcome) {
+                update_status(tx, user, application_id, outcome.into(), new.at)?;
+            }
+            if new.kind == TouchpointKind::Reopened {
+                update_status(tx, user, application_id, Status::Active, new.at)?;
+            }
+            Ok(id)
+        })
+    }
+
+    fn add_note(
+        &mut self,
+        application_id: i64,
+        interview_id: Option<i64>,
+        new: &NewNote,
+    ) -> Result<i64> {
+        new.validate()?;
+        self.write(|tx, user| {
+            require_application(tx, user, application_id)?;
+            if let Some(iv) = interview_id {
+                require_child(tx, user, "interview", application_id, iv)?;
+            }
+            insert_note(tx, user, application_id, interview_id, new)
+        })
+    }
+
+    fn add_notes(
+        &mut self,
+        application_id: i64,
+        interview_id: Option<i64>,
+        notes: &[NewNote],
+    ) -> Result<Vec<i64>> {
+        for n in notes {
+            n.validate()?;
+        }
+        self.write(|tx, user| {
+            require_application(tx, user, application_id)?;
+            if let Some(iv) = interview_id {
+                require_child(tx, user, "interview", application_id, iv)?;
+            }
+            notes
+                .iter()
+                .map(|n| insert_note(tx, user, application_id, interview_id, n))
+                .collect()
+        })
+    }
+
+    fn set_status(&mut self, application_id: i64, status: Status, at: Timestamp) -> Result<()> {
+        ts("at", at)?;
+        self.write(|tx, user| update_status(tx, user, application_id, status, at))
+    }
+
+    fn update_application(
+        &mut self,
+        application_id: i64,
+        patch: &ApplicationPatch,
+    ) -> Result<()> {
+        self.write(|tx, user| {
+            let mut a = application_row(tx, user, application_id)?;
+            patch.apply(&mut a);
+            a.validate_at("")?;
+            tx.execute(
+                "UPDATE application SET company = $3, role = $4, source = $5, link = $6,
+                    company_type = $7, seniority = $8, region = $9, urgent = $10,
+                    late_in_process = $11, recipient_tz = $12
+                 WHERE user_id = $1 AND id = $2",
+                &[
+                    &user,
+                    &a.id,
+                    &a.company,
+                    &a.role,
+                    &a.source,
+                    &a.link,
+                    &word(a.company_type),
+                    &word(a.seniority),
+                    &a.region,
+                    &a.urgent,
+                    &a.late_in_process,
+                    &a.recipient_tz,
+                ],
+            )
+            .map_err(pg_err)?;
+            Ok(())
+        })
+    }
+
+    fn delete_application(&mut self, application_id: i64) -> Result<()> {
+        self.write(|tx, user| {
+            let n = tx
+                .execute(
+                    "DELETE FROM application WHERE user_id = $1 AND id = $2",
+                    &[&user, &application_id],
+                )
+                .map_err(pg_err)?;
+            if n == 0 {
+                return Err(StoreError::NotFound {
+                    what: "application",
+                    id: application_id,
+                });
+            }
+            Ok(())
+        })
+    }
+
+    fn set_profile(&mut self, profile: &Profile) -> Result<()> {
+        profile.validate()?;
+        self.write(|tx, user| insert_profile(tx, user, profile))
+    }
+
+    fn profile(&mut self) -> Result<Option<Profile>> {
+        self.read(profile)
+    }
+
+    fn export(&mut self) -> Result<Backup> {
+        self.read(|tx, user| {
+            let invite_sequences = query(
+                tx,
+                "SELECT interview_id, sequence FROM invite_sequence WHERE user_id = $1
+                 ORDER BY interview_id",
+                &[&user],
+            )?
+            .iter()
+            .map(|r| InviteSequence {
+                interview_id: r.get(0),
+                sequence: r.get(1),
+            })
+            .collect();
+            let plan_gens = query(
+                tx,
+                "SELECT application_id, gen FROM plan_gen WHERE user_id = $1
+                 ORDER BY application_id",
+                &[&user],
+            )?
+            .iter()
+            .map(|r| PlanGen {
+                application_id: r.get(0),
+                gen: r.get(1),
+            })
+            .collect();
+            Ok(Backup {
+                format: BACKUP_FORMAT,
+                profile: profile(tx, user)?,
+                applications: load(tx, user, Scope::All)?,
+                holiday_calendars: Vec::new(),
+                invite_sequences,
+                plan_gens,
+                last_ids: Default::default(),
+                outbox: Vec::new(),
+            })
+        })
+    }
+
+    fn restore(&mut self, backup: &Backup) -> Result<()> {
+        if !(BACKUP_FORMAT_OLDEST..=BACKUP_FORMAT).contains(&backup.format) {
+            return Err(StoreError::BackupFormat {
+                found: backup.format,
+                supported: BACKUP_FORMAT,
+            });
+        }
+        crate::write::validate_backup(backup)?;
+        if !backup.holiday_calendars.is_empty() {
+            return Err(StoreError::invalid(
+                "holiday_calendars",
+                "custom holiday calendars are not kept on PostgreSQL yet",
+            ));
+        }
+        if !backup.outbox.is_empty() {
+            return Err(StoreError::invalid(
+                "outbox",
+                "the outbox is not kept on PostgreSQL yet",
+            ));
+        }
+        for table in backup.last_ids.keys() {
+            if !crate::write::TABLES_WITH_IDS.contains(&table.as_str()) {
+                return Err(StoreError::invalid(
+                    format!("last_ids.{table}"),
+                    "not a table with ids",
+                ));
+            }
+        }
+        self.write(|tx, user| {
+            restore_all(tx, user, backup).map_err(|e| match e {
+                Refused::Constraint(message) => StoreError::invalid("backup", message),
+                Refused::Store(e) => e,
+            })
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Reads
+
+#[derive(Debug, Clone, Copy)]
+enum Scope {
+    All,
+    Open,
+    One(i64),
+}
+
+fn query(tx: &mut Tx<'_>, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
+    tx.query(sql, params).map_err(pg_err)
+}
+
+fn profile(tx: &mut Tx<'_>, user: i64) -> Result<Option<Profile>> {
+    let rows = query(
+        tx,
+        "SELECT name, email, phone FROM profile WHERE user_id = $1",
+        &[&user],
+    )?;
+    rows.first()
+        .map(|row| {
+            let mut r = Cols::new(row);
+            Ok(Profile {
+                name: r.text()?,
+                email: r.text()?,
+                phone: r.opt_text()?,
+            })
+        })
+        .transpose()
+}
+
+fn application_row(tx: &mut Tx<'_>, user: i64, id: i64) -> Result<Application> {
+    let rows = query(tx, &format!("{APPLICATION} AND id = $2"), &[&user, &id])?;
+    match rows.first() {
+        Some(row) => read_application(row),
+        None => Err(StoreError::NotFound {
+            what: "application",
+            id,
+        }),
+    }
+}
+
+/// The user's applications in `scope`, by id, each with everything attached, its
+/// rows in their documented order (one query per table).
+fn load(tx: &mut Tx<'_>, user: i64, scope: Scope) -> Result<Vec<ApplicationFull>> {
+    let (apps_where, child_where) = match scope {
+        Scope::All => ("", ""),
+        Scope::Open => (" AND closed_at IS NULL", ""),
+        Scope::One(_) => (" AND id = $2", " AND application_id = $2"),
+    };
+    let id = match scope {
+        Scope::One(id) => id,
+        Scope::All | Scope::Open => 0,
+    };
+    let both: [&(dyn ToSql + Sync); 2] = [&user, &id];
+    let params = match scope {
+        Scope::One(_) => &both[..],
+        Scope::All | Scope::Open => &both[..1],
+    };
+    let mut apps = Vec::new();
+    for row in query(tx, &format!("{APPLICATION}{apps_where} ORDER BY id"), params)? {
+        apps.push(ApplicationFull {
+            application: read_application(&row)?,
+            interviews: Vec::new(),
+            contacts: Vec::new(),
+            touchpoints: Vec::new(),
+            notes: Vec::new(),
+            skipped: Vec::new(),
+        });
+    }
+    if apps.is_empty() {
+        return Ok(apps);
+    }
+    let mut each = |tx: &mut Tx<'_>,
+                    select: &str,
+                    order: &str,
+                    app_col: usize,
+                    put: &mut dyn FnMut(&mut ApplicationFull, &Row) -> Result<()>|
+     -> Result<()> {
+        let sql = format!("{select}{child_where} ORDER BY {order}");
+        for row in query(tx, &sql, params)? {
+            let app: i64 = row.try_get(app_col).map_err(pg_err)?;
+            if let Ok(i) = apps.binary_search_by_key(&app, |a| a.application.id) {
+                put(&mut apps[i], &row)?;
+            }
+        }
+        Ok(())
+    };
+    each(tx, INTERVIEW, "start, id", 1, &mut |a, row| {
+        a.interviews.push(read_interview(row)?);
+        Ok(())
+    })?;
+    each(tx, INTERVIEWER, "contact_id", 0, &mut |a, row| {
+        let interview: i64 = row.try_get(1).map_err(pg_err)?;
+        let contact: i64 = row.try_get(2).map_err(pg_err)?;
+        if let Some(iv) = a.interviews.iter_mut().find(|i| i.id == interview) {
+            iv.interviewer_ids.push(contact);
+        }
+        Ok(())
+    })?;
+    each(tx, CONTACT, "id", 1, &mut |a, row| {
+        a.contacts.push(read_contact(row)?);
+        Ok(())
+    })?;
+    each(tx, TOUCHPOINT, "at, id", 1, &mut |a, row| {
+        a.touchpoints.push(read_touchpoint(row)?);
+        Ok(())
+    })?;
+    each(tx, NOTE, "id", 1, &mut |a, row| {
+        a.notes.push(read_note(row)?);
+        Ok(())
+    })?;
+    each(tx, SKIPPED, "id", 1, &mut |a, row| {
+        a.skipped.push(read_skipped(row)?);
+        Ok(())
+    })?;
+    Ok(apps)
+}
+
+/// Reads the columns of one row in order, as the SQLite side's `Cols`.
+struct Cols<'r> {
+    row: &'r Row,
+    next: usize,
+}
+
+impl<'r> Cols<'r> {
+    fn new(row: &'r Row) -> Self {
+        Cols { row, next: 0 }
+    }
+
+    fn get<T: postgres::types::FromSql<'r>>(&mut self) -> Result<T> {
+        let i = self.next;
+        self.next += 1;
+        self.row.try_get(i).map_err(pg_err)
+    }
+
+    fn int(&mut self) -> Result<i64> {
+        self.get()
+    }
+
+    fn int32(&mut self) -> Result<i64> {
+        self.get::<i32>().map(i64::from)
+    }
+
+    fn opt_int(&mut self) -> Result<Option<i64>> {
+        self.get()
+    }
+
+    fn boolean(&mut self) -> Result<bool> {
+        self.get()
+    }
+
+    fn text(&mut self) -> Result<String> {
+        self.get()
+    }
+
+    fn opt_text(&mut self) -> Result<Option<String>> {
+        self.get()
+    }
+
+    fn ts(&mut self, column: &'static str) -> Result<Timestamp> {
+        let ns = self.int()?;
+        ts_from(column, ns)
+    }
+
+    fn opt_ts(&mut self, column: &'static str) -> Result<Option<Timestamp>> {
+        self.opt_int()?.map(|ns| ts_from(column, ns)).transpose()
+    }
+
+    fn opt_date(&mut self, column: &'static str) -> Result<Option<Date>> {
+        match self.get::<Option<&str>>()? {
+            None => Ok(None),
+            Some(s) => s
+                .parse()
+                .map(Some)
+                .map_err(|e: jiff::Error| StoreError::Decode {
+                    column: column.to_owned(),
+                    value: s.to_owned(),
+                    reason: e.to_string(),
+                }),
+        }
+    }
+
+    fn word<T: Word>(&mut self, column: &'static str) -> Result<T> {
+        let s: &str = self.get()?;
+        parse_word(column, s)
+    }
+
+    fn opt_word<T: Word>(&mut self, column: &'static str) -> Result<Option<T>> {
+        match self.get::<Option<&str>>()? {
+            None => Ok(None),
+            Some(s) => parse_word(column, s).map(Some),
+        }
+    }
+}
+
+fn read_application(row: &Row) -> Result<Application> {
+    let mut r = Cols::new(row);
+    Ok(Application {
+        id: r.int()?,
+        company: r.text()?,
+        role: r.text()?,
+        source: r.opt_text()?,
+        link: r.opt_text()?,
+        company_type: r.opt_word("application.company_type")?,
+        seniority: r.opt_word("application.seniority")?,
+        region: r.opt_text()?,
+        status: r.word("application.status")?,
+        created_at: r.ts("application.created_at")?,
+        closed_at: r.opt_ts("application.closed_at")?,
+        urgent: r.boolean()?,
+        late_in_process: r.boolean()?,
+        recipient_tz: r.opt_text()?,
+    })
+}
+
+fn read_interview(row: &Row) -> Result<Interview> {
+    let mut r = Cols::new(row);
+    Ok(Interview {
+        id: r.int()?,
+        application_id: r.int()?,
+        start: r.ts("interview.start")?,
+        tz: r.text()?,
+        duration_minutes: r.int32()?,
+        round: r.opt_word("interview.round")?,
+        decision_phrase: r.opt_text()?,
+        decision_date: r.opt_date("interview.decision_date")?,
+        location: r.opt_text()?,
+        uid: r.opt_text()?,
+        cancelled: r.boolean()?,
+        title: r.opt_text()?,
+        interviewer_ids: Vec::new(),
+    })
+}
+
+fn read_contact(row: &Row) -> Result<Contact> {
+    let mut r = Cols::new(row);
+    Ok(Contact {
+        id: r.int()?,
+        application_id: r.int()?,
+        name: r.text()?,
+        email: r.opt_text()?,
+        phone: r.opt_text()?,
+        role: r.word("contact.role")?,
+        tz: r.opt_text()?,
+    })
+}
+
+fn read_touchpoint(row: &Row) -> Result<Touchpoint> {
+    let mut r = Cols::new(row);
+    Ok(Touchpoint {
+        id: r.int()?,
+        application_id: r.int()?,
+        kind: r.word("touchpoint.kind")?,
+        at: r.ts("touchpoint.at")?,
+        contact_id: r.opt_int()?,
+        channel: r.opt_word("touchpoint.channel")?,
+        note: r.opt_text()?,
+        outcome: r.opt_word("touchpoint.outcome")?,
+        decision_phrase: r.opt_text()?,
+        decision_date: r.opt_date("touchpoint.decision_date")?,
+    })
+}
+
+fn read_note(row: &Row) -> Result<Note> {
+    let mut r = Cols::new(row);
+    Ok(Note {
+        id: r.int()?,
+        application_id: r.int()?,
+        interview_id: r.opt_int()?,
+        kind: r.word("note.kind")?,
+        text: r.text()?,
+    })
+}
+
+fn read_skipped(row: &Row) -> Result<SkippedStep> {
+    let mut r = Cols::new(row);
+    Ok(SkippedStep {
+        id: r.int()?,
+        application_id: r.int()?,
+        kind: r.word("skipped_step.kind")?,
+        contact_id: r.opt_int()?,
+        interview_id: r.opt_int()?,
+        at: r.ts("skipped_step.at")?,
+        note: r.opt_text()?,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Writes
+
+fn require_application(tx: &mut Tx<'_>, user: i64, id: i64) -> Result<()> {
+    let found = query(
+        tx,
+        "SELECT 1 FROM application WHERE user_id = $1 AND id = $2",
+        &[&user, &id],
+    )?;
+    if found.is_empty() {
+        return Err(StoreError::NotFound {
+            what: "application",
+            id,
+        });
+    }
+    Ok(())
+}
+
+/// A contact or interview of the user that must belong to the application.
+fn require_child(
+    tx: &mut Tx<'_>,
+    user: i64,
+    what: &'static str,
+    application_id: i64,
+    id: i64,
+) -> Result<()> {
+    let sql = match what {
+        "contact" => "SELECT application_id FROM contact WHERE user_id = $1 AND id = $2",
+        _ => "SELECT application_id FROM interview WHERE user_id = $1 AND id = $2",
+    };
+    let rows = query(tx, sql, &[&user, &id])?;
+    match rows.first().map(|r| r.get::<_, i64>(0)) {
+        None => Err(StoreError::NotFound { what, id }),
+        Some(owner) if owner != application_id => Err(StoreError::invalid(
+            what,
+            format!("{what} {id} belongs to application {owner}, not {application_id}"),
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
+fn returned_id(rows: Vec<Row>) -> Result<i64> {
+    rows.first()
+        .map(|r| r.get(0))
+        .ok_or_else(|| StoreError::Postgres("an insert returned no id".into()))
+}
+
+fn duration(field: &str, minutes: i64) -> Result<i32> {
+    i32::try_from(minutes)
+        .map_err(|_| StoreError::invalid(field, format!("{minutes} minutes is out of range")))
+}
+
+fn insert_application(tx: &mut Tx<'_>, user: i64, new: &NewApplication) -> Result<i64> {
+    let closed_at = (new.status != Status::Active).then_some(new.created_at);
+    let rows = query(
+        tx,
+        "INSERT INTO application (user_id, company, role, source, link, company_type,
+            seniority, region, status, created_at, closed_at, urgent, late_in_process,
+            recipient_tz)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         RETURNING id",
+        &[
+            &user,
+            &new.company,
+            &new.role,
+            &new.source,
+            &new.link,
+            &word(new.company_type),
+            &word(new.seniority),
+            &new.region,
+            &new.status.as_str(),
+            &ts("created_at", new.created_at)?,
+            &opt_ts("closed_at", closed_at)?,
+            &new.urgent,
+            &new.late_in_process,
+            &new.recipient_tz,
+        ],
+    )?;
+    let id = returned_id(rows)?;
+    let mut contacts = Vec::with_capacity(new.contacts.len());
+    for contact in &new.contacts {
+        contacts.push(insert_contact(tx, user, id, contact)?);
+    }
+    for iv in &new.interviews {
+        insert_interview(tx, user, id, iv, &contacts)?;
+    }
+    for note in &new.notes {
+        insert_note(tx, user, id, None, note)?;
+    }
+    Ok(id)
+}
+
+/// `listed` are the ids of the contacts created with the application, for
+/// [`Interviewer::Listed`].
+fn insert_interview(
+    tx: &mut Tx<'_>,
+    user: i64,
+    application_id: i64,
+    new: &NewInterview,
+    listed: &[i64],
+) -> Result<i64> {
+    let rows = tx
+        .query(
+            "INSERT INTO interview (user_id, application_id, start, tz, duration_minutes, round,
+                decision_phrase, decision_date, location, uid, cancelled, title)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+             RETURNING id",
+            &[
+                &user,
+                &application_id,
+                &ts("start", new.start)?,
+                &new.tz,
+                &duration("duration_minutes", new.duration_minutes)?,
+                &word(new.round),
+                &new.decision_phrase,
+                &date(new.decision_date),
+                &new.location,
+                &new.uid,
+                &new.cancelled,
+                &new.title,
+            ],
+        )
+        .map_err(|e| match (&new.uid, e.code()) {
+            (Some(uid), Some(&SqlState::UNIQUE_VIOLATION)) => StoreError::Duplicate {
+                what: "interview uid",
+                value: uid.clone(),
+            },
+            _ => pg_err(e),
+        })?;
+    let id = returned_id(rows)?;
+    for (j, who) in new.interviewers.iter().enumerate() {
+        let contact = match who {
+            Interviewer::Id(contact) => {
+                require_child(tx, user, "contact", application_id, *contact)?;
+                *contact
+            }
+            Interviewer::Listed(k) => *listed.get(*k).ok_or_else(|| {
+                StoreError::invalid(
+                    format!("interviewers[{j}]"),
+                    "a listed contact can only be named when adding an application",
+                )
+            })?,
+            Interviewer::New(contact) => insert_contact(tx, user, application_id, contact)?,
+        };
+        link(tx, user, application_id, id, contact)?;
+    }
+    for note in &new.notes {
+        insert_note(tx, user, application_id, Some(id), note)?;
+    }
+    Ok(id)
+}
+
+fn link(
+    tx: &mut Tx<'_>,
+    user: i64,
+    application_id: i64,
+    interview_id: i64,
+    contact_id: i64,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO interview_contact (user_id, application_id, interview_id, contact_id)
+         VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        &[&user, &application_id, &interview_id, &contact_id],
+    )
+    .map_err(pg_err)?;
+    Ok(())
+}
+
+fn insert_contact(
+    tx: &mut Tx<'_>,
+    user: i64,
+    application_id: i64,
+    new: &NewContact,
+) -> Result<i64> {
+    let rows = query(
+        tx,
+        "INSERT INTO contact (user_id, application_id, name, email, phone, role, tz)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        &[
+            &user,
+            &application_id,
+            &new.name,
+            &new.email,
+            &new.phone,
+            &new.role.as_str(),
+            &new.tz,
+        ],
+    )?;
+    returned_id(rows)
+}
+
+fn insert_touchpoint(
+    tx: &mut Tx<'_>,
+    user: i64,
+    application_id: i64,
+    new: &NewTouchpoint,
+) -> Result<i64> {
+    let rows = query(
+        tx,
+        "INSERT INTO touchpoint (user_id, application_id, kind, at, contact_id, channel, note,
+            outcome, decision_phrase, decision_date)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        &[
+            &user,
+            &application_id,
+            &new.kind.as_str(),
+            &ts("at", new.at)?,
+            &new.contact_id,
+            &word(new.channel),
+            &new.note,
+            &word(new.outcome),
+            &new.decision_phrase,
+            &date(new.decision_date),
+        ],
+    )?;
+    returned_id(rows)
+}
+
+fn insert_note(
+    tx: &mut Tx<'_>,
+    user: i64,
+    application_id: i64,
+    interview_id: Option<i64>,
+    new: &NewNote,
+) -> Result<i64> {
+    let rows = query(
+        tx,
+        "INSERT INTO note (user_id, application_id, interview_id, kind, text)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        &[
+            &user,
+            &application_id,
+            &interview_id,
+            &new.kind.as_str(),
+            &new.text,
+        ],
+    )?;
+    returned_id(rows)
+}
+
+fn update_status(
+    tx: &mut Tx<'_>,
+    user: i64,
+    application_id: i64,
+    status: Status,
+    at: Timestamp,
+) -> Result<()> {
+    let closed_at = (status != Status::Active).then_some(at);
+    let n = tx
+        .execute(
+            "UPDATE application SET status = $3, closed_at = $4 WHERE user_id = $1 AND id = $2",
+            &[
+                &user,
+                &application_id,
+                &status.as_str(),
+                &opt_ts("at", closed_at)?,
+            ],
+        )
+        .map_err(pg_err)?;
+    if n == 0 {
+        return Err(StoreError::NotFound {
+            what: "application",
+            id: application_id,
+        });
+    }
+    Ok(())
+}
+
+fn insert_profile(tx: &mut Tx<'_>, user: i64, p: &Profile) -> Result<()> {
+    tx.execute(
+        "INSERT INTO profile (user_id, name, email, phone) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (user_id) DO UPDATE SET name = excluded.name, email = excluded.email,
+            phone = excluded.phone",
+        &[&user, &p.name, &p.email, &p.phone],
+    )
+    .map_err(pg_err)?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// Restore
+
+/// Why a restore stopped: a row the schema refused (the backup's fault), or anything
+/// else.
+enum Refused {
+    Constraint(String),
+    Store(StoreError),
+}
+
+impl From<StoreError> for Refused {
+    fn from(e: StoreError) -> Self {
+        Refused::Store(e)
+    }
+}
+
+impl From<postgres::Error> for Refused {
+    fn from(e: postgres::Error) -> Self {
+        // Class 23: integrity constraint violations (a duplicate id, a reference to a
+        // record that is not there or not of this application).
+        match e.as_db_error() {
+            Some(db) if db.code().code().starts_with("23") => {
+                Refused::Constraint(db.message().to_string())
+            }
+            _ => Refused::Store(pg_err(e)),
+        }
+    }
+}
+
+/// Replaces the user's facts with the backup's, inside the caller's transaction.
+fn restore_all(tx: &mut Tx<'_>, user: i64, backup: &Backup) -> std::result::Result<(), Refused> {
+    let before: HashMap<i64, i64> = tx
+        .query(
+            "SELECT application_id, gen FROM plan_gen WHERE user_id = $1",
+            &[&user],
+        )?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    for table in [
+        "skipped_step",
+        "outbox",
+        "interview_contact",
+        "note",
+        "touchpoint",
+        "contact",
+        "interview",
+        "application",
+        "profile",
+        "holiday",
+        "holiday_calendar",
+    ] {
+        tx.execute(&format!("DELETE FROM {table} WHERE user_id = $1"), &[&user])?;
+    }
+    if let Some(p) = &backup.profile {
+        insert_profile(tx, user, p)?;
+    }
+    let mut last: HashMap<&str, i64> = HashMap::new();
+    let mut saw = |table: &'static str, id: i64| {
+        let e = last.entry(table).or_insert(id);
+        *e = (*e).max(id);
+    };
+    for full in &backup.applications {
+        let a = &full.application;
+        saw("application", a.id);
+        tx.execute(
+            "INSERT INTO application (id, user_id, company, role, source, link, company_type,
+                seniority, region, status, created_at, closed_at, urgent, late_in_process,
+                recipient_tz)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+            &[
+                &a.id,
+                &user,
+                &a.company,
+                &a.role,
+                &a.source,
+                &a.link,
+                &word(a.company_type),
+                &word(a.seniority),
+                &a.region,
+                &a.status.as_str(),
+                &ts("created_at", a.created_at)?,
+                &opt_ts("closed_at", a.closed_at)?,
+                &a.urgent,
+                &a.late_in_process,
+                &a.recipient_tz,
+            ],
+        )?;
+        for x in &full.interviews {
+            saw("interview", x.id);
+            tx.execute(
+                "INSERT INTO interview (id, user_id, application_id, start, tz,
+                    duration_minutes, round, decision_phrase, decision_date, location, uid,
+                    cancelled, title)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                &[
+                    &x.id,
+                    &user,
+                    &a.id,
+                    &ts("start", x.start)?,
+                    &x.tz,
+                    &duration("duration_minutes", x.duration_minutes)?,
+                    &word(x.round),
+                    &x.decision_phrase,
+                    &date(x.decision_date),
+                    &x.location,
+                    &x.uid,
+                    &x.cancelled,
+                    &x.title,
+                ],
+            )?;
+        }
+        for x in &full.contacts {
+            saw("contact", x.id);
+            tx.execute(
+                "INSERT INTO contact (id, user_id, application_id, name, email, phone, role, tz)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                &[
+                    &x.id,
+                    &user,
+                    &a.id,
+                    &x.name,
+                    &x.email,
+                    &x.phone,
+                    &x.role.as_str(),
+                    &x.tz,
+                ],
+            )?;
+        }
+        for x in &full.interviews {
+            for contact in &x.interviewer_ids {
+                tx.execute(
+                    "INSERT INTO interview_contact (user_id, application_id, interview_id,
+                        contact_id)
+                     VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                    &[&user, &a.id, &x.id, contact],
+                )?;
+            }
+        }
+        for x in &full.touchpoints {
+            saw("touchpoint", x.id);
+            tx.execute(
+                "INSERT INTO touchpoint (id, user_id, application_id, kind, at, contact_id,
+                    channel, note, outcome, decision_phrase, decision_date)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                &[
+                    &x.id,
+                    &user,
+                    &a.id,
+                    &x.kind.as_str(),
+                    &ts("at", x.at)?,
+                    &x.contact_id,
+                    &word(x.channel),
+                    &x.note,
+                    &word(x.outcome),
+                    &x.decision_phrase,
+                    &date(x.decision_date),
+                ],
+            )?;
+        }
+        for x in &full.notes {
+            saw("note", x.id);
+            tx.execute(
+                "INSERT INTO note (id, user_id, application_id, interview_id, kind, text)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+                &[
+                    &x.id,
+                    &user,
+                    &a.id,
+                    &x.interview_id,
+                    &x.kind.as_str(),
+                    &x.text,
+                ],
+            )?;
+        }
+        for s in &full.skipped {
+            saw("skipped_step", s.id);
+            tx.execute(
+                "INSERT INTO skipped_step (id, user_id, application_id, kind, contact_id,
+                    interview_id, at, note)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                &[
+                    &s.id,
+                    &user,
+                    &a.id,
+                    &s.kind.as_str(),
+                    &s.contact_id,
+                    &s.interview_id,
+                    &ts("at", s.at)?,
+                    &s.note,
+                ],
+            )?;
+        }
+    }
+    for s in &backup.invite_sequences {
+        tx.execute(
+            "INSERT INTO invite_sequence (user_id, interview_id, sequence) VALUES ($1, $2, $3)",
+            &[&user, &s.interview_id, &s.sequence],
+        )?;
+    }
+    // An application's count is the backup's (a format 1 backup has none: the
+    // triggers counted the rows just written), and above what it was here.
+    let restored: HashMap<i64, i64> = backup
+        .plan_gens
+        .iter()
+        .map(|g| (g.application_id, g.gen))
+        .collect();
+    for full in &backup.applications {
+        let id = full.application.id;
+        let here = before.get(&id).map_or(0, |g| g.saturating_add(1));
+        match restored.get(&id) {
+            Some(&gen) => tx.execute(
+                "UPDATE plan_gen SET gen = $3 WHERE user_id = $1 AND application_id = $2",
+                &[&user, &id, &gen.max(here)],
+            )?,
+            None => tx.execute(
+                "UPDATE plan_gen SET gen = greatest(gen, $3)
+                 WHERE user_id = $1 AND application_id = $2",
+                &[&user, &id, &here],
+            )?,
+        };
+    }
+    // The sequences (shared by every user) move past every id restored and every id
+    // the backup says was given, so none is given again.
+    for (table, &id) in &backup.last_ids {
+        if let Some(&t) = crate::write::TABLES_WITH_IDS
+            .iter()
+            .find(|&&t| t == table.as_str())
+        {
+            saw(t, id);
+        }
+    }
+    for (table, id) in last {
+        // `table` is one of the fixed names above, never the backup's text.
+        tx.execute(
+            &format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), $1)
+                 FROM {table}_id_seq WHERE last_value < $1 OR NOT is_called"
+            ),
+            &[&id],
+        )?;
+    }
+    Ok(())
+}
