@@ -28,8 +28,8 @@
 use jiff::Timestamp;
 
 use crate::model::{
-    ApplicationFull, ApplicationPatch, Backup, NewApplication, NewContact, NewInterview,
-    NewNote, NewTouchpoint, Profile, Status,
+    ApplicationFull, ApplicationPatch, Backup, NewApplication, NewContact, NewInterview, NewNote,
+    NewTouchpoint, Profile, Status,
 };
 use crate::{Result, Store};
 
@@ -70,8 +70,7 @@ pub trait Facts {
     /// [`Store::set_status`].
     fn set_status(&mut self, application_id: i64, status: Status, at: Timestamp) -> Result<()>;
     /// [`Store::update_application`].
-    fn update_application(&mut self, application_id: i64, patch: &ApplicationPatch)
-        -> Result<()>;
+    fn update_application(&mut self, application_id: i64, patch: &ApplicationPatch) -> Result<()>;
     /// [`Store::delete_application`].
     fn delete_application(&mut self, application_id: i64) -> Result<()>;
     /// [`Store::set_profile`].
@@ -126,11 +125,7 @@ impl Facts for Store {
     fn set_status(&mut self, application_id: i64, status: Status, at: Timestamp) -> Result<()> {
         Store::set_status(self, application_id, status, at)
     }
-    fn update_application(
-        &mut self,
-        application_id: i64,
-        patch: &ApplicationPatch,
-    ) -> Result<()> {
+    fn update_application(&mut self, application_id: i64, patch: &ApplicationPatch) -> Result<()> {
         Store::update_application(self, application_id, patch)
     }
     fn delete_application(&mut self, application_id: i64) -> Result<()> {

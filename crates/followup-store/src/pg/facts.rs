@@ -46,9 +46,9 @@ use postgres::{IsolationLevel, Row, Transaction};
 
 use super::{as_user, pg_err, Pg};
 use crate::model::{
-    Application, ApplicationFull, ApplicationPatch, Backup, Contact, Interview, InviteSequence,
-    Interviewer, NewApplication, NewContact, NewInterview, NewNote, NewTouchpoint, Note, PlanGen,
-    Profile, SkippedStep, Status, Touchpoint, TouchpointKind, BACKUP_FORMAT,
+    Application, ApplicationFull, ApplicationPatch, Backup, Contact, Interview, Interviewer,
+    InviteSequence, NewApplication, NewContact, NewInterview, NewNote, NewTouchpoint, Note,
+    PlanGen, Profile, SkippedStep, Status, Touchpoint, TouchpointKind, BACKUP_FORMAT,
     BACKUP_FORMAT_OLDEST,
 };
 use crate::sql::{date, opt_ts, parse_word, ts, ts_from, word, Word};
@@ -249,11 +249,7 @@ impl Facts for UserStore<'_> {
         self.write(|tx, user| update_status(tx, user, application_id, status, at))
     }
 
-    fn update_application(
-        &mut self,
-        application_id: i64,
-        patch: &ApplicationPatch,
-    ) -> Result<()> {
+    fn update_application(&mut self, application_id: i64, patch: &ApplicationPatch) -> Result<()> {
         self.write(|tx, user| {
             let mut a = application_row(tx, user, application_id)?;
             patch.apply(&mut a);
@@ -447,7 +443,11 @@ fn load(tx: &mut Tx<'_>, user: i64, scope: Scope) -> Result<Vec<ApplicationFull>
         Scope::All | Scope::Open => &both[..1],
     };
     let mut apps = Vec::new();
-    for row in query(tx, &format!("{APPLICATION}{apps_where} ORDER BY id"), params)? {
+    for row in query(
+        tx,
+        &format!("{APPLICATION}{apps_where} ORDER BY id"),
+        params,
+    )? {
         apps.push(ApplicationFull {
             application: read_application(&row)?,
             interviews: Vec::new(),
