@@ -104,8 +104,11 @@
 //! # PostgreSQL
 //!
 //! [`pg`] holds the beginning of the hosted service: a PostgreSQL schema with accounts
-//! and every fact table, each row a user's under row-level security, and the accounts
-//! API. The rest of the store reads and writes SQLite only, for now.
+//! and every fact table, each row a user's under row-level security, the accounts API,
+//! and one user's facts ([`pg::UserStore`]). The core operations on facts are the
+//! [`Facts`] trait, implemented by [`Store`] and by [`pg::UserStore`], and tested once
+//! for both (`tests/backends.rs`); the rest of the store reads and writes SQLite only,
+//! for now.
 //!
 //! # Sample data
 //!

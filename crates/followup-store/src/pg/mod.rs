@@ -3,8 +3,9 @@
 //!
 //! One PostgreSQL database holds every user's facts (the tables of the SQLite schema,
 //! each row with its `user_id`) and the accounts that own them (`app_user`, `session`,
-//! `api_token`, `one_time_link`). This is the foundation of the hosted service; the
-//! rest of the store (applications, agenda, outbox...) still runs on SQLite only.
+//! `api_token`, `one_time_link`). This is the foundation of the hosted service: one
+//! user's core facts are read and written through [`UserStore`] (the [`Facts`](crate::Facts) trait);
+//! the rest of the store (agenda, outbox, mail...) still runs on SQLite only.
 //!
 //! # Schema and migrations
 //!
