@@ -778,8 +778,9 @@ fn profile_is_one_row(s: &mut dyn Facts) -> Result<(), Failed> {
 
 fn counts_and_closed(s: &mut dyn Facts) -> Result<(), Failed> {
     assert_eq!(s.application_counts()?, (0, 0));
-    let a = s.add_application(&NewApplication::new("A", "Dev", now()))?;
-    let mut closed = NewApplication::new("B", "Dev", t("2026-11-01T00:00:00Z"));
+    let a = s.add_application(&sample())?;
+    let mut closed = sample_without_uid();
+    closed.created_at = t("2026-11-01T00:00:00Z");
     closed.status = Status::Rejected;
     let b = s.add_application(&closed)?;
     let c = s.add_application(&NewApplication::new("C", "Dev", now()))?;
@@ -798,6 +799,9 @@ fn counts_and_closed(s: &mut dyn Facts) -> Result<(), Failed> {
         .map(|x| x.application.id)
         .collect();
     assert_eq!(open, [a]);
+    // The open ones come whole, nothing of the closed ones attached to them.
+    assert_eq!(s.applications(false)?, vec![s.application(a)?]);
+    assert_eq!(s.applications(true)?[1], s.application(b)?);
     let all: Vec<_> = s
         .applications(true)?
         .iter()

@@ -430,7 +430,11 @@ fn application_row(tx: &mut Tx<'_>, user: i64, id: i64) -> Result<Application> {
 fn load(tx: &mut Tx<'_>, user: i64, scope: Scope) -> Result<Vec<ApplicationFull>> {
     let (apps_where, child_where) = match scope {
         Scope::All => ("", ""),
-        Scope::Open => (" AND closed_at IS NULL", ""),
+        Scope::Open => (
+            " AND closed_at IS NULL",
+            " AND application_id IN \
+              (SELECT id FROM application WHERE user_id = $1 AND closed_at IS NULL)",
+        ),
         Scope::One(_) => (" AND id = $2", " AND application_id = $2"),
     };
     let id = match scope {
