@@ -30,11 +30,17 @@
 //! far: the profile, the applications with everything attached (skipped steps
 //! included), the `SEQUENCE` of imported invitations and each application's change
 //! count. `last_ids` stays empty: ids come from sequences shared by every user, which
-//! never go back, so no per-user id is ever given again. [`Facts::restore`] keeps the
-//! backup's ids (refused, writing nothing, when another user's record holds one) and
-//! moves each sequence past the ids restored and the backup's `last_ids`. A backup
-//! holding custom holiday calendars or an outbox is refused for now: neither is kept
-//! on PostgreSQL yet.
+//! never go back, so no per-user id is ever given again. [`Facts::restore`] replaces
+//! the user's facts only (no other user's row is read or written), keeps the backup's
+//! ids (refused, writing nothing, when another user's record holds one) and moves each
+//! sequence past the ids restored and the backup's `last_ids`. A backup holding custom
+//! holiday calendars or an outbox is refused for now: neither is kept on PostgreSQL
+//! yet.
+//!
+//! Keeping ids suits a user's own backup taken from this database, or a new database.
+//! A backup written elsewhere (a local SQLite file, ids from 1) mostly collides with
+//! other users' ids in a shared database, and its ids move sequences every user
+//! shares; giving such a backup new ids is still to come.
 
 use std::collections::HashMap;
 
@@ -1181,7 +1187,11 @@ fn restore_all(tx: &mut Tx<'_>, user: i64, backup: &Backup) -> std::result::Resu
         };
     }
     // The sequences (shared by every user) move past every id restored and every id
-    // the backup says was given, so none is given again.
+    // the backup says was given, so none is given again. `setval` is not
+    // transactional, and a `nextval` of another transaction between the check and the
+    // set would be undone: it only happens when the backup's ids are above every id
+    // this database gave (a new database), and then a later insert fails on the
+    // primary key rather than sharing an id.
     for (table, &id) in &backup.last_ids {
         if let Some(&t) = crate::write::TABLES_WITH_IDS
             .iter()
