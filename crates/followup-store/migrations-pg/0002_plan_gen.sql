@@ -1,6 +1,7 @@
 -- PostgreSQL schema version 2: each application's change counter (`plan_gen`, as in
--- the SQLite schema's `0005_plan_gen_table.sql` and `0011_skipped_step.sql`), and the
--- right to move the id sequences forward (a restore keeps the backup's ids).
+-- the SQLite schema's `0005_plan_gen_table.sql` and `0011_skipped_step.sql`), the
+-- order of a holiday calendar's names on one date, and the right to move the id
+-- sequences forward (a restore keeps the backup's ids).
 --
 -- `plan_gen.gen` counts every change to anything planning reads of an application:
 -- its own row, its interviews, contacts, interviewers, touchpoints and skipped steps
@@ -99,3 +100,7 @@ BEGIN
     END LOOP;
 END
 $$;
+
+-- Several names on one date keep the order they were given in (SQLite keeps it as the
+-- rowid); a backup lists them so.
+ALTER TABLE holiday ADD COLUMN position integer NOT NULL DEFAULT 0;

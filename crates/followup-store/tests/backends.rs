@@ -15,9 +15,9 @@ use followup_store::demo::populate;
 use followup_store::model::{Channel, CompanyType, Round, Seniority, Status};
 use followup_store::pg::Pg;
 use followup_store::{
-    ApplicationPatch, Backup, ContactRole, Facts, Interviewer, InviteSequence, NewApplication,
-    NewContact, NewInterview, NewNote, NewTouchpoint, NoteKind, Outcome, Profile, SkippedStep,
-    Store, StoreError, TouchpointKind, BACKUP_FORMAT,
+    ApplicationPatch, Backup, ContactRole, Facts, HolidayCalendarDays, Interviewer, InviteSequence,
+    NewApplication, NewContact, NewInterview, NewNote, NewOutboxMessage, NewTouchpoint, NoteKind,
+    Outcome, Profile, SkippedStep, Store, StoreError, TouchpointKind, BACKUP_FORMAT,
 };
 use jiff::Timestamp;
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
@@ -200,8 +200,8 @@ fn empty_backup() -> Backup {
 }
 
 /// A backup of 60 generated applications (interviews, contacts, interviewers,
-/// touchpoints, notes), a profile, a skipped step and an imported invitation's
-/// `SEQUENCE`: everything both backends keep.
+/// touchpoints, notes), a profile, a skipped step, an imported invitation's
+/// `SEQUENCE` and two custom holiday calendars: everything both backends keep.
 fn generated_backup() -> Backup {
     let mut s = Store::open_in_memory().unwrap();
     populate(&mut s, 60, 7, now()).unwrap();
@@ -231,6 +231,28 @@ fn generated_backup() -> Backup {
         interview_id: iv,
         sequence: 3,
     });
+    let day = |d: &str| -> jiff::civil::Date { d.parse().unwrap() };
+    // By name without regard to case, as exported; names on one date as given.
+    b.holiday_calendars = vec![
+        HolidayCalendarDays {
+            id: Some(2),
+            name: "acme closures".into(),
+            days: vec![
+                (day("2026-12-24"), "Winter break".into()),
+                (day("2026-12-24"), "Christmas Eve".into()),
+                (day("2026-12-31"), "New Year's Eve".into()),
+            ],
+            base: Some("US".into()),
+            replaces: false,
+        },
+        HolidayCalendarDays {
+            id: Some(1),
+            name: "Zanzibar".into(),
+            days: vec![(day("2026-01-12"), "Revolution Day".into())],
+            base: None,
+            replaces: true,
+        },
+    ];
     b
 }
 
@@ -958,7 +980,8 @@ fn restore_all_or_nothing(s: &mut dyn Facts) -> Result<(), Failed> {
     assert!(s.applications(true)?.is_empty());
     assert_eq!(s.application_counts()?, (0, 0));
     assert_eq!(s.profile()?, None);
-    assert!(s.export()?.invite_sequences.is_empty());
+    let emptied = s.export()?;
+    assert!(emptied.invite_sequences.is_empty() && emptied.holiday_calendars.is_empty());
     s.restore(&good)?;
     assert_eq!(facts_of(s.export()?), facts_of(good));
     Ok(())
@@ -1217,23 +1240,37 @@ fn same_backup_as_sqlite() -> Result<Completion, Failed> {
 
 fn not_kept_yet_is_refused() -> Result<Completion, Failed> {
     with_owned_db(|db: &TestDb| {
+        // A local backup with a message in its outbox.
+        let mut local = Store::open_in_memory()?;
+        let app = local.add_application(&sample())?;
+        let jane = local.application(app)?.contacts[1].id;
+        local.outbox_queue(&NewOutboxMessage {
+            application_id: app,
+            contact_id: jane,
+            kind: "thank-you".into(),
+            at: now(),
+            from_name: "Sam".into(),
+            from_addr: "sam@example.com".into(),
+            to_name: "Jane Doe".into(),
+            to_addr: "jane@acme.com".into(),
+            subject: Some("Thank you".into()),
+            body: "Thank you for your time.".into(),
+            message_id: "<1@example.com>".into(),
+            in_reply_to: None,
+            references: None,
+            created_at: now(),
+        })?;
+        let b = local.export()?;
+        assert_eq!(b.outbox.len(), 1);
+
         let mut pg = Pg::open(&db.url)?;
         let sam = new_user(&mut pg, "sam@example.com")?;
         let mut s = pg.user_store(sam);
         s.add_application(&NewApplication::new("Kept", "Dev", now()))?;
-        let mut b = empty_backup();
-        b.holiday_calendars
-            .push(followup_store::HolidayCalendarDays {
-                id: None,
-                name: "Company".into(),
-                days: vec![("2026-12-24".parse().unwrap(), "Christmas Eve".into())],
-                base: None,
-                replaces: false,
-            });
         let err = assert_refused_and_unchanged(&mut s, &b);
         assert_eq!(
             err.to_string(),
-            "invalid holiday_calendars: custom holiday calendars are not kept on PostgreSQL yet"
+            "invalid outbox: the outbox is not kept on PostgreSQL yet"
         );
         Ok(())
     })

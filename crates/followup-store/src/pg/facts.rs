@@ -28,14 +28,13 @@
 //!
 //! [`Facts::export`] writes the same [`Backup`] as SQLite for what PostgreSQL holds so
 //! far: the profile, the applications with everything attached (skipped steps
-//! included), the `SEQUENCE` of imported invitations and each application's change
-//! count. `last_ids` stays empty: ids come from sequences shared by every user, which
+//! included), custom holiday calendars, the `SEQUENCE` of imported invitations and
+//! each application's change count. `last_ids` stays empty: ids come from sequences shared by every user, which
 //! never go back, so no per-user id is ever given again. [`Facts::restore`] replaces
 //! the user's facts only (no other user's row is read or written), keeps the backup's
 //! ids (refused, writing nothing, when another user's record holds one) and moves each
-//! sequence past the ids restored and the backup's `last_ids`. A backup holding custom
-//! holiday calendars or an outbox is refused for now: neither is kept on PostgreSQL
-//! yet.
+//! sequence past the ids restored and the backup's `last_ids`. A backup holding an
+//! outbox is refused for now: it is not kept on PostgreSQL yet.
 //!
 //! Keeping ids suits a user's own backup taken from this database, or a new database.
 //! A backup written elsewhere (a local SQLite file, ids from 1) mostly collides with
@@ -51,11 +50,12 @@ use postgres::types::ToSql;
 use postgres::{IsolationLevel, Row, Transaction};
 
 use super::{as_user, pg_err, Pg};
+use crate::holidays::HolidayLayer;
 use crate::model::{
-    Application, ApplicationFull, ApplicationPatch, Backup, Contact, Interview, Interviewer,
-    InviteSequence, NewApplication, NewContact, NewInterview, NewNote, NewTouchpoint, Note,
-    PlanGen, Profile, SkippedStep, Status, Touchpoint, TouchpointKind, BACKUP_FORMAT,
-    BACKUP_FORMAT_OLDEST,
+    Application, ApplicationFull, ApplicationPatch, Backup, Contact, HolidayCalendarDays,
+    Interview, Interviewer, InviteSequence, NewApplication, NewContact, NewInterview, NewNote,
+    NewTouchpoint, Note, PlanGen, Profile, SkippedStep, Status, Touchpoint, TouchpointKind,
+    BACKUP_FORMAT, BACKUP_FORMAT_OLDEST,
 };
 use crate::sql::{date, opt_ts, parse_word, ts, ts_from, word, Word};
 use crate::{Facts, Result, StoreError};
@@ -342,7 +342,7 @@ impl Facts for UserStore<'_> {
                 format: BACKUP_FORMAT,
                 profile: profile(tx, user)?,
                 applications: load(tx, user, Scope::All)?,
-                holiday_calendars: Vec::new(),
+                holiday_calendars: holiday_calendars(tx, user)?,
                 invite_sequences,
                 plan_gens,
                 last_ids: Default::default(),
@@ -359,12 +359,6 @@ impl Facts for UserStore<'_> {
             });
         }
         crate::write::validate_backup(backup)?;
-        if !backup.holiday_calendars.is_empty() {
-            return Err(StoreError::invalid(
-                "holiday_calendars",
-                "custom holiday calendars are not kept on PostgreSQL yet",
-            ));
-        }
         if !backup.outbox.is_empty() {
             return Err(StoreError::invalid(
                 "outbox",
@@ -418,6 +412,49 @@ fn profile(tx: &mut Tx<'_>, user: i64) -> Result<Option<Profile>> {
             })
         })
         .transpose()
+}
+
+/// The user's custom holiday calendars with their days, in the order SQLite gives
+/// them: by name without regard to ASCII case (`COLLATE NOCASE`), then id; each
+/// calendar's days by date, names on one date in the order given.
+fn holiday_calendars(tx: &mut Tx<'_>, user: i64) -> Result<Vec<HolidayCalendarDays>> {
+    let mut cals = Vec::new();
+    for row in query(
+        tx,
+        "SELECT id, name, base, replaces FROM holiday_calendar WHERE user_id = $1",
+        &[&user],
+    )? {
+        let mut r = Cols::new(&row);
+        cals.push(HolidayCalendarDays {
+            id: Some(r.int()?),
+            name: r.text()?,
+            base: r.opt_text()?,
+            replaces: r.boolean()?,
+            days: Vec::new(),
+        });
+    }
+    cals.sort_by_cached_key(|c| (c.name.to_ascii_lowercase(), c.id));
+    let mut by_id: HashMap<i64, usize> = HashMap::new();
+    for (i, c) in cals.iter().enumerate() {
+        by_id.insert(c.id.unwrap_or_default(), i);
+    }
+    for row in query(
+        tx,
+        "SELECT calendar_id, date, name FROM holiday WHERE user_id = $1
+         ORDER BY calendar_id, date, position",
+        &[&user],
+    )? {
+        let mut r = Cols::new(&row);
+        let calendar = r.int()?;
+        let date = r
+            .opt_date("holiday.date")?
+            .ok_or_else(|| StoreError::Postgres("a holiday without a date".into()))?;
+        let name = r.text()?;
+        if let Some(&i) = by_id.get(&calendar) {
+            cals[i].days.push((date, name));
+        }
+    }
+    Ok(cals)
 }
 
 fn application_row(tx: &mut Tx<'_>, user: i64, id: i64) -> Result<Application> {
@@ -1018,14 +1055,47 @@ fn restore_all(tx: &mut Tx<'_>, user: i64, backup: &Backup) -> std::result::Resu
     ] {
         tx.execute(&format!("DELETE FROM {table} WHERE user_id = $1"), &[&user])?;
     }
-    if let Some(p) = &backup.profile {
-        insert_profile(tx, user, p)?;
-    }
     let mut last: HashMap<&str, i64> = HashMap::new();
     let mut saw = |table: &'static str, id: i64| {
         let e = last.entry(table).or_insert(id);
         *e = (*e).max(id);
     };
+    for cal in &backup.holiday_calendars {
+        let (base, replaces) = match cal.layer() {
+            HolidayLayer::Adds => (None, false),
+            HolidayLayer::On(b) => (Some(b.trim().to_string()), false),
+            HolidayLayer::Replaces => (None, true),
+        };
+        // A name given twice (in any case): the later calendar replaces the earlier,
+        // as on SQLite.
+        let id: i64 = tx
+            .query_one(
+                "INSERT INTO holiday_calendar (id, user_id, name, base, replaces)
+                 VALUES (coalesce($1, nextval(pg_get_serial_sequence('holiday_calendar', 'id'))),
+                         $2, $3, $4, $5)
+                 ON CONFLICT (user_id, lower(name)) DO UPDATE SET name = excluded.name,
+                    base = excluded.base, replaces = excluded.replaces
+                 RETURNING id",
+                &[&cal.id, &user, &cal.name.trim(), &base, &replaces],
+            )?
+            .get(0);
+        saw("holiday_calendar", id);
+        tx.execute(
+            "DELETE FROM holiday WHERE user_id = $1 AND calendar_id = $2",
+            &[&user, &id],
+        )?;
+        for (position, (day, name)) in cal.days.iter().enumerate() {
+            let position = i32::try_from(position).unwrap_or(i32::MAX);
+            tx.execute(
+                "INSERT INTO holiday (user_id, calendar_id, date, name, position)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                &[&user, &id, &day.to_string(), &name.trim(), &position],
+            )?;
+        }
+    }
+    if let Some(p) = &backup.profile {
+        insert_profile(tx, user, p)?;
+    }
     for full in &backup.applications {
         let a = &full.application;
         saw("application", a.id);
