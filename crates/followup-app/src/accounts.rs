@@ -94,7 +94,9 @@ impl Office {
                 )));
             }
         }
-        Ok(Store::open(&self.db)?)
+        let store = Store::open(&self.db)?;
+        owner_only(&self.db);
+        Ok(store)
     }
 
     /// The directory of one user's files: `<db>.users/<id>`.
@@ -112,6 +114,21 @@ impl Office {
     /// One user's settings file.
     pub fn user_config(&self, user_id: i64) -> PathBuf {
         self.user_dir(user_id).join("config.toml")
+    }
+
+    /// Each user's ids start at their account id times this: an id names one record
+    /// in the whole office, whose ever it is.
+    pub const ID_BLOCK: i64 = 1_000_000_000;
+
+    /// Opens a user's job-search database, made on first use, with its ids in the
+    /// user's block ([`Office::ID_BLOCK`]; idempotent, so any process may do it).
+    pub fn make_user_db(&self, user_id: i64) -> Result<Store> {
+        self.make_user_dir(user_id)?;
+        let db = self.user_db(user_id);
+        let mut store = Store::open(&db)?;
+        store.start_ids_at(user_id.saturating_mul(Self::ID_BLOCK))?;
+        owner_only(&db);
+        Ok(store)
     }
 
     /// Makes the directory of a user's files (owner only).
@@ -135,29 +152,24 @@ impl Office {
 pub const DEFAULT_DIGEST_HOUR: u8 = 8;
 
 /// A user's settings: their own `config.toml` (saved by their Settings page) over the
-/// server's (`base`: its `config.toml` and `FOLLOWUP_*`, such as the service's mail
-/// account and its address). The digest's hour is the user's alone: on from
-/// [`DEFAULT_DIGEST_HOUR`] until they turn it off.
+/// server's (`base`: its `config.toml` and `FOLLOWUP_*`: the zone, the address in
+/// links). The mail account is the user's own only ([`own_mail`]): the server's is
+/// never lent to them, neither to send their messages nor to read a mailbox (the
+/// digest alone goes out through it, [`sending_from`]). The digest's hour is the
+/// user's alone: on from [`DEFAULT_DIGEST_HOUR`] until they turn it off.
 pub fn user_settings(office: &Office, user_id: i64, base: &Settings) -> Result<Settings> {
     let file = office.user_config(user_id);
-    if !file.exists() {
-        let mut s = base.clone();
-        s.digest_hour = Some(DEFAULT_DIGEST_HOUR);
-        return Ok(s);
-    }
-    let mine = Settings::load(Some(&file))?;
-    let or = |a: &Option<String>, b: &Option<String>| a.clone().or_else(|| b.clone());
-    let (m, b) = (&mine.mail, &base.mail);
-    let mail = MailSettings {
-        address: or(&m.address, &b.address),
-        smtp: or(&m.smtp, &b.smtp),
-        user: or(&m.user, &b.user),
-        password_command: or(&m.password_command, &b.password_command),
-        ca: m.ca.clone().or_else(|| b.ca.clone()),
-        imap: or(&m.imap, &b.imap),
-        sent_folder: or(&m.sent_folder, &b.sent_folder),
-        auto_apply: or(&m.auto_apply, &b.auto_apply),
+    let mine = if file.exists() {
+        Settings::load_file_only(&file)?
+    } else {
+        let mut s = Settings {
+            digest_hour: Some(DEFAULT_DIGEST_HOUR),
+            ..Settings::default()
+        };
+        s.origins.isolated = true;
+        s
     };
+    let or = |a: &Option<String>, b: &Option<String>| a.clone().or_else(|| b.clone());
     Ok(Settings {
         tz: or(&mine.tz, &base.tz),
         region: or(&mine.region, &base.region),
@@ -166,9 +178,45 @@ pub fn user_settings(office: &Office, user_id: i64, base: &Settings) -> Result<S
         policy: mine.policy.clone().or_else(|| base.policy.clone()),
         digest_hour: mine.digest_hour,
         url: or(&mine.url, &base.url),
-        mail,
+        mail: mine.mail.clone(),
         origins: mine.origins.clone(),
     })
+}
+
+/// A user's own mail account: the `[mail]` of their `config.toml` only (written there
+/// by whoever runs the server; the web app cannot), never the server's variables.
+pub fn own_mail(office: &Office, user_id: i64) -> Result<MailSettings> {
+    let file = office.user_config(user_id);
+    Ok(if file.exists() {
+        Settings::load_file_only(&file)?.mail
+    } else {
+        MailSettings::default()
+    })
+}
+
+/// Sends through `base`'s account (the server's): its server, login, password and
+/// certificates, and its address as the sender.
+pub fn sending_from(mail: &mut MailSettings, base: &MailSettings) {
+    *mail = MailSettings {
+        address: base.address.clone(),
+        smtp: base.smtp.clone(),
+        user: base.user.clone(),
+        password_command: base.password_command.clone(),
+        ca: base.ca.clone(),
+        ..MailSettings::default()
+    };
+}
+
+/// Makes a file readable by its owner only (the accounts, a person's job search),
+/// where the system allows it.
+fn owner_only(file: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600));
+    }
+    #[cfg(not(unix))]
+    let _ = file;
 }
 
 /// 32 random bytes as 64 hex digits: a session id, an API token, a link's key.
@@ -235,6 +283,7 @@ pub fn create_user(
     let hash = password.map(hash_password).transpose()?;
     let user = store.create_user(email, hash.as_deref(), now)?;
     office.make_user_dir(user.id)?;
+    office.make_user_db(user.id)?;
     let config = office.user_config(user.id);
     if !config.exists() {
         let text = format!(
@@ -326,7 +375,9 @@ pub enum SignIn {
 /// [`FAILURE_WINDOW`] (counted in the database, so every server process sees them).
 pub fn sign_in(store: &mut Store, email: &str, password: &str, now: Timestamp) -> Result<SignIn> {
     let since = now - FAILURE_WINDOW;
-    if store.sign_in_failures(email, since)? >= MAX_FAILURES {
+    // Noted as a failure before the check, in one transaction with the count: attempts
+    // sent at once are each counted.
+    if !store.try_sign_in(email, now, since, MAX_FAILURES)? {
         return Ok(SignIn::TooMany {
             retry_at: now + FAILURE_WINDOW,
         });
@@ -351,10 +402,7 @@ pub fn sign_in(store: &mut Store, email: &str, password: &str, now: Timestamp) -
             let session = open_session(store, user.id, now)?;
             Ok(SignIn::Ok { user, session })
         }
-        _ => {
-            store.add_sign_in_failure(email, now, since)?;
-            Ok(SignIn::Wrong)
-        }
+        _ => Ok(SignIn::Wrong),
     }
 }
 
@@ -393,6 +441,10 @@ pub fn set_password_by_link(
         return Ok(None);
     };
     store.set_password(user.id, &hash)?;
+    if purpose == LinkPurpose::Reset {
+        // Whoever needed a reset may have lost more than the password.
+        store.delete_api_tokens(user.id)?;
+    }
     let session = open_session(store, user.id, now)?;
     Ok(Some((user, session)))
 }
@@ -520,7 +572,13 @@ mod tests {
         let mine = user_settings(&office, u.id, &base).unwrap();
         assert_eq!(mine.digest_hour, Some(DEFAULT_DIGEST_HOUR));
         assert_eq!(mine.tz.as_deref(), Some("Europe/Berlin"));
-        assert_eq!(mine.mail.smtp.as_deref(), Some("smtp://127.0.0.1:2525"));
+        // The server's mail account is not lent to the account (only its digest goes
+        // out through it).
+        assert_eq!(mine.mail.smtp, None);
+        assert!(mine.origins.isolated);
+        let mut digest = mine.mail.clone();
+        sending_from(&mut digest, &base.mail);
+        assert_eq!(digest.smtp.as_deref(), Some("smtp://127.0.0.1:2525"));
         // Turned off (the Settings page removes the key): off, whatever the server's.
         std::fs::write(office.user_config(u.id), "tz = \"Asia/Tokyo\"\n").unwrap();
         base.digest_hour = Some(7);

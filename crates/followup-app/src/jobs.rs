@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::ctx::Ctx;
-use crate::digest::{self, Run};
+use crate::digest::Run;
 
 /// One job done (or refused), as the worker logs it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -44,6 +44,14 @@ impl std::fmt::Display for Job {
 /// Runs every due job once at `ctx.now` (`clock` dates each message of the outbox);
 /// the jobs done. Nothing due is no line.
 pub fn tick(ctx: &Ctx, clock: &dyn Fn() -> Timestamp) -> Vec<Job> {
+    tick_split(ctx, ctx, clock)
+}
+
+/// [`tick`], with the outbox's messages sent by `outbox`'s mail account and the digest
+/// by `digest`'s (the same database): on a multi-user server, each person's messages go
+/// out through their own account, the digests through the server's.
+fn tick_split(outbox: &Ctx, digest: &Ctx, clock: &dyn Fn() -> Timestamp) -> Vec<Job> {
+    let ctx = outbox;
     let at = ctx.now.to_string();
     let line = |job, id: String, state, detail: String| Job {
         account: None,
@@ -86,7 +94,7 @@ pub fn tick(ctx: &Ctx, clock: &dyn Fn() -> Timestamp) -> Vec<Job> {
         }
         Err(e) => jobs.push(line("outbox", String::new(), "error", e.to_string())),
     }
-    match digest::run_due(ctx) {
+    match crate::digest::run_due(digest) {
         Ok(Run::Off | Run::NotYet | Run::Busy | Run::Done(..) | Run::StillWaiting(_)) => {}
         Ok(Run::Nothing(day)) => jobs.push(line(
             "digest",
@@ -153,11 +161,24 @@ pub fn office_tick(
                     continue;
                 }
             };
-        let ctx = Ctx::from_parts(settings, policy, now, db);
-        done.extend(tick(&ctx, clock).into_iter().map(|mut j| {
-            j.account = Some(user.id);
-            j
-        }));
+        // The digest goes out through the server's mail account; the person's own
+        // messages only through theirs (an office's account is never lent to them).
+        let mut for_digest = settings.clone();
+        crate::accounts::sending_from(&mut for_digest.mail, &base.mail);
+        // The server's account, with the server's password variable.
+        for_digest.origins.isolated = base.origins.isolated;
+        let mut own = settings;
+        own.mail = crate::accounts::own_mail(office, user.id)?;
+        let outbox = Ctx::from_parts(own, policy.clone(), now, db.clone());
+        let digest = Ctx::from_parts(for_digest, policy, now, db);
+        done.extend(
+            tick_split(&outbox, &digest, clock)
+                .into_iter()
+                .map(|mut j| {
+                    j.account = Some(user.id);
+                    j
+                }),
+        );
     }
     Ok(done)
 }

@@ -51,6 +51,9 @@ pub struct Account {
     pub ca: Option<PathBuf>,
     /// Where `smtp` came from, for errors.
     pub smtp_from: String,
+    /// Whether `FOLLOWUP_MAIL_PASSWORD` may give the password (not for one account of
+    /// a multi-user server: the variable is the server's).
+    pub env_password: bool,
 }
 
 impl std::fmt::Debug for Account {
@@ -149,6 +152,7 @@ impl Account {
             password_command: mail.password_command.clone(),
             ca: mail.ca.clone(),
             smtp_from,
+            env_password: !ctx.settings.origins.isolated,
         })
     }
 
@@ -182,8 +186,11 @@ impl Account {
             }
             return Ok(line);
         }
-        match std::env::var("FOLLOWUP_MAIL_PASSWORD") {
-            Ok(p) if !p.is_empty() => Ok(p),
+        match std::env::var("FOLLOWUP_MAIL_PASSWORD")
+            .ok()
+            .filter(|_| self.env_password)
+        {
+            Some(p) if !p.is_empty() => Ok(p),
             _ => Err(
                 "no password: set `password_command` in [mail] (such as `pass show mail`) \
                  or FOLLOWUP_MAIL_PASSWORD"

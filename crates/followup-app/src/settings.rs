@@ -85,6 +85,9 @@ pub struct Origins {
     pub file: Option<PathBuf>,
     /// The keys (`tz`, `region`, ...) a `FOLLOWUP_*` variable set.
     pub env: Vec<&'static str>,
+    /// The settings of one account of a multi-user server: no `FOLLOWUP_*` variable
+    /// of the server's process counts (its mail password, its mailbox).
+    pub isolated: bool,
 }
 
 /// The variable that overrides each key of the settings file.
@@ -164,6 +167,26 @@ impl Settings {
 }
 
 impl Settings {
+    /// The settings of one account of a multi-user server: `path` alone, without the
+    /// process's `FOLLOWUP_*` variables ([`Origins::isolated`]).
+    pub fn load_file_only(path: &Path) -> Result<Settings> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut s: Settings = toml::from_str(&text).map_err(|e| {
+            Error::input(format!(
+                "invalid settings file {}: {}",
+                path.display(),
+                one_line(e.message())
+            ))
+        })?;
+        s.origins.file = Some(path.to_path_buf());
+        s.origins.isolated = true;
+        s.check_digest_hour()?;
+        Ok(s)
+    }
+
     /// A digest hour that is not an hour of the day is refused, naming where it came
     /// from.
     fn check_digest_hour(&self) -> Result<()> {

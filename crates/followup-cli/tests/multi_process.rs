@@ -143,6 +143,17 @@ fn two_processes_serve_one_office_and_see_each_others_writes() {
     let _a = serve(home.path(), &db, ports[0]);
     let _b = serve(home.path(), &db, ports[1]);
 
+    // Each account's first requests reach both processes at once: both build its
+    // app on the same database.
+    let first: Vec<_> = tokens
+        .iter()
+        .flat_map(|t| ports.map(|p| (p, t.clone())))
+        .map(|(p, t)| std::thread::spawn(move || request(p, "GET", "/api/agenda", &t, "").0))
+        .collect();
+    for t in first {
+        assert_eq!(t.join().unwrap(), 200);
+    }
+
     let workers: Vec<_> = (0..CONNECTIONS)
         .map(|c| {
             let token = tokens[c % USERS].clone();
@@ -167,6 +178,11 @@ fn two_processes_serve_one_office_and_see_each_others_writes() {
                     let id = serde_json::from_str::<Value>(&text).unwrap()["id"]
                         .as_i64()
                         .unwrap();
+                    // Account u+1's ids are in its own block.
+                    let account = (c % USERS) as i64 + 1;
+                    if id <= account * 1_000_000_000 || id > (account + 1) * 1_000_000_000 {
+                        problems.push(format!("id {id} outside account {account}'s block"));
+                    }
                     let (s, text) =
                         request(r, "GET", &format!("/api/applications/{id}"), &token, "");
                     if s != 200 || !text.contains(&company) {

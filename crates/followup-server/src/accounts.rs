@@ -34,7 +34,7 @@ pub const ACCOUNT_COOKIE: &str = "followup_account";
 
 /// Each user's ids start at their account id times this: an id names one record in
 /// the whole office, whose ever it is.
-pub const ID_BLOCK: i64 = 1_000_000_000;
+pub const ID_BLOCK: i64 = Office::ID_BLOCK;
 
 /// How accounts are run.
 #[derive(Debug, Clone)]
@@ -56,8 +56,10 @@ pub(crate) struct SignedIn;
 struct Front {
     base: Config,
     multi: MultiUser,
-    /// Each user's app, built on their first request.
-    apps: Mutex<HashMap<i64, Router>>,
+    /// Each user's app, built on their first request, with the moment their settings
+    /// file was last changed when it was built: a save by another process builds it
+    /// again.
+    apps: Mutex<HashMap<i64, (Router, Option<std::time::SystemTime>)>>,
 }
 
 type Shared = Arc<Front>;
@@ -90,6 +92,7 @@ pub fn router(base: Config, multi: MultiUser) -> Router {
             get(by_secret).post(by_secret),
         )
         .fallback(to_app)
+        .layer(axum::middleware::from_fn(crate::uniform_errors))
         .layer(axum::middleware::from_fn(crate::same_origin));
     crate::with_security_headers(r).with_state(front)
 }
@@ -99,41 +102,40 @@ impl Front {
         self.base.now.unwrap_or_else(Timestamp::now)
     }
 
-    /// The user's app (built on first use).
+    /// The user's app (built on first use, and again when their settings file
+    /// changed since).
     fn app(&self, user: &User) -> Result<Router, Problem> {
+        let office = &self.multi.office;
+        let config_file = office.user_config(user.id);
+        let changed = std::fs::metadata(&config_file)
+            .and_then(|m| m.modified())
+            .ok();
         let mut apps = self
             .apps
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(app) = apps.get(&user.id) {
-            return Ok(app.clone());
+        if let Some((app, built)) = apps.get(&user.id) {
+            if *built == changed {
+                return Ok(app.clone());
+            }
         }
-        let office = &self.multi.office;
-        office.make_user_dir(user.id).map_err(Problem::from)?;
-        let db = office.user_db(user.id);
-        if !db.exists() {
-            // Ids of this user's records never meet another user's.
-            let mut store = followup_store::Store::open(&db)
-                .map_err(|e| Problem::from(followup_app::Error::from(e)))?;
-            store
-                .start_ids_at(user.id.saturating_mul(ID_BLOCK))
-                .map_err(|e| Problem::from(followup_app::Error::from(e)))?;
-        }
-        let config_file = office.user_config(user.id);
+        // Made with the account; made here for one made before, or whose files were
+        // lost (idempotent).
+        office.make_user_db(user.id).map_err(Problem::from)?;
         let settings =
             acc::user_settings(office, user.id, &self.base.settings).map_err(Problem::from)?;
         let policy =
             followup_app::ctx::load_policy(settings.policy.as_deref(), settings.preset.as_deref())
                 .map_err(Problem::from)?;
         let app = crate::router(Config {
-            db,
+            db: office.user_db(user.id),
             settings,
             policy,
             now: self.base.now,
             token: None,
             config_file: Some(config_file),
         });
-        apps.insert(user.id, app.clone());
+        apps.insert(user.id, (app.clone(), changed));
         Ok(app)
     }
 
@@ -204,9 +206,15 @@ async fn account_of(front: &Shared, headers: &HeaderMap) -> Result<Option<User>,
     .await
 }
 
-/// Where a page goes after signing in: a path of this site only.
+/// Where a page goes after signing in: a path of this site only. Anything else (a
+/// scheme, `//host`, a backslash, or a space or control character, which browsers
+/// drop from a `Location` and so could turn `/\t/host` into `//host`) goes home.
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    let mut chars = next.chars();
+    let path_only = chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && next.chars().all(|c| c.is_ascii_graphic() && c != '\\');
+    if path_only {
         next.to_string()
     } else {
         "/".to_string()
@@ -728,5 +736,30 @@ async fn healthz(State(front): State<Shared>) -> Response {
     match blocking(move || office.open().map(|_| ()).map_err(Problem::from)).await {
         Ok(()) => (StatusCode::OK, "ok\n").into_response(),
         Err(p) => p.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_is_a_path_of_this_site_only() {
+        for ok in ["/", "/pipeline?q=acme", "/applications/7%2F8", "/a/b#c"] {
+            assert_eq!(safe_next(ok), ok);
+        }
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "https://evil.example",
+            "evil.example",
+            "",
+            "/caf\u{e9}",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
     }
 }

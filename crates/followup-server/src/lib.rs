@@ -534,7 +534,7 @@ const REFUSAL_TEXT_LIMIT: usize = 4096;
 /// method the path does not take, an extractor's plain-text refusal) in the same shape
 /// as the handlers': problem+json under `/api`, the HTML error page elsewhere. Other
 /// headers (`Allow` of a 405) are kept.
-async fn uniform_errors(req: Request, next: Next) -> Response {
+pub(crate) async fn uniform_errors(req: Request, next: Next) -> Response {
     let api = is_api(req.uri().path());
     let method = req.method().clone();
     let path = req.uri().path().to_string();

@@ -331,7 +331,8 @@ impl Store {
     }
 
     /// Uses a link: its account, if the link is unused and unexpired at `now`; it
-    /// cannot be used again.
+    /// cannot be used again (one statement marks it used and names its account, so of
+    /// two requests at once only one gets it).
     pub fn take_link(
         &mut self,
         token_hash: &str,
@@ -339,17 +340,58 @@ impl Store {
         now: Timestamp,
     ) -> Result<Option<User>> {
         let at = ts("now", now)?;
-        let user = self.link_user(token_hash, purpose, now)?;
-        if user.is_some() {
-            self.write(|c| {
-                c.prepare_cached(
-                    "UPDATE one_time_link SET used_at = ?2 WHERE token_hash = ?1 AND used_at IS NULL",
-                )?
-                .execute(params![token_hash, at])?;
-                Ok(())
-            })?;
+        let user_id: Option<i64> = self.write(|c| {
+            Ok(c.prepare_cached(
+                "UPDATE one_time_link SET used_at = ?3 \
+                 WHERE token_hash = ?1 AND purpose = ?2 AND used_at IS NULL AND expires_at > ?3 \
+                 RETURNING user_id",
+            )?
+            .query_row(params![token_hash, purpose.as_str(), at], |r| r.get(0))
+            .optional()?)
+        })?;
+        match user_id {
+            Some(id) => self.user(id),
+            None => Ok(None),
         }
-        Ok(user)
+    }
+
+    /// Ends every API token of an account; returns how many.
+    pub fn delete_api_tokens(&mut self, user_id: i64) -> Result<usize> {
+        self.write(|c| {
+            Ok(
+                c.prepare_cached("DELETE FROM api_token WHERE user_id = ?1")?
+                    .execute([user_id])?,
+            )
+        })
+    }
+
+    /// Counts a sign-in attempt for an address against `limit` failures since
+    /// `since`, in one write transaction (so attempts at once are counted one after
+    /// the other): `false` when the address is at its limit (nothing noted), else the
+    /// attempt is noted as a failure until [`Store::clear_sign_in_failures`] says it
+    /// succeeded. Notes older than `since` are dropped.
+    pub fn try_sign_in(
+        &mut self,
+        email: &str,
+        now: Timestamp,
+        since: Timestamp,
+        limit: i64,
+    ) -> Result<bool> {
+        let email = email.trim().to_lowercase();
+        let (at, old) = (ts("now", now)?, ts("since", since)?);
+        self.write(|c| {
+            c.prepare_cached("DELETE FROM sign_in_failure WHERE at < ?1")?
+                .execute([old])?;
+            let n: i64 = c
+                .prepare_cached("SELECT count(*) FROM sign_in_failure WHERE email = ?1")?
+                .query_row([&email], |r| r.get(0))?;
+            if n >= limit {
+                return Ok(false);
+            }
+            c.prepare_cached("INSERT INTO sign_in_failure (email, at) VALUES (?1, ?2)")?
+                .execute(params![email, at])?;
+            Ok(true)
+        })
     }
 
     /// Makes every id this database gives from now on at least `base + 1` (ids already
@@ -375,24 +417,6 @@ impl Store {
                         .execute(params![t, base])?;
                 }
             }
-            Ok(())
-        })
-    }
-
-    /// Notes a failed sign-in for an address, dropping notes older than `forget`.
-    pub fn add_sign_in_failure(
-        &mut self,
-        email: &str,
-        now: Timestamp,
-        forget: Timestamp,
-    ) -> Result<()> {
-        let email = email.trim().to_lowercase();
-        let (at, old) = (ts("now", now)?, ts("forget", forget)?);
-        self.write(|c| {
-            c.prepare_cached("DELETE FROM sign_in_failure WHERE at < ?1")?
-                .execute([old])?;
-            c.prepare_cached("INSERT INTO sign_in_failure (email, at) VALUES (?1, ?2)")?
-                .execute(params![email, at])?;
             Ok(())
         })
     }
@@ -522,8 +546,10 @@ mod tests {
         let mut s = Store::open_in_memory().unwrap();
         let t0 = at("2026-12-01T15:00:00Z");
         let t1 = at("2026-12-01T15:30:00Z");
-        s.add_sign_in_failure("A@example.com", t0, t0).unwrap();
-        s.add_sign_in_failure("a@example.com", t1, t0).unwrap();
+        assert!(s.try_sign_in("A@example.com", t0, t0, 2).unwrap());
+        assert!(s.try_sign_in("a@example.com", t1, t0, 2).unwrap());
+        // At the limit: refused, and not counted.
+        assert!(!s.try_sign_in("a@example.com", t1, t0, 2).unwrap());
         assert_eq!(s.sign_in_failures("a@example.com", t0).unwrap(), 2);
         assert_eq!(s.sign_in_failures("a@example.com", t1).unwrap(), 1);
         assert_eq!(s.sign_in_failures("b@example.com", t0).unwrap(), 0);

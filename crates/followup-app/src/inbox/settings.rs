@@ -47,13 +47,21 @@ pub struct MailSettings {
     pub password_command: Option<String>,
     pub sent_folder: Option<String>,
     pub auto_apply: Option<String>,
+    /// Whether these are one account's of a multi-user server (no variable counts).
+    pub isolated: bool,
 }
 
 impl MailSettings {
     /// From `[mail]` of the settings file and the environment.
     pub fn load(ctx: &Ctx) -> Result<MailSettings> {
         let m = &ctx.settings.mail;
-        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        // One account of a multi-user server reads its own mailbox only.
+        let isolated = ctx.settings.origins.isolated;
+        let env = |k: &str| {
+            std::env::var(k)
+                .ok()
+                .filter(|v| !isolated && !v.trim().is_empty())
+        };
         let s = MailSettings {
             address: m.address.clone(),
             imap: env("FOLLOWUP_IMAP").or(m.imap.clone()),
@@ -61,6 +69,7 @@ impl MailSettings {
             password_command: m.password_command.clone(),
             sent_folder: m.sent_folder.clone(),
             auto_apply: m.auto_apply.clone(),
+            isolated,
         };
         if let Some(a) = s.auto_apply.as_deref() {
             if !matches!(a, "high" | "off" | "") {
@@ -100,7 +109,7 @@ impl MailSettings {
     /// line of output. Never stored or shown.
     pub fn password(&self) -> Result<String> {
         if let Ok(p) = std::env::var("FOLLOWUP_MAIL_PASSWORD") {
-            if !p.is_empty() {
+            if !p.is_empty() && !self.isolated {
                 return Ok(p);
             }
         }
