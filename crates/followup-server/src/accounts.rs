@@ -81,6 +81,7 @@ pub fn router(base: Config, multi: MultiUser) -> Router {
         .route("/account", get(account_page))
         .route("/account/password", post(change_password))
         .route("/account/token", post(new_token))
+        .route("/account/tokens/revoke", post(revoke_tokens))
         .route("/account/signout-everywhere", post(sign_out_everywhere))
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(crate::pages::css))
@@ -367,6 +368,8 @@ struct Page {
     action: String,
     open_signup: bool,
     token: Option<String>,
+    /// How many API tokens the account has (the Account page).
+    tokens: i64,
     min_password: usize,
 }
 
@@ -382,6 +385,7 @@ impl Page {
             action: String::new(),
             open_signup: false,
             token: None,
+            tokens: 0,
             min_password: acc::MIN_PASSWORD,
         }
     }
@@ -636,8 +640,53 @@ async fn account_page(State(front): State<Shared>, headers: HeaderMap) -> Respon
         Err(r) => return r,
     };
     let mut p = Page::new(Kind::Account, "Account");
+    p.tokens = match token_count(&front, user.id).await {
+        Ok(n) => n,
+        Err(problem) => return problem.into_response(),
+    };
     p.email = user.email;
     p.respond(StatusCode::OK)
+}
+
+/// How many API tokens an account has.
+async fn token_count(front: &Shared, user_id: i64) -> Result<i64, Problem> {
+    let office = front.multi.office.clone();
+    blocking(move || {
+        let store = office.open().map_err(Problem::from)?;
+        let counts = store
+            .token_counts()
+            .map_err(|e| Problem::from(followup_app::Error::from(e)))?;
+        Ok(counts.get(&user_id).copied().unwrap_or(0))
+    })
+    .await
+}
+
+/// Ends every API token of the signed-in account (the browser's session stays).
+async fn revoke_tokens(State(front): State<Shared>, headers: HeaderMap) -> Response {
+    let user = match require(&front, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let (office, id) = (front.multi.office.clone(), user.id);
+    let done = blocking(move || {
+        let mut store = office.open().map_err(Problem::from)?;
+        store
+            .delete_api_tokens(id)
+            .map_err(|e| Problem::from(followup_app::Error::from(e)))
+    })
+    .await;
+    match done {
+        Ok(n) => {
+            let mut p = Page::new(Kind::Account, "Account");
+            p.email = user.email;
+            p.notice = Some(match n {
+                1 => "1 API token revoked: it no longer opens anything.".to_string(),
+                n => format!("{n} API tokens revoked: they no longer open anything."),
+            });
+            p.respond(StatusCode::OK)
+        }
+        Err(problem) => problem.into_response(),
+    }
 }
 
 #[derive(Deserialize)]
@@ -698,6 +747,7 @@ async fn new_token(State(front): State<Shared>, headers: HeaderMap) -> Response 
     match done {
         Ok((_, token)) => {
             let mut p = Page::new(Kind::Account, "Account");
+            p.tokens = token_count(&front, user.id).await.unwrap_or(1);
             p.email = user.email;
             p.token = Some(token);
             p.respond(StatusCode::OK)

@@ -644,3 +644,26 @@ async fn a_reset_link_sets_a_new_password_and_signs_out_everywhere_else() {
         StatusCode::SEE_OTHER
     );
 }
+
+#[tokio::test]
+async fn the_account_page_revokes_every_api_token() {
+    let o = office(false);
+    o.user("ann@example.com");
+    let (_, cookie, _) = o.sign_in("ann@example.com", PASSWORD).await;
+    let token = o.token("ann@example.com");
+    let (_, _, page) = o.send(get("/account", &cookie)).await;
+    assert!(page.contains("1 API token in use."), "{page}");
+    let req = Request::post("/account/tokens/revoke")
+        .header(header::COOKIE, &cookie)
+        .body(Body::empty())
+        .unwrap();
+    let (s, _, page) = o.send(req).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("1 API token revoked"), "{page}");
+    let (s, _, _) = o
+        .send(with_auth("GET", "/api/agenda", &Auth::Bearer(token), None))
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    // The browser's session stays.
+    assert_eq!(o.send(get("/api/agenda", &cookie)).await.0, StatusCode::OK);
+}

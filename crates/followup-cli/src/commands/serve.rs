@@ -15,9 +15,14 @@ pub fn run(
     (multi, config_file): (Option<Multi>, Option<std::path::PathBuf>),
 ) -> Result<()> {
     let addr = followup_server::parse_listen(listen, port).map_err(Error::input)?;
-    if multi.is_none() {
+    match &multi {
         // Signed-in accounts guard a multi-user server on any address.
-        followup_server::check_listen(&addr, token.as_deref()).map_err(Error::input)?;
+        None => followup_server::check_listen(&addr, token.as_deref()).map_err(Error::input)?,
+        Some(m) if !addr.ip().is_loopback() && !m.trust_proxy => eprintln!(
+            "note: passwords and session cookies cross the network in the clear on {addr}: \
+             serve it behind an HTTPS proxy (then add --trust-proxy)"
+        ),
+        Some(_) => {}
     }
     // Create (at the default location only) or migrate the database once, before the
     // first request; a path given with --db or FOLLOWUP_DB must exist. A multi-user
