@@ -29,7 +29,7 @@ use jiff::Timestamp;
 
 use crate::model::{
     ApplicationFull, ApplicationPatch, Backup, NewApplication, NewContact, NewInterview, NewNote,
-    NewTouchpoint, Profile, Status,
+    NewSkip, NewTouchpoint, Profile, SkippedStep, Status,
 };
 use crate::{Result, Store};
 
@@ -81,6 +81,10 @@ pub trait Facts {
     fn export(&mut self) -> Result<Backup>;
     /// [`Store::restore`].
     fn restore(&mut self, backup: &Backup) -> Result<()>;
+    /// [`Store::skip_step`].
+    fn skip_step(&mut self, application_id: i64, new: &NewSkip) -> Result<SkippedStep>;
+    /// [`Store::unskip_step`].
+    fn unskip_step(&mut self, application_id: i64, id: i64) -> Result<SkippedStep>;
 }
 
 /// The SQLite store, unchanged: each method is the inherent one.
@@ -142,5 +146,11 @@ impl Facts for Store {
     }
     fn restore(&mut self, backup: &Backup) -> Result<()> {
         Store::restore(self, backup)
+    }
+    fn skip_step(&mut self, application_id: i64, new: &NewSkip) -> Result<SkippedStep> {
+        Store::skip_step(self, application_id, new)
+    }
+    fn unskip_step(&mut self, application_id: i64, id: i64) -> Result<SkippedStep> {
+        Store::unskip_step(self, application_id, id)
     }
 }

@@ -16,8 +16,8 @@ use followup_store::model::{Channel, CompanyType, Round, Seniority, Status};
 use followup_store::pg::Pg;
 use followup_store::{
     ApplicationPatch, Backup, ContactRole, Facts, HolidayCalendarDays, Interviewer, InviteSequence,
-    NewApplication, NewContact, NewInterview, NewNote, NewOutboxMessage, NewTouchpoint, NoteKind,
-    Outcome, Profile, SkippedStep, Store, StoreError, TouchpointKind, BACKUP_FORMAT,
+    NewApplication, NewContact, NewInterview, NewNote, NewOutboxMessage, NewSkip, NewTouchpoint,
+    NoteKind, Outcome, Profile, SkippedStep, Store, StoreError, TouchpointKind, BACKUP_FORMAT,
 };
 use jiff::Timestamp;
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
@@ -67,6 +67,7 @@ const SHARED: &[(&str, Test)] = &[
         restore_never_lowers_counters,
     ),
     ("changes_raise_the_change_count", changes_raise_plan_gen),
+    ("a_skip_names_its_own_application_and_is_taken_back", skips),
 ];
 
 fn main() -> ExitCode {
@@ -1120,6 +1121,8 @@ fn another_users_ids() -> Result<Completion, Failed> {
             )
             .unwrap_err(),
             ben.delete_application(app).unwrap_err(),
+            ben.skip_step(app, &skip(StepKind::FollowUp)).unwrap_err(),
+            ben.unskip_step(app, 1).unwrap_err(),
         ];
         for err in not_found {
             assert!(
@@ -1274,4 +1277,67 @@ fn not_kept_yet_is_refused() -> Result<Completion, Failed> {
         );
         Ok(())
     })
+}
+
+fn skip(kind: StepKind) -> NewSkip {
+    NewSkip {
+        kind,
+        contact_id: None,
+        interview_id: None,
+        at: now(),
+        note: None,
+    }
+}
+
+fn skips(s: &mut dyn Facts) -> Result<(), Failed> {
+    let app = s.add_application(&sample())?;
+    let other = s.add_application(&sample_without_uid())?;
+    let full = s.application(app)?;
+    let (jane, round) = (full.contacts[0].id, full.interviews[0].id);
+    let theirs = s.application(other)?.contacts[0].id;
+
+    let mut thanks = skip(StepKind::ThankYou);
+    thanks.contact_id = Some(jane);
+    thanks.interview_id = Some(round);
+    thanks.note = Some("thanked her in the hall".into());
+    let kept = s.skip_step(app, &thanks)?;
+    assert_eq!(
+        (
+            kept.application_id,
+            kept.kind,
+            kept.contact_id,
+            kept.interview_id,
+            kept.at,
+            kept.note.as_deref()
+        ),
+        (
+            app,
+            StepKind::ThankYou,
+            Some(jane),
+            Some(round),
+            now(),
+            Some("thanked her in the hall")
+        )
+    );
+    assert_eq!(s.application(app)?.skipped, vec![kept.clone()]);
+
+    // Another application's contact, an unknown application: refused, nothing kept.
+    let mut wrong = skip(StepKind::ThankYou);
+    wrong.contact_id = Some(theirs);
+    assert!(s.skip_step(app, &wrong).unwrap_err().is_invalid());
+    assert!(s
+        .skip_step(i64::MAX, &skip(StepKind::FollowUp))
+        .unwrap_err()
+        .is_not_found());
+    let mut long = skip(StepKind::FollowUp);
+    long.note = Some("x".repeat(100_000));
+    assert!(s.skip_step(app, &long).is_err());
+    assert_eq!(s.application(app)?.skipped.len(), 1);
+
+    // Taken back: what was removed, once; and not under another application.
+    assert!(s.unskip_step(other, kept.id).unwrap_err().is_not_found());
+    assert_eq!(s.unskip_step(app, kept.id)?, kept);
+    assert!(s.unskip_step(app, kept.id).unwrap_err().is_not_found());
+    assert!(s.application(app)?.skipped.is_empty());
+    Ok(())
 }

@@ -54,8 +54,8 @@ use crate::holidays::HolidayLayer;
 use crate::model::{
     Application, ApplicationFull, ApplicationPatch, Backup, Contact, HolidayCalendarDays,
     Interview, Interviewer, InviteSequence, NewApplication, NewContact, NewInterview, NewNote,
-    NewTouchpoint, Note, PlanGen, Profile, SkippedStep, Status, Touchpoint, TouchpointKind,
-    BACKUP_FORMAT, BACKUP_FORMAT_OLDEST,
+    NewSkip, NewTouchpoint, Note, PlanGen, Profile, SkippedStep, Status, Touchpoint,
+    TouchpointKind, BACKUP_FORMAT, BACKUP_FORMAT_OLDEST,
 };
 use crate::sql::{date, opt_ts, parse_word, ts, ts_from, word, Word};
 use crate::{Facts, Result, StoreError};
@@ -378,6 +378,59 @@ impl Facts for UserStore<'_> {
                 Refused::Constraint(message) => StoreError::invalid("backup", message),
                 Refused::Store(e) => e,
             })
+        })
+    }
+
+    fn skip_step(&mut self, application_id: i64, new: &NewSkip) -> Result<SkippedStep> {
+        new.validate()?;
+        let at = ts("at", new.at)?;
+        self.write(|tx, user| {
+            require_application(tx, user, application_id)?;
+            if let Some(id) = new.contact_id {
+                require_child(tx, user, "contact", application_id, id)?;
+            }
+            if let Some(id) = new.interview_id {
+                require_child(tx, user, "interview", application_id, id)?;
+            }
+            let rows = query(
+                tx,
+                "INSERT INTO skipped_step
+                     (user_id, application_id, kind, contact_id, interview_id, at, note)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 RETURNING id, application_id, kind, contact_id, interview_id, at, note",
+                &[
+                    &user,
+                    &application_id,
+                    &new.kind.as_str(),
+                    &new.contact_id,
+                    &new.interview_id,
+                    &at,
+                    &new.note,
+                ],
+            )?;
+            let row = rows
+                .first()
+                .ok_or_else(|| StoreError::Postgres("an insert returned no row".into()))?;
+            read_skipped(row)
+        })
+    }
+
+    fn unskip_step(&mut self, application_id: i64, id: i64) -> Result<SkippedStep> {
+        self.write(|tx, user| {
+            require_application(tx, user, application_id)?;
+            let rows = query(
+                tx,
+                "DELETE FROM skipped_step WHERE user_id = $1 AND application_id = $2 AND id = $3
+                 RETURNING id, application_id, kind, contact_id, interview_id, at, note",
+                &[&user, &application_id, &id],
+            )?;
+            match rows.first() {
+                Some(row) => read_skipped(row),
+                None => Err(StoreError::NotFound {
+                    what: "skipped step",
+                    id,
+                }),
+            }
         })
     }
 }
