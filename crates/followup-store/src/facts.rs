@@ -85,6 +85,10 @@ pub trait Facts {
     fn skip_step(&mut self, application_id: i64, new: &NewSkip) -> Result<SkippedStep>;
     /// [`Store::unskip_step`].
     fn unskip_step(&mut self, application_id: i64, id: i64) -> Result<SkippedStep>;
+    /// [`Store::remove_note`].
+    fn remove_note(&mut self, application_id: i64, note_id: i64) -> Result<()>;
+    /// [`Store::remove_contact`].
+    fn remove_contact(&mut self, application_id: i64, contact_id: i64) -> Result<()>;
 }
 
 /// The SQLite store, unchanged: each method is the inherent one.
@@ -152,5 +156,11 @@ impl Facts for Store {
     }
     fn unskip_step(&mut self, application_id: i64, id: i64) -> Result<SkippedStep> {
         Store::unskip_step(self, application_id, id)
+    }
+    fn remove_note(&mut self, application_id: i64, note_id: i64) -> Result<()> {
+        Store::remove_note(self, application_id, note_id)
+    }
+    fn remove_contact(&mut self, application_id: i64, contact_id: i64) -> Result<()> {
+        Store::remove_contact(self, application_id, contact_id)
     }
 }

@@ -68,6 +68,10 @@ const SHARED: &[(&str, Test)] = &[
     ),
     ("changes_raise_the_change_count", changes_raise_plan_gen),
     ("a_skip_names_its_own_application_and_is_taken_back", skips),
+    (
+        "notes_and_contacts_are_removed_but_a_contact_in_the_history_is_kept",
+        removals,
+    ),
 ];
 
 fn main() -> ExitCode {
@@ -1123,6 +1127,8 @@ fn another_users_ids() -> Result<Completion, Failed> {
             ben.delete_application(app).unwrap_err(),
             ben.skip_step(app, &skip(StepKind::FollowUp)).unwrap_err(),
             ben.unskip_step(app, 1).unwrap_err(),
+            ben.remove_note(app, 1).unwrap_err(),
+            ben.remove_contact(app, contact).unwrap_err(),
         ];
         for err in not_found {
             assert!(
@@ -1339,5 +1345,37 @@ fn skips(s: &mut dyn Facts) -> Result<(), Failed> {
     assert_eq!(s.unskip_step(app, kept.id)?, kept);
     assert!(s.unskip_step(app, kept.id).unwrap_err().is_not_found());
     assert!(s.application(app)?.skipped.is_empty());
+    Ok(())
+}
+
+fn removals(s: &mut dyn Facts) -> Result<(), Failed> {
+    let app = s.add_application(&sample())?;
+    let other = s.add_application(&sample_without_uid())?;
+    let note = s.add_note(
+        app,
+        None,
+        &NewNote::new(NoteKind::Topic, "the billing migration"),
+    )?;
+    let before = s.application(app)?.notes.len();
+    // Not under another application, nor an unknown one.
+    assert!(s.remove_note(other, note).unwrap_err().is_not_found());
+    assert!(s.remove_note(i64::MAX, note).unwrap_err().is_not_found());
+    s.remove_note(app, note)?;
+    assert_eq!(s.application(app)?.notes.len(), before - 1);
+    assert!(s.remove_note(app, note).unwrap_err().is_not_found());
+
+    // A contact nobody wrote to goes; one the history names stays.
+    let raj = s.add_contact(app, &NewContact::new("Raj Patel", ContactRole::Recruiter))?;
+    s.remove_contact(app, raj)?;
+    assert!(s.application(app)?.contact(raj).is_none());
+    let jane = s.application(app)?.contacts[0].id;
+    let mut thanks = NewTouchpoint::new(TouchpointKind::ThankYou, now());
+    thanks.contact_id = Some(jane);
+    s.add_touchpoint(app, &thanks)?;
+    let err = s.remove_contact(app, jane).unwrap_err();
+    assert!(err.is_invalid(), "{err}");
+    assert!(err.to_string().contains("the history keeps them"), "{err}");
+    assert!(s.application(app)?.contact(jane).is_some());
+    assert!(s.remove_contact(other, jane).is_err());
     Ok(())
 }

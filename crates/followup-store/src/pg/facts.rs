@@ -433,6 +433,56 @@ impl Facts for UserStore<'_> {
             }
         })
     }
+
+    fn remove_note(&mut self, application_id: i64, note_id: i64) -> Result<()> {
+        self.write(|tx, user| {
+            require_application(tx, user, application_id)?;
+            let gone = query(
+                tx,
+                "DELETE FROM note WHERE user_id = $1 AND application_id = $2 AND id = $3
+                 RETURNING id",
+                &[&user, &application_id, &note_id],
+            )?;
+            if gone.is_empty() {
+                return Err(StoreError::NotFound {
+                    what: "note",
+                    id: note_id,
+                });
+            }
+            Ok(())
+        })
+    }
+
+    fn remove_contact(&mut self, application_id: i64, contact_id: i64) -> Result<()> {
+        self.write(|tx, user| {
+            require_application(tx, user, application_id)?;
+            require_child(tx, user, "contact", application_id, contact_id)?;
+            let used: i64 = query(
+                tx,
+                "SELECT count(*) FROM touchpoint
+                 WHERE user_id = $1 AND application_id = $2 AND contact_id = $3",
+                &[&user, &application_id, &contact_id],
+            )?
+            .first()
+            .map(|r| r.get(0))
+            .unwrap_or(0);
+            if used > 0 {
+                return Err(StoreError::invalid(
+                    "contact",
+                    format!(
+                        "contact {contact_id} is named by {used} logged touchpoint(s); \
+                         the history keeps them, so the contact is kept"
+                    ),
+                ));
+            }
+            query(
+                tx,
+                "DELETE FROM contact WHERE user_id = $1 AND application_id = $2 AND id = $3",
+                &[&user, &application_id, &contact_id],
+            )?;
+            Ok(())
+        })
+    }
 }
 
 // ---------------------------------------------------------------------------------------
