@@ -28,8 +28,8 @@
 use jiff::Timestamp;
 
 use crate::model::{
-    ApplicationFull, ApplicationPatch, Backup, NewApplication, NewContact, NewInterview, NewNote,
-    NewSkip, NewTouchpoint, Profile, SkippedStep, Status,
+    ApplicationFull, ApplicationPatch, Backup, ContactPatch, NewApplication, NewContact,
+    NewInterview, NewNote, NewSkip, NewTouchpoint, Profile, SkippedStep, Status,
 };
 use crate::{Result, Store};
 
@@ -89,6 +89,15 @@ pub trait Facts {
     fn remove_note(&mut self, application_id: i64, note_id: i64) -> Result<()>;
     /// [`Store::remove_contact`].
     fn remove_contact(&mut self, application_id: i64, contact_id: i64) -> Result<()>;
+    /// [`Store::update_contact`].
+    fn update_contact(
+        &mut self,
+        application_id: i64,
+        contact_id: i64,
+        patch: &ContactPatch,
+    ) -> Result<()>;
+    /// [`Store::delete_touchpoint`].
+    fn delete_touchpoint(&mut self, application_id: i64, touchpoint_id: i64) -> Result<()>;
 }
 
 /// The SQLite store, unchanged: each method is the inherent one.
@@ -162,5 +171,16 @@ impl Facts for Store {
     }
     fn remove_contact(&mut self, application_id: i64, contact_id: i64) -> Result<()> {
         Store::remove_contact(self, application_id, contact_id)
+    }
+    fn update_contact(
+        &mut self,
+        application_id: i64,
+        contact_id: i64,
+        patch: &ContactPatch,
+    ) -> Result<()> {
+        Store::update_contact(self, application_id, contact_id, patch)
+    }
+    fn delete_touchpoint(&mut self, application_id: i64, touchpoint_id: i64) -> Result<()> {
+        Store::delete_touchpoint(self, application_id, touchpoint_id)
     }
 }

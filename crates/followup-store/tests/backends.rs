@@ -15,9 +15,10 @@ use followup_store::demo::populate;
 use followup_store::model::{Channel, CompanyType, Round, Seniority, Status};
 use followup_store::pg::Pg;
 use followup_store::{
-    ApplicationPatch, Backup, ContactRole, Facts, HolidayCalendarDays, Interviewer, InviteSequence,
-    NewApplication, NewContact, NewInterview, NewNote, NewOutboxMessage, NewSkip, NewTouchpoint,
-    NoteKind, Outcome, Profile, SkippedStep, Store, StoreError, TouchpointKind, BACKUP_FORMAT,
+    ApplicationPatch, Backup, ContactPatch, ContactRole, Facts, HolidayCalendarDays, Interviewer,
+    InviteSequence, NewApplication, NewContact, NewInterview, NewNote, NewOutboxMessage, NewSkip,
+    NewTouchpoint, NoteKind, Outcome, Profile, SkippedStep, Store, StoreError, TouchpointKind,
+    BACKUP_FORMAT,
 };
 use jiff::Timestamp;
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
@@ -71,6 +72,14 @@ const SHARED: &[(&str, Test)] = &[
     (
         "notes_and_contacts_are_removed_but_a_contact_in_the_history_is_kept",
         removals,
+    ),
+    (
+        "a_contact_is_patched_and_moved_between_rounds",
+        contact_patch,
+    ),
+    (
+        "deleting_an_outcome_gives_back_the_status_before_it",
+        delete_touchpoints,
     ),
 ];
 
@@ -1129,6 +1138,9 @@ fn another_users_ids() -> Result<Completion, Failed> {
             ben.unskip_step(app, 1).unwrap_err(),
             ben.remove_note(app, 1).unwrap_err(),
             ben.remove_contact(app, contact).unwrap_err(),
+            ben.update_contact(app, contact, &ContactPatch::default())
+                .unwrap_err(),
+            ben.delete_touchpoint(app, 1).unwrap_err(),
         ];
         for err in not_found {
             assert!(
@@ -1377,5 +1389,97 @@ fn removals(s: &mut dyn Facts) -> Result<(), Failed> {
     assert!(err.to_string().contains("the history keeps them"), "{err}");
     assert!(s.application(app)?.contact(jane).is_some());
     assert!(s.remove_contact(other, jane).is_err());
+    Ok(())
+}
+
+fn contact_patch(s: &mut dyn Facts) -> Result<(), Failed> {
+    let app = s.add_application(&sample())?;
+    let other = s.add_application(&sample_without_uid())?;
+    let full = s.application(app)?;
+    let raj = s.add_contact(app, &NewContact::new("Raj Patel", ContactRole::Recruiter))?;
+    let round = full.interviews[0].id;
+    let theirs = s.application(other)?.interviews[0].id;
+    s.update_contact(
+        app,
+        raj,
+        &ContactPatch {
+            email: Some(Some("raj@acme.example".into())),
+            role: Some(ContactRole::HiringManager),
+            join: vec![round],
+            ..ContactPatch::default()
+        },
+    )?;
+    let after = s.application(app)?;
+    let c = after.contact(raj).ok_or("no Raj")?;
+    assert_eq!(
+        (c.name.as_str(), c.email.as_deref(), c.role),
+        (
+            "Raj Patel",
+            Some("raj@acme.example"),
+            ContactRole::HiringManager
+        )
+    );
+    let sat = |full: &followup_store::ApplicationFull| {
+        full.interviews
+            .iter()
+            .find(|i| i.id == round)
+            .map(|i| i.interviewer_ids.contains(&raj))
+    };
+    assert_eq!(sat(&after), Some(true));
+    // A bad address, or another application's round: refused whole.
+    let bad = ContactPatch {
+        name: Some("Raj P.".into()),
+        email: Some(Some("raj@".into())),
+        ..ContactPatch::default()
+    };
+    assert!(s.update_contact(app, raj, &bad).unwrap_err().is_invalid());
+    let foreign = ContactPatch {
+        name: Some("Raj P.".into()),
+        join: vec![theirs],
+        ..ContactPatch::default()
+    };
+    assert!(s.update_contact(app, raj, &foreign).is_err());
+    assert_eq!(s.application(app)?, after);
+    s.update_contact(
+        app,
+        raj,
+        &ContactPatch {
+            leave: vec![round],
+            ..ContactPatch::default()
+        },
+    )?;
+    assert_eq!(sat(&s.application(app)?), Some(false));
+    assert!(s
+        .update_contact(other, raj, &ContactPatch::default())
+        .is_err());
+    Ok(())
+}
+
+fn delete_touchpoints(s: &mut dyn Facts) -> Result<(), Failed> {
+    let app = s.add_application(&sample())?;
+    let call = s.add_touchpoint(
+        app,
+        &NewTouchpoint::new(TouchpointKind::Call, t("2026-12-02T15:00:00Z")),
+    )?;
+    let mut offer = NewTouchpoint::new(TouchpointKind::Outcome, t("2026-12-03T15:00:00Z"));
+    offer.outcome = Some(Outcome::Offer);
+    let offer = s.add_touchpoint(app, &offer)?;
+    let mut no = NewTouchpoint::new(TouchpointKind::Outcome, t("2026-12-04T15:00:00Z"));
+    no.outcome = Some(Outcome::Rejected);
+    let no = s.add_touchpoint(app, &no)?;
+    assert_eq!(s.application(app)?.application.status, Status::Rejected);
+    // The latest outcome goes: the one before it holds again, from its moment.
+    s.delete_touchpoint(app, no)?;
+    let a = s.application(app)?.application;
+    assert_eq!(
+        (a.status, a.closed_at),
+        (Status::Offer, Some(t("2026-12-03T15:00:00Z")))
+    );
+    s.delete_touchpoint(app, offer)?;
+    let a = s.application(app)?.application;
+    assert_eq!((a.status, a.closed_at), (Status::Active, None));
+    s.delete_touchpoint(app, call)?;
+    assert!(s.application(app)?.touchpoints.is_empty());
+    assert!(s.delete_touchpoint(app, call).unwrap_err().is_not_found());
     Ok(())
 }

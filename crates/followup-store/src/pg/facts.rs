@@ -52,10 +52,10 @@ use postgres::{IsolationLevel, Row, Transaction};
 use super::{as_user, pg_err, Pg};
 use crate::holidays::HolidayLayer;
 use crate::model::{
-    Application, ApplicationFull, ApplicationPatch, Backup, Contact, HolidayCalendarDays,
-    Interview, Interviewer, InviteSequence, NewApplication, NewContact, NewInterview, NewNote,
-    NewSkip, NewTouchpoint, Note, PlanGen, Profile, SkippedStep, Status, Touchpoint,
-    TouchpointKind, BACKUP_FORMAT, BACKUP_FORMAT_OLDEST,
+    Application, ApplicationFull, ApplicationPatch, Backup, Contact, ContactPatch,
+    HolidayCalendarDays, Interview, Interviewer, InviteSequence, NewApplication, NewContact,
+    NewInterview, NewNote, NewSkip, NewTouchpoint, Note, PlanGen, Profile, SkippedStep, Status,
+    Touchpoint, TouchpointKind, BACKUP_FORMAT, BACKUP_FORMAT_OLDEST,
 };
 use crate::sql::{date, opt_ts, parse_word, ts, ts_from, word, Word};
 use crate::{Facts, Result, StoreError};
@@ -450,6 +450,101 @@ impl Facts for UserStore<'_> {
                 });
             }
             Ok(())
+        })
+    }
+
+    fn update_contact(
+        &mut self,
+        application_id: i64,
+        contact_id: i64,
+        patch: &ContactPatch,
+    ) -> Result<()> {
+        self.write(|tx, user| {
+            require_application(tx, user, application_id)?;
+            require_child(tx, user, "contact", application_id, contact_id)?;
+            let rows = query(tx, &format!("{CONTACT} AND id = $2"), &[&user, &contact_id])?;
+            let row = rows.first().ok_or(StoreError::NotFound {
+                what: "contact",
+                id: contact_id,
+            })?;
+            let mut contact = read_contact(row)?;
+            patch.apply(&mut contact);
+            contact.validate_at("")?;
+            tx.execute(
+                "UPDATE contact SET name = $4, email = $5, phone = $6, role = $7, tz = $8
+                 WHERE user_id = $1 AND application_id = $2 AND id = $3",
+                &[
+                    &user,
+                    &application_id,
+                    &contact_id,
+                    &contact.name,
+                    &contact.email,
+                    &contact.phone,
+                    &contact.role.as_str(),
+                    &contact.tz,
+                ],
+            )
+            .map_err(pg_err)?;
+            for &iv in &patch.join {
+                require_child(tx, user, "interview", application_id, iv)?;
+                link(tx, user, application_id, iv, contact_id)?;
+            }
+            for &iv in &patch.leave {
+                require_child(tx, user, "interview", application_id, iv)?;
+                tx.execute(
+                    "DELETE FROM interview_contact WHERE user_id = $1 AND application_id = $2
+                     AND interview_id = $3 AND contact_id = $4",
+                    &[&user, &application_id, &iv, &contact_id],
+                )
+                .map_err(pg_err)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn delete_touchpoint(&mut self, application_id: i64, touchpoint_id: i64) -> Result<()> {
+        self.write(|tx, user| {
+            require_application(tx, user, application_id)?;
+            let gone = query(
+                tx,
+                "DELETE FROM touchpoint WHERE user_id = $1 AND application_id = $2 AND id = $3
+                 RETURNING kind",
+                &[&user, &application_id, &touchpoint_id],
+            )?;
+            let Some(kind) = gone.first().map(|r| r.get::<_, String>(0)) else {
+                return Err(StoreError::NotFound {
+                    what: "touchpoint",
+                    id: touchpoint_id,
+                });
+            };
+            if kind != TouchpointKind::Outcome.as_str() && kind != TouchpointKind::Reopened.as_str()
+            {
+                return Ok(());
+            }
+            // The status is the latest outcome or reopening still recorded.
+            let last = query(
+                tx,
+                "SELECT kind, outcome, at FROM touchpoint
+                 WHERE user_id = $1 AND application_id = $2 AND kind IN ('outcome', 'reopened')
+                 ORDER BY at DESC, id DESC LIMIT 1",
+                &[&user, &application_id],
+            )?;
+            let (status, at) = match last.first() {
+                Some(r) if r.get::<_, String>(0) == TouchpointKind::Outcome.as_str() => {
+                    match r.get::<_, Option<String>>(1) {
+                        Some(o) => (
+                            Status::from(parse_word::<crate::model::Outcome>(
+                                "touchpoint.outcome",
+                                &o,
+                            )?),
+                            ts_from("touchpoint.at", r.get::<_, i64>(2))?,
+                        ),
+                        None => (Status::Active, Timestamp::UNIX_EPOCH),
+                    }
+                }
+                _ => (Status::Active, Timestamp::UNIX_EPOCH),
+            };
+            update_status(tx, user, application_id, status, at)
         })
     }
 
