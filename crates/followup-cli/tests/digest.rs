@@ -36,6 +36,10 @@ fn main() -> ExitCode {
             "an_offices_worker_sends_each_account_its_own_digest_at_eight",
             an_offices_worker_sends_each_account_its_own_digest_at_eight,
         ),
+        Trial::ignorable_test(
+            "three_office_workers_one_killed_send_each_account_one_digest",
+            three_office_workers_one_killed_send_each_account_one_digest,
+        ),
     ];
     libtest_mimic::run(&args, tests).exit_code()
 }
@@ -495,5 +499,122 @@ fn an_offices_worker_sends_each_account_its_own_digest_at_eight() -> Outcome {
         Vec::<Value>::new()
     );
     assert_eq!(sink.received().len(), 2);
+    Ok(Completion::Completed)
+}
+
+/// An office of 120 accounts all due at 08:00 (made in process, as the web app would):
+/// three `worker --multi-user` processes at
+/// once, one of them killed (SIGKILL) a few milliseconds in, then one that runs to the
+/// end and one that must find nothing. Every account gets its digest exactly once:
+/// `sent` with one mail, or `unknown` (the kill fell inside that account's SMTP
+/// conversation, and the state says so) with at most one; never two.
+fn three_office_workers_one_killed_send_each_account_one_digest() -> Outcome {
+    use followup_app::accounts::{self, Office};
+    use followup_store::model::{ContactRole, Interviewer, NewContact};
+    use followup_store::{NewApplication, NewInterview, Profile, Store};
+
+    const ACCOUNTS: i64 = 120;
+    let root = tempfile::tempdir().unwrap();
+    let sink = match Sink::start(root.path(), &[]) {
+        Ok(s) => s,
+        Err(why) => return cannot_run(&why),
+    };
+    let u = User::bare(&format!("smtp://127.0.0.1:{}", sink.port)).with("FOLLOWUP_TZ", "UTC");
+    let office = Office::new(u.home.path().join("office.sqlite"));
+    let setup: jiff::Timestamp = "2026-12-01T08:00:00Z".parse().unwrap();
+    {
+        let mut accounts_db = office.open().unwrap();
+        for n in 1..=ACCOUNTS {
+            let email = format!("user{n}@example.com");
+            let (user, _) =
+                accounts::create_user(&office, &mut accounts_db, &email, None, setup).unwrap();
+            let mut store = Store::open(office.user_db(user.id)).unwrap();
+            store
+                .set_profile(&Profile {
+                    name: format!("User {n}"),
+                    email: email.clone(),
+                    phone: None,
+                })
+                .unwrap();
+            let mut app = NewApplication::new(format!("Company {n}"), "Engineer", setup);
+            let mut round = NewInterview::new("2026-12-01T10:00:00Z".parse().unwrap(), "UTC", 60);
+            round.interviewers.push(Interviewer::New(NewContact::new(
+                "Jane Doe",
+                ContactRole::Interviewer,
+            )));
+            app.interviews.push(round);
+            store.add_application(&app).unwrap();
+        }
+    }
+    let office_s = office.db().to_str().unwrap().to_string();
+    let now = "2026-12-02T08:00:30Z";
+    let workers: Vec<_> = (0..3)
+        .map(|_| {
+            u.cmd(
+                now,
+                &["--db", &office_s, "worker", "--multi-user", "--once"],
+            )
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+        })
+        .collect();
+    let mut workers = workers.into_iter();
+    let mut killed = workers.next().unwrap();
+    std::thread::sleep(Duration::from_millis(150));
+    let _ = killed.kill(); // SIGKILL
+    let _ = killed.wait();
+    let at_kill = sink.received().len();
+    for mut w in workers {
+        assert!(w.wait().unwrap().success());
+    }
+    // One more to the end, then nothing left.
+    u.ok(
+        now,
+        &["--db", &office_s, "worker", "--multi-user", "--once"],
+    );
+    let last = u.ok(
+        now,
+        &[
+            "--db",
+            &office_s,
+            "worker",
+            "--multi-user",
+            "--once",
+            "--json",
+        ],
+    );
+    assert_eq!(last, "", "nothing is left to do");
+
+    let received = sink.received();
+    let mut unknown = 0;
+    for n in 1..=ACCOUNTS {
+        let to = format!("<user{n}@example.com>");
+        let mails = received
+            .iter()
+            .filter(|(_, eml)| header(eml, "To").as_deref() == Some(to.as_str()))
+            .collect::<Vec<_>>();
+        for (_, eml) in &mails {
+            let body = quoted_printable(eml.split_once("\r\n\r\n").unwrap().1);
+            assert!(body.contains(&format!("Company {n} ")), "user{n}: {body}");
+        }
+        let state = std::fs::read_to_string(office.user_db(n).with_extension("sqlite.digest"))
+            .unwrap_or_default();
+        match state.split(' ').nth(1) {
+            Some("sent") => assert_eq!(mails.len(), 1, "user{n}: {state}"),
+            Some("unknown") => {
+                assert!(mails.len() <= 1, "user{n}: {} mails", mails.len());
+                unknown += 1;
+            }
+            other => panic!("user{n}: state {other:?} ({state:?})"),
+        }
+    }
+    // A kill falls inside at most the one conversation it interrupts (each of the
+    // three workers may have had one under way, but only one was killed).
+    assert!(
+        unknown <= 1,
+        "{unknown} accounts unknown ({at_kill} digests were out at the kill)"
+    );
     Ok(Completion::Completed)
 }
