@@ -28,7 +28,7 @@
 use jiff::Timestamp;
 
 use crate::model::{
-    ApplicationFull, ApplicationPatch, Backup, ContactPatch, NewApplication, NewContact,
+    ApplicationFull, ApplicationPatch, Backup, ContactPatch, Interview, NewApplication, NewContact,
     NewInterview, NewNote, NewSkip, NewTouchpoint, Profile, SkippedStep, Status,
 };
 use crate::{Result, Store};
@@ -98,6 +98,10 @@ pub trait Facts {
     ) -> Result<()>;
     /// [`Store::delete_touchpoint`].
     fn delete_touchpoint(&mut self, application_id: i64, touchpoint_id: i64) -> Result<()>;
+    /// [`Store::interview`].
+    fn interview(&mut self, id: i64) -> Result<Interview>;
+    /// [`Store::find_interview_by_uid`].
+    fn find_interview_by_uid(&mut self, uid: &str) -> Result<Option<Interview>>;
 }
 
 /// The SQLite store, unchanged: each method is the inherent one.
@@ -182,5 +186,11 @@ impl Facts for Store {
     }
     fn delete_touchpoint(&mut self, application_id: i64, touchpoint_id: i64) -> Result<()> {
         Store::delete_touchpoint(self, application_id, touchpoint_id)
+    }
+    fn interview(&mut self, id: i64) -> Result<Interview> {
+        Store::interview(self, id)
+    }
+    fn find_interview_by_uid(&mut self, uid: &str) -> Result<Option<Interview>> {
+        Store::find_interview_by_uid(self, uid)
     }
 }

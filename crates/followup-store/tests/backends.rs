@@ -81,6 +81,10 @@ const SHARED: &[(&str, Test)] = &[
         "deleting_an_outcome_gives_back_the_status_before_it",
         delete_touchpoints,
     ),
+    (
+        "an_interview_is_read_by_id_or_calendar_uid",
+        interviews_by_id_and_uid,
+    ),
 ];
 
 fn main() -> ExitCode {
@@ -1148,6 +1152,11 @@ fn another_users_ids() -> Result<Completion, Failed> {
                 "{err}"
             );
         }
+        // A's interview, by its id or its calendar uid: not B's to read.
+        assert!(ben.interview(interview).unwrap_err().is_not_found());
+        if let Some(uid) = &full.interviews[0].uid {
+            assert_eq!(ben.find_interview_by_uid(uid)?, None);
+        }
         // A's contact and interview, named under B's own application.
         let mut tp = NewTouchpoint::new(TouchpointKind::Call, at);
         tp.contact_id = Some(contact);
@@ -1481,5 +1490,27 @@ fn delete_touchpoints(s: &mut dyn Facts) -> Result<(), Failed> {
     s.delete_touchpoint(app, call)?;
     assert!(s.application(app)?.touchpoints.is_empty());
     assert!(s.delete_touchpoint(app, call).unwrap_err().is_not_found());
+    Ok(())
+}
+
+fn interviews_by_id_and_uid(s: &mut dyn Facts) -> Result<(), Failed> {
+    let app = s.add_application(&sample())?;
+    let full = s.application(app)?;
+    for iv in &full.interviews {
+        assert_eq!(&s.interview(iv.id)?, iv);
+        if let Some(uid) = &iv.uid {
+            assert_eq!(s.find_interview_by_uid(uid)?.as_ref(), Some(iv));
+        }
+    }
+    assert!(
+        full.interviews.iter().any(|i| i.uid.is_some()),
+        "the sample has a uid"
+    );
+    assert!(full
+        .interviews
+        .iter()
+        .any(|i| !i.interviewer_ids.is_empty()));
+    assert!(s.interview(i64::MAX).unwrap_err().is_not_found());
+    assert_eq!(s.find_interview_by_uid("no-such-uid@example.com")?, None);
     Ok(())
 }

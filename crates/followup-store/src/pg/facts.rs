@@ -548,6 +548,24 @@ impl Facts for UserStore<'_> {
         })
     }
 
+    fn interview(&mut self, id: i64) -> Result<Interview> {
+        self.read(|tx, user| interview_row(tx, user, id))
+    }
+
+    fn find_interview_by_uid(&mut self, uid: &str) -> Result<Option<Interview>> {
+        self.read(|tx, user| {
+            let found = query(
+                tx,
+                "SELECT id FROM interview WHERE user_id = $1 AND uid = $2",
+                &[&user, &uid],
+            )?;
+            match found.first().map(|r| r.get::<_, i64>(0)) {
+                Some(id) => interview_row(tx, user, id).map(Some),
+                None => Ok(None),
+            }
+        })
+    }
+
     fn remove_contact(&mut self, application_id: i64, contact_id: i64) -> Result<()> {
         self.write(|tx, user| {
             require_application(tx, user, application_id)?;
@@ -918,6 +936,29 @@ fn read_skipped(row: &Row) -> Result<SkippedStep> {
         at: r.ts("skipped_step.at")?,
         note: r.opt_text()?,
     })
+}
+
+/// One interview of the user, with who sat in it (by contact id).
+fn interview_row(tx: &mut Tx<'_>, user: i64, id: i64) -> Result<Interview> {
+    let rows = query(tx, &format!("{INTERVIEW} AND id = $2"), &[&user, &id])?;
+    let mut iv = match rows.first() {
+        Some(row) => read_interview(row)?,
+        None => {
+            return Err(StoreError::NotFound {
+                what: "interview",
+                id,
+            })
+        }
+    };
+    for r in query(
+        tx,
+        "SELECT contact_id FROM interview_contact
+         WHERE user_id = $1 AND application_id = $2 AND interview_id = $3 ORDER BY contact_id",
+        &[&user, &iv.application_id, &id],
+    )? {
+        iv.interviewer_ids.push(r.get(0));
+    }
+    Ok(iv)
 }
 
 // ---------------------------------------------------------------------------------------
