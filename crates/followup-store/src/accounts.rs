@@ -27,7 +27,7 @@ use jiff::Timestamp;
 use rusqlite::{params, OptionalExtension, Row};
 
 use crate::error::{Result, StoreError};
-use crate::sql::{ts, Cols};
+use crate::sql::{ts, Cols, Columns};
 use crate::Store;
 
 /// An account.

@@ -15,7 +15,7 @@ use crate::error::Result;
 use crate::model::{
     ApplicationFull, CompanyType, Outcome, Round, Seniority, Status, TouchpointKind,
 };
-use crate::sql::Cols;
+use crate::sql::{Cols, Columns};
 use crate::Store;
 
 /// What planning needs of one application; see [`Store::agenda_rows`].

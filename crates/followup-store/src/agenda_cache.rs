@@ -36,7 +36,7 @@ use crate::agenda::AgendaRow;
 use crate::agenda_snapshot::Kept;
 use crate::error::{Result, StoreError};
 use crate::load::{load, Scope};
-use crate::sql::Cols;
+use crate::sql::{Cols, Columns};
 use crate::{SharedText, Store};
 
 /// One planned step, as derived before the moment of reading is known (whether it is

@@ -131,6 +131,7 @@ pub mod model;
 mod open;
 mod outbox;
 pub mod pg;
+mod rows;
 mod skip;
 mod sql;
 mod text;

@@ -10,7 +10,7 @@ use crate::model::{
     Application, ApplicationFull, Backup, Contact, HolidayCalendarDays, Interview, InviteSequence,
     Note, PlanGen, Profile, Touchpoint, BACKUP_FORMAT,
 };
-use crate::sql::Cols;
+use crate::sql::{Cols, Columns};
 use crate::Store;
 
 const APPLICATION: &str = "SELECT id, company, role, source, link, company_type, seniority, \
@@ -227,82 +227,23 @@ pub(crate) fn interview_row(c: &Connection, id: i64) -> Result<Interview> {
 }
 
 fn read_application(row: &Row<'_>) -> Result<Application> {
-    let mut r = Cols::new(row);
-    Ok(Application {
-        id: r.int()?,
-        company: r.text()?,
-        role: r.text()?,
-        source: r.opt_text()?,
-        link: r.opt_text()?,
-        company_type: r.opt_word("application.company_type")?,
-        seniority: r.opt_word("application.seniority")?,
-        region: r.opt_text()?,
-        status: r.word("application.status")?,
-        created_at: r.ts("application.created_at")?,
-        closed_at: r.opt_ts("application.closed_at")?,
-        urgent: r.boolean()?,
-        late_in_process: r.boolean()?,
-        recipient_tz: r.opt_text()?,
-    })
+    crate::rows::application(&mut Cols::new(row))
 }
 
 fn read_interview(row: &Row<'_>) -> Result<Interview> {
-    let mut r = Cols::new(row);
-    Ok(Interview {
-        id: r.int()?,
-        application_id: r.int()?,
-        start: r.ts("interview.start")?,
-        tz: r.text()?,
-        duration_minutes: r.int()?,
-        round: r.opt_word("interview.round")?,
-        decision_phrase: r.opt_text()?,
-        decision_date: r.opt_date("interview.decision_date")?,
-        location: r.opt_text()?,
-        uid: r.opt_text()?,
-        cancelled: r.boolean()?,
-        title: r.opt_text()?,
-        interviewer_ids: Vec::new(),
-    })
+    crate::rows::interview(&mut Cols::new(row))
 }
 
 fn read_contact(row: &Row<'_>) -> Result<Contact> {
-    let mut r = Cols::new(row);
-    Ok(Contact {
-        id: r.int()?,
-        application_id: r.int()?,
-        name: r.text()?,
-        email: r.opt_text()?,
-        phone: r.opt_text()?,
-        role: r.word("contact.role")?,
-        tz: r.opt_text()?,
-    })
+    crate::rows::contact(&mut Cols::new(row))
 }
 
 fn read_touchpoint(row: &Row<'_>) -> Result<Touchpoint> {
-    let mut r = Cols::new(row);
-    Ok(Touchpoint {
-        id: r.int()?,
-        application_id: r.int()?,
-        kind: r.word("touchpoint.kind")?,
-        at: r.ts("touchpoint.at")?,
-        contact_id: r.opt_int()?,
-        channel: r.opt_word("touchpoint.channel")?,
-        note: r.opt_text()?,
-        outcome: r.opt_word("touchpoint.outcome")?,
-        decision_phrase: r.opt_text()?,
-        decision_date: r.opt_date("touchpoint.decision_date")?,
-    })
+    crate::rows::touchpoint(&mut Cols::new(row))
 }
 
 fn read_note(row: &Row<'_>) -> Result<Note> {
-    let mut r = Cols::new(row);
-    Ok(Note {
-        id: r.int()?,
-        application_id: r.int()?,
-        interview_id: r.opt_int()?,
-        kind: r.word("note.kind")?,
-        text: r.text()?,
-    })
+    crate::rows::note(&mut Cols::new(row))
 }
 
 /// Finds the application of a child row among the applications (sorted by id).

@@ -14,7 +14,7 @@ use followup_core::word_enum;
 
 use crate::error::{Result, StoreError};
 use crate::model::{Channel, NewTouchpoint, TouchpointKind};
-use crate::sql::{opt_ts, ts, Cols};
+use crate::sql::{opt_ts, ts, Cols, Columns};
 use crate::write::{insert_touchpoint, require_application};
 use crate::Store;
 

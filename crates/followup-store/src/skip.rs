@@ -22,16 +22,7 @@ impl crate::sql::Word for StepKind {
 }
 
 pub(crate) fn read(row: &Row<'_>) -> Result<SkippedStep> {
-    let mut r = Cols::new(row);
-    Ok(SkippedStep {
-        id: r.int()?,
-        application_id: r.int()?,
-        kind: r.word("skipped_step.kind")?,
-        contact_id: r.opt_int()?,
-        interview_id: r.opt_int()?,
-        at: r.ts("skipped_step.at")?,
-        note: r.opt_text()?,
-    })
+    crate::rows::skipped(&mut Cols::new(row))
 }
 
 impl NewSkip {

@@ -63,7 +63,60 @@ pub(crate) fn word<T: Word>(v: Option<T>) -> Option<&'static str> {
     v.map(Word::word)
 }
 
-/// Reads the columns of one row in order.
+/// The columns of one row, read in order: what each backend's row gives (SQLite's
+/// [`Cols`], PostgreSQL's in `pg::facts`), and the values of the model made from them,
+/// the same on both ([`crate::rows`]).
+pub(crate) trait Columns {
+    fn int(&mut self) -> Result<i64>;
+    fn opt_int(&mut self) -> Result<Option<i64>>;
+    fn boolean(&mut self) -> Result<bool>;
+    fn text(&mut self) -> Result<String>;
+    fn opt_text(&mut self) -> Result<Option<String>>;
+    /// A count of minutes (an `INTEGER` in SQLite, an `int4` in PostgreSQL).
+    fn minutes(&mut self) -> Result<i64>;
+    /// The next column's text, or none, handed to `f` without a copy.
+    fn with_opt_str<R>(&mut self, f: impl FnOnce(Option<&str>) -> Result<R>) -> Result<R>;
+
+    fn ts(&mut self, column: &'static str) -> Result<Timestamp> {
+        let ns = self.int()?;
+        ts_from(column, ns)
+    }
+
+    fn opt_ts(&mut self, column: &'static str) -> Result<Option<Timestamp>> {
+        self.opt_int()?.map(|ns| ts_from(column, ns)).transpose()
+    }
+
+    fn opt_date(&mut self, column: &'static str) -> Result<Option<Date>> {
+        self.with_opt_str(|s| match s {
+            None => Ok(None),
+            Some(s) => s
+                .parse()
+                .map(Some)
+                .map_err(|e: jiff::Error| StoreError::Decode {
+                    column: column.to_owned(),
+                    value: s.to_owned(),
+                    reason: e.to_string(),
+                }),
+        })
+    }
+
+    fn word<T: Word>(&mut self, column: &'static str) -> Result<T> {
+        self.with_opt_str(|s| match s {
+            Some(s) => parse_word(column, s),
+            None => Err(StoreError::Decode {
+                column: column.to_owned(),
+                value: "NULL".to_owned(),
+                reason: "a value is required".to_owned(),
+            }),
+        })
+    }
+
+    fn opt_word<T: Word>(&mut self, column: &'static str) -> Result<Option<T>> {
+        self.with_opt_str(|s| s.map(|s| parse_word(column, s)).transpose())
+    }
+}
+
+/// Reads the columns of one SQLite row in order.
 pub(crate) struct Cols<'r, 's> {
     row: &'r Row<'s>,
     next: usize,
@@ -80,72 +133,43 @@ impl<'r, 's> Cols<'r, 's> {
         i
     }
 
-    pub(crate) fn int(&mut self) -> Result<i64> {
-        let i = self.idx();
-        Ok(self.row.get_ref(i)?.as_i64()?)
-    }
-
-    pub(crate) fn opt_int(&mut self) -> Result<Option<i64>> {
-        let i = self.idx();
-        Ok(self.row.get_ref(i)?.as_i64_or_null()?)
-    }
-
-    pub(crate) fn boolean(&mut self) -> Result<bool> {
-        Ok(self.int()? != 0)
-    }
-
-    pub(crate) fn text(&mut self) -> Result<String> {
-        let i = self.idx();
-        Ok(self.row.get_ref(i)?.as_str()?.to_owned())
-    }
-
     /// The text, borrowed from the row.
     pub(crate) fn str(&mut self) -> Result<&'r str> {
         let i = self.idx();
         Ok(self.row.get_ref(i)?.as_str()?)
     }
+}
 
-    pub(crate) fn opt_text(&mut self) -> Result<Option<String>> {
+impl Columns for Cols<'_, '_> {
+    fn int(&mut self) -> Result<i64> {
         let i = self.idx();
-        Ok(self.row.get_ref(i)?.as_str_or_null()?.map(str::to_owned))
+        Ok(self.row.get_ref(i)?.as_i64()?)
     }
 
-    pub(crate) fn ts(&mut self, column: &'static str) -> Result<Timestamp> {
-        let ns = self.int()?;
-        ts_from(column, ns)
-    }
-
-    pub(crate) fn opt_ts(&mut self, column: &'static str) -> Result<Option<Timestamp>> {
-        self.opt_int()?.map(|ns| ts_from(column, ns)).transpose()
-    }
-
-    pub(crate) fn opt_date(&mut self, column: &'static str) -> Result<Option<Date>> {
+    fn opt_int(&mut self) -> Result<Option<i64>> {
         let i = self.idx();
-        match self.row.get_ref(i)?.as_str_or_null()? {
-            None => Ok(None),
-            Some(s) => s
-                .parse()
-                .map(Some)
-                .map_err(|e: jiff::Error| StoreError::Decode {
-                    column: column.to_owned(),
-                    value: s.to_owned(),
-                    reason: e.to_string(),
-                }),
-        }
+        Ok(self.row.get_ref(i)?.as_i64_or_null()?)
     }
 
-    pub(crate) fn word<T: Word>(&mut self, column: &'static str) -> Result<T> {
-        let i = self.idx();
-        let s = self.row.get_ref(i)?.as_str()?;
-        parse_word(column, s)
+    fn boolean(&mut self) -> Result<bool> {
+        Ok(self.int()? != 0)
     }
 
-    pub(crate) fn opt_word<T: Word>(&mut self, column: &'static str) -> Result<Option<T>> {
+    fn text(&mut self) -> Result<String> {
+        Ok(self.str()?.to_owned())
+    }
+
+    fn opt_text(&mut self) -> Result<Option<String>> {
+        self.with_opt_str(|s| Ok(s.map(str::to_owned)))
+    }
+
+    fn minutes(&mut self) -> Result<i64> {
+        self.int()
+    }
+
+    fn with_opt_str<R>(&mut self, f: impl FnOnce(Option<&str>) -> Result<R>) -> Result<R> {
         let i = self.idx();
-        match self.row.get_ref(i)?.as_str_or_null()? {
-            None => Ok(None),
-            Some(s) => parse_word(column, s).map(Some),
-        }
+        f(self.row.get_ref(i)?.as_str_or_null()?)
     }
 }
 

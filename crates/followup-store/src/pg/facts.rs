@@ -43,7 +43,6 @@
 
 use std::collections::HashMap;
 
-use jiff::civil::Date;
 use jiff::Timestamp;
 use postgres::error::SqlState;
 use postgres::types::ToSql;
@@ -57,7 +56,7 @@ use crate::model::{
     NewInterview, NewNote, NewSkip, NewTouchpoint, Note, PlanGen, Profile, SkippedStep, Status,
     Touchpoint, TouchpointKind, BACKUP_FORMAT, BACKUP_FORMAT_OLDEST,
 };
-use crate::sql::{date, opt_ts, parse_word, ts, ts_from, word, Word};
+use crate::sql::{date, opt_ts, parse_word, ts, ts_from, word, Columns};
 use crate::{Facts, Result, StoreError};
 
 /// One user's facts in a PostgreSQL database: a connection and the user's id
@@ -785,13 +784,11 @@ impl<'r> Cols<'r> {
         self.next += 1;
         self.row.try_get(i).map_err(pg_err)
     }
+}
 
+impl Columns for Cols<'_> {
     fn int(&mut self) -> Result<i64> {
         self.get()
-    }
-
-    fn int32(&mut self) -> Result<i64> {
-        self.get::<i32>().map(i64::from)
     }
 
     fn opt_int(&mut self) -> Result<Option<i64>> {
@@ -810,132 +807,37 @@ impl<'r> Cols<'r> {
         self.get()
     }
 
-    fn ts(&mut self, column: &'static str) -> Result<Timestamp> {
-        let ns = self.int()?;
-        ts_from(column, ns)
+    fn minutes(&mut self) -> Result<i64> {
+        self.get::<i32>().map(i64::from)
     }
 
-    fn opt_ts(&mut self, column: &'static str) -> Result<Option<Timestamp>> {
-        self.opt_int()?.map(|ns| ts_from(column, ns)).transpose()
-    }
-
-    fn opt_date(&mut self, column: &'static str) -> Result<Option<Date>> {
-        match self.get::<Option<&str>>()? {
-            None => Ok(None),
-            Some(s) => s
-                .parse()
-                .map(Some)
-                .map_err(|e: jiff::Error| StoreError::Decode {
-                    column: column.to_owned(),
-                    value: s.to_owned(),
-                    reason: e.to_string(),
-                }),
-        }
-    }
-
-    fn word<T: Word>(&mut self, column: &'static str) -> Result<T> {
-        let s: &str = self.get()?;
-        parse_word(column, s)
-    }
-
-    fn opt_word<T: Word>(&mut self, column: &'static str) -> Result<Option<T>> {
-        match self.get::<Option<&str>>()? {
-            None => Ok(None),
-            Some(s) => parse_word(column, s).map(Some),
-        }
+    fn with_opt_str<R>(&mut self, f: impl FnOnce(Option<&str>) -> Result<R>) -> Result<R> {
+        f(self.get::<Option<&str>>()?)
     }
 }
 
 fn read_application(row: &Row) -> Result<Application> {
-    let mut r = Cols::new(row);
-    Ok(Application {
-        id: r.int()?,
-        company: r.text()?,
-        role: r.text()?,
-        source: r.opt_text()?,
-        link: r.opt_text()?,
-        company_type: r.opt_word("application.company_type")?,
-        seniority: r.opt_word("application.seniority")?,
-        region: r.opt_text()?,
-        status: r.word("application.status")?,
-        created_at: r.ts("application.created_at")?,
-        closed_at: r.opt_ts("application.closed_at")?,
-        urgent: r.boolean()?,
-        late_in_process: r.boolean()?,
-        recipient_tz: r.opt_text()?,
-    })
+    crate::rows::application(&mut Cols::new(row))
 }
 
 fn read_interview(row: &Row) -> Result<Interview> {
-    let mut r = Cols::new(row);
-    Ok(Interview {
-        id: r.int()?,
-        application_id: r.int()?,
-        start: r.ts("interview.start")?,
-        tz: r.text()?,
-        duration_minutes: r.int32()?,
-        round: r.opt_word("interview.round")?,
-        decision_phrase: r.opt_text()?,
-        decision_date: r.opt_date("interview.decision_date")?,
-        location: r.opt_text()?,
-        uid: r.opt_text()?,
-        cancelled: r.boolean()?,
-        title: r.opt_text()?,
-        interviewer_ids: Vec::new(),
-    })
+    crate::rows::interview(&mut Cols::new(row))
 }
 
 fn read_contact(row: &Row) -> Result<Contact> {
-    let mut r = Cols::new(row);
-    Ok(Contact {
-        id: r.int()?,
-        application_id: r.int()?,
-        name: r.text()?,
-        email: r.opt_text()?,
-        phone: r.opt_text()?,
-        role: r.word("contact.role")?,
-        tz: r.opt_text()?,
-    })
+    crate::rows::contact(&mut Cols::new(row))
 }
 
 fn read_touchpoint(row: &Row) -> Result<Touchpoint> {
-    let mut r = Cols::new(row);
-    Ok(Touchpoint {
-        id: r.int()?,
-        application_id: r.int()?,
-        kind: r.word("touchpoint.kind")?,
-        at: r.ts("touchpoint.at")?,
-        contact_id: r.opt_int()?,
-        channel: r.opt_word("touchpoint.channel")?,
-        note: r.opt_text()?,
-        outcome: r.opt_word("touchpoint.outcome")?,
-        decision_phrase: r.opt_text()?,
-        decision_date: r.opt_date("touchpoint.decision_date")?,
-    })
+    crate::rows::touchpoint(&mut Cols::new(row))
 }
 
 fn read_note(row: &Row) -> Result<Note> {
-    let mut r = Cols::new(row);
-    Ok(Note {
-        id: r.int()?,
-        application_id: r.int()?,
-        interview_id: r.opt_int()?,
-        kind: r.word("note.kind")?,
-        text: r.text()?,
-    })
+    crate::rows::note(&mut Cols::new(row))
 }
 
 fn read_skipped(row: &Row) -> Result<SkippedStep> {
-    let mut r = Cols::new(row);
-    Ok(SkippedStep {
-        id: r.int()?,
-        application_id: r.int()?,
-        kind: r.word("skipped_step.kind")?,
-        contact_id: r.opt_int()?,
-        interview_id: r.opt_int()?,
-        at: r.ts("skipped_step.at")?,
-        note: r.opt_text()?,
-    })
+    crate::rows::skipped(&mut Cols::new(row))
 }
 
 /// One interview of the user, with who sat in it (by contact id).
