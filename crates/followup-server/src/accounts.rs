@@ -167,6 +167,20 @@ impl Front {
     }
 }
 
+/// Runs `f` on the accounts database (opened on a blocking thread), its errors as a
+/// problem.
+async fn on_accounts<T: Send + 'static>(
+    front: &Front,
+    f: impl FnOnce(&Office, &mut followup_store::Store) -> followup_app::Result<T> + Send + 'static,
+) -> Result<T, Problem> {
+    let office = front.multi.office.clone();
+    blocking(move || {
+        let mut store = office.open()?;
+        Ok(f(&office, &mut store)?)
+    })
+    .await
+}
+
 /// The session id the browser sent, if any.
 fn session_of(headers: &HeaderMap) -> Option<String> {
     headers
@@ -195,14 +209,11 @@ async fn account_of(front: &Shared, headers: &HeaderMap) -> Result<Option<User>,
     if bearer.is_none() && session.is_none() {
         return Ok(None);
     }
-    let (office, now) = (front.multi.office.clone(), front.now());
-    blocking(move || {
-        let store = office.open().map_err(Problem::from)?;
-        match (bearer, session) {
-            (Some(t), _) => acc::token_user(&store, &t).map_err(Problem::from),
-            (None, Some(s)) => acc::session_user(&store, &s, now).map_err(Problem::from),
-            (None, None) => Ok(None),
-        }
+    let now = front.now();
+    on_accounts(front, move |_, store| match (bearer, session) {
+        (Some(t), _) => acc::token_user(store, &t),
+        (None, Some(s)) => acc::session_user(store, &s, now),
+        (None, None) => Ok(None),
     })
     .await
 }
@@ -228,14 +239,10 @@ fn safe_next(next: &str) -> String {
 /// tens of users, not millions); an unknown secret is the app's own 404.
 async fn by_secret(State(front): State<Shared>, req: Request) -> Response {
     let path = req.uri().path().to_string();
-    let (office, feed) = (front.multi.office.clone(), path.starts_with("/feed/"));
+    let feed = path.starts_with("/feed/");
     let given = path.rsplit('/').next().unwrap_or("").to_string();
-    let owner = blocking(move || {
-        let users = office
-            .open()
-            .and_then(|s| Ok(s.users()?))
-            .map_err(Problem::from)?;
-        Ok(users.into_iter().find(|u| {
+    let owner = on_accounts(&front, move |office, store| {
+        Ok(store.users()?.into_iter().find(|u| {
             let db = office.user_db(u.id);
             if feed {
                 crate::feed::secret(&db)
@@ -432,11 +439,10 @@ async fn sign_in(
     headers: HeaderMap,
     Form(f): Form<SignInForm>,
 ) -> Response {
-    let (office, now) = (front.multi.office.clone(), front.now());
+    let now = front.now();
     let (email, password) = (f.email.clone(), f.password);
-    let outcome = blocking(move || {
-        let mut store = office.open().map_err(Problem::from)?;
-        acc::sign_in(&mut store, &email, &password, now).map_err(Problem::from)
+    let outcome = on_accounts(&front, move |_, store| {
+        acc::sign_in(store, &email, &password, now)
     })
     .await;
     let mut p = Page::new(Kind::SignIn, "Sign in");
@@ -474,12 +480,7 @@ fn signed_in(front: &Front, headers: &HeaderMap, session: &str, next: &str) -> R
 
 async fn sign_out(State(front): State<Shared>, headers: HeaderMap) -> Response {
     if let Some(session) = session_of(&headers) {
-        let office = front.multi.office.clone();
-        let done = blocking(move || {
-            let mut store = office.open().map_err(Problem::from)?;
-            acc::sign_out(&mut store, &session).map_err(Problem::from)
-        })
-        .await;
+        let done = on_accounts(&front, move |_, store| acc::sign_out(store, &session)).await;
         if let Err(p) = done {
             return p.into_response();
         }
@@ -504,12 +505,9 @@ async fn link_page(
     uri: axum::http::Uri,
 ) -> Response {
     let (purpose, title) = purpose_of(uri.path());
-    let (office, now, k) = (front.multi.office.clone(), front.now(), key.clone());
-    let user = blocking(move || {
-        let store = office.open().map_err(Problem::from)?;
-        store
-            .link_user(&acc::hash_secret(&k), purpose, now)
-            .map_err(|e| Problem::from(followup_app::Error::from(e)))
+    let now = front.now();
+    let user = on_accounts(&front, move |_, store| {
+        Ok(store.link_user(&acc::hash_secret(&key), purpose, now)?)
     })
     .await;
     match user {
@@ -551,11 +549,9 @@ async fn link_submit(
         p.action = uri.path().to_string();
         return p.respond(StatusCode::UNPROCESSABLE_ENTITY);
     }
-    let (office, now) = (front.multi.office.clone(), front.now());
-    let done = blocking(move || {
-        let mut store = office.open().map_err(Problem::from)?;
-        acc::set_password_by_link(&mut store, &key, purpose, &f.password, now)
-            .map_err(Problem::from)
+    let now = front.now();
+    let done = on_accounts(&front, move |_, store| {
+        acc::set_password_by_link(store, &key, purpose, &f.password, now)
     })
     .await;
     match done {
@@ -605,12 +601,10 @@ async fn open_sign_up(
         p.error = Some(capitalized(&e.to_string()));
         return p.respond(StatusCode::UNPROCESSABLE_ENTITY);
     }
-    let (office, now) = (front.multi.office.clone(), front.now());
-    let done = blocking(move || {
-        let mut store = office.open().map_err(Problem::from)?;
-        acc::create_user(&office, &mut store, &f.email, Some(&f.password), now)
-            .and_then(|(u, _)| acc::open_session(&mut store, u.id, now))
-            .map_err(Problem::from)
+    let now = front.now();
+    let done = on_accounts(&front, move |office, store| {
+        let (u, _) = acc::create_user(office, store, &f.email, Some(&f.password), now)?;
+        acc::open_session(store, u.id, now)
     })
     .await;
     match done {
@@ -650,13 +644,8 @@ async fn account_page(State(front): State<Shared>, headers: HeaderMap) -> Respon
 
 /// How many API tokens an account has.
 async fn token_count(front: &Shared, user_id: i64) -> Result<i64, Problem> {
-    let office = front.multi.office.clone();
-    blocking(move || {
-        let store = office.open().map_err(Problem::from)?;
-        let counts = store
-            .token_counts()
-            .map_err(|e| Problem::from(followup_app::Error::from(e)))?;
-        Ok(counts.get(&user_id).copied().unwrap_or(0))
+    on_accounts(front, move |_, store| {
+        Ok(store.token_counts()?.get(&user_id).copied().unwrap_or(0))
     })
     .await
 }
@@ -667,14 +656,8 @@ async fn revoke_tokens(State(front): State<Shared>, headers: HeaderMap) -> Respo
         Ok(u) => u,
         Err(r) => return r,
     };
-    let (office, id) = (front.multi.office.clone(), user.id);
-    let done = blocking(move || {
-        let mut store = office.open().map_err(Problem::from)?;
-        store
-            .delete_api_tokens(id)
-            .map_err(|e| Problem::from(followup_app::Error::from(e)))
-    })
-    .await;
+    let id = user.id;
+    let done = on_accounts(&front, move |_, store| Ok(store.delete_api_tokens(id)?)).await;
     match done {
         Ok(n) => {
             let mut p = Page::new(Kind::Account, "Account");
@@ -710,11 +693,9 @@ async fn change_password(
         p.error = Some(capitalized(&e.to_string()));
         return p.respond(StatusCode::UNPROCESSABLE_ENTITY);
     }
-    let (office, now) = (front.multi.office.clone(), front.now());
-    let done = blocking(move || {
-        let mut store = office.open().map_err(Problem::from)?;
-        acc::change_password(&mut store, user.id, &f.current, &f.password, now)
-            .map_err(Problem::from)
+    let (now, id) = (front.now(), user.id);
+    let done = on_accounts(&front, move |_, store| {
+        acc::change_password(store, id, &f.current, &f.password, now)
     })
     .await;
     match done {
@@ -738,10 +719,9 @@ async fn new_token(State(front): State<Shared>, headers: HeaderMap) -> Response 
         Ok(u) => u,
         Err(r) => return r,
     };
-    let (office, now, email) = (front.multi.office.clone(), front.now(), user.email.clone());
-    let done = blocking(move || {
-        let mut store = office.open().map_err(Problem::from)?;
-        acc::new_api_token(&mut store, &email, now).map_err(Problem::from)
+    let (now, email) = (front.now(), user.email.clone());
+    let done = on_accounts(&front, move |_, store| {
+        acc::new_api_token(store, &email, now)
     })
     .await;
     match done {
@@ -761,15 +741,8 @@ async fn sign_out_everywhere(State(front): State<Shared>, headers: HeaderMap) ->
         Ok(u) => u,
         Err(r) => return r,
     };
-    let office = front.multi.office.clone();
     let id = user.id;
-    let done = blocking(move || {
-        let mut store = office.open().map_err(Problem::from)?;
-        store
-            .delete_sessions(id)
-            .map_err(|e| Problem::from(followup_app::Error::from(e)))
-    })
-    .await;
+    let done = on_accounts(&front, move |_, store| Ok(store.delete_sessions(id)?)).await;
     if let Err(p) = done {
         return p.into_response();
     }
@@ -782,8 +755,7 @@ async fn sign_out_everywhere(State(front): State<Shared>, headers: HeaderMap) ->
 
 /// Whether the accounts database answers (for a load balancer; no sign-in needed).
 async fn healthz(State(front): State<Shared>) -> Response {
-    let office = front.multi.office.clone();
-    match blocking(move || office.open().map(|_| ()).map_err(Problem::from)).await {
+    match on_accounts(&front, |_, _| Ok(())).await {
         Ok(()) => (StatusCode::OK, "ok\n").into_response(),
         Err(p) => p.into_response(),
     }
