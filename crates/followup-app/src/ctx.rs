@@ -67,8 +67,8 @@ impl StorePool {
         &self.db
     }
 
-    /// An idle connection, else a new one.
-    fn take(self: &Arc<Self>) -> Result<PooledStore> {
+    /// An idle connection, else a new one; it goes back to the pool once dropped.
+    pub fn take(self: &Arc<Self>) -> Result<PooledStore> {
         let idle = self.idle.lock().ok().and_then(|mut l| l.pop());
         let store = match idle {
             Some(s) => s,

@@ -56,6 +56,9 @@ pub(crate) struct SignedIn;
 struct Front {
     base: Config,
     multi: MultiUser,
+    /// Open connections to the accounts database, reused by every request (each
+    /// request checks its session or token there).
+    accounts: Arc<followup_app::ctx::StorePool>,
     /// Each user's app, built on their first request, with the moment their settings
     /// file was last changed when it was built: a save by another process builds it
     /// again.
@@ -68,6 +71,10 @@ type Shared = Arc<Front>;
 /// signed-in request passed to that user's app.
 pub fn router(base: Config, multi: MultiUser) -> Router {
     let front: Shared = Arc::new(Front {
+        accounts: Arc::new(followup_app::ctx::StorePool::new(
+            multi.office.db().to_path_buf(),
+            ACCOUNTS_IDLE,
+        )),
         base,
         multi,
         apps: Mutex::default(),
@@ -167,19 +174,22 @@ impl Front {
     }
 }
 
-/// Runs `f` on the accounts database (opened on a blocking thread), its errors as a
-/// problem.
+/// Runs `f` on the accounts database (a pooled connection, on a blocking thread), its
+/// errors as a problem.
 async fn on_accounts<T: Send + 'static>(
     front: &Front,
     f: impl FnOnce(&Office, &mut followup_store::Store) -> followup_app::Result<T> + Send + 'static,
 ) -> Result<T, Problem> {
-    let office = front.multi.office.clone();
+    let (office, pool) = (front.multi.office.clone(), front.accounts.clone());
     blocking(move || {
-        let mut store = office.open()?;
+        let mut store = pool.take()?;
         Ok(f(&office, &mut store)?)
     })
     .await
 }
+
+/// How many open connections to the accounts database are kept for reuse when idle.
+const ACCOUNTS_IDLE: usize = 16;
 
 /// The session id the browser sent, if any.
 fn session_of(headers: &HeaderMap) -> Option<String> {
