@@ -15,7 +15,7 @@ use std::sync::Arc;
 use followup_core::agenda::{self, Item, Pending};
 use followup_core::model::Channel;
 use followup_core::plan::{StepKind, StepStatus};
-use followup_store::{CacheEntry, CachedStep, SharedText, Store, StoreError};
+use followup_store::{AgendaCache, CacheEntry, CachedStep, SharedText, Store, StoreError};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, Zoned};
 
@@ -192,14 +192,20 @@ pub fn entries_until(ctx: &Ctx, days: u32, why: bool) -> Result<(Vec<Entry>, Opt
 
 /// [`entries_until`]; the moment is looked for only if `until`.
 fn read_or_plan(ctx: &Ctx, days: u32, why: bool, until: bool) -> Result<Until> {
+    if ctx.pg().is_some() {
+        // No cache there: every application planned from its facts, read in one
+        // snapshot.
+        let apps = ctx.facts()?.applications(true).map_err(store_err)?;
+        return read(ctx, None, AgendaCache::to_plan(&apps), days, until)?.map_err(Error::Store);
+    }
     let mut store = ctx.store()?;
-    match read(ctx, &mut store, days, why, until)? {
+    match read_cached(ctx, &mut store, days, why, until)? {
         Ok(all) => Ok(all),
         // A cache that cannot be read (edited by hand, or a zone the system no longer
         // knows) is dropped and everything planned again.
         Err(_) => {
             store.clear_agenda_cache().map_err(store_err)?;
-            read(ctx, &mut store, days, why, until)?.map_err(Error::Store)
+            read_cached(ctx, &mut store, days, why, until)?.map_err(Error::Store)
         }
     }
 }
@@ -238,8 +244,19 @@ fn step_moments(
     ]
 }
 
-/// [`entries`]; the inner error says the cache holds something it cannot read.
-fn read(
+/// Whether a step of this status, opening at `earliest`, is shown with `horizon` as
+/// the end of the days asked for.
+fn wanted(status: StepStatus, earliest: Timestamp, horizon: Timestamp) -> bool {
+    match status {
+        StepStatus::Missed => false,
+        StepStatus::Upcoming => earliest <= horizon,
+        StepStatus::Due | StepStatus::Overdue => true,
+    }
+}
+
+/// [`entries`] through the SQLite file's agenda cache; the inner error says the cache
+/// holds something it cannot read.
+fn read_cached(
     ctx: &Ctx,
     store: &mut Store,
     days: u32,
@@ -251,11 +268,6 @@ fn read(
     let ahead = SignedDuration::from_hours(24 * i64::from(days));
     let horizon = crate::time::later(now, ahead);
     let next = std::cell::Cell::new(None);
-    let wanted = |status: StepStatus, earliest: Timestamp| match status {
-        StepStatus::Missed => false,
-        StepStatus::Upcoming => earliest <= horizon,
-        StepStatus::Due | StepStatus::Overdue => true,
-    };
     let cache = match store.agenda_cached(&fingerprint, why, |earliest, latest, missed_after| {
         if until {
             let moments = step_moments(earliest, latest, missed_after, ahead);
@@ -264,12 +276,37 @@ fn read(
         wanted(
             StepStatus::at(earliest, latest, missed_after, now),
             earliest,
+            horizon,
         )
     }) {
         Ok(cache) => cache,
         Err(e @ StoreError::Decode { .. }) => return Ok(Err(e.to_string())),
         Err(e) => return Err(store_err(e)),
     };
+    let found = next.get();
+    read(ctx, Some((store, &fingerprint)), cache, days, until).map(|r| {
+        r.map(|(all, n)| {
+            let first = [found, n].into_iter().flatten().min();
+            (all, first)
+        })
+    })
+}
+
+/// The entries from what `cache` holds and the plans of what it does not; the fresh
+/// plans are kept in `keep`'s store under its fingerprint. The inner error says the
+/// cache holds something it cannot read.
+fn read(
+    ctx: &Ctx,
+    keep: Option<(&mut Store, &str)>,
+    cache: AgendaCache,
+    days: u32,
+    until: bool,
+) -> Result<std::result::Result<Until, String>> {
+    let now = ctx.now;
+    let ahead = SignedDuration::from_hours(24 * i64::from(days));
+    let horizon = crate::time::later(now, ahead);
+    let next = std::cell::Cell::new(None);
+    let wanted = |status: StepStatus, earliest: Timestamp| wanted(status, earliest, horizon);
 
     // Plan what the cache did not have, and keep it for next time.
     let mut fresh = Vec::with_capacity(cache.stale.len());
@@ -296,8 +333,10 @@ fn read(
     // The cache is an optimisation: a database that cannot be written now (read-only,
     // busy beyond the timeout) still gets its agenda. Read from the tables, the
     // agenda is kept whole as well (the snapshot), for the next read.
-    if !fresh.is_empty() || !cache.from_snapshot {
-        let _ = store.keep_agenda(&fingerprint, &cache, &fresh);
+    if let Some((store, fingerprint)) = keep {
+        if !fresh.is_empty() || !cache.from_snapshot {
+            let _ = store.keep_agenda(fingerprint, &cache, &fresh);
+        }
     }
 
     // The steps to show, cached and fresh, each with its application's slot in

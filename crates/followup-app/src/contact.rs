@@ -187,7 +187,7 @@ fn name(v: &str) -> Result<String> {
 /// Adds a contact to application `id`; returns it as stored.
 pub fn add(ctx: &Ctx, id: i64, input: &ContactInput) -> Result<ContactView> {
     crate::limits::contact(input)?;
-    let mut store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let full = store.application(id).map_err(store_err)?;
     let who = input
         .name
@@ -220,7 +220,7 @@ pub fn add(ctx: &Ctx, id: i64, input: &ContactInput) -> Result<ContactView> {
     let cid = store
         .add_contact_in_rounds(id, &c, &rounds)
         .map_err(store_err)?;
-    view(&store, id, cid)
+    view(&mut *store, id, cid)
 }
 
 /// Changes contact `who` (id, name or part of it) of application `id`; returns it as
@@ -228,7 +228,7 @@ pub fn add(ctx: &Ctx, id: i64, input: &ContactInput) -> Result<ContactView> {
 pub fn edit(ctx: &Ctx, id: i64, who: &str, input: &ContactInput) -> Result<ContactView> {
     crate::limits::contact(input)?;
     crate::limits::line("who", who)?;
-    let mut store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let full = store.application(id).map_err(store_err)?;
     let contact = select(&full, who)?;
     let patch = ContactPatch {
@@ -260,14 +260,14 @@ pub fn edit(ctx: &Ctx, id: i64, who: &str, input: &ContactInput) -> Result<Conta
     store
         .update_contact(id, contact.id, &patch)
         .map_err(store_err)?;
-    view(&store, id, contact.id)
+    view(&mut *store, id, contact.id)
 }
 
 /// Removes contact `who` of application `id`; returns it as it was. Refused while a
 /// logged touchpoint names them (the history keeps its recipients).
 pub fn remove(ctx: &Ctx, id: i64, who: &str) -> Result<ContactView> {
     crate::limits::line("who", who)?;
-    let mut store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let full = store.application(id).map_err(store_err)?;
     let contact = select(&full, who)?;
     let logged: Vec<String> = full
@@ -290,7 +290,7 @@ pub fn remove(ctx: &Ctx, id: i64, who: &str) -> Result<ContactView> {
     Ok(before)
 }
 
-fn view(store: &followup_store::Store, id: i64, contact: i64) -> Result<ContactView> {
+fn view(store: &mut dyn followup_store::Facts, id: i64, contact: i64) -> Result<ContactView> {
     let full = store.application(id).map_err(store_err)?;
     let c = full
         .contact(contact)

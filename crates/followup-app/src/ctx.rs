@@ -10,8 +10,9 @@ use followup_core::calendar::Region;
 use followup_core::model::Status;
 use followup_core::plan::{Interview, Recipient};
 use followup_core::policy::{Hours, Policy, Preset};
+use followup_store::pg::{PgPool, PooledPg, UserStore};
 use followup_store::{
-    AgendaPerson, AgendaRow, ApplicationFull, LatestRound, Store, StoreError, TouchpointKind,
+    AgendaPerson, AgendaRow, ApplicationFull, Facts, LatestRound, Store, StoreError, TouchpointKind,
 };
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
@@ -37,6 +38,46 @@ pub struct Ctx {
     /// Open connections to reuse ([`Ctx::with_pool`]); `None`: each [`Ctx::store`]
     /// opens its own.
     pool: Option<Arc<StorePool>>,
+    /// The user's facts in PostgreSQL ([`Ctx::on_pg`]) instead of the SQLite file.
+    pg: Option<PgUser>,
+}
+
+/// One user of a PostgreSQL database: the pool of connections and the user's id.
+#[derive(Debug, Clone)]
+pub struct PgUser {
+    /// Connections to the database.
+    pub pool: PgPool,
+    /// The account whose facts these are.
+    pub user: i64,
+}
+
+/// The facts of the context's user, on whichever backend holds them
+/// ([`Ctx::facts`]): use it as a `&mut dyn Facts`.
+#[derive(Debug)]
+pub enum FactsHandle {
+    /// A connection to the SQLite file.
+    Sqlite(PooledStore),
+    /// A connection to PostgreSQL, as the user.
+    Pg(Box<UserStore<PooledPg>>),
+}
+
+impl std::ops::Deref for FactsHandle {
+    type Target = dyn Facts;
+    fn deref(&self) -> &(dyn Facts + 'static) {
+        match self {
+            FactsHandle::Sqlite(s) => &**s,
+            FactsHandle::Pg(u) => &**u,
+        }
+    }
+}
+
+impl std::ops::DerefMut for FactsHandle {
+    fn deref_mut(&mut self) -> &mut (dyn Facts + 'static) {
+        match self {
+            FactsHandle::Sqlite(s) => &mut **s,
+            FactsHandle::Pg(u) => &mut **u,
+        }
+    }
 }
 
 /// Connections to one database kept open for reuse, as a long-running process (the
@@ -201,6 +242,31 @@ impl Ctx {
             regions: Mutex::new(HashMap::new()),
             notes: Notes::default(),
             pool: None,
+            pg: None,
+        }
+    }
+
+    /// The same context over user `user`'s facts in a PostgreSQL database: every use
+    /// case that works on [`Ctx::facts`] runs there; one that needs the SQLite file
+    /// ([`Ctx::store`]) says it is not available.
+    pub fn on_pg(mut self, pg: PgUser) -> Ctx {
+        self.pg = Some(pg);
+        self
+    }
+
+    /// The PostgreSQL user, when the facts are there.
+    pub fn pg(&self) -> Option<&PgUser> {
+        self.pg.as_ref()
+    }
+
+    /// The user's facts, on whichever backend holds them.
+    pub fn facts(&self) -> Result<FactsHandle> {
+        match &self.pg {
+            Some(pg) => {
+                let conn = pg.pool.get_pg().map_err(store_err)?;
+                Ok(FactsHandle::Pg(Box::new(UserStore::new(conn, pg.user))))
+            }
+            None => self.store().map(FactsHandle::Sqlite),
         }
     }
 
@@ -224,6 +290,11 @@ impl Ctx {
     /// first use; a path the user gave is created only for a command that writes, in a
     /// directory that must exist, and otherwise must exist ([`DbAccess`]).
     pub fn store(&self) -> Result<PooledStore> {
+        if self.pg.is_some() {
+            return Err(Error::Unsupported(
+                "this is not available with a PostgreSQL database yet: it needs the one-person SQLite database".into(),
+            ));
+        }
         self.db_access.check(&self.db)?;
         match &self.pool {
             // The file must still be there: a pooled connection would read a deleted one.
@@ -267,7 +338,7 @@ impl Ctx {
 
     /// The sender's profile, if one was saved.
     pub fn profile(&self) -> Result<Option<followup_store::model::Profile>> {
-        self.store()?.profile().map_err(store_err)
+        self.facts()?.profile().map_err(store_err)
     }
 
     /// The recipients' business hours from the settings, if set.

@@ -42,6 +42,10 @@ pub enum Error {
     #[error("{0}")]
     Store(String),
     /// Writing the output failed (a closed pipe is not an error).
+    /// A feature this database does not offer (yet): the PostgreSQL backend serves
+    /// the job search's facts and agenda, not yet mail, the outbox or imports.
+    #[error("{0}")]
+    Unsupported(String),
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
 }
@@ -60,6 +64,8 @@ pub enum ErrorKind {
     TooLarge,
     /// The checker found errors in a message.
     Findings,
+    /// Not offered by this backend (the server answers 501).
+    Unsupported,
     /// Something on this machine failed (files, the database, the output).
     Internal,
 }
@@ -88,6 +94,7 @@ impl Error {
             Error::Conflict(_) => ErrorKind::Conflict,
             Error::TooLarge(_) => ErrorKind::TooLarge,
             Error::Findings(_) => ErrorKind::Findings,
+            Error::Unsupported(_) => ErrorKind::Unsupported,
             Error::Output(_) | Error::Write { .. } | Error::Store(_) => ErrorKind::Internal,
         }
     }
@@ -105,7 +112,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self.kind() {
             ErrorKind::Input | ErrorKind::NotFound | ErrorKind::Conflict | ErrorKind::TooLarge => 2,
-            ErrorKind::Findings | ErrorKind::Internal => 1,
+            ErrorKind::Findings | ErrorKind::Unsupported | ErrorKind::Internal => 1,
         }
     }
 }

@@ -79,7 +79,7 @@ pub fn add(ctx: &Ctx, id: i64, input: &NoteInput) -> Result<Vec<NoteView>> {
             "no note given: pass --topic, --strength, --gap or --question with the text",
         ));
     }
-    let mut store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let full = store.application(id).map_err(store_err)?;
     if let Some(iv) = input.interview {
         if full.interview(iv).is_none() {
@@ -116,7 +116,7 @@ fn ids(full: &ApplicationFull) -> String {
 /// Removes note `which` (its id, or its exact text) of application `id`; returns it
 /// as it was.
 pub fn remove(ctx: &Ctx, id: i64, which: &str) -> Result<NoteView> {
-    let mut store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let full = store.application(id).map_err(store_err)?;
     let by_id = which
         .trim()

@@ -94,7 +94,7 @@ pub fn skip(
         crate::limits::text("note", n)?;
     }
     crate::limits::opt_line("to", to)?;
-    let mut store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let full = store.application(id).map_err(store_err)?;
     let contact = to
         .map(|who| crate::contact::select(&full, who))
@@ -140,7 +140,7 @@ pub fn skip(
 /// Takes back the latest skip of `step` (to `to`, when given) of application `id`.
 pub fn undo_last(ctx: &Ctx, id: i64, step: &str, to: Option<&str>) -> Result<SkipView> {
     let kind = step_kind(step)?;
-    let store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let full = store.application(id).map_err(store_err)?;
     drop(store);
     let contact = to
@@ -167,7 +167,7 @@ pub fn undo_last(ctx: &Ctx, id: i64, step: &str, to: Option<&str>) -> Result<Ski
 
 /// Takes back skip `sid` of application `id`: the step is planned again.
 pub fn undo(ctx: &Ctx, id: i64, sid: i64) -> Result<SkipView> {
-    let mut store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let full = store.application(id).map_err(store_err)?;
     let view = full
         .skipped

@@ -217,7 +217,7 @@ pub fn add(ctx: &Ctx, a: &AddInput) -> Result<i64> {
     app.link = a.link.clone();
     app.source = a.source.clone();
     app.interviews.push(round);
-    let mut store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let id = store.add_application(&app).map_err(store_err)?;
     Ok(id)
 }
@@ -246,7 +246,7 @@ pub struct RoundAdded {
 /// history, in the same transaction as the round.
 pub fn add_round(ctx: &Ctx, id: i64, r: &RoundInput, reopen: bool) -> Result<RoundAdded> {
     crate::limits::round("", r)?;
-    let mut store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let full = store.application(id).map_err(store_err)?;
     let region_code = full
         .application
@@ -335,7 +335,7 @@ pub fn log(
             }
         )));
     }
-    let mut store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let full = store.application(id).map_err(store_err)?;
     let mut t = NewTouchpoint::new(kind, when(ctx, &full, at)?);
     t.contact_id = to
@@ -474,7 +474,7 @@ pub fn cleared(v: &Option<String>) -> Option<Option<String>> {
 /// The change `e` makes to one interview round of application `id`, checked and
 /// ready to write: the interview's id and the patch. Nothing is written.
 pub fn round_patch(ctx: &Ctx, id: i64, e: &RoundEdit) -> Result<(i64, InterviewPatch)> {
-    let store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let full = store.application(id).map_err(store_err)?;
     let round = match e.interview {
         Some(n) => full.interviews.iter().find(|i| i.id == n).ok_or_else(|| {
@@ -578,7 +578,7 @@ pub fn reply_at(
     from: Option<i64>,
     note: Option<&str>,
 ) -> Result<i64> {
-    let mut store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let full = store.application(id).map_err(store_err)?;
     let mut t = NewTouchpoint::new(TouchpointKind::Reply, at);
     t.note = note.map(str::to_string);
@@ -604,7 +604,7 @@ pub fn reply(
     from: Option<&str>,
     note: Option<&str>,
 ) -> Result<i64> {
-    let store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let full = store.application(id).map_err(store_err)?;
     let at = when(ctx, &full, at)?;
     let from = from
@@ -624,7 +624,7 @@ pub fn outcome_at(
     at: Timestamp,
     note: Option<&str>,
 ) -> Result<i64> {
-    let mut store = ctx.store()?;
+    let mut store = ctx.facts()?;
     store.application(id).map_err(store_err)?;
     let mut t = NewTouchpoint::new(TouchpointKind::Outcome, at);
     t.outcome = Some(outcome);
@@ -643,7 +643,7 @@ pub fn outcome(
     note: Option<&str>,
 ) -> Result<i64> {
     let o: followup_store::Outcome = outcome.trim().parse().map_err(Error::input)?;
-    let store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let full = store.application(id).map_err(store_err)?;
     let at = when(ctx, &full, at)?;
     drop(store);
@@ -712,7 +712,7 @@ pub fn edit(ctx: &Ctx, id: i64, e: &EditInput) -> Result<ApplicationFull> {
     } else {
         Some(round_patch(ctx, id, &e.round)?)
     };
-    let mut store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let before = store.application(id).map_err(store_err)?;
     match round {
         Some((interview, ip)) => store
@@ -726,7 +726,7 @@ pub fn edit(ctx: &Ctx, id: i64, e: &EditInput) -> Result<ApplicationFull> {
 /// Deletes an application and its whole history (`followup delete`, after the
 /// question was answered); returns it as it was.
 pub fn delete(ctx: &Ctx, id: i64) -> Result<ApplicationFull> {
-    let mut store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let full = store.application(id).map_err(store_err)?;
     store.delete_application(id).map_err(store_err)?;
     Ok(full)
@@ -737,7 +737,7 @@ pub fn delete(ctx: &Ctx, id: i64) -> Result<ApplicationFull> {
 /// goes back to what the history left says, in the same transaction. Returns the
 /// touchpoint as it was.
 pub fn undo(ctx: &Ctx, id: i64, tid: Option<i64>) -> Result<followup_store::Touchpoint> {
-    let mut store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let full = store.application(id).map_err(store_err)?;
     let t = match tid {
         Some(t) => full.touchpoints.iter().find(|p| p.id == t).ok_or_else(|| {
@@ -766,7 +766,7 @@ pub fn log_at(
     at: Timestamp,
     note: Option<&str>,
 ) -> Result<Logged> {
-    let mut store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let full = store.application(id).map_err(store_err)?;
     let mut t = NewTouchpoint::new(kind, at);
     t.contact_id = to;

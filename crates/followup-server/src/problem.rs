@@ -94,6 +94,7 @@ pub fn status_of(kind: ErrorKind) -> StatusCode {
         // A value over its length limit, or an import of too many events: the field is
         // named in the detail, as for any other field refused (422).
         ErrorKind::TooLarge => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorKind::Unsupported => StatusCode::NOT_IMPLEMENTED,
         ErrorKind::Findings | ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -106,6 +107,7 @@ impl From<Error> for Problem {
             ErrorKind::NotFound => "Not found",
             ErrorKind::Conflict => "Not possible now",
             ErrorKind::TooLarge => FIELD_TITLE,
+            ErrorKind::Unsupported => "Not available here",
             ErrorKind::Findings | ErrorKind::Internal => "Internal error",
         };
         Problem::new(status_of(kind), title, e.to_string())

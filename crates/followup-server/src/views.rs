@@ -377,7 +377,7 @@ pub fn applications(ctx: &Ctx) -> Result<Vec<Summary>> {
 /// [`applications`], and the first moment after `ctx.now` at which a column may change
 /// by the clock alone (an interview 24 hours past: "interviewing" becomes "waiting").
 pub fn applications_until(ctx: &Ctx) -> Result<(Vec<Summary>, Option<Timestamp>)> {
-    let store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let apps = store.applications(true).map_err(store_err)?;
     let until = column_changes_after(&apps, ctx.now);
     let list = apps
@@ -428,7 +428,7 @@ pub fn search<'a>(all: &'a [Card], q: &str) -> impl Iterator<Item = &'a Card> {
 /// changes (an interview 24 hours past), or the user's day ends (groups and "today"
 /// follow it).
 pub fn board_until(ctx: &Ctx) -> Result<(Vec<Card>, Option<Timestamp>)> {
-    let store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let apps = store.applications(true).map_err(store_err)?;
     drop(store);
     let tz = followup_app::agenda::user_zone(ctx);
@@ -578,7 +578,7 @@ pub struct ApplicationView {
 
 /// One application with its plan.
 pub fn application(ctx: &Ctx, id: i64) -> Result<ApplicationView> {
-    let store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let full = store.application(id).map_err(store_err)?;
     drop(store);
     let mut items = Vec::new();
@@ -779,7 +779,7 @@ pub fn stats(ctx: &Ctx) -> Result<Stats> {
 /// [`stats`], and the first moment after `ctx.now` at which they may read otherwise
 /// with the same facts: an interview not cancelled starts, and counts.
 pub fn stats_until(ctx: &Ctx) -> Result<(Stats, Option<Timestamp>)> {
-    let store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let apps = store.applications(true).map_err(store_err)?;
     let mut s = Stats::default();
     let mut days = Vec::new();
@@ -1006,7 +1006,7 @@ pub fn compose(
     let kind: MessageKind = kind
         .parse::<MessageKind>()
         .map_err(|e| Problem::input(e.to_string()))?;
-    let store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let profile = store.profile().map_err(store_err)?.ok_or_else(|| {
         Problem::new(
             axum::http::StatusCode::CONFLICT,

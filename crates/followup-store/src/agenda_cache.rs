@@ -25,7 +25,7 @@
 
 use std::sync::Arc;
 
-use followup_core::model::Channel;
+use followup_core::model::{Channel, Status};
 use followup_core::plan::StepKind;
 use jiff::Timestamp;
 use std::collections::HashMap;
@@ -37,7 +37,7 @@ use crate::agenda_snapshot::Kept;
 use crate::error::{Result, StoreError};
 use crate::load::{load, Scope};
 use crate::sql::{Cols, Columns};
-use crate::{SharedText, Store};
+use crate::{ApplicationFull, SharedText, Store};
 
 /// One planned step, as derived before the moment of reading is known (whether it is
 /// upcoming, due or overdue is decided by the reader).
@@ -112,6 +112,36 @@ pub(crate) struct SnapshotBase {
     heads: Vec<AgendaHead>,
     /// (slot in `heads`, seq, step).
     steps: Vec<(usize, i64, CachedStep)>,
+}
+
+impl AgendaCache {
+    /// Nothing cached: every application of `apps` on the agenda (active or rejected)
+    /// is to be planned from its facts, as a backend without a cache (PostgreSQL)
+    /// reads it. The generations are 0 (nothing is kept).
+    pub fn to_plan(apps: &[ApplicationFull]) -> AgendaCache {
+        let mut on_agenda: Vec<&ApplicationFull> = apps
+            .iter()
+            .filter(|a| matches!(a.application.status, Status::Active | Status::Rejected))
+            .collect();
+        on_agenda.sort_by_key(|a| a.application.id);
+        let mut out = AgendaCache {
+            from_snapshot: true,
+            ..AgendaCache::default()
+        };
+        for full in on_agenda {
+            let a = &full.application;
+            out.heads.push(AgendaHead {
+                id: a.id,
+                company: Arc::from(a.company.as_str()),
+                role: Arc::from(a.role.as_str()),
+            });
+            match AgendaRow::from_full(full) {
+                Some(row) => out.stale.push((row, 0)),
+                None => out.unplanned.push((a.id, 0)),
+            }
+        }
+        out
+    }
 }
 
 /// A fresh entry for [`Store::put_agenda_cache`].

@@ -9,7 +9,7 @@
 //! It holds the core operations on the facts: applications with everything attached,
 //! interviews, contacts, touchpoints, notes, the status, the profile, and a whole
 //! backup out and in. The rest of [`Store`] (agenda and its cache, batches, calendars,
-//! holidays, outbox, mail, skipped steps, contact edits...) is SQLite only so far.
+//! holidays, outbox, mail...) is SQLite only so far.
 //!
 //! ```
 //! use followup_store::{Facts, NewApplication, Store};
@@ -28,8 +28,9 @@
 use jiff::Timestamp;
 
 use crate::model::{
-    ApplicationFull, ApplicationPatch, Backup, ContactPatch, Interview, NewApplication, NewContact,
-    NewInterview, NewNote, NewSkip, NewTouchpoint, Profile, SkippedStep, Status,
+    ApplicationFull, ApplicationPatch, Backup, ContactPatch, Interview, InterviewPatch,
+    NewApplication, NewContact, NewInterview, NewNote, NewSkip, NewTouchpoint, Profile,
+    SkippedStep, Status,
 };
 use crate::{Result, Store};
 
@@ -102,6 +103,30 @@ pub trait Facts {
     fn interview(&mut self, id: i64) -> Result<Interview>;
     /// [`Store::find_interview_by_uid`].
     fn find_interview_by_uid(&mut self, uid: &str) -> Result<Option<Interview>>;
+    /// [`Store::add_round`]: (interview id, the `reopened` touchpoint's id).
+    fn add_round(
+        &mut self,
+        application_id: i64,
+        new: &NewInterview,
+        reopen: Option<Timestamp>,
+    ) -> Result<(i64, Option<i64>)>;
+    /// [`Store::add_contact_in_rounds`].
+    fn add_contact_in_rounds(
+        &mut self,
+        application_id: i64,
+        new: &NewContact,
+        interviews: &[i64],
+    ) -> Result<i64>;
+    /// [`Store::update_interview`].
+    fn update_interview(&mut self, interview_id: i64, patch: &InterviewPatch) -> Result<()>;
+    /// [`Store::update_application_and_interview`].
+    fn update_application_and_interview(
+        &mut self,
+        application_id: i64,
+        patch: &ApplicationPatch,
+        interview_id: i64,
+        interview: &InterviewPatch,
+    ) -> Result<()>;
 }
 
 /// The SQLite store, unchanged: each method is the inherent one.
@@ -192,5 +217,39 @@ impl Facts for Store {
     }
     fn find_interview_by_uid(&mut self, uid: &str) -> Result<Option<Interview>> {
         Store::find_interview_by_uid(self, uid)
+    }
+    fn add_round(
+        &mut self,
+        application_id: i64,
+        new: &NewInterview,
+        reopen: Option<Timestamp>,
+    ) -> Result<(i64, Option<i64>)> {
+        Store::add_round(self, application_id, new, reopen)
+    }
+    fn add_contact_in_rounds(
+        &mut self,
+        application_id: i64,
+        new: &NewContact,
+        interviews: &[i64],
+    ) -> Result<i64> {
+        Store::add_contact_in_rounds(self, application_id, new, interviews)
+    }
+    fn update_interview(&mut self, interview_id: i64, patch: &InterviewPatch) -> Result<()> {
+        Store::update_interview(self, interview_id, patch)
+    }
+    fn update_application_and_interview(
+        &mut self,
+        application_id: i64,
+        patch: &ApplicationPatch,
+        interview_id: i64,
+        interview: &InterviewPatch,
+    ) -> Result<()> {
+        Store::update_application_and_interview(
+            self,
+            application_id,
+            patch,
+            interview_id,
+            interview,
+        )
     }
 }

@@ -42,6 +42,7 @@
 //! shares; giving such a backup new ids is still to come.
 
 use std::collections::HashMap;
+use std::ops::DerefMut;
 
 use jiff::Timestamp;
 use postgres::error::SqlState;
@@ -52,21 +53,24 @@ use super::{as_user, pg_err, Pg};
 use crate::holidays::HolidayLayer;
 use crate::model::{
     Application, ApplicationFull, ApplicationPatch, Backup, Contact, ContactPatch,
-    HolidayCalendarDays, Interview, Interviewer, InviteSequence, NewApplication, NewContact,
-    NewInterview, NewNote, NewSkip, NewTouchpoint, Note, PlanGen, Profile, SkippedStep, Status,
-    Touchpoint, TouchpointKind, BACKUP_FORMAT, BACKUP_FORMAT_OLDEST,
+    HolidayCalendarDays, Interview, InterviewPatch, Interviewer, InviteSequence, NewApplication,
+    NewContact, NewInterview, NewNote, NewSkip, NewTouchpoint, Note, PlanGen, Profile, SkippedStep,
+    Status, Touchpoint, TouchpointKind, BACKUP_FORMAT, BACKUP_FORMAT_OLDEST,
 };
 use crate::sql::{date, opt_ts, parse_word, ts, ts_from, word, Columns};
 use crate::{Facts, Result, StoreError};
 
 /// One user's facts in a PostgreSQL database: a connection and the user's id
 /// ([`Pg::user_store`]).
-pub struct UserStore<'a> {
-    pg: &'a mut Pg,
+///
+/// `P` is how the connection is held: borrowed (`&mut Pg`, from [`Pg::user_store`]) or
+/// taken from a pool ([`PgPool`](super::PgPool), [`UserStore::new`]).
+pub struct UserStore<P: DerefMut<Target = Pg>> {
+    pg: P,
     user: i64,
 }
 
-impl std::fmt::Debug for UserStore<'_> {
+impl<P: DerefMut<Target = Pg>> std::fmt::Debug for UserStore<P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("UserStore")
             .field("url", &self.pg.url)
@@ -79,7 +83,7 @@ impl Pg {
     /// The facts of the user with this id (an account's [`User::id`](super::User)).
     /// Nothing is checked until the first call: writes for a user that does not exist
     /// are refused by the database.
-    pub fn user_store(&mut self, user: i64) -> UserStore<'_> {
+    pub fn user_store(&mut self, user: i64) -> UserStore<&mut Pg> {
         UserStore { pg: self, user }
     }
 }
@@ -103,7 +107,12 @@ const NOTE: &str =
 const SKIPPED: &str = "SELECT id, application_id, kind, contact_id, interview_id, at, note \
     FROM skipped_step WHERE user_id = $1";
 
-impl UserStore<'_> {
+impl<P: DerefMut<Target = Pg>> UserStore<P> {
+    /// The facts of user `user` over the connection `pg` (one from a pool, say).
+    pub fn new(pg: P, user: i64) -> UserStore<P> {
+        UserStore { pg, user }
+    }
+
     /// The user whose facts these are.
     pub fn user(&self) -> i64 {
         self.user
@@ -137,7 +146,7 @@ impl UserStore<'_> {
     }
 }
 
-impl Facts for UserStore<'_> {
+impl<P: DerefMut<Target = Pg>> Facts for UserStore<P> {
     fn add_application(&mut self, new: &NewApplication) -> Result<i64> {
         new.validate()?;
         self.write(|tx, user| insert_application(tx, user, new))
@@ -255,33 +264,7 @@ impl Facts for UserStore<'_> {
     }
 
     fn update_application(&mut self, application_id: i64, patch: &ApplicationPatch) -> Result<()> {
-        self.write(|tx, user| {
-            let mut a = application_row(tx, user, application_id)?;
-            patch.apply(&mut a);
-            a.validate_at("")?;
-            tx.execute(
-                "UPDATE application SET company = $3, role = $4, source = $5, link = $6,
-                    company_type = $7, seniority = $8, region = $9, urgent = $10,
-                    late_in_process = $11, recipient_tz = $12
-                 WHERE user_id = $1 AND id = $2",
-                &[
-                    &user,
-                    &a.id,
-                    &a.company,
-                    &a.role,
-                    &a.source,
-                    &a.link,
-                    &word(a.company_type),
-                    &word(a.seniority),
-                    &a.region,
-                    &a.urgent,
-                    &a.late_in_process,
-                    &a.recipient_tz,
-                ],
-            )
-            .map_err(pg_err)?;
-            Ok(())
-        })
+        self.write(|tx, user| update_application_row(tx, user, application_id, patch))
     }
 
     fn delete_application(&mut self, application_id: i64) -> Result<()> {
@@ -595,6 +578,93 @@ impl Facts for UserStore<'_> {
             Ok(())
         })
     }
+
+    fn add_round(
+        &mut self,
+        application_id: i64,
+        new: &NewInterview,
+        reopen: Option<Timestamp>,
+    ) -> Result<(i64, Option<i64>)> {
+        new.validate()?;
+        if let Some(at) = reopen {
+            ts("at", at)?;
+        }
+        self.write(|tx, user| {
+            let rows = query(
+                tx,
+                "SELECT status FROM application WHERE user_id = $1 AND id = $2 FOR UPDATE",
+                &[&user, &application_id],
+            )?;
+            let status: String = match rows.first() {
+                Some(r) => r.get(0),
+                None => {
+                    return Err(StoreError::NotFound {
+                        what: "application",
+                        id: application_id,
+                    })
+                }
+            };
+            let mut reopened = None;
+            if status != Status::Active.as_str() {
+                let Some(at) = reopen else {
+                    return Err(StoreError::Closed {
+                        id: application_id,
+                        status,
+                    });
+                };
+                let t = NewTouchpoint::new(TouchpointKind::Reopened, at);
+                reopened = Some(insert_touchpoint(tx, user, application_id, &t)?);
+                update_status(tx, user, application_id, Status::Active, at)?;
+            }
+            let id = insert_interview(tx, user, application_id, new, &[])?;
+            Ok((id, reopened))
+        })
+    }
+
+    fn add_contact_in_rounds(
+        &mut self,
+        application_id: i64,
+        new: &NewContact,
+        interviews: &[i64],
+    ) -> Result<i64> {
+        new.validate()?;
+        self.write(|tx, user| {
+            require_application(tx, user, application_id)?;
+            let id = insert_contact(tx, user, application_id, new)?;
+            for &iv in interviews {
+                require_child(tx, user, "interview", application_id, iv)?;
+                link(tx, user, application_id, iv, id)?;
+            }
+            Ok(id)
+        })
+    }
+
+    fn update_interview(&mut self, interview_id: i64, patch: &InterviewPatch) -> Result<()> {
+        self.write(|tx, user| {
+            let iv = interview_row(tx, user, interview_id)?;
+            write_interview_patch(tx, user, iv, patch)
+        })
+    }
+
+    fn update_application_and_interview(
+        &mut self,
+        application_id: i64,
+        patch: &ApplicationPatch,
+        interview_id: i64,
+        interview: &InterviewPatch,
+    ) -> Result<()> {
+        self.write(|tx, user| {
+            let iv = interview_row(tx, user, interview_id)?;
+            if iv.application_id != application_id {
+                return Err(StoreError::NotFound {
+                    what: "interview",
+                    id: interview_id,
+                });
+            }
+            update_application_row(tx, user, application_id, patch)?;
+            write_interview_patch(tx, user, iv, interview)
+        })
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -902,6 +972,100 @@ fn require_child(
         )),
         Some(_) => Ok(()),
     }
+}
+
+/// Changes the fields named in `patch` of the user's application, checked whole first.
+fn update_application_row(
+    tx: &mut Tx<'_>,
+    user: i64,
+    application_id: i64,
+    patch: &ApplicationPatch,
+) -> Result<()> {
+    let mut a = application_row(tx, user, application_id)?;
+    patch.apply(&mut a);
+    a.validate_at("")?;
+    tx.execute(
+        "UPDATE application SET company = $3, role = $4, source = $5, link = $6,
+                company_type = $7, seniority = $8, region = $9, urgent = $10,
+                late_in_process = $11, recipient_tz = $12
+             WHERE user_id = $1 AND id = $2",
+        &[
+            &user,
+            &a.id,
+            &a.company,
+            &a.role,
+            &a.source,
+            &a.link,
+            &word(a.company_type),
+            &word(a.seniority),
+            &a.region,
+            &a.urgent,
+            &a.late_in_process,
+            &a.recipient_tz,
+        ],
+    )
+    .map_err(pg_err)?;
+    Ok(())
+}
+
+/// Applies `patch` to `iv` (the interview's row, just read in `tx`), checks and writes
+/// it; a new set of interviewers replaces the old.
+fn write_interview_patch(
+    tx: &mut Tx<'_>,
+    user: i64,
+    mut iv: Interview,
+    patch: &InterviewPatch,
+) -> Result<()> {
+    patch.apply(&mut iv);
+    iv.validate_at("")?;
+    let changed = tx
+        .execute(
+            "UPDATE interview SET start = $3, tz = $4, duration_minutes = $5, round = $6,
+                decision_phrase = $7, decision_date = $8, location = $9, uid = $10,
+                cancelled = $11, title = $12
+             WHERE user_id = $1 AND id = $2 AND application_id = $13",
+            &[
+                &user,
+                &iv.id,
+                &ts("start", iv.start)?,
+                &iv.tz,
+                &duration("duration_minutes", iv.duration_minutes)?,
+                &word(iv.round),
+                &iv.decision_phrase,
+                &date(iv.decision_date),
+                &iv.location,
+                &iv.uid,
+                &iv.cancelled,
+                &iv.title,
+                &iv.application_id,
+            ],
+        )
+        .map_err(|e| match (&iv.uid, e.code()) {
+            (Some(uid), Some(&SqlState::UNIQUE_VIOLATION)) => StoreError::Duplicate {
+                what: "interview uid",
+                value: uid.clone(),
+            },
+            _ => pg_err(e),
+        })?;
+    if changed == 0 {
+        return Err(StoreError::NotFound {
+            what: "interview",
+            id: iv.id,
+        });
+    }
+    if patch.interviewer_ids.is_some() {
+        tx.execute(
+            "DELETE FROM interview_contact
+             WHERE user_id = $1 AND application_id = $2 AND interview_id = $3",
+            &[&user, &iv.application_id, &iv.id],
+        )
+        .map_err(pg_err)?;
+        for &contact in &iv.interviewer_ids {
+            require_child(tx, user, "contact", iv.application_id, contact)?;
+            link(tx, user, iv.application_id, iv.id, contact)?;
+        }
+    }
+    Ok(())
 }
 
 fn returned_id(rows: Vec<Row>) -> Result<i64> {

@@ -55,6 +55,7 @@
 mod accounts;
 mod facts;
 mod migrate;
+mod pool;
 
 use std::time::Duration;
 
@@ -69,6 +70,7 @@ pub use accounts::{
 };
 pub use facts::UserStore;
 pub use migrate::{MIGRATION_LOCK, PG_SCHEMA_VERSION};
+pub use pool::{pool, PgManager, PgPool, PooledPg, POOL_WAIT};
 
 /// The role every transaction of user data takes (`SET LOCAL ROLE`).
 pub const USER_ROLE: &str = "followup_user";
