@@ -5,8 +5,7 @@
 //! Each test gets a database of its own on the machine's server; without a server the
 //! tests are reported as ignored with the reason (a failure under CI=true).
 //!
-//! The time of `due_users` over 1,000,000 users (a manual run, on a database migrated
-//! by `Pg::open`, e.g. one left by `followup admin`):
+//! The time of `due_users` over 1,000,000 users (a manual run):
 //!
 //! ```text
 //! psql -h 127.0.0.1 -U postgres DB <<'SQL'
@@ -16,12 +15,16 @@
 //!     SELECT i, (i % 100) * 60000000000::bigint, '2026-12-01'
 //!     FROM generate_series(1, 1000000) i;
 //! VACUUM ANALYZE user_due;
-//! \timing on
+//! PREPARE due(bigint, bigint) AS
+//!     SELECT user_id FROM user_due WHERE next_due <= $1 ORDER BY next_due LIMIT $2;
 //! -- the users due in the first minute: 10,000 of them
-//! SELECT count(*) FROM (SELECT user_id FROM user_due WHERE next_due <= 0
-//!                       ORDER BY next_due LIMIT 100000) x;
+//! EXPLAIN (ANALYZE, BUFFERS) EXECUTE due(0, 1000);   -- Index Only Scan, 0.4 ms
+//! EXPLAIN (ANALYZE, BUFFERS) EXECUTE due(0, 100000); -- all 10,000: 2.4 ms
 //! SQL
 //! ```
+//!
+//! (On a database made with `psql -c 'CREATE DATABASE x'` and the files of
+//! `migrations-pg/` applied in order with `psql -f`, the load takes about 30 s.)
 
 use std::collections::{BTreeSet, HashSet};
 use std::process::ExitCode;

@@ -17,8 +17,9 @@
 //!          Index Cond: (next_due <= '...'::bigint)
 //! ```
 //!
-//! (1,000,000 users, 10,000 of them due: [`Pg::due_users`] of 1,000 takes about a
-//! millisecond; see `tests/pg_jobs.rs` for the command that loads them.)
+//! (1,000,000 users, 10,000 of them due in the same minute: the 1,000 first in 0.4 ms
+//! of execution, about 1 ms with the round trip; all 10,000 in 2.4 ms. See
+//! `tests/pg_jobs.rs` for the commands that load and time them.)
 //!
 //! A day whose digest was already dealt with (any state but `waiting`) is never put
 //! back on the schedule: [`Pg::set_next_due`] refuses it (returns `false`) under the
