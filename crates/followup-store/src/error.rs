@@ -237,6 +237,16 @@ pub enum StoreError {
     #[error("cannot read random bytes from the system: {0}")]
     Random(String),
 
+    /// A digest claim this connection no longer holds (already marked, or taken over
+    /// after its session ended).
+    #[error("the digest of user {user_id} for {day} is not held by this worker")]
+    ClaimLost {
+        /// The user.
+        user_id: i64,
+        /// Their local day.
+        day: String,
+    },
+
     /// No account with this e-mail address.
     #[error("no user with e-mail {email}")]
     NoUser {

@@ -10,6 +10,7 @@ use crate::{Result, StoreError};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations-pg/0001_accounts_and_facts.sql"),
     include_str!("../../migrations-pg/0002_plan_gen.sql"),
+    include_str!("../../migrations-pg/0003_jobs.sql"),
 ];
 
 /// The newest PostgreSQL schema version this build knows.

@@ -5,7 +5,9 @@
 //! each row with its `user_id`) and the accounts that own them (`app_user`, `session`,
 //! `api_token`, `one_time_link`). This is the foundation of the hosted service: one
 //! user's core facts are read and written through [`UserStore`] (the [`Facts`](crate::Facts) trait);
-//! the rest of the store (agenda, outbox, mail...) still runs on SQLite only.
+//! the rest of the store (agenda, outbox, mail...) still runs on SQLite only. The
+//! workers' job queue (each user's next due moment, each day's digest claimed exactly
+//! once) is in [`jobs`], whose documentation tells how workers claim and recover.
 //!
 //! # Schema and migrations
 //!
@@ -54,6 +56,7 @@
 
 mod accounts;
 mod facts;
+pub mod jobs;
 mod migrate;
 mod pool;
 
@@ -69,6 +72,9 @@ pub use accounts::{
     API_TOKEN_PREFIX, SESSION_TTL, SIGNUP_LINK_TTL,
 };
 pub use facts::UserStore;
+pub use jobs::{
+    DigestClaim, DigestRun, DigestState, Due, Recovered, DIGEST_LOCK_CLASS, JOBS_CHANNEL,
+};
 pub use migrate::{MIGRATION_LOCK, PG_SCHEMA_VERSION};
 pub use pool::{pool, PgManager, PgPool, PooledPg, POOL_WAIT};
 
