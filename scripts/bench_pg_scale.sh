@@ -197,7 +197,7 @@ load touchpoint "id, user_id, application_id, kind, at, contact_id, channel, not
                   a.start_s + 86400 + bench_gen.h(a.id, 51) % 28800,
                   a.start_s + 2 * 86400 + bench_gen.h(a.id, 52) % 14400,
                   a.closed_s])[j]),
-          (NOT a.past,
+          (a.status = 'active' AND NOT a.past,
            (ARRAY['reply', 'call', 'reply', 'voicemail'])[j],
            a.created_s + j * (a.now_s - a.created_s) / 5)
         ) AS v(applies, kind, at_s) WHERE v.applies) t
@@ -281,7 +281,7 @@ echo
 echo "== rows and sizes"
 q -P footer=off <<'SQL'
 SELECT c.relname AS "table",
-       (SELECT n_live_tup FROM pg_stat_user_tables s WHERE s.relid = c.oid) AS rows,
+       c.reltuples::bigint AS "rows (estimate)",
        pg_size_pretty(pg_table_size(c.oid)) AS data,
        pg_size_pretty(pg_indexes_size(c.oid)) AS indexes,
        pg_size_pretty(pg_total_relation_size(c.oid)) AS total
@@ -402,7 +402,8 @@ explain "touchpoints, all" user "bigint" "$user" "$TOUCHPOINT ORDER BY at, id"
 explain "application by id" user "bigint, bigint" "$user, $app" "$APPLICATION AND id = \$2 ORDER BY id"
 explain "its touchpoints" user "bigint, bigint" "$user, $app" "$TOUCHPOINT AND application_id = \$2 ORDER BY at, id"
 explain "interview by id" user "bigint, bigint" "$user, $app" "$INTERVIEW AND id = \$2"
-explain "interview by calendar uid" user "bigint, text" "$user, 'bench-$app@calendar.example'" \
+uid=$(q -Atc "SELECT uid FROM interview WHERE user_id = $user AND uid IS NOT NULL LIMIT 1")
+explain "interview by calendar uid" user "bigint, text" "$user, '$uid'" \
   "SELECT id FROM interview WHERE user_id = \$1 AND uid = \$2"
 explain "plan_gen of the user" user "bigint" "$user" \
   "SELECT application_id, gen FROM plan_gen WHERE user_id = \$1 ORDER BY application_id"

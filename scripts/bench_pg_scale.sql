@@ -90,15 +90,22 @@ WITH base AS (
                 WHEN bench_gen.h(a, 3) % 100 < 97 THEN 'withdrawn'
                 ELSE 'offer' END AS status
     FROM generate_series(1, :users::bigint * 10) AS a
-), timed AS (
-    SELECT b.*,
-           -- The interview's day: open ones 4 weeks back to 2 weeks ahead of now,
-           -- closed ones 5 to 1 weeks back; 13:00 to 20:30 UTC on the half hour.
-           (c.now_s / 86400 + CASE WHEN b.status = 'active' THEN -28 + bench_gen.h(a, 4) % 42
-                                  ELSE -35 + bench_gen.h(a, 4) % 28 END) * 86400
-               + 13 * 3600 + (bench_gen.h(a, 5) % 16) * 1800 AS start_s,
-           c.now_s
+), dated AS (
+    -- The interview's day: open ones 4 weeks back to 2 weeks ahead of now, closed
+    -- ones 5 to 1 weeks back; a Saturday or Sunday moves to the Friday before.
+    SELECT b.*, c.now_s, 1 + bench_gen.h(b.a, 9) % 10 AS zone_i,
+           date '1970-01-01' + (c.now_s / 86400)::int
+               + CASE WHEN b.status = 'active' THEN -28 + bench_gen.h(b.a, 4) % 42
+                      ELSE -35 + bench_gen.h(b.a, 4) % 28 END AS d
     FROM base b, bench_gen.const c
+), timed AS (
+    -- 9:00 to 16:30 on the half hour, in the interview's zone.
+    SELECT d.a, d.u, d.status, d.now_s, d.zone_i,
+           extract(epoch FROM
+               ((d.d - greatest(extract(isodow FROM d.d)::int - 5, 0))
+                + make_interval(mins => 540 + (bench_gen.h(d.a, 5) % 16) * 30))
+               AT TIME ZONE c.zones[d.zone_i])::bigint AS start_s
+    FROM dated d, bench_gen.const c
 )
 SELECT t.a AS id, t.u AS user_id, t.status, t.start_s, t.now_s,
        -- Applied 1 to 9 weeks before the interview, and at least a day before now.
@@ -110,7 +117,7 @@ SELECT t.a AS id, t.u AS user_id, t.status, t.start_s, t.now_s,
        END AS closed_s,
        -- Whether the interview is over by a day (its follow-ups exist).
        t.start_s <= t.now_s - 86400 AS past,
-       1 + bench_gen.h(t.a, 9) % 10 AS zone_i,
+       t.zone_i,
        bench_gen.pick(c.companies, t.a, 10) || bench_gen.pick(c.suffixes, t.a, 11) AS company,
        bench_gen.pick(c.roles, t.a, 12) AS role,
        -- One in five has a note from its interview.
