@@ -478,6 +478,7 @@ run() {
     p99=$(awk '$1 == "99%" {print $2}' "$out")
     rps=$(awk '/^Requests\/sec/ {print $2}' "$out")
     grep -q "Non-2xx" "$out" && bad=" ($(grep Non-2xx "$out" | tr -s ' '))"
+    grep -q "Socket errors" "$out" && bad="$bad ($(grep 'Socket errors' "$out" | tr -s ' '))"
     printf '%-22s port %-6s p50 %9s  p99 %9s  %9s req/s%s\n' "$name" "$p" "$p50" "$p99" "$rps" "$bad"
   done
 }
