@@ -418,7 +418,8 @@ echo
 echo "== plans in short (user $user)"
 printf '%-36s %-8s %11s  %s\n' query scan time "tables read"
 printf '%s\n' "${summary[@]}"
-echo "(small: a sequential scan of a table under 1 MB, which the planner prefers to an index)"
+echo "(each time is one execution, the first, so it may include reading pages from disk;"
+echo " small: a sequential scan of a table under 1 MB, which the planner prefers to an index)"
 if printf '%s\n' "${summary[@]}" | grep -q 'SEQ SCAN'; then
   echo "some query scans a table over 1 MB sequentially (see above)"
 fi
