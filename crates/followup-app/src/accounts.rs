@@ -40,7 +40,7 @@ use std::path::{Path, PathBuf};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use followup_store::accounts::{LinkPurpose, User};
+use followup_store::accounts::{AccountStore, LinkPurpose, User};
 use followup_store::Store;
 use jiff::{SignedDuration, Timestamp};
 use sha2::{Digest, Sha256};
@@ -275,7 +275,7 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
 /// into a link by the caller, `/signup/<key>`), valid [`SIGNUP_LINK_LIFETIME`].
 pub fn create_user(
     office: &Office,
-    store: &mut Store,
+    store: &mut dyn AccountStore,
     email: &str,
     password: Option<&str>,
     now: Timestamp,
@@ -299,9 +299,26 @@ pub fn create_user(
     Ok((user, link))
 }
 
+/// Makes an account in a database that keeps every user's facts itself (PostgreSQL):
+/// no files to make. With a password or, without one, a sign-up link's key.
+pub fn create_account(
+    store: &mut dyn AccountStore,
+    email: &str,
+    password: Option<&str>,
+    now: Timestamp,
+) -> Result<(User, Option<String>)> {
+    let hash = password.map(hash_password).transpose()?;
+    let user = store.create_user(email, hash.as_deref(), now)?;
+    let link = match password {
+        Some(_) => None,
+        None => Some(new_link(store, user.id, LinkPurpose::Signup, now)?),
+    };
+    Ok((user, link))
+}
+
 /// A new one-time link's key for an account.
 pub fn new_link(
-    store: &mut Store,
+    store: &mut dyn AccountStore,
     user_id: i64,
     purpose: LinkPurpose,
     now: Timestamp,
@@ -316,14 +333,18 @@ pub fn new_link(
 }
 
 /// The account of an address, or a plain error naming it.
-pub fn user_of(store: &Store, email: &str) -> Result<User> {
+pub fn user_of(store: &mut dyn AccountStore, email: &str) -> Result<User> {
     store
         .user_by_email(email)?
         .ok_or_else(|| Error::NotFound(format!("no account for {}", email.trim())))
 }
 
 /// A new API token for the account of `email` (shown once: only its hash is kept).
-pub fn new_api_token(store: &mut Store, email: &str, now: Timestamp) -> Result<(User, String)> {
+pub fn new_api_token(
+    store: &mut dyn AccountStore,
+    email: &str,
+    now: Timestamp,
+) -> Result<(User, String)> {
     let user = user_of(store, email)?;
     let token = new_secret()?;
     store.add_api_token(user.id, &hash_secret(&token), now)?;
@@ -331,7 +352,7 @@ pub fn new_api_token(store: &mut Store, email: &str, now: Timestamp) -> Result<(
 }
 
 /// The account of an API token.
-pub fn token_user(store: &Store, token: &str) -> Result<Option<User>> {
+pub fn token_user(store: &mut dyn AccountStore, token: &str) -> Result<Option<User>> {
     Ok(store.token_user(&hash_secret(token.trim()))?)
 }
 
@@ -373,7 +394,12 @@ pub enum SignIn {
 /// Signs in with an address and a password: a new session of [`SESSION_LIFETIME`],
 /// unless the pair is wrong or the address failed [`MAX_FAILURES`] times in the last
 /// [`FAILURE_WINDOW`] (counted in the database, so every server process sees them).
-pub fn sign_in(store: &mut Store, email: &str, password: &str, now: Timestamp) -> Result<SignIn> {
+pub fn sign_in(
+    store: &mut dyn AccountStore,
+    email: &str,
+    password: &str,
+    now: Timestamp,
+) -> Result<SignIn> {
     let since = now - FAILURE_WINDOW;
     // Noted as a failure before the check, in one transaction with the count: attempts
     // sent at once are each counted.
@@ -411,26 +437,30 @@ const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0v8Ii0kr6yoUvo2O1zZoiKhY8RSZ4ZqvnpDTVDgzQDI";
 
 /// Opens a session for an account: its id.
-pub fn open_session(store: &mut Store, user_id: i64, now: Timestamp) -> Result<String> {
+pub fn open_session(store: &mut dyn AccountStore, user_id: i64, now: Timestamp) -> Result<String> {
     let session = new_secret()?;
     store.add_session(user_id, &hash_secret(&session), now, now + SESSION_LIFETIME)?;
     Ok(session)
 }
 
 /// The account of a session id, while it lasts.
-pub fn session_user(store: &Store, session: &str, now: Timestamp) -> Result<Option<User>> {
+pub fn session_user(
+    store: &mut dyn AccountStore,
+    session: &str,
+    now: Timestamp,
+) -> Result<Option<User>> {
     Ok(store.session_user(&hash_secret(session), now)?)
 }
 
 /// Ends one session.
-pub fn sign_out(store: &mut Store, session: &str) -> Result<()> {
+pub fn sign_out(store: &mut dyn AccountStore, session: &str) -> Result<()> {
     Ok(store.delete_session(&hash_secret(session))?)
 }
 
 /// Sets a password from a one-time link (sign-up or reset): the account, signed in
 /// with a new session, or `None` when the link is unknown, used or expired.
 pub fn set_password_by_link(
-    store: &mut Store,
+    store: &mut dyn AccountStore,
     key: &str,
     purpose: LinkPurpose,
     password: &str,
@@ -452,7 +482,7 @@ pub fn set_password_by_link(
 /// Changes a password, given the current one: every other session ends; the new
 /// session's id is returned. `None`: the current password is wrong.
 pub fn change_password(
-    store: &mut Store,
+    store: &mut dyn AccountStore,
     user_id: i64,
     current: &str,
     new: &str,
@@ -546,7 +576,7 @@ mod tests {
                 .unwrap()
                 .unwrap();
         assert_eq!(who.id, u.id);
-        assert_eq!(session_user(&s, &session, now()).unwrap().unwrap().id, u.id);
+        assert_eq!(session_user(&mut s, &session, now()).unwrap().unwrap().id, u.id);
         assert!(
             set_password_by_link(&mut s, &link, LinkPurpose::Signup, "another one!", now())
                 .unwrap()
@@ -554,7 +584,7 @@ mod tests {
         );
         // The token is kept hashed only.
         let (_, token) = new_api_token(&mut s, "a@example.com", now()).unwrap();
-        assert_eq!(token_user(&s, &token).unwrap().unwrap().id, u.id);
+        assert_eq!(token_user(&mut s, &token).unwrap().unwrap().id, u.id);
         assert!(s.token_user(&token).unwrap().is_none());
     }
 

@@ -22,7 +22,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use followup_app::accounts::{self as acc, Office, SignIn};
-use followup_store::accounts::{LinkPurpose, User};
+use followup_store::accounts::{AccountStore, LinkPurpose, User};
 use jiff::Timestamp;
 use serde::Deserialize;
 use tower::ServiceExt;
@@ -46,6 +46,19 @@ pub struct MultiUser {
     /// Whether `X-Forwarded-Proto` is believed (a proxy in front says how the browser
     /// connected).
     pub trust_proxy: bool,
+    /// Accounts and every user's facts in this PostgreSQL database instead of the
+    /// office's files (`serve --db postgres://…`): `office` is then unused.
+    pub pg: Option<PgAccounts>,
+}
+
+/// The PostgreSQL database of a multi-user server ([`MultiUser::pg`]).
+#[derive(Debug, Clone)]
+pub struct PgAccounts {
+    /// Connections to it.
+    pub pool: followup_store::pg::PgPool,
+    /// The key every user's form tokens are made from, the same in every process
+    /// (`server_secret` "form"; read before serving: the connection blocks).
+    pub form_key: String,
 }
 
 /// Marks a request whose account was checked (put in its extensions, which no client
@@ -113,6 +126,9 @@ impl Front {
     /// The user's app (built on first use, and again when their settings file
     /// changed since).
     fn app(&self, user: &User) -> Result<Router, Problem> {
+        if let Some(pg) = &self.multi.pg {
+            return self.pg_app(pg, user);
+        }
         let office = &self.multi.office;
         let config_file = office.user_config(user.id);
         let changed = std::fs::metadata(&config_file)
@@ -142,8 +158,40 @@ impl Front {
             now: self.base.now,
             token: None,
             config_file: Some(config_file),
+            pg: None,
         });
         apps.insert(user.id, (app.clone(), changed));
+        Ok(app)
+    }
+
+    /// The app of a user whose facts are in PostgreSQL: the server's settings (a
+    /// user's own are not kept there yet), and form tokens made from a key every
+    /// process shares.
+    fn pg_app(&self, pg: &PgAccounts, user: &User) -> Result<Router, Problem> {
+        let mut apps = self
+            .apps
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((app, _)) = apps.get(&user.id) {
+            return Ok(app.clone());
+        }
+        let app = crate::router(Config {
+            // No file: what needs one says it is not available.
+            db: std::path::PathBuf::from(format!("/dev/null/followup-user-{}", user.id)),
+            settings: self.base.settings.clone(),
+            policy: self.base.policy.clone(),
+            now: self.base.now,
+            token: None,
+            config_file: None,
+            pg: Some(crate::PgApp {
+                user: followup_app::ctx::PgUser {
+                    pool: pg.pool.clone(),
+                    user: user.id,
+                },
+                form_secret: acc::hash_secret(&format!("{}:{}", pg.form_key, user.id)),
+            }),
+        });
+        apps.insert(user.id, (app.clone(), None));
         Ok(app)
     }
 
@@ -178,12 +226,19 @@ impl Front {
 /// errors as a problem.
 async fn on_accounts<T: Send + 'static>(
     front: &Front,
-    f: impl FnOnce(&Office, &mut followup_store::Store) -> followup_app::Result<T> + Send + 'static,
+    f: impl FnOnce(Option<&Office>, &mut dyn AccountStore) -> followup_app::Result<T> + Send + 'static,
 ) -> Result<T, Problem> {
+    if let Some(pg) = front.multi.pg.as_ref().map(|p| p.pool.clone()) {
+        return blocking(move || {
+            let mut conn = pg.get_pg().map_err(followup_app::Error::from)?;
+            Ok(f(None, &mut *conn)?)
+        })
+        .await;
+    }
     let (office, pool) = (front.multi.office.clone(), front.accounts.clone());
     blocking(move || {
         let mut store = pool.take()?;
-        Ok(f(&office, &mut store)?)
+        Ok(f(Some(&office), &mut *store)?)
     })
     .await
 }
@@ -252,6 +307,10 @@ async fn by_secret(State(front): State<Shared>, req: Request) -> Response {
     let feed = path.starts_with("/feed/");
     let given = path.rsplit('/').next().unwrap_or("").to_string();
     let owner = on_accounts(&front, move |office, store| {
+        // Only an office's users have these secrets (files beside their database).
+        let Some(office) = office else {
+            return Ok(None);
+        };
         Ok(store.users()?.into_iter().find(|u| {
             let db = office.user_db(u.id);
             if feed {
@@ -613,7 +672,10 @@ async fn open_sign_up(
     }
     let now = front.now();
     let done = on_accounts(&front, move |office, store| {
-        let (u, _) = acc::create_user(office, store, &f.email, Some(&f.password), now)?;
+        let u = match office {
+            Some(office) => acc::create_user(office, store, &f.email, Some(&f.password), now)?.0,
+            None => acc::create_account(store, &f.email, Some(&f.password), now)?.0,
+        };
         acc::open_session(store, u.id, now)
     })
     .await;
@@ -654,10 +716,7 @@ async fn account_page(State(front): State<Shared>, headers: HeaderMap) -> Respon
 
 /// How many API tokens an account has.
 async fn token_count(front: &Shared, user_id: i64) -> Result<i64, Problem> {
-    on_accounts(front, move |_, store| {
-        Ok(store.token_counts()?.get(&user_id).copied().unwrap_or(0))
-    })
-    .await
+    on_accounts(front, move |_, store| Ok(store.token_count(user_id)?)).await
 }
 
 /// Ends every API token of the signed-in account (the browser's session stays).

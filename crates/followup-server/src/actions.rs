@@ -256,9 +256,9 @@ pub(crate) fn moment(v: &Option<String>) -> Option<String> {
 
 /// "Acme (#1)".
 fn label(ctx: &Ctx, id: i64) -> String {
-    ctx.store()
+    ctx.facts()
         .ok()
-        .and_then(|s| s.application(id).ok())
+        .and_then(|mut s| s.application(id).ok())
         .map_or(format!("#{id}"), |f| {
             format!("{} (#{id})", f.application.company)
         })
@@ -597,7 +597,7 @@ async fn edit(
     let request = format!("POST /applications/{id}/edit");
     act(&s, request, &f.c, move |ctx| {
         let full = ctx
-            .store()?
+            .facts()?
             .application(id)
             .map_err(followup_app::ctx::store_err)?;
         let a = &full.application;
@@ -694,7 +694,7 @@ async fn delete(
         }
         let ctx = s.ctx();
         let full = blocking(move || {
-            ctx.store()?
+            ctx.facts()?
                 .application(id)
                 .map_err(|e| followup_app::ctx::store_err(e).into())
         })
@@ -915,7 +915,7 @@ async fn export_file(
 ) -> Page {
     let ctx = s.ctx();
     let text = blocking(move || {
-        let store = ctx.store()?;
+        let mut store = ctx.facts()?;
         let apps = match id {
             Some(id) => store.application(id).map(|full| vec![full]),
             None => store.applications(true),
@@ -960,7 +960,7 @@ async fn export_one_ics(State(s): State<Shared>, Path(id): Path<i64>) -> Page {
 async fn report(State(s): State<Shared>) -> Page {
     let ctx = s.ctx();
     let html = blocking(move || {
-        let store = ctx.store()?;
+        let mut store = ctx.facts()?;
         let apps = store
             .applications(true)
             .map_err(followup_app::ctx::store_err)?;
@@ -985,7 +985,7 @@ async fn backup(State(s): State<Shared>) -> Page {
     let ctx = s.ctx();
     let text = blocking(move || {
         let b = ctx
-            .store()?
+            .facts()?
             .export()
             .map_err(followup_app::ctx::store_err)?;
         serde_json::to_string_pretty(&b).map_err(|e| Problem::internal(e.to_string()))

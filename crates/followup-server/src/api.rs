@@ -982,7 +982,7 @@ pub fn save_profile(ctx: &followup_app::Ctx, p: ProfileBody) -> Result<(), Probl
             .map(|x| x.trim().to_string())
             .filter(|x| !x.is_empty()),
     };
-    ctx.store()?
+    ctx.facts()?
         .set_profile(&profile)
         .map_err(followup_app::ctx::store_err)?;
     Ok(())

@@ -147,6 +147,10 @@ fn scheme(headers: &HeaderMap) -> &'static str {
 
 /// The feed's address for a request with `headers`, if the feed is on.
 pub fn url_for(s: &Shared, headers: &HeaderMap) -> Result<Option<String>, Problem> {
+    if s.files_only("").is_err() {
+        // Off, and cannot be turned on (renewing says why).
+        return Ok(None);
+    }
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
@@ -165,12 +169,14 @@ fn io_problem(db: &std::path::Path, e: &std::io::Error) -> Problem {
 
 /// Renews the secret (or makes the first); the address it gives.
 pub fn renew_for(s: &Shared, headers: &HeaderMap) -> Result<String, Problem> {
+    s.files_only("The calendar feed")?;
     renew(s.db()).map_err(|e| io_problem(s.db(), &e))?;
     Ok(url_for(s, headers)?.unwrap_or_default())
 }
 
 /// Turns the feed off.
 pub fn off_for(s: &Shared) -> Result<(), Problem> {
+    s.files_only("The calendar feed")?;
     turn_off(s.db()).map_err(|e| io_problem(s.db(), &e))
 }
 

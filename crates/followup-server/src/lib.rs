@@ -56,6 +56,18 @@ pub struct Config {
     /// The `config.toml` the Settings page saves to (`policy.toml` goes beside it);
     /// `None`: settings cannot be saved from the web app.
     pub config_file: Option<PathBuf>,
+    /// The user's facts in PostgreSQL instead of `db` (a multi-user server on
+    /// `postgres://`): the user and the key of their form tokens.
+    pub pg: Option<PgApp>,
+}
+
+/// One user's app over PostgreSQL ([`Config::pg`]).
+#[derive(Debug, Clone)]
+pub struct PgApp {
+    /// The pool and the user.
+    pub user: followup_app::ctx::PgUser,
+    /// The key of this user's form tokens, the same in every process.
+    pub form_secret: String,
 }
 
 /// Shared by every request.
@@ -235,13 +247,30 @@ impl AppState {
             Ok(l) => l.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         };
-        Ctx::from_parts(
+        let ctx = Ctx::from_parts(
             settings,
             policy,
             self.config.now.unwrap_or_else(Timestamp::now),
             self.config.db.clone(),
         )
-        .with_pool(self.pool.clone())
+        .with_pool(self.pool.clone());
+        match &self.config.pg {
+            Some(pg) => ctx.on_pg(pg.user.clone()),
+            None => ctx,
+        }
+    }
+
+    /// Refuses what needs the one-person SQLite database's files (the calendar feed's
+    /// and the digest's secrets) when the facts are in PostgreSQL.
+    pub fn files_only(&self, what: &str) -> Result<(), Problem> {
+        match self.config.pg {
+            Some(_) => Err(Problem::new(
+                axum::http::StatusCode::NOT_IMPLEMENTED,
+                "Not available here",
+                format!("{what} is not available with a PostgreSQL database yet"),
+            )),
+            None => Ok(()),
+        }
     }
 
     /// The clock of the dispatcher: the fixed `--now`, else the real one, read for
@@ -426,8 +455,12 @@ pub fn check_listen(addr: &SocketAddr, token: Option<&str>) -> Result<(), String
 pub fn router(config: Config) -> Router {
     // The form token is the database's, so that every process serving it takes the
     // forms any of them showed (one made for this process where the file cannot be).
-    let mut csrf =
-        followup_app::secret::read_or_make(&config.db, "form").unwrap_or_else(|_| random_hex());
+    let mut csrf = match &config.pg {
+        Some(pg) => pg.form_secret.clone(),
+        None => {
+            followup_app::secret::read_or_make(&config.db, "form").unwrap_or_else(|_| random_hex())
+        }
+    };
     if csrf.is_empty() {
         // Never match an empty token.
         csrf = "unavailable".repeat(4);

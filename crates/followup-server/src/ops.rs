@@ -27,7 +27,7 @@ use crate::{blocking, Problem, Shared};
 pub async fn healthz(State(s): State<Shared>) -> Response {
     let ctx = s.ctx();
     match blocking(move || {
-        ctx.store()?
+        ctx.facts()?
             .application_counts()
             .map_err(followup_app::ctx::store_err)?;
         Ok(())

@@ -1433,7 +1433,7 @@ async fn restore_submit(
     let ctx = s.ctx();
     let n = backup.applications.len();
     blocking(move || {
-        ctx.store()?
+        ctx.facts()?
             .restore(&backup)
             .map_err(followup_app::ctx::store_err)?;
         Ok(())

@@ -117,6 +117,7 @@ async fn start_app(dir: &Path) -> String {
     // As `followup serve` does: create the database before the first request.
     ctx.store().unwrap();
     let config = followup_server::Config {
+        pg: None,
         db: ctx.db.clone(),
         settings,
         policy: ctx.policy.clone(),

@@ -24,6 +24,7 @@ fn office(trust_proxy: bool) -> Office1 {
     let ctx = common::ctx(office.db());
     let app = followup_server::accounts::router(
         followup_server::Config {
+            pg: None,
             db: office.db().to_path_buf(),
             settings: ctx.settings.clone(),
             policy: ctx.policy.clone(),
@@ -35,6 +36,7 @@ fn office(trust_proxy: bool) -> Office1 {
             office: office.clone(),
             open_signup: false,
             trust_proxy,
+            pg: None,
         },
     );
     Office1 {

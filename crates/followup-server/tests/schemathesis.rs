@@ -83,6 +83,7 @@ fn schemathesis_finds_no_failure() -> Result<Completion, Failed> {
         .map_err(|e| e.to_string())?;
     let port = listener.local_addr().map_err(|e| e.to_string())?.port();
     let config = followup_server::Config {
+        pg: None,
         db: ctx.db.clone(),
         settings: ctx.settings.clone(),
         policy: ctx.policy.clone(),

@@ -296,6 +296,7 @@ fn non_loopback_needs_a_token() {
 async fn token_is_required_when_set() {
     let dir = tempfile::tempdir().unwrap();
     let app = followup_server::router(followup_server::Config {
+        pg: None,
         db: dir.path().join("t.sqlite"),
         settings: Settings::default(),
         policy: Preset::default().policy(),
@@ -591,6 +592,7 @@ async fn real_server_on_port_zero() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let config = followup_server::Config {
+        pg: None,
         db: dir.path().join("r.sqlite"),
         settings: Settings::default(),
         policy: Preset::default().policy(),
@@ -804,6 +806,7 @@ fn setup_with_config() -> (tempfile::TempDir, Router, std::path::PathBuf) {
         .join("config.toml");
     let now: jiff::Timestamp = "2026-12-02T15:00:00Z".parse().unwrap();
     let app = followup_server::router(followup_server::Config {
+        pg: None,
         db,
         settings: Settings::default(),
         policy: Preset::default().policy(),

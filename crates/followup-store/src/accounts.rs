@@ -441,6 +441,182 @@ impl Store {
     }
 }
 
+/// The accounts of a multi-user server on either backend: the SQLite office's accounts
+/// database ([`Store`]) or PostgreSQL ([`Pg`](crate::pg::Pg)). Each method has the
+/// meaning of the [`Store`] method of the same name; secrets arrive as the hex SHA-256
+/// of the token (`hash_secret` of the app), never the token itself.
+pub trait AccountStore: Send {
+    /// [`Store::create_user`].
+    fn create_user(
+        &mut self,
+        email: &str,
+        password_hash: Option<&str>,
+        now: Timestamp,
+    ) -> Result<User>;
+    /// [`Store::user_by_email`].
+    fn user_by_email(&mut self, email: &str) -> Result<Option<User>>;
+    /// [`Store::user`].
+    fn user(&mut self, id: i64) -> Result<Option<User>>;
+    /// [`Store::users`].
+    fn users(&mut self) -> Result<Vec<User>>;
+    /// [`Store::password_hash`].
+    fn password_hash(&mut self, user_id: i64) -> Result<Option<String>>;
+    /// [`Store::set_password`].
+    fn set_password(&mut self, user_id: i64, password_hash: &str) -> Result<()>;
+    /// [`Store::add_session`].
+    fn add_session(
+        &mut self,
+        user_id: i64,
+        token_hash: &str,
+        now: Timestamp,
+        expires: Timestamp,
+    ) -> Result<()>;
+    /// [`Store::session_user`].
+    fn session_user(&mut self, token_hash: &str, now: Timestamp) -> Result<Option<User>>;
+    /// [`Store::delete_session`].
+    fn delete_session(&mut self, token_hash: &str) -> Result<()>;
+    /// [`Store::delete_sessions`].
+    fn delete_sessions(&mut self, user_id: i64) -> Result<usize>;
+    /// [`Store::add_api_token`].
+    fn add_api_token(&mut self, user_id: i64, token_hash: &str, now: Timestamp) -> Result<()>;
+    /// [`Store::token_user`].
+    fn token_user(&mut self, token_hash: &str) -> Result<Option<User>>;
+    /// How many API tokens the account has.
+    fn token_count(&mut self, user_id: i64) -> Result<i64>;
+    /// [`Store::delete_api_tokens`].
+    fn delete_api_tokens(&mut self, user_id: i64) -> Result<usize>;
+    /// [`Store::add_link`].
+    fn add_link(
+        &mut self,
+        user_id: i64,
+        token_hash: &str,
+        purpose: LinkPurpose,
+        now: Timestamp,
+        expires: Timestamp,
+    ) -> Result<()>;
+    /// [`Store::link_user`].
+    fn link_user(
+        &mut self,
+        token_hash: &str,
+        purpose: LinkPurpose,
+        now: Timestamp,
+    ) -> Result<Option<User>>;
+    /// [`Store::take_link`].
+    fn take_link(
+        &mut self,
+        token_hash: &str,
+        purpose: LinkPurpose,
+        now: Timestamp,
+    ) -> Result<Option<User>>;
+    /// [`Store::try_sign_in`].
+    fn try_sign_in(
+        &mut self,
+        email: &str,
+        now: Timestamp,
+        since: Timestamp,
+        limit: i64,
+    ) -> Result<bool>;
+    /// [`Store::clear_sign_in_failures`].
+    fn clear_sign_in_failures(&mut self, email: &str) -> Result<()>;
+}
+
+impl AccountStore for Store {
+    fn create_user(
+        &mut self,
+        email: &str,
+        password_hash: Option<&str>,
+        now: Timestamp,
+    ) -> Result<User> {
+        Store::create_user(self, email, password_hash, now)
+    }
+    fn user_by_email(&mut self, email: &str) -> Result<Option<User>> {
+        Store::user_by_email(self, email)
+    }
+    fn user(&mut self, id: i64) -> Result<Option<User>> {
+        Store::user(self, id)
+    }
+    fn users(&mut self) -> Result<Vec<User>> {
+        Store::users(self)
+    }
+    fn password_hash(&mut self, user_id: i64) -> Result<Option<String>> {
+        Store::password_hash(self, user_id)
+    }
+    fn set_password(&mut self, user_id: i64, password_hash: &str) -> Result<()> {
+        Store::set_password(self, user_id, password_hash)
+    }
+    fn add_session(
+        &mut self,
+        user_id: i64,
+        token_hash: &str,
+        now: Timestamp,
+        expires: Timestamp,
+    ) -> Result<()> {
+        Store::add_session(self, user_id, token_hash, now, expires)
+    }
+    fn session_user(&mut self, token_hash: &str, now: Timestamp) -> Result<Option<User>> {
+        Store::session_user(self, token_hash, now)
+    }
+    fn delete_session(&mut self, token_hash: &str) -> Result<()> {
+        Store::delete_session(self, token_hash)
+    }
+    fn delete_sessions(&mut self, user_id: i64) -> Result<usize> {
+        Store::delete_sessions(self, user_id)
+    }
+    fn add_api_token(&mut self, user_id: i64, token_hash: &str, now: Timestamp) -> Result<()> {
+        Store::add_api_token(self, user_id, token_hash, now)
+    }
+    fn token_user(&mut self, token_hash: &str) -> Result<Option<User>> {
+        Store::token_user(self, token_hash)
+    }
+    fn token_count(&mut self, user_id: i64) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT count(*) FROM api_token WHERE user_id = ?1")?
+            .query_row([user_id], |r| r.get(0))?)
+    }
+    fn delete_api_tokens(&mut self, user_id: i64) -> Result<usize> {
+        Store::delete_api_tokens(self, user_id)
+    }
+    fn add_link(
+        &mut self,
+        user_id: i64,
+        token_hash: &str,
+        purpose: LinkPurpose,
+        now: Timestamp,
+        expires: Timestamp,
+    ) -> Result<()> {
+        Store::add_link(self, user_id, token_hash, purpose, now, expires)
+    }
+    fn link_user(
+        &mut self,
+        token_hash: &str,
+        purpose: LinkPurpose,
+        now: Timestamp,
+    ) -> Result<Option<User>> {
+        Store::link_user(self, token_hash, purpose, now)
+    }
+    fn take_link(
+        &mut self,
+        token_hash: &str,
+        purpose: LinkPurpose,
+        now: Timestamp,
+    ) -> Result<Option<User>> {
+        Store::take_link(self, token_hash, purpose, now)
+    }
+    fn try_sign_in(
+        &mut self,
+        email: &str,
+        now: Timestamp,
+        since: Timestamp,
+        limit: i64,
+    ) -> Result<bool> {
+        Store::try_sign_in(self, email, now, since, limit)
+    }
+    fn clear_sign_in_failures(&mut self, email: &str) -> Result<()> {
+        Store::clear_sign_in_failures(self, email)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

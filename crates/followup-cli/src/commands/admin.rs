@@ -121,7 +121,7 @@ pub fn run_office(cmd: &AdminCommand, admin: &Admin<'_>) -> Result<()> {
             })
         }
         AdminCommand::ResetLink { email, json } => {
-            let user = acc::user_of(&store, email).map_err(|e| no_user(e, email))?;
+            let user = acc::user_of(&mut store, email).map_err(|e| no_user(e, email))?;
             let key = acc::new_link(
                 &mut store,
                 user.id,
@@ -153,7 +153,7 @@ pub fn run_office(cmd: &AdminCommand, admin: &Admin<'_>) -> Result<()> {
             output::with_stdout(|out| list(out, &users, *json, admin))
         }
         AdminCommand::DeleteUser { email, json, .. } => {
-            let user = acc::user_of(&store, email).map_err(|e| no_user(e, email))?;
+            let user = acc::user_of(&mut store, email).map_err(|e| no_user(e, email))?;
             let db = office.user_db(user.id);
             let mut gone = followup_store::pg::DeletedUser {
                 api_tokens: store.token_counts()?.get(&user.id).copied().unwrap_or(0),

@@ -258,6 +258,32 @@ pub fn dispatch(mut cli: Cli, db_from: Option<&'static str>) -> Result<()> {
             multi_user,
             open_signup,
             trust_proxy,
+        } if db_url.is_some_and(|(url, _)| followup_store::pg::is_url(url)) => {
+            let settings = Settings::load(cli.config.as_deref())?;
+            let policy = followup_app::ctx::load_policy(
+                settings.policy.as_deref(),
+                settings.preset.as_deref(),
+            )?;
+            serve::run_pg(
+                db_url.map(|(url, _)| url).unwrap_or_default(),
+                (settings, policy),
+                cli.now.is_some().then_some(now()?),
+                (listen, *port, *open),
+                serve::Multi {
+                    open_signup: *open_signup,
+                    trust_proxy: *trust_proxy,
+                },
+                *multi_user || token.is_some(),
+            )
+        }
+        Command::Serve {
+            port,
+            listen,
+            token,
+            open,
+            multi_user,
+            open_signup,
+            trust_proxy,
         } => serve::run(
             &tracker()?,
             cli.now.is_some(),

@@ -40,6 +40,7 @@ pub fn run(
     };
     let config_file_for_jobs = config_file.clone();
     let config = followup_server::Config {
+        pg: None,
         db: ctx.db.clone(),
         settings: ctx.settings.clone(),
         policy: ctx.policy.clone(),
@@ -91,6 +92,7 @@ pub fn run(
                 office,
                 open_signup: m.open_signup,
                 trust_proxy: m.trust_proxy,
+                pg: None,
             };
             return followup_server::serve_multi(listener, config, multi)
                 .await
@@ -108,6 +110,80 @@ pub fn run(
             .map_err(|e| Error::Store(format!("the server stopped: {e}")))
     })
 }
+
+/// Runs a server of many users over a PostgreSQL database (`serve --db postgres://…`):
+/// always multi-user (accounts made with `followup --db URL admin create-user`), any
+/// number of processes on one database. `ignored` says `--multi-user` or `--token`
+/// was given (accounts are implied; a token has no meaning here).
+pub fn run_pg(
+    url: &str,
+    (settings, policy): (crate::settings::Settings, followup_core::policy::Policy),
+    fixed_now: Option<jiff::Timestamp>,
+    (listen, port, open): (&str, Option<u16>, bool),
+    m: Multi,
+    ignored: bool,
+) -> Result<()> {
+    let addr = followup_server::parse_listen(listen, port).map_err(Error::input)?;
+    if !addr.ip().is_loopback() && !m.trust_proxy {
+        eprintln!(
+            "note: passwords and session cookies cross the network in the clear on {addr}: \
+             serve it behind an HTTPS proxy (then add --trust-proxy)"
+        );
+    }
+    if ignored {
+        eprintln!(
+            "note: a PostgreSQL database is always served to signed-in accounts: --multi-user is implied and --token is not used"
+        );
+    }
+    let pool = followup_store::pg::pool(url, PG_POOL)?;
+    let (users, form_key) = {
+        use followup_store::accounts::AccountStore;
+        let mut pg = pool.get_pg()?;
+        let key = pg.server_secret("form", || {
+            followup_app::accounts::new_secret().unwrap_or_default()
+        })?;
+        (pg.users()?.len(), key)
+    };
+    let shown = pool.url().to_string();
+    let config = followup_server::Config {
+        pg: None,
+        db: std::path::PathBuf::new(),
+        settings,
+        policy,
+        now: fixed_now,
+        token: None,
+        config_file: None,
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Store(format!("cannot start the server: {e}")))?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| Error::input(format!("cannot listen on {addr}: {e}")))?;
+        let local = listener.local_addr().map_err(Error::Output)?;
+        let url = format!("http://{local}/");
+        println!(
+            "followup is serving {users} account(s) of {shown} at {url} (sign in at {url}signin; make accounts with `followup --db {shown} admin create-user EMAIL`)"
+        );
+        if open {
+            eprintln!("note: visit {url}");
+        }
+        let multi = followup_server::accounts::MultiUser {
+            office: followup_app::accounts::Office::new(std::path::PathBuf::new()),
+            open_signup: m.open_signup,
+            trust_proxy: m.trust_proxy,
+            pg: Some(followup_server::accounts::PgAccounts { pool, form_key }),
+        };
+        followup_server::serve_multi(listener, config, multi)
+            .await
+            .map_err(|e| Error::Store(format!("the server stopped: {e}")))
+    })
+}
+
+/// How many connections to PostgreSQL one server process keeps at most.
+const PG_POOL: u32 = 16;
 
 /// The jobs while the server runs (`followup worker`'s): the outbox's due messages
 /// and the daily digest, every minute, on a blocking thread (S3: the same

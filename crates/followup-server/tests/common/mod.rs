@@ -35,6 +35,7 @@ pub fn ctx(db: &Path) -> Ctx {
 /// given.
 pub fn router(ctx: &Ctx, token: Option<&str>) -> axum::Router {
     followup_server::router(followup_server::Config {
+        pg: None,
         db: ctx.db.clone(),
         settings: ctx.settings.clone(),
         policy: ctx.policy.clone(),

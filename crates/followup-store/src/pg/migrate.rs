@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations-pg/0001_accounts_and_facts.sql"),
     include_str!("../../migrations-pg/0002_plan_gen.sql"),
     include_str!("../../migrations-pg/0003_jobs.sql"),
+    include_str!("../../migrations-pg/0004_sign_in_and_secrets.sql"),
 ];
 
 /// The newest PostgreSQL schema version this build knows.

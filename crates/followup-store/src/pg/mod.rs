@@ -54,6 +54,7 @@
 //! The store never reads the clock: every method that records or compares a moment
 //! takes `now`.
 
+mod account_store;
 mod accounts;
 mod facts;
 pub mod jobs;
