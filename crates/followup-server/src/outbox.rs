@@ -598,6 +598,7 @@ pub async fn send_message(
     headers: HeaderMap,
     ApiJson(body): ApiJson<SendBody>,
 ) -> Result<Response, Problem> {
+    s.files_only("Sending mail")?;
     let key = idempotency::key_of(&headers)?;
     let ctx = s.ctx();
     let clock = s.clock();

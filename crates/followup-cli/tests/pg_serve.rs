@@ -1,0 +1,345 @@
+//! `followup serve --db postgres://…`: many users on one PostgreSQL database, served
+//! by several processes. Against the machine's PostgreSQL (a fresh database per test);
+//! reported as ignored, with the reason, where no server is reachable (a failure under
+//! CI=true).
+//!
+//! - Two processes, 50 connections over 20 accounts: every write on one process is
+//!   read at once on the other (by id, and in the agenda), with no error, and each
+//!   account holds exactly its own writes.
+//! - Isolation: every route of the OpenAPI document that takes an id, walked with
+//!   Bob's session and then his API token over Ann's ids, answers 404 (or 501 where the
+//!   feature is not offered on PostgreSQL at all), and Ann's records are the same
+//!   bytes afterwards.
+
+use std::process::ExitCode;
+
+use followup_store::pg::Pg;
+use followup_store::Facts;
+use libtest_mimic::{Arguments, Failed, Trial};
+use serde_json::{json, Value};
+
+mod common;
+#[path = "common/http.rs"]
+mod http;
+#[path = "../../followup-store/tests/pg_db/mod.rs"]
+mod pg_db;
+
+use http::{free_port, request, request_as, sign_in, Server};
+use pg_db::{with_db, Outcome};
+
+const NOW: &str = "2026-12-04T15:00:00Z";
+const PASSWORD: &str = "correct horse battery";
+
+fn main() -> ExitCode {
+    let args = Arguments::from_args();
+    let tests = vec![
+        Trial::test("two_processes_on_one_database", || {
+            outcome(two_processes_on_one_database())
+        }),
+        Trial::test("another_user_reaches_none_of_a_users_records", || {
+            outcome(another_user_reaches_none())
+        }),
+    ];
+    libtest_mimic::run(&args, tests).exit_code()
+}
+
+fn outcome(o: Outcome) -> Result<(), Failed> {
+    o.map(|_| ())
+}
+
+fn admin(home: &std::path::Path, url: &str, args: &[&str], stdin: Option<&str>) -> String {
+    let mut cmd = common::bare(home);
+    cmd.args(["--db", url, "admin"]).args(args);
+    if let Some(text) = stdin {
+        cmd.write_stdin(text.to_string());
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn serve(home: &std::path::Path, url: &str, port: u16) -> Server {
+    Server::start(home, &["--db", url, "--now", NOW, "serve"], port)
+}
+
+const USERS: usize = 20;
+const CONNECTIONS: usize = 50;
+const ROUNDS: usize = 4;
+
+fn two_processes_on_one_database() -> Outcome {
+    with_db(|db| {
+        let home = tempfile::tempdir().unwrap();
+        let mut tokens = Vec::new();
+        for u in 0..USERS {
+            let email = format!("user{u}@example.com");
+            admin(home.path(), &db.url, &["create-user", &email], None);
+            tokens.push(
+                admin(home.path(), &db.url, &["token", &email], None)
+                    .trim()
+                    .to_string(),
+            );
+        }
+        let ports = [free_port(), free_port()];
+        let _a = serve(home.path(), &db.url, ports[0]);
+        let _b = serve(home.path(), &db.url, ports[1]);
+
+        let workers: Vec<_> = (0..CONNECTIONS)
+            .map(|c| {
+                let token = tokens[c % USERS].clone();
+                std::thread::spawn(move || {
+                    let mut problems = Vec::new();
+                    for round in 0..ROUNDS {
+                        let (w, r) = if (c + round) % 2 == 0 {
+                            (ports[0], ports[1])
+                        } else {
+                            (ports[1], ports[0])
+                        };
+                        let company = format!("Company {c}-{round}");
+                        let body = format!(
+                            r#"{{"company":"{company}","role":"Engineer","round":{{"at":"2026-12-03 10:00","tz":"America/New_York","interviewer":["Jane Doe <jane@example.org>"]}}}}"#
+                        );
+                        let (s, text) = request(w, "POST", "/api/applications", &token, &body);
+                        if s != 201 {
+                            problems.push(format!("POST on {w}: {s} {text}"));
+                            continue;
+                        }
+                        let id = serde_json::from_str::<Value>(&text).unwrap()["id"]
+                            .as_i64()
+                            .unwrap();
+                        let (s, text) =
+                            request(r, "GET", &format!("/api/applications/{id}"), &token, "");
+                        if s != 200 || !text.contains(&company) {
+                            problems.push(format!("GET {id} on {r} after the write on {w}: {s}"));
+                        }
+                        // The thank-you to Jane is due: the agenda on the other
+                        // process has it at once.
+                        let (s, text) = request(r, "GET", "/api/agenda", &token, "");
+                        if s != 200 || !text.contains(&company) {
+                            problems.push(format!("the agenda on {r} lacks {company}: {s}"));
+                        }
+                    }
+                    problems
+                })
+            })
+            .collect();
+        let problems: Vec<String> = workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect();
+        if !problems.is_empty() {
+            return Err(problems.join("\n").into());
+        }
+
+        // A form shown by one process is taken by the other: the same form token.
+        let token_of = |port| {
+            let (s, page) = request(port, "GET", "/settings", &tokens[0], "");
+            assert_eq!(s, 200, "{page}");
+            page.split("name=\"csrf\" value=\"")
+                .nth(1)
+                .and_then(|t| t.split('"').next())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let form = token_of(ports[0]);
+        assert_eq!(form.len(), 64);
+        assert_eq!(token_of(ports[1]), form);
+
+        for (u, token) in tokens.iter().enumerate() {
+            let (s, text) = request(ports[u % 2], "GET", "/api/applications", token, "");
+            assert_eq!(s, 200);
+            let all = serde_json::from_str::<Value>(&text).unwrap();
+            let n = all.as_array().map(Vec::len).unwrap_or(0);
+            let mine = (0..CONNECTIONS).filter(|c| c % USERS == u).count() * ROUNDS;
+            assert_eq!(n, mine, "user{u}: {text}");
+            for c in (0..CONNECTIONS).filter(|c| c % USERS != u) {
+                assert!(
+                    !text.contains(&format!("Company {c}-")),
+                    "user{u} sees {c}'s"
+                );
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Routes that do not exist on PostgreSQL yet: they answer 501 to everyone, whoever's
+/// the id (the mail of one person's SQLite database).
+fn not_offered(path: &str) -> bool {
+    path.starts_with("/api/outbox/") || path.starts_with("/api/inbox/") || path.ends_with("/send")
+}
+
+/// A body each route accepts from its owner (so a refusal is for the id, not the body).
+fn valid_body(method: &str, path: &str) -> Value {
+    let end = path.rsplit('/').next().unwrap_or("");
+    match (method, end) {
+        ("PATCH", "{id}") if path.starts_with("/api/outbox/") => {
+            json!({"at": "2026-12-03T15:00:00Z"})
+        }
+        ("PATCH", "{id}") => json!({"company": "Mallory Inc"}),
+        ("PATCH", "{who}") | ("PUT", "{who}") => json!({"role": "recruiter"}),
+        ("POST", "contacts") => json!({"name": "Eve Mallory"}),
+        ("POST", "notes") => json!({"topic": ["something"]}),
+        ("POST", "touchpoints") => json!({"kind": "call"}),
+        ("POST", "replies") => json!({}),
+        ("POST", "outcome") => json!({"outcome": "rejected"}),
+        ("POST", "skips") => json!({"step": "follow_up"}),
+        ("POST", "interviews") => json!({"at": "2026-12-09 10:00", "tz": "America/New_York"}),
+        ("POST", "draft") => json!({"kind": "thank-you"}),
+        ("POST", "send") => json!({"kind": "thank-you"}),
+        _ => json!({}),
+    }
+}
+
+fn another_user_reaches_none() -> Outcome {
+    with_db(|db| {
+        let home = tempfile::tempdir().unwrap();
+        for who in ["ann@example.com", "bob@example.com"] {
+            admin(
+                home.path(),
+                &db.url,
+                &["create-user", who, "--password-stdin"],
+                Some(PASSWORD),
+            );
+        }
+        let port = free_port();
+        let _server = serve(home.path(), &db.url, port);
+        let ann_cookie = sign_in(port, "ann@example.com", PASSWORD).ok_or("Ann cannot sign in")?;
+        let bob_cookie = sign_in(port, "bob@example.com", PASSWORD).ok_or("Bob cannot sign in")?;
+        let ann_auth = format!("Cookie: {ann_cookie}");
+
+        // Ann's records, made through the API.
+        let call = |auth: &str, m: &str, path: &str, body: Value| {
+            request_as(port, m, path, auth, &body.to_string())
+        };
+        let (s, text) = call(
+            &ann_auth,
+            "POST",
+            "/api/applications",
+            json!({"company": "Acme", "role": "Backend Engineer",
+                   "round": {"at": "2026-12-01 10:00", "tz": "America/New_York",
+                             "interviewer": ["Jane Doe <jane@acme.example>"]}}),
+        );
+        assert_eq!(s, 201, "{text}");
+        let id = serde_json::from_str::<Value>(&text).unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let base = format!("/api/applications/{id}");
+        let (s, text) = call(
+            &ann_auth,
+            "POST",
+            &format!("{base}/notes"),
+            json!({"topic": ["billing"]}),
+        );
+        assert_eq!(s, 201, "{text}");
+        let note = serde_json::from_str::<Value>(&text).unwrap()[0]["id"]
+            .as_i64()
+            .unwrap();
+        let (s, text) = call(
+            &ann_auth,
+            "POST",
+            &format!("{base}/touchpoints"),
+            json!({"kind": "thank-you", "to": "Jane"}),
+        );
+        assert_eq!(s, 201, "{text}");
+        let tid = serde_json::from_str::<Value>(&text).unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let (s, text) = call(
+            &ann_auth,
+            "POST",
+            &format!("{base}/skips"),
+            json!({"step": "follow_up"}),
+        );
+        assert_eq!(s, 201, "{text}");
+        let sid = serde_json::from_str::<Value>(&text).unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let (_, text) = call(&ann_auth, "GET", &base, json!({}));
+        let who = serde_json::from_str::<Value>(&text).unwrap()["full"]["contacts"][0]["id"]
+            .as_i64()
+            .unwrap();
+        let ids = [
+            ("id", id),
+            ("who", who),
+            ("note", note),
+            ("tid", tid),
+            ("sid", sid),
+        ];
+
+        let ann_records = || {
+            let mut pg = Pg::open(&db.url).unwrap();
+            let users = {
+                use followup_store::accounts::AccountStore;
+                pg.users().unwrap()
+            };
+            let ann = users
+                .iter()
+                .find(|u| u.email == "ann@example.com")
+                .unwrap()
+                .id;
+            serde_json::to_string(&pg.user_store(ann).export().unwrap()).unwrap()
+        };
+        let before = ann_records();
+
+        // Bob has a profile of his own (so that a draft is refused for whose the
+        // application is, not for want of a profile).
+        let (s, text) = request_as(
+            port,
+            "PUT",
+            "/api/profile",
+            &format!("Cookie: {bob_cookie}"),
+            &json!({"name": "Bob Builder", "email": "bob@example.com"}).to_string(),
+        );
+        assert_eq!(s, 200, "{text}");
+        let (_, doc) = request_as(port, "GET", "/api/openapi.json", &ann_auth, "");
+        let doc: Value = serde_json::from_str(&doc).unwrap();
+        let bob_token = admin(home.path(), &db.url, &["token", "bob@example.com"], None);
+        let mut walked = 0;
+        let mut wrong = Vec::new();
+        for auth in [
+            format!("Cookie: {bob_cookie}"),
+            format!("Authorization: Bearer {}", bob_token.trim()),
+        ] {
+            for (path, item) in doc["paths"].as_object().unwrap() {
+                if !path.contains('{') {
+                    continue;
+                }
+                let mut uri = path.clone();
+                for (name, id) in &ids {
+                    uri = uri.replace(&format!("{{{name}}}"), &id.to_string());
+                }
+                // The outbox's and the inbox's ids: any number (none exist).
+                uri = uri.replace("{id}", &id.to_string());
+                if path.ends_with("/draft") {
+                    uri.push_str("?kind=thank-you");
+                }
+                for method in item.as_object().unwrap().keys() {
+                    let m = method.to_uppercase();
+                    if !["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&m.as_str()) {
+                        continue;
+                    }
+                    let body = valid_body(&m, path).to_string();
+                    let (s, text) = request_as(port, &m, &uri, &auth, &body);
+                    let fine = s == 404 || (s == 501 && not_offered(path));
+                    if !fine {
+                        wrong.push(format!("{m} {uri}: {s} {text}"));
+                    }
+                    walked += 1;
+                }
+            }
+        }
+        if !wrong.is_empty() {
+            return Err(wrong.join("\n").into());
+        }
+        assert!(walked >= 40, "{walked} requests");
+        // The same read with Ann's own session answers (the walk's 404s were Bob's).
+        let (s, text) = request_as(port, "GET", &base, &ann_auth, "");
+        assert_eq!(s, 200, "{text}");
+        assert_eq!(ann_records(), before, "Ann's records changed");
+        Ok(())
+    })
+}
