@@ -29,7 +29,7 @@
 //! match accounts::sign_in(&mut store, "ANN@example.com", "correct horse battery", now)? {
 //!     SignIn::Ok { user, session } => {
 //!         assert_eq!(user.id, ann.id);
-//!         assert_eq!(accounts::session_user(&store, &session, now)?.unwrap().id, ann.id);
+//!         assert_eq!(accounts::session_user(&mut store, &session, now)?.unwrap().id, ann.id);
 //!     }
 //!     other => panic!("{other:?}"),
 //! }

@@ -402,7 +402,7 @@ fn other_commands() -> Result<(), Failed> {
         let line = common::refused(&mut cmd);
         assert_eq!(
             line,
-            "error: `postgres://…` (from --db) is a PostgreSQL database: PostgreSQL currently serves the `admin` commands only; give an SQLite file path for this command\n"
+            "error: `postgres://…` (from --db) is a PostgreSQL database: PostgreSQL serves the web app (`serve`) and the `admin` commands; give an SQLite file path for this command\n"
         );
     }
     assert!(!home.path().join("postgres:").exists());

@@ -15,10 +15,10 @@ use followup_store::demo::populate;
 use followup_store::model::{Channel, CompanyType, Round, Seniority, Status};
 use followup_store::pg::Pg;
 use followup_store::{
-    ApplicationPatch, Backup, ContactPatch, ContactRole, Facts, HolidayCalendarDays, Interviewer,
-    InviteSequence, NewApplication, NewContact, NewInterview, NewNote, NewOutboxMessage, NewSkip,
-    NewTouchpoint, NoteKind, Outcome, Profile, SkippedStep, Store, StoreError, TouchpointKind,
-    BACKUP_FORMAT,
+    ApplicationFull, ApplicationPatch, Backup, ContactPatch, ContactRole, Facts,
+    HolidayCalendarDays, Interviewer, InviteSequence, NewApplication, NewContact, NewInterview,
+    NewNote, NewOutboxMessage, NewSkip, NewTouchpoint, NoteKind, Outcome, Profile, SkippedStep,
+    Store, StoreError, TouchpointKind, BACKUP_FORMAT,
 };
 use jiff::Timestamp;
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
@@ -1205,13 +1205,26 @@ fn backups_are_per_user() -> Result<Completion, Failed> {
         let ben_json = serde_json::to_string(&ben.export()?)?;
         assert!(!ben_json.contains("Acme") && !ben_json.contains("Ann"));
 
-        // A's backup uploaded by B: its ids are A's, so it is refused whole; neither
-        // user's facts change.
-        let ben_before = serde_json::to_string(&ben.export()?)?;
-        let err = ben.restore(&ann).unwrap_err();
-        assert!(err.is_invalid(), "{err}");
-        assert!(serde_json::to_string(&ben.export()?)? == ben_before);
+        // A's backup uploaded by B (as a backup from another database would be): its
+        // ids are A's, so B's copy gets new ones, every reference moved with them;
+        // A's facts do not change.
+        ben.restore(&ann)?;
+        let copy = ben.export()?;
+        assert_eq!(copy.applications.len(), ann.applications.len());
+        for (mine, theirs) in copy.applications.iter().zip(&ann.applications) {
+            assert_ne!(mine.application.id, theirs.application.id);
+            assert_eq!(same_but_ids(mine), same_but_ids(theirs));
+        }
         assert!(serde_json::to_string(&pg.user_store(a).export()?)? == ann_json);
+        let ben = pg.user_store(b).export()?;
+        assert!(serde_json::to_string(&ben)?.contains("Acme"));
+        // A new id refers to B's own records only.
+        for full in &ben.applications {
+            let contacts: Vec<i64> = full.contacts.iter().map(|c| c.id).collect();
+            for i in &full.interviews {
+                assert!(i.interviewer_ids.iter().all(|c| contacts.contains(c)));
+            }
+        }
 
         // A restores their own backup over their facts: the same facts again.
         let mut ann_store = pg.user_store(a);
@@ -1223,6 +1236,23 @@ fn backups_are_per_user() -> Result<Completion, Failed> {
         assert!(serde_json::to_string(&again)? == ann_json);
         Ok(())
     })
+}
+
+/// An application's facts without any id: what a copy under new ids keeps.
+fn same_but_ids(full: &ApplicationFull) -> String {
+    let mut v = serde_json::to_value(full).unwrap_or_default();
+    fn strip(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(m) => {
+                m.retain(|k, _| k != "id" && !k.ends_with("_id") && !k.ends_with("_ids"));
+                m.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    strip(&mut v);
+    v.to_string()
 }
 
 /// The same calls on both backends give the same backup but for `last_ids`, ids

@@ -135,7 +135,7 @@ pub fn dispatch(mut cli: Cli, db_from: Option<&'static str>) -> Result<()> {
             let from = db_from.unwrap_or("--db");
             return Err(Error::input(if followup_store::pg::is_url(url) {
                 format!(
-                    "`{scheme}://…` (from {from}) is a PostgreSQL database: PostgreSQL currently serves the `admin` commands only; give an SQLite file path for this command"
+                    "`{scheme}://…` (from {from}) is a PostgreSQL database: PostgreSQL serves the web app (`serve`) and the `admin` commands; give an SQLite file path for this command"
                 )
             } else {
                 format!(

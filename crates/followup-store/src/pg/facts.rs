@@ -355,11 +355,26 @@ impl<P: DerefMut<Target = Pg>> Facts for UserStore<P> {
                 ));
             }
         }
+        let refused = |e: Refused| match e {
+            Refused::Constraint(message) | Refused::IdTaken(message) => {
+                StoreError::invalid("backup", message)
+            }
+            Refused::Store(e) => e,
+        };
         self.write(|tx, user| {
-            restore_all(tx, user, backup).map_err(|e| match e {
-                Refused::Constraint(message) => StoreError::invalid("backup", message),
-                Refused::Store(e) => e,
-            })
+            // The backup's ids when they are free (a backup of this account), else
+            // new ones for everything (a backup from another database: a local file
+            // whose ids are other users' here), all or nothing either way.
+            let mut kept = tx.savepoint("kept_ids").map_err(pg_err)?;
+            match restore_all(&mut kept, user, backup) {
+                Ok(()) => kept.commit().map_err(pg_err),
+                Err(Refused::IdTaken(_)) => {
+                    kept.rollback().map_err(pg_err)?;
+                    let fresh = renumbered(tx, backup).map_err(refused)?;
+                    restore_all(tx, user, &fresh).map_err(refused)
+                }
+                Err(e) => Err(refused(e)),
+            }
         })
     }
 
@@ -1313,6 +1328,8 @@ fn insert_profile(tx: &mut Tx<'_>, user: i64, p: &Profile) -> Result<()> {
 /// else.
 enum Refused {
     Constraint(String),
+    /// An id of the backup is another user's (ids are the database's, not the user's).
+    IdTaken(String),
     Store(StoreError),
 }
 
@@ -1327,12 +1344,113 @@ impl From<postgres::Error> for Refused {
         // Class 23: integrity constraint violations (a duplicate id, a reference to a
         // record that is not there or not of this application).
         match e.as_db_error() {
+            Some(db)
+                if db.code() == &SqlState::UNIQUE_VIOLATION
+                    && db.constraint().is_some_and(|c| c.ends_with("_pkey")) =>
+            {
+                Refused::IdTaken(db.message().to_string())
+            }
             Some(db) if db.code().code().starts_with("23") => {
                 Refused::Constraint(db.message().to_string())
             }
             _ => Refused::Store(pg_err(e)),
         }
     }
+}
+
+/// `backup` with new ids from the database's sequences for every record, and every
+/// reference between them (interviewers, a touchpoint's or a skip's contact, a note's
+/// or a skip's interview, invite sequences, change counts) moved with them.
+fn renumbered(tx: &mut Tx<'_>, backup: &Backup) -> std::result::Result<Backup, Refused> {
+    fn fresh(
+        tx: &mut Tx<'_>,
+        table: &str,
+        old: impl Iterator<Item = i64>,
+    ) -> std::result::Result<HashMap<i64, i64>, Refused> {
+        let old: Vec<i64> = old.collect();
+        let n = i64::try_from(old.len()).unwrap_or(i64::MAX);
+        let new: Vec<i64> = tx
+            .query(
+                "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2::bigint)",
+                &[&table, &n],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        Ok(old.into_iter().zip(new).collect())
+    }
+    let apps = &backup.applications;
+    let application = fresh(tx, "application", apps.iter().map(|f| f.application.id))?;
+    let interview = fresh(
+        tx,
+        "interview",
+        apps.iter().flat_map(|f| f.interviews.iter().map(|i| i.id)),
+    )?;
+    let contact = fresh(
+        tx,
+        "contact",
+        apps.iter().flat_map(|f| f.contacts.iter().map(|c| c.id)),
+    )?;
+    let touchpoint = fresh(
+        tx,
+        "touchpoint",
+        apps.iter().flat_map(|f| f.touchpoints.iter().map(|t| t.id)),
+    )?;
+    let note = fresh(
+        tx,
+        "note",
+        apps.iter().flat_map(|f| f.notes.iter().map(|n| n.id)),
+    )?;
+    let skipped = fresh(
+        tx,
+        "skipped_step",
+        apps.iter().flat_map(|f| f.skipped.iter().map(|s| s.id)),
+    )?;
+    // A reference to a record the backup does not hold stays as it is: the insert
+    // refuses it, as it would have.
+    let to = |map: &HashMap<i64, i64>, id: i64| map.get(&id).copied().unwrap_or(id);
+    let mut out = backup.clone();
+    for full in &mut out.applications {
+        full.application.id = to(&application, full.application.id);
+        for i in &mut full.interviews {
+            i.id = to(&interview, i.id);
+            i.application_id = to(&application, i.application_id);
+            for c in &mut i.interviewer_ids {
+                *c = to(&contact, *c);
+            }
+        }
+        for c in &mut full.contacts {
+            c.id = to(&contact, c.id);
+            c.application_id = to(&application, c.application_id);
+        }
+        for t in &mut full.touchpoints {
+            t.id = to(&touchpoint, t.id);
+            t.application_id = to(&application, t.application_id);
+            t.contact_id = t.contact_id.map(|c| to(&contact, c));
+        }
+        for n in &mut full.notes {
+            n.id = to(&note, n.id);
+            n.application_id = to(&application, n.application_id);
+            n.interview_id = n.interview_id.map(|i| to(&interview, i));
+        }
+        for s in &mut full.skipped {
+            s.id = to(&skipped, s.id);
+            s.application_id = to(&application, s.application_id);
+            s.contact_id = s.contact_id.map(|c| to(&contact, c));
+            s.interview_id = s.interview_id.map(|i| to(&interview, i));
+        }
+    }
+    for cal in &mut out.holiday_calendars {
+        cal.id = None;
+    }
+    for seq in &mut out.invite_sequences {
+        seq.interview_id = to(&interview, seq.interview_id);
+    }
+    for gen in &mut out.plan_gens {
+        gen.application_id = to(&application, gen.application_id);
+    }
+    out.last_ids.clear();
+    Ok(out)
 }
 
 /// Replaces the user's facts with the backup's, inside the caller's transaction.
