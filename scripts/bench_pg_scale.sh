@@ -37,6 +37,8 @@
 #
 # Usage: scripts/bench_pg_scale.sh [USERS]
 #   KEEP=1                      keep the database (its URL is printed)
+#   FOLLOWUP_BENCH_DB=NAME      a database this script loaded and kept before: no load
+#                               (USERS is read from it), kept afterwards
 #   FOLLOWUP_BENCH_HTTP=1       the server part
 #   FOLLOWUP_BENCH_SECONDS=30   how long each wrk run lasts
 #   FOLLOWUP_BENCH_PORT=7990    the first server's port (the second: the next one)
@@ -52,7 +54,8 @@ bin=${FOLLOWUP_BIN:-${CARGO_TARGET_DIR:-target}/release/followup}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 now=2026-12-04T15:00:00Z
 now_s=1796396400 # $now in seconds since the epoch
-db=followup_bench_$$
+db=${FOLLOWUP_BENCH_DB:-followup_bench_$$}
+[ -n "${FOLLOWUP_BENCH_DB:-}" ] && KEEP=1
 url=postgres://$PGUSER@$PGHOST:$PGPORT/$db
 export FOLLOWUP_NOW=$now TZ=UTC PGOPTIONS="-c client_min_messages=warning"
 unset FOLLOWUP_DB PGDATABASE
@@ -76,6 +79,10 @@ trap cleanup EXIT
 clock() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(clock)" 'BEGIN { printf "%.1f", b - a }'; }
 
+if [ -n "${FOLLOWUP_BENCH_DB:-}" ]; then
+  users=$(q -Atc 'SELECT count(*) FROM app_user')
+  echo "== $db as loaded before: $users users; load average $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
+else
 echo "== $users users, $((users * 10)) applications, $((users * 40)) touchpoints into $url"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $(psql -X -Atd postgres -c 'SHOW server_version')"
 psql -X -q -d postgres -c "CREATE DATABASE $db"
@@ -276,6 +283,7 @@ t=$(clock)
 q -c "VACUUM (ANALYZE)"
 echo "VACUUM ANALYZE: $(since "$t") s"
 echo "load in all (rows, COPY, checks, vacuum): $(since "$t_load") s"
+fi
 
 echo
 echo "== rows and sizes"

@@ -191,6 +191,12 @@ impl Front {
                 form_secret: acc::hash_secret(&format!("{}:{}", pg.form_key, user.id)),
             }),
         });
+        if apps.len() >= PG_APPS_KEPT {
+            // Bounded: any one goes (made again, cheaply, on its user's next request).
+            if let Some(&gone) = apps.keys().next() {
+                apps.remove(&gone);
+            }
+        }
         apps.insert(user.id, (app.clone(), None));
         Ok(app)
     }
@@ -242,6 +248,10 @@ async fn on_accounts<T: Send + 'static>(
     })
     .await
 }
+
+/// How many users' apps a server over PostgreSQL keeps made (of thousands of users,
+/// those of the last requests, about).
+const PG_APPS_KEPT: usize = 2048;
 
 /// How many open connections to the accounts database are kept for reuse when idle.
 const ACCOUNTS_IDLE: usize = 16;

@@ -483,24 +483,36 @@ pub fn router(config: Config) -> Router {
         sessions: Mutex::default(),
         feed_seen: feed::Seen::default(),
     });
-    let (api, _) = api::router().split_for_parts();
-    let app = Router::new()
-        .merge(pages::router())
-        .route("/feed/{file}", axum::routing::get(feed::serve))
-        .route("/healthz", axum::routing::get(ops::healthz))
-        .route(
-            "/digest/unsubscribe/{secret}",
-            axum::routing::get(digest::ask).post(digest::unsubscribe),
-        )
-        .route("/metrics", axum::routing::get(ops::metrics))
-        .merge(api)
-        .fallback(not_found)
-        .layer(middleware::from_fn(idempotency::digest))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(middleware::from_fn(uniform_errors))
+    let app = routes()
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .layer(middleware::from_fn(same_origin));
     with_security_headers(app).with_state(state)
+}
+
+/// Every route, before the state is given: built once per process (the OpenAPI
+/// document with it), then shared by every app made ([`router`]): a server of many
+/// users makes one for each user it serves.
+fn routes() -> Router<Shared> {
+    static ROUTES: std::sync::OnceLock<Router<Shared>> = std::sync::OnceLock::new();
+    ROUTES
+        .get_or_init(|| {
+            let (api, _) = api::router().split_for_parts();
+            Router::new()
+                .merge(pages::router())
+                .route("/feed/{file}", axum::routing::get(feed::serve))
+                .route("/healthz", axum::routing::get(ops::healthz))
+                .route(
+                    "/digest/unsubscribe/{secret}",
+                    axum::routing::get(digest::ask).post(digest::unsubscribe),
+                )
+                .route("/metrics", axum::routing::get(ops::metrics))
+                .merge(api)
+                .fallback(not_found)
+                .layer(middleware::from_fn(idempotency::digest))
+                .layer(DefaultBodyLimit::max(BODY_LIMIT))
+                .layer(middleware::from_fn(uniform_errors))
+        })
+        .clone()
 }
 
 /// The headers every answer carries: no referrer, no sniffing, the content security

@@ -160,12 +160,10 @@ impl Pg {
 
 /// Takes the user role and sets the user for the rest of `tx`.
 pub(crate) fn as_user(tx: &mut Transaction<'_>, user: i64) -> Result<()> {
-    tx.batch_execute(&format!("SET LOCAL ROLE {USER_ROLE}"))
-        .map_err(pg_err)?;
-    tx.execute(
-        "SELECT set_config('followup.user_id', $1, true)",
-        &[&user.to_string()],
-    )
+    // One round trip for both (the id is a number, written by us: nothing to quote).
+    tx.batch_execute(&format!(
+        "SET LOCAL ROLE {USER_ROLE}; SELECT set_config('followup.user_id', '{user}', true)"
+    ))
     .map_err(pg_err)?;
     Ok(())
 }

@@ -83,6 +83,9 @@ pub fn pool(url: &str, size: u32) -> Result<PgPool> {
         .max_size(size.max(1))
         .min_idle(Some(0))
         .connection_timeout(POOL_WAIT)
+        // A dead connection shows as closed (`has_broken`) or fails its statement;
+        // no extra round trip on every checkout.
+        .test_on_check_out(false)
         .error_handler(Box::new(r2d2::NopErrorHandler))
         .build(PgManager {
             url: url.to_string(),
