@@ -8,6 +8,7 @@
 
 use jiff::Timestamp;
 use postgres::error::SqlState;
+use postgres::types::Type;
 
 use super::{pg_err, Pg};
 use crate::accounts::{AccountStore, LinkPurpose, User};
@@ -184,13 +185,18 @@ impl AccountStore for Pg {
 
     fn session_user(&mut self, token_hash: &str, now: Timestamp) -> Result<Option<User>> {
         let at = ts("now", now)?;
-        self.one_user(
-            "SELECT u.id, u.email::text AS email, u.created_at,
-                    u.password_hash IS NOT NULL AS has_password
-             FROM session s JOIN app_user u ON u.id = s.user_id
-             WHERE s.token_hash = $1 AND s.expires_at > $2",
-            &[&bytes(token_hash), &at],
-        )
+        // Every request asks: one round trip (typed, nothing prepared first).
+        let rows = self
+            .client
+            .query_typed(
+                "SELECT u.id, u.email::text AS email, u.created_at,
+                        u.password_hash IS NOT NULL AS has_password
+                 FROM session s JOIN app_user u ON u.id = s.user_id
+                 WHERE s.token_hash = $1 AND s.expires_at > $2",
+                &[(&bytes(token_hash), Type::BYTEA), (&at, Type::INT8)],
+            )
+            .map_err(pg_err)?;
+        rows.first().map(user_of).transpose()
     }
 
     fn delete_session(&mut self, token_hash: &str) -> Result<()> {
@@ -224,12 +230,16 @@ impl AccountStore for Pg {
     }
 
     fn token_user(&mut self, token_hash: &str) -> Result<Option<User>> {
-        self.one_user(
-            "SELECT u.id, u.email::text AS email, u.created_at,
-                    u.password_hash IS NOT NULL AS has_password
-             FROM api_token t JOIN app_user u ON u.id = t.user_id WHERE t.token_hash = $1",
-            &[&bytes(token_hash)],
-        )
+        let rows = self
+            .client
+            .query_typed(
+                "SELECT u.id, u.email::text AS email, u.created_at,
+                        u.password_hash IS NOT NULL AS has_password
+                 FROM api_token t JOIN app_user u ON u.id = t.user_id WHERE t.token_hash = $1",
+                &[(&bytes(token_hash), Type::BYTEA)],
+            )
+            .map_err(pg_err)?;
+        rows.first().map(user_of).transpose()
     }
 
     fn token_count(&mut self, user_id: i64) -> Result<i64> {

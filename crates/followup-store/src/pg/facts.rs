@@ -46,7 +46,7 @@ use std::ops::DerefMut;
 
 use jiff::Timestamp;
 use postgres::error::SqlState;
-use postgres::types::ToSql;
+use postgres::types::{ToSql, Type};
 use postgres::{IsolationLevel, Row, Transaction};
 
 use super::{as_user, pg_err, Pg};
@@ -696,6 +696,16 @@ fn query(tx: &mut Tx<'_>, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<V
     tx.query(sql, params).map_err(pg_err)
 }
 
+/// [`query`] with `bigint` parameters only, in one round trip (the types given, no
+/// statement prepared first): the reads of every request.
+fn query_ids(tx: &mut Tx<'_>, sql: &str, ids: &[i64]) -> Result<Vec<Row>> {
+    let typed: Vec<(&(dyn ToSql + Sync), Type)> = ids
+        .iter()
+        .map(|v| (v as &(dyn ToSql + Sync), Type::INT8))
+        .collect();
+    tx.query_typed(sql, &typed).map_err(pg_err)
+}
+
 fn profile(tx: &mut Tx<'_>, user: i64) -> Result<Option<Profile>> {
     let rows = query(
         tx,
@@ -784,13 +794,13 @@ fn load(tx: &mut Tx<'_>, user: i64, scope: Scope) -> Result<Vec<ApplicationFull>
         Scope::One(id) => id,
         Scope::All | Scope::Open => 0,
     };
-    let both: [&(dyn ToSql + Sync); 2] = [&user, &id];
+    let both = [user, id];
     let params = match scope {
         Scope::One(_) => &both[..],
         Scope::All | Scope::Open => &both[..1],
     };
     let mut apps = Vec::new();
-    for row in query(
+    for row in query_ids(
         tx,
         &format!("{APPLICATION}{apps_where} ORDER BY id"),
         params,
@@ -814,7 +824,7 @@ fn load(tx: &mut Tx<'_>, user: i64, scope: Scope) -> Result<Vec<ApplicationFull>
                     put: &mut dyn FnMut(&mut ApplicationFull, &Row) -> Result<()>|
      -> Result<()> {
         let sql = format!("{select}{child_where} ORDER BY {order}");
-        for row in query(tx, &sql, params)? {
+        for row in query_ids(tx, &sql, params)? {
             let app: i64 = row.try_get(app_col).map_err(pg_err)?;
             if let Ok(i) = apps.binary_search_by_key(&app, |a| a.application.id) {
                 put(&mut apps[i], &row)?;
