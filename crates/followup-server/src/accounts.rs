@@ -159,6 +159,7 @@ impl Front {
             token: None,
             config_file: Some(config_file),
             pg: None,
+            hosted: true,
         });
         apps.insert(user.id, (app.clone(), changed));
         Ok(app)
@@ -183,6 +184,7 @@ impl Front {
             now: self.base.now,
             token: None,
             config_file: None,
+            hosted: true,
             pg: Some(crate::PgApp {
                 user: followup_app::ctx::PgUser {
                     pool: pg.pool.clone(),

@@ -59,6 +59,9 @@ pub struct Config {
     /// The user's facts in PostgreSQL instead of `db` (a multi-user server on
     /// `postgres://`): the user and the key of their form tokens.
     pub pg: Option<PgApp>,
+    /// Served to signed-in accounts (`--multi-user`, PostgreSQL): the pages speak of
+    /// the account's settings, not of files and variables on the server.
+    pub hosted: bool,
 }
 
 /// One user's app over PostgreSQL ([`Config::pg`]).
@@ -258,6 +261,11 @@ impl AppState {
             Some(pg) => ctx.on_pg(pg.user.clone()),
             None => ctx,
         }
+    }
+
+    /// Whether this app is one account's of a multi-user server.
+    pub fn hosted(&self) -> bool {
+        self.config.hosted
     }
 
     /// Refuses what needs the one-person SQLite database's files (the calendar feed's

@@ -1319,6 +1319,8 @@ async fn new_import(
 #[derive(Template)]
 #[template(path = "settings.html")]
 struct SettingsPage {
+    /// One account's settings on a multi-user server.
+    hosted: bool,
     csrf: String,
     error: Option<String>,
     name: String,
@@ -1376,6 +1378,7 @@ fn settings_page(
         })
         .collect();
     html(&SettingsPage {
+        hosted: s.hosted(),
         zones: zone_names(),
         csrf: s.csrf().to_string(),
         error,

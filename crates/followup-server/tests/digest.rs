@@ -10,6 +10,7 @@ use serde_json::Value;
 fn router(ctx: &followup_app::Ctx, config: &std::path::Path, token: Option<&str>) -> axum::Router {
     followup_server::router(followup_server::Config {
         pg: None,
+        hosted: false,
         db: ctx.db.clone(),
         settings: ctx.settings.clone(),
         policy: ctx.policy.clone(),

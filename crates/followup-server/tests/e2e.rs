@@ -118,6 +118,7 @@ async fn start_app(dir: &Path) -> String {
     ctx.store().unwrap();
     let config = followup_server::Config {
         pg: None,
+        hosted: false,
         db: ctx.db.clone(),
         settings,
         policy: ctx.policy.clone(),

@@ -25,6 +25,7 @@ fn office(trust_proxy: bool) -> Office1 {
     let app = followup_server::accounts::router(
         followup_server::Config {
             pg: None,
+            hosted: false,
             db: office.db().to_path_buf(),
             settings: ctx.settings.clone(),
             policy: ctx.policy.clone(),

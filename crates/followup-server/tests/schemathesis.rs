@@ -84,6 +84,7 @@ fn schemathesis_finds_no_failure() -> Result<Completion, Failed> {
     let port = listener.local_addr().map_err(|e| e.to_string())?.port();
     let config = followup_server::Config {
         pg: None,
+        hosted: false,
         db: ctx.db.clone(),
         settings: ctx.settings.clone(),
         policy: ctx.policy.clone(),

@@ -297,6 +297,7 @@ async fn token_is_required_when_set() {
     let dir = tempfile::tempdir().unwrap();
     let app = followup_server::router(followup_server::Config {
         pg: None,
+        hosted: false,
         db: dir.path().join("t.sqlite"),
         settings: Settings::default(),
         policy: Preset::default().policy(),
@@ -593,6 +594,7 @@ async fn real_server_on_port_zero() {
     let addr = listener.local_addr().unwrap();
     let config = followup_server::Config {
         pg: None,
+        hosted: false,
         db: dir.path().join("r.sqlite"),
         settings: Settings::default(),
         policy: Preset::default().policy(),
@@ -807,6 +809,7 @@ fn setup_with_config() -> (tempfile::TempDir, Router, std::path::PathBuf) {
     let now: jiff::Timestamp = "2026-12-02T15:00:00Z".parse().unwrap();
     let app = followup_server::router(followup_server::Config {
         pg: None,
+        hosted: false,
         db,
         settings: Settings::default(),
         policy: Preset::default().policy(),

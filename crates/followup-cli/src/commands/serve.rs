@@ -41,6 +41,7 @@ pub fn run(
     let config_file_for_jobs = config_file.clone();
     let config = followup_server::Config {
         pg: None,
+        hosted: false,
         db: ctx.db.clone(),
         settings: ctx.settings.clone(),
         policy: ctx.policy.clone(),
@@ -147,6 +148,7 @@ pub fn run_pg(
     let shown = pool.url().to_string();
     let config = followup_server::Config {
         pg: None,
+        hosted: false,
         db: std::path::PathBuf::new(),
         settings,
         policy,

@@ -36,6 +36,7 @@ pub fn ctx(db: &Path) -> Ctx {
 pub fn router(ctx: &Ctx, token: Option<&str>) -> axum::Router {
     followup_server::router(followup_server::Config {
         pg: None,
+        hosted: false,
         db: ctx.db.clone(),
         settings: ctx.settings.clone(),
         policy: ctx.policy.clone(),
