@@ -391,10 +391,11 @@ echo "== query plans, user $user, application $app"
 tok="sha256(convert_to('fu_' || lpad('$user', 64, '0'), 'UTF8'))"
 ses="sha256(convert_to('be' || lpad('$user', 62, '0'), 'UTF8'))"
 at_now=$((now_s * 1000000000))
+# As the server's front asks on every request (crates/followup-store/src/pg/account_store.rs).
 explain "api token -> user" owner "bytea" "$tok" \
-  "SELECT $USER_COLUMNS FROM app_user WHERE id = (SELECT user_id FROM api_token WHERE token_hash = \$1)"
-explain "session -> user (updates last seen)" owner "bytea, bigint" "$ses, $at_now" \
-  "WITH s AS (UPDATE session SET last_seen_at = greatest(last_seen_at, \$2) WHERE token_hash = \$1 AND expires_at > \$2 RETURNING user_id) SELECT $USER_COLUMNS FROM app_user WHERE id = (SELECT user_id FROM s)"
+  "SELECT u.id, u.email::text AS email, u.created_at, u.password_hash IS NOT NULL AS has_password FROM api_token t JOIN app_user u ON u.id = t.user_id WHERE t.token_hash = \$1"
+explain "session -> user" owner "bytea, bigint" "$ses, $at_now" \
+  "SELECT u.id, u.email::text AS email, u.created_at, u.password_hash IS NOT NULL AS has_password FROM session s JOIN app_user u ON u.id = s.user_id WHERE s.token_hash = \$1 AND s.expires_at > \$2"
 explain "application counts" user "bigint" "$user" \
   "SELECT count(*) FILTER (WHERE closed_at IS NULL), count(*) FILTER (WHERE closed_at IS NOT NULL) FROM application WHERE user_id = \$1"
 explain "applications, open" user "bigint" "$user" "$APPLICATION AND closed_at IS NULL ORDER BY id"
