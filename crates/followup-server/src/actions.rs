@@ -9,7 +9,9 @@
 use askama::Template;
 use axum::body::Body;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, Request};
+
+use crate::State;
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -28,7 +30,7 @@ const COOKIE: &str = "followup_flash";
 pub const MARK: &str = "<!--flash-->";
 
 /// The action routes.
-pub fn router() -> Router<Shared> {
+pub fn router() -> Router {
     Router::new()
         .route("/applications/{id}/done", post(done))
         .route("/applications/{id}/replies", post(reply))

@@ -6,7 +6,9 @@
 
 use std::sync::OnceLock;
 
-use axum::extract::{FromRequest, Path, Query, State};
+use axum::extract::{FromRequest, Path, Query};
+
+use crate::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -35,7 +37,7 @@ use crate::{blocking, Problem, Shared};
 struct ApiDoc;
 
 /// The API routes with their documentation.
-pub fn router() -> OpenApiRouter<Shared> {
+pub fn router() -> OpenApiRouter {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(openapi_json))
         .routes(routes!(agenda))

@@ -5,7 +5,9 @@
 //! secret is `<db>.digest-secret` ([`followup_app::secret`]); any other is 404.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
+
+use crate::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 

@@ -115,7 +115,9 @@ mod tests {
 // ---------------------------------------------------------------------------------------
 // The routes.
 
-use axum::extract::{Path as UrlPath, State};
+use axum::extract::Path as UrlPath;
+
+use crate::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;

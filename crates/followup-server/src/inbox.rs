@@ -6,7 +6,9 @@
 
 use askama::Template;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, State};
+use axum::extract::Path;
+
+use crate::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -23,7 +25,7 @@ use crate::pages::PageError;
 use crate::{blocking, idempotency, Problem, Shared};
 
 /// The page routes of the inbox.
-pub fn router() -> Router<Shared> {
+pub fn router() -> Router {
     Router::new()
         .route("/inbox", get(inbox_page))
         .route("/inbox/sync", post(sync_form))

@@ -23,7 +23,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -491,21 +491,40 @@ pub fn router(config: Config) -> Router {
         sessions: Mutex::default(),
         feed_seen: feed::Seen::default(),
     });
-    let app = routes()
-        .layer(middleware::from_fn_with_state(state.clone(), guard))
-        .layer(middleware::from_fn(same_origin));
-    with_security_headers(app).with_state(state)
+    // The routes are made once; this app is them with its state put into each
+    // request (no work per route).
+    Router::new().fallback_service(tower::Layer::layer(&axum::Extension(state), routes()))
+}
+
+/// The app's state in a handler: put into every request by [`router`] (the same
+/// routes serve every app of a process, each request carrying its own app's state).
+pub struct State<T>(pub T);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for State<Shared> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Problem> {
+        parts
+            .extensions
+            .get::<Shared>()
+            .cloned()
+            .map(State)
+            .ok_or_else(|| Problem::internal("a request reached the app without its state"))
+    }
 }
 
 /// Every route, before the state is given: built once per process (the OpenAPI
 /// document with it), then shared by every app made ([`router`]): a server of many
 /// users makes one for each user it serves.
-fn routes() -> Router<Shared> {
-    static ROUTES: std::sync::OnceLock<Router<Shared>> = std::sync::OnceLock::new();
+fn routes() -> Router {
+    static ROUTES: std::sync::OnceLock<Router> = std::sync::OnceLock::new();
     ROUTES
         .get_or_init(|| {
             let (api, _) = api::router().split_for_parts();
-            Router::new()
+            let app = Router::new()
                 .merge(pages::router())
                 .route("/feed/{file}", axum::routing::get(feed::serve))
                 .route("/healthz", axum::routing::get(ops::healthz))
@@ -519,6 +538,9 @@ fn routes() -> Router<Shared> {
                 .layer(middleware::from_fn(idempotency::digest))
                 .layer(DefaultBodyLimit::max(BODY_LIMIT))
                 .layer(middleware::from_fn(uniform_errors))
+                .layer(middleware::from_fn(guard))
+                .layer(middleware::from_fn(same_origin));
+            with_security_headers(app)
         })
         .clone()
 }

@@ -15,7 +15,7 @@
 
 use std::fmt::Write;
 
-use axum::extract::State;
+use crate::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use followup_store::OutboxState;

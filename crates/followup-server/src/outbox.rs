@@ -8,7 +8,9 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, State};
+use axum::extract::Path;
+
+use crate::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -29,7 +31,7 @@ use crate::pages::PageError;
 use crate::{blocking, idempotency, views, Problem, Shared};
 
 /// The page routes of sending.
-pub fn router() -> Router<Shared> {
+pub fn router() -> Router {
     Router::new()
         .route("/outbox", get(outbox_page))
         .route("/applications/{id}/send", post(send_form))

@@ -3,7 +3,9 @@
 
 use askama::Template;
 use axum::extract::rejection::{FormRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
+
+use crate::State;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -17,7 +19,7 @@ use crate::{blocking, Problem, Shared};
 use followup_app::agenda::Group;
 
 /// The page routes.
-pub fn router() -> Router<Shared> {
+pub fn router() -> Router {
     Router::new()
         .route("/", get(today))
         .route("/pipeline", get(pipeline))
