@@ -3,8 +3,6 @@
 //! every write is seen by the next read on the other process (sessions, tokens and
 //! the pages' caches are in the database, not in one process's memory).
 
-use serde_json::Value;
-
 mod common;
 #[path = "common/http.rs"]
 mod http;
@@ -61,83 +59,12 @@ fn two_processes_serve_one_office_and_see_each_others_writes() {
         assert_eq!(t.join().unwrap(), 200);
     }
 
-    let workers: Vec<_> = (0..CONNECTIONS)
-        .map(|c| {
-            let token = tokens[c % USERS].clone();
-            std::thread::spawn(move || {
-                let mut problems = Vec::new();
-                for round in 0..ROUNDS {
-                    // Written on one process, read on the other.
-                    let (w, r) = if (c + round) % 2 == 0 {
-                        (ports[0], ports[1])
-                    } else {
-                        (ports[1], ports[0])
-                    };
-                    let company = format!("Company {c}-{round}");
-                    let body = format!(
-                        r#"{{"company":"{company}","role":"Engineer","round":{{"at":"2026-12-01 10:00","tz":"America/New_York","interviewer":["Jane Doe <jane@example.org>"]}}}}"#
-                    );
-                    let (s, text) = request(w, "POST", "/api/applications", &token, &body);
-                    if s != 201 {
-                        problems.push(format!("POST on {w}: {s} {text}"));
-                        continue;
-                    }
-                    let id = serde_json::from_str::<Value>(&text).unwrap()["id"]
-                        .as_i64()
-                        .unwrap();
-                    // Account u+1's ids are in its own block.
-                    let account = (c % USERS) as i64 + 1;
-                    if id <= account * 1_000_000_000 || id > (account + 1) * 1_000_000_000 {
-                        problems.push(format!("id {id} outside account {account}'s block"));
-                    }
-                    let (s, text) =
-                        request(r, "GET", &format!("/api/applications/{id}"), &token, "");
-                    if s != 200 || !text.contains(&company) {
-                        problems.push(format!("GET {id} on {r} after the write on {w}: {s}"));
-                    }
-                    // The agenda (a cached answer) shows it at once on the other process.
-                    let (s, text) = request(r, "GET", "/api/agenda", &token, "");
-                    if s != 200 || !text.contains(&company) {
-                        problems.push(format!("the agenda on {r} lacks {company}: {s}"));
-                    }
-                }
-                problems
-            })
-        })
-        .collect();
-    let problems: Vec<String> = workers
-        .into_iter()
-        .flat_map(|w| w.join().unwrap())
-        .collect();
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
-
-    // A form shown by one process is taken by the other: the same form token.
-    let token_of = |port| {
-        let (s, page) = request(port, "GET", "/settings", &tokens[0], "");
-        assert_eq!(s, 200, "{page}");
-        page.split("name=\"csrf\" value=\"")
-            .nth(1)
-            .and_then(|t| t.split('"').next())
-            .unwrap_or_default()
-            .to_string()
-    };
-    let form = token_of(ports[0]);
-    assert_eq!(form.len(), 64);
-    assert_eq!(token_of(ports[1]), form);
-
-    // Every account holds exactly its own writes.
-    for (u, token) in tokens.iter().enumerate() {
-        let (s, text) = request(ports[u % 2], "GET", "/api/applications", token, "");
-        assert_eq!(s, 200);
-        let all = serde_json::from_str::<Value>(&text).unwrap();
-        let n = all.as_array().map(Vec::len).unwrap_or(0);
-        let mine = (0..CONNECTIONS).filter(|c| c % USERS == u).count() * ROUNDS;
-        assert_eq!(n, mine, "user{u}: {text}");
-        for c in (0..CONNECTIONS).filter(|c| c % USERS != u) {
-            assert!(
-                !text.contains(&format!("Company {c}-")),
-                "user{u} sees {c}'s"
-            );
-        }
+    // Account u+1's ids are in its own block.
+    fn in_block(u: usize, id: i64) -> Option<String> {
+        let account = u as i64 + 1;
+        (id <= account * 1_000_000_000 || id > (account + 1) * 1_000_000_000)
+            .then(|| format!("id {id} outside account {account}'s block"))
     }
+    let problems = http::written_here_read_there(ports, &tokens, (CONNECTIONS, ROUNDS), in_block);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

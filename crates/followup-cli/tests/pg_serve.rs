@@ -24,7 +24,7 @@ mod http;
 #[path = "../../followup-store/tests/pg_db/mod.rs"]
 mod pg_db;
 
-use http::{free_port, request, request_as, sign_in, Server};
+use http::{free_port, request_as, sign_in, Server};
 use pg_db::{with_db, Outcome};
 
 const NOW: &str = "2026-12-04T15:00:00Z";
@@ -87,80 +87,10 @@ fn two_processes_on_one_database() -> Outcome {
         let _a = serve(home.path(), &db.url, ports[0]);
         let _b = serve(home.path(), &db.url, ports[1]);
 
-        let workers: Vec<_> = (0..CONNECTIONS)
-            .map(|c| {
-                let token = tokens[c % USERS].clone();
-                std::thread::spawn(move || {
-                    let mut problems = Vec::new();
-                    for round in 0..ROUNDS {
-                        let (w, r) = if (c + round) % 2 == 0 {
-                            (ports[0], ports[1])
-                        } else {
-                            (ports[1], ports[0])
-                        };
-                        let company = format!("Company {c}-{round}");
-                        let body = format!(
-                            r#"{{"company":"{company}","role":"Engineer","round":{{"at":"2026-12-03 10:00","tz":"America/New_York","interviewer":["Jane Doe <jane@example.org>"]}}}}"#
-                        );
-                        let (s, text) = request(w, "POST", "/api/applications", &token, &body);
-                        if s != 201 {
-                            problems.push(format!("POST on {w}: {s} {text}"));
-                            continue;
-                        }
-                        let id = serde_json::from_str::<Value>(&text).unwrap()["id"]
-                            .as_i64()
-                            .unwrap();
-                        let (s, text) =
-                            request(r, "GET", &format!("/api/applications/{id}"), &token, "");
-                        if s != 200 || !text.contains(&company) {
-                            problems.push(format!("GET {id} on {r} after the write on {w}: {s}"));
-                        }
-                        // The thank-you to Jane is due: the agenda on the other
-                        // process has it at once.
-                        let (s, text) = request(r, "GET", "/api/agenda", &token, "");
-                        if s != 200 || !text.contains(&company) {
-                            problems.push(format!("the agenda on {r} lacks {company}: {s}"));
-                        }
-                    }
-                    problems
-                })
-            })
-            .collect();
-        let problems: Vec<String> = workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap())
-            .collect();
+        let problems =
+            http::written_here_read_there(ports, &tokens, (CONNECTIONS, ROUNDS), |_, _| None);
         if !problems.is_empty() {
             return Err(problems.join("\n").into());
-        }
-
-        // A form shown by one process is taken by the other: the same form token.
-        let token_of = |port| {
-            let (s, page) = request(port, "GET", "/settings", &tokens[0], "");
-            assert_eq!(s, 200, "{page}");
-            page.split("name=\"csrf\" value=\"")
-                .nth(1)
-                .and_then(|t| t.split('"').next())
-                .unwrap_or_default()
-                .to_string()
-        };
-        let form = token_of(ports[0]);
-        assert_eq!(form.len(), 64);
-        assert_eq!(token_of(ports[1]), form);
-
-        for (u, token) in tokens.iter().enumerate() {
-            let (s, text) = request(ports[u % 2], "GET", "/api/applications", token, "");
-            assert_eq!(s, 200);
-            let all = serde_json::from_str::<Value>(&text).unwrap();
-            let n = all.as_array().map(Vec::len).unwrap_or(0);
-            let mine = (0..CONNECTIONS).filter(|c| c % USERS == u).count() * ROUNDS;
-            assert_eq!(n, mine, "user{u}: {text}");
-            for c in (0..CONNECTIONS).filter(|c| c % USERS != u) {
-                assert!(
-                    !text.contains(&format!("Company {c}-")),
-                    "user{u} sees {c}'s"
-                );
-            }
         }
         Ok(())
     })

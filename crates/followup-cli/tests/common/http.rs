@@ -158,3 +158,93 @@ fn encode(s: &str) -> String {
         })
         .collect()
 }
+
+/// Two processes serving one database, `connections` threads writing on one and
+/// reading on the other, `rounds` times each, thread `c` as account `c % tokens`: an
+/// application added (its company `Company c-round`), read back at once by id and on
+/// the agenda of the other process. `check_id(account, id)` may refuse an id. What
+/// went wrong, one line each; then every account holds exactly its own writes.
+pub fn written_here_read_there(
+    ports: [u16; 2],
+    tokens: &[String],
+    (connections, rounds): (usize, usize),
+    check_id: fn(usize, i64) -> Option<String>,
+) -> Vec<String> {
+    let users = tokens.len();
+    let workers: Vec<_> = (0..connections)
+        .map(|c| {
+            let token = tokens[c % users].clone();
+            std::thread::spawn(move || {
+                let mut problems = Vec::new();
+                for round in 0..rounds {
+                    // Written on one process, read on the other.
+                    let (w, r) = if (c + round) % 2 == 0 {
+                        (ports[0], ports[1])
+                    } else {
+                        (ports[1], ports[0])
+                    };
+                    let company = format!("Company {c}-{round}");
+                    let body = format!(
+                        r#"{{"company":"{company}","role":"Engineer","round":{{"at":"2026-12-01 10:00","tz":"America/New_York","interviewer":["Jane Doe <jane@example.org>"]}}}}"#
+                    );
+                    let (s, text) = request(w, "POST", "/api/applications", &token, &body);
+                    if s != 201 {
+                        problems.push(format!("POST on {w}: {s} {text}"));
+                        continue;
+                    }
+                    let id = serde_json::from_str::<serde_json::Value>(&text).unwrap()["id"]
+                        .as_i64()
+                        .unwrap();
+                    problems.extend(check_id(c % users, id));
+                    let (s, text) =
+                        request(r, "GET", &format!("/api/applications/{id}"), &token, "");
+                    if s != 200 || !text.contains(&company) {
+                        problems.push(format!("GET {id} on {r} after the write on {w}: {s}"));
+                    }
+                    // The agenda (a cached answer on SQLite) shows it at once on the
+                    // other process.
+                    let (s, text) = request(r, "GET", "/api/agenda", &token, "");
+                    if s != 200 || !text.contains(&company) {
+                        problems.push(format!("the agenda on {r} lacks {company}: {s}"));
+                    }
+                }
+                problems
+            })
+        })
+        .collect();
+    let mut problems: Vec<String> = workers
+        .into_iter()
+        .flat_map(|w| w.join().unwrap())
+        .collect();
+    // A form shown by one process is taken by the other: the same form token.
+    let form_token = |port| {
+        let (s, page) = request(port, "GET", "/settings", &tokens[0], "");
+        assert_eq!(s, 200, "{page}");
+        page.split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|t| t.split('"').next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let form = form_token(ports[0]);
+    if form.len() != 64 || form_token(ports[1]) != form {
+        problems.push("the two processes show different form tokens".into());
+    }
+    for (u, token) in tokens.iter().enumerate() {
+        let (s, text) = request(ports[u % 2], "GET", "/api/applications", token, "");
+        let all = serde_json::from_str::<serde_json::Value>(&text).unwrap_or_default();
+        let n = all.as_array().map(Vec::len).unwrap_or(0);
+        let mine = (0..connections).filter(|c| c % users == u).count() * rounds;
+        if s != 200 || n != mine {
+            problems.push(format!(
+                "account {u} holds {n} applications, not {mine}: {s}"
+            ));
+        }
+        for c in (0..connections).filter(|c| c % users != u) {
+            if text.contains(&format!("Company {c}-")) {
+                problems.push(format!("account {u} sees thread {c}'s"));
+            }
+        }
+    }
+    problems
+}
