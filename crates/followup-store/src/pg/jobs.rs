@@ -342,6 +342,46 @@ impl Pg {
         Ok(kept)
     }
 
+    /// Puts every account that has no schedule yet (no `user_due` row: an account just
+    /// made by `admin create-user`) on the schedule at `due`, in one statement; how many
+    /// were added. Every user shares the server's zone and digest hour, so one moment
+    /// serves them all. Accounts already on the schedule (or taken off it) are left as
+    /// they are. Notifies the workers ([`JOBS_CHANNEL`]) when any was added.
+    pub fn schedule_missing(&mut self, due: Due) -> Result<u64> {
+        let at = ns("next_due", due.at)?;
+        let day = due.day.to_string();
+        let mut tx = self.client.transaction().map_err(pg_err)?;
+        let added = tx
+            .execute(
+                "INSERT INTO user_due (user_id, next_due, day)
+                 SELECT u.id, $1, $2 FROM app_user u
+                  WHERE NOT EXISTS (SELECT 1 FROM user_due d WHERE d.user_id = u.id)
+                  ORDER BY u.id
+                 ON CONFLICT (user_id) DO NOTHING",
+                &[&at, &day],
+            )
+            .map_err(pg_err)?;
+        if added > 0 {
+            tx.execute("SELECT pg_notify($1, '')", &[&JOBS_CHANNEL])
+                .map_err(pg_err)?;
+        }
+        tx.commit().map_err(pg_err)?;
+        Ok(added)
+    }
+
+    /// The e-mail addresses of the accounts among `users` (an account deleted since is
+    /// left out).
+    pub fn emails(&mut self, users: &[i64]) -> Result<Vec<(i64, String)>> {
+        let rows = self
+            .client
+            .query(
+                "SELECT id, email::text FROM app_user WHERE id = ANY($1)",
+                &[&users],
+            )
+            .map_err(pg_err)?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
     /// `user`'s next due moment, if any.
     pub fn next_due(&mut self, user: i64) -> Result<Option<Due>> {
         let row = self
