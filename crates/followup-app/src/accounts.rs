@@ -576,7 +576,10 @@ mod tests {
                 .unwrap()
                 .unwrap();
         assert_eq!(who.id, u.id);
-        assert_eq!(session_user(&mut s, &session, now()).unwrap().unwrap().id, u.id);
+        assert_eq!(
+            session_user(&mut s, &session, now()).unwrap().unwrap().id,
+            u.id
+        );
         assert!(
             set_password_by_link(&mut s, &link, LinkPurpose::Signup, "another one!", now())
                 .unwrap()
