@@ -72,6 +72,20 @@
 //! keep `limit` to a few hundred (the server's lock table is sized by
 //! `max_locks_per_transaction × max_connections`).
 //!
+//! # Durability
+//!
+//! A claim and [`Pg::mark_sending`] are committed as the server is set to (by
+//! default, written through to disk before the commit returns): a `sending` lost in a
+//! crash of the database server would let the digest go out twice. The endings
+//! ([`Pg::mark_sent`], [`Pg::mark_nothing`], [`Pg::mark_failed`],
+//! [`Pg::mark_waiting`]) are committed with `synchronous_commit = off`: the commit
+//! returns before its record reaches the disk (the server writes it within a fraction
+//! of a second), which saves a disk flush per digest (about 4 ms on the test machine,
+//! as long as the rest of a digest's work). An ending lost in a crash of the database
+//! server leaves the row as it was before, durable: `sending` (recovered `unknown`,
+//! never sent again) or `claimed` (nothing was handed over: run again). So at most
+//! once still holds; such a crash can only turn a `sent` into an `unknown`.
+//!
 //! # Roles
 //!
 //! A worker serves every user: `user_due` and `digest_run` are not under row-level
@@ -679,6 +693,9 @@ impl Pg {
             ));
         }
         let mut tx = self.client.transaction().map_err(pg_err)?;
+        // Not waited for on disk (see "Durability" in the module's documentation).
+        tx.batch_execute("SET LOCAL synchronous_commit = off")
+            .map_err(pg_err)?;
         end(&mut tx, claim, now, from, to, detail)?;
         schedule(&mut tx, claim.user_id, next)?;
         tx.commit().map_err(pg_err)?;
