@@ -200,22 +200,25 @@ impl PgWorker {
         Ok(self.conn.insert(conn))
     }
 
-    /// Runs one pass at `now` (see the module's documentation); the jobs done. On an
-    /// error of the database the connection is dropped (its claims go back to the
-    /// queue) and the jobs done so far are lost to the report, not to the records.
-    pub fn pass(&mut self, now: Timestamp) -> Result<Vec<Job>> {
-        let out = self.pass_on(now);
+    /// Runs one pass at `now` (see the module's documentation), handing each job to
+    /// `report` as soon as it is done (and recorded). On an error of the database the
+    /// connection is dropped: its claims go back to the queue.
+    pub fn pass(
+        &mut self,
+        now: Timestamp,
+        report: &mut dyn FnMut(Job) -> Result<()>,
+    ) -> Result<()> {
+        let out = self.pass_on(now, report);
         if out.is_err() {
             self.conn = None;
         }
         out
     }
 
-    fn pass_on(&mut self, now: Timestamp) -> Result<Vec<Job>> {
+    fn pass_on(&mut self, now: Timestamp, report: &mut dyn FnMut(Job) -> Result<()>) -> Result<()> {
         let account = Account::of_server(&self.settings)?;
         let at = now.to_string();
         let today = self.moment(now.to_zoned(self.zone.clone()).date())?;
-        let mut jobs = Vec::new();
         let conn = self.conn()?;
         conn.schedule_missing(today).map_err(store_err)?;
         let recovered = conn.recover_digests(now).map_err(store_err)?;
@@ -224,7 +227,7 @@ impl PgWorker {
             self.conn()?
                 .set_next_due(claim.user_id, Some(next))
                 .map_err(store_err)?;
-            jobs.push(Job {
+            report(Job {
                 at: at.clone(),
                 job: "digest",
                 id: claim.day.to_string(),
@@ -232,7 +235,7 @@ impl PgWorker {
                 detail: "a worker stopped while handing it over: maybe sent; it is not sent again"
                     .into(),
                 account: Some(claim.user_id),
-            });
+            })?;
         }
         if self.secret.is_none() {
             let fresh = crate::accounts::new_secret()?;
@@ -264,14 +267,14 @@ impl PgWorker {
                     .find(|(u, _)| *u == claim.user_id)
                     .map(|(_, e)| e.as_str());
                 let (state, detail) = self.run(claim, to, now, &mut smtp)?;
-                jobs.push(Job {
+                report(Job {
                     at: at.clone(),
                     job: "digest",
                     id: claim.day.to_string(),
                     state,
                     detail,
                     account: Some(claim.user_id),
-                });
+                })?;
             }
             if smtp.down.is_some() {
                 break;
@@ -280,7 +283,7 @@ impl PgWorker {
         if let Some(s) = smtp.session.take() {
             s.close();
         }
-        Ok(jobs)
+        Ok(())
     }
 
     /// One claim, composed, sent and marked; its state and detail for the report. An

@@ -76,8 +76,8 @@ pub fn run_pg(
     let mut first = true;
     loop {
         let now = fixed_now.unwrap_or_else(Timestamp::now);
-        match worker.pass(now) {
-            Ok(done) => print_jobs(&done, json)?,
+        match worker.pass(now, &mut |job| print_jobs(&[job], json)) {
+            Ok(()) => {}
             Err(e) if first => return Err(e),
             Err(e) => eprintln!("worker: {e}"),
         }
