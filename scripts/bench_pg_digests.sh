@@ -7,6 +7,8 @@
 # second pass, which must find nothing to do.
 #
 #   scripts/bench_pg_digests.sh [USERS] [WORKERS]
+#   TIME_CMD='/usr/bin/time -f %U_user_%S_sys_%e_wall'     wraps each worker (split on spaces)
+#   URL_PARAMS='?options=-c%20synchronous_commit%3Doff'     appended to the URL
 #
 # Needs psql and a PostgreSQL server where PGUSER may create databases (default
 # postgres@127.0.0.1:5432, trust), python3 with aiosmtpd, and the release binary
