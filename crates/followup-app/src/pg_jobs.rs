@@ -34,7 +34,10 @@
 //! PostgreSQL users have no secret files: the digest's `List-Unsubscribe` link is
 //! `<url>/digest/unsubscribe/<user id>.<mac>`, where `mac` is the hex SHA-256 of
 //! `<secret>:<user id>` and `secret` the server's secret named `digest`
-//! (`server_secret`, made by the first process that asks) ([`unsubscribe_mac`]).
+//! (`server_secret`, made by the first process that asks) ([`unsubscribe_mac`]). The
+//! server (`serve --db postgres://…`) asks at a GET of that link and, at a POST (the
+//! one-click unsubscription of RFC 8058), takes the user off the schedule
+//! (`next_due` NULL): no more digests until it is set again.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -65,6 +68,14 @@ pub const SECRET: &str = "digest";
 /// The mac of `user`'s unsubscribe link: the hex SHA-256 of `<secret>:<user>`.
 pub fn unsubscribe_mac(secret: &str, user: i64) -> String {
     crate::accounts::hash_secret(&format!("{secret}:{user}"))
+}
+
+/// The user whose unsubscribe link ends in `given` (`USER.MAC`), if its mac is right
+/// for the server's `secret` (compared in constant time).
+pub fn unsubscribe_user(secret: &str, given: &str) -> Option<i64> {
+    let (user, mac) = given.split_once('.')?;
+    let user: i64 = user.parse().ok()?;
+    crate::secret::matches(&unsubscribe_mac(secret, user), mac).then_some(user)
 }
 
 /// A name for this worker in the job queue's records: `HOST-PID`.

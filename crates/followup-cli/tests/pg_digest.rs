@@ -243,8 +243,70 @@ fn each_user_gets_one_digest_and_a_second_pass_sends_nothing() -> Outcome {
         );
         assert_eq!(String::from_utf8(again.stdout)?, "");
         assert_eq!(received_count(sink), 5);
+
+        // The unsubscribe link, served by `serve --db URL`: a GET asks, a wrong mac is
+        // 404, a POST takes the user off the schedule.
+        let mac: String = pg
+            .client()
+            .query_one(
+                "SELECT encode(sha256(convert_to($1 || ':2', 'UTF8')), 'hex')",
+                &[&secret],
+            )?
+            .get(0);
+        let mut server = Workers(vec![Command::new(env!("CARGO_BIN_EXE_followup"))
+            .env_clear()
+            .env("HOME", root)
+            .env("XDG_CONFIG_HOME", root.join("config"))
+            .env("XDG_DATA_HOME", root.join("data"))
+            .args(["--db", &db.url, "--now", NOW, "serve", "--port", "0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?]);
+        let mut first = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(server.0[0].stdout.take().ok_or("no stdout")?),
+            &mut first,
+        )?;
+        let addr = first
+            .split("http://")
+            .nth(1)
+            .and_then(|a| a.split('/').next())
+            .ok_or_else(|| format!("no address in {first:?}"))?
+            .to_string();
+        let link = format!("/digest/unsubscribe/2.{mac}");
+        let get = http(&addr, "GET", &link)?;
+        assert!(get.starts_with("HTTP/1.1 200"), "{get}");
+        assert!(get.contains(&format!("action=\"{link}\"")), "{get}");
+        let wrong = http(&addr, "POST", &format!("/digest/unsubscribe/3.{mac}"))?;
+        assert!(wrong.starts_with("HTTP/1.1 404"), "{wrong}");
+        let post = http(&addr, "POST", &link)?;
+        assert!(post.starts_with("HTTP/1.1 200"), "{post}");
+        let due: Vec<(i64, Option<i64>)> = pg
+            .client()
+            .query(
+                "SELECT user_id, next_due FROM user_due WHERE user_id IN (2, 3) ORDER BY 1",
+                &[],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        assert_eq!(due, vec![(2, None), (3, Some(tomorrow))]);
+        drop(server);
         Ok(())
     })
+}
+
+/// One HTTP/1.1 request without a body; the whole answer.
+fn http(addr: &str, method: &str, path: &str) -> Result<String, Failed> {
+    use std::io::{Read, Write};
+    let mut c = std::net::TcpStream::connect(addr)?;
+    write!(
+        c,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut out = String::new();
+    c.read_to_string(&mut out)?;
+    Ok(out)
 }
 
 /// Kills and reaps every child on drop (a failed assertion leaves none behind).
