@@ -404,8 +404,9 @@ pub fn run_due(ctx: &Ctx) -> Result<Run> {
     }
 }
 
-/// The digest as a message (RFC 5322) to the user, with one-click unsubscription.
-fn message(
+/// The digest as a message (RFC 5322) to the user, with one-click unsubscription at
+/// `<base>/digest/unsubscribe/<secret>`.
+pub(crate) fn message(
     account: &Account,
     to: &str,
     d: &Digest,

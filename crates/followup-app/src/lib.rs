@@ -22,6 +22,7 @@ pub mod limits;
 pub mod mail;
 pub mod note;
 pub mod outbox;
+pub mod pg_jobs;
 pub mod proof;
 pub mod secret;
 pub mod settings;

@@ -114,8 +114,41 @@ impl Account {
     /// The account of the settings; the From address is `[mail] address`, else the
     /// profile's email.
     pub fn from_ctx(ctx: &Ctx) -> Result<Account> {
-        let mail = &ctx.settings.mail;
-        let smtp_from = ctx.settings.origin("mail.smtp");
+        Account::from_settings(&ctx.settings, || ctx.profile())
+    }
+
+    /// The server's own account, which the digests of a PostgreSQL server leave from
+    /// (`followup --db postgres://… worker`): the settings' `[mail]`, with their
+    /// `address` as the From address (no profile: the server has none), named
+    /// `followup`.
+    pub fn of_server(settings: &crate::settings::Settings) -> Result<Account> {
+        if settings
+            .mail
+            .address
+            .as_deref()
+            .is_none_or(|a| a.trim().is_empty())
+            && settings
+                .mail
+                .smtp
+                .as_deref()
+                .is_some_and(|s| !s.trim().is_empty())
+        {
+            return Err(Error::input(
+                "no sender address for the digests: set `address` in [mail] of the server's \
+                 config.toml (or FOLLOWUP_MAIL_ADDRESS)",
+            ));
+        }
+        let mut account = Account::from_settings(settings, || Ok(None))?;
+        account.name = "followup".to_string();
+        Ok(account)
+    }
+
+    fn from_settings(
+        settings: &crate::settings::Settings,
+        profile: impl FnOnce() -> Result<Option<followup_store::model::Profile>>,
+    ) -> Result<Account> {
+        let mail = &settings.mail;
+        let smtp_from = settings.origin("mail.smtp");
         let Some(url) = mail.smtp.as_deref().filter(|s| !s.trim().is_empty()) else {
             return Err(Error::input(
                 "no mail server: set `smtp` in the [mail] section of config.toml (or \
@@ -124,7 +157,7 @@ impl Account {
         };
         let (security, host, port) =
             parse_smtp(url).map_err(|e| Error::input(format!("{e} ({smtp_from})")))?;
-        let profile = ctx.profile()?;
+        let profile = profile()?;
         let address =
             match mail.address.as_deref().filter(|a| !a.trim().is_empty()) {
                 Some(a) => a.trim().to_string(),
@@ -139,7 +172,7 @@ impl Account {
         if !plain_address(&address) {
             return Err(Error::input(format!(
                 "the sender address `{address}` ({}) cannot go in a mail header",
-                ctx.settings.origin("mail.address")
+                settings.origin("mail.address")
             )));
         }
         Ok(Account {
@@ -152,7 +185,7 @@ impl Account {
             password_command: mail.password_command.clone(),
             ca: mail.ca.clone(),
             smtp_from,
-            env_password: !ctx.settings.origins.isolated,
+            env_password: !settings.origins.isolated,
         })
     }
 

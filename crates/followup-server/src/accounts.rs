@@ -318,6 +318,9 @@ async fn by_secret(State(front): State<Shared>, req: Request) -> Response {
     let path = req.uri().path().to_string();
     let feed = path.starts_with("/feed/");
     let given = path.rsplit('/').next().unwrap_or("").to_string();
+    if let (false, Some(pg)) = (feed, front.multi.pg.as_ref().map(|p| p.pool.clone())) {
+        return pg_unsubscribe(pg, req.method() == axum::http::Method::POST, path, given).await;
+    }
     let owner = on_accounts(&front, move |office, store| {
         // Only an office's users have these secrets (files beside their database).
         let Some(office) = office else {
@@ -358,6 +361,45 @@ async fn by_secret(State(front): State<Shared>, req: Request) -> Response {
     match app.oneshot(Request::from_parts(parts, body)).await {
         Ok(r) => r,
         Err(never) => match never {},
+    }
+}
+
+/// The digest's unsubscribe link on PostgreSQL (`/digest/unsubscribe/USER.MAC`,
+/// [`followup_app::pg_jobs::unsubscribe_user`]): a GET asks first, a POST takes the
+/// user off the digests' schedule. Any other link is 404.
+async fn pg_unsubscribe(
+    pool: followup_store::pg::PgPool,
+    post: bool,
+    path: String,
+    given: String,
+) -> Response {
+    let done = crate::blocking(move || {
+        let mut conn = pool.get_pg().map_err(followup_app::Error::from)?;
+        let fresh = followup_app::accounts::new_secret()?;
+        let secret = conn
+            .server_secret(followup_app::pg_jobs::SECRET, || fresh)
+            .map_err(followup_app::Error::from)?;
+        let Some(user) = followup_app::pg_jobs::unsubscribe_user(&secret, &given) else {
+            return Ok(None);
+        };
+        if post {
+            conn.set_next_due(user, None)
+                .map_err(followup_app::Error::from)?;
+        }
+        Ok(Some(user))
+    })
+    .await;
+    match done {
+        Ok(Some(_)) => {
+            crate::digest::unsubscribe_page(post, if post { String::new() } else { path })
+        }
+        Ok(None) => Problem::new(
+            StatusCode::NOT_FOUND,
+            "No such link",
+            "this unsubscribe link is not this server's",
+        )
+        .into_response(),
+        Err(p) => p.into_response(),
     }
 }
 

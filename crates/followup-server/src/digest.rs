@@ -34,6 +34,12 @@ fn opens(s: &Shared, given: &str) -> Result<bool, Problem> {
     Ok(secret.is_some_and(|secret| followup_app::secret::matches(&secret, given)))
 }
 
+/// The page of an unsubscribe link: asking first (`off` false: its form posts to
+/// `action`), or saying it is done.
+pub(crate) fn unsubscribe_page(off: bool, action: String) -> Response {
+    page(&Unsubscribe { off, action })
+}
+
 fn not_found() -> Response {
     Problem::new(
         StatusCode::NOT_FOUND,

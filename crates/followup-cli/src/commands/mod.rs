@@ -303,6 +303,29 @@ pub fn dispatch(mut cli: Cli, db_from: Option<&'static str>) -> Result<()> {
         Command::Worker {
             json,
             once,
+            multi_user,
+        } if db_url.is_some_and(|(url, _)| followup_store::pg::is_url(url)) => {
+            if *multi_user {
+                eprintln!(
+                    "note: a PostgreSQL database's worker always serves every account: --multi-user is implied"
+                );
+            }
+            let settings = Settings::load(cli.config.as_deref())?;
+            let policy = followup_app::ctx::load_policy(
+                settings.policy.as_deref(),
+                settings.preset.as_deref(),
+            )?;
+            worker::run_pg(
+                db_url.map(|(url, _)| url).unwrap_or_default(),
+                (settings, policy),
+                cli.now.is_some().then_some(now()?),
+                *json,
+                *once,
+            )
+        }
+        Command::Worker {
+            json,
+            once,
             multi_user: false,
         } => worker::run(&tracker, cli.now.is_some(), *json, *once),
         Command::Worker {

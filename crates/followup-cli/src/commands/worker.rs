@@ -58,6 +58,60 @@ pub fn run_office(
     )
 }
 
+/// `followup --db postgres://… worker`: the daily digests of every user of the
+/// database ([`followup_app::pg_jobs`]), alongside any number of other workers. After
+/// each pass it waits for a user to become due sooner (LISTEN/NOTIFY) or a minute at
+/// most; with the clock fixed (`--now`), every pass runs at that moment. One line per
+/// job, each with its account.
+pub fn run_pg(
+    url: &str,
+    (settings, policy): (crate::settings::Settings, followup_core::policy::Policy),
+    fixed_now: Option<Timestamp>,
+    json: bool,
+    once: bool,
+) -> Result<()> {
+    use followup_app::pg_jobs::{worker_id, PgWorker};
+    let pool = followup_store::pg::pool(url, 2)?;
+    let mut worker = PgWorker::new(url, pool, &settings, policy, worker_id())?;
+    let mut first = true;
+    loop {
+        let now = fixed_now.unwrap_or_else(Timestamp::now);
+        match worker.pass(now, &mut |job| print_jobs(&[job], json)) {
+            Ok(()) => {}
+            Err(e) if first => return Err(e),
+            Err(e) => eprintln!("worker: {e}"),
+        }
+        if once {
+            return Ok(());
+        }
+        if first && fixed_now.is_some() {
+            eprintln!(
+                "worker {}: the clock is fixed (--now): everything due then is done; each later pass runs at that moment",
+                worker.id()
+            );
+        }
+        first = false;
+        worker.wait(PG_WAIT);
+    }
+}
+
+/// How long a PostgreSQL worker waits for a notification before its next pass.
+const PG_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Prints the jobs done, one line each (`json`: one object a line).
+fn print_jobs(done: &[jobs::Job], json: bool) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    for job in done {
+        let line = if json {
+            serde_json::to_string(job).map_err(|e| Error::Store(e.to_string()))?
+        } else {
+            job.to_string()
+        };
+        writeln!(out, "{line}").map_err(Error::Output)?;
+    }
+    out.flush().map_err(Error::Output)
+}
+
 /// Runs `pass` (told whether it is the first) each minute, printing the jobs it did;
 /// once with `once`; with the clock fixed, once and then waits. A worker that cannot
 /// start says so; one already running reports the failure and keeps going.
@@ -79,17 +133,7 @@ fn run_passes(
             }
         };
         first = false;
-        let mut out = std::io::stdout().lock();
-        for job in &done {
-            let line = if json {
-                serde_json::to_string(job).map_err(|e| Error::Store(e.to_string()))?
-            } else {
-                job.to_string()
-            };
-            writeln!(out, "{line}").map_err(Error::Output)?;
-        }
-        out.flush().map_err(Error::Output)?;
-        drop(out);
+        print_jobs(&done, json)?;
         if once {
             return Ok(());
         }

@@ -1,0 +1,447 @@
+//! The daily digests of every user of a PostgreSQL database
+//! (`followup --db postgres://… worker`): any number of workers, on any machines, share
+//! the job queue of [`followup_store::pg::jobs`] (read its documentation: claims, their
+//! recovery, at most once).
+//!
+//! One pass ([`PgWorker::pass`]):
+//!
+//! 1. Accounts with no schedule yet (made by `admin create-user`) are put on it, due
+//!    at today's digest moment ([`Pg::schedule_missing`]).
+//! 2. Claims whose worker is gone are recovered: one stopped before the SMTP
+//!    conversation is run again; one stopped during it is reported `unknown`, never
+//!    sent again, and its user is put back on the schedule for the next day.
+//! 3. Due digests are claimed, 100 at a time, until none is left: each is composed
+//!    over the user's facts with the server's settings; nothing to say is recorded
+//!    `nothing`; else it goes to the account's e-mail address through the server's
+//!    mail account (`[mail]`, `FOLLOWUP_SMTP`, `FOLLOWUP_MAIL_ADDRESS`…), recorded
+//!    `sending` just before the SMTP conversation of that message and `sent` after.
+//!    A temporary refusal leaves the day open (tried again [`RETRY`] later), a
+//!    permanent one records it `failed`. One SMTP session carries every message of a
+//!    pass (opened again after an error); when it cannot be opened, the digests that
+//!    had something to say wait for [`RETRY`] and the pass stops claiming.
+//!
+//! Every user shares the server's zone (`tz`, else UTC) and digest hour
+//! (`digest_hour`, else [`DEFAULT_DIGEST_HOUR`]). A day's digest is due at that hour of
+//! that day; once dealt with, the user is due at the hour of the next day.
+//!
+//! Claims and their markings run on one connection of the worker's own (a claim is
+//! held by that session); the users' facts are read through the pool. A connection
+//! that fails is dropped (its claims are freed by the server and recovered by the next
+//! pass of any worker) and made again at the next pass.
+//!
+//! # Unsubscribing
+//!
+//! PostgreSQL users have no secret files: the digest's `List-Unsubscribe` link is
+//! `<url>/digest/unsubscribe/<user id>.<mac>`, where `mac` is the hex SHA-256 of
+//! `<secret>:<user id>` and `secret` the server's secret named `digest`
+//! (`server_secret`, made by the first process that asks) ([`unsubscribe_mac`]). The
+//! server (`serve --db postgres://…`) asks at a GET of that link and, at a POST (the
+//! one-click unsubscription of RFC 8058), takes the user off the schedule
+//! (`next_due` NULL): no more digests until it is set again.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use followup_core::policy::Policy;
+use followup_store::pg::{DigestClaim, Due, Pg, PgPool};
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+
+use crate::accounts::DEFAULT_DIGEST_HOUR;
+use crate::ctx::{store_err, Ctx, PgUser};
+use crate::error::{Error, Result};
+use crate::jobs::Job;
+use crate::mail::{Account, Session, StepReport};
+use crate::settings::Settings;
+
+/// How many digests one claim takes.
+pub const BATCH: i64 = 100;
+
+/// How long a digest refused for now (or whose SMTP session could not be opened)
+/// waits before it is tried again.
+pub const RETRY: SignedDuration = SignedDuration::from_mins(5);
+
+/// The name of the server's secret the unsubscribe links are made from.
+pub const SECRET: &str = "digest";
+
+/// The mac of `user`'s unsubscribe link: the hex SHA-256 of `<secret>:<user>`.
+pub fn unsubscribe_mac(secret: &str, user: i64) -> String {
+    crate::accounts::hash_secret(&format!("{secret}:{user}"))
+}
+
+/// The user whose unsubscribe link ends in `given` (`USER.MAC`), if its mac is right
+/// for the server's `secret` (compared in constant time).
+pub fn unsubscribe_user(secret: &str, given: &str) -> Option<i64> {
+    let (user, mac) = given.split_once('.')?;
+    let user: i64 = user.parse().ok()?;
+    crate::secret::matches(&unsubscribe_mac(secret, user), mac).then_some(user)
+}
+
+/// A name for this worker in the job queue's records: `HOST-PID`.
+pub fn worker_id() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".to_string());
+    format!("{host}-{}", std::process::id())
+}
+
+/// One worker of a PostgreSQL database's digests.
+pub struct PgWorker {
+    url: String,
+    pool: PgPool,
+    /// The connection claims are held by; made again after a failure.
+    conn: Option<Pg>,
+    id: String,
+    settings: Settings,
+    policy: Policy,
+    zone: TimeZone,
+    hour: u8,
+    base: String,
+    secret: Option<String>,
+}
+
+impl std::fmt::Debug for PgWorker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgWorker")
+            .field("url", &self.pool.url())
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PgWorker {
+    /// A worker named `id` of the database at `url` (whose `pool` reads the users'
+    /// facts), with the server's settings.
+    pub fn new(
+        url: &str,
+        pool: PgPool,
+        settings: &Settings,
+        policy: Policy,
+        id: String,
+    ) -> Result<PgWorker> {
+        let zone = match settings
+            .tz
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            Some(name) => crate::time::zone_named(name).map_err(|e| {
+                Error::input(format!(
+                    "`{name}` ({}) is not a time zone: {e}",
+                    settings.origin("tz")
+                ))
+            })?,
+            None => TimeZone::UTC,
+        };
+        let hour = settings.digest_hour.unwrap_or(DEFAULT_DIGEST_HOUR);
+        let mut settings = settings.clone();
+        settings.digest_hour = Some(hour);
+        if settings.tz.as_deref().is_none_or(|t| t.trim().is_empty()) {
+            settings.tz = Some("UTC".to_string());
+        }
+        let base = crate::digest::base_url(&Ctx::from_parts(
+            settings.clone(),
+            policy.clone(),
+            Timestamp::UNIX_EPOCH,
+            PathBuf::new(),
+        ));
+        Ok(PgWorker {
+            url: url.to_string(),
+            pool,
+            conn: None,
+            id,
+            settings,
+            policy,
+            zone,
+            hour,
+            base,
+            secret: None,
+        })
+    }
+
+    /// The worker's name in the records.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The digest moment of `day`: the digest hour of that day in the server's zone.
+    pub fn moment(&self, day: Date) -> Result<Due> {
+        let at = day
+            .at(i8::try_from(self.hour).unwrap_or(0), 0, 0, 0)
+            .to_zoned(self.zone.clone())
+            .map_err(|e| Error::input(format!("the digest moment of {day}: {e}")))?
+            .timestamp();
+        Ok(Due { at, day })
+    }
+
+    /// The due moment of the day after `day`'s digest.
+    fn next(&self, day: Date) -> Result<Due> {
+        let next = day
+            .tomorrow()
+            .map_err(|e| Error::input(format!("the day after {day}: {e}")))?;
+        self.moment(next)
+    }
+
+    /// Waits at most `timeout` for a user to become due sooner (a notification), with
+    /// polling as the fallback: run a pass after it either way.
+    pub fn wait(&mut self, timeout: Duration) {
+        let waited = self.conn().and_then(|c| {
+            c.listen_jobs().map_err(store_err)?;
+            c.wait_for_jobs(timeout).map_err(store_err)
+        });
+        if waited.is_err() {
+            // Dropped: the next pass connects again. Wait out the interval all the same.
+            self.conn = None;
+            std::thread::sleep(timeout);
+        }
+    }
+
+    fn conn(&mut self) -> Result<&mut Pg> {
+        if self.conn.as_mut().is_some_and(|c| c.client().is_closed()) {
+            self.conn = None;
+        }
+        let conn = match self.conn.take() {
+            Some(c) => c,
+            None => Pg::connect(&self.url).map_err(store_err)?,
+        };
+        Ok(self.conn.insert(conn))
+    }
+
+    /// Runs one pass at `now` (see the module's documentation), handing each job to
+    /// `report` as soon as it is done (and recorded). On an error of the database the
+    /// connection is dropped: its claims go back to the queue.
+    pub fn pass(
+        &mut self,
+        now: Timestamp,
+        report: &mut dyn FnMut(Job) -> Result<()>,
+    ) -> Result<()> {
+        let out = self.pass_on(now, report);
+        if out.is_err() {
+            self.conn = None;
+        }
+        out
+    }
+
+    fn pass_on(&mut self, now: Timestamp, report: &mut dyn FnMut(Job) -> Result<()>) -> Result<()> {
+        let account = Account::of_server(&self.settings)?;
+        let at = now.to_string();
+        let today = self.moment(now.to_zoned(self.zone.clone()).date())?;
+        let conn = self.conn()?;
+        conn.schedule_missing(today).map_err(store_err)?;
+        let recovered = conn.recover_digests(now).map_err(store_err)?;
+        for claim in &recovered.unknown {
+            let next = self.next(claim.day)?;
+            self.conn()?
+                .set_next_due(claim.user_id, Some(next))
+                .map_err(store_err)?;
+            report(Job {
+                at: at.clone(),
+                job: "digest",
+                id: claim.day.to_string(),
+                state: "unknown",
+                detail: "a worker stopped while handing it over: maybe sent; it is not sent again"
+                    .into(),
+                account: Some(claim.user_id),
+            })?;
+        }
+        if self.secret.is_none() {
+            let fresh = crate::accounts::new_secret()?;
+            let secret = self
+                .conn()?
+                .server_secret(SECRET, || fresh)
+                .map_err(store_err)?;
+            self.secret = Some(secret);
+        }
+        let mut smtp = Smtp {
+            account,
+            session: None,
+            down: None,
+        };
+        loop {
+            let id = self.id.clone();
+            let claims = self
+                .conn()?
+                .claim_digests(now, &id, BATCH)
+                .map_err(store_err)?;
+            if claims.is_empty() {
+                break;
+            }
+            let users: Vec<i64> = claims.iter().map(|c| c.user_id).collect();
+            let emails = self.conn()?.emails(&users).map_err(store_err)?;
+            for claim in &claims {
+                let to = emails
+                    .iter()
+                    .find(|(u, _)| *u == claim.user_id)
+                    .map(|(_, e)| e.as_str());
+                let (state, detail) = self.run(claim, to, now, &mut smtp)?;
+                report(Job {
+                    at: at.clone(),
+                    job: "digest",
+                    id: claim.day.to_string(),
+                    state,
+                    detail,
+                    account: Some(claim.user_id),
+                })?;
+            }
+            if smtp.down.is_some() {
+                break;
+            }
+        }
+        if let Some(s) = smtp.session.take() {
+            s.close();
+        }
+        Ok(())
+    }
+
+    /// One claim, composed, sent and marked; its state and detail for the report. An
+    /// `Err` is the database's: the claim stays with this connection, which is dropped.
+    fn run(
+        &mut self,
+        claim: &DigestClaim,
+        to: Option<&str>,
+        now: Timestamp,
+        smtp: &mut Smtp,
+    ) -> Result<(&'static str, String)> {
+        let next = self.next(claim.day)?;
+        let retry_at = now.checked_add(RETRY).unwrap_or(now);
+        let ctx = Ctx::from_parts(
+            self.settings.clone(),
+            self.policy.clone(),
+            now,
+            PathBuf::new(),
+        )
+        .on_pg(PgUser {
+            pool: self.pool.clone(),
+            user: claim.user_id,
+        });
+        let composed = crate::digest::compose(&ctx, &self.base);
+        let base = self.base.clone();
+        let secret = self.secret.clone().unwrap_or_default();
+        let conn = self.conn()?;
+        let digest = match composed {
+            Ok(Some(d)) => d,
+            Ok(None) => {
+                conn.mark_nothing(claim, now, Some(next))
+                    .map_err(store_err)?;
+                return Ok((
+                    "nothing",
+                    "nothing overdue, due today or opening tomorrow: no mail".into(),
+                ));
+            }
+            Err(e) => {
+                let why = format!("cannot compose it: {e}");
+                conn.mark_waiting(claim, now, &why, retry_at)
+                    .map_err(store_err)?;
+                return Ok(("retrying", format!("next attempt {retry_at}: {why}")));
+            }
+        };
+        let Some(to) = to else {
+            let why = "the account is gone".to_string();
+            conn.mark_failed(claim, now, &why, Some(next))
+                .map_err(store_err)?;
+            return Ok(("failed", why));
+        };
+        let link = format!(
+            "{}.{}",
+            claim.user_id,
+            unsubscribe_mac(&secret, claim.user_id)
+        );
+        let message_id = format!(
+            "followup.digest.{}.{}.{}@{}",
+            claim.day,
+            claim.user_id,
+            now.as_nanosecond(),
+            smtp.account
+                .address
+                .rsplit('@')
+                .next()
+                .unwrap_or("localhost")
+        );
+        let bytes = match crate::digest::message(
+            &smtp.account,
+            to,
+            &digest,
+            &message_id,
+            &base,
+            &link,
+            now,
+        ) {
+            Ok(b) => b,
+            Err(e) => {
+                let why = e.to_string();
+                conn.mark_failed(claim, now, &why, Some(next))
+                    .map_err(store_err)?;
+                return Ok(("failed", why));
+            }
+        };
+        let session = match smtp.open() {
+            Ok(s) => s,
+            Err(why) => {
+                conn.mark_waiting(claim, now, &why, retry_at)
+                    .map_err(store_err)?;
+                return Ok(("retrying", format!("next attempt {retry_at}: {why}")));
+            }
+        };
+        conn.mark_sending(claim, now, &format!("<{message_id}>"))
+            .map_err(store_err)?;
+        let sent = session.send(to, bytes.as_bytes());
+        let broken = sent.is_err() || !session.usable();
+        if broken {
+            if let Some(s) = smtp.session.take() {
+                s.close();
+            }
+        }
+        match sent {
+            Ok(reply) => {
+                conn.mark_sent(claim, now, &format!("<{message_id}> {reply}"), Some(next))
+                    .map_err(store_err)?;
+                Ok(("sent", format!("to {to}: <{message_id}> ({reply})")))
+            }
+            Err(f) if f.temporary => {
+                conn.mark_waiting(claim, now, &f.text, retry_at)
+                    .map_err(store_err)?;
+                Ok(("retrying", format!("next attempt {retry_at}: {}", f.text)))
+            }
+            Err(f) => {
+                conn.mark_failed(claim, now, &f.text, Some(next))
+                    .map_err(store_err)?;
+                Ok(("failed", f.text))
+            }
+        }
+    }
+}
+
+/// The SMTP session of a pass: opened on the first message, again after an error;
+/// `down` once it could not be opened (the pass then stops claiming).
+struct Smtp {
+    account: Account,
+    session: Option<Session>,
+    down: Option<String>,
+}
+
+impl Smtp {
+    fn open(&mut self) -> std::result::Result<&mut Session, String> {
+        if let Some(why) = &self.down {
+            return Err(why.clone());
+        }
+        if self.session.as_ref().is_some_and(|s| !s.usable()) {
+            self.session = None;
+        }
+        let session = match self.session.take() {
+            Some(s) => s,
+            None => match Session::open(&self.account, &mut |_: StepReport| {}) {
+                Ok(s) => s,
+                Err(f) => {
+                    let why = format!("the mail server {}: {}", self.account.server(), f.text);
+                    self.down = Some(why.clone());
+                    return Err(why);
+                }
+            },
+        };
+        Ok(self.session.insert(session))
+    }
+}

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# How fast `followup --db postgres://… worker` sends the daily digests of a PostgreSQL
+# database's users: USERS accounts (default 10,000), each with one active application
+# whose interview was yesterday with one interviewer (a thank-you is due), all due at
+# 08:00 UTC; WORKERS workers (default 1) started together with `--once` into a local
+# SMTP server (scripts/smtp_sink.py, aiosmtpd), timed until the last one ends; then a
+# second pass, which must find nothing to do.
+#
+#   scripts/bench_pg_digests.sh [USERS] [WORKERS]
+#   TIME_CMD='/usr/bin/time -f %U_user_%S_sys_%e_wall'     wraps each worker (split on spaces)
+#   URL_PARAMS='?options=-c%20synchronous_commit%3Doff'     appended to the URL
+#
+# Needs psql and a PostgreSQL server where PGUSER may create databases (default
+# postgres@127.0.0.1:5432, trust), python3 with aiosmtpd, and the release binary
+# (FOLLOWUP_BIN, default target/release/followup). The database is dropped after.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+users=${1:-10000}
+workers=${2:-1}
+bin=${FOLLOWUP_BIN:-${CARGO_TARGET_DIR:-target}/release/followup}
+[ -x "$bin" ] || { echo "no $bin: cargo build --release -p followup-cli" >&2; exit 1; }
+export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
+export PGOPTIONS="-c client_min_messages=warning"
+db=followup_bench_digests_$$
+url=postgres://$PGUSER@$PGHOST:$PGPORT/$db${URL_PARAMS:-}
+work=$(mktemp -d)
+SINK=
+cleanup() {
+  [ -n "$SINK" ] && kill "$SINK" 2>/dev/null || true
+  psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+q() { psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"; }
+
+mkfifo "$work/in"
+python3 scripts/smtp_sink.py "$work/received" < "$work/in" > "$work/port" &
+SINK=$!
+exec 3> "$work/in"
+while [ ! -s "$work/port" ]; do sleep 0.05; done
+port=$(cut -d' ' -f2 < "$work/port")
+
+export HOME="$work" XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" TZ=UTC
+export FOLLOWUP_SMTP="smtp://127.0.0.1:$port" FOLLOWUP_MAIL_ADDRESS=digests@followup.example
+export FOLLOWUP_NOW=2026-12-01T10:00:00Z
+unset FOLLOWUP_DB FOLLOWUP_TZ FOLLOWUP_DIGEST_HOUR
+
+psql -X -q -d postgres -c "CREATE DATABASE $db"
+"$bin" --db "$url" admin list-users >/dev/null # migrates
+# Moments in nanoseconds: applied 2026-11-10T09:00Z, interview 2026-11-30T14:00Z, due
+# 2026-12-01T08:00Z (the same rows as crates/followup-cli/tests/pg_digest.rs).
+q <<SQL
+INSERT INTO app_user (id, email, created_at)
+  SELECT u, 'user-' || u || '@example.com', 1794301200000000000 FROM generate_series(1, $users) u;
+INSERT INTO application (id, user_id, company, role, status, created_at)
+  SELECT u, u, 'Acme ' || u, 'Backend Developer', 'active', 1794301200000000000
+    FROM generate_series(1, $users) u;
+INSERT INTO interview (id, user_id, application_id, start, tz, duration_minutes)
+  SELECT u, u, u, 1796047200000000000, 'UTC', 60 FROM generate_series(1, $users) u;
+INSERT INTO contact (id, user_id, application_id, name, email, role, tz)
+  SELECT u, u, u, 'Raj Patel', 'raj@acme.example', 'interviewer', 'UTC'
+    FROM generate_series(1, $users) u;
+INSERT INTO interview_contact (user_id, application_id, interview_id, contact_id)
+  SELECT u, u, u, u FROM generate_series(1, $users) u;
+INSERT INTO user_due (user_id, next_due, day)
+  SELECT u, 1796112000000000000, '2026-12-01' FROM generate_series(1, $users) u;
+SELECT setval(s, $users) FROM unnest(ARRAY['app_user_id_seq', 'application_id_seq',
+  'interview_id_seq', 'contact_id_seq']) s;
+VACUUM ANALYZE;
+SQL
+
+echo "== $users users, $workers worker(s); load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
+start=$(date +%s.%N)
+pids=()
+for i in $(seq "$workers"); do
+  ${TIME_CMD:-} "$bin" --db "$url" worker --once --json > "$work/run-$i.json" &
+  pids+=($!)
+done
+for p in "${pids[@]}"; do wait "$p"; done
+mid=$(date +%s.%N)
+"$bin" --db "$url" worker --once --json > "$work/again.json"
+end=$(date +%s.%N)
+sent=$(cat "$work"/run-*.json | grep -c '"state":"sent"' || true)
+received=$(find "$work/received" -name '*.eml' | wc -l)
+again=$(wc -l < "$work/again.json")
+states=$(q -Atc "SELECT string_agg(state || ' ' || n, ', ') FROM (SELECT state, count(*) n FROM digest_run GROUP BY state) s")
+python3 -c "
+s, m, e, n, r, a, u, w = $start, $mid, $end, $sent, $received, $again, $users, $workers
+t = m - s
+print(f'{n} digests sent ({r} received) in {t:.2f} s: {n / t:.0f} a second, {n / t / w:.0f} per worker')
+print(f'the next pass found {a} jobs to do in {e - m:.2f} s')"
+echo "digest_run: $states"
