@@ -266,6 +266,11 @@ fn another_user_reaches_none() -> Outcome {
             return Err(wrong.join("\n").into());
         }
         assert!(walked >= 40, "{walked} requests");
+        // Her pages lead nowhere that is not offered here.
+        let (s, page) = request_as(port, "GET", "/", &ann_auth, "");
+        assert_eq!(s, 200, "{page}");
+        assert!(page.contains("href=\"/account\"") && page.contains("href=\"/pipeline\""));
+        assert!(!page.contains("href=\"/inbox\"") && !page.contains("href=\"/outbox\""));
         // The same read with Ann's own session answers (the walk's 404s were Bob's).
         let (s, text) = request_as(port, "GET", &base, &ann_auth, "");
         assert_eq!(s, 200, "{text}");

@@ -446,14 +446,16 @@ async fn to_app(State(front): State<Shared>, mut req: Request) -> Response {
         Ok(r) => r,
         Err(never) => match never {},
     };
-    with_account_link(resp).await
+    with_account_link(resp, front.multi.pg.is_some()).await
 }
 
 /// The largest page the account link is added to.
 const PAGE_LIMIT: usize = 16 * 1024 * 1024;
 
 /// Adds the Account link to the navigation of an HTML page.
-async fn with_account_link(resp: Response) -> Response {
+/// On PostgreSQL, the Inbox and Outbox links are left out of the navigation: what
+/// they lead to is not offered there yet (501).
+async fn with_account_link(resp: Response, on_pg: bool) -> Response {
     let html = resp
         .headers()
         .get(header::CONTENT_TYPE)
@@ -466,13 +468,30 @@ async fn with_account_link(resp: Response) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, PAGE_LIMIT).await else {
         return Problem::internal("a page too large to show".to_string()).into_response();
     };
-    let text = String::from_utf8_lossy(&bytes).replacen(
+    let mut text = String::from_utf8_lossy(&bytes).replacen(
         ACCOUNT_MARK,
         "<li><a href=\"/account\">Account</a></li>",
         1,
     );
+    if on_pg {
+        for path in ["/inbox", "/outbox"] {
+            text = without_nav_link(&text, path);
+        }
+    }
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, axum::body::Body::from(text))
+}
+
+/// `page` without the navigation's item linking to `path` (`<li><a href="PATH"…</li>`).
+fn without_nav_link(page: &str, path: &str) -> String {
+    let start_mark = format!("<li><a href=\"{path}\"");
+    let Some(start) = page.find(&start_mark) else {
+        return page.to_string();
+    };
+    match page[start..].find("</li>") {
+        Some(len) => format!("{}{}", &page[..start], &page[start + len + "</li>".len()..]),
+        None => page.to_string(),
+    }
 }
 
 /// Where base.html's navigation takes the Account link.
