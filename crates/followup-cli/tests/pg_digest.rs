@@ -291,6 +291,20 @@ fn each_user_gets_one_digest_and_a_second_pass_sends_nothing() -> Outcome {
             .map(|r| (r.get(0), r.get(1)))
             .collect();
         assert_eq!(due, vec![(2, None), (3, Some(tomorrow))]);
+        // The service's /metrics (no account needed): today's digests by state, and
+        // nobody waiting.
+        let metrics = http(&addr, "GET", "/metrics")?;
+        assert!(metrics.starts_with("HTTP/1.1 200"), "{metrics}");
+        assert!(
+            metrics.contains("\nfollowup_digests{state=\"sent\"} 5\n"),
+            "{metrics}"
+        );
+        assert!(
+            metrics.contains("followup_digests{state=\"nothing\"} 1"),
+            "{metrics}"
+        );
+        assert!(metrics.contains("followup_jobs_due 0"), "{metrics}");
+        assert!(metrics.contains("followup_jobs_lag_seconds 0"), "{metrics}");
         drop(server);
         Ok(())
     })

@@ -104,6 +104,7 @@ pub fn router(base: Config, multi: MultiUser) -> Router {
         .route("/account/tokens/revoke", post(revoke_tokens))
         .route("/account/signout-everywhere", post(sign_out_everywhere))
         .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
         .route("/static/app.css", get(crate::pages::css))
         .route("/static/app.js", get(crate::pages::js))
         .route("/favicon.svg", get(crate::pages::favicon))
@@ -896,6 +897,38 @@ async fn sign_out_everywhere(State(front): State<Shared>, headers: HeaderMap) ->
 }
 
 /// Whether the accounts database answers (for a load balancer; no sign-in needed).
+/// `GET /metrics`: on PostgreSQL the service's job queue (no account needed: counts
+/// only, nobody's facts); in an office each account's own, behind its sign-in.
+async fn metrics(State(front): State<Shared>, req: Request) -> Response {
+    let Some(pg) = front.multi.pg.as_ref().map(|p| p.pool.clone()) else {
+        return to_app(State(front), req).await;
+    };
+    let now = front.now();
+    let figures = blocking(move || {
+        let since = now
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date()
+            .yesterday()
+            .map_err(|e| followup_app::Error::input(format!("no day before {now}: {e}")))?;
+        let mut conn = pg.get_pg().map_err(followup_app::Error::from)?;
+        Ok(conn
+            .queue_figures(now, since)
+            .map_err(followup_app::Error::from)?)
+    })
+    .await;
+    match figures {
+        Ok(f) => (
+            [(
+                header::CONTENT_TYPE,
+                "text/plain; version=0.0.4; charset=utf-8",
+            )],
+            crate::ops::queue_text(&f, now),
+        )
+            .into_response(),
+        Err(p) => p.into_response(),
+    }
+}
+
 async fn healthz(State(front): State<Shared>) -> Response {
     match on_accounts(&front, |_, _| Ok(())).await {
         Ok(()) => (StatusCode::OK, "ok\n").into_response(),

@@ -88,15 +88,53 @@ pub fn figures(store: &followup_store::Store, now: Timestamp) -> followup_store:
     })
 }
 
+/// One gauge in Prometheus' text format: its help, its type, its samples (labels,
+/// value).
+pub(crate) fn gauge(out: &mut String, name: &str, help: &str, samples: &[(String, String)]) {
+    let _ = writeln!(out, "# HELP {name} {help}");
+    let _ = writeln!(out, "# TYPE {name} gauge");
+    for (labels, value) in samples {
+        let _ = writeln!(out, "{name}{labels} {value}");
+    }
+}
+
+/// The job queue of a PostgreSQL database in Prometheus' text format (the service's
+/// `/metrics`): digests due and not taken, the oldest one's lag, and the digests of
+/// the last two days by state.
+pub fn queue_text(f: &followup_store::pg::QueueFigures, now: Timestamp) -> String {
+    let mut out = String::new();
+    let lag = f
+        .oldest_due
+        .map_or(0, |o| now.duration_since(o).as_secs().max(0));
+    gauge(
+        &mut out,
+        "followup_jobs_due",
+        "Daily digests whose moment has come and that no worker has taken yet.",
+        &[(String::new(), f.due.to_string())],
+    );
+    gauge(
+        &mut out,
+        "followup_jobs_lag_seconds",
+        "How long the oldest due digest has waited past its moment (0 when none waits).",
+        &[(String::new(), lag.to_string())],
+    );
+    gauge(
+        &mut out,
+        "followup_digests",
+        "Daily digests of yesterday and today by state (sent and nothing: done; failed and unknown: looked at by the operator).",
+        &f.by_state
+            .iter()
+            .map(|(st, n)| (format!("{{state=\"{st}\"}}"), n.to_string()))
+            .collect::<Vec<_>>(),
+    );
+    out
+}
+
 /// The figures in Prometheus' text format.
 pub fn text(f: &Figures) -> String {
     let mut out = String::new();
     let mut metric = |name: &str, help: &str, samples: &[(String, String)]| {
-        let _ = writeln!(out, "# HELP {name} {help}");
-        let _ = writeln!(out, "# TYPE {name} gauge");
-        for (labels, value) in samples {
-            let _ = writeln!(out, "{name}{labels} {value}");
-        }
+        gauge(&mut out, name, help, samples);
     };
     let one = |v: String| vec![(String::new(), v)];
     metric(

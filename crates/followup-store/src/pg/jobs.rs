@@ -130,6 +130,17 @@ pub struct Due {
     pub day: Date,
 }
 
+/// The queue at a moment ([`Pg::queue_figures`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueFigures {
+    /// Users whose digest is due and not taken by a worker.
+    pub due: i64,
+    /// The earliest due moment among them.
+    pub oldest_due: Option<Timestamp>,
+    /// Digests of the days asked for, by state (`sent`, `nothing`, `unknown`...).
+    pub by_state: Vec<(String, i64)>,
+}
+
 /// One user's digest for one day, claimed by this connection until it is marked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DigestClaim {
@@ -412,6 +423,40 @@ impl Pg {
             })
         })
         .transpose()
+    }
+
+    /// What a scrape of `/metrics` shows of the queue at `now`: how many users are
+    /// due and not taken, since when the oldest waits, and the digests of the local
+    /// days from `since` on, by state.
+    pub fn queue_figures(&mut self, now: Timestamp, since: Date) -> Result<QueueFigures> {
+        let at = ns("now", now)?;
+        let row = self
+            .client
+            .query_one(
+                "SELECT count(*), min(next_due) FROM user_due WHERE next_due <= $1",
+                &[&at],
+            )
+            .map_err(pg_err)?;
+        let (due, oldest): (i64, Option<i64>) = (row.get(0), row.get(1));
+        let oldest_due = oldest
+            .map(|ns| crate::sql::ts_from("user_due.next_due", ns))
+            .transpose()?;
+        let by_state = self
+            .client
+            .query(
+                "SELECT state, count(*) FROM digest_run WHERE day >= $1 GROUP BY state
+                 ORDER BY state",
+                &[&since.to_string()],
+            )
+            .map_err(pg_err)?
+            .iter()
+            .map(|r| (r.get::<_, String>(0), r.get::<_, i64>(1)))
+            .collect();
+        Ok(QueueFigures {
+            due,
+            oldest_due,
+            by_state,
+        })
     }
 
     /// The users due at or before `now`, earliest first, at most `limit` (a range scan

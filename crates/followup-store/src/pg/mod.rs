@@ -74,7 +74,8 @@ pub use accounts::{
 };
 pub use facts::UserStore;
 pub use jobs::{
-    DigestClaim, DigestRun, DigestState, Due, Recovered, DIGEST_LOCK_CLASS, JOBS_CHANNEL,
+    DigestClaim, DigestRun, DigestState, Due, QueueFigures, Recovered, DIGEST_LOCK_CLASS,
+    JOBS_CHANNEL,
 };
 pub use migrate::{MIGRATION_LOCK, PG_SCHEMA_VERSION};
 pub use pool::{pool, PgManager, PgPool, PooledPg, POOL_WAIT};
