@@ -162,6 +162,11 @@ pub fn compose(ctx: &Ctx, base: &str) -> Result<Option<Digest>> {
     }
     let _ = write!(body, "\nToday's page: {base}/\n");
     let _ = match ctx.settings.digest_hour {
+        // On PostgreSQL the hour is the service's for everyone: only the link stops it.
+        _ if ctx.pg().is_some() => writeln!(
+            body,
+            "This digest comes each morning with something to do; the unsubscribe link of your mail program turns it off."
+        ),
         Some(h) => writeln!(
             body,
             "This digest comes at {h:02}:00 each day with something to do; turn it off in Settings ({base}/settings) or with the unsubscribe link of your mail program."

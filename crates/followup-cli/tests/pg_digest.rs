@@ -207,6 +207,11 @@ fn each_user_gets_one_digest_and_a_second_pass_sends_nothing() -> Outcome {
             assert!(text.contains(&link), "{link}\n{text}");
             assert!(text.contains(FROM), "{text}");
             assert!(text.contains("Thank-you"), "{text}");
+            // Its footer points to what turns it off here: the link, not Settings
+            // (read without quoted-printable's soft line breaks).
+            let plain = text.replace("=\r\n", "").replace("=\n", "");
+            assert!(plain.contains("unsubscribe link of your mail"), "{text}");
+            assert!(!plain.contains("in Settings"), "{text}");
             to.push(who);
         }
         to.sort();
