@@ -149,7 +149,7 @@ fn scheme(headers: &HeaderMap) -> &'static str {
 
 /// The feed's address for a request with `headers`, if the feed is on.
 pub fn url_for(s: &Shared, headers: &HeaderMap) -> Result<Option<String>, Problem> {
-    if s.files_only("").is_err() {
+    if s.on_pg() {
         // Off, and cannot be turned on (renewing says why).
         return Ok(None);
     }

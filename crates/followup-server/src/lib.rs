@@ -263,6 +263,11 @@ impl AppState {
         }
     }
 
+    /// Whether this app's facts are in PostgreSQL.
+    pub fn on_pg(&self) -> bool {
+        self.config.pg.is_some()
+    }
+
     /// Whether this app is one account's of a multi-user server.
     pub fn hosted(&self) -> bool {
         self.config.hosted
@@ -271,14 +276,14 @@ impl AppState {
     /// Refuses what needs the one-person SQLite database's files (the calendar feed's
     /// and the digest's secrets) when the facts are in PostgreSQL.
     pub fn files_only(&self, what: &str) -> Result<(), Problem> {
-        match self.config.pg {
-            Some(_) => Err(Problem::new(
-                axum::http::StatusCode::NOT_IMPLEMENTED,
-                "Not available here",
-                format!("{what} is not available with a PostgreSQL database yet"),
-            )),
-            None => Ok(()),
+        if !self.on_pg() {
+            return Ok(());
         }
+        Err(Problem::new(
+            axum::http::StatusCode::NOT_IMPLEMENTED,
+            "Not available here",
+            format!("{what} is not available with a PostgreSQL database yet"),
+        ))
     }
 
     /// The clock of the dispatcher: the fixed `--now`, else the real one, read for

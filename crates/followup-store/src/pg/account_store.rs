@@ -10,23 +10,11 @@ use jiff::Timestamp;
 use postgres::error::SqlState;
 use postgres::types::Type;
 
+use super::accounts::{user_of, USER_COLUMNS};
 use super::{pg_err, Pg};
 use crate::accounts::{AccountStore, LinkPurpose, User};
-use crate::sql::{ts, ts_from};
+use crate::sql::ts;
 use crate::{Result, StoreError};
-
-const USER: &str =
-    "SELECT id, email::text AS email, created_at, password_hash IS NOT NULL AS has_password \
-     FROM app_user";
-
-fn user_of(row: &postgres::Row) -> Result<User> {
-    Ok(User {
-        id: row.get("id"),
-        email: row.get("email"),
-        created_at: ts_from("app_user.created_at", row.get("created_at"))?,
-        has_password: row.get("has_password"),
-    })
-}
 
 /// The 32 bytes of a hex SHA-256; anything else matches no row (an empty key).
 fn bytes(hex: &str) -> Vec<u8> {
@@ -117,17 +105,26 @@ impl AccountStore for Pg {
 
     fn user_by_email(&mut self, email: &str) -> Result<Option<User>> {
         let email = email.trim().to_lowercase();
-        self.one_user(&format!("{USER} WHERE email = $1"), &[&email])
+        self.one_user(
+            &format!("SELECT {USER_COLUMNS} FROM app_user WHERE email = $1"),
+            &[&email],
+        )
     }
 
     fn user(&mut self, id: i64) -> Result<Option<User>> {
-        self.one_user(&format!("{USER} WHERE id = $1"), &[&id])
+        self.one_user(
+            &format!("SELECT {USER_COLUMNS} FROM app_user WHERE id = $1"),
+            &[&id],
+        )
     }
 
     fn users(&mut self) -> Result<Vec<User>> {
         let rows = self
             .client
-            .query(&format!("{USER} ORDER BY id"), &[])
+            .query(
+                &format!("SELECT {USER_COLUMNS} FROM app_user ORDER BY id"),
+                &[],
+            )
             .map_err(pg_err)?;
         rows.iter().map(user_of).collect()
     }

@@ -166,7 +166,7 @@ fn ns(field: &str, t: Timestamp) -> Result<i64> {
     crate::sql::ts(field, t)
 }
 
-fn user_of(row: &postgres::Row) -> Result<User> {
+pub(super) fn user_of(row: &postgres::Row) -> Result<User> {
     Ok(User {
         id: row.get("id"),
         email: row.get("email"),
@@ -175,7 +175,7 @@ fn user_of(row: &postgres::Row) -> Result<User> {
     })
 }
 
-const USER_COLUMNS: &str =
+pub(super) const USER_COLUMNS: &str =
     "id, email::text AS email, created_at, password_hash IS NOT NULL AS has_password";
 
 /// The user with this (normalised) address, locked for the transaction with `lock`.

@@ -1065,13 +1065,7 @@ fn write_interview_patch(
                 &iv.application_id,
             ],
         )
-        .map_err(|e| match (&iv.uid, e.code()) {
-            (Some(uid), Some(&SqlState::UNIQUE_VIOLATION)) => StoreError::Duplicate {
-                what: "interview uid",
-                value: uid.clone(),
-            },
-            _ => pg_err(e),
-        })?;
+        .map_err(|e| uid_taken(e, iv.uid.as_deref()))?;
     if changed == 0 {
         return Err(StoreError::NotFound {
             what: "interview",
@@ -1091,6 +1085,18 @@ fn write_interview_patch(
         }
     }
     Ok(())
+}
+
+/// An interview's write refused: its calendar uid is another interview's of the
+/// user, else the database's own error.
+fn uid_taken(e: postgres::Error, uid: Option<&str>) -> StoreError {
+    match (uid, e.code()) {
+        (Some(uid), Some(&SqlState::UNIQUE_VIOLATION)) => StoreError::Duplicate {
+            what: "interview uid",
+            value: uid.to_string(),
+        },
+        _ => pg_err(e),
+    }
 }
 
 fn returned_id(rows: Vec<Row>) -> Result<i64> {
@@ -1174,13 +1180,7 @@ fn insert_interview(
                 &new.title,
             ],
         )
-        .map_err(|e| match (&new.uid, e.code()) {
-            (Some(uid), Some(&SqlState::UNIQUE_VIOLATION)) => StoreError::Duplicate {
-                what: "interview uid",
-                value: uid.clone(),
-            },
-            _ => pg_err(e),
-        })?;
+        .map_err(|e| uid_taken(e, new.uid.as_deref()))?;
     let id = returned_id(rows)?;
     for (j, who) in new.interviewers.iter().enumerate() {
         let contact = match who {
