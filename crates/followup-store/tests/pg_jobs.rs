@@ -67,7 +67,10 @@ fn main() -> ExitCode {
             "a_refusal_before_sending_is_tried_again_the_same_day",
             waiting_retried,
         ),
-        Trial::ignorable_test("a_next_due_set_earlier_notifies_listeners", notifications),
+        Trial::ignorable_test(
+            "a_next_due_set_earlier_notifies_listeners_an_ending_does_not",
+            notifications,
+        ),
         Trial::ignorable_test(
             "the_job_tables_are_not_for_followup_user_and_go_with_the_user",
             roles_and_deletion,
@@ -328,6 +331,10 @@ fn live_claims_kept() -> Outcome {
         // Its own recovery does not take its claim for an orphan, nor does another's.
         assert_eq!(worker.recover_digests(t(NOW))?, Default::default());
         assert_eq!(pg.recover_digests(t(NOW))?, Default::default());
+        assert!(matches!(
+            pg.mark_sending(&c[0], t(NOW), "<x>"),
+            Err(StoreError::ClaimLost { .. })
+        ));
         worker.mark_sending(&c[0], t(NOW), "<x>")?;
         assert_eq!(worker.recover_digests(t(NOW))?, Default::default());
         assert_eq!(pg.recover_digests(t(NOW))?, Default::default());
@@ -472,6 +479,14 @@ fn notifications() -> Outcome {
         std::thread::sleep(Duration::from_millis(100));
         let _ = worker.wait_for_jobs(Duration::from_millis(10))?;
         assert!(!worker.wait_for_jobs(Duration::from_millis(50))?);
+        // A digest's ending puts the user back on the schedule for the next day without
+        // waking anyone: the workers' polling finds that moment.
+        let c = pg.claim_digests(t(NOW), "w", 10)?;
+        assert_eq!(c.len(), 1);
+        let tomorrow = due("2026-12-02T12:00:00Z", "2026-12-02");
+        pg.mark_sent(&c[0], t(NOW), "250", tomorrow)?;
+        assert_eq!(pg.next_due(u)?, tomorrow);
+        assert!(!worker.wait_for_jobs(Duration::from_millis(200))?);
         Ok(())
     })
 }

@@ -24,8 +24,10 @@
 //! A day whose digest was already dealt with (any state but `waiting`) is never put
 //! back on the schedule: [`Pg::set_next_due`] refuses it (returns `false`) under the
 //! row's lock, so a change that races a worker's `mark_sent` cannot bring the day back.
-//! When a due moment is set earlier than it was, a notification is sent on
-//! [`JOBS_CHANNEL`] (delivered at commit), which [`Pg::wait_for_jobs`] waits for.
+//! When [`Pg::set_next_due`] or recovery sets a due moment earlier than it was, a
+//! notification is sent on [`JOBS_CHANNEL`] (delivered at commit), which
+//! [`Pg::wait_for_jobs`] waits for. The ending of a digest does not notify: the moment
+//! it sets is the next day's or a retry minutes away, which the workers' polling finds.
 //!
 //! # Digests: `digest_run`, one row per user and local day
 //!
@@ -43,6 +45,11 @@
 //!    over: tried again at `retry_at`, the day stays open) or [`Pg::mark_failed`]
 //!    (refused for good that day). Each ending puts the user back on the schedule,
 //!    with the next due moment the caller computed, in the same transaction.
+//!
+//! Each marking is one statement in a transaction of its own, one round trip: the
+//! `sending` mark an `UPDATE`, an ending a call of `followup_digest_end` (schema 8),
+//! which also reschedules and releases the claim. Rows are told apart by the server
+//! session that holds them, whose name is read once per connection.
 //! 4. [`Pg::wait_for_jobs`] until notified or the poll interval passes.
 //!
 //! # Who holds a claim: session-level advisory locks
@@ -50,9 +57,11 @@
 //! Row locks last one transaction, a claim as long as its digest takes. Each claim is
 //! held by a session-level advisory lock on its user (keys [`DIGEST_LOCK_CLASS`] and
 //! the user id), taken inside the claiming transaction (before its rows are visible)
-//! and released after the marking transaction that ends it commits. The server
-//! releases a session's advisory locks when the session ends, however it ends: a
-//! worker killed with SIGKILL closes its socket, its server process sees it at once
+//! and released by the marking transaction that ends it, just before its commit: until
+//! then that transaction's lock on the row keeps recovery (`FOR UPDATE SKIP LOCKED`)
+//! away from it, and once committed the row is neither `claimed` nor `sending`. The
+//! server releases a session's advisory locks when the session ends, however it ends:
+//! a worker killed with SIGKILL closes its socket, its server process sees it at once
 //! and exits, and its claims are free. So recovery needs no lease and no clock: a row
 //! that is `claimed` or `sending` but whose lock can be taken (by a session other than
 //! the one named in the row's `session`, as advisory locks are re-entrant) belongs to
@@ -101,7 +110,8 @@ use std::time::Duration;
 use jiff::civil::Date;
 use jiff::Timestamp;
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::Transaction;
+use postgres::types::Type;
+use postgres::{GenericClient, Transaction};
 
 use super::{pg_err, Pg};
 use crate::sql::ts_from;
@@ -116,7 +126,9 @@ pub const JOBS_CHANNEL: &str = "followup_jobs";
 pub const DIGEST_LOCK_CLASS: i32 = 0x6a6f_6273;
 
 /// The server session running the statement, as `PID@MICROSECONDS-SINCE-EPOCH` of its
-/// start: unique over the server's life, unlike the process id alone.
+/// start: unique over the server's life, unlike the process id alone. Read once per
+/// connection ([`Pg::session`]) and passed to the statements that claim, mark and
+/// recover.
 const SESSION: &str = "(SELECT pid::text || '@' ||
         (extract(epoch FROM backend_start) * 1000000)::bigint::text
    FROM pg_stat_activity WHERE pid = pg_backend_pid())";
@@ -269,82 +281,60 @@ fn try_lock(tx: &mut Transaction<'_>, users: &[i64]) -> Result<Vec<i64>> {
         return Ok(Vec::new());
     }
     let (a, b) = lock_arrays(users);
+    let users = users.to_vec();
     let rows = tx
-        .query(
+        .query_typed(
             "SELECT k.u FROM unnest($1::bigint[], $2::int4[], $3::int4[]) AS k(u, a, b)
               WHERE pg_try_advisory_lock(k.a, k.b)",
-            &[&users, &a, &b],
+            &[
+                (&users, Type::INT8_ARRAY),
+                (&a, Type::INT4_ARRAY),
+                (&b, Type::INT4_ARRAY),
+            ],
         )
         .map_err(pg_err)?;
     Ok(rows.iter().map(|r| r.get(0)).collect())
 }
 
 /// Releases this session's locks of `users` (once each).
-fn unlock(client: &mut impl postgres::GenericClient, users: &[i64]) -> Result<()> {
+fn unlock(client: &mut impl GenericClient, users: &[i64]) -> Result<()> {
     if users.is_empty() {
         return Ok(());
     }
     let (a, b) = lock_arrays(users);
     client
-        .execute(
+        .execute_typed(
             "SELECT count(pg_advisory_unlock(k.a, k.b)) FROM unnest($1::int4[], $2::int4[]) AS k(a, b)",
-            &[&a, &b],
+            &[(&a, Type::INT4_ARRAY), (&b, Type::INT4_ARRAY)],
         )
         .map_err(pg_err)?;
     Ok(())
 }
 
 /// Puts `user` on the schedule at `due` (or off it) under the row's lock, unless the
-/// day's digest was already dealt with; notifies when the moment comes earlier.
-/// Whether it was kept.
-fn schedule(tx: &mut Transaction<'_>, user: i64, due: Option<Due>) -> Result<bool> {
-    tx.execute(
-        "INSERT INTO user_due (user_id) VALUES ($1) ON CONFLICT DO NOTHING",
-        &[&user],
-    )
-    .map_err(pg_err)?;
-    // Locked first, read in a later statement: a claim or marking that committed while
-    // this waited is seen.
-    let old: Option<i64> = tx
-        .query_one(
-            "SELECT next_due FROM user_due WHERE user_id = $1 FOR UPDATE",
-            &[&user],
-        )
-        .map_err(pg_err)?
-        .get(0);
-    let Some(due) = due else {
-        tx.execute(
-            "UPDATE user_due SET next_due = NULL, day = NULL WHERE user_id = $1",
-            &[&user],
-        )
-        .map_err(pg_err)?;
-        return Ok(true);
-    };
-    let day = due.day.to_string();
-    let taken = tx
-        .query_opt(
-            "SELECT 1 FROM digest_run WHERE user_id = $1 AND day = $2 AND state <> 'waiting'",
-            &[&user, &day],
-        )
-        .map_err(pg_err)?
-        .is_some();
-    if taken {
-        return Ok(false);
-    }
-    let at = ns("next_due", due.at)?;
-    tx.execute(
-        "UPDATE user_due SET next_due = $2, day = $3 WHERE user_id = $1",
-        &[&user, &at, &day],
-    )
-    .map_err(pg_err)?;
-    if old.is_none_or(|old| at < old) {
-        tx.execute(
-            "SELECT pg_notify($1, $2)",
-            &[&JOBS_CHANNEL, &user.to_string()],
+/// day's digest was already dealt with; with `notify`, notifies when the moment comes
+/// earlier. Whether it was kept. One call of `followup_schedule` (schema 8): one round
+/// trip, in `client`'s transaction or its own.
+fn schedule(
+    client: &mut impl GenericClient,
+    user: i64,
+    due: Option<Due>,
+    notify: bool,
+) -> Result<bool> {
+    let at = due.map(|d| ns("next_due", d.at)).transpose()?;
+    let day = due.map(|d| d.day.to_string());
+    let row = client
+        .query_typed_one(
+            "SELECT followup_schedule($1, $2, $3, $4)",
+            &[
+                (&user, Type::INT8),
+                (&at, Type::INT8),
+                (&day, Type::TEXT),
+                (&notify, Type::BOOL),
+            ],
         )
         .map_err(pg_err)?;
-    }
-    Ok(true)
+    Ok(row.get(0))
 }
 
 fn claim_of(row: &postgres::Row) -> Result<DigestClaim> {
@@ -361,10 +351,26 @@ impl Pg {
     /// already dealt with or is under way is not kept: `false` (compute the next day's).
     /// Setting it earlier than it was notifies the workers ([`JOBS_CHANNEL`]).
     pub fn set_next_due(&mut self, user: i64, due: Option<Due>) -> Result<bool> {
-        let mut tx = self.client.transaction().map_err(pg_err)?;
-        let kept = schedule(&mut tx, user, due)?;
-        tx.commit().map_err(pg_err)?;
-        Ok(kept)
+        schedule(&mut self.client, user, due, true)
+    }
+
+    /// This connection's server session, as the job queue's records name it
+    /// (`digest_run.session`): read once, then kept.
+    fn session(&mut self) -> Result<String> {
+        if let Some(s) = &self.session {
+            return Ok(s.clone());
+        }
+        let row = self
+            .client
+            .query_typed_one(&format!("SELECT {SESSION}"), &[])
+            .map_err(pg_err)?;
+        let name: Option<String> = row.get(0);
+        let name = name.ok_or_else(|| StoreError::Decode {
+            column: "pg_stat_activity.backend_start".into(),
+            value: "NULL".into(),
+            reason: "the server does not show this session's start".into(),
+        })?;
+        Ok(self.session.insert(name).clone())
     }
 
     /// Puts every account that has no schedule yet (no `user_due` row: an account just
@@ -484,11 +490,12 @@ impl Pg {
         limit: i64,
     ) -> Result<Vec<DigestClaim>> {
         let at = ns("now", now)?;
+        let session = self.session()?;
         let mut tx = self.client.transaction().map_err(pg_err)?;
         // The same index as due_users; a day already dealt with is passed over (it
         // cannot be put back by set_next_due, so this is only a safeguard).
         let rows = tx
-            .query(
+            .query_typed(
                 "SELECT d.user_id FROM user_due d
                   WHERE d.next_due <= $1
                     AND NOT EXISTS (SELECT 1 FROM digest_run r
@@ -497,7 +504,7 @@ impl Pg {
                   ORDER BY d.next_due
                   LIMIT $2
                   FOR UPDATE OF d SKIP LOCKED",
-                &[&at, &limit],
+                &[(&at, Type::INT8), (&limit, Type::INT8)],
             )
             .map_err(pg_err)?;
         let picked: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
@@ -505,29 +512,32 @@ impl Pg {
         let locked = try_lock(&mut tx, &picked)?;
         let claimed = (|| -> Result<Vec<DigestClaim>> {
             let rows = tx
-                .query(
-                    &format!(
-                        "INSERT INTO digest_run AS r (user_id, day, state, worker, session,
-                                                      due_at, claimed_at, updated_at)
-                         SELECT d.user_id, d.day, 'claimed', $2, {SESSION}, d.next_due, $3, $3
-                           FROM user_due d WHERE d.user_id = ANY($1)
-                         ON CONFLICT (user_id, day) DO UPDATE
-                            SET state = 'claimed', worker = EXCLUDED.worker,
-                                session = EXCLUDED.session, due_at = EXCLUDED.due_at,
-                                claimed_at = EXCLUDED.claimed_at,
-                                updated_at = EXCLUDED.updated_at,
-                                attempts = r.attempts + 1
-                          WHERE r.state = 'waiting'
-                         RETURNING r.user_id, r.day, r.due_at"
-                    ),
-                    &[&locked, &worker, &at],
+                .query_typed(
+                    "INSERT INTO digest_run AS r (user_id, day, state, worker, session,
+                                                  due_at, claimed_at, updated_at)
+                     SELECT d.user_id, d.day, 'claimed', $2, $4, d.next_due, $3, $3
+                       FROM user_due d WHERE d.user_id = ANY($1)
+                     ON CONFLICT (user_id, day) DO UPDATE
+                        SET state = 'claimed', worker = EXCLUDED.worker,
+                            session = EXCLUDED.session, due_at = EXCLUDED.due_at,
+                            claimed_at = EXCLUDED.claimed_at,
+                            updated_at = EXCLUDED.updated_at,
+                            attempts = r.attempts + 1
+                      WHERE r.state = 'waiting'
+                     RETURNING r.user_id, r.day, r.due_at",
+                    &[
+                        (&locked, Type::INT8_ARRAY),
+                        (&worker, Type::TEXT),
+                        (&at, Type::INT8),
+                        (&session, Type::TEXT),
+                    ],
                 )
                 .map_err(pg_err)?;
             let claims = rows.iter().map(claim_of).collect::<Result<Vec<_>>>()?;
             let users: Vec<i64> = claims.iter().map(|c| c.user_id).collect();
-            tx.execute(
+            tx.execute_typed(
                 "UPDATE user_due SET next_due = NULL, day = NULL WHERE user_id = ANY($1)",
-                &[&users],
+                &[(&users, Type::INT8_ARRAY)],
             )
             .map_err(pg_err)?;
             Ok(claims)
@@ -558,16 +568,15 @@ impl Pg {
     /// recorded `unknown` (see the module's documentation).
     pub fn recover_digests(&mut self, now: Timestamp) -> Result<Recovered> {
         let at = ns("now", now)?;
+        let session = self.session()?;
         let mut tx = self.client.transaction().map_err(pg_err)?;
         let rows = tx
-            .query(
-                &format!(
-                    "SELECT user_id, day, state, due_at FROM digest_run
-                      WHERE state IN ('claimed', 'sending')
-                        AND session IS DISTINCT FROM {SESSION}
-                      FOR UPDATE SKIP LOCKED"
-                ),
-                &[],
+            .query_typed(
+                "SELECT user_id, day, state, due_at FROM digest_run
+                  WHERE state IN ('claimed', 'sending')
+                    AND session IS DISTINCT FROM $1
+                  FOR UPDATE SKIP LOCKED",
+                &[(&session, Type::TEXT)],
             )
             .map_err(pg_err)?;
         let found = rows
@@ -598,6 +607,7 @@ impl Pg {
                             at: claim.due_at,
                             day: claim.day,
                         }),
+                        true,
                     )?;
                     out.requeued.push(*claim);
                 } else {
@@ -636,16 +646,29 @@ impl Pg {
         now: Timestamp,
         detail: &str,
     ) -> Result<()> {
-        let mut tx = self.client.transaction().map_err(pg_err)?;
-        end(
-            &mut tx,
-            claim,
-            now,
-            &["claimed"],
-            DigestState::Sending,
-            detail,
-        )?;
-        tx.commit().map_err(pg_err)
+        let at = ns("now", now)?;
+        let session = self.session()?;
+        let day = claim.day.to_string();
+        // One statement, its own transaction: committed (durably, see "Durability")
+        // when it returns.
+        let n = self
+            .client
+            .execute_typed(
+                "UPDATE digest_run SET state = 'sending', updated_at = $4, detail = $5
+                  WHERE user_id = $1 AND day = $2 AND state = 'claimed' AND session = $3",
+                &[
+                    (&claim.user_id, Type::INT8),
+                    (&day, Type::TEXT),
+                    (&session, Type::TEXT),
+                    (&at, Type::INT8),
+                    (&detail, Type::TEXT),
+                ],
+            )
+            .map_err(pg_err)?;
+        if n == 0 {
+            return Err(claim_lost(claim));
+        }
+        Ok(())
     }
 
     /// Records that the server accepted `claim`'s mail (`detail`: the message id and
@@ -737,14 +760,39 @@ impl Pg {
                 format!("{} is the day just dealt with", claim.day),
             ));
         }
-        let mut tx = self.client.transaction().map_err(pg_err)?;
-        // Not waited for on disk (see "Durability" in the module's documentation).
-        tx.batch_execute("SET LOCAL synchronous_commit = off")
-            .map_err(pg_err)?;
-        end(&mut tx, claim, now, from, to, detail)?;
-        schedule(&mut tx, claim.user_id, next)?;
-        tx.commit().map_err(pg_err)?;
-        unlock(&mut self.client, &[claim.user_id])
+        let at = ns("now", now)?;
+        let session = self.session()?;
+        let day = claim.day.to_string();
+        let from = from.to_vec();
+        let next_at = next.map(|n| ns("next_due", n.at)).transpose()?;
+        let next_day = next.map(|n| n.day.to_string());
+        let (key_a, key_b) = lock_keys(claim.user_id);
+        // One statement, its own transaction, not waited for on disk (see
+        // "Durability"); the claim's lock released in it.
+        let ended: bool = self
+            .client
+            .query_typed_one(
+                "SELECT followup_digest_end($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                &[
+                    (&claim.user_id, Type::INT8),
+                    (&day, Type::TEXT),
+                    (&from, Type::TEXT_ARRAY),
+                    (&to.as_str(), Type::TEXT),
+                    (&session, Type::TEXT),
+                    (&at, Type::INT8),
+                    (&detail, Type::TEXT),
+                    (&next_at, Type::INT8),
+                    (&next_day, Type::TEXT),
+                    (&key_a, Type::INT4),
+                    (&key_b, Type::INT4),
+                ],
+            )
+            .map_err(pg_err)?
+            .get(0);
+        if !ended {
+            return Err(claim_lost(claim));
+        }
+        Ok(())
     }
 
     /// The record of `user`'s digest for `day`, if one was claimed.
@@ -797,44 +845,10 @@ impl Pg {
     }
 }
 
-/// Moves `claim`'s row from one of `from` to `to`, if this session holds it.
-fn end(
-    tx: &mut Transaction<'_>,
-    claim: &DigestClaim,
-    now: Timestamp,
-    from: &[&str],
-    to: DigestState,
-    detail: &str,
-) -> Result<()> {
-    let at = ns("now", now)?;
-    let holder = if to == DigestState::Sending {
-        SESSION.to_string()
-    } else {
-        "NULL".to_string()
-    };
-    let n = tx
-        .execute(
-            &format!(
-                "UPDATE digest_run SET state = $4, session = {holder}, updated_at = $5,
-                        detail = $6
-                  WHERE user_id = $1 AND day = $2 AND state = ANY($3)
-                    AND session = {SESSION}"
-            ),
-            &[
-                &claim.user_id,
-                &claim.day.to_string(),
-                &from,
-                &to.as_str(),
-                &at,
-                &detail,
-            ],
-        )
-        .map_err(pg_err)?;
-    if n == 0 {
-        return Err(StoreError::ClaimLost {
-            user_id: claim.user_id,
-            day: claim.day.to_string(),
-        });
+/// The error of a marking whose claim this session does not hold.
+fn claim_lost(claim: &DigestClaim) -> StoreError {
+    StoreError::ClaimLost {
+        user_id: claim.user_id,
+        day: claim.day.to_string(),
     }
-    Ok(())
 }

@@ -90,6 +90,9 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Pg {
     client: Client,
     url: String,
+    /// The server session's name in the job queue's records, read once
+    /// ([`jobs`]: who holds a claim).
+    session: Option<String>,
 }
 
 impl std::fmt::Debug for Pg {
@@ -131,7 +134,11 @@ impl Pg {
             url: shown.clone(),
             reason: connect_reason(&e),
         })?;
-        Ok(Pg { client, url: shown })
+        Ok(Pg {
+            client,
+            url: shown,
+            session: None,
+        })
     }
 
     /// The URL, without its password.
