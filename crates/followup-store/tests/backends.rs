@@ -865,6 +865,20 @@ fn export_restore_export(s: &mut dyn Facts) -> Result<(), Failed> {
     assert_eq!(first.format, BACKUP_FORMAT);
     assert_eq!(first.applications.len(), 60);
     assert_eq!(facts_of(first.clone()), facts_of(source.clone()));
+    // What planning reads is what the backup holds: all the applications, the open
+    // ones, and each alone.
+    assert_eq!(s.applications(true)?, first.applications);
+    let open: Vec<ApplicationFull> = first
+        .applications
+        .iter()
+        .filter(|a| a.application.closed_at.is_none())
+        .cloned()
+        .collect();
+    assert!(!open.is_empty() && open.len() < first.applications.len());
+    assert_eq!(s.applications(false)?, open);
+    for a in first.applications.iter().step_by(7) {
+        assert_eq!(&s.application(a.application.id)?, a);
+    }
     // Restored again over itself, and exported: the same bytes.
     s.restore(&first)?;
     let second = s.export()?;

@@ -9,7 +9,11 @@
 //!
 //! Each method checks its input with the same functions as [`Store`](crate::Store)
 //! before it opens a transaction, and each write is one transaction. Reads of several
-//! queries run in one `REPEATABLE READ` transaction, so they see one snapshot.
+//! queries run in one `REPEATABLE READ` transaction, so they see one snapshot. The
+//! applications with everything attached ([`Facts::applications`],
+//! [`Facts::application`]: what every agenda, page and digest plans from) are read in
+//! one round trip: the transaction and its seven queries sent as one message of the
+//! simple query protocol, whose answer gives every value as text.
 //!
 //! ```no_run
 //! use followup_store::pg::Pg;
@@ -47,15 +51,15 @@ use std::ops::DerefMut;
 use jiff::Timestamp;
 use postgres::error::SqlState;
 use postgres::types::{ToSql, Type};
-use postgres::{IsolationLevel, Row, Transaction};
+use postgres::{Client, IsolationLevel, Row, SimpleQueryMessage, SimpleQueryRow, Transaction};
 
-use super::{as_user, pg_err, Pg};
+use super::{as_user, as_user_sql, pg_err, Pg};
 use crate::holidays::HolidayLayer;
 use crate::model::{
     Application, ApplicationFull, ApplicationPatch, Backup, Contact, ContactPatch,
     HolidayCalendarDays, Interview, InterviewPatch, Interviewer, InviteSequence, NewApplication,
-    NewContact, NewInterview, NewNote, NewSkip, NewTouchpoint, Note, PlanGen, Profile, SkippedStep,
-    Status, Touchpoint, TouchpointKind, BACKUP_FORMAT, BACKUP_FORMAT_OLDEST,
+    NewContact, NewInterview, NewNote, NewSkip, NewTouchpoint, PlanGen, Profile, SkippedStep,
+    Status, TouchpointKind, BACKUP_FORMAT, BACKUP_FORMAT_OLDEST,
 };
 use crate::sql::{date, opt_ts, parse_word, ts, ts_from, word, Columns};
 use crate::{Facts, Result, StoreError};
@@ -153,7 +157,7 @@ impl<P: DerefMut<Target = Pg>> Facts for UserStore<P> {
     }
 
     fn application(&mut self, id: i64) -> Result<ApplicationFull> {
-        let mut all = self.read(|tx, user| load(tx, user, Scope::One(id)))?;
+        let mut all = load_at_once(&mut self.pg.client, self.user, Scope::One(id))?;
         all.pop().ok_or(StoreError::NotFound {
             what: "application",
             id,
@@ -166,7 +170,7 @@ impl<P: DerefMut<Target = Pg>> Facts for UserStore<P> {
         } else {
             Scope::Open
         };
-        self.read(|tx, user| load(tx, user, scope))
+        load_at_once(&mut self.pg.client, self.user, scope)
     }
 
     fn application_counts(&mut self) -> Result<(usize, usize)> {
@@ -778,9 +782,10 @@ fn application_row(tx: &mut Tx<'_>, user: i64, id: i64) -> Result<Application> {
     }
 }
 
-/// The user's applications in `scope`, by id, each with everything attached, its
-/// rows in their documented order (one query per table).
-fn load(tx: &mut Tx<'_>, user: i64, scope: Scope) -> Result<Vec<ApplicationFull>> {
+/// The queries of [`load`]: the applications in `scope`, then the rows of each table
+/// attached to them, in their documented order; `$1` is the user, `$2` the
+/// application of [`Scope::One`].
+fn load_queries(scope: Scope) -> [String; 7] {
     let (apps_where, child_where) = match scope {
         Scope::All => ("", ""),
         Scope::Open => (
@@ -790,77 +795,271 @@ fn load(tx: &mut Tx<'_>, user: i64, scope: Scope) -> Result<Vec<ApplicationFull>
         ),
         Scope::One(_) => (" AND id = $2", " AND application_id = $2"),
     };
-    let id = match scope {
-        Scope::One(id) => id,
-        Scope::All | Scope::Open => 0,
+    [
+        format!("{APPLICATION}{apps_where} ORDER BY id"),
+        format!("{INTERVIEW}{child_where} ORDER BY start, id"),
+        format!("{INTERVIEWER}{child_where} ORDER BY contact_id"),
+        format!("{CONTACT}{child_where} ORDER BY id"),
+        format!("{TOUCHPOINT}{child_where} ORDER BY at, id"),
+        format!("{NOTE}{child_where} ORDER BY id"),
+        format!("{SKIPPED}{child_where} ORDER BY id"),
+    ]
+}
+
+/// The user's applications in `scope`, by id, each with everything attached, its
+/// rows in their documented order (one query per table, in `tx`).
+fn load(tx: &mut Tx<'_>, user: i64, scope: Scope) -> Result<Vec<ApplicationFull>> {
+    let both = match scope {
+        Scope::One(id) => [user, id],
+        Scope::All | Scope::Open => [user, 0],
     };
-    let both = [user, id];
     let params = match scope {
         Scope::One(_) => &both[..],
         Scope::All | Scope::Open => &both[..1],
     };
-    let mut apps = Vec::new();
-    for row in query_ids(
-        tx,
-        &format!("{APPLICATION}{apps_where} ORDER BY id"),
-        params,
-    )? {
-        apps.push(ApplicationFull {
-            application: read_application(&row)?,
-            interviews: Vec::new(),
-            contacts: Vec::new(),
-            touchpoints: Vec::new(),
-            notes: Vec::new(),
-            skipped: Vec::new(),
-        });
-    }
-    if apps.is_empty() {
-        return Ok(apps);
-    }
-    let mut each = |tx: &mut Tx<'_>,
-                    select: &str,
-                    order: &str,
-                    app_col: usize,
-                    put: &mut dyn FnMut(&mut ApplicationFull, &Row) -> Result<()>|
-     -> Result<()> {
-        let sql = format!("{select}{child_where} ORDER BY {order}");
-        for row in query_ids(tx, &sql, params)? {
-            let app: i64 = row.try_get(app_col).map_err(pg_err)?;
-            if let Ok(i) = apps.binary_search_by_key(&app, |a| a.application.id) {
-                put(&mut apps[i], &row)?;
-            }
+    let mut rows: [Vec<Row>; 7] = Default::default();
+    for (i, sql) in load_queries(scope).iter().enumerate() {
+        rows[i] = query_ids(tx, sql, params)?;
+        if i == 0 && rows[0].is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(())
+    }
+    assemble(&rows)
+}
+
+/// [`load`] in a read-only `REPEATABLE READ` transaction of its own as the user, in
+/// one round trip: the transaction and its queries go as one message of the simple
+/// query protocol (the ids written into it: numbers, nothing to quote), and the
+/// answer's values come as text.
+fn load_at_once(client: &mut Client, user: i64, scope: Scope) -> Result<Vec<ApplicationFull>> {
+    let id = match scope {
+        Scope::One(id) => id,
+        Scope::All | Scope::Open => 0,
     };
-    each(tx, INTERVIEW, "start, id", 1, &mut |a, row| {
-        a.interviews.push(read_interview(row)?);
-        Ok(())
-    })?;
-    each(tx, INTERVIEWER, "contact_id", 0, &mut |a, row| {
-        let interview: i64 = row.try_get(1).map_err(pg_err)?;
-        let contact: i64 = row.try_get(2).map_err(pg_err)?;
-        if let Some(iv) = a.interviews.iter_mut().find(|i| i.id == interview) {
+    let mut sql = format!(
+        "START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; {};",
+        as_user_sql(user)
+    );
+    for query in load_queries(scope) {
+        sql.push(' ');
+        sql.push_str(
+            &query
+                .replace("$1", &user.to_string())
+                .replace("$2", &id.to_string()),
+        );
+        sql.push(';');
+    }
+    sql.push_str(" COMMIT");
+    let answer = match client.simple_query(&sql) {
+        Ok(a) => a,
+        Err(e) => {
+            // The statements after a failed one are skipped, COMMIT among them.
+            let _ = client.batch_execute("ROLLBACK");
+            return Err(pg_err(e));
+        }
+    };
+    // Each statement's rows, in order: START, SET, set_config, the seven queries, COMMIT.
+    let mut statements: Vec<Vec<SimpleQueryRow>> = vec![Vec::new()];
+    for message in answer {
+        match message {
+            SimpleQueryMessage::Row(row) => {
+                if let Some(rows) = statements.last_mut() {
+                    rows.push(row);
+                }
+            }
+            SimpleQueryMessage::CommandComplete(_) => statements.push(Vec::new()),
+            _ => {}
+        }
+    }
+    let found = statements.len().saturating_sub(1);
+    let rows: [Vec<SimpleQueryRow>; 7] = statements
+        .into_iter()
+        .skip(3)
+        .take(7)
+        .collect::<Vec<_>>()
+        .try_into()
+        .map_err(|_| {
+            StoreError::Postgres(format!(
+                "the read of the applications gave {found} answers instead of 11"
+            ))
+        })?;
+    assemble(&rows)
+}
+
+/// A row of an answer, typed ([`Row`]) or as text ([`SimpleQueryRow`]).
+trait FactRow {
+    /// Its columns, read in order.
+    fn columns(&self) -> impl Columns + '_;
+    /// Column `i`, a `bigint` that is never NULL.
+    fn id_at(&self, i: usize) -> Result<i64>;
+}
+
+impl FactRow for Row {
+    fn columns(&self) -> impl Columns + '_ {
+        Cols::new(self)
+    }
+
+    fn id_at(&self, i: usize) -> Result<i64> {
+        self.try_get(i).map_err(pg_err)
+    }
+}
+
+impl FactRow for SimpleQueryRow {
+    fn columns(&self) -> impl Columns + '_ {
+        TextCols { row: self, next: 0 }
+    }
+
+    fn id_at(&self, i: usize) -> Result<i64> {
+        TextCols { row: self, next: i }.int()
+    }
+}
+
+/// The applications of `rows[0]` with the rows of the other tables of [`load_queries`]
+/// attached, in their order.
+fn assemble<R: FactRow>(rows: &[Vec<R>; 7]) -> Result<Vec<ApplicationFull>> {
+    let [apps, interviews, interviewers, contacts, touchpoints, notes, skipped] = rows;
+    let mut apps = apps
+        .iter()
+        .map(|r| {
+            Ok(ApplicationFull {
+                application: crate::rows::application(&mut r.columns())?,
+                interviews: Vec::new(),
+                contacts: Vec::new(),
+                touchpoints: Vec::new(),
+                notes: Vec::new(),
+                skipped: Vec::new(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    fn of(apps: &mut [ApplicationFull], app: i64) -> Option<&mut ApplicationFull> {
+        let i = apps.binary_search_by_key(&app, |a| a.application.id).ok()?;
+        apps.get_mut(i)
+    }
+    for r in interviews {
+        let iv = crate::rows::interview(&mut r.columns())?;
+        if let Some(a) = of(&mut apps, iv.application_id) {
+            a.interviews.push(iv);
+        }
+    }
+    for r in interviewers {
+        let (interview, contact) = (r.id_at(1)?, r.id_at(2)?);
+        if let Some(iv) = of(&mut apps, r.id_at(0)?)
+            .and_then(|a| a.interviews.iter_mut().find(|i| i.id == interview))
+        {
             iv.interviewer_ids.push(contact);
         }
-        Ok(())
-    })?;
-    each(tx, CONTACT, "id", 1, &mut |a, row| {
-        a.contacts.push(read_contact(row)?);
-        Ok(())
-    })?;
-    each(tx, TOUCHPOINT, "at, id", 1, &mut |a, row| {
-        a.touchpoints.push(read_touchpoint(row)?);
-        Ok(())
-    })?;
-    each(tx, NOTE, "id", 1, &mut |a, row| {
-        a.notes.push(read_note(row)?);
-        Ok(())
-    })?;
-    each(tx, SKIPPED, "id", 1, &mut |a, row| {
-        a.skipped.push(read_skipped(row)?);
-        Ok(())
-    })?;
+    }
+    for r in contacts {
+        let c = crate::rows::contact(&mut r.columns())?;
+        if let Some(a) = of(&mut apps, c.application_id) {
+            a.contacts.push(c);
+        }
+    }
+    for r in touchpoints {
+        let t = crate::rows::touchpoint(&mut r.columns())?;
+        if let Some(a) = of(&mut apps, t.application_id) {
+            a.touchpoints.push(t);
+        }
+    }
+    for r in notes {
+        let n = crate::rows::note(&mut r.columns())?;
+        if let Some(a) = of(&mut apps, n.application_id) {
+            a.notes.push(n);
+        }
+    }
+    for r in skipped {
+        let s = crate::rows::skipped(&mut r.columns())?;
+        if let Some(a) = of(&mut apps, s.application_id) {
+            a.skipped.push(s);
+        }
+    }
     Ok(apps)
+}
+
+/// Reads the columns of a row the simple query protocol gave, every value as its
+/// text, in order (as [`Cols`] reads a typed row).
+struct TextCols<'r> {
+    row: &'r SimpleQueryRow,
+    next: usize,
+}
+
+impl<'r> TextCols<'r> {
+    /// The next column's name and text (none: NULL).
+    fn value(&mut self) -> Result<(&'r str, Option<&'r str>)> {
+        let i = self.next;
+        self.next += 1;
+        let text = self.row.try_get(i).map_err(pg_err)?;
+        let name = self.row.columns().get(i).map_or("?", |c| c.name());
+        Ok((name, text))
+    }
+
+    /// The next column's value, parsed (none: NULL).
+    fn parsed<T: std::str::FromStr>(&mut self) -> Result<Option<T>>
+    where
+        T::Err: std::fmt::Display,
+    {
+        let (name, text) = self.value()?;
+        text.map(|s| {
+            s.parse().map_err(|e: T::Err| StoreError::Decode {
+                column: name.to_owned(),
+                value: s.to_owned(),
+                reason: e.to_string(),
+            })
+        })
+        .transpose()
+    }
+
+    /// The next column's value, which must not be NULL.
+    fn required<T>(&mut self, read: impl FnOnce(&mut Self) -> Result<Option<T>>) -> Result<T> {
+        let name = self.row.columns().get(self.next).map_or("?", |c| c.name());
+        read(self)?.ok_or_else(|| StoreError::Decode {
+            column: name.to_owned(),
+            value: "NULL".to_owned(),
+            reason: "a value is required".to_owned(),
+        })
+    }
+}
+
+impl Columns for TextCols<'_> {
+    fn int(&mut self) -> Result<i64> {
+        self.required(Self::parsed)
+    }
+
+    fn opt_int(&mut self) -> Result<Option<i64>> {
+        self.parsed()
+    }
+
+    fn boolean(&mut self) -> Result<bool> {
+        self.required(|c| {
+            let (name, text) = c.value()?;
+            match text {
+                None => Ok(None),
+                Some("t") => Ok(Some(true)),
+                Some("f") => Ok(Some(false)),
+                Some(other) => Err(StoreError::Decode {
+                    column: name.to_owned(),
+                    value: other.to_owned(),
+                    reason: "not a boolean".to_owned(),
+                }),
+            }
+        })
+    }
+
+    fn text(&mut self) -> Result<String> {
+        self.required(Self::opt_text)
+    }
+
+    fn opt_text(&mut self) -> Result<Option<String>> {
+        Ok(self.value()?.1.map(str::to_owned))
+    }
+
+    fn minutes(&mut self) -> Result<i64> {
+        self.int()
+    }
+
+    fn with_opt_str<R>(&mut self, f: impl FnOnce(Option<&str>) -> Result<R>) -> Result<R> {
+        f(self.value()?.1)
+    }
 }
 
 /// Reads the columns of one row in order, as the SQLite side's `Cols`.
@@ -921,14 +1120,6 @@ fn read_interview(row: &Row) -> Result<Interview> {
 
 fn read_contact(row: &Row) -> Result<Contact> {
     crate::rows::contact(&mut Cols::new(row))
-}
-
-fn read_touchpoint(row: &Row) -> Result<Touchpoint> {
-    crate::rows::touchpoint(&mut Cols::new(row))
-}
-
-fn read_note(row: &Row) -> Result<Note> {
-    crate::rows::note(&mut Cols::new(row))
 }
 
 fn read_skipped(row: &Row) -> Result<SkippedStep> {

@@ -168,12 +168,15 @@ impl Pg {
 
 /// Takes the user role and sets the user for the rest of `tx`.
 pub(crate) fn as_user(tx: &mut Transaction<'_>, user: i64) -> Result<()> {
-    // One round trip for both (the id is a number, written by us: nothing to quote).
-    tx.batch_execute(&format!(
-        "SET LOCAL ROLE {USER_ROLE}; SELECT set_config('followup.user_id', '{user}', true)"
-    ))
-    .map_err(pg_err)?;
+    // One round trip for both.
+    tx.batch_execute(&as_user_sql(user)).map_err(pg_err)?;
     Ok(())
+}
+
+/// The statements that take the user role and set the user for the rest of the
+/// transaction (the id is a number, written by us: nothing to quote).
+pub(crate) fn as_user_sql(user: i64) -> String {
+    format!("SET LOCAL ROLE {USER_ROLE}; SELECT set_config('followup.user_id', '{user}', true)")
 }
 
 /// `url` without its password (in the user part or a `password=` parameter).
