@@ -6,6 +6,12 @@
 # SMTP server (scripts/smtp_sink.py, aiosmtpd), timed until the last one ends; then a
 # second pass, which must find nothing to do.
 #
+# Also printed: what one durable commit costs on this server just before the run (the
+# median and 90th percentile of 200 one-row INSERTs, each its own transaction, timed by
+# psql: a digest's `sending` mark waits for one such flush before its SMTP conversation),
+# and the lag of the digests: when the SMTP server received each one (its file's
+# time) minus the moment they all became due, the start of the workers (p50, p99, max).
+#
 #   scripts/bench_pg_digests.sh [USERS] [WORKERS]
 #   TIME_CMD='/usr/bin/time -f %U_user_%S_sys_%e_wall'     wraps each worker (split on spaces)
 #   URL_PARAMS='?options=-c%20synchronous_commit%3Doff'     appended to the URL
@@ -69,7 +75,18 @@ SELECT setval(s, $users) FROM unnest(ARRAY['app_user_id_seq', 'application_id_se
 VACUUM ANALYZE;
 SQL
 
+q -c 'CREATE TABLE bench_commit (n integer)'
+commits=$(echo "SELECT 'INSERT INTO bench_commit VALUES (' || n || ')'
+    FROM generate_series(1, 200) n \\gexec" | q -c '\timing on' -f - |
+  sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | sort -n | awk '{ t[NR] = $1 } END {
+    printf "%.2f ms median, %.2f ms p90", t[int(NR / 2) + 1], t[int(NR * 0.9)] }')
+q -c 'DROP TABLE bench_commit'
+
 echo "== $users users, $workers worker(s); load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
+echo "a durable commit: $commits"
+busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 ", " $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat; }
+cpu_sink() { awk '{ print ($14 + $15) / '"$(getconf CLK_TCK)"' }' "/proc/$SINK/stat"; }
+busy0=$(busy) sink0=$(cpu_sink)
 start=$(date +%s.%N)
 pids=()
 for i in $(seq "$workers"); do
@@ -78,6 +95,7 @@ for i in $(seq "$workers"); do
 done
 for p in "${pids[@]}"; do wait "$p"; done
 mid=$(date +%s.%N)
+busy1=$(busy) sink1=$(cpu_sink)
 "$bin" --db "$url" worker --once --json > "$work/again.json"
 end=$(date +%s.%N)
 sent=$(cat "$work"/run-*.json | grep -c '"state":"sent"' || true)
@@ -88,5 +106,17 @@ python3 -c "
 s, m, e, n, r, a, u, w = $start, $mid, $end, $sent, $received, $again, $users, $workers
 t = m - s
 print(f'{n} digests sent ({r} received) in {t:.2f} s: {n / t:.0f} a second, {n / t / w:.0f} per worker')
-print(f'the next pass found {a} jobs to do in {e - m:.2f} s')"
+print(f'the next pass found {a} jobs to do in {e - m:.2f} s')
+(b0, t0), (b1, t1) = ($busy0), ($busy1)
+print(f'the machine busy {100 * (b1 - b0) / (t1 - t0):.0f}% of the run (every process), '
+      f'the SMTP server {$sink1 - $sink0:.1f} s of CPU')"
+python3 - "$work/received" "$start" <<'PY'
+import os, sys
+start = float(sys.argv[2])
+lags = sorted(os.stat(os.path.join(sys.argv[1], f)).st_mtime_ns / 1e9 - start
+              for f in os.listdir(sys.argv[1]) if f.endswith(".eml"))
+if lags:
+    at = lambda p: lags[min(len(lags) - 1, int(len(lags) * p))]
+    print(f"lag from due to received: p50 {at(0.5):.2f} s, p99 {at(0.99):.2f} s, max {lags[-1]:.2f} s")
+PY
 echo "digest_run: $states"
