@@ -5,26 +5,8 @@
 //! Each test gets a database of its own on the machine's server; without a server the
 //! tests are reported as ignored with the reason (a failure under CI=true).
 //!
-//! The time of `due_users` over 1,000,000 users (a manual run):
-//!
-//! ```text
-//! psql -h 127.0.0.1 -U postgres DB <<'SQL'
-//! INSERT INTO app_user (id, email, created_at)
-//!     SELECT i, 'u' || i || '@example.com', 0 FROM generate_series(1, 1000000) i;
-//! INSERT INTO user_due (user_id, next_due, day)
-//!     SELECT i, (i % 100) * 60000000000::bigint, '2026-12-01'
-//!     FROM generate_series(1, 1000000) i;
-//! VACUUM ANALYZE user_due;
-//! PREPARE due(bigint, bigint) AS
-//!     SELECT user_id FROM user_due WHERE next_due <= $1 ORDER BY next_due LIMIT $2;
-//! -- the users due in the first minute: 10,000 of them
-//! EXPLAIN (ANALYZE, BUFFERS) EXECUTE due(0, 1000);   -- Index Only Scan, 0.4 ms
-//! EXPLAIN (ANALYZE, BUFFERS) EXECUTE due(0, 100000); -- all 10,000: 2.4 ms
-//! SQL
-//! ```
-//!
-//! (On a database made with `psql -c 'CREATE DATABASE x'` and the files of
-//! `migrations-pg/` applied in order with `psql -f`, the load takes about 30 s.)
+//! The time of the workers' queries over 1,000,000 users (`due_users`, the claim's
+//! pick, the count of `/metrics`), with their plans: `scripts/bench_pg_sweep.sh`.
 
 use std::collections::{BTreeSet, HashSet};
 use std::process::ExitCode;
