@@ -25,6 +25,8 @@
 //! # Ok::<(), followup_store::StoreError>(())
 //! ```
 
+use std::collections::HashMap;
+
 use jiff::Timestamp;
 
 use crate::model::{
@@ -119,6 +121,10 @@ pub trait Facts {
     ) -> Result<i64>;
     /// [`Store::update_interview`].
     fn update_interview(&mut self, interview_id: i64, patch: &InterviewPatch) -> Result<()>;
+    /// [`Store::plan_gens`]: each application's change count, by application id. It
+    /// only grows, with every change to what planning reads of the application (kept
+    /// by triggers on both backends), so a calendar can use it in a `SEQUENCE`.
+    fn plan_gens(&mut self) -> Result<HashMap<i64, i64>>;
     /// [`Store::update_application_and_interview`].
     fn update_application_and_interview(
         &mut self,
@@ -237,6 +243,10 @@ impl Facts for Store {
     fn update_interview(&mut self, interview_id: i64, patch: &InterviewPatch) -> Result<()> {
         Store::update_interview(self, interview_id, patch)
     }
+    fn plan_gens(&mut self) -> Result<HashMap<i64, i64>> {
+        Store::plan_gens(self)
+    }
+
     fn update_application_and_interview(
         &mut self,
         application_id: i64,

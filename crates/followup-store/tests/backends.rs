@@ -1041,13 +1041,17 @@ fn restore_never_lowers_counters(s: &mut dyn Facts) -> Result<(), Failed> {
 }
 
 fn changes_raise_plan_gen(s: &mut dyn Facts) -> Result<(), Failed> {
+    // Read alone (what a calendar's SEQUENCE is made from) as the backup has them.
     let gen = |s: &mut dyn Facts, id: i64| -> i64 {
-        s.export()
-            .unwrap()
-            .plan_gens
-            .iter()
-            .find(|g| g.application_id == id)
-            .map(|g| g.gen)
+        let backup = s.export().unwrap().plan_gens;
+        let alone = s.plan_gens().unwrap();
+        assert_eq!(alone.len(), backup.len());
+        for g in &backup {
+            assert_eq!(alone.get(&g.application_id), Some(&g.gen));
+        }
+        alone
+            .get(&id)
+            .copied()
             .expect("every application has its count")
     };
     let id = s.add_application(&NewApplication::new("Acme", "Dev", now()))?;
@@ -1067,8 +1071,10 @@ fn changes_raise_plan_gen(s: &mut dyn Facts) -> Result<(), Failed> {
     iv.interviewers = vec![Interviewer::Id(c)];
     s.add_interview(id, &iv)?;
     raised(s, "an interview", false);
-    s.add_touchpoint(id, &NewTouchpoint::new(TouchpointKind::Call, now()))?;
+    let call = s.add_touchpoint(id, &NewTouchpoint::new(TouchpointKind::Call, now()))?;
     raised(s, "a touchpoint", false);
+    s.delete_touchpoint(id, call)?;
+    raised(s, "a touchpoint deleted", false);
     s.update_application(
         id,
         &ApplicationPatch {

@@ -563,6 +563,19 @@ impl<P: DerefMut<Target = Pg>> Facts for UserStore<P> {
         })
     }
 
+    fn plan_gens(&mut self) -> Result<HashMap<i64, i64>> {
+        self.read(|tx, user| {
+            Ok(query_ids(
+                tx,
+                "SELECT application_id, gen FROM plan_gen WHERE user_id = $1",
+                &[user],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect())
+        })
+    }
+
     fn remove_contact(&mut self, application_id: i64, contact_id: i64) -> Result<()> {
         self.write(|tx, user| {
             require_application(tx, user, application_id)?;
