@@ -62,6 +62,7 @@ const FACT_TABLES: &[&str] = &[
     "mail_bad_address",
     "idempotency",
     "plan_gen",
+    "calendar_feed",
 ];
 
 fn migrations_apply() -> Outcome {

@@ -8,6 +8,8 @@
 //! the rest of the store (agenda, outbox, mail...) still runs on SQLite only. The
 //! workers' job queue (each user's next due moment, each day's digest claimed exactly
 //! once) is in [`jobs`], whose documentation tells how workers claim and recover.
+//! Each user's calendar feed keeps only which generation of its address is in force and
+//! what it last served ([`Pg::renew_feed`], [`Pg::feed_served`]; no secret).
 //!
 //! # Schema and migrations
 //!
@@ -57,6 +59,7 @@
 mod account_store;
 mod accounts;
 mod facts;
+mod feed;
 pub mod jobs;
 mod migrate;
 mod pool;
