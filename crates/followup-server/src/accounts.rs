@@ -314,35 +314,42 @@ fn safe_next(next: &str) -> String {
 /// The calendar feed (`/feed/<secret>.ics`) and the digest's unsubscribe link carry
 /// no session (a calendar or a mail provider fetches them): they go to the app of the
 /// user whose secret they name, found by reading each user's secret (an office has
-/// tens of users, not millions); an unknown secret is the app's own 404.
+/// tens of users, not millions), or on PostgreSQL by the user the feed's address names
+/// under the server's MAC ([`crate::feed::pg_owner`]); an unknown secret is the app's
+/// own 404.
 async fn by_secret(State(front): State<Shared>, req: Request) -> Response {
     let path = req.uri().path().to_string();
     let feed = path.starts_with("/feed/");
     let given = path.rsplit('/').next().unwrap_or("").to_string();
-    if let (false, Some(pg)) = (feed, front.multi.pg.as_ref().map(|p| p.pool.clone())) {
+    let pg = front.multi.pg.as_ref().map(|p| p.pool.clone());
+    if let (false, Some(pg)) = (feed, pg.clone()) {
         return pg_unsubscribe(pg, req.method() == axum::http::Method::POST, path, given).await;
     }
-    let owner = on_accounts(&front, move |office, store| {
-        // Only an office's users have these secrets (files beside their database).
-        let Some(office) = office else {
-            return Ok(None);
-        };
-        Ok(store.users()?.into_iter().find(|u| {
-            let db = office.user_db(u.id);
-            if feed {
-                crate::feed::secret(&db)
-                    .ok()
-                    .flatten()
-                    .is_some_and(|s| crate::feed::opens(&s, &given))
-            } else {
-                followup_app::secret::read(&db, followup_app::digest::SECRET)
-                    .ok()
-                    .flatten()
-                    .is_some_and(|s| followup_app::secret::matches(&s, &given))
-            }
-        }))
-    })
-    .await;
+    let owner = if let Some(pg) = pg {
+        crate::feed::pg_owner(pg, given).await
+    } else {
+        on_accounts(&front, move |office, store| {
+            // Only an office's users have these secrets (files beside their database).
+            let Some(office) = office else {
+                return Ok(None);
+            };
+            Ok(store.users()?.into_iter().find(|u| {
+                let db = office.user_db(u.id);
+                if feed {
+                    crate::feed::secret(&db)
+                        .ok()
+                        .flatten()
+                        .is_some_and(|s| crate::feed::opens(&s, &given))
+                } else {
+                    followup_app::secret::read(&db, followup_app::digest::SECRET)
+                        .ok()
+                        .flatten()
+                        .is_some_and(|s| followup_app::secret::matches(&s, &given))
+                }
+            }))
+        })
+        .await
+    };
     let user = match owner {
         Ok(Some(u)) => u,
         Ok(None) => {

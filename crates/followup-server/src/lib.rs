@@ -273,8 +273,13 @@ impl AppState {
         self.config.hosted
     }
 
-    /// Refuses what needs the one-person SQLite database's files (the calendar feed's
-    /// and the digest's secrets) when the facts are in PostgreSQL.
+    /// The user and their database, when this app's facts are in PostgreSQL.
+    pub(crate) fn pg(&self) -> Option<&PgApp> {
+        self.config.pg.as_ref()
+    }
+
+    /// Refuses what needs the one-person SQLite database's files (the outbox's mail)
+    /// when the facts are in PostgreSQL.
     pub fn files_only(&self, what: &str) -> Result<(), Problem> {
         if !self.on_pg() {
             return Ok(());

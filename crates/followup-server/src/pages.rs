@@ -1345,7 +1345,7 @@ struct SettingsPage {
 
 const PRESETS: [&str; 3] = ["gentle", "balanced", "prompt"];
 
-fn settings_page(
+async fn settings_page(
     s: &Shared,
     headers: &axum::http::HeaderMap,
     p: Option<followup_store::Profile>,
@@ -1353,7 +1353,7 @@ fn settings_page(
     typed: Option<&crate::api::SettingsBody>,
 ) -> Page {
     let out = crate::api::settings_out(s)?;
-    let feed = crate::feed::url_for(s, headers)?;
+    let feed = crate::feed::url_for(s, headers).await?;
     let p = p.unwrap_or(followup_store::Profile {
         name: String::new(),
         email: String::new(),
@@ -1470,8 +1470,8 @@ async fn feed_submit(
     csrf_check(&s, &f.csrf)?;
     let message = match f.action.as_str() {
         "renew" => {
-            let had = crate::feed::url_for(&s, &headers)?.is_some();
-            crate::feed::renew_for(&s, &headers)?;
+            let had = crate::feed::url_for(&s, &headers).await?.is_some();
+            crate::feed::renew_for(&s, &headers).await?;
             if had {
                 "New feed address made: the old one no longer works. Subscribe again with the address below."
             } else {
@@ -1479,7 +1479,7 @@ async fn feed_submit(
             }
         }
         "off" => {
-            crate::feed::off_for(&s)?;
+            crate::feed::off_for(&s).await?;
             "Calendar feed off: its address no longer works."
         }
         other => {
@@ -1554,7 +1554,7 @@ async fn policy_submit(
         Err(p) if p.status == 400 => {
             let ctx = s.ctx();
             let profile = blocking(move || Ok(ctx.profile()?)).await?;
-            let mut r = settings_page(&s, &headers, profile, Some(p.detail), Some(&typed))?;
+            let mut r = settings_page(&s, &headers, profile, Some(p.detail), Some(&typed)).await?;
             *r.status_mut() = StatusCode::BAD_REQUEST;
             Ok(r)
         }
@@ -1565,7 +1565,7 @@ async fn policy_submit(
 async fn settings(State(s): State<Shared>, headers: axum::http::HeaderMap) -> Page {
     let ctx = s.ctx();
     let p = blocking(move || Ok(ctx.profile()?)).await?;
-    settings_page(&s, &headers, p, None, None)
+    settings_page(&s, &headers, p, None, None).await
 }
 
 #[derive(Deserialize)]
@@ -1598,7 +1598,7 @@ async fn settings_submit(
                 email: f.email,
                 phone: some(f.phone),
             };
-            let mut r = settings_page(&s, &headers, Some(back), Some(p.detail), None)?;
+            let mut r = settings_page(&s, &headers, Some(back), Some(p.detail), None).await?;
             *r.status_mut() = StatusCode::BAD_REQUEST;
             Ok(r)
         }
