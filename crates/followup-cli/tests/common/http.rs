@@ -40,8 +40,9 @@ pub fn request_as(port: u16, method: &str, path: &str, auth: &str, body: &str) -
     (code, body)
 }
 
-/// One request with the header lines `headers` (joined by `\r\n`) on a connection of
-/// its own: the status, the answer's headers (names in lower case) and its body.
+/// One request with the header lines `headers` (joined by `\r\n`; may be empty) on a
+/// connection of its own: the status, the answer's headers (names in lower case) and
+/// its body.
 pub fn exchange(
     port: u16,
     method: &str,
@@ -51,12 +52,19 @@ pub fn exchange(
 ) -> (u16, Vec<(String, String)>, String) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    write!(
-        s,
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{headers}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+    // (No header lines: none, rather than an empty line that would end the head.)
+    let headers = if headers.is_empty() {
+        String::new()
+    } else {
+        format!("{headers}\r\n")
+    };
+    // One write, the whole request at once.
+    let text = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
-    )
-    .unwrap();
+    );
+    s.write_all(text.as_bytes())
+        .unwrap_or_else(|e| panic!("{method} {path} on {port}: {e}"));
     let mut r = BufReader::new(s);
     let mut status = String::new();
     r.read_line(&mut status).unwrap();
