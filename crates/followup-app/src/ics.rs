@@ -249,11 +249,15 @@ fn events_of(
         Some(p) => p.clone(),
         None => plan::plan(&track.interview, &track.recipient, &ctx.policy),
     };
-    // Facts are only ever added and `plan_gen` only grows, with every change that can
-    // move or cancel a step (a moved round too): a later export carries a higher
-    // SEQUENCE, never a lower one than an earlier version of this program wrote.
+    // `plan_gen` only grows, by one at least with every row written or deleted that
+    // can move or cancel a step (a moved round too). A fact taken back (a deleted
+    // touchpoint: the undo of a log) takes one from the count of facts as it raises
+    // `plan_gen` by one, so the changes count twice: every later version carries a
+    // higher SEQUENCE, and none a lower one than the facts plus `plan_gen` that
+    // earlier versions of this program wrote.
     let facts = i64::try_from(full.interviews.len() + full.touchpoints.len()).unwrap_or(0);
-    let sequence = u32::try_from(facts.saturating_add(plan_gen.max(0))).unwrap_or(u32::MAX);
+    let sequence =
+        u32::try_from(facts.saturating_add(plan_gen.max(0).saturating_mul(2))).unwrap_or(u32::MAX);
 
     let mut live: Vec<Live> = derived
         .items

@@ -317,6 +317,28 @@ fn follows_the_plan(db: &TestDb) -> Result<(), Failed> {
     let (old, new) = (event(&after, &thank_you), event(&done, &thank_you));
     assert_eq!(new["status"], "CANCELLED");
     assert!(new["sequence"].as_i64() > old["sequence"].as_i64());
+
+    // Taken back (the undo of the log): the event is in force again, SEQUENCE up again.
+    let tid = serde_json::from_str::<Value>(&text).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let (s, text) = request_as(
+        ports[1],
+        "DELETE",
+        &format!("/api/applications/{id}/touchpoints/{tid}"),
+        ann,
+        "",
+    );
+    assert_eq!(s, 204, "{text}");
+    let (s, _, _, cal5) = poll(ports[0], &path, &format!("If-None-Match: {tag4}"));
+    assert_eq!(s, 200);
+    let undone = parse(&cal5);
+    let (old, new) = (event(&done, &thank_you), event(&undone, &thank_you));
+    assert_eq!(new["status"], "CONFIRMED");
+    assert!(
+        new["sequence"].as_i64() > old["sequence"].as_i64(),
+        "the undo did not raise the SEQUENCE: {old} {new}"
+    );
     Ok(())
 }
 
