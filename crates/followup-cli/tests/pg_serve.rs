@@ -10,6 +10,9 @@
 //!   Bob's session and then his API token over Ann's ids, answers 404 (or 501 where the
 //!   feature is not offered on PostgreSQL at all), and Ann's records are the same
 //!   bytes afterwards.
+//! - Settings: what one account saves on one process is in force on the other at its
+//!   next request (its plans follow its policy), another account keeps the server's,
+//!   a bad value saves nothing, and the account's digest moves on the job queue.
 
 use std::process::ExitCode;
 
@@ -38,6 +41,9 @@ fn main() -> ExitCode {
         }),
         Trial::test("another_user_reaches_none_of_a_users_records", || {
             outcome(another_user_reaches_none())
+        }),
+        Trial::test("each_account_keeps_its_own_settings", || {
+            outcome(each_account_keeps_its_own_settings())
         }),
     ];
     libtest_mimic::run(&args, tests).exit_code()
@@ -275,6 +281,158 @@ fn another_user_reaches_none() -> Outcome {
         let (s, text) = request_as(port, "GET", &base, &ann_auth, "");
         assert_eq!(s, 200, "{text}");
         assert_eq!(ann_records(), before, "Ann's records changed");
+        Ok(())
+    })
+}
+
+/// The status follow-up's date of the agenda's first application (`YYYY-MM-DD`).
+fn follow_up_date(agenda: &str) -> Option<String> {
+    let v: Value = serde_json::from_str(agenda).ok()?;
+    let mut found = None;
+    walk(&v, &mut |o| {
+        let kind = o.get("kind").and_then(Value::as_str).unwrap_or("");
+        if found.is_none() && (kind == "follow-up" || kind == "follow_up") {
+            found = ["best", "at", "date", "due"]
+                .iter()
+                .find_map(|k| o.get(*k).and_then(Value::as_str))
+                .map(|d| d.chars().take(10).collect());
+        }
+    });
+    found
+}
+
+fn walk(v: &Value, f: &mut dyn FnMut(&serde_json::Map<String, Value>)) {
+    match v {
+        Value::Object(o) => {
+            f(o);
+            o.values().for_each(|x| walk(x, f));
+        }
+        Value::Array(a) => a.iter().for_each(|x| walk(x, f)),
+        _ => {}
+    }
+}
+
+fn each_account_keeps_its_own_settings() -> Outcome {
+    with_db(|db| {
+        let home = tempfile::tempdir().unwrap();
+        let mut auth = Vec::new();
+        for who in ["ann@example.com", "bob@example.com"] {
+            admin(home.path(), &db.url, &["create-user", who], None);
+            let token = admin(home.path(), &db.url, &["token", who], None);
+            auth.push(format!("Authorization: Bearer {}", token.trim()));
+        }
+        let (ann, bob) = (&auth[0], &auth[1]);
+        let ports = [free_port(), free_port()];
+        let _one = serve(home.path(), &db.url, ports[0]);
+        let _two = serve(home.path(), &db.url, ports[1]);
+        let call = |port: u16, auth: &str, m: &str, path: &str, body: Value| {
+            let (status, text) = request_as(port, m, path, auth, &body.to_string());
+            (status, text)
+        };
+        let json_of = |text: &str| serde_json::from_str::<Value>(text).unwrap();
+
+        // The same application for both, interviewed on Tuesday.
+        for who in [ann, bob] {
+            let (s, text) = call(
+                ports[0],
+                who,
+                "POST",
+                "/api/applications",
+                json!({"company": "Acme", "role": "Backend Engineer",
+                       "round": {"at": "2026-12-01 10:00", "tz": "America/New_York",
+                                 "interviewer": ["Jane Doe <jane@acme.example>"]}}),
+            );
+            assert_eq!(s, 201, "{text}");
+        }
+        let (_, before) = call(ports[1], ann, "GET", "/api/agenda", json!({}));
+        let first = follow_up_date(&before).ok_or(format!("no follow-up in {before}"))?;
+
+        // Nothing saved: the server's settings, the digest at 08:00.
+        let (s, text) = call(ports[0], ann, "GET", "/api/settings", json!({}));
+        assert_eq!(s, 200, "{text}");
+        assert_eq!(json_of(&text)["settings"]["digest_hour"], 8, "{text}");
+
+        // Ann saves hers on the first process...
+        let mine = json!({"tz": "Asia/Tokyo", "hours": "10:00-18:00", "preset": "balanced",
+                          "overrides": {"follow_up.recommended_days": 12},
+                          "digest_hour": 7});
+        let (s, text) = call(ports[0], ann, "PUT", "/api/settings", mine);
+        assert_eq!(s, 200, "{text}");
+        // ...and the second process has them at her next request, her plans too.
+        let (s, text) = call(ports[1], ann, "GET", "/api/settings", json!({}));
+        assert_eq!(s, 200, "{text}");
+        let got = json_of(&text);
+        assert_eq!(got["settings"]["tz"], "Asia/Tokyo", "{text}");
+        assert_eq!(got["settings"]["hours"], "10:00-18:00", "{text}");
+        assert_eq!(got["settings"]["digest_hour"], 7, "{text}");
+        assert_eq!(got["numbers"]["follow_up.recommended_days"], 12, "{text}");
+        assert_eq!(
+            got["settings"]["overrides"]["follow_up.recommended_days"], 12,
+            "{text}"
+        );
+        let (_, after) = call(ports[1], ann, "GET", "/api/agenda", json!({}));
+        let later = follow_up_date(&after).ok_or(format!("no follow-up in {after}"))?;
+        assert!(
+            later > first,
+            "12 days, not the preset's: {first} then {later}"
+        );
+
+        // Bob's are the server's still, on either process, and so are his plans.
+        for port in ports {
+            let (_, text) = call(port, bob, "GET", "/api/settings", json!({}));
+            let got = json_of(&text);
+            assert_eq!(got["settings"]["tz"], Value::Null, "{text}");
+            assert_eq!(got["settings"]["digest_hour"], 8, "{text}");
+            assert_eq!(got["settings"]["overrides"], json!({}), "{text}");
+            let (_, agenda) = call(port, bob, "GET", "/api/agenda", json!({}));
+            assert_eq!(follow_up_date(&agenda).as_deref(), Some(first.as_str()));
+        }
+
+        // Her digest: 07:00 in Tokyo (NOW is 00:00 there on Saturday), on the queue.
+        let mut pg = Pg::open(&db.url).map_err(|e| e.to_string())?;
+        let ann_id: i64 = pg
+            .client()
+            .query_one(
+                "SELECT id FROM app_user WHERE email = 'ann@example.com'",
+                &[],
+            )
+            .map_err(|e| e.to_string())?
+            .get(0);
+        let due = pg.next_due(ann_id).map_err(|e| e.to_string())?;
+        let due = due.ok_or("Ann is not on the digests' schedule")?;
+        assert_eq!(due.at.to_string(), "2026-12-04T22:00:00Z");
+        assert_eq!(due.day.to_string(), "2026-12-05");
+
+        // A bad value saves nothing, and says what was wrong in one line.
+        let (s, text) = call(
+            ports[1],
+            ann,
+            "PUT",
+            "/api/settings",
+            json!({"tz": "Mars/Olympus", "digest_hour": 9}),
+        );
+        assert_eq!(s, 400, "{text}");
+        assert!(json_of(&text)["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("Mars/Olympus") && !d.contains('\n')));
+        let (_, text) = call(ports[0], ann, "GET", "/api/settings", json!({}));
+        assert_eq!(json_of(&text)["settings"]["tz"], "Asia/Tokyo", "{text}");
+        assert_eq!(pg.next_due(ann_id).map_err(|e| e.to_string())?, Some(due));
+
+        // The digest off: off the queue; the page says so on the other process.
+        let off = json!({"tz": "Asia/Tokyo", "digest_hour": null});
+        let (s, text) = call(ports[1], ann, "PUT", "/api/settings", off);
+        assert_eq!(s, 200, "{text}");
+        assert_eq!(pg.next_due(ann_id).map_err(|e| e.to_string())?, None);
+        let (_, text) = call(ports[0], ann, "GET", "/api/settings", json!({}));
+        assert_eq!(
+            json_of(&text)["settings"]["digest_hour"],
+            Value::Null,
+            "{text}"
+        );
+        let (s, page) = call(ports[0], ann, "GET", "/settings", json!({}));
+        assert_eq!(s, 200);
+        assert!(page.contains("Kept for your account only"), "{page}");
         Ok(())
     })
 }

@@ -71,6 +71,9 @@ pub struct PgApp {
     pub user: followup_app::ctx::PgUser,
     /// The key of this user's form tokens, the same in every process.
     pub form_secret: String,
+    /// The server's settings, which the user's own are saved over
+    /// ([`followup_app::pg_settings`]).
+    pub server: Settings,
 }
 
 /// Shared by every request.
@@ -266,6 +269,11 @@ impl AppState {
     /// Whether this app's facts are in PostgreSQL.
     pub fn on_pg(&self) -> bool {
         self.config.pg.is_some()
+    }
+
+    /// The PostgreSQL account this app serves, if its facts are there.
+    pub fn pg(&self) -> Option<&PgApp> {
+        self.config.pg.as_ref()
     }
 
     /// Whether this app is one account's of a multi-user server.
