@@ -10,6 +10,8 @@
 //!   Bob's session and then his API token over Ann's ids, answers 404 (or 501 where the
 //!   feature is not offered on PostgreSQL at all), and Ann's records are the same
 //!   bytes afterwards.
+//! - A request sent twice (an API `Idempotency-Key`, a page form's key) records once,
+//!   whichever processes the copies reach, even at the same moment.
 //! - Settings: what one account saves on one process is in force on the other at its
 //!   next request (its plans follow its policy), another account keeps the server's,
 //!   a bad value saves nothing, and the account's digest moves on the job queue.
@@ -45,6 +47,10 @@ fn main() -> ExitCode {
         Trial::test("each_account_keeps_its_own_settings", || {
             outcome(each_account_keeps_its_own_settings())
         }),
+        Trial::test(
+            "a_request_sent_twice_records_once_on_either_process",
+            || outcome(sent_twice_records_once()),
+        ),
     ];
     libtest_mimic::run(&args, tests).exit_code()
 }
@@ -433,6 +439,138 @@ fn each_account_keeps_its_own_settings() -> Outcome {
         let (s, page) = call(ports[0], ann, "GET", "/settings", json!({}));
         assert_eq!(s, 200);
         assert!(page.contains("Kept for your account only"), "{page}");
+        Ok(())
+    })
+}
+
+/// A page form posted with the session cookie (from the site itself): the status and
+/// the `Location` it leads to.
+fn post_form(port: u16, path: &str, cookie: &str, form: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://127.0.0.1:{port}\r\nCookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
+        form.len()
+    )
+    .unwrap();
+    let mut text = String::new();
+    s.read_to_string(&mut text).unwrap();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let location = text
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("location")
+                .then(|| value.trim().to_string())
+        })
+        .unwrap_or_default();
+    (status, location)
+}
+
+fn sent_twice_records_once() -> Outcome {
+    with_db(|db| {
+        let home = tempfile::tempdir().unwrap();
+        admin(
+            home.path(),
+            &db.url,
+            &["create-user", "ann@example.com", "--password-stdin"],
+            Some(PASSWORD),
+        );
+        let token = admin(home.path(), &db.url, &["token", "ann@example.com"], None);
+        let ann = format!("Authorization: Bearer {}", token.trim());
+        let ports = [free_port(), free_port()];
+        let _one = serve(home.path(), &db.url, ports[0]);
+        let _two = serve(home.path(), &db.url, ports[1]);
+
+        // Six copies of one request with one key, three on each process at once.
+        let round = json!({"at": "2026-12-03 10:00", "tz": "America/New_York",
+                           "interviewer": ["Jane Doe <jane@acme.example>"]});
+        let body =
+            json!({"company": "Acme", "role": "Backend Engineer", "round": round}).to_string();
+        let answers: Vec<(u16, String)> = std::thread::scope(|scope| {
+            let copies: Vec<_> = (0..6)
+                .map(|i| {
+                    let (port, auth, body) = (ports[i % 2], ann.clone(), body.clone());
+                    scope.spawn(move || {
+                        request_as(
+                            port,
+                            "POST",
+                            "/api/applications",
+                            &format!("{auth}\r\nIdempotency-Key: add-acme-1"),
+                            &body,
+                        )
+                    })
+                })
+                .collect();
+            copies.into_iter().map(|c| c.join().unwrap()).collect()
+        });
+        for (status, text) in &answers {
+            assert_eq!(*status, 201, "{text}");
+            assert_eq!(text, &answers[0].1, "every copy gets the first answer");
+        }
+        let (_, list) = request_as(ports[1], "GET", "/api/applications", &ann, "");
+        let list: Value = serde_json::from_str(&list).unwrap();
+        let apps = list
+            .as_array()
+            .or_else(|| list["applications"].as_array())
+            .ok_or(format!("no list in {list}"))?;
+        assert_eq!(apps.len(), 1, "{list}");
+        let id = serde_json::from_str::<Value>(&answers[0].1).unwrap()["id"]
+            .as_i64()
+            .unwrap();
+
+        // The key with another request: refused, on either process, nothing recorded.
+        let other =
+            json!({"company": "Globex", "role": "Backend Engineer", "round": round}).to_string();
+        let (status, text) = request_as(
+            ports[0],
+            "POST",
+            "/api/applications",
+            &format!("{ann}\r\nIdempotency-Key: add-acme-1"),
+            &other,
+        );
+        assert_eq!(status, 409, "{text}");
+        assert!(text.contains("add-acme-1"), "{text}");
+
+        // A page form sent twice (a double click, a reload), once to each process:
+        // one reply recorded, both answers lead to the application's page.
+        let cookie = sign_in(ports[0], "ann@example.com", PASSWORD).ok_or("no session")?;
+        let (status, page) = request_as(
+            ports[0],
+            "GET",
+            &format!("/applications/{id}"),
+            &format!("Cookie: {cookie}"),
+            "",
+        );
+        assert_eq!(status, 200, "{page}");
+        let csrf = page
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .ok_or("no form token on the page")?
+            .to_string();
+        let form = format!("csrf={csrf}&idem=reply-form-1&note=Thanks%20for%20your%20time");
+        for port in ports {
+            let (status, to) =
+                post_form(port, &format!("/applications/{id}/replies"), &cookie, &form);
+            assert_eq!(status, 303, "{to}");
+            assert!(to.starts_with(&format!("/applications/{id}")), "{to}");
+        }
+        let (_, full) = request_as(
+            ports[1],
+            "GET",
+            &format!("/api/applications/{id}"),
+            &ann,
+            "",
+        );
+        let replies = full.matches("\"kind\":\"reply\"").count();
+        assert_eq!(replies, 1, "{full}");
         Ok(())
     })
 }

@@ -57,6 +57,7 @@
 mod account_store;
 mod accounts;
 mod facts;
+mod idempotency;
 pub mod jobs;
 mod migrate;
 mod pool;
