@@ -571,6 +571,12 @@ fn sent_twice_records_once() -> Outcome {
         );
         let replies = full.matches("\"kind\":\"reply\"").count();
         assert_eq!(replies, 1, "{full}");
+
+        // The checker reads the application there too (its people, its timing).
+        let check = json!({"text": "Hi Jane,\n\nThank you for the interview.\n\nBest,\nAnn",
+                           "application": id, "kind": "thank-you", "to": "Jane"});
+        let (status, text) = request_as(ports[0], "POST", "/api/check", &ann, &check.to_string());
+        assert_eq!(status, 200, "{text}");
         Ok(())
     })
 }
