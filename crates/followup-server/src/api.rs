@@ -1313,11 +1313,11 @@ pub fn settings_out(s: &Shared) -> Result<SettingsOut, Problem> {
 /// Checks and saves the settings, then puts them in force for later requests.
 pub fn save_settings(s: &Shared, body: &SettingsBody) -> Result<(), Problem> {
     use followup_app::settings as st;
-    let Some(file) = s.config_file() else {
+    if s.config_file().is_none() && !s.on_pg() {
         return Err(Problem::input(
             "this server cannot save settings (no settings file); edit config.toml instead",
         ));
-    };
+    }
     let ctx = s.ctx();
     if let Some(r) = body
         .region
@@ -1343,6 +1343,17 @@ pub fn save_settings(s: &Shared, body: &SettingsBody) -> Result<(), Problem> {
         preset: body.preset.clone(),
         overrides,
         digest_hour: body.digest_hour,
+    };
+    if let Some(pg) = s.pg() {
+        // The account's own, in the database; the digest moved on the schedule with them.
+        let mut conn = pg.user.pool.get_pg().map_err(followup_app::Error::from)?;
+        let (saved, policy) =
+            followup_app::pg_settings::save(&mut conn, pg.user.user, &pg.server, &update, ctx.now)?;
+        s.set_live(saved, policy);
+        return Ok(());
+    }
+    let Some(file) = s.config_file() else {
+        return Err(Problem::input("this server cannot save settings"));
     };
     let saved = st::save(file, &update)?;
     let policy = followup_app::ctx::load_policy(saved.policy.as_deref(), saved.preset.as_deref())?;

@@ -1,4 +1,5 @@
--- PostgreSQL schema 0007: each user's calendar feed (`/feed/USER.GENERATION.MAC.ics`).
+-- PostgreSQL schema version 7: each user's calendar feed
+-- (`/feed/USER.GENERATION.MAC.ics`).
 --
 -- Nothing secret is kept here. The address carries a MAC (the hex SHA-256 of the
 -- server's secret `feed`, the user and the generation; see the server's `feed.rs`),

@@ -1,4 +1,4 @@
-//! Each user's calendar feed on PostgreSQL (`calendar_feed`, schema 0007): which
+//! Each user's calendar feed on PostgreSQL (`calendar_feed`, schema 7): which
 //! generation of its address is in force, and what the feed last served.
 //!
 //! No secret is kept: the address is made by the server from the user, the generation

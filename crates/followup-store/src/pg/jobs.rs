@@ -297,7 +297,7 @@ fn unlock(client: &mut impl postgres::GenericClient, users: &[i64]) -> Result<()
 /// Puts `user` on the schedule at `due` (or off it) under the row's lock, unless the
 /// day's digest was already dealt with; notifies when the moment comes earlier.
 /// Whether it was kept.
-fn schedule(tx: &mut Transaction<'_>, user: i64, due: Option<Due>) -> Result<bool> {
+pub(super) fn schedule(tx: &mut Transaction<'_>, user: i64, due: Option<Due>) -> Result<bool> {
     tx.execute(
         "INSERT INTO user_due (user_id) VALUES ($1) ON CONFLICT DO NOTHING",
         &[&user],

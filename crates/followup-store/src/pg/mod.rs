@@ -60,9 +60,11 @@ mod account_store;
 mod accounts;
 mod facts;
 mod feed;
+mod idempotency;
 pub mod jobs;
 mod migrate;
 mod pool;
+mod settings;
 
 use std::time::Duration;
 
@@ -82,6 +84,7 @@ pub use jobs::{
 };
 pub use migrate::{MIGRATION_LOCK, PG_SCHEMA_VERSION};
 pub use pool::{pool, PgManager, PgPool, PooledPg, POOL_WAIT};
+pub use settings::{Recipient, SavedSettings};
 
 /// The role every transaction of user data takes (`SET LOCAL ROLE`).
 pub const USER_ROLE: &str = "followup_user";
