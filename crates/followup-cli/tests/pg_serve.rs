@@ -12,6 +12,8 @@
 //!   bytes afterwards.
 //! - A request sent twice (an API `Idempotency-Key`, a page form's key) records once,
 //!   whichever processes the copies reach, even at the same moment.
+//! - Invitations (.ics): imported, moved by a later SEQUENCE, an older one changing
+//!   nothing, then cancelled, each on either process, into the account's records only.
 //! - Settings: what one account saves on one process is in force on the other at its
 //!   next request (its plans follow its policy), another account keeps the server's,
 //!   a bad value saves nothing, and the account's digest moves on the job queue.
@@ -51,6 +53,9 @@ fn main() -> ExitCode {
             "a_request_sent_twice_records_once_on_either_process",
             || outcome(sent_twice_records_once()),
         ),
+        Trial::test("invitations_are_imported_updated_and_cancelled", || {
+            outcome(invitations_imported())
+        }),
     ];
     libtest_mimic::run(&args, tests).exit_code()
 }
@@ -577,6 +582,99 @@ fn sent_twice_records_once() -> Outcome {
                            "application": id, "kind": "thank-you", "to": "Jane"});
         let (status, text) = request_as(ports[0], "POST", "/api/check", &ann, &check.to_string());
         assert_eq!(status, 200, "{text}");
+        Ok(())
+    })
+}
+
+/// The import tests' invitation `name` (crates/followup-core/tests/invites).
+fn invite(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../followup-core/tests/invites")
+        .join(name);
+    std::fs::read_to_string(path).unwrap()
+}
+
+fn invitations_imported() -> Outcome {
+    with_db(|db| {
+        let home = tempfile::tempdir().unwrap();
+        let mut auth = Vec::new();
+        for who in ["alex@example.com", "bob@example.com"] {
+            admin(home.path(), &db.url, &["create-user", who], None);
+            let token = admin(home.path(), &db.url, &["token", who], None);
+            auth.push(format!("Authorization: Bearer {}", token.trim()));
+        }
+        let (alex, bob) = (&auth[0], &auth[1]);
+        let ports = [free_port(), free_port()];
+        let _one = serve(home.path(), &db.url, ports[0]);
+        let _two = serve(home.path(), &db.url, ports[1]);
+        // The candidate's own address is in the invitations: not an interviewer.
+        let me = json!({"name": "Alex Candidate", "email": "alex.candidate@gmail.com"});
+        let (s, text) = request_as(ports[0], "PUT", "/api/profile", alex, &me.to_string());
+        assert_eq!(s, 200, "{text}");
+        let import = |port: u16, who: &str, name: &str| {
+            let body = json!({"ics": invite(name)}).to_string();
+            let (s, text) = request_as(port, "POST", "/api/import", who, &body);
+            assert_eq!(s, 201, "{name}: {text}");
+            serde_json::from_str::<Value>(&text).unwrap()["imported"][0].clone()
+        };
+        let show = |port: u16, id: i64| {
+            let (s, text) = request_as(port, "GET", &format!("/api/applications/{id}"), alex, "");
+            assert_eq!(s, 200, "{text}");
+            serde_json::from_str::<Value>(&text).unwrap()["full"].clone()
+        };
+
+        let done = import(ports[0], alex, "google.ics");
+        assert_eq!(done["action"], "created", "{done}");
+        let app = done["application_id"].as_i64().ok_or("no application")?;
+        let iv = done["interview_id"].as_i64().ok_or("no interview")?;
+        let full = show(ports[1], app);
+        assert_eq!(full["application"]["company"], "Acme", "{full}");
+        let names: Vec<&str> = full["contacts"]
+            .as_array()
+            .ok_or("no contacts")?
+            .iter()
+            .filter_map(|c| c["name"].as_str())
+            .collect();
+        assert_eq!(names, ["Jane Doe", "Raj Patel"], "{full}");
+
+        // The same file again, on the other process: nothing changes.
+        let done = import(ports[1], alex, "google.ics");
+        assert_eq!(done["action"], "unchanged", "{done}");
+        // SEQUENCE 2 moves it and adds an interviewer: the same interview, the same
+        // people reused.
+        let done = import(ports[1], alex, "update-seq2.ics");
+        assert_eq!(done["action"], "updated", "{done}");
+        assert_eq!(done["interview_id"], iv);
+        let full = show(ports[0], app);
+        assert_eq!(
+            full["interviews"][0]["start"], "2026-12-02T19:00:00Z",
+            "{full}"
+        );
+        assert_eq!(full["contacts"].as_array().map(Vec::len), Some(3), "{full}");
+        // The first version, arriving late, is older: it changes nothing.
+        let done = import(ports[0], alex, "google.ics");
+        assert_eq!(done["action"], "outdated", "{done}");
+        let full = show(ports[1], app);
+        assert_eq!(
+            full["interviews"][0]["start"], "2026-12-02T19:00:00Z",
+            "{full}"
+        );
+        // The cancellation.
+        let done = import(ports[0], alex, "cancel.ics");
+        assert_eq!(done["action"], "cancelled", "{done}");
+        let full = show(ports[1], app);
+        assert_eq!(full["interviews"][0]["cancelled"], true, "{full}");
+
+        // Bob's records hold none of it; his own import is his own interview.
+        let (_, list) = request_as(ports[0], "GET", "/api/applications", bob, "");
+        assert_eq!(
+            serde_json::from_str::<Value>(&list).unwrap(),
+            json!([]),
+            "{list}"
+        );
+        let done = import(ports[1], bob, "google.ics");
+        assert_eq!(done["action"], "created", "{done}");
+        assert_ne!(done["interview_id"], iv);
         Ok(())
     })
 }

@@ -8,8 +8,9 @@
 //!
 //! It holds the core operations on the facts: applications with everything attached,
 //! interviews, contacts, touchpoints, notes, the status, the profile, and a whole
-//! backup out and in. The rest of [`Store`] (agenda and its cache, batches, calendars,
-//! holidays, outbox, mail...) is SQLite only so far.
+//! backup out and in, and the writes of an invitation's import ([`InviteWrites`], in
+//! one transaction). The rest of [`Store`] (agenda and its cache, holidays, outbox,
+//! mail...) is SQLite only so far.
 //!
 //! ```
 //! use followup_store::{Facts, NewApplication, Store};
@@ -132,6 +133,13 @@ pub trait Facts {
         patch: &ApplicationPatch,
         interview_id: i64,
         interview: &InterviewPatch,
+    ) -> Result<()>;
+
+    /// Runs `f` over the writes of an invitation's import ([`InviteWrites`]) in one
+    /// transaction: committed when `f` returns `Ok`, nothing written otherwise.
+    fn with_invite_writes(
+        &mut self,
+        f: &mut dyn FnMut(&mut dyn InviteWrites) -> Result<()>,
     ) -> Result<()>;
 }
 
@@ -261,5 +269,71 @@ impl Facts for Store {
             interview_id,
             interview,
         )
+    }
+
+    fn with_invite_writes(
+        &mut self,
+        f: &mut dyn FnMut(&mut dyn InviteWrites) -> Result<()>,
+    ) -> Result<()> {
+        self.batch(|b| f(b))
+    }
+}
+
+/// What importing calendar invitations reads and writes, inside the one transaction
+/// of [`Facts::with_invite_writes`], seeing its own writes. Each method has the
+/// meaning of the [`Batch`](crate::Batch) method of the same name.
+pub trait InviteWrites {
+    /// The interview imported from the invitation `uid`, if any.
+    fn find_interview_by_uid(&mut self, uid: &str) -> Result<Option<Interview>>;
+    /// The company and role of an application.
+    fn company_and_role(&mut self, application_id: i64) -> Result<(String, String)>;
+    /// The SEQUENCE of the invitation this interview was last imported from.
+    fn invite_sequence(&mut self, interview_id: i64) -> Result<Option<i64>>;
+    /// Records the SEQUENCE of the invitation this interview was imported from.
+    fn set_invite_sequence(&mut self, interview_id: i64, sequence: i64) -> Result<()>;
+    /// Changes an interview just read by [`find_interview_by_uid`](Self::find_interview_by_uid).
+    fn update_read_interview(&mut self, read: Interview, patch: &InterviewPatch) -> Result<()>;
+    /// The newest active application with this company (any case), if any.
+    fn open_application_of(&mut self, company: &str) -> Result<Option<i64>>;
+    /// Adds an interview to an application.
+    fn add_interview(&mut self, application_id: i64, new: &NewInterview) -> Result<i64>;
+    /// Adds an application; its id and its interviews' ids, in the order given.
+    fn add_application_with_interviews(&mut self, new: &NewApplication) -> Result<(i64, Vec<i64>)>;
+    /// Adds a person to an application.
+    fn add_contact(&mut self, application_id: i64, new: &NewContact) -> Result<i64>;
+    /// The contacts of an application as (id, name, e-mail), oldest first.
+    fn contact_names(&mut self, application_id: i64) -> Result<Vec<(i64, String, Option<String>)>>;
+}
+
+impl InviteWrites for crate::Batch<'_> {
+    fn find_interview_by_uid(&mut self, uid: &str) -> Result<Option<Interview>> {
+        crate::Batch::find_interview_by_uid(self, uid)
+    }
+    fn company_and_role(&mut self, application_id: i64) -> Result<(String, String)> {
+        crate::Batch::company_and_role(self, application_id)
+    }
+    fn invite_sequence(&mut self, interview_id: i64) -> Result<Option<i64>> {
+        crate::Batch::invite_sequence(self, interview_id)
+    }
+    fn set_invite_sequence(&mut self, interview_id: i64, sequence: i64) -> Result<()> {
+        crate::Batch::set_invite_sequence(self, interview_id, sequence)
+    }
+    fn update_read_interview(&mut self, read: Interview, patch: &InterviewPatch) -> Result<()> {
+        crate::Batch::update_read_interview(self, read, patch)
+    }
+    fn open_application_of(&mut self, company: &str) -> Result<Option<i64>> {
+        crate::Batch::open_application_of(self, company)
+    }
+    fn add_interview(&mut self, application_id: i64, new: &NewInterview) -> Result<i64> {
+        crate::Batch::add_interview(self, application_id, new)
+    }
+    fn add_application_with_interviews(&mut self, new: &NewApplication) -> Result<(i64, Vec<i64>)> {
+        crate::Batch::add_application_with_interviews(self, new)
+    }
+    fn add_contact(&mut self, application_id: i64, new: &NewContact) -> Result<i64> {
+        crate::Batch::add_contact(self, application_id, new)
+    }
+    fn contact_names(&mut self, application_id: i64) -> Result<Vec<(i64, String, Option<String>)>> {
+        crate::Batch::contact_names(self, application_id)
     }
 }
