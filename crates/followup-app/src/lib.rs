@@ -14,6 +14,7 @@ pub mod ctx;
 pub mod digest;
 pub mod draft;
 pub mod error;
+pub mod holidays;
 pub mod ics;
 pub mod import;
 pub mod inbox;

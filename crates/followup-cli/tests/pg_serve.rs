@@ -14,6 +14,8 @@
 //!   whichever processes the copies reach, even at the same moment.
 //! - Invitations (.ics): imported, moved by a later SEQUENCE, an older one changing
 //!   nothing, then cancelled, each on either process, into the account's records only.
+//! - Custom holiday calendars: kept by one account, read on the other process, moving
+//!   that account's plans off its closure days; unknown to another account.
 //! - Settings: what one account saves on one process is in force on the other at its
 //!   next request (its plans follow its policy), another account keeps the server's,
 //!   a bad value saves nothing, and the account's digest moves on the job queue.
@@ -55,6 +57,9 @@ fn main() -> ExitCode {
         ),
         Trial::test("invitations_are_imported_updated_and_cancelled", || {
             outcome(invitations_imported())
+        }),
+        Trial::test("holiday_calendars_are_each_accounts_own", || {
+            outcome(holiday_calendars_per_account())
         }),
     ];
     libtest_mimic::run(&args, tests).exit_code()
@@ -675,6 +680,86 @@ fn invitations_imported() -> Outcome {
         let done = import(ports[1], bob, "google.ics");
         assert_eq!(done["action"], "created", "{done}");
         assert_ne!(done["interview_id"], iv);
+        Ok(())
+    })
+}
+
+fn holiday_calendars_per_account() -> Outcome {
+    with_db(|db| {
+        let home = tempfile::tempdir().unwrap();
+        let mut auth = Vec::new();
+        for who in ["ann@example.com", "bob@example.com"] {
+            admin(home.path(), &db.url, &["create-user", who], None);
+            let token = admin(home.path(), &db.url, &["token", who], None);
+            auth.push(format!("Authorization: Bearer {}", token.trim()));
+        }
+        let (ann, bob) = (&auth[0], &auth[1]);
+        let ports = [free_port(), free_port()];
+        let _one = serve(home.path(), &db.url, ports[0]);
+        let _two = serve(home.path(), &db.url, ports[1]);
+        let add = |port: u16, who: &str, region: &str| {
+            let body = json!({"company": "Acme", "role": "Engineer", "region": region,
+                              "round": {"at": "2026-11-30 10:00", "tz": "America/New_York",
+                                        "decision": "within 2 business days"}});
+            request_as(port, "POST", "/api/applications", who, &body.to_string())
+        };
+        // Not a region yet.
+        let (s, text) = add(ports[0], ann, "acme-closures");
+        assert_eq!(s, 400, "{text}");
+
+        // Ann keeps Acme's closure days (Dec 7-8 and 11, 2026) on one process...
+        let cal = json!({"name": "acme-closures", "ics": invite("closures.ics")});
+        let (s, text) = request_as(ports[0], "POST", "/api/holidays", ann, &cal.to_string());
+        assert_eq!(s, 201, "{text}");
+        let got: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(got["days"], 3, "{text}");
+        assert_eq!(got["first"], "2026-12-07", "{text}");
+        // ...and the other process lists it and plans with it: the follow-up that
+        // would fall on Monday Dec 7 moves to Wednesday Dec 9, saying why.
+        let (_, text) = request_as(ports[1], "GET", "/api/settings", ann, "");
+        let settings: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            settings["holiday_calendars"][0]["name"], "acme-closures",
+            "{text}"
+        );
+        let (s, text) = add(ports[1], ann, "acme-closures");
+        assert_eq!(s, 201, "{text}");
+        let id = serde_json::from_str::<Value>(&text).unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let (_, text) = request_as(ports[1], "GET", &format!("/api/applications/{id}"), ann, "");
+        let shown: Value = serde_json::from_str(&text).unwrap();
+        let follow = shown["items"]
+            .as_array()
+            .and_then(|items| items.iter().find(|i| i["kind"] == "follow_up"))
+            .ok_or(format!("no follow-up in {text}"))?;
+        assert_eq!(follow["due"], "2026-12-09T10:00:00-05:00", "{follow}");
+        assert!(
+            follow["why"].to_string().contains("Acme winter shutdown"),
+            "{follow}"
+        );
+        // The default region of her settings may name it.
+        let (s, text) = request_as(
+            ports[0],
+            "PUT",
+            "/api/settings",
+            ann,
+            &json!({"region": "acme-closures"}).to_string(),
+        );
+        assert_eq!(s, 200, "{text}");
+
+        // Bob has no such calendar.
+        let (s, text) = add(ports[0], bob, "acme-closures");
+        assert_eq!(s, 400, "{text}");
+        let (_, text) = request_as(ports[1], "GET", "/api/settings", bob, "");
+        let settings: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(settings["holiday_calendars"], json!([]), "{text}");
+
+        // A name that is a built-in region: refused, saying why.
+        let bad = json!({"name": "US-NY", "ics": invite("closures.ics")});
+        let (s, text) = request_as(ports[0], "POST", "/api/holidays", ann, &bad.to_string());
+        assert_eq!(s, 400, "{text}");
+        assert!(text.contains("built-in region"), "{text}");
         Ok(())
     })
 }

@@ -30,10 +30,11 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 
+use crate::holidays::HolidayLayer;
 use crate::model::{
-    ApplicationFull, ApplicationPatch, Backup, ContactPatch, Interview, InterviewPatch,
-    NewApplication, NewContact, NewInterview, NewNote, NewSkip, NewTouchpoint, Profile,
-    SkippedStep, Status,
+    ApplicationFull, ApplicationPatch, Backup, ContactPatch, HolidayCalendarDays, Interview,
+    InterviewPatch, NewApplication, NewContact, NewInterview, NewNote, NewSkip, NewTouchpoint,
+    Profile, SkippedStep, Status,
 };
 use crate::{Result, Store};
 
@@ -141,6 +142,19 @@ pub trait Facts {
         &mut self,
         f: &mut dyn FnMut(&mut dyn InviteWrites) -> Result<()>,
     ) -> Result<()>;
+
+    /// [`Store::set_holiday_calendar_layer`]: creates the custom holiday calendar
+    /// `name`, or replaces its days, in one transaction.
+    fn set_holiday_calendar_layer(
+        &mut self,
+        name: &str,
+        days: &[(jiff::civil::Date, String)],
+        layer: &HolidayLayer,
+    ) -> Result<()>;
+
+    /// Every custom holiday calendar with its days, by name (without regard to ASCII
+    /// case), each calendar's days by date.
+    fn holiday_calendars_with_days(&mut self) -> Result<Vec<HolidayCalendarDays>>;
 }
 
 /// The SQLite store, unchanged: each method is the inherent one.
@@ -276,6 +290,30 @@ impl Facts for Store {
         f: &mut dyn FnMut(&mut dyn InviteWrites) -> Result<()>,
     ) -> Result<()> {
         self.batch(|b| f(b))
+    }
+
+    fn set_holiday_calendar_layer(
+        &mut self,
+        name: &str,
+        days: &[(jiff::civil::Date, String)],
+        layer: &HolidayLayer,
+    ) -> Result<()> {
+        Store::set_holiday_calendar_layer(self, name, days, layer)
+    }
+
+    fn holiday_calendars_with_days(&mut self) -> Result<Vec<HolidayCalendarDays>> {
+        let mut out = Vec::new();
+        for c in Store::holiday_calendars(self)? {
+            let days = Store::holiday_calendar(self, &c.name)?.unwrap_or_default();
+            out.push(HolidayCalendarDays {
+                id: None,
+                name: c.name,
+                days,
+                base: c.base,
+                replaces: c.replaces,
+            });
+        }
+        Ok(out)
     }
 }
 

@@ -553,6 +553,25 @@ impl<P: DerefMut<Target = Pg>> Facts for UserStore<P> {
         self.read(|tx, user| interview_by_uid(tx, user, uid))
     }
 
+    fn set_holiday_calendar_layer(
+        &mut self,
+        name: &str,
+        days: &[(jiff::civil::Date, String)],
+        layer: &HolidayLayer,
+    ) -> Result<()> {
+        let name = name.trim();
+        crate::holidays::validate_calendar(name, days, layer)?;
+        let (base, replaces) = layer_columns(layer);
+        self.write(|tx, user| {
+            put_calendar(tx, user, None, name, base.as_deref(), replaces, days).map_err(pg_err)?;
+            Ok(())
+        })
+    }
+
+    fn holiday_calendars_with_days(&mut self) -> Result<Vec<HolidayCalendarDays>> {
+        self.read(holiday_calendars)
+    }
+
     fn with_invite_writes(
         &mut self,
         f: &mut dyn FnMut(&mut dyn InviteWrites) -> Result<()>,
@@ -1504,37 +1523,19 @@ fn restore_all(tx: &mut Tx<'_>, user: i64, backup: &Backup) -> std::result::Resu
         *e = (*e).max(id);
     };
     for cal in &backup.holiday_calendars {
-        let (base, replaces) = match cal.layer() {
-            HolidayLayer::Adds => (None, false),
-            HolidayLayer::On(b) => (Some(b.trim().to_string()), false),
-            HolidayLayer::Replaces => (None, true),
-        };
+        let (base, replaces) = layer_columns(&cal.layer());
         // A name given twice (in any case): the later calendar replaces the earlier,
         // as on SQLite.
-        let id: i64 = tx
-            .query_one(
-                "INSERT INTO holiday_calendar (id, user_id, name, base, replaces)
-                 VALUES (coalesce($1, nextval(pg_get_serial_sequence('holiday_calendar', 'id'))),
-                         $2, $3, $4, $5)
-                 ON CONFLICT (user_id, lower(name)) DO UPDATE SET name = excluded.name,
-                    base = excluded.base, replaces = excluded.replaces
-                 RETURNING id",
-                &[&cal.id, &user, &cal.name.trim(), &base, &replaces],
-            )?
-            .get(0);
-        saw("holiday_calendar", id);
-        tx.execute(
-            "DELETE FROM holiday WHERE user_id = $1 AND calendar_id = $2",
-            &[&user, &id],
+        let id = put_calendar(
+            tx,
+            user,
+            cal.id,
+            &cal.name,
+            base.as_deref(),
+            replaces,
+            &cal.days,
         )?;
-        for (position, (day, name)) in cal.days.iter().enumerate() {
-            let position = i32::try_from(position).unwrap_or(i32::MAX);
-            tx.execute(
-                "INSERT INTO holiday (user_id, calendar_id, date, name, position)
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-                &[&user, &id, &day.to_string(), &name.trim(), &position],
-            )?;
-        }
+        saw("holiday_calendar", id);
     }
     if let Some(p) = &backup.profile {
         insert_profile(tx, user, p)?;
@@ -1833,4 +1834,50 @@ impl InviteWrites for PgInviteWrites<'_, '_> {
             .map(|r| (r.get(0), r.get(1), r.get(2)))
             .collect())
     }
+}
+
+/// A calendar's layer as its columns: the base region, whether it replaces.
+fn layer_columns(layer: &HolidayLayer) -> (Option<String>, bool) {
+    match layer {
+        HolidayLayer::Adds => (None, false),
+        HolidayLayer::On(b) => (Some(b.trim().to_string()), false),
+        HolidayLayer::Replaces => (None, true),
+    }
+}
+
+/// Creates the user's calendar `name` (any case; with the id `id` when given and the
+/// name is new), or replaces its layer and all its days; its id.
+fn put_calendar(
+    tx: &mut Tx<'_>,
+    user: i64,
+    id: Option<i64>,
+    name: &str,
+    base: Option<&str>,
+    replaces: bool,
+    days: &[(jiff::civil::Date, String)],
+) -> std::result::Result<i64, postgres::Error> {
+    let id: i64 = tx
+        .query_one(
+            "INSERT INTO holiday_calendar (id, user_id, name, base, replaces)
+             VALUES (coalesce($1, nextval(pg_get_serial_sequence('holiday_calendar', 'id'))),
+                     $2, $3, $4, $5)
+             ON CONFLICT (user_id, lower(name)) DO UPDATE SET name = excluded.name,
+                base = excluded.base, replaces = excluded.replaces
+             RETURNING id",
+            &[&id, &user, &name.trim(), &base, &replaces],
+        )?
+        .get(0);
+    tx.execute(
+        "DELETE FROM holiday WHERE user_id = $1 AND calendar_id = $2",
+        &[&user, &id],
+    )?;
+    for (position, (day, n)) in days.iter().enumerate() {
+        let position = i32::try_from(position).unwrap_or(i32::MAX);
+        tx.execute(
+            "INSERT INTO holiday (user_id, calendar_id, date, name, position)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+            &[&user, &id, &day.to_string(), &n.trim(), &position],
+        )?;
+    }
+    Ok(id)
 }
