@@ -48,7 +48,7 @@ pub fn step_of(kind: MessageKind) -> &'static [StepKind] {
 }
 
 pub fn tracked(ctx: &Ctx, id: i64, kind: Option<MessageKind>, to: Option<&str>) -> Result<Tracked> {
-    let store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let full = store.application(id).map_err(store_err)?;
     let mut others: Vec<String> = store
         .applications(true)

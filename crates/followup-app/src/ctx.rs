@@ -325,7 +325,9 @@ impl Ctx {
         if let Some(Some(found)) = self.regions.lock().ok().and_then(|c| c.get(&key).cloned()) {
             return Ok(found);
         }
-        let found = if code.parse::<Region>().is_err() && self.db.exists() {
+        let found = if self.pg.is_some() {
+            facts_region(&mut *self.facts()?, code, under)?
+        } else if code.parse::<Region>().is_err() && self.db.exists() {
             custom_region(&*self.store()?, code, under)?
         } else {
             region_over(&self.db, code, under)?
@@ -692,39 +694,66 @@ pub fn region_over(db: &Path, code: &str, under: Option<&str>) -> Result<Region>
 /// The custom calendar `code` of the database `store` reads, as [`region_over`] gives
 /// it (a built-in code is taken as such).
 fn custom_region(store: &Store, code: &str, under: Option<&str>) -> Result<Region> {
-    use followup_store::HolidayLayer;
     let builtin_err = match code.parse::<Region>() {
         Ok(r) => return Ok(r),
         Err(e) => e,
     };
-    let found = {
-        let layer = store.holiday_calendar_layer(code).map_err(store_err)?;
-        match (store.holiday_calendar(code).map_err(store_err)?, layer) {
-            (Some(days), Some(layer)) => {
-                let base = match &layer {
-                    HolidayLayer::Replaces => None,
-                    HolidayLayer::On(b) => Some(b.as_str()),
-                    HolidayLayer::Adds => under,
-                };
-                Some(match base {
-                    None => Region::custom(code.trim(), days),
-                    Some(b) => {
-                        let base = b.parse::<Region>().map_err(|e| {
-                            Error::input(format!(
-                                "holiday calendar {} adds to the holidays of {b}: {e}",
-                                code.trim()
-                            ))
-                        })?;
-                        Region::custom_over(code.trim(), days, &base)
-                    }
-                })
-            }
-            _ => None,
-        }
+    let layer = store.holiday_calendar_layer(code).map_err(store_err)?;
+    let days = store.holiday_calendar(code).map_err(store_err)?;
+    calendar_region(code, &builtin_err, days.zip(layer), under)
+}
+
+/// The custom calendar `code` among a user's `facts` (PostgreSQL), as
+/// [`custom_region`] gives it.
+fn facts_region(facts: &mut dyn Facts, code: &str, under: Option<&str>) -> Result<Region> {
+    let builtin_err = match code.parse::<Region>() {
+        Ok(r) => return Ok(r),
+        Err(e) => e,
     };
-    found.ok_or_else(|| {
-        Error::input(format!(
+    let found = facts
+        .holiday_calendars_with_days()
+        .map_err(store_err)?
+        .into_iter()
+        .find(|c| c.name.eq_ignore_ascii_case(code.trim()))
+        .map(|c| {
+            let layer = c.layer();
+            (c.days, layer)
+        });
+    calendar_region(code, &builtin_err, found, under)
+}
+
+/// The region of a custom calendar's days on its layer (`None`: there is no such
+/// calendar, which `builtin_err` and this sentence say).
+fn calendar_region(
+    code: &str,
+    builtin_err: &dyn std::fmt::Display,
+    found: Option<(
+        Vec<(jiff::civil::Date, String)>,
+        followup_store::HolidayLayer,
+    )>,
+    under: Option<&str>,
+) -> Result<Region> {
+    use followup_store::HolidayLayer;
+    let Some((days, layer)) = found else {
+        return Err(Error::input(format!(
             "{builtin_err}; nor is it a custom holiday calendar (see `followup holidays list`)"
-        ))
+        )));
+    };
+    let base = match &layer {
+        HolidayLayer::Replaces => None,
+        HolidayLayer::On(b) => Some(b.as_str()),
+        HolidayLayer::Adds => under,
+    };
+    Ok(match base {
+        None => Region::custom(code.trim(), days),
+        Some(b) => {
+            let base = b.parse::<Region>().map_err(|e| {
+                Error::input(format!(
+                    "holiday calendar {} adds to the holidays of {b}: {e}",
+                    code.trim()
+                ))
+            })?;
+            Region::custom_over(code.trim(), days, &base)
+        }
     })
 }

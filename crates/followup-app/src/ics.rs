@@ -33,14 +33,54 @@ const EVENT_MINUTES: i64 = 30;
 /// The reminder goes off this long before the recommended moment.
 const ALARM_MINUTES: i64 = 15;
 
+/// How many times [`feed`] reads the applications again when a change came between
+/// its reads, before it takes what it read.
+const FEED_READS: usize = 5;
+
 /// The events of `apps`, in order.
 pub fn events(ctx: &Ctx, apps: &[ApplicationFull]) -> Result<Vec<Event>> {
-    let store = ctx.store()?;
-    let profile = store.profile().map_err(store_err)?;
-    let gens = store.plan_gens().map_err(store_err)?;
-    drop(store);
+    let mut facts = ctx.facts()?;
+    let profile = facts.profile().map_err(store_err)?;
+    let gens = facts.plan_gens().map_err(store_err)?;
+    drop(facts);
+    events_with(ctx, apps, profile.as_ref(), &gens)
+}
+
+/// The calendar of every application (closed ones too), as the calendar feed serves
+/// it: the applications and their change counts (each event's `SEQUENCE`) read at one
+/// state of the facts. Counts only grow and every change raises one, so counts that
+/// read the same before and after the applications were read name the state they were
+/// read in; a change in between reads them again.
+pub fn feed(ctx: &Ctx) -> Result<String> {
+    let mut facts = ctx.facts()?;
+    let profile = facts.profile().map_err(store_err)?;
+    let mut gens = facts.plan_gens().map_err(store_err)?;
+    let mut apps = facts.applications(true).map_err(store_err)?;
+    for _ in 1..FEED_READS {
+        let after = facts.plan_gens().map_err(store_err)?;
+        if after == gens {
+            break;
+        }
+        gens = after;
+        apps = facts.applications(true).map_err(store_err)?;
+    }
+    drop(facts);
+    Ok(document(
+        ctx,
+        &events_with(ctx, &apps, profile.as_ref(), &gens)?,
+    ))
+}
+
+/// The events of `apps`, with the sender's `profile` and each application's change
+/// count.
+fn events_with(
+    ctx: &Ctx,
+    apps: &[ApplicationFull],
+    profile: Option<&Profile>,
+    gens: &HashMap<i64, i64>,
+) -> Result<Vec<Event>> {
     let mut drafts = Drafts {
-        profile: profile.as_ref(),
+        profile,
         templates: HashMap::new(),
     };
     let mut events = Vec::new();
@@ -209,11 +249,15 @@ fn events_of(
         Some(p) => p.clone(),
         None => plan::plan(&track.interview, &track.recipient, &ctx.policy),
     };
-    // Facts are only ever added and `plan_gen` only grows, with every change that can
-    // move or cancel a step (a moved round too): a later export carries a higher
-    // SEQUENCE, never a lower one than an earlier version of this program wrote.
+    // `plan_gen` only grows, by one at least with every row written or deleted that
+    // can move or cancel a step (a moved round too). A fact taken back (a deleted
+    // touchpoint: the undo of a log) takes one from the count of facts as it raises
+    // `plan_gen` by one, so the changes count twice: every later version carries a
+    // higher SEQUENCE, and none a lower one than the facts plus `plan_gen` that
+    // earlier versions of this program wrote.
     let facts = i64::try_from(full.interviews.len() + full.touchpoints.len()).unwrap_or(0);
-    let sequence = u32::try_from(facts.saturating_add(plan_gen.max(0))).unwrap_or(u32::MAX);
+    let sequence =
+        u32::try_from(facts.saturating_add(plan_gen.max(0).saturating_mul(2))).unwrap_or(u32::MAX);
 
     let mut live: Vec<Live> = derived
         .items

@@ -44,7 +44,7 @@ use followup_core::ical::import::{
 };
 use followup_core::model::Round;
 use followup_store::model::{ContactRole, Interviewer, NewContact};
-use followup_store::{Batch, InterviewPatch, NewApplication, NewInterview, StoreError};
+use followup_store::{InterviewPatch, InviteWrites, NewApplication, NewInterview, StoreError};
 use jiff::tz::TimeZone;
 use serde::Serialize;
 
@@ -155,21 +155,27 @@ pub fn plan(
 
 /// Writes the planned events, all in one transaction.
 pub fn write_all(ctx: &Ctx, planned: &[Planned]) -> Result<Vec<Done>> {
-    let mut store = ctx.store()?;
+    let mut facts = ctx.facts()?;
     let now = ctx.now;
-    store
-        .batch(|b| {
+    let mut done = Vec::with_capacity(planned.len());
+    facts
+        .with_invite_writes(&mut |b| {
+            done.clear();
             let mut people = People::default();
-            planned
-                .iter()
-                .map(|p| write(b, p, now, &mut people))
-                .collect::<std::result::Result<Vec<_>, StoreError>>()
+            for p in planned {
+                done.push(write(b, p, now, &mut people)?);
+            }
+            Ok(())
         })
-        .map_err(store_err)
+        .map_err(store_err)?;
+    Ok(done)
 }
 
 /// The user's address from the profile, without creating a database to read it.
 pub fn profile_email(ctx: &Ctx) -> Result<Option<String>> {
+    if ctx.pg().is_some() {
+        return Ok(ctx.facts()?.profile().map_err(store_err)?.map(|p| p.email));
+    }
     if !ctx.db.exists() {
         return Ok(None);
     }
@@ -457,7 +463,7 @@ impl People {
     /// not known yet (matched on e-mail, else name, without regard to case).
     fn ids(
         &mut self,
-        b: &mut Batch<'_>,
+        b: &mut dyn InviteWrites,
         application_id: i64,
         p: &Planned,
     ) -> Result<Vec<i64>, StoreError> {
@@ -503,7 +509,7 @@ impl People {
 
 /// Writes one event inside the import's transaction.
 fn write(
-    b: &mut Batch<'_>,
+    b: &mut dyn InviteWrites,
     p: &Planned,
     now: jiff::Timestamp,
     people: &mut People,

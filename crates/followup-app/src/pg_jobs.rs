@@ -11,7 +11,7 @@
 //!    conversation is run again; one stopped during it is reported `unknown`, never
 //!    sent again, and its user is put back on the schedule for the next day.
 //! 3. Due digests are claimed, 100 at a time, until none is left: each is composed
-//!    over the user's facts with the server's settings; nothing to say is recorded
+//!    over the user's facts with their settings; nothing to say is recorded
 //!    `nothing`; else it goes to the account's e-mail address through the server's
 //!    mail account (`[mail]`, `FOLLOWUP_SMTP`, `FOLLOWUP_MAIL_ADDRESS`…), recorded
 //!    `sending` just before the SMTP conversation of that message and `sent` after.
@@ -20,9 +20,13 @@
 //!    pass (opened again after an error); when it cannot be opened, the digests that
 //!    had something to say wait for [`RETRY`] and the pass stops claiming.
 //!
-//! Every user shares the server's zone (`tz`, else UTC) and digest hour
+//! Each account's digest comes at its own hour in its own zone, as its settings say
+//! ([`crate::pg_settings`]: saved from the Settings page or `PUT /api/settings`); an
+//! account that saved none has the server's zone (`tz`, else UTC) and digest hour
 //! (`digest_hour`, else [`DEFAULT_DIGEST_HOUR`]). A day's digest is due at that hour of
-//! that day; once dealt with, the user is due at the hour of the next day.
+//! that day; once dealt with, the account is due at the hour of the next day (none
+//! when its settings turned the digest off). Saving the settings moves the account on
+//! the schedule at once.
 //!
 //! Claims and their markings run on one connection of the worker's own (a claim is
 //! held by that session); the users' facts are read through the pool. A connection
@@ -43,7 +47,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use followup_core::policy::Policy;
-use followup_store::pg::{DigestClaim, Due, Pg, PgPool};
+use followup_store::pg::{DigestClaim, Due, Pg, PgPool, Recipient};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
@@ -168,22 +172,38 @@ impl PgWorker {
         &self.id
     }
 
-    /// The digest moment of `day`: the digest hour of that day in the server's zone.
+    /// The digest moment of `day` for an account that saved no settings: the server's
+    /// digest hour of that day in the server's zone.
     pub fn moment(&self, day: Date) -> Result<Due> {
-        let at = day
-            .at(i8::try_from(self.hour).unwrap_or(0), 0, 0, 0)
-            .to_zoned(self.zone.clone())
-            .map_err(|e| Error::input(format!("the digest moment of {day}: {e}")))?
-            .timestamp();
-        Ok(Due { at, day })
+        crate::pg_settings::digest_moment(&self.zone, self.hour, day)
     }
 
-    /// The due moment of the day after `day`'s digest.
-    fn next(&self, day: Date) -> Result<Due> {
-        let next = day
-            .tomorrow()
-            .map_err(|e| Error::input(format!("the day after {day}: {e}")))?;
-        self.moment(next)
+    /// The settings, policy and digest moment of `who` (their saved settings, else the
+    /// server's; nobody, an account deleted since: the server's).
+    fn account(&self, who: Option<&Recipient>) -> Result<UserDigest> {
+        let saved = who
+            .and_then(|r| r.settings.as_ref())
+            .map(|(c, p)| (c.as_str(), p.as_str()));
+        let Some(saved) = saved else {
+            return Ok(UserDigest {
+                settings: self.settings.clone(),
+                policy: self.policy.clone(),
+                zone: self.zone.clone(),
+                hour: Some(self.hour),
+            });
+        };
+        let (settings, policy) =
+            crate::pg_settings::account_settings(&self.settings, &self.policy, Some(saved))?;
+        let (zone, hour) = match crate::pg_settings::digest_at(&settings)? {
+            Some((zone, hour)) => (zone, Some(hour)),
+            None => (TimeZone::UTC, None),
+        };
+        Ok(UserDigest {
+            settings,
+            policy,
+            zone,
+            hour,
+        })
     }
 
     /// Waits at most `timeout` for a user to become due sooner (a notification), with
@@ -233,10 +253,17 @@ impl PgWorker {
         let conn = self.conn()?;
         conn.schedule_missing(today).map_err(store_err)?;
         let recovered = conn.recover_digests(now).map_err(store_err)?;
+        let users: Vec<i64> = recovered.unknown.iter().map(|c| c.user_id).collect();
+        let gone = if users.is_empty() {
+            Vec::new()
+        } else {
+            self.conn()?.recipients(&users).map_err(store_err)?
+        };
         for claim in &recovered.unknown {
-            let next = self.next(claim.day)?;
+            let who = gone.iter().find(|r| r.user_id == claim.user_id);
+            let next = self.account(who)?.next(claim.day)?;
             self.conn()?
-                .set_next_due(claim.user_id, Some(next))
+                .set_next_due(claim.user_id, next)
                 .map_err(store_err)?;
             report(Job {
                 at: at.clone(),
@@ -271,12 +298,9 @@ impl PgWorker {
                 break;
             }
             let users: Vec<i64> = claims.iter().map(|c| c.user_id).collect();
-            let emails = self.conn()?.emails(&users).map_err(store_err)?;
+            let recipients = self.conn()?.recipients(&users).map_err(store_err)?;
             for claim in &claims {
-                let to = emails
-                    .iter()
-                    .find(|(u, _)| *u == claim.user_id)
-                    .map(|(_, e)| e.as_str());
+                let to = recipients.iter().find(|r| r.user_id == claim.user_id);
                 let (state, detail) = self.run(claim, to, now, &mut smtp)?;
                 report(Job {
                     at: at.clone(),
@@ -302,22 +326,37 @@ impl PgWorker {
     fn run(
         &mut self,
         claim: &DigestClaim,
-        to: Option<&str>,
+        to: Option<&Recipient>,
         now: Timestamp,
         smtp: &mut Smtp,
     ) -> Result<(&'static str, String)> {
-        let next = self.next(claim.day)?;
         let retry_at = now.checked_add(RETRY).unwrap_or(now);
-        let ctx = Ctx::from_parts(
-            self.settings.clone(),
-            self.policy.clone(),
-            now,
-            PathBuf::new(),
-        )
-        .on_pg(PgUser {
-            pool: self.pool.clone(),
-            user: claim.user_id,
-        });
+        let account = match self.account(to) {
+            Ok(a) => a,
+            Err(e) => {
+                let why = format!("the account's settings: {e}");
+                self.conn()?
+                    .mark_waiting(claim, now, &why, retry_at)
+                    .map_err(store_err)?;
+                return Ok(("retrying", format!("next attempt {retry_at}: {why}")));
+            }
+        };
+        if account.hour.is_none() {
+            self.conn()?
+                .mark_nothing(claim, now, None)
+                .map_err(store_err)?;
+            return Ok((
+                "nothing",
+                "the digest is off in the account's settings: no mail".into(),
+            ));
+        }
+        let next = account.next(claim.day)?;
+        let to = to.map(|r| r.email.as_str());
+        let ctx =
+            Ctx::from_parts(account.settings, account.policy, now, PathBuf::new()).on_pg(PgUser {
+                pool: self.pool.clone(),
+                user: claim.user_id,
+            });
         let composed = crate::digest::compose(&ctx, &self.base);
         let base = self.base.clone();
         let secret = self.secret.clone().unwrap_or_default();
@@ -325,8 +364,7 @@ impl PgWorker {
         let digest = match composed {
             Ok(Some(d)) => d,
             Ok(None) => {
-                conn.mark_nothing(claim, now, Some(next))
-                    .map_err(store_err)?;
+                conn.mark_nothing(claim, now, next).map_err(store_err)?;
                 return Ok((
                     "nothing",
                     "nothing overdue, due today or opening tomorrow: no mail".into(),
@@ -341,7 +379,7 @@ impl PgWorker {
         };
         let Some(to) = to else {
             let why = "the account is gone".to_string();
-            conn.mark_failed(claim, now, &why, Some(next))
+            conn.mark_failed(claim, now, &why, next)
                 .map_err(store_err)?;
             return Ok(("failed", why));
         };
@@ -373,7 +411,7 @@ impl PgWorker {
             Ok(b) => b,
             Err(e) => {
                 let why = e.to_string();
-                conn.mark_failed(claim, now, &why, Some(next))
+                conn.mark_failed(claim, now, &why, next)
                     .map_err(store_err)?;
                 return Ok(("failed", why));
             }
@@ -397,7 +435,7 @@ impl PgWorker {
         }
         match sent {
             Ok(reply) => {
-                conn.mark_sent(claim, now, &format!("<{message_id}> {reply}"), Some(next))
+                conn.mark_sent(claim, now, &format!("<{message_id}> {reply}"), next)
                     .map_err(store_err)?;
                 Ok(("sent", format!("to {to}: <{message_id}> ({reply})")))
             }
@@ -407,11 +445,33 @@ impl PgWorker {
                 Ok(("retrying", format!("next attempt {retry_at}: {}", f.text)))
             }
             Err(f) => {
-                conn.mark_failed(claim, now, &f.text, Some(next))
+                conn.mark_failed(claim, now, &f.text, next)
                     .map_err(store_err)?;
                 Ok(("failed", f.text))
             }
         }
+    }
+}
+
+/// One account's digest settings.
+struct UserDigest {
+    settings: Settings,
+    policy: Policy,
+    zone: TimeZone,
+    /// `None`: the account turned the digest off.
+    hour: Option<u8>,
+}
+
+impl UserDigest {
+    /// The due moment of the day after `day`'s digest (`None`: the digest is off).
+    fn next(&self, day: Date) -> Result<Option<Due>> {
+        let Some(hour) = self.hour else {
+            return Ok(None);
+        };
+        let next = day
+            .tomorrow()
+            .map_err(|e| Error::input(format!("the day after {day}: {e}")))?;
+        crate::pg_settings::digest_moment(&self.zone, hour, next).map(Some)
     }
 }
 

@@ -371,8 +371,144 @@ pub fn write_atomic_mode(path: &Path, text: &str, mode: Option<u32>) -> Result<(
 /// hours, the policy with [`Policy::from_toml_over`](followup_core::policy::Policy)):
 /// on a bad value nothing is written. Returns the settings as now loaded.
 pub fn save(config_file: &Path, u: &Update) -> Result<Settings> {
-    use followup_core::policy::{Policy, Preset};
     let mut config = read_table(config_file, "settings file")?;
+    // The overrides start from the policy file in use, so its other keys stay.
+    let dir = config_file.parent().unwrap_or(Path::new("."));
+    let policy_path = dir.join("policy.toml");
+    let policy = match config.get("policy").and_then(|v| v.as_str()) {
+        Some(p) => read_table(&expand_home(Path::new(p)), "policy file")?,
+        None => toml::Table::new(),
+    };
+    config.remove("policy");
+    let (mut config, policy) = apply(config, policy, u)?;
+    let policy_text = table_text(&policy, "policy")?;
+    if !policy.is_empty() {
+        config.insert(
+            "policy".into(),
+            toml::Value::String(policy_path.display().to_string()),
+        );
+    }
+    let config_text = table_text(&config, "settings")?;
+    // The settings file itself must load.
+    toml::from_str::<Settings>(&config_text)
+        .map_err(|e| Error::input(format!("invalid settings: {}", one_line(e.message()))))?;
+    if !policy.is_empty() {
+        write_atomic(&policy_path, &policy_text)?;
+    }
+    write_atomic(config_file, &config_text)?;
+    Settings::load(Some(config_file))
+}
+
+/// [`save`] for settings kept as text (an account's, in PostgreSQL): `config` holds
+/// the keys of `config.toml` the Settings page sets (never `policy`, a path), `policy`
+/// the policy's overrides (a `policy.toml`). Returns both texts with `u` applied, after
+/// the same checks; on a bad value, the error and nothing else.
+pub fn apply_to_texts(config: &str, policy: &str, u: &Update) -> Result<(String, String)> {
+    let parse = |text: &str, what: &str| {
+        text.parse::<toml::Table>().map_err(|e| {
+            Error::input(format!(
+                "the saved {what} do not read: {}",
+                one_line(e.message())
+            ))
+        })
+    };
+    let mut config = parse(config, "settings")?;
+    config.remove("policy");
+    let policy = parse(policy, "policy numbers")?;
+    let (config, policy) = apply(config, policy, u)?;
+    let config_text = table_text(&config, "settings")?;
+    toml::from_str::<Settings>(&config_text)
+        .map_err(|e| Error::input(format!("invalid settings: {}", one_line(e.message()))))?;
+    Ok((config_text, table_text(&policy, "policy")?))
+}
+
+/// The settings and policy of one account whose settings are kept as text
+/// ([`apply_to_texts`]) over the server's `base`: the account's zone, region, hours,
+/// preset and digest hour (no hour: no digest); the server's address and mail account.
+/// No `FOLLOWUP_*` variable of the process counts ([`Origins::isolated`]).
+pub fn from_texts(
+    base: &Settings,
+    config: &str,
+    policy: &str,
+) -> Result<(Settings, followup_core::policy::Policy)> {
+    let mine: Settings = toml::from_str(config).map_err(|e| {
+        Error::input(format!(
+            "the account's saved settings do not read: {}",
+            one_line(e.message())
+        ))
+    })?;
+    mine.check_digest_hour()?;
+    let preset = mine
+        .preset
+        .as_deref()
+        .map(str::parse::<followup_core::policy::Preset>)
+        .transpose()
+        .map_err(|e| Error::input(format!("the account's preset: {e}")))?;
+    let checked = followup_core::policy::Policy::from_toml_over(policy, preset)
+        .map_err(|e| Error::input(format!("the account's policy numbers: {e}")))?;
+    let mut settings = Settings {
+        tz: mine.tz,
+        region: mine.region,
+        hours: mine.hours,
+        preset: mine.preset,
+        policy: None,
+        digest_hour: mine.digest_hour,
+        url: base.url.clone(),
+        mail: base.mail.clone(),
+        origins: Origins::default(),
+    };
+    settings.origins.isolated = true;
+    Ok((settings, checked))
+}
+
+/// The text [`from_texts`] reads for `settings` as they are in force (an account that
+/// saved nothing yet starts from the server's).
+pub fn texts_of(settings: &Settings) -> Result<(String, String)> {
+    let mut config = toml::Table::new();
+    for (key, v) in [
+        ("tz", &settings.tz),
+        ("region", &settings.region),
+        ("hours", &settings.hours),
+        ("preset", &settings.preset),
+    ] {
+        if let Some(v) = nonempty(v) {
+            config.insert(key.into(), toml::Value::String(v.to_string()));
+        }
+    }
+    if let Some(h) = settings.digest_hour {
+        config.insert("digest_hour".into(), toml::Value::Integer(i64::from(h)));
+    }
+    let policy = match &settings.policy {
+        Some(p) => {
+            let mut t = read_table(p, "policy file")?;
+            t.remove("preset");
+            t
+        }
+        None => toml::Table::new(),
+    };
+    Ok((
+        table_text(&config, "settings")?,
+        table_text(&policy, "policy")?,
+    ))
+}
+
+fn table_text(t: &toml::Table, what: &str) -> Result<String> {
+    toml::to_string(t).map_err(|e| {
+        Error::input(format!(
+            "cannot write the {what}: {}",
+            one_line(&e.to_string())
+        ))
+    })
+}
+
+/// `u` applied to the settings `config` and the policy overrides `policy`, every value
+/// checked (the preset, the zone, the hours, the whole policy).
+fn apply(
+    mut config: toml::Table,
+    mut policy: toml::Table,
+    u: &Update,
+) -> Result<(toml::Table, toml::Table)> {
+    use followup_core::policy::{Policy, Preset};
     for (key, v) in [
         ("tz", &u.tz),
         ("region", &u.region),
@@ -405,13 +541,6 @@ pub fn save(config_file: &Path, u: &Update) -> Result<Settings> {
     if let Some(tz) = nonempty(&u.tz) {
         crate::time::zone(tz, "tz")?;
     }
-    // The overrides start from the policy file in use, so its other keys stay.
-    let dir = config_file.parent().unwrap_or(Path::new("."));
-    let policy_path = dir.join("policy.toml");
-    let mut policy = match config.get("policy").and_then(|v| v.as_str()) {
-        Some(p) => read_table(&expand_home(Path::new(p)), "policy file")?,
-        None => toml::Table::new(),
-    };
     policy.remove("preset");
     for ((section, key), v) in &u.overrides {
         if !OVERRIDES.contains(&(section.as_str(), key.as_str())) {
@@ -440,39 +569,13 @@ pub fn save(config_file: &Path, u: &Update) -> Result<Settings> {
             policy.remove(section);
         }
     }
-    let policy_text = toml::to_string(&policy).map_err(|e| {
-        Error::input(format!(
-            "cannot write the policy: {}",
-            one_line(&e.to_string())
-        ))
-    })?;
+    let policy_text = table_text(&policy, "policy")?;
     let checked = Policy::from_toml_over(&policy_text, preset)
         .map_err(|e| Error::input(format!("invalid policy: {e}")))?;
     if let Some(h) = nonempty(&u.hours) {
         crate::time::business_hours(Some(h), &checked)?;
     }
-    if policy.is_empty() {
-        config.remove("policy");
-    } else {
-        config.insert(
-            "policy".into(),
-            toml::Value::String(policy_path.display().to_string()),
-        );
-    }
-    let config_text = toml::to_string(&config).map_err(|e| {
-        Error::input(format!(
-            "cannot write the settings: {}",
-            one_line(&e.to_string())
-        ))
-    })?;
-    // The settings file itself must load.
-    toml::from_str::<Settings>(&config_text)
-        .map_err(|e| Error::input(format!("invalid settings: {}", one_line(e.message()))))?;
-    if !policy.is_empty() {
-        write_atomic(&policy_path, &policy_text)?;
-    }
-    write_atomic(config_file, &config_text)?;
-    Settings::load(Some(config_file))
+    Ok((config, policy))
 }
 
 #[cfg(test)]

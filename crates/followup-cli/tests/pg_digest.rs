@@ -159,6 +159,12 @@ fn each_user_gets_one_digest_and_a_second_pass_sends_nothing() -> Outcome {
         pg.client().batch_execute(
             "INSERT INTO app_user (id, email, created_at) VALUES (6, 'idle@example.com', 0)",
         )?;
+        // User 4 saved settings of their own (as the Settings page does): their digest
+        // at 07:00 in New York.
+        pg.client().batch_execute(
+            "INSERT INTO user_settings (user_id, config, policy, updated_at)
+             VALUES (4, E'tz = \"America/New_York\"\ndigest_hour = 7\n', '', 0)",
+        )?;
         let run = worker(root, sink, &db.url, &["--once"]).output()?;
         let stdout = String::from_utf8(run.stdout)?;
         let stderr = String::from_utf8_lossy(&run.stderr);
@@ -232,10 +238,20 @@ fn each_user_gets_one_digest_and_a_second_pass_sends_nothing() -> Outcome {
             .map(|r| (r.get(0), r.get(1), r.get(2)))
             .collect();
         let tomorrow = DUE_NS + 86_400 * 1_000_000_000;
+        // (User 4: 07:00 in New York, 12:00 UTC.)
+        let tomorrow_in_new_york = tomorrow + 4 * 3_600 * 1_000_000_000;
         assert_eq!(
             next,
             (1..=6)
-                .map(|u| (u, Some(tomorrow), Some("2026-12-02".to_string())))
+                .map(|u| (
+                    u,
+                    Some(if u == 4 {
+                        tomorrow_in_new_york
+                    } else {
+                        tomorrow
+                    }),
+                    Some("2026-12-02".to_string())
+                ))
                 .collect::<Vec<_>>()
         );
 
@@ -296,6 +312,27 @@ fn each_user_gets_one_digest_and_a_second_pass_sends_nothing() -> Outcome {
             .map(|r| (r.get(0), r.get(1)))
             .collect();
         assert_eq!(due, vec![(2, None), (3, Some(tomorrow))]);
+        // The account's settings say so too (the Settings page shows the digest off),
+        // and every other setting is kept (user 4's zone, when they unsubscribe).
+        let config: String = pg
+            .client()
+            .query_one("SELECT config FROM user_settings WHERE user_id = 2", &[])?
+            .get(0);
+        assert!(!config.contains("digest_hour"), "{config}");
+        let mac4: String = pg
+            .client()
+            .query_one(
+                "SELECT encode(sha256(convert_to($1 || ':4', 'UTF8')), 'hex')",
+                &[&secret],
+            )?
+            .get(0);
+        let post = http(&addr, "POST", &format!("/digest/unsubscribe/4.{mac4}"))?;
+        assert!(post.starts_with("HTTP/1.1 200"), "{post}");
+        let config: String = pg
+            .client()
+            .query_one("SELECT config FROM user_settings WHERE user_id = 4", &[])?
+            .get(0);
+        assert_eq!(config.trim(), "tz = \"America/New_York\"");
         // The service's /metrics (no account needed): today's digests by state, and
         // nobody waiting.
         let metrics = http(&addr, "GET", "/metrics")?;

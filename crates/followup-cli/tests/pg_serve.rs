@@ -10,6 +10,15 @@
 //!   Bob's session and then his API token over Ann's ids, answers 404 (or 501 where the
 //!   feature is not offered on PostgreSQL at all), and Ann's records are the same
 //!   bytes afterwards.
+//! - A request sent twice (an API `Idempotency-Key`, a page form's key) records once,
+//!   whichever processes the copies reach, even at the same moment.
+//! - Invitations (.ics): imported, moved by a later SEQUENCE, an older one changing
+//!   nothing, then cancelled, each on either process, into the account's records only.
+//! - Custom holiday calendars: kept by one account, read on the other process, moving
+//!   that account's plans off its closure days; unknown to another account.
+//! - Settings: what one account saves on one process is in force on the other at its
+//!   next request (its plans follow its policy), another account keeps the server's,
+//!   a bad value saves nothing, and the account's digest moves on the job queue.
 
 use std::process::ExitCode;
 
@@ -38,6 +47,19 @@ fn main() -> ExitCode {
         }),
         Trial::test("another_user_reaches_none_of_a_users_records", || {
             outcome(another_user_reaches_none())
+        }),
+        Trial::test("each_account_keeps_its_own_settings", || {
+            outcome(each_account_keeps_its_own_settings())
+        }),
+        Trial::test(
+            "a_request_sent_twice_records_once_on_either_process",
+            || outcome(sent_twice_records_once()),
+        ),
+        Trial::test("invitations_are_imported_updated_and_cancelled", || {
+            outcome(invitations_imported())
+        }),
+        Trial::test("holiday_calendars_are_each_accounts_own", || {
+            outcome(holiday_calendars_per_account())
         }),
     ];
     libtest_mimic::run(&args, tests).exit_code()
@@ -275,6 +297,469 @@ fn another_user_reaches_none() -> Outcome {
         let (s, text) = request_as(port, "GET", &base, &ann_auth, "");
         assert_eq!(s, 200, "{text}");
         assert_eq!(ann_records(), before, "Ann's records changed");
+        Ok(())
+    })
+}
+
+/// The status follow-up's date of the agenda's first application (`YYYY-MM-DD`).
+fn follow_up_date(agenda: &str) -> Option<String> {
+    let v: Value = serde_json::from_str(agenda).ok()?;
+    let mut found = None;
+    walk(&v, &mut |o| {
+        let kind = o.get("kind").and_then(Value::as_str).unwrap_or("");
+        if found.is_none() && (kind == "follow-up" || kind == "follow_up") {
+            found = ["best", "at", "date", "due"]
+                .iter()
+                .find_map(|k| o.get(*k).and_then(Value::as_str))
+                .map(|d| d.chars().take(10).collect());
+        }
+    });
+    found
+}
+
+fn walk(v: &Value, f: &mut dyn FnMut(&serde_json::Map<String, Value>)) {
+    match v {
+        Value::Object(o) => {
+            f(o);
+            o.values().for_each(|x| walk(x, f));
+        }
+        Value::Array(a) => a.iter().for_each(|x| walk(x, f)),
+        _ => {}
+    }
+}
+
+fn each_account_keeps_its_own_settings() -> Outcome {
+    with_db(|db| {
+        let home = tempfile::tempdir().unwrap();
+        let mut auth = Vec::new();
+        for who in ["ann@example.com", "bob@example.com"] {
+            admin(home.path(), &db.url, &["create-user", who], None);
+            let token = admin(home.path(), &db.url, &["token", who], None);
+            auth.push(format!("Authorization: Bearer {}", token.trim()));
+        }
+        let (ann, bob) = (&auth[0], &auth[1]);
+        let ports = [free_port(), free_port()];
+        let _one = serve(home.path(), &db.url, ports[0]);
+        let _two = serve(home.path(), &db.url, ports[1]);
+        let call = |port: u16, auth: &str, m: &str, path: &str, body: Value| {
+            let (status, text) = request_as(port, m, path, auth, &body.to_string());
+            (status, text)
+        };
+        let json_of = |text: &str| serde_json::from_str::<Value>(text).unwrap();
+
+        // The same application for both, interviewed on Tuesday.
+        for who in [ann, bob] {
+            let (s, text) = call(
+                ports[0],
+                who,
+                "POST",
+                "/api/applications",
+                json!({"company": "Acme", "role": "Backend Engineer",
+                       "round": {"at": "2026-12-01 10:00", "tz": "America/New_York",
+                                 "interviewer": ["Jane Doe <jane@acme.example>"]}}),
+            );
+            assert_eq!(s, 201, "{text}");
+        }
+        let (_, before) = call(ports[1], ann, "GET", "/api/agenda", json!({}));
+        let first = follow_up_date(&before).ok_or(format!("no follow-up in {before}"))?;
+
+        // Nothing saved: the server's settings, the digest at 08:00.
+        let (s, text) = call(ports[0], ann, "GET", "/api/settings", json!({}));
+        assert_eq!(s, 200, "{text}");
+        assert_eq!(json_of(&text)["settings"]["digest_hour"], 8, "{text}");
+
+        // Ann saves hers on the first process...
+        let mine = json!({"tz": "Asia/Tokyo", "hours": "10:00-18:00", "preset": "balanced",
+                          "overrides": {"follow_up.recommended_days": 12},
+                          "digest_hour": 7});
+        let (s, text) = call(ports[0], ann, "PUT", "/api/settings", mine);
+        assert_eq!(s, 200, "{text}");
+        // ...and the second process has them at her next request, her plans too.
+        let (s, text) = call(ports[1], ann, "GET", "/api/settings", json!({}));
+        assert_eq!(s, 200, "{text}");
+        let got = json_of(&text);
+        assert_eq!(got["settings"]["tz"], "Asia/Tokyo", "{text}");
+        assert_eq!(got["settings"]["hours"], "10:00-18:00", "{text}");
+        assert_eq!(got["settings"]["digest_hour"], 7, "{text}");
+        assert_eq!(got["numbers"]["follow_up.recommended_days"], 12, "{text}");
+        assert_eq!(
+            got["settings"]["overrides"]["follow_up.recommended_days"], 12,
+            "{text}"
+        );
+        let (_, after) = call(ports[1], ann, "GET", "/api/agenda", json!({}));
+        let later = follow_up_date(&after).ok_or(format!("no follow-up in {after}"))?;
+        assert!(
+            later > first,
+            "12 days, not the preset's: {first} then {later}"
+        );
+
+        // Bob's are the server's still, on either process, and so are his plans.
+        for port in ports {
+            let (_, text) = call(port, bob, "GET", "/api/settings", json!({}));
+            let got = json_of(&text);
+            assert_eq!(got["settings"]["tz"], Value::Null, "{text}");
+            assert_eq!(got["settings"]["digest_hour"], 8, "{text}");
+            assert_eq!(got["settings"]["overrides"], json!({}), "{text}");
+            let (_, agenda) = call(port, bob, "GET", "/api/agenda", json!({}));
+            assert_eq!(follow_up_date(&agenda).as_deref(), Some(first.as_str()));
+        }
+
+        // Her digest: 07:00 in Tokyo (NOW is 00:00 there on Saturday), on the queue.
+        let mut pg = Pg::open(&db.url).map_err(|e| e.to_string())?;
+        let ann_id: i64 = pg
+            .client()
+            .query_one(
+                "SELECT id FROM app_user WHERE email = 'ann@example.com'",
+                &[],
+            )
+            .map_err(|e| e.to_string())?
+            .get(0);
+        let due = pg.next_due(ann_id).map_err(|e| e.to_string())?;
+        let due = due.ok_or("Ann is not on the digests' schedule")?;
+        assert_eq!(due.at.to_string(), "2026-12-04T22:00:00Z");
+        assert_eq!(due.day.to_string(), "2026-12-05");
+
+        // A bad value saves nothing, and says what was wrong in one line.
+        let (s, text) = call(
+            ports[1],
+            ann,
+            "PUT",
+            "/api/settings",
+            json!({"tz": "Mars/Olympus", "digest_hour": 9}),
+        );
+        assert_eq!(s, 400, "{text}");
+        assert!(json_of(&text)["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("Mars/Olympus") && !d.contains('\n')));
+        let (_, text) = call(ports[0], ann, "GET", "/api/settings", json!({}));
+        assert_eq!(json_of(&text)["settings"]["tz"], "Asia/Tokyo", "{text}");
+        assert_eq!(pg.next_due(ann_id).map_err(|e| e.to_string())?, Some(due));
+
+        // The digest off: off the queue; the page says so on the other process.
+        let off = json!({"tz": "Asia/Tokyo", "digest_hour": null});
+        let (s, text) = call(ports[1], ann, "PUT", "/api/settings", off);
+        assert_eq!(s, 200, "{text}");
+        assert_eq!(pg.next_due(ann_id).map_err(|e| e.to_string())?, None);
+        let (_, text) = call(ports[0], ann, "GET", "/api/settings", json!({}));
+        assert_eq!(
+            json_of(&text)["settings"]["digest_hour"],
+            Value::Null,
+            "{text}"
+        );
+        let (s, page) = call(ports[0], ann, "GET", "/settings", json!({}));
+        assert_eq!(s, 200);
+        assert!(page.contains("Kept for your account only"), "{page}");
+        Ok(())
+    })
+}
+
+/// A page form posted with the session cookie (from the site itself): the status and
+/// the `Location` it leads to.
+fn post_form(port: u16, path: &str, cookie: &str, form: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://127.0.0.1:{port}\r\nCookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
+        form.len()
+    )
+    .unwrap();
+    let mut text = String::new();
+    s.read_to_string(&mut text).unwrap();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let location = text
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("location")
+                .then(|| value.trim().to_string())
+        })
+        .unwrap_or_default();
+    (status, location)
+}
+
+fn sent_twice_records_once() -> Outcome {
+    with_db(|db| {
+        let home = tempfile::tempdir().unwrap();
+        admin(
+            home.path(),
+            &db.url,
+            &["create-user", "ann@example.com", "--password-stdin"],
+            Some(PASSWORD),
+        );
+        let token = admin(home.path(), &db.url, &["token", "ann@example.com"], None);
+        let ann = format!("Authorization: Bearer {}", token.trim());
+        let ports = [free_port(), free_port()];
+        let _one = serve(home.path(), &db.url, ports[0]);
+        let _two = serve(home.path(), &db.url, ports[1]);
+
+        // Six copies of one request with one key, three on each process at once.
+        let round = json!({"at": "2026-12-03 10:00", "tz": "America/New_York",
+                           "interviewer": ["Jane Doe <jane@acme.example>"]});
+        let body =
+            json!({"company": "Acme", "role": "Backend Engineer", "round": round}).to_string();
+        let answers: Vec<(u16, String)> = std::thread::scope(|scope| {
+            let copies: Vec<_> = (0..6)
+                .map(|i| {
+                    let (port, auth, body) = (ports[i % 2], ann.clone(), body.clone());
+                    scope.spawn(move || {
+                        request_as(
+                            port,
+                            "POST",
+                            "/api/applications",
+                            &format!("{auth}\r\nIdempotency-Key: add-acme-1"),
+                            &body,
+                        )
+                    })
+                })
+                .collect();
+            copies.into_iter().map(|c| c.join().unwrap()).collect()
+        });
+        for (status, text) in &answers {
+            assert_eq!(*status, 201, "{text}");
+            assert_eq!(text, &answers[0].1, "every copy gets the first answer");
+        }
+        let (_, list) = request_as(ports[1], "GET", "/api/applications", &ann, "");
+        let list: Value = serde_json::from_str(&list).unwrap();
+        let apps = list
+            .as_array()
+            .or_else(|| list["applications"].as_array())
+            .ok_or(format!("no list in {list}"))?;
+        assert_eq!(apps.len(), 1, "{list}");
+        let id = serde_json::from_str::<Value>(&answers[0].1).unwrap()["id"]
+            .as_i64()
+            .unwrap();
+
+        // The key with another request: refused, on either process, nothing recorded.
+        let other =
+            json!({"company": "Globex", "role": "Backend Engineer", "round": round}).to_string();
+        let (status, text) = request_as(
+            ports[0],
+            "POST",
+            "/api/applications",
+            &format!("{ann}\r\nIdempotency-Key: add-acme-1"),
+            &other,
+        );
+        assert_eq!(status, 409, "{text}");
+        assert!(text.contains("add-acme-1"), "{text}");
+
+        // A page form sent twice (a double click, a reload), once to each process:
+        // one reply recorded, both answers lead to the application's page.
+        let cookie = sign_in(ports[0], "ann@example.com", PASSWORD).ok_or("no session")?;
+        let (status, page) = request_as(
+            ports[0],
+            "GET",
+            &format!("/applications/{id}"),
+            &format!("Cookie: {cookie}"),
+            "",
+        );
+        assert_eq!(status, 200, "{page}");
+        let csrf = page
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .ok_or("no form token on the page")?
+            .to_string();
+        let form = format!("csrf={csrf}&idem=reply-form-1&note=Thanks%20for%20your%20time");
+        for port in ports {
+            let (status, to) =
+                post_form(port, &format!("/applications/{id}/replies"), &cookie, &form);
+            assert_eq!(status, 303, "{to}");
+            assert!(to.starts_with(&format!("/applications/{id}")), "{to}");
+        }
+        let (_, full) = request_as(
+            ports[1],
+            "GET",
+            &format!("/api/applications/{id}"),
+            &ann,
+            "",
+        );
+        let replies = full.matches("\"kind\":\"reply\"").count();
+        assert_eq!(replies, 1, "{full}");
+
+        // The checker reads the application there too (its people, its timing).
+        let check = json!({"text": "Hi Jane,\n\nThank you for the interview.\n\nBest,\nAnn",
+                           "application": id, "kind": "thank-you", "to": "Jane"});
+        let (status, text) = request_as(ports[0], "POST", "/api/check", &ann, &check.to_string());
+        assert_eq!(status, 200, "{text}");
+        Ok(())
+    })
+}
+
+/// The import tests' invitation `name` (crates/followup-core/tests/invites).
+fn invite(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../followup-core/tests/invites")
+        .join(name);
+    std::fs::read_to_string(path).unwrap()
+}
+
+fn invitations_imported() -> Outcome {
+    with_db(|db| {
+        let home = tempfile::tempdir().unwrap();
+        let mut auth = Vec::new();
+        for who in ["alex@example.com", "bob@example.com"] {
+            admin(home.path(), &db.url, &["create-user", who], None);
+            let token = admin(home.path(), &db.url, &["token", who], None);
+            auth.push(format!("Authorization: Bearer {}", token.trim()));
+        }
+        let (alex, bob) = (&auth[0], &auth[1]);
+        let ports = [free_port(), free_port()];
+        let _one = serve(home.path(), &db.url, ports[0]);
+        let _two = serve(home.path(), &db.url, ports[1]);
+        // The candidate's own address is in the invitations: not an interviewer.
+        let me = json!({"name": "Alex Candidate", "email": "alex.candidate@gmail.com"});
+        let (s, text) = request_as(ports[0], "PUT", "/api/profile", alex, &me.to_string());
+        assert_eq!(s, 200, "{text}");
+        let import = |port: u16, who: &str, name: &str| {
+            let body = json!({"ics": invite(name)}).to_string();
+            let (s, text) = request_as(port, "POST", "/api/import", who, &body);
+            assert_eq!(s, 201, "{name}: {text}");
+            serde_json::from_str::<Value>(&text).unwrap()["imported"][0].clone()
+        };
+        let show = |port: u16, id: i64| {
+            let (s, text) = request_as(port, "GET", &format!("/api/applications/{id}"), alex, "");
+            assert_eq!(s, 200, "{text}");
+            serde_json::from_str::<Value>(&text).unwrap()["full"].clone()
+        };
+
+        let done = import(ports[0], alex, "google.ics");
+        assert_eq!(done["action"], "created", "{done}");
+        let app = done["application_id"].as_i64().ok_or("no application")?;
+        let iv = done["interview_id"].as_i64().ok_or("no interview")?;
+        let full = show(ports[1], app);
+        assert_eq!(full["application"]["company"], "Acme", "{full}");
+        let names: Vec<&str> = full["contacts"]
+            .as_array()
+            .ok_or("no contacts")?
+            .iter()
+            .filter_map(|c| c["name"].as_str())
+            .collect();
+        assert_eq!(names, ["Jane Doe", "Raj Patel"], "{full}");
+
+        // The same file again, on the other process: nothing changes.
+        let done = import(ports[1], alex, "google.ics");
+        assert_eq!(done["action"], "unchanged", "{done}");
+        // SEQUENCE 2 moves it and adds an interviewer: the same interview, the same
+        // people reused.
+        let done = import(ports[1], alex, "update-seq2.ics");
+        assert_eq!(done["action"], "updated", "{done}");
+        assert_eq!(done["interview_id"], iv);
+        let full = show(ports[0], app);
+        assert_eq!(
+            full["interviews"][0]["start"], "2026-12-02T19:00:00Z",
+            "{full}"
+        );
+        assert_eq!(full["contacts"].as_array().map(Vec::len), Some(3), "{full}");
+        // The first version, arriving late, is older: it changes nothing.
+        let done = import(ports[0], alex, "google.ics");
+        assert_eq!(done["action"], "outdated", "{done}");
+        let full = show(ports[1], app);
+        assert_eq!(
+            full["interviews"][0]["start"], "2026-12-02T19:00:00Z",
+            "{full}"
+        );
+        // The cancellation.
+        let done = import(ports[0], alex, "cancel.ics");
+        assert_eq!(done["action"], "cancelled", "{done}");
+        let full = show(ports[1], app);
+        assert_eq!(full["interviews"][0]["cancelled"], true, "{full}");
+
+        // Bob's records hold none of it; his own import is his own interview.
+        let (_, list) = request_as(ports[0], "GET", "/api/applications", bob, "");
+        assert_eq!(
+            serde_json::from_str::<Value>(&list).unwrap(),
+            json!([]),
+            "{list}"
+        );
+        let done = import(ports[1], bob, "google.ics");
+        assert_eq!(done["action"], "created", "{done}");
+        assert_ne!(done["interview_id"], iv);
+        Ok(())
+    })
+}
+
+fn holiday_calendars_per_account() -> Outcome {
+    with_db(|db| {
+        let home = tempfile::tempdir().unwrap();
+        let mut auth = Vec::new();
+        for who in ["ann@example.com", "bob@example.com"] {
+            admin(home.path(), &db.url, &["create-user", who], None);
+            let token = admin(home.path(), &db.url, &["token", who], None);
+            auth.push(format!("Authorization: Bearer {}", token.trim()));
+        }
+        let (ann, bob) = (&auth[0], &auth[1]);
+        let ports = [free_port(), free_port()];
+        let _one = serve(home.path(), &db.url, ports[0]);
+        let _two = serve(home.path(), &db.url, ports[1]);
+        let add = |port: u16, who: &str, region: &str| {
+            let body = json!({"company": "Acme", "role": "Engineer", "region": region,
+                              "round": {"at": "2026-11-30 10:00", "tz": "America/New_York",
+                                        "decision": "within 2 business days"}});
+            request_as(port, "POST", "/api/applications", who, &body.to_string())
+        };
+        // Not a region yet.
+        let (s, text) = add(ports[0], ann, "acme-closures");
+        assert_eq!(s, 400, "{text}");
+
+        // Ann keeps Acme's closure days (Dec 7-8 and 11, 2026) on one process...
+        let cal = json!({"name": "acme-closures", "ics": invite("closures.ics")});
+        let (s, text) = request_as(ports[0], "POST", "/api/holidays", ann, &cal.to_string());
+        assert_eq!(s, 201, "{text}");
+        let got: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(got["days"], 3, "{text}");
+        assert_eq!(got["first"], "2026-12-07", "{text}");
+        // ...and the other process lists it and plans with it: the follow-up that
+        // would fall on Monday Dec 7 moves to Wednesday Dec 9, saying why.
+        let (_, text) = request_as(ports[1], "GET", "/api/settings", ann, "");
+        let settings: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            settings["holiday_calendars"][0]["name"], "acme-closures",
+            "{text}"
+        );
+        let (s, text) = add(ports[1], ann, "acme-closures");
+        assert_eq!(s, 201, "{text}");
+        let id = serde_json::from_str::<Value>(&text).unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let (_, text) = request_as(ports[1], "GET", &format!("/api/applications/{id}"), ann, "");
+        let shown: Value = serde_json::from_str(&text).unwrap();
+        let follow = shown["items"]
+            .as_array()
+            .and_then(|items| items.iter().find(|i| i["kind"] == "follow_up"))
+            .ok_or(format!("no follow-up in {text}"))?;
+        assert_eq!(follow["due"], "2026-12-09T10:00:00-05:00", "{follow}");
+        assert!(
+            follow["why"].to_string().contains("Acme winter shutdown"),
+            "{follow}"
+        );
+        // The default region of her settings may name it.
+        let (s, text) = request_as(
+            ports[0],
+            "PUT",
+            "/api/settings",
+            ann,
+            &json!({"region": "acme-closures"}).to_string(),
+        );
+        assert_eq!(s, 200, "{text}");
+
+        // Bob has no such calendar.
+        let (s, text) = add(ports[0], bob, "acme-closures");
+        assert_eq!(s, 400, "{text}");
+        let (_, text) = request_as(ports[1], "GET", "/api/settings", bob, "");
+        let settings: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(settings["holiday_calendars"], json!([]), "{text}");
+
+        // A name that is a built-in region: refused, saying why.
+        let bad = json!({"name": "US-NY", "ics": invite("closures.ics")});
+        let (s, text) = request_as(ports[0], "POST", "/api/holidays", ann, &bad.to_string());
+        assert_eq!(s, 400, "{text}");
+        assert!(text.contains("built-in region"), "{text}");
         Ok(())
     })
 }

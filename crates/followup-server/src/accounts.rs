@@ -75,7 +75,38 @@ struct Front {
     /// Each user's app, built on their first request, with the moment their settings
     /// file was last changed when it was built: a save by another process builds it
     /// again.
-    apps: Mutex<HashMap<i64, (Router, Option<std::time::SystemTime>)>>,
+    apps: Mutex<HashMap<i64, (Router, Stamp)>>,
+}
+
+/// What a kept app was made from: on SQLite, when the user's settings file was last
+/// changed; on PostgreSQL, the user's settings version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stamp {
+    Changed(Option<std::time::SystemTime>),
+    Version(i64),
+}
+
+/// The user's app, on whichever backend: made on first use, and again when their
+/// settings changed since (saved by any process).
+async fn app_of(front: &Shared, user: &User) -> Result<Router, Problem> {
+    let Some(pg) = &front.multi.pg else {
+        return front.app(user);
+    };
+    if let Some(app) = front.kept_pg_app(user) {
+        return Ok(app);
+    }
+    // Never saved: the server's settings, nothing to read.
+    let saved = if user.settings_version == 0 {
+        None
+    } else {
+        let (pool, id) = (pg.pool.clone(), user.id);
+        blocking(move || {
+            let mut conn = pool.get_pg().map_err(followup_app::Error::from)?;
+            Ok(conn.user_settings(id).map_err(followup_app::Error::from)?)
+        })
+        .await?
+    };
+    front.make_pg_app(pg, user, saved)
 }
 
 type Shared = Arc<Front>;
@@ -124,17 +155,16 @@ impl Front {
         self.base.now.unwrap_or_else(Timestamp::now)
     }
 
-    /// The user's app (built on first use, and again when their settings file
-    /// changed since).
+    /// The user's app on SQLite (built on first use, and again when their settings
+    /// file changed since).
     fn app(&self, user: &User) -> Result<Router, Problem> {
-        if let Some(pg) = &self.multi.pg {
-            return self.pg_app(pg, user);
-        }
         let office = &self.multi.office;
         let config_file = office.user_config(user.id);
-        let changed = std::fs::metadata(&config_file)
-            .and_then(|m| m.modified())
-            .ok();
+        let changed = Stamp::Changed(
+            std::fs::metadata(&config_file)
+                .and_then(|m| m.modified())
+                .ok(),
+        );
         let mut apps = self
             .apps
             .lock()
@@ -166,22 +196,41 @@ impl Front {
         Ok(app)
     }
 
-    /// The app of a user whose facts are in PostgreSQL: the server's settings (a
-    /// user's own are not kept there yet), and form tokens made from a key every
-    /// process shares.
-    fn pg_app(&self, pg: &PgAccounts, user: &User) -> Result<Router, Problem> {
-        let mut apps = self
+    /// The app of a user whose facts are in PostgreSQL, kept while their settings
+    /// version (read with their session) is the one it was made with.
+    fn kept_pg_app(&self, user: &User) -> Option<Router> {
+        let apps = self
             .apps
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((app, _)) = apps.get(&user.id) {
-            return Ok(app.clone());
+        match apps.get(&user.id) {
+            Some((app, Stamp::Version(v))) if *v == user.settings_version => Some(app.clone()),
+            _ => None,
         }
+    }
+
+    /// Makes the app of a user whose facts are in PostgreSQL: their own settings
+    /// (`saved`, else the server's, [`followup_app::pg_settings`]), and form tokens made
+    /// from a key every process shares.
+    fn make_pg_app(
+        &self,
+        pg: &PgAccounts,
+        user: &User,
+        saved: Option<followup_store::pg::SavedSettings>,
+    ) -> Result<Router, Problem> {
+        let (settings, policy) = followup_app::pg_settings::account_settings(
+            &self.base.settings,
+            &self.base.policy,
+            saved
+                .as_ref()
+                .map(|s| (s.config.as_str(), s.policy.as_str())),
+        )
+        .map_err(Problem::from)?;
         let app = crate::router(Config {
             // No file: what needs one says it is not available.
             db: std::path::PathBuf::from(format!("/dev/null/followup-user-{}", user.id)),
-            settings: self.base.settings.clone(),
-            policy: self.base.policy.clone(),
+            settings,
+            policy,
             now: self.base.now,
             token: None,
             config_file: None,
@@ -192,15 +241,21 @@ impl Front {
                     user: user.id,
                 },
                 form_secret: acc::hash_secret(&format!("{}:{}", pg.form_key, user.id)),
+                server: self.base.settings.clone(),
             }),
         });
-        if apps.len() >= PG_APPS_KEPT {
+        let mut apps = self
+            .apps
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if apps.len() >= PG_APPS_KEPT && !apps.contains_key(&user.id) {
             // Bounded: any one goes (made again, cheaply, on its user's next request).
             if let Some(&gone) = apps.keys().next() {
                 apps.remove(&gone);
             }
         }
-        apps.insert(user.id, (app.clone(), None));
+        let version = saved.map_or(user.settings_version, |s| s.version);
+        apps.insert(user.id, (app.clone(), Stamp::Version(version)));
         Ok(app)
     }
 
@@ -314,35 +369,49 @@ fn safe_next(next: &str) -> String {
 /// The calendar feed (`/feed/<secret>.ics`) and the digest's unsubscribe link carry
 /// no session (a calendar or a mail provider fetches them): they go to the app of the
 /// user whose secret they name, found by reading each user's secret (an office has
-/// tens of users, not millions); an unknown secret is the app's own 404.
+/// tens of users, not millions), or on PostgreSQL by the user the feed's address names
+/// under the server's MAC ([`crate::feed::pg_owner`]); an unknown secret is the app's
+/// own 404.
 async fn by_secret(State(front): State<Shared>, req: Request) -> Response {
     let path = req.uri().path().to_string();
     let feed = path.starts_with("/feed/");
     let given = path.rsplit('/').next().unwrap_or("").to_string();
-    if let (false, Some(pg)) = (feed, front.multi.pg.as_ref().map(|p| p.pool.clone())) {
-        return pg_unsubscribe(pg, req.method() == axum::http::Method::POST, path, given).await;
+    let pg = front.multi.pg.as_ref().map(|p| p.pool.clone());
+    if let (false, Some(pg)) = (feed, pg.clone()) {
+        return pg_unsubscribe(
+            &front,
+            pg,
+            req.method() == axum::http::Method::POST,
+            path,
+            given,
+        )
+        .await;
     }
-    let owner = on_accounts(&front, move |office, store| {
-        // Only an office's users have these secrets (files beside their database).
-        let Some(office) = office else {
-            return Ok(None);
-        };
-        Ok(store.users()?.into_iter().find(|u| {
-            let db = office.user_db(u.id);
-            if feed {
-                crate::feed::secret(&db)
-                    .ok()
-                    .flatten()
-                    .is_some_and(|s| crate::feed::opens(&s, &given))
-            } else {
-                followup_app::secret::read(&db, followup_app::digest::SECRET)
-                    .ok()
-                    .flatten()
-                    .is_some_and(|s| followup_app::secret::matches(&s, &given))
-            }
-        }))
-    })
-    .await;
+    let owner = if let Some(pg) = pg {
+        crate::feed::pg_owner(pg, given).await
+    } else {
+        on_accounts(&front, move |office, store| {
+            // Only an office's users have these secrets (files beside their database).
+            let Some(office) = office else {
+                return Ok(None);
+            };
+            Ok(store.users()?.into_iter().find(|u| {
+                let db = office.user_db(u.id);
+                if feed {
+                    crate::feed::secret(&db)
+                        .ok()
+                        .flatten()
+                        .is_some_and(|s| crate::feed::opens(&s, &given))
+                } else {
+                    followup_app::secret::read(&db, followup_app::digest::SECRET)
+                        .ok()
+                        .flatten()
+                        .is_some_and(|s| followup_app::secret::matches(&s, &given))
+                }
+            }))
+        })
+        .await
+    };
     let user = match owner {
         Ok(Some(u)) => u,
         Ok(None) => {
@@ -350,7 +419,7 @@ async fn by_secret(State(front): State<Shared>, req: Request) -> Response {
         }
         Err(p) => return p.into_response(),
     };
-    let app = match front.app(&user) {
+    let app = match app_of(&front, &user).await {
         Ok(a) => a,
         Err(p) => return p.into_response(),
     };
@@ -369,11 +438,13 @@ async fn by_secret(State(front): State<Shared>, req: Request) -> Response {
 /// [`followup_app::pg_jobs::unsubscribe_user`]): a GET asks first, a POST takes the
 /// user off the digests' schedule. Any other link is 404.
 async fn pg_unsubscribe(
+    front: &Front,
     pool: followup_store::pg::PgPool,
     post: bool,
     path: String,
     given: String,
 ) -> Response {
+    let (server, now) = (front.base.settings.clone(), front.now());
     let done = crate::blocking(move || {
         let mut conn = pool.get_pg().map_err(followup_app::Error::from)?;
         let fresh = followup_app::accounts::new_secret()?;
@@ -384,8 +455,8 @@ async fn pg_unsubscribe(
             return Ok(None);
         };
         if post {
-            conn.set_next_due(user, None)
-                .map_err(followup_app::Error::from)?;
+            // Off in the account's settings too, so the Settings page says so.
+            followup_app::pg_settings::digest_off(&mut conn, user, &server, now)?;
         }
         Ok(Some(user))
     })
@@ -438,7 +509,7 @@ async fn to_app(State(front): State<Shared>, mut req: Request) -> Response {
         .to_string();
         return Redirect::to(&format!("/signin?next={next}")).into_response();
     };
-    let app = match front.app(&user) {
+    let app = match app_of(&front, &user).await {
         Ok(a) => a,
         Err(p) => return p.into_response(),
     };

@@ -57,6 +57,7 @@ pub fn router() -> OpenApiRouter {
         .routes(routes!(import_invite))
         .routes(routes!(get_profile, set_profile))
         .routes(routes!(get_settings, put_settings))
+        .routes(routes!(add_holidays))
         .routes(routes!(stats))
         .routes(routes!(add_contact))
         .routes(routes!(edit_contact, remove_contact))
@@ -1278,10 +1279,8 @@ pub fn settings_out(s: &Shared) -> Result<SettingsOut, Problem> {
             overrides.insert(format!("{section}.{key}"), now);
         }
     }
-    let calendars = if ctx.db.exists() {
-        ctx.store()?
-            .holiday_calendars()
-            .map_err(followup_app::ctx::store_err)?
+    let calendars = if ctx.pg().is_some() || ctx.db.exists() {
+        followup_app::holidays::list(&ctx)?
     } else {
         Vec::new()
     };
@@ -1298,26 +1297,18 @@ pub fn settings_out(s: &Shared) -> Result<SettingsOut, Problem> {
         numbers,
         policy_file: st.policy.map(|p| p.display().to_string()),
         config_file: s.config_file().map(|p| p.display().to_string()),
-        holiday_calendars: calendars
-            .into_iter()
-            .map(|c| CalendarOut {
-                name: c.name,
-                days: c.days,
-                first: c.first.map(|d| d.to_string()),
-                last: c.last.map(|d| d.to_string()),
-            })
-            .collect(),
+        holiday_calendars: calendars.into_iter().map(CalendarOut::from).collect(),
     })
 }
 
 /// Checks and saves the settings, then puts them in force for later requests.
 pub fn save_settings(s: &Shared, body: &SettingsBody) -> Result<(), Problem> {
     use followup_app::settings as st;
-    let Some(file) = s.config_file() else {
+    if s.config_file().is_none() && !s.on_pg() {
         return Err(Problem::input(
             "this server cannot save settings (no settings file); edit config.toml instead",
         ));
-    };
+    }
     let ctx = s.ctx();
     if let Some(r) = body
         .region
@@ -1344,10 +1335,75 @@ pub fn save_settings(s: &Shared, body: &SettingsBody) -> Result<(), Problem> {
         overrides,
         digest_hour: body.digest_hour,
     };
+    if let Some(pg) = s.pg() {
+        // The account's own, in the database; the digest moved on the schedule with them.
+        let mut conn = pg.user.pool.get_pg().map_err(followup_app::Error::from)?;
+        let (saved, policy) =
+            followup_app::pg_settings::save(&mut conn, pg.user.user, &pg.server, &update, ctx.now)?;
+        s.set_live(saved, policy);
+        return Ok(());
+    }
+    let Some(file) = s.config_file() else {
+        return Err(Problem::input("this server cannot save settings"));
+    };
     let saved = st::save(file, &update)?;
     let policy = followup_app::ctx::load_policy(saved.policy.as_deref(), saved.preset.as_deref())?;
     s.set_live(saved, policy);
     Ok(())
+}
+
+/// A custom holiday calendar to keep (`followup holidays import`): the days off of a
+/// company, or of a country not built in.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HolidaysInput {
+    /// Its name (letters, digits, `.`, `_`, `-`; not a built-in region's code),
+    /// usable as a region; a calendar of that name (any case) is replaced.
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    pub name: String,
+    /// The calendar file's text: its all-day events are the days off.
+    pub ics: String,
+    /// The built-in region whose holidays it adds to (else the default region's).
+    #[serde(default)]
+    pub on: Option<String>,
+    /// It holds every holiday itself, in place of any region's.
+    #[serde(default)]
+    pub replaces: bool,
+}
+
+impl From<followup_store::HolidayCalendar> for CalendarOut {
+    fn from(c: followup_store::HolidayCalendar) -> CalendarOut {
+        CalendarOut {
+            name: c.name,
+            days: c.days,
+            first: c.first.map(|d| d.to_string()),
+            last: c.last.map(|d| d.to_string()),
+        }
+    }
+}
+
+/// Keeps a custom holiday calendar (as `followup holidays import` does); it becomes a
+/// holiday region of its name (`region` in the settings, an application's region).
+#[utoipa::path(post, path = "/api/holidays", request_body = HolidaysInput,
+    responses((status = 201, description = "The calendar kept", body = CalendarOut),
+        (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json")))]
+async fn add_holidays(
+    State(s): State<Shared>,
+    ApiJson(input): ApiJson<HolidaysInput>,
+) -> Result<(StatusCode, Json<CalendarOut>), Problem> {
+    let ctx = s.ctx();
+    let cal = blocking(move || {
+        let layer = followup_app::holidays::layer_of(input.on.as_deref(), input.replaces, "on")?;
+        Ok(followup_app::holidays::import(
+            &ctx,
+            &input.ics,
+            "the calendar",
+            &input.name,
+            &layer,
+        )?)
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(cal.into())))
 }
 
 /// The settings in force.

@@ -161,6 +161,13 @@ pub fn once(
         None => (key, request.to_string()),
     };
     let request = request.as_str();
+    let forget_before = ctx
+        .now
+        .checked_sub(KEEP)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    if let Some(pg) = ctx.pg() {
+        return once_pg(pg, ctx.now, forget_before, key, request, f);
+    }
     let _one = ONE_AT_A_TIME
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -170,22 +177,7 @@ pub fn once(
             .remembered(key)
             .map_err(followup_app::ctx::store_err)?
         {
-            if r.request != request {
-                let first = r.request.split(" body ").next().unwrap_or_default();
-                let what = if request.starts_with(&format!("{first} body ")) || request == first {
-                    format!("{first} with another body")
-                } else {
-                    first.to_string()
-                };
-                return Err(Problem::new(
-                    StatusCode::CONFLICT,
-                    "Idempotency key reused",
-                    format!(
-                        "the idempotency key `{key}` was sent before with another request ({what}): send a new key for a new request"
-                    ),
-                ));
-            }
-            return Ok((r.status, r.body));
+            return first_answer(key, request, r);
         }
     }
     let (status, body) = f()?;
@@ -200,11 +192,91 @@ pub fn once(
                     body: body.clone(),
                 },
                 ctx.now,
-                ctx.now
-                    .checked_sub(KEEP)
-                    .unwrap_or(jiff::Timestamp::UNIX_EPOCH),
+                forget_before,
             )
             .map_err(followup_app::ctx::store_err)?;
     }
     Ok((status, body))
+}
+
+/// The kept answer for a request sent again; 409 when the key came with another
+/// request first.
+fn first_answer(key: &str, request: &str, r: Remembered) -> Result<Answer, Problem> {
+    if r.request != request {
+        let first = r.request.split(" body ").next().unwrap_or_default();
+        let what = if request.starts_with(&format!("{first} body ")) || request == first {
+            format!("{first} with another body")
+        } else {
+            first.to_string()
+        };
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "Idempotency key reused",
+            format!(
+                "the idempotency key `{key}` was sent before with another request ({what}): send a new key for a new request"
+            ),
+        ));
+    }
+    Ok((r.status, r.body))
+}
+
+/// [`once`] for a user of a PostgreSQL database: the key is held (an advisory lock
+/// on one connection of the pool) while the request runs, so a second request with it,
+/// on this process or any other, waits and then gets the first answer.
+fn once_pg(
+    pg: &followup_app::ctx::PgUser,
+    now: jiff::Timestamp,
+    forget_before: jiff::Timestamp,
+    key: &str,
+    request: &str,
+    f: impl FnOnce() -> Result<Answer, Problem>,
+) -> Result<Answer, Problem> {
+    let store_err = followup_app::ctx::store_err;
+    let conn = pg.pool.get_pg().map_err(store_err)?;
+    let mut held = Held {
+        conn,
+        user: pg.user,
+        key,
+    };
+    held.conn.hold_key(pg.user, key).map_err(store_err)?;
+    if let Some(r) = held.conn.remembered(pg.user, key).map_err(store_err)? {
+        return first_answer(key, request, r);
+    }
+    let (status, body) = f()?;
+    if (200..400).contains(&status) {
+        held.conn
+            .remember(
+                pg.user,
+                key,
+                &Remembered {
+                    request: request.to_string(),
+                    status,
+                    body: body.clone(),
+                },
+                now,
+                forget_before,
+            )
+            .map_err(store_err)?;
+    }
+    Ok((status, body))
+}
+
+/// A key held on a pooled connection, let go when dropped, whatever happened (a pooled
+/// connection of the server holds no other session lock: if the one unlock fails,
+/// every lock of the session goes).
+struct Held<'a> {
+    conn: followup_store::pg::PooledPg,
+    user: i64,
+    key: &'a str,
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        if self.conn.release_key(self.user, self.key).is_err() {
+            let _ = self
+                .conn
+                .client()
+                .batch_execute("SELECT pg_advisory_unlock_all()");
+        }
+    }
 }

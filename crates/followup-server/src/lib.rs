@@ -71,6 +71,9 @@ pub struct PgApp {
     pub user: followup_app::ctx::PgUser,
     /// The key of this user's form tokens, the same in every process.
     pub form_secret: String,
+    /// The server's settings, which the user's own are saved over
+    /// ([`followup_app::pg_settings`]).
+    pub server: Settings,
 }
 
 /// Shared by every request.
@@ -268,13 +271,18 @@ impl AppState {
         self.config.pg.is_some()
     }
 
+    /// The PostgreSQL account this app serves, if its facts are there.
+    pub fn pg(&self) -> Option<&PgApp> {
+        self.config.pg.as_ref()
+    }
+
     /// Whether this app is one account's of a multi-user server.
     pub fn hosted(&self) -> bool {
         self.config.hosted
     }
 
-    /// Refuses what needs the one-person SQLite database's files (the calendar feed's
-    /// and the digest's secrets) when the facts are in PostgreSQL.
+    /// Refuses what needs the one-person SQLite database's files (the outbox's mail)
+    /// when the facts are in PostgreSQL.
     pub fn files_only(&self, what: &str) -> Result<(), Problem> {
         if !self.on_pg() {
             return Ok(());

@@ -34,6 +34,7 @@ pub fn router() -> Router {
         .route("/settings", get(settings).post(settings_submit))
         .route("/settings/policy", post(policy_submit))
         .route("/settings/feed", post(feed_submit))
+        .route("/settings/holidays", post(holidays_submit))
         .route(
             "/settings/restore",
             post(restore_submit).layer(axum::extract::DefaultBodyLimit::max(RESTORE_LIMIT)),
@@ -1130,24 +1131,34 @@ fn plain(detail: &str) -> String {
 }
 
 /// The New page again, with what was typed and every refusal (400).
-fn new_page_refused(s: &Shared, f: NewValues, errors: Vec<(String, String)>) -> Page {
+async fn new_page_refused(s: &Shared, f: NewValues, errors: Vec<(String, String)>) -> Page {
     let mut r = html(&NewPage {
         csrf: s.csrf().to_string(),
         f: f.padded(),
         errors,
         imported: None,
         zones: zone_names(),
-        regions: regions(s),
+        regions: regions(s).await,
     })?;
     *r.status_mut() = StatusCode::BAD_REQUEST;
     Ok(r)
 }
 
-/// The region codes to suggest: the custom calendars' names.
-fn regions(s: &Shared) -> Vec<String> {
-    crate::api::settings_out(s)
-        .map(|o| o.holiday_calendars.iter().map(|c| c.name.clone()).collect())
-        .unwrap_or_default()
+/// The region codes to suggest: the custom calendars' names (read off the async
+/// threads: on PostgreSQL they are rows of the database).
+async fn regions(s: &Shared) -> Vec<String> {
+    let ctx = s.ctx();
+    blocking(move || {
+        if ctx.pg().is_none() && !ctx.db.exists() {
+            return Ok(Vec::new());
+        }
+        Ok(followup_app::holidays::list(&ctx)?
+            .into_iter()
+            .map(|c| c.name)
+            .collect())
+    })
+    .await
+    .unwrap_or_default()
 }
 
 /// A refusal in the form's words: its fields' labels, not the command line's flags.
@@ -1187,7 +1198,7 @@ async fn new_form(State(s): State<Shared>) -> Page {
         errors: Vec::new(),
         imported: None,
         zones: zone_names(),
-        regions: regions(&s),
+        regions: regions(&s).await,
     })
 }
 
@@ -1211,7 +1222,7 @@ async fn new_submit(
     let ctx = s.ctx();
     let (input, others) = match check_new(&ctx, &f) {
         Ok(x) => x,
-        Err(errors) => return new_page_refused(&s, f, errors),
+        Err(errors) => return new_page_refused(&s, f, errors).await,
     };
     let result = blocking(move || {
         let id = followup_app::track::add(&ctx, &input)?;
@@ -1233,7 +1244,7 @@ async fn new_submit(
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/applications/{id}")).into_response()),
         Err(p) if p.status == 400 => {
-            new_page_refused(&s, f, vec![(String::new(), plain(&p.detail))])
+            new_page_refused(&s, f, vec![(String::new(), plain(&p.detail))]).await
         }
         Err(p) => Err(p.into()),
     }
@@ -1307,13 +1318,16 @@ async fn new_import(
             errors: Vec::new(),
             imported: Some(out),
             zones: zone_names(),
-            regions: regions(&s),
+            regions: regions(&s).await,
         }),
-        Err(p) if p.status == 400 => new_page_refused(
-            &s,
-            NewValues::blank(&s),
-            vec![("file".into(), web_terms(&p.detail))],
-        ),
+        Err(p) if p.status == 400 => {
+            new_page_refused(
+                &s,
+                NewValues::blank(&s),
+                vec![("file".into(), web_terms(&p.detail))],
+            )
+            .await
+        }
         Err(p) => Err(p.into()),
     }
 }
@@ -1345,15 +1359,16 @@ struct SettingsPage {
 
 const PRESETS: [&str; 3] = ["gentle", "balanced", "prompt"];
 
-fn settings_page(
+async fn settings_page(
     s: &Shared,
     headers: &axum::http::HeaderMap,
     p: Option<followup_store::Profile>,
     error: Option<String>,
     typed: Option<&crate::api::SettingsBody>,
 ) -> Page {
-    let out = crate::api::settings_out(s)?;
-    let feed = crate::feed::url_for(s, headers)?;
+    let state = s.clone();
+    let out = blocking(move || crate::api::settings_out(&state)).await?;
+    let feed = crate::feed::url_for(s, headers).await?;
     let p = p.unwrap_or(followup_store::Profile {
         name: String::new(),
         email: String::new(),
@@ -1453,6 +1468,51 @@ async fn restore_submit(
     ))
 }
 
+/// Settings' "Add a calendar of days off": `csrf`, `name`, `on` (a built-in region,
+/// optional), `replaces` (`yes`) and `file` (an .ics of all-day events), kept as
+/// `followup holidays import` keeps it.
+async fn holidays_submit(
+    State(s): State<Shared>,
+    form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Page {
+    let mut f = FileForm::read(form).await?;
+    let (csrf, name, on, replaces) = (
+        f.take("csrf"),
+        f.take("name"),
+        f.take("on"),
+        f.take("replaces"),
+    );
+    csrf_check(&s, &csrf)?;
+    let Some((file, bytes)) = f.file.take().filter(|(_, b)| !b.is_empty()) else {
+        return Err(Problem::input("choose a calendar file (.ics) of days off").into());
+    };
+    let file = file
+        .unwrap_or_else(|| "the file".into())
+        .chars()
+        .take(100)
+        .collect::<String>();
+    let ctx = s.ctx();
+    let cal = blocking(move || {
+        let layer = followup_app::holidays::layer_of(Some(&on), replaces == "yes", "On top of")?;
+        let text = String::from_utf8_lossy(&bytes);
+        Ok(followup_app::holidays::import(
+            &ctx, &text, &file, &name, &layer,
+        )?)
+    })
+    .await?;
+    let span = match (cal.first, cal.last) {
+        (Some(a), Some(b)) => format!(" from {a} to {b}"),
+        _ => String::new(),
+    };
+    Ok(crate::actions::flash_redirect(
+        "/settings#calendars",
+        &format!(
+            "Kept holiday calendar {}: {} day(s){span}. Choose it as the default holiday region, or an application's region.",
+            cal.name, cal.days
+        ),
+    ))
+}
+
 #[derive(Deserialize)]
 struct FeedForm {
     csrf: String,
@@ -1470,8 +1530,8 @@ async fn feed_submit(
     csrf_check(&s, &f.csrf)?;
     let message = match f.action.as_str() {
         "renew" => {
-            let had = crate::feed::url_for(&s, &headers)?.is_some();
-            crate::feed::renew_for(&s, &headers)?;
+            let had = crate::feed::url_for(&s, &headers).await?.is_some();
+            crate::feed::renew_for(&s, &headers).await?;
             if had {
                 "New feed address made: the old one no longer works. Subscribe again with the address below."
             } else {
@@ -1479,7 +1539,7 @@ async fn feed_submit(
             }
         }
         "off" => {
-            crate::feed::off_for(&s)?;
+            crate::feed::off_for(&s).await?;
             "Calendar feed off: its address no longer works."
         }
         other => {
@@ -1554,7 +1614,7 @@ async fn policy_submit(
         Err(p) if p.status == 400 => {
             let ctx = s.ctx();
             let profile = blocking(move || Ok(ctx.profile()?)).await?;
-            let mut r = settings_page(&s, &headers, profile, Some(p.detail), Some(&typed))?;
+            let mut r = settings_page(&s, &headers, profile, Some(p.detail), Some(&typed)).await?;
             *r.status_mut() = StatusCode::BAD_REQUEST;
             Ok(r)
         }
@@ -1565,7 +1625,7 @@ async fn policy_submit(
 async fn settings(State(s): State<Shared>, headers: axum::http::HeaderMap) -> Page {
     let ctx = s.ctx();
     let p = blocking(move || Ok(ctx.profile()?)).await?;
-    settings_page(&s, &headers, p, None, None)
+    settings_page(&s, &headers, p, None, None).await
 }
 
 #[derive(Deserialize)]
@@ -1598,7 +1658,7 @@ async fn settings_submit(
                 email: f.email,
                 phone: some(f.phone),
             };
-            let mut r = settings_page(&s, &headers, Some(back), Some(p.detail), None)?;
+            let mut r = settings_page(&s, &headers, Some(back), Some(p.detail), None).await?;
             *r.status_mut() = StatusCode::BAD_REQUEST;
             Ok(r)
         }

@@ -164,6 +164,34 @@ async fn a_subscribed_calendar_follows_the_plan_and_polls_cheaply() {
     let seq = |e: &[&str]| field(e, "SEQUENCE:").parse::<u32>().unwrap();
     assert!(seq(&after) > seq(&before), "{before:?}\n{after:?}");
 
+    // A thank-you logged and taken back: cancelled, then in force again, the SEQUENCE
+    // raised each time.
+    let jane = followup_core::ical::export::uid(
+        id,
+        followup_core::plan::StepKind::ThankYou,
+        Some(ctx.store().unwrap().application(id).unwrap().contacts[0].id),
+    );
+    let sequence_of = |cal: &str| -> (String, u32) {
+        let e = event(cal, &jane);
+        (
+            field(&e, "STATUS:").to_string(),
+            field(&e, "SEQUENCE:").parse().unwrap(),
+        )
+    };
+    let (_, _, cal) = send(&app, req("GET", &path).body(Body::empty()).unwrap()).await;
+    let (status, logged_before) = sequence_of(&cal);
+    assert_eq!(status, "CONFIRMED");
+    followup_app::track::log(&ctx, id, "thank-you", Some("Jane"), None, None).unwrap();
+    let (_, _, cal) = send(&app, req("GET", &path).body(Body::empty()).unwrap()).await;
+    let (status, logged) = sequence_of(&cal);
+    assert_eq!(status, "CANCELLED");
+    assert!(logged > logged_before);
+    followup_app::track::undo(&ctx, id, None).unwrap();
+    let (_, _, cal) = send(&app, req("GET", &path).body(Body::empty()).unwrap()).await;
+    let (status, undone) = sequence_of(&cal);
+    assert_eq!(status, "CONFIRMED");
+    assert!(undone > logged, "the undo kept SEQUENCE {logged}");
+
     // A new address: the old one stops working at once.
     let (s, _, b) = send(&app, req("POST", "/api/feed").body(Body::empty()).unwrap()).await;
     assert_eq!(s, StatusCode::CREATED, "{b}");

@@ -42,6 +42,11 @@ pub struct User {
     /// Whether it has a password yet (an account made without one waits for its
     /// sign-up link).
     pub has_password: bool,
+    /// Raised each time the account's own settings are saved where several server
+    /// processes share them (PostgreSQL); always 0 in the SQLite office, whose settings
+    /// are files.
+    #[serde(skip)]
+    pub settings_version: i64,
 }
 
 /// What a one-time link is for.
@@ -80,6 +85,7 @@ fn read_user(row: &Row<'_>) -> Result<User> {
         email: c.text()?,
         created_at: c.ts("app_user.created_at")?,
         has_password: c.boolean()?,
+        settings_version: 0,
     })
 }
 
@@ -117,6 +123,7 @@ impl Store {
                 email: email.clone(),
                 created_at: now,
                 has_password: password_hash.is_some(),
+                settings_version: 0,
             })
         })
     }

@@ -8,8 +8,9 @@
 //!
 //! It holds the core operations on the facts: applications with everything attached,
 //! interviews, contacts, touchpoints, notes, the status, the profile, and a whole
-//! backup out and in. The rest of [`Store`] (agenda and its cache, batches, calendars,
-//! holidays, outbox, mail...) is SQLite only so far.
+//! backup out and in, and the writes of an invitation's import ([`InviteWrites`], in
+//! one transaction). The rest of [`Store`] (agenda and its cache, holidays, outbox,
+//! mail...) is SQLite only so far.
 //!
 //! ```
 //! use followup_store::{Facts, NewApplication, Store};
@@ -25,12 +26,15 @@
 //! # Ok::<(), followup_store::StoreError>(())
 //! ```
 
+use std::collections::HashMap;
+
 use jiff::Timestamp;
 
+use crate::holidays::HolidayLayer;
 use crate::model::{
-    ApplicationFull, ApplicationPatch, Backup, ContactPatch, Interview, InterviewPatch,
-    NewApplication, NewContact, NewInterview, NewNote, NewSkip, NewTouchpoint, Profile,
-    SkippedStep, Status,
+    ApplicationFull, ApplicationPatch, Backup, ContactPatch, HolidayCalendarDays, Interview,
+    InterviewPatch, NewApplication, NewContact, NewInterview, NewNote, NewSkip, NewTouchpoint,
+    Profile, SkippedStep, Status,
 };
 use crate::{Result, Store};
 
@@ -119,6 +123,10 @@ pub trait Facts {
     ) -> Result<i64>;
     /// [`Store::update_interview`].
     fn update_interview(&mut self, interview_id: i64, patch: &InterviewPatch) -> Result<()>;
+    /// [`Store::plan_gens`]: each application's change count, by application id. It
+    /// only grows, with every change to what planning reads of the application (kept
+    /// by triggers on both backends), so a calendar can use it in a `SEQUENCE`.
+    fn plan_gens(&mut self) -> Result<HashMap<i64, i64>>;
     /// [`Store::update_application_and_interview`].
     fn update_application_and_interview(
         &mut self,
@@ -127,6 +135,26 @@ pub trait Facts {
         interview_id: i64,
         interview: &InterviewPatch,
     ) -> Result<()>;
+
+    /// Runs `f` over the writes of an invitation's import ([`InviteWrites`]) in one
+    /// transaction: committed when `f` returns `Ok`, nothing written otherwise.
+    fn with_invite_writes(
+        &mut self,
+        f: &mut dyn FnMut(&mut dyn InviteWrites) -> Result<()>,
+    ) -> Result<()>;
+
+    /// [`Store::set_holiday_calendar_layer`]: creates the custom holiday calendar
+    /// `name`, or replaces its days, in one transaction.
+    fn set_holiday_calendar_layer(
+        &mut self,
+        name: &str,
+        days: &[(jiff::civil::Date, String)],
+        layer: &HolidayLayer,
+    ) -> Result<()>;
+
+    /// Every custom holiday calendar with its days, by name (without regard to ASCII
+    /// case), each calendar's days by date.
+    fn holiday_calendars_with_days(&mut self) -> Result<Vec<HolidayCalendarDays>>;
 }
 
 /// The SQLite store, unchanged: each method is the inherent one.
@@ -237,6 +265,10 @@ impl Facts for Store {
     fn update_interview(&mut self, interview_id: i64, patch: &InterviewPatch) -> Result<()> {
         Store::update_interview(self, interview_id, patch)
     }
+    fn plan_gens(&mut self) -> Result<HashMap<i64, i64>> {
+        Store::plan_gens(self)
+    }
+
     fn update_application_and_interview(
         &mut self,
         application_id: i64,
@@ -251,5 +283,95 @@ impl Facts for Store {
             interview_id,
             interview,
         )
+    }
+
+    fn with_invite_writes(
+        &mut self,
+        f: &mut dyn FnMut(&mut dyn InviteWrites) -> Result<()>,
+    ) -> Result<()> {
+        self.batch(|b| f(b))
+    }
+
+    fn set_holiday_calendar_layer(
+        &mut self,
+        name: &str,
+        days: &[(jiff::civil::Date, String)],
+        layer: &HolidayLayer,
+    ) -> Result<()> {
+        Store::set_holiday_calendar_layer(self, name, days, layer)
+    }
+
+    fn holiday_calendars_with_days(&mut self) -> Result<Vec<HolidayCalendarDays>> {
+        let mut out = Vec::new();
+        for c in Store::holiday_calendars(self)? {
+            let days = Store::holiday_calendar(self, &c.name)?.unwrap_or_default();
+            out.push(HolidayCalendarDays {
+                id: None,
+                name: c.name,
+                days,
+                base: c.base,
+                replaces: c.replaces,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// What importing calendar invitations reads and writes, inside the one transaction
+/// of [`Facts::with_invite_writes`], seeing its own writes. Each method has the
+/// meaning of the [`Batch`](crate::Batch) method of the same name.
+pub trait InviteWrites {
+    /// The interview imported from the invitation `uid`, if any.
+    fn find_interview_by_uid(&mut self, uid: &str) -> Result<Option<Interview>>;
+    /// The company and role of an application.
+    fn company_and_role(&mut self, application_id: i64) -> Result<(String, String)>;
+    /// The SEQUENCE of the invitation this interview was last imported from.
+    fn invite_sequence(&mut self, interview_id: i64) -> Result<Option<i64>>;
+    /// Records the SEQUENCE of the invitation this interview was imported from.
+    fn set_invite_sequence(&mut self, interview_id: i64, sequence: i64) -> Result<()>;
+    /// Changes an interview just read by [`find_interview_by_uid`](Self::find_interview_by_uid).
+    fn update_read_interview(&mut self, read: Interview, patch: &InterviewPatch) -> Result<()>;
+    /// The newest active application with this company (any case), if any.
+    fn open_application_of(&mut self, company: &str) -> Result<Option<i64>>;
+    /// Adds an interview to an application.
+    fn add_interview(&mut self, application_id: i64, new: &NewInterview) -> Result<i64>;
+    /// Adds an application; its id and its interviews' ids, in the order given.
+    fn add_application_with_interviews(&mut self, new: &NewApplication) -> Result<(i64, Vec<i64>)>;
+    /// Adds a person to an application.
+    fn add_contact(&mut self, application_id: i64, new: &NewContact) -> Result<i64>;
+    /// The contacts of an application as (id, name, e-mail), oldest first.
+    fn contact_names(&mut self, application_id: i64) -> Result<Vec<(i64, String, Option<String>)>>;
+}
+
+impl InviteWrites for crate::Batch<'_> {
+    fn find_interview_by_uid(&mut self, uid: &str) -> Result<Option<Interview>> {
+        crate::Batch::find_interview_by_uid(self, uid)
+    }
+    fn company_and_role(&mut self, application_id: i64) -> Result<(String, String)> {
+        crate::Batch::company_and_role(self, application_id)
+    }
+    fn invite_sequence(&mut self, interview_id: i64) -> Result<Option<i64>> {
+        crate::Batch::invite_sequence(self, interview_id)
+    }
+    fn set_invite_sequence(&mut self, interview_id: i64, sequence: i64) -> Result<()> {
+        crate::Batch::set_invite_sequence(self, interview_id, sequence)
+    }
+    fn update_read_interview(&mut self, read: Interview, patch: &InterviewPatch) -> Result<()> {
+        crate::Batch::update_read_interview(self, read, patch)
+    }
+    fn open_application_of(&mut self, company: &str) -> Result<Option<i64>> {
+        crate::Batch::open_application_of(self, company)
+    }
+    fn add_interview(&mut self, application_id: i64, new: &NewInterview) -> Result<i64> {
+        crate::Batch::add_interview(self, application_id, new)
+    }
+    fn add_application_with_interviews(&mut self, new: &NewApplication) -> Result<(i64, Vec<i64>)> {
+        crate::Batch::add_application_with_interviews(self, new)
+    }
+    fn add_contact(&mut self, application_id: i64, new: &NewContact) -> Result<i64> {
+        crate::Batch::add_contact(self, application_id, new)
+    }
+    fn contact_names(&mut self, application_id: i64) -> Result<Vec<(i64, String, Option<String>)>> {
+        crate::Batch::contact_names(self, application_id)
     }
 }

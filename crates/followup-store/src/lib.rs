@@ -144,7 +144,7 @@ pub use agenda::{
 pub use agenda_cache::{AgendaCache, AgendaHead, CacheEntry, CachedStep};
 pub use batch::Batch;
 pub use error::{Result, StoreError};
-pub use facts::Facts;
+pub use facts::{Facts, InviteWrites};
 pub use holidays::{HolidayCalendar, HolidayLayer};
 pub use idempotency::Remembered;
 pub use mail::{MailProposal, NewMailProposal, ProposalStatus};

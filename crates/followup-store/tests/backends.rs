@@ -68,6 +68,10 @@ const SHARED: &[(&str, Test)] = &[
         restore_never_lowers_counters,
     ),
     ("changes_raise_the_change_count", changes_raise_plan_gen),
+    (
+        "an_invitations_writes_are_one_transaction",
+        invite_writes_in_one_transaction,
+    ),
     ("a_skip_names_its_own_application_and_is_taken_back", skips),
     (
         "notes_and_contacts_are_removed_but_a_contact_in_the_history_is_kept",
@@ -1055,13 +1059,17 @@ fn restore_never_lowers_counters(s: &mut dyn Facts) -> Result<(), Failed> {
 }
 
 fn changes_raise_plan_gen(s: &mut dyn Facts) -> Result<(), Failed> {
+    // Read alone (what a calendar's SEQUENCE is made from) as the backup has them.
     let gen = |s: &mut dyn Facts, id: i64| -> i64 {
-        s.export()
-            .unwrap()
-            .plan_gens
-            .iter()
-            .find(|g| g.application_id == id)
-            .map(|g| g.gen)
+        let backup = s.export().unwrap().plan_gens;
+        let alone = s.plan_gens().unwrap();
+        assert_eq!(alone.len(), backup.len());
+        for g in &backup {
+            assert_eq!(alone.get(&g.application_id), Some(&g.gen));
+        }
+        alone
+            .get(&id)
+            .copied()
             .expect("every application has its count")
     };
     let id = s.add_application(&NewApplication::new("Acme", "Dev", now()))?;
@@ -1081,8 +1089,10 @@ fn changes_raise_plan_gen(s: &mut dyn Facts) -> Result<(), Failed> {
     iv.interviewers = vec![Interviewer::Id(c)];
     s.add_interview(id, &iv)?;
     raised(s, "an interview", false);
-    s.add_touchpoint(id, &NewTouchpoint::new(TouchpointKind::Call, now()))?;
+    let call = s.add_touchpoint(id, &NewTouchpoint::new(TouchpointKind::Call, now()))?;
     raised(s, "a touchpoint", false);
+    s.delete_touchpoint(id, call)?;
+    raised(s, "a touchpoint deleted", false);
     s.update_application(
         id,
         &ApplicationPatch {
@@ -1556,5 +1566,73 @@ fn interviews_by_id_and_uid(s: &mut dyn Facts) -> Result<(), Failed> {
         .any(|i| !i.interviewer_ids.is_empty()));
     assert!(s.interview(i64::MAX).unwrap_err().is_not_found());
     assert_eq!(s.find_interview_by_uid("no-such-uid@example.com")?, None);
+    Ok(())
+}
+
+/// An import's writes (`Facts::with_invite_writes`) see each other and are kept all
+/// or none.
+fn invite_writes_in_one_transaction(s: &mut dyn Facts) -> Result<(), Failed> {
+    let mut seen = None;
+    let stopped = s.with_invite_writes(&mut |b| {
+        let (app, ivs) = b.add_application_with_interviews(&sample())?;
+        // The ids in the order given (the final round first).
+        let found = b.find_interview_by_uid("abc@cal")?.map(|i| i.id);
+        b.set_invite_sequence(ivs[1], 3)?;
+        let contact = b.add_contact(app, &NewContact::new("Mia Chen", ContactRole::Interviewer))?;
+        seen = Some((
+            ivs.len(),
+            found == Some(ivs[1]),
+            b.invite_sequence(ivs[1])?,
+            b.open_application_of("  aCME ")? == Some(app),
+            b.company_and_role(app)?,
+            b.contact_names(app)?
+                .last()
+                .map(|c| (c.0 == contact, c.1.clone())),
+        ));
+        Err(StoreError::NotFound {
+            what: "the test's stop",
+            id: 0,
+        })
+    });
+    assert!(
+        matches!(stopped, Err(StoreError::NotFound { id: 0, .. })),
+        "{stopped:?}"
+    );
+    assert_eq!(
+        seen,
+        Some((
+            2,
+            true,
+            Some(3),
+            true,
+            ("Acme".to_string(), "Backend Developer".to_string()),
+            Some((true, "Mia Chen".to_string()))
+        ))
+    );
+    // Nothing of it was kept.
+    assert_eq!(s.application_counts()?, (0, 0));
+    assert_eq!(s.find_interview_by_uid("abc@cal")?, None);
+
+    // Kept when it returns Ok, the sequence with it; a later import updates the
+    // interview it finds.
+    s.with_invite_writes(&mut |b| {
+        let (_, ivs) = b.add_application_with_interviews(&sample())?;
+        b.set_invite_sequence(ivs[1], 2)
+    })?;
+    let iv = s.find_interview_by_uid("abc@cal")?.ok_or("not kept")?;
+    let backup = s.export()?;
+    assert_eq!(backup.invite_sequences.len(), 1);
+    assert_eq!(backup.invite_sequences[0].sequence, 2);
+    s.with_invite_writes(&mut |b| {
+        let read = b.find_interview_by_uid("abc@cal")?.expect("seen");
+        let patch = followup_store::InterviewPatch {
+            cancelled: Some(true),
+            ..Default::default()
+        };
+        b.update_read_interview(read, &patch)?;
+        b.set_invite_sequence(iv.id, 4)
+    })?;
+    assert!(s.interview(iv.id)?.cancelled);
+    assert_eq!(s.export()?.invite_sequences[0].sequence, 4);
     Ok(())
 }

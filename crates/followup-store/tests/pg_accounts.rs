@@ -1,6 +1,7 @@
 //! Accounts on PostgreSQL: users (one per address, in any case), passwords (argon2id),
 //! API tokens and one-time links (kept as hashes only), sessions (expiry, sign out
-//! everywhere) and deleting a user with everything they own.
+//! everywhere), each user's calendar feed (its generation and its `Last-Modified`,
+//! under row-level security) and deleting a user with everything they own.
 //!
 //! Each test gets a database of its own on the machine's server; without a server the
 //! tests are reported as ignored with the reason (a failure under CI=true).
@@ -33,6 +34,10 @@ fn main() -> ExitCode {
         Trial::ignorable_test(
             "an_owner_held_to_row_level_security_manages_accounts_too",
             owner_not_superuser,
+        ),
+        Trial::ignorable_test(
+            "a_feed_is_a_generation_and_a_date_never_going_back",
+            calendar_feed,
         ),
     ];
     libtest_mimic::run(&args, tests).exit_code()
@@ -416,6 +421,79 @@ fn owner_not_superuser() -> Outcome {
         // Opening again is a no-op for this role too.
         drop(pg);
         Pg::open(&db.url)?;
+        Ok(())
+    })
+}
+
+fn calendar_feed() -> Outcome {
+    // Owned by a role held to row-level security: each user reaches their own row only.
+    with_owned_db(|db| {
+        let mut pg = Pg::open(&db.url)?;
+        let sam = pg.create_user("sam@example.com", None, t(NOW))?.user.id;
+        let kim = pg.create_user("kim@example.com", None, t(NOW))?.user.id;
+        assert_eq!(pg.feed_generation(sam)?, None);
+        assert_eq!(
+            pg.feed_served(sam, "\"a\"", t(NOW))?,
+            None,
+            "no feed, no date"
+        );
+        assert_eq!(pg.renew_feed(sam)?, 1);
+        assert_eq!(pg.renew_feed(sam)?, 2);
+        assert_eq!(pg.feed_generation(sam)?, Some(2));
+        assert_eq!(pg.feed_generation(kim)?, None, "Kim sees Sam's feed");
+        pg.feed_off(kim)?;
+        assert_eq!(
+            pg.feed_generation(sam)?,
+            Some(2),
+            "Kim turned Sam's feed off"
+        );
+        // Off keeps the generation: on again is a new one.
+        pg.feed_off(sam)?;
+        assert_eq!(pg.feed_generation(sam)?, None);
+        assert_eq!(pg.renew_feed(sam)?, 3);
+        assert_eq!(pg.renew_feed(kim)?, 1);
+
+        // The first calendar served is dated when it was served; the same tag keeps
+        // its date, whatever clock asks; a new tag is later, by a second at least when
+        // the asking clock is behind.
+        assert_eq!(pg.feed_served(sam, "\"a\"", t(NOW))?, Some(t(NOW)));
+        let later = "2026-12-01T10:05:00Z";
+        assert_eq!(pg.feed_served(sam, "\"a\"", t(later))?, Some(t(NOW)));
+        assert_eq!(pg.feed_served(sam, "\"b\"", t(later))?, Some(t(later)));
+        let behind = "2026-12-01T09:00:00Z";
+        assert_eq!(
+            pg.feed_served(sam, "\"c\"", t(behind))?,
+            Some(t("2026-12-01T10:05:01Z"))
+        );
+        assert_eq!(
+            pg.feed_served(sam, "\"c\"", t(later))?,
+            Some(t("2026-12-01T10:05:01Z"))
+        );
+        // Kim's is her own.
+        assert_eq!(pg.feed_served(kim, "\"c\"", t(behind))?, Some(t(behind)));
+        // Only the generation and the last calendar's tag and date are kept.
+        let mut tx = pg.user_transaction(sam)?;
+        let row: String = tx
+            .query_one("SELECT row_to_json(f)::text FROM calendar_feed f", &[])?
+            .get(0);
+        tx.commit()?;
+        assert_eq!(
+            row,
+            format!(
+                "{{\"user_id\":{sam},\"generation\":3,\"enabled\":true,\"etag\":\"\\\"c\\\"\",\"modified\":{}}}",
+                t("2026-12-01T10:05:01Z").as_nanosecond()
+            )
+        );
+        // A deleted user's feed goes with them.
+        pg.delete_user("sam@example.com")?;
+        for (user, left) in [(sam, 0), (kim, 1)] {
+            let mut tx = pg.user_transaction(user)?;
+            let n: i64 = tx
+                .query_one("SELECT count(*) FROM calendar_feed", &[])?
+                .get(0);
+            tx.commit()?;
+            assert_eq!(n, left);
+        }
         Ok(())
     })
 }

@@ -62,6 +62,7 @@ const FACT_TABLES: &[&str] = &[
     "mail_bad_address",
     "idempotency",
     "plan_gen",
+    "calendar_feed",
 ];
 
 fn migrations_apply() -> Outcome {
@@ -88,6 +89,9 @@ fn migrations_apply() -> Outcome {
             }
             if ["user_due", "digest_run"].contains(&name.as_str()) {
                 continue; // the workers' job queue: it serves every user
+            }
+            if name == "user_settings" {
+                continue; // read by the workers for every user's digest moment
             }
             assert!(
                 r.get::<_, bool>(1),

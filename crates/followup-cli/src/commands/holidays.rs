@@ -4,13 +4,12 @@
 
 use std::path::Path;
 
-use followup_core::calendar::Region;
-use followup_core::ical::import::{parse_holidays, MAX_INPUT_BYTES};
+use followup_core::ical::import::MAX_INPUT_BYTES;
 use followup_store::HolidayLayer;
 use serde_json::json;
 
 use crate::cli::HolidaysCommand;
-use crate::commands::track::{store_err, Ctx};
+use crate::commands::track::Ctx;
 use crate::error::{Error, Result};
 use crate::output;
 
@@ -24,16 +23,7 @@ pub fn run(ctx: &Ctx, args: &HolidaysCommand) -> Result<()> {
             replaces,
             json,
         } => {
-            let layer = match (on, replaces) {
-                (_, true) => HolidayLayer::Replaces,
-                (Some(code), false) => HolidayLayer::On(
-                    code.parse::<Region>()
-                        .map_err(|e| Error::input(format!("--on: {e}")))?
-                        .code()
-                        .to_string(),
-                ),
-                (None, false) => HolidayLayer::Adds,
-            };
+            let layer = followup_app::holidays::layer_of(on.as_deref(), *replaces, "--on")?;
             import(ctx, file, name, &layer, *json)
         }
         HolidaysCommand::List { json } => list(ctx, *json),
@@ -69,31 +59,6 @@ pub fn read_bytes(file: &Path) -> Result<Vec<u8>> {
     std::fs::read(file).map_err(read_err)
 }
 
-/// A custom calendar's name: letters, digits, `.`, `_` and `-`, starting with a letter
-/// or digit, at most 64 characters, and not a built-in region code.
-fn check_name(name: &str) -> Result<&str> {
-    let name = name.trim();
-    let ok = !name.is_empty()
-        && name.len() <= 64
-        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if !ok {
-        return Err(Error::input(format!(
-            "invalid calendar name `{name}`: use letters, digits, `.`, `_` and `-` (such as acme-closures)"
-        )));
-    }
-    if let Ok(builtin) = name.parse::<Region>() {
-        return Err(Error::input(format!(
-            "`{name}` is the built-in region {} ({}); choose another name for a custom calendar",
-            builtin.code(),
-            builtin.name()
-        )));
-    }
-    Ok(name)
-}
-
 /// In words, what a calendar's days are to a region's holidays.
 fn layer_words(layer: &HolidayLayer) -> String {
     match layer {
@@ -107,38 +72,30 @@ fn layer_words(layer: &HolidayLayer) -> String {
 }
 
 fn import(ctx: &Ctx, file: &Path, name: &str, layer: &HolidayLayer, json: bool) -> Result<()> {
-    let name = check_name(name)?;
     let text = read_input(file)?;
-    let days =
-        parse_holidays(&text).map_err(|e| Error::input(format!("{}: {e}", file.display())))?;
-    let mut store = ctx.store()?;
-    store
-        .set_holiday_calendar_layer(name, &days, layer)
-        .map_err(store_err)?;
+    let cal = followup_app::holidays::import(ctx, &text, &file.display().to_string(), name, layer)?;
+    let name = cal.name.as_str();
     let (base, replaces) = match layer {
         HolidayLayer::On(b) => (Some(b.as_str()), false),
         HolidayLayer::Replaces => (None, true),
         HolidayLayer::Adds => (None, false),
     };
-    let mut distinct: Vec<jiff::civil::Date> = days.iter().map(|(d, _)| *d).collect();
-    distinct.sort_unstable();
-    distinct.dedup();
     output::with_stdout(|out| {
         if json {
             writeln!(
                 out,
                 "{}",
-                json!({ "name": name, "days": distinct.len(),
-                        "first": distinct.first().map(|d| d.to_string()),
-                        "last": distinct.last().map(|d| d.to_string()),
+                json!({ "name": name, "days": cal.days,
+                        "first": cal.first.map(|d| d.to_string()),
+                        "last": cal.last.map(|d| d.to_string()),
                         "base": base, "replaces": replaces })
             )
         } else {
-            match (distinct.first(), distinct.last()) {
+            match (cal.first, cal.last) {
                 (Some(first), Some(last)) => writeln!(
                     out,
                     "Holiday calendar {name}: {} day(s) from {first} to {last}, {}. Use it with --region {name}.",
-                    distinct.len(),
+                    cal.days,
                     layer_words(layer)
                 ),
                 _ => writeln!(out, "Holiday calendar {name}: no days."),
@@ -148,8 +105,7 @@ fn import(ctx: &Ctx, file: &Path, name: &str, layer: &HolidayLayer, json: bool) 
 }
 
 fn list(ctx: &Ctx, json: bool) -> Result<()> {
-    let store = ctx.store()?;
-    let all = store.holiday_calendars().map_err(store_err)?;
+    let all = followup_app::holidays::list(ctx)?;
     output::with_stdout(|out| {
         if json {
             writeln!(out, "{}", json!({ "calendars": all }))

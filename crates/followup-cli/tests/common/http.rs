@@ -30,14 +30,41 @@ pub fn request(port: u16, method: &str, path: &str, token: &str, body: &str) -> 
 
 /// [`request`] with `auth` as its header line (`Cookie: …`, say).
 pub fn request_as(port: u16, method: &str, path: &str, auth: &str, body: &str) -> (u16, String) {
+    let (code, _, body) = exchange(
+        port,
+        method,
+        path,
+        &format!("{auth}\r\nContent-Type: application/json"),
+        body,
+    );
+    (code, body)
+}
+
+/// One request with the header lines `headers` (joined by `\r\n`; may be empty) on a
+/// connection of its own: the status, the answer's headers (names in lower case) and
+/// its body.
+pub fn exchange(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &str,
+    body: &str,
+) -> (u16, Vec<(String, String)>, String) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    write!(
-        s,
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{auth}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+    // (No header lines: none, rather than an empty line that would end the head.)
+    let headers = if headers.is_empty() {
+        String::new()
+    } else {
+        format!("{headers}\r\n")
+    };
+    // One write, the whole request at once.
+    let text = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
-    )
-    .unwrap();
+    );
+    s.write_all(text.as_bytes())
+        .unwrap_or_else(|e| panic!("{method} {path} on {port}: {e}"));
     let mut r = BufReader::new(s);
     let mut status = String::new();
     r.read_line(&mut status).unwrap();
@@ -48,6 +75,7 @@ pub fn request_as(port: u16, method: &str, path: &str, auth: &str, body: &str) -
         .unwrap_or_else(|| panic!("no status line: {status:?}"));
     let mut chunked = false;
     let mut length = None;
+    let mut fields = Vec::new();
     loop {
         let mut line = String::new();
         r.read_line(&mut line).unwrap();
@@ -61,6 +89,9 @@ pub fn request_as(port: u16, method: &str, path: &str, auth: &str, body: &str) -
         }
         if let Some(n) = lower.strip_prefix("content-length:") {
             length = n.trim().parse::<usize>().ok();
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            fields.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
         }
     }
     let mut body = Vec::new();
@@ -79,10 +110,10 @@ pub fn request_as(port: u16, method: &str, path: &str, auth: &str, body: &str) -
     } else if let Some(n) = length {
         body.resize(n, 0);
         r.read_exact(&mut body).unwrap();
-    } else {
+    } else if code != 304 {
         r.read_to_end(&mut body).unwrap();
     }
-    (code, String::from_utf8_lossy(&body).into_owned())
+    (code, fields, String::from_utf8_lossy(&body).into_owned())
 }
 
 pub struct Server(Child);

@@ -100,6 +100,7 @@ impl AccountStore for Pg {
             email,
             created_at: now,
             has_password: password_hash.is_some(),
+            settings_version: 0,
         })
     }
 
@@ -187,7 +188,7 @@ impl AccountStore for Pg {
             .client
             .query_typed(
                 "SELECT u.id, u.email::text AS email, u.created_at,
-                        u.password_hash IS NOT NULL AS has_password
+                        u.password_hash IS NOT NULL AS has_password, u.settings_version
                  FROM session s JOIN app_user u ON u.id = s.user_id
                  WHERE s.token_hash = $1 AND s.expires_at > $2",
                 &[(&bytes(token_hash), Type::BYTEA), (&at, Type::INT8)],
@@ -231,7 +232,7 @@ impl AccountStore for Pg {
             .client
             .query_typed(
                 "SELECT u.id, u.email::text AS email, u.created_at,
-                        u.password_hash IS NOT NULL AS has_password
+                        u.password_hash IS NOT NULL AS has_password, u.settings_version
                  FROM api_token t JOIN app_user u ON u.id = t.user_id WHERE t.token_hash = $1",
                 &[(&bytes(token_hash), Type::BYTEA)],
             )
@@ -291,7 +292,7 @@ impl AccountStore for Pg {
         let at = ts("now", now)?;
         self.one_user(
             "SELECT u.id, u.email::text AS email, u.created_at,
-                    u.password_hash IS NOT NULL AS has_password
+                    u.password_hash IS NOT NULL AS has_password, u.settings_version
              FROM one_time_link l JOIN app_user u ON u.id = l.user_id
              WHERE l.token_hash = $1 AND l.purpose = $2 AND l.used_at IS NULL
                AND l.expires_at > $3",

@@ -172,11 +172,12 @@ pub(super) fn user_of(row: &postgres::Row) -> Result<User> {
         email: row.get("email"),
         created_at: ts_from("app_user.created_at", row.get("created_at"))?,
         has_password: row.get("has_password"),
+        settings_version: row.get("settings_version"),
     })
 }
 
 pub(super) const USER_COLUMNS: &str =
-    "id, email::text AS email, created_at, password_hash IS NOT NULL AS has_password";
+    "id, email::text AS email, created_at, password_hash IS NOT NULL AS has_password, settings_version";
 
 /// The user with this (normalised) address, locked for the transaction with `lock`.
 fn find_user(tx: &mut Transaction<'_>, email: &str, lock: bool) -> Result<User> {

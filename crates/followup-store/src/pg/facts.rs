@@ -62,7 +62,7 @@ use crate::model::{
     Status, TouchpointKind, BACKUP_FORMAT, BACKUP_FORMAT_OLDEST,
 };
 use crate::sql::{date, opt_ts, parse_word, ts, ts_from, word, Columns};
-use crate::{Facts, Result, StoreError};
+use crate::{Facts, InviteWrites, Result, StoreError};
 
 /// One user's facts in a PostgreSQL database: a connection and the user's id
 /// ([`Pg::user_store`]).
@@ -554,16 +554,45 @@ impl<P: DerefMut<Target = Pg>> Facts for UserStore<P> {
     }
 
     fn find_interview_by_uid(&mut self, uid: &str) -> Result<Option<Interview>> {
+        self.read(|tx, user| interview_by_uid(tx, user, uid))
+    }
+
+    fn set_holiday_calendar_layer(
+        &mut self,
+        name: &str,
+        days: &[(jiff::civil::Date, String)],
+        layer: &HolidayLayer,
+    ) -> Result<()> {
+        let name = name.trim();
+        crate::holidays::validate_calendar(name, days, layer)?;
+        let (base, replaces) = layer_columns(layer);
+        self.write(|tx, user| {
+            put_calendar(tx, user, None, name, base.as_deref(), replaces, days).map_err(pg_err)?;
+            Ok(())
+        })
+    }
+
+    fn holiday_calendars_with_days(&mut self) -> Result<Vec<HolidayCalendarDays>> {
+        self.read(holiday_calendars)
+    }
+
+    fn with_invite_writes(
+        &mut self,
+        f: &mut dyn FnMut(&mut dyn InviteWrites) -> Result<()>,
+    ) -> Result<()> {
+        self.write(|tx, user| f(&mut PgInviteWrites { tx, user }))
+    }
+
+    fn plan_gens(&mut self) -> Result<HashMap<i64, i64>> {
         self.read(|tx, user| {
-            let found = query(
+            Ok(query_ids(
                 tx,
-                "SELECT id FROM interview WHERE user_id = $1 AND uid = $2",
-                &[&user, &uid],
-            )?;
-            match found.first().map(|r| r.get::<_, i64>(0)) {
-                Some(id) => interview_row(tx, user, id).map(Some),
-                None => Ok(None),
-            }
+                "SELECT application_id, gen FROM plan_gen WHERE user_id = $1",
+                &[user],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect())
         })
     }
 
@@ -1685,37 +1714,19 @@ fn restore_all(tx: &mut Tx<'_>, user: i64, backup: &Backup) -> std::result::Resu
         *e = (*e).max(id);
     };
     for cal in &backup.holiday_calendars {
-        let (base, replaces) = match cal.layer() {
-            HolidayLayer::Adds => (None, false),
-            HolidayLayer::On(b) => (Some(b.trim().to_string()), false),
-            HolidayLayer::Replaces => (None, true),
-        };
+        let (base, replaces) = layer_columns(&cal.layer());
         // A name given twice (in any case): the later calendar replaces the earlier,
         // as on SQLite.
-        let id: i64 = tx
-            .query_one(
-                "INSERT INTO holiday_calendar (id, user_id, name, base, replaces)
-                 VALUES (coalesce($1, nextval(pg_get_serial_sequence('holiday_calendar', 'id'))),
-                         $2, $3, $4, $5)
-                 ON CONFLICT (user_id, lower(name)) DO UPDATE SET name = excluded.name,
-                    base = excluded.base, replaces = excluded.replaces
-                 RETURNING id",
-                &[&cal.id, &user, &cal.name.trim(), &base, &replaces],
-            )?
-            .get(0);
-        saw("holiday_calendar", id);
-        tx.execute(
-            "DELETE FROM holiday WHERE user_id = $1 AND calendar_id = $2",
-            &[&user, &id],
+        let id = put_calendar(
+            tx,
+            user,
+            cal.id,
+            &cal.name,
+            base.as_deref(),
+            replaces,
+            &cal.days,
         )?;
-        for (position, (day, name)) in cal.days.iter().enumerate() {
-            let position = i32::try_from(position).unwrap_or(i32::MAX);
-            tx.execute(
-                "INSERT INTO holiday (user_id, calendar_id, date, name, position)
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-                &[&user, &id, &day.to_string(), &name.trim(), &position],
-            )?;
-        }
+        saw("holiday_calendar", id);
     }
     if let Some(p) = &backup.profile {
         insert_profile(tx, user, p)?;
@@ -1905,4 +1916,159 @@ fn restore_all(tx: &mut Tx<'_>, user: i64, backup: &Backup) -> std::result::Resu
         )?;
     }
     Ok(())
+}
+
+/// The interview imported from the invitation `uid`, if any.
+fn interview_by_uid(tx: &mut Tx<'_>, user: i64, uid: &str) -> Result<Option<Interview>> {
+    let found = query(
+        tx,
+        "SELECT id FROM interview WHERE user_id = $1 AND uid = $2",
+        &[&user, &uid],
+    )?;
+    match found.first().map(|r| r.get::<_, i64>(0)) {
+        Some(id) => interview_row(tx, user, id).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// An import's writes in one transaction of the user ([`Facts::with_invite_writes`]).
+struct PgInviteWrites<'t, 'a> {
+    tx: &'t mut Tx<'a>,
+    user: i64,
+}
+
+impl InviteWrites for PgInviteWrites<'_, '_> {
+    fn find_interview_by_uid(&mut self, uid: &str) -> Result<Option<Interview>> {
+        interview_by_uid(self.tx, self.user, uid)
+    }
+
+    fn company_and_role(&mut self, application_id: i64) -> Result<(String, String)> {
+        let rows = query(
+            self.tx,
+            "SELECT company, role FROM application WHERE user_id = $1 AND id = $2",
+            &[&self.user, &application_id],
+        )?;
+        rows.first()
+            .map(|r| (r.get(0), r.get(1)))
+            .ok_or(StoreError::NotFound {
+                what: "application",
+                id: application_id,
+            })
+    }
+
+    fn invite_sequence(&mut self, interview_id: i64) -> Result<Option<i64>> {
+        let rows = query(
+            self.tx,
+            "SELECT sequence FROM invite_sequence WHERE user_id = $1 AND interview_id = $2",
+            &[&self.user, &interview_id],
+        )?;
+        Ok(rows.first().map(|r| r.get(0)))
+    }
+
+    fn set_invite_sequence(&mut self, interview_id: i64, sequence: i64) -> Result<()> {
+        query(
+            self.tx,
+            "INSERT INTO invite_sequence (user_id, interview_id, sequence) VALUES ($1, $2, $3)
+             ON CONFLICT (user_id, interview_id) DO UPDATE SET sequence = EXCLUDED.sequence",
+            &[&self.user, &interview_id, &sequence],
+        )?;
+        Ok(())
+    }
+
+    fn update_read_interview(&mut self, read: Interview, patch: &InterviewPatch) -> Result<()> {
+        write_interview_patch(self.tx, self.user, read, patch)
+    }
+
+    fn open_application_of(&mut self, company: &str) -> Result<Option<i64>> {
+        let rows = query(
+            self.tx,
+            "SELECT id FROM application WHERE user_id = $1 AND closed_at IS NULL
+                AND lower(company) = lower($2) ORDER BY id DESC LIMIT 1",
+            &[&self.user, &company.trim()],
+        )?;
+        Ok(rows.first().map(|r| r.get(0)))
+    }
+
+    fn add_interview(&mut self, application_id: i64, new: &NewInterview) -> Result<i64> {
+        new.validate()?;
+        require_application(self.tx, self.user, application_id)?;
+        insert_interview(self.tx, self.user, application_id, new, &[])
+    }
+
+    fn add_application_with_interviews(&mut self, new: &NewApplication) -> Result<(i64, Vec<i64>)> {
+        new.validate()?;
+        let id = insert_application(self.tx, self.user, new)?;
+        // Made in the order given, by one sequence: their ids are in that order.
+        let rows = query(
+            self.tx,
+            "SELECT id FROM interview WHERE user_id = $1 AND application_id = $2 ORDER BY id",
+            &[&self.user, &id],
+        )?;
+        Ok((id, rows.iter().map(|r| r.get(0)).collect()))
+    }
+
+    fn add_contact(&mut self, application_id: i64, new: &NewContact) -> Result<i64> {
+        new.validate()?;
+        require_application(self.tx, self.user, application_id)?;
+        insert_contact(self.tx, self.user, application_id, new)
+    }
+
+    fn contact_names(&mut self, application_id: i64) -> Result<Vec<(i64, String, Option<String>)>> {
+        let rows = query(
+            self.tx,
+            "SELECT id, name, email FROM contact WHERE user_id = $1 AND application_id = $2
+             ORDER BY id",
+            &[&self.user, &application_id],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect())
+    }
+}
+
+/// A calendar's layer as its columns: the base region, whether it replaces.
+fn layer_columns(layer: &HolidayLayer) -> (Option<String>, bool) {
+    match layer {
+        HolidayLayer::Adds => (None, false),
+        HolidayLayer::On(b) => (Some(b.trim().to_string()), false),
+        HolidayLayer::Replaces => (None, true),
+    }
+}
+
+/// Creates the user's calendar `name` (any case; with the id `id` when given and the
+/// name is new), or replaces its layer and all its days; its id.
+fn put_calendar(
+    tx: &mut Tx<'_>,
+    user: i64,
+    id: Option<i64>,
+    name: &str,
+    base: Option<&str>,
+    replaces: bool,
+    days: &[(jiff::civil::Date, String)],
+) -> std::result::Result<i64, postgres::Error> {
+    let id: i64 = tx
+        .query_one(
+            "INSERT INTO holiday_calendar (id, user_id, name, base, replaces)
+             VALUES (coalesce($1, nextval(pg_get_serial_sequence('holiday_calendar', 'id'))),
+                     $2, $3, $4, $5)
+             ON CONFLICT (user_id, lower(name)) DO UPDATE SET name = excluded.name,
+                base = excluded.base, replaces = excluded.replaces
+             RETURNING id",
+            &[&id, &user, &name.trim(), &base, &replaces],
+        )?
+        .get(0);
+    tx.execute(
+        "DELETE FROM holiday WHERE user_id = $1 AND calendar_id = $2",
+        &[&user, &id],
+    )?;
+    for (position, (day, n)) in days.iter().enumerate() {
+        let position = i32::try_from(position).unwrap_or(i32::MAX);
+        tx.execute(
+            "INSERT INTO holiday (user_id, calendar_id, date, name, position)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+            &[&user, &id, &day.to_string(), &n.trim(), &position],
+        )?;
+    }
+    Ok(id)
 }

@@ -316,7 +316,7 @@ fn unlock(client: &mut impl GenericClient, users: &[i64]) -> Result<()> {
 /// day's digest was already dealt with; with `notify`, notifies when the moment comes
 /// earlier. Whether it was kept. One call of `followup_schedule` (schema 8): one round
 /// trip, in `client`'s transaction or its own.
-fn schedule(
+pub(super) fn schedule(
     client: &mut impl GenericClient,
     user: i64,
     due: Option<Due>,

@@ -13,6 +13,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations-pg/0003_jobs.sql"),
     include_str!("../../migrations-pg/0004_sign_in_and_secrets.sql"),
     include_str!("../../migrations-pg/0005_digest_run_by_day.sql"),
+    include_str!("../../migrations-pg/0006_user_settings.sql"),
+    include_str!("../../migrations-pg/0007_feed.sql"),
     include_str!("../../migrations-pg/0008_digest_marks.sql"),
 ];
 

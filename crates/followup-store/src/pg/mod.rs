@@ -8,6 +8,8 @@
 //! the rest of the store (agenda, outbox, mail...) still runs on SQLite only. The
 //! workers' job queue (each user's next due moment, each day's digest claimed exactly
 //! once) is in [`jobs`], whose documentation tells how workers claim and recover.
+//! Each user's calendar feed keeps only which generation of its address is in force and
+//! what it last served ([`Pg::renew_feed`], [`Pg::feed_served`]; no secret).
 //!
 //! # Schema and migrations
 //!
@@ -57,9 +59,12 @@
 mod account_store;
 mod accounts;
 mod facts;
+mod feed;
+mod idempotency;
 pub mod jobs;
 mod migrate;
 mod pool;
+mod settings;
 
 use std::time::Duration;
 
@@ -79,6 +84,7 @@ pub use jobs::{
 };
 pub use migrate::{MIGRATION_LOCK, PG_SCHEMA_VERSION};
 pub use pool::{pool, PgManager, PgPool, PooledPg, POOL_WAIT};
+pub use settings::{Recipient, SavedSettings};
 
 /// The role every transaction of user data takes (`SET LOCAL ROLE`).
 pub const USER_ROLE: &str = "followup_user";

@@ -1,0 +1,231 @@
+//! Each account's own settings on a PostgreSQL database (`serve --db postgres://…`):
+//! the same keys a one-person install keeps in `config.toml` and `policy.toml` (zone,
+//! holiday region, business hours, preset, policy numbers, digest hour), kept as text
+//! in the database ([`followup_store::pg::SavedSettings`]) so every server process and
+//! every worker reads the same.
+//!
+//! An account that saved nothing has the server's settings, with the daily digest on at
+//! the server's `digest_hour` (else [`DEFAULT_DIGEST_HOUR`]). Its first save starts
+//! from those. A save moves the account's digest on the job queue in the same
+//! transaction ([`save`]): on at a new hour, the next such moment whose day has no
+//! digest yet; off, none until it is turned on again.
+//!
+//! ```
+//! use followup_app::pg_settings::{account_settings, digest_at};
+//! use followup_app::settings::Settings;
+//!
+//! let server = Settings { tz: Some("Europe/Paris".into()), ..Settings::default() };
+//! let policy = followup_core::policy::Policy::default();
+//! // Saved nothing: the server's zone, the digest at 08:00.
+//! let (mine, _) = account_settings(&server, &policy, None).unwrap();
+//! let (zone, hour) = digest_at(&mine).unwrap().unwrap();
+//! assert_eq!((zone.iana_name(), hour), (Some("Europe/Paris"), 8));
+//! // Saved: their own zone and hour.
+//! let saved = ("tz = \"America/New_York\"\ndigest_hour = 7\n", "");
+//! let (mine, _) = account_settings(&server, &policy, Some(saved)).unwrap();
+//! let (zone, hour) = digest_at(&mine).unwrap().unwrap();
+//! assert_eq!((zone.iana_name(), hour), (Some("America/New_York"), 7));
+//! ```
+
+use followup_core::policy::Policy;
+use followup_store::pg::{Due, Pg};
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+
+use crate::accounts::DEFAULT_DIGEST_HOUR;
+use crate::ctx::store_err;
+use crate::error::{Error, Result};
+use crate::settings::{self, Settings, Update};
+
+/// The server's settings as an account that saved none has them: the digest on, at
+/// the server's hour or [`DEFAULT_DIGEST_HOUR`].
+pub fn server_defaults(base: &Settings) -> Settings {
+    let mut s = base.clone();
+    s.digest_hour = Some(base.digest_hour.unwrap_or(DEFAULT_DIGEST_HOUR));
+    s
+}
+
+/// An account's settings and policy: `saved` (its settings and policy text) over the
+/// server's `base`, else the server's ([`server_defaults`], `base_policy`).
+pub fn account_settings(
+    base: &Settings,
+    base_policy: &Policy,
+    saved: Option<(&str, &str)>,
+) -> Result<(Settings, Policy)> {
+    match saved {
+        Some((config, policy)) => settings::from_texts(base, config, policy),
+        None => Ok((server_defaults(base), base_policy.clone())),
+    }
+}
+
+/// The zone and hour of the account's daily digest (`None`: off). Without a zone, UTC.
+pub fn digest_at(settings: &Settings) -> Result<Option<(TimeZone, u8)>> {
+    let Some(hour) = settings.digest_hour else {
+        return Ok(None);
+    };
+    let zone = match settings
+        .tz
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        Some(name) => crate::time::zone_named(name).map_err(|e| {
+            Error::input(format!(
+                "`{name}` ({}) is not a time zone: {e}",
+                settings.origin("tz")
+            ))
+        })?,
+        None => TimeZone::UTC,
+    };
+    Ok(Some((zone, hour)))
+}
+
+/// The digest moment of `day`: `hour` o'clock that day in `zone` (a local time that
+/// does not exist that day, in a spring-forward gap, is taken as the instant after).
+pub fn digest_moment(zone: &TimeZone, hour: u8, day: Date) -> Result<Due> {
+    let at = day
+        .at(i8::try_from(hour).unwrap_or(0), 0, 0, 0)
+        .to_zoned(zone.clone())
+        .map_err(|e| Error::input(format!("the digest moment of {day}: {e}")))?
+        .timestamp();
+    Ok(Due { at, day })
+}
+
+/// The digest moments to try, in order, after the settings changed at `now`: today's
+/// if it is still ahead, then tomorrow's and the day after's (a day whose digest was
+/// already dealt with is passed over).
+fn moments_after(zone: &TimeZone, hour: u8, now: Timestamp) -> Result<Vec<Due>> {
+    let mut day = now.to_zoned(zone.clone()).date();
+    let mut out = Vec::with_capacity(3);
+    while out.len() < 2 {
+        let m = digest_moment(zone, hour, day)?;
+        if m.at > now {
+            out.push(m);
+        }
+        day = day
+            .tomorrow()
+            .map_err(|e| Error::input(format!("the day after {day}: {e}")))?;
+    }
+    Ok(out)
+}
+
+/// Saves `update` as `user`'s settings (starting from their saved ones, else the
+/// server's), every value checked first: on a bad one nothing is saved. Puts their
+/// digest on the schedule as the new settings say, in the same transaction. Returns
+/// the settings and policy now in force.
+pub fn save(
+    conn: &mut Pg,
+    user: i64,
+    base: &Settings,
+    update: &Update,
+    now: Timestamp,
+) -> Result<(Settings, Policy)> {
+    let (config, policy) = match conn.user_settings(user).map_err(store_err)? {
+        Some(saved) => (saved.config, saved.policy),
+        None => settings::texts_of(&server_defaults(base))?,
+    };
+    let (config, policy) = settings::apply_to_texts(&config, &policy, update)?;
+    let (settings, checked) = settings::from_texts(base, &config, &policy)?;
+    let dues = match digest_at(&settings)? {
+        Some((zone, hour)) => moments_after(&zone, hour, now)?,
+        None => Vec::new(),
+    };
+    conn.save_user_settings(user, &config, &policy, &dues, now)
+        .map_err(store_err)?;
+    Ok((settings, checked))
+}
+
+/// Turns `user`'s digest off (their one-click unsubscription), keeping every other
+/// setting, and takes them off the schedule.
+pub fn digest_off(conn: &mut Pg, user: i64, base: &Settings, now: Timestamp) -> Result<()> {
+    let (config, policy) = match conn.user_settings(user).map_err(store_err)? {
+        Some(saved) => (saved.config, saved.policy),
+        None => settings::texts_of(&server_defaults(base))?,
+    };
+    let mut table = config.parse::<toml::Table>().map_err(|e| {
+        Error::input(format!(
+            "the account's saved settings do not read: {}",
+            settings::one_line(e.message())
+        ))
+    })?;
+    table.remove("digest_hour");
+    let config = toml::to_string(&table).map_err(|e| {
+        Error::input(format!(
+            "cannot write the settings: {}",
+            settings::one_line(&e.to_string())
+        ))
+    })?;
+    conn.save_user_settings(user, &config, &policy, &[], now)
+        .map_err(store_err)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_next_moments_skip_an_hour_already_past_today() {
+        let zone = TimeZone::get("America/New_York").unwrap();
+        // 10:00 in New York: 08:00 has passed, 12:00 has not.
+        let now: Timestamp = "2026-12-04T15:00:00Z".parse().unwrap();
+        let days = |h| {
+            moments_after(&zone, h, now)
+                .unwrap()
+                .iter()
+                .map(|d| d.day.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(days(8), ["2026-12-05", "2026-12-06"]);
+        assert_eq!(days(12), ["2026-12-04", "2026-12-05"]);
+        let m = moments_after(&zone, 12, now).unwrap()[0];
+        assert_eq!(m.at.to_string(), "2026-12-04T17:00:00Z");
+    }
+
+    #[test]
+    fn saved_settings_replace_the_servers_but_not_its_mail_account() {
+        let mut server = Settings {
+            tz: Some("Europe/Paris".into()),
+            hours: Some("09:00-17:00".into()),
+            digest_hour: None,
+            ..Settings::default()
+        };
+        server.mail.smtp = Some("smtp://127.0.0.1:2525".into());
+        let policy = Policy::default();
+        let (s, _) = account_settings(&server, &policy, None).unwrap();
+        assert_eq!(s.digest_hour, Some(DEFAULT_DIGEST_HOUR));
+        let (config, pol) = settings::texts_of(&server_defaults(&server)).unwrap();
+        let (config, pol) = settings::apply_to_texts(
+            &config,
+            &pol,
+            &Update {
+                tz: Some("Asia/Tokyo".into()),
+                hours: Some("10:00-18:00".into()),
+                digest_hour: Some(None),
+                overrides: vec![(("follow_up".into(), "recommended_days".into()), Some(9))],
+                ..Update::default()
+            },
+        )
+        .unwrap();
+        let (s, p) = account_settings(&server, &policy, Some((&config, &pol))).unwrap();
+        assert_eq!(s.tz.as_deref(), Some("Asia/Tokyo"));
+        assert_eq!(s.hours.as_deref(), Some("10:00-18:00"));
+        assert_eq!(s.digest_hour, None);
+        assert!(digest_at(&s).unwrap().is_none());
+        assert_eq!(p.follow_up.recommended_days, 9);
+        assert_eq!(s.mail.smtp.as_deref(), Some("smtp://127.0.0.1:2525"));
+        // A bad value saves nothing: the error, one line.
+        let e = settings::apply_to_texts(
+            &config,
+            &pol,
+            &Update {
+                tz: Some("Mars/Olympus".into()),
+                ..Update::default()
+            },
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("Mars/Olympus") && !e.contains('\n'), "{e}");
+    }
+}
