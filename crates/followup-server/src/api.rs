@@ -1246,6 +1246,11 @@ pub struct CalendarOut {
     pub first: Option<String>,
     /// Last date.
     pub last: Option<String>,
+    /// The built-in region whose holidays it adds to (null: the default region's, or
+    /// none when it replaces them).
+    pub on: Option<String>,
+    /// It holds every holiday itself, in place of any region's.
+    pub replaces: bool,
 }
 
 /// The settings in force.
@@ -1378,6 +1383,8 @@ impl From<followup_store::HolidayCalendar> for CalendarOut {
             days: c.days,
             first: c.first.map(|d| d.to_string()),
             last: c.last.map(|d| d.to_string()),
+            on: c.base,
+            replaces: c.replaces,
         }
     }
 }

@@ -98,7 +98,9 @@ async fn a_calendar_of_days_off_is_kept_from_settings() {
     assert_eq!(s, StatusCode::SEE_OTHER);
     let (_, _, page) = common::send(&app, settings()).await;
     assert!(
-        page.contains("<strong>acme-closures</strong>: 3 day(s), 2026-12-07 to 2026-12-11"),
+        page.contains(
+            "<strong>acme-closures</strong>: 3 day(s), 2026-12-07 to 2026-12-11, on top of US-NY's"
+        ),
         "{page}"
     );
     let kept = followup_app::holidays::list(&ctx).unwrap();
