@@ -24,7 +24,7 @@ use std::process::ExitCode;
 
 use followup_store::pg::Pg;
 use followup_store::Facts;
-use libtest_mimic::{Arguments, Failed, Trial};
+use libtest_mimic::{Arguments, Trial};
 use serde_json::{json, Value};
 
 mod common;
@@ -42,31 +42,32 @@ const PASSWORD: &str = "correct horse battery";
 fn main() -> ExitCode {
     let args = Arguments::from_args();
     let tests = vec![
-        Trial::test("two_processes_on_one_database", || {
-            outcome(two_processes_on_one_database())
-        }),
-        Trial::test("another_user_reaches_none_of_a_users_records", || {
-            outcome(another_user_reaches_none())
-        }),
-        Trial::test("each_account_keeps_its_own_settings", || {
-            outcome(each_account_keeps_its_own_settings())
-        }),
-        Trial::test(
-            "a_request_sent_twice_records_once_on_either_process",
-            || outcome(sent_twice_records_once()),
+        Trial::ignorable_test(
+            "two_processes_on_one_database",
+            two_processes_on_one_database,
         ),
-        Trial::test("invitations_are_imported_updated_and_cancelled", || {
-            outcome(invitations_imported())
-        }),
-        Trial::test("holiday_calendars_are_each_accounts_own", || {
-            outcome(holiday_calendars_per_account())
-        }),
+        Trial::ignorable_test(
+            "another_user_reaches_none_of_a_users_records",
+            another_user_reaches_none,
+        ),
+        Trial::ignorable_test(
+            "each_account_keeps_its_own_settings",
+            each_account_keeps_its_own_settings,
+        ),
+        Trial::ignorable_test(
+            "a_request_sent_twice_records_once_on_either_process",
+            sent_twice_records_once,
+        ),
+        Trial::ignorable_test(
+            "invitations_are_imported_updated_and_cancelled",
+            invitations_imported,
+        ),
+        Trial::ignorable_test(
+            "holiday_calendars_are_each_accounts_own",
+            holiday_calendars_per_account,
+        ),
     ];
     libtest_mimic::run(&args, tests).exit_code()
-}
-
-fn outcome(o: Outcome) -> Result<(), Failed> {
-    o.map(|_| ())
 }
 
 fn admin(home: &std::path::Path, url: &str, args: &[&str], stdin: Option<&str>) -> String {
