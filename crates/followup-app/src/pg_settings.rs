@@ -92,13 +92,13 @@ pub fn digest_moment(zone: &TimeZone, hour: u8, day: Date) -> Result<Due> {
     Ok(Due { at, day })
 }
 
-/// The digest moments to try, in order, after the settings changed at `now`: today's
-/// if it is still ahead, then tomorrow's and the day after's (a day whose digest was
-/// already dealt with is passed over).
+/// The digest moments to try, in order, after the settings changed at `now`: the next
+/// four still ahead (a day whose digest was already dealt with is passed over; a new
+/// zone can make the next two such days, never four).
 fn moments_after(zone: &TimeZone, hour: u8, now: Timestamp) -> Result<Vec<Due>> {
     let mut day = now.to_zoned(zone.clone()).date();
-    let mut out = Vec::with_capacity(3);
-    while out.len() < 2 {
+    let mut out = Vec::with_capacity(4);
+    while out.len() < 4 {
         let m = digest_moment(zone, hour, day)?;
         if m.at > now {
             out.push(m);
@@ -121,44 +121,70 @@ pub fn save(
     update: &Update,
     now: Timestamp,
 ) -> Result<(Settings, Policy)> {
-    let (config, policy) = match conn.user_settings(user).map_err(store_err)? {
-        Some(saved) => (saved.config, saved.policy),
-        None => settings::texts_of(&server_defaults(base))?,
-    };
-    let (config, policy) = settings::apply_to_texts(&config, &policy, update)?;
-    let (settings, checked) = settings::from_texts(base, &config, &policy)?;
-    let dues = match digest_at(&settings)? {
-        Some((zone, hour)) => moments_after(&zone, hour, now)?,
-        None => Vec::new(),
-    };
-    conn.save_user_settings(user, &config, &policy, &dues, now)
-        .map_err(store_err)?;
-    Ok((settings, checked))
+    // Applied to the settings as saved; again if another save came first meanwhile.
+    for _ in 0..SAVE_TRIES {
+        let saved = conn.user_settings(user).map_err(store_err)?;
+        let based_on = saved.as_ref().map(|s| s.version);
+        let (config, policy) = match saved {
+            Some(saved) => (saved.config, saved.policy),
+            None => settings::texts_of(&server_defaults(base))?,
+        };
+        let (config, policy) = settings::apply_to_texts(&config, &policy, update)?;
+        let (settings, checked) = settings::from_texts(base, &config, &policy)?;
+        let dues = match digest_at(&settings)? {
+            Some((zone, hour)) => moments_after(&zone, hour, now)?,
+            None => Vec::new(),
+        };
+        if conn
+            .save_user_settings(user, &config, &policy, &dues, now, based_on)
+            .map_err(store_err)?
+            .is_some()
+        {
+            return Ok((settings, checked));
+        }
+    }
+    Err(busy())
+}
+
+/// How many times a save is tried while other saves of the account come first.
+const SAVE_TRIES: usize = 5;
+
+fn busy() -> Error {
+    Error::Conflict("the settings kept changing while being saved: try again".into())
 }
 
 /// Turns `user`'s digest off (their one-click unsubscription), keeping every other
 /// setting, and takes them off the schedule.
 pub fn digest_off(conn: &mut Pg, user: i64, base: &Settings, now: Timestamp) -> Result<()> {
-    let (config, policy) = match conn.user_settings(user).map_err(store_err)? {
-        Some(saved) => (saved.config, saved.policy),
-        None => settings::texts_of(&server_defaults(base))?,
-    };
-    let mut table = config.parse::<toml::Table>().map_err(|e| {
-        Error::input(format!(
-            "the account's saved settings do not read: {}",
-            settings::one_line(e.message())
-        ))
-    })?;
-    table.remove("digest_hour");
-    let config = toml::to_string(&table).map_err(|e| {
-        Error::input(format!(
-            "cannot write the settings: {}",
-            settings::one_line(&e.to_string())
-        ))
-    })?;
-    conn.save_user_settings(user, &config, &policy, &[], now)
-        .map_err(store_err)?;
-    Ok(())
+    for _ in 0..SAVE_TRIES {
+        let saved = conn.user_settings(user).map_err(store_err)?;
+        let based_on = saved.as_ref().map(|s| s.version);
+        let (config, policy) = match saved {
+            Some(saved) => (saved.config, saved.policy),
+            None => settings::texts_of(&server_defaults(base))?,
+        };
+        let mut table = config.parse::<toml::Table>().map_err(|e| {
+            Error::input(format!(
+                "the account's saved settings do not read: {}",
+                settings::one_line(e.message())
+            ))
+        })?;
+        table.remove("digest_hour");
+        let config = toml::to_string(&table).map_err(|e| {
+            Error::input(format!(
+                "cannot write the settings: {}",
+                settings::one_line(&e.to_string())
+            ))
+        })?;
+        if conn
+            .save_user_settings(user, &config, &policy, &[], now, based_on)
+            .map_err(store_err)?
+            .is_some()
+        {
+            return Ok(());
+        }
+    }
+    Err(busy())
 }
 
 #[cfg(test)]
@@ -177,8 +203,14 @@ mod tests {
                 .map(|d| d.day.to_string())
                 .collect::<Vec<_>>()
         };
-        assert_eq!(days(8), ["2026-12-05", "2026-12-06"]);
-        assert_eq!(days(12), ["2026-12-04", "2026-12-05"]);
+        assert_eq!(
+            days(8),
+            ["2026-12-05", "2026-12-06", "2026-12-07", "2026-12-08"]
+        );
+        assert_eq!(
+            days(12),
+            ["2026-12-04", "2026-12-05", "2026-12-06", "2026-12-07"]
+        );
         let m = moments_after(&zone, 12, now).unwrap()[0];
         assert_eq!(m.at.to_string(), "2026-12-04T17:00:00Z");
     }

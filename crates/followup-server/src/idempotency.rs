@@ -220,9 +220,11 @@ fn first_answer(key: &str, request: &str, r: Remembered) -> Result<Answer, Probl
     Ok((r.status, r.body))
 }
 
-/// [`once`] for a user of a PostgreSQL database: the key is held (an advisory lock
-/// on one connection of the pool) while the request runs, so a second request with it,
-/// on this process or any other, waits and then gets the first answer.
+/// [`once`] for a user of a PostgreSQL database: the key's row is claimed before the
+/// request runs ([`followup_store::pg::KeyClaim`]), so a second request with it, on
+/// this process or any other, waits for the first's answer (asking again every
+/// [`PENDING_POLL`], at most [`PENDING_WAIT`]) and gets it. No connection is held
+/// while the request runs or while a copy waits.
 fn once_pg(
     pg: &followup_app::ctx::PgUser,
     now: jiff::Timestamp,
@@ -231,52 +233,64 @@ fn once_pg(
     request: &str,
     f: impl FnOnce() -> Result<Answer, Problem>,
 ) -> Result<Answer, Problem> {
+    use followup_store::pg::KeyClaim;
     let store_err = followup_app::ctx::store_err;
-    let conn = pg.pool.get_pg().map_err(store_err)?;
-    let mut held = Held {
-        conn,
-        user: pg.user,
-        key,
-    };
-    held.conn.hold_key(pg.user, key).map_err(store_err)?;
-    if let Some(r) = held.conn.remembered(pg.user, key).map_err(store_err)? {
-        return first_answer(key, request, r);
-    }
-    let (status, body) = f()?;
-    if (200..400).contains(&status) {
-        held.conn
-            .remember(
-                pg.user,
-                key,
-                &Remembered {
-                    request: request.to_string(),
-                    status,
-                    body: body.clone(),
-                },
-                now,
-                forget_before,
-            )
+    let stale_before = now
+        .checked_sub(PENDING_STALE)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let give_up = std::time::Instant::now() + PENDING_WAIT;
+    loop {
+        let claim = pg
+            .pool
+            .get_pg()
+            .map_err(store_err)?
+            .claim_key(pg.user, key, request, now, stale_before)
             .map_err(store_err)?;
-    }
-    Ok((status, body))
-}
-
-/// A key held on a pooled connection, let go when dropped, whatever happened (a pooled
-/// connection of the server holds no other session lock: if the one unlock fails,
-/// every lock of the session goes).
-struct Held<'a> {
-    conn: followup_store::pg::PooledPg,
-    user: i64,
-    key: &'a str,
-}
-
-impl Drop for Held<'_> {
-    fn drop(&mut self) {
-        if self.conn.release_key(self.user, self.key).is_err() {
-            let _ = self
-                .conn
-                .client()
-                .batch_execute("SELECT pg_advisory_unlock_all()");
+        match claim {
+            KeyClaim::Mine => break,
+            KeyClaim::Done(r) => return first_answer(key, request, r),
+            KeyClaim::Pending { request: first } if first != request => {
+                return first_answer(
+                    key,
+                    request,
+                    Remembered {
+                        request: first,
+                        status: 0,
+                        body: String::new(),
+                    },
+                )
+            }
+            KeyClaim::Pending { .. } if std::time::Instant::now() >= give_up => {
+                return Err(Problem::new(
+                    StatusCode::CONFLICT,
+                    "Request still running",
+                    format!(
+                        "the first request with the idempotency key `{key}` is still running: send it again in a moment for its answer"
+                    ),
+                ))
+            }
+            KeyClaim::Pending { .. } => std::thread::sleep(PENDING_POLL),
         }
     }
+    let out = f();
+    let answer = match &out {
+        Ok((status, body)) if (200..400).contains(status) => Some((*status, body.as_str())),
+        _ => None,
+    };
+    pg.pool
+        .get_pg()
+        .map_err(store_err)?
+        .finish_key(pg.user, key, answer, forget_before)
+        .map_err(store_err)?;
+    out
 }
+
+/// How often a copy of a running request asks whether its answer is there.
+const PENDING_POLL: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// How long a copy of a running request waits for its answer.
+const PENDING_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// A request with a key that has run this long without an answer is taken for
+/// stopped (its process ended mid-way): another request with the key runs instead.
+const PENDING_STALE: jiff::SignedDuration = jiff::SignedDuration::from_mins(2);

@@ -1220,7 +1220,12 @@ async fn new_submit(
     csrf_check(&s, &csrf)?;
     let f = NewValues::from_fields(&fields);
     let ctx = s.ctx();
-    let (input, others) = match check_new(&ctx, &f) {
+    // Off the async threads: a custom holiday region is read from the database.
+    let checked = {
+        let (ctx, f) = (s.ctx(), f.clone());
+        blocking(move || Ok(check_new(&ctx, &f))).await?
+    };
+    let (input, others) = match checked {
         Ok(x) => x,
         Err(errors) => return new_page_refused(&s, f, errors).await,
     };

@@ -57,6 +57,10 @@ fn main() -> ExitCode {
             "the_job_tables_are_not_for_followup_user_and_go_with_the_user",
             roles_and_deletion,
         ),
+        Trial::ignorable_test(
+            "a_settings_save_made_from_old_settings_writes_nothing",
+            settings_saves_take_turns,
+        ),
     ];
     libtest_mimic::run(&args, tests).exit_code()
 }
@@ -510,6 +514,42 @@ fn roles_and_deletion() -> Outcome {
                 .get(0);
             assert_eq!(n, 0, "{table}");
         }
+        Ok(())
+    })
+}
+
+/// Two saves of one account's settings made from the same version (the Settings page
+/// on one process, the unsubscribe link on another): the second writes nothing and
+/// says so, so the caller applies its change again to what the first saved.
+fn settings_saves_take_turns() -> Outcome {
+    with_db(|db| {
+        let mut pg = Pg::open(&db.url)?;
+        let user = users(&mut pg, 1)?[0];
+        let at = t(NOW);
+        assert_eq!(pg.user_settings(user)?, None);
+        let first = pg.save_user_settings(user, "digest_hour = 7\n", "", &[], at, None)?;
+        assert_eq!(first, Some(1));
+        // Made from the server's settings too, but the first save came meanwhile.
+        let late = pg.save_user_settings(user, "tz = \"UTC\"\n", "", &[], at, None)?;
+        assert_eq!(late, None);
+        let saved = pg.user_settings(user)?.ok_or("nothing saved")?;
+        assert_eq!(
+            (saved.config.as_str(), saved.version),
+            ("digest_hour = 7\n", 1)
+        );
+        // Made from version 1: kept; from version 1 again: not.
+        assert_eq!(
+            pg.save_user_settings(user, "digest_hour = 9\n", "", &[], at, Some(1))?,
+            Some(2)
+        );
+        assert_eq!(
+            pg.save_user_settings(user, "digest_hour = 6\n", "", &[], at, Some(1))?,
+            None
+        );
+        assert_eq!(
+            pg.user_settings(user)?.map(|s| s.config),
+            Some("digest_hour = 9\n".to_string())
+        );
         Ok(())
     })
 }

@@ -4,10 +4,13 @@
 //! answer instead of recording its fact twice.
 //!
 //! Several server processes may get the same key at once (a double click spread by a
-//! load balancer): [`Pg::hold_key`] takes a session-level advisory lock on the user and
-//! key, so the second waits for the first and then finds its answer. The lock is the
-//! connection's until [`Pg::release_key`], or until the connection ends (a process that
-//! stops frees it).
+//! load balancer). The first to insert the key's row owns it ([`Pg::claim_key`]): the
+//! row is kept with status 0 (pending; no HTTP status is 0) while its request runs, and
+//! [`Pg::finish_key`] writes the answer into it, or removes it when the request failed.
+//! The others see it pending and ask again a moment later; no connection is held
+//! meanwhile, so a burst of keyed requests never waits on the pool for a second one.
+//! A pending row older than the caller's `stale_before` (its process stopped mid-way)
+//! is taken over.
 
 use jiff::Timestamp;
 
@@ -16,81 +19,113 @@ use crate::idempotency::{Remembered, KEY_LIMIT};
 use crate::sql::ts;
 use crate::{Result, StoreError};
 
+/// What [`Pg::claim_key`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyClaim {
+    /// The key is the caller's: run the request, then [`Pg::finish_key`].
+    Mine,
+    /// Another request with the key (`request`) is running.
+    Pending {
+        /// What that request is.
+        request: String,
+    },
+    /// The key's request was answered.
+    Done(Remembered),
+}
+
+/// The status of a row whose request is still running.
+const PENDING: i32 = 0;
+
 impl Pg {
-    /// Waits for, then holds, the lock of `user`'s `key` on this connection.
-    pub fn hold_key(&mut self, user: i64, key: &str) -> Result<()> {
-        self.client
-            .execute(
-                "SELECT pg_advisory_lock(hashtextextended($1, $2))",
-                &[&key, &user],
-            )
-            .map_err(pg_err)?;
-        Ok(())
-    }
-
-    /// Lets go of the lock [`Pg::hold_key`] took.
-    pub fn release_key(&mut self, user: i64, key: &str) -> Result<()> {
-        self.client
-            .execute(
-                "SELECT pg_advisory_unlock(hashtextextended($1, $2))",
-                &[&key, &user],
-            )
-            .map_err(pg_err)?;
-        Ok(())
-    }
-
-    /// The answer kept under `user`'s `key`, if any.
-    pub fn remembered(&mut self, user: i64, key: &str) -> Result<Option<Remembered>> {
-        let mut tx = self.user_transaction(user)?;
-        let row = tx
-            .query_opt(
-                "SELECT request, status, body FROM idempotency WHERE user_id = $1 AND key = $2",
-                &[&user, &key],
-            )
-            .map_err(pg_err)?;
-        tx.commit().map_err(pg_err)?;
-        Ok(row.map(|r| Remembered {
-            request: r.get(0),
-            status: u16::try_from(r.get::<_, i32>(1)).unwrap_or(500),
-            body: r.get(2),
-        }))
-    }
-
-    /// Keeps the answer to `user`'s request with `key`, given at `at` (a key kept
-    /// already is left as it is), and forgets their answers kept before
-    /// `forget_before`.
-    pub fn remember(
+    /// Takes `user`'s `key` for `request` at `at`, unless another request has it
+    /// (pending, and not older than `stale_before`) or answered it.
+    pub fn claim_key(
         &mut self,
         user: i64,
         key: &str,
-        answer: &Remembered,
+        request: &str,
         at: Timestamp,
-        forget_before: Timestamp,
-    ) -> Result<()> {
+        stale_before: Timestamp,
+    ) -> Result<KeyClaim> {
         if key.is_empty() || key.len() > KEY_LIMIT {
             return Err(StoreError::invalid(
                 "idempotency key",
                 format!("an idempotency key has 1 to {KEY_LIMIT} characters"),
             ));
         }
-        let (at, before) = (ts("at", at)?, ts("forget_before", forget_before)?);
+        let (at, stale) = (ts("at", at)?, ts("stale_before", stale_before)?);
         let mut tx = self.user_transaction(user)?;
+        let mine = tx
+            .execute(
+                "INSERT INTO idempotency (user_id, key, request, status, body, created_at)
+                 VALUES ($1, $2, $3, $4, '', $5) ON CONFLICT DO NOTHING",
+                &[&user, &key, &request, &PENDING, &at],
+            )
+            .map_err(pg_err)?
+            == 1
+            || tx
+                .execute(
+                    "UPDATE idempotency SET request = $3, created_at = $5
+                      WHERE user_id = $1 AND key = $2 AND status = $4 AND created_at < $6",
+                    &[&user, &key, &request, &PENDING, &at, &stale],
+                )
+                .map_err(pg_err)?
+                == 1;
+        let claim = if mine {
+            KeyClaim::Mine
+        } else {
+            let r = tx
+                .query_one(
+                    "SELECT request, status, body FROM idempotency
+                      WHERE user_id = $1 AND key = $2",
+                    &[&user, &key],
+                )
+                .map_err(pg_err)?;
+            let status: i32 = r.get(1);
+            if status == PENDING {
+                KeyClaim::Pending { request: r.get(0) }
+            } else {
+                KeyClaim::Done(Remembered {
+                    request: r.get(0),
+                    status: u16::try_from(status).unwrap_or(500),
+                    body: r.get(2),
+                })
+            }
+        };
+        tx.commit().map_err(pg_err)?;
+        Ok(claim)
+    }
+
+    /// Ends the request that claimed `user`'s `key`: keeps its answer (`status`,
+    /// `body`), or with none (it failed) lets the key go, so that it may be sent again.
+    /// Answers kept before `forget_before` are forgotten.
+    pub fn finish_key(
+        &mut self,
+        user: i64,
+        key: &str,
+        answer: Option<(u16, &str)>,
+        forget_before: Timestamp,
+    ) -> Result<()> {
+        let before = ts("forget_before", forget_before)?;
+        let mut tx = self.user_transaction(user)?;
+        match answer {
+            Some((status, body)) => tx
+                .execute(
+                    "UPDATE idempotency SET status = $4, body = $5
+                      WHERE user_id = $1 AND key = $2 AND status = $3",
+                    &[&user, &key, &PENDING, &i32::from(status), &body],
+                )
+                .map_err(pg_err)?,
+            None => tx
+                .execute(
+                    "DELETE FROM idempotency WHERE user_id = $1 AND key = $2 AND status = $3",
+                    &[&user, &key, &PENDING],
+                )
+                .map_err(pg_err)?,
+        };
         tx.execute(
             "DELETE FROM idempotency WHERE user_id = $1 AND created_at < $2",
             &[&user, &before],
-        )
-        .map_err(pg_err)?;
-        tx.execute(
-            "INSERT INTO idempotency (user_id, key, request, status, body, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-            &[
-                &user,
-                &key,
-                &answer.request,
-                &i32::from(answer.status),
-                &answer.body,
-                &at,
-            ],
         )
         .map_err(pg_err)?;
         tx.commit().map_err(pg_err)?;

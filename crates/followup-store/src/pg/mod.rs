@@ -78,6 +78,7 @@ pub use accounts::{
     API_TOKEN_PREFIX, SESSION_TTL, SIGNUP_LINK_TTL,
 };
 pub use facts::UserStore;
+pub use idempotency::KeyClaim;
 pub use jobs::{
     DigestClaim, DigestRun, DigestState, Due, QueueFigures, Recovered, DIGEST_LOCK_CLASS,
     JOBS_CHANNEL,

@@ -59,7 +59,11 @@ impl Pg {
     /// Saves `user`'s settings and raises their version; in the same transaction, puts
     /// their digest on the schedule at the first of `dues` whose day has no digest yet
     /// (none of them, or `dues` empty: no digest until the settings say again).
-    /// Returns the new version.
+    ///
+    /// `based_on` is the version the new settings were made from (`None`: the server's,
+    /// nothing saved yet). When another save came first (any process), nothing is
+    /// written and the answer is `None`: read them again and apply the change to those.
+    /// Otherwise the new version.
     pub fn save_user_settings(
         &mut self,
         user: i64,
@@ -67,21 +71,34 @@ impl Pg {
         policy: &str,
         dues: &[Due],
         now: Timestamp,
-    ) -> Result<i64> {
+        based_on: Option<i64>,
+    ) -> Result<Option<i64>> {
         let at = crate::sql::ts("updated_at", now)?;
         let mut tx = self.client.transaction().map_err(pg_err)?;
+        // The account's row, locked until the commit: saves of one account take turns,
+        // and the one that waited sees the version the other left.
         let version = tx
             .query_opt(
                 "UPDATE app_user SET settings_version = settings_version + 1
-                  WHERE id = $1 RETURNING settings_version",
+                  WHERE id = $1
+                  RETURNING settings_version,
+                            EXISTS (SELECT 1 FROM user_settings WHERE user_id = $1)",
                 &[&user],
             )
             .map_err(pg_err)?
-            .map(|r| r.get::<_, i64>(0))
+            .map(|r| (r.get::<_, i64>(0), r.get::<_, bool>(1)))
             .ok_or_else(|| crate::StoreError::NotFound {
                 what: "account",
                 id: user,
             })?;
+        let (version, saved_before) = version;
+        let current = match based_on {
+            Some(v) => saved_before && version - 1 == v,
+            None => !saved_before,
+        };
+        if !current {
+            return Ok(None);
+        }
         tx.execute(
             "INSERT INTO user_settings (user_id, config, policy, updated_at)
              VALUES ($1, $2, $3, $4)
@@ -102,7 +119,7 @@ impl Pg {
             schedule(&mut tx, user, None, true)?;
         }
         tx.commit().map_err(pg_err)?;
-        Ok(version)
+        Ok(Some(version))
     }
 
     /// The accounts among `users` with their addresses and saved settings, for a
