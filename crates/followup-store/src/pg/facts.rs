@@ -1939,6 +1939,15 @@ struct PgInviteWrites<'t, 'a> {
 
 impl InviteWrites for PgInviteWrites<'_, '_> {
     fn find_interview_by_uid(&mut self, uid: &str) -> Result<Option<Interview>> {
+        // Imports of one invitation take turns until the commit (a lock of the
+        // transaction): the second reads what the first wrote, as on SQLite, instead of
+        // an older SEQUENCE winning or a second insert of the uid failing.
+        self.tx
+            .execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended($1, $2))",
+                &[&uid, &self.user],
+            )
+            .map_err(pg_err)?;
         interview_by_uid(self.tx, self.user, uid)
     }
 
