@@ -127,23 +127,10 @@ impl PgWorker {
         policy: Policy,
         id: String,
     ) -> Result<PgWorker> {
-        let zone = match settings
-            .tz
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-        {
-            Some(name) => crate::time::zone_named(name).map_err(|e| {
-                Error::input(format!(
-                    "`{name}` ({}) is not a time zone: {e}",
-                    settings.origin("tz")
-                ))
-            })?,
-            None => TimeZone::UTC,
-        };
-        let hour = settings.digest_hour.unwrap_or(DEFAULT_DIGEST_HOUR);
-        let mut settings = settings.clone();
-        settings.digest_hour = Some(hour);
+        // The server's defaults always have an hour (the default one when unset).
+        let mut settings = crate::pg_settings::server_defaults(settings);
+        let (zone, hour) = crate::pg_settings::digest_at(&settings)?
+            .unwrap_or((TimeZone::UTC, DEFAULT_DIGEST_HOUR));
         if settings.tz.as_deref().is_none_or(|t| t.trim().is_empty()) {
             settings.tz = Some("UTC".to_string());
         }

@@ -123,12 +123,7 @@ pub fn save(
 ) -> Result<(Settings, Policy)> {
     // Applied to the settings as saved; again if another save came first meanwhile.
     for _ in 0..SAVE_TRIES {
-        let saved = conn.user_settings(user).map_err(store_err)?;
-        let based_on = saved.as_ref().map(|s| s.version);
-        let (config, policy) = match saved {
-            Some(saved) => (saved.config, saved.policy),
-            None => settings::texts_of(&server_defaults(base))?,
-        };
+        let (based_on, config, policy) = current_texts(conn, user, base)?;
         let (config, policy) = settings::apply_to_texts(&config, &policy, update)?;
         let (settings, checked) = settings::from_texts(base, &config, &policy)?;
         let dues = match digest_at(&settings)? {
@@ -146,6 +141,22 @@ pub fn save(
     Err(busy())
 }
 
+/// The account's settings and policy text and the version they are (`None`: never
+/// saved, the server's).
+fn current_texts(
+    conn: &mut Pg,
+    user: i64,
+    base: &Settings,
+) -> Result<(Option<i64>, String, String)> {
+    Ok(match conn.user_settings(user).map_err(store_err)? {
+        Some(saved) => (Some(saved.version), saved.config, saved.policy),
+        None => {
+            let (config, policy) = settings::texts_of(&server_defaults(base))?;
+            (None, config, policy)
+        }
+    })
+}
+
 /// How many times a save is tried while other saves of the account come first.
 const SAVE_TRIES: usize = 5;
 
@@ -157,12 +168,7 @@ fn busy() -> Error {
 /// setting, and takes them off the schedule.
 pub fn digest_off(conn: &mut Pg, user: i64, base: &Settings, now: Timestamp) -> Result<()> {
     for _ in 0..SAVE_TRIES {
-        let saved = conn.user_settings(user).map_err(store_err)?;
-        let based_on = saved.as_ref().map(|s| s.version);
-        let (config, policy) = match saved {
-            Some(saved) => (saved.config, saved.policy),
-            None => settings::texts_of(&server_defaults(base))?,
-        };
+        let (based_on, config, policy) = current_texts(conn, user, base)?;
         let mut table = config.parse::<toml::Table>().map_err(|e| {
             Error::input(format!(
                 "the account's saved settings do not read: {}",

@@ -8,30 +8,7 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 
 fn multipart(fields: &[(&str, Option<&str>, &str)]) -> Request<Body> {
-    let boundary = "XfollowupBoundaryX";
-    let mut body = String::new();
-    for (name, file, value) in fields {
-        body.push_str(&format!("--{boundary}\r\n"));
-        match file {
-            Some(f) => body.push_str(&format!(
-                "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: text/calendar\r\n\r\n"
-            )),
-            None => body.push_str(&format!(
-                "Content-Disposition: form-data; name=\"{name}\"\r\n\r\n"
-            )),
-        }
-        body.push_str(value);
-        body.push_str("\r\n");
-    }
-    body.push_str(&format!("--{boundary}--\r\n"));
-    Request::post("/settings/holidays")
-        .header(header::HOST, "127.0.0.1:7878")
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .unwrap()
+    common::multipart("/settings/holidays", "text/calendar", fields)
 }
 
 fn settings() -> Request<Body> {

@@ -8,28 +8,7 @@ use axum::http::{header, Request, StatusCode};
 use followup_app::track::{AddInput, RoundInput};
 
 fn multipart(fields: &[(&str, Option<&str>, &str)]) -> Request<Body> {
-    let boundary = "XfollowupBoundaryX";
-    let mut body = String::new();
-    for (name, file, value) in fields {
-        body.push_str(&format!("--{boundary}\r\n"));
-        match file {
-            Some(f) => body.push_str(&format!(
-                "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/json\r\n\r\n"
-            )),
-            None => body.push_str(&format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n")),
-        }
-        body.push_str(value);
-        body.push_str("\r\n");
-    }
-    body.push_str(&format!("--{boundary}--\r\n"));
-    Request::post("/settings/restore")
-        .header(header::HOST, "127.0.0.1:7878")
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .unwrap()
+    common::multipart("/settings/restore", "application/json", fields)
 }
 
 fn add(ctx: &followup_app::Ctx, company: &str) -> i64 {

@@ -64,3 +64,38 @@ pub async fn send(
     let body = r.into_body().collect().await.unwrap().to_bytes();
     (status, ct, String::from_utf8_lossy(&body).into_owned())
 }
+
+/// A `multipart/form-data` POST to `path`, as a browser sends a form with a file:
+/// `(name, Some(file name), value)` is the file (of `file_type`), `(name, None, value)`
+/// a field.
+#[allow(dead_code)] // each test file uses a part
+pub fn multipart(
+    path: &str,
+    file_type: &str,
+    fields: &[(&str, Option<&str>, &str)],
+) -> axum::http::Request<axum::body::Body> {
+    let boundary = "XfollowupBoundaryX";
+    let mut body = String::new();
+    for (name, file, value) in fields {
+        body.push_str(&format!("--{boundary}\r\n"));
+        match file {
+            Some(f) => body.push_str(&format!(
+                "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: {file_type}\r\n\r\n"
+            )),
+            None => body.push_str(&format!(
+                "Content-Disposition: form-data; name=\"{name}\"\r\n\r\n"
+            )),
+        }
+        body.push_str(value);
+        body.push_str("\r\n");
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    axum::http::Request::post(path)
+        .header(axum::http::header::HOST, "127.0.0.1:7878")
+        .header(
+            axum::http::header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(axum::body::Body::from(body))
+        .unwrap()
+}
