@@ -9,8 +9,10 @@
 //! It holds the core operations on the facts: applications with everything attached,
 //! interviews, contacts, touchpoints, notes, the status, the profile, and a whole
 //! backup out and in, and the writes of an invitation's import ([`InviteWrites`], in
-//! one transaction). The rest of [`Store`] (agenda and its cache, holidays, outbox,
-//! mail...) is SQLite only so far.
+//! one transaction), and a user's outbox (what is queued, sent, failed). The rest of
+//! [`Store`] (the agenda cache, the dispatcher's claims, mail reading...) is SQLite
+//! only; on PostgreSQL the workers claim and mark messages through
+//! [`pg::sends`](crate::pg::sends).
 //!
 //! ```
 //! use followup_store::{Facts, NewApplication, Store};
@@ -36,6 +38,7 @@ use crate::model::{
     InterviewPatch, NewApplication, NewContact, NewInterview, NewNote, NewSkip, NewTouchpoint,
     Profile, SkippedStep, Status,
 };
+use crate::outbox::{NewOutboxMessage, OutboxMessage};
 use crate::{Result, Store};
 
 /// The core operations on one user's facts, on either backend. Each method has the
@@ -155,7 +158,30 @@ pub trait Facts {
     /// Every custom holiday calendar with its days, by name (without regard to ASCII
     /// case), each calendar's days by date.
     fn holiday_calendars_with_days(&mut self) -> Result<Vec<HolidayCalendarDays>>;
+
+    /// [`Store::outbox_queue`].
+    fn outbox_queue(&mut self, new: &NewOutboxMessage) -> Result<OutboxMessage>;
+    /// [`Store::outbox_message`].
+    fn outbox_message(&mut self, id: i64) -> Result<OutboxMessage>;
+    /// [`Store::outbox`].
+    fn outbox(&mut self) -> Result<Vec<OutboxMessage>>;
+    /// [`Store::outbox_thread`].
+    fn outbox_thread(
+        &mut self,
+        application_id: i64,
+        contact_id: i64,
+        before: Timestamp,
+    ) -> Result<Option<OutboxMessage>>;
+    /// [`Store::outbox_cancel`].
+    fn outbox_cancel(&mut self, id: i64) -> Result<OutboxMessage>;
+    /// [`Store::outbox_reschedule`].
+    fn outbox_reschedule(&mut self, id: i64, at: Timestamp) -> Result<OutboxMessage>;
+    /// [`Store::outbox_retry`].
+    fn outbox_retry(&mut self, id: i64, at: Timestamp) -> Result<OutboxMessage>;
+    /// [`Store::message_id_of_touchpoint`].
+    fn message_id_of_touchpoint(&mut self, touchpoint_id: i64) -> Result<Option<String>>;
 }
+
 
 /// The SQLite store, unchanged: each method is the inherent one.
 impl Facts for Store {
@@ -314,6 +340,43 @@ impl Facts for Store {
             });
         }
         Ok(out)
+    }
+
+    fn outbox_queue(&mut self, new: &NewOutboxMessage) -> Result<OutboxMessage> {
+        Store::outbox_queue(self, new)
+    }
+
+    fn outbox_message(&mut self, id: i64) -> Result<OutboxMessage> {
+        Store::outbox_message(self, id)
+    }
+
+    fn outbox(&mut self) -> Result<Vec<OutboxMessage>> {
+        Store::outbox(self)
+    }
+
+    fn outbox_thread(
+        &mut self,
+        application_id: i64,
+        contact_id: i64,
+        before: Timestamp,
+    ) -> Result<Option<OutboxMessage>> {
+        Store::outbox_thread(self, application_id, contact_id, before)
+    }
+
+    fn outbox_cancel(&mut self, id: i64) -> Result<OutboxMessage> {
+        Store::outbox_cancel(self, id)
+    }
+
+    fn outbox_reschedule(&mut self, id: i64, at: Timestamp) -> Result<OutboxMessage> {
+        Store::outbox_reschedule(self, id, at)
+    }
+
+    fn outbox_retry(&mut self, id: i64, at: Timestamp) -> Result<OutboxMessage> {
+        Store::outbox_retry(self, id, at)
+    }
+
+    fn message_id_of_touchpoint(&mut self, touchpoint_id: i64) -> Result<Option<String>> {
+        Store::message_id_of_touchpoint(self, touchpoint_id)
     }
 }
 

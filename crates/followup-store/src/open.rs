@@ -74,6 +74,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         version: 12,
         sql: include_str!("../migrations/0012_accounts.sql"),
     },
+    Migration {
+        version: 13,
+        sql: include_str!("../migrations/0013_outbox_reply_to.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.

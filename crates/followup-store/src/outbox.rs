@@ -71,6 +71,10 @@ pub struct OutboxMessage {
     pub reply: Option<String>,
     pub sent_at: Option<Timestamp>,
     pub touchpoint_id: Option<i64>,
+    /// Where replies go when it is not `from_addr` (a hosted service sends for its
+    /// users from its own address, the user's as Reply-To).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<String>,
 }
 
 /// What `followup send` queues.
@@ -90,6 +94,31 @@ pub struct NewOutboxMessage {
     pub in_reply_to: Option<String>,
     pub references: Option<String>,
     pub created_at: Timestamp,
+    /// Where replies go, when not to `from_addr`.
+    pub reply_to: Option<String>,
+}
+
+impl NewOutboxMessage {
+    /// Refuses header values with line breaks, so no value can add a header of its
+    /// own.
+    pub fn validate(&self) -> Result<()> {
+        for (field, v) in [
+            ("from_name", Some(&self.from_name)),
+            ("from_addr", Some(&self.from_addr)),
+            ("to_name", Some(&self.to_name)),
+            ("to_addr", Some(&self.to_addr)),
+            ("subject", self.subject.as_ref()),
+            ("message_id", Some(&self.message_id)),
+            ("in_reply_to", self.in_reply_to.as_ref()),
+            ("references", self.references.as_ref()),
+            ("reply_to", self.reply_to.as_ref()),
+        ] {
+            if let Some(v) = v {
+                no_line_breaks(field, v)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The outbox counted ([`Store::outbox_counts`]).
@@ -103,12 +132,16 @@ pub struct OutboxCounts {
     pub oldest_due: Option<Timestamp>,
 }
 
-const COLUMNS: &str = "id, application_id, contact_id, kind, at, next_try, state, from_name,
+pub(crate) const COLUMNS: &str = "id, application_id, contact_id, kind, at, next_try, state, from_name,
     from_addr, to_name, to_addr, subject, body, message_id, in_reply_to, refs, created_at,
-    attempts, first_failure, error, reply, sent_at, touchpoint_id";
+    attempts, first_failure, error, reply, sent_at, touchpoint_id, reply_to";
 
 fn read(row: &Row<'_>) -> Result<OutboxMessage> {
-    let mut r = Cols::new(row);
+    message(&mut Cols::new(row))
+}
+
+/// A message from its columns, in the order of [`COLUMNS`] (either backend).
+pub(crate) fn message(r: &mut impl Columns) -> Result<OutboxMessage> {
     Ok(OutboxMessage {
         id: r.int()?,
         application_id: r.int()?,
@@ -133,6 +166,7 @@ fn read(row: &Row<'_>) -> Result<OutboxMessage> {
         reply: r.opt_text()?,
         sent_at: r.opt_ts("sent_at")?,
         touchpoint_id: r.opt_int()?,
+        reply_to: r.opt_text()?,
     })
 }
 
@@ -197,7 +231,7 @@ fn no_line_breaks(field: &str, v: &str) -> Result<()> {
 pub(crate) fn insert_row(c: &Connection, m: &OutboxMessage) -> Result<()> {
     c.prepare_cached(&format!(
         "INSERT INTO outbox ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
-            ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)"
+            ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)"
     ))?
     .execute(params![
         m.id,
@@ -223,6 +257,7 @@ pub(crate) fn insert_row(c: &Connection, m: &OutboxMessage) -> Result<()> {
         m.reply,
         opt_ts("sent_at", m.sent_at)?,
         m.touchpoint_id,
+        m.reply_to,
     ])?;
     Ok(())
 }
@@ -236,28 +271,15 @@ impl Store {
     /// Queue a message; returns it as stored. Header values with line breaks are
     /// refused, so no value can add a header of its own.
     pub fn outbox_queue(&mut self, new: &NewOutboxMessage) -> Result<OutboxMessage> {
-        for (field, v) in [
-            ("from_name", Some(&new.from_name)),
-            ("from_addr", Some(&new.from_addr)),
-            ("to_name", Some(&new.to_name)),
-            ("to_addr", Some(&new.to_addr)),
-            ("subject", new.subject.as_ref()),
-            ("message_id", Some(&new.message_id)),
-            ("in_reply_to", new.in_reply_to.as_ref()),
-            ("references", new.references.as_ref()),
-        ] {
-            if let Some(v) = v {
-                no_line_breaks(field, v)?;
-            }
-        }
+        new.validate()?;
         self.write(|c| {
             require_application(c, new.application_id)?;
             c.prepare_cached(
                 "INSERT INTO outbox (application_id, contact_id, kind, at, next_try, state,
                     from_name, from_addr, to_name, to_addr, subject, body, message_id,
-                    in_reply_to, refs, created_at)
+                    in_reply_to, refs, created_at, reply_to)
                  VALUES (?1, ?2, ?3, ?4, ?4, 'queued', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,
-                    ?14)",
+                    ?14, ?15)",
             )?
             .execute(params![
                 new.application_id,
@@ -274,6 +296,7 @@ impl Store {
                 new.in_reply_to,
                 new.references,
                 ts("created_at", new.created_at)?,
+                new.reply_to,
             ])?;
             one(c, c.last_insert_rowid())
         })

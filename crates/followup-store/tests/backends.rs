@@ -89,6 +89,10 @@ const SHARED: &[(&str, Test)] = &[
         "an_interview_is_read_by_id_or_calendar_uid",
         interviews_by_id_and_uid,
     ),
+    (
+        "an_outbox_queues_moves_cancels_and_threads_messages",
+        outbox_of_a_user,
+    ),
 ];
 
 fn main() -> ExitCode {
@@ -116,8 +120,8 @@ fn main() -> ExitCode {
         same_backup_as_sqlite,
     ));
     tests.push(Trial::ignorable_test(
-        "postgres_only::what_is_not_kept_yet_is_refused",
-        not_kept_yet_is_refused,
+        "postgres_only::a_local_outbox_comes_into_an_account_with_its_references",
+        a_local_outbox_comes_in,
     ));
     libtest_mimic::run(&args, tests).exit_code()
 }
@@ -1322,40 +1326,114 @@ fn same_backup_as_sqlite() -> Result<Completion, Failed> {
     })
 }
 
-fn not_kept_yet_is_refused() -> Result<Completion, Failed> {
+fn message(app: i64, contact: i64, at: Timestamp, id: &str) -> NewOutboxMessage {
+    NewOutboxMessage {
+        application_id: app,
+        contact_id: contact,
+        kind: "thank-you".into(),
+        at,
+        from_name: "Sam".into(),
+        from_addr: "sam@example.com".into(),
+        to_name: "Jane Doe".into(),
+        to_addr: "jane@acme.com".into(),
+        subject: Some("Thank you".into()),
+        body: "Thank you for your time.".into(),
+        message_id: id.into(),
+        in_reply_to: None,
+        references: None,
+        created_at: now(),
+        reply_to: None,
+    }
+}
+
+fn outbox_of_a_user(s: &mut dyn Facts) -> Result<(), Failed> {
+    let app = s.add_application(&sample())?;
+    let jane = s.application(app)?.contacts[1].id;
+    let first = s.outbox_queue(&message(app, jane, t("2026-12-02T15:00:00Z"), "<1@example.com>"))?;
+    assert_eq!(first.state.as_str(), "queued");
+    assert_eq!(first.next_try, first.at);
+    assert_eq!(first.reply_to, None);
+    let mut later = message(app, jane, t("2026-12-09T15:00:00Z"), "<2@example.com>");
+    later.kind = "follow-up".into();
+    later.reply_to = Some("sam@home.example".into());
+    later.in_reply_to = Some("<1@example.com>".into());
+    let second = s.outbox_queue(&later)?;
+    assert_eq!(second.reply_to.as_deref(), Some("sam@home.example"));
+    assert_eq!(s.outbox_message(second.id)?, second);
+    // The earliest first.
+    let ids: Vec<i64> = s.outbox()?.iter().map(|m| m.id).collect();
+    assert_eq!(ids, vec![first.id, second.id]);
+    // The thread a message on Dec 5 continues: the first.
+    let thread = s.outbox_thread(app, jane, t("2026-12-05T00:00:00Z"))?;
+    assert_eq!(thread.map(|m| m.id), Some(first.id));
+    // A header value with a line break is refused, nothing written.
+    let mut bad = message(app, jane, now(), "<3@example.com>");
+    bad.reply_to = Some("a@b.example\r\nBcc: x@y.example".into());
+    assert!(matches!(
+        s.outbox_queue(&bad),
+        Err(StoreError::Invalid { .. })
+    ));
+    assert_eq!(s.outbox()?.len(), 2);
+    // Another application's message id taken again is refused.
+    assert!(s.outbox_queue(&message(app, jane, now(), "<1@example.com>")).is_err());
+    // Moved, cancelled, queued again.
+    let moved = s.outbox_reschedule(second.id, t("2026-12-10T15:00:00Z"))?;
+    assert_eq!(moved.at, t("2026-12-10T15:00:00Z"));
+    assert_eq!(moved.next_try, moved.at);
+    let cancelled = s.outbox_cancel(second.id)?;
+    assert_eq!(cancelled.state.as_str(), "cancelled");
+    // A cancelled message cannot be moved, only queued again.
+    let e = s.outbox_reschedule(second.id, now()).unwrap_err();
+    assert!(e.to_string().contains("is cancelled"), "{e}");
+    let again = s.outbox_retry(second.id, t("2026-12-11T15:00:00Z"))?;
+    assert_eq!(again.state.as_str(), "queued");
+    assert_eq!(again.next_try, t("2026-12-11T15:00:00Z"));
+    assert!(matches!(
+        s.outbox_cancel(999_999),
+        Err(StoreError::NotFound { .. })
+    ));
+    // A backup holds the outbox, and gives it back.
+    let b = s.export()?;
+    assert_eq!(b.outbox.len(), 2);
+    s.restore(&b)?;
+    assert_eq!(s.export()?.outbox, b.outbox);
+    Ok(())
+}
+
+fn a_local_outbox_comes_in() -> Result<Completion, Failed> {
     with_owned_db(|db: &TestDb| {
-        // A local backup with a message in its outbox.
+        // A local backup with a message in its outbox, sent and logged.
         let mut local = Store::open_in_memory()?;
         let app = local.add_application(&sample())?;
         let jane = local.application(app)?.contacts[1].id;
-        local.outbox_queue(&NewOutboxMessage {
-            application_id: app,
-            contact_id: jane,
-            kind: "thank-you".into(),
-            at: now(),
-            from_name: "Sam".into(),
-            from_addr: "sam@example.com".into(),
-            to_name: "Jane Doe".into(),
-            to_addr: "jane@acme.com".into(),
-            subject: Some("Thank you".into()),
-            body: "Thank you for your time.".into(),
-            message_id: "<1@example.com>".into(),
-            in_reply_to: None,
-            references: None,
-            created_at: now(),
-        })?;
+        let m = local.outbox_queue(&message(app, jane, now(), "<1@example.com>"))?;
+        local.outbox_claim(m.id)?;
+        local.outbox_sent(m.id, now(), "250 OK")?;
         let b = local.export()?;
         assert_eq!(b.outbox.len(), 1);
 
         let mut pg = Pg::open(&db.url)?;
+        let other = new_user(&mut pg, "other@example.com")?;
+        // Another user's records take the local ids, so they come in renumbered.
+        pg.user_store(other).add_application(&sample())?;
         let sam = new_user(&mut pg, "sam@example.com")?;
         let mut s = pg.user_store(sam);
-        s.add_application(&NewApplication::new("Kept", "Dev", now()))?;
-        let err = assert_refused_and_unchanged(&mut s, &b);
-        assert_eq!(
-            err.to_string(),
-            "invalid outbox: the outbox is not kept on PostgreSQL yet"
-        );
+        s.restore(&b)?;
+        let got = s.export()?;
+        assert_eq!(got.outbox.len(), 1);
+        let m = &got.outbox[0];
+        let full = &got.applications[0];
+        assert_eq!(m.application_id, full.application.id);
+        let to = full.contact(m.contact_id).expect("the message's contact came with it");
+        assert_eq!(to.name, "Jane Doe");
+        let tp = full
+            .touchpoints
+            .iter()
+            .find(|t| Some(t.id) == m.touchpoint_id)
+            .expect("the message's touchpoint came with it");
+        assert_eq!(tp.kind, TouchpointKind::ThankYou);
+        assert_eq!(m.state.as_str(), "sent");
+        assert_eq!(m.reply.as_deref(), Some("250 OK"));
         Ok(())
     })
 }

@@ -274,6 +274,7 @@ fn every_table_filled(path: &std::path::Path) -> Store {
                 in_reply_to: None,
                 references: None,
                 created_at: now(),
+                reply_to: None,
             })
             .unwrap();
         if n == 1 {

@@ -37,8 +37,9 @@
 //! never go back, so no per-user id is ever given again. [`Facts::restore`] replaces
 //! the user's facts only (no other user's row is read or written), keeps the backup's
 //! ids (refused, writing nothing, when another user's record holds one) and moves each
-//! sequence past the ids restored and the backup's `last_ids`. A backup holding an
-//! outbox is refused for now: it is not kept on PostgreSQL yet.
+//! sequence past the ids restored and the backup's `last_ids`. The outbox comes and
+//! goes with the rest; a message the backup holds as `sending` is marked `unknown` by
+//! the next worker's recovery, never sent again by itself.
 //!
 //! Keeping ids suits a user's own backup taken from this database, or a new database.
 //! A backup written elsewhere (a local SQLite file, ids from 1) mostly collides with
@@ -62,6 +63,7 @@ use crate::model::{
     Status, TouchpointKind, BACKUP_FORMAT, BACKUP_FORMAT_OLDEST,
 };
 use crate::sql::{date, opt_ts, parse_word, ts, ts_from, word, Columns};
+use crate::outbox::{NewOutboxMessage, OutboxMessage};
 use crate::{Facts, InviteWrites, Result, StoreError};
 
 /// One user's facts in a PostgreSQL database: a connection and the user's id
@@ -92,7 +94,7 @@ impl Pg {
     }
 }
 
-type Tx<'t> = Transaction<'t>;
+pub(super) type Tx<'t> = Transaction<'t>;
 
 const APPLICATION: &str = "SELECT id, company, role, source, link, company_type, seniority, \
     region, status, created_at, closed_at, urgent, late_in_process, recipient_tz \
@@ -332,7 +334,7 @@ impl<P: DerefMut<Target = Pg>> Facts for UserStore<P> {
                 invite_sequences,
                 plan_gens,
                 last_ids: Default::default(),
-                outbox: Vec::new(),
+                outbox: super::sends::all(tx, user)?,
             })
         })
     }
@@ -345,12 +347,6 @@ impl<P: DerefMut<Target = Pg>> Facts for UserStore<P> {
             });
         }
         crate::write::validate_backup(backup)?;
-        if !backup.outbox.is_empty() {
-            return Err(StoreError::invalid(
-                "outbox",
-                "the outbox is not kept on PostgreSQL yet",
-            ));
-        }
         for table in backup.last_ids.keys() {
             if !crate::write::TABLES_WITH_IDS.contains(&table.as_str()) {
                 return Err(StoreError::invalid(
@@ -694,6 +690,43 @@ impl<P: DerefMut<Target = Pg>> Facts for UserStore<P> {
         })
     }
 
+    fn outbox_queue(&mut self, new: &NewOutboxMessage) -> Result<OutboxMessage> {
+        self.write(|tx, user| super::sends::queue(tx, user, new))
+    }
+
+    fn outbox_message(&mut self, id: i64) -> Result<OutboxMessage> {
+        self.read(|tx, user| super::sends::get(tx, user, id))
+    }
+
+    fn outbox(&mut self) -> Result<Vec<OutboxMessage>> {
+        self.read(|tx, user| super::sends::list(tx, user))
+    }
+
+    fn outbox_thread(
+        &mut self,
+        application_id: i64,
+        contact_id: i64,
+        before: Timestamp,
+    ) -> Result<Option<OutboxMessage>> {
+        self.read(|tx, user| super::sends::thread(tx, user, application_id, contact_id, before))
+    }
+
+    fn outbox_cancel(&mut self, id: i64) -> Result<OutboxMessage> {
+        self.write(|tx, user| super::sends::cancel(tx, user, id))
+    }
+
+    fn outbox_reschedule(&mut self, id: i64, at: Timestamp) -> Result<OutboxMessage> {
+        self.write(|tx, user| super::sends::reschedule(tx, user, id, at))
+    }
+
+    fn outbox_retry(&mut self, id: i64, at: Timestamp) -> Result<OutboxMessage> {
+        self.write(|tx, user| super::sends::retry(tx, user, id, at))
+    }
+
+    fn message_id_of_touchpoint(&mut self, touchpoint_id: i64) -> Result<Option<String>> {
+        self.read(|tx, user| super::sends::message_id_of_touchpoint(tx, user, touchpoint_id))
+    }
+
     fn update_application_and_interview(
         &mut self,
         application_id: i64,
@@ -725,7 +758,7 @@ enum Scope {
     One(i64),
 }
 
-fn query(tx: &mut Tx<'_>, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
+pub(super) fn query(tx: &mut Tx<'_>, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
     tx.query(sql, params).map_err(pg_err)
 }
 
@@ -1092,13 +1125,13 @@ impl Columns for TextCols<'_> {
 }
 
 /// Reads the columns of one row in order, as the SQLite side's `Cols`.
-struct Cols<'r> {
+pub(super) struct Cols<'r> {
     row: &'r Row,
     next: usize,
 }
 
 impl<'r> Cols<'r> {
-    fn new(row: &'r Row) -> Self {
+    pub(super) fn new(row: &'r Row) -> Self {
         Cols { row, next: 0 }
     }
 
@@ -1181,7 +1214,7 @@ fn interview_row(tx: &mut Tx<'_>, user: i64, id: i64) -> Result<Interview> {
 // ---------------------------------------------------------------------------------------
 // Writes
 
-fn require_application(tx: &mut Tx<'_>, user: i64, id: i64) -> Result<()> {
+pub(super) fn require_application(tx: &mut Tx<'_>, user: i64, id: i64) -> Result<()> {
     let found = query(
         tx,
         "SELECT 1 FROM application WHERE user_id = $1 AND id = $2",
@@ -1463,7 +1496,7 @@ fn insert_contact(
     returned_id(rows)
 }
 
-fn insert_touchpoint(
+pub(super) fn insert_touchpoint(
     tx: &mut Tx<'_>,
     user: i64,
     application_id: i64,
@@ -1556,7 +1589,7 @@ fn insert_profile(tx: &mut Tx<'_>, user: i64, p: &Profile) -> Result<()> {
 
 /// Why a restore stopped: a row the schema refused (the backup's fault), or anything
 /// else.
-enum Refused {
+pub(super) enum Refused {
     Constraint(String),
     /// An id of the backup is another user's (ids are the database's, not the user's).
     IdTaken(String),
@@ -1678,6 +1711,13 @@ fn renumbered(tx: &mut Tx<'_>, backup: &Backup) -> std::result::Result<Backup, R
     }
     for gen in &mut out.plan_gens {
         gen.application_id = to(&application, gen.application_id);
+    }
+    let outbox = fresh(tx, "outbox", backup.outbox.iter().map(|m| m.id))?;
+    for m in &mut out.outbox {
+        m.id = to(&outbox, m.id);
+        m.application_id = to(&application, m.application_id);
+        m.contact_id = to(&contact, m.contact_id);
+        m.touchpoint_id = m.touchpoint_id.map(|t| to(&touchpoint, t));
     }
     out.last_ids.clear();
     Ok(out)
@@ -1868,6 +1908,10 @@ fn restore_all(tx: &mut Tx<'_>, user: i64, backup: &Backup) -> std::result::Resu
             "INSERT INTO invite_sequence (user_id, interview_id, sequence) VALUES ($1, $2, $3)",
             &[&user, &s.interview_id, &s.sequence],
         )?;
+    }
+    for m in &backup.outbox {
+        saw("outbox", m.id);
+        super::sends::insert_row(tx, user, m)?;
     }
     // An application's count is the backup's (a format 1 backup has none: the
     // triggers counted the rows just written), and above what it was here.

@@ -357,7 +357,7 @@ impl Pg {
 
     /// This connection's server session, as the job queue's records name it
     /// (`digest_run.session`): read once, then kept.
-    fn session(&mut self) -> Result<String> {
+    pub(super) fn session(&mut self) -> Result<String> {
         if let Some(s) = &self.session {
             return Ok(s.clone());
         }

@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations-pg/0006_user_settings.sql"),
     include_str!("../../migrations-pg/0007_feed.sql"),
     include_str!("../../migrations-pg/0008_digest_marks.sql"),
+    include_str!("../../migrations-pg/0009_send_queue.sql"),
 ];
 
 /// The newest PostgreSQL schema version this build knows.

@@ -5,7 +5,8 @@
 //! each row with its `user_id`) and the accounts that own them (`app_user`, `session`,
 //! `api_token`, `one_time_link`). This is the foundation of the hosted service: one
 //! user's core facts are read and written through [`UserStore`] (the [`Facts`](crate::Facts) trait);
-//! the rest of the store (agenda, outbox, mail...) still runs on SQLite only. The
+//! the outbox is there too, sent for every user by the workers ([`sends`]); the rest
+//! of the store (agenda cache, mail reading...) still runs on SQLite only. The
 //! workers' job queue (each user's next due moment, each day's digest claimed exactly
 //! once) is in [`jobs`], whose documentation tells how workers claim and recover.
 //! Each user's calendar feed keeps only which generation of its address is in force and
@@ -64,6 +65,7 @@ mod idempotency;
 pub mod jobs;
 mod migrate;
 mod pool;
+pub mod sends;
 mod settings;
 
 use std::time::Duration;
@@ -85,6 +87,7 @@ pub use jobs::{
 };
 pub use migrate::{MIGRATION_LOCK, PG_SCHEMA_VERSION};
 pub use pool::{pool, PgManager, PgPool, PooledPg, POOL_WAIT};
+pub use sends::{SendClaim, SendCounts, SEND_LOCK_CLASS};
 pub use settings::{Recipient, SavedSettings};
 
 /// The role every transaction of user data takes (`SET LOCAL ROLE`).
