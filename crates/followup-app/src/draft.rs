@@ -302,6 +302,9 @@ pub struct Letter {
     pub in_reply_to: Option<String>,
     /// Without the angle brackets, oldest first.
     pub references: Vec<String>,
+    /// Where replies go, when not to From (a hosted service sends for its users from
+    /// its own address, the user's as Reply-To).
+    pub reply_to: Option<String>,
 }
 
 /// What a message to someone replies to: the latest message to them through the
@@ -320,7 +323,7 @@ pub fn bare_id(id: &str) -> &str {
 
 /// The thread a message to `to` of application `app` at `at` continues, if any.
 pub fn thread_of(
-    store: &followup_store::Store,
+    store: &mut dyn followup_store::Facts,
     app: i64,
     to: i64,
     at: Timestamp,
@@ -405,6 +408,7 @@ impl Letter {
             message_id,
             in_reply_to: thread.map(|t| t.in_reply_to.clone()),
             references: thread.map(|t| t.references.clone()).unwrap_or_default(),
+            reply_to: None,
         })
     }
 
@@ -424,6 +428,7 @@ impl Letter {
             self.subject.as_ref(),
             Some(&self.message_id),
             self.in_reply_to.as_ref(),
+            self.reply_to.as_ref(),
         ];
         if values
             .iter()
@@ -449,6 +454,12 @@ impl Letter {
         if let Some(r) = &self.in_reply_to {
             message = message.in_reply_to(r.clone());
         }
+        if let Some(r) = &self.reply_to {
+            message = message.reply_to(Address::new_address(
+                Some(self.from_name.clone()),
+                r.clone(),
+            ));
+        }
         if !self.references.is_empty() {
             message = message.references(self.references.clone());
         }
@@ -466,8 +477,12 @@ impl Letter {
 }
 
 /// The From of a message: `[mail] address` (or `FOLLOWUP_MAIL_ADDRESS`) when set, else
-/// the profile's email.
+/// the profile's email. On PostgreSQL (a hosted service) the mail settings are the
+/// service's, not the user's: the profile's email.
 pub fn from_address(ctx: &Ctx, profile: &Profile) -> String {
+    if ctx.pg().is_some() {
+        return profile.email.trim().to_string();
+    }
     ctx.settings
         .mail
         .address
@@ -506,7 +521,7 @@ pub fn eml_in_thread(
     let thread = if new_thread {
         None
     } else {
-        thread_of(&*ctx.store()?, full.application.id, to.id, ctx.now)?
+        thread_of(&mut *ctx.facts()?, full.application.id, to.id, ctx.now)?
     };
     let id = new_message_id(
         full.application.id,

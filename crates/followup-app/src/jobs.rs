@@ -41,6 +41,34 @@ impl std::fmt::Display for Job {
     }
 }
 
+/// One line per message a run of the outbox dealt with (started at `at`); `unknown`
+/// says what a message left `sending` means. On PostgreSQL each line names the
+/// message's account ([`RunReport::owners`](crate::outbox::RunReport::owners)).
+pub fn outbox_jobs(r: &crate::outbox::RunReport, at: &str, unknown: &str) -> Vec<Job> {
+    let line = |id: i64, state, detail: String| Job {
+        account: r.owners.get(&id).copied(),
+        at: at.to_string(),
+        job: "outbox",
+        id: id.to_string(),
+        state,
+        detail,
+    };
+    let mut jobs = Vec::new();
+    for id in &r.unknown {
+        jobs.push(line(*id, "unknown", unknown.to_string()));
+    }
+    for (id, to, reply) in &r.sent {
+        jobs.push(line(*id, "sent", format!("to {to} ({reply})")));
+    }
+    for (id, next, why) in &r.retrying {
+        jobs.push(line(*id, "retrying", format!("next attempt {next}: {why}")));
+    }
+    for (id, why) in &r.failed {
+        jobs.push(line(*id, "failed", why.clone()));
+    }
+    jobs
+}
+
 /// Runs every due job once at `ctx.now` (`clock` dates each message of the outbox);
 /// the jobs done. Nothing due is no line.
 pub fn tick(ctx: &Ctx, clock: &dyn Fn() -> Timestamp) -> Vec<Job> {
@@ -63,35 +91,11 @@ fn tick_split(outbox: &Ctx, digest: &Ctx, clock: &dyn Fn() -> Timestamp) -> Vec<
     };
     let mut jobs = Vec::new();
     match crate::outbox::run(ctx, clock) {
-        Ok(r) => {
-            for id in &r.unknown {
-                jobs.push(line(
-                    "outbox",
-                    id.to_string(),
-                    "unknown",
-                    "a run stopped while handing it over: check your Sent folder, then `followup outbox retry` or `cancel`".into(),
-                ));
-            }
-            for (id, to, reply) in &r.sent {
-                jobs.push(line(
-                    "outbox",
-                    id.to_string(),
-                    "sent",
-                    format!("to {to} ({reply})"),
-                ));
-            }
-            for (id, next, why) in &r.retrying {
-                jobs.push(line(
-                    "outbox",
-                    id.to_string(),
-                    "retrying",
-                    format!("next attempt {next}: {why}"),
-                ));
-            }
-            for (id, why) in &r.failed {
-                jobs.push(line("outbox", id.to_string(), "failed", why.clone()));
-            }
-        }
+        Ok(r) => jobs.extend(outbox_jobs(
+            &r,
+            &at,
+            "a run stopped while handing it over: check your Sent folder, then `followup outbox retry` or `cancel`",
+        )),
         Err(e) => jobs.push(line("outbox", String::new(), "error", e.to_string())),
     }
     match crate::digest::run_due(digest) {

@@ -24,6 +24,7 @@ pub mod mail;
 pub mod note;
 pub mod outbox;
 pub mod pg_jobs;
+pub mod pg_send;
 pub mod pg_settings;
 pub mod proof;
 pub mod secret;

@@ -177,14 +177,16 @@ pub fn prepare(ctx: &Ctx, s: &SendInput) -> Result<Prepared> {
             s.kind
         )));
     }
-    let store = ctx.store()?;
-    let profile = store.profile().map_err(store_err)?.ok_or_else(|| {
-        Error::conflict(
-            "no sender profile: run `followup profile --name \"Your Name\" --email you@example.com` \
-             first; messages are signed with it",
-        )
-    })?;
-    let full = store.application(s.id).map_err(store_err)?;
+    let (profile, full) = {
+        let mut store = ctx.facts()?;
+        let profile = store.profile().map_err(store_err)?.ok_or_else(|| {
+            Error::conflict(
+                "no sender profile: run `followup profile --name \"Your Name\" --email you@example.com` \
+                 first; messages are signed with it",
+            )
+        })?;
+        (profile, store.application(s.id).map_err(store_err)?)
+    };
     let to = recipient_now(ctx, &full, s.kind, s.to.as_deref())?.clone();
     address_of(&to)?;
     let (recipient, _) = recipient_of(ctx, &full)?;
@@ -320,16 +322,24 @@ fn unique_id(base: &str) -> String {
 
 /// Queues a prepared message (the checker's verdict was accepted by the caller).
 pub fn queue(ctx: &Ctx, p: &Prepared) -> Result<OutboxMessage> {
-    let mut store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let profile = store
         .profile()
         .map_err(store_err)?
         .ok_or_else(|| Error::conflict("no sender profile"))?;
-    let from = from_address(ctx, &profile);
+    // On PostgreSQL (a hosted service) a message leaves through the service's account:
+    // from its address, in the user's name, replies to the user's own address.
+    let (from, reply_to) = match ctx.pg() {
+        Some(_) => (
+            Account::from_ctx(ctx)?.address,
+            Some(from_address(ctx, &profile)),
+        ),
+        None => (from_address(ctx, &profile), None),
+    };
     let thread: Option<Thread> = if p.new_thread {
         None
     } else {
-        thread_of(&store, p.application_id, p.contact.id, p.at)?
+        thread_of(&mut *store, p.application_id, p.contact.id, p.at)?
     };
     let id = unique_id(&new_message_id(
         p.application_id,
@@ -338,13 +348,14 @@ pub fn queue(ctx: &Ctx, p: &Prepared) -> Result<OutboxMessage> {
         ctx.now,
         &from,
     ));
-    let letter = Letter::new(
+    let mut letter = Letter::new(
         (&profile.name, &from),
         &p.contact,
         &p.draft,
         bare_id(&id).to_string(),
         thread.as_ref(),
     )?;
+    letter.reply_to = reply_to;
     // Built once now, so a value that cannot go in a message is refused before it is
     // queued.
     letter.build(p.at.as_second(), false)?;
@@ -372,6 +383,7 @@ pub fn queue(ctx: &Ctx, p: &Prepared) -> Result<OutboxMessage> {
             in_reply_to: letter.in_reply_to.as_ref().map(|r| format!("<{r}>")),
             references: refs,
             created_at: ctx.now,
+            reply_to: letter.reply_to.clone(),
         })
         .map_err(store_err)
 }
@@ -394,8 +406,8 @@ pub fn submit(ctx: &Ctx, p: &Prepared, clock: &dyn Fn() -> Timestamp) -> Result<
     let mut after = queued.clone();
     let mut busy = false;
     if queued.at <= ctx.now {
-        busy = run(ctx, clock)?.busy;
-        after = ctx.store()?.outbox_message(queued.id).map_err(store_err)?;
+        busy = kick(ctx, queued.id, clock)?;
+        after = ctx.facts()?.outbox_message(queued.id).map_err(store_err)?;
     }
     Ok(Submitted {
         queued,
@@ -404,20 +416,56 @@ pub fn submit(ctx: &Ctx, p: &Prepared, clock: &dyn Fn() -> Timestamp) -> Result<
     })
 }
 
+/// Sends message `id` now if it is due: on SQLite the dispatcher runs ([`run`], every
+/// due message); on PostgreSQL this message alone leaves through the service's
+/// account ([`crate::pg_send`]), as a worker would send it. Whether another run held
+/// the message (it leaves with that run).
+pub fn kick(ctx: &Ctx, id: i64, clock: &dyn Fn() -> Timestamp) -> Result<bool> {
+    match ctx.pg() {
+        Some(pg) => {
+            let account = Account::from_ctx(ctx)?;
+            let mut conn = pg.pool.get_pg().map_err(store_err)?;
+            let report = crate::pg_send::send_due(
+                &mut conn,
+                &account,
+                clock,
+                Some((pg.user, id)),
+                1,
+                &mut |_| {
+                    Ok(Ctx::from_parts(
+                        ctx.settings.clone(),
+                        ctx.policy.clone(),
+                        ctx.now,
+                        ctx.db.clone(),
+                    )
+                    .on_pg(pg.clone()))
+                },
+            )?;
+            Ok(report.sent.is_empty() && report.retrying.is_empty() && report.failed.is_empty())
+        }
+        None => Ok(run(ctx, clock)?.busy),
+    }
+}
+
 /// Every message of the outbox (`followup outbox`): the next to leave first.
 pub fn list(ctx: &Ctx) -> Result<Vec<OutboxMessage>> {
-    ctx.store()?.outbox().map_err(store_err)
+    ctx.facts()?.outbox().map_err(store_err)
+}
+
+/// One message of the outbox.
+pub fn message(ctx: &Ctx, id: i64) -> Result<OutboxMessage> {
+    ctx.facts()?.outbox_message(id).map_err(store_err)
 }
 
 /// Cancels a message that has not left (`followup outbox cancel N`).
 pub fn cancel(ctx: &Ctx, id: i64) -> Result<OutboxMessage> {
-    ctx.store()?.outbox_cancel(id).map_err(store_err)
+    ctx.facts()?.outbox_cancel(id).map_err(store_err)
 }
 
 /// Queues a failed, unknown or cancelled message again, from now (`followup outbox
 /// retry N`).
 pub fn retry(ctx: &Ctx, id: i64) -> Result<OutboxMessage> {
-    ctx.store()?.outbox_retry(id, ctx.now).map_err(store_err)
+    ctx.facts()?.outbox_retry(id, ctx.now).map_err(store_err)
 }
 
 /// The bytes of a queued message, dated `date`.
@@ -431,6 +479,7 @@ pub fn bytes_of(m: &OutboxMessage, date: Timestamp) -> Result<String> {
         body: m.body.clone(),
         message_id: bare_id(&m.message_id).to_string(),
         in_reply_to: m.in_reply_to.as_deref().map(|r| bare_id(r).to_string()),
+        reply_to: m.reply_to.clone(),
         references: m
             .references
             .as_deref()
@@ -475,6 +524,8 @@ pub struct RunReport {
     pub retrying: Vec<(i64, Timestamp, String)>,
     /// (id, the server's words).
     pub failed: Vec<(i64, String)>,
+    /// On PostgreSQL, whose each message is: message id -> account id.
+    pub owners: std::collections::HashMap<i64, i64>,
 }
 
 /// The lock file of the dispatcher: `<db>.outbox-lock`.
@@ -592,8 +643,57 @@ fn record_sent(
     Ok(())
 }
 
-/// Records a failure: a temporary one is tried again later, inside the recipient's
-/// business hours, for up to [`RETRY_FOR`]; a permanent one stops.
+/// What becomes of a message the server did not take ([`after_failure`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AfterFailure {
+    /// The error to record.
+    pub error: String,
+    /// The first failure of the current series.
+    pub first: Option<Timestamp>,
+    /// When to try again (`None`: it failed for good).
+    pub next: Option<Timestamp>,
+}
+
+/// A temporary failure is tried again later, inside the recipient's business hours,
+/// for up to [`RETRY_FOR`]; a permanent one stops.
+pub fn after_failure(
+    ctx: &Ctx,
+    m: &OutboxMessage,
+    f: &Failure,
+    now: Timestamp,
+) -> Result<AfterFailure> {
+    if !f.temporary {
+        return Ok(AfterFailure {
+            error: f.text.clone(),
+            first: m.first_failure,
+            next: None,
+        });
+    }
+    let first = m.first_failure.unwrap_or(now);
+    let give_up = first + RETRY_FOR;
+    let waited = now.duration_since(first);
+    let wait = (waited / 2).clamp(SignedDuration::from_mins(5), SignedDuration::from_hours(2));
+    let full = ctx
+        .facts()?
+        .application(m.application_id)
+        .map_err(store_err)?;
+    let (recipient, hours) = recipient_of(ctx, &full)?;
+    let next = in_business_hours(now + wait, &recipient, hours);
+    if next <= give_up {
+        return Ok(AfterFailure {
+            error: f.text.clone(),
+            first: Some(first),
+            next: Some(next),
+        });
+    }
+    Ok(AfterFailure {
+        error: format!("gave up after 24 hours of temporary failures: {}", f.text),
+        first: Some(first),
+        next: None,
+    })
+}
+
+/// Records a failure ([`after_failure`]).
 fn failed(
     ctx: &Ctx,
     store: &mut Store,
@@ -602,32 +702,14 @@ fn failed(
     now: Timestamp,
     report: &mut RunReport,
 ) -> Result<()> {
-    if f.temporary {
-        let first = m.first_failure.unwrap_or(now);
-        let give_up = first + RETRY_FOR;
-        let waited = now.duration_since(first);
-        let wait = (waited / 2).clamp(SignedDuration::from_mins(5), SignedDuration::from_hours(2));
-        let full = store.application(m.application_id).map_err(store_err)?;
-        let (recipient, hours) = recipient_of(ctx, &full)?;
-        let next = in_business_hours(now + wait, &recipient, hours);
-        if next <= give_up {
-            store
-                .outbox_failed(m.id, &f.text, Some(first), Some(next))
-                .map_err(store_err)?;
-            report.retrying.push((m.id, next, f.text.clone()));
-            return Ok(());
-        }
-        let text = format!("gave up after 24 hours of temporary failures: {}", f.text);
-        store
-            .outbox_failed(m.id, &text, Some(first), None)
-            .map_err(store_err)?;
-        report.failed.push((m.id, text));
-        return Ok(());
-    }
+    let after = after_failure(ctx, m, f, now)?;
     store
-        .outbox_failed(m.id, &f.text, m.first_failure, None)
+        .outbox_failed(m.id, &after.error, after.first, after.next)
         .map_err(store_err)?;
-    report.failed.push((m.id, f.text.clone()));
+    match after.next {
+        Some(next) => report.retrying.push((m.id, next, after.error)),
+        None => report.failed.push((m.id, after.error)),
+    }
     Ok(())
 }
 
@@ -653,7 +735,7 @@ pub fn test_account(ctx: &Ctx) -> Result<Vec<StepReport>> {
 /// A new moment for a queued message (`outbox edit N --at`), refused before its
 /// step's earliest moment.
 pub fn reschedule(ctx: &Ctx, id: i64, when: &When) -> Result<OutboxMessage> {
-    let mut store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let m = store.outbox_message(id).map_err(store_err)?;
     let full = store.application(m.application_id).map_err(store_err)?;
     let kind: MessageKind = m.kind.parse().map_err(Error::input)?;
@@ -691,7 +773,7 @@ pub fn reschedule(ctx: &Ctx, id: i64, when: &When) -> Result<OutboxMessage> {
 /// The recipient's zone of an application, for showing when a message leaves.
 pub fn zone_of(ctx: &Ctx, application_id: i64) -> Result<TimeZone> {
     let full = ctx
-        .store()?
+        .facts()?
         .application(application_id)
         .map_err(store_err)?;
     Ok(recipient_of(ctx, &full)?.0.tz)

@@ -94,6 +94,10 @@ pub fn worker_id() -> String {
 }
 
 /// One worker of a PostgreSQL database's digests.
+/// How many messages of the outbox a worker sends over one SMTP connection before it
+/// reports them and takes the next batch.
+const SEND_BATCH: usize = 100;
+
 pub struct PgWorker {
     url: String,
     pool: PgPool,
@@ -305,7 +309,62 @@ impl PgWorker {
         if let Some(s) = smtp.session.take() {
             s.close();
         }
-        Ok(())
+        self.sends(now, report)
+    }
+
+    /// The outbox of every user: messages left `sending` by a worker that is gone
+    /// recorded `unknown`, then every message due at `now` sent through the server's
+    /// account, one line each.
+    fn sends(&mut self, now: Timestamp, report: &mut dyn FnMut(Job) -> Result<()>) -> Result<()> {
+        let at = now.to_string();
+        let why = crate::pg_send::UNKNOWN_WHY_HOSTED;
+        let recovered = crate::pg_send::recover(self.conn()?)?;
+        for job in crate::jobs::outbox_jobs(&recovered, &at, why) {
+            report(job)?;
+        }
+        let account = Account::of_server(&self.settings)?;
+        let (pool, settings, policy) = (
+            self.pool.clone(),
+            self.settings.clone(),
+            self.policy.clone(),
+        );
+        let mut ctx_of = move |user: i64| -> Result<Ctx> {
+            let saved = pool
+                .get_pg()
+                .map_err(store_err)?
+                .recipients(&[user])
+                .map_err(store_err)?
+                .into_iter()
+                .find_map(|r| r.settings);
+            let (s, p) = crate::pg_settings::account_settings(
+                &settings,
+                &policy,
+                saved.as_ref().map(|(c, p)| (c.as_str(), p.as_str())),
+            )?;
+            Ok(Ctx::from_parts(s, p, now, PathBuf::new()).on_pg(PgUser {
+                pool: pool.clone(),
+                user,
+            }))
+        };
+        loop {
+            let sent = crate::pg_send::send_due(
+                self.conn()?,
+                &account,
+                &|| now,
+                None,
+                SEND_BATCH,
+                &mut ctx_of,
+            )?;
+            let done = sent.owners.len();
+            for job in crate::jobs::outbox_jobs(&sent, &at, why) {
+                report(job)?;
+            }
+            // Fewer than a batch: nothing more is due. A batch whose server was down
+            // stops too (tried again at the next pass).
+            if done < SEND_BATCH || !sent.failed.is_empty() && sent.sent.is_empty() {
+                return Ok(());
+            }
+        }
     }
 
     /// One claim, composed, sent and marked; its state and detail for the report. An

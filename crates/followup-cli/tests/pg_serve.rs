@@ -7,8 +7,9 @@
 //!   read at once on the other (by id, and in the agenda), with no error, and each
 //!   account holds exactly its own writes.
 //! - Isolation: every route of the OpenAPI document that takes an id, walked with
-//!   Bob's session and then his API token over Ann's ids, answers 404 (or 501 where the
-//!   feature is not offered on PostgreSQL at all), and Ann's records are the same
+//!   Bob's session and then his API token over Ann's ids (her outbox's too), answers
+//!   404 (or 501 where the feature is not offered on PostgreSQL at all: the inbox), and
+//!   Ann's records are the same
 //!   bytes afterwards.
 //! - A request sent twice (an API `Idempotency-Key`, a page form's key) records once,
 //!   whichever processes the copies reach, even at the same moment.
@@ -120,9 +121,9 @@ fn two_processes_on_one_database() -> Outcome {
 }
 
 /// Routes that do not exist on PostgreSQL yet: they answer 501 to everyone, whoever's
-/// the id (the mail of one person's SQLite database).
+/// the id (reading one person's mailbox).
 fn not_offered(path: &str) -> bool {
-    path.starts_with("/api/outbox/") || path.starts_with("/api/inbox/") || path.ends_with("/send")
+    path.starts_with("/api/inbox/")
 }
 
 /// A body each route accepts from its owner (so a refusal is for the id, not the body).
@@ -159,7 +160,17 @@ fn another_user_reaches_none() -> Outcome {
             );
         }
         let port = free_port();
-        let _server = serve(home.path(), &db.url, port);
+        // A mail account (nobody listens there: only a message due later is queued).
+        let smtp = format!("smtp://127.0.0.1:{}", free_port());
+        let _server = Server::start_with(
+            home.path(),
+            &["--db", &db.url, "--now", NOW, "serve"],
+            port,
+            &[
+                ("FOLLOWUP_SMTP", smtp.as_str()),
+                ("FOLLOWUP_MAIL_ADDRESS", "jobs@followup.example"),
+            ],
+        );
         let ann_cookie = sign_in(port, "ann@example.com", PASSWORD).ok_or("Ann cannot sign in")?;
         let bob_cookie = sign_in(port, "bob@example.com", PASSWORD).ok_or("Bob cannot sign in")?;
         let ann_auth = format!("Cookie: {ann_cookie}");
@@ -211,6 +222,25 @@ fn another_user_reaches_none() -> Outcome {
         let sid = serde_json::from_str::<Value>(&text).unwrap()["id"]
             .as_i64()
             .unwrap();
+        // A follow-up in her outbox, for later (the step was skipped: any moment).
+        let (s, text) = call(
+            &ann_auth,
+            "PUT",
+            "/api/profile",
+            json!({"name": "Ann Lee", "email": "ann@example.com"}),
+        );
+        assert_eq!(s, 200, "{text}");
+        let (s, text) = call(
+            &ann_auth,
+            "POST",
+            &format!("{base}/send"),
+            json!({"kind": "follow-up", "at": "2026-12-21 10:00", "force": true,
+                   "confirm_warnings": true}),
+        );
+        assert_eq!(s, 201, "{text}");
+        let queued = serde_json::from_str::<Value>(&text).unwrap();
+        assert_eq!(queued["state"], "queued", "{text}");
+        let message = queued["outbox"].as_i64().unwrap();
         let (_, text) = call(&ann_auth, "GET", &base, json!({}));
         let who = serde_json::from_str::<Value>(&text).unwrap()["full"]["contacts"][0]["id"]
             .as_i64()
@@ -262,11 +292,13 @@ fn another_user_reaches_none() -> Outcome {
                     continue;
                 }
                 let mut uri = path.clone();
+                // The outbox's id: her message's; the inbox's: any number (none exist).
+                if path.starts_with("/api/outbox/") {
+                    uri = uri.replace("{id}", &message.to_string());
+                }
                 for (name, id) in &ids {
                     uri = uri.replace(&format!("{{{name}}}"), &id.to_string());
                 }
-                // The outbox's and the inbox's ids: any number (none exist).
-                uri = uri.replace("{id}", &id.to_string());
                 if path.ends_with("/draft") {
                     uri.push_str("?kind=thank-you");
                 }
@@ -293,7 +325,7 @@ fn another_user_reaches_none() -> Outcome {
         let (s, page) = request_as(port, "GET", "/", &ann_auth, "");
         assert_eq!(s, 200, "{page}");
         assert!(page.contains("href=\"/account\"") && page.contains("href=\"/pipeline\""));
-        assert!(!page.contains("href=\"/inbox\"") && !page.contains("href=\"/outbox\""));
+        assert!(!page.contains("href=\"/inbox\"") && page.contains("href=\"/outbox\""));
         // The same read with Ann's own session answers (the walk's 404s were Bob's).
         let (s, text) = request_as(port, "GET", &base, &ann_auth, "");
         assert_eq!(s, 200, "{text}");

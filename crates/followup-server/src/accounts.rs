@@ -525,8 +525,8 @@ async fn to_app(State(front): State<Shared>, mut req: Request) -> Response {
 const PAGE_LIMIT: usize = 16 * 1024 * 1024;
 
 /// Adds the Account link to the navigation of an HTML page.
-/// On PostgreSQL, the Inbox and Outbox links are left out of the navigation: what
-/// they lead to is not offered there yet (501).
+/// On PostgreSQL, the Inbox link is left out of the navigation: reading a mailbox is
+/// not offered there yet (501).
 async fn with_account_link(resp: Response, on_pg: bool) -> Response {
     let html = resp
         .headers()
@@ -546,9 +546,7 @@ async fn with_account_link(resp: Response, on_pg: bool) -> Response {
         1,
     );
     if on_pg {
-        for path in ["/inbox", "/outbox"] {
-            text = without_nav_link(&text, path);
-        }
+        text = without_nav_link(&text, "/inbox");
     }
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, axum::body::Body::from(text))

@@ -281,19 +281,6 @@ impl AppState {
         self.config.hosted
     }
 
-    /// Refuses what needs the one-person SQLite database's files (the outbox's mail)
-    /// when the facts are in PostgreSQL.
-    pub fn files_only(&self, what: &str) -> Result<(), Problem> {
-        if !self.on_pg() {
-            return Ok(());
-        }
-        Err(Problem::new(
-            axum::http::StatusCode::NOT_IMPLEMENTED,
-            "Not available here",
-            format!("{what} is not available with a PostgreSQL database yet"),
-        ))
-    }
-
     /// The clock of the dispatcher: the fixed `--now`, else the real one, read for
     /// each message.
     pub fn clock(&self) -> impl Fn() -> Timestamp + Send + 'static {

@@ -50,11 +50,23 @@ pub const SETUP: &str = "set it up in the [mail] section of config.toml: smtp = 
     FOLLOWUP_SMTP, FOLLOWUP_MAIL_USER and FOLLOWUP_MAIL_PASSWORD), then restart \
     `followup serve`; `followup mail test` checks it";
 
+/// How the operator of a hosted service (PostgreSQL) sets up the mail account its
+/// users' messages leave through.
+pub const SETUP_HOSTED: &str = "this service sends its users' messages through its own \
+    mail account, which its operator sets up with FOLLOWUP_SMTP, FOLLOWUP_MAIL_ADDRESS, \
+    FOLLOWUP_MAIL_USER and FOLLOWUP_MAIL_PASSWORD (or the [mail] section of its \
+    config.toml) before starting `followup serve`";
+
 /// Why nothing can be sent from here, when no usable mail account is configured.
 pub fn no_account(ctx: &Ctx) -> Option<String> {
+    let setup = if ctx.pg().is_some() {
+        SETUP_HOSTED
+    } else {
+        SETUP
+    };
     followup_app::mail::Account::from_ctx(ctx)
         .err()
-        .map(|e| format!("Sending needs a mail account ({e}): {SETUP}."))
+        .map(|e| format!("Sending needs a mail account ({e}): {setup}."))
 }
 
 /// What a send asks.
@@ -102,9 +114,6 @@ pub fn send(
     clock: &dyn Fn() -> Timestamp,
     confirm: &str,
 ) -> Result<(Prepared, Submitted), Problem> {
-    if let Some(why) = no_account(ctx) {
-        return Err(Problem::new(StatusCode::CONFLICT, "No mail account", why));
-    }
     let kind: MessageKind = ask
         .kind
         .trim()
@@ -141,6 +150,11 @@ pub fn send(
             .replace("give --at now or a moment", "send it now or give a moment");
         p
     })?;
+    // After the application was found: another account's id is "not found" whatever
+    // this server's mail account.
+    if let Some(why) = no_account(ctx) {
+        return Err(Problem::new(StatusCode::CONFLICT, "No mail account", why));
+    }
     if p.errors() > 0 && !ask.force {
         return Err(Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -216,10 +230,10 @@ fn submitted_words(ctx: &Ctx, p: &Prepared, done: &Submitted) -> String {
     }
 }
 
-/// Sends whatever is due now (after a retry), ignoring a missing account (the message
-/// stays queued and the Outbox page says why).
-fn kick(ctx: &Ctx, clock: &dyn Fn() -> Timestamp) {
-    let _ = outbox::run(ctx, clock);
+/// Sends message `id` if due now (after a retry; on SQLite every due message),
+/// ignoring a missing account (the message stays queued and the Outbox page says why).
+fn kick(ctx: &Ctx, id: i64, clock: &dyn Fn() -> Timestamp) {
+    let _ = outbox::kick(ctx, id, clock);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -301,7 +315,7 @@ struct OutboxPage {
 
 fn outbox_lines(ctx: &Ctx) -> Result<Vec<OutboxLine>, Problem> {
     let all = outbox::list(ctx)?;
-    let store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let mine = followup_app::agenda::user_zone(ctx);
     let mut apps: HashMap<i64, (String, TimeZone, TimeZone)> = HashMap::new();
     let mut lines = Vec::with_capacity(all.len());
@@ -438,12 +452,9 @@ async fn retry_form(
     act(&s, format!("POST /outbox/{oid}/retry"), &c, move |ctx| {
         let m = outbox::retry(ctx, oid)?;
         if m.next_try <= ctx.now {
-            kick(ctx, &clock);
+            kick(ctx, oid, &clock);
         }
-        let after = ctx
-            .store()?
-            .outbox_message(oid)
-            .map_err(followup_app::ctx::store_err)?;
+        let after = outbox::message(ctx, oid)?;
         let words = match after.state {
             OutboxState::Sent => format!("Sent message {oid} ({}).", to_of(&after)),
             OutboxState::Failed => format!(
@@ -600,7 +611,6 @@ pub async fn send_message(
     headers: HeaderMap,
     ApiJson(body): ApiJson<SendBody>,
 ) -> Result<Response, Problem> {
-    s.files_only("Sending mail")?;
     let key = idempotency::key_of(&headers)?;
     let ctx = s.ctx();
     let clock = s.clock();
@@ -681,12 +691,9 @@ pub async fn retry_message(
         idempotency::once(&ctx, key.as_deref(), &request, || {
             let m = outbox::retry(&ctx, id)?;
             if m.next_try <= ctx.now {
-                kick(&ctx, &clock);
+                kick(&ctx, id, &clock);
             }
-            let m = ctx
-                .store()?
-                .outbox_message(id)
-                .map_err(followup_app::ctx::store_err)?;
+            let m = outbox::message(&ctx, id)?;
             json(StatusCode::OK, &OutboxOut::from(&m))
         })
     })

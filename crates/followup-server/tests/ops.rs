@@ -61,6 +61,7 @@ async fn health_and_metrics_report_the_database() {
                 in_reply_to: None,
                 references: None,
                 created_at: ctx.now,
+                reply_to: None,
             })
             .unwrap();
     }

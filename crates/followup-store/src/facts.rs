@@ -182,7 +182,6 @@ pub trait Facts {
     fn message_id_of_touchpoint(&mut self, touchpoint_id: i64) -> Result<Option<String>>;
 }
 
-
 /// The SQLite store, unchanged: each method is the inherent one.
 impl Facts for Store {
     fn add_application(&mut self, new: &NewApplication) -> Result<i64> {

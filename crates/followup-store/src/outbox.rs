@@ -132,7 +132,8 @@ pub struct OutboxCounts {
     pub oldest_due: Option<Timestamp>,
 }
 
-pub(crate) const COLUMNS: &str = "id, application_id, contact_id, kind, at, next_try, state, from_name,
+pub(crate) const COLUMNS: &str =
+    "id, application_id, contact_id, kind, at, next_try, state, from_name,
     from_addr, to_name, to_addr, subject, body, message_id, in_reply_to, refs, created_at,
     attempts, first_failure, error, reply, sent_at, touchpoint_id, reply_to";
 

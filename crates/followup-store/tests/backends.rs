@@ -1349,7 +1349,12 @@ fn message(app: i64, contact: i64, at: Timestamp, id: &str) -> NewOutboxMessage 
 fn outbox_of_a_user(s: &mut dyn Facts) -> Result<(), Failed> {
     let app = s.add_application(&sample())?;
     let jane = s.application(app)?.contacts[1].id;
-    let first = s.outbox_queue(&message(app, jane, t("2026-12-02T15:00:00Z"), "<1@example.com>"))?;
+    let first = s.outbox_queue(&message(
+        app,
+        jane,
+        t("2026-12-02T15:00:00Z"),
+        "<1@example.com>",
+    ))?;
     assert_eq!(first.state.as_str(), "queued");
     assert_eq!(first.next_try, first.at);
     assert_eq!(first.reply_to, None);
@@ -1375,7 +1380,9 @@ fn outbox_of_a_user(s: &mut dyn Facts) -> Result<(), Failed> {
     ));
     assert_eq!(s.outbox()?.len(), 2);
     // Another application's message id taken again is refused.
-    assert!(s.outbox_queue(&message(app, jane, now(), "<1@example.com>")).is_err());
+    assert!(s
+        .outbox_queue(&message(app, jane, now(), "<1@example.com>"))
+        .is_err());
     // Moved, cancelled, queued again.
     let moved = s.outbox_reschedule(second.id, t("2026-12-10T15:00:00Z"))?;
     assert_eq!(moved.at, t("2026-12-10T15:00:00Z"));
@@ -1424,7 +1431,9 @@ fn a_local_outbox_comes_in() -> Result<Completion, Failed> {
         let m = &got.outbox[0];
         let full = &got.applications[0];
         assert_eq!(m.application_id, full.application.id);
-        let to = full.contact(m.contact_id).expect("the message's contact came with it");
+        let to = full
+            .contact(m.contact_id)
+            .expect("the message's contact came with it");
         assert_eq!(to.name, "Jane Doe");
         let tp = full
             .touchpoints

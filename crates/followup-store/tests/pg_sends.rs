@@ -52,7 +52,10 @@ const NOW: &str = "2026-12-01T13:00:00Z";
 
 /// A new account with one application (Jane Doe its contact): (user, app, contact).
 fn account(pg: &mut Pg, email: &str) -> Result<(i64, i64, i64), Failed> {
-    let user = pg.create_user(email, Some("long enough password"), t(NOW))?.user.id;
+    let user = pg
+        .create_user(email, Some("long enough password"), t(NOW))?
+        .user
+        .id;
     let mut s = pg.user_store(user);
     let mut new = NewApplication::new("Acme", "Backend Developer", t("2026-11-20T10:00:00Z"));
     let mut jane = NewContact::new("Jane Doe", ContactRole::Interviewer);
@@ -123,28 +126,44 @@ fn claimed_once() -> Outcome {
         assert_eq!(m.touchpoint_id, Some(tid));
         assert_eq!(m.reply.as_deref(), Some("250 2.0.0 Ok"));
         let full = pg.user_store(ann.0).application(ann.1)?;
-        let tp = full.touchpoints.iter().find(|x| x.id == tid).ok_or("no touchpoint")?;
+        let tp = full
+            .touchpoints
+            .iter()
+            .find(|x| x.id == tid)
+            .ok_or("no touchpoint")?;
         assert_eq!(tp.kind, TouchpointKind::ThankYou);
         assert_eq!(tp.contact_id, Some(ann.2));
         // A second marking of the same claim is refused, nothing changed.
         assert!(one.send_sent(&c1, t(NOW), "250").is_err());
-        assert_eq!(pg.user_store(ann.0).application(ann.1)?.touchpoints.len(), full.touchpoints.len());
+        assert_eq!(
+            pg.user_store(ann.0).application(ann.1)?.touchpoints.len(),
+            full.touchpoints.len()
+        );
 
         // A temporary failure: queued again for later, not due before then.
-        two.send_failed(&c2, "421 try later", Some(t(NOW)), Some(t("2026-12-01T13:10:00Z")))?;
+        two.send_failed(
+            &c2,
+            "421 try later",
+            Some(t(NOW)),
+            Some(t("2026-12-01T13:10:00Z")),
+        )?;
         let m = pg.user_store(bob.0).outbox_message(b1)?;
         assert_eq!(m.state, OutboxState::Queued);
         assert_eq!(m.next_try, t("2026-12-01T13:10:00Z"));
         assert_eq!(m.error.as_deref(), Some("421 try later"));
         assert!(one.claim_send(t(NOW), None)?.is_none());
-        let c3 = one.claim_send(t("2026-12-01T13:10:00Z"), None)?.ok_or("no retry")?;
+        let c3 = one
+            .claim_send(t("2026-12-01T13:10:00Z"), None)?
+            .ok_or("no retry")?;
         assert_eq!(c3.message.id, b1);
         assert_eq!(c3.message.attempts, 2);
         // Refused for good: failed, never claimed again.
         one.send_failed(&c3, "550 no such user", Some(t(NOW)), None)?;
         assert_eq!(state(&mut pg, bob.0, b1)?, OutboxState::Failed);
         // Only the one asked for: the later message once due, by its user only.
-        assert!(one.claim_send(t("2026-12-01T14:00:00Z"), Some((bob.0, later)))?.is_none());
+        assert!(one
+            .claim_send(t("2026-12-01T14:00:00Z"), Some((bob.0, later)))?
+            .is_none());
         assert!(one.claim_send(t(NOW), Some((ann.0, later)))?.is_none());
         let c4 = one
             .claim_send(t("2026-12-01T14:00:00Z"), Some((ann.0, later)))?
@@ -187,7 +206,9 @@ fn killed_while_sending() -> Outcome {
         assert_eq!(m.state, OutboxState::Unknown);
         assert_eq!(m.error.as_deref(), Some("its worker stopped"));
         // Never claimed again by itself; the other message is.
-        let next = other.claim_send(t(NOW), None)?.ok_or("the other was not claimed")?;
+        let next = other
+            .claim_send(t(NOW), None)?
+            .ok_or("the other was not claimed")?;
         assert_eq!(next.message.id, a2);
         assert!(other.claim_send(t(NOW), None)?.is_none());
         // Found once; the claim this session holds is not its own orphan.
@@ -248,7 +269,10 @@ fn queue_roles_and_notify() -> Outcome {
         let e = tx
             .query("SELECT count(*) FROM send_queue", &[])
             .expect_err("followup_user read send_queue");
-        let why = e.as_db_error().map(|d| d.message().to_string()).unwrap_or_default();
+        let why = e
+            .as_db_error()
+            .map(|d| d.message().to_string())
+            .unwrap_or_default();
         assert!(why.contains("permission denied"), "{why}");
         drop(tx);
         // An application deleted takes its messages off the queue.

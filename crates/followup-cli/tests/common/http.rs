@@ -129,8 +129,14 @@ impl Server {
     /// `followup ARGS --port PORT` with an empty environment but `HOME`, once it
     /// listens.
     pub fn start(home: &Path, args: &[&str], port: u16) -> Server {
+        Server::start_with(home, args, port, &[])
+    }
+
+    /// [`Server::start`] with the variables `env` set too.
+    pub fn start_with(home: &Path, args: &[&str], port: u16, env: &[(&str, &str)]) -> Server {
         let child = Command::new(env!("CARGO_BIN_EXE_followup"))
             .env_clear()
+            .envs(env.iter().copied())
             .env("HOME", home)
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("XDG_CONFIG_HOME", home.join("config"))

@@ -62,8 +62,8 @@ use crate::model::{
     NewContact, NewInterview, NewNote, NewSkip, NewTouchpoint, PlanGen, Profile, SkippedStep,
     Status, TouchpointKind, BACKUP_FORMAT, BACKUP_FORMAT_OLDEST,
 };
-use crate::sql::{date, opt_ts, parse_word, ts, ts_from, word, Columns};
 use crate::outbox::{NewOutboxMessage, OutboxMessage};
+use crate::sql::{date, opt_ts, parse_word, ts, ts_from, word, Columns};
 use crate::{Facts, InviteWrites, Result, StoreError};
 
 /// One user's facts in a PostgreSQL database: a connection and the user's id
@@ -699,7 +699,7 @@ impl<P: DerefMut<Target = Pg>> Facts for UserStore<P> {
     }
 
     fn outbox(&mut self) -> Result<Vec<OutboxMessage>> {
-        self.read(|tx, user| super::sends::list(tx, user))
+        self.read(super::sends::list)
     }
 
     fn outbox_thread(
@@ -758,7 +758,11 @@ enum Scope {
     One(i64),
 }
 
-pub(super) fn query(tx: &mut Tx<'_>, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
+pub(super) fn query(
+    tx: &mut Tx<'_>,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<Vec<Row>> {
     tx.query(sql, params).map_err(pg_err)
 }
 

@@ -239,7 +239,7 @@ pub(super) fn change_state(
 ) -> Result<OutboxMessage> {
     let rows = query(
         tx,
-        &format!("SELECT state FROM outbox WHERE user_id = $1 AND id = $2 FOR UPDATE"),
+        "SELECT state FROM outbox WHERE user_id = $1 AND id = $2 FOR UPDATE",
         &[&user, &id],
     )?;
     let Some(row) = rows.first() else {

@@ -1,0 +1,134 @@
+//! The outbox on PostgreSQL, sent: every user's due messages leave through the
+//! service's mail account (the `[mail]` of the process), each claimed by one worker at
+//! a time and marked `sending` before its SMTP conversation starts, as on SQLite (S3).
+//! The store's [`followup_store::pg::sends`] tells how claims are held and recovered.
+//!
+//! `followup worker` runs [`send_due`] for every user in each pass; `followup serve`
+//! runs it for the one message a user sends now (the draft page's "Send now", a retry
+//! due now), so it leaves at once without waiting for a worker.
+
+use followup_store::pg::{Pg, SendClaim};
+use jiff::Timestamp;
+
+use crate::ctx::{store_err, Ctx};
+use crate::error::Result;
+use crate::mail::{Account, Failure, Session, StepReport};
+use crate::outbox::{after_failure, bytes_of, RunReport};
+
+/// What a message left `sending` by a worker that stopped says, on the hosted service
+/// (the user has no command line there).
+pub const UNKNOWN_WHY_HOSTED: &str = "the worker sending it stopped before the server \
+    answered: it may have left. Ask the person whether it arrived, then retry or cancel \
+    it on the Outbox page";
+
+/// Sends at most `limit` messages due at `clock()` (of any user, or only message
+/// `only.1` of user `only.0`) through `account`, over one SMTP connection; `ctx_of`
+/// gives a user's context (their settings and facts), read only when a message must
+/// be tried again later (inside its recipient's business hours).
+///
+/// An `Err` is the database's: a message claimed then stays `sending` with this
+/// connection's claim, which the next recovery marks `unknown` once the connection is
+/// gone; the caller drops the connection.
+pub fn send_due(
+    pg: &mut Pg,
+    account: &Account,
+    clock: &dyn Fn() -> Timestamp,
+    only: Option<(i64, i64)>,
+    limit: usize,
+    ctx_of: &mut dyn FnMut(i64) -> Result<Ctx>,
+) -> Result<RunReport> {
+    let mut report = RunReport::default();
+    let mut session: Option<Session> = None;
+    for _ in 0..limit {
+        let Some(claim) = pg.claim_send(clock(), only).map_err(store_err)? else {
+            break;
+        };
+        report.owners.insert(claim.message.id, claim.user_id);
+        if session.is_none() {
+            match Session::open(account, &mut |_: StepReport| {}) {
+                Ok(s) => session = Some(s),
+                Err(f) => {
+                    // Nothing was handed over: the message keeps its place.
+                    failed(pg, &claim, &f, clock(), ctx_of, &mut report)?;
+                    break;
+                }
+            }
+        }
+        let Some(s) = session.as_mut() else { break };
+        let m = &claim.message;
+        let bytes = match bytes_of(m, clock()) {
+            Ok(b) => b,
+            Err(e) => {
+                let f = Failure {
+                    text: format!("cannot build the message: {e}"),
+                    temporary: false,
+                };
+                failed(pg, &claim, &f, clock(), ctx_of, &mut report)?;
+                continue;
+            }
+        };
+        match s.send(&m.to_addr, bytes.as_bytes()) {
+            Ok(reply) => {
+                pg.send_sent(&claim, clock(), &reply).map_err(store_err)?;
+                report.sent.push((m.id, m.to_addr.clone(), reply));
+            }
+            Err(f) => {
+                failed(pg, &claim, &f, clock(), ctx_of, &mut report)?;
+                if !s.usable() {
+                    session = None;
+                }
+            }
+        }
+    }
+    if let Some(s) = session {
+        s.close();
+    }
+    Ok(report)
+}
+
+/// Marks messages left `sending` by workers that are gone `unknown`: a report of
+/// them.
+pub fn recover(pg: &mut Pg) -> Result<RunReport> {
+    let mut report = RunReport::default();
+    for (user, id) in pg.recover_sends(UNKNOWN_WHY_HOSTED).map_err(store_err)? {
+        report.unknown.push(id);
+        report.owners.insert(id, user);
+    }
+    Ok(report)
+}
+
+fn failed(
+    pg: &mut Pg,
+    claim: &SendClaim,
+    f: &Failure,
+    now: Timestamp,
+    ctx_of: &mut dyn FnMut(i64) -> Result<Ctx>,
+    report: &mut RunReport,
+) -> Result<()> {
+    let m = &claim.message;
+    // Without the user's context (their settings unreadable), a temporary failure is
+    // tried again in five minutes rather than lost.
+    let after = match ctx_of(claim.user_id).and_then(|ctx| after_failure(&ctx, m, f, now)) {
+        Ok(a) => a,
+        Err(e) if f.temporary => crate::outbox::AfterFailure {
+            error: format!(
+                "{} (and its recipient's hours could not be read: {e})",
+                f.text
+            ),
+            first: Some(m.first_failure.unwrap_or(now)),
+            next: Some(now + jiff::SignedDuration::from_mins(5)),
+        },
+        Err(_) => crate::outbox::AfterFailure {
+            error: f.text.clone(),
+            first: m.first_failure,
+            next: None,
+        },
+    };
+    pg.send_failed(claim, &after.error, after.first, after.next)
+        .map_err(store_err)?;
+    match after.next {
+        Some(next) => report.retrying.push((m.id, next, after.error)),
+        None => report.failed.push((m.id, after.error)),
+    }
+    Ok(())
+}
