@@ -425,7 +425,7 @@ pub fn kick(ctx: &Ctx, id: i64, clock: &dyn Fn() -> Timestamp) -> Result<bool> {
         Some(pg) => {
             let account = Account::from_ctx(ctx)?;
             let mut conn = pg.pool.get_pg().map_err(store_err)?;
-            let report = crate::pg_send::send_due(
+            let sent = crate::pg_send::send_due(
                 &mut conn,
                 &account,
                 clock,
@@ -440,7 +440,19 @@ pub fn kick(ctx: &Ctx, id: i64, clock: &dyn Fn() -> Timestamp) -> Result<bool> {
                     )
                     .on_pg(pg.clone()))
                 },
-            )?;
+            );
+            let report = match sent {
+                Ok(r) => r,
+                Err(e) => {
+                    // A claim this connection may still hold goes with it: the
+                    // connection goes back to the pool, so its session's locks are
+                    // released here (the message is then recovered `unknown`).
+                    let _ = conn
+                        .client()
+                        .batch_execute("SELECT pg_advisory_unlock_all()");
+                    return Err(e);
+                }
+            };
             Ok(report.sent.is_empty() && report.retrying.is_empty() && report.failed.is_empty())
         }
         None => Ok(run(ctx, clock)?.busy),

@@ -10,6 +10,9 @@
 //! - A recipient whose server answers "try later" is retried inside their business
 //!   hours, and the worker says so.
 //! - Another account sees none of it.
+//! - Three workers over 50 users' 600 due messages, one killed with SIGKILL mid-run
+//!   and another started: every message is sent exactly once, except the one the
+//!   killed worker was handing over, which is reported `unknown` and never sent again.
 //!
 //! Without a PostgreSQL server, python3 or aiosmtpd, the tests are reported as ignored
 //! with the reason; under CI=true they fail instead.
@@ -21,8 +24,12 @@ mod http;
 mod pg_db;
 mod smtp_sink;
 
+use std::collections::HashMap;
 use std::path::Path;
-use std::process::{Command, ExitCode};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use followup_store::pg::Pg;
 
 use http::{free_port, request, Server};
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -32,10 +39,16 @@ use smtp_sink::Sink;
 
 fn main() -> ExitCode {
     let args = Arguments::from_args();
-    let tests = vec![Trial::ignorable_test(
-        "an_accounts_messages_leave_through_the_service_now_or_by_the_worker",
-        messages_leave,
-    )];
+    let tests = vec![
+        Trial::ignorable_test(
+            "an_accounts_messages_leave_through_the_service_now_or_by_the_worker",
+            messages_leave,
+        ),
+        Trial::ignorable_test(
+            "three_workers_one_killed_send_each_message_at_most_once",
+            three_workers_one_killed,
+        ),
+    ];
     libtest_mimic::run(&args, tests).exit_code()
 }
 
@@ -261,6 +274,16 @@ fn messages_leave() -> Outcome {
         let (_, page) = request(ports[0], "GET", "/", ann, "");
         assert!(page.contains("href=\"/outbox\""));
 
+        // The service's /metrics counts the outbox of every user: nothing due yet
+        // (Raj's next attempt is at 15:05), nothing being handed over.
+        let (s, metrics) = request(ports[0], "GET", "/metrics", "", "");
+        assert_eq!(s, 200, "{metrics}");
+        assert!(metrics.contains("\nfollowup_outbox_due 0\n"), "{metrics}");
+        assert!(
+            metrics.contains("\nfollowup_outbox_sending 0\n"),
+            "{metrics}"
+        );
+
         // A worker ten minutes later: Raj's thank-you is tried again inside his
         // business hours (his server still says "try later"); nothing else is due.
         let worker = |now: &str| -> Result<Vec<Value>, Failed> {
@@ -345,6 +368,157 @@ fn messages_leave() -> Outcome {
             .collect();
         states.sort();
         assert_eq!(states, vec!["failed", "sent", "sent"], "{text}");
+        Ok(())
+    })
+}
+
+/// A worker process, killed when dropped.
+struct Workers(Vec<Child>);
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        for c in &mut self.0 {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// Users `1..=n`, each with one application, one contact and `per` messages queued
+/// for 06:00 UTC, written as the database's owner.
+fn load(url: &str, n: i64, per: i64) -> Result<(), Failed> {
+    // 2026-12-04T06:00:00Z, in nanoseconds.
+    let due: i64 = 1_796_364_000_000_000_000;
+    let mut pg = Pg::open(url)?;
+    pg.client().batch_execute(&format!(
+        "INSERT INTO app_user (id, email, created_at)
+           SELECT u, 'user-' || u || '@example.com', 0 FROM generate_series(1, {n}) u;
+         SELECT setval('app_user_id_seq', {n});
+         INSERT INTO application (id, user_id, company, role, status, created_at)
+           SELECT u, u, 'Acme ' || u, 'Backend Developer', 'active', 0
+             FROM generate_series(1, {n}) u;
+         SELECT setval('application_id_seq', {n});
+         INSERT INTO contact (id, user_id, application_id, name, email, role)
+           SELECT u, u, u, 'Raj Patel', 'raj-' || u || '@acme.example', 'interviewer'
+             FROM generate_series(1, {n}) u;
+         SELECT setval('contact_id_seq', {n});
+         INSERT INTO outbox (user_id, application_id, contact_id, kind, at, next_try, state,
+             from_name, from_addr, to_name, to_addr, subject, body, message_id, created_at,
+             reply_to)
+           SELECT u, u, u, 'follow-up', {due}, {due}, 'queued', 'User ' || u, '{SERVICE}',
+                  'Raj Patel', 'raj-' || u || '@acme.example', 'Following up',
+                  'Hello Raj,' || chr(10) || chr(10) || 'Message ' || k || '.',
+                  '<m-' || u || '-' || k || '@followup.example>', 0,
+                  'user-' || u || '@example.com'
+             FROM generate_series(1, {n}) u, generate_series(1, {per}) k;"
+    ))?;
+    Ok(())
+}
+
+fn three_workers_one_killed() -> Outcome {
+    const USERS: i64 = 50;
+    const PER: i64 = 12;
+    // Before the digests' hour (08:00 UTC): only the outbox is due.
+    const AT: &str = "2026-12-04T07:00:00Z";
+    with_sink_and_db(|sink, db, root| {
+        load(&db.url, USERS, PER)?;
+        let total = usize::try_from(USERS * PER)?;
+        let mut pg = Pg::open(&db.url)?;
+        let spawn = |i: usize| -> Result<Child, Failed> {
+            let out = std::fs::File::create(root.join(format!("worker-{i}.out")))?;
+            let err = std::fs::File::create(root.join(format!("worker-{i}.err")))?;
+            let mut c = followup(root, sink, &db.url, AT);
+            c.args(["worker", "--json"]);
+            Ok(c.stdout(Stdio::from(out))
+                .stderr(Stdio::from(err))
+                .spawn()?)
+        };
+        let started = Instant::now();
+        let mut workers = Workers(Vec::new());
+        for i in 0..3 {
+            workers.0.push(spawn(i)?);
+        }
+        // Killed mid-run, once the sink has received some of the messages.
+        while sink.received().len() < total / 10 {
+            if started.elapsed() > Duration::from_secs(120) {
+                return Err(format!(
+                    "only {} messages received in two minutes\n{}",
+                    sink.received().len(),
+                    std::fs::read_to_string(root.join("worker-0.err")).unwrap_or_default()
+                )
+                .into());
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        workers.0[0].kill()?;
+        workers.0[0].wait()?;
+        let killed_at = sink.received().len();
+        // Its server session ends as its socket closes; another worker starts.
+        std::thread::sleep(Duration::from_millis(300));
+        workers.0.push(spawn(3)?);
+        let open = "SELECT count(*) FROM outbox WHERE state IN ('queued', 'sending')";
+        loop {
+            let left: i64 = pg.client().query_one(open, &[])?.get(0);
+            if left == 0 {
+                break;
+            }
+            if started.elapsed() > Duration::from_secs(300) {
+                return Err(format!("{left} messages still open after five minutes").into());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let took = started.elapsed().as_secs_f64();
+        drop(workers);
+
+        let mut received: HashMap<String, usize> = HashMap::new();
+        for (name, text) in sink.received() {
+            let id = header(&text, "Message-ID").ok_or_else(|| format!("no id in {name}"))?;
+            *received.entry(id).or_default() += 1;
+        }
+        let mut reported: HashMap<String, String> = HashMap::new();
+        for i in 0..4 {
+            let out = std::fs::read_to_string(root.join(format!("worker-{i}.out")))?;
+            // The killed worker may have been stopped mid-line.
+            for line in out.lines().filter(|l| l.ends_with('}')) {
+                let j = json_of(line)?;
+                if j["job"] == "outbox" {
+                    let id = j["id"].as_str().unwrap_or("").to_string();
+                    let state = j["state"].as_str().unwrap_or("").to_string();
+                    // A message is reported once, whoever reports it.
+                    assert!(reported.insert(id.clone(), state).is_none(), "{id} twice");
+                }
+            }
+        }
+        let rows = pg
+            .client()
+            .query("SELECT id, message_id, state FROM outbox ORDER BY id", &[])?;
+        assert_eq!(rows.len(), total);
+        let mut unknown = 0;
+        for r in &rows {
+            let (id, message_id, state): (i64, String, String) = (r.get(0), r.get(1), r.get(2));
+            let got = received.get(&message_id).copied().unwrap_or(0);
+            match state.as_str() {
+                "sent" => assert_eq!(got, 1, "message {id} received {got} times"),
+                "unknown" => {
+                    unknown += 1;
+                    assert!(got <= 1, "message {id} received {got} times");
+                    assert_eq!(
+                        reported.get(&id.to_string()).map(String::as_str),
+                        Some("unknown"),
+                        "message {id}'s unknown was not reported"
+                    );
+                }
+                other => return Err(format!("message {id}: {other}").into()),
+            }
+        }
+        // The killed worker held at most one message at a time.
+        assert!(unknown <= 1, "{unknown} unknown");
+        assert!(received.values().all(|&n| n == 1));
+        eprintln!(
+            "{total} messages of {USERS} users in {took:.1} s by three workers (one killed \
+             after {killed_at} received, a fourth started): {:.0} a second; {unknown} unknown",
+            total as f64 / took
+        );
         Ok(())
     })
 }

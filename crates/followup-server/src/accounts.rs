@@ -980,18 +980,20 @@ async fn metrics(State(front): State<Shared>, req: Request) -> Response {
             .yesterday()
             .map_err(|e| followup_app::Error::input(format!("no day before {now}: {e}")))?;
         let mut conn = pg.get_pg().map_err(followup_app::Error::from)?;
-        Ok(conn
+        let queue = conn
             .queue_figures(now, since)
-            .map_err(followup_app::Error::from)?)
+            .map_err(followup_app::Error::from)?;
+        let sends = conn.send_counts(now).map_err(followup_app::Error::from)?;
+        Ok((queue, sends))
     })
     .await;
     match figures {
-        Ok(f) => (
+        Ok((f, sends)) => (
             [(
                 header::CONTENT_TYPE,
                 "text/plain; version=0.0.4; charset=utf-8",
             )],
-            crate::ops::queue_text(&f, now),
+            crate::ops::queue_text(&f, &sends, now),
         )
             .into_response(),
         Err(p) => p.into_response(),

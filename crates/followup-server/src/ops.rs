@@ -101,7 +101,11 @@ pub(crate) fn gauge(out: &mut String, name: &str, help: &str, samples: &[(String
 /// The job queue of a PostgreSQL database in Prometheus' text format (the service's
 /// `/metrics`): digests due and not taken, the oldest one's lag, and the digests of
 /// the last two days by state.
-pub fn queue_text(f: &followup_store::pg::QueueFigures, now: Timestamp) -> String {
+pub fn queue_text(
+    f: &followup_store::pg::QueueFigures,
+    sends: &followup_store::pg::SendCounts,
+    now: Timestamp,
+) -> String {
     let mut out = String::new();
     let lag = f
         .oldest_due
@@ -126,6 +130,27 @@ pub fn queue_text(f: &followup_store::pg::QueueFigures, now: Timestamp) -> Strin
             .iter()
             .map(|(st, n)| (format!("{{state=\"{st}\"}}"), n.to_string()))
             .collect::<Vec<_>>(),
+    );
+    let send_lag = sends
+        .oldest_due
+        .map_or(0, |o| now.duration_since(o).as_secs().max(0));
+    gauge(
+        &mut out,
+        "followup_outbox_due",
+        "Messages of every user's outbox whose moment has come and that no worker has taken yet.",
+        &[(String::new(), sends.due.to_string())],
+    );
+    gauge(
+        &mut out,
+        "followup_outbox_lag_seconds",
+        "How long the oldest due message has waited past its moment (0 when none waits).",
+        &[(String::new(), send_lag.to_string())],
+    );
+    gauge(
+        &mut out,
+        "followup_outbox_sending",
+        "Messages being handed to the mail server now (or left so by a worker that stopped, until the next recovery).",
+        &[(String::new(), sends.sending.to_string())],
     );
     out
 }
