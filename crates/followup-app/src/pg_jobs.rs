@@ -1,4 +1,4 @@
-//! The daily digests of every user of a PostgreSQL database
+//! The daily digests and the outbox of every user of a PostgreSQL database
 //! (`followup --db postgres://… worker`): any number of workers, on any machines, share
 //! the job queue of [`followup_store::pg::jobs`] (read its documentation: claims, their
 //! recovery, at most once).
@@ -19,6 +19,10 @@
 //!    permanent one records it `failed`. One SMTP session carries every message of a
 //!    pass (opened again after an error); when it cannot be opened, the digests that
 //!    had something to say wait for [`RETRY`] and the pass stops claiming.
+//! 4. The outbox of every user ([`crate::pg_send`]): messages a dead worker left
+//!    `sending` are reported `unknown`; then every message due is claimed, one at a
+//!    time, and sent through the same account (from its address in the user's name,
+//!    replies to the user's), 100 to an SMTP session, until none is left.
 //!
 //! Each account's digest comes at its own hour in its own zone, as its settings say
 //! ([`crate::pg_settings`]: saved from the Settings page or `PUT /api/settings`); an
@@ -110,6 +114,9 @@ pub struct PgWorker {
     hour: u8,
     base: String,
     secret: Option<String>,
+    /// The clock of the outbox's messages when fixed (`--now`), else the real one,
+    /// read for each message (a message's moment is when the server took it).
+    fixed_now: Option<Timestamp>,
 }
 
 impl std::fmt::Debug for PgWorker {
@@ -155,7 +162,15 @@ impl PgWorker {
             hour,
             base,
             secret: None,
+            fixed_now: None,
         })
+    }
+
+    /// The same worker with its clock fixed (`--now`), or the real one (`None`): the
+    /// moments the outbox's messages are claimed and recorded sent.
+    pub fn with_clock(mut self, fixed: Option<Timestamp>) -> PgWorker {
+        self.fixed_now = fixed;
+        self
     }
 
     /// The worker's name in the records.
@@ -346,11 +361,13 @@ impl PgWorker {
                 user,
             }))
         };
+        let fixed = self.fixed_now;
+        let clock = move || fixed.unwrap_or_else(Timestamp::now);
         loop {
             let sent = crate::pg_send::send_due(
                 self.conn()?,
                 &account,
-                &|| now,
+                &clock,
                 None,
                 SEND_BATCH,
                 &mut ctx_of,

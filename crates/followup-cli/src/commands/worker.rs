@@ -58,8 +58,9 @@ pub fn run_office(
     )
 }
 
-/// `followup --db postgres://… worker`: the daily digests of every user of the
-/// database ([`followup_app::pg_jobs`]), alongside any number of other workers. After
+/// `followup --db postgres://… worker`: the daily digests and the outbox's due messages
+/// of every user of the database ([`followup_app::pg_jobs`],
+/// [`followup_app::pg_send`]), alongside any number of other workers. After
 /// each pass it waits for a user to become due sooner (LISTEN/NOTIFY) or a minute at
 /// most; with the clock fixed (`--now`), every pass runs at that moment. One line per
 /// job, each with its account.
@@ -72,7 +73,8 @@ pub fn run_pg(
 ) -> Result<()> {
     use followup_app::pg_jobs::{worker_id, PgWorker};
     let pool = followup_store::pg::pool(url, 2)?;
-    let mut worker = PgWorker::new(url, pool, &settings, policy, worker_id())?;
+    let mut worker =
+        PgWorker::new(url, pool, &settings, policy, worker_id())?.with_clock(fixed_now);
     let mut first = true;
     loop {
         let now = fixed_now.unwrap_or_else(Timestamp::now);
