@@ -117,6 +117,16 @@ impl Account {
         Account::from_settings(&ctx.settings, || ctx.profile())
     }
 
+    /// The account a user's messages leave from: their own ([`Account::from_ctx`]), or
+    /// on PostgreSQL (a hosted service) the service's ([`Account::of_server`]: the
+    /// context's mail settings there are the server's, and its address is the From).
+    pub fn sending_for(ctx: &Ctx) -> Result<Account> {
+        match ctx.pg() {
+            Some(_) => Account::of_server(&ctx.settings),
+            None => Account::from_ctx(ctx),
+        }
+    }
+
     /// The server's own account, which the digests of a PostgreSQL server leave from
     /// (`followup --db postgres://… worker`): the settings' `[mail]`, with their
     /// `address` as the From address (no profile: the server has none), named
@@ -134,8 +144,9 @@ impl Account {
                 .is_some_and(|s| !s.trim().is_empty())
         {
             return Err(Error::input(
-                "no sender address for the digests: set `address` in [mail] of the server's \
-                 config.toml (or FOLLOWUP_MAIL_ADDRESS)",
+                "no sender address for the service's mail (the digests, and its users' \
+                 messages on PostgreSQL): set `address` in [mail] of the server's config.toml \
+                 (or FOLLOWUP_MAIL_ADDRESS)",
             ));
         }
         let mut account = Account::from_settings(settings, || Ok(None))?;

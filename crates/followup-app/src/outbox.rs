@@ -331,7 +331,7 @@ pub fn queue(ctx: &Ctx, p: &Prepared) -> Result<OutboxMessage> {
     // from its address, in the user's name, replies to the user's own address.
     let (from, reply_to) = match ctx.pg() {
         Some(_) => (
-            Account::from_ctx(ctx)?.address,
+            Account::sending_for(ctx)?.address,
             Some(from_address(ctx, &profile)),
         ),
         None => (from_address(ctx, &profile), None),
@@ -406,7 +406,15 @@ pub fn submit(ctx: &Ctx, p: &Prepared, clock: &dyn Fn() -> Timestamp) -> Result<
     let mut after = queued.clone();
     let mut busy = false;
     if queued.at <= ctx.now {
-        busy = kick(ctx, queued.id, clock)?;
+        busy = match kick(ctx, queued.id, clock) {
+            Ok(busy) => busy,
+            // On PostgreSQL the message is queued (committed): what failed now is left
+            // to the workers (a message claimed and not marked is recovered
+            // `unknown`), and the request answers with the message as it stands, so a
+            // client that sends it again does not queue a second copy.
+            Err(_) if ctx.pg().is_some() => true,
+            Err(e) => return Err(e),
+        };
         after = ctx.facts()?.outbox_message(queued.id).map_err(store_err)?;
     }
     Ok(Submitted {
@@ -421,42 +429,31 @@ pub fn submit(ctx: &Ctx, p: &Prepared, clock: &dyn Fn() -> Timestamp) -> Result<
 /// account ([`crate::pg_send`]), as a worker would send it. Whether another run held
 /// the message (it leaves with that run).
 pub fn kick(ctx: &Ctx, id: i64, clock: &dyn Fn() -> Timestamp) -> Result<bool> {
-    match ctx.pg() {
-        Some(pg) => {
-            let account = Account::from_ctx(ctx)?;
-            let mut conn = pg.pool.get_pg().map_err(store_err)?;
-            let sent = crate::pg_send::send_due(
-                &mut conn,
-                &account,
-                clock,
-                Some((pg.user, id)),
-                1,
-                &mut |_| {
-                    Ok(Ctx::from_parts(
-                        ctx.settings.clone(),
-                        ctx.policy.clone(),
-                        ctx.now,
-                        ctx.db.clone(),
-                    )
-                    .on_pg(pg.clone()))
-                },
-            );
-            let report = match sent {
-                Ok(r) => r,
-                Err(e) => {
-                    // A claim this connection may still hold goes with it: the
-                    // connection goes back to the pool, so its session's locks are
-                    // released here (the message is then recovered `unknown`).
-                    let _ = conn
-                        .client()
-                        .batch_execute("SELECT pg_advisory_unlock_all()");
-                    return Err(e);
-                }
-            };
-            Ok(report.sent.is_empty() && report.retrying.is_empty() && report.failed.is_empty())
-        }
-        None => Ok(run(ctx, clock)?.busy),
-    }
+    let Some(pg) = ctx.pg() else {
+        return Ok(run(ctx, clock)?.busy);
+    };
+    let account = Account::sending_for(ctx)?;
+    // A connection of its own, not the pool's: a claim is a lock of the connection's
+    // session, which ends with it however this call ends (an error, a panic), so a
+    // message left `sending` is never held by a connection kept for later requests.
+    let mut conn = followup_store::pg::Pg::open(pg.pool.url()).map_err(store_err)?;
+    let report = crate::pg_send::send_due(
+        &mut conn,
+        &account,
+        clock,
+        Some((pg.user, id)),
+        1,
+        &mut |_| {
+            Ok(Ctx::from_parts(
+                ctx.settings.clone(),
+                ctx.policy.clone(),
+                ctx.now,
+                ctx.db.clone(),
+            )
+            .on_pg(pg.clone()))
+        },
+    )?;
+    Ok(report.owners.is_empty())
 }
 
 /// Every message of the outbox (`followup outbox`): the next to leave first.

@@ -97,11 +97,11 @@ pub fn worker_id() -> String {
     format!("{host}-{}", std::process::id())
 }
 
-/// One worker of a PostgreSQL database's digests.
 /// How many messages of the outbox a worker sends over one SMTP connection before it
 /// reports them and takes the next batch.
 const SEND_BATCH: usize = 100;
 
+/// One worker of a PostgreSQL database's digests.
 pub struct PgWorker {
     url: String,
     pool: PgPool,
@@ -376,9 +376,9 @@ impl PgWorker {
             for job in crate::jobs::outbox_jobs(&sent, &at, why) {
                 report(job)?;
             }
-            // Fewer than a batch: nothing more is due. A batch whose server was down
-            // stops too (tried again at the next pass).
-            if done < SEND_BATCH || !sent.failed.is_empty() && sent.sent.is_empty() {
+            // Fewer than a batch: nothing more is due (a message tried and refused
+            // waits for its next try, later).
+            if done < SEND_BATCH {
                 return Ok(());
             }
         }

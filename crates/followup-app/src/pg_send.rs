@@ -8,6 +8,7 @@
 //! due now), so it leaves at once without waiting for a worker.
 
 use followup_store::pg::{Pg, SendClaim};
+use followup_store::OutboxMessage;
 use jiff::Timestamp;
 
 use crate::ctx::{store_err, Ctx};
@@ -39,24 +40,36 @@ pub fn send_due(
 ) -> Result<RunReport> {
     let mut report = RunReport::default();
     let mut session: Option<Session> = None;
+    // The SMTP session is opened before a message is claimed, so a worker stopped
+    // while connecting leaves nothing `sending`: only when something is due.
+    if only.is_none() && pg.send_counts(clock()).map_err(store_err)?.due == 0 {
+        return Ok(report);
+    }
+    let mut down: Option<Failure> = None;
     for _ in 0..limit {
+        if session.is_none() && down.is_none() {
+            match Session::open(account, &mut |_: StepReport| {}) {
+                Ok(s) => session = Some(s),
+                Err(f) => down = Some(f),
+            }
+        }
         let Some(claim) = pg.claim_send(clock(), only).map_err(store_err)? else {
             break;
         };
         report.owners.insert(claim.message.id, claim.user_id);
-        if session.is_none() {
-            match Session::open(account, &mut |_: StepReport| {}) {
-                Ok(s) => session = Some(s),
-                Err(f) => {
-                    // Nothing was handed over: the message keeps its place.
-                    failed(pg, &claim, &f, clock(), ctx_of, &mut report)?;
-                    break;
-                }
-            }
-        }
-        let Some(s) = session.as_mut() else { break };
         let m = &claim.message;
-        let bytes = match bytes_of(m, clock()) {
+        let Some(s) = session.as_mut() else {
+            // The server cannot be reached: nothing was handed over, and each due
+            // message is tried again later as after a refusal (given up after 24
+            // hours), as on SQLite.
+            let f = down.clone().unwrap_or(Failure {
+                text: "the mail server could not be reached".into(),
+                temporary: true,
+            });
+            failed(pg, &claim, &f, clock(), ctx_of, &mut report)?;
+            continue;
+        };
+        let bytes = match bytes_of(&through(m, account), clock()) {
             Ok(b) => b,
             Err(e) => {
                 let f = Failure {
@@ -84,6 +97,18 @@ pub fn send_due(
         s.close();
     }
     Ok(report)
+}
+
+/// The message as it leaves through `account`: from the account's address (a message
+/// stored with another, restored from a backup say, keeps it as its Reply-To), in the
+/// sender's name.
+fn through(m: &OutboxMessage, account: &Account) -> OutboxMessage {
+    let mut out = m.clone();
+    if !out.from_addr.eq_ignore_ascii_case(&account.address) {
+        out.reply_to = out.reply_to.or(Some(out.from_addr.clone()));
+        out.from_addr = account.address.clone();
+    }
+    out
 }
 
 /// Marks messages left `sending` by workers that are gone `unknown`: a report of
@@ -131,4 +156,75 @@ fn failed(
         None => report.failed.push((m.id, after.error)),
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(address: &str) -> Account {
+        let mut settings = crate::settings::Settings::default();
+        settings.mail.smtp = Some("smtp://127.0.0.1:2525".into());
+        settings.mail.address = Some(address.into());
+        Account::of_server(&settings).unwrap()
+    }
+
+    fn message(from: &str, reply_to: Option<&str>) -> OutboxMessage {
+        let at: Timestamp = "2026-12-04T15:00:00Z".parse().unwrap();
+        OutboxMessage {
+            id: 1,
+            application_id: 1,
+            contact_id: 1,
+            kind: "thank-you".into(),
+            at,
+            next_try: at,
+            state: followup_store::OutboxState::Sending,
+            from_name: "Ann Lee".into(),
+            from_addr: from.into(),
+            to_name: "Jane Doe".into(),
+            to_addr: "jane@acme.example".into(),
+            subject: Some("Thank you".into()),
+            body: "Thank you.\n".into(),
+            message_id: "<1@followup.example>".into(),
+            in_reply_to: None,
+            references: None,
+            created_at: at,
+            attempts: 1,
+            first_failure: None,
+            error: None,
+            reply: None,
+            sent_at: None,
+            touchpoint_id: None,
+            reply_to: reply_to.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn a_message_leaves_from_the_services_address_whatever_was_stored() {
+        let service = account("jobs@followup.example");
+        // Queued on the service: as stored.
+        let m = message("jobs@followup.example", Some("ann@home.example"));
+        assert_eq!(through(&m, &service), m);
+        // Restored from a backup made elsewhere: the service's From, the stored one
+        // where replies go.
+        let foreign = through(&message("ceo@bank.example", None), &service);
+        assert_eq!(foreign.from_addr, "jobs@followup.example");
+        assert_eq!(foreign.reply_to.as_deref(), Some("ceo@bank.example"));
+        assert_eq!(foreign.from_name, "Ann Lee");
+        let bytes = bytes_of(&foreign, foreign.at).unwrap();
+        assert!(
+            bytes.contains("From: \"Ann Lee\" <jobs@followup.example>"),
+            "{bytes}"
+        );
+        assert!(
+            bytes.contains("Reply-To: \"Ann Lee\" <ceo@bank.example>"),
+            "{bytes}"
+        );
+        // A Reply-To it had is kept.
+        let both = through(
+            &message("ceo@bank.example", Some("ann@home.example")),
+            &service,
+        );
+        assert_eq!(both.reply_to.as_deref(), Some("ann@home.example"));
+    }
 }

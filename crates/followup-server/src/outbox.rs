@@ -64,7 +64,7 @@ pub fn no_account(ctx: &Ctx) -> Option<String> {
     } else {
         SETUP
     };
-    followup_app::mail::Account::from_ctx(ctx)
+    followup_app::mail::Account::sending_for(ctx)
         .err()
         .map(|e| format!("Sending needs a mail account ({e}): {setup}."))
 }

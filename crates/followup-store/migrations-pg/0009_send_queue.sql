@@ -28,29 +28,38 @@ CREATE INDEX send_queue_sending ON send_queue (outbox_id) WHERE state = 'sending
 
 -- Keeps `send_queue` in step with each outbox row, whoever writes it (a user's own
 -- transaction as `followup_user`, which has no right on `send_queue`: hence SECURITY
--- DEFINER, run as the owner that made it, with the search path it was made with).
+-- DEFINER, run as the owner that made it). Its search path is fixed: `pg_catalog`,
+-- then the schema it was made in, then `pg_temp` last, so that no temporary table or
+-- function of the session calling it (`followup_user` may make temporary tables) can
+-- stand in for `send_queue` and run as the owner.
 -- A message queued, queued again or moved earlier is announced on `followup_jobs`
 -- (payload `send`), delivered at commit, so a waiting worker wakes.
+DO $do$
+BEGIN
+EXECUTE format($f$
 CREATE FUNCTION followup_send_queue() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, %1$I, pg_temp AS $$
 BEGIN
     IF NEW.state IN ('queued', 'sending') THEN
-        INSERT INTO send_queue (outbox_id, user_id, state, next_try)
+        INSERT INTO %1$I.send_queue AS q (outbox_id, user_id, state, next_try)
              VALUES (NEW.id, NEW.user_id, NEW.state, NEW.next_try)
         ON CONFLICT (outbox_id) DO UPDATE
            SET state = EXCLUDED.state, next_try = EXCLUDED.next_try,
                session = CASE WHEN EXCLUDED.state = 'queued' THEN NULL
-                              ELSE send_queue.session END;
+                              ELSE q.session END;
         IF NEW.state = 'queued' AND (TG_OP = 'INSERT' OR OLD.state <> 'queued'
                                      OR NEW.next_try < OLD.next_try) THEN
-            PERFORM pg_notify('followup_jobs', 'send');
+            PERFORM pg_catalog.pg_notify('followup_jobs', 'send');
         END IF;
     ELSE
-        DELETE FROM send_queue WHERE outbox_id = NEW.id;
+        DELETE FROM %1$I.send_queue WHERE outbox_id = NEW.id;
     END IF;
     RETURN NULL;
 END
-$$;
+$$
+$f$, current_schema());
+END
+$do$;
 
 REVOKE ALL ON FUNCTION followup_send_queue() FROM PUBLIC;
 

@@ -40,6 +40,18 @@ fn main() -> ExitCode {
             "the_send_queue_is_not_for_followup_user_and_a_queued_message_notifies",
             queue_roles_and_notify,
         ),
+        Trial::ignorable_test(
+            "a_temporary_table_of_the_user_cannot_stand_in_for_the_send_queue",
+            temp_table_no_stand_in,
+        ),
+        Trial::ignorable_test(
+            "a_message_its_user_is_changing_is_skipped_not_waited_for",
+            changing_skipped,
+        ),
+        Trial::ignorable_test(
+            "a_restore_waits_until_no_message_is_being_sent",
+            restore_while_sending,
+        ),
     ];
     libtest_mimic::run(&args, tests).exit_code()
 }
@@ -278,6 +290,80 @@ fn queue_roles_and_notify() -> Outcome {
         // An application deleted takes its messages off the queue.
         pg.user_store(ann.0).delete_application(ann.1)?;
         assert_eq!(pg.send_counts(t(NOW))?.due, 0);
+        Ok(())
+    })
+}
+
+fn temp_table_no_stand_in() -> Outcome {
+    with_db(|db| {
+        let mut pg = Pg::open(&db.url)?;
+        let ann = account(&mut pg, "ann@example.com")?;
+        // As the user: a temporary table named like the queue, with a trigger that
+        // would run as the queue's owner if the queue's trigger wrote to it.
+        let mut tx = pg.user_transaction(ann.0)?;
+        tx.batch_execute(
+            "CREATE TEMP TABLE send_queue (outbox_id bigint PRIMARY KEY, user_id bigint,
+                 state text, next_try bigint, session text)",
+        )?;
+        tx.commit()?;
+        queue(&mut pg, ann, "2026-12-01T12:00:00Z", 1)?;
+        // The real queue has it (read on another connection: in this session the
+        // temporary table hides it); the temporary table nothing.
+        assert_eq!(Pg::open(&db.url)?.send_counts(t(NOW))?.due, 1);
+        let mut tx = pg.user_transaction(ann.0)?;
+        let n: i64 = tx
+            .query_one("SELECT count(*) FROM pg_temp.send_queue", &[])?
+            .get(0);
+        assert_eq!(n, 0);
+        Ok(())
+    })
+}
+
+fn changing_skipped() -> Outcome {
+    with_db(|db| {
+        let mut pg = Pg::open(&db.url)?;
+        let ann = account(&mut pg, "ann@example.com")?;
+        let first = queue(&mut pg, ann, "2026-12-01T12:00:00Z", 1)?;
+        let second = queue(&mut pg, ann, "2026-12-01T12:30:00Z", 2)?;
+        // Ann cancels the first: her transaction holds its row, not yet committed.
+        let mut user = Pg::open(&db.url)?;
+        let mut tx = user.user_transaction(ann.0)?;
+        tx.query("SELECT id FROM outbox WHERE id = $1 FOR UPDATE", &[&first])?;
+        // A worker meanwhile takes the next one, without waiting for her.
+        let url = db.url.clone();
+        let worker = std::thread::spawn(move || -> Result<Option<i64>, String> {
+            let mut w = Pg::open(&url).map_err(|e| e.to_string())?;
+            let c = w.claim_send(t(NOW), None).map_err(|e| e.to_string())?;
+            Ok(c.map(|c| c.message.id))
+        });
+        let claimed = worker.join().map_err(|_| "the worker panicked")??;
+        assert_eq!(claimed, Some(second));
+        // Her cancellation goes through (no deadlock), and the first is not sent.
+        tx.execute(
+            "UPDATE outbox SET state = 'cancelled' WHERE id = $1",
+            &[&first],
+        )?;
+        tx.commit()?;
+        assert_eq!(state(&mut pg, ann.0, first)?, OutboxState::Cancelled);
+        let mut w = Pg::open(&db.url)?;
+        assert!(w.claim_send(t(NOW), None)?.is_none());
+        Ok(())
+    })
+}
+
+fn restore_while_sending() -> Outcome {
+    with_db(|db| {
+        let mut pg = Pg::open(&db.url)?;
+        let ann = account(&mut pg, "ann@example.com")?;
+        queue(&mut pg, ann, "2026-12-01T12:00:00Z", 1)?;
+        let backup = pg.user_store(ann.0).export()?;
+        let mut worker = Pg::open(&db.url)?;
+        let c = worker.claim_send(t(NOW), None)?.ok_or("nothing claimed")?;
+        let e = pg.user_store(ann.0).restore(&backup).unwrap_err();
+        assert!(e.to_string().contains("being sent right now"), "{e}");
+        // Once marked, the restore goes through.
+        worker.send_sent(&c, t(NOW), "250")?;
+        pg.user_store(ann.0).restore(&backup)?;
         Ok(())
     })
 }

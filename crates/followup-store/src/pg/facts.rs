@@ -1729,6 +1729,21 @@ fn renumbered(tx: &mut Tx<'_>, backup: &Backup) -> std::result::Result<Backup, R
 
 /// Replaces the user's facts with the backup's, inside the caller's transaction.
 fn restore_all(tx: &mut Tx<'_>, user: i64, backup: &Backup) -> std::result::Result<(), Refused> {
+    // A message being handed to a mail server is a worker's until it marks it: its
+    // row is not replaced under it.
+    if !tx
+        .query(
+            "SELECT 1 FROM outbox WHERE user_id = $1 AND state = 'sending' LIMIT 1",
+            &[&user],
+        )?
+        .is_empty()
+    {
+        return Err(Refused::Store(StoreError::invalid(
+            "outbox",
+            "a message is being sent right now (or was, by a worker that stopped: the next \
+             worker settles it): restore again in a minute",
+        )));
+    }
     let before: HashMap<i64, i64> = tx
         .query(
             "SELECT application_id, gen FROM plan_gen WHERE user_id = $1",

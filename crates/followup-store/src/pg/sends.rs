@@ -364,11 +364,13 @@ impl Pg {
         let session = self.session()?;
         let now = ts("now", now)?;
         let mut tx = self.client.transaction().map_err(pg_err)?;
+        // A few candidates, so that one held elsewhere (its lock, or its outbox row
+        // being changed by its user) does not hide the rest.
         let picked = match only {
             None => tx.query(
                 "SELECT outbox_id, user_id FROM send_queue
                   WHERE state = 'queued' AND next_try <= $1
-                  ORDER BY next_try, outbox_id LIMIT 1 FOR UPDATE SKIP LOCKED",
+                  ORDER BY next_try, outbox_id LIMIT 8 FOR UPDATE SKIP LOCKED",
                 &[&now],
             ),
             Some((user, id)) => tx.query(
@@ -380,34 +382,39 @@ impl Pg {
             ),
         }
         .map_err(pg_err)?;
-        let Some(row) = picked.first() else {
-            return Ok(None);
-        };
-        let (id, user): (i64, i64) = (row.get(0), row.get(1));
-        let (a, b) = lock_keys(id);
-        let locked: bool = tx
-            .query_one("SELECT pg_try_advisory_lock($1, $2)", &[&a, &b])
-            .map_err(pg_err)?
-            .get(0);
-        if !locked {
-            // Held by a session still marking it (released just before its commit).
-            return Ok(None);
-        }
-        let marked = claim_as_user(&mut tx, user, id, &session);
-        match marked {
-            Ok(Some(m)) => {
-                tx.commit().map_err(pg_err)?;
-                Ok(Some(SendClaim {
-                    user_id: user,
-                    message: m,
-                }))
+        for row in &picked {
+            let (id, user): (i64, i64) = (row.get(0), row.get(1));
+            let (a, b) = lock_keys(id);
+            let locked: bool = tx
+                .query_one("SELECT pg_try_advisory_lock($1, $2)", &[&a, &b])
+                .map_err(pg_err)?
+                .get(0);
+            if !locked {
+                // Held by a session still marking it (released just before its commit).
+                continue;
             }
-            other => {
-                drop(tx);
+            let marked = match claim_as_user(&mut tx, user, id, &session) {
+                Ok(m) => m,
+                Err(e) => {
+                    drop(tx);
+                    self.unlock(id);
+                    return Err(e);
+                }
+            };
+            let Some(m) = marked else {
+                let _ = tx.execute("SELECT pg_advisory_unlock($1, $2)", &[&a, &b]);
+                continue;
+            };
+            if let Err(e) = tx.commit() {
                 self.unlock(id);
-                other.map(|_| None)
+                return Err(pg_err(e));
             }
+            return Ok(Some(SendClaim {
+                user_id: user,
+                message: m,
+            }));
         }
+        Ok(None)
     }
 
     /// Records that the server accepted the claimed message at `at` with `reply`, and
@@ -416,7 +423,20 @@ impl Pg {
     pub fn send_sent(&mut self, claim: &SendClaim, at: Timestamp, reply: &str) -> Result<i64> {
         let (user, id) = (claim.user_id, claim.message.id);
         let mut tx = self.user_transaction(user)?;
-        let m = one(&mut tx, user, id)?;
+        let rows = query(
+            &mut tx,
+            &format!("SELECT {COLUMNS} FROM outbox WHERE user_id = $1 AND id = $2 FOR UPDATE"),
+            &[&user, &id],
+        )?;
+        let m = match rows.first() {
+            Some(row) => message(&mut Cols::new(row))?,
+            None => {
+                return Err(StoreError::NotFound {
+                    what: "outbox message",
+                    id,
+                })
+            }
+        };
         if m.state != OutboxState::Sending {
             return Err(claim_lost(id, m.state));
         }
@@ -424,13 +444,17 @@ impl Pg {
         tp.contact_id = Some(m.contact_id);
         tp.channel = Some(Channel::Email);
         let tid = insert_touchpoint(&mut tx, user, m.application_id, &tp)?;
-        tx.execute(
-            "UPDATE outbox SET state = 'sent', sent_at = $3, reply = $4, error = NULL,
-                touchpoint_id = $5
-              WHERE user_id = $1 AND id = $2",
-            &[&user, &id, &ts("at", at)?, &reply, &tid],
-        )
-        .map_err(pg_err)?;
+        let n = tx
+            .execute(
+                "UPDATE outbox SET state = 'sent', sent_at = $3, reply = $4, error = NULL,
+                    touchpoint_id = $5
+                  WHERE user_id = $1 AND id = $2 AND state = 'sending'",
+                &[&user, &id, &ts("at", at)?, &reply, &tid],
+            )
+            .map_err(pg_err)?;
+        if n != 1 {
+            return Err(claim_lost(id, m.state));
+        }
         release(&mut tx, id)?;
         tx.commit().map_err(pg_err)?;
         Ok(tid)
@@ -505,21 +529,31 @@ impl Pg {
         }
         tx.batch_execute(&format!("SET LOCAL ROLE {}", super::USER_ROLE))
             .map_err(pg_err)?;
+        let mut marked = Vec::with_capacity(gone.len());
         for &(user, id) in &gone {
             tx.execute(
                 "SELECT set_config('followup.user_id', $1, true)",
                 &[&user.to_string()],
             )
             .map_err(pg_err)?;
-            tx.execute(
-                "UPDATE outbox SET state = 'unknown', error = $3
-                  WHERE user_id = $1 AND id = $2 AND state = 'sending'",
-                &[&user, &id, &why],
-            )
-            .map_err(pg_err)?;
+            // A row its user is changing right now (a restore, a deletion) is left
+            // for the next round rather than waited for (that change waits for this
+            // transaction's lock on `send_queue`).
+            let n = tx
+                .execute(
+                    "UPDATE outbox SET state = 'unknown', error = $3
+                      WHERE id = (SELECT id FROM outbox
+                                   WHERE user_id = $1 AND id = $2 AND state = 'sending'
+                                   FOR UPDATE SKIP LOCKED)",
+                    &[&user, &id, &why],
+                )
+                .map_err(pg_err)?;
+            if n == 1 {
+                marked.push((user, id));
+            }
         }
         tx.commit().map_err(pg_err)?;
-        Ok(gone)
+        Ok(marked)
     }
 
     /// Messages of every user due at `now`, the earliest's moment, and how many are
@@ -556,32 +590,45 @@ impl Pg {
     }
 }
 
-/// Marks message `id` of `user` `sending` inside the claiming transaction (the
-/// connecting role names the session first, then acts as the user); the message, or
-/// `None` when it is no longer queued.
+/// Marks message `id` of `user` `sending` inside the claiming transaction, as the
+/// user, then names the claim's session on its `send_queue` row as the connecting
+/// role; the message, or `None` when it is no longer queued or its row is being
+/// changed by its user right now (skipped rather than waited for: that change waits
+/// for this transaction's lock on `send_queue`, so waiting here could deadlock).
 fn claim_as_user(
     tx: &mut Transaction<'_>,
     user: i64,
     id: i64,
     session: &str,
 ) -> Result<Option<OutboxMessage>> {
-    tx.execute(
-        "UPDATE send_queue SET session = $2 WHERE outbox_id = $1",
-        &[&id, &session],
-    )
-    .map_err(pg_err)?;
     as_user(tx, user)?;
-    let rows = tx
+    let free = tx
         .query(
-            "UPDATE outbox SET state = 'sending', attempts = attempts + 1
-              WHERE user_id = $1 AND id = $2 AND state = 'queued' RETURNING id",
+            "SELECT id FROM outbox WHERE user_id = $1 AND id = $2 AND state = 'queued'
+              FOR UPDATE SKIP LOCKED",
             &[&user, &id],
         )
         .map_err(pg_err)?;
-    if rows.is_empty() {
-        return Ok(None);
+    let m = if free.is_empty() {
+        None
+    } else {
+        tx.execute(
+            "UPDATE outbox SET state = 'sending', attempts = attempts + 1
+              WHERE user_id = $1 AND id = $2",
+            &[&user, &id],
+        )
+        .map_err(pg_err)?;
+        Some(one(tx, user, id)?)
+    };
+    tx.batch_execute("RESET ROLE").map_err(pg_err)?;
+    if m.is_some() {
+        tx.execute(
+            "UPDATE send_queue SET session = $2 WHERE outbox_id = $1",
+            &[&id, &session],
+        )
+        .map_err(pg_err)?;
     }
-    one(tx, user, id).map(Some)
+    Ok(m)
 }
 
 /// Releases message `id`'s claim lock inside the marking transaction, just before its
