@@ -699,7 +699,19 @@ impl<P: DerefMut<Target = Pg>> Facts for UserStore<P> {
     }
 
     fn outbox(&mut self) -> Result<Vec<OutboxMessage>> {
-        self.read(super::sends::list)
+        // One round trip: the Today page reads it on every request.
+        let user = self.user;
+        let query = format!(
+            "SELECT {} FROM outbox WHERE user_id = {user} ORDER BY at, id",
+            super::sends::COLUMNS
+        );
+        let mut answers = read_at_once(&mut self.pg.client, user, &[query])?;
+        answers
+            .pop()
+            .unwrap_or_default()
+            .iter()
+            .map(|row| crate::outbox::message(&mut TextCols { row, next: 0 }))
+            .collect()
     }
 
     fn outbox_thread(
@@ -894,25 +906,44 @@ fn load(tx: &mut Tx<'_>, user: i64, scope: Scope) -> Result<Vec<ApplicationFull>
 }
 
 /// [`load`] in a read-only `REPEATABLE READ` transaction of its own as the user, in
-/// one round trip: the transaction and its queries go as one message of the simple
-/// query protocol (the ids written into it: numbers, nothing to quote), and the
-/// answer's values come as text.
+/// one round trip ([`read_at_once`]).
 fn load_at_once(client: &mut Client, user: i64, scope: Scope) -> Result<Vec<ApplicationFull>> {
     let id = match scope {
         Scope::One(id) => id,
         Scope::All | Scope::Open => 0,
     };
+    let queries: Vec<String> = load_queries(scope)
+        .iter()
+        .map(|q| {
+            q.replace("$1", &user.to_string())
+                .replace("$2", &id.to_string())
+        })
+        .collect();
+    let rows: [Vec<SimpleQueryRow>; 7] =
+        read_at_once(client, user, &queries)?
+            .try_into()
+            .map_err(|_| {
+                StoreError::Postgres("the read of the applications gave too few answers".into())
+            })?;
+    assemble(&rows)
+}
+
+/// `queries` (with their values written in: numbers only, nothing to quote) in a
+/// read-only `REPEATABLE READ` transaction of its own as the user, in one round trip:
+/// the transaction and its queries go as one message of the simple query protocol,
+/// and the answer's values come as text. Each query's rows, in order.
+pub(super) fn read_at_once(
+    client: &mut Client,
+    user: i64,
+    queries: &[String],
+) -> Result<Vec<Vec<SimpleQueryRow>>> {
     let mut sql = format!(
         "START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; {};",
         as_user_sql(user)
     );
-    for query in load_queries(scope) {
+    for query in queries {
         sql.push(' ');
-        sql.push_str(
-            &query
-                .replace("$1", &user.to_string())
-                .replace("$2", &id.to_string()),
-        );
+        sql.push_str(query);
         sql.push(';');
     }
     sql.push_str(" COMMIT");
@@ -924,7 +955,7 @@ fn load_at_once(client: &mut Client, user: i64, scope: Scope) -> Result<Vec<Appl
             return Err(pg_err(e));
         }
     };
-    // Each statement's rows, in order: START, SET, set_config, the seven queries, COMMIT.
+    // Each statement's rows, in order: START, SET, set_config, the queries, COMMIT.
     let mut statements: Vec<Vec<SimpleQueryRow>> = vec![Vec::new()];
     for message in answer {
         match message {
@@ -938,18 +969,13 @@ fn load_at_once(client: &mut Client, user: i64, scope: Scope) -> Result<Vec<Appl
         }
     }
     let found = statements.len().saturating_sub(1);
-    let rows: [Vec<SimpleQueryRow>; 7] = statements
-        .into_iter()
-        .skip(3)
-        .take(7)
-        .collect::<Vec<_>>()
-        .try_into()
-        .map_err(|_| {
-            StoreError::Postgres(format!(
-                "the read of the applications gave {found} answers instead of 11"
-            ))
-        })?;
-    assemble(&rows)
+    if found != queries.len() + 4 {
+        return Err(StoreError::Postgres(format!(
+            "a read gave {found} answers instead of {}",
+            queries.len() + 4
+        )));
+    }
+    Ok(statements.into_iter().skip(3).take(queries.len()).collect())
 }
 
 /// A row of an answer, typed ([`Row`]) or as text ([`SimpleQueryRow`]).

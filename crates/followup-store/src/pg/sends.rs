@@ -48,7 +48,8 @@ use crate::{Result, StoreError};
 pub const SEND_LOCK_CLASS: i32 = 0x7365_6e64;
 
 /// The columns of [`message`], as PostgreSQL keeps them.
-const COLUMNS: &str = "id, application_id, contact_id, kind, at, next_try, state, from_name,
+pub(super) const COLUMNS: &str =
+    "id, application_id, contact_id, kind, at, next_try, state, from_name,
     from_addr, to_name, to_addr, subject, body, message_id, in_reply_to, refs, created_at,
     attempts::bigint, first_failure, error, reply, sent_at, touchpoint_id, reply_to";
 
@@ -195,15 +196,6 @@ pub(super) fn insert_row(
 /// [`Store::outbox_message`](crate::Store::outbox_message), as `user`.
 pub(super) fn get(tx: &mut Tx<'_>, user: i64, id: i64) -> Result<OutboxMessage> {
     one(tx, user, id)
-}
-
-/// [`Store::outbox`](crate::Store::outbox), as `user`.
-pub(super) fn list(tx: &mut Tx<'_>, user: i64) -> Result<Vec<OutboxMessage>> {
-    many(
-        tx,
-        &format!("SELECT {COLUMNS} FROM outbox WHERE user_id = $1 ORDER BY at, id"),
-        &[&user],
-    )
 }
 
 /// [`Store::outbox_thread`](crate::Store::outbox_thread), as `user`.
