@@ -444,8 +444,16 @@ impl Session {
             .map_err(|e| permanent(format!("the address `{to}`: {e}")))?;
         let envelope = Envelope::new(Some(from), vec![to])
             .map_err(|e| permanent(format!("the envelope: {e}")))?;
-        if bytes.is_ascii() && bytes.ends_with(b"\r\n") {
-            return self.send_data(&envelope, bytes);
+        if bytes.is_ascii() {
+            // A last line without its line break gets one: the end of the data (CRLF
+            // . CRLF) would end it anyway, and one write of it all avoids waiting
+            // for the server's delayed acknowledgement (below).
+            if bytes.ends_with(b"\r\n") {
+                return self.send_data(&envelope, bytes);
+            }
+            let mut ended = bytes.to_vec();
+            ended.extend_from_slice(b"\r\n");
+            return self.send_data(&envelope, &ended);
         }
         // lettre ends the data with CRLF . CRLF whatever the message ends with: its own
         // last line break is left to that, so the server receives exactly `bytes`.
