@@ -3,7 +3,12 @@
 -- session cookie (BENCH_AUTH=session: `followup_account`). User N's API token is `fu_`
 -- and N zero-padded to 64 digits, its session `be` and N zero-padded to 62 digits.
 
+-- BENCH_PACE_MS: each connection waits that long after an answer before its next
+-- request (a person reading the page), so the requests come at a pace the servers
+-- keep up with instead of as fast as they answer.
+
 local users = tonumber(os.getenv("BENCH_USERS") or "1000")
+local pace = tonumber(os.getenv("BENCH_PACE_MS") or "0")
 local auth = os.getenv("BENCH_AUTH") or "token"
 local threads = 0
 
@@ -30,4 +35,10 @@ function request()
     headers["Authorization"] = "Bearer fu_" .. padded(id, 64)
   end
   return wrk.format("GET", nil, headers)
+end
+
+if pace > 0 then
+  function delay()
+    return pace
+  end
 end

@@ -41,6 +41,8 @@
 #                               (USERS is read from it), kept afterwards
 #   FOLLOWUP_BENCH_HTTP=1       the server part
 #   FOLLOWUP_BENCH_SECONDS=30   how long each wrk run lasts
+#   FOLLOWUP_BENCH_PACE_MS=80   the paced runs: each connection waits that long after
+#                               each answer (0: no paced runs)
 #   FOLLOWUP_BENCH_PORT=7990    the first server's port (the second: the next one)
 #   FOLLOWUP_BENCH_SERVE_ARGS   more arguments for `serve`
 set -euo pipefail
@@ -471,14 +473,14 @@ done
 # run NAME PATH MODE: wrk on both servers at once, each picking a random user per
 # request (scripts/bench_pg_scale.lua); p50, p99 and requests a second of each.
 run() {
-  local name=$1 path=$2 mode=$3 p
+  local name=$1 path=$2 mode=$3 pace=${4:-0} p
   for p in "${ports[@]}"; do
-    BENCH_USERS=$users BENCH_AUTH=$mode wrk -t1 -c25 -d2s -s scripts/bench_pg_scale.lua \
+    BENCH_PACE_MS=$pace BENCH_USERS=$users BENCH_AUTH=$mode wrk -t1 -c25 -d2s -s scripts/bench_pg_scale.lua \
       "http://127.0.0.1:$p$path" >/dev/null 2>&1 &
   done
   wait_wrk
   for p in "${ports[@]}"; do
-    BENCH_USERS=$users BENCH_AUTH=$mode wrk -t1 -c25 -d"${seconds}s" --latency \
+    BENCH_PACE_MS=$pace BENCH_USERS=$users BENCH_AUTH=$mode wrk -t1 -c25 -d"${seconds}s" --latency \
       -s scripts/bench_pg_scale.lua "http://127.0.0.1:$p$path" >"$logdir/wrk-$p.txt" 2>&1 &
   done
   wait_wrk
@@ -499,5 +501,11 @@ wait_wrk() {
 }
 run "GET /api/agenda" /api/agenda token
 run "GET / (Today)" / session
+pace=${FOLLOWUP_BENCH_PACE_MS:-80}
+if [ "$pace" -gt 0 ]; then
+  run "GET /api/agenda, paced" /api/agenda token "$pace"
+  run "GET / (Today), paced" / session "$pace"
+  echo "(paced: each of the 50 connections waits ${pace} ms after each answer)"
+fi
 echo "(the p99 of the 50 connections together lies between the two processes' p99)"
 rm -rf "$logdir"

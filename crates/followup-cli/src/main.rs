@@ -17,6 +17,12 @@ use std::process::ExitCode;
 use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches};
 
+/// mimalloc instead of the system's allocator: a served page is many small strings
+/// made and dropped, and glibc's malloc took a quarter of a server's time under load
+/// (`perf` over `scripts/bench_pg_scale.sh`).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let matches = match cli::Cli::command().try_get_matches() {
         Ok(m) => m,
