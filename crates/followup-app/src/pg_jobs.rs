@@ -393,20 +393,24 @@ impl PgWorker {
         now: Timestamp,
         smtp: &mut Smtp,
     ) -> Result<(&'static str, String)> {
+        // Each marking is dated when it happens (the pass's `now` when the clock is
+        // fixed); the digest says what is due at `now`.
+        let fixed = self.fixed_now;
+        let stamp = move || fixed.unwrap_or_else(Timestamp::now);
         let retry_at = now.checked_add(RETRY).unwrap_or(now);
         let account = match self.account(to) {
             Ok(a) => a,
             Err(e) => {
                 let why = format!("the account's settings: {e}");
                 self.conn()?
-                    .mark_waiting(claim, now, &why, retry_at)
+                    .mark_waiting(claim, stamp(), &why, retry_at)
                     .map_err(store_err)?;
                 return Ok(("retrying", format!("next attempt {retry_at}: {why}")));
             }
         };
         if account.hour.is_none() {
             self.conn()?
-                .mark_nothing(claim, now, None)
+                .mark_nothing(claim, stamp(), None)
                 .map_err(store_err)?;
             return Ok((
                 "nothing",
@@ -427,7 +431,7 @@ impl PgWorker {
         let digest = match composed {
             Ok(Some(d)) => d,
             Ok(None) => {
-                conn.mark_nothing(claim, now, next).map_err(store_err)?;
+                conn.mark_nothing(claim, stamp(), next).map_err(store_err)?;
                 return Ok((
                     "nothing",
                     "nothing overdue, due today or opening tomorrow: no mail".into(),
@@ -435,14 +439,14 @@ impl PgWorker {
             }
             Err(e) => {
                 let why = format!("cannot compose it: {e}");
-                conn.mark_waiting(claim, now, &why, retry_at)
+                conn.mark_waiting(claim, stamp(), &why, retry_at)
                     .map_err(store_err)?;
                 return Ok(("retrying", format!("next attempt {retry_at}: {why}")));
             }
         };
         let Some(to) = to else {
             let why = "the account is gone".to_string();
-            conn.mark_failed(claim, now, &why, next)
+            conn.mark_failed(claim, stamp(), &why, next)
                 .map_err(store_err)?;
             return Ok(("failed", why));
         };
@@ -474,7 +478,7 @@ impl PgWorker {
             Ok(b) => b,
             Err(e) => {
                 let why = e.to_string();
-                conn.mark_failed(claim, now, &why, next)
+                conn.mark_failed(claim, stamp(), &why, next)
                     .map_err(store_err)?;
                 return Ok(("failed", why));
             }
@@ -482,12 +486,12 @@ impl PgWorker {
         let session = match smtp.open() {
             Ok(s) => s,
             Err(why) => {
-                conn.mark_waiting(claim, now, &why, retry_at)
+                conn.mark_waiting(claim, stamp(), &why, retry_at)
                     .map_err(store_err)?;
                 return Ok(("retrying", format!("next attempt {retry_at}: {why}")));
             }
         };
-        conn.mark_sending(claim, now, &format!("<{message_id}>"))
+        conn.mark_sending(claim, stamp(), &format!("<{message_id}>"))
             .map_err(store_err)?;
         let sent = session.send(to, bytes.as_bytes());
         let broken = sent.is_err() || !session.usable();
@@ -498,17 +502,17 @@ impl PgWorker {
         }
         match sent {
             Ok(reply) => {
-                conn.mark_sent(claim, now, &format!("<{message_id}> {reply}"), next)
+                conn.mark_sent(claim, stamp(), &format!("<{message_id}> {reply}"), next)
                     .map_err(store_err)?;
                 Ok(("sent", format!("to {to}: <{message_id}> ({reply})")))
             }
             Err(f) if f.temporary => {
-                conn.mark_waiting(claim, now, &f.text, retry_at)
+                conn.mark_waiting(claim, stamp(), &f.text, retry_at)
                     .map_err(store_err)?;
                 Ok(("retrying", format!("next attempt {retry_at}: {}", f.text)))
             }
             Err(f) => {
-                conn.mark_failed(claim, now, &f.text, next)
+                conn.mark_failed(claim, stamp(), &f.text, next)
                     .map_err(store_err)?;
                 Ok(("failed", f.text))
             }
