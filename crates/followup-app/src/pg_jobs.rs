@@ -333,7 +333,7 @@ impl PgWorker {
     fn sends(&mut self, now: Timestamp, report: &mut dyn FnMut(Job) -> Result<()>) -> Result<()> {
         let at = now.to_string();
         let why = crate::pg_send::UNKNOWN_WHY_HOSTED;
-        let recovered = crate::pg_send::recover(self.conn()?)?;
+        let recovered = crate::pg_send::recover(self.conn()?, now)?;
         for job in crate::jobs::outbox_jobs(&recovered, &at, why) {
             report(job)?;
         }

@@ -113,9 +113,12 @@ fn through(m: &OutboxMessage, account: &Account) -> OutboxMessage {
 
 /// Marks messages left `sending` by workers that are gone `unknown`: a report of
 /// them.
-pub fn recover(pg: &mut Pg) -> Result<RunReport> {
+pub fn recover(pg: &mut Pg, now: Timestamp) -> Result<RunReport> {
     let mut report = RunReport::default();
-    for (user, id) in pg.recover_sends(UNKNOWN_WHY_HOSTED).map_err(store_err)? {
+    for (user, id) in pg
+        .recover_sends(UNKNOWN_WHY_HOSTED, now)
+        .map_err(store_err)?
+    {
         report.unknown.push(id);
         report.owners.insert(id, user);
     }
@@ -149,7 +152,7 @@ fn failed(
             next: None,
         },
     };
-    pg.send_failed(claim, &after.error, after.first, after.next)
+    pg.send_failed(claim, now, &after.error, after.first, after.next)
         .map_err(store_err)?;
     match after.next {
         Some(next) => report.retrying.push((m.id, next, after.error)),

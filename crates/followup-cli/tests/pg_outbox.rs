@@ -356,6 +356,14 @@ fn messages_leave() -> Outcome {
             "{mail}"
         );
 
+        // /metrics counts them: the thank-you and the follow-up sent, Raj's failed.
+        let (_, metrics) = request(ports[1], "GET", "/metrics", "", "");
+        assert!(
+            metrics.contains("\nfollowup_outbox_finished{state=\"sent\"} 2\n")
+                && metrics.contains("\nfollowup_outbox_finished{state=\"failed\"} 1\n"),
+            "{metrics}"
+        );
+
         // A second pass at the same moment sends nothing more.
         assert!(worker(&then)?.is_empty());
         assert_eq!(to_people().len(), 2);
@@ -513,6 +521,12 @@ fn three_workers_one_killed() -> Outcome {
         }
         // The killed worker held at most one message at a time.
         assert!(unknown <= 1, "{unknown} unknown");
+        // Each ending recorded once for /metrics.
+        let mut want = vec![("sent".to_string(), i64::try_from(total - unknown)?)];
+        if unknown > 0 {
+            want.push(("unknown".to_string(), i64::try_from(unknown)?));
+        }
+        assert_eq!(pg.send_figures(jiff::Timestamp::UNIX_EPOCH)?, want);
         assert!(received.values().all(|&n| n == 1));
         eprintln!(
             "{total} messages of {USERS} users in {took:.1} s by three workers (one killed \

@@ -984,7 +984,14 @@ async fn metrics(State(front): State<Shared>, req: Request) -> Response {
             .queue_figures(now, since)
             .map_err(followup_app::Error::from)?;
         let sends = conn.send_counts(now).map_err(followup_app::Error::from)?;
-        Ok((queue, sends))
+        let start = since
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .map_err(|e| followup_app::Error::input(format!("the start of {since}: {e}")))?
+            .timestamp();
+        let finished = conn
+            .send_figures(start)
+            .map_err(followup_app::Error::from)?;
+        Ok((queue, (sends, finished)))
     })
     .await;
     match figures {
@@ -993,7 +1000,7 @@ async fn metrics(State(front): State<Shared>, req: Request) -> Response {
                 header::CONTENT_TYPE,
                 "text/plain; version=0.0.4; charset=utf-8",
             )],
-            crate::ops::queue_text(&f, &sends, now),
+            crate::ops::queue_text(&f, &sends.0, &sends.1, now),
         )
             .into_response(),
         Err(p) => p.into_response(),

@@ -104,6 +104,7 @@ pub(crate) fn gauge(out: &mut String, name: &str, help: &str, samples: &[(String
 pub fn queue_text(
     f: &followup_store::pg::QueueFigures,
     sends: &followup_store::pg::SendCounts,
+    finished: &[(String, i64)],
     now: Timestamp,
 ) -> String {
     let mut out = String::new();
@@ -151,6 +152,15 @@ pub fn queue_text(
         "followup_outbox_sending",
         "Messages being handed to the mail server now (or left so by a worker that stopped, until the next recovery).",
         &[(String::new(), sends.sending.to_string())],
+    );
+    gauge(
+        &mut out,
+        "followup_outbox_finished",
+        "Messages of every user's outbox finished yesterday and today (UTC) by state (sent: done; failed and unknown: their users look at them).",
+        &finished
+            .iter()
+            .map(|(st, n)| (format!("{{state=\"{st}\"}}"), n.to_string()))
+            .collect::<Vec<_>>(),
     );
     out
 }

@@ -23,6 +23,20 @@ CREATE TABLE send_queue (
     session   text
 );
 
+-- Every message a worker finished, when: `sent`, `failed` (for good) or `unknown` (its
+-- worker stopped while handing it over). Written by the workers as the connecting
+-- role, in the transaction that marks the message, and only added to (a worker's
+-- recovery drops rows older than a week): what `/metrics` counts of every user's
+-- outbox, as `digest_run` is for the digests. Not under row-level security either.
+CREATE TABLE send_done (
+    outbox_id bigint NOT NULL,
+    user_id   bigint NOT NULL REFERENCES app_user ON DELETE CASCADE,
+    state     text   NOT NULL CHECK (state IN ('sent', 'failed', 'unknown')),
+    at        bigint NOT NULL
+);
+
+CREATE INDEX send_done_at ON send_done (at);
+
 CREATE INDEX send_queue_due ON send_queue (next_try, outbox_id) WHERE state = 'queued';
 CREATE INDEX send_queue_sending ON send_queue (outbox_id) WHERE state = 'sending';
 

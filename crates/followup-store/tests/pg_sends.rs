@@ -129,7 +129,7 @@ fn claimed_once() -> Outcome {
         assert!(two.claim_send(t(NOW), None)?.is_none());
         assert_eq!(pg.send_counts(t(NOW))?.sending, 2);
         // A live worker's claims are not recovered by another.
-        assert!(pg.recover_sends("gone")?.is_empty());
+        assert!(pg.recover_sends("gone", t(NOW))?.is_empty());
 
         // Accepted: sent, logged as a thank-you by email to Jane, in Ann's history.
         let tid = one.send_sent(&c1, t("2026-12-01T13:00:05Z"), "250 2.0.0 Ok")?;
@@ -155,6 +155,7 @@ fn claimed_once() -> Outcome {
         // A temporary failure: queued again for later, not due before then.
         two.send_failed(
             &c2,
+            t(NOW),
             "421 try later",
             Some(t(NOW)),
             Some(t("2026-12-01T13:10:00Z")),
@@ -170,7 +171,13 @@ fn claimed_once() -> Outcome {
         assert_eq!(c3.message.id, b1);
         assert_eq!(c3.message.attempts, 2);
         // Refused for good: failed, never claimed again.
-        one.send_failed(&c3, "550 no such user", Some(t(NOW)), None)?;
+        one.send_failed(
+            &c3,
+            t("2026-12-01T13:10:02Z"),
+            "550 no such user",
+            Some(t(NOW)),
+            None,
+        )?;
         assert_eq!(state(&mut pg, bob.0, b1)?, OutboxState::Failed);
         // Only the one asked for: the later message once due, by its user only.
         assert!(one
@@ -186,13 +193,17 @@ fn claimed_once() -> Outcome {
         one.send_sent(&c4, t("2026-12-01T14:00:01Z"), "250")?;
         let counts = pg.send_counts(t("2026-12-02T00:00:00Z"))?;
         assert_eq!((counts.due, counts.sending), (0, 0));
+        // What /metrics counts: two sent, one failed (the retry is not an ending).
+        let done = pg.send_figures(t("2026-12-01T00:00:00Z"))?;
+        assert_eq!(done, vec![("failed".into(), 1), ("sent".into(), 2)]);
+        assert!(pg.send_figures(t("2026-12-01T14:00:02Z"))?.is_empty());
         Ok(())
     })
 }
 
 fn recover_soon(pg: &mut Pg) -> Result<Vec<(i64, i64)>, Failed> {
     for _ in 0..100 {
-        let r = pg.recover_sends("its worker stopped")?;
+        let r = pg.recover_sends("its worker stopped", t(NOW))?;
         if !r.is_empty() {
             return Ok(r);
         }
@@ -214,6 +225,10 @@ fn killed_while_sending() -> Outcome {
         drop(gone);
         let mut other = Pg::open(&db.url)?;
         assert_eq!(recover_soon(&mut other)?, vec![(ann.0, a1)]);
+        assert_eq!(
+            other.send_figures(t(NOW))?,
+            vec![("unknown".to_string(), 1)]
+        );
         let m = pg.user_store(ann.0).outbox_message(a1)?;
         assert_eq!(m.state, OutboxState::Unknown);
         assert_eq!(m.error.as_deref(), Some("its worker stopped"));
@@ -224,7 +239,7 @@ fn killed_while_sending() -> Outcome {
         assert_eq!(next.message.id, a2);
         assert!(other.claim_send(t(NOW), None)?.is_none());
         // Found once; the claim this session holds is not its own orphan.
-        assert!(other.recover_sends("again")?.is_empty());
+        assert!(other.recover_sends("again", t(NOW))?.is_empty());
         // The user queues it again: due, claimed, sent.
         other.send_sent(&next, t(NOW), "250")?;
         pg.user_store(ann.0).outbox_retry(a1, t(NOW))?;

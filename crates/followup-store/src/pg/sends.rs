@@ -447,16 +447,18 @@ impl Pg {
         if n != 1 {
             return Err(claim_lost(id, m.state));
         }
+        finished(&mut tx, user, id, "sent", at)?;
         release(&mut tx, id)?;
         tx.commit().map_err(pg_err)?;
         Ok(tid)
     }
 
-    /// Records a failure of the claimed message: `next` is when to try again (state
-    /// `queued`), or `None` to stop (state `failed`); releases the claim.
+    /// Records a failure of the claimed message at `at`: `next` is when to try again
+    /// (state `queued`), or `None` to stop (state `failed`); releases the claim.
     pub fn send_failed(
         &mut self,
         claim: &SendClaim,
+        at: Timestamp,
         error: &str,
         first_failure: Option<Timestamp>,
         next: Option<Timestamp>,
@@ -483,15 +485,19 @@ impl Pg {
             let m = one(&mut tx, user, id)?;
             return Err(claim_lost(id, m.state));
         }
+        if next.is_none() {
+            finished(&mut tx, user, id, "failed", at)?;
+        }
         release(&mut tx, id)?;
         tx.commit().map_err(pg_err)?;
         Ok(())
     }
 
     /// Marks every message left `sending` by a worker that is gone `unknown`, with
-    /// `why`; returns them as (user, message id). Messages this session holds are left
-    /// alone.
-    pub fn recover_sends(&mut self, why: &str) -> Result<Vec<(i64, i64)>> {
+    /// `why`, at `now`; returns them as (user, message id). Messages this session holds
+    /// are left alone. Also drops the records of messages finished over a week before
+    /// `now` ([`Pg::send_figures`]).
+    pub fn recover_sends(&mut self, why: &str, now: Timestamp) -> Result<Vec<(i64, i64)>> {
         let session = self.session()?;
         let mut tx = self.client.transaction().map_err(pg_err)?;
         let rows = tx
@@ -500,6 +506,9 @@ impl Pg {
                   WHERE state = 'sending' ORDER BY outbox_id FOR UPDATE SKIP LOCKED",
                 &[],
             )
+            .map_err(pg_err)?;
+        let week_ago = ts("now", now)?.saturating_sub(7 * 24 * 3600 * 1_000_000_000);
+        tx.execute("DELETE FROM send_done WHERE at < $1", &[&week_ago])
             .map_err(pg_err)?;
         let mut gone = Vec::new();
         for row in &rows {
@@ -544,6 +553,14 @@ impl Pg {
                 marked.push((user, id));
             }
         }
+        tx.batch_execute("RESET ROLE").map_err(pg_err)?;
+        for &(user, id) in &marked {
+            tx.execute(
+                "INSERT INTO send_done (outbox_id, user_id, state, at) VALUES ($1, $2, 'unknown', $3)",
+                &[&id, &user, &ts("now", now)?],
+            )
+            .map_err(pg_err)?;
+        }
         tx.commit().map_err(pg_err)?;
         Ok(marked)
     }
@@ -571,6 +588,22 @@ impl Pg {
                 .transpose()?,
             sending: usize::try_from(sending).unwrap_or(0),
         })
+    }
+
+    /// Messages of every user finished at or after `since`, by state (`sent`, `failed`,
+    /// `unknown`), in the order of the states' names.
+    pub fn send_figures(&mut self, since: Timestamp) -> Result<Vec<(String, i64)>> {
+        Ok(self
+            .client
+            .query(
+                "SELECT state, count(*) FROM send_done WHERE at >= $1 GROUP BY state
+                 ORDER BY state",
+                &[&ts("since", since)?],
+            )
+            .map_err(pg_err)?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect())
     }
 
     /// Releases message `id`'s claim lock outside a marking (the claim was not made).
@@ -621,6 +654,25 @@ fn claim_as_user(
         .map_err(pg_err)?;
     }
     Ok(m)
+}
+
+/// Records that message `id` of `user` finished as `state` at `at`, inside its
+/// marking transaction (acting as the user): as the connecting role, which owns
+/// `send_done`, then as the user again.
+fn finished(
+    tx: &mut Transaction<'_>,
+    user: i64,
+    id: i64,
+    state: &str,
+    at: Timestamp,
+) -> Result<()> {
+    tx.batch_execute("RESET ROLE").map_err(pg_err)?;
+    tx.execute(
+        "INSERT INTO send_done (outbox_id, user_id, state, at) VALUES ($1, $2, $3, $4)",
+        &[&id, &user, &state, &ts("at", at)?],
+    )
+    .map_err(pg_err)?;
+    as_user(tx, user)
 }
 
 /// Releases message `id`'s claim lock inside the marking transaction, just before its
