@@ -34,6 +34,7 @@
 //! per session is held at a time, so a session holds at most one such lock.
 
 use jiff::Timestamp;
+use postgres::types::Type;
 use postgres::Transaction;
 
 use super::facts::{insert_touchpoint, query, require_application, Cols, Refused, Tx};
@@ -359,18 +360,18 @@ impl Pg {
         // A few candidates, so that one held elsewhere (its lock, or its outbox row
         // being changed by its user) does not hide the rest.
         let picked = match only {
-            None => tx.query(
+            None => tx.query_typed(
                 "SELECT outbox_id, user_id FROM send_queue
                   WHERE state = 'queued' AND next_try <= $1
                   ORDER BY next_try, outbox_id LIMIT 8 FOR UPDATE SKIP LOCKED",
-                &[&now],
+                &[(&now, Type::INT8)],
             ),
-            Some((user, id)) => tx.query(
+            Some((user, id)) => tx.query_typed(
                 "SELECT outbox_id, user_id FROM send_queue
                   WHERE state = 'queued' AND next_try <= $1 AND outbox_id = $2
                     AND user_id = $3
                   FOR UPDATE SKIP LOCKED",
-                &[&now, &id, &user],
+                &[(&now, Type::INT8), (&id, Type::INT8), (&user, Type::INT8)],
             ),
         }
         .map_err(pg_err)?;
@@ -378,7 +379,10 @@ impl Pg {
             let (id, user): (i64, i64) = (row.get(0), row.get(1));
             let (a, b) = lock_keys(id);
             let locked: bool = tx
-                .query_one("SELECT pg_try_advisory_lock($1, $2)", &[&a, &b])
+                .query_typed_one(
+                    "SELECT pg_try_advisory_lock($1, $2)",
+                    &[(&a, Type::INT4), (&b, Type::INT4)],
+                )
                 .map_err(pg_err)?
                 .get(0);
             if !locked {
@@ -394,7 +398,10 @@ impl Pg {
                 }
             };
             let Some(m) = marked else {
-                let _ = tx.execute("SELECT pg_advisory_unlock($1, $2)", &[&a, &b]);
+                let _ = tx.execute_typed(
+                    "SELECT pg_advisory_unlock($1, $2)",
+                    &[(&a, Type::INT4), (&b, Type::INT4)],
+                );
                 continue;
             };
             if let Err(e) = tx.commit() {
@@ -415,11 +422,12 @@ impl Pg {
     pub fn send_sent(&mut self, claim: &SendClaim, at: Timestamp, reply: &str) -> Result<i64> {
         let (user, id) = (claim.user_id, claim.message.id);
         let mut tx = self.user_transaction(user)?;
-        let rows = query(
-            &mut tx,
-            &format!("SELECT {COLUMNS} FROM outbox WHERE user_id = $1 AND id = $2 FOR UPDATE"),
-            &[&user, &id],
-        )?;
+        let rows = tx
+            .query_typed(
+                &format!("SELECT {COLUMNS} FROM outbox WHERE user_id = $1 AND id = $2 FOR UPDATE"),
+                &[(&user, Type::INT8), (&id, Type::INT8)],
+            )
+            .map_err(pg_err)?;
         let m = match rows.first() {
             Some(row) => message(&mut Cols::new(row))?,
             None => {
@@ -437,11 +445,17 @@ impl Pg {
         tp.channel = Some(Channel::Email);
         let tid = insert_touchpoint(&mut tx, user, m.application_id, &tp)?;
         let n = tx
-            .execute(
+            .execute_typed(
                 "UPDATE outbox SET state = 'sent', sent_at = $3, reply = $4, error = NULL,
                     touchpoint_id = $5
                   WHERE user_id = $1 AND id = $2 AND state = 'sending'",
-                &[&user, &id, &ts("at", at)?, &reply, &tid],
+                &[
+                    (&user, Type::INT8),
+                    (&id, Type::INT8),
+                    (&ts("at", at)?, Type::INT8),
+                    (&reply, Type::TEXT),
+                    (&tid, Type::INT8),
+                ],
             )
             .map_err(pg_err)?;
         if n != 1 {
@@ -467,17 +481,17 @@ impl Pg {
         let mut tx = self.user_transaction(user)?;
         let state = if next.is_some() { "queued" } else { "failed" };
         let n = tx
-            .execute(
+            .execute_typed(
                 "UPDATE outbox SET state = $3, error = $4, first_failure = $5,
                     next_try = coalesce($6, next_try)
                   WHERE user_id = $1 AND id = $2 AND state = 'sending'",
                 &[
-                    &user,
-                    &id,
-                    &state,
-                    &error,
-                    &opt_ts("first_failure", first_failure)?,
-                    &opt_ts("next_try", next)?,
+                    (&user, Type::INT8),
+                    (&id, Type::INT8),
+                    (&state, Type::TEXT),
+                    (&error, Type::TEXT),
+                    (&opt_ts("first_failure", first_failure)?, Type::INT8),
+                    (&opt_ts("next_try", next)?, Type::INT8),
                 ],
             )
             .map_err(pg_err)?;
@@ -627,29 +641,27 @@ fn claim_as_user(
     session: &str,
 ) -> Result<Option<OutboxMessage>> {
     as_user(tx, user)?;
-    let free = tx
-        .query(
-            "SELECT id FROM outbox WHERE user_id = $1 AND id = $2 AND state = 'queued'
-              FOR UPDATE SKIP LOCKED",
-            &[&user, &id],
+    let rows = tx
+        .query_typed(
+            &format!(
+                "UPDATE outbox SET state = 'sending', attempts = attempts + 1
+                  WHERE id = (SELECT id FROM outbox
+                               WHERE user_id = $1 AND id = $2 AND state = 'queued'
+                               FOR UPDATE SKIP LOCKED)
+                  RETURNING {COLUMNS}"
+            ),
+            &[(&user, Type::INT8), (&id, Type::INT8)],
         )
         .map_err(pg_err)?;
-    let m = if free.is_empty() {
-        None
-    } else {
-        tx.execute(
-            "UPDATE outbox SET state = 'sending', attempts = attempts + 1
-              WHERE user_id = $1 AND id = $2",
-            &[&user, &id],
-        )
-        .map_err(pg_err)?;
-        Some(one(tx, user, id)?)
-    };
+    let m = rows
+        .first()
+        .map(|row| message(&mut Cols::new(row)))
+        .transpose()?;
     tx.batch_execute("RESET ROLE").map_err(pg_err)?;
     if m.is_some() {
-        tx.execute(
+        tx.execute_typed(
             "UPDATE send_queue SET session = $2 WHERE outbox_id = $1",
-            &[&id, &session],
+            &[(&id, Type::INT8), (&session, Type::TEXT)],
         )
         .map_err(pg_err)?;
     }
@@ -667,9 +679,14 @@ fn finished(
     at: Timestamp,
 ) -> Result<()> {
     tx.batch_execute("RESET ROLE").map_err(pg_err)?;
-    tx.execute(
+    tx.execute_typed(
         "INSERT INTO send_done (outbox_id, user_id, state, at) VALUES ($1, $2, $3, $4)",
-        &[&id, &user, &state, &ts("at", at)?],
+        &[
+            (&id, Type::INT8),
+            (&user, Type::INT8),
+            (&state, Type::TEXT),
+            (&ts("at", at)?, Type::INT8),
+        ],
     )
     .map_err(pg_err)?;
     as_user(tx, user)
@@ -680,8 +697,11 @@ fn finished(
 /// recovery away, and after it the message is no longer `sending`.
 fn release(tx: &mut Transaction<'_>, id: i64) -> Result<()> {
     let (a, b) = lock_keys(id);
-    tx.execute("SELECT pg_advisory_unlock($1, $2)", &[&a, &b])
-        .map_err(pg_err)?;
+    tx.execute_typed(
+        "SELECT pg_advisory_unlock($1, $2)",
+        &[(&a, Type::INT4), (&b, Type::INT4)],
+    )
+    .map_err(pg_err)?;
     Ok(())
 }
 
