@@ -396,6 +396,8 @@ pub struct Submitted {
     pub after: OutboxMessage,
     /// Another run held the lock: the message leaves with that run or the next.
     pub busy: bool,
+    /// Why it could not be sent at once (PostgreSQL: a worker sends it later).
+    pub kick_error: Option<String>,
 }
 
 /// Queues a prepared message (`followup send`, the draft page's "Send now" and
@@ -405,14 +407,20 @@ pub fn submit(ctx: &Ctx, p: &Prepared, clock: &dyn Fn() -> Timestamp) -> Result<
     let queued = queue(ctx, p)?;
     let mut after = queued.clone();
     let mut busy = false;
+    let mut kick_error = None;
     if queued.at <= ctx.now {
         busy = match kick(ctx, queued.id, clock) {
             Ok(busy) => busy,
             // On PostgreSQL the message is queued (committed): what failed now is left
             // to the workers (a message claimed and not marked is recovered
             // `unknown`), and the request answers with the message as it stands, so a
-            // client that sends it again does not queue a second copy.
-            Err(_) if ctx.pg().is_some() => true,
+            // client that sends it again does not queue a second copy. The failure is
+            // said on standard error (the server's log) and in the answer.
+            Err(e) if ctx.pg().is_some() => {
+                eprintln!("outbox: message {} could not leave now: {e}", queued.id);
+                kick_error = Some(e.to_string());
+                false
+            }
             Err(e) => return Err(e),
         };
         after = ctx.facts()?.outbox_message(queued.id).map_err(store_err)?;
@@ -421,6 +429,7 @@ pub fn submit(ctx: &Ctx, p: &Prepared, clock: &dyn Fn() -> Timestamp) -> Result<
         queued,
         after,
         busy,
+        kick_error,
     })
 }
 
@@ -436,7 +445,7 @@ pub fn kick(ctx: &Ctx, id: i64, clock: &dyn Fn() -> Timestamp) -> Result<bool> {
     // A connection of its own, not the pool's: a claim is a lock of the connection's
     // session, which ends with it however this call ends (an error, a panic), so a
     // message left `sending` is never held by a connection kept for later requests.
-    let mut conn = followup_store::pg::Pg::open(pg.pool.url()).map_err(store_err)?;
+    let mut conn = pg.pool.connect_own().map_err(store_err)?;
     let report = crate::pg_send::send_due(
         &mut conn,
         &account,
@@ -535,6 +544,9 @@ pub struct RunReport {
     pub failed: Vec<(i64, String)>,
     /// On PostgreSQL, whose each message is: message id -> account id.
     pub owners: std::collections::HashMap<i64, i64>,
+    /// The mail server could not be reached: the messages tried wait for their next
+    /// attempt, and the run stops there.
+    pub unreachable: bool,
 }
 
 /// The lock file of the dispatcher: `<db>.outbox-lock`.

@@ -377,8 +377,9 @@ impl PgWorker {
                 report(job)?;
             }
             // Fewer than a batch: nothing more is due (a message tried and refused
-            // waits for its next try, later).
-            if done < SEND_BATCH {
+            // waits for its next try, later). A server out of reach: the next pass
+            // tries again, rather than this one connecting again for every batch.
+            if done < SEND_BATCH || sent.unreachable {
                 return Ok(());
             }
         }

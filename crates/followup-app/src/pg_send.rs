@@ -67,6 +67,7 @@ pub fn send_due(
                 temporary: true,
             });
             failed(pg, &claim, &f, clock(), ctx_of, &mut report)?;
+            report.unreachable = true;
             continue;
         };
         let bytes = match bytes_of(&through(m, account), clock()) {

@@ -211,10 +211,10 @@ fn submitted_words(ctx: &Ctx, p: &Prepared, done: &Submitted) -> String {
         OutboxState::Queued if done.queued.at <= ctx.now => format!(
             "Queued the {} to {to}, but it could not leave yet ({}): it is tried again by itself.",
             m.kind,
-            if done.busy {
-                "another run is sending"
-            } else {
-                m.error.as_deref().unwrap_or("the server did not take it")
+            match (&done.kick_error, done.busy) {
+                (Some(e), _) => e.as_str(),
+                (None, true) => "another run is sending",
+                (None, false) => m.error.as_deref().unwrap_or("the server did not take it"),
             }
         ),
         OutboxState::Queued => format!(
@@ -233,7 +233,9 @@ fn submitted_words(ctx: &Ctx, p: &Prepared, done: &Submitted) -> String {
 /// Sends message `id` if due now (after a retry; on SQLite every due message),
 /// ignoring a missing account (the message stays queued and the Outbox page says why).
 fn kick(ctx: &Ctx, id: i64, clock: &dyn Fn() -> Timestamp) {
-    let _ = outbox::kick(ctx, id, clock);
+    if let Err(e) = outbox::kick(ctx, id, clock) {
+        eprintln!("outbox: message {id} could not leave now: {e}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------

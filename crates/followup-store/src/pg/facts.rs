@@ -1757,13 +1757,13 @@ fn renumbered(tx: &mut Tx<'_>, backup: &Backup) -> std::result::Result<Backup, R
 fn restore_all(tx: &mut Tx<'_>, user: i64, backup: &Backup) -> std::result::Result<(), Refused> {
     // A message being handed to a mail server is a worker's until it marks it: its
     // row is not replaced under it.
-    if !tx
-        .query(
-            "SELECT 1 FROM outbox WHERE user_id = $1 AND state = 'sending' LIMIT 1",
-            &[&user],
-        )?
-        .is_empty()
-    {
+    // Locked, so that no claim starts on a row about to be replaced (claims skip
+    // locked rows) and one under way is waited for, then seen.
+    let states = tx.query(
+        "SELECT state FROM outbox WHERE user_id = $1 FOR UPDATE",
+        &[&user],
+    )?;
+    if states.iter().any(|r| r.get::<_, &str>(0) == "sending") {
         return Err(Refused::Store(StoreError::invalid(
             "outbox",
             "a message is being sent right now (or was, by a worker that stopped: the next \

@@ -58,6 +58,8 @@ pub struct PgPool {
     pool: r2d2::Pool<PgManager>,
     /// The URL without its password, for messages.
     url: String,
+    /// The URL as given, for [`PgPool::connect_own`]; never shown.
+    full: String,
 }
 
 impl std::fmt::Debug for PgPool {
@@ -94,10 +96,21 @@ pub fn pool(url: &str, size: u32) -> Result<PgPool> {
             url: shown.clone(),
             reason: e.to_string(),
         })?;
-    Ok(PgPool { pool, url: shown })
+    Ok(PgPool {
+        pool,
+        url: shown,
+        full: url.to_string(),
+    })
 }
 
 impl PgPool {
+    /// A connection of its own to the pool's database, outside the pool (not counted
+    /// in its size, closed when dropped): for a claim, which is a lock of the
+    /// connection's session and must end with it however its user ends.
+    pub fn connect_own(&self) -> Result<Pg> {
+        Pg::connect(&self.full)
+    }
+
     /// A connection, waiting at most [`POOL_WAIT`] for one to be free.
     pub fn get_pg(&self) -> Result<PooledPg> {
         self.pool.get().map_err(|e| StoreError::PgConnect {

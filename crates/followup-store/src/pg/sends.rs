@@ -398,10 +398,14 @@ impl Pg {
                 }
             };
             let Some(m) = marked else {
-                let _ = tx.execute_typed(
+                if let Err(e) = tx.execute_typed(
                     "SELECT pg_advisory_unlock($1, $2)",
                     &[(&a, Type::INT4), (&b, Type::INT4)],
-                );
+                ) {
+                    drop(tx);
+                    self.unlock(id);
+                    return Err(pg_err(e));
+                }
                 continue;
             };
             if let Err(e) = tx.commit() {
