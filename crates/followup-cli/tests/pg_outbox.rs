@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 
 use followup_store::pg::Pg;
 
-use http::{free_port, request, Server};
+use http::{free_port, post_form, request, request_as, sign_in, Server};
 use libtest_mimic::{Arguments, Failed, Trial};
 use pg_db::{Outcome, TestDb};
 use serde_json::{json, Value};
@@ -55,6 +55,7 @@ fn main() -> ExitCode {
 /// A Friday, 10:00 in New York.
 const NOW: &str = "2026-12-04T15:00:00Z";
 const SERVICE: &str = "jobs@followup.example";
+const PASSWORD: &str = "correct horse battery";
 
 fn with_sink_and_db(test: impl FnOnce(&Sink, &TestDb, &Path) -> Result<(), Failed>) -> Outcome {
     let root = tempfile::tempdir().map_err(|e| e.to_string())?;
@@ -115,8 +116,21 @@ fn messages_leave() -> Outcome {
         let mut tokens = Vec::new();
         for who in ["ann@example.com", "bob@example.com"] {
             let mut c = followup(&home, sink, &db.url, NOW);
-            c.args(["admin", "create-user", who]);
-            run(c)?;
+            c.args(["admin", "create-user", who, "--password-stdin"])
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped());
+            let mut child = c.spawn()?;
+            std::io::Write::write_all(
+                &mut child.stdin.take().ok_or("no stdin")?,
+                PASSWORD.as_bytes(),
+            )?;
+            let out = child.wait_with_output()?;
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             let mut c = followup(&home, sink, &db.url, NOW);
             c.args(["admin", "token", who]);
             tokens.push(run(c)?.trim().to_string());
@@ -376,6 +390,49 @@ fn messages_leave() -> Outcome {
             .collect();
         states.sort();
         assert_eq!(states, vec!["failed", "sent", "sent"], "{text}");
+
+        // The web app's own way, signed in: the draft page offers "Send now" and
+        // "Schedule" (the service has a mail account), and its form schedules Raj's
+        // follow-up for the plan's moment.
+        let cookie = sign_in(ports[1], "ann@example.com", PASSWORD).ok_or("no session")?;
+        let (s, page) = request_as(
+            ports[1],
+            "GET",
+            &format!("/applications/{app}/draft?kind=follow-up&to=Raj%20Patel"),
+            &format!("Cookie: {cookie}"),
+            "",
+        );
+        assert_eq!(s, 200, "{page}");
+        assert!(page.contains("id=\"schedule\"") && !page.contains("id=\"no-account\""));
+        let field = |name: &str| {
+            page.split(&format!("name=\"{name}\" value=\""))
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .map(str::to_string)
+                .ok_or(format!("no {name} on the draft page"))
+        };
+        let form = format!(
+            "csrf={}&idem={}&kind=follow-up&to=Raj%20Patel&at=recommended&confirm_warnings=yes",
+            field("csrf")?,
+            field("idem")?
+        );
+        let (s, to) = post_form(
+            ports[0],
+            &format!("/applications/{app}/send"),
+            &cookie,
+            &form,
+        );
+        assert_eq!(s, 303, "{to}");
+        let (_, text) = request(ports[0], "GET", "/api/outbox", ann, "");
+        let list = json_of(&text)?;
+        let raj_follow_up = list["messages"]
+            .as_array()
+            .ok_or("no messages")?
+            .iter()
+            .find(|m| m["kind"] == "follow-up" && m["to"].as_str().unwrap_or("").contains("busy@"))
+            .ok_or(format!("no follow-up to Raj in {text}"))?
+            .clone();
+        assert_eq!(raj_follow_up["state"], "queued", "{text}");
         Ok(())
     })
 }

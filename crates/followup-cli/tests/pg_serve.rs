@@ -34,7 +34,7 @@ mod http;
 #[path = "../../followup-store/tests/pg_db/mod.rs"]
 mod pg_db;
 
-use http::{free_port, request_as, sign_in, Server};
+use http::{free_port, post_form, request_as, sign_in, Server};
 use pg_db::{with_db, Outcome};
 
 const NOW: &str = "2026-12-04T15:00:00Z";
@@ -484,36 +484,6 @@ fn each_account_keeps_its_own_settings() -> Outcome {
         assert!(page.contains("Kept for your account only"), "{page}");
         Ok(())
     })
-}
-
-/// A page form posted with the session cookie (from the site itself): the status and
-/// the `Location` it leads to.
-fn post_form(port: u16, path: &str, cookie: &str, form: &str) -> (u16, String) {
-    use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        s,
-        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://127.0.0.1:{port}\r\nCookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
-        form.len()
-    )
-    .unwrap();
-    let mut text = String::new();
-    s.read_to_string(&mut text).unwrap();
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let location = text
-        .lines()
-        .take_while(|l| !l.trim().is_empty())
-        .find_map(|l| {
-            let (name, value) = l.split_once(':')?;
-            name.eq_ignore_ascii_case("location")
-                .then(|| value.trim().to_string())
-        })
-        .unwrap_or_default();
-    (status, location)
 }
 
 fn sent_twice_records_once() -> Outcome {
