@@ -433,6 +433,40 @@ fn messages_leave() -> Outcome {
             .ok_or(format!("no follow-up to Raj in {text}"))?
             .clone();
         assert_eq!(raj_follow_up["state"], "queued", "{text}");
+
+        // Bob's own pages' forms reach none of Ann's messages: cancel, edit, retry.
+        let bob_cookie = sign_in(ports[0], "bob@example.com", PASSWORD).ok_or("no session")?;
+        let (s, page) = request_as(
+            ports[0],
+            "GET",
+            "/new",
+            &format!("Cookie: {bob_cookie}"),
+            "",
+        );
+        assert_eq!(s, 200, "{page}");
+        let bob_csrf = page
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .ok_or("no form token on Bob's New page")?
+            .to_string();
+        let id = raj_follow_up["id"].as_i64().ok_or("no id")?;
+        for (action, extra) in [
+            ("cancel", ""),
+            ("edit", "&at=2026-12-30%2010%3A00"),
+            ("retry", ""),
+        ] {
+            let form = format!("csrf={bob_csrf}&idem=bob-{action}{extra}");
+            let (s, to) = post_form(
+                ports[1],
+                &format!("/outbox/{id}/{action}"),
+                &bob_cookie,
+                &form,
+            );
+            assert_eq!(s, 404, "{action}: {s} {to}");
+        }
+        let (_, after) = request(ports[0], "GET", "/api/outbox", ann, "");
+        assert_eq!(json_of(&after)?, list, "Ann's outbox changed");
         Ok(())
     })
 }
