@@ -66,7 +66,20 @@ pub fn no_account(ctx: &Ctx) -> Option<String> {
     };
     followup_app::mail::Account::sending_for(ctx)
         .err()
-        .map(|e| format!("Sending needs a mail account ({e}): {setup}."))
+        .map(|e| {
+            // With no server at all, the setup says everything the error would.
+            if ctx
+                .settings
+                .mail
+                .smtp
+                .as_deref()
+                .is_none_or(|s| s.trim().is_empty())
+            {
+                format!("Sending needs a mail account: {setup}.")
+            } else {
+                format!("Sending needs a mail account ({e}): {setup}.")
+            }
+        })
 }
 
 /// What a send asks.
