@@ -26,7 +26,7 @@ use followup_store::pg::Pg;
 use libtest_mimic::{Arguments, Failed, Trial};
 use pg_db::{Outcome, TestDb};
 use serde_json::Value;
-use smtp_sink::Sink;
+use smtp_sink::{Sink, Workers};
 
 fn main() -> ExitCode {
     let args = Arguments::from_args();
@@ -121,16 +121,12 @@ fn lines(out: &str) -> Result<Vec<Value>, Failed> {
         .collect()
 }
 
-/// The recipient of a received message (its `To:` header).
+/// The recipient of a received message (its `To:` header), its address only.
 fn recipient(message: &str) -> Option<String> {
-    let line = message
-        .lines()
-        .take_while(|l| !l.is_empty())
-        .find(|l| l.to_ascii_lowercase().starts_with("to:"))?;
-    let v = line[3..].trim();
+    let v = smtp_sink::header(message, "To")?;
     let v = match (v.find('<'), v.rfind('>')) {
         (Some(a), Some(b)) if a < b => &v[a + 1..b],
-        _ => v,
+        _ => &v,
     };
     Some(v.to_string())
 }
@@ -363,18 +359,6 @@ fn http(addr: &str, method: &str, path: &str) -> Result<String, Failed> {
     let mut out = String::new();
     c.read_to_string(&mut out)?;
     Ok(out)
-}
-
-/// Kills and reaps every child on drop (a failed assertion leaves none behind).
-struct Workers(Vec<Child>);
-
-impl Drop for Workers {
-    fn drop(&mut self) {
-        for c in &mut self.0 {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
 }
 
 fn three_workers_one_killed_send_each_user_one_digest() -> Outcome {

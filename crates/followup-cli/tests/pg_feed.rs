@@ -438,12 +438,7 @@ fn each_users_own(db: &TestDb) -> Result<(), Failed> {
     assert!(page.contains("id=\"feed\""), "{page}");
     assert!(page.contains(&format!("value=\"http://127.0.0.1:{}{renewed}\"", ports[0])));
     assert!(page.contains(">New address</button>") && page.contains(">Turn off</button>"));
-    let csrf = page
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .unwrap()
-        .to_string();
+    let csrf = http::form_field(&page, "csrf").unwrap();
     let form = |port, action: &str, csrf: &str| {
         let (s, headers, _) = exchange(
             port,

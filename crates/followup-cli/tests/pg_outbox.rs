@@ -31,11 +31,11 @@ use std::time::{Duration, Instant};
 
 use followup_store::pg::Pg;
 
-use http::{free_port, post_form, request, request_as, sign_in, Server};
+use http::{form_field, free_port, post_form, request, request_as, sign_in, Server};
 use libtest_mimic::{Arguments, Failed, Trial};
 use pg_db::{Outcome, TestDb};
 use serde_json::{json, Value};
-use smtp_sink::Sink;
+use smtp_sink::{header, Sink, Workers};
 
 fn main() -> ExitCode {
     let args = Arguments::from_args();
@@ -85,24 +85,6 @@ fn run(mut c: Command) -> Result<String, Failed> {
         return Err(format!("{stdout}\n{}", String::from_utf8_lossy(&out.stderr)).into());
     }
     Ok(stdout)
-}
-
-/// The value of header `name` of a received message.
-fn header(message: &str, name: &str) -> Option<String> {
-    let want = format!("{}:", name.to_ascii_lowercase());
-    let mut lines = message.lines().take_while(|l| !l.is_empty()).peekable();
-    while let Some(line) = lines.next() {
-        if line.to_ascii_lowercase().starts_with(&want) {
-            let mut v = line[want.len()..].trim().to_string();
-            while let Some(next) = lines.peek().filter(|l| l.starts_with([' ', '\t'])) {
-                v.push(' ');
-                v.push_str(next.trim());
-                lines.next();
-            }
-            return Some(v);
-        }
-    }
-    None
 }
 
 fn json_of(text: &str) -> Result<Value, Failed> {
@@ -404,13 +386,8 @@ fn messages_leave() -> Outcome {
         );
         assert_eq!(s, 200, "{page}");
         assert!(page.contains("id=\"schedule\"") && !page.contains("id=\"no-account\""));
-        let field = |name: &str| {
-            page.split(&format!("name=\"{name}\" value=\""))
-                .nth(1)
-                .and_then(|rest| rest.split('"').next())
-                .map(str::to_string)
-                .ok_or(format!("no {name} on the draft page"))
-        };
+        let field =
+            |name: &str| form_field(&page, name).ok_or(format!("no {name} on the draft page"));
         let form = format!(
             "csrf={}&idem={}&kind=follow-up&to=Raj%20Patel&at=recommended&confirm_warnings=yes",
             field("csrf")?,
@@ -444,12 +421,7 @@ fn messages_leave() -> Outcome {
             "",
         );
         assert_eq!(s, 200, "{page}");
-        let bob_csrf = page
-            .split("name=\"csrf\" value=\"")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .ok_or("no form token on Bob's New page")?
-            .to_string();
+        let bob_csrf = form_field(&page, "csrf").ok_or("no form token on Bob's New page")?;
         let id = raj_follow_up["id"].as_i64().ok_or("no id")?;
         for (action, extra) in [
             ("cancel", ""),
@@ -469,18 +441,6 @@ fn messages_leave() -> Outcome {
         assert_eq!(json_of(&after)?, list, "Ann's outbox changed");
         Ok(())
     })
-}
-
-/// A worker process, killed when dropped.
-struct Workers(Vec<Child>);
-
-impl Drop for Workers {
-    fn drop(&mut self) {
-        for c in &mut self.0 {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
 }
 
 /// Users `1..=n`, each with one application, one contact and `per` messages queued

@@ -34,7 +34,7 @@ mod http;
 #[path = "../../followup-store/tests/pg_db/mod.rs"]
 mod pg_db;
 
-use http::{free_port, post_form, request_as, sign_in, Server};
+use http::{form_field, free_port, post_form, request_as, sign_in, Server};
 use pg_db::{with_db, Outcome};
 
 const NOW: &str = "2026-12-04T15:00:00Z";
@@ -562,12 +562,7 @@ fn sent_twice_records_once() -> Outcome {
             "",
         );
         assert_eq!(status, 200, "{page}");
-        let csrf = page
-            .split("name=\"csrf\" value=\"")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .ok_or("no form token on the page")?
-            .to_string();
+        let csrf = form_field(&page, "csrf").ok_or("no form token on the page")?;
         let form = format!("csrf={csrf}&idem=reply-form-1&note=Thanks%20for%20your%20time");
         for port in ports {
             let (status, to) =

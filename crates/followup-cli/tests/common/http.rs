@@ -315,3 +315,12 @@ pub fn post_form(port: u16, path: &str, cookie: &str, form: &str) -> (u16, Strin
         .unwrap_or_default();
     (status, location)
 }
+
+/// The value of the hidden field `name` of the first form of `page` (its form token
+/// `csrf`, say).
+pub fn form_field(page: &str, name: &str) -> Option<String> {
+    page.split(&format!("name=\"{name}\" value=\""))
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .map(str::to_string)
+}

@@ -152,3 +152,33 @@ impl User {
         self.home.path().join("data/followup/followup.sqlite")
     }
 }
+
+/// The value of header `name` of a received message (folded lines joined).
+pub fn header(message: &str, name: &str) -> Option<String> {
+    let want = format!("{}:", name.to_ascii_lowercase());
+    let mut lines = message.lines().take_while(|l| !l.is_empty()).peekable();
+    while let Some(line) = lines.next() {
+        if line.to_ascii_lowercase().starts_with(&want) {
+            let mut v = line[want.len()..].trim().to_string();
+            while let Some(next) = lines.peek().filter(|l| l.starts_with([' ', '\t'])) {
+                v.push(' ');
+                v.push_str(next.trim());
+                lines.next();
+            }
+            return Some(v);
+        }
+    }
+    None
+}
+
+/// Worker processes, killed and reaped on drop (a failed assertion leaves none behind).
+pub struct Workers(pub Vec<Child>);
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        for c in &mut self.0 {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
