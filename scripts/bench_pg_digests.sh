@@ -25,34 +25,9 @@ users=${1:-10000}
 workers=${2:-1}
 bin=${FOLLOWUP_BIN:-${CARGO_TARGET_DIR:-target}/release/followup}
 [ -x "$bin" ] || { echo "no $bin: cargo build --release -p followup-cli" >&2; exit 1; }
-export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
-export PGOPTIONS="-c client_min_messages=warning"
-db=followup_bench_digests_$$
-url=postgres://$PGUSER@$PGHOST:$PGPORT/$db${URL_PARAMS:-}
-work=$(mktemp -d)
-SINK=
-cleanup() {
-  [ -n "$SINK" ] && kill "$SINK" 2>/dev/null || true
-  psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-q() { psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"; }
-
-mkfifo "$work/in"
-python3 scripts/smtp_sink.py "$work/received" < "$work/in" > "$work/port" &
-SINK=$!
-exec 3> "$work/in"
-while [ ! -s "$work/port" ]; do sleep 0.05; done
-port=$(cut -d' ' -f2 < "$work/port")
-
-export HOME="$work" XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" TZ=UTC
-export FOLLOWUP_SMTP="smtp://127.0.0.1:$port" FOLLOWUP_MAIL_ADDRESS=digests@followup.example
+. scripts/bench_pg_mail_lib.sh
+bench_start digests digests@followup.example
 export FOLLOWUP_NOW=2026-12-01T10:00:00Z
-unset FOLLOWUP_DB FOLLOWUP_TZ FOLLOWUP_DIGEST_HOUR
-
-psql -X -q -d postgres -c "CREATE DATABASE $db"
-"$bin" --db "$url" admin list-users >/dev/null # migrates
 # Moments in nanoseconds: applied 2026-11-10T09:00Z, interview 2026-11-30T14:00Z, due
 # 2026-12-01T08:00Z (the same rows as crates/followup-cli/tests/pg_digest.rs).
 q <<SQL
@@ -110,13 +85,5 @@ print(f'the next pass found {a} jobs to do in {e - m:.2f} s')
 (b0, t0), (b1, t1) = ($busy0), ($busy1)
 print(f'the machine busy {100 * (b1 - b0) / (t1 - t0):.0f}% of the run (every process), '
       f'the SMTP server {$sink1 - $sink0:.1f} s of CPU')"
-python3 - "$work/received" "$start" <<'PY'
-import os, sys
-start = float(sys.argv[2])
-lags = sorted(os.stat(os.path.join(sys.argv[1], f)).st_mtime_ns / 1e9 - start
-              for f in os.listdir(sys.argv[1]) if f.endswith(".eml"))
-if lags:
-    at = lambda p: lags[min(len(lags) - 1, int(len(lags) * p))]
-    print(f"lag from due to received: p50 {at(0.5):.2f} s, p99 {at(0.99):.2f} s, max {lags[-1]:.2f} s")
-PY
+lags "$start"
 echo "digest_run: $states"

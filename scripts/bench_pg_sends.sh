@@ -19,34 +19,9 @@ workers=${2:-1}
 per=${3:-10}
 bin=${FOLLOWUP_BIN:-${CARGO_TARGET_DIR:-target}/release/followup}
 [ -x "$bin" ] || { echo "no $bin: cargo build --release -p followup-cli" >&2; exit 1; }
-export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
-export PGOPTIONS="-c client_min_messages=warning"
-db=followup_bench_sends_$$
-url=postgres://$PGUSER@$PGHOST:$PGPORT/$db
-work=$(mktemp -d)
-SINK=
-cleanup() {
-  [ -n "$SINK" ] && kill "$SINK" 2>/dev/null || true
-  psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-q() { psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"; }
-
-mkfifo "$work/in"
-python3 scripts/smtp_sink.py "$work/received" < "$work/in" > "$work/port" &
-SINK=$!
-exec 3> "$work/in"
-while [ ! -s "$work/port" ]; do sleep 0.05; done
-port=$(cut -d' ' -f2 < "$work/port")
-
-export HOME="$work" XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" TZ=UTC
-export FOLLOWUP_SMTP="smtp://127.0.0.1:$port" FOLLOWUP_MAIL_ADDRESS=jobs@followup.example
+. scripts/bench_pg_mail_lib.sh
+bench_start sends jobs@followup.example
 export FOLLOWUP_NOW=2026-12-04T07:00:00Z
-unset FOLLOWUP_DB FOLLOWUP_TZ FOLLOWUP_DIGEST_HOUR
-
-psql -X -q -d postgres -c "CREATE DATABASE $db"
-"$bin" --db "$url" admin list-users >/dev/null # migrates
 # Due 2026-12-04T06:00Z, in nanoseconds (the rows of crates/followup-cli/tests/pg_outbox.rs).
 q <<SQL
 INSERT INTO app_user (id, email, created_at)
@@ -87,13 +62,5 @@ s, m, n, r, a, w = $start, $mid, $sent, $received, $again, $workers
 t = m - s
 print(f'{n} messages sent ({r} received) in {t:.2f} s: {n / t:.0f} a second, {n / t / w:.0f} per worker')
 print(f'the next pass found {a} messages to send')"
-python3 - "$work/received" "$start" <<'PY'
-import os, sys
-start = float(sys.argv[2])
-lags = sorted(os.stat(os.path.join(sys.argv[1], f)).st_mtime_ns / 1e9 - start
-              for f in os.listdir(sys.argv[1]) if f.endswith(".eml"))
-if lags:
-    at = lambda p: lags[min(len(lags) - 1, int(len(lags) * p))]
-    print(f"lag from due to received: p50 {at(0.5):.2f} s, p99 {at(0.99):.2f} s, max {lags[-1]:.2f} s")
-PY
+lags "$start"
 echo "outbox: $states"

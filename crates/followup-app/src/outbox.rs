@@ -549,6 +549,16 @@ pub struct RunReport {
     pub unreachable: bool,
 }
 
+impl RunReport {
+    /// Message `id` failed: retrying at `after.next`, or failed for good.
+    pub fn record(&mut self, id: i64, after: AfterFailure) {
+        match after.next {
+            Some(next) => self.retrying.push((id, next, after.error)),
+            None => self.failed.push((id, after.error)),
+        }
+    }
+}
+
 /// The lock file of the dispatcher: `<db>.outbox-lock`.
 pub fn lock_path(db: &std::path::Path) -> PathBuf {
     let mut p = db.as_os_str().to_owned();
@@ -727,10 +737,7 @@ fn failed(
     store
         .outbox_failed(m.id, &after.error, after.first, after.next)
         .map_err(store_err)?;
-    match after.next {
-        Some(next) => report.retrying.push((m.id, next, after.error)),
-        None => report.failed.push((m.id, after.error)),
-    }
+    report.record(m.id, after);
     Ok(())
 }
 

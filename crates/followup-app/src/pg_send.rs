@@ -155,10 +155,7 @@ fn failed(
     };
     pg.send_failed(claim, now, &after.error, after.first, after.next)
         .map_err(store_err)?;
-    match after.next {
-        Some(next) => report.retrying.push((m.id, next, after.error)),
-        None => report.failed.push((m.id, after.error)),
-    }
+    report.record(m.id, after);
     Ok(())
 }
 
