@@ -179,6 +179,8 @@ pub fn user_settings(office: &Office, user_id: i64, base: &Settings) -> Result<S
         digest_hour: mine.digest_hour,
         url: or(&mine.url, &base.url),
         mail: mine.mail.clone(),
+        account_mail: None,
+        account_email: None,
         origins: mine.origins.clone(),
     })
 }

@@ -56,6 +56,19 @@ pub struct Account {
     pub env_password: bool,
 }
 
+impl Account {
+    /// What tells one SMTP login from another: two accounts with the same key share a
+    /// connection.
+    pub fn key(&self) -> String {
+        format!(
+            "{}:{}:{}",
+            self.host,
+            self.port,
+            self.user.as_deref().unwrap_or("")
+        )
+    }
+}
+
 impl std::fmt::Debug for Account {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Account")
@@ -117,13 +130,35 @@ impl Account {
         Account::from_settings(&ctx.settings, || ctx.profile())
     }
 
-    /// The account a user's messages leave from: their own ([`Account::from_ctx`]), or
-    /// on PostgreSQL (a hosted service) the service's ([`Account::of_server`]: the
-    /// context's mail settings there are the server's, and its address is the From).
+    /// The account a user's messages leave from: their own ([`Account::from_ctx`]); on
+    /// PostgreSQL (a hosted service) their own account if whoever runs the service set
+    /// one up for them with an `smtp` ([`crate::pg_settings::own_mail`]), else the
+    /// service's ([`Account::of_server`]: the context's `mail` there is the server's).
     pub fn sending_for(ctx: &Ctx) -> Result<Account> {
-        match ctx.pg() {
-            Some(_) => Account::of_server(&ctx.settings),
-            None => Account::from_ctx(ctx),
+        if ctx.pg().is_none() {
+            return Account::from_ctx(ctx);
+        }
+        Account::hosted(&ctx.settings, || ctx.profile())
+    }
+
+    /// The account a hosted account's messages leave from, its settings being
+    /// `settings` (see [`Account::sending_for`]).
+    pub fn hosted(
+        settings: &crate::settings::Settings,
+        profile: impl FnOnce() -> Result<Option<followup_store::model::Profile>>,
+    ) -> Result<Account> {
+        let own = crate::pg_settings::own_mail(settings)?
+            .filter(|m| m.smtp.as_deref().is_some_and(|s| !s.trim().is_empty()));
+        match own {
+            Some(own) => {
+                let mut mine = settings.clone();
+                mine.mail = own;
+                mine.origins.isolated = true;
+                mine.origins.env.clear();
+                mine.origins.file = crate::pg_settings::own_mail_file(settings);
+                Account::from_settings(&mine, profile)
+            }
+            None => Account::of_server(settings),
         }
     }
 
@@ -151,6 +186,9 @@ impl Account {
         }
         let mut account = Account::from_settings(settings, || Ok(None))?;
         account.name = "followup".to_string();
+        // The server's own: its process's FOLLOWUP_MAIL_PASSWORD counts, whatever
+        // account's settings these are part of.
+        account.env_password = true;
         Ok(account)
     }
 

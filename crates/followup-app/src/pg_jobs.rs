@@ -344,18 +344,21 @@ impl PgWorker {
             self.policy.clone(),
         );
         let mut ctx_of = move |user: i64| -> Result<Ctx> {
-            let saved = pool
+            let who = pool
                 .get_pg()
                 .map_err(store_err)?
                 .recipients(&[user])
                 .map_err(store_err)?
                 .into_iter()
-                .find_map(|r| r.settings);
-            let (s, p) = crate::pg_settings::account_settings(
+                .next();
+            let saved = who.as_ref().and_then(|r| r.settings.as_ref());
+            let (mut s, p) = crate::pg_settings::account_settings(
                 &settings,
                 &policy,
-                saved.as_ref().map(|(c, p)| (c.as_str(), p.as_str())),
+                saved.map(|(c, p)| (c.as_str(), p.as_str())),
             )?;
+            // Their own mail account, if the service set one up ([`Account::hosted`]).
+            s.account_email = who.map(|r| r.email);
             Ok(Ctx::from_parts(s, p, now, PathBuf::new()).on_pg(PgUser {
                 pool: pool.clone(),
                 user,

@@ -1,11 +1,15 @@
 //! The outbox on PostgreSQL, sent: every user's due messages leave through the
-//! service's mail account (the `[mail]` of the process), each claimed by one worker at
-//! a time and marked `sending` before its SMTP conversation starts, as on SQLite (S3).
+//! service's mail account (the `[mail]` of the process), or through their own where
+//! whoever runs the service set one up for them (`account_mail`,
+//! [`crate::pg_settings::own_mail`]), each claimed by one worker at a time and marked
+//! `sending` before its SMTP conversation starts, as on SQLite (S3).
 //! The store's [`followup_store::pg::sends`] tells how claims are held and recovered.
 //!
 //! `followup worker` runs [`send_due`] for every user in each pass; `followup serve`
 //! runs it for the one message a user sends now (the draft page's "Send now", a retry
 //! due now), so it leaves at once without waiting for a worker.
+
+use std::collections::HashMap;
 
 use followup_store::pg::{Pg, SendClaim};
 use followup_store::OutboxMessage;
@@ -23,54 +27,71 @@ pub const UNKNOWN_WHY_HOSTED: &str = "the worker sending it stopped before the s
     it on the Outbox page";
 
 /// Sends at most `limit` messages due at `clock()` (of any user, or only message
-/// `only.1` of user `only.0`) through `account`, over one SMTP connection; `ctx_of`
-/// gives a user's context (their settings and facts), read only when a message must
-/// be tried again later (inside its recipient's business hours).
+/// `only.1` of user `only.0`), each through its owner's account: their own where the
+/// service set one up for them ([`Account::hosted`]), else `ahead` (the service's, or
+/// for `only` the owner's own). `ctx_of` gives a user's context (their settings and
+/// facts). One SMTP connection per account is kept for the whole run.
+///
+/// The connection of `ahead` is opened before a message is claimed, so a worker
+/// stopped while connecting leaves nothing `sending`; a user's own account is
+/// connected to after their message is claimed.
 ///
 /// An `Err` is the database's: a message claimed then stays `sending` with this
 /// connection's claim, which the next recovery marks `unknown` once the connection is
 /// gone; the caller drops the connection.
 pub fn send_due(
     pg: &mut Pg,
-    account: &Account,
+    ahead: &Account,
     clock: &dyn Fn() -> Timestamp,
     only: Option<(i64, i64)>,
     limit: usize,
     ctx_of: &mut dyn FnMut(i64) -> Result<Ctx>,
 ) -> Result<RunReport> {
     let mut report = RunReport::default();
-    let mut session: Option<Session> = None;
-    // The SMTP session is opened before a message is claimed, so a worker stopped
-    // while connecting leaves nothing `sending`: only when something is due.
     if only.is_none() && pg.send_counts(clock()).map_err(store_err)?.due == 0 {
         return Ok(report);
     }
-    let mut down: Option<Failure> = None;
+    let mut sessions = Sessions::default();
+    // Each owner's account, read once a run.
+    let mut accounts: HashMap<i64, std::result::Result<Account, String>> = HashMap::new();
     for _ in 0..limit {
-        if session.is_none() && down.is_none() {
-            match Session::open(account, &mut |_: StepReport| {}) {
-                Ok(s) => session = Some(s),
-                Err(f) => down = Some(f),
-            }
-        }
+        sessions.open(ahead);
         let Some(claim) = pg.claim_send(clock(), only).map_err(store_err)? else {
             break;
         };
         report.owners.insert(claim.message.id, claim.user_id);
         let m = &claim.message;
-        let Some(s) = session.as_mut() else {
+        let account = accounts
+            .entry(claim.user_id)
+            .or_insert_with(|| {
+                ctx_of(claim.user_id)
+                    .and_then(|ctx| Account::hosted(&ctx.settings, || ctx.profile()))
+                    .map_err(|e| e.to_string())
+            })
+            .clone();
+        let account = match account {
+            Ok(a) => a,
+            Err(e) => {
+                // Their mail account cannot be read (its file, their settings): tried
+                // again later, as when a server cannot be reached.
+                let f = Failure {
+                    text: format!("the mail account to send from: {e}"),
+                    temporary: true,
+                };
+                failed(pg, &claim, &f, clock(), ctx_of, &mut report)?;
+                continue;
+            }
+        };
+        let Some(s) = sessions.get(&account) else {
             // The server cannot be reached: nothing was handed over, and each due
             // message is tried again later as after a refusal (given up after 24
             // hours), as on SQLite.
-            let f = down.clone().unwrap_or(Failure {
-                text: "the mail server could not be reached".into(),
-                temporary: true,
-            });
+            let f = sessions.down(&account);
             failed(pg, &claim, &f, clock(), ctx_of, &mut report)?;
             report.unreachable = true;
             continue;
         };
-        let bytes = match bytes_of(&through(m, account), clock()) {
+        let bytes = match bytes_of(&through(m, &account), clock()) {
             Ok(b) => b,
             Err(e) => {
                 let f = Failure {
@@ -89,15 +110,64 @@ pub fn send_due(
             Err(f) => {
                 failed(pg, &claim, &f, clock(), ctx_of, &mut report)?;
                 if !s.usable() {
-                    session = None;
+                    sessions.drop_one(&account);
                 }
             }
         }
     }
-    if let Some(s) = session {
-        s.close();
-    }
+    sessions.close();
     Ok(report)
+}
+
+/// The SMTP connections of one run, one per account ([`Account::key`]), and why an
+/// account's server could not be reached.
+#[derive(Default)]
+struct Sessions {
+    open: HashMap<String, Session>,
+    down: HashMap<String, Failure>,
+}
+
+impl Sessions {
+    /// Connects to `account`'s server unless connected, or found down, this run.
+    fn open(&mut self, account: &Account) {
+        let key = account.key();
+        if self.open.contains_key(&key) || self.down.contains_key(&key) {
+            return;
+        }
+        match Session::open(account, &mut |_: StepReport| {}) {
+            Ok(s) => {
+                self.open.insert(key, s);
+            }
+            Err(f) => {
+                self.down.insert(key, f);
+            }
+        }
+    }
+
+    /// The connection to `account`'s server, made if need be; `None` when it is down.
+    fn get(&mut self, account: &Account) -> Option<&mut Session> {
+        self.open(account);
+        self.open.get_mut(&account.key())
+    }
+
+    /// Why `account`'s server could not be reached.
+    fn down(&self, account: &Account) -> Failure {
+        self.down.get(&account.key()).cloned().unwrap_or(Failure {
+            text: "the mail server could not be reached".into(),
+            temporary: true,
+        })
+    }
+
+    /// Forgets a connection the server closed (the next message connects again).
+    fn drop_one(&mut self, account: &Account) {
+        self.open.remove(&account.key());
+    }
+
+    fn close(self) {
+        for (_, s) in self.open {
+            s.close();
+        }
+    }
 }
 
 /// The message as it leaves through `account`: from the account's address (a message

@@ -59,6 +59,50 @@ pub fn account_settings(
     }
 }
 
+/// The file of the account's own mail account in the service's `account_mail` directory:
+/// `<dir>/<address, lower case>.toml` (`None`: no directory set, or an address that
+/// cannot name a file).
+pub fn own_mail_file(settings: &Settings) -> Option<std::path::PathBuf> {
+    let dir = settings.account_mail.as_ref()?;
+    let name = settings.account_email.as_deref()?.trim().to_lowercase();
+    let plain = !name.is_empty()
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\', '\0'])
+        && name.contains('@');
+    plain.then(|| dir.join(format!("{name}.toml")))
+}
+
+/// The own mail account of the account whose settings these are
+/// (`settings.account_email`) on a hosted service: the `[mail]` section of its file
+/// in `account_mail` ([`own_mail_file`]), which whoever runs the service writes (the
+/// database holds no password, and the web app cannot set a mail account). `None`:
+/// they have none, and their messages leave through the service's account. A file
+/// that does not read is an error naming it.
+pub fn own_mail(settings: &Settings) -> Result<Option<settings::MailSettings>> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct File {
+        #[serde(default)]
+        mail: settings::MailSettings,
+    }
+    let Some(path) = own_mail_file(settings) else {
+        return Ok(None);
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => return Err(Error::Read { path, source }),
+    };
+    let file: File = toml::from_str(&text).map_err(|e| {
+        Error::input(format!(
+            "invalid mail account file {}: {}",
+            path.display(),
+            e.message().lines().next().unwrap_or("")
+        ))
+    })?;
+    Ok(Some(file.mail))
+}
+
 /// The zone and hour of the account's daily digest (`None`: off). Without a zone, UTC.
 pub fn digest_at(settings: &Settings) -> Result<Option<(TimeZone, u8)>> {
     let Some(hour) = settings.digest_hour else {

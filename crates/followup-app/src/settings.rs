@@ -45,6 +45,15 @@ pub struct Settings {
     /// The mail account (`[mail]`).
     #[serde(default)]
     pub mail: MailSettings,
+    /// On a hosted service (PostgreSQL): the directory of each account's own mail
+    /// account, `<their address>.toml` holding a `[mail]` section, written by whoever
+    /// runs the service ([`crate::pg_settings::own_mail`]).
+    pub account_mail: Option<PathBuf>,
+    /// On a hosted service, the address of the account whose settings these are: its
+    /// own mail account is read from `account_mail` when needed
+    /// ([`crate::pg_settings::own_mail`]), beside `mail`, which is the service's there.
+    #[serde(skip)]
+    pub account_email: Option<String>,
     /// Where the values came from, for messages ([`Settings::origin`]).
     #[serde(skip)]
     pub origins: Origins,
@@ -91,7 +100,7 @@ pub struct Origins {
 }
 
 /// The variable that overrides each key of the settings file.
-const VARS: [(&str, &str); 11] = [
+const VARS: [(&str, &str); 12] = [
     ("tz", "FOLLOWUP_TZ"),
     ("region", "FOLLOWUP_REGION"),
     ("hours", "FOLLOWUP_HOURS"),
@@ -103,6 +112,7 @@ const VARS: [(&str, &str); 11] = [
     ("mail.smtp", "FOLLOWUP_SMTP"),
     ("mail.user", "FOLLOWUP_MAIL_USER"),
     ("mail.ca", "FOLLOWUP_MAIL_CA"),
+    ("account_mail", "FOLLOWUP_ACCOUNT_MAIL"),
 ];
 
 /// The directory holding `config.toml` (and, later, templates).
@@ -162,6 +172,9 @@ impl Settings {
         if let Some(p) = &s.mail.ca {
             s.mail.ca = Some(expand_home(p));
         }
+        if let Some(p) = &s.account_mail {
+            s.account_mail = Some(expand_home(p));
+        }
         Ok(s)
     }
 }
@@ -215,6 +228,7 @@ impl Settings {
                 "mail.smtp" => self.mail.smtp = Some(v),
                 "mail.user" => self.mail.user = Some(v),
                 "mail.ca" => self.mail.ca = Some(PathBuf::from(v)),
+                "account_mail" => self.account_mail = Some(PathBuf::from(v)),
                 "url" => self.url = Some(v),
                 "digest_hour" => {
                     // Checked by `check`, which names the variable; kept as an
@@ -455,6 +469,8 @@ pub fn from_texts(
         digest_hour: mine.digest_hour,
         url: base.url.clone(),
         mail: base.mail.clone(),
+        account_mail: base.account_mail.clone(),
+        account_email: None,
         origins: Origins::default(),
     };
     settings.origins.isolated = true;

@@ -218,7 +218,7 @@ impl Front {
         user: &User,
         saved: Option<followup_store::pg::SavedSettings>,
     ) -> Result<Router, Problem> {
-        let (settings, policy) = followup_app::pg_settings::account_settings(
+        let (mut settings, policy) = followup_app::pg_settings::account_settings(
             &self.base.settings,
             &self.base.policy,
             saved
@@ -226,6 +226,9 @@ impl Front {
                 .map(|s| (s.config.as_str(), s.policy.as_str())),
         )
         .map_err(Problem::from)?;
+        // Its own mail account, if the service set one up, is read from its file when
+        // needed (`pg_settings::own_mail`).
+        settings.account_email = Some(user.email.clone());
         let app = crate::router(Config {
             // No file: what needs one says it is not available.
             db: std::path::PathBuf::from(format!("/dev/null/followup-user-{}", user.id)),
@@ -518,16 +521,14 @@ async fn to_app(State(front): State<Shared>, mut req: Request) -> Response {
         Ok(r) => r,
         Err(never) => match never {},
     };
-    with_account_link(resp, front.multi.pg.is_some()).await
+    with_account_link(resp).await
 }
 
 /// The largest page the account link is added to.
 const PAGE_LIMIT: usize = 16 * 1024 * 1024;
 
 /// Adds the Account link to the navigation of an HTML page.
-/// On PostgreSQL, the Inbox link is left out of the navigation: reading a mailbox is
-/// not offered there yet (501).
-async fn with_account_link(resp: Response, on_pg: bool) -> Response {
+async fn with_account_link(resp: Response) -> Response {
     let html = resp
         .headers()
         .get(header::CONTENT_TYPE)
@@ -540,28 +541,13 @@ async fn with_account_link(resp: Response, on_pg: bool) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, PAGE_LIMIT).await else {
         return Problem::internal("a page too large to show".to_string()).into_response();
     };
-    let mut text = String::from_utf8_lossy(&bytes).replacen(
+    let text = String::from_utf8_lossy(&bytes).replacen(
         ACCOUNT_MARK,
         "<li><a href=\"/account\">Account</a></li>",
         1,
     );
-    if on_pg {
-        text = without_nav_link(&text, "/inbox");
-    }
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, axum::body::Body::from(text))
-}
-
-/// `page` without the navigation's item linking to `path` (`<li><a href="PATH"…</li>`).
-fn without_nav_link(page: &str, path: &str) -> String {
-    let start_mark = format!("<li><a href=\"{path}\"");
-    let Some(start) = page.find(&start_mark) else {
-        return page.to_string();
-    };
-    match page[start..].find("</li>") {
-        Some(len) => format!("{}{}", &page[..start], &page[start + len + "</li>".len()..]),
-        None => page.to_string(),
-    }
 }
 
 /// Where base.html's navigation takes the Account link.

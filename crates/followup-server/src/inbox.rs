@@ -44,20 +44,49 @@ pub const SETUP: &str = "set imap = \"imaps://imap.example.com:993\", user = \
     FOLLOWUP_MAIL_PASSWORD), then restart `followup serve`; `followup mail sync` reads \
     from the command line too";
 
+/// How an account of the hosted service (PostgreSQL) gets a mailbox to read.
+pub const HOSTED_SETUP: &str = "whoever runs this service sets it up for you (a file \
+    of your address in the directory its `account_mail` setting names, with imap, user \
+    and password_command under [mail]); the web app cannot, and the database keeps no \
+    password";
+
 /// Why the mailbox cannot be read from here, when no IMAP account is configured.
 pub fn no_imap(ctx: &Ctx) -> Option<String> {
     let why = MailSettings::load(ctx).and_then(|m| {
         m.endpoint()?;
         m.user()
     });
-    why.err()
-        .map(|e| format!("Reading your mailbox needs an IMAP account ({e}): {SETUP}."))
+    let e = why.err()?;
+    Some(if ctx.pg().is_some() {
+        match followup_app::pg_settings::own_mail(&ctx.settings) {
+            Ok(Some(_)) => format!(
+                "The mail account set up for you cannot read your mailbox ({}): ask whoever runs this service.",
+                first_clause(&e.to_string())
+            ),
+            Ok(None) => format!("Reading your mailbox needs an IMAP account: {HOSTED_SETUP}."),
+            Err(bad) => format!("{bad}: ask whoever runs this service."),
+        }
+    } else {
+        format!("Reading your mailbox needs an IMAP account ({e}): {SETUP}.")
+    })
 }
 
-/// How many proposals wait (for Today).
+/// What is missing, without the advice for a one-person install that follows it
+/// ("no IMAP user: set user under [mail] …" → "no IMAP user").
+fn first_clause(e: &str) -> &str {
+    e.split(':').next().unwrap_or(e).trim()
+}
+
+/// How many proposals wait (for Today). On a hosted service, only an account with a
+/// mailbox set up has any (no query otherwise).
 pub fn waiting(ctx: &Ctx) -> usize {
-    ctx.store()
-        .and_then(|s| {
+    if ctx.pg().is_some()
+        && followup_app::pg_settings::own_mail_file(&ctx.settings).is_none_or(|f| !f.exists())
+    {
+        return 0;
+    }
+    ctx.facts()
+        .and_then(|mut s| {
             s.mail_proposals(false)
                 .map_err(followup_app::ctx::store_err)
         })
@@ -66,7 +95,7 @@ pub fn waiting(ctx: &Ctx) -> usize {
 
 /// The proposal `id`, or 404.
 fn proposal(ctx: &Ctx, id: i64) -> Result<MailProposal, Problem> {
-    ctx.store()?.mail_proposal(id).map_err(|_| {
+    ctx.facts()?.mail_proposal(id).map_err(|_| {
         Problem::new(
             StatusCode::NOT_FOUND,
             "Not found",
@@ -108,8 +137,8 @@ pub fn dismiss(ctx: &Ctx, id: i64) -> Result<bool, Problem> {
 }
 
 fn company_of(ctx: &Ctx, application: i64) -> String {
-    ctx.store()
-        .and_then(|s| {
+    ctx.facts()
+        .and_then(|mut s| {
             s.application(application)
                 .map_err(followup_app::ctx::store_err)
         })

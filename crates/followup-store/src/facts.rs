@@ -9,9 +9,9 @@
 //! It holds the core operations on the facts: applications with everything attached,
 //! interviews, contacts, touchpoints, notes, the status, the profile, and a whole
 //! backup out and in, and the writes of an invitation's import ([`InviteWrites`], in
-//! one transaction), and a user's outbox (what is queued, sent, failed). The rest of
-//! [`Store`] (the agenda cache, the dispatcher's claims, mail reading...) is SQLite
-//! only; on PostgreSQL the workers claim and mark messages through
+//! one transaction), and a user's outbox (what is queued, sent, failed), and what reading their mailbox
+//! kept (folders read, proposals, addresses that bounce). The rest of [`Store`] (the
+//! agenda cache, the dispatcher's claims...) is SQLite only; on PostgreSQL the workers claim and mark messages through
 //! [`pg::sends`](crate::pg::sends).
 //!
 //! ```
@@ -33,6 +33,7 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 
 use crate::holidays::HolidayLayer;
+use crate::mail::{MailProposal, NewMailProposal, ProposalStatus};
 use crate::model::{
     ApplicationFull, ApplicationPatch, Backup, ContactPatch, HolidayCalendarDays, Interview,
     InterviewPatch, NewApplication, NewContact, NewInterview, NewNote, NewSkip, NewTouchpoint,
@@ -180,6 +181,36 @@ pub trait Facts {
     fn outbox_retry(&mut self, id: i64, at: Timestamp) -> Result<OutboxMessage>;
     /// [`Store::message_id_of_touchpoint`].
     fn message_id_of_touchpoint(&mut self, touchpoint_id: i64) -> Result<Option<String>>;
+
+    /// [`Store::mail_folder`].
+    fn mail_folder(&mut self, name: &str) -> Result<Option<(u32, u32)>>;
+    /// [`Store::mail_record_sync`].
+    fn mail_record_sync(
+        &mut self,
+        folder: &str,
+        uidvalidity: u32,
+        last_uid: u32,
+        proposals: &[NewMailProposal],
+    ) -> Result<Vec<i64>>;
+    /// [`Store::mail_proposals`].
+    fn mail_proposals(&mut self, all: bool) -> Result<Vec<MailProposal>>;
+    /// [`Store::mail_proposal`].
+    fn mail_proposal(&mut self, id: i64) -> Result<MailProposal>;
+    /// [`Store::mail_settle`].
+    fn mail_settle(
+        &mut self,
+        id: i64,
+        status: ProposalStatus,
+        touchpoint: Option<i64>,
+    ) -> Result<bool>;
+    /// [`Store::mail_message_ids`].
+    fn mail_message_ids(&mut self) -> Result<HashMap<String, i64>>;
+    /// [`Store::mail_add_bad_address`].
+    fn mail_add_bad_address(&mut self, address: &str, at: Timestamp) -> Result<()>;
+    /// [`Store::mail_bad_addresses`].
+    fn mail_bad_addresses(&mut self) -> Result<Vec<String>>;
+    /// [`Store::mail_forget`].
+    fn mail_forget(&mut self) -> Result<usize>;
 }
 
 /// The SQLite store, unchanged: each method is the inherent one.
@@ -376,6 +407,53 @@ impl Facts for Store {
 
     fn message_id_of_touchpoint(&mut self, touchpoint_id: i64) -> Result<Option<String>> {
         Store::message_id_of_touchpoint(self, touchpoint_id)
+    }
+
+    fn mail_folder(&mut self, name: &str) -> Result<Option<(u32, u32)>> {
+        Store::mail_folder(self, name)
+    }
+
+    fn mail_record_sync(
+        &mut self,
+        folder: &str,
+        uidvalidity: u32,
+        last_uid: u32,
+        proposals: &[NewMailProposal],
+    ) -> Result<Vec<i64>> {
+        Store::mail_record_sync(self, folder, uidvalidity, last_uid, proposals)
+    }
+
+    fn mail_proposals(&mut self, all: bool) -> Result<Vec<MailProposal>> {
+        Store::mail_proposals(self, all)
+    }
+
+    fn mail_proposal(&mut self, id: i64) -> Result<MailProposal> {
+        Store::mail_proposal(self, id)
+    }
+
+    fn mail_settle(
+        &mut self,
+        id: i64,
+        status: ProposalStatus,
+        touchpoint: Option<i64>,
+    ) -> Result<bool> {
+        Store::mail_settle(self, id, status, touchpoint)
+    }
+
+    fn mail_message_ids(&mut self) -> Result<HashMap<String, i64>> {
+        Store::mail_message_ids(self)
+    }
+
+    fn mail_add_bad_address(&mut self, address: &str, at: Timestamp) -> Result<()> {
+        Store::mail_add_bad_address(self, address, at)
+    }
+
+    fn mail_bad_addresses(&mut self) -> Result<Vec<String>> {
+        Store::mail_bad_addresses(self)
+    }
+
+    fn mail_forget(&mut self) -> Result<usize> {
+        Store::mail_forget(self)
     }
 }
 

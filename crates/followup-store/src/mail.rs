@@ -5,11 +5,11 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 use jiff::Timestamp;
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use crate::error::{Result, StoreError};
-use crate::sql::ts;
+use crate::sql::{ts, Cols, Columns};
 use crate::Store;
 
 /// Where a proposal stands.
@@ -98,41 +98,49 @@ pub struct NewMailProposalView {
     pub confidence: String,
 }
 
-const COLUMNS: &str = "id, message_id, application_id, contact_id, kind, folder, sender, subject, \
-     date, evidence, decision, decision_date, until, touchpoint, bounced, calendar, confidence, \
-     status, touchpoint_id";
+/// The columns [`proposal_of`] reads, in order (both backends).
+pub(crate) const COLUMNS: &str = "id, message_id, application_id, contact_id, kind, folder, \
+     sender, subject, date, evidence, decision, decision_date, until, touchpoint, bounced, \
+     calendar, confidence, status, touchpoint_id";
 
-fn date_col(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<Date>> {
-    let s: Option<String> = row.get(i)?;
-    Ok(s.and_then(|s| s.parse().ok()))
+/// A proposal from a row of [`COLUMNS`], on either backend.
+pub(crate) fn proposal_of(r: &mut impl Columns) -> Result<MailProposal> {
+    Ok(MailProposal {
+        id: r.int()?,
+        new: NewMailProposalView {
+            message_id: r.text()?,
+            application_id: r.int()?,
+            contact_id: r.opt_int()?,
+            kind: r.text()?,
+            folder: r.text()?,
+            sender: r.text()?,
+            subject: r.text()?,
+            date: r.ts("mail_proposal.date")?,
+            evidence: r.opt_text()?,
+            decision: r.opt_text()?,
+            decision_date: r.opt_date("mail_proposal.decision_date")?,
+            until: r.opt_date("mail_proposal.until")?,
+            touchpoint: r.opt_text()?,
+            bounced: r.opt_text()?,
+            calendar: r.opt_text()?,
+            confidence: r.text()?,
+        },
+        status: r.with_opt_str(|s| Ok(ProposalStatus::parse(s.unwrap_or(""))))?,
+        touchpoint_id: r.opt_int()?,
+    })
 }
 
-fn proposal(row: &Row<'_>) -> rusqlite::Result<MailProposal> {
-    let status: String = row.get(17)?;
-    let date: i64 = row.get(8)?;
-    Ok(MailProposal {
-        id: row.get(0)?,
-        new: NewMailProposalView {
-            message_id: row.get(1)?,
-            application_id: row.get(2)?,
-            contact_id: row.get(3)?,
-            kind: row.get(4)?,
-            folder: row.get(5)?,
-            sender: row.get(6)?,
-            subject: row.get(7)?,
-            date: Timestamp::from_nanosecond(i128::from(date)).unwrap_or(Timestamp::UNIX_EPOCH),
-            evidence: row.get(9)?,
-            decision: row.get(10)?,
-            decision_date: date_col(row, 11)?,
-            until: date_col(row, 12)?,
-            touchpoint: row.get(13)?,
-            bounced: row.get(14)?,
-            calendar: row.get(15)?,
-            confidence: row.get(16)?,
-        },
-        status: ProposalStatus::parse(&status),
-        touchpoint_id: row.get(18)?,
-    })
+fn proposals(conn: &rusqlite::Connection, sql: &str, id: Option<i64>) -> Result<Vec<MailProposal>> {
+    let mut stmt = conn.prepare(sql)?;
+    let mut rows = match id {
+        Some(id) => stmt.query([id])?,
+        None => stmt.query([])?,
+    };
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(proposal_of(&mut Cols::new(row))?);
+    }
+    Ok(out)
 }
 
 impl Store {
@@ -206,21 +214,21 @@ impl Store {
             "SELECT {COLUMNS} FROM mail_proposal {} ORDER BY date, id",
             if all { "" } else { "WHERE status = 'pending'" }
         );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map([], proposal)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        proposals(&self.conn, &sql, None)
     }
 
     /// One proposal.
     pub fn mail_proposal(&self, id: i64) -> Result<MailProposal> {
-        self.conn
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM mail_proposal WHERE id = ?1"),
-                [id],
-                proposal,
-            )
-            .optional()?
-            .ok_or_else(|| StoreError::invalid("proposal", format!("no proposal {id}")))
+        proposals(
+            &self.conn,
+            &format!("SELECT {COLUMNS} FROM mail_proposal WHERE id = ?1"),
+            Some(id),
+        )?
+        .pop()
+        .ok_or(StoreError::NotFound {
+            what: "proposal",
+            id,
+        })
     }
 
     /// Marks a pending proposal applied (with the touchpoint it recorded) or

@@ -17,8 +17,8 @@ use followup_store::pg::Pg;
 use followup_store::{
     ApplicationFull, ApplicationPatch, Backup, ContactPatch, ContactRole, Facts,
     HolidayCalendarDays, Interviewer, InviteSequence, NewApplication, NewContact, NewInterview,
-    NewNote, NewOutboxMessage, NewSkip, NewTouchpoint, NoteKind, Outcome, Profile, SkippedStep,
-    Store, StoreError, TouchpointKind, BACKUP_FORMAT,
+    NewMailProposal, NewNote, NewOutboxMessage, NewSkip, NewTouchpoint, NoteKind, Outcome, Profile,
+    ProposalStatus, SkippedStep, Store, StoreError, TouchpointKind, BACKUP_FORMAT,
 };
 use jiff::Timestamp;
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
@@ -93,6 +93,10 @@ const SHARED: &[(&str, Test)] = &[
         "an_outbox_queues_moves_cancels_and_threads_messages",
         outbox_of_a_user,
     ),
+    (
+        "what_reading_the_mailbox_found_is_kept_settled_once_and_forgotten",
+        mail_of_a_user,
+    ),
 ];
 
 fn main() -> ExitCode {
@@ -122,6 +126,10 @@ fn main() -> ExitCode {
     tests.push(Trial::ignorable_test(
         "postgres_only::a_local_outbox_comes_into_an_account_with_its_references",
         a_local_outbox_comes_in,
+    ));
+    tests.push(Trial::ignorable_test(
+        "postgres_only::another_users_mail_proposals_are_not_found",
+        another_users_mail,
     ));
     libtest_mimic::run(&args, tests).exit_code()
 }
@@ -1722,4 +1730,144 @@ fn invite_writes_in_one_transaction(s: &mut dyn Facts) -> Result<(), Failed> {
     assert!(s.interview(iv.id)?.cancelled);
     assert_eq!(s.export()?.invite_sequences[0].sequence, 4);
     Ok(())
+}
+
+/// A proposal read from the mailbox for `app`.
+fn proposal(app: i64, message_id: &str, kind: &str, at: &str) -> NewMailProposal {
+    NewMailProposal {
+        message_id: message_id.into(),
+        application_id: app,
+        kind: kind.into(),
+        folder: "INBOX".into(),
+        sender: "Jane Doe <jane@acme.example>".into(),
+        subject: "Re: Thank you".into(),
+        date: Some(t(at)),
+        evidence: Some("We will decide by December 18.".into()),
+        decision: Some("by December 18".into()),
+        decision_date: Some("2026-12-18".parse().unwrap()),
+        confidence: "high".into(),
+        ..NewMailProposal::default()
+    }
+}
+
+fn mail_of_a_user(s: &mut dyn Facts) -> Result<(), Failed> {
+    let app = s.add_application(&sample())?;
+    let jane = s.application(app)?.contacts[1].id;
+    assert_eq!(s.mail_folder("INBOX")?, None);
+    let mut decision = proposal(app, "d1@acme.example", "decision", "2026-12-02T15:00:00Z");
+    decision.contact_id = Some(jane);
+    let reply = proposal(app, "r1@acme.example", "reply", "2026-12-01T15:00:00Z");
+    let elsewhere = proposal(
+        app + 1000,
+        "x@else.example",
+        "reply",
+        "2026-12-01T15:00:00Z",
+    );
+    let added = s.mail_record_sync("INBOX", 7, 42, &[decision.clone(), reply, elsewhere])?;
+    // The proposal of an application that is not there is not kept.
+    assert_eq!(added.len(), 2);
+    assert_eq!(s.mail_folder("INBOX")?, Some((7, 42)));
+    // Oldest message first, with everything it said.
+    let pending = s.mail_proposals(false)?;
+    assert_eq!(pending.len(), 2);
+    assert_eq!(pending[0].new.message_id, "r1@acme.example");
+    let d = s.mail_proposal(added[0])?;
+    assert_eq!(d.new.contact_id, Some(jane));
+    assert_eq!(d.new.date, t("2026-12-02T15:00:00Z"));
+    assert_eq!(d.new.decision_date, decision.decision_date);
+    assert_eq!(d.new.decision.as_deref(), Some("by December 18"));
+    assert_eq!(d.status, ProposalStatus::Pending);
+    // A message read again is not proposed again; the folder's place moves on.
+    assert!(s.mail_record_sync("INBOX", 7, 50, &[decision])?.is_empty());
+    assert_eq!(s.mail_folder("INBOX")?, Some((7, 50)));
+    let ids = s.mail_message_ids()?;
+    assert_eq!(ids.get("d1@acme.example"), Some(&app));
+    // Settled once: applied with its touchpoint, then neither applied nor dismissed again.
+    let mut tp = NewTouchpoint::new(TouchpointKind::Reply, t("2026-12-02T15:00:00Z"));
+    tp.contact_id = Some(jane);
+    let tid = s.add_touchpoint(app, &tp)?;
+    assert!(s.mail_settle(added[0], ProposalStatus::Applied, Some(tid))?);
+    assert!(!s.mail_settle(added[0], ProposalStatus::Dismissed, None)?);
+    let applied = s.mail_proposal(added[0])?;
+    assert_eq!(
+        (applied.status, applied.touchpoint_id),
+        (ProposalStatus::Applied, Some(tid))
+    );
+    assert!(s.mail_settle(added[1], ProposalStatus::Dismissed, None)?);
+    assert!(s.mail_proposals(false)?.is_empty());
+    assert_eq!(s.mail_proposals(true)?.len(), 2);
+    assert!(matches!(
+        s.mail_proposal(added[1] + 1000),
+        Err(StoreError::NotFound {
+            what: "proposal",
+            ..
+        })
+    ));
+    // Bouncing addresses, in lower case, once.
+    s.mail_add_bad_address(" Raj@Acme.example ", now())?;
+    s.mail_add_bad_address("raj@acme.example", now())?;
+    assert_eq!(
+        s.mail_bad_addresses()?,
+        vec!["raj@acme.example".to_string()]
+    );
+    // Forgotten: everything reading mail kept; the reply it recorded stays.
+    assert_eq!(s.mail_forget()?, 2);
+    assert!(s.mail_proposals(true)?.is_empty());
+    assert_eq!(s.mail_folder("INBOX")?, None);
+    assert!(s.mail_bad_addresses()?.is_empty());
+    assert!(s.application(app)?.touchpoints.iter().any(|t| t.id == tid));
+    Ok(())
+}
+
+fn another_users_mail() -> Result<Completion, Failed> {
+    with_owned_db(|db: &TestDb| {
+        let mut pg = Pg::open(&db.url)?;
+        let (a, b, app) = two_users(&mut pg)?;
+        let id = pg.user_store(a).mail_record_sync(
+            "INBOX",
+            1,
+            9,
+            &[proposal(
+                app,
+                "d1@acme.example",
+                "decision",
+                "2026-12-02T15:00:00Z",
+            )],
+        )?[0];
+        pg.user_store(a)
+            .mail_add_bad_address("raj@acme.example", now())?;
+        let mut ben = pg.user_store(b);
+        assert!(matches!(
+            ben.mail_proposal(id),
+            Err(StoreError::NotFound {
+                what: "proposal",
+                ..
+            })
+        ));
+        assert!(!ben.mail_settle(id, ProposalStatus::Dismissed, None)?);
+        assert!(ben.mail_proposals(true)?.is_empty());
+        assert!(ben.mail_message_ids()?.is_empty());
+        assert!(ben.mail_bad_addresses()?.is_empty());
+        assert_eq!(ben.mail_folder("INBOX")?, None);
+        // A proposal for Ann's application is not kept for Ben.
+        assert!(ben
+            .mail_record_sync(
+                "INBOX",
+                1,
+                9,
+                &[proposal(
+                    app,
+                    "d2@acme.example",
+                    "reply",
+                    "2026-12-02T15:00:00Z"
+                )]
+            )?
+            .is_empty());
+        assert_eq!(ben.mail_forget()?, 0);
+        let mut ann = pg.user_store(a);
+        assert_eq!(ann.mail_proposal(id)?.status, ProposalStatus::Pending);
+        assert_eq!(ann.mail_folder("INBOX")?, Some((1, 9)));
+        assert_eq!(ann.mail_bad_addresses()?.len(), 1);
+        Ok(())
+    })
 }

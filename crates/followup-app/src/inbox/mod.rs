@@ -30,7 +30,7 @@ use crate::track::app_zone;
 /// What the tracker knows, for matching mail: applications with their contacts and
 /// each contact's next planned step, the user's addresses, stored Message-IDs.
 pub fn known(ctx: &Ctx, mail: &MailSettings) -> Result<Known> {
-    let store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let mut me: Vec<String> = Vec::new();
     me.extend(mail.address.clone());
     if let Some(p) = store.profile().map_err(store_err)? {
@@ -146,7 +146,7 @@ pub fn sync(ctx: &Ctx, since: Option<Date>) -> Result<Synced> {
         if let Some(s) = sent.filter(|s| !s.eq_ignore_ascii_case("INBOX")) {
             folders.push((s, true));
         }
-        let store = ctx.store()?;
+        let mut store = ctx.facts()?;
         for (folder, is_sent) in folders {
             let (validity, _exists) = session.examine(&folder).await?;
             let state = store.mail_folder(&folder).map_err(store_err)?;
@@ -206,7 +206,7 @@ pub fn sync(ctx: &Ctx, since: Option<Date>) -> Result<Synced> {
         session.logout().await;
         Ok::<(), Error>(())
     })?;
-    let mut store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let mut added = Vec::new();
     for (folder, validity, last, proposals) in &found {
         added.extend(
@@ -219,7 +219,7 @@ pub fn sync(ctx: &Ctx, since: Option<Date>) -> Result<Synced> {
     synced.proposals = added.len();
     if mail.auto_apply() {
         for id in added {
-            let p = ctx.store()?.mail_proposal(id).map_err(store_err)?;
+            let p = ctx.facts()?.mail_proposal(id).map_err(store_err)?;
             if p.new.confidence == "high" && accept(ctx, id).is_ok() {
                 synced.applied.push(id);
             }
@@ -256,7 +256,7 @@ pub struct Listed {
 
 /// `followup mail inbox`: the pending proposals.
 pub fn list(ctx: &Ctx) -> Result<Vec<Listed>> {
-    let store = ctx.store()?;
+    let mut store = ctx.facts()?;
     let mut out = Vec::new();
     for p in store.mail_proposals(false).map_err(store_err)? {
         let full = store.application(p.new.application_id).map_err(store_err)?;
@@ -342,7 +342,7 @@ pub struct Accepted {
 /// own time, through the same use cases as the commands. Accepting twice does
 /// nothing the second time.
 pub fn accept(ctx: &Ctx, id: i64) -> Result<Accepted> {
-    let p: MailProposal = ctx.store()?.mail_proposal(id).map_err(store_err)?;
+    let p: MailProposal = ctx.facts()?.mail_proposal(id).map_err(store_err)?;
     let app = p.new.application_id;
     let mut done = Accepted {
         id,
@@ -402,7 +402,7 @@ pub fn accept(ctx: &Ctx, id: i64) -> Result<Accepted> {
         "invite" => {
             let cal = p.new.calendar.as_deref().unwrap_or("");
             let company = ctx
-                .store()?
+                .facts()?
                 .application(app)
                 .map_err(store_err)?
                 .application
@@ -428,13 +428,13 @@ pub fn accept(ctx: &Ctx, id: i64) -> Result<Accepted> {
                 t.decision_date = Some(until);
                 t.decision_phrase = Some(format!("out of office until {until}"));
                 t.note = note.map(str::to_string);
-                Some(ctx.store()?.add_touchpoint(app, &t).map_err(store_err)?)
+                Some(ctx.facts()?.add_touchpoint(app, &t).map_err(store_err)?)
             }
             None => None,
         },
         "bounce" => {
             if let Some(a) = &p.new.bounced {
-                ctx.store()?
+                ctx.facts()?
                     .mail_add_bad_address(a, at)
                     .map_err(store_err)?;
             }
@@ -442,7 +442,7 @@ pub fn accept(ctx: &Ctx, id: i64) -> Result<Accepted> {
         }
         other => return Err(Error::input(format!("unknown proposal kind {other}"))),
     };
-    ctx.store()?
+    ctx.facts()?
         .mail_settle(id, ProposalStatus::Applied, done.touchpoint)
         .map_err(store_err)?;
     Ok(done)
@@ -451,7 +451,7 @@ pub fn accept(ctx: &Ctx, id: i64) -> Result<Accepted> {
 /// The pending high-confidence proposals (`followup mail accept --all-high`).
 pub fn pending_high(ctx: &Ctx) -> Result<Vec<i64>> {
     Ok(ctx
-        .store()?
+        .facts()?
         .mail_proposals(false)
         .map_err(store_err)?
         .into_iter()
@@ -463,7 +463,7 @@ pub fn pending_high(ctx: &Ctx) -> Result<Vec<i64>> {
 /// `followup mail dismiss ID`: the message is never proposed again. Returns whether
 /// it was pending.
 pub fn dismiss(ctx: &Ctx, id: i64) -> Result<bool> {
-    let mut store = ctx.store()?;
+    let mut store = ctx.facts()?;
     store.mail_proposal(id).map_err(store_err)?;
     store
         .mail_settle(id, ProposalStatus::Dismissed, None)
@@ -473,7 +473,7 @@ pub fn dismiss(ctx: &Ctx, id: i64) -> Result<bool> {
 /// `followup mail forget`: deletes everything the mail features stored. Returns the
 /// number of proposals deleted.
 pub fn forget(ctx: &Ctx) -> Result<usize> {
-    ctx.store()?.mail_forget().map_err(store_err)
+    ctx.facts()?.mail_forget().map_err(store_err)
 }
 
 /// The instant a proposal's message was sent, for tests and displays.

@@ -54,9 +54,18 @@ pub struct MailSettings {
 impl MailSettings {
     /// From `[mail]` of the settings file and the environment.
     pub fn load(ctx: &Ctx) -> Result<MailSettings> {
-        let m = &ctx.settings.mail;
+        // On a hosted service (PostgreSQL) `mail` is the service's: an account reads
+        // only the mailbox set up for it (`own_mail`), and none without one.
+        let hosted = ctx.pg().is_some();
+        let own;
+        let m = if hosted {
+            own = crate::pg_settings::own_mail(&ctx.settings)?.unwrap_or_default();
+            &own
+        } else {
+            &ctx.settings.mail
+        };
         // One account of a multi-user server reads its own mailbox only.
-        let isolated = ctx.settings.origins.isolated;
+        let isolated = ctx.settings.origins.isolated || hosted;
         let env = |k: &str| {
             std::env::var(k)
                 .ok()

@@ -56,6 +56,7 @@ use postgres::{Client, IsolationLevel, Row, SimpleQueryMessage, SimpleQueryRow, 
 
 use super::{as_user, as_user_sql, pg_err, Pg};
 use crate::holidays::HolidayLayer;
+use crate::mail::{MailProposal, NewMailProposal, ProposalStatus};
 use crate::model::{
     Application, ApplicationFull, ApplicationPatch, Backup, Contact, ContactPatch,
     HolidayCalendarDays, Interview, InterviewPatch, Interviewer, InviteSequence, NewApplication,
@@ -737,6 +738,55 @@ impl<P: DerefMut<Target = Pg>> Facts for UserStore<P> {
 
     fn message_id_of_touchpoint(&mut self, touchpoint_id: i64) -> Result<Option<String>> {
         self.read(|tx, user| super::sends::message_id_of_touchpoint(tx, user, touchpoint_id))
+    }
+
+    fn mail_folder(&mut self, name: &str) -> Result<Option<(u32, u32)>> {
+        self.read(|tx, user| super::mail::folder(tx, user, name))
+    }
+
+    fn mail_record_sync(
+        &mut self,
+        folder: &str,
+        uidvalidity: u32,
+        last_uid: u32,
+        proposals: &[NewMailProposal],
+    ) -> Result<Vec<i64>> {
+        self.write(|tx, user| {
+            super::mail::record_sync(tx, user, folder, uidvalidity, last_uid, proposals)
+        })
+    }
+
+    fn mail_proposals(&mut self, all: bool) -> Result<Vec<MailProposal>> {
+        self.read(|tx, user| super::mail::proposals(tx, user, all))
+    }
+
+    fn mail_proposal(&mut self, id: i64) -> Result<MailProposal> {
+        self.read(|tx, user| super::mail::proposal(tx, user, id))
+    }
+
+    fn mail_settle(
+        &mut self,
+        id: i64,
+        status: ProposalStatus,
+        touchpoint: Option<i64>,
+    ) -> Result<bool> {
+        self.write(|tx, user| super::mail::settle(tx, user, id, status, touchpoint))
+    }
+
+    fn mail_message_ids(&mut self) -> Result<HashMap<String, i64>> {
+        self.read(super::mail::message_ids)
+    }
+
+    fn mail_add_bad_address(&mut self, address: &str, at: Timestamp) -> Result<()> {
+        self.write(|tx, user| super::mail::add_bad_address(tx, user, address, at))
+    }
+
+    fn mail_bad_addresses(&mut self) -> Result<Vec<String>> {
+        self.read(super::mail::bad_addresses)
+    }
+
+    fn mail_forget(&mut self) -> Result<usize> {
+        self.write(super::mail::forget)
     }
 
     fn update_application_and_interview(

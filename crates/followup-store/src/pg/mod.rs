@@ -63,6 +63,7 @@ mod facts;
 mod feed;
 mod idempotency;
 pub mod jobs;
+mod mail;
 mod migrate;
 mod pool;
 pub mod sends;
