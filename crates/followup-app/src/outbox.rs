@@ -328,12 +328,15 @@ pub fn queue(ctx: &Ctx, p: &Prepared) -> Result<OutboxMessage> {
         .map_err(store_err)?
         .ok_or_else(|| Error::conflict("no sender profile"))?;
     // On PostgreSQL (a hosted service) a message leaves through the service's account:
-    // from its address, in the user's name, replies to the user's own address.
+    // from its address, in the user's name, replies to the user's own address (or
+    // through their own account, from its address).
     let (from, reply_to) = match ctx.pg() {
-        Some(_) => (
-            Account::sending_for(ctx)?.address,
-            Some(from_address(ctx, &profile)),
-        ),
+        Some(_) => {
+            let from = Account::sending_for(ctx)?.address;
+            let own = from_address(ctx, &profile);
+            let reply_to = (!own.eq_ignore_ascii_case(&from)).then_some(own);
+            (from, reply_to)
+        }
         None => (from_address(ctx, &profile), None),
     };
     let thread: Option<Thread> = if p.new_thread {

@@ -4,109 +4,19 @@
 //! before and after a sync (read-only). Without dovecot the test is reported ignored
 //! with the reason, except under `CI=true`, where it must run.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
+
+mod imap_server;
+
+use imap_server::{Dovecot, Imap};
 
 fn main() {
     let args = Arguments::from_args();
     let tests = vec![Trial::ignorable_test("sync_is_read_only_and_proposes", run)];
     libtest_mimic::run(&args, tests).exit();
-}
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn dovecot() -> Option<PathBuf> {
-    ["/usr/sbin/dovecot", "/usr/local/sbin/dovecot"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
-}
-
-/// A tiny IMAP client over std: enough to append and to read flags.
-struct Imap {
-    r: BufReader<TcpStream>,
-    w: TcpStream,
-    n: u32,
-}
-
-impl Imap {
-    fn connect(port: u16) -> Imap {
-        let s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        let mut i = Imap {
-            r: BufReader::new(s.try_clone().unwrap()),
-            w: s,
-            n: 0,
-        };
-        i.line();
-        i.cmd("LOGIN sam secret");
-        i
-    }
-    fn line(&mut self) -> String {
-        let mut l = String::new();
-        self.r.read_line(&mut l).unwrap();
-        // A literal: read it whole.
-        if let Some(n) = l
-            .trim_end()
-            .strip_suffix('}')
-            .and_then(|x| x.rsplit_once('{'))
-        {
-            let len: usize = n.1.parse().unwrap();
-            let mut buf = vec![0; len];
-            self.r.read_exact(&mut buf).unwrap();
-            l.push_str(&String::from_utf8_lossy(&buf));
-            l.push_str(&self.line());
-        }
-        l
-    }
-    fn cmd(&mut self, c: &str) -> Vec<String> {
-        self.n += 1;
-        let tag = format!("t{}", self.n);
-        write!(self.w, "{tag} {c}\r\n").unwrap();
-        self.done(&tag)
-    }
-    fn done(&mut self, tag: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        loop {
-            let l = self.line();
-            if l.starts_with(&format!("{tag} ")) {
-                assert!(l.starts_with(&format!("{tag} OK")), "{l}");
-                return out;
-            }
-            out.push(l);
-        }
-    }
-    fn append(&mut self, folder: &str, flags: &str, raw: &[u8]) {
-        self.n += 1;
-        let tag = format!("t{}", self.n);
-        write!(
-            self.w,
-            "{tag} APPEND {folder} ({flags}) \"10-Mar-2026 10:00:00 +0000\" {{{}}}\r\n",
-            raw.len()
-        )
-        .unwrap();
-        let cont = self.line();
-        assert!(cont.starts_with('+'), "{cont}");
-        self.w.write_all(raw).unwrap();
-        self.w.write_all(b"\r\n").unwrap();
-        self.done(&tag);
-    }
-    fn flags(&mut self, folder: &str) -> Vec<String> {
-        self.cmd(&format!("EXAMINE {folder}"));
-        let mut f: Vec<String> = self
-            .cmd("UID FETCH 1:* (UID FLAGS)")
-            .into_iter()
-            .filter(|l| l.contains("FETCH"))
-            .map(|l| l.trim().to_string())
-            .collect();
-        f.sort();
-        f
-    }
 }
 
 fn followup(dir: &Path, port: u16, args: &[&str]) -> String {
@@ -130,30 +40,16 @@ fn followup(dir: &Path, port: u16, args: &[&str]) -> String {
 }
 
 fn run() -> Result<Completion, Failed> {
-    let Some(_) = dovecot() else {
-        let why = "dovecot is not installed (apt-get install dovecot-imapd)";
+    if let Some(why) = imap_server::missing() {
         if std::env::var("CI").as_deref() == Ok("true") {
             return Err(why.into());
         }
         return Ok(Completion::ignored_with(format!("skipped: {why}")));
-    };
+    }
     let dir = tempfile::tempdir().unwrap();
-    let server = dir.path().join("imap");
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let script = root().join("scripts/dovecot-test-server.sh");
-    let st = Command::new(&script)
-        .args(["start", server.to_str().unwrap(), &port.to_string()])
-        .status()
-        .unwrap();
-    assert!(st.success(), "dovecot did not start");
-    let result = std::panic::catch_unwind(|| scenario(dir.path(), port));
-    let _ = Command::new(&script)
-        .args(["stop", server.to_str().unwrap()])
-        .status();
+    let server = Dovecot::start(&dir.path().join("imap"));
+    let result = std::panic::catch_unwind(|| scenario(dir.path(), server.port));
+    drop(server);
     match result {
         Ok(()) => Ok(Completion::Completed),
         Err(e) => Err(e
@@ -214,22 +110,8 @@ fn scenario(dir: &Path, port: u16) {
     ]);
 
     // The corpus, appended over IMAP: every other message already read, some flagged.
-    let corpus = root().join("crates/followup-core/tests/inbox");
-    let manifest = std::fs::read_to_string(corpus.join("manifest.toml")).unwrap();
     let mut imap = Imap::connect(port);
-    let (mut file, mut n) = (String::new(), 0);
-    for line in manifest.lines() {
-        if let Some(v) = line.strip_prefix("file = ") {
-            file = v.trim_matches('"').to_string();
-        }
-        if let Some(v) = line.strip_prefix("folder = ") {
-            let folder = if v.contains("sent") { "Sent" } else { "INBOX" };
-            let raw = std::fs::read(corpus.join(&file)).unwrap();
-            let flags = ["\\Seen", "", "\\Seen \\Flagged", ""][n % 4];
-            imap.append(folder, flags, &raw);
-            n += 1;
-        }
-    }
+    let n = imap.append_corpus();
     let before = (imap.flags("INBOX"), imap.flags("Sent"));
     assert_eq!(before.0.len() + before.1.len(), n);
 

@@ -139,73 +139,69 @@ pub fn sync(ctx: &Ctx, since: Option<Date>) -> Result<Synced> {
         .map_err(|e| Error::input(format!("cannot start the mail reader: {e}")))?;
     let mut synced = Synced::default();
     let mut found: Vec<(String, u32, u32, Vec<NewMailProposal>)> = Vec::new();
-    rt.block_on(async {
-        let mut session = imap::Session::connect(&endpoint, &user, &password).await?;
-        let sent = session.sent_folder(mail.sent_folder.as_deref()).await?;
-        let mut folders = vec![("INBOX".to_string(), false)];
-        if let Some(s) = sent.filter(|s| !s.eq_ignore_ascii_case("INBOX")) {
-            folders.push((s, true));
-        }
-        let mut store = ctx.facts()?;
-        for (folder, is_sent) in folders {
-            let (validity, _exists) = session.examine(&folder).await?;
-            let state = store.mail_folder(&folder).map_err(store_err)?;
-            let after = match state {
-                Some((v, last)) if v == validity && since.is_none() => last,
-                _ => 0,
+    // The database is read between the steps of the conversation, never inside one
+    // (its client runs a runtime of its own).
+    let mut session = rt.block_on(imap::Session::connect(&endpoint, &user, &password))?;
+    let sent = rt.block_on(session.sent_folder(mail.sent_folder.as_deref()))?;
+    let mut folders = vec![("INBOX".to_string(), false)];
+    if let Some(s) = sent.filter(|s| !s.eq_ignore_ascii_case("INBOX")) {
+        folders.push((s, true));
+    }
+    for (folder, is_sent) in folders {
+        let (validity, _exists) = rt.block_on(session.examine(&folder))?;
+        let state = ctx.facts()?.mail_folder(&folder).map_err(store_err)?;
+        let after = match state {
+            Some((v, last)) if v == validity && since.is_none() => last,
+            _ => 0,
+        };
+        let uids = rt.block_on(session.search(after, (after == 0).then_some(first_day)))?;
+        let heads = rt.block_on(session.headers(&uids))?;
+        synced.fetched += heads.len();
+        let keep: Vec<u32> = heads
+            .iter()
+            .filter(|h| inbox::screen(&h.bytes, &known, is_sent))
+            .map(|h| h.uid)
+            .collect();
+        let bodies = rt.block_on(session.bodies(&keep))?;
+        let mut proposals = Vec::new();
+        for b in &bodies {
+            let Some(p) = inbox::classify(&b.bytes, &known, is_sent) else {
+                continue;
             };
-            let uids = session
-                .search(after, (after == 0).then_some(first_day))
-                .await?;
-            let heads = session.headers(&uids).await?;
-            synced.fetched += heads.len();
-            let keep: Vec<u32> = heads
-                .iter()
-                .filter(|h| inbox::screen(&h.bytes, &known, is_sent))
-                .map(|h| h.uid)
-                .collect();
-            let bodies = session.bodies(&keep).await?;
-            let mut proposals = Vec::new();
-            for b in &bodies {
-                let Some(p) = inbox::classify(&b.bytes, &known, is_sent) else {
-                    continue;
-                };
-                synced.matched += 1;
-                let h = inbox::head_of_raw(&b.bytes);
-                let message_id = h
-                    .message_id
-                    .clone()
-                    .unwrap_or_else(|| format!("{folder}/{validity}/{}", b.uid));
-                proposals.push(NewMailProposal {
-                    message_id,
-                    application_id: p.application,
-                    contact_id: p.contact,
-                    kind: p.kind.to_string(),
-                    folder: folder.clone(),
-                    sender: if is_sent {
-                        format!("to {}", h.to.join(", "))
-                    } else {
-                        h.from.clone()
-                    },
-                    subject: h.subject.clone(),
-                    date: h.date,
-                    evidence: p.evidence,
-                    decision: p.decision,
-                    decision_date: p.decision_date,
-                    until: p.until,
-                    touchpoint: p.touchpoint,
-                    bounced: p.bounced,
-                    calendar: p.calendar,
-                    confidence: p.confidence.as_str().to_string(),
-                });
-            }
-            let last = uids.iter().copied().max().unwrap_or(after).max(after);
-            found.push((folder.clone(), validity, last, proposals));
-            synced.folders.push(folder);
+            synced.matched += 1;
+            let h = inbox::head_of_raw(&b.bytes);
+            let message_id = h
+                .message_id
+                .clone()
+                .unwrap_or_else(|| format!("{folder}/{validity}/{}", b.uid));
+            proposals.push(NewMailProposal {
+                message_id,
+                application_id: p.application,
+                contact_id: p.contact,
+                kind: p.kind.to_string(),
+                folder: folder.clone(),
+                sender: if is_sent {
+                    format!("to {}", h.to.join(", "))
+                } else {
+                    h.from.clone()
+                },
+                subject: h.subject.clone(),
+                date: h.date,
+                evidence: p.evidence,
+                decision: p.decision,
+                decision_date: p.decision_date,
+                until: p.until,
+                touchpoint: p.touchpoint,
+                bounced: p.bounced,
+                calendar: p.calendar,
+                confidence: p.confidence.as_str().to_string(),
+            });
         }
-        session.logout().await;
-        Ok::<(), Error>(())
-    })?;
+        let last = uids.iter().copied().max().unwrap_or(after).max(after);
+        found.push((folder.clone(), validity, last, proposals));
+        synced.folders.push(folder);
+    }
+    rt.block_on(session.logout());
     let mut store = ctx.facts()?;
     let mut added = Vec::new();
     for (folder, validity, last, proposals) in &found {

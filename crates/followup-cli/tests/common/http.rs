@@ -289,6 +289,39 @@ pub fn written_here_read_there(
 /// A page form posted with the session cookie (from the site itself): the status and
 /// the `Location` it leads to.
 pub fn post_form(port: u16, path: &str, cookie: &str, form: &str) -> (u16, String) {
+    let (status, headers) = post_form_headers(port, path, cookie, form);
+    let location = header_of(&headers, "location").unwrap_or_default();
+    (status, location)
+}
+
+/// Posts a page form as [`post_form`] does and follows its redirect as a browser
+/// would, with the flash message it set: the status of the post and the page shown
+/// after it.
+pub fn post_form_and_follow(port: u16, path: &str, cookie: &str, form: &str) -> (u16, String) {
+    let (status, headers) = post_form_headers(port, path, cookie, form);
+    let Some(location) = header_of(&headers, "location") else {
+        return (status, String::new());
+    };
+    let flash = headers
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .filter(|(name, _)| name.eq_ignore_ascii_case("set-cookie"))
+        .filter_map(|(_, v)| v.trim().split(';').next())
+        .find(|c| c.starts_with("followup_flash="))
+        .map(|c| format!("; {c}"))
+        .unwrap_or_default();
+    let (_, page) = request_as(
+        port,
+        "GET",
+        &location,
+        &format!("Cookie: {cookie}{flash}"),
+        "",
+    );
+    (status, page)
+}
+
+/// The status and header lines of a page form's answer.
+fn post_form_headers(port: u16, path: &str, cookie: &str, form: &str) -> (u16, String) {
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(
@@ -304,16 +337,21 @@ pub fn post_form(port: u16, path: &str, cookie: &str, form: &str) -> (u16, Strin
         .nth(1)
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
-    let location = text
+    let headers: String = text
         .lines()
         .take_while(|l| !l.trim().is_empty())
-        .find_map(|l| {
-            let (name, value) = l.split_once(':')?;
-            name.eq_ignore_ascii_case("location")
-                .then(|| value.trim().to_string())
-        })
-        .unwrap_or_default();
-    (status, location)
+        .collect::<Vec<_>>()
+        .join("\n");
+    (status, headers)
+}
+
+/// The value of the header `name` among `headers` (one per line).
+fn header_of(headers: &str, name: &str) -> Option<String> {
+    headers.lines().find_map(|l| {
+        let (n, value) = l.split_once(':')?;
+        n.eq_ignore_ascii_case(name)
+            .then(|| value.trim().to_string())
+    })
 }
 
 /// The value of the hidden field `name` of the first form of `page` (its form token
