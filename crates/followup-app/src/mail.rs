@@ -162,6 +162,15 @@ impl Account {
         }
     }
 
+    /// The account of `settings`' `[mail]`, its From address else `profile`'s e-mail
+    /// (an account of a small office, checked by `followup admin mail-account`).
+    pub fn from_settings_of(
+        settings: &crate::settings::Settings,
+        profile: Option<followup_store::model::Profile>,
+    ) -> Result<Account> {
+        Account::from_settings(settings, || Ok(profile))
+    }
+
     /// The server's own account, which the digests of a PostgreSQL server leave from
     /// (`followup --db postgres://… worker`): the settings' `[mail]`, with their
     /// `address` as the From address (no profile: the server has none), named

@@ -320,6 +320,22 @@ pub enum AdminCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Show the mail account set up for the user (on PostgreSQL the file of their
+    /// address in the `account_mail` directory; in an office the [mail] of their
+    /// config.toml): where their messages leave from and which mailbox is read, never
+    /// a password.
+    MailAccount {
+        /// The user's e-mail address.
+        email: String,
+        /// Also log in to each server (SMTP, IMAP) and out again, sending and reading
+        /// nothing.
+        #[arg(long)]
+        check: bool,
+        /// Print JSON: {"email", "file", "smtp", "address", "imap", "user",
+        /// "password", "sent_through", "checks"}.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Facts about the interview and the recipient shared by several commands.

@@ -29,6 +29,10 @@ fn main() -> ExitCode {
         Trial::ignorable_test("token_prints_a_new_api_token", token),
         Trial::ignorable_test("list_users_as_a_table_and_json", list_users),
         Trial::ignorable_test("delete_user_needs_yes_and_deletes_everything", delete_user),
+        Trial::ignorable_test(
+            "mail_account_shows_the_operators_file_and_checks_its_logins",
+            mail_account,
+        ),
         Trial::test("an_unreachable_server_is_one_line", unreachable),
         Trial::test("other_commands_refuse_a_postgres_url", other_commands),
         Trial::test("admin_on_an_sqlite_office", admin_on_an_sqlite_office),
@@ -509,4 +513,66 @@ fn admin_on_an_sqlite_office() -> Result<(), Failed> {
         "{line}"
     );
     Ok(())
+}
+
+fn mail_account() -> Outcome {
+    with_db(|db| {
+        let home = tempfile::tempdir()?;
+        common::ok(&mut admin(
+            home.path(),
+            &db.url,
+            &["create-user", "ann@example.com"],
+        ));
+        let dir = home.path().join("accounts");
+        std::fs::create_dir_all(&dir)?;
+        let show = |args: &[&str]| {
+            let mut cmd = admin(home.path(), &db.url, args);
+            cmd.env("FOLLOWUP_ACCOUNT_MAIL", &dir);
+            cmd
+        };
+        // None yet: her messages leave through the service's account.
+        let out = common::ok(&mut show(&["mail-account", "Ann@Example.com"]));
+        assert!(
+            out.contains("ann@example.com: no mail account of their own")
+                && out.contains("through the service's account"),
+            "{out}"
+        );
+        // A server that is not there: the report, then a non-zero exit.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let file = dir.join("ann@example.com.toml");
+        std::fs::write(
+            &file,
+            format!(
+                "[mail]\naddress = \"ann@home.example\"\nsmtp = \"smtp://127.0.0.1:{closed}\"\n\
+                 user = \"ann\"\npassword_command = \"echo hunter22\"\n"
+            ),
+        )?;
+        let out = show(&["mail-account", "ann@example.com", "--check", "--json"]).output()?;
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        let v: Value = serde_json::from_slice(&out.stdout)?;
+        assert_eq!(v["sent_through"], "own", "{v}");
+        assert_eq!(v["smtp"], format!("smtp://127.0.0.1:{closed}"), "{v}");
+        assert_eq!(v["password"], "from password_command", "{v}");
+        assert_ne!(v["checks"]["smtp"], "ok", "{v}");
+        assert!(v["checks"].get("imap").is_none(), "{v}");
+        let stderr = String::from_utf8(out.stderr)?;
+        assert!(
+            stderr.contains("could not log in to its smtp server"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("hunter22") && !v.to_string().contains("hunter22"));
+        // A file that does not read: one line naming it.
+        std::fs::write(&file, "[mail]\nsmtpp = \"x\"\n")?;
+        let err = fails(&mut show(&["mail-account", "ann@example.com"]), 2);
+        assert!(
+            err.contains("invalid mail account file") && err.contains("ann@example.com.toml"),
+            "{err}"
+        );
+        // An address with no account.
+        let err = fails(&mut show(&["mail-account", "nobody@example.com"]), 2);
+        assert!(err.contains("nobody@example.com"), "{err}");
+        Ok(())
+    })
 }

@@ -149,6 +149,40 @@ fn scenario(
         );
     }
     let (ann, bob) = (tokens[0].as_str(), tokens[1].as_str());
+
+    // What the operator sees of each account's mail account: never its password.
+    let shown = |who: &str| -> Result<Value, Failed> {
+        json_of(&followup(
+            &home,
+            &env,
+            &[
+                "--db",
+                url,
+                "admin",
+                "mail-account",
+                who,
+                "--check",
+                "--json",
+            ],
+        )?)
+    };
+    let mine = shown("ann@example.com")?;
+    assert_eq!(mine["set_up"], true, "{mine}");
+    assert_eq!(mine["sent_through"], "own", "{mine}");
+    assert_eq!(mine["imap"].as_str(), Some(imap.url().as_str()), "{mine}");
+    assert_eq!(mine["password"], "from password_command", "{mine}");
+    assert_eq!(
+        mine["checks"],
+        json!({"smtp": "ok", "imap": "ok"}),
+        "{mine}"
+    );
+    assert!(!mine.to_string().contains(imap_server::PASSWORD), "{mine}");
+    let his = shown("bob@example.com")?;
+    assert_eq!(
+        (&his["set_up"], &his["sent_through"], &his["checks"]),
+        (&json!(false), &json!("service"), &json!({})),
+        "{his}"
+    );
     let env_ref: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let ports = [free_port(), free_port()];
     let _a = Server::start_with(

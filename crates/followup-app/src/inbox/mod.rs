@@ -100,6 +100,24 @@ pub fn known(ctx: &Ctx, mail: &MailSettings) -> Result<Known> {
     })
 }
 
+/// Logs in to the mailbox of `mail` and out again, reading nothing: the Sent folder
+/// it would read besides INBOX (`followup admin mail-account --check`).
+pub fn check_login(mail: &MailSettings) -> Result<Option<String>> {
+    let endpoint = mail.endpoint()?;
+    let user = mail.user()?;
+    let password = mail.password()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::input(format!("cannot start the mail reader: {e}")))?;
+    rt.block_on(async {
+        let mut session = imap::Session::connect(&endpoint, &user, &password).await?;
+        let sent = session.sent_folder(mail.sent_folder.as_deref()).await?;
+        session.logout().await;
+        Ok(sent)
+    })
+}
+
 /// What a sync did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Synced {

@@ -56,22 +56,19 @@ impl MailSettings {
     pub fn load(ctx: &Ctx) -> Result<MailSettings> {
         // On a hosted service (PostgreSQL) `mail` is the service's: an account reads
         // only the mailbox set up for it (`own_mail`), and none without one.
-        let hosted = ctx.pg().is_some();
-        let own;
-        let m = if hosted {
-            own = crate::pg_settings::own_mail(&ctx.settings)?.unwrap_or_default();
-            &own
-        } else {
-            &ctx.settings.mail
-        };
+        if ctx.pg().is_some() {
+            let own = crate::pg_settings::own_mail(&ctx.settings)?.unwrap_or_default();
+            return MailSettings::of_account(&own);
+        }
         // One account of a multi-user server reads its own mailbox only.
-        let isolated = ctx.settings.origins.isolated || hosted;
+        let isolated = ctx.settings.origins.isolated;
         let env = |k: &str| {
             std::env::var(k)
                 .ok()
                 .filter(|v| !isolated && !v.trim().is_empty())
         };
-        let s = MailSettings {
+        let m = &ctx.settings.mail;
+        MailSettings {
             address: m.address.clone(),
             imap: env("FOLLOWUP_IMAP").or(m.imap.clone()),
             user: env("FOLLOWUP_MAIL_USER").or(m.user.clone()),
@@ -79,15 +76,34 @@ impl MailSettings {
             sent_folder: m.sent_folder.clone(),
             auto_apply: m.auto_apply.clone(),
             isolated,
-        };
-        if let Some(a) = s.auto_apply.as_deref() {
+        }
+        .checked()
+    }
+
+    /// One account's `[mail]` alone, no variable of the process counting (an account
+    /// of a hosted service, whose mail account whoever runs it set up).
+    pub fn of_account(m: &crate::settings::MailSettings) -> Result<MailSettings> {
+        MailSettings {
+            address: m.address.clone(),
+            imap: m.imap.clone(),
+            user: m.user.clone(),
+            password_command: m.password_command.clone(),
+            sent_folder: m.sent_folder.clone(),
+            auto_apply: m.auto_apply.clone(),
+            isolated: true,
+        }
+        .checked()
+    }
+
+    fn checked(self) -> Result<MailSettings> {
+        if let Some(a) = self.auto_apply.as_deref() {
             if !matches!(a, "high" | "off" | "") {
                 return Err(Error::input(format!(
                     "[mail] auto_apply = \"{a}\": expected \"high\" or \"off\""
                 )));
             }
         }
-        Ok(s)
+        Ok(self)
     }
 
     /// Whether high-confidence proposals are applied during sync.

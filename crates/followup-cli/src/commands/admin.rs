@@ -28,6 +28,8 @@ pub struct Admin<'a> {
     pub base: String,
     /// The moment.
     pub now: Timestamp,
+    /// The server's settings (`account_mail`: where accounts' mail accounts are).
+    pub settings: followup_app::settings::Settings,
 }
 
 /// Runs an admin command against `admin.url`.
@@ -79,6 +81,19 @@ pub fn run(cmd: &AdminCommand, admin: &Admin<'_>) -> Result<()> {
         AdminCommand::DeleteUser { email, json, .. } => {
             let gone = pg.delete_user(email).map_err(err)?;
             output::with_stdout(|out| deleted(out, &gone, *json))
+        }
+        AdminCommand::MailAccount { email, check, json } => {
+            let user = pg.user(email).map_err(err)?;
+            let profile = {
+                use followup_store::Facts;
+                pg.user_store(user.id).profile().map_err(err)?
+            };
+            let mut settings = admin.settings.clone();
+            settings.account_email = Some(user.email.clone());
+            settings.origins.isolated = true;
+            let shown = mail_account(&user.email, &settings, profile, *check)?;
+            output::with_stdout(|out| shown.write(out, *json))?;
+            shown.checked()
         }
     }
 }
@@ -151,6 +166,20 @@ pub fn run_office(cmd: &AdminCommand, admin: &Admin<'_>) -> Result<()> {
                 });
             }
             output::with_stdout(|out| list(out, &users, *json, admin))
+        }
+        AdminCommand::MailAccount { email, check, json } => {
+            let user = acc::user_of(&mut store, email).map_err(|e| no_user(e, email))?;
+            let db = office.user_db(user.id);
+            let profile = if db.exists() {
+                followup_store::Store::open(&db)?.profile()?
+            } else {
+                None
+            };
+            let settings = acc::user_settings(&office, user.id, &admin.settings)?;
+            let file = office.user_config(user.id);
+            let shown = office_mail_account(&user.email, &settings, &file, profile, *check)?;
+            output::with_stdout(|out| shown.write(out, *json))?;
+            shown.checked()
         }
         AdminCommand::DeleteUser { email, json, .. } => {
             let user = acc::user_of(&mut store, email).map_err(|e| no_user(e, email))?;
@@ -378,4 +407,214 @@ fn pg_err(e: StoreError, admin: &Admin<'_>) -> Error {
         | StoreError::PgMigration { .. } => Error::Store(format!("{e} (from {})", admin.from)),
         e => followup_app::ctx::store_err(e),
     }
+}
+
+/// What `admin mail-account` shows: an account's mail account, never its password.
+struct MailAccountShown {
+    email: String,
+    /// The file it is set up in.
+    file: Option<std::path::PathBuf>,
+    /// Whether there is one.
+    set_up: bool,
+    smtp: Option<String>,
+    address: Option<String>,
+    imap: Option<String>,
+    user: Option<String>,
+    /// Where the password comes from (`password_command`), never the password.
+    password: Option<&'static str>,
+    /// Whose account its messages leave through: "own" or "service".
+    sent_through: &'static str,
+    /// Each server's login, when checked: "ok" or why not.
+    checks: Vec<(&'static str, String)>,
+}
+
+impl MailAccountShown {
+    /// An error when a login checked failed (after the report is printed).
+    fn checked(&self) -> Result<()> {
+        let failed: Vec<&str> = self
+            .checks
+            .iter()
+            .filter(|(_, how)| how != "ok")
+            .map(|(what, _)| *what)
+            .collect();
+        if failed.is_empty() {
+            return Ok(());
+        }
+        Err(Error::input(format!(
+            "the mail account of {} could not log in to its {} server",
+            self.email,
+            failed.join(" and ")
+        )))
+    }
+
+    fn write(&self, out: &mut dyn Write, json: bool) -> std::io::Result<()> {
+        if json {
+            let checks: serde_json::Map<String, serde_json::Value> = self
+                .checks
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), json!(v)))
+                .collect();
+            let v = json!({
+                "email": self.email,
+                "file": self.file.as_ref().map(|f| f.display().to_string()),
+                "set_up": self.set_up,
+                "smtp": self.smtp,
+                "address": self.address,
+                "imap": self.imap,
+                "user": self.user,
+                "password": self.password,
+                "sent_through": self.sent_through,
+                "checks": checks,
+            });
+            return writeln!(out, "{v}");
+        }
+        let file = self.file.as_ref().map_or(
+            "no file (no account_mail directory is set)".to_string(),
+            |f| f.display().to_string(),
+        );
+        let lent = if self.sent_through == "service" {
+            "their messages leave through the service's account"
+        } else {
+            "they cannot send"
+        };
+        if !self.set_up {
+            writeln!(
+                out,
+                "{}: no mail account of their own ({file}).",
+                self.email
+            )?;
+            writeln!(out, "  {}; no mailbox is read.", upper_first(lent))?;
+            return Ok(());
+        }
+        writeln!(out, "{}: {file}", self.email)?;
+        let or_none = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".into());
+        match &self.smtp {
+            Some(smtp) => writeln!(
+                out,
+                "  sends through {smtp}, from {}",
+                or_none(&self.address)
+            )?,
+            None => writeln!(out, "  {lent} (no smtp in the file)")?,
+        }
+        match &self.imap {
+            Some(imap) => writeln!(out, "  reads {imap}")?,
+            None => writeln!(out, "  reads no mailbox (no imap in the file)")?,
+        }
+        writeln!(
+            out,
+            "  login {}, password {}",
+            or_none(&self.user),
+            self.password.unwrap_or("not set (add password_command)")
+        )?;
+        for (what, how) in &self.checks {
+            if how == "ok" {
+                writeln!(out, "  {what} login: ok")?;
+            } else {
+                writeln!(out, "  {what} login: failed: {how}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// An account of a hosted service: the file of its address in `account_mail`.
+fn mail_account(
+    email: &str,
+    settings: &followup_app::settings::Settings,
+    profile: Option<followup_store::model::Profile>,
+    check: bool,
+) -> Result<MailAccountShown> {
+    let file = followup_app::pg_settings::own_mail_file(settings);
+    let own = followup_app::pg_settings::own_mail(settings)?;
+    shown(email, settings, file, own, profile, check, true)
+}
+
+/// An account of a small office: the `[mail]` of its own config.toml.
+fn office_mail_account(
+    email: &str,
+    settings: &followup_app::settings::Settings,
+    file: &std::path::Path,
+    profile: Option<followup_store::model::Profile>,
+    check: bool,
+) -> Result<MailAccountShown> {
+    let own = Some(settings.mail.clone());
+    shown(
+        email,
+        settings,
+        Some(file.to_path_buf()),
+        own,
+        profile,
+        check,
+        false,
+    )
+}
+
+fn shown(
+    email: &str,
+    settings: &followup_app::settings::Settings,
+    file: Option<std::path::PathBuf>,
+    own: Option<followup_app::settings::MailSettings>,
+    profile: Option<followup_store::model::Profile>,
+    check: bool,
+    hosted: bool,
+) -> Result<MailAccountShown> {
+    let mail = own.clone().unwrap_or_default();
+    let some = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+    let smtp = some(&mail.smtp);
+    let set_up = smtp.is_some() || some(&mail.imap).is_some();
+    let mut out = MailAccountShown {
+        email: email.to_string(),
+        file,
+        set_up,
+        address: some(&mail.address).or_else(|| profile.as_ref().map(|p| p.email.clone())),
+        smtp: smtp.clone(),
+        imap: some(&mail.imap),
+        user: some(&mail.user),
+        password: some(&mail.password_command).map(|_| "from password_command"),
+        // A small office lends no account: without its own, an account cannot send.
+        sent_through: match (smtp.is_some(), hosted) {
+            (true, _) => "own",
+            (false, true) => "service",
+            (false, false) => "none",
+        },
+        checks: Vec::new(),
+    };
+    if !check || !set_up {
+        return Ok(out);
+    }
+    if smtp.is_some() {
+        let mut mine = settings.clone();
+        mine.mail = mail.clone();
+        mine.origins.isolated = true;
+        let account = if hosted {
+            followup_app::mail::Account::hosted(settings, || Ok(profile.clone()))
+        } else {
+            followup_app::mail::Account::from_settings_of(&mine, profile.clone())
+        };
+        let how = match account {
+            Ok(account) => match followup_app::mail::Session::open(&account, &mut |_| {}) {
+                Ok(session) => {
+                    session.close();
+                    "ok".to_string()
+                }
+                Err(f) => f.text,
+            },
+            Err(e) => e.to_string(),
+        };
+        out.checks.push(("smtp", how));
+    }
+    if out.imap.is_some() {
+        let how = followup_app::inbox::MailSettings::of_account(&mail)
+            .and_then(|m| followup_app::inbox::check_login(&m))
+            .map_or_else(|e| e.to_string(), |_| "ok".to_string());
+        out.checks.push(("imap", how));
+    }
+    Ok(out)
 }

@@ -132,6 +132,12 @@ const ENVIRONMENT: &[(&str, &str)] = &[
          nor logged.",
     ),
     (
+        "FOLLOWUP_ACCOUNT_MAIL",
+        "On a postgres:// database, the directory of each account's own mail account \
+         (ADDRESS.toml, a [mail] section, written by whoever runs the service), over \
+         account_mail in config.toml.",
+    ),
+    (
         "XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_CACHE_HOME",
         "Where the settings, the database and the cache are (see FILES).",
     ),

@@ -104,6 +104,7 @@ pub fn dispatch(mut cli: Cli, db_from: Option<&'static str>) -> Result<()> {
                     from,
                     base: base_url()?,
                     now: now()?,
+                    settings: Settings::load(cli.config.as_deref())?,
                 };
                 admin::run(c, &target)
             }
@@ -120,6 +121,7 @@ pub fn dispatch(mut cli: Cli, db_from: Option<&'static str>) -> Result<()> {
                         from,
                         base: base_url()?,
                         now: now()?,
+                        settings: Settings::load(cli.config.as_deref())?,
                     },
                 ),
                 None => Err(Error::input(
