@@ -309,7 +309,7 @@ fn scenario(
     // Bob: no mailbox of his own, and none of Ann's proposals.
     let (_, page) = call(ports[0], bob, "GET", "/inbox", Value::Null);
     assert!(
-        page.contains("whoever runs this service sets it up for you")
+        page.contains("ask whoever runs this service to set one up for your address")
             && !page.contains("id=\"sync\""),
         "{page}"
     );

@@ -44,11 +44,11 @@ pub const SETUP: &str = "set imap = \"imaps://imap.example.com:993\", user = \
     FOLLOWUP_MAIL_PASSWORD), then restart `followup serve`; `followup mail sync` reads \
     from the command line too";
 
-/// How an account of the hosted service (PostgreSQL) gets a mailbox to read.
-pub const HOSTED_SETUP: &str = "whoever runs this service sets it up for you (a file \
-    of your address in the directory its `account_mail` setting names, with imap, user \
-    and password_command under [mail]); the web app cannot, and the database keeps no \
-    password";
+/// How an account of the hosted service (PostgreSQL) gets a mailbox to read: the
+/// operator's file of its address in `account_mail` (README, "An account's own mail
+/// account and mailbox").
+pub const HOSTED_SETUP: &str = "ask whoever runs this service to set one up for your \
+    address (they keep it outside this app, so your mail password is never stored here)";
 
 /// Why the mailbox cannot be read from here, when no IMAP account is configured.
 pub fn no_imap(ctx: &Ctx) -> Option<String> {
@@ -63,8 +63,13 @@ pub fn no_imap(ctx: &Ctx) -> Option<String> {
                 "The mail account set up for you cannot read your mailbox ({}): ask whoever runs this service.",
                 first_clause(&e.to_string())
             ),
-            Ok(None) => format!("Reading your mailbox needs an IMAP account: {HOSTED_SETUP}."),
-            Err(bad) => format!("{bad}: ask whoever runs this service."),
+            Ok(None) => format!("Reading your mailbox needs a mail account: {HOSTED_SETUP}."),
+            Err(bad) => {
+                // The file's path and fault are for whoever runs the service.
+                eprintln!("inbox: {bad}");
+                "The mail account set up for you cannot be read: ask whoever runs this service."
+                    .to_string()
+            }
         }
     } else {
         format!("Reading your mailbox needs an IMAP account ({e}): {SETUP}.")
