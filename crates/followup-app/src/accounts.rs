@@ -181,6 +181,7 @@ pub fn user_settings(office: &Office, user_id: i64, base: &Settings) -> Result<S
         mail: mine.mail.clone(),
         account_mail: None,
         account_email: None,
+        account_id: None,
         origins: mine.origins.clone(),
     })
 }

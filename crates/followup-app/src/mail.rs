@@ -59,12 +59,20 @@ pub struct Account {
 impl Account {
     /// What tells one SMTP login from another: two accounts with the same key share a
     /// connection.
+    /// Everything a connection is opened with, and the envelope sender it uses.
     pub fn key(&self) -> String {
         format!(
-            "{}:{}:{}",
-            self.host,
-            self.port,
-            self.user.as_deref().unwrap_or("")
+            "{:?}",
+            (
+                &self.host,
+                self.port,
+                self.security,
+                &self.user,
+                &self.password_command,
+                &self.ca,
+                &self.address,
+                self.env_password,
+            )
         )
     }
 }
@@ -147,7 +155,7 @@ impl Account {
         settings: &crate::settings::Settings,
         profile: impl FnOnce() -> Result<Option<followup_store::model::Profile>>,
     ) -> Result<Account> {
-        let own = crate::pg_settings::own_mail(settings)?
+        let own = crate::pg_settings::own_mail_hosted(settings)?
             .filter(|m| m.smtp.as_deref().is_some_and(|s| !s.trim().is_empty()));
         match own {
             Some(own) => {

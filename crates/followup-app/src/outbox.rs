@@ -452,6 +452,7 @@ pub fn kick(ctx: &Ctx, id: i64, clock: &dyn Fn() -> Timestamp) -> Result<bool> {
     let report = crate::pg_send::send_due(
         &mut conn,
         &account,
+        &mut |_| Ok(account.clone()),
         clock,
         Some((pg.user, id)),
         1,

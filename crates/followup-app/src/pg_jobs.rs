@@ -343,26 +343,45 @@ impl PgWorker {
             self.settings.clone(),
             self.policy.clone(),
         );
+        let ctx_pool = pool.clone();
+        let (ctx_settings, ctx_policy) = (settings.clone(), policy.clone());
         let mut ctx_of = move |user: i64| -> Result<Ctx> {
-            let who = pool
+            let saved = ctx_pool
                 .get_pg()
                 .map_err(store_err)?
                 .recipients(&[user])
                 .map_err(store_err)?
                 .into_iter()
-                .next();
-            let saved = who.as_ref().and_then(|r| r.settings.as_ref());
-            let (mut s, p) = crate::pg_settings::account_settings(
-                &settings,
-                &policy,
-                saved.map(|(c, p)| (c.as_str(), p.as_str())),
+                .find_map(|r| r.settings);
+            let (s, p) = crate::pg_settings::account_settings(
+                &ctx_settings,
+                &ctx_policy,
+                saved.as_ref().map(|(c, p)| (c.as_str(), p.as_str())),
             )?;
-            // Their own mail account, if the service set one up ([`Account::hosted`]).
-            s.account_email = who.map(|r| r.email);
             Ok(Ctx::from_parts(s, p, now, PathBuf::new()).on_pg(PgUser {
-                pool: pool.clone(),
+                pool: ctx_pool.clone(),
                 user,
             }))
+        };
+        // The account a user's messages leave through: theirs if the service set one up
+        // (read from its file, with their address and id), else the service's. Their
+        // saved settings play no part, so settings that no longer read never stop it.
+        let mut account_of = move |user: i64| -> Result<Account> {
+            let mut conn = pool.get_pg().map_err(store_err)?;
+            let email = conn
+                .recipients(&[user])
+                .map_err(store_err)?
+                .into_iter()
+                .next()
+                .map(|r| r.email);
+            let mut mine = settings.clone();
+            mine.account_email = email;
+            mine.account_id = Some(user);
+            let profile = {
+                use followup_store::Facts;
+                conn.user_store(user).profile().map_err(store_err)?
+            };
+            Account::hosted(&mine, || Ok(profile))
         };
         let fixed = self.fixed_now;
         let clock = move || fixed.unwrap_or_else(Timestamp::now);
@@ -370,6 +389,7 @@ impl PgWorker {
             let sent = crate::pg_send::send_due(
                 self.conn()?,
                 &account,
+                &mut account_of,
                 &clock,
                 None,
                 SEND_BATCH,

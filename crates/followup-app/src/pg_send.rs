@@ -27,10 +27,12 @@ pub const UNKNOWN_WHY_HOSTED: &str = "the worker sending it stopped before the s
     it on the Outbox page";
 
 /// Sends at most `limit` messages due at `clock()` (of any user, or only message
-/// `only.1` of user `only.0`), each through its owner's account: their own where the
-/// service set one up for them ([`Account::hosted`]), else `ahead` (the service's, or
-/// for `only` the owner's own). `ctx_of` gives a user's context (their settings and
-/// facts). One SMTP connection per account is kept for the whole run.
+/// `only.1` of user `only.0`), each through its owner's account (`account_of`: their
+/// own where the service set one up for them, else the service's,
+/// [`Account::hosted`]). `ahead` is the account most messages are expected to leave
+/// through (the service's; for `only`, the owner's). `ctx_of` gives a user's context
+/// (their settings and facts), for when to try again. One SMTP connection per account
+/// is kept for the whole run.
 ///
 /// The connection of `ahead` is opened before a message is claimed, so a worker
 /// stopped while connecting leaves nothing `sending`; a user's own account is
@@ -39,9 +41,11 @@ pub const UNKNOWN_WHY_HOSTED: &str = "the worker sending it stopped before the s
 /// An `Err` is the database's: a message claimed then stays `sending` with this
 /// connection's claim, which the next recovery marks `unknown` once the connection is
 /// gone; the caller drops the connection.
+#[allow(clippy::too_many_arguments)]
 pub fn send_due(
     pg: &mut Pg,
     ahead: &Account,
+    account_of: &mut dyn FnMut(i64) -> Result<Account>,
     clock: &dyn Fn() -> Timestamp,
     only: Option<(i64, i64)>,
     limit: usize,
@@ -63,11 +67,7 @@ pub fn send_due(
         let m = &claim.message;
         let account = accounts
             .entry(claim.user_id)
-            .or_insert_with(|| {
-                ctx_of(claim.user_id)
-                    .and_then(|ctx| Account::hosted(&ctx.settings, || ctx.profile()))
-                    .map_err(|e| e.to_string())
-            })
+            .or_insert_with(|| account_of(claim.user_id).map_err(|e| e.to_string()))
             .clone();
         let account = match account {
             Ok(a) => a,
@@ -88,7 +88,9 @@ pub fn send_due(
             // hours), as on SQLite.
             let f = sessions.down(&account);
             failed(pg, &claim, &f, clock(), ctx_of, &mut report)?;
-            report.unreachable = true;
+            // The service's server out of reach ends the worker's pass; one user's
+            // own server does not hold up everyone else's messages.
+            report.unreachable |= account.key() == ahead.key();
             continue;
         };
         let bytes = match bytes_of(&through(m, &account), clock()) {
@@ -179,6 +181,14 @@ fn through(m: &OutboxMessage, account: &Account) -> OutboxMessage {
         out.reply_to = out.reply_to.or(Some(out.from_addr.clone()));
         out.from_addr = account.address.clone();
     }
+    // Replies to where the message comes from need no Reply-To.
+    if out
+        .reply_to
+        .as_deref()
+        .is_some_and(|r| r.eq_ignore_ascii_case(&out.from_addr))
+    {
+        out.reply_to = None;
+    }
     out
 }
 
@@ -209,14 +219,19 @@ fn failed(
     // tried again in five minutes rather than lost.
     let after = match ctx_of(claim.user_id).and_then(|ctx| after_failure(&ctx, m, f, now)) {
         Ok(a) => a,
-        Err(e) if f.temporary => crate::outbox::AfterFailure {
-            error: format!(
-                "{} (and its recipient's hours could not be read: {e})",
-                f.text
-            ),
-            first: Some(m.first_failure.unwrap_or(now)),
-            next: Some(now + jiff::SignedDuration::from_mins(5)),
-        },
+        Err(e) if f.temporary => {
+            // Tried again in five minutes, given up 24 hours after the first failure.
+            let first = m.first_failure.unwrap_or(now);
+            let gave_up = now.duration_since(first) >= jiff::SignedDuration::from_hours(24);
+            crate::outbox::AfterFailure {
+                error: format!(
+                    "{} (and its recipient's hours could not be read: {e})",
+                    f.text
+                ),
+                first: Some(first),
+                next: (!gave_up).then(|| now + jiff::SignedDuration::from_mins(5)),
+            }
+        }
         Err(_) => crate::outbox::AfterFailure {
             error: f.text.clone(),
             first: m.first_failure,
@@ -297,5 +312,23 @@ mod tests {
             &service,
         );
         assert_eq!(both.reply_to.as_deref(), Some("ann@home.example"));
+        // Queued through the service, sent through her own account: from her address,
+        // with no Reply-To of the same address.
+        let own = account("Ann@Home.example");
+        let mine = through(
+            &message("jobs@followup.example", Some("ann@home.example")),
+            &own,
+        );
+        assert_eq!(mine.from_addr, "Ann@Home.example");
+        assert_eq!(mine.reply_to, None);
+    }
+
+    #[test]
+    fn accounts_share_a_connection_only_with_the_same_sender() {
+        // Two accounts on one relay without a login: each message keeps its own
+        // envelope sender, so they are not one connection.
+        let (ann, bob) = (account("ann@home.example"), account("bob@home.example"));
+        assert_ne!(ann.key(), bob.key());
+        assert_eq!(ann.key(), account("ann@home.example").key());
     }
 }

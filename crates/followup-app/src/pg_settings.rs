@@ -61,11 +61,13 @@ pub fn account_settings(
 
 /// The file of the account's own mail account in the service's `account_mail` directory:
 /// `<dir>/<address, lower case>.toml` (`None`: no directory set, or an address that
-/// cannot name a file).
+/// cannot name a file: not ASCII, with a `/` or `\\`, starting with a dot, or longer
+/// than a file name may be).
 pub fn own_mail_file(settings: &Settings) -> Option<std::path::PathBuf> {
     let dir = settings.account_mail.as_ref()?;
     let name = settings.account_email.as_deref()?.trim().to_lowercase();
-    let plain = !name.is_empty()
+    let plain = name.is_ascii()
+        && name.len() <= 240
         && !name.starts_with('.')
         && !name.contains(['/', '\\', '\0'])
         && name.contains('@');
@@ -73,15 +75,28 @@ pub fn own_mail_file(settings: &Settings) -> Option<std::path::PathBuf> {
 }
 
 /// The own mail account of the account whose settings these are
-/// (`settings.account_email`) on a hosted service: the `[mail]` section of its file
-/// in `account_mail` ([`own_mail_file`]), which whoever runs the service writes (the
-/// database holds no password, and the web app cannot set a mail account). `None`:
+/// (`settings.account_email`, `settings.account_id`) on a hosted service: the `[mail]`
+/// section of its file in `account_mail` ([`own_mail_file`]), which whoever runs the
+/// service writes (the database holds no password, and the web app cannot set a mail
+/// account). The file names the account's id (`account = 7`, as `followup admin
+/// list-users` shows it), so it serves no other account made with the same address
+/// later (after a deletion, or by open sign-up, which checks no address). `None`:
 /// they have none, and their messages leave through the service's account. A file
-/// that does not read is an error naming it.
+/// that does not read, or names another account, is an error naming it.
+///
+/// ```toml
+/// account = 7
+/// [mail]
+/// smtp = "smtps://smtp.fastmail.com:465"
+/// imap = "imaps://imap.fastmail.com:993"
+/// user = "ann.lee@fastmail.com"
+/// password_command = "cat /run/secrets/ann-mail"
+/// ```
 pub fn own_mail(settings: &Settings) -> Result<Option<settings::MailSettings>> {
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     struct File {
+        account: Option<i64>,
         #[serde(default)]
         mail: settings::MailSettings,
     }
@@ -100,8 +115,48 @@ pub fn own_mail(settings: &Settings) -> Result<Option<settings::MailSettings>> {
             e.message().lines().next().unwrap_or("")
         ))
     })?;
-    Ok(Some(file.mail))
+    let id = settings.account_id.unwrap_or(0);
+    match file.account {
+        Some(named) if named == id => {}
+        Some(named) => {
+            return Err(Error::input(format!(
+                "the mail account file {} is account {named}'s, not this one's (id {id}): \
+                 an account of that address was deleted and made again? Check it, then \
+                 set `account = {id}` at its top",
+                path.display()
+            )))
+        }
+        None => {
+            return Err(Error::input(format!(
+                "the mail account file {} names no account: add `account = {id}` (the \
+                 id `followup admin list-users` shows) at its top",
+                path.display()
+            )))
+        }
+    }
+    let mut mail = file.mail;
+    if let Some(ca) = &mail.ca {
+        mail.ca = Some(settings::expand_home(ca));
+    }
+    Ok(Some(mail))
 }
+
+/// [`own_mail`] as the account itself meets it (the web app, its messages): what is
+/// wrong with the file is written to standard error for whoever runs the service, and
+/// the account is told only to ask them.
+pub fn own_mail_hosted(settings: &Settings) -> Result<Option<settings::MailSettings>> {
+    own_mail(settings).map_err(|e| {
+        eprintln!(
+            "mail account of {}: {e}",
+            settings.account_email.as_deref().unwrap_or("?")
+        );
+        Error::Store(CANNOT_READ_OWN.to_string())
+    })
+}
+
+/// What an account is told when its mail account file cannot be used.
+pub const CANNOT_READ_OWN: &str =
+    "the mail account set up for you cannot be used: ask whoever runs this service";
 
 /// The zone and hour of the account's daily digest (`None`: off). Without a zone, UTC.
 pub fn digest_at(settings: &Settings) -> Result<Option<(TimeZone, u8)>> {

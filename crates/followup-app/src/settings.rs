@@ -54,6 +54,11 @@ pub struct Settings {
     /// ([`crate::pg_settings::own_mail`]), beside `mail`, which is the service's there.
     #[serde(skip)]
     pub account_email: Option<String>,
+    /// On a hosted service, the id of that account: its mail account file must name it
+    /// (`account = ID`), so a file outlives no account and serves no other one made
+    /// later with the same address.
+    #[serde(skip)]
+    pub account_id: Option<i64>,
     /// Where the values came from, for messages ([`Settings::origin`]).
     #[serde(skip)]
     pub origins: Origins,
@@ -259,7 +264,7 @@ impl Settings {
     }
 }
 
-fn expand_home(p: &Path) -> PathBuf {
+pub(crate) fn expand_home(p: &Path) -> PathBuf {
     match (p.strip_prefix("~"), std::env::var_os("HOME")) {
         (Ok(rest), Some(home)) => PathBuf::from(home).join(rest),
         _ => p.to_path_buf(),
@@ -471,6 +476,7 @@ pub fn from_texts(
         mail: base.mail.clone(),
         account_mail: base.account_mail.clone(),
         account_email: None,
+        account_id: None,
         origins: Origins::default(),
     };
     settings.origins.isolated = true;

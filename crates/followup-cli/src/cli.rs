@@ -331,7 +331,7 @@ pub enum AdminCommand {
         /// nothing.
         #[arg(long)]
         check: bool,
-        /// Print JSON: {"email", "file", "smtp", "address", "imap", "user",
+        /// Print JSON: {"email", "file", "set_up", "smtp", "address", "imap", "user",
         /// "password", "sent_through", "checks"}.
         #[arg(long)]
         json: bool,

@@ -542,13 +542,30 @@ fn mail_account() -> Outcome {
             .local_addr()?
             .port();
         let file = dir.join("ann@example.com.toml");
-        std::fs::write(
-            &file,
+        let ann: Value = serde_json::from_str(&common::ok(&mut admin(
+            home.path(),
+            &db.url,
+            &["list-users", "--json"],
+        )))?;
+        let id = ann["users"][0]["id"].as_i64().ok_or("no id")?;
+        let text = |account: i64| {
             format!(
-                "[mail]\naddress = \"ann@home.example\"\nsmtp = \"smtp://127.0.0.1:{closed}\"\n\
-                 user = \"ann\"\npassword_command = \"echo hunter22\"\n"
-            ),
-        )?;
+                "account = {account}\n[mail]\naddress = \"ann@home.example\"\n\
+                 smtp = \"smtp://127.0.0.1:{closed}\"\nuser = \"ann\"\n\
+                 password_command = \"echo hunter22\"\n"
+            )
+        };
+        // A file of another account with that address (deleted since) is not hers.
+        std::fs::write(&file, text(id + 1))?;
+        let err = fails(&mut show(&["mail-account", "ann@example.com"]), 2);
+        assert!(
+            err.contains(&format!(
+                "is account {}'s, not this one's (id {id})",
+                id + 1
+            )),
+            "{err}"
+        );
+        std::fs::write(&file, text(id))?;
         let out = show(&["mail-account", "ann@example.com", "--check", "--json"]).output()?;
         assert_eq!(out.status.code(), Some(2), "{out:?}");
         let v: Value = serde_json::from_slice(&out.stdout)?;

@@ -100,20 +100,8 @@ fn scenario(
 ) -> Result<(), Failed> {
     let home = root.join("home");
     std::fs::create_dir_all(&home)?;
-    // Ann's mail account, as whoever runs the service writes it.
     let accounts = root.join("accounts");
     std::fs::create_dir_all(&accounts)?;
-    std::fs::write(
-        accounts.join("ann@example.com.toml"),
-        format!(
-            "[mail]\naddress = \"sam.taylor@fastmail.com\"\nsmtp = \"smtp://127.0.0.1:{}\"\n\
-             imap = \"{}\"\nuser = \"{}\"\npassword_command = \"echo {}\"\n",
-            own.port,
-            imap.url(),
-            imap_server::USER,
-            imap_server::PASSWORD,
-        ),
-    )?;
     let env = vec![
         (
             "FOLLOWUP_SMTP",
@@ -149,6 +137,29 @@ fn scenario(
         );
     }
     let (ann, bob) = (tokens[0].as_str(), tokens[1].as_str());
+    // Ann's mail account, as whoever runs the service writes it: for her account's id.
+    let users = json_of(&followup(
+        &home,
+        &env,
+        &["--db", url, "admin", "list-users", "--json"],
+    )?)?;
+    let ann_id = users["users"]
+        .as_array()
+        .and_then(|u| u.iter().find(|u| u["email"] == "ann@example.com"))
+        .and_then(|u| u["id"].as_i64())
+        .ok_or("no id for Ann")?;
+    std::fs::write(
+        accounts.join("ann@example.com.toml"),
+        format!(
+            "account = {ann_id}\n[mail]\naddress = \"sam.taylor@fastmail.com\"\n\
+             smtp = \"smtp://127.0.0.1:{}\"\nimap = \"{}\"\nuser = \"{}\"\n\
+             password_command = \"echo {}\"\n",
+            own.port,
+            imap.url(),
+            imap_server::USER,
+            imap_server::PASSWORD,
+        ),
+    )?;
 
     // What the operator sees of each account's mail account: never its password.
     let shown = |who: &str| -> Result<Value, Failed> {
@@ -380,6 +391,50 @@ fn scenario(
             .contains("within two weeks"),
         "{text}"
     );
+    // One accepted six times at once, three on each process (two tabs, a script...):
+    // recorded once.
+    let racing = list
+        .iter()
+        .find(|p| {
+            p["application"] != northwind
+                && ["reply", "decision", "rejection"].contains(&p["kind"].as_str().unwrap_or(""))
+        })
+        .ok_or("no reply to race")?;
+    let rid = racing["id"].as_i64().ok_or("no id")?;
+    let raced_app = racing["application"].as_i64().ok_or("no application")?;
+    let mid = racing["message_id"]
+        .as_str()
+        .unwrap_or("")
+        .trim_matches(['<', '>'])
+        .to_string();
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let path = format!("/api/inbox/{rid}/accept");
+        let calls: Vec<_> = (0..6)
+            .map(|i| {
+                let path = path.clone();
+                scope.spawn(move || request(ports[i % 2], "POST", &path, ann, "").0)
+            })
+            .collect();
+        calls.into_iter().map(|c| c.join().unwrap_or(0)).collect()
+    });
+    let mut sorted = statuses.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, vec![200, 200, 200, 200, 200, 201], "{statuses:?}");
+    let (_, text) = call(
+        ports[0],
+        ann,
+        "GET",
+        &format!("/api/applications/{raced_app}"),
+        Value::Null,
+    );
+    let recorded = json_of(&text)?["full"]["touchpoints"]
+        .as_array()
+        .ok_or("no touchpoints")?
+        .iter()
+        .filter(|t| t["note"].as_str().is_some_and(|n| n.contains(&mid)))
+        .count();
+    assert_eq!(recorded, 1, "{text}");
+
     // Another dismissed: a sync from the start proposes neither again.
     let other = list
         .iter()
@@ -407,7 +462,7 @@ fn scenario(
     let (_, text) = call(ports[0], ann, "GET", "/api/inbox", Value::Null);
     assert_eq!(
         json_of(&text)?["proposals"].as_array().map(Vec::len),
-        Some(17)
+        Some(16)
     );
 
     // Her messages leave through her own account: now, from process B...

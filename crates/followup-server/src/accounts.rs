@@ -229,6 +229,7 @@ impl Front {
         // Its own mail account, if the service set one up, is read from its file when
         // needed (`pg_settings::own_mail`).
         settings.account_email = Some(user.email.clone());
+        settings.account_id = Some(user.id);
         let app = crate::router(Config {
             // No file: what needs one says it is not available.
             db: std::path::PathBuf::from(format!("/dev/null/followup-user-{}", user.id)),

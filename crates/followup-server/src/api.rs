@@ -1343,8 +1343,11 @@ pub fn save_settings(s: &Shared, body: &SettingsBody) -> Result<(), Problem> {
     if let Some(pg) = s.pg() {
         // The account's own, in the database; the digest moved on the schedule with them.
         let mut conn = pg.user.pool.get_pg().map_err(followup_app::Error::from)?;
-        let (saved, policy) =
+        let (mut saved, policy) =
             followup_app::pg_settings::save(&mut conn, pg.user.user, &pg.server, &update, ctx.now)?;
+        // Still this account's: its own mail account is found by these.
+        saved.account_email = ctx.settings.account_email.clone();
+        saved.account_id = ctx.settings.account_id;
         s.set_live(saved, policy);
         return Ok(());
     }

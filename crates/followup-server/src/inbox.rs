@@ -58,36 +58,36 @@ pub fn no_imap(ctx: &Ctx) -> Option<String> {
     });
     let e = why.err()?;
     Some(if ctx.pg().is_some() {
-        match followup_app::pg_settings::own_mail(&ctx.settings) {
+        match followup_app::pg_settings::own_mail_hosted(&ctx.settings) {
             Ok(Some(_)) => format!(
                 "The mail account set up for you cannot read your mailbox ({}): ask whoever runs this service.",
                 first_clause(&e.to_string())
             ),
             Ok(None) => format!("Reading your mailbox needs a mail account: {HOSTED_SETUP}."),
-            Err(bad) => {
-                // The file's path and fault are for whoever runs the service.
-                eprintln!("inbox: {bad}");
-                "The mail account set up for you cannot be read: ask whoever runs this service."
-                    .to_string()
-            }
+            Err(_) => format!("{}.", upper_first(followup_app::pg_settings::CANNOT_READ_OWN)),
         }
     } else {
         format!("Reading your mailbox needs an IMAP account ({e}): {SETUP}.")
     })
 }
 
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 /// What is missing, without the advice for a one-person install that follows it
 /// ("no IMAP user: set user under [mail] …" → "no IMAP user").
 fn first_clause(e: &str) -> &str {
-    e.split(':').next().unwrap_or(e).trim()
+    e.split(": ").next().unwrap_or(e).trim()
 }
 
-/// How many proposals wait (for Today). On a hosted service, only an account with a
-/// mailbox set up has any (no query otherwise).
+/// How many proposals wait (for Today). On a hosted service whose accounts have no
+/// mail accounts (no `account_mail`), none (no query).
 pub fn waiting(ctx: &Ctx) -> usize {
-    if ctx.pg().is_some()
-        && followup_app::pg_settings::own_mail_file(&ctx.settings).is_none_or(|f| !f.exists())
-    {
+    if ctx.pg().is_some() && ctx.settings.account_mail.is_none() {
         return 0;
     }
     ctx.facts()
@@ -100,12 +100,16 @@ pub fn waiting(ctx: &Ctx) -> usize {
 
 /// The proposal `id`, or 404.
 fn proposal(ctx: &Ctx, id: i64) -> Result<MailProposal, Problem> {
-    ctx.facts()?.mail_proposal(id).map_err(|_| {
-        Problem::new(
-            StatusCode::NOT_FOUND,
-            "Not found",
-            format!("no proposal with id {id}"),
-        )
+    ctx.facts()?.mail_proposal(id).map_err(|e| {
+        if e.is_not_found() {
+            Problem::new(
+                StatusCode::NOT_FOUND,
+                "Not found",
+                format!("no proposal with id {id}"),
+            )
+        } else {
+            Problem::from(followup_app::ctx::store_err(e))
+        }
     })
 }
 

@@ -456,9 +456,27 @@ pub fn accept(ctx: &Ctx, id: i64) -> Result<Accepted> {
         }
         other => return Err(Error::input(format!("unknown proposal kind {other}"))),
     };
-    ctx.facts()?
+    let settled = ctx
+        .facts()?
         .mail_settle(id, ProposalStatus::Applied, done.touchpoint)
         .map_err(store_err)?;
+    if !settled {
+        // Another accept (another tab, process or key) or a dismissal came first: what
+        // this one recorded is taken back, so the message is recorded once. An
+        // invitation's import is the same interview again (by its UID), kept.
+        if let Some(t) = done.touchpoint.filter(|_| p.new.kind != "invite") {
+            ctx.facts()?.delete_touchpoint(app, t).map_err(store_err)?;
+        }
+        let now = ctx.facts()?.mail_proposal(id).map_err(store_err)?;
+        if now.status == ProposalStatus::Dismissed {
+            return Err(Error::conflict(format!(
+                "proposal {id} was dismissed meanwhile: nothing was recorded"
+            )));
+        }
+        done.already = true;
+        done.touchpoint = now.touchpoint_id;
+        done.warnings.clear();
+    }
     Ok(done)
 }
 

@@ -57,7 +57,7 @@ impl MailSettings {
         // On a hosted service (PostgreSQL) `mail` is the service's: an account reads
         // only the mailbox set up for it (`own_mail`), and none without one.
         if ctx.pg().is_some() {
-            let own = crate::pg_settings::own_mail(&ctx.settings)?.unwrap_or_default();
+            let own = crate::pg_settings::own_mail_hosted(&ctx.settings)?.unwrap_or_default();
             return MailSettings::of_account(&own);
         }
         // One account of a multi-user server reads its own mailbox only.

@@ -90,6 +90,7 @@ pub fn run(cmd: &AdminCommand, admin: &Admin<'_>) -> Result<()> {
             };
             let mut settings = admin.settings.clone();
             settings.account_email = Some(user.email.clone());
+            settings.account_id = Some(user.id);
             settings.origins.isolated = true;
             let shown = mail_account(&user.email, &settings, profile, *check)?;
             output::with_stdout(|out| shown.write(out, *json))?;

@@ -95,6 +95,14 @@ pub fn dispatch(mut cli: Cli, db_from: Option<&'static str>) -> Result<()> {
             .trim_end_matches('/')
             .to_string())
     };
+    // The server's settings, for the one admin command that reads them (where the
+    // accounts' mail account files are): the others run whatever state they are in.
+    let admin_settings = |c: &crate::cli::AdminCommand| -> Result<Settings> {
+        match c {
+            crate::cli::AdminCommand::MailAccount { .. } => Settings::load(cli.config.as_deref()),
+            _ => Ok(Settings::default()),
+        }
+    };
     let admin = |c: &crate::cli::AdminCommand| -> Result<()> {
         let from = db_from.unwrap_or("--db");
         match db_url {
@@ -104,7 +112,7 @@ pub fn dispatch(mut cli: Cli, db_from: Option<&'static str>) -> Result<()> {
                     from,
                     base: base_url()?,
                     now: now()?,
-                    settings: Settings::load(cli.config.as_deref())?,
+                    settings: admin_settings(c)?,
                 };
                 admin::run(c, &target)
             }
@@ -121,7 +129,7 @@ pub fn dispatch(mut cli: Cli, db_from: Option<&'static str>) -> Result<()> {
                         from,
                         base: base_url()?,
                         now: now()?,
-                        settings: Settings::load(cli.config.as_deref())?,
+                        settings: admin_settings(c)?,
                     },
                 ),
                 None => Err(Error::input(
