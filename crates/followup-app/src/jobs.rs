@@ -14,11 +14,11 @@ use crate::digest::Run;
 pub struct Job {
     /// When the run started (RFC 3339).
     pub at: String,
-    /// `outbox` or `digest`.
+    /// `outbox`, `digest`, or `mail` (a hosted account's mailbox read).
     pub job: &'static str,
-    /// The outbox message's number, or the digest's day.
+    /// The outbox message's number, the digest's day, or the mailbox's account.
     pub id: String,
-    /// `sent`, `retrying`, `failed`, `unknown`, `nothing`, `error`.
+    /// `sent`, `retrying`, `failed`, `unknown`, `nothing`, `read`, `error`.
     pub state: &'static str,
     /// The recipient, the server's answer, or why.
     pub detail: String,

@@ -22,7 +22,10 @@
 //! 4. The outbox of every user ([`crate::pg_send`]): messages a dead worker left
 //!    `sending` are reported `unknown`; then every message due is claimed, one at a
 //!    time, and sent through the same account (from its address in the user's name,
-//!    replies to the user's), 100 to an SMTP session, until none is left.
+//!    replies to the user's), or the user's own where the service set one up, 100 to
+//!    an SMTP session, until none is left.
+//! 5. The mailboxes: each account whose mail account names an IMAP server has its
+//!    mailbox read into proposals (the Inbox), every [`MAIL_READ_EVERY`].
 //!
 //! Each account's digest comes at its own hour in its own zone, as its settings say
 //! ([`crate::pg_settings`]: saved from the Settings page or `PUT /api/settings`); an
@@ -97,6 +100,9 @@ pub fn worker_id() -> String {
     format!("{host}-{}", std::process::id())
 }
 
+/// How often a worker reads each account's mailbox ([`PgWorker::pass`]).
+pub const MAIL_READ_EVERY: SignedDuration = SignedDuration::from_mins(15);
+
 /// How many messages of the outbox a worker sends over one SMTP connection before it
 /// reports them and takes the next batch.
 const SEND_BATCH: usize = 100;
@@ -117,6 +123,8 @@ pub struct PgWorker {
     /// The clock of the outbox's messages when fixed (`--now`), else the real one,
     /// read for each message (a message's moment is when the server took it).
     fixed_now: Option<Timestamp>,
+    /// When this worker last read each account's mailbox.
+    mail_read: std::collections::HashMap<i64, Timestamp>,
 }
 
 impl std::fmt::Debug for PgWorker {
@@ -163,6 +171,7 @@ impl PgWorker {
             base,
             secret: None,
             fixed_now: None,
+            mail_read: std::collections::HashMap::new(),
         })
     }
 
@@ -324,7 +333,140 @@ impl PgWorker {
         if let Some(s) = smtp.session.take() {
             s.close();
         }
-        self.sends(now, report)
+        self.sends(now, report)?;
+        self.mailboxes(now, report)
+    }
+
+    /// The mailbox of every account whose mail account (a file of the service's
+    /// `account_mail` directory) names an IMAP server, read into proposals as the
+    /// Inbox page's "Sync now" reads it, once every [`MAIL_READ_EVERY`] by this worker;
+    /// a lock per account keeps two workers from reading one at once. One line per
+    /// mailbox read; what goes wrong with one is its line, and the others go on.
+    fn mailboxes(
+        &mut self,
+        now: Timestamp,
+        report: &mut dyn FnMut(Job) -> Result<()>,
+    ) -> Result<()> {
+        let Some(dir) = self.settings.account_mail.clone() else {
+            return Ok(());
+        };
+        let at = now.to_string();
+        let mut emails: Vec<String> = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries
+                .filter_map(|e| e.ok())
+                .filter_map(|e| {
+                    let name = e.file_name().to_str()?.to_string();
+                    name.strip_suffix(".toml").map(str::to_string)
+                })
+                .filter(|n| n.contains('@') && !n.starts_with('.'))
+                .collect(),
+            Err(e) => {
+                return report(Job {
+                    at,
+                    job: "mail",
+                    id: dir.display().to_string(),
+                    state: "error",
+                    detail: format!("cannot read the account_mail directory: {e}"),
+                    account: None,
+                });
+            }
+        };
+        emails.sort();
+        for email in emails {
+            let user = {
+                use followup_store::accounts::AccountStore;
+                self.conn()?.user_by_email(&email).map_err(store_err)?
+            };
+            let Some(user) = user else {
+                continue;
+            };
+            if self
+                .mail_read
+                .get(&user.id)
+                .is_some_and(|last| now.duration_since(*last) < MAIL_READ_EVERY)
+            {
+                continue;
+            }
+            let mut mine = self.settings.clone();
+            mine.account_email = Some(user.email.clone());
+            mine.account_id = Some(user.id);
+            let own = match crate::pg_settings::own_mail(&mine) {
+                Ok(Some(m)) => m,
+                Ok(None) => continue,
+                Err(e) => {
+                    self.mail_read.insert(user.id, now);
+                    report(Job {
+                        at: at.clone(),
+                        job: "mail",
+                        id: user.email.clone(),
+                        state: "error",
+                        detail: e.to_string(),
+                        account: Some(user.id),
+                    })?;
+                    continue;
+                }
+            };
+            if own.imap.as_deref().is_none_or(|i| i.trim().is_empty()) {
+                continue;
+            }
+            if !self.conn()?.begin_mail_sync(user.id).map_err(store_err)? {
+                // Another worker is reading it now.
+                continue;
+            }
+            let read = self
+                .user_ctx(user.id, mine, now)
+                .and_then(|ctx| crate::inbox::sync(&ctx, None));
+            self.conn()?.end_mail_sync(user.id).map_err(store_err)?;
+            self.mail_read.insert(user.id, now);
+            let (state, detail) = match read {
+                Ok(got) => (
+                    "read",
+                    format!(
+                        "{} new message(s): {} matched an application, {} new proposal(s){}",
+                        got.fetched,
+                        got.matched,
+                        got.proposals,
+                        if got.applied.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", {} applied", got.applied.len())
+                        }
+                    ),
+                ),
+                Err(e) => ("error", e.to_string()),
+            };
+            report(Job {
+                at: at.clone(),
+                job: "mail",
+                id: user.email.clone(),
+                state,
+                detail,
+                account: Some(user.id),
+            })?;
+        }
+        Ok(())
+    }
+
+    /// `user`'s context: their saved settings and policy over `base` (the server's,
+    /// naming the account), their facts through the pool.
+    fn user_ctx(&mut self, user: i64, base: Settings, now: Timestamp) -> Result<Ctx> {
+        let saved = self
+            .conn()?
+            .recipients(&[user])
+            .map_err(store_err)?
+            .into_iter()
+            .find_map(|r| r.settings);
+        let (mut s, p) = crate::pg_settings::account_settings(
+            &base,
+            &self.policy,
+            saved.as_ref().map(|(c, p)| (c.as_str(), p.as_str())),
+        )?;
+        s.account_email = base.account_email.clone();
+        s.account_id = base.account_id;
+        Ok(Ctx::from_parts(s, p, now, PathBuf::new()).on_pg(PgUser {
+            pool: self.pool.clone(),
+            user,
+        }))
     }
 
     /// The outbox of every user: messages left `sending` by a worker that is gone

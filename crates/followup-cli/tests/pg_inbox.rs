@@ -525,6 +525,15 @@ fn scenario(
                "confirm_warnings": true}),
     );
     assert_eq!(s, 201, "{text}");
+    // Meanwhile Ana answers Ann's follow-up: the worker reads it from her mailbox.
+    client.append(
+        "INBOX",
+        "",
+        b"From: Ana Sousa <ana.sousa@hooli.com>\r\nTo: Sam Taylor <sam.taylor@fastmail.com>\r\n\
+          Subject: Re: Frontend Developer interview\r\nDate: Mon, 30 Mar 2026 09:00:00 -0400\r\n\
+          Message-ID: <ana-30-march@hooli.com>\r\n\r\nHi Sam,\r\n\r\nThanks for checking in. \
+          We expect to make a decision by April 10.\r\n\r\nAna\r\n",
+    );
     let out = followup(
         &home,
         &env,
@@ -538,6 +547,38 @@ fn scenario(
             "--json",
         ],
     )?;
+    let read: Vec<Value> = out
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|j| j["job"] == "mail")
+        .collect();
+    assert_eq!(read.len(), 1, "only Ann's mailbox is read: {out}");
+    assert_eq!(
+        (&read[0]["account"], &read[0]["state"]),
+        (&json!(ann_id), &json!("read")),
+        "{out}"
+    );
+    assert!(
+        read[0]["detail"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("1 new message(s): 1 matched an application, 1 new proposal(s)"),
+        "{out}"
+    );
+    let (_, text) = call(ports[1], ann, "GET", "/api/inbox", Value::Null);
+    let ana = json_of(&text)?["proposals"]
+        .as_array()
+        .and_then(|l| {
+            l.iter()
+                .find(|p| p["message_id"] == "<ana-30-march@hooli.com>")
+                .cloned()
+        })
+        .ok_or("Ana's answer is not proposed")?;
+    assert_eq!(
+        (&ana["kind"], &ana["application"]),
+        (&json!("decision"), &json!(hooli)),
+        "{ana}"
+    );
     let sent: Vec<Value> = out
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())

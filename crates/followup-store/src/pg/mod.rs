@@ -86,6 +86,7 @@ pub use jobs::{
     DigestClaim, DigestRun, DigestState, Due, QueueFigures, Recovered, DIGEST_LOCK_CLASS,
     JOBS_CHANNEL,
 };
+pub use mail::MAIL_SYNC_LOCK_CLASS;
 pub use migrate::{MIGRATION_LOCK, PG_SCHEMA_VERSION};
 pub use pool::{pool, PgManager, PgPool, PooledPg, POOL_WAIT};
 pub use sends::{SendClaim, SendCounts, SEND_LOCK_CLASS};
