@@ -16,7 +16,9 @@ pub struct Job {
     pub at: String,
     /// `outbox`, `digest`, or `mail` (a hosted account's mailbox read).
     pub job: &'static str,
-    /// The outbox message's number, the digest's day, or the mailbox's account.
+    /// The outbox message's number, the digest's day, or the e-mail address of the
+    /// account whose mailbox was read (the `account_mail` directory, when that cannot
+    /// be read).
     pub id: String,
     /// `sent`, `retrying`, `failed`, `unknown`, `nothing`, `read`, `error`.
     pub state: &'static str,

@@ -89,9 +89,72 @@ impl std::fmt::Debug for Account {
     }
 }
 
+/// How long `password_command` may take (one waiting for a passphrase at a prompt
+/// nobody sees would otherwise hold a worker for good).
+pub const PASSWORD_COMMAND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The first line `cmd` prints (run by `sh -c`, no input, its errors to ours), within
+/// [`PASSWORD_COMMAND_TIMEOUT`]; else why not, never with what it printed.
+pub fn password_command(cmd: &str) -> std::result::Result<String, String> {
+    use std::io::Read;
+    let mut child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("cannot run password_command: {e}"))?;
+    let mut stdout = child
+        .stdout
+        .take()
+        .ok_or("password_command has no output")?;
+    // Read apart, so a command printing much never blocks on a full pipe.
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        stdout.read_to_end(&mut out).map(|_| out)
+    });
+    let started = std::time::Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() < PASSWORD_COMMAND_TIMEOUT => {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "password_command did not finish within {} s",
+                    PASSWORD_COMMAND_TIMEOUT.as_secs()
+                ));
+            }
+            Err(e) => return Err(format!("password_command: {e}")),
+        }
+    };
+    let out = reader
+        .join()
+        .map_err(|_| "password_command's output could not be read".to_string())?
+        .map_err(|e| format!("password_command's output: {e}"))?;
+    if !status.success() {
+        return Err(format!("password_command failed ({status})"));
+    }
+    let text = String::from_utf8(out)
+        .map_err(|_| "password_command printed something that is not UTF-8".to_string())?;
+    Ok(text.lines().next().unwrap_or("").to_string())
+}
+
 /// `scheme://host[:port]` -> (security, host, port).
 pub fn parse_smtp(url: &str) -> std::result::Result<(Security, String, u16), String> {
     let url = url.trim();
+    // A login written into the address is never repeated (it may hold a password).
+    if url.split_once("://").map_or(url, |(_, r)| r).contains('@') {
+        return Err(
+            "the smtp address holds a login: give only the server (smtps://host:465), the \
+             login as `user` and the password through `password_command`"
+                .to_string(),
+        );
+    }
     let (tls, rest) = if let Some(r) = url.strip_prefix("smtps://") {
         (true, r)
     } else if let Some(r) = url.strip_prefix("smtp://") {
@@ -267,19 +330,7 @@ impl Account {
             .as_deref()
             .filter(|c| !c.trim().is_empty())
         {
-            let out = std::process::Command::new("sh")
-                .arg("-c")
-                .arg(cmd)
-                .stdin(std::process::Stdio::null())
-                .stderr(std::process::Stdio::inherit())
-                .output()
-                .map_err(|e| format!("cannot run password_command: {e}"))?;
-            if !out.status.success() {
-                return Err(format!("password_command failed ({})", out.status));
-            }
-            let text = String::from_utf8(out.stdout)
-                .map_err(|_| "password_command printed something that is not UTF-8".to_string())?;
-            let line = text.lines().next().unwrap_or("").to_string();
+            let line = password_command(cmd)?;
             if line.is_empty() {
                 return Err("password_command printed no password".into());
             }
@@ -600,7 +651,16 @@ mod tests {
             Security::StartTls
         );
         assert!(parse_smtp("http://x").is_err());
-        assert!(parse_smtp("smtp://user:pw@host").is_err());
         assert!(parse_smtp("smtp://host:port").is_err());
+        // A login in the address is refused without repeating it.
+        let e = parse_smtp("smtps://ann:s3cret@smtp.example.com:465").unwrap_err();
+        assert!(e.contains("holds a login") && !e.contains("s3cret"), "{e}");
+    }
+
+    #[test]
+    fn password_command_gives_its_first_line_in_time() {
+        assert_eq!(password_command("printf 'pw\\nrest'").as_deref(), Ok("pw"));
+        let e = password_command("echo leaked; exit 3").unwrap_err();
+        assert!(e.contains("failed") && !e.contains("leaked"), "{e}");
     }
 }

@@ -100,8 +100,12 @@ pub fn worker_id() -> String {
     format!("{host}-{}", std::process::id())
 }
 
-/// How often a worker reads each account's mailbox ([`PgWorker::pass`]).
+/// How often the workers read each account's mailbox ([`PgWorker::pass`]).
 pub const MAIL_READ_EVERY: SignedDuration = SignedDuration::from_mins(15);
+
+/// How long one pass may spend reading mailboxes before it leaves the rest to the
+/// next pass.
+pub const MAIL_READ_BUDGET: Duration = Duration::from_secs(60);
 
 /// How many messages of the outbox a worker sends over one SMTP connection before it
 /// reports them and takes the next batch.
@@ -123,8 +127,9 @@ pub struct PgWorker {
     /// The clock of the outbox's messages when fixed (`--now`), else the real one,
     /// read for each message (a message's moment is when the server took it).
     fixed_now: Option<Timestamp>,
-    /// When this worker last read each account's mailbox.
-    mail_read: std::collections::HashMap<i64, Timestamp>,
+    /// Why the `account_mail` directory could not be read, as last reported (said
+    /// once, not at every pass).
+    mail_dir_error: Option<String>,
 }
 
 impl std::fmt::Debug for PgWorker {
@@ -171,7 +176,7 @@ impl PgWorker {
             base,
             secret: None,
             fixed_now: None,
-            mail_read: std::collections::HashMap::new(),
+            mail_dir_error: None,
         })
     }
 
@@ -339,8 +344,11 @@ impl PgWorker {
 
     /// The mailbox of every account whose mail account (a file of the service's
     /// `account_mail` directory) names an IMAP server, read into proposals as the
-    /// Inbox page's "Sync now" reads it, once every [`MAIL_READ_EVERY`] by this worker;
-    /// a lock per account keeps two workers from reading one at once. One line per
+    /// Inbox page's "Sync now" reads it, at most once every [`MAIL_READ_EVERY`] by any
+    /// worker (the turn is taken in the database, under a lock per account, so
+    /// neither several workers nor `worker --once` from cron read one more often),
+    /// and for at most [`MAIL_READ_BUDGET`] a pass, so digests and messages never wait
+    /// long behind mailboxes (the others are read at the next passes). One line per
     /// mailbox read; what goes wrong with one is its line, and the others go on.
     fn mailboxes(
         &mut self,
@@ -352,27 +360,39 @@ impl PgWorker {
         };
         let at = now.to_string();
         let mut emails: Vec<String> = match std::fs::read_dir(&dir) {
-            Ok(entries) => entries
-                .filter_map(|e| e.ok())
-                .filter_map(|e| {
-                    let name = e.file_name().to_str()?.to_string();
-                    name.strip_suffix(".toml").map(str::to_string)
-                })
-                .filter(|n| n.contains('@') && !n.starts_with('.'))
-                .collect(),
+            Ok(entries) => {
+                self.mail_dir_error = None;
+                entries
+                    .filter_map(|e| e.ok())
+                    .filter_map(|e| {
+                        let name = e.file_name().to_str()?.to_string();
+                        name.strip_suffix(".toml").map(str::to_string)
+                    })
+                    .filter(|n| n.contains('@') && !n.starts_with('.'))
+                    .collect()
+            }
             Err(e) => {
+                let why = format!("cannot read the account_mail directory: {e}");
+                if self.mail_dir_error.as_deref() == Some(why.as_str()) {
+                    return Ok(());
+                }
+                self.mail_dir_error = Some(why.clone());
                 return report(Job {
                     at,
                     job: "mail",
                     id: dir.display().to_string(),
                     state: "error",
-                    detail: format!("cannot read the account_mail directory: {e}"),
+                    detail: why,
                     account: None,
                 });
             }
         };
         emails.sort();
+        let started = std::time::Instant::now();
         for email in emails {
+            if started.elapsed() >= MAIL_READ_BUDGET {
+                break;
+            }
             let user = {
                 use followup_store::accounts::AccountStore;
                 self.conn()?.user_by_email(&email).map_err(store_err)?
@@ -380,44 +400,41 @@ impl PgWorker {
             let Some(user) = user else {
                 continue;
             };
-            if self
-                .mail_read
-                .get(&user.id)
-                .is_some_and(|last| now.duration_since(*last) < MAIL_READ_EVERY)
-            {
-                continue;
-            }
             let mut mine = self.settings.clone();
             mine.account_email = Some(user.email.clone());
             mine.account_id = Some(user.id);
             let own = match crate::pg_settings::own_mail(&mine) {
-                Ok(Some(m)) => m,
+                Ok(Some(m)) => Ok(m),
                 Ok(None) => continue,
-                Err(e) => {
-                    self.mail_read.insert(user.id, now);
-                    report(Job {
-                        at: at.clone(),
-                        job: "mail",
-                        id: user.email.clone(),
-                        state: "error",
-                        detail: e.to_string(),
-                        account: Some(user.id),
-                    })?;
-                    continue;
-                }
+                Err(e) => Err(e),
             };
-            if own.imap.as_deref().is_none_or(|i| i.trim().is_empty()) {
+            if own
+                .as_ref()
+                .is_ok_and(|m| m.imap.as_deref().is_none_or(|i| i.trim().is_empty()))
+            {
                 continue;
             }
+            // Another worker reading it now, or its turn not come.
             if !self.conn()?.begin_mail_sync(user.id).map_err(store_err)? {
-                // Another worker is reading it now.
                 continue;
             }
-            let read = self
-                .user_ctx(user.id, mine, now)
-                .and_then(|ctx| crate::inbox::sync(&ctx, None));
+            let turn = self
+                .conn()?
+                .mail_read_turn(user.id, now, MAIL_READ_EVERY)
+                .map_err(store_err);
+            let read = match (turn, own) {
+                (Ok(false), _) => None,
+                (Err(e), _) => Some(Err(e)),
+                (Ok(true), Err(e)) => Some(Err(e)),
+                (Ok(true), Ok(_)) => Some(
+                    self.user_ctx(user.id, mine, now)
+                        .and_then(|ctx| crate::inbox::sync(&ctx, None)),
+                ),
+            };
             self.conn()?.end_mail_sync(user.id).map_err(store_err)?;
-            self.mail_read.insert(user.id, now);
+            let Some(read) = read else {
+                continue;
+            };
             let (state, detail) = match read {
                 Ok(got) => (
                     "read",

@@ -115,7 +115,12 @@ pub fn own_mail(settings: &Settings) -> Result<Option<settings::MailSettings>> {
             e.message().lines().next().unwrap_or("")
         ))
     })?;
-    let id = settings.account_id.unwrap_or(0);
+    let Some(id) = settings.account_id else {
+        return Err(Error::input(format!(
+            "the mail account file {} cannot be matched to an account (no id known)",
+            path.display()
+        )));
+    };
     match file.account {
         Some(named) if named == id => {}
         Some(named) => {

@@ -565,6 +565,39 @@ fn scenario(
             .starts_with("1 new message(s): 1 matched an application, 1 new proposal(s)"),
         "{out}"
     );
+    // Another worker run at once (from cron, say) does not read it again: its turn
+    // comes 15 minutes later, whichever worker takes it.
+    let again = followup(
+        &home,
+        &env,
+        &[
+            "--db",
+            url,
+            "--now",
+            "2026-03-30T16:05:00Z",
+            "worker",
+            "--once",
+            "--json",
+        ],
+    )?;
+    assert!(!again.contains("\"job\":\"mail\""), "{again}");
+    let later = followup(
+        &home,
+        &env,
+        &[
+            "--db",
+            url,
+            "--now",
+            "2026-03-30T16:15:00Z",
+            "worker",
+            "--once",
+            "--json",
+        ],
+    )?;
+    assert!(
+        later.contains("\"job\":\"mail\"") && later.contains("0 new message(s)"),
+        "{later}"
+    );
     let (_, text) = call(ports[1], ann, "GET", "/api/inbox", Value::Null);
     let ana = json_of(&text)?["proposals"]
         .as_array()

@@ -87,7 +87,15 @@ fn migrations_apply() -> Outcome {
             if ["session", "api_token", "one_time_link"].contains(&name.as_str()) {
                 continue; // accounts: read before a user is known
             }
-            if ["user_due", "digest_run", "send_queue", "send_done"].contains(&name.as_str()) {
+            if [
+                "user_due",
+                "digest_run",
+                "send_queue",
+                "send_done",
+                "mail_read",
+            ]
+            .contains(&name.as_str())
+            {
                 continue; // the workers' job queue: it serves every user
             }
             if name == "user_settings" {

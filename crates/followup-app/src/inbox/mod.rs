@@ -110,11 +110,32 @@ pub fn check_login(mail: &MailSettings) -> Result<Option<String>> {
         .enable_all()
         .build()
         .map_err(|e| Error::input(format!("cannot start the mail reader: {e}")))?;
-    rt.block_on(async {
+    within(&rt, "the login", async {
         let mut session = imap::Session::connect(&endpoint, &user, &password).await?;
         let sent = session.sent_folder(mail.sent_folder.as_deref()).await?;
         session.logout().await;
         Ok(sent)
+    })
+}
+
+/// The longest one step of the conversation with the IMAP server may take (the
+/// login, a search, a batch of messages): a server that stops answering is given
+/// up, rather than holding the reader (a worker, a page) for good.
+pub const STEP: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Runs one step of the conversation on `rt`, for at most [`STEP`].
+fn within<T>(
+    rt: &tokio::runtime::Runtime,
+    what: &str,
+    step: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
+    rt.block_on(async {
+        tokio::time::timeout(STEP, step).await.unwrap_or_else(|_| {
+            Err(Error::input(format!(
+                "IMAP: the server did not answer {what} within {} s",
+                STEP.as_secs()
+            )))
+        })
     })
 }
 
@@ -159,28 +180,40 @@ pub fn sync(ctx: &Ctx, since: Option<Date>) -> Result<Synced> {
     let mut found: Vec<(String, u32, u32, Vec<NewMailProposal>)> = Vec::new();
     // The database is read between the steps of the conversation, never inside one
     // (its client runs a runtime of its own).
-    let mut session = rt.block_on(imap::Session::connect(&endpoint, &user, &password))?;
-    let sent = rt.block_on(session.sent_folder(mail.sent_folder.as_deref()))?;
+    let mut session = within(
+        &rt,
+        "the login",
+        imap::Session::connect(&endpoint, &user, &password),
+    )?;
+    let sent = within(
+        &rt,
+        "the list of folders",
+        session.sent_folder(mail.sent_folder.as_deref()),
+    )?;
     let mut folders = vec![("INBOX".to_string(), false)];
     if let Some(s) = sent.filter(|s| !s.eq_ignore_ascii_case("INBOX")) {
         folders.push((s, true));
     }
     for (folder, is_sent) in folders {
-        let (validity, _exists) = rt.block_on(session.examine(&folder))?;
+        let (validity, _exists) = within(&rt, "opening a folder", session.examine(&folder))?;
         let state = ctx.facts()?.mail_folder(&folder).map_err(store_err)?;
         let after = match state {
             Some((v, last)) if v == validity && since.is_none() => last,
             _ => 0,
         };
-        let uids = rt.block_on(session.search(after, (after == 0).then_some(first_day)))?;
-        let heads = rt.block_on(session.headers(&uids))?;
+        let uids = within(
+            &rt,
+            "a search",
+            session.search(after, (after == 0).then_some(first_day)),
+        )?;
+        let heads = within(&rt, "reading headers", session.headers(&uids))?;
         synced.fetched += heads.len();
         let keep: Vec<u32> = heads
             .iter()
             .filter(|h| inbox::screen(&h.bytes, &known, is_sent))
             .map(|h| h.uid)
             .collect();
-        let bodies = rt.block_on(session.bodies(&keep))?;
+        let bodies = within(&rt, "reading messages", session.bodies(&keep))?;
         let mut proposals = Vec::new();
         for b in &bodies {
             let Some(p) = inbox::classify(&b.bytes, &known, is_sent) else {
@@ -219,7 +252,8 @@ pub fn sync(ctx: &Ctx, since: Option<Date>) -> Result<Synced> {
         found.push((folder.clone(), validity, last, proposals));
         synced.folders.push(folder);
     }
-    rt.block_on(session.logout());
+    // A server that does not see us out is no error: everything was read.
+    let _ = rt.block_on(async { tokio::time::timeout(STEP, session.logout()).await });
     let mut store = ctx.facts()?;
     let mut added = Vec::new();
     for (folder, validity, last, proposals) in &found {
@@ -377,85 +411,103 @@ pub fn accept(ctx: &Ctx, id: i64) -> Result<Accepted> {
     );
     let note = Some(note.as_str());
     let from = p.new.contact_id;
-    done.touchpoint = match p.new.kind.as_str() {
-        "sent" => {
-            let kind: TouchpointKind = p
-                .new
-                .touchpoint
-                .as_deref()
-                .unwrap_or("follow-up")
-                .parse()
-                .map_err(Error::input)?;
-            let logged = crate::track::log_at(ctx, app, kind, from, at, note)?;
-            done.warnings = logged.warnings;
-            Some(logged.id)
-        }
-        "reply" => Some(crate::track::reply_at(ctx, app, at, None, from, note)?),
-        "decision" => Some(crate::track::reply_at(
-            ctx,
-            app,
-            at,
-            p.new.decision.as_deref(),
-            from,
-            note,
-        )?),
-        "rejection" => Some(crate::track::outcome_at(
-            ctx,
-            app,
-            followup_store::Outcome::Rejected,
-            at,
-            note,
-        )?),
-        "offer" => Some(crate::track::outcome_at(
-            ctx,
-            app,
-            followup_store::Outcome::Offer,
-            at,
-            note,
-        )?),
-        "invite" => {
-            let cal = p.new.calendar.as_deref().unwrap_or("");
-            let company = ctx
-                .facts()?
-                .application(app)
-                .map_err(store_err)?
-                .application
-                .company;
-            let (planned, notes) = crate::import::plan(
+    let mut warnings = Vec::new();
+    let recorded = (|| -> Result<Option<i64>> {
+        Ok(match p.new.kind.as_str() {
+            "sent" => {
+                let kind: TouchpointKind = p
+                    .new
+                    .touchpoint
+                    .as_deref()
+                    .unwrap_or("follow-up")
+                    .parse()
+                    .map_err(Error::input)?;
+                let logged = crate::track::log_at(ctx, app, kind, from, at, note)?;
+                warnings = logged.warnings;
+                Some(logged.id)
+            }
+            "reply" => Some(crate::track::reply_at(ctx, app, at, None, from, note)?),
+            "decision" => Some(crate::track::reply_at(
                 ctx,
-                cal.as_bytes(),
-                &p.new.subject,
-                Some(&company),
-                None,
-                false,
-            )?;
-            done.warnings = notes;
-            let written = crate::import::write_all(ctx, &planned)?;
-            written.first().and_then(|d| d.interview_id)
-        }
-        "out-of-office" => match p.new.until {
-            Some(until) => {
-                // Their answer is still to come: the next follow-up waits until they are
-                // back, as after a reply that names a date (T2, T9).
-                let mut t = NewTouchpoint::new(TouchpointKind::Reply, at);
-                t.contact_id = from;
-                t.decision_date = Some(until);
-                t.decision_phrase = Some(format!("out of office until {until}"));
-                t.note = note.map(str::to_string);
-                Some(ctx.facts()?.add_touchpoint(app, &t).map_err(store_err)?)
+                app,
+                at,
+                p.new.decision.as_deref(),
+                from,
+                note,
+            )?),
+            "rejection" => Some(crate::track::outcome_at(
+                ctx,
+                app,
+                followup_store::Outcome::Rejected,
+                at,
+                note,
+            )?),
+            "offer" => Some(crate::track::outcome_at(
+                ctx,
+                app,
+                followup_store::Outcome::Offer,
+                at,
+                note,
+            )?),
+            "invite" => {
+                let cal = p.new.calendar.as_deref().unwrap_or("");
+                let company = ctx
+                    .facts()?
+                    .application(app)
+                    .map_err(store_err)?
+                    .application
+                    .company;
+                let (planned, notes) = crate::import::plan(
+                    ctx,
+                    cal.as_bytes(),
+                    &p.new.subject,
+                    Some(&company),
+                    None,
+                    false,
+                )?;
+                warnings = notes;
+                let written = crate::import::write_all(ctx, &planned)?;
+                written.first().and_then(|d| d.interview_id)
             }
-            None => None,
-        },
-        "bounce" => {
-            if let Some(a) = &p.new.bounced {
-                ctx.facts()?
-                    .mail_add_bad_address(a, at)
-                    .map_err(store_err)?;
+            "out-of-office" => match p.new.until {
+                Some(until) => {
+                    // Their answer is still to come: the next follow-up waits until they are
+                    // back, as after a reply that names a date (T2, T9).
+                    let mut t = NewTouchpoint::new(TouchpointKind::Reply, at);
+                    t.contact_id = from;
+                    t.decision_date = Some(until);
+                    t.decision_phrase = Some(format!("out of office until {until}"));
+                    t.note = note.map(str::to_string);
+                    Some(ctx.facts()?.add_touchpoint(app, &t).map_err(store_err)?)
+                }
+                None => None,
+            },
+            "bounce" => {
+                if let Some(a) = &p.new.bounced {
+                    ctx.facts()?
+                        .mail_add_bad_address(a, at)
+                        .map_err(store_err)?;
+                }
+                None
             }
-            None
+            other => return Err(Error::input(format!("unknown proposal kind {other}"))),
+        })
+    })();
+    done.touchpoint = match recorded {
+        Ok(t) => t,
+        Err(e) => {
+            // Accepted meanwhile by another request (the same invitation imported
+            // twice at once is refused by its UID): this one did nothing.
+            let now = ctx.facts()?.mail_proposal(id).map_err(store_err)?;
+            if now.status != ProposalStatus::Applied {
+                return Err(e);
+            }
+            done.already = true;
+            done.touchpoint = now.touchpoint_id;
+            return Ok(done);
         }
-        other => return Err(Error::input(format!("unknown proposal kind {other}"))),
     };
+    done.warnings.append(&mut warnings);
     let settled = ctx
         .facts()?
         .mail_settle(id, ProposalStatus::Applied, done.touchpoint)
@@ -469,8 +521,13 @@ pub fn accept(ctx: &Ctx, id: i64) -> Result<Accepted> {
         }
         let now = ctx.facts()?.mail_proposal(id).map_err(store_err)?;
         if now.status == ProposalStatus::Dismissed {
+            let kept = match p.new.kind.as_str() {
+                "invite" => "its invitation's interview is kept",
+                "bounce" => "the address stays marked as bouncing",
+                _ => "nothing was recorded",
+            };
             return Err(Error::conflict(format!(
-                "proposal {id} was dismissed meanwhile: nothing was recorded"
+                "proposal {id} was dismissed meanwhile: {kept}"
             )));
         }
         done.already = true;

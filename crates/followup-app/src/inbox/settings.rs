@@ -143,27 +143,20 @@ impl MailSettings {
                 "no mail password: set password_command under [mail] (such as \"pass show mail\"), or FOLLOWUP_MAIL_PASSWORD",
             )
         })?;
-        let out = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(cmd)
-            .stdin(std::process::Stdio::null())
-            .stderr(std::process::Stdio::inherit())
-            .output()
-            .map_err(|e| Error::input(format!("[mail] password_command could not run: {e}")))?;
-        if !out.status.success() {
-            return Err(Error::input(format!(
-                "[mail] password_command failed ({})",
-                out.status
-            )));
-        }
-        let text = String::from_utf8_lossy(&out.stdout);
-        Ok(text.lines().next().unwrap_or("").to_string())
+        crate::mail::password_command(cmd).map_err(|e| Error::input(format!("[mail] {e}")))
     }
 }
 
 /// Reads `imaps://host:993`, `imap://host:143` (STARTTLS), `imap://127.0.0.1:PORT`
 /// (plain, loopback only).
 pub fn endpoint(url: &str) -> Result<Endpoint> {
+    // A login written into the address is never repeated (it may hold a password).
+    if url.split_once("://").map_or(url, |(_, r)| r).contains('@') {
+        return Err(Error::input(
+            "the imap address holds a login: give only the server (imaps://host:993), the \
+             login as `user` and the password through `password_command`",
+        ));
+    }
     let bad = || {
         Error::input(format!(
             "imap = \"{url}\": expected imaps://host:993, imap://host:143 (STARTTLS) or imap://127.0.0.1:PORT"
@@ -211,6 +204,11 @@ mod tests {
 
     #[test]
     fn endpoints() {
+        // A login in the address is refused without repeating it.
+        let e = endpoint("imaps://ann:s3cret@imap.example.com")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("holds a login") && !e.contains("s3cret"), "{e}");
         assert_eq!(
             endpoint("imaps://imap.example.com:993").unwrap().security,
             Security::Tls

@@ -58,8 +58,8 @@ pub fn run_office(
     )
 }
 
-/// `followup --db postgres://… worker`: the daily digests and the outbox's due messages
-/// of every user of the database ([`followup_app::pg_jobs`],
+/// `followup --db postgres://… worker`: the daily digests, the outbox's due messages and
+/// the mailboxes of every user of the database ([`followup_app::pg_jobs`],
 /// [`followup_app::pg_send`]), alongside any number of other workers. After
 /// each pass it waits for a user to become due sooner (LISTEN/NOTIFY) or a minute at
 /// most; with the clock fixed (`--now`), every pass runs at that moment. One line per

@@ -224,6 +224,30 @@ impl super::Pg {
         Ok(row.get(0))
     }
 
+    /// Takes `user`'s turn to have their mailbox read at `now`: whether their last read
+    /// (by any worker) was at least `every` ago, or there was none; if so, it is now.
+    /// One statement, so two workers never both get the turn.
+    pub fn mail_read_turn(
+        &mut self,
+        user: i64,
+        now: Timestamp,
+        every: jiff::SignedDuration,
+    ) -> Result<bool> {
+        let at = ts("read_at", now)?;
+        let every = i64::try_from(every.as_nanos()).unwrap_or(i64::MAX);
+        let rows = self
+            .client
+            .query(
+                "INSERT INTO mail_read (user_id, read_at) VALUES ($1, $2)
+                 ON CONFLICT (user_id) DO UPDATE SET read_at = $2
+                 WHERE mail_read.read_at <= $2 - $3
+                 RETURNING 1",
+                &[&user, &at, &every],
+            )
+            .map_err(super::pg_err)?;
+        Ok(!rows.is_empty())
+    }
+
     /// Releases the lock of [`Pg::begin_mail_sync`].
     pub fn end_mail_sync(&mut self, user: i64) -> Result<()> {
         let (a, b) = sync_keys(user);

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations-pg/0007_feed.sql"),
     include_str!("../../migrations-pg/0008_digest_marks.sql"),
     include_str!("../../migrations-pg/0009_send_queue.sql"),
+    include_str!("../../migrations-pg/0010_mail_read.sql"),
 ];
 
 /// The newest PostgreSQL schema version this build knows.
