@@ -55,6 +55,9 @@ pub struct Digest {
     pub overdue: usize,
     pub today: usize,
     pub tomorrow: usize,
+    /// Messages read from the mailbox whose proposals wait to be accepted or
+    /// dismissed (the Inbox).
+    pub inbox: usize,
 }
 
 /// The web app's address: `url` of the settings, else [`DEFAULT_URL`]; no slash at
@@ -71,7 +74,8 @@ pub fn base_url(ctx: &Ctx) -> String {
 }
 
 /// The digest at `ctx.now`: `None` when nothing is overdue, due today or opening
-/// tomorrow. `base` is the web app's address, for the links.
+/// tomorrow, and no message read from the mailbox waits in the Inbox. `base` is the
+/// web app's address, for the links.
 pub fn compose(ctx: &Ctx, base: &str) -> Result<Option<Digest>> {
     let entries = agenda::entries(ctx, 2, false)?;
     let today = ctx.now.to_zoned(agenda::user_zone(ctx));
@@ -93,20 +97,27 @@ pub fn compose(ctx: &Ctx, base: &str) -> Result<Option<Digest>> {
         sections[1].1.len(),
         sections[2].1.len(),
     ];
-    if counts.iter().all(|n| *n == 0) {
+    // Answers read from the mailbox (by `mail sync`, Sync now, or a hosted service's
+    // worker) that wait to be accepted or dismissed.
+    let inbox = ctx
+        .facts()?
+        .mail_proposals(false)
+        .map_err(crate::ctx::store_err)?
+        .len();
+    if counts.iter().all(|n| *n == 0) && inbox == 0 {
         return Ok(None);
     }
     let words = ["overdue", "due today", "opening tomorrow"];
-    let subject = format!(
-        "followup: {}",
-        counts
-            .iter()
-            .zip(words)
-            .filter(|(n, _)| **n > 0)
-            .map(|(n, w)| format!("{n} {w}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    let mut parts: Vec<String> = counts
+        .iter()
+        .zip(words)
+        .filter(|(n, _)| **n > 0)
+        .map(|(n, w)| format!("{n} {w}"))
+        .collect();
+    if inbox > 0 {
+        parts.push(format!("{inbox} from your mailbox to review"));
+    }
+    let subject = format!("followup: {}", parts.join(", "));
     let mut body = format!("Your follow-ups for {}.\n", today.strftime("%A, %B %-d"));
     for (title, items) in &sections {
         if items.is_empty() {
@@ -160,6 +171,14 @@ pub fn compose(ctx: &Ctx, base: &str) -> Result<Option<Digest>> {
             body.push_str(&link);
         }
     }
+    if inbox > 0 {
+        let _ = write!(
+            body,
+            "\nFrom your mailbox\n- {inbox} message{} read from your mailbox wait{} for you to accept or dismiss: {base}/inbox\n",
+            if inbox == 1 { "" } else { "s" },
+            if inbox == 1 { "s" } else { "" },
+        );
+    }
     let _ = write!(body, "\nToday's page: {base}/\n");
     let _ = match ctx.settings.digest_hour {
         // On PostgreSQL the hour is the service's for everyone: only the link stops it.
@@ -183,6 +202,7 @@ pub fn compose(ctx: &Ctx, base: &str) -> Result<Option<Digest>> {
         overdue: counts[0],
         today: counts[1],
         tomorrow: counts[2],
+        inbox,
     }))
 }
 

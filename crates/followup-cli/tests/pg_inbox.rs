@@ -639,5 +639,42 @@ fn scenario(
         header(&theirs[0], "Reply-To").as_deref(),
         Some("\"Bob Builder\" <bob@home.example>")
     );
+
+    // The next morning's digest counts the answers that wait in her Inbox, with its
+    // link; Bob's, with none, does not mention it.
+    followup(
+        &home,
+        &env,
+        &[
+            "--db",
+            url,
+            "--now",
+            "2026-03-31T12:00:00Z",
+            "worker",
+            "--once",
+            "--json",
+        ],
+    )?;
+    let digest_to = |to: &str| {
+        service
+            .received()
+            .into_iter()
+            .map(|(_, m)| m)
+            .filter(|m| header(m, "To").is_some_and(|t| t.contains(to)))
+            .find(|m| header(m, "Message-ID").is_some_and(|i| i.contains("2026-03-31")))
+            .map(|m| m.replace("=\r\n", ""))
+    };
+    let hers = digest_to("ann@example.com").ok_or("no digest for Ann")?;
+    assert!(
+        header(&hers, "Subject").is_some_and(|s| s.contains("17 from your mailbox to review")),
+        "{hers}"
+    );
+    assert!(
+        hers.contains("17 messages read from your mailbox wait") && hers.contains("/inbox"),
+        "{hers}"
+    );
+    if let Some(his) = digest_to("bob@example.com") {
+        assert!(!his.contains("from your mailbox"), "{his}");
+    }
     Ok(())
 }

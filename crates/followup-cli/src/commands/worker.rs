@@ -153,7 +153,8 @@ fn run_passes(
 pub fn preview(ctx: &Ctx, json: bool) -> Result<()> {
     let base = followup_app::digest::base_url(ctx);
     let digest = followup_app::digest::compose(ctx, &base)?;
-    crate::output::with_stdout(|out| match (&digest, json) {
+    crate::output::with_stdout(|out| {
+        match (&digest, json) {
         (Some(d), true) => writeln!(
             out,
             "{}",
@@ -164,14 +165,16 @@ pub fn preview(ctx: &Ctx, json: bool) -> Result<()> {
                 "overdue": d.overdue,
                 "due_today": d.today,
                 "opening_tomorrow": d.tomorrow,
+                "inbox": d.inbox,
             })
         ),
         (None, true) => writeln!(out, "null"),
         (Some(d), false) => write!(out, "Subject: {}\n\n{}", d.subject, d.body),
         (None, false) => writeln!(
             out,
-            "Nothing overdue, due today or opening tomorrow: no digest today."
+            "Nothing overdue, due today or opening tomorrow, and nothing from your mailbox to review: no digest today."
         ),
+    }
     })
 }
 
