@@ -317,6 +317,31 @@ fn scenario(
         "{today}"
     );
 
+    // Each one's Settings page says where their messages leave from and what is read.
+    let (_, page) = call(ports[1], ann, "GET", "/settings", Value::Null);
+    assert!(
+        page.contains(&format!(
+            "Your messages leave from sam.taylor@fastmail.com through 127.0.0.1:{}.",
+            own.port
+        )) && page.contains(&format!("Your mailbox at 127.0.0.1:{} is read", imap.port))
+            && page.contains("every 15 minutes"),
+        "{page}"
+    );
+    // Nor how its password is had.
+    assert!(
+        !page.contains(&format!("echo {}", imap_server::PASSWORD)),
+        "{page}"
+    );
+    let (_, page) = call(ports[0], bob, "GET", "/settings", Value::Null);
+    assert!(
+        page.contains(&format!("leave from this service&#39;s address, {SERVICE}")),
+        "{page}"
+    );
+    assert!(
+        page.contains("Reading your mailbox needs a mail account"),
+        "{page}"
+    );
+
     // Bob: no mailbox of his own, and none of Ann's proposals.
     let (_, page) = call(ports[0], bob, "GET", "/inbox", Value::Null);
     assert!(

@@ -66,6 +66,9 @@ pub fn no_imap(ctx: &Ctx) -> Option<String> {
             Ok(None) => format!("Reading your mailbox needs a mail account: {HOSTED_SETUP}."),
             Err(_) => format!("{}.", upper_first(followup_app::pg_settings::CANNOT_READ_OWN)),
         }
+    } else if MailSettings::load(ctx).is_ok_and(|m| m.imap.is_none() && m.user.is_none()) {
+        // Nothing set up: the setup says everything the error would.
+        format!("Reading your mailbox needs an IMAP account: {SETUP}.")
     } else {
         format!("Reading your mailbox needs an IMAP account ({e}): {SETUP}.")
     })

@@ -1360,6 +1360,49 @@ struct SettingsPage {
     digest_hour: Option<u8>,
     /// IANA zone names for the zone field's list (as on the New form).
     zones: &'static [String],
+    /// Where messages leave from, and which mailbox is read, in words.
+    mail: (String, String),
+}
+
+/// Where the account's messages leave from and which mailbox is read (the Settings
+/// page's Mail section), never a password.
+fn mail_words(ctx: &followup_app::Ctx) -> (String, String) {
+    use followup_app::mail::Account;
+    let hosted = ctx.pg().is_some();
+    let sending = match Account::sending_for(ctx) {
+        Ok(a) => {
+            let service =
+                hosted && Account::of_server(&ctx.settings).is_ok_and(|s| s.key() == a.key());
+            if service {
+                format!(
+                    "Your messages leave from this service's address, {}, in your name, with your own address to reply to.",
+                    a.address
+                )
+            } else {
+                format!(
+                    "Your messages leave from {} through {}.",
+                    a.address,
+                    a.server()
+                )
+            }
+        }
+        Err(_) if hosted => "This service has no mail account to send from yet.".to_string(),
+        Err(_) => {
+            "No mail account to send from yet: the Outbox page says how to set one up.".to_string()
+        }
+    };
+    let reading = match followup_app::inbox::MailSettings::load(ctx).and_then(|m| m.endpoint()) {
+        Ok(e) if crate::inbox::no_imap(ctx).is_none() => format!(
+            "Your mailbox at {}:{} is read (INBOX and Sent, read-only, nothing changed there){} when you press Sync now on the Inbox page.",
+            e.host,
+            e.port,
+            if hosted { " every 15 minutes, and" } else { "" }
+        ),
+        _ if hosted => crate::inbox::no_imap(ctx)
+            .unwrap_or_else(|| "No mailbox is read.".to_string()),
+        _ => "No mailbox is read yet: the Inbox page says how to set one up.".to_string(),
+    };
+    (sending, reading)
 }
 
 const PRESETS: [&str; 3] = ["gentle", "balanced", "prompt"];
@@ -1372,7 +1415,11 @@ async fn settings_page(
     typed: Option<&crate::api::SettingsBody>,
 ) -> Page {
     let state = s.clone();
-    let out = blocking(move || crate::api::settings_out(&state)).await?;
+    let (out, mail) = blocking(move || {
+        let out = crate::api::settings_out(&state)?;
+        Ok((out, mail_words(&state.ctx())))
+    })
+    .await?;
     let feed = crate::feed::url_for(s, headers).await?;
     let p = p.unwrap_or(followup_store::Profile {
         name: String::new(),
@@ -1418,6 +1465,7 @@ async fn settings_page(
         },
         out,
         feed,
+        mail,
     })
 }
 
