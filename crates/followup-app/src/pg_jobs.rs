@@ -438,17 +438,7 @@ impl PgWorker {
             let (state, detail) = match read {
                 Ok(got) => (
                     "read",
-                    format!(
-                        "{} new message(s): {} matched an application, {} new proposal(s){}",
-                        got.fetched,
-                        got.matched,
-                        got.proposals,
-                        if got.applied.is_empty() {
-                            String::new()
-                        } else {
-                            format!(", {} applied", got.applied.len())
-                        }
-                    ),
+                    format!("{} new message(s): {}", got.fetched, got.found()),
                 ),
                 Err(e) => ("error", e.to_string()),
             };

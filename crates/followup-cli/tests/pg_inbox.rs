@@ -27,8 +27,9 @@ mod pg_db;
 mod smtp_sink;
 
 use std::path::Path;
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{Command, ExitCode};
 
+use common::{json_of, stdout_of};
 use http::{form_field, free_port, post_form, post_form_and_follow, request, sign_in, Server};
 use imap_server::{Dovecot, Imap};
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -50,26 +51,17 @@ const NOW: &str = "2026-03-28T12:00:00Z";
 const SERVICE: &str = "jobs@followup.example";
 const PASSWORD: &str = "correct horse battery";
 
-fn json_of(text: &str) -> Result<Value, Failed> {
-    serde_json::from_str(text).map_err(|e| format!("{e}: {text}").into())
-}
-
 /// `followup` with the server's environment `env`, in `home`.
 fn followup(home: &Path, env: &[(&str, String)], args: &[&str]) -> Result<String, Failed> {
-    let out = Command::new(env!("CARGO_BIN_EXE_followup"))
-        .env_clear()
-        .env("HOME", home)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-        .args(args)
-        .stdin(Stdio::null())
-        .output()?;
-    let stdout = String::from_utf8(out.stdout)?;
-    if !out.status.success() {
-        return Err(format!("{stdout}\n{}", String::from_utf8_lossy(&out.stderr)).into());
-    }
-    Ok(stdout)
+    stdout_of(
+        Command::new(env!("CARGO_BIN_EXE_followup"))
+            .env_clear()
+            .env("HOME", home)
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .args(args),
+    )
 }
 
 fn own_mailbox() -> Outcome {
@@ -116,25 +108,7 @@ fn scenario(
     ];
     let mut tokens = Vec::new();
     for who in ["ann@example.com", "bob@example.com"] {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_followup"));
-        c.env_clear()
-            .env("HOME", &home)
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .args(["--db", url, "admin", "create-user", who, "--password-stdin"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        let mut child = c.spawn()?;
-        std::io::Write::write_all(
-            &mut child.stdin.take().ok_or("no stdin")?,
-            PASSWORD.as_bytes(),
-        )?;
-        assert!(child.wait_with_output()?.status.success());
-        tokens.push(
-            followup(&home, &env, &["--db", url, "admin", "token", who])?
-                .trim()
-                .to_string(),
-        );
+        tokens.push(common::account_with_token(&home, url, who, PASSWORD)?);
     }
     let (ann, bob) = (tokens[0].as_str(), tokens[1].as_str());
     // Ann's mail account, as whoever runs the service writes it: for her account's id.

@@ -31,6 +31,7 @@ use std::time::{Duration, Instant};
 
 use followup_store::pg::Pg;
 
+use common::{json_of, stdout_of};
 use http::{form_field, free_port, post_form, request, request_as, sign_in, Server};
 use libtest_mimic::{Arguments, Failed, Trial};
 use pg_db::{Outcome, TestDb};
@@ -79,16 +80,7 @@ fn followup(home: &Path, sink: &Sink, url: &str, now: &str) -> Command {
 }
 
 fn run(mut c: Command) -> Result<String, Failed> {
-    let out = c.output()?;
-    let stdout = String::from_utf8(out.stdout)?;
-    if !out.status.success() {
-        return Err(format!("{stdout}\n{}", String::from_utf8_lossy(&out.stderr)).into());
-    }
-    Ok(stdout)
-}
-
-fn json_of(text: &str) -> Result<Value, Failed> {
-    serde_json::from_str(text).map_err(|e| format!("{e}: {text}").into())
+    stdout_of(&mut c)
 }
 
 fn messages_leave() -> Outcome {
@@ -97,25 +89,7 @@ fn messages_leave() -> Outcome {
         std::fs::create_dir_all(&home)?;
         let mut tokens = Vec::new();
         for who in ["ann@example.com", "bob@example.com"] {
-            let mut c = followup(&home, sink, &db.url, NOW);
-            c.args(["admin", "create-user", who, "--password-stdin"])
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped());
-            let mut child = c.spawn()?;
-            std::io::Write::write_all(
-                &mut child.stdin.take().ok_or("no stdin")?,
-                PASSWORD.as_bytes(),
-            )?;
-            let out = child.wait_with_output()?;
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            let mut c = followup(&home, sink, &db.url, NOW);
-            c.args(["admin", "token", who]);
-            tokens.push(run(c)?.trim().to_string());
+            tokens.push(common::account_with_token(&home, &db.url, who, PASSWORD)?);
         }
         let (ann, bob) = (tokens[0].as_str(), tokens[1].as_str());
         let smtp = format!("smtp://127.0.0.1:{}", sink.port);

@@ -760,7 +760,8 @@ async fn link_submit(
     }
 }
 
-fn capitalized(s: &str) -> String {
+/// `s` with a capital and a full stop: a sentence.
+pub(crate) fn capitalized(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect::<String>() + ".",

@@ -64,7 +64,7 @@ pub fn no_imap(ctx: &Ctx) -> Option<String> {
                 first_clause(&e.to_string())
             ),
             Ok(None) => format!("Reading your mailbox needs a mail account: {HOSTED_SETUP}."),
-            Err(_) => format!("{}.", upper_first(followup_app::pg_settings::CANNOT_READ_OWN)),
+            Err(_) => crate::accounts::capitalized(followup_app::pg_settings::CANNOT_READ_OWN),
         }
     } else if MailSettings::load(ctx).is_ok_and(|m| m.imap.is_none() && m.user.is_none()) {
         // Nothing set up: the setup says everything the error would.
@@ -72,13 +72,6 @@ pub fn no_imap(ctx: &Ctx) -> Option<String> {
     } else {
         format!("Reading your mailbox needs an IMAP account ({e}): {SETUP}.")
     })
-}
-
-fn upper_first(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 /// What is missing, without the advice for a one-person install that follows it
@@ -304,21 +297,7 @@ async fn sync_form(
             return Err(Problem::new(StatusCode::CONFLICT, "No IMAP account", why));
         }
         let got = inbox::sync(ctx, None)?;
-        Ok((
-            "/inbox".to_string(),
-            format!(
-                "Read {} new message(s) in {}: {} matched an application, {} new proposal(s){}.",
-                got.fetched,
-                got.folders.join(" and "),
-                got.matched,
-                got.proposals,
-                if got.applied.is_empty() {
-                    String::new()
-                } else {
-                    format!(", {} applied", got.applied.len())
-                }
-            ),
-        ))
+        Ok(("/inbox".to_string(), got.summary()))
     })
     .await
 }

@@ -156,6 +156,33 @@ pub struct Synced {
     pub folders: Vec<String>,
 }
 
+impl Synced {
+    /// What the messages read gave, in words: "2 matched an application, 1 new
+    /// proposal(s)", and ", 1 applied" when some were.
+    pub fn found(&self) -> String {
+        let mut words = format!(
+            "{} matched an application, {} new proposal(s)",
+            self.matched, self.proposals
+        );
+        if !self.applied.is_empty() {
+            words.push_str(&format!(", {} applied", self.applied.len()));
+        }
+        words
+    }
+
+    /// The sync in one sentence, as the command line and the Inbox page say it:
+    /// "Read 3 new message(s) in INBOX and Sent: 2 matched an application, 1 new
+    /// proposal(s)."
+    pub fn summary(&self) -> String {
+        format!(
+            "Read {} new message(s) in {}: {}.",
+            self.fetched,
+            self.folders.join(" and "),
+            self.found()
+        )
+    }
+}
+
 /// `followup mail sync`: reads what is new in INBOX and the Sent folder since the
 /// last sync (a first sync, or one with `since`, looks back from that day; 60 days
 /// by default).

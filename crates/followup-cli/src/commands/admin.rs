@@ -473,10 +473,14 @@ impl MailAccountShown {
             "no file (no account_mail directory is set)".to_string(),
             |f| f.display().to_string(),
         );
-        let lent = if self.sent_through == "service" {
-            "their messages leave through the service's account"
+        // How the account sends without one of its own, as a sentence and as a clause.
+        let (lent_sentence, lent) = if self.sent_through == "service" {
+            (
+                "Their messages leave through the service's account",
+                "their messages leave through the service's account",
+            )
         } else {
-            "they cannot send"
+            ("They cannot send", "they cannot send")
         };
         if !self.set_up {
             writeln!(
@@ -484,7 +488,7 @@ impl MailAccountShown {
                 "{}: no mail account of their own ({file}).",
                 self.email
             )?;
-            writeln!(out, "  {}; no mailbox is read.", upper_first(lent))?;
+            writeln!(out, "  {lent_sentence}; no mailbox is read.")?;
             return Ok(());
         }
         writeln!(out, "{}: {file}", self.email)?;
@@ -516,13 +520,6 @@ impl MailAccountShown {
         }
         Ok(())
     }
-}
-
-fn upper_first(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 /// An account of a hosted service: the file of its address in `account_mail`.

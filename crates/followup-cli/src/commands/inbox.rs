@@ -83,19 +83,7 @@ pub fn run(ctx: &Ctx, c: &MailCommand) -> Result<()> {
                     }
                     writeln!(out, "{v}")
                 } else {
-                    writeln!(
-                        out,
-                        "Read {} new message(s) in {}: {} matched an application, {} new proposal(s){}.",
-                        s.fetched,
-                        s.folders.join(" and "),
-                        s.matched,
-                        s.proposals,
-                        if s.applied.is_empty() {
-                            String::new()
-                        } else {
-                            format!(", {} applied", s.applied.len())
-                        }
-                    )?;
+                    writeln!(out, "{}", s.summary())?;
                     if s.proposals > s.applied.len() {
                         writeln!(out, "See them with `followup mail inbox`.")?;
                     }

@@ -111,3 +111,41 @@ impl Home {
         serde_json::from_str(&self.run(args)).unwrap()
     }
 }
+
+/// `text` as JSON, or a failure that shows it.
+pub fn json_of(text: &str) -> Result<Value, libtest_mimic::Failed> {
+    serde_json::from_str(text).map_err(|e| format!("{e}: {text}").into())
+}
+
+/// What `cmd` printed, or a failure with its output and errors.
+pub fn stdout_of(cmd: &mut std::process::Command) -> Result<String, libtest_mimic::Failed> {
+    let out = cmd.stdin(std::process::Stdio::null()).output()?;
+    let stdout = String::from_utf8(out.stdout)?;
+    if !out.status.success() {
+        return Err(format!("{stdout}\n{}", String::from_utf8_lossy(&out.stderr)).into());
+    }
+    Ok(stdout)
+}
+
+/// An account of the database `url` with `password` (`admin create-user
+/// --password-stdin`), and a new API token of its (`admin token`).
+pub fn account_with_token(
+    home: &Path,
+    url: &str,
+    email: &str,
+    password: &str,
+) -> Result<String, libtest_mimic::Failed> {
+    ok(bare(home)
+        .args([
+            "--db",
+            url,
+            "admin",
+            "create-user",
+            email,
+            "--password-stdin",
+        ])
+        .write_stdin(password.to_string()));
+    Ok(ok(bare(home).args(["--db", url, "admin", "token", email]))
+        .trim()
+        .to_string())
+}
