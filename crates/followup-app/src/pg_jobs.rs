@@ -427,7 +427,7 @@ impl PgWorker {
                 (Err(e), _) => Some(Err(e)),
                 (Ok(true), Err(e)) => Some(Err(e)),
                 (Ok(true), Ok(_)) => Some(
-                    self.user_ctx(user.id, mine, now)
+                    user_ctx(&self.pool, &mine, &self.policy, user.id, now)
                         .and_then(|ctx| crate::inbox::sync(&ctx, None)),
                 ),
             };
@@ -454,28 +454,6 @@ impl PgWorker {
         Ok(())
     }
 
-    /// `user`'s context: their saved settings and policy over `base` (the server's,
-    /// naming the account), their facts through the pool.
-    fn user_ctx(&mut self, user: i64, base: Settings, now: Timestamp) -> Result<Ctx> {
-        let saved = self
-            .conn()?
-            .recipients(&[user])
-            .map_err(store_err)?
-            .into_iter()
-            .find_map(|r| r.settings);
-        let (mut s, p) = crate::pg_settings::account_settings(
-            &base,
-            &self.policy,
-            saved.as_ref().map(|(c, p)| (c.as_str(), p.as_str())),
-        )?;
-        s.account_email = base.account_email.clone();
-        s.account_id = base.account_id;
-        Ok(Ctx::from_parts(s, p, now, PathBuf::new()).on_pg(PgUser {
-            pool: self.pool.clone(),
-            user,
-        }))
-    }
-
     /// The outbox of every user: messages left `sending` by a worker that is gone
     /// recorded `unknown`, then every message due at `now` sent through the server's
     /// account, one line each.
@@ -487,50 +465,35 @@ impl PgWorker {
             report(job)?;
         }
         let account = Account::of_server(&self.settings)?;
+        // Apart from `self`, whose connection holds the claims.
         let (pool, settings, policy) = (
             self.pool.clone(),
             self.settings.clone(),
             self.policy.clone(),
         );
-        let ctx_pool = pool.clone();
-        let (ctx_settings, ctx_policy) = (settings.clone(), policy.clone());
-        let mut ctx_of = move |user: i64| -> Result<Ctx> {
-            let saved = ctx_pool
-                .get_pg()
-                .map_err(store_err)?
-                .recipients(&[user])
-                .map_err(store_err)?
-                .into_iter()
-                .find_map(|r| r.settings);
-            let (s, p) = crate::pg_settings::account_settings(
-                &ctx_settings,
-                &ctx_policy,
-                saved.as_ref().map(|(c, p)| (c.as_str(), p.as_str())),
-            )?;
-            Ok(Ctx::from_parts(s, p, now, PathBuf::new()).on_pg(PgUser {
-                pool: ctx_pool.clone(),
-                user,
-            }))
-        };
+        let mut ctx_of = |user: i64| user_ctx(&pool, &settings, &policy, user, now);
         // The account a user's messages leave through: theirs if the service set one up
         // (read from its file, with their address and id), else the service's. Their
         // saved settings play no part, so settings that no longer read never stop it.
-        let mut account_of = move |user: i64| -> Result<Account> {
-            let mut conn = pool.get_pg().map_err(store_err)?;
-            let email = conn
-                .recipients(&[user])
-                .map_err(store_err)?
-                .into_iter()
-                .next()
-                .map(|r| r.email);
+        let mut account_of = |user: i64| -> Result<Account> {
             let mut mine = settings.clone();
-            mine.account_email = email;
-            mine.account_id = Some(user);
-            let profile = {
+            if settings.account_mail.is_some() {
+                mine.account_email = pool
+                    .get_pg()
+                    .map_err(store_err)?
+                    .recipients(&[user])
+                    .map_err(store_err)?
+                    .into_iter()
+                    .next()
+                    .map(|r| r.email);
+                mine.account_id = Some(user);
+            }
+            // The profile is read only for an account of their own (its From name).
+            Account::hosted(&mine, || {
                 use followup_store::Facts;
-                conn.user_store(user).profile().map_err(store_err)?
-            };
-            Account::hosted(&mine, || Ok(profile))
+                let mut conn = pool.get_pg().map_err(store_err)?;
+                conn.user_store(user).profile().map_err(store_err)
+            })
         };
         let fixed = self.fixed_now;
         let clock = move || fixed.unwrap_or_else(Timestamp::now);
@@ -691,6 +654,35 @@ impl PgWorker {
             }
         }
     }
+}
+
+/// `user`'s context: their saved settings and policy over `base` (the server's, naming
+/// the account if it does), their facts through `pool`.
+fn user_ctx(
+    pool: &PgPool,
+    base: &Settings,
+    policy: &Policy,
+    user: i64,
+    now: Timestamp,
+) -> Result<Ctx> {
+    let saved = pool
+        .get_pg()
+        .map_err(store_err)?
+        .recipients(&[user])
+        .map_err(store_err)?
+        .into_iter()
+        .find_map(|r| r.settings);
+    let (mut s, p) = crate::pg_settings::account_settings(
+        base,
+        policy,
+        saved.as_ref().map(|(c, p)| (c.as_str(), p.as_str())),
+    )?;
+    s.account_email = base.account_email.clone();
+    s.account_id = base.account_id;
+    Ok(Ctx::from_parts(s, p, now, PathBuf::new()).on_pg(PgUser {
+        pool: pool.clone(),
+        user,
+    }))
 }
 
 /// One account's digest settings.

@@ -215,28 +215,33 @@ fn failed(
     report: &mut RunReport,
 ) -> Result<()> {
     let m = &claim.message;
-    // Without the user's context (their settings unreadable), a temporary failure is
-    // tried again in five minutes rather than lost.
-    let after = match ctx_of(claim.user_id).and_then(|ctx| after_failure(&ctx, m, f, now)) {
-        Ok(a) => a,
-        Err(e) if f.temporary => {
-            // Tried again in five minutes, given up 24 hours after the first failure.
-            let first = m.first_failure.unwrap_or(now);
-            let gave_up = now.duration_since(first) >= jiff::SignedDuration::from_hours(24);
-            crate::outbox::AfterFailure {
-                error: format!(
-                    "{} (and its recipient's hours could not be read: {e})",
-                    f.text
-                ),
-                first: Some(first),
-                next: (!gave_up).then(|| now + jiff::SignedDuration::from_mins(5)),
+    let stopped = || crate::outbox::AfterFailure {
+        error: f.text.clone(),
+        first: m.first_failure,
+        next: None,
+    };
+    // A permanent failure stops, whatever the user's settings; a temporary one is
+    // tried again inside the recipient's hours, which the user's context gives.
+    // Without it (their settings unreadable), in five minutes rather than lost, and
+    // given up as any other after `RETRY_FOR`.
+    let after = if !f.temporary {
+        stopped()
+    } else {
+        match ctx_of(claim.user_id).and_then(|ctx| after_failure(&ctx, m, f, now)) {
+            Ok(a) => a,
+            Err(e) => {
+                let first = m.first_failure.unwrap_or(now);
+                let gave_up = now.duration_since(first) >= crate::outbox::RETRY_FOR;
+                crate::outbox::AfterFailure {
+                    error: format!(
+                        "{} (and its recipient's hours could not be read: {e})",
+                        f.text
+                    ),
+                    first: Some(first),
+                    next: (!gave_up).then(|| now + jiff::SignedDuration::from_mins(5)),
+                }
             }
         }
-        Err(_) => crate::outbox::AfterFailure {
-            error: f.text.clone(),
-            first: m.first_failure,
-            next: None,
-        },
     };
     pg.send_failed(claim, now, &after.error, after.first, after.next)
         .map_err(store_err)?;

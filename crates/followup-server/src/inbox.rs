@@ -52,25 +52,49 @@ pub const HOSTED_SETUP: &str = "ask whoever runs this service to set one up for 
 
 /// Why the mailbox cannot be read from here, when no IMAP account is configured.
 pub fn no_imap(ctx: &Ctx) -> Option<String> {
-    let why = MailSettings::load(ctx).and_then(|m| {
-        m.endpoint()?;
-        m.user()
-    });
-    let e = why.err()?;
-    Some(if ctx.pg().is_some() {
-        match followup_app::pg_settings::own_mail_hosted(&ctx.settings) {
-            Ok(Some(_)) => format!(
-                "The mail account set up for you cannot read your mailbox ({}): ask whoever runs this service.",
-                first_clause(&e.to_string())
-            ),
-            Ok(None) => format!("Reading your mailbox needs a mail account: {HOSTED_SETUP}."),
-            Err(_) => crate::accounts::capitalized(followup_app::pg_settings::CANNOT_READ_OWN),
+    mailbox(ctx).err()
+}
+
+/// The IMAP server the account's mailbox is read from, or why none can be (in words
+/// for the page). The account's mail account is read once.
+pub fn mailbox(ctx: &Ctx) -> Result<followup_app::inbox::settings::Endpoint, String> {
+    let usable = |m: &MailSettings| {
+        let e = m.endpoint()?;
+        m.user()?;
+        Ok::<_, followup_app::Error>(e)
+    };
+    if ctx.pg().is_some() {
+        let own = match followup_app::pg_settings::own_mail_hosted(&ctx.settings) {
+            Ok(Some(own)) => own,
+            Ok(None) => {
+                return Err(format!(
+                    "Reading your mailbox needs a mail account: {HOSTED_SETUP}."
+                ))
+            }
+            Err(_) => {
+                return Err(crate::accounts::capitalized(
+                    followup_app::pg_settings::CANNOT_READ_OWN,
+                ))
+            }
+        };
+        return MailSettings::of_account(&own)
+            .and_then(|m| usable(&m))
+            .map_err(|e| {
+                format!(
+                    "The mail account set up for you cannot read your mailbox ({}): ask whoever runs this service.",
+                    first_clause(&e.to_string())
+                )
+            });
+    }
+    let mail = MailSettings::load(ctx)
+        .map_err(|e| format!("Reading your mailbox needs an IMAP account ({e}): {SETUP}."))?;
+    usable(&mail).map_err(|e| {
+        if mail.imap.is_none() && mail.user.is_none() {
+            // Nothing set up: the setup says everything the error would.
+            format!("Reading your mailbox needs an IMAP account: {SETUP}.")
+        } else {
+            format!("Reading your mailbox needs an IMAP account ({e}): {SETUP}.")
         }
-    } else if MailSettings::load(ctx).is_ok_and(|m| m.imap.is_none() && m.user.is_none()) {
-        // Nothing set up: the setup says everything the error would.
-        format!("Reading your mailbox needs an IMAP account: {SETUP}.")
-    } else {
-        format!("Reading your mailbox needs an IMAP account ({e}): {SETUP}.")
     })
 }
 

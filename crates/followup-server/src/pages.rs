@@ -1391,16 +1391,15 @@ fn mail_words(ctx: &followup_app::Ctx) -> (String, String) {
             "No mail account to send from yet: the Outbox page says how to set one up.".to_string()
         }
     };
-    let reading = match followup_app::inbox::MailSettings::load(ctx).and_then(|m| m.endpoint()) {
-        Ok(e) if crate::inbox::no_imap(ctx).is_none() => format!(
+    let reading = match crate::inbox::mailbox(ctx) {
+        Ok(e) => format!(
             "Your mailbox at {}:{} is read (INBOX and Sent, read-only, nothing changed there){} when you press Sync now on the Inbox page.",
             e.host,
             e.port,
             if hosted { " every 15 minutes, and" } else { "" }
         ),
-        _ if hosted => crate::inbox::no_imap(ctx)
-            .unwrap_or_else(|| "No mailbox is read.".to_string()),
-        _ => "No mailbox is read yet: the Inbox page says how to set one up.".to_string(),
+        Err(why) if hosted => why,
+        Err(_) => "No mailbox is read yet: the Inbox page says how to set one up.".to_string(),
     };
     (sending, reading)
 }

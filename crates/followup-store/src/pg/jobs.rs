@@ -263,17 +263,11 @@ fn day_from(s: &str) -> Result<Date> {
     })
 }
 
-/// The two keys of the advisory lock of `user`'s digest claim.
-fn lock_keys(user: i64) -> (i32, i32) {
-    let [a, b, c, d, e, f, g, h] = user.to_be_bytes();
-    (
-        DIGEST_LOCK_CLASS ^ i32::from_be_bytes([a, b, c, d]),
-        i32::from_be_bytes([e, f, g, h]),
-    )
-}
-
 fn lock_arrays(users: &[i64]) -> (Vec<i32>, Vec<i32>) {
-    users.iter().map(|&u| lock_keys(u)).unzip()
+    users
+        .iter()
+        .map(|&u| super::lock_keys(DIGEST_LOCK_CLASS, u))
+        .unzip()
 }
 
 /// Takes the locks of `users` that no other session holds; the users locked.
@@ -767,7 +761,7 @@ impl Pg {
         let from = from.to_vec();
         let next_at = next.map(|n| ns("next_due", n.at)).transpose()?;
         let next_day = next.map(|n| n.day.to_string());
-        let (key_a, key_b) = lock_keys(claim.user_id);
+        let (key_a, key_b) = super::lock_keys(DIGEST_LOCK_CLASS, claim.user_id);
         // One statement, its own transaction, not waited for on disk (see
         // "Durability"); the claim's lock released in it.
         let ended: bool = self

@@ -203,20 +203,12 @@ pub(super) fn forget(tx: &mut Tx<'_>, user: i64) -> Result<usize> {
 /// low 32 bits.
 pub const MAIL_SYNC_LOCK_CLASS: i32 = 0x6d61_696c;
 
-fn sync_keys(user: i64) -> (i32, i32) {
-    let [a, b, c, d, e, f, g, h] = user.to_be_bytes();
-    (
-        MAIL_SYNC_LOCK_CLASS ^ i32::from_be_bytes([a, b, c, d]),
-        i32::from_be_bytes([e, f, g, h]),
-    )
-}
-
 impl super::Pg {
     /// Takes the lock on reading `user`'s mailbox for this session, if no other
     /// session holds it: two workers never read one mailbox at once. Released by
     /// [`Pg::end_mail_sync`], or by the server when the session ends.
     pub fn begin_mail_sync(&mut self, user: i64) -> Result<bool> {
-        let (a, b) = sync_keys(user);
+        let (a, b) = super::lock_keys(MAIL_SYNC_LOCK_CLASS, user);
         let row = self
             .client
             .query_one("SELECT pg_try_advisory_lock($1, $2)", &[&a, &b])
@@ -250,7 +242,7 @@ impl super::Pg {
 
     /// Releases the lock of [`Pg::begin_mail_sync`].
     pub fn end_mail_sync(&mut self, user: i64) -> Result<()> {
-        let (a, b) = sync_keys(user);
+        let (a, b) = super::lock_keys(MAIL_SYNC_LOCK_CLASS, user);
         self.client
             .execute("SELECT pg_advisory_unlock($1, $2)", &[&a, &b])
             .map_err(super::pg_err)?;

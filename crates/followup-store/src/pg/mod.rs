@@ -260,6 +260,17 @@ fn lower_first(s: &str) -> String {
 
 /// A PostgreSQL error as the store's: the server's message (never its detail, which
 /// may quote a stored value), or the client's.
+/// The two keys of an advisory lock on `id` of the kind `class` (the lock classes of
+/// [`jobs`], [`sends`] and the mailbox reads): `id`'s high 32 bits folded into the
+/// class, its low 32 bits.
+pub(crate) fn lock_keys(class: i32, id: i64) -> (i32, i32) {
+    let [a, b, c, d, e, f, g, h] = id.to_be_bytes();
+    (
+        class ^ i32::from_be_bytes([a, b, c, d]),
+        i32::from_be_bytes([e, f, g, h]),
+    )
+}
+
 pub(crate) fn pg_err(e: postgres::Error) -> StoreError {
     match e.as_db_error() {
         Some(db) => StoreError::Postgres(db.message().to_string()),

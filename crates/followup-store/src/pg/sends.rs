@@ -65,15 +65,6 @@ pub struct SendClaim {
     pub message: OutboxMessage,
 }
 
-/// The keys of the advisory lock of message `id`'s claim.
-fn lock_keys(id: i64) -> (i32, i32) {
-    let [a, b, c, d, e, f, g, h] = id.to_be_bytes();
-    (
-        SEND_LOCK_CLASS ^ i32::from_be_bytes([a, b, c, d]),
-        i32::from_be_bytes([e, f, g, h]),
-    )
-}
-
 fn one(tx: &mut Tx<'_>, user: i64, id: i64) -> Result<OutboxMessage> {
     let rows = query(
         tx,
@@ -377,7 +368,7 @@ impl Pg {
         .map_err(pg_err)?;
         for row in &picked {
             let (id, user): (i64, i64) = (row.get(0), row.get(1));
-            let (a, b) = lock_keys(id);
+            let (a, b) = super::lock_keys(SEND_LOCK_CLASS, id);
             let locked: bool = tx
                 .query_typed_one(
                     "SELECT pg_try_advisory_lock($1, $2)",
@@ -534,7 +525,7 @@ impl Pg {
             if held.as_deref() == Some(session.as_str()) {
                 continue;
             }
-            let (a, b) = lock_keys(id);
+            let (a, b) = super::lock_keys(SEND_LOCK_CLASS, id);
             let free: bool = tx
                 .query_one("SELECT pg_try_advisory_xact_lock($1, $2)", &[&a, &b])
                 .map_err(pg_err)?
@@ -626,7 +617,7 @@ impl Pg {
 
     /// Releases message `id`'s claim lock outside a marking (the claim was not made).
     fn unlock(&mut self, id: i64) {
-        let (a, b) = lock_keys(id);
+        let (a, b) = super::lock_keys(SEND_LOCK_CLASS, id);
         let _ = self
             .client
             .execute("SELECT pg_advisory_unlock($1, $2)", &[&a, &b]);
@@ -673,8 +664,9 @@ fn claim_as_user(
 }
 
 /// Records that message `id` of `user` finished as `state` at `at`, inside its
-/// marking transaction (acting as the user): as the connecting role, which owns
-/// `send_done`, then as the user again.
+/// marking transaction, as the connecting role, which owns `send_done`: the last write
+/// of the transaction (only the claim's release, which needs no role, and the commit
+/// follow), so it does not act as the user again.
 fn finished(
     tx: &mut Transaction<'_>,
     user: i64,
@@ -693,14 +685,14 @@ fn finished(
         ],
     )
     .map_err(pg_err)?;
-    as_user(tx, user)
+    Ok(())
 }
 
 /// Releases message `id`'s claim lock inside the marking transaction, just before its
 /// commit: until then the transaction's lock on the message's `send_queue` row keeps
 /// recovery away, and after it the message is no longer `sending`.
 fn release(tx: &mut Transaction<'_>, id: i64) -> Result<()> {
-    let (a, b) = lock_keys(id);
+    let (a, b) = super::lock_keys(SEND_LOCK_CLASS, id);
     tx.execute_typed(
         "SELECT pg_advisory_unlock($1, $2)",
         &[(&a, Type::INT4), (&b, Type::INT4)],
