@@ -672,13 +672,12 @@ fn user_ctx(
         .map_err(store_err)?
         .into_iter()
         .find_map(|r| r.settings);
-    let (mut s, p) = crate::pg_settings::account_settings(
+    // Naming the account as `base` does (`from_texts` keeps it).
+    let (s, p) = crate::pg_settings::account_settings(
         base,
         policy,
         saved.as_ref().map(|(c, p)| (c.as_str(), p.as_str())),
     )?;
-    s.account_email = base.account_email.clone();
-    s.account_id = base.account_id;
     Ok(Ctx::from_parts(s, p, now, PathBuf::new()).on_pg(PgUser {
         pool: pool.clone(),
         user,

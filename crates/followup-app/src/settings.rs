@@ -475,8 +475,9 @@ pub fn from_texts(
         url: base.url.clone(),
         mail: base.mail.clone(),
         account_mail: base.account_mail.clone(),
-        account_email: None,
-        account_id: None,
+        // Whose they are, as `base` says (the server's settings name no account).
+        account_email: base.account_email.clone(),
+        account_id: base.account_id,
         origins: Origins::default(),
     };
     settings.origins.isolated = true;
