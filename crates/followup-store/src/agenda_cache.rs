@@ -182,8 +182,9 @@ const CHANGED: &str = "SELECT application_id FROM agenda_changed ORDER BY applic
 /// is read from the tables and a new snapshot made.
 const CHANGED_AT_MOST: usize = 64;
 
-/// The snapshot's steps (part 1), if both parts are there under the fingerprint.
-const SNAPSHOT: &str = "SELECT s.data FROM agenda_snapshot s \
+/// Whether the snapshot's steps (part 1) are there under the fingerprint, with its
+/// reasons (part 2). The data is read through the blob API.
+const SNAPSHOT: &str = "SELECT 1 FROM agenda_snapshot s \
     JOIN agenda_snapshot w ON w.part = 2 AND w.fingerprint = s.fingerprint \
     WHERE s.part = 1 AND s.fingerprint = ?1";
 
@@ -233,7 +234,7 @@ impl Store {
             let mut stmt = tx.prepare_cached(SNAPSHOT)?;
             let mut rows = stmt.query([fingerprint])?;
             match rows.next()? {
-                Some(row) => {
+                Some(_) => {
                     // The applications changed since, unless too many.
                     let limit = CHANGED_AT_MOST as i64 + 1;
                     let mut changed = tx.prepare_cached(CHANGED)?;
@@ -241,8 +242,8 @@ impl Store {
                         .query_map([limit], |r| r.get::<_, i64>(0))?
                         .collect::<rusqlite::Result<Vec<i64>>>()?;
                     if changed.len() <= CHANGED_AT_MOST {
-                        let steps = row.get_ref(0)?.as_blob()?;
-                        let mut d = crate::agenda_snapshot::decode(steps, &changed, &mut keep)?;
+                        let steps = crate::agenda_snapshot::read_steps(&tx)?;
+                        let mut d = crate::agenda_snapshot::decode(&steps, &changed, &mut keep)?;
                         // The reasons of the steps kept, straight from the file.
                         if why {
                             crate::agenda_snapshot::read_whys(&tx, &mut d)?;

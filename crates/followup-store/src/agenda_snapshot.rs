@@ -181,6 +181,19 @@ pub(crate) struct Decoded {
     pub(crate) why_ranges: Vec<std::ops::Range<usize>>,
 }
 
+/// The snapshot's steps (part 1), whole, for [`decode`]. Read through the blob API,
+/// they are copied once, from the file into a buffer of this program's allocator;
+/// as a column of a query they would be copied into SQLite's own buffer first (about
+/// a megabyte for ten thousand applications: 200 page faults at every start).
+pub(crate) fn read_steps(c: &rusqlite::Connection) -> Result<Vec<u8>> {
+    let blob = c
+        .blob_open("main", "agenda_snapshot", "data", 1, true)
+        .map_err(|e| undecodable(format!("the steps: {e}")))?;
+    let mut data = vec![0; blob.len()];
+    blob.read_at_exact(&mut data, 0)?;
+    Ok(data)
+}
+
 /// Gives the steps of `d` their reasons, read from the snapshot's reasons blob (part
 /// 2): only the ranges of the steps kept, copied one after another into one string
 /// that their reasons are ranges of. The agenda keeps about half the steps (those
