@@ -224,7 +224,7 @@ fn write_json(out: &mut dyn Write, all: &[Entry], groups: &[Group]) -> std::io::
         b.extend_from_slice(b"\n    {\n      \"application\": ");
         push_int(&mut b, e.application);
         b.extend_from_slice(b",\n      \"channel\": ");
-        json::push_str(&mut b, e.channel.as_str());
+        json::push_word(&mut b, e.channel.as_str());
         b.extend_from_slice(b",\n      \"company\": ");
         json::push_str(&mut b, &e.company);
         b.extend_from_slice(b",\n      \"due\": \"");
@@ -232,9 +232,9 @@ fn write_json(out: &mut dyn Write, all: &[Entry], groups: &[Group]) -> std::io::
         b.extend_from_slice(b"\",\n      \"earliest\": \"");
         time::push_rfc3339(&mut b, &e.earliest);
         b.extend_from_slice(b"\",\n      \"group\": ");
-        json::push_str(&mut b, group.as_str());
+        json::push_word(&mut b, group.as_str());
         b.extend_from_slice(b",\n      \"kind\": ");
-        json::push_str(&mut b, e.kind.as_str());
+        json::push_word(&mut b, e.kind.as_str());
         b.extend_from_slice(b",\n      \"late_by_hours\": ");
         match e.late_by {
             Some(d) => push_int(&mut b, d.as_hours()),
@@ -247,7 +247,7 @@ fn write_json(out: &mut dyn Write, all: &[Entry], groups: &[Group]) -> std::io::
         b.extend_from_slice(b",\n      \"rules\": ");
         json::push_joined(&mut b, e.rules.joined(), e.rules.separator());
         b.extend_from_slice(b",\n      \"status\": ");
-        json::push_str(&mut b, e.status.as_str());
+        json::push_word(&mut b, e.status.as_str());
         b.extend_from_slice(b",\n      \"to\": ");
         match &e.to {
             Some(to) => json::push_str(&mut b, to),
@@ -274,6 +274,15 @@ mod json {
             done = i + 1;
         });
         out.extend_from_slice(&s.as_bytes()[done..]);
+        out.push(b'"');
+    }
+
+    /// A word of the program's own (a kind, a channel, a status, a group: lower-case
+    /// letters and underscores), which needs no escape, quoted.
+    pub(super) fn push_word(out: &mut Vec<u8>, word: &'static str) {
+        debug_assert!(word.bytes().all(|c| c.is_ascii_lowercase() || c == b'_'));
+        out.push(b'"');
+        out.extend_from_slice(word.as_bytes());
         out.push(b'"');
     }
 
@@ -641,6 +650,27 @@ mod tests {
             json::push_str(&mut got, &t);
             let want = serde_json::to_string(&t).unwrap();
             assert_eq!(String::from_utf8(got).unwrap(), want, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn words_written_without_escaping_need_none() {
+        use followup_core::model::Channel;
+        let words = StepKind::ALL.iter().map(|k| k.as_str());
+        let words = words.chain(Channel::ALL.iter().map(|c| c.as_str()));
+        let words = words.chain(Group::ALL.iter().map(|g| g.as_str()));
+        let statuses = [
+            StepStatus::Upcoming,
+            StepStatus::Due,
+            StepStatus::Overdue,
+            StepStatus::Missed,
+        ];
+        for word in words.chain(statuses.iter().map(|s| s.as_str())) {
+            let mut quoted = Vec::new();
+            json::push_word(&mut quoted, word);
+            let mut escaped = Vec::new();
+            json::push_str(&mut escaped, word);
+            assert_eq!(quoted, escaped, "{word}");
         }
     }
 
