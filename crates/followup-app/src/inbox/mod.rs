@@ -129,11 +129,21 @@ fn within<T>(
     what: &str,
     step: impl std::future::Future<Output = Result<T>>,
 ) -> Result<T> {
+    within_for(rt, STEP, what, step)
+}
+
+/// [`within`], for at most `limit`.
+fn within_for<T>(
+    rt: &tokio::runtime::Runtime,
+    limit: std::time::Duration,
+    what: &str,
+    step: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
     rt.block_on(async {
-        tokio::time::timeout(STEP, step).await.unwrap_or_else(|_| {
+        tokio::time::timeout(limit, step).await.unwrap_or_else(|_| {
             Err(Error::input(format!(
                 "IMAP: the server did not answer {what} within {} s",
-                STEP.as_secs()
+                limit.as_secs()
             )))
         })
     })
@@ -595,4 +605,39 @@ pub fn forget(ctx: &Ctx) -> Result<usize> {
 /// The instant a proposal's message was sent, for tests and displays.
 pub fn message_time(p: &MailProposal) -> Timestamp {
     p.new.date
+}
+
+#[cfg(test)]
+mod tests {
+    use super::settings::{Endpoint, Security};
+    use super::*;
+
+    /// A server that takes the connection and never says a word (no greeting, as a
+    /// hung server or a wrong port behind a firewall that accepts) is given up after
+    /// the step's limit with a sentence saying so, rather than holding the reader (a
+    /// worker, a page) for good. The limit here is a second; `sync` gives each step
+    /// [`STEP`].
+    #[test]
+    fn a_server_that_never_answers_is_given_up() {
+        let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let endpoint = Endpoint {
+            host: "127.0.0.1".into(),
+            port: silent.local_addr().unwrap().port(),
+            security: Security::Plain,
+        };
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let connect = imap::Session::connect(&endpoint, "ann@example.com", "secret");
+        let limit = std::time::Duration::from_secs(1);
+        let Err(e) = within_for(&rt, limit, "the login", connect) else {
+            panic!("a session with a server that said nothing");
+        };
+        assert_eq!(
+            e.to_string(),
+            "IMAP: the server did not answer the login within 1 s"
+        );
+        drop(silent);
+    }
 }
