@@ -1,24 +1,26 @@
-//! The jobs that run on their own: the outbox's due messages ([`crate::outbox::run`])
-//! and the daily digest ([`crate::digest::run_due`]). `followup worker` runs them
-//! every minute, and so does `followup serve` while it serves; each job done is one
-//! line of the log.
+//! The jobs that run on their own: the outbox's due messages ([`crate::outbox::run`]),
+//! the daily digest ([`crate::digest::run_due`]) and, every quarter of an hour, a read
+//! of the mailbox when one is set up ([`crate::inbox::turn`]). `followup worker` runs
+//! them every minute, and so does `followup serve` while it serves; each job done is
+//! one line of the log.
 
 use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::ctx::Ctx;
 use crate::digest::Run;
+use crate::inbox::turn::Turn;
 
 /// One job done (or refused), as the worker logs it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Job {
     /// When the run started (RFC 3339).
     pub at: String,
-    /// `outbox`, `digest`, or `mail` (a hosted account's mailbox read).
+    /// `outbox`, `digest`, or `mail` (a mailbox read).
     pub job: &'static str,
-    /// The outbox message's number, the digest's day, or the e-mail address of the
-    /// account whose mailbox was read (the `account_mail` directory, when that cannot
-    /// be read).
+    /// The outbox message's number, the digest's day, or the mailbox read (a hosted
+    /// account's e-mail address; the `account_mail` directory, when that cannot be
+    /// read; the login of a SQLite database's mailbox).
     pub id: String,
     /// `sent`, `retrying`, `failed`, `unknown`, `nothing`, `read`, `error`.
     pub state: &'static str,
@@ -123,6 +125,18 @@ fn tick_split(outbox: &Ctx, digest: &Ctx, clock: &dyn Fn() -> Timestamp) -> Vec<
         Ok(Run::Retry(day, why)) => jobs.push(line("digest", day.to_string(), "retrying", why)),
         Ok(Run::Failed(day, why)) => jobs.push(line("digest", day.to_string(), "failed", why)),
         Err(e) => jobs.push(line("digest", String::new(), "error", e.to_string())),
+    }
+    // Last: a slow mail server does not hold up what is due to be sent.
+    match crate::inbox::turn::read_due(outbox) {
+        Ok(Turn::Off | Turn::NotYet) => {}
+        Ok(Turn::Read(mailbox, got)) => jobs.push(line(
+            "mail",
+            mailbox,
+            "read",
+            format!("{} new message(s): {}", got.fetched, got.found()),
+        )),
+        Ok(Turn::Failed(mailbox, e)) => jobs.push(line("mail", mailbox, "error", e.to_string())),
+        Err(e) => jobs.push(line("mail", String::new(), "error", e.to_string())),
     }
     jobs
 }

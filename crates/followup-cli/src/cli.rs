@@ -238,8 +238,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Run the jobs that go on their own every minute: the outbox's due messages and
-    /// the daily digest (`digest_hour` in config.toml); one line per job done.
+    /// Run the jobs that go on their own every minute: the outbox's due messages, the
+    /// daily digest (`digest_hour` in config.toml) and, every 15 minutes, a read of
+    /// the mailbox (`imap` under [mail]); one line per job done.
     Worker {
         /// One JSON object a line: {"at", "job", "id", "state", "detail"}.
         #[arg(long)]

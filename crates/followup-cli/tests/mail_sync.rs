@@ -15,16 +15,30 @@ use imap_server::{Dovecot, Imap};
 
 fn main() {
     let args = Arguments::from_args();
-    let tests = vec![Trial::ignorable_test("sync_is_read_only_and_proposes", run)];
+    let tests = vec![
+        Trial::ignorable_test("sync_is_read_only_and_proposes", || with_dovecot(scenario)),
+        Trial::ignorable_test("the_worker_reads_the_mailbox_every_quarter_hour", || {
+            with_dovecot(the_worker_reads_the_mailbox_every_quarter_hour)
+        }),
+        Trial::ignorable_test("an_offices_worker_reads_each_accounts_own_mailbox", || {
+            with_dovecot(an_offices_worker_reads_each_accounts_own_mailbox)
+        }),
+    ];
     libtest_mimic::run(&args, tests).exit();
 }
 
 fn followup(dir: &Path, port: u16, args: &[&str]) -> String {
+    followup_at(dir, port, "2026-03-28T12:00:00Z", args)
+}
+
+/// `followup ARGS` at `now`, with the mailbox of the environment (`FOLLOWUP_IMAP`, the
+/// user and the password), which a single user's commands read.
+fn followup_at(dir: &Path, port: u16, now: &str, args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_followup"))
         .args(args)
         .env("FOLLOWUP_DB", dir.join("db.sqlite"))
         .env("FOLLOWUP_CONFIG", dir.join("config.toml"))
-        .env("FOLLOWUP_NOW", "2026-03-28T12:00:00Z")
+        .env("FOLLOWUP_NOW", now)
         .env("FOLLOWUP_IMAP", format!("imap://127.0.0.1:{port}"))
         .env("FOLLOWUP_MAIL_USER", "sam")
         .env("FOLLOWUP_MAIL_PASSWORD", "secret")
@@ -39,7 +53,9 @@ fn followup(dir: &Path, port: u16, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-fn run() -> Result<Completion, Failed> {
+/// Runs `scenario` with a dovecot of its own (in a directory of its own, on a port of
+/// its own), or reports why it cannot.
+fn with_dovecot(scenario: fn(&Path, u16)) -> Result<Completion, Failed> {
     if let Some(why) = imap_server::missing() {
         if std::env::var("CI").as_deref() == Ok("true") {
             return Err(why.into());
@@ -64,50 +80,7 @@ fn run() -> Result<Completion, Failed> {
 fn scenario(dir: &Path, port: u16) {
     std::fs::write(dir.join("config.toml"), "tz = \"America/New_York\"\n").unwrap();
     let f = |args: &[&str]| followup(dir, port, args);
-    f(&[
-        "profile",
-        "--name",
-        "Sam Taylor",
-        "--email",
-        "sam.taylor@fastmail.com",
-    ]);
-    f(&[
-        "add",
-        "--company",
-        "Acme Robotics",
-        "--role",
-        "Backend Engineer",
-        "--at",
-        "2026-03-02 10:00",
-        "--interviewer",
-        "Jane Doe <jane.doe@acmerobotics.com>",
-        "--interviewer",
-        "Tom Reyes <tom@acmerobotics.com>",
-    ]);
-    f(&[
-        "add",
-        "--company",
-        "Northwind Health",
-        "--role",
-        "Data Analyst",
-        "--at",
-        "2026-03-03 10:00",
-        "--interviewer",
-        "Priya Raman <priya.raman@northwindhealth.org>",
-        "--interviewer",
-        "Dan Whitaker <dan.whitaker@northwindhealth.org>",
-    ]);
-    f(&[
-        "add",
-        "--company",
-        "Hooli",
-        "--role",
-        "Frontend Developer",
-        "--at",
-        "2026-03-02 14:00",
-        "--interviewer",
-        "Ana Sousa <ana.sousa@hooli.com>",
-    ]);
+    three_applications(&f);
 
     // The corpus, appended over IMAP: every other message already read, some flagged.
     let mut imap = Imap::connect(port);
@@ -186,4 +159,215 @@ fn scenario(dir: &Path, port: u16) {
     );
     let gone: serde_json::Value = serde_json::from_str(&f(&["mail", "forget", "--json"])).unwrap();
     assert_eq!(gone["forgotten"], 19);
+}
+
+/// Sam's profile and three applications whose people write in the corpus: Acme
+/// Robotics (Jane Doe, Tom Reyes), Northwind Health (Priya Raman, Dan Whitaker) and
+/// Hooli (Ana Sousa).
+fn three_applications(f: &dyn Fn(&[&str]) -> String) {
+    f(&[
+        "profile",
+        "--name",
+        "Sam Taylor",
+        "--email",
+        "sam.taylor@fastmail.com",
+    ]);
+    f(&[
+        "add",
+        "--company",
+        "Acme Robotics",
+        "--role",
+        "Backend Engineer",
+        "--at",
+        "2026-03-02 10:00",
+        "--interviewer",
+        "Jane Doe <jane.doe@acmerobotics.com>",
+        "--interviewer",
+        "Tom Reyes <tom@acmerobotics.com>",
+    ]);
+    f(&[
+        "add",
+        "--company",
+        "Northwind Health",
+        "--role",
+        "Data Analyst",
+        "--at",
+        "2026-03-03 10:00",
+        "--interviewer",
+        "Priya Raman <priya.raman@northwindhealth.org>",
+        "--interviewer",
+        "Dan Whitaker <dan.whitaker@northwindhealth.org>",
+    ]);
+    f(&[
+        "add",
+        "--company",
+        "Hooli",
+        "--role",
+        "Frontend Developer",
+        "--at",
+        "2026-03-02 14:00",
+        "--interviewer",
+        "Ana Sousa <ana.sousa@hooli.com>",
+    ]);
+}
+
+/// The mail lines of `followup worker --once --json`'s output.
+fn mail_lines(out: &str) -> Vec<serde_json::Value> {
+    out.lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|j| j["job"] == "mail")
+        .collect()
+}
+
+/// An answer from Ana of Hooli (application 3) with a decision date.
+const ANA_ANSWERS: &[u8] = b"From: Ana Sousa <ana.sousa@hooli.com>\r\n\
+    To: Sam Taylor <sam.taylor@fastmail.com>\r\n\
+    Subject: Re: Frontend Developer interview\r\n\
+    Date: Sat, 28 Mar 2026 08:10:00 -0400\r\n\
+    Message-ID: <ana-28-march@hooli.com>\r\n\r\n\
+    Hi Sam,\r\n\r\nThanks for checking in. We expect to make a decision by April 10.\r\n\r\n\
+    Ana\r\n";
+
+/// With an IMAP server set up, `followup worker` (and `serve`'s worker) reads the
+/// mailbox at most every 15 minutes, read-only, and proposes what it found: the
+/// answers wait in the Inbox without anyone pressing "Sync now".
+fn the_worker_reads_the_mailbox_every_quarter_hour(dir: &Path, port: u16) {
+    std::fs::write(dir.join("config.toml"), "tz = \"America/New_York\"\n").unwrap();
+    let f = |args: &[&str]| followup(dir, port, args);
+    three_applications(&f);
+    let mut imap = Imap::connect(port);
+    let n = imap.append_corpus();
+    let before = (imap.flags("INBOX"), imap.flags("Sent"));
+    let worker = |now: &str| followup_at(dir, port, now, &["worker", "--once", "--json"]);
+
+    let out = worker("2026-03-28T12:00:00Z");
+    let read = mail_lines(&out);
+    assert_eq!(read.len(), 1, "{out}");
+    assert_eq!(read[0]["id"], "sam", "{out}");
+    assert_eq!(read[0]["state"], "read", "{out}");
+    assert_eq!(
+        read[0]["detail"],
+        format!("{n} new message(s): 19 matched an application, 19 new proposal(s)"),
+        "{out}"
+    );
+    let inbox =
+        || -> serde_json::Value { serde_json::from_str(&f(&["mail", "inbox", "--json"])).unwrap() };
+    assert_eq!(inbox()["proposals"].as_array().unwrap().len(), 19);
+    assert_eq!(
+        before,
+        (imap.flags("INBOX"), imap.flags("Sent")),
+        "flags changed"
+    );
+
+    // An answer arrives; five minutes on, the mailbox is not read again yet.
+    imap.append("INBOX", "", ANA_ANSWERS);
+    let out = worker("2026-03-28T12:05:00Z");
+    assert_eq!(mail_lines(&out), Vec::<serde_json::Value>::new(), "{out}");
+    // A quarter of an hour after the last read it is, and only what is new.
+    let out = worker("2026-03-28T12:15:00Z");
+    let read = mail_lines(&out);
+    assert_eq!(read.len(), 1, "{out}");
+    assert_eq!(
+        read[0]["detail"], "1 new message(s): 1 matched an application, 1 new proposal(s)",
+        "{out}"
+    );
+    let all = inbox();
+    let list = all["proposals"].as_array().unwrap();
+    assert_eq!(list.len(), 20, "{all}");
+    assert!(
+        list.iter().any(|p| p["application"] == 3
+            && p["evidence"]
+                .as_str()
+                .is_some_and(|e| e.contains("April 10"))),
+        "{all}"
+    );
+
+    // A login refused is reported without the password, and tried again at the next
+    // turn, not at every minute.
+    let refused = Command::new(env!("CARGO_BIN_EXE_followup"))
+        .args(["worker", "--once", "--json"])
+        .env("FOLLOWUP_DB", dir.join("db.sqlite"))
+        .env("FOLLOWUP_CONFIG", dir.join("config.toml"))
+        .env("FOLLOWUP_NOW", "2026-03-28T12:31:00Z")
+        .env("FOLLOWUP_IMAP", format!("imap://127.0.0.1:{port}"))
+        .env("FOLLOWUP_MAIL_USER", "sam")
+        .env("FOLLOWUP_MAIL_PASSWORD", "not-the-password")
+        .output()
+        .unwrap();
+    let out = String::from_utf8(refused.stdout).unwrap();
+    let read = mail_lines(&out);
+    assert_eq!(read.len(), 1, "{out}");
+    assert_eq!(read[0]["state"], "error", "{out}");
+    assert_eq!(
+        read[0]["detail"],
+        "IMAP login as sam refused: the server said: [AUTHENTICATIONFAILED] Authentication failed.",
+        "{out}"
+    );
+    assert!(
+        !out.contains("not-the-password"),
+        "the password was shown: {out}"
+    );
+    let out = worker("2026-03-28T12:32:00Z");
+    assert_eq!(mail_lines(&out), Vec::<serde_json::Value>::new(), "{out}");
+    assert_eq!(imap.flags("INBOX").len(), before.0.len() + 1);
+}
+
+/// In an office (`worker --multi-user`), each account's mailbox is read with that
+/// account's own `[mail]` (its password from its `password_command`); the mailbox of
+/// the server's environment is nobody's, so an account without its own reads none.
+fn an_offices_worker_reads_each_accounts_own_mailbox(dir: &Path, port: u16) {
+    let office = dir.join("office.sqlite");
+    let office_s = office.to_str().unwrap();
+    let in_db = |db: &str, now: &str, args: &[&str]| {
+        let mut all = vec!["--db", db];
+        all.extend_from_slice(args);
+        followup_at(dir, port, now, &all)
+    };
+    // The server's settings; its environment names a mailbox (FOLLOWUP_IMAP).
+    std::fs::write(dir.join("config.toml"), "tz = \"America/New_York\"\n").unwrap();
+    let setup = "2026-03-28T11:00:00Z";
+    for who in ["sam@example.com", "bob@example.com"] {
+        in_db(office_s, setup, &["admin", "create-user", who]);
+    }
+    let dbs: Vec<String> = (1..=2)
+        .map(|id| {
+            let db = dir.join(format!("office.sqlite.users/{id}/followup.sqlite"));
+            db.to_str().unwrap().to_string()
+        })
+        .collect();
+    // What their web apps write: each job search in its own database.
+    for db in &dbs {
+        three_applications(&|args: &[&str]| in_db(db, setup, args));
+    }
+    std::fs::write(
+        dir.join("office.sqlite.users/1/config.toml"),
+        format!(
+            "tz = \"America/New_York\"\n\n[mail]\nimap = \"imap://127.0.0.1:{port}\"\n\
+             user = \"sam\"\npassword_command = \"echo secret\"\n"
+        ),
+    )
+    .unwrap();
+    let mut imap = Imap::connect(port);
+    let n = imap.append_corpus();
+
+    let worker = ["worker", "--multi-user", "--once", "--json"];
+    let out = in_db(office_s, "2026-03-28T12:00:00Z", &worker);
+    let read = mail_lines(&out);
+    assert_eq!(read.len(), 1, "only Sam's own mailbox is read: {out}");
+    assert_eq!(read[0]["account"], 1, "{out}");
+    assert_eq!(read[0]["state"], "read", "{out}");
+    assert_eq!(
+        read[0]["detail"],
+        format!("{n} new message(s): 19 matched an application, 19 new proposal(s)"),
+        "{out}"
+    );
+    let waiting = |db: &str| -> usize {
+        let out = in_db(db, "2026-03-28T12:00:00Z", &["mail", "inbox", "--json"]);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v["proposals"].as_array().unwrap().len()
+    };
+    assert_eq!(waiting(&dbs[0]), 19);
+    assert_eq!(waiting(&dbs[1]), 0);
+    let out = in_db(office_s, "2026-03-28T12:10:00Z", &worker);
+    assert_eq!(mail_lines(&out), Vec::<serde_json::Value>::new(), "{out}");
 }

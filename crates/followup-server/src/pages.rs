@@ -1393,10 +1393,9 @@ fn mail_words(ctx: &followup_app::Ctx) -> (String, String) {
     };
     let reading = match crate::inbox::mailbox(ctx) {
         Ok(e) => format!(
-            "Your mailbox at {}:{} is read (INBOX and Sent, read-only, nothing changed there){} when you press Sync now on the Inbox page.",
+            "Your mailbox at {}:{} is read (INBOX and Sent, read-only, nothing changed there) every 15 minutes, and when you press Sync now on the Inbox page.",
             e.host,
             e.port,
-            if hosted { " every 15 minutes, and" } else { "" }
         ),
         Err(why) if hosted => why,
         Err(_) => "No mailbox is read yet: the Inbox page says how to set one up.".to_string(),

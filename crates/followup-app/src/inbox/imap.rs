@@ -27,7 +27,32 @@ pub struct Session {
 }
 
 fn imap_err(what: &str) -> impl Fn(async_imap::error::Error) -> Error + '_ {
-    move |e| Error::input(format!("IMAP {what}: {e}"))
+    move |e| Error::input(format!("IMAP {what}: {}", in_words(&e)))
+}
+
+/// What went wrong, in the server's words where it gave some: a NO or BAD answer is
+/// its text ("the server said: [AUTHENTICATIONFAILED] Authentication failed."), not
+/// the client library's rendering of the response.
+fn in_words(e: &async_imap::error::Error) -> String {
+    use async_imap::error::Error as E;
+    let said = |s: &str| {
+        // The library renders the response as `code: …, info: Some("TEXT")`.
+        let text = s
+            .split_once("info: Some(\"")
+            .and_then(|(_, rest)| rest.rsplit_once("\")"))
+            .map(|(text, _)| text.replace("\\\"", "\""))
+            .filter(|t| !t.trim().is_empty());
+        match text {
+            Some(t) => format!("the server said: {t}"),
+            None => "the server said no".to_string(),
+        }
+    };
+    match e {
+        E::No(s) | E::Bad(s) => said(s),
+        E::Io(io) => format!("the connection failed: {io}"),
+        E::ConnectionLost => "the server closed the connection".to_string(),
+        other => other.to_string(),
+    }
 }
 
 fn tls_config() -> Arc<tokio_rustls::rustls::ClientConfig> {
@@ -115,10 +140,9 @@ impl Session {
                 .await
                 .map_err(|e| Error::input(format!("IMAP greeting: {e}")))?;
         }
-        let inner = client
-            .login(user, password)
-            .await
-            .map_err(|(e, _)| Error::input(format!("IMAP login as {user} refused: {e}")))?;
+        let inner = client.login(user, password).await.map_err(|(e, _)| {
+            Error::input(format!("IMAP login as {user} refused: {}", in_words(&e)))
+        })?;
         Ok(Session { inner })
     }
 
@@ -237,4 +261,27 @@ pub fn uid_set(uids: &[u32]) -> String {
         i += 1;
     }
     out.join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_is_told_in_the_servers_words() {
+        // As async-imap 0.12 renders dovecot's answer to a wrong password.
+        let no = async_imap::error::Error::No(
+            "code: None, info: Some(\"[AUTHENTICATIONFAILED] Authentication failed.\")".into(),
+        );
+        assert_eq!(
+            in_words(&no),
+            "the server said: [AUTHENTICATIONFAILED] Authentication failed."
+        );
+        let bare = async_imap::error::Error::Bad("code: None, info: None".into());
+        assert_eq!(in_words(&bare), "the server said no");
+        assert_eq!(
+            in_words(&async_imap::error::Error::ConnectionLost),
+            "the server closed the connection"
+        );
+    }
 }

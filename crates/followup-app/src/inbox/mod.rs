@@ -10,6 +10,7 @@
 
 mod imap;
 pub mod settings;
+pub mod turn;
 
 use followup_core::agenda;
 use followup_core::inbox::{self, Known, KnownApp, KnownContact};

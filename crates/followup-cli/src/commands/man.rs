@@ -39,6 +39,12 @@ const FILES: &[(&str, &str)] = &[
         "A copy of the database, written before it is upgraded from schema version N.",
     ),
     (
+        "<database>.mail-read, <database>.mail-read-lock",
+        "When the worker (followup worker, or followup serve's) last started reading \
+         the mailbox of [mail] imap, which it does at most every 15 minutes, and the \
+         lock that keeps two workers from reading it at once.",
+    ),
+    (
         "~/.config/followup/templates/<kind>.txt",
         "Your own template for a kind of draft (thank-you.txt, follow-up.txt, ...), in \
          minijinja (Jinja2) syntax, replacing the built-in one.",
@@ -102,9 +108,9 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     ),
     (
         "FOLLOWUP_IMAP",
-        "The mailbox mail sync reads (read-only): imaps://host:993, imap://host:143 \
-         (STARTTLS required) or imap://127.0.0.1:PORT (plain, loopback only), over imap \
-         in [mail].",
+        "The mailbox mail sync reads (read-only), and the worker every 15 minutes: \
+         imaps://host:993, imap://host:143 (STARTTLS required) or imap://127.0.0.1:PORT \
+         (plain, loopback only), over imap in [mail].",
     ),
     (
         "FOLLOWUP_IMAP_CA",
