@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::ctx::Ctx;
 use crate::digest::Run;
 use crate::inbox::turn::Turn;
+use crate::pg_jobs::MAIL_READ_BUDGET;
 
 /// One job done (or refused), as the worker logs it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -76,7 +77,11 @@ pub fn outbox_jobs(r: &crate::outbox::RunReport, at: &str, unknown: &str) -> Vec
 /// Runs every due job once at `ctx.now` (`clock` dates each message of the outbox);
 /// the jobs done. Nothing due is no line.
 pub fn tick(ctx: &Ctx, clock: &dyn Fn() -> Timestamp) -> Vec<Job> {
-    tick_split(ctx, ctx, clock)
+    let mut jobs = tick_split(ctx, ctx, clock);
+    // Last, and for at most a minute: a slow mail server does not hold up what is due
+    // to be sent (a read not done by then is given up, and tried at the next turn).
+    jobs.extend(mail_turn(ctx, std::time::Instant::now() + MAIL_READ_BUDGET));
+    jobs
 }
 
 /// [`tick`], with the outbox's messages sent by `outbox`'s mail account and the digest
@@ -126,19 +131,30 @@ fn tick_split(outbox: &Ctx, digest: &Ctx, clock: &dyn Fn() -> Timestamp) -> Vec<
         Ok(Run::Failed(day, why)) => jobs.push(line("digest", day.to_string(), "failed", why)),
         Err(e) => jobs.push(line("digest", String::new(), "error", e.to_string())),
     }
-    // Last: a slow mail server does not hold up what is due to be sent.
-    match crate::inbox::turn::read_due(outbox) {
-        Ok(Turn::Off | Turn::NotYet) => {}
-        Ok(Turn::Read(mailbox, got)) => jobs.push(line(
-            "mail",
+    jobs
+}
+
+/// The mailbox's turn ([`crate::inbox::turn`]) at `ctx.now`, given up at `deadline`:
+/// its line, if it was read (or failed).
+fn mail_turn(ctx: &Ctx, deadline: std::time::Instant) -> Option<Job> {
+    let line = |id: String, state, detail: String| Job {
+        account: None,
+        at: ctx.now.to_string(),
+        job: "mail",
+        id,
+        state,
+        detail,
+    };
+    match crate::inbox::turn::read_due(ctx, Some(deadline)) {
+        Ok(Turn::Off | Turn::NotYet) => None,
+        Ok(Turn::Read(mailbox, got)) => Some(line(
             mailbox,
             "read",
             format!("{} new message(s): {}", got.fetched, got.found()),
         )),
-        Ok(Turn::Failed(mailbox, e)) => jobs.push(line("mail", mailbox, "error", e.to_string())),
-        Err(e) => jobs.push(line("mail", String::new(), "error", e.to_string())),
+        Ok(Turn::Failed(mailbox, e)) => Some(line(mailbox, "error", e.to_string())),
+        Err(e) => Some(line(String::new(), "error", e.to_string())),
     }
-    jobs
 }
 
 /// Runs every account's due jobs once (a multi-user office: `serve --multi-user`'s
@@ -153,6 +169,8 @@ pub fn office_tick(
 ) -> crate::error::Result<Vec<Job>> {
     let users = office.open()?.users()?;
     let mut done = Vec::new();
+    // The accounts whose mailboxes may be read once everyone's messages are out.
+    let mut mailboxes = Vec::new();
     for user in users {
         let refused = |detail: String| Job {
             at: now.to_string(),
@@ -199,6 +217,19 @@ pub fn office_tick(
                     j
                 }),
         );
+        mailboxes.push((user.id, outbox));
+    }
+    // Then the mailboxes whose turn has come, for at most a minute in all: the rest
+    // wait for the next pass (a slow server never holds up another account's mail).
+    let deadline = std::time::Instant::now() + MAIL_READ_BUDGET;
+    for (id, ctx) in mailboxes {
+        if std::time::Instant::now() >= deadline {
+            break;
+        }
+        done.extend(mail_turn(&ctx, deadline).map(|mut j| {
+            j.account = Some(id);
+            j
+        }));
     }
     Ok(done)
 }

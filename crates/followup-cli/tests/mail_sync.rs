@@ -34,6 +34,11 @@ fn followup(dir: &Path, port: u16, args: &[&str]) -> String {
 /// `followup ARGS` at `now`, with the mailbox of the environment (`FOLLOWUP_IMAP`, the
 /// user and the password), which a single user's commands read.
 fn followup_at(dir: &Path, port: u16, now: &str, args: &[&str]) -> String {
+    followup_with(dir, port, now, args, &[])
+}
+
+/// [`followup_at`] with some variables set otherwise (`env`).
+fn followup_with(dir: &Path, port: u16, now: &str, args: &[&str], env: &[(&str, &str)]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_followup"))
         .args(args)
         .env("FOLLOWUP_DB", dir.join("db.sqlite"))
@@ -43,6 +48,7 @@ fn followup_at(dir: &Path, port: u16, now: &str, args: &[&str]) -> String {
         .env("FOLLOWUP_MAIL_USER", "sam")
         .env("FOLLOWUP_MAIL_PASSWORD", "secret")
         .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
         .output()
         .unwrap();
     assert!(
@@ -159,6 +165,33 @@ fn scenario(dir: &Path, port: u16) {
     );
     let gone: serde_json::Value = serde_json::from_str(&f(&["mail", "forget", "--json"])).unwrap();
     assert_eq!(gone["forgotten"], 19);
+    // The mailbox is still named (FOLLOWUP_IMAP): the worker would read it again.
+    assert!(gone["note"]
+        .as_str()
+        .unwrap()
+        .contains("remove imap to stop"));
+
+    // A Sent folder the server does not have: refused in the server's words.
+    std::fs::write(
+        dir.join("config.toml"),
+        "tz = \"America/New_York\"\n\n[mail]\nsent_folder = \"Nope\"\n",
+    )
+    .unwrap();
+    let refused = Command::new(env!("CARGO_BIN_EXE_followup"))
+        .args(["mail", "sync"])
+        .env("FOLLOWUP_DB", dir.join("db.sqlite"))
+        .env("FOLLOWUP_CONFIG", dir.join("config.toml"))
+        .env("FOLLOWUP_IMAP", format!("imap://127.0.0.1:{port}"))
+        .env("FOLLOWUP_MAIL_USER", "sam")
+        .env("FOLLOWUP_MAIL_PASSWORD", "secret")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("the server said: ") && err.contains("Nope") && !err.contains("Outcome"),
+        "{err}"
+    );
 }
 
 /// Sam's profile and three applications whose people write in the corpus: Acme
@@ -347,13 +380,40 @@ fn an_offices_worker_reads_each_accounts_own_mailbox(dir: &Path, port: u16) {
         ),
     )
     .unwrap();
+    // Bob names a server and nothing else: the login and password of the server's
+    // environment are not his.
+    std::fs::write(
+        dir.join("office.sqlite.users/2/config.toml"),
+        format!("[mail]\nimap = \"imap://127.0.0.1:{port}\"\n"),
+    )
+    .unwrap();
     let mut imap = Imap::connect(port);
     let n = imap.append_corpus();
 
-    let worker = ["worker", "--multi-user", "--once", "--json"];
-    let out = in_db(office_s, "2026-03-28T12:00:00Z", &worker);
+    // The server's own environment names a mailbox no account may use: another
+    // port (nothing listens there), another login, a password that is not Sam's.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead_url = format!("imap://127.0.0.1:{}", dead.local_addr().unwrap().port());
+    drop(dead);
+    let server_env = [
+        ("FOLLOWUP_IMAP", dead_url.as_str()),
+        ("FOLLOWUP_MAIL_USER", "office"),
+        ("FOLLOWUP_MAIL_PASSWORD", "the-offices-password"),
+    ];
+    let worker = |now: &str| {
+        let args = [
+            "--db",
+            office_s,
+            "worker",
+            "--multi-user",
+            "--once",
+            "--json",
+        ];
+        followup_with(dir, port, now, &args, &server_env)
+    };
+    let out = worker("2026-03-28T12:00:00Z");
     let read = mail_lines(&out);
-    assert_eq!(read.len(), 1, "only Sam's own mailbox is read: {out}");
+    assert_eq!(read.len(), 2, "{out}");
     assert_eq!(read[0]["account"], 1, "{out}");
     assert_eq!(read[0]["state"], "read", "{out}");
     assert_eq!(
@@ -361,6 +421,16 @@ fn an_offices_worker_reads_each_accounts_own_mailbox(dir: &Path, port: u16) {
         format!("{n} new message(s): 19 matched an application, 19 new proposal(s)"),
         "{out}"
     );
+    assert_eq!(read[1]["account"], 2, "{out}");
+    assert_eq!(read[1]["state"], "error", "{out}");
+    assert!(
+        read[1]["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("no IMAP user"),
+        "{out}"
+    );
+    assert!(!out.contains("the-offices-password"), "{out}");
     let waiting = |db: &str| -> usize {
         let out = in_db(db, "2026-03-28T12:00:00Z", &["mail", "inbox", "--json"]);
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -368,6 +438,15 @@ fn an_offices_worker_reads_each_accounts_own_mailbox(dir: &Path, port: u16) {
     };
     assert_eq!(waiting(&dbs[0]), 19);
     assert_eq!(waiting(&dbs[1]), 0);
-    let out = in_db(office_s, "2026-03-28T12:10:00Z", &worker);
+    let out = worker("2026-03-28T12:10:00Z");
     assert_eq!(mail_lines(&out), Vec::<serde_json::Value>::new(), "{out}");
+    // Bob's failed read waits twice as long before the next; Sam's comes at 12:15.
+    let out = worker("2026-03-28T12:15:00Z");
+    let read = mail_lines(&out);
+    assert_eq!(read.len(), 1, "{out}");
+    assert_eq!(read[0]["account"], 1, "{out}");
+    let out = worker("2026-03-28T12:30:00Z");
+    let read = mail_lines(&out);
+    assert_eq!(read.len(), 2, "{out}");
+    assert_eq!(read[1]["account"], 2, "{out}");
 }

@@ -36,15 +36,18 @@ fn imap_err(what: &str) -> impl Fn(async_imap::error::Error) -> Error + '_ {
 fn in_words(e: &async_imap::error::Error) -> String {
     use async_imap::error::Error as E;
     let said = |s: &str| {
-        // The library renders the response as `code: …, info: Some("TEXT")`.
-        let text = s
-            .split_once("info: Some(\"")
+        // The library renders the answer as `code: …, info: Some("TEXT")`, or (a
+        // folder refused) `outcome: Outcome { …, information: Some("TEXT") }`.
+        let text = ["information: Some(\"", "info: Some(\""]
+            .iter()
+            .find_map(|start| s.split_once(start))
             .and_then(|(_, rest)| rest.rsplit_once("\")"))
-            .map(|(text, _)| text.replace("\\\"", "\""))
+            .map(|(text, _)| text.replace("\\\"", "\"").replace("\\\\", "\\"))
             .filter(|t| !t.trim().is_empty());
         match text {
             Some(t) => format!("the server said: {t}"),
-            None => "the server said no".to_string(),
+            // No text: what there is.
+            None => format!("the server said no ({s})"),
         }
     };
     match e {
@@ -277,8 +280,21 @@ mod tests {
             in_words(&no),
             "the server said: [AUTHENTICATIONFAILED] Authentication failed."
         );
+        // As it renders a folder refused.
+        let folder = async_imap::error::Error::No(
+            "outcome: Outcome { tag: RequestId(\"A0003\"), status: No, code: None, \
+             information: Some(\"Mailbox doesn't exist: Nope\") }"
+                .into(),
+        );
+        assert_eq!(
+            in_words(&folder),
+            "the server said: Mailbox doesn't exist: Nope"
+        );
         let bare = async_imap::error::Error::Bad("code: None, info: None".into());
-        assert_eq!(in_words(&bare), "the server said no");
+        assert_eq!(
+            in_words(&bare),
+            "the server said no (code: None, info: None)"
+        );
         assert_eq!(
             in_words(&async_imap::error::Error::ConnectionLost),
             "the server closed the connection"

@@ -198,6 +198,23 @@ impl Synced {
 /// last sync (a first sync, or one with `since`, looks back from that day; 60 days
 /// by default).
 pub fn sync(ctx: &Ctx, since: Option<Date>) -> Result<Synced> {
+    sync_by(ctx, since, None)
+}
+
+/// [`sync`], given up (nothing recorded) when it is not done by `deadline`: the
+/// worker's read, which must not hold up the next minute's messages for long.
+pub fn sync_by(
+    ctx: &Ctx,
+    since: Option<Date>,
+    deadline: Option<std::time::Instant>,
+) -> Result<Synced> {
+    // Each step for at most [`STEP`], and not past the deadline.
+    let left = || {
+        deadline.map_or(STEP, |d| {
+            d.saturating_duration_since(std::time::Instant::now())
+                .min(STEP)
+        })
+    };
     let mail = MailSettings::load(ctx)?;
     let endpoint = mail.endpoint()?;
     let user = mail.user()?;
@@ -218,13 +235,15 @@ pub fn sync(ctx: &Ctx, since: Option<Date>) -> Result<Synced> {
     let mut found: Vec<(String, u32, u32, Vec<NewMailProposal>)> = Vec::new();
     // The database is read between the steps of the conversation, never inside one
     // (its client runs a runtime of its own).
-    let mut session = within(
+    let mut session = within_for(
         &rt,
+        left(),
         "the login",
         imap::Session::connect(&endpoint, &user, &password),
     )?;
-    let sent = within(
+    let sent = within_for(
         &rt,
+        left(),
         "the list of folders",
         session.sent_folder(mail.sent_folder.as_deref()),
     )?;
@@ -233,25 +252,27 @@ pub fn sync(ctx: &Ctx, since: Option<Date>) -> Result<Synced> {
         folders.push((s, true));
     }
     for (folder, is_sent) in folders {
-        let (validity, _exists) = within(&rt, "opening a folder", session.examine(&folder))?;
+        let (validity, _exists) =
+            within_for(&rt, left(), "opening a folder", session.examine(&folder))?;
         let state = ctx.facts()?.mail_folder(&folder).map_err(store_err)?;
         let after = match state {
             Some((v, last)) if v == validity && since.is_none() => last,
             _ => 0,
         };
-        let uids = within(
+        let uids = within_for(
             &rt,
+            left(),
             "a search",
             session.search(after, (after == 0).then_some(first_day)),
         )?;
-        let heads = within(&rt, "reading headers", session.headers(&uids))?;
+        let heads = within_for(&rt, left(), "reading headers", session.headers(&uids))?;
         synced.fetched += heads.len();
         let keep: Vec<u32> = heads
             .iter()
             .filter(|h| inbox::screen(&h.bytes, &known, is_sent))
             .map(|h| h.uid)
             .collect();
-        let bodies = within(&rt, "reading messages", session.bodies(&keep))?;
+        let bodies = within_for(&rt, left(), "reading messages", session.bodies(&keep))?;
         let mut proposals = Vec::new();
         for b in &bodies {
             let Some(p) = inbox::classify(&b.bytes, &known, is_sent) else {
@@ -291,7 +312,7 @@ pub fn sync(ctx: &Ctx, since: Option<Date>) -> Result<Synced> {
         synced.folders.push(folder);
     }
     // A server that does not see us out is no error: everything was read.
-    let _ = rt.block_on(async { tokio::time::timeout(STEP, session.logout()).await });
+    let _ = rt.block_on(async { tokio::time::timeout(left(), session.logout()).await });
     let mut store = ctx.facts()?;
     let mut added = Vec::new();
     for (folder, validity, last, proposals) in &found {

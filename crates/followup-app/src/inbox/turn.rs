@@ -6,13 +6,14 @@
 //! The turn is kept beside the database: `<db>.mail-read` holds when the last read
 //! started. It is taken under a lock (`<db>.mail-read-lock`), so two workers of one
 //! database never read at once, and written through before the read: a server that
-//! fails or hangs is asked again at the next turn, not at the next minute. The hosted
-//! service keeps its turns in PostgreSQL (`pg_jobs`).
+//! fails or hangs is asked again at the next turn, not at the next minute, and after
+//! failures in a row less and less often ([`wait_after`]). The hosted service keeps
+//! its turns in PostgreSQL (`pg_jobs`).
 //!
 //! ```no_run
 //! # fn show(ctx: &followup_app::ctx::Ctx) -> followup_app::error::Result<()> {
 //! use followup_app::inbox::turn::{read_due, Turn};
-//! match read_due(ctx)? {
+//! match read_due(ctx, None)? {
 //!     Turn::Read(mailbox, got) => println!("{mailbox}: {}", got.summary()),
 //!     Turn::Failed(mailbox, e) => eprintln!("{mailbox}: {e}"),
 //!     Turn::Off | Turn::NotYet => {}
@@ -23,7 +24,7 @@
 
 use std::path::{Path, PathBuf};
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 
 use super::{MailSettings, Synced};
 use crate::ctx::Ctx;
@@ -43,7 +44,8 @@ pub enum Turn {
     Failed(String, Error),
 }
 
-/// `<db>.mail-read`: when the worker's last read of the mailbox started.
+/// `<db>.mail-read`: when the worker's last read of the mailbox started, and how many
+/// reads in a row have failed since the last that did not.
 pub fn state_path(db: &Path) -> PathBuf {
     beside(db, ".mail-read")
 }
@@ -54,28 +56,49 @@ fn beside(db: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// When the last read started; none when never (or the file is not this build's).
-pub fn last_read(db: &Path) -> Result<Option<Timestamp>> {
+/// When the last read started and the failures in a row before it; none when never
+/// (or the file is not this build's).
+pub fn last_read(db: &Path) -> Result<Option<(Timestamp, u32)>> {
     let path = state_path(db);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Ok(text.trim().parse().ok()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(Error::Read { path, source }),
-    }
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => return Err(Error::Read { path, source }),
+    };
+    let mut words = text.split_whitespace();
+    let Some(Ok(at)) = words.next().map(str::parse::<Timestamp>) else {
+        return Ok(None);
+    };
+    Ok(Some((
+        at,
+        words.next().and_then(|n| n.parse().ok()).unwrap_or(0),
+    )))
 }
 
-/// Reads the mailbox of `ctx`'s settings if its turn has come at `ctx.now`: at most
-/// every [`MAIL_READ_EVERY`] (a clock set back reads at once). Settings that cannot
-/// be read are a failed read, reported at each turn only.
-pub fn read_due(ctx: &Ctx) -> Result<Turn> {
+/// How long after a read the next one comes: [`MAIL_READ_EVERY`], doubled for each
+/// failed read in a row up to 32 times (8 hours), so a password that no longer works
+/// is not tried 96 times a day (which may lock the account). Less 30 seconds, as the
+/// worker's minutes drift by a little.
+pub fn wait_after(failures: u32) -> SignedDuration {
+    let times = 1i32 << failures.min(5);
+    MAIL_READ_EVERY * times - SignedDuration::from_secs(30)
+}
+
+/// Reads the mailbox of `ctx`'s settings if its turn has come at `ctx.now` (see
+/// [`wait_after`]; a clock set back reads at once), giving up at `deadline`.
+/// Settings that cannot be read are a failed read, reported at each turn only.
+pub fn read_due(ctx: &Ctx, deadline: Option<std::time::Instant>) -> Result<Turn> {
     if ctx.pg().is_some() {
         return Ok(Turn::Off);
     }
     let mail = MailSettings::load(ctx);
     let set_up = match &mail {
-        Ok(m) => m.imap.as_deref().is_some_and(|i| !i.trim().is_empty()),
-        Err(_) => true,
-    };
+        Ok(m) => m.imap.as_deref(),
+        // Settings that do not read (an `auto_apply` mistyped): whether a server is
+        // named all the same.
+        Err(_) => ctx.settings.mail.imap.as_deref(),
+    }
+    .is_some_and(|i| !i.trim().is_empty());
     if !set_up {
         return Ok(Turn::Off);
     }
@@ -100,19 +123,24 @@ pub fn read_due(ctx: &Ctx) -> Result<Turn> {
         }
     }
     let now = ctx.now;
-    if let Some(last) = last_read(&ctx.db)? {
-        if last <= now && now.duration_since(last) < MAIL_READ_EVERY {
+    let mut failures = 0;
+    if let Some((last, failed)) = last_read(&ctx.db)? {
+        if last <= now && now.duration_since(last) < wait_after(failed) {
             return Ok(Turn::NotYet);
         }
+        failures = failed;
     }
-    crate::settings::write_atomic(&state_path(&ctx.db), &format!("{now}\n"))?;
+    let state = state_path(&ctx.db);
+    crate::settings::write_atomic(&state, &format!("{now} {failures}\n"))?;
     let m = &ctx.settings.mail;
     let mut mailbox = m.user.clone().or_else(|| m.address.clone());
     let read = mail.and_then(|mail| {
         mailbox = mail.user.clone().or_else(|| mail.address.clone());
-        super::sync(ctx, None)
+        super::sync_by(ctx, None, deadline)
     });
     let mailbox = mailbox.unwrap_or_else(|| "the mailbox".to_string());
+    let failures = if read.is_ok() { 0 } else { failures + 1 };
+    crate::settings::write_atomic(&state, &format!("{now} {failures}\n"))?;
     drop(lock);
     Ok(match read {
         Ok(got) => Turn::Read(mailbox, got),

@@ -181,11 +181,27 @@ pub fn run(ctx: &Ctx, c: &MailCommand) -> Result<()> {
         }
         MailCommand::Forget { json } => {
             let n = inbox::forget(ctx)?;
+            // While a server is named, the worker's next turn reads it again (from
+            // 60 days back, as a first sync does).
+            let still = followup_app::inbox::MailSettings::load(ctx)
+                .ok()
+                .and_then(|m| m.imap)
+                .filter(|i| !i.trim().is_empty())
+                .is_some();
+            let note = "The mailbox is still set up (imap under [mail], or FOLLOWUP_IMAP): `followup worker` and `followup serve` read it again within 15 minutes; remove imap to stop.";
             output::with_stdout(|out| {
                 if *json {
-                    return writeln!(out, "{}", json!({ "forgotten": n }));
+                    let mut v = json!({ "forgotten": n });
+                    if still {
+                        v["note"] = json!(note);
+                    }
+                    return writeln!(out, "{v}");
                 }
-                writeln!(out, "Deleted {n} proposal(s) and the mail sync state.")
+                writeln!(out, "Deleted {n} proposal(s) and the mail sync state.")?;
+                if still {
+                    writeln!(out, "{note}")?;
+                }
+                Ok(())
             })
         }
     }

@@ -39,10 +39,20 @@ const FILES: &[(&str, &str)] = &[
         "A copy of the database, written before it is upgraded from schema version N.",
     ),
     (
+        "<database>.digest, <database>.digest-secret",
+        "The daily digest's state (the day, sending/sent/unknown/waiting) and the \
+         secret of its unsubscribe links.",
+    ),
+    (
+        "<database>.outbox-lock",
+        "The lock that lets one run at a time send the outbox's messages and the digest.",
+    ),
+    (
         "<database>.mail-read, <database>.mail-read-lock",
         "When the worker (followup worker, or followup serve's) last started reading \
-         the mailbox of [mail] imap, which it does at most every 15 minutes, and the \
-         lock that keeps two workers from reading it at once.",
+         the mailbox of [mail] imap, which it does at most every 15 minutes (less often \
+         after failures in a row), and the lock that keeps two workers from reading it \
+         at once.",
     ),
     (
         "~/.config/followup/templates/<kind>.txt",

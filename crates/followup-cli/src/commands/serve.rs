@@ -187,8 +187,8 @@ pub fn run_pg(
 /// How many connections to PostgreSQL one server process keeps at most.
 const PG_POOL: u32 = 16;
 
-/// The jobs while the server runs (`followup worker`'s): the outbox's due messages
-/// and the daily digest, every minute, on a blocking thread (S3: the same
+/// The jobs while the server runs (`followup worker`'s): the outbox's due messages,
+/// the daily digest and the mailbox's turn, every minute, on a blocking thread (S3: the same
 /// at-most-once steps, the same lock). The settings file is read again each minute,
 /// so a digest hour saved in Settings counts at once.
 async fn dispatcher(
@@ -233,8 +233,9 @@ pub struct Multi {
     pub trust_proxy: bool,
 }
 
-/// The jobs of every account of a multi-user server, every minute: each user's outbox
-/// and digest, with that user's settings (their `config.toml`, else the server's).
+/// The jobs of every account of a multi-user server, every minute: each user's outbox,
+/// digest and mailbox's turn, with that user's settings (their `config.toml`, else the
+/// server's).
 async fn office_dispatcher(
     started: crate::settings::Settings,
     office: followup_app::accounts::Office,

@@ -1,6 +1,6 @@
 //! `followup worker`: runs the jobs that go on their own (the outbox's due messages,
-//! the daily digest) every minute, one line per job done (`--json`: one object a
-//! line). The settings are read again each minute, so a digest hour changed in the
+//! the daily digest, and every 15 minutes a read of the mailbox) every minute, one
+//! line per job done (`--json`: one object a line). The settings are read again each minute, so a digest hour changed in the
 //! web app or `config.toml` counts at once.
 
 use std::io::Write;
