@@ -163,6 +163,30 @@ fn scenario(dir: &Path, port: u16) {
         (imap.flags("INBOX"), imap.flags("Sent")),
         "flags changed"
     );
+    // While a read holds the mailbox's lock (the worker's), a sync and a forget wait
+    // for their turn rather than overlap it.
+    let held = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join("db.sqlite.mail-read-lock"))
+        .unwrap();
+    held.lock().unwrap();
+    for args in [["mail", "sync"], ["mail", "forget"]] {
+        let busy = Command::new(env!("CARGO_BIN_EXE_followup"))
+            .args(args)
+            .env("FOLLOWUP_DB", dir.join("db.sqlite"))
+            .env("FOLLOWUP_CONFIG", dir.join("config.toml"))
+            .env("FOLLOWUP_IMAP", format!("imap://127.0.0.1:{port}"))
+            .env("FOLLOWUP_MAIL_USER", "sam")
+            .env("FOLLOWUP_MAIL_PASSWORD", "secret")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&busy.stderr);
+        assert_eq!(busy.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("being read right now"), "{args:?}: {err}");
+    }
+    drop(held);
     let gone: serde_json::Value = serde_json::from_str(&f(&["mail", "forget", "--json"])).unwrap();
     assert_eq!(gone["forgotten"], 19);
     // The mailbox is still named (FOLLOWUP_IMAP): the worker would read it again.

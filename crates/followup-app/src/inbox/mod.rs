@@ -198,12 +198,27 @@ impl Synced {
 /// last sync (a first sync, or one with `since`, looks back from that day; 60 days
 /// by default).
 pub fn sync(ctx: &Ctx, since: Option<Date>) -> Result<Synced> {
-    sync_by(ctx, since, None)
+    // One read at a time, the worker's included (on PostgreSQL, its advisory lock);
+    // the database is opened first, so a path that names none is said so.
+    let _held = match ctx.pg() {
+        Some(_) => None,
+        None => {
+            ctx.store()?;
+            Some(turn::lock(&ctx.db)?.ok_or_else(being_read)?)
+        }
+    };
+    read_by(ctx, since, None)
 }
 
-/// [`sync`], given up (nothing recorded) when it is not done by `deadline`: the
-/// worker's read, which must not hold up the next minute's messages for long.
-pub fn sync_by(
+/// What a sync or forget says while another read of the mailbox is under way.
+fn being_read() -> Error {
+    Error::input("the mailbox is being read right now (by the worker, or another sync): try again in a minute")
+}
+
+/// [`sync`] without its lock (the caller holds it), given up (nothing recorded) when
+/// it is not done by `deadline`: the worker's read, which must not hold up the next
+/// minute's messages for long.
+pub(crate) fn read_by(
     ctx: &Ctx,
     since: Option<Date>,
     deadline: Option<std::time::Instant>,
@@ -621,7 +636,13 @@ pub fn dismiss(ctx: &Ctx, id: i64) -> Result<bool> {
 /// `followup mail forget`: deletes everything the mail features stored. Returns the
 /// number of proposals deleted.
 pub fn forget(ctx: &Ctx) -> Result<usize> {
-    ctx.facts()?.mail_forget().map_err(store_err)
+    // Not in the middle of a read, which would record part of what it read after.
+    let mut facts = ctx.facts()?;
+    let _held = match ctx.pg() {
+        Some(_) => None,
+        None => Some(turn::lock(&ctx.db)?.ok_or_else(being_read)?),
+    };
+    facts.mail_forget().map_err(store_err)
 }
 
 /// The instant a proposal's message was sent, for tests and displays.

@@ -56,6 +56,27 @@ fn beside(db: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// The lock of the mailbox's reads (`<db>.mail-read-lock`): the worker's, `mail
+/// sync`'s, Sync now's and `mail forget`'s, held until the file returned is dropped
+/// (or its process ends); `None` while another holds it.
+pub fn lock(db: &Path) -> Result<Option<std::fs::File>> {
+    let path = beside(db, ".mail-read-lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(source)) => Err(Error::Write { path, source }),
+    }
+}
+
 /// When the last read started and the failures in a row before it; none when never
 /// (or the file is not this build's).
 pub fn last_read(db: &Path) -> Result<Option<(Timestamp, u32)>> {
@@ -102,26 +123,9 @@ pub fn read_due(ctx: &Ctx, deadline: Option<std::time::Instant>) -> Result<Turn>
     if !set_up {
         return Ok(Turn::Off);
     }
-    let lock_path = beside(&ctx.db, ".mail-read-lock");
-    let lock = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(|source| Error::Write {
-            path: lock_path.clone(),
-            source,
-        })?;
-    match lock.try_lock() {
-        Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => return Ok(Turn::NotYet),
-        Err(std::fs::TryLockError::Error(source)) => {
-            return Err(Error::Write {
-                path: lock_path,
-                source,
-            })
-        }
-    }
+    let Some(lock) = lock(&ctx.db)? else {
+        return Ok(Turn::NotYet);
+    };
     let now = ctx.now;
     let mut failures = 0;
     if let Some((last, failed)) = last_read(&ctx.db)? {
@@ -136,7 +140,7 @@ pub fn read_due(ctx: &Ctx, deadline: Option<std::time::Instant>) -> Result<Turn>
     let mut mailbox = m.user.clone().or_else(|| m.address.clone());
     let read = mail.and_then(|mail| {
         mailbox = mail.user.clone().or_else(|| mail.address.clone());
-        super::sync_by(ctx, None, deadline)
+        super::read_by(ctx, None, deadline)
     });
     let mailbox = mailbox.unwrap_or_else(|| "the mailbox".to_string());
     let failures = if read.is_ok() { 0 } else { failures + 1 };
