@@ -134,6 +134,9 @@ fn tick_split(outbox: &Ctx, digest: &Ctx, clock: &dyn Fn() -> Timestamp) -> Vec<
     jobs
 }
 
+/// The least time left in a pass's minute for a mailbox's read to begin.
+const MAIL_READ_AT_LEAST: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// The mailbox's turn ([`crate::inbox::turn`]) at `ctx.now`, given up at `deadline`:
 /// its line, if it was read (or failed).
 fn mail_turn(ctx: &Ctx, deadline: std::time::Instant) -> Option<Job> {
@@ -223,7 +226,8 @@ pub fn office_tick(
     // wait for the next pass (a slow server never holds up another account's mail).
     let deadline = std::time::Instant::now() + MAIL_READ_BUDGET;
     for (id, ctx) in mailboxes {
-        if std::time::Instant::now() >= deadline {
+        // A read is not begun with too little time left to log in.
+        if deadline.saturating_duration_since(std::time::Instant::now()) < MAIL_READ_AT_LEAST {
             break;
         }
         done.extend(mail_turn(&ctx, deadline).map(|mut j| {

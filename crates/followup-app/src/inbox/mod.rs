@@ -207,7 +207,11 @@ pub fn sync(ctx: &Ctx, since: Option<Date>) -> Result<Synced> {
             Some(turn::lock(&ctx.db)?.ok_or_else(being_read)?)
         }
     };
-    read_by(ctx, since, None)
+    let got = read_by(ctx, since, None)?;
+    if ctx.pg().is_none() {
+        turn::read_succeeded(&ctx.db)?;
+    }
+    Ok(got)
 }
 
 /// What a sync or forget says while another read of the mailbox is under way.

@@ -36,7 +36,8 @@ pub use crate::pg_jobs::MAIL_READ_EVERY;
 pub enum Turn {
     /// No IMAP server is set up (or the database is a hosted service's).
     Off,
-    /// Read less than [`MAIL_READ_EVERY`] ago, or by another worker now.
+    /// Its turn has not come ([`wait_after`] the last read), or another read is under
+    /// way.
     NotYet,
     /// Read: the mailbox (its login) and what the read found.
     Read(String, Synced),
@@ -114,10 +115,14 @@ pub fn read_due(ctx: &Ctx, deadline: Option<std::time::Instant>) -> Result<Turn>
     }
     let mail = MailSettings::load(ctx);
     let set_up = match &mail {
-        Ok(m) => m.imap.as_deref(),
+        Ok(m) => m.imap.clone(),
         // Settings that do not read (an `auto_apply` mistyped): whether a server is
         // named all the same.
-        Err(_) => ctx.settings.mail.imap.as_deref(),
+        Err(_) => {
+            let env = std::env::var("FOLLOWUP_IMAP").ok();
+            env.filter(|_| !ctx.settings.origins.isolated)
+                .or_else(|| ctx.settings.mail.imap.clone())
+        }
     }
     .is_some_and(|i| !i.trim().is_empty());
     if !set_up {
@@ -143,11 +148,86 @@ pub fn read_due(ctx: &Ctx, deadline: Option<std::time::Instant>) -> Result<Turn>
         super::read_by(ctx, None, deadline)
     });
     let mailbox = mailbox.unwrap_or_else(|| "the mailbox".to_string());
-    let failures = if read.is_ok() { 0 } else { failures + 1 };
+    // A read the worker's time ran out on is no failure of the server's (a first read
+    // of a large mailbox takes long): the next turn comes as usual.
+    let out_of_time = read.is_err() && deadline.is_some_and(|d| std::time::Instant::now() >= d);
+    let failures = match &read {
+        Ok(_) => 0,
+        Err(_) if out_of_time => failures,
+        Err(_) => failures.saturating_add(1),
+    };
     crate::settings::write_atomic(&state, &format!("{now} {failures}\n"))?;
     drop(lock);
     Ok(match read {
         Ok(got) => Turn::Read(mailbox, got),
+        Err(_) if out_of_time => Turn::Failed(
+            mailbox,
+            Error::input(
+                "the read did not finish in the worker's minute (nothing recorded): the next turn reads again; `followup mail sync` reads without a limit",
+            ),
+        ),
         Err(e) => Turn::Failed(mailbox, e),
     })
+}
+
+/// After a read that succeeded outside the worker (`mail sync`, Sync now): the
+/// worker's failures in a row are over, so its next turn comes as usual.
+pub(crate) fn read_succeeded(db: &Path) -> Result<()> {
+    if let Some((at, failures)) = last_read(db)? {
+        if failures > 0 {
+            crate::settings::write_atomic(&state_path(db), &format!("{at} 0\n"))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wait_doubles_with_each_failure_up_to_eight_hours() {
+        let minutes = |f| wait_after(f).as_secs() as f64 / 60.0;
+        assert_eq!(minutes(0), 14.5);
+        assert_eq!(minutes(1), 29.5);
+        assert_eq!(minutes(2), 59.5);
+        assert_eq!(minutes(5), 8.0 * 60.0 - 0.5);
+        assert_eq!(minutes(u32::MAX), minutes(5));
+    }
+
+    /// A server that says nothing until the worker's time is up: the read is given
+    /// up and said so, and it is not counted a failure of the server's (the next turn
+    /// comes after the usual 15 minutes, not 30).
+    #[test]
+    fn a_read_the_time_ran_out_on_is_no_failure() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("f.sqlite");
+        followup_store::Store::open(&db).unwrap();
+        let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut settings = crate::settings::Settings::default();
+        settings.mail.imap = Some(format!(
+            "imap://127.0.0.1:{}",
+            silent.local_addr().unwrap().port()
+        ));
+        settings.mail.user = Some("sam".into());
+        settings.mail.password_command = Some("echo secret".into());
+        // The account of an office: no variable of this process counts.
+        settings.origins.isolated = true;
+        let now: Timestamp = "2026-03-28T12:00:00Z".parse().unwrap();
+        let ctx = Ctx::new(settings, Some(db.clone()), now).unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+        match read_due(&ctx, Some(deadline)).unwrap() {
+            Turn::Failed(mailbox, e) => {
+                assert_eq!(mailbox, "sam");
+                assert!(
+                    e.to_string()
+                        .contains("did not finish in the worker's minute"),
+                    "{e}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(last_read(&db).unwrap(), Some((now, 0)));
+        drop(silent);
+    }
 }

@@ -188,7 +188,7 @@ pub fn run(ctx: &Ctx, c: &MailCommand) -> Result<()> {
                 .and_then(|m| m.imap)
                 .filter(|i| !i.trim().is_empty())
                 .is_some();
-            let note = "The mailbox is still set up (imap under [mail], or FOLLOWUP_IMAP): `followup worker` and `followup serve` read it again within 15 minutes; remove imap to stop.";
+            let note = "The mailbox is still set up (imap under [mail], or FOLLOWUP_IMAP): `followup worker` and `followup serve` read it again at their next turn (every 15 minutes); remove imap to stop.";
             output::with_stdout(|out| {
                 if *json {
                     let mut v = json!({ "forgotten": n });
