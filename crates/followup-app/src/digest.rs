@@ -262,9 +262,7 @@ impl State {
 
 /// The record of the last day a digest was considered: `<db>.digest`.
 pub fn state_path(db: &Path) -> PathBuf {
-    let mut name = db.as_os_str().to_owned();
-    name.push(".digest");
-    PathBuf::from(name)
+    crate::beside::path(db, ".digest")
 }
 
 /// The last day recorded, its state and the rest of the line (the message id, the

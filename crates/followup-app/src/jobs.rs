@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::ctx::Ctx;
 use crate::digest::Run;
 use crate::inbox::turn::Turn;
-use crate::pg_jobs::MAIL_READ_BUDGET;
+use crate::inbox::turn::MAIL_READ_BUDGET;
 
 /// One job done (or refused), as the worker logs it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -150,11 +150,7 @@ fn mail_turn(ctx: &Ctx, deadline: std::time::Instant) -> Option<Job> {
     };
     match crate::inbox::turn::read_due(ctx, Some(deadline)) {
         Ok(Turn::Off | Turn::NotYet) => None,
-        Ok(Turn::Read(mailbox, got)) => Some(line(
-            mailbox,
-            "read",
-            format!("{} new message(s): {}", got.fetched, got.found()),
-        )),
+        Ok(Turn::Read(mailbox, got)) => Some(line(mailbox, "read", got.counted())),
         Ok(Turn::Failed(mailbox, e)) => Some(line(mailbox, "error", e.to_string())),
         Err(e) => Some(line(String::new(), "error", e.to_string())),
     }

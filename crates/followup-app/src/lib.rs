@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod agenda;
+pub mod beside;
 pub mod check;
 pub mod contact;
 pub mod ctx;

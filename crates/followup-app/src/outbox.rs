@@ -565,32 +565,13 @@ impl RunReport {
 
 /// The lock file of the dispatcher: `<db>.outbox-lock`.
 pub fn lock_path(db: &std::path::Path) -> PathBuf {
-    let mut p = db.as_os_str().to_owned();
-    p.push(".outbox-lock");
-    PathBuf::from(p)
+    crate::beside::path(db, ".outbox-lock")
 }
 
 /// The dispatcher's lock (`<db>.outbox-lock`), held until the file returned is
 /// dropped (or its process ends); `None` while another run holds it.
 pub fn lock(db: &std::path::Path) -> Result<Option<std::fs::File>> {
-    let lock_file = lock_path(db);
-    let lock = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_file)
-        .map_err(|source| Error::Write {
-            path: lock_file.clone(),
-            source,
-        })?;
-    match lock.try_lock() {
-        Ok(()) => Ok(Some(lock)),
-        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
-        Err(std::fs::TryLockError::Error(source)) => Err(Error::Write {
-            path: lock_file,
-            source,
-        }),
-    }
+    crate::beside::try_lock(lock_path(db))
 }
 
 /// What a message left `sending` says.

@@ -100,12 +100,9 @@ pub fn worker_id() -> String {
     format!("{host}-{}", std::process::id())
 }
 
-/// How often the workers read each account's mailbox ([`PgWorker::pass`]).
-pub const MAIL_READ_EVERY: SignedDuration = SignedDuration::from_mins(15);
-
-/// How long one pass may spend reading mailboxes before it leaves the rest to the
-/// next pass.
-pub const MAIL_READ_BUDGET: Duration = Duration::from_secs(60);
+/// How often the workers read each account's mailbox ([`PgWorker::pass`]), and how
+/// long one pass may spend on mailboxes: the same as on SQLite.
+pub use crate::inbox::turn::{MAIL_READ_BUDGET, MAIL_READ_EVERY};
 
 /// How many messages of the outbox a worker sends over one SMTP connection before it
 /// reports them and takes the next batch.
@@ -436,10 +433,7 @@ impl PgWorker {
                 continue;
             };
             let (state, detail) = match read {
-                Ok(got) => (
-                    "read",
-                    format!("{} new message(s): {}", got.fetched, got.found()),
-                ),
+                Ok(got) => ("read", got.counted()),
                 Err(e) => ("error", e.to_string()),
             };
             report(Job {

@@ -8,9 +8,7 @@ use subtle::ConstantTimeEq;
 
 /// The file that holds the secret `name` of the database `db`: `<db>.<name>-secret`.
 pub fn path(db: &Path, name: &str) -> PathBuf {
-    let mut file = db.as_os_str().to_owned();
-    file.push(format!(".{name}-secret"));
-    PathBuf::from(file)
+    crate::beside::path(db, &format!(".{name}-secret"))
 }
 
 /// The secret `name` in force, if any. A file that holds anything but a secret made

@@ -39,7 +39,24 @@ fn followup_at(dir: &Path, port: u16, now: &str, args: &[&str]) -> String {
 
 /// [`followup_at`] with some variables set otherwise (`env`).
 fn followup_with(dir: &Path, port: u16, now: &str, args: &[&str], env: &[(&str, &str)]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_followup"))
+    let out = run(dir, port, now, args, env);
+    assert!(
+        out.status.success(),
+        "followup {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The process of [`followup_with`], whatever its exit.
+fn run(
+    dir: &Path,
+    port: u16,
+    now: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_followup"))
         .args(args)
         .env("FOLLOWUP_DB", dir.join("db.sqlite"))
         .env("FOLLOWUP_CONFIG", dir.join("config.toml"))
@@ -50,13 +67,7 @@ fn followup_with(dir: &Path, port: u16, now: &str, args: &[&str], env: &[(&str, 
         .env("NO_COLOR", "1")
         .envs(env.iter().copied())
         .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "followup {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+        .unwrap()
 }
 
 /// Runs `scenario` with a dovecot of its own (in a directory of its own, on a port of
@@ -173,15 +184,7 @@ fn scenario(dir: &Path, port: u16) {
         .unwrap();
     held.lock().unwrap();
     for args in [["mail", "sync"], ["mail", "forget"]] {
-        let busy = Command::new(env!("CARGO_BIN_EXE_followup"))
-            .args(args)
-            .env("FOLLOWUP_DB", dir.join("db.sqlite"))
-            .env("FOLLOWUP_CONFIG", dir.join("config.toml"))
-            .env("FOLLOWUP_IMAP", format!("imap://127.0.0.1:{port}"))
-            .env("FOLLOWUP_MAIL_USER", "sam")
-            .env("FOLLOWUP_MAIL_PASSWORD", "secret")
-            .output()
-            .unwrap();
+        let busy = run(dir, port, "2026-03-28T12:00:00Z", &args, &[]);
         let err = String::from_utf8_lossy(&busy.stderr);
         assert_eq!(busy.status.code(), Some(2), "{args:?}: {err}");
         assert!(err.contains("being read right now"), "{args:?}: {err}");
@@ -201,15 +204,7 @@ fn scenario(dir: &Path, port: u16) {
         "tz = \"America/New_York\"\n\n[mail]\nsent_folder = \"Nope\"\n",
     )
     .unwrap();
-    let refused = Command::new(env!("CARGO_BIN_EXE_followup"))
-        .args(["mail", "sync"])
-        .env("FOLLOWUP_DB", dir.join("db.sqlite"))
-        .env("FOLLOWUP_CONFIG", dir.join("config.toml"))
-        .env("FOLLOWUP_IMAP", format!("imap://127.0.0.1:{port}"))
-        .env("FOLLOWUP_MAIL_USER", "sam")
-        .env("FOLLOWUP_MAIL_PASSWORD", "secret")
-        .output()
-        .unwrap();
+    let refused = run(dir, port, "2026-03-28T12:00:00Z", &["mail", "sync"], &[]);
     let err = String::from_utf8_lossy(&refused.stderr);
     assert_eq!(refused.status.code(), Some(2), "{err}");
     assert!(
@@ -341,17 +336,13 @@ fn the_worker_reads_the_mailbox_every_quarter_hour(dir: &Path, port: u16) {
 
     // A login refused is reported without the password, and tried again at the next
     // turn, not at every minute.
-    let refused = Command::new(env!("CARGO_BIN_EXE_followup"))
-        .args(["worker", "--once", "--json"])
-        .env("FOLLOWUP_DB", dir.join("db.sqlite"))
-        .env("FOLLOWUP_CONFIG", dir.join("config.toml"))
-        .env("FOLLOWUP_NOW", "2026-03-28T12:31:00Z")
-        .env("FOLLOWUP_IMAP", format!("imap://127.0.0.1:{port}"))
-        .env("FOLLOWUP_MAIL_USER", "sam")
-        .env("FOLLOWUP_MAIL_PASSWORD", "not-the-password")
-        .output()
-        .unwrap();
-    let out = String::from_utf8(refused.stdout).unwrap();
+    let out = followup_with(
+        dir,
+        port,
+        "2026-03-28T12:31:00Z",
+        &["worker", "--once", "--json"],
+        &[("FOLLOWUP_MAIL_PASSWORD", "not-the-password")],
+    );
     let read = mail_lines(&out);
     assert_eq!(read.len(), 1, "{out}");
     assert_eq!(read[0]["state"], "error", "{out}");

@@ -181,6 +181,12 @@ impl Synced {
         words
     }
 
+    /// A worker's read, as its log line says it: "3 new message(s): 2 matched an
+    /// application, 1 new proposal(s)".
+    pub fn counted(&self) -> String {
+        format!("{} new message(s): {}", self.fetched, self.found())
+    }
+
     /// The sync in one sentence, as the command line and the Inbox page say it:
     /// "Read 3 new message(s) in INBOX and Sent: 2 matched an application, 1 new
     /// proposal(s)."

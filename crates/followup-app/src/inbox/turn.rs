@@ -27,9 +27,15 @@ use std::path::{Path, PathBuf};
 use jiff::{SignedDuration, Timestamp};
 
 use super::{MailSettings, Synced};
+use crate::beside;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
-pub use crate::pg_jobs::MAIL_READ_EVERY;
+/// How often a worker reads a mailbox (on PostgreSQL too, `pg_jobs`).
+pub const MAIL_READ_EVERY: SignedDuration = SignedDuration::from_mins(15);
+
+/// How long one pass of a worker may spend reading mailboxes before it leaves the rest
+/// to the next pass.
+pub const MAIL_READ_BUDGET: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// What a worker's turn at the mailbox did.
 #[derive(Debug)]
@@ -48,34 +54,14 @@ pub enum Turn {
 /// `<db>.mail-read`: when the worker's last read of the mailbox started, and how many
 /// reads in a row have failed since the last that did not.
 pub fn state_path(db: &Path) -> PathBuf {
-    beside(db, ".mail-read")
-}
-
-fn beside(db: &Path, suffix: &str) -> PathBuf {
-    let mut name = db.as_os_str().to_owned();
-    name.push(suffix);
-    PathBuf::from(name)
+    beside::path(db, ".mail-read")
 }
 
 /// The lock of the mailbox's reads (`<db>.mail-read-lock`): the worker's, `mail
 /// sync`'s, Sync now's and `mail forget`'s, held until the file returned is dropped
 /// (or its process ends); `None` while another holds it.
 pub fn lock(db: &Path) -> Result<Option<std::fs::File>> {
-    let path = beside(db, ".mail-read-lock");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|source| Error::Write {
-            path: path.clone(),
-            source,
-        })?;
-    match file.try_lock() {
-        Ok(()) => Ok(Some(file)),
-        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
-        Err(std::fs::TryLockError::Error(source)) => Err(Error::Write { path, source }),
-    }
+    crate::beside::try_lock(beside::path(db, ".mail-read-lock"))
 }
 
 /// When the last read started and the failures in a row before it; none when never
